@@ -1,0 +1,6 @@
+import type { NavItem } from "@/app/_components/nav-links";
+
+export function consoleNav(merchantId: string): NavItem[] {
+  const base = `/console/${merchantId}`;
+  return [{ href: base, label: "Dashboard", exact: true }];
+}

@@ -1,0 +1,78 @@
+// Playwright's web server: a fresh world per run — anvil with the test token, a new embedded
+// database migrated and seeded through the real runner and seed — then the production build.
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { accountFor } from "@/server/chain/accounts";
+import { setupLocalChain } from "@/server/chain/local-chain";
+import { createPrismaClient } from "@/server/db/client";
+import { parseDatabaseUrl } from "@/server/db/config";
+import { applyMigrations } from "@/server/db/schema-engine";
+import { seedDemo } from "@/server/demo/seed";
+import { parseServerEnv } from "@/server/env";
+
+import { E2E_BASE_URL, E2E_PORT, E2E_STATE_FILE, type E2EState } from "./fixtures/env";
+
+async function main() {
+  const dataDir = path.resolve(".data/e2e");
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const chain = await setupLocalChain();
+  const databaseUrl = `pglite:${path.join(dataDir, "pglite")}`;
+  const dbConfig = parseDatabaseUrl(databaseUrl, dataDir);
+  await applyMigrations(dbConfig);
+
+  const envVars: Record<string, string> = {
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    ALLOW_EMBEDDED_DATABASE: "true",
+    APP_URL: E2E_BASE_URL,
+    AUTH_SECRET: "e2e-only-auth-secret-0123456789abcdefghij",
+    ENCRYPTION_KEY: "ZTJlLW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE=",
+    LOCAL_CHAIN_ID: String(chain.chainId),
+    LOCAL_CHAIN_RPC_URL: chain.rpcUrl,
+    LOCAL_TOKEN_ADDRESS: chain.tokenAddress,
+    FACILITATOR_PRIVATE_KEY: accountFor("facilitator").privateKey,
+    ALLOW_PRIVATE_UPSTREAMS: "true",
+    AUTO_APPROVE_MERCHANTS: "true",
+    LOG_LEVEL: "warn",
+  };
+  const env = parseServerEnv(envVars);
+  const { db, close } = createPrismaClient(dbConfig);
+  const seeded = await seedDemo(
+    { db, env },
+    { localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress }, merchantWallet: accountFor("merchantWallet").address },
+  );
+  await close();
+
+  const state: E2EState = {
+    baseUrl: E2E_BASE_URL,
+    rpcUrl: chain.rpcUrl,
+    chainId: chain.chainId,
+    tokenAddress: chain.tokenAddress,
+    demoMerchantId: seeded.demoMerchantId,
+    admin: seeded.admin,
+    merchantUser: seeded.merchantUser,
+  };
+  mkdirSync(path.dirname(E2E_STATE_FILE), { recursive: true });
+  writeFileSync(E2E_STATE_FILE, JSON.stringify(state, null, 2));
+
+  const next = spawn("npx", ["next", "start", "-p", String(E2E_PORT), "-H", "127.0.0.1"], {
+    stdio: "inherit",
+    env: { ...process.env, ...envVars },
+  });
+  const stop = () => next.kill("SIGTERM");
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  next.on("exit", async (code) => {
+    await chain.stop();
+    process.exit(code ?? 0);
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+import "dotenv/config";
+
+import path from "node:path";
+
+import { getEnv } from "@/server/env";
+import { parseDatabaseUrl, redactDatabaseUrl, type DatabaseConfig } from "@/server/db/config";
+import { applyMigrations, createMigration, diffMigrationsAgainstSchema } from "@/server/db/schema-engine";
+
+// Our migration runner's CLI (STYLE 2.6; the Prisma CLI cannot download its engine here):
+//   tsx prisma/migrate.ts apply          npm run db:migrate
+//   tsx prisma/migrate.ts create <name>  npm run db:migration -- <name>
+//   tsx prisma/migrate.ts diff           exit 1 when schema.prisma and the migrations disagree
+// It always exits explicitly: a pg pool left open would keep the process alive.
+
+const USAGE = "usage: tsx prisma/migrate.ts apply | create <name> | diff";
+
+function describe(config: DatabaseConfig): string {
+  if (config.kind === "postgres") return `PostgreSQL ${redactDatabaseUrl(config.url)}`;
+  return `PGlite ${config.dataDir === null ? "(in memory)" : path.resolve(config.dataDir)}`;
+}
+
+function databaseConfig(): DatabaseConfig {
+  const env = getEnv();
+  return parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const started = Date.now();
+  switch (command) {
+    case "apply": {
+      const config = databaseConfig();
+      const applied = await applyMigrations(config);
+      console.log(
+        applied.length === 0
+          ? `${describe(config)}: already up to date.`
+          : `${describe(config)}: applied ${applied.length} migration(s): ${applied.join(", ")}`,
+      );
+      break;
+    }
+    case "create": {
+      const name = rest[0];
+      if (!name || rest.length > 1) {
+        console.error(`${USAGE}\n  create needs exactly one name, e.g. npm run db:migration -- add_payouts`);
+        return 2;
+      }
+      const config = databaseConfig();
+      const created = await createMigration(config, name);
+      if (created === null) {
+        console.log("no changes: schema.prisma matches the migrations; nothing written.");
+      } else {
+        console.log(`created ${path.relative(process.cwd(), created.directory)}/migration.sql and applied it to ${describe(config)}`);
+      }
+      break;
+    }
+    case "diff": {
+      const drift = await diffMigrationsAgainstSchema();
+      if (drift !== "") {
+        console.log(drift);
+        console.error("schema.prisma differs from prisma/migrations: run `npm run db:migration -- <name>`.");
+        return 1;
+      }
+      console.log("prisma/migrations matches schema.prisma.");
+      break;
+    }
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+  console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return 0;
+}
+
+// If some promise never settles, Node would exit 0 on an empty event loop as if all went well.
+process.on("beforeExit", () => {
+  console.error("migrate failed: stopped before finishing (an operation never completed)");
+  process.exit(1);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? `migrate failed: ${error.message}` : error);
+    process.exit(1);
+  },
+);

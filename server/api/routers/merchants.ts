@@ -1,0 +1,18 @@
+import { createMerchant, getMerchant, listMerchantsForUser } from "@/server/merchants/merchants";
+import { createMerchantInput, merchantDtoSchema, myMerchantSchema } from "@/server/merchants/schemas";
+import { z } from "zod";
+
+import { authedProcedure, merchantProcedure, router } from "../trpc";
+
+export const merchantsRouter = router({
+  listMine: authedProcedure
+    .output(z.array(myMerchantSchema))
+    .query(({ ctx }) => listMerchantsForUser(ctx.deps, { userId: ctx.user.id })),
+  create: authedProcedure
+    .input(createMerchantInput)
+    .output(merchantDtoSchema)
+    .mutation(({ ctx, input }) => createMerchant(ctx.deps, { userId: ctx.user.id, input, actor: ctx.actor })),
+  get: merchantProcedure
+    .output(merchantDtoSchema.extend({ role: z.enum(["OWNER", "ADMIN", "DEVELOPER"]) }))
+    .query(async ({ ctx }) => ({ ...(await getMerchant(ctx.deps, { merchantId: ctx.merchant.id })), role: ctx.membership.role })),
+});

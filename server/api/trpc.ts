@@ -1,0 +1,171 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+
+import type { Deps } from "@/server/deps";
+import { AppError, ERROR_STATUS, type ErrorCode } from "@/server/errors";
+import type { SessionClaims } from "@/server/auth/config";
+import { can, type MerchantAction } from "@/server/auth/permissions";
+import type { AuditActor } from "@/server/audit/record-audit";
+import { Prisma } from "@/server/db";
+import { findMembership } from "@/server/merchants/merchants";
+import { merchantIdSchema } from "@/server/merchants/schemas";
+import { findActiveSessionUser } from "@/server/users/users";
+import type { Log } from "@/server/observability/logger";
+
+export type TRPCContext = {
+  deps: Deps;
+  session: SessionClaims | null;
+  requestId: string;
+  ip: string | null;
+  log: Log;
+};
+
+/** One factory for the HTTP handler, the RSC caller and tests. */
+export function createTRPCContext(opts: {
+  deps: Deps;
+  session: SessionClaims | null;
+  requestId: string;
+  ip?: string | null;
+}): TRPCContext {
+  return {
+    deps: opts.deps,
+    session: opts.session,
+    requestId: opts.requestId,
+    ip: opts.ip ?? null,
+    log: opts.deps.log.child({ requestId: opts.requestId, userId: opts.session?.userId }),
+  };
+}
+
+const STATUS_TO_TRPC: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  402: "PAYMENT_REQUIRED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  429: "TOO_MANY_REQUESTS",
+  503: "SERVICE_UNAVAILABLE",
+};
+
+/** Maps an AppError (or a Prisma error we understand) to a TRPCError; `cause` keeps the original. */
+export function toTRPCError(err: unknown): TRPCError {
+  if (err instanceof TRPCError) return err;
+  if (err instanceof AppError) {
+    return new TRPCError({ code: STATUS_TO_TRPC[ERROR_STATUS[err.code]] ?? "INTERNAL_SERVER_ERROR", message: err.message, cause: err });
+  }
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    if (err.code === "P2025") return toTRPCError(new AppError("not_found", "Not found", { cause: err }));
+    if (err.code === "P2002") return toTRPCError(new AppError("conflict", "Already exists", { cause: err }));
+  }
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: err });
+}
+
+function appCodeOf(error: TRPCError): ErrorCode {
+  if (error.cause instanceof AppError) return error.cause.code;
+  const byTrpc: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
+    BAD_REQUEST: "invalid_request",
+    PARSE_ERROR: "invalid_request",
+    UNAUTHORIZED: "unauthorized",
+    FORBIDDEN: "forbidden",
+    NOT_FOUND: "not_found",
+    CONFLICT: "conflict",
+    TOO_MANY_REQUESTS: "rate_limited",
+    PAYLOAD_TOO_LARGE: "payload_too_large",
+  };
+  return byTrpc[error.code] ?? "internal";
+}
+
+function fieldErrorsOf(error: TRPCError): Record<string, string[] | undefined> | null {
+  if (error.cause instanceof ZodError) return z.flattenError(error.cause).fieldErrors as Record<string, string[]>;
+  if (error.cause instanceof AppError) {
+    const details = error.cause.details as { fieldErrors?: Record<string, string[]> } | undefined;
+    return details?.fieldErrors ?? null;
+  }
+  return null;
+}
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error, ctx }) {
+    const isInternal = error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      // unknown errors never reach the client with their internal message
+      message: isInternal ? "Internal error" : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        appCode: appCodeOf(error),
+        zodError: fieldErrorsOf(error),
+        requestId: ctx?.requestId ?? null,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Logs every call; converts AppError and Prisma errors in one place. */
+const errorConversion = t.middleware(async ({ ctx, next, path, type }) => {
+  const started = performance.now();
+  const result = await next();
+  if (!result.ok) {
+    const converted = toTRPCError(result.error.cause ?? result.error);
+    const trpcError = result.error.cause instanceof ZodError ? result.error : converted;
+    const level = trpcError.code === "INTERNAL_SERVER_ERROR" ? "error" : "info";
+    ctx.log[level]({ path, type, code: trpcError.code, err: level === "error" ? result.error.cause ?? result.error : undefined, ms: Math.round(performance.now() - started) }, "trpc error");
+    return { ...result, error: trpcError };
+  }
+  return result;
+});
+
+/** Anyone, signed in or not. */
+export const publicProcedure = t.procedure.use(errorConversion);
+
+/** A signed-in user whose account is active and whose session was not revoked. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  const user = await findActiveSessionUser(ctx.deps, ctx.session);
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended; sign in again" });
+  const actor: AuditActor = { userId: user.id, role: user.role, ip: ctx.ip, requestId: ctx.requestId };
+  return next({ ctx: { ...ctx, user, actor } });
+});
+
+/**
+ * A member of the merchant named in the input. The membership (not the client's claim) decides:
+ * a merchant the user does not belong to is NOT_FOUND, never revealing that it exists.
+ */
+export const merchantProcedure = authedProcedure
+  .input(z.object({ merchantId: merchantIdSchema }))
+  .use(async ({ ctx, input, next }) => {
+    const membership = await findMembership(ctx.deps, { userId: ctx.user.id, merchantId: input.merchantId });
+    if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Merchant not found" });
+    return next({
+      ctx: {
+        ...ctx,
+        merchant: membership.merchant,
+        membership: { id: membership.id, role: membership.role },
+        actor: { ...ctx.actor, role: membership.role },
+      },
+    });
+  });
+
+/** A merchant member whose role allows `action`; other members get FORBIDDEN. */
+export function merchantProcedureWith(action: MerchantAction) {
+  return merchantProcedure.use(({ ctx, next }) => {
+    if (!can(ctx.membership.role, action)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${ctx.membership.role}) cannot do ${action}` });
+    }
+    return next();
+  });
+}
+
+/** A platform administrator. No session is UNAUTHORIZED; another role is FORBIDDEN. */
+export const platformAdminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "PLATFORM_ADMIN") throw new TRPCError({ code: "FORBIDDEN", message: "Platform administrators only" });
+  return next({ ctx: { ...ctx, actor: { ...ctx.actor, role: "PLATFORM_ADMIN" } } });
+});

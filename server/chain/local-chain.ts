@@ -1,0 +1,85 @@
+import { existsSync } from "node:fs";
+
+import { createPublicClient, createWalletClient, defineChain, http, type Address, type Chain, type PublicClient } from "viem";
+
+import { accountFor, type LocalAccountRole } from "./accounts";
+import { startAnvil } from "./anvil";
+import { MULTICALL3_DEPLOYED_BYTECODE } from "./contracts.artifact";
+import { deployTestUsdc, mintTestUsdc, predictedTokenAddress } from "./test-usdc";
+
+export const MULTICALL3_ADDRESS = "0xcA11bde05977b3631167028862bE2a173976CA11" as const;
+
+/** Who gets test USDC on a fresh chain, and how much. */
+const DEFAULT_FUNDING: Partial<Record<LocalAccountRole, string>> = {
+  demoPayer: "1000000",
+  payerB: "1000000",
+  payerC: "1000000",
+  spare: "1000000",
+};
+
+export type LocalChain = {
+  rpcUrl: string;
+  chainId: number;
+  chain: Chain;
+  tokenAddress: Address;
+  publicClient: PublicClient;
+  stop: () => Promise<void>;
+};
+
+export type SetupLocalChainOptions = {
+  port?: number;
+  chainId?: number;
+  /** Keep the chain in this file across restarts (dev); tests use a fresh in-memory chain. */
+  statePath?: string;
+  /** Extra addresses to mint test USDC to, as decimal amounts. */
+  fund?: Record<Address, string>;
+};
+
+export function localChainDefinition(chainId: number, rpcUrl: string): Chain {
+  return defineChain({
+    id: chainId,
+    name: `Local anvil (${chainId})`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+    contracts: { multicall3: { address: MULTICALL3_ADDRESS } },
+  });
+}
+
+/**
+ * Starts anvil, installs Multicall3, deploys the EIP-3009 test USDC and funds the test payers. With a
+ * state file that already holds the token (a dev restart), it finds the token and deploys nothing.
+ */
+export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promise<LocalChain> {
+  const hadState = opts.statePath ? existsSync(opts.statePath) : false;
+  const node = await startAnvil({ port: opts.port, chainId: opts.chainId, statePath: opts.statePath });
+  try {
+    const chain = localChainDefinition(node.chainId, node.rpcUrl);
+    const publicClient = createPublicClient({ chain, transport: http(node.rpcUrl) }) as PublicClient;
+    const deployer = accountFor("deployer");
+    const wallet = createWalletClient({ chain, account: deployer, transport: http(node.rpcUrl) });
+
+    await publicClient.request({
+      method: "anvil_setCode" as never,
+      params: [MULTICALL3_ADDRESS, MULTICALL3_DEPLOYED_BYTECODE] as never,
+    });
+
+    const predicted = predictedTokenAddress(deployer.address);
+    const existing = hadState ? await publicClient.getCode({ address: predicted }) : undefined;
+    let tokenAddress: Address;
+    if (existing && existing !== "0x") {
+      tokenAddress = predicted;
+    } else {
+      tokenAddress = await deployTestUsdc(wallet, publicClient);
+      for (const [role, amount] of Object.entries(DEFAULT_FUNDING)) {
+        await mintTestUsdc(wallet, publicClient, tokenAddress, accountFor(role as LocalAccountRole).address, amount);
+      }
+    }
+    for (const [address, amount] of Object.entries(opts.fund ?? {})) {
+      await mintTestUsdc(wallet, publicClient, tokenAddress, address as Address, amount);
+    }
+    return { rpcUrl: node.rpcUrl, chainId: node.chainId, chain, tokenAddress, publicClient, stop: node.stop };
+  } catch (err) {
+    await node.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,77 @@
+// `npm run dev`: the whole product on a fresh clone, nothing to install — a local anvil chain with
+// the EIP-3009 test token (state kept under .data/), the embedded PGlite database migrated and
+// seeded, then `next dev`. With DATABASE_URL set, the same steps run against PostgreSQL.
+import "dotenv/config";
+
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+import { accountFor } from "@/server/chain/accounts";
+import { setupLocalChain } from "@/server/chain/local-chain";
+import { parseDatabaseUrl } from "@/server/db/config";
+import { createPrismaClient } from "@/server/db/client";
+import { applyMigrations } from "@/server/db/schema-engine";
+import { seedDemo } from "@/server/demo/seed";
+import { getEnv } from "@/server/env";
+
+const args = process.argv.slice(2);
+const production = args.includes("--prod");
+const port = Number(args.find((a) => a.startsWith("--port="))?.split("=")[1] ?? process.env.PORT ?? 3000);
+
+async function main() {
+  const env = getEnv();
+  const appUrl = env.APP_URL === "http://localhost:3000" && port !== 3000 ? `http://localhost:${port}` : env.APP_URL;
+  mkdirSync(env.DATA_DIR, { recursive: true });
+
+  const chain = await setupLocalChain({ port: Number(process.env.ANVIL_PORT ?? 8545), chainId: env.LOCAL_CHAIN_ID, statePath: path.join(env.DATA_DIR, "anvil-state.json") });
+  const dbConfig = parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR);
+  const applied = await applyMigrations(dbConfig);
+  if (applied.length > 0) console.log(`applied migrations: ${applied.join(", ")}`);
+
+  const { db, close } = createPrismaClient(dbConfig);
+  const seeded = await seedDemo(
+    { db, env: { ...env, APP_URL: appUrl } },
+    { localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress }, merchantWallet: accountFor("merchantWallet").address },
+  );
+  // PGlite files open in one process at a time: release them before Next opens the database
+  await close();
+
+  const childEnv = {
+    ...process.env,
+    APP_URL: appUrl,
+    LOCAL_CHAIN_ID: String(chain.chainId),
+    LOCAL_CHAIN_RPC_URL: chain.rpcUrl,
+    LOCAL_TOKEN_ADDRESS: chain.tokenAddress,
+    FACILITATOR_PRIVATE_KEY: env.FACILITATOR_PRIVATE_KEY ?? accountFor("facilitator").privateKey,
+    ...(production ? { ALLOW_EMBEDDED_DATABASE: "true" } : {}),
+  };
+  console.log(
+    [
+      "",
+      `  x402 Gateway  →  ${appUrl}`,
+      `  local chain   →  ${chain.rpcUrl} (chain id ${chain.chainId}), test USDC ${chain.tokenAddress}`,
+      `  database      →  ${dbConfig.kind === "pglite" ? `embedded PGlite (${dbConfig.dataDir ?? "memory"})` : "PostgreSQL"}`,
+      `  demo endpoint →  ${appUrl}/${seeded.demoMerchantId}/api/signal/btc  (0.01 USDC)`,
+      `  sign in       →  admin ${seeded.admin.email} / ${seeded.admin.password}`,
+      `                   merchant ${seeded.merchantUser.email} / ${seeded.merchantUser.password}`,
+      "",
+    ].join("\n"),
+  );
+
+  const next = spawn("npx", ["next", production ? "start" : "dev", "-p", String(port)], { stdio: "inherit", env: childEnv });
+  const shutdown = () => {
+    next.kill("SIGTERM");
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  next.on("exit", async (code) => {
+    await chain.stop();
+    process.exit(code ?? 0);
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

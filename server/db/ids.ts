@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+
+// Prefixed, opaque ids (STYLE 2.6). Merchant ids appear in gateway URLs, so their alphabet is
+// URL-safe lower-case and their prefix can never collide with the app's reserved top-level segments.
+
+const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+export const ID_PREFIXES = {
+  user: "usr",
+  merchant: "mer",
+  membership: "mem",
+  invitation: "inv",
+  pricingRule: "rule",
+  apiKey: "key",
+  payment: "pay",
+  usage: "use",
+  entitlement: "ent",
+  webhookEndpoint: "wh",
+  webhookDelivery: "whd",
+  webhookAttempt: "wha",
+  feeTemplate: "fee",
+  feeTemplateVersion: "feev",
+  ledgerEntry: "led",
+  adjustment: "adj",
+  settlementRun: "run",
+  payout: "pout",
+  audit: "aud",
+  alert: "alr",
+  request: "req",
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+/** The shape of every merchant id: `mer_` + 20 base36 characters. */
+export const MERCHANT_ID_PATTERN = /^mer_[0-9a-z]{20}$/;
+
+export function randomId(length = 20): string {
+  const bytes = randomBytes(length);
+  let out = "";
+  for (const b of bytes) out += ALPHABET[b % 36];
+  return out;
+}
+
+export function createId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${randomId()}`;
+}

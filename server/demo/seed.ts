@@ -1,0 +1,57 @@
+import type { Deps } from "@/server/deps";
+import { createMerchant } from "@/server/merchants/merchants";
+import { createPricingRule } from "@/server/pricing/rules";
+import { signUpWithPassword } from "@/server/users/users";
+
+// The embedded default's demo data, created through the domain functions so it is valid by
+// construction. Idempotent: a second start finds the admin and changes nothing.
+
+export const DEMO_MERCHANT_ID = "mer_demo0000000000000000";
+
+export const DEMO_CREDENTIALS = {
+  admin: { email: "admin@x402.local", password: "x402-admin-demo" },
+  merchantUser: { email: "merchant@x402.local", password: "x402-merchant-demo" },
+} as const;
+
+export type SeedResult = typeof DEMO_CREDENTIALS & { demoMerchantId: string; created: boolean };
+
+export async function seedDemo(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { localChain: { chainId: number; tokenAddress: string }; merchantWallet: string },
+): Promise<SeedResult> {
+  const existing = await deps.db.user.findUnique({ where: { email: DEMO_CREDENTIALS.admin.email }, select: { id: true } });
+  if (existing) return { ...DEMO_CREDENTIALS, demoMerchantId: DEMO_MERCHANT_ID, created: false };
+
+  await signUpWithPassword(deps, { name: "Platform Admin", ...DEMO_CREDENTIALS.admin, role: "PLATFORM_ADMIN" });
+  const owner = await signUpWithPassword(deps, { name: "Demo Merchant", ...DEMO_CREDENTIALS.merchantUser });
+  const actor = { userId: owner.id, role: "SYSTEM" };
+  await createMerchant(
+    { ...deps, env: { ...deps.env, ALLOW_PRIVATE_UPSTREAMS: true, AUTO_APPROVE_MERCHANTS: true } },
+    {
+      merchantId: DEMO_MERCHANT_ID,
+      userId: owner.id,
+      actor,
+      input: {
+        name: "Demo Signals API",
+        upstreamBaseUrl: `${deps.env.APP_URL}/api/demo`,
+        payoutAddress: opts.merchantWallet.toLowerCase(),
+        settlementMode: "DIRECT",
+      },
+    },
+  );
+  const network = `eip155:${opts.localChain.chainId}`;
+  const asset = opts.localChain.tokenAddress.toLowerCase();
+  // the rules are priced on the local chain this seed runs against, whatever the env said before
+  const ruleDeps = { db: deps.db, env: { ...deps.env, LOCAL_CHAIN_ID: opts.localChain.chainId, LOCAL_TOKEN_ADDRESS: opts.localChain.tokenAddress } };
+  await createPricingRule(ruleDeps, {
+    merchantId: DEMO_MERCHANT_ID,
+    actor,
+    input: { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network, asset, description: "A trading signal for one symbol" },
+  });
+  await createPricingRule(ruleDeps, {
+    merchantId: DEMO_MERCHANT_ID,
+    actor,
+    input: { pathPattern: "/api/echo", method: "POST", price: "0.05", network, asset, description: "Echoes the request back" },
+  });
+  return { ...DEMO_CREDENTIALS, demoMerchantId: DEMO_MERCHANT_ID, created: true };
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+
+import { describe, expect, it } from "vitest";
+
+import { EnvError, parseServerEnv, serverEnvSchema } from "./env";
+
+describe("parseServerEnv", () => {
+  it("works with an empty environment in development (embedded defaults)", () => {
+    const env = parseServerEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.APP_URL).toBe("http://localhost:3000");
+    expect(env.ALLOW_PRIVATE_UPSTREAMS).toBe(true);
+    expect(env.AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("names the variable when a value is malformed", () => {
+    expect(() => parseServerEnv({ APP_URL: "not a url" })).toThrow(/APP_URL/);
+    expect(() => parseServerEnv({ FACILITATOR_PRIVATE_KEY: "0x1234" })).toThrow(/FACILITATOR_PRIVATE_KEY/);
+  });
+
+  it("refuses production without a PostgreSQL DATABASE_URL, naming it", () => {
+    const attempt = () => parseServerEnv({ NODE_ENV: "production", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "k" });
+    expect(attempt).toThrow(EnvError);
+    expect(attempt).toThrow(/DATABASE_URL: production requires a PostgreSQL URL/);
+  });
+
+  it("refuses production without AUTH_SECRET, but a build only checks formats", () => {
+    expect(() => parseServerEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", ENCRYPTION_KEY: "k" })).toThrow(/AUTH_SECRET/);
+    expect(() => parseServerEnv({ NODE_ENV: "production" }, { phase: "build" })).not.toThrow();
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseServerEnv({ DATABASE_URL: "", LOG_LEVEL: "" }).LOG_LEVEL).toBe("info");
+  });
+});
+
+describe(".env.example", () => {
+  it("documents exactly the variables of the env schema, each with a comment", () => {
+    const lines = readFileSync(new URL("../.env.example", import.meta.url), "utf8").split("\n");
+    const keys = lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=")[0]);
+    expect(new Set(keys)).toEqual(new Set(Object.keys(serverEnvSchema.shape)));
+    lines.forEach((line, i) => {
+      if (/^[A-Z_]+=/.test(line)) expect(lines[i - 1]?.startsWith("#"), `${line} needs a comment above it`).toBe(true);
+    });
+  });
+});

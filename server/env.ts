@@ -1,0 +1,125 @@
+import { z } from "zod";
+
+// The only module that reads process.env (STYLE 2.10). Everything is optional with a default that
+// makes `npm run dev` work on a fresh clone; production refuses the dev-only defaults.
+
+const booleanString = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+
+const DEV_AUTH_SECRET = "dev-only-insecure-auth-secret-change-me-0000000000";
+const DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="; // 32 bytes, dev only
+
+export const serverEnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** postgresql://… for PostgreSQL; pglite:<dir> or unset for embedded PGlite under .data/ */
+  DATABASE_URL: z.string().optional(),
+  /** where embedded data lives (PGlite, anvil state) */
+  DATA_DIR: z.string().default(".data"),
+  /** next-auth JWT secret */
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  /** public origin of this deployment, used in 402 resource URLs and SIWE/SIWX domains */
+  APP_URL: z.url("APP_URL must be an absolute URL like https://gateway.example.com").default("http://localhost:3000"),
+  /** JSON list of networks and assets, see server/networks/config.ts; unset = the local anvil chain */
+  NETWORKS_JSON: z.string().optional(),
+  /** chain id of the local dev chain (anvil); 84532 makes it stand in for Base Sepolia */
+  LOCAL_CHAIN_ID: z.coerce.number().int().positive().default(31337),
+  /** RPC URL of the local dev chain (anvil); set by `npm run dev` */
+  LOCAL_CHAIN_RPC_URL: z.url().optional(),
+  /** the EIP-3009 test token deployed on the local chain; set by `npm run dev` */
+  LOCAL_TOKEN_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address").optional(),
+  /** private key that sends settlement transactions (self-hosted facilitator) */
+  FACILITATOR_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
+  /** hosted facilitator base URL (e.g. https://x402.org/facilitator) */
+  HOSTED_FACILITATOR_URL: z.url().optional(),
+  CDP_API_KEY_ID: z.string().optional(),
+  CDP_API_KEY_SECRET: z.string().optional(),
+  /** base64 32-byte key for AES-256-GCM secrets at rest */
+  ENCRYPTION_KEY: z.string().optional(),
+  /** allow upstream URLs on loopback/private addresses (dev and tests only) */
+  ALLOW_PRIVATE_UPSTREAMS: booleanString.optional(),
+  /** new merchants start ACTIVE instead of PENDING_REVIEW (platform setting default) */
+  AUTO_APPROVE_MERCHANTS: booleanString.optional(),
+  /** shared rate limits and cache invalidation across instances */
+  REDIS_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** permit the embedded PGlite under NODE_ENV=production (local demos and the e2e suite only) */
+  ALLOW_EMBEDDED_DATABASE: booleanString.optional(),
+});
+
+export type ServerEnv = z.infer<typeof serverEnvSchema> & {
+  AUTH_SECRET: string;
+  ENCRYPTION_KEY: string;
+  ALLOW_PRIVATE_UPSTREAMS: boolean;
+  AUTO_APPROVE_MERCHANTS: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      "Invalid environment configuration:\n" +
+        issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n") +
+        "\nSee .env.example for every variable and its meaning.",
+    );
+    this.name = "EnvError";
+  }
+}
+
+/**
+ * Parses an environment record; pure so tests can feed it any record. `phase: "build"` checks
+ * formats only: a build machine does not hold production secrets.
+ */
+export function parseServerEnv(
+  source: Record<string, string | undefined>,
+  opts: { phase: "build" | "runtime" } = { phase: "runtime" },
+): ServerEnv {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = serverEnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new EnvError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "(root)"),
+        message: issue.message,
+      })),
+    );
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === "production";
+  const enforceProduction = isProduction && opts.phase === "runtime";
+  const missing: { variable: string; message: string }[] = [];
+  if (enforceProduction && !env.AUTH_SECRET) missing.push({ variable: "AUTH_SECRET", message: "required in production" });
+  if (enforceProduction && !env.ENCRYPTION_KEY) missing.push({ variable: "ENCRYPTION_KEY", message: "required in production" });
+  if (enforceProduction && !env.ALLOW_EMBEDDED_DATABASE && !env.DATABASE_URL?.startsWith("postgres")) {
+    missing.push({
+      variable: "DATABASE_URL",
+      message: "production requires a PostgreSQL URL (the embedded PGlite is not durable on serverless filesystems)",
+    });
+  }
+  if (missing.length > 0) throw new EnvError(missing);
+  return {
+    ...env,
+    AUTH_SECRET: env.AUTH_SECRET ?? DEV_AUTH_SECRET,
+    ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
+    ALLOW_PRIVATE_UPSTREAMS: env.ALLOW_PRIVATE_UPSTREAMS ?? !isProduction,
+    AUTO_APPROVE_MERCHANTS: env.AUTO_APPROVE_MERCHANTS ?? !isProduction,
+  };
+}
+
+let cached: ServerEnv | undefined;
+
+/** The validated server environment, parsed on first use (never at import time). */
+export function getEnv(): ServerEnv {
+  if (!cached) {
+    cached = parseServerEnv(process.env);
+    // next-auth v4 reads its base URL from NEXTAUTH_URL; derive it from our one APP_URL
+    process.env.NEXTAUTH_URL ??= cached.APP_URL;
+  }
+  return cached;
+}
+
+/** Test helper: forget the cached env after a test changed process.env. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,83 @@
+// The single table of error codes and their HTTP statuses (STYLE 2.9). Every non-402 error body
+// in the product has the shape { error: { code, message, details?, requestId } }.
+
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  payment_required: 402,
+  invalid_payment: 402,
+  payment_replayed: 402,
+  merchant_not_found: 404,
+  merchant_inactive: 403,
+  upstream_invalid: 502,
+  upstream_error: 502,
+  upstream_timeout: 504,
+  settlement_failed: 402,
+  service_unavailable: 503,
+  internal: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+/** Human descriptions for the docs' error page; a test asserts every code has one. */
+export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
+  invalid_request: "The request was malformed or failed validation; `details` lists the fields.",
+  unauthorized: "No valid session or API key was presented.",
+  forbidden: "You are signed in but your role does not allow this action.",
+  not_found: "The object does not exist or belongs to another merchant.",
+  conflict: "The object already exists or was changed concurrently.",
+  payload_too_large: "The request body exceeds the gateway's limit.",
+  rate_limited: "Too many requests; retry after the number of seconds in `Retry-After`.",
+  payment_required: "This endpoint is paid; the 402 body lists the payment requirements.",
+  invalid_payment: "The payment header was malformed or did not match the requirements; `details.reason` names the check.",
+  payment_replayed: "This payment authorization was already used.",
+  merchant_not_found: "No merchant has this id.",
+  merchant_inactive: "The merchant is pending review or disabled.",
+  upstream_invalid: "The merchant's upstream URL is not allowed (SSRF rules).",
+  upstream_error: "The merchant's upstream could not be reached; you were not charged.",
+  upstream_timeout: "The merchant's upstream did not answer in time; you were not charged.",
+  settlement_failed: "The payment verified but could not be settled on chain; you were not charged.",
+  service_unavailable: "A dependency (database, chain RPC) is unavailable.",
+  internal: "An unexpected error. It was logged with the request id.",
+};
+
+export type ErrorBody = {
+  error: { code: ErrorCode; message: string; details?: unknown; requestId?: string };
+};
+
+/** An expected failure with a message that is safe to show; internal context goes in `cause`. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}
+
+export function toErrorBody(
+  code: ErrorCode,
+  message: string,
+  requestId?: string,
+  details?: unknown,
+): ErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }), ...(requestId ? { requestId } : {}) } };
+}

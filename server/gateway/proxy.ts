@@ -1,0 +1,215 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import https from "node:https";
+import type { LookupFunction } from "node:net";
+import { Readable, Transform } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+
+import { isPrivateAddress } from "@/server/security/ssrf";
+
+// The upstream leg of the gateway, on node:http(s) rather than fetch: keep-alive agents for
+// throughput, a DNS `lookup` hook that applies the SSRF rules at connect time (so a name re-pointed
+// at a private address after validation is still refused), and streaming both ways.
+
+/** Request headers that are per-hop, or belong to the buyer's relationship with the gateway. */
+const STRIPPED_REQUEST_HEADERS = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+  "expect",
+  "x-payment",
+  "payment-signature",
+  "sign-in-with-x",
+  "x-request-id",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+]);
+
+const STRIPPED_RESPONSE_HEADERS = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "content-length",
+]);
+
+/** Our platform's own credentials never reach the merchant's upstream. */
+function isPlatformCredential(name: string, value: string): boolean {
+  if (name === "x-api-key" && value.startsWith("x4g_")) return true;
+  if (name === "authorization" && /^bearer\s+x4g_/i.test(value)) return true;
+  return false;
+}
+
+function stripPlatformCookies(value: string): string | null {
+  const kept = value
+    .split(";")
+    .map((c) => c.trim())
+    .filter((c) => c && !/^(__Secure-|__Host-)?next-auth\./.test(c));
+  return kept.length > 0 ? kept.join("; ") : null;
+}
+
+/** The headers the upstream sees: the buyer's minus hop-by-hop, payment and platform auth, plus ours. */
+export function buildUpstreamHeaders(incoming: Headers, added: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  incoming.forEach((value, rawName) => {
+    const name = rawName.toLowerCase();
+    if (STRIPPED_REQUEST_HEADERS.has(name) || name.startsWith("x-x402-") || isPlatformCredential(name, value)) return;
+    if (name === "cookie") {
+      const kept = stripPlatformCookies(value);
+      if (kept) out.cookie = kept;
+      return;
+    }
+    out[name] = value;
+  });
+  for (const [name, value] of Object.entries(added)) out[name.toLowerCase()] = value;
+  return out;
+}
+
+/** The headers the client sees from the upstream response, minus hop-by-hop ones. */
+export function buildClientHeaders(upstream: IncomingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || STRIPPED_RESPONSE_HEADERS.has(name)) continue;
+    if (Array.isArray(value)) for (const v of value) out.append(name, v);
+    else out.set(name, value);
+  }
+  return out;
+}
+
+export type ProxyOutcome =
+  | { kind: "response"; status: number; headers: Headers; body: ReadableStream<Uint8Array> | null; upstreamLatencyMs: number; consume: () => void }
+  | { kind: "timeout"; upstreamLatencyMs: number }
+  | { kind: "blocked"; reason: "private_address" }
+  | { kind: "body_too_large" }
+  | { kind: "error"; message: string; upstreamLatencyMs: number };
+
+export type ProxyRequest = {
+  method: string;
+  /** absolute upstream URL (base + mapped path + query) */
+  url: URL;
+  headers: Record<string, string>;
+  body: ReadableStream<Uint8Array> | null;
+  declaredLength: number | null;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  allowPrivate: boolean;
+  signal?: AbortSignal;
+};
+
+class BodyTooLargeError extends Error {}
+class PrivateAddressError extends Error {}
+
+function safeLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return (callback as (e: Error | null, a: LookupAddress[]) => void)(err, []);
+      if (!allowPrivate && addresses.some((a) => isPrivateAddress(a.address))) {
+        return (callback as (e: Error | null, a: LookupAddress[]) => void)(new PrivateAddressError(hostname), []);
+      }
+      if (options.all) return (callback as (e: Error | null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0];
+      if (!first) return (callback as (e: Error | null, a: string, f: number) => void)(new Error(`no address for ${hostname}`), "", 4);
+      (callback as (e: Error | null, a: string, f: number) => void)(null, first.address, first.family);
+    });
+  };
+}
+
+const agents = {
+  http: { strict: new http.Agent({ keepAlive: true, maxSockets: 256, lookup: safeLookup(false) }), open: new http.Agent({ keepAlive: true, maxSockets: 256 }) },
+  https: { strict: new https.Agent({ keepAlive: true, maxSockets: 256, lookup: safeLookup(false) }), open: new https.Agent({ keepAlive: true, maxSockets: 256 }) },
+};
+
+function limitBody(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > max) cb(new BodyTooLargeError());
+      else cb(null, chunk);
+    },
+  });
+}
+
+/**
+ * Sends the request to the upstream and resolves once the response status and headers arrived
+ * (the body streams on), so the caller can decide to settle before the body reaches the client.
+ */
+export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
+  if (req.declaredLength !== null && req.declaredLength > req.maxBodyBytes) return Promise.resolve({ kind: "body_too_large" });
+  const started = performance.now();
+  const isHttps = req.url.protocol === "https:";
+  const hostIsLiteralPrivate = isPrivateAddress(req.url.hostname);
+  if (!req.allowPrivate && hostIsLiteralPrivate) return Promise.resolve({ kind: "blocked", reason: "private_address" });
+  const agentSet = isHttps ? agents.https : agents.http;
+  const agent = req.allowPrivate ? agentSet.open : agentSet.strict;
+
+  return new Promise<ProxyOutcome>((resolve) => {
+    let settled = false;
+    const finish = (outcome: ProxyOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const upstreamReq = (isHttps ? https : http).request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      agent,
+    });
+    const timer = setTimeout(() => {
+      upstreamReq.destroy(new Error("upstream timeout"));
+      finish({ kind: "timeout", upstreamLatencyMs: Math.round(performance.now() - started) });
+    }, req.timeoutMs);
+    const onAbort = () => upstreamReq.destroy(new Error("client aborted"));
+    req.signal?.addEventListener("abort", onAbort, { once: true });
+
+    upstreamReq.on("error", (err) => {
+      const latency = Math.round(performance.now() - started);
+      if (err instanceof PrivateAddressError || (err as { cause?: unknown }).cause instanceof PrivateAddressError) finish({ kind: "blocked", reason: "private_address" });
+      else if (err instanceof BodyTooLargeError) finish({ kind: "body_too_large" });
+      else finish({ kind: "error", message: (err as NodeJS.ErrnoException).code ?? err.message, upstreamLatencyMs: latency });
+    });
+    upstreamReq.on("response", (res: IncomingMessage) => {
+      clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onAbort);
+      const status = res.statusCode ?? 502;
+      const noBody = req.method === "HEAD" || status === 204 || status === 304;
+      finish({
+        kind: "response",
+        status,
+        headers: buildClientHeaders(res.headers),
+        body: noBody ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>),
+        upstreamLatencyMs: Math.round(performance.now() - started),
+        consume: () => res.resume(),
+      });
+      if (noBody) res.resume();
+    });
+
+    if (req.body && req.method !== "GET" && req.method !== "HEAD") {
+      const source = Readable.fromWeb(req.body as unknown as NodeReadableStream<Uint8Array>);
+      const limiter = limitBody(req.maxBodyBytes);
+      limiter.on("error", (err) => {
+        upstreamReq.destroy(err);
+        finish({ kind: "body_too_large" });
+      });
+      source.on("error", (err) => upstreamReq.destroy(err));
+      source.pipe(limiter).pipe(upstreamReq);
+    } else {
+      upstreamReq.end();
+    }
+  });
+}

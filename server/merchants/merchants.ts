@@ -1,0 +1,92 @@
+import type { Deps } from "@/server/deps";
+import { AppError } from "@/server/errors";
+import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
+import type { MerchantRole } from "@/server/db";
+import { createId } from "@/server/db/ids";
+import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf";
+import { getMerchantsRequireReview } from "@/server/platform/settings";
+
+import type { CreateMerchantInput, MerchantDto, MyMerchant } from "./schemas";
+
+const merchantDtoSelect = {
+  id: true,
+  name: true,
+  status: true,
+  statusReason: true,
+  upstreamBaseUrl: true,
+  payoutAddress: true,
+  settlementMode: true,
+  createdAt: true,
+} as const;
+
+/** Validates an upstream base URL against the SSRF rules; throws a field error. */
+export function assertUpstreamUrlAllowed(deps: Pick<Deps, "env">, raw: string): string {
+  const check = checkUpstreamUrl(raw, { allowPrivate: deps.env.ALLOW_PRIVATE_UPSTREAMS });
+  if (!check.ok) {
+    const message = UPSTREAM_URL_MESSAGES[check.reason];
+    throw new AppError("invalid_request", message, { details: { fieldErrors: { upstreamBaseUrl: [message] } } });
+  }
+  // no trailing slash: the gateway appends the request path, which starts with one
+  return check.url.toString().replace(/\/+$/, "");
+}
+
+/** Creates a merchant owned by the user; it starts ACTIVE or PENDING_REVIEW per the platform setting. */
+export async function createMerchant(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { userId: string; input: CreateMerchantInput; actor: AuditActor; /** seeds only */ merchantId?: string },
+): Promise<MerchantDto> {
+  const upstreamBaseUrl = assertUpstreamUrlAllowed(deps, opts.input.upstreamBaseUrl);
+  const requiresReview = await getMerchantsRequireReview(deps);
+  const merchantId = opts.merchantId ?? createId("merchant");
+  return deps.db.$transaction(async (tx) => {
+    const merchant = await tx.merchant.create({
+      data: {
+        id: merchantId,
+        name: opts.input.name,
+        upstreamBaseUrl,
+        payoutAddress: opts.input.payoutAddress,
+        settlementMode: opts.input.settlementMode,
+        status: requiresReview ? "PENDING_REVIEW" : "ACTIVE",
+        memberships: { create: { id: createId("membership"), userId: opts.userId, role: "OWNER" } },
+      },
+      select: merchantDtoSelect,
+    });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId,
+      action: "merchant.create",
+      targetType: "merchant",
+      targetId: merchantId,
+      after: merchant,
+    });
+    return merchant;
+  });
+}
+
+/** The merchants a user belongs to, oldest membership first. */
+export async function listMerchantsForUser(deps: Pick<Deps, "db">, opts: { userId: string }): Promise<MyMerchant[]> {
+  const memberships = await deps.db.membership.findMany({
+    where: { userId: opts.userId },
+    orderBy: { createdAt: "asc" },
+    select: { role: true, merchant: { select: merchantDtoSelect } },
+  });
+  return memberships.map((m) => ({ ...m.merchant, role: m.role }));
+}
+
+/** The user's membership of a merchant, or null: the tenant boundary of every console call. */
+export async function findMembership(
+  deps: Pick<Deps, "db">,
+  opts: { userId: string; merchantId: string },
+): Promise<{ id: string; role: MerchantRole; merchant: MerchantDto } | null> {
+  return deps.db.membership.findUnique({
+    where: { merchantId_userId: { merchantId: opts.merchantId, userId: opts.userId } },
+    select: { id: true, role: true, merchant: { select: merchantDtoSelect } },
+  });
+}
+
+/** The merchant by id, scoped: callers pass the merchant id proven by membership. */
+export async function getMerchant(deps: Pick<Deps, "db">, opts: { merchantId: string }): Promise<MerchantDto> {
+  const merchant = await deps.db.merchant.findUnique({ where: { id: opts.merchantId }, select: merchantDtoSelect });
+  if (!merchant) throw new AppError("not_found", "Merchant not found");
+  return merchant;
+}

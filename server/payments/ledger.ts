@@ -1,0 +1,178 @@
+import type { Db, FacilitatorKind, SettlementPolicy } from "@/server/db";
+import { Prisma } from "@/server/db";
+import { createId } from "@/server/db/ids";
+
+// The payment ledger's state changes. Each is one short statement or transaction and none holds a
+// transaction across a network call (STYLE 2.5): reserve → verify → proxy → settle → record.
+
+export type ReservationInput = {
+  merchantId: string;
+  ruleId: string;
+  x402Version: number;
+  scheme: string;
+  network: string;
+  asset: string;
+  payer: string;
+  payTo: string;
+  amountAtomic: bigint;
+  requiredAmountAtomic: bigint;
+  nonce: string;
+  validAfter: bigint;
+  validBefore: bigint;
+  payloadEncoded: string;
+  facilitator: FacilitatorKind;
+  settlementPolicy: SettlementPolicy;
+  resource: string;
+  requestId: string;
+  paymentIdentifier?: string | null;
+};
+
+/** The replay key of an EIP-3009 authorization: nonces are unique per (token, payer). */
+export function reservationKeyOf(p: { network: string; asset: string; payer: string; nonce: string }): string {
+  return `${p.network}:${p.asset.toLowerCase()}:${p.payer.toLowerCase()}:${p.nonce.toLowerCase()}`;
+}
+
+function unixToDate(seconds: bigint): Date {
+  // validBefore may be far in the future (or max uint); clamp to what a timestamp column holds
+  const max = 253402300799n; // 9999-12-31
+  return new Date(Number(seconds > max ? max : seconds) * 1000);
+}
+
+/**
+ * Reserves an authorization for one request. The unique reservation key is the replay guard: of
+ * concurrent requests carrying the same authorization exactly one insert succeeds.
+ */
+export async function reservePayment(
+  db: Db,
+  input: ReservationInput,
+): Promise<{ ok: true; paymentId: string } | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }> {
+  const paymentId = createId("payment");
+  try {
+    await db.payment.create({
+      data: {
+        id: paymentId,
+        merchantId: input.merchantId,
+        ruleId: input.ruleId,
+        status: "PENDING",
+        x402Version: input.x402Version,
+        scheme: input.scheme,
+        network: input.network,
+        asset: input.asset.toLowerCase(),
+        payer: input.payer.toLowerCase(),
+        payTo: input.payTo.toLowerCase(),
+        amountAtomic: new Prisma.Decimal(input.amountAtomic.toString()),
+        requiredAmountAtomic: new Prisma.Decimal(input.requiredAmountAtomic.toString()),
+        authorizationNonce: input.nonce.toLowerCase(),
+        validAfter: unixToDate(input.validAfter),
+        validBefore: unixToDate(input.validBefore),
+        payloadEncoded: input.payloadEncoded,
+        reservationKey: reservationKeyOf(input),
+        facilitator: input.facilitator,
+        settlementPolicy: input.settlementPolicy,
+        resource: input.resource,
+        requestId: input.requestId,
+        paymentIdentifier: input.paymentIdentifier ?? null,
+      },
+      select: { id: true },
+    });
+    return { ok: true, paymentId };
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      const target = JSON.stringify(err.meta ?? {});
+      return { ok: false, reason: target.includes("paymentIdentifier") ? "payment_identifier_reused" : "payment_replayed" };
+    }
+    throw err;
+  }
+}
+
+/** Marks a reserved payment as verified by the facilitator. */
+export async function markPaymentVerified(db: Db, opts: { merchantId: string; paymentId: string; at: Date }): Promise<void> {
+  await db.payment.updateMany({
+    where: { id: opts.paymentId, merchantId: opts.merchantId, status: "PENDING" },
+    data: { status: "VERIFIED", verifiedAt: opts.at },
+  });
+}
+
+/**
+ * Releases a reservation without charging: the payment becomes FAILED with its reason and the
+ * authorization may be presented again (its reservation key is cleared).
+ */
+export async function releasePayment(
+  db: Db,
+  opts: { merchantId: string; paymentId: string; reason: string; message?: string; at: Date },
+): Promise<void> {
+  await db.payment.updateMany({
+    where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+    data: { status: "FAILED", reservationKey: null, errorReason: opts.reason, errorMessage: opts.message ?? null, failedAt: opts.at },
+  });
+}
+
+export type ChargedUsage = {
+  requestId: string;
+  method: string;
+  path: string;
+  httpStatus: number;
+  upstreamStatus: number | null;
+  latencyMs: number;
+  upstreamLatencyMs: number | null;
+  clientIp: string | null;
+};
+
+/**
+ * Records a settlement: the payment becomes SETTLED with its transaction, and its CHARGED usage
+ * record and CHARGE ledger entry are written in the same transaction, so no settled payment ever
+ * exists without its records. Idempotent: a second call for a SETTLED payment changes nothing.
+ */
+export async function recordSettlement(
+  db: Db,
+  opts: { merchantId: string; paymentId: string; txHash: string; blockNumber: bigint | null; at: Date; usage: ChargedUsage | null },
+): Promise<{ recorded: boolean }> {
+  const run = async (tx: Prisma.TransactionClient) => {
+    const updated = await tx.payment.updateMany({
+      where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+      data: { status: "SETTLED", txHash: opts.txHash.toLowerCase(), blockNumber: opts.blockNumber, settledAt: opts.at, errorReason: null, errorMessage: null },
+    });
+    if (updated.count === 0) return { recorded: false };
+    const payment = await tx.payment.findUniqueOrThrow({
+      where: { id: opts.paymentId },
+      select: { ruleId: true, payer: true, amountAtomic: true, asset: true, network: true, requestId: true, resource: true },
+    });
+    const usage = opts.usage;
+    await tx.usageRecord.create({
+      data: {
+        id: createId("usage"),
+        merchantId: opts.merchantId,
+        ruleId: payment.ruleId,
+        paymentId: opts.paymentId,
+        requestId: usage?.requestId ?? payment.requestId,
+        status: "CHARGED",
+        reason: usage ? null : "reconciled",
+        method: usage?.method ?? "UNKNOWN",
+        path: usage?.path ?? new URL(payment.resource).pathname,
+        httpStatus: usage?.httpStatus ?? 0,
+        upstreamStatus: usage?.upstreamStatus ?? null,
+        latencyMs: usage?.latencyMs ?? 0,
+        upstreamLatencyMs: usage?.upstreamLatencyMs ?? null,
+        clientIp: usage?.clientIp ?? null,
+        payer: payment.payer,
+        amountAtomic: payment.amountAtomic,
+        asset: payment.asset,
+        network: payment.network,
+      },
+    });
+    await tx.ledgerEntry.create({
+      data: {
+        id: createId("ledgerEntry"),
+        merchantId: opts.merchantId,
+        type: "CHARGE",
+        amountAtomic: payment.amountAtomic,
+        network: payment.network,
+        asset: payment.asset,
+        paymentId: opts.paymentId,
+      },
+    });
+    return { recorded: true };
+  };
+  if ("$transaction" in db) return db.$transaction(run);
+  return run(db);
+}

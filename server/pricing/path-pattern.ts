@@ -1,0 +1,43 @@
+// Glob patterns for pricing rules, matched against the request path after the merchant id:
+//   /api/echo          exactly that path
+//   /api/signal/*      one segment (`*` never crosses a `/`; it may sit inside a segment: /v1/*.json)
+//   /api/**            any number of segments, including none (/api, /api/a/b/c)
+// Matching is by compiled RegExp; specificity orders rules when several match.
+
+export type PatternError = { ok: false; message: string };
+export type CompiledPattern = { ok: true; pattern: string; regex: RegExp; specificity: number };
+
+const SEGMENT_CHARS = /^[A-Za-z0-9\-._~!$&'()+,;=:@%*]*$/;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+}
+
+export function compilePathPattern(pattern: string): CompiledPattern | PatternError {
+  if (!pattern.startsWith("/")) return { ok: false, message: "Start the pattern with /" };
+  if (pattern.length > 512) return { ok: false, message: "Use at most 512 characters" };
+  if (/[?#]/.test(pattern)) return { ok: false, message: "Patterns match the path only: leave out ? and #" };
+  const segments = pattern === "/" ? [""] : pattern.slice(1).split("/");
+  let regex = "^";
+  // literal characters weigh most, then single-segment wildcards; `**` adds nothing
+  let specificity = 0;
+  for (const [i, segment] of segments.entries()) {
+    if (segment === "**") {
+      // `/a/**` matches /a and everything below it
+      regex += i === segments.length - 1 ? "(?:/.*)?" : "(?:/[^/]+)*";
+      continue;
+    }
+    if (segment.includes("**")) return { ok: false, message: "Use ** only as a whole segment, like /api/**" };
+    if (!SEGMENT_CHARS.test(segment)) return { ok: false, message: `"${segment}" has characters that cannot appear in a URL path` };
+    if (segment === "" && i !== segments.length - 1) return { ok: false, message: "Remove the empty segment (//)" };
+    regex += "/" + segment.split("*").map(escapeRegex).join("[^/]*");
+    const literal = segment.replaceAll("*", "");
+    specificity += 10 + literal.length * 4 - (segment.length - literal.length) * 2;
+  }
+  regex += "/?$";
+  return { ok: true, pattern, regex: new RegExp(regex), specificity };
+}
+
+export function matchesPath(compiled: CompiledPattern, path: string): boolean {
+  return compiled.regex.test(path);
+}

@@ -1,0 +1,196 @@
+import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
+import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
+import { Prisma, type PricingRule } from "@/server/db";
+import { createId } from "@/server/db/ids";
+import { fromAtomic, toAtomic } from "@/server/db/money";
+import type { Deps } from "@/server/deps";
+import { AppError } from "@/server/errors";
+import { getNetworkRegistry, type AssetConfig } from "@/server/networks/config";
+
+import { compilePathPattern, matchesPath, type CompiledPattern } from "./path-pattern";
+import { formatAtomic, parseDecimalToAtomic } from "./price";
+import { pricingRuleInput, type ParsedPricingRuleInput, type PricingRuleDto, type PricingRuleInput } from "./schemas";
+
+type RuleDeps = Pick<Deps, "db" | "env">;
+
+function fieldError(field: string, message: string): AppError {
+  return new AppError("invalid_request", message, { details: { fieldErrors: { [field]: [message] } } });
+}
+
+function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
+  const parsed = pricingRuleInput.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+    throw new AppError("invalid_request", parsed.error.issues[0]?.message ?? "Invalid pricing rule", { details: { fieldErrors } });
+  }
+  return parsed.data;
+}
+
+/** Checks what the schema can't: pattern syntax, a known network and asset, a positive price. */
+function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
+  const pattern = compilePathPattern(input.pathPattern);
+  if (!pattern.ok) throw fieldError("pathPattern", pattern.message);
+  const network = getNetworkRegistry(deps.env).get(input.network);
+  if (!network) throw fieldError("network", `Unknown network ${input.network}`);
+  const asset = network.assets.find((a) => a.address === input.asset);
+  if (!asset) throw fieldError("asset", `${input.asset} is not a supported asset on ${network.name}`);
+  const price = parseDecimalToAtomic(input.price, asset.decimals);
+  if (!price.ok) throw fieldError("price", price.message);
+  if (price.atomic <= 0n) throw fieldError("price", "A paid rule needs a price above zero (leave a path without a rule to make it free)");
+  return {
+    description: input.description || null,
+    pathPattern: input.pathPattern,
+    method: input.method,
+    priceAtomic: fromAtomic(price.atomic),
+    network: input.network,
+    asset: input.asset,
+    billingMode: input.billingMode,
+    bundleSize: input.billingMode === "BUNDLE" ? (input.bundleSize ?? null) : null,
+    passDurationSeconds: input.billingMode === "TIME_PASS" ? (input.passDurationSeconds ?? null) : null,
+    settlementPolicy: input.settlementPolicy,
+    upstreamPath: input.upstreamPath || null,
+    priority: input.priority,
+    active: input.active,
+  };
+}
+
+function assetOf(deps: Pick<Deps, "env">, rule: Pick<PricingRule, "network" | "asset">): AssetConfig {
+  return getNetworkRegistry(deps.env).asset(rule.network, rule.asset) ?? { address: rule.asset as `0x${string}`, symbol: "?", decimals: 6, eip712: { name: "", version: "" } };
+}
+
+export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): PricingRuleDto {
+  const asset = assetOf(deps, rule);
+  const atomic = toAtomic(rule.priceAtomic);
+  return {
+    id: rule.id,
+    merchantId: rule.merchantId,
+    description: rule.description,
+    pathPattern: rule.pathPattern,
+    method: rule.method,
+    priceAtomic: atomic.toString(),
+    price: formatAtomic(atomic, asset.decimals),
+    network: rule.network,
+    asset: rule.asset,
+    assetSymbol: asset.symbol,
+    billingMode: rule.billingMode,
+    bundleSize: rule.bundleSize,
+    passDurationSeconds: rule.passDurationSeconds,
+    settlementPolicy: rule.settlementPolicy,
+    upstreamPath: rule.upstreamPath,
+    priority: rule.priority,
+    active: rule.active,
+    createdAt: rule.createdAt,
+    updatedAt: rule.updatedAt,
+  };
+}
+
+function duplicateRule(err: unknown): AppError | null {
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+    return new AppError("conflict", "A rule for this method and path pattern already exists", {
+      details: { fieldErrors: { pathPattern: ["A rule for this method and path pattern already exists"] } },
+      cause: err,
+    });
+  }
+  return null;
+}
+
+export async function listPricingRules(deps: RuleDeps, opts: { merchantId: string }): Promise<PricingRuleDto[]> {
+  const rules = await deps.db.pricingRule.findMany({
+    where: { merchantId: opts.merchantId },
+    orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
+  });
+  return rules.map((r) => toPricingRuleDto(deps, r));
+}
+
+export async function createPricingRule(
+  deps: RuleDeps,
+  opts: { merchantId: string; actor: AuditActor; input: PricingRuleInput },
+): Promise<PricingRuleDto> {
+  const values = resolveRuleValues(deps, parseInput(opts.input));
+  try {
+    const rule = await deps.db.$transaction(async (tx) => {
+      const created = await tx.pricingRule.create({ data: { id: createId("pricingRule"), merchantId: opts.merchantId, ...values } });
+      await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.create", targetType: "pricing_rule", targetId: created.id, after: created });
+      return created;
+    });
+    publishMerchantConfigChanged(opts.merchantId);
+    return toPricingRuleDto(deps, rule);
+  } catch (err) {
+    throw duplicateRule(err) ?? err;
+  }
+}
+
+export async function updatePricingRule(
+  deps: RuleDeps,
+  opts: { merchantId: string; ruleId: string; actor: AuditActor; input: PricingRuleInput },
+): Promise<PricingRuleDto> {
+  const values = resolveRuleValues(deps, parseInput(opts.input));
+  try {
+    const rule = await deps.db.$transaction(async (tx) => {
+      const before = await tx.pricingRule.findFirst({ where: { id: opts.ruleId, merchantId: opts.merchantId } });
+      if (!before) throw new AppError("not_found", "No such pricing rule");
+      const after = await tx.pricingRule.update({ where: { id: before.id }, data: values });
+      await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.update", targetType: "pricing_rule", targetId: before.id, before, after });
+      return after;
+    });
+    publishMerchantConfigChanged(opts.merchantId);
+    return toPricingRuleDto(deps, rule);
+  } catch (err) {
+    throw duplicateRule(err) ?? err;
+  }
+}
+
+/** Deletes a rule; payments and usage keep their history (their rule reference becomes null). */
+export async function deletePricingRule(deps: RuleDeps, opts: { merchantId: string; ruleId: string; actor: AuditActor }): Promise<void> {
+  await deps.db.$transaction(async (tx) => {
+    const before = await tx.pricingRule.findFirst({ where: { id: opts.ruleId, merchantId: opts.merchantId } });
+    if (!before) throw new AppError("not_found", "No such pricing rule");
+    await tx.pricingRule.delete({ where: { id: before.id } });
+    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.delete", targetType: "pricing_rule", targetId: before.id, before });
+  });
+  publishMerchantConfigChanged(opts.merchantId);
+}
+
+// ───────────────────────────── matching (pure) ─────────────────────────────
+
+export type CompiledRule = { rule: PricingRule; pattern: CompiledPattern };
+
+/** Active rules with their compiled patterns; rules whose stored pattern no longer compiles are skipped. */
+export function compileRules(rules: PricingRule[]): CompiledRule[] {
+  const compiled: CompiledRule[] = [];
+  for (const rule of rules) {
+    if (!rule.active) continue;
+    const pattern = compilePathPattern(rule.pathPattern);
+    if (pattern.ok) compiled.push({ rule, pattern });
+  }
+  return compiled;
+}
+
+function methodMatches(ruleMethod: PricingRule["method"], method: string): boolean {
+  if (ruleMethod === "ANY") return true;
+  // a HEAD costs what the GET costs: it is the same resource
+  return ruleMethod === method || (ruleMethod === "GET" && method === "HEAD");
+}
+
+/**
+ * The rule that prices a request: highest priority first, then the most specific pattern, then a
+ * rule naming the method over ANY, then the oldest. Null means the path is free.
+ */
+export function selectRule(rules: CompiledRule[], method: string, path: string): CompiledRule | null {
+  let best: CompiledRule | null = null;
+  for (const candidate of rules) {
+    if (!methodMatches(candidate.rule.method, method) || !matchesPath(candidate.pattern, path)) continue;
+    if (!best || compareRules(candidate, best) < 0) best = candidate;
+  }
+  return best;
+}
+
+function compareRules(a: CompiledRule, b: CompiledRule): number {
+  return (
+    b.rule.priority - a.rule.priority ||
+    b.pattern.specificity - a.pattern.specificity ||
+    Number(b.rule.method !== "ANY") - Number(a.rule.method !== "ANY") ||
+    a.rule.createdAt.getTime() - b.rule.createdAt.getTime()
+  );
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+export const httpMethodSchema = z.enum(["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
+export const billingModeSchema = z.enum(["PER_REQUEST", "BUNDLE", "TIME_PASS"]);
+export const settlementPolicySchema = z.enum(["AFTER_SUCCESS", "BEFORE_PROXY", "DEFERRED"]);
+
+const pricingRuleFields = z.object({
+  description: z.string().trim().max(200).optional(),
+  pathPattern: z.string().trim().min(1, "Enter a path pattern like /api/*"),
+  method: httpMethodSchema.default("ANY"),
+  /** decimal in the asset's units, e.g. "0.01" */
+  price: z.string().trim().min(1, "Enter a price"),
+  network: z.string().trim().min(1, "Choose a network"),
+  asset: z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, "Choose an asset").transform((a) => a.toLowerCase()),
+  billingMode: billingModeSchema.default("PER_REQUEST"),
+  bundleSize: z.number().int().min(2, "A bundle has at least 2 calls").max(1_000_000).optional(),
+  passDurationSeconds: z.number().int().min(60, "A pass lasts at least 60 seconds").max(366 * 24 * 3600).optional(),
+  settlementPolicy: settlementPolicySchema.default("AFTER_SUCCESS"),
+  upstreamPath: z.string().trim().startsWith("/", "Start the upstream path with /").max(512).optional(),
+  priority: z.number().int().min(-1000).max(1000).default(0),
+  active: z.boolean().default(true),
+});
+
+function billingModeFields<T extends { billingMode: string; bundleSize?: number; passDurationSeconds?: number }>(v: T, ctx: z.RefinementCtx) {
+  if (v.billingMode === "BUNDLE" && !v.bundleSize) ctx.addIssue({ code: "custom", path: ["bundleSize"], message: "Enter how many calls the bundle holds" });
+  if (v.billingMode === "TIME_PASS" && !v.passDurationSeconds) {
+    ctx.addIssue({ code: "custom", path: ["passDurationSeconds"], message: "Enter how long the pass lasts" });
+  }
+}
+
+export const pricingRuleInput = pricingRuleFields.superRefine(billingModeFields);
+export type PricingRuleInput = z.input<typeof pricingRuleInput>;
+export type ParsedPricingRuleInput = z.output<typeof pricingRuleInput>;
+
+export const pricingRuleDtoSchema = z.object({
+  id: z.string(),
+  merchantId: z.string(),
+  description: z.string().nullable(),
+  pathPattern: z.string(),
+  method: httpMethodSchema,
+  priceAtomic: z.string(),
+  price: z.string(),
+  network: z.string(),
+  asset: z.string(),
+  assetSymbol: z.string(),
+  billingMode: billingModeSchema,
+  bundleSize: z.number().nullable(),
+  passDurationSeconds: z.number().nullable(),
+  settlementPolicy: settlementPolicySchema,
+  upstreamPath: z.string().nullable(),
+  priority: z.number(),
+  active: z.boolean(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type PricingRuleDto = z.infer<typeof pricingRuleDtoSchema>;

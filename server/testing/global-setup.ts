@@ -1,0 +1,25 @@
+import type { TestProject } from "vitest/node";
+
+import { setupLocalChain } from "@/server/chain/local-chain";
+import { prepareTestDatabases, teardownTestDatabases, type TestDbTemplate } from "@/server/db/testing";
+
+export type ProvidedChain = { rpcUrl: string; chainId: number; tokenAddress: `0x${string}` };
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    chain: ProvidedChain;
+    dbTemplate: TestDbTemplate;
+  }
+}
+
+// One anvil (token deployed, accounts funded) and one migrated template database for the whole
+// integration run; each test file clones the template (server/testing/int.ts).
+export default async function setup(project: TestProject) {
+  const [chain, dbTemplate] = await Promise.all([setupLocalChain(), prepareTestDatabases()]);
+  project.provide("chain", { rpcUrl: chain.rpcUrl, chainId: chain.chainId, tokenAddress: chain.tokenAddress });
+  project.provide("dbTemplate", dbTemplate);
+  return async () => {
+    await chain.stop();
+    await teardownTestDatabases(dbTemplate);
+  };
+}

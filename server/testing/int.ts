@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, inject } from "vitest";
+
+import { createCaller } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+import type { Deps } from "@/server/deps";
+import { parseServerEnv, type ServerEnv } from "@/server/env";
+import type { PrismaClient } from "@/server/db";
+import { createId } from "@/server/db/ids";
+import { createTestDatabase } from "@/server/db/testing";
+import { createLogger } from "@/server/observability/logger";
+import type { SessionUser } from "@/server/users/users";
+
+/** A fresh migrated database for this test file (cloned from the run's template). */
+export function useTestDatabase(): { readonly db: PrismaClient } {
+  let handle: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  beforeAll(async () => {
+    handle = await createTestDatabase(inject("dbTemplate"));
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+  return {
+    get db() {
+      if (!handle) throw new Error("useTestDatabase: the database is created in beforeAll");
+      return handle.db;
+    },
+  };
+}
+
+export function testEnv(overrides: Record<string, string> = {}): ServerEnv {
+  return parseServerEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", ...overrides });
+}
+
+export function testDeps(db: PrismaClient, overrides: Partial<Deps> = {}): Deps {
+  const env = overrides.env ?? testEnv();
+  return { db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date(), ...overrides };
+}
+
+/** A tRPC caller acting as `user` (or signed out), through the real middleware chain. */
+export function callerFor(deps: Deps, user: Pick<SessionUser, "id" | "role" | "sessionVersion"> | null) {
+  return createCaller(
+    createTRPCContext({
+      deps,
+      session: user ? { userId: user.id, role: user.role, sessionVersion: user.sessionVersion } : null,
+      requestId: createId("request"),
+      ip: "127.0.0.1",
+    }),
+  );
+}
+
+let counter = 0;
+/** A unique email per call so test files can share nothing and run in parallel. */
+export function uniqueEmail(label = "user"): string {
+  counter += 1;
+  return `${label}-${Date.now().toString(36)}-${counter}@test.x402.local`;
+}
