@@ -1,0 +1,46 @@
+import { createPublicClient, createWalletClient, defineChain, http, type Chain, type PrivateKeyAccount, type PublicClient, type WalletClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import type { NetworkConfig, NetworkRegistry } from "@/server/networks/config";
+
+import { MULTICALL3_ADDRESS } from "./local-chain";
+
+// viem clients per configured network, built once. Reads go through the public client (batched
+// JSON-RPC); the facilitator's wallet client signs with FACILITATOR_PRIVATE_KEY.
+
+export type ChainClients = {
+  network: NetworkConfig;
+  chain: Chain;
+  publicClient: PublicClient;
+  wallet: { client: WalletClient; account: PrivateKeyAccount } | null;
+};
+
+export type ChainClientRegistry = {
+  forNetwork(networkId: string): ChainClients | undefined;
+  all(): ChainClients[];
+};
+
+function chainFor(network: NetworkConfig): Chain {
+  return defineChain({
+    id: network.chainId,
+    name: network.name,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: network.rpcUrl ? [network.rpcUrl] : [] } },
+    contracts: { multicall3: { address: MULTICALL3_ADDRESS } },
+    testnet: network.testnet,
+  });
+}
+
+export function createChainClientRegistry(registry: NetworkRegistry, facilitatorKey: `0x${string}` | undefined): ChainClientRegistry {
+  const account = facilitatorKey ? privateKeyToAccount(facilitatorKey) : null;
+  const clients = new Map<string, ChainClients>();
+  for (const network of registry.list()) {
+    if (!network.rpcUrl) continue;
+    const chain = chainFor(network);
+    const transport = http(network.rpcUrl, { batch: { wait: 0 }, timeout: 20_000, retryCount: 2 });
+    const publicClient = createPublicClient({ chain, transport, pollingInterval: 250 }) as PublicClient;
+    const wallet = account ? { client: createWalletClient({ chain, account, transport }), account } : null;
+    clients.set(network.id, { network, chain, publicClient, wallet });
+  }
+  return { forNetwork: (id) => clients.get(id), all: () => [...clients.values()] };
+}

@@ -1,0 +1,29 @@
+import type { ChainClientRegistry } from "@/server/chain/clients";
+import type { ServerEnv } from "@/server/env";
+import type { Log } from "@/server/observability/logger";
+
+import { createHostedFacilitator } from "./hosted/hosted-facilitator";
+import { createLocalFacilitator } from "./local/local-facilitator";
+import type { Facilitator, FacilitatorKind } from "./types";
+
+export type { Facilitator, FacilitatorKind } from "./types";
+
+export type Facilitators = {
+  local: Facilitator | null;
+  hosted: Facilitator | null;
+  /** The facilitator a merchant settles through, or null when that kind is not configured. */
+  forKind(kind: FacilitatorKind): Facilitator | null;
+};
+
+export function createFacilitators(
+  deps: { env: Pick<ServerEnv, "FACILITATOR_PRIVATE_KEY" | "HOSTED_FACILITATOR_URL" | "CDP_API_KEY_ID" | "CDP_API_KEY_SECRET">; chains: ChainClientRegistry; log: Log },
+): Facilitators {
+  const local = deps.env.FACILITATOR_PRIVATE_KEY ? createLocalFacilitator({ chains: deps.chains, log: deps.log }) : null;
+  const hosted = deps.env.HOSTED_FACILITATOR_URL
+    ? createHostedFacilitator(
+        { url: deps.env.HOSTED_FACILITATOR_URL, cdpApiKeyId: deps.env.CDP_API_KEY_ID, cdpApiKeySecret: deps.env.CDP_API_KEY_SECRET },
+        { log: deps.log },
+      )
+    : null;
+  return { local, hosted, forKind: (kind) => (kind === "LOCAL" ? local : hosted) };
+}

@@ -1,0 +1,91 @@
+import { x402Facilitator } from "@x402/core/facilitator";
+import type { Network } from "@x402/core/types";
+import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
+import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/facilitator";
+import { toFacilitatorEvmSigner, type FacilitatorEvmSigner } from "@x402/evm";
+import type { Hash } from "viem";
+
+import type { ChainClientRegistry, ChainClients } from "@/server/chain/clients";
+import type { Log } from "@/server/observability/logger";
+
+import { checkTransferReceipt } from "../receipt";
+import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentPayload, type PaymentRequirements, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
+
+import { createSerialQueue } from "./serial-queue";
+
+// The self-hosted facilitator: the official x402 facilitator core with the exact EVM scheme (v2
+// and v1) doing the EIP-3009 checks, on viem clients from our network configuration. What we add:
+// serialised sends from the facilitator key (explicit pending nonce), and a receipt check that the
+// Transfer log paid payTo at least the amount, reporting the block number in `extra` for the ledger.
+
+function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number): FacilitatorEvmSigner {
+  const wallet = clients.wallet;
+  if (!wallet) throw new Error("evmSignerFor needs a wallet");
+  const { publicClient } = clients;
+  const sends = createSerialQueue();
+  const withNonce = async () => ({ nonce: await publicClient.getTransactionCount({ address: wallet.account.address, blockTag: "pending" }) });
+  return toFacilitatorEvmSigner(
+    {
+      address: wallet.account.address,
+      readContract: (args) => publicClient.readContract(args as Parameters<typeof publicClient.readContract>[0]),
+      verifyTypedData: (args) => publicClient.verifyTypedData(args as Parameters<typeof publicClient.verifyTypedData>[0]),
+      writeContract: (args) =>
+        sends.run(async () =>
+          wallet.client.writeContract({ ...(args as Parameters<typeof wallet.client.writeContract>[0]), account: wallet.account, chain: clients.chain, ...(await withNonce()) }),
+        ),
+      sendTransaction: (args) =>
+        sends.run(async () => wallet.client.sendTransaction({ ...args, account: wallet.account, chain: clients.chain, ...(await withNonce()) })),
+      waitForTransactionReceipt: (args) => publicClient.waitForTransactionReceipt({ hash: args.hash, timeout: args.timeout ?? receiptTimeoutMs }),
+      getCode: (args) => publicClient.getCode(args),
+    },
+    { confirmationTimeoutMs: receiptTimeoutMs },
+  );
+}
+
+export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log: Log }, opts: { receiptTimeoutMs?: number } = {}): Facilitator {
+  const core = new x402Facilitator();
+  const receiptTimeoutMs = opts.receiptTimeoutMs ?? 60_000;
+  for (const clients of deps.chains.all()) {
+    if (!clients.wallet) continue;
+    const signer = evmSignerFor(clients, receiptTimeoutMs);
+    core.register(clients.network.id as Network, new ExactEvmScheme(signer));
+    if (clients.network.v1Name) core.registerV1(clients.network.v1Name as Network, new ExactEvmSchemeV1(signer));
+  }
+
+  const networkIdOf = (requirements: PaymentRequirements): string => {
+    const n = requirements.network;
+    return deps.chains.all().find((c) => c.network.id === n || c.network.v1Name === n)?.network.id ?? n;
+  };
+
+  return {
+    kind: "LOCAL",
+    async verify(payload, requirements): Promise<VerifyResponse> {
+      try {
+        return await core.verify(payload, requirements);
+      } catch (err) {
+        deps.log.warn({ err }, "local facilitator verify threw");
+        return { isValid: false, invalidReason: FACILITATOR_UNAVAILABLE, invalidMessage: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    async settle(payload, requirements): Promise<SettleResponse> {
+      let result: SettleResponse;
+      try {
+        result = await core.settle(payload, requirements);
+      } catch (err) {
+        deps.log.warn({ err }, "local facilitator settle threw");
+        return { success: false, errorReason: FACILITATOR_UNAVAILABLE, errorMessage: err instanceof Error ? err.message : String(err), transaction: "", network: requirements.network };
+      }
+      if (!result.success) return result;
+      const clients = deps.chains.forNetwork(networkIdOf(requirements));
+      const authorization = (payload.payload as { authorization?: { from?: string; value?: string } }).authorization;
+      if (!clients || !authorization?.from) return result;
+      const receipt = await clients.publicClient.getTransactionReceipt({ hash: result.transaction as Hash });
+      const amount = BigInt((requirements as { amount?: string; maxAmountRequired?: string }).amount ?? (requirements as { maxAmountRequired?: string }).maxAmountRequired ?? "0");
+      const check = checkTransferReceipt(receipt, { asset: requirements.asset, from: authorization.from, payTo: requirements.payTo, amount });
+      if (!check.ok) return { ...result, success: false, errorReason: check.reason, errorMessage: check.message };
+      // the block goes to the ledger; `extra` is the protocol's place for facilitator-specific data
+      return { ...result, extra: { ...result.extra, blockNumber: receipt.blockNumber.toString() } };
+    },
+    supported: () => Promise.resolve(core.getSupported() as SupportedResponse),
+  };
+}

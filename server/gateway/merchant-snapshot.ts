@@ -1,0 +1,43 @@
+import { onMerchantConfigChanged } from "@/server/cache/invalidation";
+import { createTtlCache, type TtlCache } from "@/server/cache/ttl-cache";
+import type { Merchant, PrismaClient } from "@/server/db";
+import { compileRules, type CompiledRule } from "@/server/pricing/rules";
+
+// What the gateway needs to know about a merchant on every request, loaded in one query and kept
+// in memory: invalidated at once when this instance changes it, and expiring after a short TTL so
+// changes made through other instances arrive too.
+
+export type MerchantSnapshot = Pick<
+  Merchant,
+  "id" | "name" | "status" | "upstreamBaseUrl" | "payoutAddress" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "rateLimitPerMinute"
+> & { rules: CompiledRule[] };
+
+export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string): Promise<MerchantSnapshot | null> {
+  const merchant = await db.merchant.findUnique({
+    where: { id: merchantId },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      upstreamBaseUrl: true,
+      payoutAddress: true,
+      settlementMode: true,
+      facilitator: true,
+      upstreamTimeoutMs: true,
+      chargeOnUpstreamError: true,
+      rateLimitPerMinute: true,
+      pricingRules: { where: { active: true } },
+    },
+  });
+  if (!merchant) return null;
+  const { pricingRules, ...rest } = merchant;
+  return { ...rest, rules: compileRules(pricingRules) };
+}
+
+export const MERCHANT_SNAPSHOT_TTL_MS = 5_000;
+
+export function createMerchantSnapshotCache(db: PrismaClient, ttlMs = MERCHANT_SNAPSHOT_TTL_MS): TtlCache<MerchantSnapshot | null> & { dispose: () => void } {
+  const cache = createTtlCache({ ttlMs, load: (merchantId) => loadMerchantSnapshot(db, merchantId) });
+  const dispose = onMerchantConfigChanged((merchantId) => cache.invalidate(merchantId));
+  return { ...cache, dispose };
+}

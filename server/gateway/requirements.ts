@@ -1,0 +1,117 @@
+import type { PricingRule } from "@/server/db";
+import { toAtomic } from "@/server/db/money";
+import type { AssetConfig, NetworkConfig } from "@/server/networks/config";
+
+// Pure: a priced route → the payment requirements a client must satisfy, in both protocol
+// generations (see shared/x402.md), and the 402 bodies that carry them.
+
+/** How long a signed authorization may take to arrive and settle. */
+export const MAX_TIMEOUT_SECONDS = 300;
+
+export type RequirementsV2 = {
+  scheme: "exact";
+  network: string;
+  asset: string;
+  amount: string;
+  payTo: string;
+  maxTimeoutSeconds: number;
+  extra: { name: string; version: string };
+};
+
+export type RequirementsV1 = {
+  scheme: "exact";
+  network: string;
+  maxAmountRequired: string;
+  resource: string;
+  description: string;
+  mimeType: string;
+  payTo: string;
+  maxTimeoutSeconds: number;
+  asset: string;
+  extra: { name: string; version: string };
+};
+
+export type PaymentRequiredV1Body = { x402Version: 1; error: string; accepts: RequirementsV1[] };
+
+export type PaymentRequiredV2Body = {
+  x402Version: 2;
+  error?: string;
+  resource: { url: string; description?: string; mimeType?: string; serviceName?: string };
+  accepts: RequirementsV2[];
+};
+
+export type PricedRoute = {
+  merchant: { id: string; name: string };
+  rule: Pick<PricingRule, "id" | "priceAtomic" | "description" | "billingMode" | "settlementPolicy" | "upstreamPath" | "pathPattern">;
+  network: NetworkConfig;
+  asset: AssetConfig;
+  /** who receives the transfer: the merchant's wallet, or the platform treasury in PLATFORM mode */
+  payTo: string;
+  /** the absolute URL of the paid resource (public origin + merchant + path) */
+  resourceUrl: string;
+};
+
+export function priceOf(route: PricedRoute): bigint {
+  return toAtomic(route.rule.priceAtomic);
+}
+
+export function requirementsV2(route: PricedRoute, amount: bigint = priceOf(route)): RequirementsV2 {
+  return {
+    scheme: "exact",
+    network: route.network.id,
+    asset: route.asset.address,
+    amount: amount.toString(),
+    payTo: route.payTo,
+    maxTimeoutSeconds: MAX_TIMEOUT_SECONDS,
+    extra: { name: route.asset.eip712.name, version: route.asset.eip712.version },
+  };
+}
+
+function describe(route: PricedRoute): string {
+  return route.rule.description ?? `${route.merchant.name}: ${route.rule.pathPattern}`;
+}
+
+/** The v1 requirements, or null on a network that has no v1 name (v1 clients cannot pay there). */
+export function requirementsV1(route: PricedRoute, amount: bigint = priceOf(route)): RequirementsV1 | null {
+  if (!route.network.v1Name) return null;
+  return {
+    scheme: "exact",
+    network: route.network.v1Name,
+    maxAmountRequired: amount.toString(),
+    resource: route.resourceUrl,
+    description: describe(route),
+    mimeType: "application/json",
+    payTo: route.payTo,
+    maxTimeoutSeconds: MAX_TIMEOUT_SECONDS,
+    asset: route.asset.address,
+    extra: { name: route.asset.eip712.name, version: route.asset.eip712.version },
+  };
+}
+
+export function paymentRequiredV2(route: PricedRoute, error?: string): PaymentRequiredV2Body {
+  return {
+    x402Version: 2,
+    ...(error ? { error } : {}),
+    resource: { url: route.resourceUrl, description: describe(route), mimeType: "application/json", serviceName: route.merchant.name },
+    accepts: [requirementsV2(route)],
+  };
+}
+
+export function paymentRequiredV1(route: PricedRoute, error?: string): PaymentRequiredV1Body | null {
+  const accepts = requirementsV1(route);
+  if (!accepts) return null;
+  return { x402Version: 1, error: error ?? "X-PAYMENT header is required", accepts: [accepts] };
+}
+
+/**
+ * The JSON body of a 402. With no payment yet, or a v1 payment, it is the v1 shape so v1 clients
+ * (which read only the body) work; v2 clients read the PAYMENT-REQUIRED header. A v2 client, or a
+ * network v1 cannot name, gets the v2 shape in the body too.
+ */
+export function paymentRequiredBody(route: PricedRoute, opts: { clientVersion: 1 | 2 | null; error?: string }): PaymentRequiredV1Body | PaymentRequiredV2Body {
+  if (opts.clientVersion !== 2) {
+    const v1 = paymentRequiredV1(route, opts.error);
+    if (v1) return v1;
+  }
+  return paymentRequiredV2(route, opts.error);
+}
