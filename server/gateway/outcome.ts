@@ -21,7 +21,7 @@ export type GatewayOutcome =
   | { kind: "rate_limited"; retryAfterSeconds: number }
   | { kind: "invalid_request"; message: string }
   | { kind: "payment_required"; challenge: PaymentChallenge }
-  | { kind: "payment_rejected"; reason: string; challenge: PaymentChallenge }
+  | { kind: "payment_rejected"; reason: string; message: string; challenge: PaymentChallenge }
   | { kind: "upstream_blocked" }
   | { kind: "body_too_large"; maxBytes: number }
   | { kind: "upstream_timeout"; timeoutMs: number }

@@ -12,10 +12,11 @@ declare module "vitest" {
   }
 }
 
-// One anvil (token deployed, accounts funded) and one migrated template database for the whole
+// One anvil (token deployed, accounts funded; chain id 84532 so it stands in for Base Sepolia and
+// x402 v1 clients, which only know network names, can pay on it) and one migrated template database for the whole
 // integration run; each test file clones the template (server/testing/int.ts).
 export default async function setup(project: TestProject) {
-  const [chain, dbTemplate] = await Promise.all([setupLocalChain(), prepareTestDatabases()]);
+  const [chain, dbTemplate] = await Promise.all([setupLocalChain({ chainId: 84532 }), prepareTestDatabases()]);
   project.provide("chain", { rpcUrl: chain.rpcUrl, chainId: chain.chainId, tokenAddress: chain.tokenAddress });
   project.provide("dbTemplate", dbTemplate);
   return async () => {

@@ -1,0 +1,13 @@
+// ANY /<merchantId>/<path> — THE GATEWAY: price, 402, verify, proxy, settle, record
+import { handleGatewayRequest } from "@/server/gateway/handle-request";
+import { getGatewayDeps } from "@/server/gateway/runtime";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+async function handler(req: Request, ctx: { params: Promise<{ merchantId: string }> }) {
+  const { merchantId } = await ctx.params;
+  return handleGatewayRequest(getGatewayDeps(), req, { merchantId });
+}
+
+export { handler as DELETE, handler as GET, handler as HEAD, handler as OPTIONS, handler as PATCH, handler as POST, handler as PUT };

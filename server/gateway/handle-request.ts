@@ -1,0 +1,401 @@
+import type { SettleResponse } from "@x402/core/types";
+
+import type { PrismaClient } from "@/server/db";
+import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
+import type { ServerEnv } from "@/server/env";
+import type { Facilitators } from "@/server/facilitator";
+import { clientIpFrom } from "@/server/http/client-ip";
+import { requestIdFrom } from "@/server/http/request-id";
+import type { NetworkRegistry } from "@/server/networks/config";
+import type { Log } from "@/server/observability/logger";
+import { markPaymentVerified, releasePayment, recordSettlement, reservePayment, type ChargedUsage } from "@/server/payments/ledger";
+import type { AccessLogEntry, UsageWriter } from "@/server/payments/usage-writer";
+import { selectRule } from "@/server/pricing/rules";
+import type { RateLimiter } from "@/server/rate-limit/limiter";
+import type { TtlCache } from "@/server/cache/ttl-cache";
+
+import { checkPaymentForRoute } from "./check-payment";
+import type { MerchantSnapshot } from "./merchant-snapshot";
+import { toResponse, type GatewayOutcome, type PaymentChallenge } from "./outcome";
+import { decodePaymentHeader, encodePaymentResponse, type DecodedPayment } from "./payment-header";
+import { renderPaywall } from "./paywall";
+import { paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
+import { proxyToUpstream, buildUpstreamHeaders, type ProxyOutcome } from "./proxy";
+
+// The gateway's request path (STYLE 2.5): resolve → rate limit → match → 402 | verify → reserve →
+// proxy → settle → record. Every branch ends in a GatewayOutcome; toResponse turns it into HTTP.
+// No database transaction is held across a network call: each ledger step is one short write.
+
+export type GatewayDeps = {
+  db: PrismaClient;
+  env: Pick<ServerEnv, "APP_URL" | "ALLOW_PRIVATE_UPSTREAMS" | "PLATFORM_PAYOUT_ADDRESS">;
+  log: Log;
+  now: () => Date;
+  networks: NetworkRegistry;
+  merchants: TtlCache<MerchantSnapshot | null>;
+  facilitators: Facilitators;
+  rateLimiter: RateLimiter;
+  usage: UsageWriter;
+  maxBodyBytes: number;
+  /** test-only fault injection: runs between a successful settlement and its record */
+  afterSettleHook?: (paymentId: string) => Promise<void>;
+};
+
+const btoa64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64");
+
+type RequestContext = {
+  requestId: string;
+  merchantId: string;
+  method: string;
+  /** path after the merchant id, always starting with / */
+  path: string;
+  search: string;
+  clientIp: string | null;
+  startedAt: number;
+};
+
+function contextOf(req: Request, merchantId: string): RequestContext {
+  const url = new URL(req.url);
+  const prefix = `/${merchantId}`;
+  const rest = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
+  return {
+    requestId: requestIdFrom(req.headers),
+    merchantId,
+    method: req.method.toUpperCase(),
+    path: rest === "" ? "/" : rest,
+    search: url.search,
+    clientIp: clientIpFrom(req.headers),
+    startedAt: performance.now(),
+  };
+}
+
+function elapsed(ctx: RequestContext): number {
+  return Math.round(performance.now() - ctx.startedAt);
+}
+
+function logAccess(deps: GatewayDeps, ctx: RequestContext, entry: Omit<AccessLogEntry, "merchantId" | "requestId" | "method" | "path" | "latencyMs" | "clientIp" | "createdAt">): void {
+  deps.usage.write({
+    merchantId: ctx.merchantId,
+    requestId: ctx.requestId,
+    method: ctx.method,
+    path: ctx.path,
+    latencyMs: elapsed(ctx),
+    clientIp: ctx.clientIp,
+    createdAt: deps.now(),
+    ...entry,
+  });
+}
+
+function challengeFor(
+  deps: GatewayDeps,
+  req: Request,
+  route: PricedRoute,
+  ctx: RequestContext,
+  opts: { clientVersion: 1 | 2 | null; error?: string; errorMessage?: string },
+): PaymentChallenge {
+  const wantsHtml = opts.clientVersion === null && !opts.error && (req.headers.get("accept") ?? "").includes("text/html");
+  // `error` is the protocol's reason string; `errorMessage` says it in words (clients ignore extra fields)
+  const body = paymentRequiredBody(route, opts);
+  return {
+    v2Header: btoa64(paymentRequiredV2(route, opts.error)),
+    body: opts.errorMessage ? { ...body, errorMessage: opts.errorMessage } : body,
+    html: wantsHtml ? renderPaywall(route, { appUrl: deps.env.APP_URL, path: ctx.path }) : undefined,
+  };
+}
+
+function upstreamUrl(merchant: MerchantSnapshot, ctx: RequestContext, upstreamPath: string | null): URL {
+  // a rule may map its paths onto another upstream path: /v1/quote/* → /internal/pricing/*
+  const path = upstreamPath ? mapUpstreamPath(upstreamPath, ctx.path) : ctx.path;
+  return new URL(merchant.upstreamBaseUrl + path + ctx.search);
+}
+
+/** `/internal/*` with request `/v1/quote/abc` → `/internal/abc`: the matched tail replaces the `*`. */
+export function mapUpstreamPath(template: string, requestPath: string): string {
+  const star = template.indexOf("*");
+  if (star === -1) return template;
+  const tail = requestPath.split("/").filter(Boolean).at(-1) ?? "";
+  return template.slice(0, star) + tail + template.slice(star + 1).replace(/\*+/g, "");
+}
+
+function forwardHeaders(req: Request, ctx: RequestContext, deps: GatewayDeps, extra: Record<string, string>): Record<string, string> {
+  const url = new URL(req.url);
+  const priorFor = req.headers.get("x-forwarded-for");
+  return buildUpstreamHeaders(req.headers, {
+    "x-forwarded-for": [priorFor, ctx.clientIp].filter(Boolean).join(", ") || "unknown",
+    "x-forwarded-host": url.host,
+    "x-forwarded-proto": new URL(deps.env.APP_URL).protocol.replace(":", ""),
+    "x-request-id": ctx.requestId,
+    ...extra,
+  });
+}
+
+async function proxy(deps: GatewayDeps, req: Request, merchant: MerchantSnapshot, ctx: RequestContext, upstreamPath: string | null, extra: Record<string, string>): Promise<ProxyOutcome> {
+  const declared = req.headers.get("content-length");
+  return proxyToUpstream({
+    method: ctx.method,
+    url: upstreamUrl(merchant, ctx, upstreamPath),
+    headers: forwardHeaders(req, ctx, deps, extra),
+    body: req.body,
+    declaredLength: declared ? Number(declared) : null,
+    timeoutMs: merchant.upstreamTimeoutMs,
+    maxBodyBytes: deps.maxBodyBytes,
+    allowPrivate: deps.env.ALLOW_PRIVATE_UPSTREAMS,
+    signal: req.signal,
+  });
+}
+
+/** A proxy failure as the outcome the client sees (no charge was made). */
+function proxyFailure(result: Exclude<ProxyOutcome, { kind: "response" }>, merchant: MerchantSnapshot): GatewayOutcome {
+  switch (result.kind) {
+    case "timeout":
+      return { kind: "upstream_timeout", timeoutMs: merchant.upstreamTimeoutMs };
+    case "blocked":
+      return { kind: "upstream_blocked" };
+    case "body_too_large":
+      return { kind: "body_too_large", maxBytes: 0 };
+    case "error":
+      return { kind: "upstream_unreachable", message: result.message };
+    default:
+      return result satisfies never;
+  }
+}
+
+function failureReason(result: Exclude<ProxyOutcome, { kind: "response" }>): string {
+  return result.kind === "timeout" ? "upstream_timeout" : result.kind === "blocked" ? "upstream_blocked" : result.kind === "body_too_large" ? "body_too_large" : "upstream_error";
+}
+
+function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext): { route: PricedRoute; upstreamPath: string | null; settlementPolicy: string; ruleId: string } | null | "misconfigured" {
+  const match = selectRule(merchant.rules, ctx.method, ctx.path);
+  if (!match) return null;
+  const network = deps.networks.get(match.rule.network);
+  const asset = network?.assets.find((a) => a.address === match.rule.asset.toLowerCase());
+  const payTo = merchant.settlementMode === "PLATFORM" ? deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() : merchant.payoutAddress;
+  if (!network || !asset || !payTo) return "misconfigured";
+  return {
+    route: { merchant, rule: match.rule, network, asset, payTo, resourceUrl: `${deps.env.APP_URL}/${merchant.id}${ctx.path}` },
+    upstreamPath: match.rule.upstreamPath,
+    settlementPolicy: match.rule.settlementPolicy,
+    ruleId: match.rule.id,
+  };
+}
+
+export async function resolveGatewayOutcome(deps: GatewayDeps, req: Request, ctx: RequestContext): Promise<GatewayOutcome> {
+  if (!MERCHANT_ID_PATTERN.test(ctx.merchantId)) return { kind: "merchant_not_found" };
+  let merchant: MerchantSnapshot | null;
+  try {
+    merchant = await deps.merchants.get(ctx.merchantId);
+  } catch (err) {
+    deps.log.error({ err, requestId: ctx.requestId }, "merchant lookup failed");
+    return { kind: "unavailable", message: "The gateway's database is unavailable; nothing was charged" };
+  }
+  if (!merchant) return { kind: "merchant_not_found" };
+  if (merchant.status !== "ACTIVE") return { kind: "merchant_inactive", status: merchant.status };
+
+  const limit = await deps.rateLimiter.take(`merchant:${merchant.id}`, merchant.rateLimitPerMinute);
+  if (!limit.allowed) {
+    logAccess(deps, ctx, { status: "REJECTED", reason: "rate_limited", httpStatus: 429 });
+    return { kind: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
+  }
+
+  const priced = priceRoute(deps, merchant, ctx);
+  if (priced === "misconfigured") {
+    deps.log.error({ merchantId: merchant.id, path: ctx.path }, "pricing rule names an unknown network, asset or payout address");
+    return { kind: "unavailable", message: "This route's pricing is misconfigured (unknown network or asset); nothing was charged" };
+  }
+  if (priced === null) return serveFree(deps, req, merchant, ctx);
+
+  const decoded = decodePaymentHeader(req.headers);
+  if (decoded.kind === "none") {
+    logAccess(deps, ctx, { ruleId: priced.ruleId, status: "REJECTED", reason: "payment_required", httpStatus: 402 });
+    return { kind: "payment_required", challenge: challengeFor(deps, req, priced.route, ctx, { clientVersion: null }) };
+  }
+  if (decoded.kind === "invalid") return rejectPayment(deps, req, priced, ctx, decoded.version, decoded.reason, decoded.message);
+  return servePaid(deps, req, merchant, priced, ctx, decoded.payment);
+}
+
+function rejectPayment(
+  deps: GatewayDeps,
+  req: Request,
+  priced: { route: PricedRoute; ruleId: string },
+  ctx: RequestContext,
+  version: 1 | 2 | null,
+  reason: string,
+  message: string,
+  extra: Partial<AccessLogEntry> = {},
+): GatewayOutcome {
+  logAccess(deps, ctx, { ruleId: priced.ruleId, status: "REJECTED", reason, httpStatus: 402, ...extra });
+  return { kind: "payment_rejected", reason, message, challenge: challengeFor(deps, req, priced.route, ctx, { clientVersion: version, error: reason, errorMessage: message }) };
+}
+
+async function serveFree(deps: GatewayDeps, req: Request, merchant: MerchantSnapshot, ctx: RequestContext): Promise<GatewayOutcome> {
+  const result = await proxy(deps, req, merchant, ctx, null, {});
+  if (result.kind !== "response") {
+    logAccess(deps, ctx, { status: "FAILED", reason: failureReason(result), httpStatus: 502, upstreamLatencyMs: "upstreamLatencyMs" in result ? result.upstreamLatencyMs : null });
+    return withMaxBytes(proxyFailure(result, merchant), deps);
+  }
+  logAccess(deps, ctx, { status: "FREE", httpStatus: result.status, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
+  return { kind: "proxied", status: result.status, headers: result.headers, body: result.body };
+}
+
+function withMaxBytes(outcome: GatewayOutcome, deps: GatewayDeps): GatewayOutcome {
+  return outcome.kind === "body_too_large" ? { kind: "body_too_large", maxBytes: deps.maxBodyBytes } : outcome;
+}
+
+async function servePaid(
+  deps: GatewayDeps,
+  req: Request,
+  merchant: MerchantSnapshot,
+  priced: { route: PricedRoute; upstreamPath: string | null; settlementPolicy: string; ruleId: string },
+  ctx: RequestContext,
+  payment: DecodedPayment,
+): Promise<GatewayOutcome> {
+  const { route } = priced;
+  const nowSeconds = Math.floor(deps.now().getTime() / 1000);
+  const check = checkPaymentForRoute(payment, route, nowSeconds);
+  const payer = payment.exact.authorization.from.toLowerCase();
+  if (!check.ok) return rejectPayment(deps, req, priced, ctx, payment.version, check.reason, check.message, { payer });
+
+  const facilitator = deps.facilitators.forKind(merchant.facilitator);
+  if (!facilitator) {
+    deps.log.error({ merchantId: merchant.id, facilitator: merchant.facilitator }, "the merchant's facilitator is not configured");
+    return { kind: "unavailable", message: `The ${merchant.facilitator.toLowerCase()} facilitator is not configured on this gateway; nothing was charged` };
+  }
+
+  // 1. reserve: the unique reservation key makes a second use of this authorization impossible
+  const reservation = await reservePayment(deps.db, {
+    merchantId: merchant.id,
+    ruleId: priced.ruleId,
+    x402Version: payment.version,
+    scheme: payment.scheme,
+    network: route.network.id,
+    asset: route.asset.address,
+    payer,
+    payTo: route.payTo,
+    amountAtomic: check.amount,
+    requiredAmountAtomic: BigInt(route.rule.priceAtomic.toFixed()),
+    nonce: payment.exact.authorization.nonce,
+    validAfter: BigInt(payment.exact.authorization.validAfter),
+    validBefore: BigInt(payment.exact.authorization.validBefore),
+    payloadEncoded: payment.encoded,
+    facilitator: facilitator.kind,
+    settlementPolicy: priced.settlementPolicy as "AFTER_SUCCESS",
+    resource: route.resourceUrl,
+    requestId: ctx.requestId,
+    paymentIdentifier: payment.paymentIdentifier,
+  });
+  if (!reservation.ok) {
+    const message = reservation.reason === "payment_replayed" ? "This payment authorization was already used" : "This payment identifier was already used for another payment";
+    return rejectPayment(deps, req, priced, ctx, payment.version, reservation.reason, message, { payer });
+  }
+  const paymentId = reservation.paymentId;
+  const release = (reason: string, message?: string) => releasePayment(deps.db, { merchantId: merchant.id, paymentId, reason, message, at: deps.now() });
+
+  // 2. verify through the merchant's facilitator (signature, balance, nonce unused on chain)
+  const verification = await facilitator.verify(payment.payload, check.requirements);
+  if (!verification.isValid) {
+    const reason = verification.invalidReason ?? "invalid_payment";
+    await release(reason, verification.invalidMessage);
+    return rejectPayment(deps, req, priced, ctx, payment.version, reason, verification.invalidMessage ?? reason, { payer, paymentId });
+  }
+  await markPaymentVerified(deps.db, { merchantId: merchant.id, paymentId, at: deps.now() });
+
+  const settle = async (): Promise<{ ok: true; settlement: SettleResponse } | { ok: false; reason: string; message: string }> => {
+    const settlement = await facilitator.settle(payment.payload, check.requirements);
+    if (!settlement.success) {
+      const reason = settlement.errorReason ?? "settlement_failed";
+      if (settlement.transaction) {
+        // a transaction went out: whether it moved money is for the reconciler to read from the chain
+        await deps.db.payment.updateMany({ where: { id: paymentId, merchantId: merchant.id }, data: { errorReason: reason, errorMessage: settlement.errorMessage ?? null } });
+      } else {
+        await release(reason, settlement.errorMessage);
+      }
+      return { ok: false, reason, message: settlement.errorMessage ?? reason };
+    }
+    await deps.afterSettleHook?.(paymentId);
+    return { ok: true, settlement };
+  };
+
+  const record = async (settlement: SettleResponse, usage: ChargedUsage) => {
+    const blockNumber = (settlement.extra as { blockNumber?: string } | undefined)?.blockNumber;
+    await recordSettlement(deps.db, {
+      merchantId: merchant.id,
+      paymentId,
+      txHash: settlement.transaction,
+      blockNumber: blockNumber ? BigInt(blockNumber) : null,
+      at: deps.now(),
+      usage,
+    });
+  };
+
+  const paidHeaders = { "x-x402-payer": payer, "x-x402-payment-id": paymentId, "x-x402-amount": check.amount.toString(), "x-x402-network": route.network.id };
+
+  // BEFORE_PROXY: the merchant wants the money moved before the upstream does any work
+  let settledEarly: SettleResponse | null = null;
+  if (priced.settlementPolicy === "BEFORE_PROXY") {
+    const settled = await settle();
+    if (!settled.ok) return rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId });
+    settledEarly = settled.settlement;
+  }
+
+  // 3. proxy
+  const result = await proxy(deps, req, merchant, ctx, priced.upstreamPath, paidHeaders);
+  if (result.kind !== "response") {
+    const reason = failureReason(result);
+    const upstreamLatencyMs = "upstreamLatencyMs" in result ? result.upstreamLatencyMs : null;
+    if (settledEarly) {
+      await record(settledEarly, { requestId: ctx.requestId, method: ctx.method, path: ctx.path, httpStatus: 502, upstreamStatus: null, latencyMs: elapsed(ctx), upstreamLatencyMs, clientIp: ctx.clientIp });
+    } else {
+      await release(reason);
+      logAccess(deps, ctx, { ruleId: priced.ruleId, paymentId, payer, status: "FAILED", reason, httpStatus: result.kind === "timeout" ? 504 : 502, upstreamLatencyMs });
+    }
+    return withMaxBytes(proxyFailure(result, merchant), deps);
+  }
+
+  const upstreamFailed = result.status >= 400;
+  if (upstreamFailed && !settledEarly && !merchant.chargeOnUpstreamError) {
+    // 4a. the upstream failed: no charge; the client gets the upstream's answer
+    await release("upstream_error", `upstream answered ${result.status}`);
+    logAccess(deps, ctx, { ruleId: priced.ruleId, paymentId, payer, status: "FAILED", reason: "upstream_error", httpStatus: result.status, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
+    return { kind: "proxied", status: result.status, headers: result.headers, body: result.body };
+  }
+
+  // 4b. settle (unless already settled), then 5. record payment + usage + ledger in one transaction
+  let settlement = settledEarly;
+  if (!settlement) {
+    const settled = await settle();
+    if (!settled.ok) {
+      result.consume();
+      return rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
+    }
+    settlement = settled.settlement;
+  }
+  await record(settlement, {
+    requestId: ctx.requestId,
+    method: ctx.method,
+    path: ctx.path,
+    httpStatus: result.status,
+    upstreamStatus: result.status,
+    latencyMs: elapsed(ctx),
+    upstreamLatencyMs: result.upstreamLatencyMs,
+    clientIp: ctx.clientIp,
+  });
+  const { extra: _internal, ...publicSettlement } = settlement;
+  return {
+    kind: "proxied",
+    status: result.status,
+    headers: result.headers,
+    body: result.body,
+    paymentResponse: encodePaymentResponse(payment.version, publicSettlement),
+  };
+}
+
+/** The gateway's entry point: any method on /<merchantId>/<path>. */
+export async function handleGatewayRequest(deps: GatewayDeps, req: Request, params: { merchantId: string }): Promise<Response> {
+  const ctx = contextOf(req, params.merchantId);
+  try {
+    return toResponse(await resolveGatewayOutcome(deps, req, ctx), ctx.requestId);
+  } catch (err) {
+    deps.log.error({ err, requestId: ctx.requestId, merchantId: ctx.merchantId }, "gateway request failed");
+    return toResponse({ kind: "unavailable", message: "The gateway could not complete this request; if a payment was taken it will be reconciled" }, ctx.requestId);
+  }
+}

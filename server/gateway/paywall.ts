@@ -1,0 +1,35 @@
+import { formatAtomic } from "@/server/pricing/price";
+
+import { priceOf, type PricedRoute } from "./requirements";
+
+// Pure: the page a person sees when they open a paid URL in a browser. It says what the call
+// costs and sends them to the playground, where a wallet can pay for it.
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+}
+
+export function renderPaywall(route: PricedRoute, opts: { appUrl: string; path: string }): string {
+  const price = `${formatAtomic(priceOf(route), route.asset.decimals)} ${route.asset.symbol}`;
+  const playground = `${opts.appUrl}/docs/playground?merchant=${encodeURIComponent(route.merchant.id)}&path=${encodeURIComponent(opts.path)}`;
+  const title = `Payment required · ${route.merchant.name}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+  body{margin:0;font-family:ui-sans-serif,system-ui,sans-serif;background:#f6f5fb;color:#1c1b29;display:grid;place-items:center;min-height:100vh}
+  main{background:#fff;border:1px solid #e4e2f0;border-radius:16px;padding:32px;max-width:440px;box-shadow:0 8px 30px rgba(60,40,140,.08)}
+  h1{font-size:20px;margin:0 0 4px}.muted{color:#6b6880;font-size:14px}.price{font-size:32px;font-weight:700;margin:20px 0 4px}
+  code{background:#f1f0f8;border-radius:6px;padding:2px 6px;font-size:13px;word-break:break-all}
+  a.button{display:inline-block;margin-top:20px;background:#5b3df5;color:#fff;text-decoration:none;padding:10px 18px;border-radius:10px;font-weight:600}
+</style></head>
+<body><main>
+  <p class="muted">402 · Payment required</p>
+  <h1>${escapeHtml(route.merchant.name)}</h1>
+  <p class="muted"><code>${escapeHtml(opts.path)}</code></p>
+  <p class="price">${escapeHtml(price)}</p>
+  <p class="muted">per call on ${escapeHtml(route.network.name)}, paid with an x402 client or a wallet.</p>
+  <a class="button" href="${escapeHtml(playground)}">Pay in the playground</a>
+  <p class="muted" style="margin-top:20px">Developers: retry this request with an <code>X-PAYMENT</code> or <code>PAYMENT-SIGNATURE</code> header (see the <a href="${escapeHtml(opts.appUrl)}/docs">docs</a>).</p>
+</main></body></html>`;
+}

@@ -1,0 +1,58 @@
+import { Redis } from "ioredis";
+
+import type { Log } from "@/server/observability/logger";
+
+import type { RateLimiter } from "./limiter";
+
+// The same token bucket as token-bucket.ts, run atomically inside Redis so every gateway instance
+// draws from one bucket per merchant. Redis's own clock is the time source: instances' clocks may
+// disagree, Redis's is one.
+const TAKE_TOKEN_LUA = `
+local capacity = tonumber(ARGV[1])
+local window_ms = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate = capacity / window_ms
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or capacity
+local ts = tonumber(state[2]) or now
+local elapsed = math.max(0, now - ts)
+tokens = math.min(capacity, tokens + elapsed * rate)
+local allowed = 0
+local retry_ms = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  retry_ms = math.ceil((1 - tokens) / rate)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], window_ms * 2)
+return { allowed, retry_ms }
+`;
+
+export function createRedisRateLimiter(url: string, deps: { log: Log; keyPrefix?: string }): RateLimiter & { close(): Promise<void> } {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  redis.on("error", (err) => deps.log.warn({ err }, "redis rate limiter connection error"));
+  redis.defineCommand("x4gTakeToken", { numberOfKeys: 1, lua: TAKE_TOKEN_LUA });
+  const prefix = deps.keyPrefix ?? "x4g:rl:";
+  return {
+    async take(key, limitPerMinute) {
+      try {
+        const [allowed, retryMs] = (await (redis as unknown as { x4gTakeToken: (k: string, c: number, w: number) => Promise<[number, number]> }).x4gTakeToken(
+          prefix + key,
+          limitPerMinute,
+          60_000,
+        )) as [number, number];
+        return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
+      } catch (err) {
+        // a rate limiter outage must not take paid traffic down: fail open, loudly
+        deps.log.error({ err }, "redis rate limiter unavailable; allowing the request");
+        return { allowed: true };
+      }
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { randomBytes } from "node:crypto";
+
+import { createPublicClient, createWalletClient, http, parseEther, parseUnits, toHex, type Address, type Hex, type PublicClient } from "viem";
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { inject } from "vitest";
+
+import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
+import { localChainDefinition } from "@/server/chain/local-chain";
+import { usdcBalance } from "@/server/chain/test-usdc";
+import type { PrismaClient } from "@/server/db";
+import { handleGatewayRequest } from "@/server/gateway/handle-request";
+import { buildGatewayRuntime, type GatewayRuntime } from "@/server/gateway/runtime";
+import { createMerchant } from "@/server/merchants/merchants";
+import { createPricingRule } from "@/server/pricing/rules";
+import type { PricingRuleInput } from "@/server/pricing/schemas";
+import { signUpWithPassword } from "@/server/users/users";
+
+import { testDeps, testEnv, uniqueEmail } from "./int";
+import { startTestUpstream, type TestUpstream } from "./upstream";
+
+// One merchant behind a real gateway runtime (real DB, real anvil, real upstream socket), with its
+// own facilitator key and payers so test files can run in parallel on the shared chain.
+
+export const GATEWAY_ORIGIN = "http://gateway.test";
+
+export type Requirements = { scheme: string; network: string; asset: string; amount: string; payTo: string; maxTimeoutSeconds: number; extra: { name: string; version: string } };
+
+export type GatewayHarness = Awaited<ReturnType<typeof createGatewayHarness>>;
+
+export async function fundedAccount(publicClient: PublicClient, rpcUrl: string, token: Address, usdc = "100"): Promise<PrivateKeyAccount & { privateKey: Hex }> {
+  const privateKey = generatePrivateKey();
+  const account = Object.assign(privateKeyToAccount(privateKey), { privateKey });
+  await publicClient.request({ method: "anvil_setBalance" as never, params: [account.address, toHex(parseEther("10"))] as never });
+  if (usdc !== "0") {
+    const chain = publicClient.chain;
+    const wallet = createWalletClient({ account, chain, transport: http(rpcUrl) });
+    const hash = await wallet.writeContract({ address: token, abi: TEST_USDC_ABI, functionName: "mint", args: [account.address, parseUnits(usdc, 6)], chain, account });
+    await publicClient.waitForTransactionReceipt({ hash });
+  }
+  return account;
+}
+
+export async function createGatewayHarness(
+  db: PrismaClient,
+  opts: { rules?: PricingRuleInput[]; merchant?: { chargeOnUpstreamError?: boolean; upstreamTimeoutMs?: number; rateLimitPerMinute?: number; facilitator?: "LOCAL" | "HOSTED" }; env?: Record<string, string> } = {},
+) {
+  const provided = inject("chain");
+  const chain = localChainDefinition(provided.chainId, provided.rpcUrl);
+  const publicClient = createPublicClient({ chain, transport: http(provided.rpcUrl) }) as PublicClient;
+  const token = provided.tokenAddress.toLowerCase() as Address;
+  const network = `eip155:${provided.chainId}`;
+  const facilitatorAccount = await fundedAccount(publicClient, provided.rpcUrl, token, "0");
+  const merchantWallet = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Address;
+  const upstream: TestUpstream = await startTestUpstream();
+
+  const env = testEnv({
+    APP_URL: GATEWAY_ORIGIN,
+    LOCAL_CHAIN_ID: String(provided.chainId),
+    LOCAL_CHAIN_RPC_URL: provided.rpcUrl,
+    LOCAL_TOKEN_ADDRESS: token,
+    FACILITATOR_PRIVATE_KEY: facilitatorAccount.privateKey,
+    ALLOW_PRIVATE_UPSTREAMS: "true",
+    AUTO_APPROVE_MERCHANTS: "true",
+    ...opts.env,
+  });
+  const base = testDeps(db, { env });
+  const runtime: GatewayRuntime = buildGatewayRuntime(base, { reconcileEveryMs: null, maxBodyBytes: 1024 * 1024 });
+
+  const owner = await signUpWithPassword(base, { name: "Owner", email: uniqueEmail("owner"), password: "a long enough password" });
+  const merchant = await createMerchant(base, {
+    userId: owner.id,
+    actor: { userId: owner.id, role: "OWNER" },
+    input: { name: "Signals Inc", upstreamBaseUrl: upstream.url, payoutAddress: merchantWallet, settlementMode: "DIRECT" },
+  });
+  if (opts.merchant) await db.merchant.update({ where: { id: merchant.id }, data: opts.merchant });
+  const rules: PricingRuleInput[] = opts.rules ?? [
+    { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network, asset: token },
+    { pathPattern: "/api/echo", method: "POST", price: "0.05", network, asset: token },
+    { pathPattern: "/api/fail", method: "ANY", price: "0.01", network, asset: token },
+    { pathPattern: "/api/slow", method: "ANY", price: "0.01", network, asset: token },
+  ];
+  for (const input of rules) await createPricingRule(base, { merchantId: merchant.id, actor: { userId: owner.id, role: "OWNER" }, input });
+
+  const url = (path: string) => `${GATEWAY_ORIGIN}/${merchant.id}${path}`;
+
+  /** An in-process call through the real gateway handler (the route handler is this one line). */
+  const call = (path: string, init: RequestInit = {}) => handleGatewayRequest(runtime, new Request(url(path), init), { merchantId: merchant.id });
+
+  /** Signs an EIP-3009 authorization for the requirements; `tamper` builds the flawed ones. */
+  async function signPayment(
+    payer: PrivateKeyAccount,
+    requirements: Requirements,
+    tamper: { to?: Address; value?: string; validAfter?: bigint; validBefore?: bigint; nonce?: Hex; chainId?: number; verifyingContract?: Address; signer?: PrivateKeyAccount } = {},
+    version: 1 | 2 = 2,
+  ): Promise<{ header: string; nonce: Hex }> {
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    const authorization = {
+      from: payer.address,
+      to: tamper.to ?? (requirements.payTo as Address),
+      value: tamper.value ?? requirements.amount,
+      validAfter: (tamper.validAfter ?? now - 600n).toString(),
+      validBefore: (tamper.validBefore ?? now + 300n).toString(),
+      nonce: tamper.nonce ?? toHex(randomBytes(32)),
+    };
+    const signature = await (tamper.signer ?? payer).signTypedData({
+      domain: { name: requirements.extra.name, version: requirements.extra.version, chainId: tamper.chainId ?? provided.chainId, verifyingContract: tamper.verifyingContract ?? (requirements.asset as Address) },
+      types: {
+        TransferWithAuthorization: [
+          { name: "from", type: "address" },
+          { name: "to", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "validAfter", type: "uint256" },
+          { name: "validBefore", type: "uint256" },
+          { name: "nonce", type: "bytes32" },
+        ],
+      },
+      primaryType: "TransferWithAuthorization",
+      message: { ...authorization, value: BigInt(authorization.value), validAfter: BigInt(authorization.validAfter), validBefore: BigInt(authorization.validBefore) },
+    });
+    const payload =
+      version === 2
+        ? { x402Version: 2, accepted: requirements, payload: { signature, authorization } }
+        : { x402Version: 1, scheme: "exact", network: "base-sepolia", payload: { signature, authorization } };
+    return { header: Buffer.from(JSON.stringify(payload)).toString("base64"), nonce: authorization.nonce };
+  }
+
+  /** The v2 requirements from an unpaid call's PAYMENT-REQUIRED header. */
+  async function requirementsFor(path: string, init: RequestInit = {}): Promise<Requirements> {
+    const res = await call(path, init);
+    const header = res.headers.get("payment-required");
+    if (res.status !== 402 || !header) throw new Error(`expected a 402 with PAYMENT-REQUIRED for ${path}, got ${res.status}`);
+    await res.body?.cancel();
+    return (JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { accepts: Requirements[] }).accepts[0] as Requirements;
+  }
+
+  return {
+    runtime,
+    db,
+    merchant,
+    merchantWallet,
+    upstream,
+    publicClient,
+    rpcUrl: provided.rpcUrl,
+    chainId: provided.chainId,
+    network,
+    token,
+    url,
+    call,
+    signPayment,
+    requirementsFor,
+    newPayer: (usdc = "100") => fundedAccount(publicClient, provided.rpcUrl, token, usdc),
+    balanceOf: (owner: Address) => usdcBalance(publicClient, token, owner),
+    async close() {
+      await runtime.close();
+      await upstream.close();
+    },
+  };
+}

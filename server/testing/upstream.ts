@@ -1,0 +1,47 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+// A real HTTP upstream for gateway tests: it records what it received, so tests can check the
+// gateway's header hygiene, and it can fail or stall on demand.
+
+export type SeenRequest = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string };
+
+export type TestUpstream = { url: string; seen: SeenRequest[]; close: () => Promise<void> };
+
+export async function startTestUpstream(): Promise<TestUpstream> {
+  const seen: SeenRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      const url = new URL(req.url ?? "/", "http://upstream");
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify(payload));
+      };
+      if (url.pathname.startsWith("/api/fail")) return send(500, { error: "upstream exploded" });
+      if (url.pathname.startsWith("/api/missing")) return send(404, { error: "no such thing" });
+      if (url.pathname.startsWith("/api/slow")) {
+        const timer = setTimeout(() => send(200, { slow: true }), Number(url.searchParams.get("ms") ?? 5000));
+        res.on("close", () => clearTimeout(timer));
+        return;
+      }
+      if (url.pathname.startsWith("/api/echo")) return send(200, { method: req.method, path: url.pathname, query: url.search, body });
+      const symbol = url.pathname.split("/").at(-1) ?? "";
+      return send(200, { symbol: symbol.toUpperCase(), signal: "buy", path: url.pathname, query: url.search, paidBy: req.headers["x-x402-payer"] ?? null }, { "set-cookie": "upstream=1; Path=/" });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
