@@ -31,6 +31,9 @@ export default defineConfig({
           // Files share one anvil; each gets its own database. Two workers match the 2-core machines.
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
+          // @x402/next imports `next/server` without an extension, which Node's ESM loader refuses;
+          // letting Vite resolve it runs the package unchanged
+          server: { deps: { inline: ["@x402/next"] } },
         },
       },
     ],

@@ -8,9 +8,11 @@ import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
 import { localChainDefinition } from "@/server/chain/local-chain";
 import { usdcBalance } from "@/server/chain/test-usdc";
 import type { PrismaClient } from "@/server/db";
+import { handleFacilitatorSettle, handleFacilitatorSupported, handleFacilitatorVerify } from "@/server/facilitator/http-api";
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
 import { buildGatewayRuntime, type GatewayRuntime } from "@/server/gateway/runtime";
 import { createMerchant } from "@/server/merchants/merchants";
+import { serveFetchHandler } from "@/server/http/node-adapter";
 import { createPricingRule } from "@/server/pricing/rules";
 import type { PricingRuleInput } from "@/server/pricing/schemas";
 import { signUpWithPassword } from "@/server/users/users";
@@ -42,7 +44,13 @@ export async function fundedAccount(publicClient: PublicClient, rpcUrl: string, 
 
 export async function createGatewayHarness(
   db: PrismaClient,
-  opts: { rules?: PricingRuleInput[]; merchant?: { chargeOnUpstreamError?: boolean; upstreamTimeoutMs?: number; rateLimitPerMinute?: number; facilitator?: "LOCAL" | "HOSTED" }; env?: Record<string, string> } = {},
+  opts: {
+    rules?: PricingRuleInput[];
+    merchant?: { chargeOnUpstreamError?: boolean; upstreamTimeoutMs?: number; rateLimitPerMinute?: number };
+    /** HOSTED: the merchant settles through our hosted-facilitator adapter, pointed at our own facilitator API on a real socket */
+    facilitator?: "LOCAL" | "HOSTED";
+    env?: Record<string, string>;
+  } = {},
 ) {
   const provided = inject("chain");
   const chain = localChainDefinition(provided.chainId, provided.rpcUrl);
@@ -52,6 +60,14 @@ export async function createGatewayHarness(
   const facilitatorAccount = await fundedAccount(publicClient, provided.rpcUrl, token, "0");
   const merchantWallet = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Address;
   const upstream: TestUpstream = await startTestUpstream();
+  let runtimeRef: GatewayRuntime | undefined;
+  const facilitatorApi = await serveFetchHandler(async (req) => {
+    const deps = { facilitator: runtimeRef?.facilitators.local ?? null, log: runtimeRef!.log };
+    const path = new URL(req.url).pathname;
+    if (path.endsWith("/verify")) return handleFacilitatorVerify(deps, req);
+    if (path.endsWith("/settle")) return handleFacilitatorSettle(deps, req);
+    return handleFacilitatorSupported(deps, req);
+  });
 
   const env = testEnv({
     APP_URL: GATEWAY_ORIGIN,
@@ -61,10 +77,12 @@ export async function createGatewayHarness(
     FACILITATOR_PRIVATE_KEY: facilitatorAccount.privateKey,
     ALLOW_PRIVATE_UPSTREAMS: "true",
     AUTO_APPROVE_MERCHANTS: "true",
+    HOSTED_FACILITATOR_URL: `${facilitatorApi.url}/api/facilitator`,
     ...opts.env,
   });
   const base = testDeps(db, { env });
   const runtime: GatewayRuntime = buildGatewayRuntime(base, { reconcileEveryMs: null, maxBodyBytes: 1024 * 1024 });
+  runtimeRef = runtime;
 
   const owner = await signUpWithPassword(base, { name: "Owner", email: uniqueEmail("owner"), password: "a long enough password" });
   const merchant = await createMerchant(base, {
@@ -72,7 +90,7 @@ export async function createGatewayHarness(
     actor: { userId: owner.id, role: "OWNER" },
     input: { name: "Signals Inc", upstreamBaseUrl: upstream.url, payoutAddress: merchantWallet, settlementMode: "DIRECT" },
   });
-  if (opts.merchant) await db.merchant.update({ where: { id: merchant.id }, data: opts.merchant });
+  await db.merchant.update({ where: { id: merchant.id }, data: { ...opts.merchant, facilitator: opts.facilitator ?? "LOCAL" } });
   const rules: PricingRuleInput[] = opts.rules ?? [
     { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network, asset: token },
     { pathPattern: "/api/echo", method: "POST", price: "0.05", network, asset: token },
@@ -135,6 +153,7 @@ export async function createGatewayHarness(
 
   return {
     runtime,
+    facilitatorApiUrl: `${facilitatorApi.url}/api/facilitator`,
     db,
     merchant,
     merchantWallet,
@@ -153,6 +172,7 @@ export async function createGatewayHarness(
     async close() {
       await runtime.close();
       await upstream.close();
+      await facilitatorApi.close();
     },
   };
 }
