@@ -7,7 +7,7 @@ import { createId } from "@/server/db/ids";
 
 export type ReservationInput = {
   merchantId: string;
-  ruleId: string;
+  ruleId: string | null;
   x402Version: number;
   scheme: string;
   network: string;

@@ -1,0 +1,190 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { PGlite } from "@electric-sql/pglite";
+import { decodePaymentRequiredHeader } from "@x402/core/http";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { createChainClientRegistry } from "@/server/chain/clients";
+import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
+import { createPrismaClient } from "@/server/db/client";
+import type { DatabaseConfig } from "@/server/db/config";
+import { createTestDatabase } from "@/server/db/testing";
+import { getNetworkRegistry } from "@/server/networks/config";
+import { createLogger } from "@/server/observability/logger";
+import { createGatewayHarness, fundedAccount, type GatewayHarness, type Requirements } from "@/server/testing/gateway-harness";
+import type { PrismaClient } from "@/server/db";
+
+import { reservePayment } from "./ledger";
+import { reconcilePayments } from "./reconcile";
+
+// Crash safety: a gateway process is SIGKILLed after its settlement transaction was mined and before
+// the payment was recorded. The reconciler, reading only the chain and the payment row, must leave
+// exactly one SETTLED payment with its usage and ledger entry for that transfer.
+
+const template = inject("dbTemplate");
+let tmp: string;
+let dbConfig: DatabaseConfig;
+let databaseUrl: string;
+let closeDatabase: () => Promise<void> = async () => undefined;
+
+/** A database two processes can open one after the other (a PGlite directory) or at once (PostgreSQL). */
+async function sharedDatabase(): Promise<void> {
+  tmp = mkdtempSync(path.join(tmpdir(), "x4g-crash-"));
+  if (template.kind === "pglite") {
+    const dataDir = path.join(tmp, "pglite");
+    const seed = await PGlite.create({ dataDir, loadDataDir: new Blob([new Uint8Array(readFileSync(template.tarballPath))]) });
+    await seed.close();
+    dbConfig = { kind: "pglite", dataDir };
+    databaseUrl = `pglite:${dataDir}`;
+  } else {
+    const test = await createTestDatabase(template);
+    dbConfig = test.config;
+    databaseUrl = (test.config as { url: string }).url;
+    closeDatabase = async () => {
+      await test.db.$disconnect();
+      await test.close();
+    };
+  }
+}
+
+function withDb<T>(fn: (db: PrismaClient) => Promise<T>): Promise<T> {
+  const handle = createPrismaClient(dbConfig);
+  return fn(handle.db).finally(() => handle.close());
+}
+
+beforeAll(async () => {
+  await sharedDatabase();
+});
+afterAll(async () => {
+  await closeDatabase();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/testing/gateway-process.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve({ url: (JSON.parse(line) as { url: string }).url, exited });
+    });
+    child.once("exit", (code) => reject(new Error(`gateway process exited early (${code}): ${err}`)));
+  });
+}
+
+describe("a gateway killed between settle and record", () => {
+  it("loses nothing: the reconciler records exactly one SETTLED payment for the transfer", async () => {
+    // set up the merchant with the harness (its own runtime is not used for the paid call)
+    let h: GatewayHarness | undefined;
+    let env: Record<string, string> = {};
+    let requirementsPath = "";
+    await withDb(async (db) => {
+      h = await createGatewayHarness(db);
+      env = {
+        NODE_ENV: "test",
+        LOG_LEVEL: "silent",
+        DATABASE_URL: databaseUrl,
+        APP_URL: "http://gateway.test",
+        LOCAL_CHAIN_ID: String(h.chainId),
+        LOCAL_CHAIN_RPC_URL: h.rpcUrl,
+        LOCAL_TOKEN_ADDRESS: h.token,
+        FACILITATOR_PRIVATE_KEY: (await fundedAccount(h.publicClient, h.rpcUrl, h.token, "0")).privateKey,
+        ALLOW_PRIVATE_UPSTREAMS: "true",
+        KILL_AFTER_SETTLE: "1",
+      };
+      requirementsPath = `/${h.merchant.id}/api/signal/btc`;
+      await h.runtime.close();
+    });
+    const harness = h as GatewayHarness;
+    try {
+      const gateway = await startGatewayProcess(env);
+      const unpaid = await fetch(gateway.url + requirementsPath);
+      expect(unpaid.status).toBe(402);
+      const requirements = decodePaymentRequiredHeader(unpaid.headers.get("payment-required") ?? "").accepts[0] as unknown as Requirements;
+      const payer = await harness.newPayer();
+      const before = await harness.balanceOf(harness.merchantWallet);
+      const { header, nonce } = await harness.signPayment(payer, requirements);
+
+      await expect(fetch(gateway.url + requirementsPath, { headers: { "payment-signature": header } })).rejects.toThrow();
+      expect((await gateway.exited).signal).toBe("SIGKILL");
+
+      // the money moved on chain, and the ledger does not know yet
+      expect(await harness.balanceOf(harness.merchantWallet)).toBe(before + 10_000n);
+      expect(await harness.publicClient.readContract({ address: harness.token, abi: TEST_USDC_ABI, functionName: "authorizationState", args: [payer.address, nonce] })).toBe(true);
+
+      await withDb(async (db) => {
+        const orphan = await db.payment.findFirstOrThrow({ where: { authorizationNonce: nonce.toLowerCase() } });
+        expect(orphan).toMatchObject({ status: "VERIFIED", txHash: null });
+
+        const chains = createChainClientRegistry(getNetworkRegistry({ NETWORKS_JSON: undefined, LOCAL_CHAIN_ID: harness.chainId, LOCAL_CHAIN_RPC_URL: harness.rpcUrl, LOCAL_TOKEN_ADDRESS: harness.token }), undefined);
+        const deps = { db, chains, log: createLogger({ level: "silent" }), now: () => new Date() };
+        const first = await reconcilePayments(deps, { olderThanMs: 0 });
+        expect(first).toMatchObject({ settled: 1, errors: 0 });
+        const second = await reconcilePayments(deps, { olderThanMs: 0 });
+        expect(second.settled).toBe(0);
+
+        const settled = await db.payment.findUniqueOrThrow({ where: { id: orphan.id } });
+        expect(settled.status).toBe("SETTLED");
+        expect(settled.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+        const receipt = await harness.publicClient.getTransactionReceipt({ hash: settled.txHash as `0x${string}` });
+        expect(receipt.status).toBe("success");
+        expect(await db.usageRecord.findMany({ where: { paymentId: orphan.id } })).toMatchObject([{ status: "CHARGED", reason: "reconciled" }]);
+        expect(await db.ledgerEntry.count({ where: { paymentId: orphan.id, type: "CHARGE" } })).toBe(1);
+      });
+    } finally {
+      await harness.upstream.close();
+    }
+  });
+
+  it("releases a reservation whose authorization expired unused, and leaves an unexpired one alone", async () => {
+    await withDb(async (db) => {
+      const h = await createGatewayHarness(db);
+      try {
+        const payer = await h.newPayer();
+        const requirements = await h.requirementsFor("/api/signal/eth");
+        const now = Math.floor(Date.now() / 1000);
+        const expiring = await h.signPayment(payer, requirements, { validBefore: BigInt(now + 30) });
+        const fresh = await h.signPayment(payer, requirements);
+        // reserved as a request that crashed before settling would have left them
+        for (const p of [expiring, fresh]) {
+          const auth = JSON.parse(Buffer.from(p.header, "base64").toString("utf8")).payload.authorization;
+          const reserved = await reservePayment(db, {
+            merchantId: h.merchant.id,
+            ruleId: null,
+            x402Version: 2,
+            scheme: "exact",
+            network: h.network,
+            asset: h.token,
+            payer: payer.address,
+            payTo: h.merchantWallet,
+            amountAtomic: 10_000n,
+            requiredAmountAtomic: 10_000n,
+            nonce: p.nonce,
+            validAfter: BigInt(auth.validAfter),
+            validBefore: BigInt(auth.validBefore),
+            payloadEncoded: p.header,
+            facilitator: "LOCAL",
+            settlementPolicy: "AFTER_SUCCESS",
+            resource: h.url("/api/signal/eth"),
+            requestId: `req_${p.nonce.slice(2, 14)}`,
+          });
+          expect(reserved.ok).toBe(true);
+        }
+        const deps = { db, chains: h.runtime.chains, log: h.runtime.log, now: () => new Date((now + 60) * 1000) };
+        const result = await reconcilePayments(deps, { olderThanMs: 0 });
+        expect(result).toMatchObject({ released: 1, settled: 0, errors: 0 });
+        expect(await db.payment.findFirst({ where: { authorizationNonce: expiring.nonce.toLowerCase() } })).toMatchObject({ status: "FAILED", errorReason: "expired_unsettled", reservationKey: null });
+        expect(await db.payment.findFirst({ where: { authorizationNonce: fresh.nonce.toLowerCase() } })).toMatchObject({ status: "PENDING" });
+      } finally {
+        await h.close();
+      }
+    });
+  });
+});
