@@ -25,6 +25,10 @@ const STRIPPED_REQUEST_HEADERS = new Set([
   "host",
   "content-length",
   "expect",
+  // Next.js drops Content-Encoding from a streamed route-handler response while passing the bytes
+  // on, so a compressed upstream body would reach the client undecodable: ask upstreams for
+  // identity and let the platform compress towards the client
+  "accept-encoding",
   "x-payment",
   "payment-signature",
   "sign-in-with-x",

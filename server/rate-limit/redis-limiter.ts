@@ -32,7 +32,8 @@ return { allowed, retry_ms }
 `;
 
 export function createRedisRateLimiter(url: string, deps: { log: Log; keyPrefix?: string }): RateLimiter & { close(): Promise<void> } {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  // commands queue while connecting; a dead Redis costs a request at most commandTimeout before failing open
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 });
   redis.on("error", (err) => deps.log.warn({ err }, "redis rate limiter connection error"));
   redis.defineCommand("x4gTakeToken", { numberOfKeys: 1, lua: TAKE_TOKEN_LUA });
   const prefix = deps.keyPrefix ?? "x4g:rl:";
