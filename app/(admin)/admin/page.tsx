@@ -6,11 +6,14 @@ import { StatusBadge } from "@/app/_components/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import { api } from "@/app/_lib/trpc/server";
 import { formatDateTime } from "@/app/_lib/utils";
+import { auth } from "@/server/auth";
 
 export const metadata: Metadata = { title: "Merchants" };
 export const dynamic = "force-dynamic";
 
 export default async function AdminMerchantsPage() {
+  // pages render alongside their layout: the layout shows the refusal, the page renders nothing
+  if ((await auth())?.role !== "PLATFORM_ADMIN") return null;
   const { items } = await api.admin.merchants.list({ limit: 50 });
   return (
     <div className="grid gap-6">

@@ -1,0 +1,184 @@
+// `npm run bench`: what the gateway costs, measured in one run on one machine, under the same load:
+//   (a) the upstream called directly          (b) a bare Node reverse proxy in front of it
+//   (c) the gateway's free path               (d) the gateway's paid path (payments signed ahead)
+// The gateway is the production build (`next start`) on an embedded database and a local anvil.
+// Prints throughput and p50/p99 per target and the ratios c/b and d/c; writes test-results/bench.json.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import autocannon from "autocannon";
+import { toHex, type Hex } from "viem";
+
+import { accountFor } from "@/server/chain/accounts";
+import { freePort } from "@/server/chain/anvil";
+import { setupLocalChain } from "@/server/chain/local-chain";
+import { createPrismaClient } from "@/server/db/client";
+import { parseDatabaseUrl } from "@/server/db/config";
+import { applyMigrations } from "@/server/db/schema-engine";
+import { parseServerEnv } from "@/server/env";
+import { createMerchant } from "@/server/merchants/merchants";
+import { createPricingRule } from "@/server/pricing/rules";
+import { signUpWithPassword } from "@/server/users/users";
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const PAID_REQUESTS = Number(process.env.BENCH_PAID_REQUESTS ?? 2000);
+const children: ChildProcess[] = [];
+
+function startChild(args: string[], env: Record<string, string> = {}): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (c: Buffer) => {
+      out += c.toString();
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve({ port: (JSON.parse(line) as { port: number }).port, child });
+    });
+    child.once("exit", (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+}
+
+async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+type Measured = { name: string; requestsPerSec: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
+
+async function measure(name: string, opts: autocannon.Options): Promise<Measured> {
+  // a short warm-up so JIT, keep-alive pools and caches are in their steady state
+  if (!opts.amount) await autocannon({ ...opts, duration: 2 });
+  const result = await autocannon({ connections: CONNECTIONS, ...opts });
+  const m = { name, requestsPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
+  console.log(`${name.padEnd(26)} ${m.requestsPerSec.toFixed(0).padStart(8)} req/s   p50 ${m.p50.toFixed(1).padStart(6)} ms   p99 ${m.p99.toFixed(1).padStart(7)} ms   non-2xx ${m.non2xx}   errors ${m.errors}`);
+  return m;
+}
+
+async function main() {
+  if (!existsSync(".next/BUILD_ID")) {
+    console.log("no production build found: running `next build` first");
+    await new Promise<void>((resolve, reject) => {
+      const build = spawn("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+      build.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`))));
+    });
+  }
+
+  const chain = await setupLocalChain({ chainId: 84532 });
+  const upstream = await startChild(["e2e/bench/upstream-process.ts"]);
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
+  const bare = await startChild(["e2e/bench/bare-proxy-process.ts", upstreamUrl]);
+
+  // a fresh embedded database with one merchant whose /paid/* costs 0.001 test USDC
+  const dataDir = path.resolve(".data/bench");
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const databaseUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : `pglite:${path.join(dataDir, "pglite")}`;
+  const dbConfig = parseDatabaseUrl(databaseUrl, dataDir);
+  await applyMigrations(dbConfig);
+  const gatewayPort = await freePort();
+  const appUrl = `http://127.0.0.1:${gatewayPort}`;
+  const envVars: Record<string, string> = {
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    ALLOW_EMBEDDED_DATABASE: "true",
+    APP_URL: appUrl,
+    AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefghij",
+    ENCRYPTION_KEY: "YmVuY2gtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=",
+    LOCAL_CHAIN_ID: String(chain.chainId),
+    LOCAL_CHAIN_RPC_URL: chain.rpcUrl,
+    LOCAL_TOKEN_ADDRESS: chain.tokenAddress,
+    FACILITATOR_PRIVATE_KEY: accountFor("facilitator").privateKey,
+    ALLOW_PRIVATE_UPSTREAMS: "true",
+    AUTO_APPROVE_MERCHANTS: "true",
+    LOG_LEVEL: "warn",
+  };
+  const env = parseServerEnv(envVars);
+  const { db, close } = createPrismaClient(dbConfig);
+  const owner = await signUpWithPassword({ db }, { name: "Bench", email: "bench@x402.local", password: "bench-password-123" });
+  const actor = { userId: owner.id, role: "OWNER" };
+  const merchant = await createMerchant({ db, env }, { userId: owner.id, actor, input: { name: "Bench API", upstreamBaseUrl: upstreamUrl, payoutAddress: accountFor("merchantWallet").address.toLowerCase(), settlementMode: "DIRECT" } });
+  await db.merchant.update({ where: { id: merchant.id }, data: { rateLimitPerMinute: 100_000_000 } });
+  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { pathPattern: "/paid/*", method: "GET", price: "0.001", network: `eip155:${chain.chainId}`, asset: chain.tokenAddress } });
+  await close();
+
+  const next = spawn("npx", ["next", "start", "-p", String(gatewayPort), "-H", "127.0.0.1"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...envVars } });
+  children.push(next);
+  await waitFor(`${appUrl}/api/health`);
+  const gatewayBase = `${appUrl}/${merchant.id}`;
+  await waitFor(`${gatewayBase}/free/btc`);
+
+  // sign the paid path's payments ahead: one EIP-3009 authorization per request
+  const unpaid = await fetch(`${gatewayBase}/paid/btc`);
+  const required = JSON.parse(Buffer.from(unpaid.headers.get("payment-required") ?? "", "base64").toString("utf8")) as {
+    accepts: { scheme: string; network: string; asset: string; amount: string; payTo: string; maxTimeoutSeconds: number; extra: { name: string; version: string } }[];
+  };
+  const requirements = required.accepts[0];
+  if (!requirements) throw new Error("the gateway did not answer the paid path with requirements");
+  const payer = accountFor("demoPayer");
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  console.log(`signing ${PAID_REQUESTS} payments ahead…`);
+  const payments: string[] = [];
+  for (let i = 0; i < PAID_REQUESTS; i++) {
+    const authorization = { from: payer.address, to: requirements.payTo as Hex, value: requirements.amount, validAfter: "0", validBefore: String(now + 3600n), nonce: toHex(randomBytes(32)) };
+    const signature = await payer.signTypedData({
+      domain: { name: requirements.extra.name, version: requirements.extra.version, chainId: chain.chainId, verifyingContract: requirements.asset as Hex },
+      types: {
+        TransferWithAuthorization: [
+          { name: "from", type: "address" },
+          { name: "to", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "validAfter", type: "uint256" },
+          { name: "validBefore", type: "uint256" },
+          { name: "nonce", type: "bytes32" },
+        ],
+      },
+      primaryType: "TransferWithAuthorization",
+      message: { ...authorization, value: BigInt(authorization.value), validAfter: 0n, validBefore: BigInt(authorization.validBefore), nonce: authorization.nonce },
+    });
+    payments.push(Buffer.from(JSON.stringify({ x402Version: 2, accepted: requirements, payload: { signature, authorization } })).toString("base64"));
+  }
+
+  console.log(`\n${CONNECTIONS} connections, ${DURATION_S}s per target (paid: ${PAID_REQUESTS} requests)\n`);
+  const a = await measure("(a) upstream direct", { url: `${upstreamUrl}/free/btc`, duration: DURATION_S });
+  const b = await measure("(b) bare Node proxy", { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S });
+  const c = await measure("(c) gateway free path", { url: `${gatewayBase}/free/btc`, duration: DURATION_S });
+  let next402 = 0;
+  const d = await measure("(d) gateway paid path", {
+    url: `${gatewayBase}/paid/btc`,
+    amount: PAID_REQUESTS,
+    requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "payment-signature": payments[next402++ % payments.length] as string } }) }],
+  });
+
+  const ratios = { cOverB: c.requestsPerSec / b.requestsPerSec, dOverC: d.requestsPerSec / c.requestsPerSec, dP50MinusCP50: d.p50 - c.p50, bOverA: b.requestsPerSec / a.requestsPerSec };
+  console.log(
+    `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   d/c = ${ratios.dOverC.toFixed(2)}   b/a = ${ratios.bOverA.toFixed(2)}\n` +
+      `latency    d.p50 − c.p50 = ${ratios.dP50MinusCP50.toFixed(1)} ms (aim ≤ 10 ms)`,
+  );
+  mkdirSync("test-results", { recursive: true });
+  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d], ratios }, null, 2));
+  await chain.stop();
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const child of children) child.kill("SIGTERM");
+    setTimeout(() => process.exit(), 500).unref();
+  });
