@@ -1,4 +1,4 @@
-import { createPublicClient, createWalletClient, defineChain, http, type Chain, type PrivateKeyAccount, type PublicClient, type WalletClient } from "viem";
+import { createPublicClient, createWalletClient, defineChain, http, nonceManager, type Chain, type PrivateKeyAccount, type PublicClient, type WalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import type { NetworkConfig, NetworkRegistry } from "@/server/networks/config";
@@ -32,7 +32,9 @@ function chainFor(network: NetworkConfig): Chain {
 }
 
 export function createChainClientRegistry(registry: NetworkRegistry, facilitatorKey: `0x${string}` | undefined): ChainClientRegistry {
-  const account = facilitatorKey ? privateKeyToAccount(facilitatorKey) : null;
+  // viem's nonce manager hands concurrent settlements consecutive nonces without a round trip each,
+  // so sends from the one facilitator key run in parallel instead of queueing behind each other
+  const account = facilitatorKey ? privateKeyToAccount(facilitatorKey, { nonceManager }) : null;
   const clients = new Map<string, ChainClients>();
   for (const network of registry.list()) {
     if (!network.rpcUrl) continue;

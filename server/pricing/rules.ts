@@ -38,6 +38,9 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
   const price = parseDecimalToAtomic(input.price, asset.decimals);
   if (!price.ok) throw fieldError("price", price.message);
   if (price.atomic <= 0n) throw fieldError("price", "A paid rule needs a price above zero (leave a path without a rule to make it free)");
+  if (input.settlementPolicy === "DEFERRED") {
+    throw fieldError("settlementPolicy", "Deferred settlement is not available yet: choose after success or before proxy");
+  }
   return {
     description: input.description || null,
     pathPattern: input.pathPattern,

@@ -11,30 +11,22 @@ import type { Log } from "@/server/observability/logger";
 import { checkTransferReceipt } from "../receipt";
 import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentPayload, type PaymentRequirements, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
 
-import { createSerialQueue } from "./serial-queue";
-
 // The self-hosted facilitator: the official x402 facilitator core with the exact EVM scheme (v2
-// and v1) doing the EIP-3009 checks, on viem clients from our network configuration. What we add:
-// serialised sends from the facilitator key (explicit pending nonce), and a receipt check that the
+// and v1) doing the EIP-3009 checks, on viem clients from our network configuration (the key's
+// nonces come from viem's nonce manager, see server/chain/clients.ts). What we add: a receipt check that the
 // Transfer log paid payTo at least the amount, reporting the block number in `extra` for the ledger.
 
 function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number): FacilitatorEvmSigner {
   const wallet = clients.wallet;
   if (!wallet) throw new Error("evmSignerFor needs a wallet");
   const { publicClient } = clients;
-  const sends = createSerialQueue();
-  const withNonce = async () => ({ nonce: await publicClient.getTransactionCount({ address: wallet.account.address, blockTag: "pending" }) });
   return toFacilitatorEvmSigner(
     {
       address: wallet.account.address,
       readContract: (args) => publicClient.readContract(args as Parameters<typeof publicClient.readContract>[0]),
       verifyTypedData: (args) => publicClient.verifyTypedData(args as Parameters<typeof publicClient.verifyTypedData>[0]),
-      writeContract: (args) =>
-        sends.run(async () =>
-          wallet.client.writeContract({ ...(args as Parameters<typeof wallet.client.writeContract>[0]), account: wallet.account, chain: clients.chain, ...(await withNonce()) }),
-        ),
-      sendTransaction: (args) =>
-        sends.run(async () => wallet.client.sendTransaction({ ...args, account: wallet.account, chain: clients.chain, ...(await withNonce()) })),
+      writeContract: (args) => wallet.client.writeContract({ ...(args as Parameters<typeof wallet.client.writeContract>[0]), account: wallet.account, chain: clients.chain }),
+      sendTransaction: (args) => wallet.client.sendTransaction({ ...args, account: wallet.account, chain: clients.chain }),
       waitForTransactionReceipt: (args) => publicClient.waitForTransactionReceipt({ hash: args.hash, timeout: args.timeout ?? receiptTimeoutMs }),
       getCode: (args) => publicClient.getCode(args),
     },
