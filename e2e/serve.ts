@@ -59,7 +59,8 @@ async function main() {
   mkdirSync(path.dirname(E2E_STATE_FILE), { recursive: true });
   writeFileSync(E2E_STATE_FILE, JSON.stringify(state, null, 2));
 
-  const next = spawn("npx", ["next", "start", "-p", String(E2E_PORT), "-H", "127.0.0.1"], {
+  // the self-hosted server (gateway fast path + Next.js), as `npm start` runs it
+  const next = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(E2E_PORT), "-H", "127.0.0.1"], {
     stdio: "inherit",
     env: { ...process.env, ...envVars },
   });

@@ -4,7 +4,10 @@
 
 type Listener = (merchantId: string) => void;
 
-const listeners = new Set<Listener>();
+// on globalThis: Next's server bundles and the custom server may each load a copy of this module,
+// and a change published through one must reach caches subscribed through the other
+const globalForInvalidation = globalThis as typeof globalThis & { __x402MerchantListeners?: Set<Listener> };
+const listeners = (globalForInvalidation.__x402MerchantListeners ??= new Set<Listener>());
 
 export function onMerchantConfigChanged(listener: Listener): () => void {
   listeners.add(listener);

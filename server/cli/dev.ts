@@ -59,7 +59,7 @@ async function main() {
     ].join("\n"),
   );
 
-  const next = spawn("npx", ["next", production ? "start" : "dev", "-p", String(port)], { stdio: "inherit", env: childEnv });
+  const next = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", ...(production ? [] : ["--dev"]), "-p", String(port)], { stdio: "inherit", env: childEnv });
   const shutdown = () => {
     next.kill("SIGTERM");
   };

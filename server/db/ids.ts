@@ -34,10 +34,20 @@ export type IdKind = keyof typeof ID_PREFIXES;
 /** The shape of every merchant id: `mer_` + 20 base36 characters. */
 export const MERCHANT_ID_PATTERN = /^mer_[0-9a-z]{20}$/;
 
+// ids are minted on every gateway request (request id, access-log row): draw them from a pool of
+// random bytes refilled 4 KiB at a time instead of a getrandom call each
+const POOL_SIZE = 4096;
+let pool = randomBytes(POOL_SIZE);
+let poolOffset = 0;
+
 export function randomId(length = 20): string {
-  const bytes = randomBytes(length);
+  if (poolOffset + length > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
   let out = "";
-  for (const b of bytes) out += ALPHABET[b % 36];
+  for (let i = poolOffset; i < poolOffset + length; i++) out += ALPHABET[(pool[i] as number) % 36];
+  poolOffset += length;
   return out;
 }
 

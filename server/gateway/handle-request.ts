@@ -16,7 +16,8 @@ import type { TtlCache } from "@/server/cache/ttl-cache";
 
 import { checkPaymentForRoute } from "./check-payment";
 import type { MerchantSnapshot } from "./merchant-snapshot";
-import { toResponse, type GatewayOutcome, type PaymentChallenge } from "./outcome";
+import { fromNodeRequest, fromWebRequest, type GatewayRequest } from "./gateway-request";
+import { toResponse, writeOutcome, type GatewayOutcome, type PaymentChallenge } from "./outcome";
 import { decodePaymentHeader, encodePaymentResponse, type DecodedPayment } from "./payment-header";
 import { renderPaywall } from "./paywall";
 import { paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
@@ -54,17 +55,17 @@ type RequestContext = {
   startedAt: number;
 };
 
-function contextOf(req: Request, merchantId: string): RequestContext {
-  const url = new URL(req.url);
+function contextOf(req: GatewayRequest, merchantId: string): RequestContext {
+  const url = req.url;
   const prefix = `/${merchantId}`;
   const rest = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
   return {
     requestId: requestIdFrom(req.headers),
     merchantId,
-    method: req.method.toUpperCase(),
+    method: req.method,
     path: rest === "" ? "/" : rest,
     search: url.search,
-    clientIp: clientIpFrom(req.headers),
+    clientIp: clientIpFrom(req.headers) ?? req.remoteAddress,
     startedAt: performance.now(),
   };
 }
@@ -88,7 +89,7 @@ function logAccess(deps: GatewayDeps, ctx: RequestContext, entry: Omit<AccessLog
 
 function challengeFor(
   deps: GatewayDeps,
-  req: Request,
+  req: GatewayRequest,
   route: PricedRoute,
   ctx: RequestContext,
   opts: { clientVersion: 1 | 2 | null; error?: string; errorMessage?: string },
@@ -117,19 +118,18 @@ export function mapUpstreamPath(template: string, requestPath: string): string {
   return template.slice(0, star) + tail + template.slice(star + 1).replace(/\*+/g, "");
 }
 
-function forwardHeaders(req: Request, ctx: RequestContext, deps: GatewayDeps, extra: Record<string, string>): Record<string, string> {
-  const url = new URL(req.url);
+function forwardHeaders(req: GatewayRequest, ctx: RequestContext, deps: GatewayDeps, extra: Record<string, string>): Record<string, string> {
   const priorFor = req.headers.get("x-forwarded-for");
   return buildUpstreamHeaders(req.headers, {
     "x-forwarded-for": [priorFor, ctx.clientIp].filter(Boolean).join(", ") || "unknown",
-    "x-forwarded-host": url.host,
+    "x-forwarded-host": req.url.host,
     "x-forwarded-proto": new URL(deps.env.APP_URL).protocol.replace(":", ""),
     "x-request-id": ctx.requestId,
     ...extra,
   });
 }
 
-async function proxy(deps: GatewayDeps, req: Request, merchant: MerchantSnapshot, ctx: RequestContext, upstreamPath: string | null, extra: Record<string, string>): Promise<ProxyOutcome> {
+async function proxy(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, upstreamPath: string | null, extra: Record<string, string>): Promise<ProxyOutcome> {
   const declared = req.headers.get("content-length");
   return proxyToUpstream({
     method: ctx.method,
@@ -179,7 +179,7 @@ function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestC
   };
 }
 
-export async function resolveGatewayOutcome(deps: GatewayDeps, req: Request, ctx: RequestContext): Promise<GatewayOutcome> {
+export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<GatewayOutcome> {
   if (!MERCHANT_ID_PATTERN.test(ctx.merchantId)) return { kind: "merchant_not_found" };
   let merchant: MerchantSnapshot | null;
   try {
@@ -215,7 +215,7 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: Request, ctx
 
 function rejectPayment(
   deps: GatewayDeps,
-  req: Request,
+  req: GatewayRequest,
   priced: { route: PricedRoute; ruleId: string },
   ctx: RequestContext,
   version: 1 | 2 | null,
@@ -227,7 +227,7 @@ function rejectPayment(
   return { kind: "payment_rejected", reason, message, challenge: challengeFor(deps, req, priced.route, ctx, { clientVersion: version, error: reason, errorMessage: message }) };
 }
 
-async function serveFree(deps: GatewayDeps, req: Request, merchant: MerchantSnapshot, ctx: RequestContext): Promise<GatewayOutcome> {
+async function serveFree(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext): Promise<GatewayOutcome> {
   const result = await proxy(deps, req, merchant, ctx, null, {});
   if (result.kind !== "response") {
     logAccess(deps, ctx, { status: "FAILED", reason: failureReason(result), httpStatus: 502, upstreamLatencyMs: "upstreamLatencyMs" in result ? result.upstreamLatencyMs : null });
@@ -243,7 +243,7 @@ function withMaxBytes(outcome: GatewayOutcome, deps: GatewayDeps): GatewayOutcom
 
 async function servePaid(
   deps: GatewayDeps,
-  req: Request,
+  req: GatewayRequest,
   merchant: MerchantSnapshot,
   priced: { route: PricedRoute; upstreamPath: string | null; settlementPolicy: string; ruleId: string },
   ctx: RequestContext,
@@ -297,9 +297,12 @@ async function servePaid(
     await release(reason, verification.invalidMessage);
     return rejectPayment(deps, req, priced, ctx, payment.version, reason, verification.invalidMessage ?? reason, { payer, paymentId });
   }
-  await markPaymentVerified(deps.db, { merchantId: merchant.id, paymentId, at: deps.now() });
+  // the VERIFIED mark is written while the upstream works; it is awaited before anything settles
+  const verifiedWrite = markPaymentVerified(deps.db, { merchantId: merchant.id, paymentId, at: deps.now() });
+  verifiedWrite.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
 
   const settle = async (): Promise<{ ok: true; settlement: SettleResponse } | { ok: false; reason: string; message: string }> => {
+    await verifiedWrite;
     const settlement = await facilitator.settle(payment.payload, check.requirements);
     if (!settlement.success) {
       const reason = settlement.errorReason ?? "settlement_failed";
@@ -342,6 +345,7 @@ async function servePaid(
   if (result.kind !== "response") {
     const reason = failureReason(result);
     const upstreamLatencyMs = "upstreamLatencyMs" in result ? result.upstreamLatencyMs : null;
+    await verifiedWrite;
     if (settledEarly) {
       await record(settledEarly, { requestId: ctx.requestId, method: ctx.method, path: ctx.path, httpStatus: 502, upstreamStatus: null, latencyMs: elapsed(ctx), upstreamLatencyMs, clientIp: ctx.clientIp });
     } else {
@@ -354,6 +358,7 @@ async function servePaid(
   const upstreamFailed = result.status >= 400;
   if (upstreamFailed && !settledEarly && !merchant.chargeOnUpstreamError) {
     // 4a. the upstream failed: no charge; the client gets the upstream's answer
+    await verifiedWrite;
     await release("upstream_error", `upstream answered ${result.status}`);
     logAccess(deps, ctx, { ruleId: priced.ruleId, paymentId, payer, status: "FAILED", reason: "upstream_error", httpStatus: result.status, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
     return { kind: "proxied", status: result.status, headers: result.headers, body: result.body };
@@ -389,13 +394,30 @@ async function servePaid(
   };
 }
 
-/** The gateway's entry point: any method on /<merchantId>/<path>. */
-export async function handleGatewayRequest(deps: GatewayDeps, req: Request, params: { merchantId: string }): Promise<Response> {
-  const ctx = contextOf(req, params.merchantId);
+async function outcomeOf(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<GatewayOutcome> {
   try {
-    return toResponse(await resolveGatewayOutcome(deps, req, ctx), ctx.requestId);
+    return await resolveGatewayOutcome(deps, req, ctx);
   } catch (err) {
     deps.log.error({ err, requestId: ctx.requestId, merchantId: ctx.merchantId }, "gateway request failed");
-    return toResponse({ kind: "unavailable", message: "The gateway could not complete this request; if a payment was taken it will be reconciled" }, ctx.requestId);
+    return { kind: "unavailable", message: "The gateway could not complete this request; if a payment was taken it will be reconciled" };
   }
+}
+
+/** The gateway's entry point for fetch-style handlers: any method on /<merchantId>/<path>. */
+export async function handleGatewayRequest(deps: GatewayDeps, req: Request, params: { merchantId: string }): Promise<Response> {
+  const request = fromWebRequest(req);
+  const ctx = contextOf(request, params.merchantId);
+  return toResponse(await outcomeOf(deps, request, ctx), ctx.requestId);
+}
+
+/** The same gateway on node:http, without web-stream conversions (the self-hosted server). */
+export async function handleGatewayNode(
+  deps: GatewayDeps,
+  req: import("node:http").IncomingMessage,
+  res: import("node:http").ServerResponse,
+  params: { merchantId: string; origin: string },
+): Promise<void> {
+  const request = fromNodeRequest(req, params.origin);
+  const ctx = contextOf(request, params.merchantId);
+  writeOutcome(res, await outcomeOf(deps, request, ctx), ctx.requestId);
 }

@@ -10,9 +10,12 @@ import { createWalletClient, http } from "viem";
 import { wrapFetchWithPayment as wrapFetchWithPaymentV1, decodeXPaymentResponse } from "x402-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { handleGatewayRequest } from "@/server/gateway/handle-request";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { handleGatewayNode } from "@/server/gateway/handle-request";
 import { serveFetchHandler } from "@/server/http/node-adapter";
-import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
+import { createGatewayHarness, GATEWAY_ORIGIN, type GatewayHarness } from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
 
 // The ecosystem's own clients and servers against ours, over real sockets: no x402 code of ours
@@ -24,10 +27,16 @@ let gateway: { url: string; close: () => Promise<void> };
 
 beforeAll(async () => {
   h = await createGatewayHarness(database.db);
-  gateway = await serveFetchHandler((req) => {
-    const merchantId = new URL(req.url).pathname.split("/")[1] ?? "";
-    return handleGatewayRequest(h.runtime, req, { merchantId });
+  // the self-hosted server's node:http path (gateway.int.test.ts covers the fetch-style one)
+  const server = createServer((req, res) => {
+    const merchantId = (req.url ?? "").split("/")[1]?.split("?")[0] ?? "";
+    void handleGatewayNode(h.runtime, req, res, { merchantId, origin: GATEWAY_ORIGIN });
   });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  gateway = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
 });
 afterAll(async () => {
   await gateway?.close();

@@ -1,3 +1,6 @@
+import type { ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+
 import { ERROR_STATUS, toErrorBody, type ErrorCode } from "@/server/errors";
 
 // Every result of a gateway request is a value of this union (STYLE 2.1 "outcomes are data");
@@ -30,32 +33,39 @@ export type GatewayOutcome =
   | {
       kind: "proxied";
       status: number;
-      headers: Headers;
-      body: ReadableStream<Uint8Array> | null;
+      /** the upstream's response headers, hop-by-hop ones removed */
+      headers: Record<string, string | string[]>;
+      /** the upstream's body, streamed through untouched */
+      body: Readable | null;
       /** settlement header for paid calls: name (X-PAYMENT-RESPONSE or PAYMENT-RESPONSE) and value */
       paymentResponse?: { name: string; value: string };
     };
 
-function errorJson(code: ErrorCode, message: string, requestId: string, details?: unknown, headers?: Record<string, string>): Response {
-  return new Response(JSON.stringify(toErrorBody(code, message, requestId, details)), {
+/** A transport-neutral HTTP answer: the route handler makes a Response of it, the node server writes it. */
+export type RenderedOutcome = { status: number; headers: Record<string, string | string[]>; body: string | Readable | null };
+
+function errorJson(code: ErrorCode, message: string, requestId: string, details?: unknown, headers?: Record<string, string>): RenderedOutcome {
+  return {
     status: ERROR_STATUS[code],
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-request-id": requestId, ...headers },
-  });
+    body: JSON.stringify(toErrorBody(code, message, requestId, details)),
+  };
 }
 
-function challengeResponse(challenge: PaymentChallenge, requestId: string): Response {
+function challengeResponse(challenge: PaymentChallenge, requestId: string): RenderedOutcome {
   const headers: Record<string, string> = {
     "payment-required": challenge.v2Header,
     "cache-control": "no-store",
     "x-request-id": requestId,
+    "access-control-expose-headers": "payment-required, x-request-id",
     ...challenge.headers,
   };
-  if (challenge.html) return new Response(challenge.html, { status: 402, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
-  return new Response(JSON.stringify(challenge.body), { status: 402, headers: { ...headers, "content-type": "application/json; charset=utf-8" } });
+  if (challenge.html) return { status: 402, headers: { ...headers, "content-type": "text/html; charset=utf-8" }, body: challenge.html };
+  return { status: 402, headers: { ...headers, "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(challenge.body) };
 }
 
-/** Maps a gateway outcome to the HTTP response the client receives. */
-export function toResponse(outcome: GatewayOutcome, requestId: string): Response {
+/** Maps a gateway outcome to the status, headers and body the client receives. */
+export function renderOutcome(outcome: GatewayOutcome, requestId: string): RenderedOutcome {
   switch (outcome.kind) {
     case "merchant_not_found":
       return errorJson("merchant_not_found", "No merchant has this id", requestId);
@@ -86,15 +96,38 @@ export function toResponse(outcome: GatewayOutcome, requestId: string): Response
     case "unavailable":
       return errorJson("service_unavailable", outcome.message, requestId);
     case "proxied": {
-      const headers = new Headers(outcome.headers);
-      headers.set("x-request-id", requestId);
+      const headers: Record<string, string | string[]> = { ...outcome.headers, "x-request-id": requestId };
       if (outcome.paymentResponse) {
-        headers.set(outcome.paymentResponse.name, outcome.paymentResponse.value);
-        headers.append("access-control-expose-headers", `${outcome.paymentResponse.name}, x-request-id`);
+        headers[outcome.paymentResponse.name.toLowerCase()] = outcome.paymentResponse.value;
+        headers["access-control-expose-headers"] = `${outcome.paymentResponse.name}, x-request-id`;
       }
-      return new Response(outcome.body, { status: outcome.status, headers });
+      return { status: outcome.status, headers, body: outcome.body };
     }
     default:
       return outcome satisfies never;
+  }
+}
+
+/** The outcome as a fetch Response (the Next.js route handler). */
+export function toResponse(outcome: GatewayOutcome, requestId: string): Response {
+  const rendered = renderOutcome(outcome, requestId);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(rendered.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const body = rendered.body instanceof Readable ? (Readable.toWeb(rendered.body) as unknown as ReadableStream<Uint8Array>) : rendered.body;
+  return new Response(body, { status: rendered.status, headers });
+}
+
+/** The outcome written straight to a node:http response (the self-hosted server's fast path). */
+export function writeOutcome(res: ServerResponse, outcome: GatewayOutcome, requestId: string): void {
+  const rendered = renderOutcome(outcome, requestId);
+  res.writeHead(rendered.status, rendered.headers);
+  if (rendered.body instanceof Readable) {
+    rendered.body.on("error", () => res.destroy());
+    rendered.body.pipe(res);
+  } else {
+    res.end(rendered.body ?? undefined);
   }
 }

@@ -62,7 +62,7 @@ function paymentIdentifierOf(extensions: unknown): string | undefined {
 }
 
 /** Reads PAYMENT-SIGNATURE (v2) or, failing that, X-PAYMENT (v1 or v2 payloads). */
-export function decodePaymentHeader(headers: Headers): DecodeResult {
+export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult {
   const encoded = (headers.get(PAYMENT_HEADER_V2) ?? headers.get(PAYMENT_HEADER_V1))?.trim();
   if (!encoded) return { kind: "none" };
   if (encoded.length > MAX_PAYMENT_HEADER_BYTES) {

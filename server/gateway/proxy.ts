@@ -67,7 +67,7 @@ function stripPlatformCookies(value: string): string | null {
 }
 
 /** The headers the upstream sees: the buyer's minus hop-by-hop, payment and platform auth, plus ours. */
-export function buildUpstreamHeaders(incoming: Headers, added: Record<string, string>): Record<string, string> {
+export function buildUpstreamHeaders(incoming: { forEach(callback: (value: string, name: string) => void): void }, added: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   incoming.forEach((value, rawName) => {
     const name = rawName.toLowerCase();
@@ -84,18 +84,17 @@ export function buildUpstreamHeaders(incoming: Headers, added: Record<string, st
 }
 
 /** The headers the client sees from the upstream response, minus hop-by-hop ones. */
-export function buildClientHeaders(upstream: IncomingHttpHeaders): Headers {
-  const out = new Headers();
+export function buildClientHeaders(upstream: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream)) {
     if (value === undefined || STRIPPED_RESPONSE_HEADERS.has(name)) continue;
-    if (Array.isArray(value)) for (const v of value) out.append(name, v);
-    else out.set(name, value);
+    out[name] = value;
   }
   return out;
 }
 
 export type ProxyOutcome =
-  | { kind: "response"; status: number; headers: Headers; body: ReadableStream<Uint8Array> | null; upstreamLatencyMs: number; consume: () => void }
+  | { kind: "response"; status: number; headers: Record<string, string | string[]>; body: Readable | null; upstreamLatencyMs: number; consume: () => void }
   | { kind: "timeout"; upstreamLatencyMs: number }
   | { kind: "blocked"; reason: "private_address" }
   | { kind: "body_too_large" }
@@ -106,7 +105,7 @@ export type ProxyRequest = {
   /** absolute upstream URL (base + mapped path + query) */
   url: URL;
   headers: Record<string, string>;
-  body: ReadableStream<Uint8Array> | null;
+  body: Readable | ReadableStream<Uint8Array> | null;
   declaredLength: number | null;
   timeoutMs: number;
   maxBodyBytes: number;
@@ -196,7 +195,7 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
         kind: "response",
         status,
         headers: buildClientHeaders(res.headers),
-        body: noBody ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>),
+        body: noBody ? null : res,
         upstreamLatencyMs: Math.round(performance.now() - started),
         consume: () => res.resume(),
       });
@@ -204,7 +203,7 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
     });
 
     if (req.body && req.method !== "GET" && req.method !== "HEAD") {
-      const source = Readable.fromWeb(req.body as unknown as NodeReadableStream<Uint8Array>);
+      const source = req.body instanceof Readable ? req.body : Readable.fromWeb(req.body as unknown as NodeReadableStream<Uint8Array>);
       const limiter = limitBody(req.maxBodyBytes);
       limiter.on("error", (err) => {
         upstreamReq.destroy(err);

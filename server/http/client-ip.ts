@@ -3,7 +3,7 @@
  * proxies append the real client as the last hop they saw); without a trusted proxy the header is
  * client-controlled, so we take the right-most entry, which our own proxy wrote.
  */
-export function clientIpFrom(headers: Headers): string | null {
+export function clientIpFrom(headers: Pick<Headers, "get">): string | null {
   const forwarded = headers.get("x-forwarded-for");
   if (forwarded) {
     const parts = forwarded.split(",").map((p) => p.trim()).filter(Boolean);

@@ -4,9 +4,11 @@
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { parseServerEnv } from "@/server/env";
-import { handleGatewayRequest } from "@/server/gateway/handle-request";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { handleGatewayNode } from "@/server/gateway/handle-request";
 import { buildGatewayRuntime } from "@/server/gateway/runtime";
-import { serveFetchHandler } from "@/server/http/node-adapter";
 import { createLogger } from "@/server/observability/logger";
 
 async function main() {
@@ -19,11 +21,12 @@ async function main() {
       await new Promise(() => undefined);
     };
   }
-  const server = await serveFetchHandler((req) => {
-    const merchantId = new URL(req.url).pathname.split("/")[1] ?? "";
-    return handleGatewayRequest(runtime, req, { merchantId });
+  const server = http.createServer((req, res) => {
+    const merchantId = (req.url ?? "").split("/")[1]?.split("?")[0] ?? "";
+    void handleGatewayNode(runtime, req, res, { merchantId, origin: env.APP_URL });
   });
-  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
 }
 
 main().catch((err: unknown) => {

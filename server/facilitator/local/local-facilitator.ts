@@ -16,7 +16,9 @@ import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentPayload, type Pa
 // nonces come from viem's nonce manager, see server/chain/clients.ts). What we add: a receipt check that the
 // Transfer log paid payTo at least the amount, reporting the block number in `extra` for the ledger.
 
-function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number): FacilitatorEvmSigner {
+type Receipt = Awaited<ReturnType<ChainClients["publicClient"]["waitForTransactionReceipt"]>>;
+
+function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number, receipts: Map<string, Receipt>): FacilitatorEvmSigner {
   const wallet = clients.wallet;
   if (!wallet) throw new Error("evmSignerFor needs a wallet");
   const { publicClient } = clients;
@@ -27,7 +29,13 @@ function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number): Facilita
       verifyTypedData: (args) => publicClient.verifyTypedData(args as Parameters<typeof publicClient.verifyTypedData>[0]),
       writeContract: (args) => wallet.client.writeContract({ ...(args as Parameters<typeof wallet.client.writeContract>[0]), account: wallet.account, chain: clients.chain }),
       sendTransaction: (args) => wallet.client.sendTransaction({ ...args, account: wallet.account, chain: clients.chain }),
-      waitForTransactionReceipt: (args) => publicClient.waitForTransactionReceipt({ hash: args.hash, timeout: args.timeout ?? receiptTimeoutMs }),
+      waitForTransactionReceipt: async (args) => {
+        const receipt = await publicClient.waitForTransactionReceipt({ hash: args.hash, timeout: args.timeout ?? receiptTimeoutMs });
+        // kept briefly so the receipt check after settle needs no second round trip
+        receipts.set(args.hash.toLowerCase(), receipt);
+        if (receipts.size > 1024) receipts.delete(receipts.keys().next().value as string);
+        return receipt;
+      },
       getCode: (args) => publicClient.getCode(args),
     },
     { confirmationTimeoutMs: receiptTimeoutMs },
@@ -37,9 +45,10 @@ function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number): Facilita
 export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log: Log }, opts: { receiptTimeoutMs?: number } = {}): Facilitator {
   const core = new x402Facilitator();
   const receiptTimeoutMs = opts.receiptTimeoutMs ?? 60_000;
+  const receipts = new Map<string, Receipt>();
   for (const clients of deps.chains.all()) {
     if (!clients.wallet) continue;
-    const signer = evmSignerFor(clients, receiptTimeoutMs);
+    const signer = evmSignerFor(clients, receiptTimeoutMs, receipts);
     core.register(clients.network.id as Network, new ExactEvmScheme(signer));
     if (clients.network.v1Name) core.registerV1(clients.network.v1Name as Network, new ExactEvmSchemeV1(signer));
   }
@@ -71,7 +80,9 @@ export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log:
       const clients = deps.chains.forNetwork(networkIdOf(requirements));
       const authorization = (payload.payload as { authorization?: { from?: string; value?: string } }).authorization;
       if (!clients || !authorization?.from) return result;
-      const receipt = await clients.publicClient.getTransactionReceipt({ hash: result.transaction as Hash });
+      const hash = result.transaction.toLowerCase();
+      const receipt = receipts.get(hash) ?? (await clients.publicClient.getTransactionReceipt({ hash: hash as Hash }));
+      receipts.delete(hash);
       const amount = BigInt((requirements as { amount?: string; maxAmountRequired?: string }).amount ?? (requirements as { maxAmountRequired?: string }).maxAmountRequired ?? "0");
       const check = checkTransferReceipt(receipt, { asset: requirements.asset, from: authorization.from, payTo: requirements.payTo, amount });
       if (!check.ok) return { ...result, success: false, errorReason: check.reason, errorMessage: check.message };

@@ -1,0 +1,64 @@
+// `npm start` (and `npm run dev` through server/cli/dev.ts): the self-hosted server. Gateway
+// requests (/<merchantId>/…) are served straight from node:http by the same gateway function the
+// Next.js route handler calls — skipping the framework's request pipeline and the web-stream
+// conversions, which the benchmark measured as most of the gateway's overhead. Every other path
+// goes to Next.js. On Vercel there is no custom server and the route handler serves the gateway.
+import "dotenv/config";
+
+import http from "node:http";
+
+import next from "next";
+
+import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
+import { getEnv } from "@/server/env";
+import { handleGatewayNode } from "@/server/gateway/handle-request";
+import { getGatewayDeps } from "@/server/gateway/runtime";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i === -1) return undefined;
+  const arg = args[i] as string;
+  return arg.includes("=") ? arg.split("=")[1] : args[i + 1];
+};
+const dev = args.includes("--dev");
+const port = Number(flag("-p") ?? flag("--port") ?? process.env.PORT ?? 3000);
+const hostname = flag("-H") ?? flag("--hostname") ?? "0.0.0.0";
+
+/** The merchant id when the path's first segment is one, so the request belongs to the gateway. */
+export function gatewayMerchantId(url: string | undefined): string | null {
+  if (!url || url.length < 25) return null;
+  const end = url.indexOf("/", 1);
+  const segment = url.slice(1, end === -1 ? (url.indexOf("?") === -1 ? url.length : url.indexOf("?")) : end);
+  return MERCHANT_ID_PATTERN.test(segment) ? segment : null;
+}
+
+async function main() {
+  const env = getEnv();
+  const app = next({ dev, hostname, port, ...(dev ? { turbopack: true } : {}) });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+  const origin = new URL(env.APP_URL).origin;
+
+  const server = http.createServer((req, res) => {
+    const merchantId = gatewayMerchantId(req.url);
+    if (merchantId) {
+      handleGatewayNode(getGatewayDeps(), req, res, { merchantId, origin }).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+      return;
+    }
+    void handleNext(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, hostname, () => console.log(`  ready on http://${hostname}:${port} (${dev ? "development" : "production"})`));
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
