@@ -10,11 +10,16 @@ export type SessionUser = {
   id: string;
   email: string | null;
   name: string | null;
+  walletAddress: string | null;
   role: PlatformRole;
   sessionVersion: number;
 };
 
-const sessionUserSelect = { id: true, email: true, name: true, role: true, sessionVersion: true } as const;
+const sessionUserSelect = { id: true, email: true, name: true, walletAddress: true, role: true, sessionVersion: true } as const;
+
+function toSessionUser(u: SessionUser): SessionUser {
+  return { id: u.id, email: u.email, name: u.name, walletAddress: u.walletAddress, role: u.role, sessionVersion: u.sessionVersion };
+}
 
 /** Creates a user with an email and password; a taken email is a `conflict`. */
 export async function signUpWithPassword(
@@ -57,7 +62,7 @@ export async function authenticateWithPassword(
   }
   if (!(await verifyPassword(user.passwordHash, input.password))) return { ok: false, reason: "invalid_credentials" };
   if (user.status !== "ACTIVE") return { ok: false, reason: "account_disabled" };
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion } };
+  return { ok: true, user: toSessionUser(user) };
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -75,7 +80,7 @@ export async function signInWithWallet(deps: Pick<Deps, "db">, address: string):
   });
   if (existing) {
     if (existing.status !== "ACTIVE") return { ok: false, reason: "account_disabled" };
-    return { ok: true, user: { id: existing.id, email: existing.email, name: existing.name, role: existing.role, sessionVersion: existing.sessionVersion } };
+    return { ok: true, user: toSessionUser(existing) };
   }
   try {
     const user = await deps.db.user.create({
@@ -104,7 +109,7 @@ export async function findActiveSessionUser(
     select: { ...sessionUserSelect, status: true },
   });
   if (!user || user.status !== "ACTIVE" || user.sessionVersion !== session.sessionVersion) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+  return toSessionUser(user);
 }
 
 /** Changes a password and revokes every existing session of the user. */
