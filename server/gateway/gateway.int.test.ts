@@ -6,6 +6,7 @@ import type { PrivateKeyAccount } from "viem/accounts";
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
+import { createPricingRule } from "@/server/pricing/rules";
 
 const database = useTestDatabase();
 
@@ -271,6 +272,61 @@ describe.each(["LOCAL", "HOSTED"] as const)("the gateway with the %s facilitator
       } finally {
         await database.db.merchant.update({ where: { id: h.merchant.id }, data: { chargeOnUpstreamError: false } });
         h.runtime.merchants.invalidate(h.merchant.id);
+      }
+    });
+  });
+
+  describe("settlement failure", () => {
+    it("answers 402 with the facilitator's reason and records nothing as paid", async () => {
+      // two authorizations from a payer who can afford one: both verify, the second cannot settle
+      const payer2 = await h.newPayer("0.01");
+      const requirements = await h.requirementsFor("/api/slow");
+      const first = await h.signPayment(payer2, requirements);
+      const second = await h.signPayment(payer2, requirements);
+      const [a, b] = await Promise.all([
+        h.call("/api/slow?ms=400", { headers: { "payment-signature": first.header } }),
+        h.call("/api/slow?ms=400", { headers: { "payment-signature": second.header } }),
+      ]);
+      const results = await Promise.all([a, b].map(async (r) => ({ status: r.status, body: await r.json() })));
+      const paid = results.filter((r) => r.status === 200);
+      const refused = results.filter((r) => r.status === 402);
+      expect(paid).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      // the facilitator's re-verify may catch it, or the chain reverts the transfer: either way, no money moved
+      expect(["invalid_exact_evm_insufficient_balance", "invalid_exact_evm_transaction_failed"]).toContain(refused[0]?.body.error);
+      const rows = await database.db.payment.findMany({ where: { authorizationNonce: { in: [first.nonce, second.nonce] } } });
+      expect(rows.map((r) => r.status).sort()).toEqual(["FAILED", "SETTLED"]);
+      const failed = rows.find((r) => r.status === "FAILED");
+      expect(failed).toMatchObject({ txHash: null, reservationKey: null });
+      expect(await database.db.ledgerEntry.count({ where: { paymentId: failed!.id } })).toBe(0);
+      expect(await h.balanceOf(payer2.address)).toBe(0n);
+    });
+  });
+
+  describe("configuration changes", () => {
+    it("a new pricing rule applies to the very next request (the rule cache is invalidated)", async () => {
+      const free = await h.call("/api/newly-priced/x");
+      expect(free.status).toBe(200);
+      await free.text();
+      const owner = await database.db.membership.findFirstOrThrow({ where: { merchantId: h.merchant.id, role: "OWNER" } });
+      await createPricingRule(
+        { db: database.db, env: h.runtime.env as never },
+        { merchantId: h.merchant.id, actor: { userId: owner.userId, role: "OWNER" }, input: { pathPattern: "/api/newly-priced/*", price: "0.02", network: h.network, asset: h.token } },
+      );
+      const priced = await h.call("/api/newly-priced/x");
+      expect(priced.status).toBe(402);
+      expect((await priced.json()).accepts[0].maxAmountRequired).toBe("20000");
+    });
+
+    it("refuses an upstream that resolves to a private address when the deployment does not allow them", async () => {
+      const env = h.runtime.env;
+      h.runtime.env = { ...env, ALLOW_PRIVATE_UPSTREAMS: false };
+      try {
+        const res = await h.call("/api/free/ssrf");
+        expect(res.status).toBe(502);
+        expect(await res.json()).toMatchObject({ error: { code: "upstream_invalid" } });
+      } finally {
+        h.runtime.env = env;
       }
     });
   });

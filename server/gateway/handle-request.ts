@@ -306,11 +306,14 @@ async function servePaid(
     const settlement = await facilitator.settle(payment.payload, check.requirements);
     if (!settlement.success) {
       const reason = settlement.errorReason ?? "settlement_failed";
-      if (settlement.transaction) {
-        // a transaction went out: whether it moved money is for the reconciler to read from the chain
+      if (settlement.transaction && reason !== "invalid_exact_evm_transaction_failed") {
+        // a transaction went out and did not plainly revert: whether it moved money is for the
+        // reconciler to read from the chain
         await deps.db.payment.updateMany({ where: { id: paymentId, merchantId: merchant.id }, data: { errorReason: reason, errorMessage: settlement.errorMessage ?? null } });
       } else {
-        await release(reason, settlement.errorMessage);
+        // no transaction, or one that reverted: nothing moved, the authorization is free again
+        const message = settlement.transaction ? `${settlement.errorMessage ?? "reverted"} (${settlement.transaction})` : settlement.errorMessage;
+        await release(reason, message);
       }
       return { ok: false, reason, message: settlement.errorMessage ?? reason };
     }
