@@ -28,6 +28,10 @@ export async function startTestUpstream(): Promise<TestUpstream> {
         res.on("close", () => clearTimeout(timer));
         return;
       }
+      if (url.pathname.startsWith("/api/text")) {
+        res.writeHead(200, { "content-type": "text/plain" });
+        return res.end("plain words, not JSON");
+      }
       if (url.pathname.startsWith("/api/echo")) return send(200, { method: req.method, path: url.pathname, query: url.search, body });
       const symbol = url.pathname.split("/").at(-1) ?? "";
       return send(200, { symbol: symbol.toUpperCase(), signal: "buy", path: url.pathname, query: url.search, paidBy: req.headers["x-x402-payer"] ?? null }, { "set-cookie": "upstream=1; Path=/" });

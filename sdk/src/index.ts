@@ -1,0 +1,17 @@
+export { X402Client, type PaymentQuote, type PaymentReceipt, type RequestOptions, type X402ClientOptions, type X402Response } from "./client";
+export {
+  AmountLimitError,
+  NetworkError,
+  PaymentRejectedError,
+  PaymentRequiredError,
+  ProtocolError,
+  ResponseFormatError,
+  UpstreamError,
+  WalletError,
+  X402Error,
+  type RequirementRejection,
+  type X402ErrorCode,
+} from "./errors";
+export { KNOWN_ASSETS, type AssetInfo } from "./amounts";
+export { parsePaymentRequired, parseSettlement, type PaymentRequired, type PaymentRequirement, type Settlement } from "./protocol";
+export type { Eip1193Provider, LocalAccountLike, Wallet, WalletClientLike } from "./wallet";

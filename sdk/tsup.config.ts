@@ -1,0 +1,25 @@
+import { defineConfig } from "tsup";
+
+// ESM + CJS + declarations for npm, and one self-contained browser bundle (global `X402Gateway`)
+// for a <script> tag and the browser test.
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: "es2022",
+    tsconfig: "tsconfig.json",
+  },
+  {
+    entry: { "x402-gateway": "src/index.ts" },
+    format: ["iife"],
+    globalName: "X402Gateway",
+    platform: "browser",
+    minify: true,
+    noExternal: [/.*/],
+    target: "es2022",
+    tsconfig: "tsconfig.json",
+  },
+]);
