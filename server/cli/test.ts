@@ -77,6 +77,12 @@ async function main() {
     } else {
       const out = path.join(resultsDir, "playwright.json");
       rmSync(out, { force: true });
+      // the browser suite loads the SDK's built bundle, and the app the production build
+      if ((await run("npm", ["run", "build", "-w", "sdk"])) !== 0) {
+        console.error("e2e: the SDK build failed");
+        broken = true;
+        continue;
+      }
       if ((await run("npx", ["next", "build"], { NEXT_TELEMETRY_DISABLED: "1" })) !== 0) {
         console.error("e2e: next build failed");
         broken = true;
