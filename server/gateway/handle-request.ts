@@ -14,13 +14,19 @@ import { selectRule } from "@/server/pricing/rules";
 import type { RateLimiter } from "@/server/rate-limit/limiter";
 import type { TtlCache } from "@/server/cache/ttl-cache";
 
+import { randomBytes } from "node:crypto";
+
+import type { ChainClientRegistry } from "@/server/chain/clients";
+import { consumeEntitlement, entitlementHeader, restoreEntitlementCall, type GrantedEntitlement } from "@/server/entitlements/entitlements";
+import { SIWX_HEADER, siwxDeclaration, verifySiwxProof } from "@/server/entitlements/siwx";
+
 import { checkPaymentForRoute } from "./check-payment";
 import type { MerchantSnapshot } from "./merchant-snapshot";
 import { fromNodeRequest, fromWebRequest, type GatewayRequest } from "./gateway-request";
 import { toResponse, writeOutcome, type GatewayOutcome, type PaymentChallenge } from "./outcome";
 import { decodePaymentHeader, encodePaymentResponse, type DecodedPayment } from "./payment-header";
 import { renderPaywall } from "./paywall";
-import { paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
+import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
 import { proxyToUpstream, buildUpstreamHeaders, type ProxyOutcome } from "./proxy";
 
 // The gateway's request path (STYLE 2.5): resolve → rate limit → match → 402 | verify → reserve →
@@ -35,6 +41,8 @@ export type GatewayDeps = {
   networks: NetworkRegistry;
   merchants: TtlCache<MerchantSnapshot | null>;
   facilitators: Facilitators;
+  /** chain clients, to verify sign-in proofs from contract wallets */
+  chains: ChainClientRegistry;
   rateLimiter: RateLimiter;
   usage: UsageWriter;
   maxBodyBytes: number;
@@ -96,9 +104,23 @@ function challengeFor(
 ): PaymentChallenge {
   const wantsHtml = opts.clientVersion === null && !opts.error && (req.headers.get("accept") ?? "").includes("text/html");
   // `error` is the protocol's reason string; `errorMessage` says it in words (clients ignore extra fields)
-  const body = paymentRequiredBody(route, opts);
+  // bundles and passes declare Sign-In-With-X: how the buyer comes back without paying again
+  const extensions =
+    route.rule.billingMode === "PER_REQUEST"
+      ? undefined
+      : {
+          [SIWX_HEADER]: siwxDeclaration({
+            appUrl: deps.env.APP_URL,
+            resourceUrl: route.resourceUrl,
+            network: route.network.id,
+            nonce: randomBytes(16).toString("hex"),
+            issuedAt: deps.now(),
+            statement: `Use your ${describePurchase(route)} at ${route.merchant.name}`,
+          }),
+        };
+  const body = paymentRequiredBody(route, { ...opts, extensions });
   return {
-    v2Header: btoa64(paymentRequiredV2(route, opts.error)),
+    v2Header: btoa64(paymentRequiredV2(route, opts.error, extensions)),
     body: opts.errorMessage ? { ...body, errorMessage: opts.errorMessage } : body,
     html: wantsHtml ? renderPaywall(route, { appUrl: deps.env.APP_URL, path: ctx.path }) : undefined,
   };
@@ -205,6 +227,11 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   if (priced === null) return serveFree(deps, req, merchant, ctx);
 
   const decoded = decodePaymentHeader(req.headers);
+  const proof = priced.route.rule.billingMode === "PER_REQUEST" ? null : req.headers.get(SIWX_HEADER);
+  if (proof) {
+    const entitled = await serveEntitled(deps, req, merchant, priced, ctx, proof, decoded.kind !== "none");
+    if (entitled) return entitled;
+  }
   if (decoded.kind === "none") {
     logAccess(deps, ctx, { ruleId: priced.ruleId, status: "REJECTED", reason: "payment_required", httpStatus: 402 });
     return { kind: "payment_required", challenge: challengeFor(deps, req, priced.route, ctx, { clientVersion: null }) };
@@ -239,6 +266,52 @@ async function serveFree(deps: GatewayDeps, req: GatewayRequest, merchant: Merch
 
 function withMaxBytes(outcome: GatewayOutcome, deps: GatewayDeps): GatewayOutcome {
   return outcome.kind === "body_too_large" ? { kind: "body_too_large", maxBytes: deps.maxBodyBytes } : outcome;
+}
+
+/**
+ * A call covered by a bundle or time pass the caller's wallet bought: the SIGN-IN-WITH-X proof
+ * names the wallet, an entitlement covers the call, nothing is charged. Null means "go on to the
+ * payment in this request" (a proof without an entitlement, sent together with a payment).
+ */
+async function serveEntitled(
+  deps: GatewayDeps,
+  req: GatewayRequest,
+  merchant: MerchantSnapshot,
+  priced: { route: PricedRoute; upstreamPath: string | null; ruleId: string },
+  ctx: RequestContext,
+  proof: string,
+  hasPayment: boolean,
+): Promise<GatewayOutcome | null> {
+  const { route } = priced;
+  const publicClient = deps.chains.forNetwork(route.network.id)?.publicClient;
+  const check = await verifySiwxProof(deps, {
+    header: proof,
+    appUrl: deps.env.APP_URL,
+    resourceUrl: route.resourceUrl,
+    network: route.network.id,
+    merchantId: merchant.id,
+    now: deps.now(),
+    verifier: publicClient ? (args) => publicClient.verifyMessage(args as Parameters<typeof publicClient.verifyMessage>[0]) : undefined,
+  });
+  if (!check.ok) return hasPayment ? null : rejectPayment(deps, req, priced, ctx, 2, check.reason, check.message);
+  const entitlement = await consumeEntitlement(deps.db, { merchantId: merchant.id, ruleId: priced.ruleId, payer: check.address, now: deps.now() });
+  if (!entitlement) {
+    return hasPayment ? null : rejectPayment(deps, req, priced, ctx, 2, "no_entitlement", `No bundle or time pass of ${check.address} covers this call; pay to buy ${describePurchase(route)}`, { payer: check.address });
+  }
+  const result = await proxy(deps, req, merchant, ctx, priced.upstreamPath, { "x-x402-payer": check.address, "x-x402-entitlement-id": entitlement.id });
+  const served = { ruleId: priced.ruleId, entitlementId: entitlement.id, payer: check.address };
+  if (result.kind !== "response" || result.status >= 400) {
+    // a failed call does not use up a bundle's call
+    if (entitlement.billingMode === "BUNDLE") await restoreEntitlementCall(deps.db, { merchantId: merchant.id, entitlementId: entitlement.id });
+    if (result.kind !== "response") {
+      logAccess(deps, ctx, { ...served, status: "FAILED", reason: failureReason(result), httpStatus: result.kind === "timeout" ? 504 : 502 });
+      return withMaxBytes(proxyFailure(result, merchant), deps);
+    }
+    logAccess(deps, ctx, { ...served, status: "FAILED", reason: "upstream_error", httpStatus: result.status, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
+    return { kind: "proxied", status: result.status, headers: result.headers, body: result.body };
+  }
+  logAccess(deps, ctx, { ...served, status: "ENTITLED", httpStatus: result.status, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
+  return { kind: "proxied", status: result.status, headers: { ...result.headers, "x-x402-entitlement": entitlementHeader(entitlement) }, body: result.body };
 }
 
 async function servePaid(
@@ -321,9 +394,9 @@ async function servePaid(
     return { ok: true, settlement };
   };
 
-  const record = async (settlement: SettleResponse, usage: ChargedUsage) => {
+  const record = async (settlement: SettleResponse, usage: ChargedUsage): Promise<GrantedEntitlement | null> => {
     const blockNumber = (settlement.extra as { blockNumber?: string } | undefined)?.blockNumber;
-    await recordSettlement(deps.db, {
+    const recorded = await recordSettlement(deps.db, {
       merchantId: merchant.id,
       paymentId,
       txHash: settlement.transaction,
@@ -331,6 +404,7 @@ async function servePaid(
       at: deps.now(),
       usage,
     });
+    return recorded.entitlement;
   };
 
   const paidHeaders = { "x-x402-payer": payer, "x-x402-payment-id": paymentId, "x-x402-amount": check.amount.toString(), "x-x402-network": route.network.id };
@@ -377,7 +451,7 @@ async function servePaid(
     }
     settlement = settled.settlement;
   }
-  await record(settlement, {
+  const entitlement = await record(settlement, {
     requestId: ctx.requestId,
     method: ctx.method,
     path: ctx.path,
@@ -391,7 +465,7 @@ async function servePaid(
   return {
     kind: "proxied",
     status: result.status,
-    headers: result.headers,
+    headers: entitlement ? { ...result.headers, "x-x402-entitlement": entitlementHeader(entitlement) } : result.headers,
     body: result.body,
     paymentResponse: encodePaymentResponse(payment.version, publicSettlement),
   };

@@ -97,10 +97,13 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
       return errorJson("service_unavailable", outcome.message, requestId);
     case "proxied": {
       const headers: Record<string, string | string[]> = { ...outcome.headers, "x-request-id": requestId };
+      const exposed = ["x-request-id"];
       if (outcome.paymentResponse) {
         headers[outcome.paymentResponse.name.toLowerCase()] = outcome.paymentResponse.value;
-        headers["access-control-expose-headers"] = `${outcome.paymentResponse.name}, x-request-id`;
+        exposed.push(outcome.paymentResponse.name);
       }
+      if (headers["x-x402-entitlement"]) exposed.push("x-x402-entitlement");
+      if (exposed.length > 1) headers["access-control-expose-headers"] = exposed.join(", ");
       return { status: outcome.status, headers, body: outcome.body };
     }
     default:

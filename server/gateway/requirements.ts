@@ -38,11 +38,12 @@ export type PaymentRequiredV2Body = {
   error?: string;
   resource: { url: string; description?: string; mimeType?: string; serviceName?: string };
   accepts: RequirementsV2[];
+  extensions?: Record<string, unknown>;
 };
 
 export type PricedRoute = {
   merchant: { id: string; name: string };
-  rule: Pick<PricingRule, "id" | "priceAtomic" | "description" | "billingMode" | "settlementPolicy" | "upstreamPath" | "pathPattern">;
+  rule: Pick<PricingRule, "id" | "priceAtomic" | "description" | "billingMode" | "bundleSize" | "passDurationSeconds" | "settlementPolicy" | "upstreamPath" | "pathPattern">;
   network: NetworkConfig;
   asset: AssetConfig;
   /** who receives the transfer: the merchant's wallet, or the platform treasury in PLATFORM mode */
@@ -67,8 +68,24 @@ export function requirementsV2(route: PricedRoute, amount: bigint = priceOf(rout
   };
 }
 
+function describeDuration(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} day${seconds === 86_400 ? "" : "s"}`;
+  if (seconds % 3_600 === 0) return `${seconds / 3_600} hour${seconds === 3_600 ? "" : "s"}`;
+  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? "" : "s"}`;
+  return `${seconds} seconds`;
+}
+
+/** What one payment buys on this route, in words (bundles and passes cover the rule's paths). */
+export function describePurchase(route: Pick<PricedRoute, "rule">): string {
+  const { rule } = route;
+  if (rule.billingMode === "BUNDLE") return `${rule.bundleSize ?? 1} calls on ${rule.pathPattern}`;
+  if (rule.billingMode === "TIME_PASS") return `unlimited calls on ${rule.pathPattern} for ${describeDuration(rule.passDurationSeconds ?? 0)}`;
+  return "this call";
+}
+
 function describe(route: PricedRoute): string {
-  return route.rule.description ?? `${route.merchant.name}: ${route.rule.pathPattern}`;
+  const base = route.rule.description ?? `${route.merchant.name}: ${route.rule.pathPattern}`;
+  return route.rule.billingMode === "PER_REQUEST" ? base : `${base} (one payment buys ${describePurchase(route)})`;
 }
 
 /** The v1 requirements, or null on a network that has no v1 name (v1 clients cannot pay there). */
@@ -88,12 +105,13 @@ export function requirementsV1(route: PricedRoute, amount: bigint = priceOf(rout
   };
 }
 
-export function paymentRequiredV2(route: PricedRoute, error?: string): PaymentRequiredV2Body {
+export function paymentRequiredV2(route: PricedRoute, error?: string, extensions?: Record<string, unknown>): PaymentRequiredV2Body {
   return {
     x402Version: 2,
     ...(error ? { error } : {}),
     resource: { url: route.resourceUrl, description: describe(route), mimeType: "application/json", serviceName: route.merchant.name },
     accepts: [requirementsV2(route)],
+    ...(extensions ? { extensions } : {}),
   };
 }
 
@@ -108,10 +126,13 @@ export function paymentRequiredV1(route: PricedRoute, error?: string): PaymentRe
  * (which read only the body) work; v2 clients read the PAYMENT-REQUIRED header. A v2 client, or a
  * network v1 cannot name, gets the v2 shape in the body too.
  */
-export function paymentRequiredBody(route: PricedRoute, opts: { clientVersion: 1 | 2 | null; error?: string }): PaymentRequiredV1Body | PaymentRequiredV2Body {
+export function paymentRequiredBody(
+  route: PricedRoute,
+  opts: { clientVersion: 1 | 2 | null; error?: string; extensions?: Record<string, unknown> },
+): PaymentRequiredV1Body | PaymentRequiredV2Body {
   if (opts.clientVersion !== 2) {
     const v1 = paymentRequiredV1(route, opts.error);
     if (v1) return v1;
   }
-  return paymentRequiredV2(route, opts.error);
+  return paymentRequiredV2(route, opts.error, opts.extensions);
 }

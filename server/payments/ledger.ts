@@ -1,6 +1,7 @@
 import type { Db, FacilitatorKind, SettlementPolicy } from "@/server/db";
 import { Prisma } from "@/server/db";
 import { createId } from "@/server/db/ids";
+import { grantEntitlement, type GrantedEntitlement } from "@/server/entitlements/entitlements";
 
 // The payment ledger's state changes. Each is one short statement or transaction and none holds a
 // transaction across a network call (STYLE 2.5): reserve → verify → proxy → settle → record.
@@ -126,16 +127,25 @@ export type ChargedUsage = {
 export async function recordSettlement(
   db: Db,
   opts: { merchantId: string; paymentId: string; txHash: string; blockNumber: bigint | null; at: Date; usage: ChargedUsage | null },
-): Promise<{ recorded: boolean }> {
-  const run = async (tx: Prisma.TransactionClient) => {
+): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> {
+  const run = async (tx: Prisma.TransactionClient): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> => {
     const updated = await tx.payment.updateMany({
       where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
       data: { status: "SETTLED", txHash: opts.txHash.toLowerCase(), blockNumber: opts.blockNumber, settledAt: opts.at, errorReason: null, errorMessage: null },
     });
-    if (updated.count === 0) return { recorded: false };
+    if (updated.count === 0) return { recorded: false, entitlement: null };
     const payment = await tx.payment.findUniqueOrThrow({
       where: { id: opts.paymentId },
-      select: { ruleId: true, payer: true, amountAtomic: true, asset: true, network: true, requestId: true, resource: true },
+      select: {
+        ruleId: true,
+        payer: true,
+        amountAtomic: true,
+        asset: true,
+        network: true,
+        requestId: true,
+        resource: true,
+        rule: { select: { billingMode: true, bundleSize: true, passDurationSeconds: true } },
+      },
     });
     const usage = opts.usage;
     await tx.usageRecord.create({
@@ -171,7 +181,9 @@ export async function recordSettlement(
         paymentId: opts.paymentId,
       },
     });
-    return { recorded: true };
+    // a bundle or a time pass is bought by this payment: its entitlement commits with it
+    const entitlement = payment.ruleId && payment.rule ? await grantEntitlement(tx, { merchantId: opts.merchantId, ruleId: payment.ruleId, paymentId: opts.paymentId, payer: payment.payer, rule: payment.rule, at: opts.at }) : null;
+    return { recorded: true, entitlement };
   };
   if ("$transaction" in db) return db.$transaction(run);
   return run(db);

@@ -97,7 +97,10 @@ export async function createGatewayHarness(
     { pathPattern: "/api/fail", method: "ANY", price: "0.01", network, asset: token },
     { pathPattern: "/api/slow", method: "ANY", price: "0.01", network, asset: token },
   ];
-  for (const input of rules) await createPricingRule(base, { merchantId: merchant.id, actor: { userId: owner.id, role: "OWNER" }, input });
+  // rules given without network or asset are priced in the local chain's test token
+  for (const input of rules) {
+    await createPricingRule(base, { merchantId: merchant.id, actor: { userId: owner.id, role: "OWNER" }, input: { ...input, network: input.network || network, asset: input.asset || token } });
+  }
 
   const url = (path: string) => `${GATEWAY_ORIGIN}/${merchant.id}${path}`;
 

@@ -1,0 +1,84 @@
+import type { BillingMode, Db, PrismaClient } from "@/server/db";
+import { createId } from "@/server/db/ids";
+
+// Bundles (N calls) and time passes (unlimited calls until a time): what one payment buys beyond
+// the call that paid. The paying call is the first of a bundle's N.
+
+export type GrantedEntitlement = { id: string; ruleId: string; billingMode: Exclude<BillingMode, "PER_REQUEST">; callsRemaining: number | null; expiresAt: Date | null };
+
+export async function grantEntitlement(
+  tx: Db,
+  opts: { merchantId: string; ruleId: string; paymentId: string; payer: string; rule: { billingMode: BillingMode; bundleSize: number | null; passDurationSeconds: number | null }; at: Date },
+): Promise<GrantedEntitlement | null> {
+  const { rule } = opts;
+  if (rule.billingMode === "PER_REQUEST") return null;
+  const bundle = rule.billingMode === "BUNDLE";
+  const callsTotal = bundle ? (rule.bundleSize ?? 1) : null;
+  const expiresAt = bundle ? null : new Date(opts.at.getTime() + (rule.passDurationSeconds ?? 0) * 1000);
+  const created = await tx.entitlement.create({
+    data: {
+      id: createId("entitlement"),
+      merchantId: opts.merchantId,
+      ruleId: opts.ruleId,
+      paymentId: opts.paymentId,
+      payer: opts.payer.toLowerCase(),
+      billingMode: rule.billingMode,
+      callsTotal,
+      callsRemaining: callsTotal === null ? null : callsTotal - 1,
+      expiresAt,
+    },
+    select: { id: true, callsRemaining: true, expiresAt: true },
+  });
+  return { id: created.id, ruleId: opts.ruleId, billingMode: rule.billingMode, callsRemaining: created.callsRemaining, expiresAt: created.expiresAt };
+}
+
+/**
+ * Takes one call from the payer's entitlements for this rule: a live time pass covers it as it is;
+ * a bundle gives up one call atomically (a conditional decrement, so parallel calls never take more
+ * than remain). Null when nothing covers the call.
+ */
+export async function consumeEntitlement(
+  db: PrismaClient,
+  opts: { merchantId: string; ruleId: string; payer: string; now: Date },
+): Promise<GrantedEntitlement | null> {
+  const payer = opts.payer.toLowerCase();
+  const pass = await db.entitlement.findFirst({
+    where: { merchantId: opts.merchantId, ruleId: opts.ruleId, payer, billingMode: "TIME_PASS", revokedAt: null, expiresAt: { gt: opts.now } },
+    orderBy: { expiresAt: "desc" },
+    select: { id: true, expiresAt: true },
+  });
+  if (pass) return { id: pass.id, ruleId: opts.ruleId, billingMode: "TIME_PASS", callsRemaining: null, expiresAt: pass.expiresAt };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const bundle = await db.entitlement.findFirst({
+      where: { merchantId: opts.merchantId, ruleId: opts.ruleId, payer, billingMode: "BUNDLE", revokedAt: null, callsRemaining: { gt: 0 } },
+      orderBy: { createdAt: "asc" },
+      select: { id: true },
+    });
+    if (!bundle) return null;
+    const taken = await db.entitlement.updateMany({
+      where: { id: bundle.id, merchantId: opts.merchantId, callsRemaining: { gt: 0 } },
+      data: { callsRemaining: { decrement: 1 } },
+    });
+    if (taken.count === 1) {
+      const after = await db.entitlement.findUniqueOrThrow({ where: { id: bundle.id }, select: { callsRemaining: true } });
+      return { id: bundle.id, ruleId: opts.ruleId, billingMode: "BUNDLE", callsRemaining: after.callsRemaining, expiresAt: null };
+    }
+    // another call took the last one between the read and the decrement: look again
+  }
+  return null;
+}
+
+/** Gives a bundle call back when the upstream failed: an entitlement is not spent on a failure. */
+export async function restoreEntitlementCall(db: PrismaClient, opts: { merchantId: string; entitlementId: string }): Promise<void> {
+  await db.entitlement.updateMany({
+    where: { id: opts.entitlementId, merchantId: opts.merchantId, billingMode: "BUNDLE" },
+    data: { callsRemaining: { increment: 1 } },
+  });
+}
+
+/** The response header that tells a client what its entitlement has left. */
+export function entitlementHeader(e: GrantedEntitlement): string {
+  return e.billingMode === "BUNDLE"
+    ? `mode=bundle; remaining=${e.callsRemaining ?? 0}; rule=${e.ruleId}`
+    : `mode=time_pass; expires=${e.expiresAt?.toISOString() ?? ""}; rule=${e.ruleId}`;
+}
