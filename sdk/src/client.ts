@@ -2,6 +2,7 @@ import { fromAtomic, KNOWN_ASSETS, toAtomic, type AssetInfo } from "./amounts";
 import { encodeJsonHeader, randomNonce } from "./encoding";
 import { AmountLimitError, NetworkError, PaymentRejectedError, PaymentRequiredError, ResponseFormatError, UpstreamError, WalletError, X402Error, type RequirementRejection } from "./errors";
 import { chainIdOf, parsePaymentRequired, parseSettlement, rejectionReason, type PaymentRequirement, type Settlement } from "./protocol";
+import { readSiwxChallenge, signSiwx, SIWX_HEADER } from "./siwx";
 import { toPaymentSigner, type PaymentSigner, type Wallet } from "./wallet";
 
 // X402Client: one request() that answers a 402 by signing an EIP-3009 authorization within the
@@ -27,6 +28,24 @@ export type X402ClientOptions = {
   fetch?: typeof fetch;
   /** per attempt, in milliseconds (default 30 000) */
   timeoutMs?: number;
+  /**
+   * When to answer a Sign-In-With-X challenge (bundles and time passes) before paying: "auto" when
+   * this client holds a live bundle or pass at this endpoint (default), "always" (e.g. after a
+   * restart, when the wallet may own a pass the client does not remember), or "never".
+   */
+  signIn?: "auto" | "always" | "never";
+};
+
+/** A bundle or time pass this client's wallet holds, as the server last reported it. */
+export type Entitlement = {
+  endpoint: string;
+  merchantId: string | null;
+  ruleId: string;
+  mode: "bundle" | "time_pass";
+  /** calls left in a bundle */
+  remaining: number | null;
+  /** when a time pass ends (ISO 8601) */
+  expiresAt: string | null;
 };
 
 export type PaymentQuote = { network: string; asset: string; symbol: string; amount: string; amountAtomic: bigint; payTo: string; resource: string; x402Version: 1 | 2 };
@@ -44,7 +63,15 @@ export type RequestOptions = {
   responseType?: "json" | "text" | "bytes";
 };
 
-export type X402Response<T> = { status: number; headers: Headers; data: T; payment: PaymentReceipt | null };
+export type X402Response<T> = {
+  status: number;
+  headers: Headers;
+  data: T;
+  /** the settlement, when this call paid */
+  payment: PaymentReceipt | null;
+  /** the bundle or pass that this call bought or was served against */
+  entitlement: Entitlement | null;
+};
 
 const TRANSFER_WITH_AUTHORIZATION = [
   { name: "from", type: "address" },
@@ -59,6 +86,7 @@ export class X402Client {
   private readonly signer: PaymentSigner;
   private readonly fetchImpl: typeof fetch;
   private readonly assets: AssetInfo[];
+  private readonly held = new Map<string, Entitlement>();
 
   constructor(private readonly options: X402ClientOptions) {
     this.signer = toPaymentSigner(options.wallet);
@@ -73,13 +101,27 @@ export class X402Client {
     return url.toString();
   }
 
+  /** The bundles and time passes this client knows its wallet holds and that are still live. */
+  entitlements(): Entitlement[] {
+    const now = Date.now();
+    return [...this.held.values()].filter((e) => (e.mode === "bundle" ? (e.remaining ?? 0) > 0 : e.expiresAt !== null && Date.parse(e.expiresAt) > now));
+  }
+
   async request<T = unknown>(req: RequestOptions): Promise<X402Response<T>> {
     const url = this.urlFor(req.path, req.query);
     const first = await this.send(url, req, {});
     if (first.status !== 402) return this.finish<T>(first, req, null);
 
-    const firstBody = await readJsonLoose(first);
-    const required = parsePaymentRequired(first.headers.get("payment-required"), firstBody, url);
+    let required = parsePaymentRequired(first.headers.get("payment-required"), await readJsonLoose(first), url);
+    const challenge = required.x402Version === 2 ? readSiwxChallenge(required.extensions) : null;
+    if (challenge && this.shouldSignIn()) {
+      // a bundle or pass may cover this call: prove the wallet instead of paying
+      const proof = await signSiwx(challenge, required.accepts[0]?.network ?? "", this.signer, url);
+      const signedIn = await this.send(url, req, { [SIWX_HEADER]: proof });
+      if (signedIn.status !== 402) return this.finish<T>(signedIn, req, null);
+      // not covered (used up, expired, or never bought): the fresh 402 is what to pay
+      required = parsePaymentRequired(signedIn.headers.get("payment-required"), await readJsonLoose(signedIn), url);
+    }
     const { requirement, quote } = await this.choose(required.accepts);
     const header = await this.sign(requirement, required.resource);
     const paid = await this.send(url, req, header);
@@ -116,7 +158,33 @@ export class X402Client {
     }
   }
 
+  private shouldSignIn(): boolean {
+    const mode = this.options.signIn ?? "auto";
+    if (mode === "never") return false;
+    if (mode === "always") return true;
+    return this.entitlements().some((e) => e.endpoint === this.options.endpoint && e.merchantId === (this.options.merchantId ?? null));
+  }
+
+  /** Reads the gateway's `x-x402-entitlement` header (mode=bundle; remaining=9; rule=…) into what the client holds. */
+  private noteEntitlement(res: Response): Entitlement | null {
+    const header = res.headers.get("x-x402-entitlement");
+    if (!header) return null;
+    const fields = Object.fromEntries(header.split(";").map((part) => part.trim().split("=") as [string, string]));
+    if (!fields.rule || (fields.mode !== "bundle" && fields.mode !== "time_pass")) return null;
+    const entitlement: Entitlement = {
+      endpoint: this.options.endpoint,
+      merchantId: this.options.merchantId ?? null,
+      ruleId: fields.rule,
+      mode: fields.mode,
+      remaining: fields.remaining === undefined ? null : Number(fields.remaining),
+      expiresAt: fields.expires ?? null,
+    };
+    this.held.set(`${entitlement.endpoint}|${entitlement.merchantId}|${entitlement.ruleId}`, entitlement);
+    return entitlement;
+  }
+
   private async finish<T>(res: Response, req: RequestOptions, payment: PaymentReceipt | null): Promise<X402Response<T>> {
+    const entitlement = this.noteEntitlement(res);
     const type = req.responseType ?? "json";
     let data: unknown;
     if (type === "bytes") data = new Uint8Array(await res.arrayBuffer());
@@ -133,7 +201,7 @@ export class X402Client {
       }
     }
     if (res.status >= 400) throw new UpstreamError(`The server answered ${res.status}`, res.status, data, res.headers);
-    return { status: res.status, headers: res.headers, data: data as T, payment };
+    return { status: res.status, headers: res.headers, data: data as T, payment, entitlement };
   }
 
   /** The first requirement this client may pay, or the typed reason it may pay none. */

@@ -1,4 +1,4 @@
-export { X402Client, type PaymentQuote, type PaymentReceipt, type RequestOptions, type X402ClientOptions, type X402Response } from "./client";
+export { X402Client, type Entitlement, type PaymentQuote, type PaymentReceipt, type RequestOptions, type X402ClientOptions, type X402Response } from "./client";
 export {
   AmountLimitError,
   NetworkError,
@@ -14,4 +14,5 @@ export {
 } from "./errors";
 export { KNOWN_ASSETS, type AssetInfo } from "./amounts";
 export { parsePaymentRequired, parseSettlement, type PaymentRequired, type PaymentRequirement, type Settlement } from "./protocol";
+export { formatSiweMessage, toChecksumAddress } from "./siwx";
 export type { Eip1193Provider, LocalAccountLike, Wallet, WalletClientLike } from "./wallet";

@@ -55,7 +55,14 @@ export type PaymentRequirement = {
   raw: Record<string, unknown>;
 };
 
-export type PaymentRequired = { x402Version: 1 | 2; error?: string; resource: Record<string, unknown> | null; accepts: PaymentRequirement[] };
+export type PaymentRequired = {
+  x402Version: 1 | 2;
+  error?: string;
+  resource: Record<string, unknown> | null;
+  accepts: PaymentRequirement[];
+  /** v2 extensions the server declared (e.g. sign-in-with-x) */
+  extensions?: Record<string, unknown>;
+};
 
 /** x402 v1 network names and their chains (the EVM ones). */
 export const V1_NETWORKS: Record<string, number> = {
@@ -129,6 +136,7 @@ function fromV2(data: z.infer<typeof paymentRequiredV2>): PaymentRequired {
     x402Version: 2,
     error: data.error,
     resource: data.resource,
+    extensions: data.extensions,
     accepts: data.accepts.flatMap((r) => {
       const asset = address(r.asset);
       const payTo = address(r.payTo);

@@ -11,12 +11,18 @@ export type TypedDataToSign = {
   message: Record<string, unknown>;
 };
 
-export type LocalAccountLike = { type: "local"; address: `0x${string}`; signTypedData: (args: TypedDataToSign) => Promise<`0x${string}`> };
+export type LocalAccountLike = {
+  type: "local";
+  address: `0x${string}`;
+  signTypedData: (args: TypedDataToSign) => Promise<`0x${string}`>;
+  signMessage: (args: { message: string }) => Promise<`0x${string}`>;
+};
 export type WalletClientLike = {
   account?: { address: `0x${string}` } | undefined;
   getAddresses: () => Promise<readonly `0x${string}`[]>;
   getChainId: () => Promise<number>;
   signTypedData: (args: TypedDataToSign & { account: `0x${string}` | { address: `0x${string}` } }) => Promise<`0x${string}`>;
+  signMessage: (args: { account: `0x${string}` | { address: `0x${string}` }; message: string }) => Promise<`0x${string}`>;
 };
 export type Eip1193Provider = { request: (args: { method: string; params?: unknown[] | Record<string, unknown> }) => Promise<unknown> };
 
@@ -27,6 +33,8 @@ export type PaymentSigner = {
   /** the chain the wallet signs for, or null when it signs for any (a local key) */
   chainId(): Promise<number | null>;
   signTypedData(data: TypedDataToSign): Promise<`0x${string}`>;
+  /** EIP-191 personal message (sign-in proofs) */
+  signMessage(message: string): Promise<`0x${string}`>;
 };
 
 function isUserRejection(err: unknown): boolean {
@@ -58,6 +66,13 @@ export function toPaymentSigner(wallet: Wallet): PaymentSigner {
           throw wrapSigning(err);
         }
       },
+      signMessage: async (message) => {
+        try {
+          return await wallet.signMessage({ message });
+        } catch (err) {
+          throw wrapSigning(err);
+        }
+      },
     };
   }
   if ("getChainId" in wallet && typeof wallet.getChainId === "function") {
@@ -73,6 +88,14 @@ export function toPaymentSigner(wallet: Wallet): PaymentSigner {
         const account = wallet.account ?? (await address());
         try {
           return await wallet.signTypedData({ ...data, account });
+        } catch (err) {
+          throw wrapSigning(err);
+        }
+      },
+      signMessage: async (message) => {
+        const account = wallet.account ?? (await address());
+        try {
+          return await wallet.signMessage({ account, message });
         } catch (err) {
           throw wrapSigning(err);
         }
@@ -103,6 +126,15 @@ export function toPaymentSigner(wallet: Wallet): PaymentSigner {
         const typed = JSON.stringify({ ...data, types: { EIP712Domain: EIP712_DOMAIN, ...data.types } }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
         try {
           return (await provider.request({ method: "eth_signTypedData_v4", params: [from, typed] })) as `0x${string}`;
+        } catch (err) {
+          throw wrapSigning(err);
+        }
+      },
+      signMessage: async (message) => {
+        const from = await address();
+        const hex = `0x${Array.from(new TextEncoder().encode(message), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+        try {
+          return (await provider.request({ method: "personal_sign", params: [hex, from] })) as `0x${string}`;
         } catch (err) {
           throw wrapSigning(err);
         }

@@ -9,12 +9,12 @@ import { createWalletClient, http } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { handleGatewayNode } from "@/server/gateway/handle-request";
+import { handleGatewayNode, handleGatewayRequest } from "@/server/gateway/handle-request";
 import { serveFetchHandler } from "@/server/http/node-adapter";
 import { createGatewayHarness, GATEWAY_ORIGIN, type GatewayHarness } from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
 
-import { AmountLimitError, PaymentRejectedError, ProtocolError, ResponseFormatError, UpstreamError, WalletError, X402Client, type Eip1193Provider, type X402ClientOptions } from "../src";
+import { AmountLimitError, NetworkError, PaymentRejectedError, PaymentRequiredError, ProtocolError, ResponseFormatError, UpstreamError, WalletError, X402Client, type Eip1193Provider, type X402ClientOptions } from "../src";
 
 // The SDK against the real gateway on anvil, over a socket, with each wallet kind.
 
@@ -25,7 +25,13 @@ let closeGateway: () => Promise<void>;
 
 beforeAll(async () => {
   h = await createGatewayHarness(database.db, {
-    rules: undefined,
+    rules: [
+      { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network: "", asset: "" },
+      { pathPattern: "/api/echo", method: "POST", price: "0.05", network: "", asset: "" },
+      { pathPattern: "/api/fail", method: "ANY", price: "0.01", network: "", asset: "" },
+      { pathPattern: "/api/pass/*", method: "GET", price: "0.04", network: "", asset: "", billingMode: "TIME_PASS", passDurationSeconds: 600 },
+      { pathPattern: "/api/bundle/*", method: "GET", price: "0.03", network: "", asset: "", billingMode: "BUNDLE", bundleSize: 3 },
+    ],
   });
   const server = createServer((req, res) => {
     const merchantId = (req.url ?? "").split("/")[1]?.split("?")[0] ?? "";
@@ -140,6 +146,27 @@ describe("X402Client against the gateway", () => {
     expect(WalletError).toBeDefined();
   });
 
+  it("asks onPaymentRequired first: a declined quote is a PaymentRequiredError and nothing is signed", async () => {
+    const payer = await h.newPayer();
+    let signatures = 0;
+    const counting = { ...payer, type: "local" as const, address: payer.address, signTypedData: (async (args: never) => { signatures += 1; return payer.signTypedData(args); }) as never };
+    const quotes: unknown[] = [];
+    const err = await client(counting, { onPaymentRequired: (quote) => { quotes.push(quote); return false; } }).request({ path: "/api/signal/btc" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PaymentRequiredError);
+    expect(err).toMatchObject({ code: "payment_required", rejections: [{ reason: "declined" }] });
+    expect(quotes).toEqual([expect.objectContaining({ amount: "0.01", symbol: "USDC", network: h.network })]);
+    expect(signatures).toBe(0);
+  });
+
+  it("turns a timeout and an abort into NetworkError", async () => {
+    const payer = await h.newPayer("0");
+    await expect(client(payer, { timeoutMs: 200 }).request({ path: "/api/free/slow", query: { ms: 2000 } })).rejects.toMatchObject({ code: "network_error", message: expect.stringContaining("timed out") });
+    const controller = new AbortController();
+    const pending = client(payer).request({ path: "/api/free/slow", query: { ms: 2000 }, signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(NetworkError);
+  });
+
   it("gives a ProtocolError for a 402 that is not x402", async () => {
     const bogus = await serveFetchHandler(async () => new Response("<html>pay me</html>", { status: 402, headers: { "content-type": "text/html" } }));
     const garbled = await serveFetchHandler(async () => new Response(JSON.stringify({ x402Version: 1, accepts: [{ scheme: "exact" }] }), { status: 402 }));
@@ -151,6 +178,51 @@ describe("X402Client against the gateway", () => {
       await bogus.close();
       await garbled.close();
     }
+  });
+});
+
+describe("bundles and time passes", () => {
+  // in process, so the gateway's public origin (its sign-in domain) is the URL the client calls
+  const inProcess: typeof fetch = async (input, init) => {
+    const request = new Request(input as RequestInfo, init);
+    return handleGatewayRequest(h.runtime, request, { merchantId: new URL(request.url).pathname.split("/")[1] ?? "" });
+  };
+  const passClient = (payer: PrivateKeyAccount) =>
+    new X402Client({ endpoint: GATEWAY_ORIGIN, merchantId: h.merchant.id, wallet: payer, maxAmount: { USDC: "0.10" }, assets: [{ network: h.network, address: h.token, symbol: "USDC", decimals: 6 }], fetch: inProcess });
+
+  it("buys a time pass once and reuses it instead of paying again", async () => {
+    const payer = await h.newPayer();
+    const sdk = passClient(payer);
+    const before = await h.balanceOf(h.merchantWallet);
+    const bought = await sdk.request({ path: "/api/pass/btc" });
+    expect(bought.payment?.success).toBe(true);
+    expect(bought.entitlement).toMatchObject({ mode: "time_pass", merchantId: h.merchant.id });
+    for (let i = 0; i < 5; i++) {
+      const res = await sdk.request<{ symbol: string }>({ path: `/api/pass/s${i}` });
+      expect(res.status).toBe(200);
+      expect(res.payment).toBeNull();
+      expect(res.entitlement?.mode).toBe("time_pass");
+    }
+    expect(await h.balanceOf(h.merchantWallet)).toBe(before + 40_000n);
+    expect(sdk.entitlements()).toHaveLength(1);
+  });
+
+  it("uses a bundle's calls, then buys the next bundle when it is used up", async () => {
+    const payer = await h.newPayer();
+    const sdk = passClient(payer);
+    const paid: boolean[] = [];
+    for (let i = 0; i < 4; i++) paid.push((await sdk.request({ path: `/api/bundle/c${i}` })).payment !== null);
+    expect(paid).toEqual([true, false, false, true]);
+    expect(sdk.entitlements()[0]).toMatchObject({ mode: "bundle", remaining: 2 });
+  });
+
+  it("signs in with a remembered-nothing client when told to (signIn: always)", async () => {
+    const payer = await h.newPayer();
+    await passClient(payer).request({ path: "/api/pass/first" });
+    const fresh = new X402Client({ endpoint: GATEWAY_ORIGIN, merchantId: h.merchant.id, wallet: payer, maxAmount: {}, fetch: inProcess, signIn: "always" });
+    const res = await fresh.request({ path: "/api/pass/again" });
+    expect(res.payment).toBeNull();
+    expect(res.entitlement?.mode).toBe("time_pass");
   });
 });
 

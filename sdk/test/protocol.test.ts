@@ -66,3 +66,17 @@ describe("helpers", () => {
     expect(() => parseSettlement(encodeJsonHeader({ ok: 1 }))).toThrow(ProtocolError);
   });
 });
+
+describe("sign-in messages", () => {
+  it("match the @x402/extensions formatter line for line, with an EIP-55 address", async () => {
+    const { formatSIWEMessage } = await import("@x402/extensions/sign-in-with-x");
+    const { getAddress } = await import("viem");
+    const { formatSiweMessage, toChecksumAddress } = await import("../src/siwx");
+    const address = toChecksumAddress("0x90f79bf6eb2c4f870365e785982e1f101e93b906");
+    expect(address).toBe(getAddress("0x90f79bf6eb2c4f870365e785982e1f101e93b906"));
+    const info = { domain: "gw.example", uri: "https://gw.example/mer_x/api/pass/a", version: "1", nonce: "a1b2c3d4e5f60718", issuedAt: "2026-11-26T10:00:00.000Z", statement: "Use your pass", resources: ["https://gw.example/mer_x/api/pass/a"] };
+    expect(formatSiweMessage({ ...info, address, chainId: 84532 })).toBe(formatSIWEMessage({ ...info, chainId: "eip155:84532", type: "eip191" } as never, address));
+    const bare = { domain: "gw.example", uri: "https://gw.example/x", version: "1", nonce: "a1b2c3d4e5f60718", issuedAt: "2026-11-26T10:00:00.000Z" };
+    expect(formatSiweMessage({ ...bare, address, chainId: 8453 })).toBe(formatSIWEMessage({ ...bare, chainId: "eip155:8453", type: "eip191" } as never, address));
+  });
+});

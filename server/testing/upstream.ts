@@ -23,7 +23,7 @@ export async function startTestUpstream(): Promise<TestUpstream> {
       };
       if (url.pathname.startsWith("/api/fail")) return send(500, { error: "upstream exploded" });
       if (url.pathname.startsWith("/api/missing")) return send(404, { error: "no such thing" });
-      if (url.pathname.startsWith("/api/slow")) {
+      if (url.pathname.startsWith("/api/slow") || url.pathname.startsWith("/api/free/slow")) {
         const timer = setTimeout(() => send(200, { slow: true }), Number(url.searchParams.get("ms") ?? 5000));
         res.on("close", () => clearTimeout(timer));
         return;
