@@ -3,11 +3,13 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { merchantsRouter } from "./routers/merchants";
+import { pricingRulesRouter } from "./routers/pricing-rules";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   auth: authRouter,
   merchants: merchantsRouter,
+  pricingRules: pricingRulesRouter,
   admin: adminRouter,
 });
 

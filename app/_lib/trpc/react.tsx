@@ -37,3 +37,5 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
     </QueryClientProvider>
   );
 }
+
+export type { RouterInputs, RouterOutputs } from "@/server/api/root";

@@ -2,5 +2,8 @@ import type { NavItem } from "@/app/_components/nav-links";
 
 export function consoleNav(merchantId: string): NavItem[] {
   const base = `/console/${merchantId}`;
-  return [{ href: base, label: "Dashboard", exact: true }];
+  return [
+    { href: base, label: "Dashboard", exact: true },
+    { href: `${base}/pricing`, label: "Pricing" },
+  ];
 }

@@ -1,0 +1,87 @@
+"use client";
+
+import { useState } from "react";
+
+import { Button } from "@/app/_components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import { Input } from "@/app/_components/ui/input";
+import { Label } from "@/app/_components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import { api } from "@/app/_lib/trpc/react";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
+type Method = (typeof METHODS)[number];
+
+export function RuleTester({ merchantId }: { merchantId: string }) {
+  const [method, setMethod] = useState<Method>("GET");
+  const [path, setPath] = useState("/api/signal/btc");
+  const [asked, setAsked] = useState<{ method: Method; path: string } | null>(null);
+  const explain = api.pricingRules.explain.useQuery({ merchantId, method: asked?.method ?? "GET", path: asked?.path ?? "/" }, { enabled: asked !== null });
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Which rule matches?</CardTitle>
+        <CardDescription>Try a method and path: see the rule that prices it, the upstream URL, and the 402 a client would get.</CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-4">
+        <form
+          className="flex flex-col gap-3 sm:flex-row sm:items-end"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setAsked({ method, path });
+          }}
+        >
+          <div className="grid gap-1.5">
+            <Label htmlFor="tester-method">Method</Label>
+            <Select value={method} onValueChange={(v) => setMethod(v as Method)}>
+              <SelectTrigger id="tester-method" className="w-28" aria-label="Test method">
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {METHODS.map((m) => (
+                  <SelectItem key={m} value={m}>
+                    {m}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+          </div>
+          <div className="grid flex-1 gap-1.5">
+            <Label htmlFor="tester-path">Path</Label>
+            <Input id="tester-path" className="font-mono" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+          </div>
+          <Button type="submit">Test</Button>
+        </form>
+        {explain.error && (
+          <p role="alert" className="text-sm text-destructive">
+            {explain.error.message}
+          </p>
+        )}
+        {explain.data && (
+          <div className="grid gap-3 text-sm" data-testid="rule-tester-result">
+            <p>
+              {explain.data.rule ? (
+                <>
+                  Matched <span className="font-mono">{explain.data.rule.method} {explain.data.rule.pathPattern}</span> —{" "}
+                  <strong>
+                    {explain.data.rule.price} {explain.data.rule.assetSymbol}
+                  </strong>
+                  . An unpaid call gets <strong>402 Payment Required</strong>.
+                </>
+              ) : (
+                <>No rule matches: the call is <strong>free</strong> and goes straight to the upstream.</>
+              )}
+            </p>
+            <p className="text-muted-foreground">
+              Upstream: <span className="font-mono break-all">{explain.data.upstreamUrl}</span>
+            </p>
+            {explain.data.paymentRequired && (
+              <pre className="max-h-72 overflow-auto rounded-md bg-muted p-3 font-mono text-xs">{JSON.stringify(explain.data.paymentRequired.v1Body, null, 2)}</pre>
+            )}
+          </div>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
