@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
 import { adminRouter } from "./routers/admin";
+import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
 import { merchantsRouter } from "./routers/merchants";
 import { pricingRulesRouter } from "./routers/pricing-rules";
@@ -10,6 +11,7 @@ export const appRouter = router({
   auth: authRouter,
   merchants: merchantsRouter,
   pricingRules: pricingRulesRouter,
+  apiKeys: apiKeysRouter,
   admin: adminRouter,
 });
 

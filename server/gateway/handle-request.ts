@@ -20,6 +20,8 @@ import type { ChainClientRegistry } from "@/server/chain/clients";
 import { consumeEntitlement, entitlementHeader, restoreEntitlementCall, type GrantedEntitlement } from "@/server/entitlements/entitlements";
 import { SIWX_HEADER, siwxDeclaration, verifySiwxProof } from "@/server/entitlements/siwx";
 
+import { authenticateApiKey } from "@/server/api-keys/api-keys";
+
 import { checkPaymentForRoute } from "./check-payment";
 import type { MerchantSnapshot } from "./merchant-snapshot";
 import { fromNodeRequest, fromWebRequest, type GatewayRequest } from "./gateway-request";
@@ -219,6 +221,9 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
     return { kind: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
   }
 
+  const ownerKey = presentedApiKey(req);
+  if (ownerKey) return serveOwner(deps, req, merchant, ctx, ownerKey);
+
   const priced = priceRoute(deps, merchant, ctx);
   if (priced === "misconfigured") {
     deps.log.error({ merchantId: merchant.id, path: ctx.path }, "pricing rule names an unknown network, asset or payout address");
@@ -252,6 +257,37 @@ function rejectPayment(
 ): GatewayOutcome {
   logAccess(deps, ctx, { ruleId: priced.ruleId, status: "REJECTED", reason, httpStatus: 402, ...extra });
   return { kind: "payment_rejected", reason, message, challenge: challengeFor(deps, req, priced.route, ctx, { clientVersion: version, error: reason, errorMessage: message }) };
+}
+
+/** A platform API key in X-API-Key or `Authorization: Bearer x4g_…`: the merchant calling its own API. */
+function presentedApiKey(req: GatewayRequest): string | null {
+  const header = req.headers.get("x-api-key") ?? req.headers.get("authorization")?.replace(/^bearer\s+/i, "") ?? null;
+  return header?.startsWith("x4g_") ? header.trim() : null;
+}
+
+const KEY_REFUSALS = {
+  malformed: "The API key is malformed",
+  unknown: "The API key is not valid",
+  revoked: "The API key was revoked",
+  expired: "The API key has expired",
+} as const;
+
+/** The merchant's own key: served without payment (tests, monitoring), logged as OWNER, never revenue. */
+async function serveOwner(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, key: string): Promise<GatewayOutcome> {
+  const check = await authenticateApiKey(deps, key);
+  if (!check.ok || check.merchantId !== merchant.id) {
+    const message = check.ok ? "This API key belongs to another merchant" : KEY_REFUSALS[check.reason];
+    logAccess(deps, ctx, { status: "REJECTED", reason: check.ok ? "api_key_wrong_merchant" : `api_key_${check.reason}`, httpStatus: 401 });
+    return { kind: "unauthorized", message };
+  }
+  const match = selectRule(merchant.rules, ctx.method, ctx.path);
+  const result = await proxy(deps, req, merchant, ctx, match?.rule.upstreamPath ?? null, { "x-x402-owner-key": check.keyId });
+  if (result.kind !== "response") {
+    logAccess(deps, ctx, { ruleId: match?.rule.id ?? null, status: "FAILED", reason: failureReason(result), httpStatus: 502 });
+    return withMaxBytes(proxyFailure(result, merchant), deps);
+  }
+  logAccess(deps, ctx, { ruleId: match?.rule.id ?? null, status: "OWNER", httpStatus: result.status, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
+  return { kind: "proxied", status: result.status, headers: result.headers, body: result.body };
 }
 
 async function serveFree(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext): Promise<GatewayOutcome> {

@@ -22,6 +22,7 @@ export type GatewayOutcome =
   | { kind: "merchant_not_found" }
   | { kind: "merchant_inactive"; status: "PENDING_REVIEW" | "DISABLED" }
   | { kind: "rate_limited"; retryAfterSeconds: number }
+  | { kind: "unauthorized"; message: string }
   | { kind: "invalid_request"; message: string }
   | { kind: "payment_required"; challenge: PaymentChallenge }
   | { kind: "payment_rejected"; reason: string; message: string; challenge: PaymentChallenge }
@@ -82,6 +83,8 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
       });
     case "invalid_request":
       return errorJson("invalid_request", outcome.message, requestId);
+    case "unauthorized":
+      return errorJson("unauthorized", outcome.message, requestId);
     case "payment_required":
     case "payment_rejected":
       return challengeResponse(outcome.challenge, requestId);

@@ -5,5 +5,6 @@ export function consoleNav(merchantId: string): NavItem[] {
   return [
     { href: base, label: "Dashboard", exact: true },
     { href: `${base}/pricing`, label: "Pricing" },
+    { href: `${base}/keys`, label: "API keys" },
   ];
 }
