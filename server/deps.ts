@@ -11,6 +11,8 @@ export type Deps = {
   env: ServerEnv;
   log: Log;
   now: () => Date;
+  /** the gateway as a function, for the console's test call (defaults to this process's gateway) */
+  gateway?: (req: Request, merchantId: string) => Promise<Response>;
 };
 
 const globalForDeps = globalThis as unknown as { x402Deps?: Deps };

@@ -5,6 +5,7 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
 import { merchantsRouter } from "./routers/merchants";
 import { pricingRulesRouter } from "./routers/pricing-rules";
+import { upstreamRouter } from "./routers/upstream";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -12,6 +13,7 @@ export const appRouter = router({
   merchants: merchantsRouter,
   pricingRules: pricingRulesRouter,
   apiKeys: apiKeysRouter,
+  upstream: upstreamRouter,
   admin: adminRouter,
 });
 

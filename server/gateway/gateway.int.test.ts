@@ -59,14 +59,15 @@ describe.each(["LOCAL", "HOSTED"] as const)("the gateway with the %s facilitator
   describe("the free path", () => {
     it("streams to upstream + path + query and back, with forwarding headers and without payment or platform auth", async () => {
       const res = await h.call("/api/free/btc?x=1&y=2", {
-        headers: { "x-payment": "irrelevant", authorization: "Bearer x4g_live_secret", cookie: "next-auth.session-token=abc; theme=dark", "x-custom": "kept", connection: "keep-alive" },
+        headers: { "x-payment": "irrelevant", authorization: "Bearer the-upstreams-own-token", cookie: "next-auth.session-token=abc; theme=dark", "x-custom": "kept", connection: "keep-alive" },
       });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ path: "/api/free/btc", query: "?x=1&y=2" });
       expect(res.headers.get("set-cookie")).toBe("upstream=1; Path=/");
       const seen = h.upstream.seen.at(-1);
       expect(seen?.headers["x-payment"]).toBeUndefined();
-      expect(seen?.headers.authorization).toBeUndefined();
+      // the buyer's own credentials for the upstream pass; the platform's (keys, session cookie) never do
+      expect(seen?.headers.authorization).toBe("Bearer the-upstreams-own-token");
       expect(seen?.headers.cookie).toBe("theme=dark");
       expect(seen?.headers["x-custom"]).toBe("kept");
       expect(seen?.headers["x-forwarded-host"]).toBe("gateway.test");

@@ -41,3 +41,17 @@ export type MerchantDto = z.infer<typeof merchantDtoSchema>;
 
 export const myMerchantSchema = merchantDtoSchema.extend({ role: merchantRoleSchema });
 export type MyMerchant = z.infer<typeof myMerchantSchema>;
+
+export const upstreamSettingsSchema = z.object({
+  upstreamBaseUrl: upstreamBaseUrlSchema,
+  upstreamTimeoutMs: z.number().int().min(1000, "At least 1 000 ms").max(120_000, "At most 120 000 ms"),
+  chargeOnUpstreamError: z.boolean(),
+});
+export type UpstreamSettings = z.infer<typeof upstreamSettingsSchema>;
+
+export const testCallInput = z.object({
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
+  path: z.string().trim().startsWith("/", "Start the path with /").max(2048),
+  body: z.string().max(64 * 1024).optional(),
+});
+export type TestCallInput = z.infer<typeof testCallInput>;

@@ -5,6 +5,7 @@ export function consoleNav(merchantId: string): NavItem[] {
   return [
     { href: base, label: "Dashboard", exact: true },
     { href: `${base}/pricing`, label: "Pricing" },
+    { href: `${base}/routing`, label: "Routing" },
     { href: `${base}/keys`, label: "API keys" },
   ];
 }

@@ -1,0 +1,94 @@
+"use client";
+
+import { useState } from "react";
+import { toast } from "sonner";
+
+import { Badge } from "@/app/_components/ui/badge";
+import { Button } from "@/app/_components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import { Input } from "@/app/_components/ui/input";
+import { Label } from "@/app/_components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import { Textarea } from "@/app/_components/ui/textarea";
+import { api } from "@/app/_lib/trpc/react";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
+type Method = (typeof METHODS)[number];
+
+export function TestCall({ merchantId }: { merchantId: string }) {
+  const [method, setMethod] = useState<Method>("GET");
+  const [path, setPath] = useState("/api/free/hello");
+  const [body, setBody] = useState("");
+  const call = api.upstream.testCall.useMutation({ onError: (err) => toast.error(err.message) });
+  const result = call.data;
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Test call</CardTitle>
+        <CardDescription>Sends the request through your gateway URL without payment: free paths show your API's answer, priced paths the 402 a buyer gets.</CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-4">
+        <form
+          className="grid gap-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            call.mutate({ merchantId, method, path, body: body || undefined });
+          }}
+        >
+          <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
+            <div className="grid gap-1.5">
+              <Label htmlFor="test-call-method">Method</Label>
+              <Select value={method} onValueChange={(v) => setMethod(v as Method)}>
+                <SelectTrigger id="test-call-method" className="w-28" aria-label="Test call method">
+                  <SelectValue />
+                </SelectTrigger>
+                <SelectContent>
+                  {METHODS.map((m) => (
+                    <SelectItem key={m} value={m}>
+                      {m}
+                    </SelectItem>
+                  ))}
+                </SelectContent>
+              </Select>
+            </div>
+            <div className="grid flex-1 gap-1.5">
+              <Label htmlFor="test-call-path">Path</Label>
+              <Input id="test-call-path" className="font-mono" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+            </div>
+            <Button type="submit" disabled={call.isPending}>
+              {call.isPending ? "Sending…" : "Send test call"}
+            </Button>
+          </div>
+          {method !== "GET" && method !== "HEAD" && (
+            <div className="grid gap-1.5">
+              <Label htmlFor="test-call-body">JSON body</Label>
+              <Textarea id="test-call-body" className="font-mono" rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
+            </div>
+          )}
+        </form>
+        {result && (
+          <div className="grid gap-3 text-sm" data-testid="test-call-result">
+            <div className="flex flex-wrap items-center gap-3">
+              <Badge variant={result.status < 300 ? "success" : result.status === 402 ? "warning" : "danger"}>{result.status}</Badge>
+              <span className="tabular-nums text-muted-foreground">{result.latencyMs} ms</span>
+              <span className="font-mono text-xs break-all text-muted-foreground">{result.url}</span>
+            </div>
+            <details>
+              <summary className="cursor-pointer">Headers ({result.headers.length})</summary>
+              <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 font-mono text-xs">
+                {result.headers.map(([name, value]) => (
+                  <div key={name} className="contents">
+                    <dt className="text-muted-foreground">{name}</dt>
+                    <dd className="break-all">{value.length > 200 ? `${value.slice(0, 200)}…` : value}</dd>
+                  </div>
+                ))}
+              </dl>
+            </details>
+            <pre className="max-h-72 overflow-auto rounded-md bg-muted p-3 font-mono text-xs">{result.body}{result.truncated ? "\n…" : ""}</pre>
+          </div>
+        )}
+      </CardContent>
+    </Card>
+  );
+}

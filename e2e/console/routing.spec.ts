@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+
+import { signInViaApi, useSessionIn } from "../fixtures/auth";
+import { readE2EState } from "../fixtures/env";
+
+test("the routing page validates the upstream URL and sends test calls through the gateway", async ({ page, context, request }, testInfo) => {
+  const { merchantUser, demoMerchantId } = readE2EState();
+  await signInViaApi(request, merchantUser);
+  await useSessionIn(context, request);
+  await page.goto(`/console/${demoMerchantId}/routing`);
+  const url = page.getByLabel("Upstream base URL");
+  await expect(url).toHaveValue(/\/api\/demo$/);
+  const original = await url.inputValue();
+  await url.fill("ftp://files.example.com");
+  await page.getByRole("button", { name: "Save routing" }).click();
+  await expect(page.getByText("Use an http:// or https:// URL")).toBeVisible();
+  await url.fill(original);
+
+  await page.getByRole("button", { name: "Send test call" }).click();
+  const result = page.getByTestId("test-call-result");
+  await expect(result).toContainText("200");
+  await expect(result).toContainText("This path is free.");
+  await page.getByLabel("Path", { exact: true }).fill("/api/signal/btc");
+  await page.getByRole("button", { name: "Send test call" }).click();
+  await expect(result).toContainText("402");
+  await expect(result).toContainText("maxAmountRequired");
+  await page.screenshot({ path: testInfo.outputPath("routing.png"), fullPage: true });
+});

@@ -1,0 +1,71 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { handleGatewayRequest } from "@/server/gateway/handle-request";
+import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
+import { callerFor, testDeps, testEnv, uniqueEmail, useTestDatabase } from "@/server/testing/int";
+import { signUpWithPassword, type SessionUser } from "@/server/users/users";
+
+const database = useTestDatabase();
+let h: GatewayHarness;
+let owner: SessionUser;
+let developer: SessionUser;
+let outsider: SessionUser;
+
+beforeAll(async () => {
+  h = await createGatewayHarness(database.db);
+  const membership = await database.db.membership.findFirstOrThrow({ where: { merchantId: h.merchant.id, role: "OWNER" } });
+  owner = (await database.db.user.findUniqueOrThrow({ where: { id: membership.userId }, select: { id: true, email: true, name: true, walletAddress: true, role: true, sessionVersion: true } })) as SessionUser;
+  const deps = testDeps(database.db);
+  developer = await signUpWithPassword(deps, { name: "Dev", email: uniqueEmail("dev"), password: "correct horse battery" });
+  outsider = await signUpWithPassword(deps, { name: "Out", email: uniqueEmail("out"), password: "correct horse battery" });
+  await database.db.membership.create({ data: { id: `mem_up_${Date.now()}`, merchantId: h.merchant.id, userId: developer.id, role: "DEVELOPER" } });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const depsFor = (env = h.runtime.env) =>
+  testDeps(database.db, { env: env as never, gateway: (req: Request, merchantId: string) => handleGatewayRequest(h.runtime, req, { merchantId }) });
+
+async function code(promise: Promise<unknown>) {
+  const err = await promise.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(TRPCError);
+  return (err as TRPCError).code;
+}
+
+describe("routing", () => {
+  it("sends a test call through the gateway: the upstream's answer on a free path, the 402 on a priced one", async () => {
+    const api = callerFor(depsFor(), owner).upstream;
+    const free = await api.testCall({ merchantId: h.merchant.id, method: "GET", path: "/api/free/x?y=1" });
+    expect(free).toMatchObject({ status: 200, url: `${h.runtime.env.APP_URL}/${h.merchant.id}/api/free/x?y=1` });
+    expect(JSON.parse(free.body)).toMatchObject({ path: "/api/free/x", query: "?y=1" });
+    expect(free.headers.some(([name]) => name === "x-request-id")).toBe(true);
+    const paid = await api.testCall({ merchantId: h.merchant.id, method: "GET", path: "/api/signal/btc" });
+    expect(paid.status).toBe(402);
+    expect(JSON.parse(paid.body)).toMatchObject({ accepts: [{ maxAmountRequired: "10000" }] });
+    // a developer may run test calls
+    expect((await callerFor(depsFor(), developer).upstream.testCall({ merchantId: h.merchant.id, method: "GET", path: "/api/free/dev" })).status).toBe(200);
+  });
+
+  it("updates the upstream with an audit row, refusing URLs the SSRF rules forbid", async () => {
+    const strict = testEnv({ ...Object.fromEntries(Object.entries(h.runtime.env).map(([k, v]) => [k, String(v)])), ALLOW_PRIVATE_UPSTREAMS: "false" });
+    const api = callerFor(depsFor(strict as never), owner).upstream;
+    for (const url of ["http://127.0.0.1:9/x", "http://169.254.169.254/latest", "ftp://files.example.com"]) {
+      expect(await code(api.update({ merchantId: h.merchant.id, upstreamBaseUrl: url, upstreamTimeoutMs: 5000, chargeOnUpstreamError: false }))).toBe("BAD_REQUEST");
+    }
+    const saved = await api.update({ merchantId: h.merchant.id, upstreamBaseUrl: "https://api.example.com/v2/", upstreamTimeoutMs: 5000, chargeOnUpstreamError: true });
+    expect(saved).toEqual({ upstreamBaseUrl: "https://api.example.com/v2", upstreamTimeoutMs: 5000, chargeOnUpstreamError: true });
+    expect(await database.db.auditLog.count({ where: { merchantId: h.merchant.id, action: "merchant.upstream.update" } })).toBe(1);
+    // back to the loopback test upstream (which the strict rules refuse, so directly)
+    await database.db.merchant.update({ where: { id: h.merchant.id }, data: { upstreamBaseUrl: h.upstream.url, upstreamTimeoutMs: 15000, chargeOnUpstreamError: false } });
+    h.runtime.merchants.invalidate(h.merchant.id);
+  });
+
+  it("lets a developer read but not change routing, and hides it from other merchants", async () => {
+    expect((await callerFor(depsFor(), developer).upstream.get({ merchantId: h.merchant.id })).upstreamBaseUrl).toBe(h.upstream.url);
+    expect(await code(callerFor(depsFor(), developer).upstream.update({ merchantId: h.merchant.id, upstreamBaseUrl: "https://x.example.com", upstreamTimeoutMs: 5000, chargeOnUpstreamError: false }))).toBe("FORBIDDEN");
+    expect(await code(callerFor(depsFor(), outsider).upstream.get({ merchantId: h.merchant.id }))).toBe("NOT_FOUND");
+    expect(await code(callerFor(depsFor(), outsider).upstream.testCall({ merchantId: h.merchant.id, method: "GET", path: "/" }))).toBe("NOT_FOUND");
+  });
+});
