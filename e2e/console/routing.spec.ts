@@ -23,6 +23,6 @@ test("the routing page validates the upstream URL and sends test calls through t
   await page.getByLabel("Path", { exact: true }).fill("/api/signal/btc");
   await page.getByRole("button", { name: "Send test call" }).click();
   await expect(result).toContainText("402");
-  await expect(result).toContainText("maxAmountRequired");
+  await expect(result).toContainText(`"amount":"10000"`);
   await page.screenshot({ path: testInfo.outputPath("routing.png"), fullPage: true });
 });
