@@ -3,6 +3,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { adminRouter } from "./routers/admin";
 import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
+import { dashboardRouter } from "./routers/dashboard";
 import { merchantsRouter } from "./routers/merchants";
 import { pricingRulesRouter } from "./routers/pricing-rules";
 import { upstreamRouter } from "./routers/upstream";
@@ -13,6 +14,7 @@ export const appRouter = router({
   merchants: merchantsRouter,
   pricingRules: pricingRulesRouter,
   apiKeys: apiKeysRouter,
+  dashboard: dashboardRouter,
   upstream: upstreamRouter,
   admin: adminRouter,
 });
