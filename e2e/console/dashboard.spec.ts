@@ -12,9 +12,9 @@ test("the dashboard's numbers move with a paid call", async ({ page, context, re
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);
   await page.goto(`/console/${demoMerchantId}`);
-  const stats = page.getByTestId("dashboard-stats");
-  await expect(stats.getByText("Paid calls")).toBeVisible();
-  const readPaid = async () => Number((await stats.getByText("Paid calls").locator("xpath=ancestor::*[@data-slot='card'][1]").locator(".text-2xl").textContent())?.trim() ?? "NaN");
+  const paid = page.getByTestId("stat-paid-calls");
+  await expect(paid).toBeVisible();
+  const readPaid = async () => Number((await paid.textContent())?.trim() ?? "NaN");
   const before = await readPaid();
 
   const client = new x402Client();

@@ -33,8 +33,8 @@ export function Dashboard({ merchantId }: { merchantId: string }) {
   return (
     <div className="grid gap-6">
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5" data-testid="dashboard-stats">
-        <StatCard label="Calls today" icon={Activity} isLoading={loading} value={d?.today.calls ?? 0} delta={d ? delta(d.today.calls, d.yesterday.calls) : null} deltaLabel="vs yesterday" />
-        <StatCard label="Paid calls" icon={Receipt} isLoading={loading} value={d?.today.paidCalls ?? 0} delta={d ? delta(d.today.paidCalls, d.yesterday.paidCalls) : null} deltaLabel="vs yesterday" />
+        <StatCard label="Calls today" icon={Activity} isLoading={loading} value={<span data-testid="stat-calls">{d?.today.calls ?? 0}</span>} delta={d ? delta(d.today.calls, d.yesterday.calls) : null} deltaLabel="vs yesterday" />
+        <StatCard label="Paid calls" icon={Receipt} isLoading={loading} value={<span data-testid="stat-paid-calls">{d?.today.paidCalls ?? 0}</span>} delta={d ? delta(d.today.paidCalls, d.yesterday.paidCalls) : null} deltaLabel="vs yesterday" />
         <StatCard
           label="Revenue today"
           icon={CircleDollarSign}
