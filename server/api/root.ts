@@ -6,6 +6,7 @@ import { authRouter } from "./routers/auth";
 import { dashboardRouter } from "./routers/dashboard";
 import { merchantsRouter } from "./routers/merchants";
 import { pricingRulesRouter } from "./routers/pricing-rules";
+import { transactionsRouter } from "./routers/transactions";
 import { upstreamRouter } from "./routers/upstream";
 import { createCallerFactory, router } from "./trpc";
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   pricingRules: pricingRulesRouter,
   apiKeys: apiKeysRouter,
   dashboard: dashboardRouter,
+  transactions: transactionsRouter,
   upstream: upstreamRouter,
   admin: adminRouter,
 });

@@ -4,6 +4,7 @@ export function consoleNav(merchantId: string): NavItem[] {
   const base = `/console/${merchantId}`;
   return [
     { href: base, label: "Dashboard", exact: true },
+    { href: `${base}/transactions`, label: "Transactions" },
     { href: `${base}/pricing`, label: "Pricing" },
     { href: `${base}/routing`, label: "Routing" },
     { href: `${base}/keys`, label: "API keys" },

@@ -1,0 +1,154 @@
+import { z } from "zod";
+
+import type { Prisma } from "@/server/db";
+import type { Deps } from "@/server/deps";
+import { AppError } from "@/server/errors";
+import { getNetworkRegistry } from "@/server/networks/config";
+
+// The console's transactions: the merchant's payments, filtered and paged, one in detail with its
+// usage records and ledger entries, and the same filter as CSV.
+
+export const paymentStatusSchema = z.enum(["PENDING", "VERIFIED", "SETTLED", "FAILED", "REFUNDED"]);
+
+export const transactionFiltersSchema = z.object({
+  status: paymentStatusSchema.optional(),
+  network: z.string().max(64).optional(),
+  /** a substring of the paid resource's path */
+  path: z.string().trim().max(512).optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+});
+export type TransactionFilters = z.infer<typeof transactionFiltersSchema>;
+
+export const listTransactionsInput = transactionFiltersSchema.extend({
+  cursor: z.string().max(64).optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+
+export type TransactionDto = {
+  id: string;
+  createdAt: Date;
+  status: z.infer<typeof paymentStatusSchema>;
+  payer: string;
+  payTo: string;
+  amountAtomic: string;
+  asset: string;
+  assetSymbol: string;
+  decimals: number;
+  network: string;
+  networkName: string;
+  txHash: string | null;
+  explorerUrl: string | null;
+  resource: string;
+  errorReason: string | null;
+  facilitator: string;
+  x402Version: number;
+  settledAt: Date | null;
+};
+
+function where(merchantId: string, f: TransactionFilters): Prisma.PaymentWhereInput {
+  return {
+    merchantId,
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.network ? { network: f.network } : {}),
+    ...(f.path ? { resource: { contains: f.path } } : {}),
+    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+  };
+}
+
+const select = {
+  id: true,
+  createdAt: true,
+  status: true,
+  payer: true,
+  payTo: true,
+  amountAtomic: true,
+  asset: true,
+  network: true,
+  txHash: true,
+  resource: true,
+  errorReason: true,
+  facilitator: true,
+  x402Version: true,
+  settledAt: true,
+} as const;
+
+type Row = Prisma.PaymentGetPayload<{ select: typeof select }>;
+
+function toDto(deps: Pick<Deps, "env">, row: Row): TransactionDto {
+  const registry = getNetworkRegistry(deps.env);
+  const network = registry.get(row.network);
+  const asset = registry.asset(row.network, row.asset);
+  return {
+    ...row,
+    amountAtomic: row.amountAtomic.toFixed(),
+    assetSymbol: asset?.symbol ?? "?",
+    decimals: asset?.decimals ?? 6,
+    networkName: network?.name ?? row.network,
+    explorerUrl: row.txHash && network?.explorerTxUrl ? network.explorerTxUrl.replace("{hash}", row.txHash) : null,
+  };
+}
+
+export async function listTransactions(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { merchantId: string } & z.infer<typeof listTransactionsInput>,
+): Promise<{ items: TransactionDto[]; nextCursor: string | null }> {
+  const rows = await deps.db.payment.findMany({
+    where: where(opts.merchantId, opts),
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: opts.limit + 1,
+    ...(opts.cursor ? { cursor: { id: opts.cursor }, skip: 1 } : {}),
+    select,
+  });
+  const page = rows.slice(0, opts.limit);
+  return { items: page.map((r) => toDto(deps, r)), nextCursor: rows.length > opts.limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+export async function getTransaction(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string; paymentId: string }) {
+  const row = await deps.db.payment.findFirst({
+    where: { id: opts.paymentId, merchantId: opts.merchantId },
+    select: {
+      ...select,
+      validAfter: true,
+      validBefore: true,
+      errorMessage: true,
+      authorizationNonce: true,
+      blockNumber: true,
+      usageRecords: { select: { id: true, status: true, path: true, method: true, httpStatus: true, latencyMs: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      ledgerEntries: { select: { id: true, type: true, amountAtomic: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+    },
+  });
+  if (!row) throw new AppError("not_found", "No such transaction");
+  const { usageRecords, ledgerEntries, validAfter, validBefore, errorMessage, authorizationNonce, blockNumber, ...base } = row;
+  return {
+    ...toDto(deps, base),
+    validAfter,
+    validBefore,
+    errorMessage,
+    authorizationNonce,
+    blockNumber: blockNumber === null ? null : blockNumber.toString(),
+    usage: usageRecords,
+    ledger: ledgerEntries.map((e) => ({ ...e, amountAtomic: e.amountAtomic.toFixed() })),
+  };
+}
+
+const CSV_COLUMNS = ["id", "createdAt", "status", "payer", "amountAtomic", "assetSymbol", "network", "txHash", "resource", "errorReason"] as const;
+const MAX_CSV_ROWS = 50_000;
+
+function csvCell(value: unknown): string {
+  const text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
+  // quote everything that could break a row, and defuse spreadsheet formulas
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The filtered transactions as CSV (newest first), with atomic amounts as exact integers. */
+export async function exportTransactionsCsv(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string } & TransactionFilters): Promise<string> {
+  const rows = await deps.db.payment.findMany({ where: where(opts.merchantId, opts), orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: MAX_CSV_ROWS, select });
+  const lines = [CSV_COLUMNS.join(",")];
+  for (const row of rows) {
+    const dto = toDto(deps, row);
+    lines.push(CSV_COLUMNS.map((c) => csvCell(dto[c])).join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
