@@ -8,6 +8,7 @@ import { merchantsRouter } from "./routers/merchants";
 import { pricingRulesRouter } from "./routers/pricing-rules";
 import { transactionsRouter } from "./routers/transactions";
 import { upstreamRouter } from "./routers/upstream";
+import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   dashboard: dashboardRouter,
   transactions: transactionsRouter,
+  webhooks: webhooksRouter,
   upstream: upstreamRouter,
   admin: adminRouter,
 });

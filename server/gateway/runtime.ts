@@ -5,6 +5,7 @@ import { getNetworkRegistry } from "@/server/networks/config";
 import { reconcilePayments } from "@/server/payments/reconcile";
 import { createUsageWriter } from "@/server/payments/usage-writer";
 import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
+import { deliverDueWebhooks } from "@/server/webhooks/deliver";
 
 import type { GatewayDeps } from "./handle-request";
 import { createMerchantSnapshotCache } from "./merchant-snapshot";
@@ -23,7 +24,9 @@ export type GatewayRuntime = GatewayDeps & {
   close(): Promise<void>;
 };
 
-export function buildGatewayRuntime(base: Deps, opts: { reconcileEveryMs?: number | null; maxBodyBytes?: number } = {}): GatewayRuntime {
+const WEBHOOKS_EVERY_MS = 2_000;
+
+export function buildGatewayRuntime(base: Deps, opts: { reconcileEveryMs?: number | null; webhooksEveryMs?: number | null; maxBodyBytes?: number } = {}): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
   const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined);
   const facilitators = createFacilitators({ env: base.env, chains, log: base.log });
@@ -43,6 +46,23 @@ export function buildGatewayRuntime(base: Deps, opts: { reconcileEveryMs?: numbe
     timer.unref();
   }
 
+  // queued webhook deliveries go out from every instance (each delivery is leased before sending)
+  const webhooksEvery = opts.webhooksEveryMs === undefined ? WEBHOOKS_EVERY_MS : opts.webhooksEveryMs;
+  let webhookTimer: NodeJS.Timeout | null = null;
+  let delivering = false;
+  if (webhooksEvery !== null) {
+    webhookTimer = setInterval(() => {
+      if (delivering) return;
+      delivering = true;
+      deliverDueWebhooks(base)
+        .catch((err: unknown) => base.log.error({ err }, "webhook delivery run failed"))
+        .finally(() => {
+          delivering = false;
+        });
+    }, webhooksEvery);
+    webhookTimer.unref();
+  }
+
   return {
     db: base.db,
     env: base.env,
@@ -57,6 +77,7 @@ export function buildGatewayRuntime(base: Deps, opts: { reconcileEveryMs?: numbe
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     async close() {
       if (timer) clearInterval(timer);
+      if (webhookTimer) clearInterval(webhookTimer);
       merchants.dispose();
       await usage.close();
       await rateLimiter.close?.();

@@ -2,6 +2,7 @@ import type { Db, FacilitatorKind, SettlementPolicy } from "@/server/db";
 import { Prisma } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { grantEntitlement, type GrantedEntitlement } from "@/server/entitlements/entitlements";
+import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 
 // The payment ledger's state changes. Each is one short statement or transaction and none holds a
 // transaction across a network call (STYLE 2.5): reserve → verify → proxy → settle → record.
@@ -102,10 +103,17 @@ export async function releasePayment(
   db: Db,
   opts: { merchantId: string; paymentId: string; reason: string; message?: string; at: Date },
 ): Promise<void> {
-  await db.payment.updateMany({
-    where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
-    data: { status: "FAILED", reservationKey: null, errorReason: opts.reason, errorMessage: opts.message ?? null, failedAt: opts.at },
-  });
+  const run = async (tx: Prisma.TransactionClient) => {
+    const released = await tx.payment.updateMany({
+      where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+      data: { status: "FAILED", reservationKey: null, errorReason: opts.reason, errorMessage: opts.message ?? null, failedAt: opts.at },
+    });
+    if (released.count === 1) {
+      await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.failed", eventId: `${opts.paymentId}:payment.failed`, data: { paymentId: opts.paymentId, reason: opts.reason }, at: opts.at });
+    }
+  };
+  if ("$transaction" in db) await db.$transaction(run);
+  else await run(db);
 }
 
 export type ChargedUsage = {
@@ -181,6 +189,10 @@ export async function recordSettlement(
         paymentId: opts.paymentId,
       },
     });
+    // the merchant's webhooks hear of it in the same transaction: a settled payment is never unannounced
+    const event = { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, transaction: opts.txHash.toLowerCase(), resource: payment.resource };
+    await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, data: event, at: opts.at });
+    await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "usage.charged", eventId: `${opts.paymentId}:usage.charged`, data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null }, at: opts.at });
     // a bundle or a time pass is bought by this payment: its entitlement commits with it
     const entitlement = payment.ruleId && payment.rule ? await grantEntitlement(tx, { merchantId: opts.merchantId, ruleId: payment.ruleId, paymentId: opts.paymentId, payer: payment.payer, rule: payment.rule, at: opts.at }) : null;
     return { recorded: true, entitlement };

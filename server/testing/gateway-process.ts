@@ -14,7 +14,7 @@ import { createLogger } from "@/server/observability/logger";
 async function main() {
   const env = parseServerEnv(process.env);
   const { db } = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR));
-  const runtime = buildGatewayRuntime({ db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date() }, { reconcileEveryMs: null });
+  const runtime = buildGatewayRuntime({ db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date() }, { reconcileEveryMs: null, webhooksEveryMs: null });
   if (process.env.KILL_AFTER_SETTLE === "1") {
     runtime.afterSettleHook = async () => {
       process.kill(process.pid, "SIGKILL");

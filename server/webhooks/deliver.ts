@@ -1,0 +1,79 @@
+import { createId } from "@/server/db/ids";
+import type { Deps } from "@/server/deps";
+
+import { MAX_WEBHOOK_ATTEMPTS, signWebhook, WEBHOOK_SIGNATURE_HEADER, webhookBackoffSeconds } from "./signature";
+import { endpointSecret } from "./webhooks";
+
+// Sends queued webhook deliveries: each is leased before it is sent (so two instances never send
+// the same one at once), signed, POSTed, and then marked delivered, retried later with backoff, or
+// failed after MAX_WEBHOOK_ATTEMPTS. Every attempt is logged.
+
+const LEASE_MS = 60_000;
+const TIMEOUT_MS = 10_000;
+
+export type DeliveryRun = { sent: number; succeeded: number; retrying: number; failed: number };
+
+export async function deliverDueWebhooks(
+  deps: Pick<Deps, "db" | "env" | "log" | "now"> & { fetch?: typeof fetch },
+  opts: { limit?: number; merchantId?: string } = {},
+): Promise<DeliveryRun> {
+  const now = deps.now();
+  const due = await deps.db.webhookDelivery.findMany({
+    where: { status: "PENDING", nextAttemptAt: { lte: now }, ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
+    orderBy: { nextAttemptAt: "asc" },
+    take: opts.limit ?? 20,
+    select: { id: true, merchantId: true, endpointId: true, eventId: true, payload: true, attempts: true, endpoint: { select: { url: true } } },
+  });
+  const run: DeliveryRun = { sent: 0, succeeded: 0, retrying: 0, failed: 0 };
+  const doFetch = deps.fetch ?? fetch;
+  for (const delivery of due) {
+    const leased = await deps.db.webhookDelivery.updateMany({
+      where: { id: delivery.id, status: "PENDING", nextAttemptAt: { lte: now } },
+      data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS) },
+    });
+    if (leased.count === 0) continue;
+    run.sent += 1;
+    const body = JSON.stringify(delivery.payload);
+    const timestamp = Math.floor(now.getTime() / 1000);
+    const started = performance.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const secret = await endpointSecret(deps, { merchantId: delivery.merchantId, endpointId: delivery.endpointId });
+      const res = await doFetch(delivery.endpoint.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": "x402-gateway-webhooks/1", "x-x402-event-id": delivery.eventId, [WEBHOOK_SIGNATURE_HEADER]: signWebhook(secret, timestamp, body) },
+        body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      statusCode = res.status;
+      await res.body?.cancel();
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+    const attempts = delivery.attempts + 1;
+    const exhausted = !ok && attempts >= MAX_WEBHOOK_ATTEMPTS;
+    await deps.db.$transaction([
+      deps.db.webhookAttempt.create({ data: { id: createId("webhookAttempt"), merchantId: delivery.merchantId, deliveryId: delivery.id, statusCode, error, durationMs } }),
+      deps.db.webhookDelivery.update({
+        where: { id: delivery.id },
+        data: {
+          attempts,
+          lastStatusCode: statusCode,
+          lastError: error ?? (ok ? null : `HTTP ${statusCode}`),
+          status: ok ? "SUCCEEDED" : exhausted ? "FAILED" : "PENDING",
+          deliveredAt: ok ? deps.now() : null,
+          nextAttemptAt: ok || exhausted ? now : new Date(now.getTime() + webhookBackoffSeconds(attempts) * 1000),
+        },
+      }),
+    ]);
+    if (ok) run.succeeded += 1;
+    else if (exhausted) run.failed += 1;
+    else run.retrying += 1;
+    if (!ok) deps.log.info({ deliveryId: delivery.id, statusCode, error, attempts }, "webhook delivery failed");
+  }
+  return run;
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+
+import { z } from "zod";
+
+import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
+import { openSecret, sealSecret } from "@/server/crypto/secrets";
+import { Prisma, type Db } from "@/server/db";
+import { createId } from "@/server/db/ids";
+import type { Deps } from "@/server/deps";
+import { AppError } from "@/server/errors";
+import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf";
+
+// Webhook endpoints and the events queued for them. Events are queued in the same transaction as
+// the change they report (a settled payment and its payment.settled delivery commit together), so
+// none is lost; server/webhooks/deliver.ts sends them.
+
+export const WEBHOOK_EVENT_TYPES = ["payment.settled", "payment.failed", "usage.charged"] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | "webhook.test";
+
+export const createWebhookInput = z.object({
+  url: z.string().trim().url("Enter an absolute URL").max(2048),
+  description: z.string().trim().max(200).optional(),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, "Choose at least one event"),
+});
+
+export type WebhookEndpointDto = { id: string; url: string; description: string | null; events: string[]; enabled: boolean; createdAt: Date };
+const endpointSelect = { id: true, url: true, description: true, events: true, enabled: true, createdAt: true } as const;
+
+export async function listWebhookEndpoints(deps: Pick<Deps, "db">, opts: { merchantId: string }): Promise<WebhookEndpointDto[]> {
+  return deps.db.webhookEndpoint.findMany({ where: { merchantId: opts.merchantId }, orderBy: { createdAt: "asc" }, select: endpointSelect });
+}
+
+/** Creates an endpoint; its signing secret is returned this once and stored encrypted. */
+export async function createWebhookEndpoint(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { merchantId: string; actor: AuditActor; input: z.infer<typeof createWebhookInput> },
+): Promise<{ secret: string; endpoint: WebhookEndpointDto }> {
+  const check = checkUpstreamUrl(opts.input.url, { allowPrivate: deps.env.ALLOW_PRIVATE_UPSTREAMS });
+  if (!check.ok) {
+    const message = UPSTREAM_URL_MESSAGES[check.reason];
+    throw new AppError("invalid_request", message, { details: { fieldErrors: { url: [message] } } });
+  }
+  const secret = `whsec_${randomBytes(24).toString("base64url")}`;
+  const sealed = sealSecret(secret, deps.env.ENCRYPTION_KEY);
+  const endpoint = await deps.db.$transaction(async (tx) => {
+    const created = await tx.webhookEndpoint.create({
+      data: { id: createId("webhookEndpoint"), merchantId: opts.merchantId, url: check.url.toString(), description: opts.input.description || null, secretCiphertext: sealed.ciphertext, secretKeyId: sealed.keyId, events: opts.input.events },
+      select: endpointSelect,
+    });
+    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "webhook.create", targetType: "webhook_endpoint", targetId: created.id, after: created });
+    return created;
+  });
+  return { secret, endpoint };
+}
+
+export async function deleteWebhookEndpoint(deps: Pick<Deps, "db">, opts: { merchantId: string; endpointId: string; actor: AuditActor }): Promise<void> {
+  await deps.db.$transaction(async (tx) => {
+    const deleted = await tx.webhookEndpoint.deleteMany({ where: { id: opts.endpointId, merchantId: opts.merchantId } });
+    if (deleted.count === 0) throw new AppError("not_found", "No such webhook endpoint");
+    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "webhook.delete", targetType: "webhook_endpoint", targetId: opts.endpointId });
+  });
+}
+
+/** The endpoint's signing secret, decrypted for signing a delivery. */
+export async function endpointSecret(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string; endpointId: string }): Promise<string> {
+  const row = await deps.db.webhookEndpoint.findFirstOrThrow({ where: { id: opts.endpointId, merchantId: opts.merchantId }, select: { secretCiphertext: true, secretKeyId: true } });
+  return openSecret({ ciphertext: row.secretCiphertext, keyId: row.secretKeyId }, deps.env.ENCRYPTION_KEY);
+}
+
+/**
+ * Queues an event for every enabled endpoint of the merchant that subscribes to it. Call it with
+ * the transaction of the change it reports. `eventId` makes a re-run queue nothing twice.
+ */
+export async function enqueueWebhookEvent(
+  db: Db,
+  opts: { merchantId: string; type: WebhookEventType; eventId: string; data: Record<string, unknown>; at: Date; endpointId?: string },
+): Promise<number> {
+  const endpoints = await db.webhookEndpoint.findMany({
+    where: { merchantId: opts.merchantId, enabled: true, ...(opts.endpointId ? { id: opts.endpointId } : { events: { has: opts.type } }) },
+    select: { id: true },
+  });
+  if (endpoints.length === 0) return 0;
+  const payload = { id: opts.eventId, type: opts.type, createdAt: opts.at.toISOString(), data: opts.data } as Prisma.InputJsonValue;
+  const created = await db.webhookDelivery.createMany({
+    data: endpoints.map((e) => ({ id: createId("webhookDelivery"), merchantId: opts.merchantId, endpointId: e.id, eventId: opts.eventId, eventType: opts.type, payload, nextAttemptAt: opts.at })),
+    skipDuplicates: true,
+  });
+  return created.count;
+}
+
+export async function listWebhookDeliveries(deps: Pick<Deps, "db">, opts: { merchantId: string; limit?: number }) {
+  return deps.db.webhookDelivery.findMany({
+    where: { merchantId: opts.merchantId },
+    orderBy: { createdAt: "desc" },
+    take: opts.limit ?? 50,
+    select: {
+      id: true,
+      eventType: true,
+      eventId: true,
+      status: true,
+      attempts: true,
+      lastStatusCode: true,
+      lastError: true,
+      nextAttemptAt: true,
+      deliveredAt: true,
+      createdAt: true,
+      endpoint: { select: { url: true } },
+      attemptsLog: { select: { id: true, statusCode: true, error: true, durationMs: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+    },
+  });
+}
