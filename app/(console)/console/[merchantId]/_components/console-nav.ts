@@ -8,5 +8,6 @@ export function consoleNav(merchantId: string): NavItem[] {
     { href: `${base}/pricing`, label: "Pricing" },
     { href: `${base}/routing`, label: "Routing" },
     { href: `${base}/keys`, label: "API keys" },
+    { href: `${base}/webhooks`, label: "Webhooks" },
   ];
 }
