@@ -6,6 +6,7 @@ import { authRouter } from "./routers/auth";
 import { dashboardRouter } from "./routers/dashboard";
 import { merchantsRouter } from "./routers/merchants";
 import { pricingRulesRouter } from "./routers/pricing-rules";
+import { teamRouter } from "./routers/team";
 import { transactionsRouter } from "./routers/transactions";
 import { upstreamRouter } from "./routers/upstream";
 import { webhooksRouter } from "./routers/webhooks";
@@ -19,6 +20,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   transactions: transactionsRouter,
   webhooks: webhooksRouter,
+  team: teamRouter,
   upstream: upstreamRouter,
   admin: adminRouter,
 });
