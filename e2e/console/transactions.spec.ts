@@ -25,7 +25,7 @@ test("a paid call shows in transactions, with its detail and a CSV export", asyn
   await expect(row).toContainText("0.01");
   await row.click();
   const detail = page.getByTestId("transaction-detail");
-  await expect(detail).toContainText("CHARGE");
+  await expect(detail).toContainText("charge 0.01");
   await expect(detail).toContainText("GET /api/signal/usdc → 200");
   await page.screenshot({ path: testInfo.outputPath("transaction-detail.png"), fullPage: true });
   await page.keyboard.press("Escape");

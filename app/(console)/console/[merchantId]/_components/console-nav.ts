@@ -9,5 +9,6 @@ export function consoleNav(merchantId: string): NavItem[] {
     { href: `${base}/routing`, label: "Routing" },
     { href: `${base}/keys`, label: "API keys" },
     { href: `${base}/webhooks`, label: "Webhooks" },
+    { href: `${base}/team`, label: "Team" },
   ];
 }
