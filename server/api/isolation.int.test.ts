@@ -20,6 +20,7 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
   const rule = { pathPattern: "/x/*", method: "GET", price: "0.01", network: "eip155:31337", asset: TOKEN };
   return {
     "merchants.get": {},
+    "merchants.updateSettings": { name: "Evil", payoutAddress: "0x000000000000000000000000000000000000dEaD" },
     "pricingRules.list": {},
     "pricingRules.options": {},
     "pricingRules.create": { data: rule },

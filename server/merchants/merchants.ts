@@ -1,6 +1,7 @@
 import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
+import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import type { MerchantRole } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf";
@@ -89,4 +90,19 @@ export async function getMerchant(deps: Pick<Deps, "db">, opts: { merchantId: st
   const merchant = await deps.db.merchant.findUnique({ where: { id: opts.merchantId }, select: merchantDtoSelect });
   if (!merchant) throw new AppError("not_found", "Merchant not found");
   return merchant;
+}
+
+/** Renames the merchant and sets its settlement wallet (new payments go there at once). */
+export async function updateMerchantSettings(
+  deps: Pick<Deps, "db">,
+  opts: { merchantId: string; actor: AuditActor; input: import("./schemas").MerchantSettingsInput },
+): Promise<MerchantDto> {
+  const updated = await deps.db.$transaction(async (tx) => {
+    const before = await tx.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: merchantDtoSelect });
+    const after = await tx.merchant.update({ where: { id: opts.merchantId }, data: { name: opts.input.name, payoutAddress: opts.input.payoutAddress }, select: merchantDtoSelect });
+    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.settings.update", targetType: "merchant", targetId: opts.merchantId, before, after });
+    return after;
+  });
+  publishMerchantConfigChanged(opts.merchantId);
+  return updated;
 }

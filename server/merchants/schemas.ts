@@ -55,3 +55,9 @@ export const testCallInput = z.object({
   body: z.string().max(64 * 1024).optional(),
 });
 export type TestCallInput = z.infer<typeof testCallInput>;
+
+export const merchantSettingsInput = z.object({
+  name: z.string().trim().min(2, "Use at least 2 characters").max(80),
+  payoutAddress: evmAddressSchema,
+});
+export type MerchantSettingsInput = z.infer<typeof merchantSettingsInput>;

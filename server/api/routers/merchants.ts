@@ -1,8 +1,8 @@
-import { createMerchant, getMerchant, listMerchantsForUser } from "@/server/merchants/merchants";
-import { createMerchantInput, merchantDtoSchema, myMerchantSchema } from "@/server/merchants/schemas";
+import { createMerchant, getMerchant, listMerchantsForUser, updateMerchantSettings } from "@/server/merchants/merchants";
+import { createMerchantInput, merchantDtoSchema, merchantSettingsInput, myMerchantSchema } from "@/server/merchants/schemas";
 import { z } from "zod";
 
-import { authedProcedure, merchantProcedure, router } from "../trpc";
+import { authedProcedure, merchantProcedure, merchantProcedureWith, router } from "../trpc";
 
 export const merchantsRouter = router({
   listMine: authedProcedure
@@ -15,4 +15,9 @@ export const merchantsRouter = router({
   get: merchantProcedure
     .output(merchantDtoSchema.extend({ role: z.enum(["OWNER", "ADMIN", "DEVELOPER"]) }))
     .query(async ({ ctx }) => ({ ...(await getMerchant(ctx.deps, { merchantId: ctx.merchant.id })), role: ctx.membership.role })),
+  /** name and settlement wallet: owners and admins (payout.update) */
+  updateSettings: merchantProcedureWith("payout.update")
+    .input(merchantSettingsInput)
+    .output(merchantDtoSchema)
+    .mutation(({ ctx, input }) => updateMerchantSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: { name: input.name, payoutAddress: input.payoutAddress } })),
 });

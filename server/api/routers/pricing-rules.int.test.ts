@@ -93,3 +93,14 @@ describe("pricing rules", () => {
     expect((await callerFor(deps, owner).pricingRules.list({ merchantId })).map((r) => r.id)).toContain(mine.id);
   });
 });
+
+describe("merchant settings", () => {
+  it("let an owner change the settlement wallet (with an audit row) and refuse a developer", async () => {
+    const deps = testDeps(database.db, { env });
+    const updated = await callerFor(deps, owner).merchants.updateSettings({ merchantId, name: "Rules Inc 2", payoutAddress: "0x90F79bf6EB2c4f870365E785982E1f101E93b906" });
+    expect(updated).toMatchObject({ name: "Rules Inc 2", payoutAddress: "0x90f79bf6eb2c4f870365e785982e1f101e93b906" });
+    expect(await database.db.auditLog.count({ where: { merchantId, action: "merchant.settings.update" } })).toBe(1);
+    expect((await rejection(callerFor(deps, developer).merchants.updateSettings({ merchantId, name: "x y", payoutAddress: "0x90F79bf6EB2c4f870365E785982E1f101E93b906" }))).code).toBe("FORBIDDEN");
+    expect((await rejection(callerFor(deps, owner).merchants.updateSettings({ merchantId, name: "x y", payoutAddress: "0x123" }))).code).toBe("BAD_REQUEST");
+  });
+});

@@ -10,5 +10,6 @@ export function consoleNav(merchantId: string): NavItem[] {
     { href: `${base}/keys`, label: "API keys" },
     { href: `${base}/webhooks`, label: "Webhooks" },
     { href: `${base}/team`, label: "Team" },
+    { href: `${base}/settings`, label: "Settings" },
   ];
 }

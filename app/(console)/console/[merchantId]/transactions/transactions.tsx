@@ -21,7 +21,7 @@ import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
 
 type Status = "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
-type Filters = { status?: Status; path?: string; from?: Date; to?: Date };
+type Filters = { status?: Status; network?: string; path?: string; from?: Date; to?: Date };
 
 function TransactionDetail({ merchantId, id, onClose }: { merchantId: string; id: string | null; onClose: () => void }) {
   const detail = api.transactions.get.useQuery({ merchantId, id: id ?? "" }, { enabled: id !== null });
@@ -94,7 +94,8 @@ function TransactionDetail({ merchantId, id, onClose }: { merchantId: string; id
 }
 
 export function Transactions({ merchantId }: { merchantId: string }) {
-  const [draft, setDraft] = useState<{ status: Status | "ALL"; path: string; from: string; to: string }>({ status: "ALL", path: "", from: "", to: "" });
+  const [draft, setDraft] = useState<{ status: Status | "ALL"; network: string; path: string; from: string; to: string }>({ status: "ALL", network: "ALL", path: "", from: "", to: "" });
+  const networks = api.pricingRules.options.useQuery({ merchantId });
   const [filters, setFilters] = useState<Filters>({});
   const [openId, setOpenId] = useState<string | null>(null);
   const list = api.transactions.list.useInfiniteQuery({ merchantId, limit: 25, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined });
@@ -115,11 +116,12 @@ export function Transactions({ merchantId }: { merchantId: string }) {
     <Card>
       <CardContent className="grid gap-4 pt-6">
         <form
-          className="grid gap-3 sm:grid-cols-[10rem_1fr_10rem_10rem_auto_auto] sm:items-end"
+          className="grid gap-3 sm:grid-cols-[9rem_11rem_1fr_10rem_10rem_auto_auto] sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();
             setFilters({
               status: draft.status === "ALL" ? undefined : draft.status,
+              network: draft.network === "ALL" ? undefined : draft.network,
               path: draft.path || undefined,
               from: draft.from ? new Date(`${draft.from}T00:00:00Z`) : undefined,
               to: draft.to ? new Date(new Date(`${draft.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
@@ -136,6 +138,22 @@ export function Transactions({ merchantId }: { merchantId: string }) {
                 {["ALL", "SETTLED", "FAILED", "PENDING", "VERIFIED", "REFUNDED"].map((s) => (
                   <SelectItem key={s} value={s}>
                     {s === "ALL" ? "All" : s.toLowerCase()}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+          </div>
+          <div className="grid gap-1.5">
+            <Label htmlFor="tx-network">Network</Label>
+            <Select value={draft.network} onValueChange={(v) => setDraft({ ...draft, network: v })}>
+              <SelectTrigger id="tx-network" aria-label="Network">
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                <SelectItem value="ALL">All</SelectItem>
+                {networks.data?.map((n) => (
+                  <SelectItem key={n.id} value={n.id}>
+                    {n.name}
                   </SelectItem>
                 ))}
               </SelectContent>
