@@ -58,6 +58,7 @@ test("from sign-up to the first paid call, in the browser", async ({ page, reque
     merchantId,
     wallet: accountFor("spare"),
     maxAmount: { USDC: "0.05" },
+    networks: [`eip155:${chainId}`],
     assets: [{ network: `eip155:${chainId}`, address: tokenAddress, symbol: "USDC", decimals: 6 }],
   });
   const paid = await buyer.request<{ symbol: string }>({ path: "/api/signal/eth" });

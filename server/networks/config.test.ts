@@ -32,3 +32,11 @@ describe("buildNetworkRegistry", () => {
     expect(() => buildNetworkRegistry({ ...base, NETWORKS_JSON: JSON.stringify([{ id: "base", name: "x", assets: [] }]) })).toThrow(/0\.id/);
   });
 });
+
+describe("network order", () => {
+  it("lists a configured local chain first, so new rules default to it in development", () => {
+    const r = buildNetworkRegistry({ NETWORKS_JSON: undefined, LOCAL_CHAIN_ID: 31337, LOCAL_CHAIN_RPC_URL: "http://127.0.0.1:8545", LOCAL_TOKEN_ADDRESS: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+    expect(r.list().map((n) => n.id)).toEqual(["eip155:31337", "eip155:8453", "eip155:84532"]);
+    expect(buildNetworkRegistry({ NETWORKS_JSON: undefined, LOCAL_CHAIN_ID: 31337, LOCAL_CHAIN_RPC_URL: undefined, LOCAL_TOKEN_ADDRESS: undefined }).list()[0]?.id).toBe("eip155:8453");
+  });
+});

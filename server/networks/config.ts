@@ -95,19 +95,22 @@ export function buildNetworkRegistry(
   if (env.LOCAL_TOKEN_ADDRESS) {
     const id = `eip155:${env.LOCAL_CHAIN_ID}`;
     const standIn = entries.get(id);
-    entries.set(
-      id,
-      withChainId(
-        networkConfigSchema.parse({
-          id,
-          name: standIn ? `${standIn.name} (local anvil)` : "Local anvil",
-          v1Name: standIn?.v1Name,
-          rpcUrl: env.LOCAL_CHAIN_RPC_URL,
-          testnet: true,
-          assets: [{ address: env.LOCAL_TOKEN_ADDRESS, symbol: "USDC", decimals: 6, eip712: { name: "USD Coin", version: "2" } }],
-        }),
-      ),
+    // the local chain goes first: where one is configured (dev, tests) it is what rules default to
+    const local = withChainId(
+      networkConfigSchema.parse({
+        id,
+        name: standIn ? `${standIn.name} (local anvil)` : "Local anvil",
+        v1Name: standIn?.v1Name,
+        rpcUrl: env.LOCAL_CHAIN_RPC_URL,
+        testnet: true,
+        assets: [{ address: env.LOCAL_TOKEN_ADDRESS, symbol: "USDC", decimals: 6, eip712: { name: "USD Coin", version: "2" } }],
+      }),
     );
+    entries.delete(id);
+    const rest = [...entries.entries()];
+    entries.clear();
+    entries.set(id, local);
+    for (const [key, value] of rest) entries.set(key, value);
   }
   if (env.NETWORKS_JSON) {
     let raw: unknown;
