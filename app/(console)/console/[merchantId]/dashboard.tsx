@@ -14,7 +14,8 @@ import { delta } from "@/server/billing/dashboard-math";
 const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
 
 export function Dashboard({ merchantId }: { merchantId: string }) {
-  const dash = api.dashboard.get.useQuery({ merchantId });
+  // live numbers: fetched on every visit and refreshed while the page is open
+  const dash = api.dashboard.get.useQuery({ merchantId }, { refetchOnMount: "always", refetchInterval: 30_000 });
   const loading = dash.isLoading;
   const d = dash.data;
   if (dash.error) {

@@ -98,7 +98,7 @@ export function Transactions({ merchantId }: { merchantId: string }) {
   const networks = api.pricingRules.options.useQuery({ merchantId });
   const [filters, setFilters] = useState<Filters>({});
   const [openId, setOpenId] = useState<string | null>(null);
-  const list = api.transactions.list.useInfiniteQuery({ merchantId, limit: 25, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined });
+  const list = api.transactions.list.useInfiniteQuery({ merchantId, limit: 25, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" });
   const exportCsv = api.transactions.exportCsv.useMutation({
     onSuccess: (csv) => {
       const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
