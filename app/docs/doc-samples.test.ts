@@ -1,0 +1,53 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+// Every TypeScript sample in the docs (app/docs/_content and the SDK README) compiles against the
+// real packages and the SDK's source, so the docs cannot drift from the API.
+
+const DOC_FILES = ["sdk/README.md", "app/docs/_content/x402-flow.md", "app/docs/_content/facilitator-api.md", "app/docs/_content/other-languages.md"];
+const root = process.cwd();
+const outDir = path.join(root, ".data", "doc-samples");
+
+function tsBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/```(?:ts|typescript)\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+}
+
+describe("docs code samples", () => {
+  it("all type-check", () => {
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    const files: string[] = [];
+    for (const doc of DOC_FILES) {
+      tsBlocks(readFileSync(path.join(root, doc), "utf8")).forEach((code, i) => {
+        const file = path.join(outDir, `${doc.replace(/[/.]/g, "_")}_${i}.ts`);
+        writeFileSync(file, `${code}\nexport {};\n`);
+        files.push(file);
+      });
+    }
+    // what a reader's environment provides: a browser wallet on window
+    const globals = path.join(outDir, "reader-globals.d.ts");
+    writeFileSync(globals, `interface Window { ethereum: import("@x402-gateway/sdk").Eip1193Provider }\n`);
+    expect(files.length).toBeGreaterThanOrEqual(5);
+
+    const program = ts.createProgram([...files, globals], {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: ["node"],
+      baseUrl: root,
+      paths: { "@x402-gateway/sdk": ["sdk/src/index.ts"], "@/*": ["./*"] },
+    });
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file && files.includes(path.resolve(d.file.fileName)))
+      .map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    expect(diagnostics).toEqual([]);
+  }, 60_000);
+});
