@@ -5,6 +5,7 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
 import { dashboardRouter } from "./routers/dashboard";
 import { merchantsRouter } from "./routers/merchants";
+import { playgroundRouter } from "./routers/playground";
 import { pricingRulesRouter } from "./routers/pricing-rules";
 import { teamRouter } from "./routers/team";
 import { transactionsRouter } from "./routers/transactions";
@@ -21,6 +22,7 @@ export const appRouter = router({
   transactions: transactionsRouter,
   webhooks: webhooksRouter,
   team: teamRouter,
+  playground: playgroundRouter,
   upstream: upstreamRouter,
   admin: adminRouter,
 });

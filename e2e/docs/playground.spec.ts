@@ -1,0 +1,37 @@
+import { expect, test } from "@playwright/test";
+
+import { signInViaApi, useSessionIn } from "../fixtures/auth";
+import { readE2EState } from "../fixtures/env";
+
+test("the paywall leads to the playground, where the demo wallet pays the endpoint", async ({ page, context, request }, testInfo) => {
+  const { demoMerchantId, merchantUser } = readE2EState();
+  await page.goto(`/${demoMerchantId}/api/signal/eth`);
+  await page.getByRole("link", { name: "Pay in the playground" }).click();
+  await expect(page).toHaveURL(new RegExp(`/docs/playground\\?merchant=${demoMerchantId}`));
+  await expect(page.getByLabel("Path")).toHaveValue("/api/signal/eth");
+
+  await page.getByRole("button", { name: "Send request" }).click();
+  const timeline = page.getByTestId("playground-timeline");
+  await expect(timeline).toContainText("Payment required: 0.01 USDC");
+
+  await page.getByRole("button", { name: "Connect Wallet" }).click();
+  await page.getByTestId("rk-wallet-option-x402-demo").click();
+  await expect(page.getByTestId("playground-balance")).toContainText("USDC");
+  const before = await page.getByTestId("playground-balance").textContent();
+  await page.screenshot({ path: testInfo.outputPath("playground-402.png"), fullPage: true });
+
+  await page.getByRole("button", { name: "Pay and retry" }).click();
+  const tx = page.getByTestId("playground-tx");
+  await expect(tx).toHaveText(/^0x[0-9a-f]{64}$/, { timeout: 30_000 });
+  await expect(page.getByTestId("playground-result")).toContainText('"symbol":"ETH"');
+  await expect(timeline).toContainText("Retry with the signed payment");
+  await expect(page.getByTestId("playground-balance")).not.toHaveText(before ?? "");
+  await page.screenshot({ path: testInfo.outputPath("playground-paid.png"), fullPage: true });
+  const hash = (await tx.textContent())?.trim() ?? "";
+
+  // the payment is in the merchant's transactions
+  await signInViaApi(request, merchantUser);
+  await useSessionIn(context, request);
+  await page.goto(`/console/${demoMerchantId}/transactions`);
+  await expect(page.getByTestId("transaction-row").filter({ hasText: hash.slice(0, 8) }).first()).toBeVisible();
+});
