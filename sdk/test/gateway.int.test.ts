@@ -138,12 +138,15 @@ describe("X402Client against the gateway", () => {
 
   it("gives typed errors for a wallet on the wrong chain, a refused signature, and a non-JSON body", async () => {
     const payer = await h.newPayer();
-    await expect(client(localProvider(payer, { chainId: 1 })).request({ path: "/api/signal/btc" })).rejects.toMatchObject({ code: "wallet_error", reason: "wrong_chain" });
-    await expect(client(localProvider(payer, { reject: true })).request({ path: "/api/signal/btc" })).rejects.toMatchObject({ code: "wallet_error", reason: "user_rejected" });
+    const wrongChain = await client(localProvider(payer, { chainId: 1 })).request({ path: "/api/signal/btc" }).catch((e: unknown) => e);
+    expect(wrongChain).toBeInstanceOf(WalletError);
+    expect(wrongChain).toMatchObject({ code: "wallet_error", reason: "wrong_chain" });
+    const refused = await client(localProvider(payer, { reject: true })).request({ path: "/api/signal/btc" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WalletError);
+    expect(refused).toMatchObject({ code: "wallet_error", reason: "user_rejected" });
     const text = await client(payer).request({ path: "/api/text" }).catch((e: unknown) => e);
     expect(text).toBeInstanceOf(ResponseFormatError);
     expect((await client(payer).request<string>({ path: "/api/text", responseType: "text" })).data).toBe("plain words, not JSON");
-    expect(WalletError).toBeDefined();
   });
 
   it("asks onPaymentRequired first: a declined quote is a PaymentRequiredError and nothing is signed", async () => {
