@@ -14,6 +14,7 @@ import { toHex, type Hex } from "viem";
 import { accountFor } from "@/server/chain/accounts";
 import { freePort } from "@/server/chain/anvil";
 import { setupLocalChain } from "@/server/chain/local-chain";
+import { signTransferAuthorization } from "@/server/chain/test-usdc";
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { applyMigrations } from "@/server/db/schema-engine";
@@ -138,21 +139,11 @@ async function main() {
   const payments: string[] = [];
   for (let i = 0; i < PAID_REQUESTS + SERIAL_PAID_REQUESTS; i++) {
     const authorization = { from: payer.address, to: requirements.payTo as Hex, value: requirements.amount, validAfter: "0", validBefore: String(now + 3600n), nonce: toHex(randomBytes(32)) };
-    const signature = await payer.signTypedData({
-      domain: { name: requirements.extra.name, version: requirements.extra.version, chainId: chain.chainId, verifyingContract: requirements.asset as Hex },
-      types: {
-        TransferWithAuthorization: [
-          { name: "from", type: "address" },
-          { name: "to", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "validAfter", type: "uint256" },
-          { name: "validBefore", type: "uint256" },
-          { name: "nonce", type: "bytes32" },
-        ],
-      },
-      primaryType: "TransferWithAuthorization",
-      message: { ...authorization, value: BigInt(authorization.value), validAfter: 0n, validBefore: BigInt(authorization.validBefore), nonce: authorization.nonce },
-    });
+    const signature = await signTransferAuthorization(
+      payer,
+      { name: requirements.extra.name, version: requirements.extra.version, chainId: chain.chainId, verifyingContract: requirements.asset as Hex },
+      { ...authorization, value: BigInt(authorization.value), validAfter: 0n, validBefore: BigInt(authorization.validBefore) },
+    );
     payments.push(Buffer.from(JSON.stringify({ x402Version: 2, accepted: requirements, payload: { signature, authorization } })).toString("base64"));
   }
 

@@ -5,7 +5,7 @@ import { describe, expect, inject, it } from "vitest";
 import { accountFor } from "./accounts";
 import { TEST_USDC_ABI } from "./contracts.artifact";
 import { localChainDefinition, MULTICALL3_ADDRESS } from "./local-chain";
-import { TEST_USDC_EIP712, usdcBalance } from "./test-usdc";
+import { signTransferAuthorization, TEST_USDC_EIP712, usdcBalance } from "./test-usdc";
 
 const provided = inject("chain");
 const chain = localChainDefinition(provided.chainId, provided.rpcUrl);
@@ -15,23 +15,9 @@ const payer = accountFor("payerC");
 const relayer = createWalletClient({ chain, account: accountFor("facilitator"), transport: http(provided.rpcUrl) });
 
 async function signAuthorization(to: Address, value: bigint, window: { validAfter: bigint; validBefore: bigint }) {
-  const nonce = toHex(randomBytes(32));
+  const nonce = toHex(randomBytes(32)) as Hex;
   const message = { from: payer.address, to, value, validAfter: window.validAfter, validBefore: window.validBefore, nonce };
-  const signature = await payer.signTypedData({
-    domain: { ...TEST_USDC_EIP712, chainId: provided.chainId, verifyingContract: token },
-    types: {
-      TransferWithAuthorization: [
-        { name: "from", type: "address" },
-        { name: "to", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "validAfter", type: "uint256" },
-        { name: "validBefore", type: "uint256" },
-        { name: "nonce", type: "bytes32" },
-      ],
-    },
-    primaryType: "TransferWithAuthorization",
-    message,
-  });
+  const signature = await signTransferAuthorization(payer, { ...TEST_USDC_EIP712, chainId: provided.chainId, verifyingContract: token }, message);
   return { message, signature, nonce: nonce as Hex };
 }
 

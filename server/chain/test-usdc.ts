@@ -1,4 +1,4 @@
-import { getContractAddress, parseUnits, type Address, type PublicClient, type WalletClient } from "viem";
+import { getContractAddress, parseUnits, type Address, type Hex, type LocalAccount, type PublicClient, type WalletClient } from "viem";
 
 import { TEST_USDC_ABI, TEST_USDC_BYTECODE } from "./contracts.artifact";
 
@@ -40,4 +40,27 @@ export async function mintTestUsdc(
 
 export function usdcBalance(publicClient: PublicClient, token: Address, owner: Address): Promise<bigint> {
   return publicClient.readContract({ address: token, abi: TEST_USDC_ABI, functionName: "balanceOf", args: [owner] });
+}
+
+/** The EIP-712 types of an EIP-3009 transferWithAuthorization (the x402 exact scheme's payload). */
+export const TRANSFER_WITH_AUTHORIZATION_TYPES = {
+  TransferWithAuthorization: [
+    { name: "from", type: "address" },
+    { name: "to", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "validAfter", type: "uint256" },
+    { name: "validBefore", type: "uint256" },
+    { name: "nonce", type: "bytes32" },
+  ],
+} as const;
+
+export type TransferAuthorization = { from: Address; to: Address; value: bigint; validAfter: bigint; validBefore: bigint; nonce: Hex };
+
+/** Signs an EIP-3009 authorization under a token's EIP-712 domain (tests, bench and tooling; the SDK has its own). */
+export function signTransferAuthorization(
+  signer: Pick<LocalAccount, "signTypedData">,
+  domain: { name: string; version: string; chainId: number; verifyingContract: Address },
+  message: TransferAuthorization,
+): Promise<Hex> {
+  return signer.signTypedData({ domain, types: TRANSFER_WITH_AUTHORIZATION_TYPES, primaryType: "TransferWithAuthorization", message });
 }

@@ -6,7 +6,7 @@ import { inject } from "vitest";
 
 import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
 import { localChainDefinition } from "@/server/chain/local-chain";
-import { usdcBalance } from "@/server/chain/test-usdc";
+import { signTransferAuthorization, usdcBalance } from "@/server/chain/test-usdc";
 import type { PrismaClient } from "@/server/db";
 import { handleFacilitatorSettle, handleFacilitatorSupported, handleFacilitatorVerify } from "@/server/facilitator/http-api";
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
@@ -123,21 +123,11 @@ export async function createGatewayHarness(
       validBefore: (tamper.validBefore ?? now + 300n).toString(),
       nonce: tamper.nonce ?? toHex(randomBytes(32)),
     };
-    const signature = await (tamper.signer ?? payer).signTypedData({
-      domain: { name: requirements.extra.name, version: requirements.extra.version, chainId: tamper.chainId ?? provided.chainId, verifyingContract: tamper.verifyingContract ?? (requirements.asset as Address) },
-      types: {
-        TransferWithAuthorization: [
-          { name: "from", type: "address" },
-          { name: "to", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "validAfter", type: "uint256" },
-          { name: "validBefore", type: "uint256" },
-          { name: "nonce", type: "bytes32" },
-        ],
-      },
-      primaryType: "TransferWithAuthorization",
-      message: { ...authorization, value: BigInt(authorization.value), validAfter: BigInt(authorization.validAfter), validBefore: BigInt(authorization.validBefore) },
-    });
+    const signature = await signTransferAuthorization(
+      tamper.signer ?? payer,
+      { name: requirements.extra.name, version: requirements.extra.version, chainId: tamper.chainId ?? provided.chainId, verifyingContract: tamper.verifyingContract ?? (requirements.asset as Address) },
+      { ...authorization, value: BigInt(authorization.value), validAfter: BigInt(authorization.validAfter), validBefore: BigInt(authorization.validBefore) },
+    );
     const payload =
       version === 2
         ? { x402Version: 2, accepted: requirements, payload: { signature, authorization } }
