@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { callerFor, testDeps, uniqueEmail, useTestDatabase } from "@/server/testing/int";
+import { callerFor, merchantOwner, testDeps, uniqueEmail, useTestDatabase } from "@/server/testing/int";
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
@@ -15,8 +15,7 @@ let outsider: SessionUser;
 
 beforeAll(async () => {
   h = await createGatewayHarness(database.db);
-  const membership = await database.db.membership.findFirstOrThrow({ where: { merchantId: h.merchant.id, role: "OWNER" } });
-  owner = (await database.db.user.findUniqueOrThrow({ where: { id: membership.userId }, select: { id: true, email: true, name: true, walletAddress: true, role: true, sessionVersion: true } })) as SessionUser;
+  owner = await merchantOwner(database.db, h.merchant.id);
   outsider = await signUpWithPassword(testDeps(database.db), { name: "Out", email: uniqueEmail("out"), password: "correct horse battery" });
 });
 afterAll(async () => {

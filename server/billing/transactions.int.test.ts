@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
-import { callerFor, testDeps, uniqueEmail, useTestDatabase } from "@/server/testing/int";
+import { callerFor, merchantOwner, testDeps, uniqueEmail, useTestDatabase } from "@/server/testing/int";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 // Transactions as the console reads them, after real paid calls through the gateway.
@@ -15,8 +15,7 @@ let outsiderMerchant: string;
 
 beforeAll(async () => {
   h = await createGatewayHarness(database.db);
-  const membership = await database.db.membership.findFirstOrThrow({ where: { merchantId: h.merchant.id, role: "OWNER" } });
-  owner = (await database.db.user.findUniqueOrThrow({ where: { id: membership.userId }, select: { id: true, email: true, name: true, walletAddress: true, role: true, sessionVersion: true } })) as SessionUser;
+  owner = await merchantOwner(database.db, h.merchant.id);
   outsider = await signUpWithPassword(testDeps(database.db), { name: "Out", email: uniqueEmail("out"), password: "correct horse battery" });
   outsiderMerchant = (await callerFor(testDeps(database.db), outsider).merchants.create({ name: "Other", upstreamBaseUrl: "https://api.example.com", payoutAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" })).id;
   const payer = await h.newPayer();

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, inject } from "vitest";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 
 import { createCaller } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
@@ -53,4 +54,23 @@ let counter = 0;
 export function uniqueEmail(label = "user"): string {
   counter += 1;
   return `${label}-${Date.now().toString(36)}-${counter}@test.x402.local`;
+}
+
+/** The session user who owns a merchant (e.g. the one a gateway harness created). */
+export async function merchantOwner(db: PrismaClient, merchantId: string): Promise<SessionUser> {
+  const membership = await db.membership.findFirstOrThrow({ where: { merchantId, role: "OWNER" }, select: { userId: true } });
+  return db.user.findUniqueOrThrow({
+    where: { id: membership.userId },
+    select: { id: true, email: true, name: true, walletAddress: true, role: true, sessionVersion: true },
+  });
+}
+
+/** The code of the TRPCError a call fails with; anything else (success included) fails the test. */
+export async function trpcErrorCode(promise: Promise<unknown>): Promise<TRPCError["code"]> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TRPCError);
+  return (err as TRPCError).code;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { serveFetchHandler } from "@/server/http/node-adapter";
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
-import { callerFor, testDeps, uniqueEmail, useTestDatabase } from "@/server/testing/int";
+import { callerFor, merchantOwner, testDeps, uniqueEmail, useTestDatabase } from "@/server/testing/int";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 import { deliverDueWebhooks } from "./deliver";
@@ -20,8 +20,7 @@ let answer = 200;
 
 beforeAll(async () => {
   h = await createGatewayHarness(database.db);
-  const membership = await database.db.membership.findFirstOrThrow({ where: { merchantId: h.merchant.id, role: "OWNER" } });
-  owner = (await database.db.user.findUniqueOrThrow({ where: { id: membership.userId }, select: { id: true, email: true, name: true, walletAddress: true, role: true, sessionVersion: true } })) as SessionUser;
+  owner = await merchantOwner(database.db, h.merchant.id);
   receiver = await serveFetchHandler(async (req) => {
     const body = await req.text();
     received.push({ body, signature: req.headers.get("x-x402-signature") ?? "", type: (JSON.parse(body) as { type: string }).type });

@@ -1,9 +1,8 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
-import { callerFor, testDeps, testEnv, uniqueEmail, useTestDatabase } from "@/server/testing/int";
+import { callerFor, merchantOwner, testDeps, testEnv, trpcErrorCode, uniqueEmail, useTestDatabase } from "@/server/testing/int";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 const database = useTestDatabase();
@@ -14,8 +13,7 @@ let outsider: SessionUser;
 
 beforeAll(async () => {
   h = await createGatewayHarness(database.db);
-  const membership = await database.db.membership.findFirstOrThrow({ where: { merchantId: h.merchant.id, role: "OWNER" } });
-  owner = (await database.db.user.findUniqueOrThrow({ where: { id: membership.userId }, select: { id: true, email: true, name: true, walletAddress: true, role: true, sessionVersion: true } })) as SessionUser;
+  owner = await merchantOwner(database.db, h.merchant.id);
   const deps = testDeps(database.db);
   developer = await signUpWithPassword(deps, { name: "Dev", email: uniqueEmail("dev"), password: "correct horse battery" });
   outsider = await signUpWithPassword(deps, { name: "Out", email: uniqueEmail("out"), password: "correct horse battery" });
@@ -27,12 +25,6 @@ afterAll(async () => {
 
 const depsFor = (env = h.runtime.env) =>
   testDeps(database.db, { env: env as never, gateway: (req: Request, merchantId: string) => handleGatewayRequest(h.runtime, req, { merchantId }) });
-
-async function code(promise: Promise<unknown>) {
-  const err = await promise.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(TRPCError);
-  return (err as TRPCError).code;
-}
 
 describe("routing", () => {
   it("sends a test call through the gateway: the upstream's answer on a free path, the 402 on a priced one", async () => {
@@ -52,7 +44,7 @@ describe("routing", () => {
     const strict = testEnv({ ...Object.fromEntries(Object.entries(h.runtime.env).map(([k, v]) => [k, String(v)])), ALLOW_PRIVATE_UPSTREAMS: "false" });
     const api = callerFor(depsFor(strict as never), owner).upstream;
     for (const url of ["http://127.0.0.1:9/x", "http://169.254.169.254/latest", "ftp://files.example.com"]) {
-      expect(await code(api.update({ merchantId: h.merchant.id, upstreamBaseUrl: url, upstreamTimeoutMs: 5000, chargeOnUpstreamError: false }))).toBe("BAD_REQUEST");
+      expect(await trpcErrorCode(api.update({ merchantId: h.merchant.id, upstreamBaseUrl: url, upstreamTimeoutMs: 5000, chargeOnUpstreamError: false }))).toBe("BAD_REQUEST");
     }
     const saved = await api.update({ merchantId: h.merchant.id, upstreamBaseUrl: "https://api.example.com/v2/", upstreamTimeoutMs: 5000, chargeOnUpstreamError: true });
     expect(saved).toEqual({ upstreamBaseUrl: "https://api.example.com/v2", upstreamTimeoutMs: 5000, chargeOnUpstreamError: true });
@@ -64,8 +56,8 @@ describe("routing", () => {
 
   it("lets a developer read but not change routing, and hides it from other merchants", async () => {
     expect((await callerFor(depsFor(), developer).upstream.get({ merchantId: h.merchant.id })).upstreamBaseUrl).toBe(h.upstream.url);
-    expect(await code(callerFor(depsFor(), developer).upstream.update({ merchantId: h.merchant.id, upstreamBaseUrl: "https://x.example.com", upstreamTimeoutMs: 5000, chargeOnUpstreamError: false }))).toBe("FORBIDDEN");
-    expect(await code(callerFor(depsFor(), outsider).upstream.get({ merchantId: h.merchant.id }))).toBe("NOT_FOUND");
-    expect(await code(callerFor(depsFor(), outsider).upstream.testCall({ merchantId: h.merchant.id, method: "GET", path: "/" }))).toBe("NOT_FOUND");
+    expect(await trpcErrorCode(callerFor(depsFor(), developer).upstream.update({ merchantId: h.merchant.id, upstreamBaseUrl: "https://x.example.com", upstreamTimeoutMs: 5000, chargeOnUpstreamError: false }))).toBe("FORBIDDEN");
+    expect(await trpcErrorCode(callerFor(depsFor(), outsider).upstream.get({ merchantId: h.merchant.id }))).toBe("NOT_FOUND");
+    expect(await trpcErrorCode(callerFor(depsFor(), outsider).upstream.testCall({ merchantId: h.merchant.id, method: "GET", path: "/" }))).toBe("NOT_FOUND");
   });
 });
