@@ -13,13 +13,13 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
-import { pricingRuleInput } from "@/server/pricing/schemas";
+import { httpMethodSchema, pricingRuleInput } from "@/server/pricing/schemas";
 
 type FormValues = z.input<typeof pricingRuleInput>;
 type Rule = RouterOutputs["pricingRules"]["list"][number];
 type Options = RouterOutputs["pricingRules"]["options"];
 
-const METHODS = ["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
+const METHODS = httpMethodSchema.options;
 
 export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: string; rule?: Rule; options: Options; onDone: () => void }) {
   const utils = api.useUtils();

@@ -6,16 +6,15 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { api } from "@/app/_lib/trpc/react";
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
-type Method = (typeof METHODS)[number];
+import { MethodSelect, type RequestMethod } from "../_components/method-select";
+
 
 export function RuleTester({ merchantId }: { merchantId: string }) {
-  const [method, setMethod] = useState<Method>("GET");
+  const [method, setMethod] = useState<RequestMethod>("GET");
   const [path, setPath] = useState("/api/signal/btc");
-  const [asked, setAsked] = useState<{ method: Method; path: string } | null>(null);
+  const [asked, setAsked] = useState<{ method: RequestMethod; path: string } | null>(null);
   const explain = api.pricingRules.explain.useQuery({ merchantId, method: asked?.method ?? "GET", path: asked?.path ?? "/" }, { enabled: asked !== null });
 
   return (
@@ -32,21 +31,7 @@ export function RuleTester({ merchantId }: { merchantId: string }) {
             setAsked({ method, path });
           }}
         >
-          <div className="grid gap-1.5">
-            <Label htmlFor="tester-method">Method</Label>
-            <Select value={method} onValueChange={(v) => setMethod(v as Method)}>
-              <SelectTrigger id="tester-method" className="w-28" aria-label="Test method">
-                <SelectValue />
-              </SelectTrigger>
-              <SelectContent>
-                {METHODS.map((m) => (
-                  <SelectItem key={m} value={m}>
-                    {m}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-          </div>
+          <MethodSelect id="tester-method" value={method} onChange={setMethod} ariaLabel="Test method" />
           <div className="grid flex-1 gap-1.5">
             <Label htmlFor="tester-path">Path</Label>
             <Input id="tester-path" className="font-mono" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />

@@ -8,15 +8,14 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Textarea } from "@/app/_components/ui/textarea";
 import { api } from "@/app/_lib/trpc/react";
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
-type Method = (typeof METHODS)[number];
+import { MethodSelect, type RequestMethod } from "../_components/method-select";
+
 
 export function TestCall({ merchantId }: { merchantId: string }) {
-  const [method, setMethod] = useState<Method>("GET");
+  const [method, setMethod] = useState<RequestMethod>("GET");
   const [path, setPath] = useState("/api/free/hello");
   const [body, setBody] = useState("");
   const call = api.upstream.testCall.useMutation({ onError: (err) => toast.error(err.message) });
@@ -37,21 +36,7 @@ export function TestCall({ merchantId }: { merchantId: string }) {
           }}
         >
           <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
-            <div className="grid gap-1.5">
-              <Label htmlFor="test-call-method">Method</Label>
-              <Select value={method} onValueChange={(v) => setMethod(v as Method)}>
-                <SelectTrigger id="test-call-method" className="w-28" aria-label="Test call method">
-                  <SelectValue />
-                </SelectTrigger>
-                <SelectContent>
-                  {METHODS.map((m) => (
-                    <SelectItem key={m} value={m}>
-                      {m}
-                    </SelectItem>
-                  ))}
-                </SelectContent>
-              </Select>
-            </div>
+            <MethodSelect id="test-call-method" value={method} onChange={setMethod} ariaLabel="Test call method" />
             <div className="grid flex-1 gap-1.5">
               <Label htmlFor="test-call-path">Path</Label>
               <Input id="test-call-path" className="font-mono" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
