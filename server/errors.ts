@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   payment_required: 402,
   invalid_payment: 402,
   payment_replayed: 402,
+  payment_identifier_conflict: 409,
+  payment_in_progress: 409,
   merchant_not_found: 404,
   merchant_inactive: 403,
   upstream_invalid: 502,
@@ -38,6 +40,8 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   payment_required: "This endpoint is paid; the 402 body lists the payment requirements.",
   invalid_payment: "The payment header was malformed or did not match the requirements; `details.reason` names the check.",
   payment_replayed: "This payment authorization was already used.",
+  payment_identifier_conflict: "This payment identifier was already used with a different payment (or for a call whose response could not be kept); `details.paymentId` names it.",
+  payment_in_progress: "A payment with this identifier is still being processed; retry after the seconds in `Retry-After` to get its outcome.",
   merchant_not_found: "No merchant has this id.",
   merchant_inactive: "The merchant is pending review or disabled.",
   upstream_invalid: "The merchant's upstream URL is not allowed (SSRF rules).",
@@ -80,4 +84,9 @@ export function toErrorBody(
   details?: unknown,
 ): ErrorBody {
   return { error: { code, message, ...(details === undefined ? {} : { details }), ...(requestId ? { requestId } : {}) } };
+}
+
+/** A validation failure of one form field: the console shows `message` under that field. */
+export function fieldError(field: string, message: string, code: "invalid_request" | "conflict" = "invalid_request"): AppError {
+  return new AppError(code, message, { details: { fieldErrors: { [field]: [message] } } });
 }

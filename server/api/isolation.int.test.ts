@@ -21,6 +21,9 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
   return {
     "merchants.get": {},
     "merchants.updateSettings": { name: "Evil", payoutAddress: "0x000000000000000000000000000000000000dEaD" },
+    "merchants.deferredSettings": {},
+    "merchants.updateDeferredSettings": { enabled: true, maxUnsettledPerPayer: null },
+    "entitlements.list": {},
     "pricingRules.list": {},
     "pricingRules.options": {},
     "pricingRules.create": { data: rule },

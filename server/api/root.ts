@@ -4,6 +4,7 @@ import { adminRouter } from "./routers/admin";
 import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
 import { dashboardRouter } from "./routers/dashboard";
+import { entitlementsRouter } from "./routers/entitlements";
 import { merchantsRouter } from "./routers/merchants";
 import { playgroundRouter } from "./routers/playground";
 import { pricingRulesRouter } from "./routers/pricing-rules";
@@ -20,6 +21,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   dashboard: dashboardRouter,
   transactions: transactionsRouter,
+  entitlements: entitlementsRouter,
   webhooks: webhooksRouter,
   team: teamRouter,
   playground: playgroundRouter,

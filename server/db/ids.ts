@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   payment: "pay",
   usage: "use",
   entitlement: "ent",
+  payerFlag: "flag",
   webhookEndpoint: "wh",
   webhookDelivery: "whd",
   webhookAttempt: "wha",

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
-import { useTestDatabase } from "@/server/testing/int";
+import { callerFor, merchantOwner, testDeps, useTestDatabase } from "@/server/testing/int";
 
 // Bundles and time passes bought with one payment and used with Sign-In-With-X proofs, driven by
 // the ecosystem's own clients: @x402/fetch pays, @x402/extensions' wrapFetchWithSIWx signs in.
@@ -92,6 +92,13 @@ describe("a bundle", () => {
     expect(eleventh.status).toBe(402);
     expect((await eleventh.json()).error).toBe("no_entitlement");
     expect(await settledPayments(payer.address)).toBe(1);
+
+    // the merchant console lists it: used up, so among all entitlements and not the active ones
+    await h.runtime.usage.flush();
+    const api = callerFor(testDeps(database.db), await merchantOwner(database.db, h.merchant.id)).entitlements;
+    const all = await api.list({ merchantId: h.merchant.id, payer: payer.address, state: "all" });
+    expect(all).toMatchObject([{ payer: payer.address.toLowerCase(), billingMode: "BUNDLE", callsTotal: 10, callsRemaining: 0, active: false, callsServed: 10, rule: { pathPattern: "/api/bundle/*" } }]);
+    expect(await api.list({ merchantId: h.merchant.id, payer: payer.address })).toEqual([]);
   });
 
   it("50 parallel calls against a bundle with 10 calls left: exactly 10 are served", async () => {

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 import type { BillingMode, Db, PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 
@@ -81,4 +83,58 @@ export function entitlementHeader(e: GrantedEntitlement): string {
   return e.billingMode === "BUNDLE"
     ? `mode=bundle; remaining=${e.callsRemaining ?? 0}; rule=${e.ruleId}`
     : `mode=time_pass; expires=${e.expiresAt?.toISOString() ?? ""}; rule=${e.ruleId}`;
+}
+
+export const listEntitlementsInput = z.object({
+  payer: z
+    .string()
+    .trim()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "Enter a 0x-prefixed 20-byte address")
+    .transform((v) => v.toLowerCase())
+    .optional(),
+  state: z.enum(["active", "all"]).default("active"),
+});
+
+export type EntitlementDto = {
+  id: string;
+  payer: string;
+  billingMode: "BUNDLE" | "TIME_PASS";
+  rule: { id: string; pathPattern: string; method: string };
+  callsTotal: number | null;
+  callsRemaining: number | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  active: boolean;
+  callsServed: number;
+  paymentId: string;
+  createdAt: Date;
+};
+
+/** A merchant's bundles and time passes, newest first, with how many calls each has served. */
+export async function listEntitlements(deps: { db: PrismaClient; now: () => Date }, opts: { merchantId: string } & z.infer<typeof listEntitlementsInput>): Promise<EntitlementDto[]> {
+  const now = deps.now();
+  const live = { revokedAt: null, OR: [{ billingMode: "TIME_PASS" as const, expiresAt: { gt: now } }, { billingMode: "BUNDLE" as const, callsRemaining: { gt: 0 } }] };
+  const rows = await deps.db.entitlement.findMany({
+    where: { merchantId: opts.merchantId, ...(opts.payer ? { payer: opts.payer } : {}), ...(opts.state === "active" ? live : {}) },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    select: {
+      id: true,
+      payer: true,
+      billingMode: true,
+      callsTotal: true,
+      callsRemaining: true,
+      expiresAt: true,
+      revokedAt: true,
+      paymentId: true,
+      createdAt: true,
+      rule: { select: { id: true, pathPattern: true, method: true } },
+      _count: { select: { usageRecords: { where: { status: "ENTITLED" } } } },
+    },
+  });
+  return rows.map(({ _count, ...row }) => {
+    const active = row.revokedAt === null && (row.billingMode === "TIME_PASS" ? (row.expiresAt?.getTime() ?? 0) > now.getTime() : (row.callsRemaining ?? 0) > 0);
+    // the paying call is the first of what the payment bought
+    return { ...row, billingMode: row.billingMode as "BUNDLE" | "TIME_PASS", active, callsServed: _count.usageRecords + 1 };
+  });
 }

@@ -1,4 +1,5 @@
 import type { SettleResponse } from "@x402/core/types";
+import { declarePaymentIdentifierExtension, PAYMENT_IDENTIFIER } from "@x402/extensions/payment-identifier";
 
 import type { PrismaClient } from "@/server/db";
 import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
@@ -8,7 +9,19 @@ import { clientIpFrom } from "@/server/http/client-ip";
 import { requestIdFrom } from "@/server/http/request-id";
 import type { NetworkRegistry } from "@/server/networks/config";
 import type { Log } from "@/server/observability/logger";
-import { markPaymentVerified, releasePayment, recordSettlement, reservePayment, type ChargedUsage } from "@/server/payments/ledger";
+import type { SettlementPolicy } from "@/server/db";
+import { deferredExposure, effectiveSettlementPolicy } from "@/server/payments/deferred";
+import {
+  findIdentifiedPayment,
+  markPaymentVerified,
+  queueDeferredSettlement,
+  releasePayment,
+  recordSettlement,
+  reservePayment,
+  type ChargedUsage,
+  type DeferredSettlement,
+  type RecordedOutcome,
+} from "@/server/payments/ledger";
 import type { AccessLogEntry, UsageWriter } from "@/server/payments/usage-writer";
 import { selectRule } from "@/server/pricing/rules";
 import type { RateLimiter } from "@/server/rate-limit/limiter";
@@ -23,6 +36,7 @@ import { SIWX_HEADER, siwxDeclaration, verifySiwxProof } from "@/server/entitlem
 import { authenticateApiKey } from "@/server/api-keys/api-keys";
 
 import { checkPaymentForRoute } from "./check-payment";
+import { keepBody, KEPT_BODY_MAX_BYTES } from "./keep-body";
 import type { MerchantSnapshot } from "./merchant-snapshot";
 import { fromNodeRequest, fromWebRequest, type GatewayRequest } from "./gateway-request";
 import { toResponse, writeOutcome, type GatewayOutcome, type PaymentChallenge } from "./outcome";
@@ -51,6 +65,8 @@ export type GatewayDeps = {
   /** test-only fault injection: runs between a successful settlement and its record */
   afterSettleHook?: (paymentId: string) => Promise<void>;
 };
+
+const PAYMENT_IDENTIFIER_DECLARATION = declarePaymentIdentifierExtension(false);
 
 const btoa64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64");
 
@@ -107,19 +123,19 @@ function challengeFor(
   const wantsHtml = opts.clientVersion === null && !opts.error && (req.headers.get("accept") ?? "").includes("text/html");
   // `error` is the protocol's reason string; `errorMessage` says it in words (clients ignore extra fields)
   // bundles and passes declare Sign-In-With-X: how the buyer comes back without paying again
-  const extensions =
-    route.rule.billingMode === "PER_REQUEST"
-      ? undefined
-      : {
-          [SIWX_HEADER]: siwxDeclaration({
-            appUrl: deps.env.APP_URL,
-            resourceUrl: route.resourceUrl,
-            network: route.network.id,
-            nonce: randomBytes(16).toString("hex"),
-            issuedAt: deps.now(),
-            statement: `Use your ${describePurchase(route)} at ${route.merchant.name}`,
-          }),
-        };
+  // every route accepts a payment identifier (a retried payment gets its first outcome, never a
+  // second charge); bundles and passes also declare Sign-In-With-X: how the buyer comes back without paying
+  const extensions: Record<string, unknown> = { [PAYMENT_IDENTIFIER]: PAYMENT_IDENTIFIER_DECLARATION };
+  if (route.rule.billingMode !== "PER_REQUEST") {
+    extensions[SIWX_HEADER] = siwxDeclaration({
+      appUrl: deps.env.APP_URL,
+      resourceUrl: route.resourceUrl,
+      network: route.network.id,
+      nonce: randomBytes(16).toString("hex"),
+      issuedAt: deps.now(),
+      statement: `Use your ${describePurchase(route)} at ${route.merchant.name}`,
+    });
+  }
   const body = paymentRequiredBody(route, { ...opts, extensions });
   return {
     v2Header: btoa64(paymentRequiredV2(route, opts.error, extensions)),
@@ -188,7 +204,7 @@ function failureReason(result: Exclude<ProxyOutcome, { kind: "response" }>): str
   return result.kind === "timeout" ? "upstream_timeout" : result.kind === "blocked" ? "upstream_blocked" : result.kind === "body_too_large" ? "body_too_large" : "upstream_error";
 }
 
-function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext): { route: PricedRoute; upstreamPath: string | null; settlementPolicy: string; ruleId: string } | null | "misconfigured" {
+function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext): { route: PricedRoute; upstreamPath: string | null; settlementPolicy: SettlementPolicy; ruleId: string } | null | "misconfigured" {
   const match = selectRule(merchant.rules, ctx.method, ctx.path);
   if (!match) return null;
   const network = deps.networks.get(match.rule.network);
@@ -354,7 +370,7 @@ async function servePaid(
   deps: GatewayDeps,
   req: GatewayRequest,
   merchant: MerchantSnapshot,
-  priced: { route: PricedRoute; upstreamPath: string | null; settlementPolicy: string; ruleId: string },
+  priced: { route: PricedRoute; upstreamPath: string | null; settlementPolicy: SettlementPolicy; ruleId: string },
   ctx: RequestContext,
   payment: DecodedPayment,
 ): Promise<GatewayOutcome> {
@@ -369,6 +385,7 @@ async function servePaid(
     deps.log.error({ merchantId: merchant.id, facilitator: merchant.facilitator }, "the merchant's facilitator is not configured");
     return { kind: "unavailable", message: `The ${merchant.facilitator.toLowerCase()} facilitator is not configured on this gateway; nothing was charged` };
   }
+  const policy = await settlementPolicyFor(deps, merchant, priced.settlementPolicy, payer, check.amount);
 
   // 1. reserve: the unique reservation key makes a second use of this authorization impossible
   const reservation = await reservePayment(deps.db, {
@@ -387,12 +404,18 @@ async function servePaid(
     validBefore: BigInt(payment.exact.authorization.validBefore),
     payloadEncoded: payment.encoded,
     facilitator: facilitator.kind,
-    settlementPolicy: priced.settlementPolicy as "AFTER_SUCCESS",
+    settlementPolicy: policy,
     resource: route.resourceUrl,
     requestId: ctx.requestId,
     paymentIdentifier: payment.paymentIdentifier,
   });
   if (!reservation.ok) {
+    // a retry of an identified payment gets the first attempt's outcome instead of a refusal
+    const retried = payment.paymentIdentifier ? await retriedPaymentOutcome(deps, merchant, payment.paymentIdentifier, payer, payment.exact.authorization.nonce) : null;
+    if (retried) {
+      logAccess(deps, ctx, { ruleId: priced.ruleId, status: "REJECTED", reason: `idempotent_${retried.kind}`, httpStatus: retried.kind === "replayed" ? retried.status : 409, payer });
+      return retried;
+    }
     const message = reservation.reason === "payment_replayed" ? "This payment authorization was already used" : "This payment identifier was already used for another payment";
     return rejectPayment(deps, req, priced, ctx, payment.version, reservation.reason, message, { payer });
   }
@@ -406,8 +429,9 @@ async function servePaid(
     await release(reason, verification.invalidMessage);
     return rejectPayment(deps, req, priced, ctx, payment.version, reason, verification.invalidMessage ?? reason, { payer, paymentId });
   }
-  // the VERIFIED mark is written while the upstream works; it is awaited before anything settles
-  const verifiedWrite = markPaymentVerified(deps.db, { merchantId: merchant.id, paymentId, at: deps.now() });
+  // the VERIFIED mark is written while the upstream works; it is awaited before anything settles.
+  // A DEFERRED payment becomes VERIFIED when it is queued, in one write after the upstream answered.
+  const verifiedWrite = policy === "DEFERRED" ? Promise.resolve() : markPaymentVerified(deps.db, { merchantId: merchant.id, paymentId, at: deps.now() });
   verifiedWrite.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
 
   const settle = async (): Promise<{ ok: true; settlement: SettleResponse } | { ok: false; reason: string; message: string }> => {
@@ -430,7 +454,17 @@ async function servePaid(
     return { ok: true, settlement };
   };
 
-  const record = async (settlement: SettleResponse, usage: ChargedUsage): Promise<GrantedEntitlement | null> => {
+  const usageOf = (httpStatus: number, upstreamStatus: number | null, upstreamLatencyMs: number | null): ChargedUsage => ({
+    requestId: ctx.requestId,
+    method: ctx.method,
+    path: ctx.path,
+    httpStatus,
+    upstreamStatus,
+    latencyMs: elapsed(ctx),
+    upstreamLatencyMs,
+    clientIp: ctx.clientIp,
+  });
+  const record = async (settlement: SettleResponse, usage: ChargedUsage, extra: { outcome?: RecordedOutcome | null; refundDue?: string | null } = {}): Promise<GrantedEntitlement | null> => {
     const blockNumber = (settlement.extra as { blockNumber?: string } | undefined)?.blockNumber;
     const recorded = await recordSettlement(deps.db, {
       merchantId: merchant.id,
@@ -439,15 +473,20 @@ async function servePaid(
       blockNumber: blockNumber ? BigInt(blockNumber) : null,
       at: deps.now(),
       usage,
+      ...extra,
     });
     return recorded.entitlement;
+  };
+  const paymentResponseOf = (settlement: SettleResponse) => {
+    const { extra: _internal, ...publicSettlement } = settlement;
+    return encodePaymentResponse(payment.version, publicSettlement);
   };
 
   const paidHeaders = { "x-x402-payer": payer, "x-x402-payment-id": paymentId, "x-x402-amount": check.amount.toString(), "x-x402-network": route.network.id };
 
   // BEFORE_PROXY: the merchant wants the money moved before the upstream does any work
   let settledEarly: SettleResponse | null = null;
-  if (priced.settlementPolicy === "BEFORE_PROXY") {
+  if (policy === "BEFORE_PROXY") {
     const settled = await settle();
     if (!settled.ok) return rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId });
     settledEarly = settled.settlement;
@@ -458,13 +497,21 @@ async function servePaid(
   if (result.kind !== "response") {
     const reason = failureReason(result);
     const upstreamLatencyMs = "upstreamLatencyMs" in result ? result.upstreamLatencyMs : null;
+    const httpStatus = result.kind === "timeout" ? 504 : 502;
     await verifiedWrite;
     if (settledEarly) {
-      await record(settledEarly, { requestId: ctx.requestId, method: ctx.method, path: ctx.path, httpStatus: 502, upstreamStatus: null, latencyMs: elapsed(ctx), upstreamLatencyMs, clientIp: ctx.clientIp });
-    } else {
-      await release(reason);
-      logAccess(deps, ctx, { ruleId: priced.ruleId, paymentId, payer, status: "FAILED", reason, httpStatus: result.kind === "timeout" ? 504 : 502, upstreamLatencyMs });
+      // the money moved before the upstream failed: charged, and recorded as owed back to the payer
+      const refundDue = `${reason.replaceAll("_", " ")} after settlement`;
+      await record(settledEarly, usageOf(httpStatus, null, upstreamLatencyMs), { refundDue });
+      return {
+        kind: "upstream_failed_after_settlement",
+        message: "The upstream failed after this route's payment had settled (it settles before proxying); the payment is recorded for refund",
+        paymentId,
+        paymentResponse: paymentResponseOf(settledEarly),
+      };
     }
+    await release(reason);
+    logAccess(deps, ctx, { ruleId: priced.ruleId, paymentId, payer, status: "FAILED", reason, httpStatus, upstreamLatencyMs });
     return withMaxBytes(proxyFailure(result, merchant), deps);
   }
 
@@ -476,35 +523,76 @@ async function servePaid(
     logAccess(deps, ctx, { ruleId: priced.ruleId, paymentId, payer, status: "FAILED", reason: "upstream_error", httpStatus: result.status, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
     return { kind: "proxied", status: result.status, headers: result.headers, body: result.body };
   }
+  const usage = usageOf(result.status, result.status, result.upstreamLatencyMs);
+  // a client that identified its payment may retry it: keep the response to replay
+  const kept = payment.paymentIdentifier ? await keepBody(result.body, KEPT_BODY_MAX_BYTES) : { kept: null, body: result.body };
+  const outcomeFor = (paymentResponse: { name: string; value: string }): RecordedOutcome | null =>
+    payment.paymentIdentifier ? { status: result.status, headers: result.headers, body: kept.kept, paymentResponse } : null;
 
-  // 4b. settle (unless already settled), then 5. record payment + usage + ledger in one transaction
+  // 4b. DEFERRED: answer now; the settlement queue settles it (server/payments/deferred.ts)
+  if (policy === "DEFERRED") {
+    const paymentResponse = encodePaymentResponse(payment.version, { success: true, transaction: "", network: route.network.id as SettleResponse["network"], payer });
+    const deferred: DeferredSettlement = { requirements: check.requirements, usage };
+    await queueDeferredSettlement(deps.db, { merchantId: merchant.id, paymentId, at: deps.now(), deferred, outcome: outcomeFor(paymentResponse) });
+    return { kind: "proxied", status: result.status, headers: { ...result.headers, "x-x402-settlement": "deferred" }, body: kept.body, paymentResponse };
+  }
+
+  // 4c. settle (unless already settled), then 5. record payment + usage + ledger in one transaction
   let settlement = settledEarly;
   if (!settlement) {
     const settled = await settle();
     if (!settled.ok) {
-      result.consume();
+      kept.body?.resume();
       return rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
     }
     settlement = settled.settlement;
   }
-  const entitlement = await record(settlement, {
-    requestId: ctx.requestId,
-    method: ctx.method,
-    path: ctx.path,
-    httpStatus: result.status,
-    upstreamStatus: result.status,
-    latencyMs: elapsed(ctx),
-    upstreamLatencyMs: result.upstreamLatencyMs,
-    clientIp: ctx.clientIp,
-  });
-  const { extra: _internal, ...publicSettlement } = settlement;
+  const paymentResponse = paymentResponseOf(settlement);
+  // BEFORE_PROXY charged before the upstream failed: owed back unless the merchant charges for errors
+  const refundDue = settledEarly && upstreamFailed && !merchant.chargeOnUpstreamError ? `upstream answered ${result.status} after settlement` : null;
+  const entitlement = await record(settlement, usage, { outcome: outcomeFor(paymentResponse), refundDue });
   return {
     kind: "proxied",
     status: result.status,
     headers: entitlement ? { ...result.headers, "x-x402-entitlement": entitlementHeader(entitlement) } : result.headers,
-    body: result.body,
-    paymentResponse: encodePaymentResponse(payment.version, publicSettlement),
+    body: kept.body,
+    paymentResponse,
   };
+}
+
+/** The settlement policy this payment is served under (a DEFERRED rule may fall back to AFTER_SUCCESS). */
+async function settlementPolicyFor(deps: GatewayDeps, merchant: MerchantSnapshot, rulePolicy: SettlementPolicy, payer: string, amountAtomic: bigint): Promise<SettlementPolicy> {
+  if (rulePolicy !== "DEFERRED") return rulePolicy;
+  const exposure = merchant.deferredSettlementOn ? await deferredExposure(deps.db, { merchantId: merchant.id, payer }) : null;
+  const decision = effectiveSettlementPolicy({ rulePolicy, deferredOn: merchant.deferredSettlementOn, capAtomic: merchant.maxUnsettledPerPayer, exposure, amountAtomic });
+  if (decision.downgraded && decision.downgraded !== "deferred_off") deps.log.info({ merchantId: merchant.id, payer, because: decision.downgraded }, "deferred payment settles after success instead");
+  return decision.policy;
+}
+
+/**
+ * A payment whose identifier is already recorded: the same authorization gets the recorded outcome
+ * (or "still in progress"); another authorization under the same identifier is a conflict. Null
+ * when no payment holds the identifier (the reservation clashed on the authorization itself).
+ */
+async function retriedPaymentOutcome(deps: GatewayDeps, merchant: MerchantSnapshot, paymentIdentifier: string, payer: string, nonce: string): Promise<GatewayOutcome | null> {
+  const existing = await findIdentifiedPayment(deps.db, { merchantId: merchant.id, paymentIdentifier });
+  if (!existing) return null;
+  if (existing.payer !== payer || existing.authorizationNonce !== nonce.toLowerCase()) {
+    return { kind: "payment_identifier_conflict", message: "This payment identifier was already used with a different payment", paymentId: existing.id };
+  }
+  const outcome = existing.outcome;
+  if (outcome?.body) {
+    return {
+      kind: "replayed",
+      status: outcome.status,
+      headers: outcome.headers as Record<string, string | string[]>,
+      body: Buffer.from(outcome.body),
+      paymentResponse: { name: outcome.paymentResponseName, value: outcome.paymentResponseValue },
+    };
+  }
+  if (existing.status === "PENDING" || existing.status === "VERIFIED") return { kind: "payment_in_progress", paymentId: existing.id };
+  const why = existing.status === "SETTLED" || existing.status === "REFUNDED" ? "was charged once already; its response was too large to keep" : "failed and cannot be used again";
+  return { kind: "payment_identifier_conflict", message: `The payment with this identifier ${why}`, paymentId: existing.id };
 }
 
 async function outcomeOf(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<GatewayOutcome> {

@@ -1,6 +1,7 @@
 import { onMerchantConfigChanged } from "@/server/cache/invalidation";
 import { createTtlCache, type TtlCache } from "@/server/cache/ttl-cache";
 import type { Merchant, PrismaClient } from "@/server/db";
+import { toAtomic } from "@/server/db/money";
 import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 
 // What the gateway needs to know about a merchant on every request, loaded in one query and kept
@@ -9,8 +10,8 @@ import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 
 export type MerchantSnapshot = Pick<
   Merchant,
-  "id" | "name" | "status" | "upstreamBaseUrl" | "payoutAddress" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "rateLimitPerMinute"
-> & { rules: CompiledRule[] };
+  "id" | "name" | "status" | "upstreamBaseUrl" | "payoutAddress" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "rateLimitPerMinute" | "deferredSettlementOn"
+> & { maxUnsettledPerPayer: bigint | null; rules: CompiledRule[] };
 
 export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string): Promise<MerchantSnapshot | null> {
   const merchant = await db.merchant.findUnique({
@@ -26,12 +27,14 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string)
       upstreamTimeoutMs: true,
       chargeOnUpstreamError: true,
       rateLimitPerMinute: true,
+      deferredSettlementOn: true,
+      maxUnsettledPerPayer: true,
       pricingRules: { where: { active: true } },
     },
   });
   if (!merchant) return null;
-  const { pricingRules, ...rest } = merchant;
-  return { ...rest, rules: compileRules(pricingRules) };
+  const { pricingRules, maxUnsettledPerPayer, ...rest } = merchant;
+  return { ...rest, maxUnsettledPerPayer: maxUnsettledPerPayer === null ? null : toAtomic(maxUnsettledPerPayer), rules: compileRules(pricingRules) };
 }
 
 export const MERCHANT_SNAPSHOT_TTL_MS = 5_000;

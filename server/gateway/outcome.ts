@@ -31,6 +31,14 @@ export type GatewayOutcome =
   | { kind: "upstream_timeout"; timeoutMs: number }
   | { kind: "upstream_unreachable"; message: string }
   | { kind: "unavailable"; message: string }
+  /** a payment identifier already bound to another payment, or to a call whose response was not kept */
+  | { kind: "payment_identifier_conflict"; message: string; paymentId: string }
+  /** a retry with a payment identifier whose first attempt has not finished */
+  | { kind: "payment_in_progress"; paymentId: string }
+  /** BEFORE_PROXY: settled, then the upstream could not answer; the payment is recorded for refund */
+  | { kind: "upstream_failed_after_settlement"; message: string; paymentId: string; paymentResponse: { name: string; value: string } }
+  /** a retry with a payment identifier: the response the first attempt got, replayed without charging */
+  | { kind: "replayed"; status: number; headers: Record<string, string | string[]>; body: Buffer; paymentResponse: { name: string; value: string } }
   | {
       kind: "proxied";
       status: number;
@@ -98,6 +106,26 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
       return errorJson("upstream_error", "The upstream could not be reached; you were not charged", requestId, { cause: outcome.message });
     case "unavailable":
       return errorJson("service_unavailable", outcome.message, requestId);
+    case "payment_identifier_conflict":
+      return errorJson("payment_identifier_conflict", outcome.message, requestId, { paymentId: outcome.paymentId });
+    case "payment_in_progress":
+      return errorJson("payment_in_progress", "A payment with this identifier is still being processed; retry shortly for its outcome", requestId, { paymentId: outcome.paymentId }, { "retry-after": "1" });
+    case "upstream_failed_after_settlement": {
+      const rendered = errorJson("upstream_error", outcome.message, requestId, { paymentId: outcome.paymentId, refundDue: true });
+      return { ...rendered, headers: { ...rendered.headers, [outcome.paymentResponse.name.toLowerCase()]: outcome.paymentResponse.value, "access-control-expose-headers": `x-request-id, ${outcome.paymentResponse.name}` } };
+    }
+    case "replayed":
+      return {
+        status: outcome.status,
+        headers: {
+          ...outcome.headers,
+          "x-request-id": requestId,
+          [outcome.paymentResponse.name.toLowerCase()]: outcome.paymentResponse.value,
+          "x-x402-idempotent-replay": "true",
+          "access-control-expose-headers": `x-request-id, ${outcome.paymentResponse.name}, x-x402-idempotent-replay`,
+        },
+        body: Readable.from([outcome.body]),
+      };
     case "proxied": {
       const headers: Record<string, string | string[]> = { ...outcome.headers, "x-request-id": requestId };
       const exposed = ["x-request-id"];

@@ -2,6 +2,7 @@ import { createChainClientRegistry, type ChainClientRegistry } from "@/server/ch
 import { getDeps, type Deps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
 import { getNetworkRegistry } from "@/server/networks/config";
+import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/payments/deferred";
 import { reconcilePayments } from "@/server/payments/reconcile";
 import { createUsageWriter } from "@/server/payments/usage-writer";
 import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
@@ -26,7 +27,35 @@ export type GatewayRuntime = GatewayDeps & {
 
 const WEBHOOKS_EVERY_MS = 2_000;
 
-export function buildGatewayRuntime(base: Deps, opts: { reconcileEveryMs?: number | null; webhooksEveryMs?: number | null; maxBodyBytes?: number } = {}): GatewayRuntime {
+const DEFERRED_EVERY_MS = 1_000;
+
+export type GatewayRuntimeOptions = {
+  reconcileEveryMs?: number | null;
+  webhooksEveryMs?: number | null;
+  /** how often this process works the deferred settlement queue (null: never) */
+  deferredEveryMs?: number | null;
+  deferredQueue?: DeferredQueueOptions;
+  maxBodyBytes?: number;
+};
+
+/** Runs `job` every `everyMs` unless the previous run is still going; returns the timer to clear. */
+function everyWithoutOverlap(everyMs: number | null, job: () => Promise<unknown>, onError: (err: unknown) => void): NodeJS.Timeout | null {
+  if (everyMs === null) return null;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    job()
+      .catch(onError)
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return timer;
+}
+
+export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
   const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined);
   const facilitators = createFacilitators({ env: base.env, chains, log: base.log });
@@ -47,23 +76,20 @@ export function buildGatewayRuntime(base: Deps, opts: { reconcileEveryMs?: numbe
   }
 
   // queued webhook deliveries go out from every instance (each delivery is leased before sending)
-  const webhooksEvery = opts.webhooksEveryMs === undefined ? WEBHOOKS_EVERY_MS : opts.webhooksEveryMs;
-  let webhookTimer: NodeJS.Timeout | null = null;
-  let delivering = false;
-  if (webhooksEvery !== null) {
-    webhookTimer = setInterval(() => {
-      if (delivering) return;
-      delivering = true;
-      deliverDueWebhooks(base)
-        .catch((err: unknown) => base.log.error({ err }, "webhook delivery run failed"))
-        .finally(() => {
-          delivering = false;
-        });
-    }, webhooksEvery);
-    webhookTimer.unref();
-  }
+  const webhookTimer = everyWithoutOverlap(
+    opts.webhooksEveryMs === undefined ? WEBHOOKS_EVERY_MS : opts.webhooksEveryMs,
+    () => deliverDueWebhooks(base),
+    (err) => base.log.error({ err }, "webhook delivery run failed"),
+  );
 
-  return {
+  // the deferred settlement queue, likewise claimed row by row (server/payments/deferred.ts)
+  const deferredTimer = everyWithoutOverlap(
+    opts.deferredEveryMs === undefined ? DEFERRED_EVERY_MS : opts.deferredEveryMs,
+    () => settleDeferredPayments({ db: base.db, chains, facilitators, log: base.log, now: base.now, afterSettleHook: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts.deferredQueue),
+    (err) => base.log.error({ err }, "deferred settlement run failed"),
+  );
+
+  const runtime: GatewayRuntime = {
     db: base.db,
     env: base.env,
     log: base.log,
@@ -78,11 +104,13 @@ export function buildGatewayRuntime(base: Deps, opts: { reconcileEveryMs?: numbe
     async close() {
       if (timer) clearInterval(timer);
       if (webhookTimer) clearInterval(webhookTimer);
+      if (deferredTimer) clearInterval(deferredTimer);
       merchants.dispose();
       await usage.close();
       await rateLimiter.close?.();
     },
   };
+  return runtime;
 }
 
 const globalForGateway = globalThis as unknown as { x402Gateway?: GatewayRuntime };

@@ -1,5 +1,5 @@
 import type { Deps } from "@/server/deps";
-import { AppError } from "@/server/errors";
+import { AppError, fieldError } from "@/server/errors";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import type { MerchantRole } from "@/server/db";
@@ -25,7 +25,7 @@ export function assertUpstreamUrlAllowed(deps: Pick<Deps, "env">, raw: string): 
   const check = checkUpstreamUrl(raw, { allowPrivate: deps.env.ALLOW_PRIVATE_UPSTREAMS });
   if (!check.ok) {
     const message = UPSTREAM_URL_MESSAGES[check.reason];
-    throw new AppError("invalid_request", message, { details: { fieldErrors: { upstreamBaseUrl: [message] } } });
+    throw fieldError("upstreamBaseUrl", message);
   }
   // no trailing slash: the gateway appends the request path, which starts with one
   return check.url.toString().replace(/\/+$/, "");

@@ -106,7 +106,8 @@ export async function releasePayment(
   const run = async (tx: Prisma.TransactionClient) => {
     const released = await tx.payment.updateMany({
       where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
-      data: { status: "FAILED", reservationKey: null, errorReason: opts.reason, errorMessage: opts.message ?? null, failedAt: opts.at },
+      // nothing was charged: the authorization and the client's payment identifier may be used again
+      data: { status: "FAILED", reservationKey: null, paymentIdentifier: null, errorReason: opts.reason, errorMessage: opts.message ?? null, failedAt: opts.at },
     });
     if (released.count === 1) {
       await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.failed", eventId: `${opts.paymentId}:payment.failed`, data: { paymentId: opts.paymentId, reason: opts.reason }, at: opts.at });
@@ -127,19 +128,60 @@ export type ChargedUsage = {
   clientIp: string | null;
 };
 
+/** The response a paid call got, kept for retries that carry the same payment identifier. */
+export type RecordedOutcome = {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** null when the body was too large to keep */
+  body: Buffer | null;
+  paymentResponse: { name: string; value: string };
+};
+
+function outcomeRow(merchantId: string, paymentId: string, outcome: RecordedOutcome) {
+  return {
+    paymentId,
+    merchantId,
+    status: outcome.status,
+    headers: outcome.headers,
+    body: outcome.body ? new Uint8Array(outcome.body) : null,
+    paymentResponseName: outcome.paymentResponse.name,
+    paymentResponseValue: outcome.paymentResponse.value,
+  };
+}
+
 /**
  * Records a settlement: the payment becomes SETTLED with its transaction, and its CHARGED usage
  * record and CHARGE ledger entry are written in the same transaction, so no settled payment ever
  * exists without its records. Idempotent: a second call for a SETTLED payment changes nothing.
+ * `usage` null takes the usage a deferred payment was queued with (or a reconciled placeholder);
+ * `refundDue` says why the payer is owed a refund (settled before an upstream call that failed).
  */
 export async function recordSettlement(
   db: Db,
-  opts: { merchantId: string; paymentId: string; txHash: string; blockNumber: bigint | null; at: Date; usage: ChargedUsage | null },
+  opts: {
+    merchantId: string;
+    paymentId: string;
+    txHash: string;
+    blockNumber: bigint | null;
+    at: Date;
+    usage: ChargedUsage | null;
+    outcome?: RecordedOutcome | null;
+    refundDue?: string | null;
+  },
 ): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> {
   const run = async (tx: Prisma.TransactionClient): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> => {
     const updated = await tx.payment.updateMany({
       where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
-      data: { status: "SETTLED", txHash: opts.txHash.toLowerCase(), blockNumber: opts.blockNumber, settledAt: opts.at, errorReason: null, errorMessage: null },
+      data: {
+        status: "SETTLED",
+        txHash: opts.txHash.toLowerCase(),
+        blockNumber: opts.blockNumber,
+        settledAt: opts.at,
+        errorReason: null,
+        errorMessage: null,
+        refundDueReason: opts.refundDue ?? null,
+        nextSettleAt: null,
+      },
     });
     if (updated.count === 0) return { recorded: false, entitlement: null };
     const payment = await tx.payment.findUniqueOrThrow({
@@ -152,10 +194,11 @@ export async function recordSettlement(
         network: true,
         requestId: true,
         resource: true,
+        deferredSettlement: true,
         rule: { select: { billingMode: true, bundleSize: true, passDurationSeconds: true } },
       },
     });
-    const usage = opts.usage;
+    const usage = opts.usage ?? queuedUsageOf(payment.deferredSettlement);
     await tx.usageRecord.create({
       data: {
         id: createId("usage"),
@@ -164,7 +207,7 @@ export async function recordSettlement(
         paymentId: opts.paymentId,
         requestId: usage?.requestId ?? payment.requestId,
         status: "CHARGED",
-        reason: usage ? null : "reconciled",
+        reason: opts.refundDue ? "refund_due" : usage ? null : "reconciled",
         method: usage?.method ?? "UNKNOWN",
         path: usage?.path ?? new URL(payment.resource).pathname,
         httpStatus: usage?.httpStatus ?? 0,
@@ -193,10 +236,111 @@ export async function recordSettlement(
     const event = { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, transaction: opts.txHash.toLowerCase(), resource: payment.resource };
     await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, data: event, at: opts.at });
     await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "usage.charged", eventId: `${opts.paymentId}:usage.charged`, data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null }, at: opts.at });
+    if (opts.refundDue) {
+      await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.refundable", eventId: `${opts.paymentId}:payment.refundable`, data: { ...event, reason: opts.refundDue }, at: opts.at });
+    }
+    if (opts.outcome) await tx.paymentOutcome.create({ data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome) });
     // a bundle or a time pass is bought by this payment: its entitlement commits with it
     const entitlement = payment.ruleId && payment.rule ? await grantEntitlement(tx, { merchantId: opts.merchantId, ruleId: payment.ruleId, paymentId: opts.paymentId, payer: payment.payer, rule: payment.rule, at: opts.at }) : null;
     return { recorded: true, entitlement };
   };
   if ("$transaction" in db) return db.$transaction(run);
   return run(db);
+}
+
+/** What a DEFERRED payment is queued with: enough to settle it later and record the served call. */
+export type DeferredSettlement = { requirements: unknown; usage: ChargedUsage };
+
+function queuedUsageOf(value: unknown): ChargedUsage | null {
+  const usage = (value as { usage?: ChargedUsage } | null)?.usage;
+  return usage && typeof usage.requestId === "string" ? usage : null;
+}
+
+/**
+ * Queues a served DEFERRED payment for settlement (server/payments/deferred.ts settles it): the
+ * payment becomes VERIFIED, due now, with what the queue needs, and the outcome a retry replays.
+ */
+export async function queueDeferredSettlement(
+  db: Db,
+  opts: { merchantId: string; paymentId: string; at: Date; deferred: DeferredSettlement; outcome?: RecordedOutcome | null },
+): Promise<boolean> {
+  const run = async (tx: Prisma.TransactionClient) => {
+    const queued = await tx.payment.updateMany({
+      where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+      data: { status: "VERIFIED", verifiedAt: opts.at, nextSettleAt: opts.at, deferredSettlement: opts.deferred as unknown as Prisma.InputJsonValue },
+    });
+    if (queued.count === 1 && opts.outcome) await tx.paymentOutcome.create({ data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome) });
+    return queued.count === 1;
+  };
+  if (opts.outcome && "$transaction" in db) return db.$transaction(run);
+  return run(db as Prisma.TransactionClient);
+}
+
+/**
+ * A DEFERRED payment that can never be settled (the payer moved the funds, or the authorization
+ * expired): the served call is recorded as UNPAID usage, the payer is flagged so its later deferred
+ * calls settle before they are answered, and the merchant hears of it — all in one transaction.
+ * The reservation key stays: the authorization must not buy another call.
+ */
+export async function markDeferredUnpaid(db: Db, opts: { merchantId: string; paymentId: string; reason: string; message: string; at: Date }): Promise<boolean> {
+  const run = async (tx: Prisma.TransactionClient) => {
+    const failed = await tx.payment.updateMany({
+      where: { id: opts.paymentId, merchantId: opts.merchantId, status: "VERIFIED", settlementPolicy: "DEFERRED" },
+      data: { status: "FAILED", errorReason: opts.reason, errorMessage: opts.message, failedAt: opts.at, nextSettleAt: null },
+    });
+    if (failed.count === 0) return false;
+    const payment = await tx.payment.findUniqueOrThrow({
+      where: { id: opts.paymentId },
+      select: { ruleId: true, payer: true, amountAtomic: true, asset: true, network: true, requestId: true, resource: true, deferredSettlement: true },
+    });
+    const usage = queuedUsageOf(payment.deferredSettlement);
+    await tx.usageRecord.create({
+      data: {
+        id: createId("usage"),
+        merchantId: opts.merchantId,
+        ruleId: payment.ruleId,
+        paymentId: opts.paymentId,
+        requestId: usage?.requestId ?? payment.requestId,
+        status: "UNPAID",
+        reason: opts.reason,
+        method: usage?.method ?? "UNKNOWN",
+        path: usage?.path ?? new URL(payment.resource).pathname,
+        httpStatus: usage?.httpStatus ?? 0,
+        upstreamStatus: usage?.upstreamStatus ?? null,
+        latencyMs: usage?.latencyMs ?? 0,
+        upstreamLatencyMs: usage?.upstreamLatencyMs ?? null,
+        clientIp: usage?.clientIp ?? null,
+        payer: payment.payer,
+        amountAtomic: payment.amountAtomic,
+        asset: payment.asset,
+        network: payment.network,
+      },
+    });
+    await tx.payerFlag.create({ data: { id: createId("payerFlag"), payer: payment.payer, merchantId: opts.merchantId, paymentId: opts.paymentId, reason: opts.reason } });
+    await enqueueWebhookEvent(tx, {
+      merchantId: opts.merchantId,
+      type: "payment.unpaid",
+      eventId: `${opts.paymentId}:payment.unpaid`,
+      data: { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, resource: payment.resource, reason: opts.reason, message: opts.message },
+      at: opts.at,
+    });
+    return true;
+  };
+  if ("$transaction" in db) return db.$transaction(run);
+  return run(db);
+}
+
+/** A payment a client identified with a payment identifier, and what a retry of it should get. */
+export async function findIdentifiedPayment(db: Db, opts: { merchantId: string; paymentIdentifier: string }) {
+  return db.payment.findUnique({
+    where: { merchantId_paymentIdentifier: { merchantId: opts.merchantId, paymentIdentifier: opts.paymentIdentifier } },
+    select: {
+      id: true,
+      status: true,
+      payer: true,
+      authorizationNonce: true,
+      txHash: true,
+      outcome: { select: { status: true, headers: true, body: true, paymentResponseName: true, paymentResponseValue: true } },
+    },
+  });
 }

@@ -22,7 +22,8 @@ import { reconcilePayments } from "./reconcile";
 
 // Crash safety: a gateway process is SIGKILLed after its settlement transaction was mined and before
 // the payment was recorded. The reconciler, reading only the chain and the payment row, must leave
-// exactly one SETTLED payment with its usage and ledger entry for that transfer.
+// exactly one SETTLED payment with its usage and ledger entry for that transfer. The same for the
+// deferred settlement queue: killed with payments queued, and killed mid-settlement.
 
 const template = inject("dbTemplate");
 let tmp: string;
@@ -63,7 +64,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
+function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; pid: number; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/testing/gateway-process.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
@@ -73,7 +74,7 @@ function startGatewayProcess(env: Record<string, string>): Promise<{ url: string
     child.stdout.on("data", (c: Buffer) => {
       out += c.toString();
       const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve({ url: (JSON.parse(line) as { url: string }).url, exited });
+      if (line) resolve({ url: (JSON.parse(line) as { url: string }).url, pid: child.pid ?? 0, exited });
     });
     child.once("exit", (code) => reject(new Error(`gateway process exited early (${code}): ${err}`)));
   });
@@ -186,5 +187,83 @@ describe("a gateway killed between settle and record", () => {
         await h.close();
       }
     });
+  });
+});
+
+describe("a gateway killed with deferred settlements queued", () => {
+  it("settles every queued payment exactly once after restarts, on chain and in the ledger", async () => {
+    let h: GatewayHarness | undefined;
+    let env: Record<string, string> = {};
+    const paths: string[] = [];
+    await withDb(async (db) => {
+      h = await createGatewayHarness(db, {
+        merchant: { deferredSettlementOn: true },
+        rules: [{ pathPattern: "/api/deferred/*", method: "GET", price: "0.01", network: "", asset: "", settlementPolicy: "DEFERRED" }],
+      });
+      env = {
+        NODE_ENV: "test",
+        LOG_LEVEL: "silent",
+        DATABASE_URL: databaseUrl,
+        APP_URL: "http://gateway.test",
+        LOCAL_CHAIN_ID: String(h.chainId),
+        LOCAL_CHAIN_RPC_URL: h.rpcUrl,
+        LOCAL_TOKEN_ADDRESS: h.token,
+        FACILITATOR_PRIVATE_KEY: (await fundedAccount(h.publicClient, h.rpcUrl, h.token, "0")).privateKey,
+        ALLOW_PRIVATE_UPSTREAMS: "true",
+      };
+      for (const symbol of ["a", "b", "c"]) paths.push(`/${h.merchant.id}/api/deferred/${symbol}`);
+      await h.runtime.close();
+    });
+    const harness = h as GatewayHarness;
+    try {
+      const payer = await harness.newPayer();
+      const before = await harness.balanceOf(payer.address);
+
+      // 1. a gateway that answers deferred calls but never gets to settle them: killed with three queued
+      const serving = await startGatewayProcess(env);
+      for (const path of paths) {
+        const unpaid = await fetch(serving.url + path);
+        const requirements = decodePaymentRequiredHeader(unpaid.headers.get("payment-required") ?? "").accepts[0] as unknown as Requirements;
+        const { header } = await harness.signPayment(payer, requirements);
+        const paid = await fetch(serving.url + path, { headers: { "payment-signature": header } });
+        expect(paid.status).toBe(200);
+        expect(paid.headers.get("x-x402-settlement")).toBe("deferred");
+      }
+      process.kill(serving.pid, "SIGKILL");
+      expect((await serving.exited).signal).toBe("SIGKILL");
+      expect(await harness.balanceOf(payer.address)).toBe(before);
+
+      // 2. a restarted queue worker dies right after its first settlement landed, before recording it
+      const dying = await startGatewayProcess({ ...env, DEFERRED_EVERY_MS: "100", DEFERRED_LEASE_MS: "300", KILL_AFTER_SETTLE: "1" });
+      expect((await dying.exited).signal).toBe("SIGKILL");
+      expect(await harness.balanceOf(payer.address)).toBe(before - 10_000n);
+
+      // 3. the next restart settles the rest and records the orphaned transfer from the chain
+      const healthy = await startGatewayProcess({ ...env, DEFERRED_EVERY_MS: "100", DEFERRED_LEASE_MS: "300" });
+      const deadline = Date.now() + 30_000;
+      let settled = 0;
+      while (Date.now() < deadline) {
+        settled = await harness.publicClient.readContract({ address: harness.token, abi: TEST_USDC_ABI, functionName: "balanceOf", args: [payer.address] }).then((b) => Number((before - b) / 10_000n));
+        if (settled >= 3) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // let the worker record what it sent, then stop it so the database can be read here
+      await new Promise((r) => setTimeout(r, 1_500));
+      process.kill(healthy.pid, "SIGTERM");
+      await healthy.exited;
+
+      expect(await harness.balanceOf(payer.address)).toBe(before - 30_000n);
+      await withDb(async (db) => {
+        const payments = await db.payment.findMany({ where: { payer: payer.address.toLowerCase() } });
+        expect(payments.map((p) => p.status)).toEqual(["SETTLED", "SETTLED", "SETTLED"]);
+        expect(new Set(payments.map((p) => p.txHash)).size).toBe(3);
+        expect(await db.ledgerEntry.count({ where: { type: "CHARGE", paymentId: { in: payments.map((p) => p.id) } } })).toBe(3);
+        const usage = await db.usageRecord.findMany({ where: { paymentId: { in: payments.map((p) => p.id) } } });
+        expect(usage.map((u) => u.status)).toEqual(["CHARGED", "CHARGED", "CHARGED"]);
+        expect(usage.map((u) => u.path).sort()).toEqual(["/api/deferred/a", "/api/deferred/b", "/api/deferred/c"]);
+      });
+    } finally {
+      await harness.upstream.close();
+    }
   });
 });

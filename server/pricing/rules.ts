@@ -4,7 +4,7 @@ import { Prisma, type PricingRule } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { fromAtomic, toAtomic } from "@/server/db/money";
 import type { Deps } from "@/server/deps";
-import { AppError } from "@/server/errors";
+import { AppError, fieldError } from "@/server/errors";
 import { getNetworkRegistry, type AssetConfig } from "@/server/networks/config";
 
 import { compilePathPattern, matchesPath, type CompiledPattern } from "./path-pattern";
@@ -12,10 +12,6 @@ import { formatAtomic, parseDecimalToAtomic } from "./price";
 import { pricingRuleInput, type ParsedPricingRuleInput, type PricingRuleDto, type PricingRuleInput } from "./schemas";
 
 type RuleDeps = Pick<Deps, "db" | "env">;
-
-function fieldError(field: string, message: string): AppError {
-  return new AppError("invalid_request", message, { details: { fieldErrors: { [field]: [message] } } });
-}
 
 function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
   const parsed = pricingRuleInput.safeParse(raw);
@@ -38,8 +34,8 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
   const price = parseDecimalToAtomic(input.price, asset.decimals);
   if (!price.ok) throw fieldError("price", price.message);
   if (price.atomic <= 0n) throw fieldError("price", "A paid rule needs a price above zero (leave a path without a rule to make it free)");
-  if (input.settlementPolicy === "DEFERRED") {
-    throw fieldError("settlementPolicy", "Deferred settlement is not available yet: choose after success or before proxy");
+  if (input.settlementPolicy === "DEFERRED" && input.billingMode !== "PER_REQUEST") {
+    throw fieldError("settlementPolicy", "Deferred settlement is for per-request rules: a bundle or time pass is granted when its payment settles");
   }
   return {
     description: input.description || null,

@@ -6,7 +6,7 @@ import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { Prisma } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import type { Deps } from "@/server/deps";
-import { AppError } from "@/server/errors";
+import { AppError, fieldError } from "@/server/errors";
 
 // A merchant's team: members with roles, and invitations by link. The invitation token is shown
 // once (as a link to send); only its hash is stored. Accepting needs a signed-in user whose email
@@ -42,7 +42,7 @@ export async function inviteMember(
   opts: { merchantId: string; actor: AuditActor & { userId: string }; input: z.infer<typeof inviteMemberInput> },
 ): Promise<{ inviteUrl: string; invitationId: string }> {
   const existing = await deps.db.membership.findFirst({ where: { merchantId: opts.merchantId, user: { email: opts.input.email } }, select: { id: true } });
-  if (existing) throw new AppError("conflict", "This person is already a member", { details: { fieldErrors: { email: ["This person is already a member"] } } });
+  if (existing) throw fieldError("email", "This person is already a member", "conflict");
   const token = randomBytes(32).toString("base64url");
   const invitation = await deps.db.$transaction(async (tx) => {
     const created = await tx.merchantInvitation.create({

@@ -46,7 +46,7 @@ export async function createGatewayHarness(
   db: PrismaClient,
   opts: {
     rules?: PricingRuleInput[];
-    merchant?: { chargeOnUpstreamError?: boolean; upstreamTimeoutMs?: number; rateLimitPerMinute?: number };
+    merchant?: { chargeOnUpstreamError?: boolean; upstreamTimeoutMs?: number; rateLimitPerMinute?: number; deferredSettlementOn?: boolean; maxUnsettledPerPayer?: string | null };
     /** HOSTED: the merchant settles through our hosted-facilitator adapter, pointed at our own facilitator API on a real socket */
     facilitator?: "LOCAL" | "HOSTED";
     env?: Record<string, string>;
@@ -81,7 +81,7 @@ export async function createGatewayHarness(
     ...opts.env,
   });
   const base = testDeps(db, { env });
-  const runtime: GatewayRuntime = buildGatewayRuntime(base, { reconcileEveryMs: null, webhooksEveryMs: null, maxBodyBytes: 1024 * 1024 });
+  const runtime: GatewayRuntime = buildGatewayRuntime(base, { reconcileEveryMs: null, webhooksEveryMs: null, deferredEveryMs: null, maxBodyBytes: 1024 * 1024 });
   runtimeRef = runtime;
 
   const owner = await signUpWithPassword(base, { name: "Owner", email: uniqueEmail("owner"), password: "a long enough password" });
@@ -111,7 +111,7 @@ export async function createGatewayHarness(
   async function signPayment(
     payer: PrivateKeyAccount,
     requirements: Requirements,
-    tamper: { to?: Address; value?: string; validAfter?: bigint; validBefore?: bigint; nonce?: Hex; chainId?: number; verifyingContract?: Address; signer?: PrivateKeyAccount } = {},
+    tamper: { to?: Address; value?: string; validAfter?: bigint; validBefore?: bigint; nonce?: Hex; chainId?: number; verifyingContract?: Address; signer?: PrivateKeyAccount; paymentIdentifier?: string } = {},
     version: 1 | 2 = 2,
   ): Promise<{ header: string; nonce: Hex }> {
     const now = BigInt(Math.floor(Date.now() / 1000));
@@ -130,7 +130,12 @@ export async function createGatewayHarness(
     );
     const payload =
       version === 2
-        ? { x402Version: 2, accepted: requirements, payload: { signature, authorization } }
+        ? {
+            x402Version: 2,
+            accepted: requirements,
+            payload: { signature, authorization },
+            ...(tamper.paymentIdentifier ? { extensions: { "payment-identifier": { info: { required: false, id: tamper.paymentIdentifier } } } } : {}),
+          }
         : { x402Version: 1, scheme: "exact", network: "base-sepolia", payload: { signature, authorization } };
     return { header: Buffer.from(JSON.stringify(payload)).toString("base64"), nonce: authorization.nonce };
   }

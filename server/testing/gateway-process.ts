@@ -1,6 +1,7 @@
 // A gateway in a process of its own, for the crash-safety test: it serves the real gateway handler
 // on a socket, and with KILL_AFTER_SETTLE=1 it SIGKILLs itself right after a settlement landed on
-// chain and before the payment is recorded — the worst moment to die.
+// chain and before the payment is recorded — the worst moment to die (in the request path, or in
+// the deferred settlement queue, which it works every DEFERRED_EVERY_MS when that is set).
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { parseServerEnv } from "@/server/env";
@@ -14,7 +15,12 @@ import { createLogger } from "@/server/observability/logger";
 async function main() {
   const env = parseServerEnv(process.env);
   const { db } = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR));
-  const runtime = buildGatewayRuntime({ db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date() }, { reconcileEveryMs: null, webhooksEveryMs: null });
+  const runtime = buildGatewayRuntime({ db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date() }, {
+    reconcileEveryMs: null,
+    webhooksEveryMs: null,
+    deferredEveryMs: process.env.DEFERRED_EVERY_MS ? Number(process.env.DEFERRED_EVERY_MS) : null,
+    deferredQueue: { leaseMs: Number(process.env.DEFERRED_LEASE_MS ?? 60_000) },
+  });
   if (process.env.KILL_AFTER_SETTLE === "1") {
     runtime.afterSettleHook = async () => {
       process.kill(process.pid, "SIGKILL");

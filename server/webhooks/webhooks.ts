@@ -7,15 +7,16 @@ import { openSecret, sealSecret } from "@/server/crypto/secrets";
 import { Prisma, type Db } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import type { Deps } from "@/server/deps";
-import { AppError } from "@/server/errors";
+import { AppError, fieldError } from "@/server/errors";
+import { WEBHOOK_EVENT_TYPES, type SubscribableWebhookEvent } from "./event-types";
 import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf";
 
 // Webhook endpoints and the events queued for them. Events are queued in the same transaction as
 // the change they report (a settled payment and its payment.settled delivery commit together), so
 // none is lost; server/webhooks/deliver.ts sends them.
 
-export const WEBHOOK_EVENT_TYPES = ["payment.settled", "payment.failed", "usage.charged"] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | "webhook.test";
+export { WEBHOOK_EVENT_TYPES };
+export type WebhookEventType = SubscribableWebhookEvent | "webhook.test";
 
 export const createWebhookInput = z.object({
   url: z.string().trim().url("Enter an absolute URL").max(2048),
@@ -38,7 +39,7 @@ export async function createWebhookEndpoint(
   const check = checkUpstreamUrl(opts.input.url, { allowPrivate: deps.env.ALLOW_PRIVATE_UPSTREAMS });
   if (!check.ok) {
     const message = UPSTREAM_URL_MESSAGES[check.reason];
-    throw new AppError("invalid_request", message, { details: { fieldErrors: { url: [message] } } });
+    throw fieldError("url", message);
   }
   const secret = `whsec_${randomBytes(24).toString("base64url")}`;
   const sealed = sealSecret(secret, deps.env.ENCRYPTION_KEY);

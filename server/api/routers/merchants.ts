@@ -2,6 +2,8 @@ import { createMerchant, getMerchant, listMerchantsForUser, updateMerchantSettin
 import { createMerchantInput, merchantDtoSchema, merchantSettingsInput, myMerchantSchema } from "@/server/merchants/schemas";
 import { z } from "zod";
 
+import { deferredSettingsInput, getDeferredSettings, updateDeferredSettings } from "@/server/payments/deferred-settings";
+
 import { authedProcedure, merchantProcedure, merchantProcedureWith, router } from "../trpc";
 
 export const merchantsRouter = router({
@@ -20,4 +22,9 @@ export const merchantsRouter = router({
     .input(merchantSettingsInput)
     .output(merchantDtoSchema)
     .mutation(({ ctx, input }) => updateMerchantSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: { name: input.name, payoutAddress: input.payoutAddress } })),
+  /** DEFERRED settlement: the merchant's switch, per-payer cap, queue and flagged payers */
+  deferredSettings: merchantProcedure.query(({ ctx }) => getDeferredSettings(ctx.deps, { merchantId: ctx.merchant.id })),
+  updateDeferredSettings: merchantProcedureWith("payout.update")
+    .input(deferredSettingsInput)
+    .mutation(({ ctx, input }) => updateDeferredSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: { enabled: input.enabled, maxUnsettledPerPayer: input.maxUnsettledPerPayer } })),
 });

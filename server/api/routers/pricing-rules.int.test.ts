@@ -57,7 +57,7 @@ describe("pricing rules", () => {
     [{ network: "eip155:999" }, "network"],
     [{ asset: "0x0000000000000000000000000000000000000001" }, "asset"],
     [{ billingMode: "BUNDLE" }, "bundleSize"],
-    [{ settlementPolicy: "DEFERRED" }, "settlementPolicy"],
+    [{ settlementPolicy: "DEFERRED", billingMode: "TIME_PASS", passDurationSeconds: 3600 }, "settlementPolicy"],
   ])("refuses %j with a field error on %s", async (over, field) => {
     const err = await rejection(callerFor(testDeps(database.db, { env }), owner).pricingRules.create({ merchantId, data: rule({ pathPattern: "/api/bad/*", ...over }) }));
     expect(err.code).toBe("BAD_REQUEST");

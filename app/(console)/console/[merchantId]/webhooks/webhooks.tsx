@@ -18,9 +18,10 @@ import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
+import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES, type SubscribableWebhookEvent } from "@/server/webhooks/event-types";
 
-const EVENTS = ["payment.settled", "payment.failed", "usage.charged"] as const;
-type EventType = (typeof EVENTS)[number];
+const EVENTS = WEBHOOK_EVENT_TYPES;
+type EventType = SubscribableWebhookEvent;
 
 export function Webhooks({ merchantId }: { merchantId: string }) {
   const utils = api.useUtils();
@@ -185,6 +186,7 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
                       onCheckedChange={(checked) => setEvents(checked ? [...events, event] : events.filter((x) => x !== event))}
                     />
                     <span className="font-mono">{event}</span>
+                    <span className="text-muted-foreground">{WEBHOOK_EVENT_DESCRIPTIONS[event]}</span>
                   </label>
                 ))}
                 {errors.events && <p className="text-sm text-destructive">{errors.events}</p>}

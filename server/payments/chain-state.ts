@@ -1,0 +1,48 @@
+import type { Hash } from "viem";
+
+import type { ChainClientRegistry } from "@/server/chain/clients";
+import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
+import { checkTransferReceipt, ERC20_TRANSFER_EVENTS } from "@/server/facilitator/receipt";
+
+// What the chain says about a reserved EIP-3009 authorization. The reconciler and the deferred
+// settlement queue both ask before acting, so a transfer that went out before a crash is recorded,
+// never sent twice.
+
+/** How far back to look for the settlement transaction on chains where logs queries are ranged. */
+const LOG_LOOKBACK_BLOCKS = 100_000n;
+
+export type AuthorizationOnChain =
+  | { kind: "no_chain" }
+  | { kind: "unused" }
+  | { kind: "settled"; txHash: Hash; blockNumber: bigint }
+  /** the authorization was spent, but not as this payment: nothing of it reached the payee */
+  | { kind: "spent_elsewhere"; reason: string; message: string }
+  /** spent on chain, but the transaction is not in the lookback window (yet) */
+  | { kind: "not_found" };
+
+export async function readAuthorizationOnChain(
+  chains: ChainClientRegistry,
+  payment: { network: string; asset: string; payer: string; payTo: string; authorizationNonce: string; amountAtomic: bigint },
+): Promise<AuthorizationOnChain> {
+  const clients = chains.forNetwork(payment.network);
+  if (!clients) return { kind: "no_chain" };
+  const { publicClient } = clients;
+  const asset = payment.asset as `0x${string}`;
+  const nonce = payment.authorizationNonce as `0x${string}`;
+  const used = await publicClient.readContract({ address: asset, abi: TEST_USDC_ABI, functionName: "authorizationState", args: [payment.payer as `0x${string}`, nonce] });
+  if (!used) return { kind: "unused" };
+  const latest = await publicClient.getBlockNumber();
+  const logs = await publicClient.getLogs({
+    address: asset,
+    event: ERC20_TRANSFER_EVENTS[1],
+    args: { authorizer: payment.payer as `0x${string}`, nonce },
+    fromBlock: latest > LOG_LOOKBACK_BLOCKS ? latest - LOG_LOOKBACK_BLOCKS : 0n,
+    toBlock: latest,
+  });
+  const txHash = logs[0]?.transactionHash;
+  if (!txHash) return { kind: "not_found" };
+  const receipt = await publicClient.getTransactionReceipt({ hash: txHash });
+  const check = checkTransferReceipt(receipt, { asset, from: payment.payer, payTo: payment.payTo, amount: payment.amountAtomic });
+  if (!check.ok) return { kind: "spent_elsewhere", reason: check.reason, message: check.message };
+  return { kind: "settled", txHash, blockNumber: receipt.blockNumber };
+}

@@ -1,0 +1,174 @@
+import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
+
+import type { ChainClientRegistry } from "@/server/chain/clients";
+import type { PrismaClient, SettlementPolicy } from "@/server/db";
+import type { Facilitators } from "@/server/facilitator";
+import { decodePaymentHeader, PAYMENT_HEADER_V2 } from "@/server/gateway/payment-header";
+import type { Log } from "@/server/observability/logger";
+
+import { readAuthorizationOnChain } from "./chain-state";
+import { markDeferredUnpaid, recordSettlement, type DeferredSettlement } from "./ledger";
+
+// DEFERRED settlement: the gateway answers a verified, reserved call at once and this queue settles
+// it afterwards. The queue is the Payment table itself (VERIFIED + DEFERRED + nextSettleAt): a run
+// claims due rows with FOR UPDATE SKIP LOCKED and a lease, so any number of instances can run it and
+// each payment is worked on by one at a time; before sending anything it asks the chain whether the
+// authorization was already used (a transfer sent before a crash), so no payment settles twice.
+
+export type DeferredQueueDeps = {
+  db: PrismaClient;
+  chains: ChainClientRegistry;
+  facilitators: Facilitators;
+  log: Log;
+  now: () => Date;
+  /** test-only fault injection: runs between a successful settlement and its record */
+  afterSettleHook?: (paymentId: string) => Promise<void>;
+};
+
+export type DeferredQueueOptions = {
+  limit?: number;
+  /** how long a claimed payment is left to the claiming worker before another may take it */
+  leaseMs?: number;
+  /** settlement attempts before the payment is given up as unpaid */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+};
+
+export const DEFERRED_DEFAULTS = { limit: 20, leaseMs: 60_000, maxAttempts: 6, retryBaseMs: 2_000 } as const;
+
+/** A deferred payment is given up this long before its authorization expires (it could not land). */
+const EXPIRY_MARGIN_MS = 10_000;
+
+/** Backoff after a failed attempt: base, 2×base, 4×base, … capped at five minutes. */
+export function retryDelayMs(attempts: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
+}
+
+/**
+ * Whether a payment on a DEFERRED rule is served deferred: the merchant's switch is on, the payer
+ * is not flagged, and its unsettled deferred exposure stays under the merchant's cap. Otherwise it
+ * settles after success, as any other call (pure; the inputs are read in one query).
+ */
+export function effectiveSettlementPolicy(input: {
+  rulePolicy: SettlementPolicy;
+  deferredOn: boolean;
+  capAtomic: bigint | null;
+  exposure: { unsettledAtomic: bigint; flagged: boolean } | null;
+  amountAtomic: bigint;
+}): { policy: SettlementPolicy; downgraded: null | "deferred_off" | "payer_flagged" | "exposure_cap" } {
+  if (input.rulePolicy !== "DEFERRED") return { policy: input.rulePolicy, downgraded: null };
+  if (!input.deferredOn || !input.exposure) return { policy: "AFTER_SUCCESS", downgraded: "deferred_off" };
+  if (input.exposure.flagged) return { policy: "AFTER_SUCCESS", downgraded: "payer_flagged" };
+  if (input.capAtomic !== null && input.exposure.unsettledAtomic + input.amountAtomic > input.capAtomic) return { policy: "AFTER_SUCCESS", downgraded: "exposure_cap" };
+  return { policy: "DEFERRED", downgraded: null };
+}
+
+/** The payer's unsettled deferred amount at a merchant and whether it is flagged, in one query. */
+export async function deferredExposure(db: PrismaClient, opts: { merchantId: string; payer: string }): Promise<{ unsettledAtomic: bigint; flagged: boolean }> {
+  const rows = await db.$queryRaw<{ unsettled: string; flagged: boolean }[]>`
+    SELECT COALESCE(SUM("amountAtomic"), 0)::text AS unsettled,
+           EXISTS (SELECT 1 FROM "PayerFlag" WHERE payer = ${opts.payer}) AS flagged
+      FROM "Payment"
+     WHERE "merchantId" = ${opts.merchantId} AND payer = ${opts.payer}
+       AND "settlementPolicy" = 'DEFERRED' AND status IN ('PENDING', 'VERIFIED')`;
+  const row = rows[0];
+  return { unsettledAtomic: BigInt(row?.unsettled ?? "0"), flagged: Boolean(row?.flagged) };
+}
+
+type ClaimedPayment = {
+  id: string;
+  merchantId: string;
+  network: string;
+  asset: string;
+  payer: string;
+  payTo: string;
+  authorizationNonce: string;
+  amountAtomic: string;
+  validBefore: Date;
+  payloadEncoded: string;
+  facilitator: "LOCAL" | "HOSTED";
+  settleAttempts: number;
+  deferredSettlement: DeferredSettlement | null;
+};
+
+async function claimDuePayments(db: PrismaClient, now: Date, limit: number, leaseMs: number): Promise<ClaimedPayment[]> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  return db.$queryRaw<ClaimedPayment[]>`
+    UPDATE "Payment" SET "nextSettleAt" = ${leaseUntil}, "settleAttempts" = "settleAttempts" + 1, "updatedAt" = ${now}
+     WHERE id IN (
+       SELECT id FROM "Payment"
+        WHERE status = 'VERIFIED' AND "settlementPolicy" = 'DEFERRED' AND "nextSettleAt" <= ${now}
+        ORDER BY "nextSettleAt"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+    RETURNING id, "merchantId", network, asset, payer, "payTo", "authorizationNonce", "amountAtomic"::text AS "amountAtomic",
+              "validBefore", "payloadEncoded", facilitator::text AS facilitator, "settleAttempts", "deferredSettlement"`;
+}
+
+export type DeferredRunResult = { claimed: number; settled: number; retried: number; unpaid: number; errors: number };
+
+/** One pass over the due deferred payments. Safe to run concurrently on any number of instances. */
+export async function settleDeferredPayments(deps: DeferredQueueDeps, options: DeferredQueueOptions = {}): Promise<DeferredRunResult> {
+  const opts = { ...DEFERRED_DEFAULTS, ...options };
+  const claimed = await claimDuePayments(deps.db, deps.now(), opts.limit, opts.leaseMs);
+  const result: DeferredRunResult = { claimed: claimed.length, settled: 0, retried: 0, unpaid: 0, errors: 0 };
+  for (const payment of claimed) {
+    try {
+      const outcome = await settleOne(deps, payment, opts);
+      result[outcome] += 1;
+    } catch (err) {
+      // the lease runs out and a later run tries again
+      result.errors += 1;
+      deps.log.error({ err, paymentId: payment.id }, "deferred settlement failed unexpectedly");
+    }
+  }
+  return result;
+}
+
+async function settleOne(deps: DeferredQueueDeps, payment: ClaimedPayment, opts: Required<DeferredQueueOptions>): Promise<"settled" | "retried" | "unpaid"> {
+  const amountAtomic = BigInt(payment.amountAtomic);
+  const record = async (txHash: string, blockNumber: bigint | null) => {
+    await recordSettlement(deps.db, { merchantId: payment.merchantId, paymentId: payment.id, txHash, blockNumber, at: deps.now(), usage: null });
+    return "settled" as const;
+  };
+  const unpaid = async (reason: string, message: string) => {
+    await markDeferredUnpaid(deps.db, { merchantId: payment.merchantId, paymentId: payment.id, reason, message, at: deps.now() });
+    deps.log.warn({ paymentId: payment.id, payer: payment.payer, reason }, "deferred payment could not be settled: recorded as unpaid and the payer flagged");
+    return "unpaid" as const;
+  };
+  const retryOrGiveUp = async (reason: string, message: string, opts2: { mayHaveMoved?: boolean } = {}) => {
+    const now = deps.now().getTime();
+    const next = now + retryDelayMs(payment.settleAttempts, opts.retryBaseMs);
+    // a transaction that went out and may still land is never given up: the next run reads the chain
+    const giveUp = !opts2.mayHaveMoved && (payment.settleAttempts >= opts.maxAttempts || next >= payment.validBefore.getTime() - EXPIRY_MARGIN_MS);
+    if (giveUp) return unpaid(reason, message);
+    await deps.db.payment.updateMany({
+      where: { id: payment.id, merchantId: payment.merchantId, status: "VERIFIED" },
+      data: { nextSettleAt: new Date(next), errorReason: reason, errorMessage: message },
+    });
+    return "retried" as const;
+  };
+
+  // 1. what the chain already knows: a transfer sent before a crash is recorded, not sent again
+  const state = await readAuthorizationOnChain(deps.chains, { ...payment, amountAtomic });
+  if (state.kind === "settled") return record(state.txHash, state.blockNumber);
+  if (state.kind === "spent_elsewhere") return unpaid(state.reason, state.message);
+  if (state.kind === "not_found") return retryOrGiveUp("settlement_not_found", "the authorization is used on chain but its transaction was not found yet", { mayHaveMoved: true });
+
+  // 2. settle through the merchant's facilitator
+  const facilitator = deps.facilitators.forKind(payment.facilitator);
+  const decoded = decodePaymentHeader({ get: (name: string) => (name === PAYMENT_HEADER_V2 ? payment.payloadEncoded : null) });
+  const requirements = payment.deferredSettlement?.requirements as PaymentRequirements | undefined;
+  if (!facilitator || decoded.kind !== "ok" || !requirements) {
+    return retryOrGiveUp("settlement_unavailable", facilitator ? "the queued payment cannot be decoded" : `the ${payment.facilitator.toLowerCase()} facilitator is not configured`);
+  }
+  const settlement = await facilitator.settle(decoded.payment.payload as PaymentPayload, requirements);
+  if (settlement.success) {
+    await deps.afterSettleHook?.(payment.id);
+    const blockNumber = (settlement.extra as { blockNumber?: string } | undefined)?.blockNumber;
+    return record(settlement.transaction, blockNumber ? BigInt(blockNumber) : null);
+  }
+  const reason = settlement.errorReason ?? "settlement_failed";
+  const mayHaveMoved = Boolean(settlement.transaction) && reason !== "invalid_exact_evm_transaction_failed";
+  return retryOrGiveUp(reason, settlement.errorMessage ?? reason, { mayHaveMoved });
+}
