@@ -1,14 +1,16 @@
 // `npm run bench`: what the gateway costs, measured in one run on one machine, under the same load:
 //   (a) the upstream called directly          (b) a bare Node reverse proxy in front of it
 //   (c) the gateway's free path               (d) the gateway's paid path (payments signed ahead)
+//   (e) paid calls under DEFERRED settlement  (f) calls under a time pass (Sign-In-With-X proofs signed ahead)
 // The gateway is the production build (`next start`) on an embedded database and a local anvil.
-// Prints throughput and p50/p99 per target and the ratios c/b and d/c; writes test-results/bench.json.
+// Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import autocannon from "autocannon";
+import { createSIWxPayload, encodeSIWxHeader } from "@x402/extensions/sign-in-with-x";
 import { toHex, type Hex } from "viem";
 
 import { accountFor } from "@/server/chain/accounts";
@@ -114,8 +116,11 @@ async function main() {
   const owner = await signUpWithPassword({ db }, { name: "Bench", email: "bench@x402.local", password: "bench-password-123" });
   const actor = { userId: owner.id, role: "OWNER" };
   const merchant = await createMerchant({ db, env }, { userId: owner.id, actor, input: { name: "Bench API", upstreamBaseUrl: upstreamUrl, payoutAddress: accountFor("merchantWallet").address.toLowerCase(), settlementMode: "DIRECT" } });
-  await db.merchant.update({ where: { id: merchant.id }, data: { rateLimitPerMinute: 100_000_000 } });
-  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { pathPattern: "/paid/*", method: "GET", price: "0.001", network: `eip155:${chain.chainId}`, asset: chain.tokenAddress } });
+  await db.merchant.update({ where: { id: merchant.id }, data: { rateLimitPerMinute: 100_000_000, deferredSettlementOn: true } });
+  const priced = { method: "GET", price: "0.001", network: `eip155:${chain.chainId}`, asset: chain.tokenAddress } as const;
+  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/paid/*" } });
+  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/deferred/*", settlementPolicy: "DEFERRED" } });
+  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/pass/*", billingMode: "TIME_PASS", passDurationSeconds: 3600 } });
   await close();
 
   // the self-hosted server as `npm start` runs it; BENCH_NEXT_ONLY=1 measures `next start` alone (the route handler, as on Vercel)
@@ -126,25 +131,43 @@ async function main() {
   const gatewayBase = `${appUrl}/${merchant.id}`;
   await waitFor(`${gatewayBase}/free/btc`);
 
-  // sign the paid path's payments ahead: one EIP-3009 authorization per request
-  const unpaid = await fetch(`${gatewayBase}/paid/btc`);
-  const required = JSON.parse(Buffer.from(unpaid.headers.get("payment-required") ?? "", "base64").toString("utf8")) as {
-    accepts: { scheme: string; network: string; asset: string; amount: string; payTo: string; maxTimeoutSeconds: number; extra: { name: string; version: string } }[];
+  // sign payments ahead: one EIP-3009 authorization per request
+  type Requirements = { scheme: string; network: string; asset: string; amount: string; payTo: string; maxTimeoutSeconds: number; extra: { name: string; version: string } };
+  const challengeOf = async (pathname: string) => {
+    const unpaid = await fetch(`${gatewayBase}${pathname}`);
+    const required = JSON.parse(Buffer.from(unpaid.headers.get("payment-required") ?? "", "base64").toString("utf8")) as { accepts: Requirements[]; extensions?: Record<string, unknown> };
+    if (!required.accepts[0]) throw new Error(`the gateway did not answer ${pathname} with requirements`);
+    return { requirements: required.accepts[0], extensions: required.extensions ?? {} };
   };
-  const requirements = required.accepts[0];
-  if (!requirements) throw new Error("the gateway did not answer the paid path with requirements");
   const payer = accountFor("demoPayer");
   const now = BigInt(Math.floor(Date.now() / 1000));
-  console.log(`signing ${PAID_REQUESTS} payments ahead…`);
-  const payments: string[] = [];
-  for (let i = 0; i < PAID_REQUESTS + SERIAL_PAID_REQUESTS; i++) {
-    const authorization = { from: payer.address, to: requirements.payTo as Hex, value: requirements.amount, validAfter: "0", validBefore: String(now + 3600n), nonce: toHex(randomBytes(32)) };
-    const signature = await signTransferAuthorization(
-      payer,
-      { name: requirements.extra.name, version: requirements.extra.version, chainId: chain.chainId, verifyingContract: requirements.asset as Hex },
-      { ...authorization, value: BigInt(authorization.value), validAfter: 0n, validBefore: BigInt(authorization.validBefore) },
-    );
-    payments.push(Buffer.from(JSON.stringify({ x402Version: 2, accepted: requirements, payload: { signature, authorization } })).toString("base64"));
+  async function signPayments(requirements: Requirements, count: number): Promise<string[]> {
+    const signed: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const authorization = { from: payer.address, to: requirements.payTo as Hex, value: requirements.amount, validAfter: "0", validBefore: String(now + 3600n), nonce: toHex(randomBytes(32)) };
+      const signature = await signTransferAuthorization(
+        payer,
+        { name: requirements.extra.name, version: requirements.extra.version, chainId: chain.chainId, verifyingContract: requirements.asset as Hex },
+        { ...authorization, value: BigInt(authorization.value), validAfter: 0n, validBefore: BigInt(authorization.validBefore) },
+      );
+      signed.push(Buffer.from(JSON.stringify({ x402Version: 2, accepted: requirements, payload: { signature, authorization } })).toString("base64"));
+    }
+    return signed;
+  }
+  console.log(`signing ${PAID_REQUESTS} payments ahead for each paid target…`);
+  const payments = await signPayments((await challengeOf("/paid/btc")).requirements, PAID_REQUESTS + SERIAL_PAID_REQUESTS);
+  const deferredPayments = await signPayments((await challengeOf("/deferred/btc")).requirements, PAID_REQUESTS);
+
+  // (f): the payer buys a one-hour pass once, then each call carries a fresh Sign-In-With-X proof
+  const passChallenge = await challengeOf("/pass/btc");
+  const [passPayment] = await signPayments(passChallenge.requirements, 1);
+  const bought = await fetch(`${gatewayBase}/pass/btc`, { headers: { "payment-signature": passPayment as string } });
+  if (bought.status !== 200) throw new Error(`buying the time pass failed with ${bought.status}`);
+  const siwx = passChallenge.extensions["sign-in-with-x"] as { info: Record<string, unknown> };
+  const proofs: string[] = [];
+  for (let i = 0; i < PAID_REQUESTS; i++) {
+    const info = { ...siwx.info, nonce: randomBytes(16).toString("hex"), issuedAt: new Date().toISOString(), chainId: `eip155:${chain.chainId}`, type: "eip191" } as Parameters<typeof createSIWxPayload>[0];
+    proofs.push(encodeSIWxHeader(await createSIWxPayload(info, payer, `${gatewayBase}/pass/btc`)));
   }
 
   console.log(`\n${CONNECTIONS} connections, ${DURATION_S}s per target (paid: ${PAID_REQUESTS} requests)\n`);
@@ -158,6 +181,19 @@ async function main() {
     requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "payment-signature": payments[next402++ % payments.length] as string } }) }],
   });
 
+  let nextProof = 0;
+  const f = await measure("(f) time pass (SIWX)", {
+    url: `${gatewayBase}/pass/btc`,
+    amount: PAID_REQUESTS,
+    requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "sign-in-with-x": proofs[nextProof++ % proofs.length] as string } }) }],
+  });
+  let nextDeferred = 0;
+  const e = await measure("(e) paid, DEFERRED", {
+    url: `${gatewayBase}/deferred/btc`,
+    amount: PAID_REQUESTS,
+    requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "payment-signature": deferredPayments[nextDeferred++ % deferredPayments.length] as string } }) }],
+  });
+
   const c1 = await measure("(c1) free, 1 connection", { url: `${gatewayBase}/free/btc`, duration: 5, connections: 1 });
   const d1 = await measure("(d1) paid, 1 connection", {
     url: `${gatewayBase}/paid/btc`,
@@ -166,13 +202,25 @@ async function main() {
     requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "payment-signature": payments[next402++ % payments.length] as string } }) }],
   });
 
-  const ratios = { cOverB: c.requestsPerSec / b.requestsPerSec, dOverC: d.requestsPerSec / c.requestsPerSec, dP50MinusCP50: d.p50 - c.p50, bOverA: b.requestsPerSec / a.requestsPerSec, unloadedPaidP50MinusFreeP50: d1.p50 - c1.p50 };
+  const ratios = {
+    cOverB: c.requestsPerSec / b.requestsPerSec,
+    dOverC: d.requestsPerSec / c.requestsPerSec,
+    dP50MinusCP50: d.p50 - c.p50,
+    bOverA: b.requestsPerSec / a.requestsPerSec,
+    unloadedPaidP50MinusFreeP50: d1.p50 - c1.p50,
+    eOverC: e.requestsPerSec / c.requestsPerSec,
+    eP50MinusCP50: e.p50 - c.p50,
+    fOverC: f.requestsPerSec / c.requestsPerSec,
+    fP50MinusCP50: f.p50 - c.p50,
+  };
   console.log(
     `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   d/c = ${ratios.dOverC.toFixed(2)}   b/a = ${ratios.bOverA.toFixed(2)}\n` +
-      `latency    d.p50 − c.p50 = ${ratios.dP50MinusCP50.toFixed(1)} ms (aim ≤ 10 ms); unloaded d1.p50 − c1.p50 = ${ratios.unloadedPaidP50MinusFreeP50.toFixed(1)} ms`,
+      `latency    d.p50 − c.p50 = ${ratios.dP50MinusCP50.toFixed(1)} ms (aim ≤ 10 ms); unloaded d1.p50 − c1.p50 = ${ratios.unloadedPaidP50MinusFreeP50.toFixed(1)} ms\n` +
+      `deferred   e/c = ${ratios.eOverC.toFixed(2)} (aim ≥ 0.50)   e.p50 − c.p50 = ${ratios.eP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
+      `time pass  f/c = ${ratios.fOverC.toFixed(2)} (aim ≥ 0.50)   f.p50 − c.p50 = ${ratios.fP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)`,
   );
   mkdirSync("test-results", { recursive: true });
-  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d, c1, d1], ratios }, null, 2));
+  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d, e, f, c1, d1], ratios }, null, 2));
   await chain.stop();
 }
 

@@ -29,6 +29,11 @@ export type X402ClientOptions = {
   /** per attempt, in milliseconds (default 30 000) */
   timeoutMs?: number;
   /**
+   * How often a paid request is sent again after a network failure (default 2). Only payments with
+   * a payment identifier are retried: the server replays the first outcome instead of charging again.
+   */
+  paidRetries?: number;
+  /**
    * When to answer a Sign-In-With-X challenge (bundles and time passes) before paying: "auto" when
    * this client holds a live bundle or pass at this endpoint (default), "always" (e.g. after a
    * restart, when the wallet may own a pass the client does not remember), or "never".
@@ -123,8 +128,10 @@ export class X402Client {
       required = parsePaymentRequired(signedIn.headers.get("payment-required"), await readJsonLoose(signedIn), url);
     }
     const { requirement, quote } = await this.choose(required.accepts);
-    const header = await this.sign(requirement, required.resource);
-    const paid = await this.send(url, req, header);
+    // the 402 declares payment identifiers: name this payment so a retry can never pay twice
+    const paymentId = required.x402Version === 2 && required.extensions?.["payment-identifier"] ? `pay_${randomNonce().slice(2, 34)}` : null;
+    const header = await this.sign(requirement, required.resource, paymentId);
+    const paid = paymentId ? await this.sendIdentifiedPayment(url, req, header) : await this.send(url, req, header);
     if (paid.status === 402) {
       const body = await readJsonLoose(paid);
       const { reason, message } = rejectionReason(paid.headers.get("payment-required"), body);
@@ -155,6 +162,25 @@ export class X402Client {
     } catch (err) {
       const reason = req.signal?.aborted ? "aborted" : timeout.aborted ? `timed out after ${this.options.timeoutMs ?? 30_000} ms` : "failed";
       throw new NetworkError(`The request to ${url} ${reason}`, { cause: err });
+    }
+  }
+
+  /**
+   * Sends a paid request whose payment carries an identifier. A network failure may come after the
+   * server charged, so the same payment is sent again: the server answers a repeat with the first
+   * attempt's recorded response (or 409 while it is still in progress), never with a second charge.
+   */
+  private async sendIdentifiedPayment(url: string, req: RequestOptions, header: Record<string, string>): Promise<Response> {
+    const attempts = 1 + (this.options.paidRetries ?? 2);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await this.send(url, req, header);
+        if (res.status !== 409 || attempt >= attempts || !/payment_in_progress/.test(await res.clone().text())) return res;
+        await sleep(1000 * Number(res.headers.get("retry-after") ?? "1"));
+      } catch (err) {
+        if (!(err instanceof NetworkError) || req.signal?.aborted || attempt >= attempts) throw err;
+        await sleep(250 * attempt);
+      }
     }
   }
 
@@ -260,7 +286,7 @@ export class X402Client {
     );
   }
 
-  private async sign(requirement: PaymentRequirement, resource: Record<string, unknown> | null): Promise<Record<string, string>> {
+  private async sign(requirement: PaymentRequirement, resource: Record<string, unknown> | null, paymentId: string | null = null): Promise<Record<string, string>> {
     const chainId = requirement.chainId as number;
     const walletChain = await this.signer.chainId();
     if (walletChain !== null && walletChain !== chainId) {
@@ -292,9 +318,12 @@ export class X402Client {
     if (requirement.x402Version === 1) {
       return { "x-payment": encodeJsonHeader({ x402Version: 1, scheme: requirement.scheme, network: requirement.network, payload }) };
     }
-    return { "payment-signature": encodeJsonHeader({ x402Version: 2, ...(resource ? { resource } : {}), accepted: requirement.raw, payload }) };
+    const extensions = paymentId ? { extensions: { "payment-identifier": { info: { required: false, id: paymentId } } } } : {};
+    return { "payment-signature": encodeJsonHeader({ x402Version: 2, ...(resource ? { resource } : {}), accepted: requirement.raw, payload, ...extensions }) };
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function readJsonLoose(res: Response): Promise<unknown> {
   const text = await res.text();

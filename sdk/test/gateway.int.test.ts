@@ -161,6 +161,32 @@ describe("X402Client against the gateway", () => {
     expect(signatures).toBe(0);
   });
 
+  it("sends a paid request again when its response was lost after the charge, and is charged once", async () => {
+    const payer = await h.newPayer("1");
+    const before = await h.balanceOf(payer.address);
+    const paidAttempts: string[] = [];
+    const lossyFetch: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const signature = new Headers(init?.headers).get("payment-signature");
+      if (!signature) return res;
+      paidAttempts.push(signature);
+      // the first paid attempt reaches the gateway (and is charged), but its answer never arrives
+      if (paidAttempts.length === 1) {
+        await res.arrayBuffer();
+        throw new TypeError("fetch failed: connection reset");
+      }
+      return res;
+    };
+    const res = await client(payer, { fetch: lossyFetch }).request<{ symbol: string }>({ path: "/api/signal/lost" });
+    expect(res.status).toBe(200);
+    expect(res.data.symbol).toBe("LOST");
+    expect(res.headers.get("x-x402-idempotent-replay")).toBe("true");
+    expect(paidAttempts).toHaveLength(2);
+    expect(paidAttempts[1]).toBe(paidAttempts[0]);
+    expect(JSON.parse(Buffer.from(paidAttempts[0] ?? "", "base64").toString("utf8")).extensions["payment-identifier"].info.id).toMatch(/^pay_[0-9a-f]{32}$/);
+    expect(await h.balanceOf(payer.address)).toBe(before - 10_000n);
+  });
+
   it("turns a timeout and an abort into NetworkError", async () => {
     const payer = await h.newPayer("0");
     await expect(client(payer, { timeoutMs: 200 }).request({ path: "/api/free/slow", query: { ms: 2000 } })).rejects.toMatchObject({ code: "network_error", message: expect.stringContaining("timed out") });

@@ -7,17 +7,12 @@ import { fromAtomic, toAtomic } from "@/server/db/money";
 import { fieldError } from "@/server/errors";
 import { formatAtomic, parseDecimalToAtomic } from "@/server/pricing/price";
 
+import { CAP_DECIMALS, deferredSettingsInput } from "./deferred-settings-schema";
+
 // A merchant's switch for DEFERRED settlement and its risk cap: how much a single payer may have
-// served but not yet settled. The cap is kept in atomic units of the merchant's stablecoins, which
-// all have 6 decimals on the networks we list (USDC, EURC).
+// served but not yet settled (see deferred-settings-schema.ts for the units).
 
-export const CAP_DECIMALS = 6;
-
-export const deferredSettingsInput = z.object({
-  enabled: z.boolean(),
-  /** decimal amount (e.g. "5.00"), or null for no cap */
-  maxUnsettledPerPayer: z.string().trim().max(40).nullable(),
-});
+export { deferredSettingsInput };
 
 export type DeferredSettings = {
   enabled: boolean;

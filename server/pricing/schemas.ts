@@ -1,8 +1,10 @@
 import { z } from "zod";
 
+import { SETTLEMENT_POLICIES } from "./settlement-policies";
+
 export const httpMethodSchema = z.enum(["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
 export const billingModeSchema = z.enum(["PER_REQUEST", "BUNDLE", "TIME_PASS"]);
-export const settlementPolicySchema = z.enum(["AFTER_SUCCESS", "BEFORE_PROXY", "DEFERRED"]);
+export const settlementPolicySchema = z.enum(SETTLEMENT_POLICIES);
 
 const pricingRuleFields = z.object({
   description: z.string().trim().max(200).optional(),

@@ -6,6 +6,7 @@ export function consoleNav(merchantId: string): NavItem[] {
     { href: base, label: "Dashboard", exact: true },
     { href: `${base}/transactions`, label: "Transactions" },
     { href: `${base}/pricing`, label: "Pricing" },
+    { href: `${base}/entitlements`, label: "Passes & bundles" },
     { href: `${base}/routing`, label: "Routing" },
     { href: `${base}/keys`, label: "API keys" },
     { href: `${base}/webhooks`, label: "Webhooks" },

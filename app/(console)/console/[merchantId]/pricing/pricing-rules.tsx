@@ -22,6 +22,7 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
+import { SETTLEMENT_POLICY_COPY } from "@/server/pricing/settlement-policies";
 
 import { RuleForm } from "./rule-form";
 
@@ -78,6 +79,7 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
                 <TableHead className="text-right">Price</TableHead>
                 <TableHead>Network</TableHead>
                 <TableHead>Billing</TableHead>
+                <TableHead>Settlement</TableHead>
                 <TableHead>Status</TableHead>
                 <TableHead className="sr-only">Actions</TableHead>
               </TableRow>
@@ -92,6 +94,7 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
                   </TableCell>
                   <TableCell>{networkName(rule.network)}</TableCell>
                   <TableCell>{billingText(rule)}</TableCell>
+                  <TableCell title={SETTLEMENT_POLICY_COPY[rule.settlementPolicy].explanation}>{SETTLEMENT_POLICY_COPY[rule.settlementPolicy].short}</TableCell>
                   <TableCell>
                     <StatusBadge status={rule.active ? "ACTIVE" : "DISABLED"} />
                   </TableCell>

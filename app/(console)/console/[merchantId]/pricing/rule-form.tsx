@@ -14,6 +14,7 @@ import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
 import { httpMethodSchema, pricingRuleInput } from "@/server/pricing/schemas";
+import { SETTLEMENT_POLICIES, SETTLEMENT_POLICY_COPY } from "@/server/pricing/settlement-policies";
 
 type FormValues = z.input<typeof pricingRuleInput>;
 type Rule = RouterOutputs["pricingRules"]["list"][number];
@@ -247,11 +248,14 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                     </SelectTrigger>
                   </FormControl>
                   <SelectContent>
-                    <SelectItem value="AFTER_SUCCESS">After the upstream succeeds</SelectItem>
-                    <SelectItem value="BEFORE_PROXY">Before calling the upstream</SelectItem>
+                    {SETTLEMENT_POLICIES.map((policy) => (
+                      <SelectItem key={policy} value={policy}>
+                        {SETTLEMENT_POLICY_COPY[policy].label}
+                      </SelectItem>
+                    ))}
                   </SelectContent>
                 </Select>
-                <FormDescription>{field.value === "BEFORE_PROXY" ? "You are paid even if your API then fails." : "Buyers pay only for calls your API answers below 400."}</FormDescription>
+                <FormDescription data-testid="settlement-policy-explanation">{SETTLEMENT_POLICY_COPY[field.value ?? "AFTER_SUCCESS"].explanation}</FormDescription>
                 <FormMessage />
               </FormItem>
             )}

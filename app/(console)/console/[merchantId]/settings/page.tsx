@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 
 import { PageHeader } from "@/app/_components/page-header";
 
+import { DeferredSettingsForm } from "./deferred-settings-form";
 import { SettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -10,8 +11,9 @@ export default async function SettingsPage(props: { params: Promise<{ merchantId
   const { merchantId } = await props.params;
   return (
     <div className="grid gap-6">
-      <PageHeader title="Settings" description="Your merchant's name and the wallet that receives its payments." />
+      <PageHeader title="Settings" description="Your merchant's name, the wallet that receives its payments, and deferred settlement." />
       <SettingsForm merchantId={merchantId} />
+      <DeferredSettingsForm merchantId={merchantId} />
     </div>
   );
 }
