@@ -36,6 +36,7 @@ import { SIWX_HEADER, siwxDeclaration, verifySiwxProof } from "@/server/entitlem
 import { authenticateApiKey } from "@/server/api-keys/api-keys";
 
 import { checkPaymentForRoute } from "./check-payment";
+import { localFirstMessageVerifier, signedByPayer } from "./local-signature";
 import { keepBody, KEPT_BODY_MAX_BYTES } from "./keep-body";
 import type { MerchantSnapshot } from "./merchant-snapshot";
 import { fromNodeRequest, fromWebRequest, type GatewayRequest } from "./gateway-request";
@@ -62,6 +63,8 @@ export type GatewayDeps = {
   rateLimiter: RateLimiter;
   usage: UsageWriter;
   maxBodyBytes: number;
+  /** payers' token balances ("network|asset|payer" → atomic units), read through a short cache for DEFERRED */
+  payerBalances: TtlCache<bigint | null>;
   /** test-only fault injection: runs between a successful settlement and its record */
   afterSettleHook?: (paymentId: string) => Promise<void>;
 };
@@ -343,7 +346,7 @@ async function serveEntitled(
     network: route.network.id,
     merchantId: merchant.id,
     now: deps.now(),
-    verifier: publicClient ? (args) => publicClient.verifyMessage(args as Parameters<typeof publicClient.verifyMessage>[0]) : undefined,
+    verifier: localFirstMessageVerifier(publicClient ? (args) => publicClient.verifyMessage(args) : undefined),
   });
   if (!check.ok) return hasPayment ? null : rejectPayment(deps, req, priced, ctx, 2, check.reason, check.message);
   const entitlement = await consumeEntitlement(deps.db, { merchantId: merchant.id, ruleId: priced.ruleId, payer: check.address, now: deps.now() });
@@ -385,7 +388,7 @@ async function servePaid(
     deps.log.error({ merchantId: merchant.id, facilitator: merchant.facilitator }, "the merchant's facilitator is not configured");
     return { kind: "unavailable", message: `The ${merchant.facilitator.toLowerCase()} facilitator is not configured on this gateway; nothing was charged` };
   }
-  const policy = await settlementPolicyFor(deps, merchant, priced.settlementPolicy, payer, check.amount);
+  const policy = await settlementPolicyFor(deps, merchant, route, priced.settlementPolicy, payer, check.amount);
 
   // 1. reserve: the unique reservation key makes a second use of this authorization impossible
   const reservation = await reservePayment(deps.db, {
@@ -422,8 +425,11 @@ async function servePaid(
   const paymentId = reservation.paymentId;
   const release = (reason: string, message?: string) => releasePayment(deps.db, { merchantId: merchant.id, paymentId, reason, message, at: deps.now() });
 
-  // 2. verify through the merchant's facilitator (signature, balance, nonce unused on chain)
-  const verification = await facilitator.verify(payment.payload, check.requirements);
+  // 2. verify through the merchant's facilitator (signature, balance, nonce unused on chain). A
+  // DEFERRED payment signed by an ordinary wallet is checked locally instead: its balance was read
+  // (cached) when the policy was chosen and the facilitator verifies it again when the queue settles.
+  const verifiedLocally = policy === "DEFERRED" && (await signedByPayer(payment.exact, route));
+  const verification = verifiedLocally ? { isValid: true as const } : await facilitator.verify(payment.payload, check.requirements);
   if (!verification.isValid) {
     const reason = verification.invalidReason ?? "invalid_payment";
     await release(reason, verification.invalidMessage);
@@ -561,10 +567,12 @@ async function servePaid(
 }
 
 /** The settlement policy this payment is served under (a DEFERRED rule may fall back to AFTER_SUCCESS). */
-async function settlementPolicyFor(deps: GatewayDeps, merchant: MerchantSnapshot, rulePolicy: SettlementPolicy, payer: string, amountAtomic: bigint): Promise<SettlementPolicy> {
+async function settlementPolicyFor(deps: GatewayDeps, merchant: MerchantSnapshot, route: PricedRoute, rulePolicy: SettlementPolicy, payer: string, amountAtomic: bigint): Promise<SettlementPolicy> {
   if (rulePolicy !== "DEFERRED") return rulePolicy;
-  const exposure = merchant.deferredSettlementOn ? await deferredExposure(deps.db, { merchantId: merchant.id, payer }) : null;
-  const decision = effectiveSettlementPolicy({ rulePolicy, deferredOn: merchant.deferredSettlementOn, capAtomic: merchant.maxUnsettledPerPayer, exposure, amountAtomic });
+  const [exposure, balanceAtomic] = merchant.deferredSettlementOn
+    ? await Promise.all([deferredExposure(deps.db, { merchantId: merchant.id, payer }), deps.payerBalances.get(`${route.network.id}|${route.asset.address}|${payer}`).catch(() => null)])
+    : [null, null];
+  const decision = effectiveSettlementPolicy({ rulePolicy, deferredOn: merchant.deferredSettlementOn, capAtomic: merchant.maxUnsettledPerPayer, exposure, amountAtomic, balanceAtomic });
   if (decision.downgraded && decision.downgraded !== "deferred_off") deps.log.info({ merchantId: merchant.id, payer, because: decision.downgraded }, "deferred payment settles after success instead");
   return decision.policy;
 }

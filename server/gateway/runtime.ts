@@ -1,3 +1,6 @@
+import { erc20Abi, type Address } from "viem";
+
+import { createTtlCache } from "@/server/cache/ttl-cache";
 import { createChainClientRegistry, type ChainClientRegistry } from "@/server/chain/clients";
 import { getDeps, type Deps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
@@ -28,6 +31,15 @@ export type GatewayRuntime = GatewayDeps & {
 const WEBHOOKS_EVERY_MS = 2_000;
 
 const DEFERRED_EVERY_MS = 1_000;
+/** how stale a payer's balance may be when a DEFERRED call is admitted against it */
+const PAYER_BALANCE_TTL_MS = 2_000;
+
+async function readPayerBalance(chains: ChainClientRegistry, key: string): Promise<bigint | null> {
+  const [network = "", asset = "", payer = ""] = key.split("|");
+  const client = chains.forNetwork(network)?.publicClient;
+  if (!client) return null;
+  return client.readContract({ address: asset as Address, abi: erc20Abi, functionName: "balanceOf", args: [payer as Address] });
+}
 
 export type GatewayRuntimeOptions = {
   reconcileEveryMs?: number | null;
@@ -62,6 +74,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   const merchants = createMerchantSnapshotCache(base.db);
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
+  const payerBalances = createTtlCache<bigint | null>({ ttlMs: PAYER_BALANCE_TTL_MS, load: (key) => readPayerBalance(chains, key) });
 
   const reconcile = () =>
     reconcilePayments({ db: base.db, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }).catch((err: unknown) =>
@@ -100,6 +113,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     facilitators,
     rateLimiter,
     usage,
+    payerBalances,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     async close() {
       if (timer) clearInterval(timer);

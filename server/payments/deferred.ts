@@ -46,8 +46,9 @@ export function retryDelayMs(attempts: number, baseMs: number): number {
 
 /**
  * Whether a payment on a DEFERRED rule is served deferred: the merchant's switch is on, the payer
- * is not flagged, and its unsettled deferred exposure stays under the merchant's cap. Otherwise it
- * settles after success, as any other call (pure; the inputs are read in one query).
+ * is not flagged, its unsettled deferred exposure stays under the merchant's cap, and its wallet
+ * (as last read, at most a couple of seconds ago) holds that exposure plus this call. Otherwise it
+ * settles after success, as any other call. Pure: the gateway reads the inputs.
  */
 export function effectiveSettlementPolicy(input: {
   rulePolicy: SettlementPolicy;
@@ -55,11 +56,15 @@ export function effectiveSettlementPolicy(input: {
   capAtomic: bigint | null;
   exposure: { unsettledAtomic: bigint; flagged: boolean } | null;
   amountAtomic: bigint;
-}): { policy: SettlementPolicy; downgraded: null | "deferred_off" | "payer_flagged" | "exposure_cap" } {
+  /** the payer's token balance (read through a short cache), null when unknown */
+  balanceAtomic: bigint | null;
+}): { policy: SettlementPolicy; downgraded: null | "deferred_off" | "payer_flagged" | "exposure_cap" | "insufficient_balance" } {
   if (input.rulePolicy !== "DEFERRED") return { policy: input.rulePolicy, downgraded: null };
   if (!input.deferredOn || !input.exposure) return { policy: "AFTER_SUCCESS", downgraded: "deferred_off" };
   if (input.exposure.flagged) return { policy: "AFTER_SUCCESS", downgraded: "payer_flagged" };
   if (input.capAtomic !== null && input.exposure.unsettledAtomic + input.amountAtomic > input.capAtomic) return { policy: "AFTER_SUCCESS", downgraded: "exposure_cap" };
+  // the wallet must hold what it already owes here plus this call; otherwise the facilitator decides now
+  if (input.balanceAtomic === null || input.balanceAtomic < input.exposure.unsettledAtomic + input.amountAtomic) return { policy: "AFTER_SUCCESS", downgraded: "insufficient_balance" };
   return { policy: "DEFERRED", downgraded: null };
 }
 
