@@ -1,6 +1,8 @@
 import { onMerchantConfigChanged } from "@/server/cache/invalidation";
 import { createTtlCache, type TtlCache } from "@/server/cache/ttl-cache";
 import type { Merchant, PrismaClient } from "@/server/db";
+import { loadSigningSecrets } from "@/server/merchants/signing-secrets";
+import { loadInjectedCredentials, type InjectedCredential } from "@/server/merchants/upstream-credentials";
 import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 
 // What the gateway needs to know about a merchant on every request, loaded in one query and kept
@@ -10,9 +12,15 @@ import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 export type MerchantSnapshot = Pick<
   Merchant,
   "id" | "name" | "status" | "upstreamBaseUrl" | "payoutAddress" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "rateLimitPerMinute"
-> & { rules: CompiledRule[] };
+> & {
+  rules: CompiledRule[];
+  /** signing secrets, decrypted once per load (newest first); each request keeps those not yet expired */
+  signingSecrets: { secret: string; expiresAt: Date | null }[];
+  /** injected upstream credentials, decrypted once per load */
+  credentials: InjectedCredential[];
+};
 
-export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string): Promise<MerchantSnapshot | null> {
+export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string, encryptionKey: string): Promise<MerchantSnapshot | null> {
   const merchant = await db.merchant.findUnique({
     where: { id: merchantId },
     select: {
@@ -31,13 +39,17 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string)
   });
   if (!merchant) return null;
   const { pricingRules, ...rest } = merchant;
-  return { ...rest, rules: compileRules(pricingRules) };
+  const [signingSecrets, credentials] = await Promise.all([
+    loadSigningSecrets({ db, env: { ENCRYPTION_KEY: encryptionKey }, now: () => new Date() }, { merchantId }),
+    loadInjectedCredentials(db, encryptionKey, merchantId),
+  ]);
+  return { ...rest, rules: compileRules(pricingRules), signingSecrets, credentials };
 }
 
 export const MERCHANT_SNAPSHOT_TTL_MS = 5_000;
 
-export function createMerchantSnapshotCache(db: PrismaClient, ttlMs = MERCHANT_SNAPSHOT_TTL_MS): TtlCache<MerchantSnapshot | null> & { dispose: () => void } {
-  const cache = createTtlCache({ ttlMs, load: (merchantId) => loadMerchantSnapshot(db, merchantId) });
+export function createMerchantSnapshotCache(db: PrismaClient, encryptionKey: string, ttlMs = MERCHANT_SNAPSHOT_TTL_MS): TtlCache<MerchantSnapshot | null> & { dispose: () => void } {
+  const cache = createTtlCache({ ttlMs, load: (merchantId) => loadMerchantSnapshot(db, merchantId, encryptionKey) });
   const dispose = onMerchantConfigChanged((merchantId) => cache.invalidate(merchantId));
   return { ...cache, dispose };
 }
