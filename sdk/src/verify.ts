@@ -224,8 +224,11 @@ export function createMemoryReplayStore(opts: { maxEntries?: number; now?: () =>
 
 const defaultReplayStore = createMemoryReplayStore();
 
-/** Where a secret comes from: one, several (during a rotation), or a function that looks them up. */
-export type GatewaySecrets = string | readonly string[] | (() => string | readonly string[] | Promise<string | readonly string[]>);
+/**
+ * Where a secret comes from: one, several (during a rotation), or a function that looks them up for
+ * the request (e.g. by host, when one service sits behind several merchants).
+ */
+export type GatewaySecrets = string | readonly string[] | ((request: GatewayRequestLike) => string | readonly string[] | Promise<string | readonly string[]>);
 
 /** Options of {@link verifyGatewayRequest} and the middlewares. */
 export type VerifyGatewayOptions = {
@@ -276,8 +279,8 @@ function splitUrl(url: string): { path: string; query: string } {
   return q === -1 ? { path: target, query: "" } : { path: target.slice(0, q), query: target.slice(q + 1) };
 }
 
-async function secretList(secrets: GatewaySecrets): Promise<readonly string[]> {
-  const resolved = typeof secrets === "function" ? await secrets() : secrets;
+async function secretList(secrets: GatewaySecrets, request: GatewayRequestLike): Promise<readonly string[]> {
+  const resolved = typeof secrets === "function" ? await secrets(request) : secrets;
   return typeof resolved === "string" ? [resolved] : resolved;
 }
 
@@ -309,7 +312,7 @@ export async function verifyGatewayRequest(request: GatewayRequestLike, options:
   const { path, query } = splitUrl(request.url);
   const requestId = headerOf(request.headers, GATEWAY_REQUEST_ID_HEADER) ?? "";
   const payload = gatewaySigningPayload({ timestamp: signature.timestamp, nonce: signature.nonce, requestId, method: request.method, path, query, payment });
-  const secrets = await secretList(options.secrets);
+  const secrets = await secretList(options.secrets, request);
   const matches = secrets.some((secret) => {
     const expected = computeGatewaySignature(secret, payload);
     return signature.signatures.some((given) => constantTimeEqual(expected, given));
