@@ -4,7 +4,8 @@ import { defineConfig } from "tsup";
 // for a <script> tag and the browser test.
 export default defineConfig([
   {
-    entry: { index: "src/index.ts" },
+    // `verify` is for merchants' servers (checking X-Gateway-Signature); it stays out of the browser bundle
+    entry: { index: "src/index.ts", verify: "src/verify.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,

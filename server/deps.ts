@@ -12,7 +12,7 @@ export type Deps = {
   log: Log;
   now: () => Date;
   /** the gateway as a function, for the console's test call (defaults to this process's gateway) */
-  gateway?: (req: Request, merchantId: string) => Promise<Response>;
+  gateway?: (req: Request, merchantId: string, opts?: { trace?: (sent: { url: string; headers: [string, string][] }) => void }) => Promise<Response>;
 };
 
 const globalForDeps = globalThis as unknown as { x402Deps?: Deps };

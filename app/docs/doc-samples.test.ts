@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 // Every TypeScript sample in the docs (app/docs/_content and the SDK README) compiles against the
 // real packages and the SDK's source, so the docs cannot drift from the API.
 
-const DOC_FILES = ["sdk/README.md", "app/docs/_content/x402-flow.md", "app/docs/_content/facilitator-api.md", "app/docs/_content/other-languages.md"];
+const DOC_FILES = ["sdk/README.md", "app/docs/_content/x402-flow.md", "app/docs/_content/facilitator-api.md", "app/docs/_content/other-languages.md", "app/docs/_content/verify-gateway-requests.md"];
 const root = process.cwd();
 const outDir = path.join(root, ".data", "doc-samples");
 
@@ -42,7 +42,7 @@ describe("docs code samples", () => {
       noEmit: true,
       types: ["node"],
       baseUrl: root,
-      paths: { "@x402-gateway/sdk": ["sdk/src/index.ts"], "@/*": ["./*"] },
+      paths: { "@x402-gateway/sdk": ["sdk/src/index.ts"], "@x402-gateway/sdk/verify": ["sdk/src/verify.ts"], "@/*": ["./*"] },
     });
     const diagnostics = ts
       .getPreEmitDiagnostics(program)

@@ -17,5 +17,10 @@ test("the docs render from the repo's Markdown, with a sidebar that searches tit
   await page.goto("/docs/sdk");
   await expect(page.getByRole("heading", { name: "TypeScript SDK", level: 1 })).toBeVisible();
   await expect(page.getByText("PaymentRejectedError").first()).toBeVisible();
+  // the Python and Go snippets are the files the integration tests run, included verbatim
+  await page.goto("/docs/verify-gateway-requests");
+  await expect(page.getByRole("heading", { name: "Verify gateway requests", level: 1 })).toBeVisible();
+  await expect(page.getByText("class GatewayVerifier:").first()).toBeVisible();
+  await expect(page.getByText("func (v *GatewayVerifier) Verify").first()).toBeVisible();
   expect((await page.goto("/docs/nope"))?.status()).toBe(404);
 });

@@ -16,7 +16,7 @@ const env = testEnv({ LOCAL_TOKEN_ADDRESS: TOKEN, LOCAL_CHAIN_ID: "31337" });
 const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "admin.merchants.list", "playground.setup"]);
 
 /** One valid input per merchant procedure (ids of B's objects where the procedure takes one). */
-function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; endpointId: string; membershipId: string; invitationId: string }): Record<string, Record<string, unknown>> {
+function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; endpointId: string; membershipId: string; invitationId: string; credentialId: string }): Record<string, Record<string, unknown>> {
   const rule = { pathPattern: "/x/*", method: "GET", price: "0.01", network: "eip155:31337", asset: TOKEN };
   return {
     "merchants.get": {},
@@ -36,6 +36,13 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
     "upstream.get": {},
     "upstream.update": { upstreamBaseUrl: "https://evil.example.com", upstreamTimeoutMs: 5000, chargeOnUpstreamError: true },
     "upstream.testCall": { method: "GET", path: "/" },
+    "upstream.health": {},
+    "upstream.signingSecret": {},
+    "upstream.revealSigningSecret": {},
+    "upstream.rotateSigningSecret": { overlapSeconds: 0 },
+    "upstream.credentials": {},
+    "upstream.setCredential": { location: "HEADER", name: "x-api-key", value: "evil-value", ruleId: ids.ruleId },
+    "upstream.deleteCredential": { id: ids.credentialId },
     "dashboard.get": {},
     "transactions.list": {},
     "transactions.get": { id: ids.paymentId },
@@ -71,10 +78,11 @@ beforeAll(async () => {
   const endpoint = await asB.webhooks.create({ merchantId: merchantB, url: "https://hooks.example.com/b", events: ["payment.settled"] });
   await asB.team.invite({ merchantId: merchantB, email: "friend@example.com", role: "DEVELOPER" });
   const team = await asB.team.list({ merchantId: merchantB });
+  const credential = await asB.upstream.setCredential({ merchantId: merchantB, location: "HEADER", name: "x-upstream-key", value: "b-upstream-key-000000" });
   const payment = await database.db.payment.create({
     data: { id: "pay_isolation_b", merchantId: merchantB, status: "SETTLED", x402Version: 2, scheme: "exact", network: "eip155:31337", asset: TOKEN, payer: "0x1", payTo: "0x2", amountAtomic: "10000", requiredAmountAtomic: "10000", authorizationNonce: "0xab", validAfter: new Date(), validBefore: new Date(), payloadEncoded: "x", facilitator: "LOCAL", resource: "https://gw/x", requestId: "req_isolation" },
   });
-  ids = { ruleId: rule.id, keyId: key.apiKey.id, paymentId: payment.id, endpointId: endpoint.endpoint.id, membershipId: team.members[0]!.id, invitationId: team.invitations[0]!.id };
+  ids = { ruleId: rule.id, keyId: key.apiKey.id, paymentId: payment.id, endpointId: endpoint.endpoint.id, membershipId: team.members[0]!.id, invitationId: team.invitations[0]!.id, credentialId: credential.id };
 });
 
 describe("tenant isolation", () => {
@@ -99,5 +107,8 @@ describe("tenant isolation", () => {
     expect((await asB.upstream.get({ merchantId: merchantB })).upstreamBaseUrl).toBe("https://api.example.com");
     expect(await asB.webhooks.list({ merchantId: merchantB })).toHaveLength(1);
     expect((await asB.team.list({ merchantId: merchantB })).members).toHaveLength(1);
+    expect((await asB.upstream.credentials({ merchantId: merchantB })).map((c) => [c.id, c.maskedValue])).toEqual([[ids.credentialId, "••••0000"]]);
+    // B's secret was neither revealed nor rotated by A
+    expect(await asB.upstream.signingSecret({ merchantId: merchantB })).toMatchObject({ current: { generation: 1, revealed: false }, previous: [] });
   });
 });

@@ -28,6 +28,8 @@ export const ID_PREFIXES = {
   audit: "aud",
   alert: "alr",
   request: "req",
+  signingSecret: "gss",
+  upstreamCredential: "ucr",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -23,7 +23,9 @@ import {
   type RecordedOutcome,
 } from "@/server/payments/ledger";
 import type { AccessLogEntry, UsageWriter } from "@/server/payments/usage-writer";
-import { selectRule } from "@/server/pricing/rules";
+import { selectRule, type CompiledRule } from "@/server/pricing/rules";
+import { joinUpstreamUrl, mapUpstreamPath } from "@/server/pricing/upstream-path";
+import type { GatewayPaymentFacts } from "@/sdk/src/verify";
 import type { RateLimiter } from "@/server/rate-limit/limiter";
 import type { TtlCache } from "@/server/cache/ttl-cache";
 
@@ -45,6 +47,7 @@ import { decodePaymentHeader, encodePaymentResponse, type DecodedPayment } from 
 import { renderPaywall } from "./paywall";
 import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
 import { proxyToUpstream, buildUpstreamHeaders, type ProxyOutcome } from "./proxy";
+import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest, withQueryCredentials } from "./upstream-trust";
 
 // The gateway's request path (STYLE 2.5): resolve → rate limit → match → 402 | verify → reserve →
 // proxy → settle → record. Every branch ends in a GatewayOutcome; toResponse turns it into HTTP.
@@ -73,8 +76,12 @@ const PAYMENT_IDENTIFIER_DECLARATION = declarePaymentIdentifierExtension(false);
 
 const btoa64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64");
 
+/** Receives what the upstream was sent, credentials masked (the console's test call). */
+export type UpstreamTrace = (sent: { url: string; headers: [string, string][] }) => void;
+
 type RequestContext = {
   requestId: string;
+  trace?: UpstreamTrace;
   merchantId: string;
   method: string;
   /** path after the merchant id, always starting with / */
@@ -84,7 +91,7 @@ type RequestContext = {
   startedAt: number;
 };
 
-function contextOf(req: GatewayRequest, merchantId: string): RequestContext {
+function contextOf(req: GatewayRequest, merchantId: string, trace?: UpstreamTrace): RequestContext {
   const url = req.url;
   const prefix = `/${merchantId}`;
   const rest = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
@@ -96,6 +103,7 @@ function contextOf(req: GatewayRequest, merchantId: string): RequestContext {
     search: url.search,
     clientIp: clientIpFrom(req.headers) ?? req.remoteAddress,
     startedAt: performance.now(),
+    trace,
   };
 }
 
@@ -147,18 +155,20 @@ function challengeFor(
   };
 }
 
-function upstreamUrl(merchant: MerchantSnapshot, ctx: RequestContext, upstreamPath: string | null): URL {
-  // a rule may map its paths onto another upstream path: /v1/quote/* → /internal/pricing/*
-  const path = upstreamPath ? mapUpstreamPath(upstreamPath, ctx.path) : ctx.path;
-  return new URL(merchant.upstreamBaseUrl + path + ctx.search);
+/** Where a request goes upstream: the merchant's base URL + the (mapped) path + the query. */
+type UpstreamTarget = { url: URL; ruleId: string | null };
+
+function upstreamTarget(merchant: MerchantSnapshot, match: CompiledRule | null, ctx: RequestContext): UpstreamTarget | { refused: string } {
+  const mapped = match ? mapUpstreamPath(match.rule.upstreamPath, match.pattern, ctx.path) : { ok: true as const, path: ctx.path };
+  if (!mapped.ok) return { refused: mapped.message };
+  const url = joinUpstreamUrl(merchant.upstreamBaseUrl, mapped.path, ctx.search);
+  if (!url) return { refused: "This path cannot be mapped to the upstream: it would leave the upstream's base path" };
+  return { url, ruleId: match?.rule.id ?? null };
 }
 
-/** `/internal/*` with request `/v1/quote/abc` → `/internal/abc`: the matched tail replaces the `*`. */
-export function mapUpstreamPath(template: string, requestPath: string): string {
-  const star = template.indexOf("*");
-  if (star === -1) return template;
-  const tail = requestPath.split("/").filter(Boolean).at(-1) ?? "";
-  return template.slice(0, star) + tail + template.slice(star + 1).replace(/\*+/g, "");
+function refuseUpstreamPath(deps: GatewayDeps, ctx: RequestContext, message: string, ruleId: string | null): GatewayOutcome {
+  logAccess(deps, ctx, { ruleId, status: "REJECTED", reason: "upstream_path_refused", httpStatus: 400 });
+  return { kind: "invalid_request", message };
 }
 
 function forwardHeaders(req: GatewayRequest, ctx: RequestContext, deps: GatewayDeps, extra: Record<string, string>): Record<string, string> {
@@ -172,12 +182,32 @@ function forwardHeaders(req: GatewayRequest, ctx: RequestContext, deps: GatewayD
   });
 }
 
-async function proxy(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, upstreamPath: string | null, extra: Record<string, string>): Promise<ProxyOutcome> {
+/**
+ * Sends the request upstream with the merchant's injected credentials (replacing any the buyer
+ * sent under the same names) and the gateway's signature over the final URL and the payment facts.
+ */
+async function proxy(
+  deps: GatewayDeps,
+  req: GatewayRequest,
+  merchant: MerchantSnapshot,
+  ctx: RequestContext,
+  target: UpstreamTarget,
+  facts: GatewayPaymentFacts,
+  extra: Record<string, string>,
+): Promise<ProxyOutcome> {
   const declared = req.headers.get("content-length");
+  const credentials = credentialsForRule(merchant.credentials, target.ruleId);
+  const url = new URL(target.url);
+  url.search = withQueryCredentials(target.url.search, credentials.query);
+  const now = deps.now();
+  const secrets = merchant.signingSecrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.secret);
+  const signature = signUpstreamRequest({ secrets, nowSeconds: Math.floor(now.getTime() / 1000), requestId: ctx.requestId, method: ctx.method, url, facts });
+  const headers = forwardHeaders(req, ctx, deps, { ...extra, ...credentials.headers, ...signature });
+  ctx.trace?.(maskUpstreamRequest({ url, headers }, credentials.secrets));
   return proxyToUpstream({
     method: ctx.method,
-    url: upstreamUrl(merchant, ctx, upstreamPath),
-    headers: forwardHeaders(req, ctx, deps, extra),
+    url,
+    headers,
     body: req.body,
     declaredLength: declared ? Number(declared) : null,
     timeoutMs: merchant.upstreamTimeoutMs,
@@ -207,8 +237,9 @@ function failureReason(result: Exclude<ProxyOutcome, { kind: "response" }>): str
   return result.kind === "timeout" ? "upstream_timeout" : result.kind === "blocked" ? "upstream_blocked" : result.kind === "body_too_large" ? "body_too_large" : "upstream_error";
 }
 
-function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext): { route: PricedRoute; upstreamPath: string | null; settlementPolicy: SettlementPolicy; ruleId: string } | null | "misconfigured" {
-  const match = selectRule(merchant.rules, ctx.method, ctx.path);
+type PricedCall = { route: PricedRoute; target: UpstreamTarget; settlementPolicy: SettlementPolicy; ruleId: string };
+
+function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext, match: CompiledRule | null, target: UpstreamTarget): PricedCall | null | "misconfigured" {
   if (!match) return null;
   const network = deps.networks.get(match.rule.network);
   const asset = network?.assets.find((a) => a.address === match.rule.asset.toLowerCase());
@@ -216,7 +247,7 @@ function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestC
   if (!network || !asset || !payTo) return "misconfigured";
   return {
     route: { merchant, rule: match.rule, network, asset, payTo, resourceUrl: `${deps.env.APP_URL}/${merchant.id}${ctx.path}` },
-    upstreamPath: match.rule.upstreamPath,
+    target,
     settlementPolicy: match.rule.settlementPolicy,
     ruleId: match.rule.id,
   };
@@ -240,15 +271,20 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
     return { kind: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
   }
 
-  const ownerKey = presentedApiKey(req);
-  if (ownerKey) return serveOwner(deps, req, merchant, ctx, ownerKey);
+  // the upstream URL is settled before anything is charged: a refused mapping costs the buyer nothing
+  const match = selectRule(merchant.rules, ctx.method, ctx.path);
+  const target = upstreamTarget(merchant, match, ctx);
+  if ("refused" in target) return refuseUpstreamPath(deps, ctx, target.refused, match?.rule.id ?? null);
 
-  const priced = priceRoute(deps, merchant, ctx);
+  const ownerKey = presentedApiKey(req);
+  if (ownerKey) return serveOwner(deps, req, merchant, ctx, ownerKey, target);
+
+  const priced = priceRoute(deps, merchant, ctx, match, target);
   if (priced === "misconfigured") {
     deps.log.error({ merchantId: merchant.id, path: ctx.path }, "pricing rule names an unknown network, asset or payout address");
     return { kind: "unavailable", message: "This route's pricing is misconfigured (unknown network or asset); nothing was charged" };
   }
-  if (priced === null) return serveFree(deps, req, merchant, ctx);
+  if (priced === null) return serveFree(deps, req, merchant, ctx, target);
 
   const decoded = decodePaymentHeader(req.headers);
   const proof = priced.route.rule.billingMode === "PER_REQUEST" ? null : req.headers.get(SIWX_HEADER);
@@ -292,25 +328,24 @@ const KEY_REFUSALS = {
 } as const;
 
 /** The merchant's own key: served without payment (tests, monitoring), logged as OWNER, never revenue. */
-async function serveOwner(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, key: string): Promise<GatewayOutcome> {
+async function serveOwner(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, key: string, target: UpstreamTarget): Promise<GatewayOutcome> {
   const check = await authenticateApiKey(deps, key);
   if (!check.ok || check.merchantId !== merchant.id) {
     const message = check.ok ? "This API key belongs to another merchant" : KEY_REFUSALS[check.reason];
     logAccess(deps, ctx, { status: "REJECTED", reason: check.ok ? "api_key_wrong_merchant" : `api_key_${check.reason}`, httpStatus: 401 });
     return { kind: "unauthorized", message };
   }
-  const match = selectRule(merchant.rules, ctx.method, ctx.path);
-  const result = await proxy(deps, req, merchant, ctx, match?.rule.upstreamPath ?? null, { "x-x402-owner-key": check.keyId });
+  const result = await proxy(deps, req, merchant, ctx, target, { kind: "owner", keyId: check.keyId }, { "x-x402-owner-key": check.keyId });
   if (result.kind !== "response") {
-    logAccess(deps, ctx, { ruleId: match?.rule.id ?? null, status: "FAILED", reason: failureReason(result), httpStatus: 502 });
+    logAccess(deps, ctx, { ruleId: target.ruleId, status: "FAILED", reason: failureReason(result), httpStatus: 502 });
     return withMaxBytes(proxyFailure(result, merchant), deps);
   }
-  logAccess(deps, ctx, { ruleId: match?.rule.id ?? null, status: "OWNER", httpStatus: result.status, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
+  logAccess(deps, ctx, { ruleId: target.ruleId, status: "OWNER", httpStatus: result.status, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
   return { kind: "proxied", status: result.status, headers: result.headers, body: result.body };
 }
 
-async function serveFree(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext): Promise<GatewayOutcome> {
-  const result = await proxy(deps, req, merchant, ctx, null, {});
+async function serveFree(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, target: UpstreamTarget): Promise<GatewayOutcome> {
+  const result = await proxy(deps, req, merchant, ctx, target, { kind: "free" }, {});
   if (result.kind !== "response") {
     logAccess(deps, ctx, { status: "FAILED", reason: failureReason(result), httpStatus: 502, upstreamLatencyMs: "upstreamLatencyMs" in result ? result.upstreamLatencyMs : null });
     return withMaxBytes(proxyFailure(result, merchant), deps);
@@ -332,7 +367,7 @@ async function serveEntitled(
   deps: GatewayDeps,
   req: GatewayRequest,
   merchant: MerchantSnapshot,
-  priced: { route: PricedRoute; upstreamPath: string | null; ruleId: string },
+  priced: PricedCall,
   ctx: RequestContext,
   proof: string,
   hasPayment: boolean,
@@ -353,7 +388,8 @@ async function serveEntitled(
   if (!entitlement) {
     return hasPayment ? null : rejectPayment(deps, req, priced, ctx, 2, "no_entitlement", `No bundle or time pass of ${check.address} covers this call; pay to buy ${describePurchase(route)}`, { payer: check.address });
   }
-  const result = await proxy(deps, req, merchant, ctx, priced.upstreamPath, { "x-x402-payer": check.address, "x-x402-entitlement-id": entitlement.id });
+  const facts: GatewayPaymentFacts = { kind: "entitled", entitlementId: entitlement.id, payer: check.address, billingMode: entitlement.billingMode };
+  const result = await proxy(deps, req, merchant, ctx, priced.target, facts, { "x-x402-payer": check.address, "x-x402-entitlement-id": entitlement.id });
   const served = { ruleId: priced.ruleId, entitlementId: entitlement.id, payer: check.address };
   if (result.kind !== "response" || result.status >= 400) {
     // a failed call does not use up a bundle's call
@@ -373,7 +409,7 @@ async function servePaid(
   deps: GatewayDeps,
   req: GatewayRequest,
   merchant: MerchantSnapshot,
-  priced: { route: PricedRoute; upstreamPath: string | null; settlementPolicy: SettlementPolicy; ruleId: string },
+  priced: PricedCall,
   ctx: RequestContext,
   payment: DecodedPayment,
 ): Promise<GatewayOutcome> {
@@ -499,7 +535,20 @@ async function servePaid(
   }
 
   // 3. proxy
-  const result = await proxy(deps, req, merchant, ctx, priced.upstreamPath, paidHeaders);
+  // x402 settles after the resource is served unless the rule says BEFORE_PROXY: until then the
+  // upstream is told the transaction is "pending"
+  const facts: GatewayPaymentFacts = {
+    kind: "paid",
+    paymentId,
+    payer,
+    amount: check.amount.toString(),
+    asset: route.asset.address,
+    network: route.network.id,
+    txHash: settledEarly?.transaction ?? "pending",
+    billingMode: route.rule.billingMode,
+    settlementPolicy: route.rule.settlementPolicy,
+  };
+  const result = await proxy(deps, req, merchant, ctx, priced.target, facts, paidHeaders);
   if (result.kind !== "response") {
     const reason = failureReason(result);
     const upstreamLatencyMs = "upstreamLatencyMs" in result ? result.upstreamLatencyMs : null;
@@ -613,9 +662,9 @@ async function outcomeOf(deps: GatewayDeps, req: GatewayRequest, ctx: RequestCon
 }
 
 /** The gateway's entry point for fetch-style handlers: any method on /<merchantId>/<path>. */
-export async function handleGatewayRequest(deps: GatewayDeps, req: Request, params: { merchantId: string }): Promise<Response> {
+export async function handleGatewayRequest(deps: GatewayDeps, req: Request, params: { merchantId: string; trace?: UpstreamTrace }): Promise<Response> {
   const request = fromWebRequest(req);
-  const ctx = contextOf(request, params.merchantId);
+  const ctx = contextOf(request, params.merchantId, params.trace);
   return toResponse(await outcomeOf(deps, request, ctx), ctx.requestId);
 }
 

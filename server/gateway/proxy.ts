@@ -71,7 +71,8 @@ export function buildUpstreamHeaders(incoming: { forEach(callback: (value: strin
   const out: Record<string, string> = {};
   incoming.forEach((value, rawName) => {
     const name = rawName.toLowerCase();
-    if (STRIPPED_REQUEST_HEADERS.has(name) || name.startsWith("x-x402-") || isPlatformCredential(name, value)) return;
+    // x-gateway-*: only the gateway signs; a buyer's copy would at best confuse the upstream's verifier
+    if (STRIPPED_REQUEST_HEADERS.has(name) || name.startsWith("x-x402-") || name.startsWith("x-gateway-") || isPlatformCredential(name, value)) return;
     if (name === "cookie") {
       const kept = stripPlatformCookies(value);
       if (kept) out.cookie = kept;

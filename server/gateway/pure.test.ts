@@ -5,7 +5,6 @@ import { Prisma } from "@/server/db";
 import type { NetworkConfig } from "@/server/networks/config";
 
 import { checkPaymentForRoute } from "./check-payment";
-import { mapUpstreamPath } from "./handle-request";
 import { toResponse } from "./outcome";
 import { decodePaymentHeader, encodePaymentResponse } from "./payment-header";
 import { renderPaywall } from "./paywall";
@@ -122,13 +121,6 @@ describe("checkPaymentForRoute", () => {
     const v1 = { x402Version: 1, scheme: "exact", network: "base-sepolia", payload: { signature: `0x${"11".repeat(65)}`, authorization: authorization() } };
     expect(checkPaymentForRoute(decoded(v1), route(), NOW)).toMatchObject({ ok: true, requirements: { network: "base-sepolia", maxAmountRequired: "10000" } });
     expect(checkPaymentForRoute(decoded(v1), route(null), NOW)).toMatchObject({ ok: false, reason: "invalid_exact_evm_network_mismatch" });
-  });
-});
-
-describe("mapUpstreamPath", () => {
-  it("replaces the template's * with the request's last segment", () => {
-    expect(mapUpstreamPath("/internal/pricing/*", "/v1/quote/abc")).toBe("/internal/pricing/abc");
-    expect(mapUpstreamPath("/fixed", "/v1/anything")).toBe("/fixed");
   });
 });
 

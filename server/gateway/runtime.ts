@@ -71,7 +71,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   const networks = getNetworkRegistry(base.env);
   const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined);
   const facilitators = createFacilitators({ env: base.env, chains, log: base.log });
-  const merchants = createMerchantSnapshotCache(base.db);
+  const merchants = createMerchantSnapshotCache(base.db, base.env.ENCRYPTION_KEY);
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
   const payerBalances = createTtlCache<bigint | null>({ ttlMs: PAYER_BALANCE_TTL_MS, load: (key) => readPayerBalance(chains, key) });

@@ -61,3 +61,93 @@ export const merchantSettingsInput = z.object({
   payoutAddress: evmAddressSchema,
 });
 export type MerchantSettingsInput = z.infer<typeof merchantSettingsInput>;
+
+// ───────────────────────────── upstream trust ─────────────────────────────
+
+export const signingSecretStatusSchema = z.object({
+  current: z.object({ generation: z.number(), createdAt: z.date(), revealed: z.boolean() }),
+  /** older secrets still signing during a rotation's overlap window */
+  previous: z.array(z.object({ generation: z.number(), expiresAt: z.date() })),
+});
+export type SigningSecretStatus = z.infer<typeof signingSecretStatusSchema>;
+
+export const MAX_SIGNING_OVERLAP_SECONDS = 7 * 24 * 3600;
+export const rotateSigningSecretInput = z.object({
+  /** how long the secret being replaced keeps signing; 0 ends it now */
+  overlapSeconds: z.number().int().min(0).max(MAX_SIGNING_OVERLAP_SECONDS, "At most 7 days"),
+});
+
+export const credentialLocationSchema = z.enum(["HEADER", "QUERY"]);
+
+// Headers the gateway owns or that are per-hop: a credential may not replace them.
+const RESERVED_HEADERS = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "content-type",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "expect",
+  "keep-alive",
+  "proxy-authorization",
+  "proxy-connection",
+  "cookie",
+  "x-request-id",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+]);
+
+export const upstreamCredentialInput = z
+  .object({
+    location: credentialLocationSchema,
+    name: z.string().trim().min(1, "Enter a name").max(100),
+    /** write-only: stored encrypted, shown masked */
+    value: z
+      .string()
+      .min(1, "Enter the value")
+      .max(4096)
+      .refine((v) => !/[\r\n\0]/.test(v), "The value may not contain line breaks"),
+    /** null or absent: every request of the merchant; a rule id: only requests that rule prices */
+    ruleId: z.string().nullish(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.location === "HEADER") {
+      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(v.name)) ctx.addIssue({ code: "custom", path: ["name"], message: "Not a valid header name" });
+      const lower = v.name.toLowerCase();
+      if (RESERVED_HEADERS.has(lower) || lower.startsWith("x-x402-") || lower.startsWith("x-gateway-")) {
+        ctx.addIssue({ code: "custom", path: ["name"], message: `The gateway sets ${v.name} itself` });
+      }
+    } else if (!/^[A-Za-z0-9._~\-[\]]+$/.test(v.name)) {
+      ctx.addIssue({ code: "custom", path: ["name"], message: "Use letters, digits and . _ ~ - [ ] in a query parameter name" });
+    }
+  });
+export type UpstreamCredentialInput = z.infer<typeof upstreamCredentialInput>;
+
+export const upstreamCredentialDtoSchema = z.object({
+  id: z.string(),
+  location: credentialLocationSchema,
+  name: z.string(),
+  maskedValue: z.string(),
+  ruleId: z.string().nullable(),
+  rulePattern: z.string().nullable(),
+  updatedAt: z.date(),
+});
+export type UpstreamCredentialDto = z.infer<typeof upstreamCredentialDtoSchema>;
+
+export const upstreamHealthSchema = z.object({
+  windowHours: z.number(),
+  /** calls that reached (or tried to reach) the upstream */
+  calls: z.number(),
+  /** answers >= 500, timeouts and connection failures */
+  errors: z.number(),
+  errorRate: z.number().nullable(),
+  p50LatencyMs: z.number().nullable(),
+  p95LatencyMs: z.number().nullable(),
+  lastErrorAt: z.date().nullable(),
+});
+export type UpstreamHealth = z.infer<typeof upstreamHealthSchema>;
+export const upstreamHealthInput = z.object({ windowHours: z.union([z.literal(1), z.literal(24)]).default(24) });

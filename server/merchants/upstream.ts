@@ -36,7 +36,16 @@ export async function updateUpstreamSettings(
   return after;
 }
 
-export type TestCallResult = { url: string; status: number; latencyMs: number; headers: [string, string][]; body: string; truncated: boolean };
+export type TestCallResult = {
+  url: string;
+  status: number;
+  latencyMs: number;
+  headers: [string, string][];
+  body: string;
+  truncated: boolean;
+  /** what the upstream received (injected credentials masked); null when the gateway answered itself (402, errors before the proxy) */
+  upstreamRequest: { url: string; headers: [string, string][] } | null;
+};
 
 const MAX_SHOWN_BODY = 16 * 1024;
 
@@ -45,15 +54,17 @@ const MAX_SHOWN_BODY = 16 * 1024;
  * the upstream's answer, a priced path the 402 a client gets.
  */
 export async function runTestCall(
-  deps: { env: Pick<Deps["env"], "APP_URL">; gateway: (req: Request, merchantId: string) => Promise<Response> },
+  deps: { env: Pick<Deps["env"], "APP_URL">; gateway: NonNullable<Deps["gateway"]> },
   opts: { merchantId: string; input: TestCallInput },
 ): Promise<TestCallResult> {
   const url = `${deps.env.APP_URL}/${opts.merchantId}${opts.input.path}`;
   const hasBody = opts.input.body !== undefined && opts.input.method !== "GET" && opts.input.method !== "HEAD";
   const started = performance.now();
+  let upstreamRequest: TestCallResult["upstreamRequest"] = null;
   const res = await deps.gateway(
     new Request(url, { method: opts.input.method, body: hasBody ? opts.input.body : undefined, headers: { accept: "application/json", ...(hasBody ? { "content-type": "application/json" } : {}) } }),
     opts.merchantId,
+    { trace: (sent) => (upstreamRequest = sent) },
   );
   const text = await res.text();
   return {
@@ -63,5 +74,6 @@ export async function runTestCall(
     headers: [...res.headers.entries()],
     body: text.slice(0, MAX_SHOWN_BODY),
     truncated: text.length > MAX_SHOWN_BODY,
+    upstreamRequest,
   };
 }

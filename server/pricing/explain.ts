@@ -1,17 +1,22 @@
 import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
-import { mapUpstreamPath } from "@/server/gateway/handle-request";
+import { withQueryCredentials } from "@/server/gateway/upstream-trust";
 import { paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "@/server/gateway/requirements";
 import { getNetworkRegistry } from "@/server/networks/config";
 
 import { compileRules, selectRule, toPricingRuleDto } from "./rules";
+import { joinUpstreamUrl, mapUpstreamPath } from "./upstream-path";
 import type { PricingRuleDto } from "./schemas";
 
 export type RuleMatchExplanation = {
   method: string;
   path: string;
   gatewayUrl: string;
-  upstreamUrl: string;
+  /** where the gateway would send the call (injected query credentials masked); null when the mapping is refused */
+  upstreamUrl: string | null;
+  upstreamRefusal: string | null;
+  /** headers the gateway would add from the merchant's injected credentials, masked */
+  injectedHeaders: { name: string; maskedValue: string }[];
   rule: PricingRuleDto | null;
   /** what an unpaid client gets: 402 with these bodies, or the upstream's answer (free) */
   outcome: "payment_required" | "free";
@@ -25,27 +30,50 @@ export async function explainRuleMatch(
 ): Promise<RuleMatchExplanation> {
   const merchant = await deps.db.merchant.findFirst({
     where: { id: opts.merchantId },
-    select: { id: true, name: true, upstreamBaseUrl: true, payoutAddress: true, settlementMode: true, pricingRules: { where: { active: true } } },
+    select: {
+      id: true,
+      name: true,
+      upstreamBaseUrl: true,
+      payoutAddress: true,
+      settlementMode: true,
+      pricingRules: { where: { active: true } },
+      upstreamCredentials: { select: { ruleId: true, location: true, name: true, maskedValue: true } },
+    },
   });
   if (!merchant) throw new AppError("not_found", "Merchant not found");
   const path = opts.path.startsWith("/") ? opts.path : `/${opts.path}`;
-  const [pathOnly = "/", query = ""] = path.split("?");
+  // parsed the way the gateway parses the request line, so dot segments and encodings come out the same
+  const parsed = new URL(`${deps.env.APP_URL}/${merchant.id}${path}`);
+  const pathOnly = parsed.pathname.slice(merchant.id.length + 1) || "/";
   const match = selectRule(compileRules(merchant.pricingRules), opts.method, pathOnly);
-  const gatewayUrl = `${deps.env.APP_URL}/${merchant.id}${path}`;
-  const upstreamPath = match?.rule.upstreamPath ? mapUpstreamPath(match.rule.upstreamPath, pathOnly) : pathOnly;
-  const upstreamUrl = `${merchant.upstreamBaseUrl}${upstreamPath}${query ? `?${query}` : ""}`;
-  if (!match) return { method: opts.method, path, gatewayUrl, upstreamUrl, rule: null, outcome: "free", paymentRequired: null };
+  const gatewayUrl = parsed.toString();
+  const mapped = match ? mapUpstreamPath(match.rule.upstreamPath, match.pattern, pathOnly) : ({ ok: true, path: pathOnly } as const);
+  const joined = mapped.ok ? joinUpstreamUrl(merchant.upstreamBaseUrl, mapped.path, parsed.search) : null;
+  const upstreamRefusal = !mapped.ok ? mapped.message : joined ? null : "This path cannot be mapped to the upstream: it would leave the upstream's base path";
+  // the credentials that apply: merchant-wide ones, overridden by the matched rule's own
+  const applicable = new Map<string, { location: string; name: string; maskedValue: string }>();
+  for (const c of merchant.upstreamCredentials) {
+    if (c.ruleId !== null && c.ruleId !== match?.rule.id) continue;
+    if (c.ruleId !== null || !applicable.has(`${c.location}:${c.name}`)) applicable.set(`${c.location}:${c.name}`, c);
+  }
+  const queryCredentials = [...applicable.values()].filter((c) => c.location === "QUERY");
+  const injectedHeaders = [...applicable.values()].filter((c) => c.location === "HEADER").map((c) => ({ name: c.name, maskedValue: c.maskedValue }));
+  let upstreamUrl: string | null = null;
+  if (joined) {
+    const search = withQueryCredentials(joined.search, queryCredentials.map((c) => [c.name, c.maskedValue]));
+    // the masks are for people: show them unencoded
+    upstreamUrl = queryCredentials.reduce((url, c) => url.split(encodeURIComponent(c.maskedValue)).join(c.maskedValue), `${joined.origin}${joined.pathname}${search}`);
+  }
+  const shared = { method: opts.method, path, gatewayUrl, upstreamUrl, upstreamRefusal, injectedHeaders };
+  if (!match) return { ...shared, rule: null, outcome: "free", paymentRequired: null };
   const network = getNetworkRegistry(deps.env).get(match.rule.network);
   const asset = network?.assets.find((a) => a.address === match.rule.asset);
   const payTo = merchant.settlementMode === "PLATFORM" ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? "") : merchant.payoutAddress;
   const rule = toPricingRuleDto(deps, match.rule);
-  if (!network || !asset) return { method: opts.method, path, gatewayUrl, upstreamUrl, rule, outcome: "payment_required", paymentRequired: null };
+  if (!network || !asset) return { ...shared, rule, outcome: "payment_required", paymentRequired: null };
   const route: PricedRoute = { merchant, rule: match.rule, network, asset, payTo, resourceUrl: `${deps.env.APP_URL}/${merchant.id}${pathOnly}` };
   return {
-    method: opts.method,
-    path,
-    gatewayUrl,
-    upstreamUrl,
+    ...shared,
     rule,
     outcome: "payment_required",
     paymentRequired: { v1Body: paymentRequiredBody(route, { clientVersion: null }), v2: paymentRequiredV2(route) },

@@ -5,7 +5,8 @@
 // Matching is by compiled RegExp; specificity orders rules when several match.
 
 export type PatternError = { ok: false; message: string };
-export type CompiledPattern = { ok: true; pattern: string; regex: RegExp; specificity: number };
+/** `wildcards`: how many `*`/`**` the pattern has; the regex captures each, in order (path mapping uses them). */
+export type CompiledPattern = { ok: true; pattern: string; regex: RegExp; specificity: number; wildcards: number };
 
 const SEGMENT_CHARS = /^[A-Za-z0-9\-._~!$&'()+,;=:@%*]*$/;
 
@@ -21,23 +22,37 @@ export function compilePathPattern(pattern: string): CompiledPattern | PatternEr
   let regex = "^";
   // literal characters weigh most, then single-segment wildcards; `**` adds nothing
   let specificity = 0;
+  let wildcards = 0;
   for (const [i, segment] of segments.entries()) {
     if (segment === "**") {
       // `/a/**` matches /a and everything below it
-      regex += i === segments.length - 1 ? "(?:/.*)?" : "(?:/[^/]+)*";
+      regex += i === segments.length - 1 ? "(?:/(.*))?" : "((?:/[^/]+)*)";
+      wildcards += 1;
       continue;
     }
     if (segment.includes("**")) return { ok: false, message: "Use ** only as a whole segment, like /api/**" };
     if (!SEGMENT_CHARS.test(segment)) return { ok: false, message: `"${segment}" has characters that cannot appear in a URL path` };
     if (segment === "" && i !== segments.length - 1) return { ok: false, message: "Remove the empty segment (//)" };
-    regex += "/" + segment.split("*").map(escapeRegex).join("[^/]*");
+    const parts = segment.split("*");
+    regex += "/" + parts.map(escapeRegex).join("([^/]*)");
+    wildcards += parts.length - 1;
     const literal = segment.replaceAll("*", "");
     specificity += 10 + literal.length * 4 - (segment.length - literal.length) * 2;
   }
   regex += "/?$";
-  return { ok: true, pattern, regex: new RegExp(regex), specificity };
+  return { ok: true, pattern, regex: new RegExp(regex), specificity, wildcards };
 }
 
 export function matchesPath(compiled: CompiledPattern, path: string): boolean {
   return compiled.regex.test(path);
+}
+
+/**
+ * What each wildcard matched, in order; null when the path does not match. A `**` capture has no
+ * leading or trailing slash ("a/b"); an empty `**` tail captures "".
+ */
+export function pathCaptures(compiled: CompiledPattern, path: string): string[] | null {
+  const m = compiled.regex.exec(path);
+  if (!m) return null;
+  return m.slice(1).map((c) => (c ?? "").replace(/^\/+/, ""));
 }

@@ -9,6 +9,7 @@ import { getNetworkRegistry, type AssetConfig } from "@/server/networks/config";
 
 import { compilePathPattern, matchesPath, type CompiledPattern } from "./path-pattern";
 import { formatAtomic, parseDecimalToAtomic } from "./price";
+import { checkUpstreamPathTemplate } from "./upstream-path";
 import { pricingRuleInput, type ParsedPricingRuleInput, type PricingRuleDto, type PricingRuleInput } from "./schemas";
 
 type RuleDeps = Pick<Deps, "db" | "env">;
@@ -27,6 +28,10 @@ function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
 function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
   const pattern = compilePathPattern(input.pathPattern);
   if (!pattern.ok) throw fieldError("pathPattern", pattern.message);
+  if (input.upstreamPath) {
+    const template = checkUpstreamPathTemplate(input.upstreamPath, pattern);
+    if (!template.ok) throw fieldError("upstreamPath", template.message);
+  }
   const network = getNetworkRegistry(deps.env).get(input.network);
   if (!network) throw fieldError("network", `Unknown network ${input.network}`);
   const asset = network.assets.find((a) => a.address === input.asset);

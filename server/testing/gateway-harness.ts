@@ -8,6 +8,7 @@ import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
 import { localChainDefinition } from "@/server/chain/local-chain";
 import { signTransferAuthorization, usdcBalance } from "@/server/chain/test-usdc";
 import type { PrismaClient } from "@/server/db";
+import type { Log } from "@/server/observability/logger";
 import { handleFacilitatorSettle, handleFacilitatorSupported, handleFacilitatorVerify } from "@/server/facilitator/http-api";
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
 import { buildGatewayRuntime, type GatewayRuntime } from "@/server/gateway/runtime";
@@ -50,6 +51,8 @@ export async function createGatewayHarness(
     /** HOSTED: the merchant settles through our hosted-facilitator adapter, pointed at our own facilitator API on a real socket */
     facilitator?: "LOCAL" | "HOSTED";
     env?: Record<string, string>;
+    /** where the runtime logs (tests that check what reaches log lines) */
+    log?: Log;
   } = {},
 ) {
   const provided = inject("chain");
@@ -80,7 +83,7 @@ export async function createGatewayHarness(
     HOSTED_FACILITATOR_URL: `${facilitatorApi.url}/api/facilitator`,
     ...opts.env,
   });
-  const base = testDeps(db, { env });
+  const base = testDeps(db, { env, ...(opts.log ? { log: opts.log } : {}) });
   const runtime: GatewayRuntime = buildGatewayRuntime(base, { reconcileEveryMs: null, webhooksEveryMs: null, deferredEveryMs: null, maxBodyBytes: 1024 * 1024 });
   runtimeRef = runtime;
 

@@ -22,6 +22,8 @@ export async function startTestUpstream(): Promise<TestUpstream> {
         res.end(JSON.stringify(payload));
       };
       if (url.pathname.startsWith("/api/fail")) return send(500, { error: "upstream exploded" });
+      // answers without echoing anything it received (tests that look for leaked credentials)
+      if (url.pathname.startsWith("/api/quiet")) return send(200, { ok: true });
       if (url.pathname.startsWith("/api/missing")) return send(404, { error: "no such thing" });
       if (url.pathname.startsWith("/api/slow") || url.pathname.startsWith("/api/free/slow")) {
         const timer = setTimeout(() => send(200, { slow: true }), Number(url.searchParams.get("ms") ?? 5000));

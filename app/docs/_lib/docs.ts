@@ -14,6 +14,7 @@ export const DOC_PAGES: DocPage[] = [
   { slug: "", title: "How x402 works here", section: "Guides", file: "app/docs/_content/x402-flow.md" },
   { slug: "sdk", title: "TypeScript SDK", section: "Guides", file: "sdk/README.md" },
   { slug: "other-languages", title: "Python, Go and your own service", section: "Guides", file: "app/docs/_content/other-languages.md" },
+  { slug: "verify-gateway-requests", title: "Verify gateway requests", section: "Guides", file: "app/docs/_content/verify-gateway-requests.md" },
   { slug: "facilitator", title: "Facilitator API", section: "Reference", file: "app/docs/_content/facilitator-api.md" },
 ];
 
@@ -21,8 +22,24 @@ export function findDoc(slug: string): DocPage | undefined {
   return DOC_PAGES.find((p) => p.slug === slug);
 }
 
+const INCLUDE = /^<!-- include: (sdk\/examples\/[\w./-]+\.(py|go)) -->$/gm;
+const FENCE_LANGUAGE: Record<string, string> = { py: "python", go: "go" };
+
+/**
+ * `<!-- include: sdk/examples/… -->` becomes that file as a code block: the snippets the docs show
+ * are the files the tests run, so they cannot drift apart.
+ */
+async function expandIncludes(markdown: string): Promise<string> {
+  let out = markdown;
+  for (const [line, file, ext] of markdown.matchAll(INCLUDE)) {
+    const code = await readFile(path.join(process.cwd(), file as string), "utf8");
+    out = out.replace(line, "```" + FENCE_LANGUAGE[ext as string] + "\n" + code.trimEnd() + "\n```");
+  }
+  return out;
+}
+
 export async function renderDoc(page: DocPage): Promise<string> {
-  const markdown = await readFile(path.join(process.cwd(), page.file), "utf8");
+  const markdown = await expandIncludes(await readFile(path.join(process.cwd(), page.file), "utf8"));
   // the SDK README starts with its package name as a title; the page header shows ours
   return marked.parse(markdown.replace(/^# .*\n/, ""), { async: false });
 }

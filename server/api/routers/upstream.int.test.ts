@@ -61,3 +61,30 @@ describe("routing", () => {
     expect(await trpcErrorCode(callerFor(depsFor(), outsider).upstream.testCall({ merchantId: h.merchant.id, method: "GET", path: "/" }))).toBe("NOT_FOUND");
   });
 });
+
+describe("upstream health", () => {
+  it("counts forwarded calls, upstream errors (>= 500, timeouts) and latency from the access log; 4xx answers are not errors", async () => {
+    const api = callerFor(depsFor(), owner).upstream;
+    await h.runtime.usage.flush();
+    const before = await api.health({ merchantId: h.merchant.id, windowHours: 1 });
+    expect((await h.call("/api/free/one")).status).toBe(200);
+    expect((await h.call("/api/free/two")).status).toBe(200);
+    expect((await h.call("/api/missing/x")).status).toBe(404);
+    // a 402 never reaches the upstream and is not counted
+    expect((await h.call("/api/signal/btc")).status).toBe(402);
+    await database.db.merchant.update({ where: { id: h.merchant.id }, data: { upstreamTimeoutMs: 200 } });
+    h.runtime.merchants.invalidate(h.merchant.id);
+    expect((await h.call("/api/free/slow?ms=2000")).status).toBe(504);
+    await database.db.merchant.update({ where: { id: h.merchant.id }, data: { upstreamTimeoutMs: 15000 } });
+    h.runtime.merchants.invalidate(h.merchant.id);
+    await h.runtime.usage.flush();
+
+    const after = await api.health({ merchantId: h.merchant.id, windowHours: 1 });
+    expect(after.calls - before.calls).toBe(4);
+    expect(after.errors - before.errors).toBe(1);
+    expect(after.errorRate).toBeCloseTo(after.errors / after.calls);
+    expect(after.p50LatencyMs).not.toBeNull();
+    expect(after.p95LatencyMs).toBeGreaterThanOrEqual(after.p50LatencyMs ?? 0);
+    expect(after.lastErrorAt).toBeInstanceOf(Date);
+  });
+});

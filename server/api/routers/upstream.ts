@@ -1,24 +1,58 @@
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
 import { getGatewayDeps } from "@/server/gateway/runtime";
+import { getSigningSecretStatus, revealSigningSecret, rotateSigningSecret } from "@/server/merchants/signing-secrets";
 import { getUpstreamSettings, runTestCall, testCallInput, updateUpstreamSettings, upstreamSettingsSchema } from "@/server/merchants/upstream";
+import { deleteUpstreamCredential, listUpstreamCredentials, setUpstreamCredential } from "@/server/merchants/upstream-credentials";
+import { getUpstreamHealth } from "@/server/merchants/upstream-health";
+import {
+  rotateSigningSecretInput,
+  signingSecretStatusSchema,
+  upstreamCredentialDtoSchema,
+  upstreamCredentialInput,
+  upstreamHealthInput,
+  upstreamHealthSchema,
+} from "@/server/merchants/schemas";
+import { z } from "zod";
 
 import { merchantProcedure, merchantProcedureWith, router } from "../trpc";
 
-const processGateway = (req: Request, merchantId: string) => handleGatewayRequest(getGatewayDeps(), req, { merchantId });
+const processGateway: NonNullable<import("@/server/deps").Deps["gateway"]> = (req, merchantId, opts) => handleGatewayRequest(getGatewayDeps(), req, { merchantId, trace: opts?.trace });
+
+/** The tRPC input carries merchantId for the membership check; the domain takes it from ctx. */
+function withoutMerchantId<T extends object>(input: T): Omit<T, "merchantId"> {
+  const { merchantId: _merchantId, ...rest } = input as T & { merchantId: string };
+  return rest;
+}
 
 export const upstreamRouter = router({
   get: merchantProcedure.output(upstreamSettingsSchema).query(({ ctx }) => getUpstreamSettings(ctx.deps, { merchantId: ctx.merchant.id })),
   update: merchantProcedureWith("upstream.write")
     .input(upstreamSettingsSchema)
     .output(upstreamSettingsSchema)
-    .mutation(({ ctx, input }) => {
-      const { merchantId: _merchantId, ...settings } = input as typeof input & { merchantId: string };
-      return updateUpstreamSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: settings });
-    }),
+    .mutation(({ ctx, input }) => updateUpstreamSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: withoutMerchantId(input) })),
   testCall: merchantProcedureWith("testCall.run")
     .input(testCallInput)
-    .mutation(({ ctx, input }) => {
-      const { merchantId: _merchantId, ...call } = input as typeof input & { merchantId: string };
-      return runTestCall({ env: ctx.deps.env, gateway: ctx.deps.gateway ?? processGateway }, { merchantId: ctx.merchant.id, input: call });
-    }),
+    .mutation(({ ctx, input }) => runTestCall({ env: ctx.deps.env, gateway: ctx.deps.gateway ?? processGateway }, { merchantId: ctx.merchant.id, input: withoutMerchantId(input) })),
+  health: merchantProcedure
+    .input(upstreamHealthInput)
+    .output(upstreamHealthSchema)
+    .query(({ ctx, input }) => getUpstreamHealth(ctx.deps, { merchantId: ctx.merchant.id, windowHours: input.windowHours })),
+
+  signingSecret: merchantProcedure.output(signingSecretStatusSchema).query(({ ctx }) => getSigningSecretStatus(ctx.deps, { merchantId: ctx.merchant.id })),
+  revealSigningSecret: merchantProcedureWith("upstream.write")
+    .output(z.object({ secret: z.string(), generation: z.number() }))
+    .mutation(({ ctx }) => revealSigningSecret(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor })),
+  rotateSigningSecret: merchantProcedureWith("upstream.write")
+    .input(rotateSigningSecretInput)
+    .output(z.object({ secret: z.string(), generation: z.number(), previousExpiresAt: z.date() }))
+    .mutation(({ ctx, input }) => rotateSigningSecret(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, overlapSeconds: input.overlapSeconds })),
+
+  credentials: merchantProcedure.output(z.array(upstreamCredentialDtoSchema)).query(({ ctx }) => listUpstreamCredentials(ctx.deps, { merchantId: ctx.merchant.id })),
+  setCredential: merchantProcedureWith("upstream.write")
+    .input(upstreamCredentialInput)
+    .output(upstreamCredentialDtoSchema)
+    .mutation(({ ctx, input }) => setUpstreamCredential(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: withoutMerchantId(input) })),
+  deleteCredential: merchantProcedureWith("upstream.write")
+    .input(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) => deleteUpstreamCredential(ctx.deps, { merchantId: ctx.merchant.id, credentialId: input.id, actor: ctx.actor })),
 });

@@ -1,8 +1,8 @@
-// ANY /api/demo/* — the demo merchant's upstream API, served by the app itself for the embedded setup
-import { handleDemoUpstream } from "@/server/demo/upstream";
+// ANY /api/demo/* — the demo merchant's upstream API, served by the app itself for the embedded setup.
+// Like a real merchant API it accepts only calls the gateway signed (see server/demo/upstream.ts).
+import { getDeps } from "@/server/deps";
+import { createDemoUpstream } from "@/server/demo/upstream";
 
-async function handler(req: Request, ctx: { params: Promise<{ path: string[] }> }) {
-  return handleDemoUpstream(req, (await ctx.params).path);
-}
+const handler = createDemoUpstream(getDeps);
 
 export { handler as DELETE, handler as GET, handler as PATCH, handler as POST, handler as PUT };

@@ -39,6 +39,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           passDurationSeconds: rule.passDurationSeconds ?? undefined,
           settlementPolicy: rule.settlementPolicy,
           description: rule.description ?? "",
+          upstreamPath: rule.upstreamPath ?? undefined,
           priority: rule.priority,
           active: rule.active,
         }
@@ -269,6 +270,29 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                 <FormControl>
                   <Input placeholder="A trading signal for one symbol" {...field} value={field.value ?? ""} />
                 </FormControl>
+                <FormMessage />
+              </FormItem>
+            )}
+          />
+          <FormField
+            control={form.control}
+            name="upstreamPath"
+            render={({ field }) => (
+              <FormItem>
+                <FormLabel>Upstream path (optional)</FormLabel>
+                <FormControl>
+                  <Input
+                    className="font-mono"
+                    placeholder="/internal/pricing/*"
+                    spellCheck={false}
+                    name={field.name}
+                    ref={field.ref}
+                    onBlur={field.onBlur}
+                    value={field.value ?? ""}
+                    onChange={(e) => field.onChange(e.target.value === "" ? undefined : e.target.value)}
+                  />
+                </FormControl>
+                <FormDescription>Serve the pattern from another path of your API: each * takes what the pattern's * matched. The query is passed on as it is.</FormDescription>
                 <FormMessage />
               </FormItem>
             )}

@@ -58,9 +58,25 @@ export function RuleTester({ merchantId }: { merchantId: string }) {
                 <>No rule matches: the call is <strong>free</strong> and goes straight to the upstream.</>
               )}
             </p>
-            <p className="text-muted-foreground">
-              Upstream: <span className="font-mono break-all">{explain.data.upstreamUrl}</span>
-            </p>
+            {explain.data.upstreamUrl ? (
+              <p className="text-muted-foreground">
+                Upstream: <span className="font-mono break-all" data-testid="rule-tester-upstream-url">{explain.data.upstreamUrl}</span>
+              </p>
+            ) : (
+              <p role="alert" className="text-destructive">
+                Refused with 400: {explain.data.upstreamRefusal}
+              </p>
+            )}
+            {explain.data.injectedHeaders.length > 0 && (
+              <p className="text-muted-foreground">
+                Injected headers:{" "}
+                {explain.data.injectedHeaders.map((h) => (
+                  <span key={h.name} className="mr-3 font-mono">
+                    {h.name}: {h.maskedValue}
+                  </span>
+                ))}
+              </p>
+            )}
             {explain.data.paymentRequired && (
               <pre className="max-h-72 overflow-auto rounded-md bg-muted p-3 font-mono text-xs">{JSON.stringify(explain.data.paymentRequired.v1Body, null, 2)}</pre>
             )}

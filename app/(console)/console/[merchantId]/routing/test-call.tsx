@@ -71,6 +71,24 @@ export function TestCall({ merchantId }: { merchantId: string }) {
               </dl>
             </details>
             <pre className="max-h-72 overflow-auto rounded-md bg-muted p-3 font-mono text-xs">{result.body}{result.truncated ? "\n…" : ""}</pre>
+            {result.upstreamRequest ? (
+              <details open data-testid="test-call-upstream">
+                <summary className="cursor-pointer">What your upstream received (credentials masked)</summary>
+                <p className="mt-2 font-mono text-xs break-all">
+                  {method} {result.upstreamRequest.url}
+                </p>
+                <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 font-mono text-xs">
+                  {result.upstreamRequest.headers.map(([name, value]) => (
+                    <div key={name} className="contents">
+                      <dt className="text-muted-foreground">{name}</dt>
+                      <dd className="break-all">{value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              </details>
+            ) : (
+              <p className="text-muted-foreground">The gateway answered itself: nothing was sent to your upstream.</p>
+            )}
           </div>
         )}
       </CardContent>
