@@ -35,6 +35,8 @@ async function main() {
     LOCAL_CHAIN_RPC_URL: chain.rpcUrl,
     LOCAL_TOKEN_ADDRESS: chain.tokenAddress,
     FACILITATOR_PRIVATE_KEY: accountFor("facilitator").privateKey,
+    PLATFORM_PAYOUT_ADDRESS: accountFor("treasury").address,
+    TREASURY_PRIVATE_KEY: accountFor("treasury").privateKey,
     ALLOW_PRIVATE_UPSTREAMS: "true",
     AUTO_APPROVE_MERCHANTS: "true",
     LOG_LEVEL: "warn",

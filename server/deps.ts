@@ -1,3 +1,4 @@
+import type { ChainClientRegistry } from "@/server/chain/clients";
 import { getEnv, type ServerEnv } from "@/server/env";
 import { getDb, type PrismaClient } from "@/server/db";
 import { createLogger, type Log } from "@/server/observability/logger";
@@ -11,6 +12,8 @@ export type Deps = {
   env: ServerEnv;
   log: Log;
   now: () => Date;
+  /** chain clients (tests pass their own; the app builds them from env on first use, see billingDeps) */
+  chains?: ChainClientRegistry;
   /** the gateway as a function, for the console's test call (defaults to this process's gateway) */
   gateway?: (req: Request, merchantId: string, opts?: { trace?: (sent: { url: string; headers: [string, string][] }) => void }) => Promise<Response>;
 };

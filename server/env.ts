@@ -32,6 +32,8 @@ export const serverEnvSchema = z.object({
   FACILITATOR_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
   /** where payments for merchants in PLATFORM settlement mode go (the platform's treasury wallet) */
   PLATFORM_PAYOUT_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address").optional(),
+  /** the treasury's private key: sends settlement-run payouts and PLATFORM-mode refunds (its address is PLATFORM_PAYOUT_ADDRESS) */
+  TREASURY_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
   /** hosted facilitator base URL (e.g. https://x402.org/facilitator) */
   HOSTED_FACILITATOR_URL: z.url().optional(),
   CDP_API_KEY_ID: z.string().optional(),

@@ -5,7 +5,12 @@ import { AppShell } from "@/app/_components/app-shell";
 import { EmptyState } from "@/app/_components/empty-state";
 import { auth } from "@/server/auth";
 
-const ADMIN_NAV = [{ href: "/admin", label: "Merchants", exact: true }];
+const ADMIN_NAV = [
+  { href: "/admin", label: "Merchants", exact: true },
+  { href: "/admin/settlements", label: "Settlements" },
+  { href: "/admin/refunds", label: "Refunds" },
+  { href: "/admin/statements", label: "Statements" },
+];
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const user = await auth();

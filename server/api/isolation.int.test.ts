@@ -13,7 +13,7 @@ const database = useTestDatabase();
 const TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const env = testEnv({ LOCAL_TOKEN_ADDRESS: TOKEN, LOCAL_CHAIN_ID: "31337" });
 
-const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "admin.merchants.list", "playground.setup"]);
+const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "admin.merchants.list", "playground.setup", "admin.billing.settlementRuns.list", "admin.billing.settlementRuns.get", "admin.billing.settlementRuns.start", "admin.billing.refunds.list", "admin.billing.refunds.create", "admin.billing.statements.get", "admin.billing.statements.csv"]);
 
 /** One valid input per merchant procedure (ids of B's objects where the procedure takes one). */
 function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; endpointId: string; membershipId: string; invitationId: string; credentialId: string }): Record<string, Record<string, unknown>> {
@@ -24,6 +24,11 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
     "merchants.deferredSettings": {},
     "merchants.updateDeferredSettings": { enabled: true, maxUnsettledPerPayer: null },
     "entitlements.list": {},
+    "billing.statement": { month: "2026-11" },
+    "billing.statementCsv": { month: "2026-11" },
+    "billing.refunds": {},
+    "billing.createRefund": { paymentId: ids.paymentId, reason: "evil refund" },
+    "billing.submitRefundTx": { refundId: "adj_x", txHash: "0x" + "ab".repeat(32) },
     "pricingRules.list": {},
     "pricingRules.options": {},
     "pricingRules.create": { data: rule },

@@ -3,6 +3,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { adminRouter } from "./routers/admin";
 import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
+import { billingRouter } from "./routers/billing";
 import { dashboardRouter } from "./routers/dashboard";
 import { entitlementsRouter } from "./routers/entitlements";
 import { merchantsRouter } from "./routers/merchants";
@@ -22,6 +23,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   transactions: transactionsRouter,
   entitlements: entitlementsRouter,
+  billing: billingRouter,
   webhooks: webhooksRouter,
   team: teamRouter,
   playground: playgroundRouter,

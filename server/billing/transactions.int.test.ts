@@ -53,7 +53,9 @@ describe("transactions", () => {
     const [latestSettled] = (await api.list({ merchantId: h.merchant.id, status: "SETTLED" })).items;
     const detail = await api.get({ merchantId: h.merchant.id, id: latestSettled!.id });
     expect(detail.usage).toMatchObject([{ status: "CHARGED", httpStatus: 200 }]);
-    expect(detail.ledger).toMatchObject([{ type: "CHARGE", amountAtomic: "10000" }]);
+    // a DIRECT merchant: the charge, and its payout straight to the merchant's wallet
+    expect(detail.ledger).toHaveLength(2);
+    expect(detail.ledger).toEqual(expect.arrayContaining([expect.objectContaining({ type: "CHARGE", amountAtomic: "10000" }), expect.objectContaining({ type: "PAYOUT", amountAtomic: "-10000" })]));
     expect(detail.blockNumber).toMatch(/^\d+$/);
   });
 

@@ -44,6 +44,8 @@ async function main() {
     LOCAL_CHAIN_RPC_URL: chain.rpcUrl,
     LOCAL_TOKEN_ADDRESS: chain.tokenAddress,
     FACILITATOR_PRIVATE_KEY: env.FACILITATOR_PRIVATE_KEY ?? accountFor("facilitator").privateKey,
+    PLATFORM_PAYOUT_ADDRESS: env.PLATFORM_PAYOUT_ADDRESS ?? accountFor("treasury").address,
+    TREASURY_PRIVATE_KEY: env.TREASURY_PRIVATE_KEY ?? accountFor("treasury").privateKey,
     ...(production ? { ALLOW_EMBEDDED_DATABASE: "true" } : {}),
   };
   console.log(

@@ -140,7 +140,8 @@ describe.each(["LOCAL", "HOSTED"] as const)("the gateway with the %s facilitator
       const usage = await usageFor(payment!.id);
       expect(usage).toMatchObject([{ status: "CHARGED", httpStatus: 200, upstreamStatus: 200 }]);
       const ledger = await database.db.ledgerEntry.findMany({ where: { paymentId: payment!.id } });
-      expect(ledger.map((e) => [e.type, e.amountAtomic.toString()])).toEqual([["CHARGE", "10000"]]);
+      // DIRECT: the payer paid the merchant's wallet, so the charge is paid out to it at once
+      expect(ledger.map((e) => [e.type, e.amountAtomic.toString()]).sort()).toEqual([["CHARGE", "10000"], ["PAYOUT", "-10000"]]);
       const seen = h.upstream.seen.at(-1);
       expect(seen?.headers["payment-signature"]).toBeUndefined();
       expect(seen?.headers["x-x402-payment-id"]).toBe(payment!.id);

@@ -169,11 +169,8 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
       clearTimeout(timer);
       resolve(outcome);
     };
-    const upstreamReq = (isHttps ? https : http).request(req.url, {
-      method: req.method,
-      headers: req.headers,
-      agent,
-    });
+    const hasBody = Boolean(req.body) && req.method !== "GET" && req.method !== "HEAD";
+    let upstreamReq: http.ClientRequest;
     const timer = setTimeout(() => {
       upstreamReq.destroy(new Error("upstream timeout"));
       finish({ kind: "timeout", upstreamLatencyMs: Math.round(performance.now() - started) });
@@ -181,39 +178,48 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
     const onAbort = () => upstreamReq.destroy(new Error("client aborted"));
     req.signal?.addEventListener("abort", onAbort, { once: true });
 
-    upstreamReq.on("error", (err) => {
-      const latency = Math.round(performance.now() - started);
-      if (err instanceof PrivateAddressError || (err as { cause?: unknown }).cause instanceof PrivateAddressError) finish({ kind: "blocked", reason: "private_address" });
-      else if (err instanceof BodyTooLargeError) finish({ kind: "body_too_large" });
-      else finish({ kind: "error", message: (err as NodeJS.ErrnoException).code ?? err.message, upstreamLatencyMs: latency });
-    });
-    upstreamReq.on("response", (res: IncomingMessage) => {
-      clearTimeout(timer);
-      req.signal?.removeEventListener("abort", onAbort);
-      const status = res.statusCode ?? 502;
-      const noBody = req.method === "HEAD" || status === 204 || status === 304;
-      finish({
-        kind: "response",
-        status,
-        headers: buildClientHeaders(res.headers),
-        body: noBody ? null : res,
-        upstreamLatencyMs: Math.round(performance.now() - started),
-        consume: () => res.resume(),
+    const send = (isRetry: boolean) => {
+      upstreamReq = (isHttps ? https : http).request(req.url, { method: req.method, headers: req.headers, agent });
+      const sent = upstreamReq;
+      sent.on("error", (err) => {
+        // a kept-alive socket the upstream closed just as we reused it: nothing reached the
+        // upstream, so a bodiless request is sent once more on a fresh socket (Node's documented race)
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!isRetry && !hasBody && sent.reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !settled) return send(true);
+        const latency = Math.round(performance.now() - started);
+        if (err instanceof PrivateAddressError || (err as { cause?: unknown }).cause instanceof PrivateAddressError) finish({ kind: "blocked", reason: "private_address" });
+        else if (err instanceof BodyTooLargeError) finish({ kind: "body_too_large" });
+        else finish({ kind: "error", message: code ?? err.message, upstreamLatencyMs: latency });
       });
-      if (noBody) res.resume();
-    });
+      sent.on("response", (res: IncomingMessage) => {
+        clearTimeout(timer);
+        req.signal?.removeEventListener("abort", onAbort);
+        const status = res.statusCode ?? 502;
+        const noBody = req.method === "HEAD" || status === 204 || status === 304;
+        finish({
+          kind: "response",
+          status,
+          headers: buildClientHeaders(res.headers),
+          body: noBody ? null : res,
+          upstreamLatencyMs: Math.round(performance.now() - started),
+          consume: () => res.resume(),
+        });
+        if (noBody) res.resume();
+      });
 
-    if (req.body && req.method !== "GET" && req.method !== "HEAD") {
-      const source = req.body instanceof Readable ? req.body : Readable.fromWeb(req.body as unknown as NodeReadableStream<Uint8Array>);
-      const limiter = limitBody(req.maxBodyBytes);
-      limiter.on("error", (err) => {
-        upstreamReq.destroy(err);
-        finish({ kind: "body_too_large" });
-      });
-      source.on("error", (err) => upstreamReq.destroy(err));
-      source.pipe(limiter).pipe(upstreamReq);
-    } else {
-      upstreamReq.end();
-    }
+      if (hasBody && req.body) {
+        const source = req.body instanceof Readable ? req.body : Readable.fromWeb(req.body as unknown as NodeReadableStream<Uint8Array>);
+        const limiter = limitBody(req.maxBodyBytes);
+        limiter.on("error", (err) => {
+          sent.destroy(err);
+          finish({ kind: "body_too_large" });
+        });
+        source.on("error", (err) => sent.destroy(err));
+        source.pipe(limiter).pipe(sent);
+      } else {
+        sent.end();
+      }
+    };
+    send(false);
   });
 }

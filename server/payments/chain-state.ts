@@ -31,7 +31,8 @@ export async function readAuthorizationOnChain(
   const nonce = payment.authorizationNonce as `0x${string}`;
   const used = await publicClient.readContract({ address: asset, abi: TEST_USDC_ABI, functionName: "authorizationState", args: [payment.payer as `0x${string}`, nonce] });
   if (!used) return { kind: "unused" };
-  const latest = await publicClient.getBlockNumber();
+  // uncached: viem caches the block number for seconds, which would hide a transfer mined just now
+  const latest = await publicClient.getBlockNumber({ cacheTime: 0 });
   const logs = await publicClient.getLogs({
     address: asset,
     event: ERC20_TRANSFER_EVENTS[1],

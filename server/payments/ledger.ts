@@ -1,6 +1,8 @@
 import type { Db, FacilitatorKind, SettlementPolicy } from "@/server/db";
 import { Prisma } from "@/server/db";
 import { createId } from "@/server/db/ids";
+import { toAtomic } from "@/server/db/money";
+import { feeVersionInForce, platformFeeFor } from "@/server/billing/fee-templates";
 import { grantEntitlement, type GrantedEntitlement } from "@/server/entitlements/entitlements";
 import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 
@@ -194,7 +196,9 @@ export async function recordSettlement(
         network: true,
         requestId: true,
         resource: true,
+        payTo: true,
         deferredSettlement: true,
+        merchant: { select: { payoutAddress: true } },
         rule: { select: { billingMode: true, bundleSize: true, passDurationSeconds: true } },
       },
     });
@@ -221,17 +225,7 @@ export async function recordSettlement(
         network: payment.network,
       },
     });
-    await tx.ledgerEntry.create({
-      data: {
-        id: createId("ledgerEntry"),
-        merchantId: opts.merchantId,
-        type: "CHARGE",
-        amountAtomic: payment.amountAtomic,
-        network: payment.network,
-        asset: payment.asset,
-        paymentId: opts.paymentId,
-      },
-    });
+    await writeSettlementEntries(tx, { merchantId: opts.merchantId, paymentId: opts.paymentId, payment, at: opts.at });
     // the merchant's webhooks hear of it in the same transaction: a settled payment is never unannounced
     const event = { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, transaction: opts.txHash.toLowerCase(), resource: payment.resource };
     await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, data: event, at: opts.at });
@@ -247,6 +241,40 @@ export async function recordSettlement(
   if ("$transaction" in db) return db.$transaction(run);
   return run(db);
 }
+
+/**
+ * The ledger entries of a settled payment, from the merchant's point of view: the CHARGE, the
+ * platform's fee (the fee version in force at settlement), and — when the payer paid the merchant's
+ * own wallet (DIRECT) — a PAYOUT of the whole amount, since that money never sat with the platform.
+ * What the platform owes a merchant is then always the sum of its entries.
+ */
+async function writeSettlementEntries(
+  tx: Prisma.TransactionClient,
+  opts: { merchantId: string; paymentId: string; at: Date; payment: { amountAtomic: Prisma.Decimal; network: string; asset: string; payTo: string; merchant: { payoutAddress: string } } },
+): Promise<void> {
+  const { payment } = opts;
+  const entry = (type: "CHARGE" | "PLATFORM_FEE" | "PAYOUT", amountAtomic: bigint, reason: string | null) => ({
+    id: createId("ledgerEntry"),
+    merchantId: opts.merchantId,
+    type,
+    amountAtomic: new Prisma.Decimal(amountAtomic.toString()),
+    network: payment.network,
+    asset: payment.asset,
+    paymentId: opts.paymentId,
+    reason,
+    createdAt: opts.at,
+  });
+  const amount = toAtomic(payment.amountAtomic);
+  const entries = [entry("CHARGE", amount, null)];
+  const version = await feeVersionInForce(tx, { merchantId: opts.merchantId, at: opts.at });
+  const fee = version ? platformFeeFor(amount, version) : 0n;
+  if (version && fee > 0n) entries.push(entry("PLATFORM_FEE", -fee, `fee version ${version.versionId}: ${version.bps} bps + ${version.fixedFeeAtomic}`));
+  if (payment.payTo.toLowerCase() === payment.merchant.payoutAddress.toLowerCase()) entries.push(entry("PAYOUT", -amount, DIRECT_SETTLEMENT_REASON));
+  await tx.ledgerEntry.createMany({ data: entries });
+}
+
+/** The reason on the PAYOUT entry of a DIRECT payment: the payer paid the merchant's wallet. */
+export const DIRECT_SETTLEMENT_REASON = "paid directly to the merchant's wallet";
 
 /** What a DEFERRED payment is queued with: enough to settle it later and record the served call. */
 export type DeferredSettlement = { requirements: unknown; usage: ChargedUsage };

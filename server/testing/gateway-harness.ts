@@ -47,7 +47,7 @@ export async function createGatewayHarness(
   db: PrismaClient,
   opts: {
     rules?: PricingRuleInput[];
-    merchant?: { chargeOnUpstreamError?: boolean; upstreamTimeoutMs?: number; rateLimitPerMinute?: number; deferredSettlementOn?: boolean; maxUnsettledPerPayer?: string | null };
+    merchant?: { chargeOnUpstreamError?: boolean; upstreamTimeoutMs?: number; rateLimitPerMinute?: number; deferredSettlementOn?: boolean; maxUnsettledPerPayer?: string | null; settlementMode?: "DIRECT" | "PLATFORM"; payoutAddress?: string; feeTemplateId?: string };
     /** HOSTED: the merchant settles through our hosted-facilitator adapter, pointed at our own facilitator API on a real socket */
     facilitator?: "LOCAL" | "HOSTED";
     env?: Record<string, string>;
@@ -154,6 +154,8 @@ export async function createGatewayHarness(
 
   return {
     runtime,
+    /** the app's deps for this harness (its env), with its chain clients */
+    deps: { ...base, chains: runtime.chains },
     facilitatorApiUrl: `${facilitatorApi.url}/api/facilitator`,
     db,
     merchant,

@@ -4,6 +4,8 @@ import { adminListMerchants, adminListMerchantsInput, adminMerchantRowSchema } f
 
 import { platformAdminProcedure, router } from "../../trpc";
 
+import { adminBillingRouter } from "./billing";
+
 export const adminRouter = router({
   merchants: router({
     list: platformAdminProcedure
@@ -11,4 +13,5 @@ export const adminRouter = router({
       .output(z.object({ items: z.array(adminMerchantRowSchema), nextCursor: z.string().nullable() }))
       .query(({ ctx, input }) => adminListMerchants(ctx.deps, input)),
   }),
+  billing: adminBillingRouter,
 });

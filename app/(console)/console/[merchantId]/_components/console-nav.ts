@@ -5,6 +5,8 @@ export function consoleNav(merchantId: string): NavItem[] {
   return [
     { href: base, label: "Dashboard", exact: true },
     { href: `${base}/transactions`, label: "Transactions" },
+    { href: `${base}/statements`, label: "Statements" },
+    { href: `${base}/refunds`, label: "Refunds" },
     { href: `${base}/pricing`, label: "Pricing" },
     { href: `${base}/entitlements`, label: "Passes & bundles" },
     { href: `${base}/routing`, label: "Routing" },

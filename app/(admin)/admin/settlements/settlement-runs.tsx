@@ -1,0 +1,119 @@
+"use client";
+
+import { useState } from "react";
+import { toast } from "sonner";
+
+import { StatusBadge } from "@/app/_components/status-badge";
+import { AlertDialog, AlertDialogAction, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogFooter, AlertDialogHeader, AlertDialogTitle } from "@/app/_components/ui/alert-dialog";
+import { Button } from "@/app/_components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import { Input } from "@/app/_components/ui/input";
+import { Label } from "@/app/_components/ui/label";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { api } from "@/app/_lib/trpc/react";
+import { formatDateTime } from "@/app/_lib/utils";
+
+const toLocalInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+
+export function SettlementRuns() {
+  const utils = api.useUtils();
+  const now = new Date();
+  const [periodStart, setPeriodStart] = useState(toLocalInput(new Date(now.getFullYear(), now.getMonth(), 1)));
+  const [periodEnd, setPeriodEnd] = useState(toLocalInput(now));
+  const [confirming, setConfirming] = useState(false);
+  const runs = api.admin.billing.settlementRuns.list.useQuery(undefined, { refetchInterval: (q) => (q.state.data?.some((r) => r.status === "RUNNING") ? 1_000 : 10_000) });
+  const start = api.admin.billing.settlementRuns.start.useMutation({
+    onSuccess: async (started) => {
+      await utils.admin.billing.settlementRuns.list.invalidate();
+      toast.success(started.created ? "Settlement run started" : "This period already has a run: resuming it");
+    },
+    onError: (err) => toast.error(err.message),
+  });
+  return (
+    <div className="grid gap-6">
+      <Card>
+        <CardHeader>
+          <CardTitle>Run a settlement</CardTitle>
+          <CardDescription>Choose a period that has ended. Running the same period again resumes it and never pays twice.</CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-wrap items-end gap-4">
+          <div className="grid gap-1.5">
+            <Label htmlFor="period-start">From</Label>
+            <Input id="period-start" type="datetime-local" value={periodStart} onChange={(e) => setPeriodStart(e.target.value)} />
+          </div>
+          <div className="grid gap-1.5">
+            <Label htmlFor="period-end">Until</Label>
+            <Input id="period-end" type="datetime-local" value={periodEnd} onChange={(e) => setPeriodEnd(e.target.value)} />
+          </div>
+          <Button variant="outline" onClick={() => setPeriodEnd(toLocalInput(new Date()))}>
+            Until now
+          </Button>
+          <Button onClick={() => setConfirming(true)} disabled={start.isPending}>
+            Run settlement
+          </Button>
+        </CardContent>
+      </Card>
+
+      {(runs.data ?? []).map((run) => (
+        <Card key={run.id} data-testid="settlement-run">
+          <CardHeader className="flex flex-row items-start justify-between gap-4">
+            <div>
+              <CardTitle className="text-base">
+                {formatDateTime(run.periodStart)} → {formatDateTime(run.periodEnd)}
+              </CardTitle>
+              <CardDescription>
+                {run.payouts.filter((p) => p.status === "CONFIRMED").length} of {run.payouts.length} payouts confirmed
+                {run.error ? ` · ${run.error}` : ""}
+              </CardDescription>
+            </div>
+            <StatusBadge status={run.status} />
+          </CardHeader>
+          <CardContent>
+            {run.payouts.length === 0 ? (
+              <p className="text-sm text-muted-foreground">Nothing was owed to any merchant for this period.</p>
+            ) : (
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Merchant</TableHead>
+                    <TableHead className="text-right">Amount (atomic)</TableHead>
+                    <TableHead>To</TableHead>
+                    <TableHead>Status</TableHead>
+                    <TableHead>Transaction</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {run.payouts.map((p) => (
+                    <TableRow key={p.id} data-testid="payout-row">
+                      <TableCell>{p.merchantName}</TableCell>
+                      <TableCell className="text-right tabular-nums">{p.amountAtomic}</TableCell>
+                      <TableCell className="font-mono text-xs">{p.toAddress}</TableCell>
+                      <TableCell>
+                        <StatusBadge status={p.status} />
+                        {p.error && <span className="block text-xs text-destructive">{p.error}</span>}
+                      </TableCell>
+                      <TableCell className="font-mono text-xs">{p.txHash ?? "—"}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </CardContent>
+        </Card>
+      ))}
+
+      <AlertDialog open={confirming} onOpenChange={setConfirming}>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Pay merchants out now?</AlertDialogTitle>
+            <AlertDialogDescription>The treasury sends each PLATFORM-mode merchant its balance up to the end of the period, on chain.</AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel>Cancel</AlertDialogCancel>
+            <AlertDialogAction onClick={() => start.mutate({ periodStart: new Date(periodStart), periodEnd: new Date(periodEnd) })}>Run settlement</AlertDialogAction>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+"use client";
+
+import { useState } from "react";
+import { toast } from "sonner";
+
+import { RefundForm, RefundsTable } from "@/app/_components/refunds";
+import { Button } from "@/app/_components/ui/button";
+import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import { Input } from "@/app/_components/ui/input";
+import { api } from "@/app/_lib/trpc/react";
+
+function fieldErrorsOf(err: unknown): Record<string, string | undefined> {
+  const fields = (err as { data?: { zodError?: Record<string, string[] | undefined> } }).data?.zodError ?? {};
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0]]));
+}
+
+export function Refunds({ merchantId }: { merchantId: string }) {
+  const utils = api.useUtils();
+  const merchant = api.merchants.get.useQuery({ merchantId });
+  const refunds = api.billing.refunds.useQuery({ merchantId }, { refetchInterval: 5_000 });
+  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
+  const [txHashes, setTxHashes] = useState<Record<string, string>>({});
+  const create = api.billing.createRefund.useMutation({
+    onSuccess: async (refund) => {
+      setErrors({});
+      await utils.billing.refunds.invalidate({ merchantId });
+      toast.success(refund.paidBy === "merchant" ? "Refund recorded: send it from your wallet, then record the transaction" : `Refund ${refund.status.toLowerCase()}`);
+    },
+    onError: (err) => {
+      setErrors(fieldErrorsOf(err));
+      if (Object.keys(fieldErrorsOf(err)).length === 0) toast.error(err.message);
+    },
+  });
+  const submit = api.billing.submitRefundTx.useMutation({
+    onSuccess: async () => {
+      await utils.billing.refunds.invalidate({ merchantId });
+      toast.success("Refund verified on chain and completed");
+    },
+    onError: (err) => toast.error(fieldErrorsOf(err).txHash ?? err.message),
+  });
+  const isOwner = merchant.data?.role === "OWNER";
+  return (
+    <div className="grid gap-6">
+      {isOwner && (
+        <Card>
+          <CardHeader>
+            <CardTitle>Refund a payment</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <RefundForm pending={create.isPending} errors={errors} onSubmit={(v) => create.mutate({ merchantId, paymentId: v.paymentId, amountAtomic: v.amountAtomic || undefined, reason: v.reason })} />
+          </CardContent>
+        </Card>
+      )}
+      <Card>
+        <CardHeader>
+          <CardTitle>Refunds</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <RefundsTable
+            refunds={refunds.data ?? []}
+            action={(r) =>
+              r.status === "PENDING" && r.paidBy === "merchant" && isOwner ? (
+                <form
+                  className="flex gap-2"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    submit.mutate({ merchantId, refundId: r.id, txHash: txHashes[r.id] ?? "" });
+                  }}
+                >
+                  <Input aria-label="Refund transaction hash" placeholder="0x… transaction hash" className="h-8 w-72 font-mono text-xs" value={txHashes[r.id] ?? ""} onChange={(e) => setTxHashes({ ...txHashes, [r.id]: e.target.value })} />
+                  <Button size="sm" type="submit" disabled={submit.isPending}>
+                    Verify
+                  </Button>
+                </form>
+              ) : null
+            }
+          />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+"use client";
+
+import { Download, Printer } from "lucide-react";
+
+import { Button } from "@/app/_components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import { Table, TableBody, TableCell, TableRow } from "@/app/_components/ui/table";
+import type { RouterOutputs } from "@/app/_lib/trpc/react";
+import { formatAmount } from "@/app/_lib/utils";
+
+type Statement = RouterOutputs["billing"]["statement"];
+
+/** The last twelve calendar months, newest first, as YYYY-MM (UTC). */
+export function recentMonths(now = new Date(), count = 12): string[] {
+  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7));
+}
+
+export function downloadCsv(csv: string, filename: string): void {
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+const ROWS = [
+  ["opening", "Opening balance"],
+  ["gross", "Gross (paid calls)"],
+  ["fees", "Platform fees"],
+  ["refunds", "Refunds"],
+  ["adjustments", "Adjustments"],
+  ["net", "Net"],
+  ["payouts", "Paid to the merchant (payouts and direct payments)"],
+  ["closing", "Closing balance"],
+] as const;
+
+/** A monthly statement: one table per network and asset, amounts exact to the atomic unit. */
+export function StatementView({ statement, onCsv }: { statement: Statement; onCsv: () => void }) {
+  return (
+    <Card data-testid="statement">
+      <CardHeader className="flex flex-row flex-wrap items-start justify-between gap-4">
+        <div>
+          <CardTitle>
+            {statement.merchantName} · {statement.month}
+          </CardTitle>
+          <CardDescription>
+            {statement.settlementMode === "PLATFORM"
+              ? "Payments go to the platform's treasury; settlement runs pay the closing balance out."
+              : "Payments go straight to the merchant's wallet; a negative balance is what the merchant owes the platform (its fees)."}
+          </CardDescription>
+        </div>
+        <div className="flex gap-2 print:hidden">
+          <Button variant="outline" size="sm" onClick={() => window.print()}>
+            <Printer aria-hidden /> Print
+          </Button>
+          <Button variant="outline" size="sm" onClick={onCsv}>
+            <Download aria-hidden /> CSV
+          </Button>
+        </div>
+      </CardHeader>
+      <CardContent className="grid gap-6">
+        {statement.lines.length === 0 && <p className="text-sm text-muted-foreground">No ledger entries up to the end of this month.</p>}
+        {statement.lines.map((line) => (
+          <div key={`${line.network}:${line.asset}`} className="grid gap-2">
+            <p className="text-sm text-muted-foreground">
+              {line.symbol} on {line.network} · {line.paidCalls} paid call{line.paidCalls === 1 ? "" : "s"}
+            </p>
+            <Table>
+              <TableBody>
+                {ROWS.map(([key, label]) => (
+                  <TableRow key={key} data-testid={`statement-${key}`} className={key === "net" || key === "closing" ? "font-medium" : undefined}>
+                    <TableCell>{label}</TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {formatAmount(line[key], line.decimals, { minDecimals: 2 })} {line.symbol}
+                      <span className="ml-2 font-mono text-xs text-muted-foreground">{line[key]}</span>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        ))}
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Adjustment" ADD COLUMN     "signedTx" TEXT;
