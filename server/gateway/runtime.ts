@@ -4,6 +4,8 @@ import { createTtlCache } from "@/server/cache/ttl-cache";
 import { createChainClientRegistry, type ChainClientRegistry } from "@/server/chain/clients";
 import { getDeps, type Deps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
+import { billingDeps } from "@/server/billing/deps";
+import { runScheduledSettlement } from "@/server/billing/settlement-runs";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/payments/deferred";
 import { reconcilePayments } from "@/server/payments/reconcile";
@@ -31,6 +33,7 @@ export type GatewayRuntime = GatewayDeps & {
 const WEBHOOKS_EVERY_MS = 2_000;
 
 const DEFERRED_EVERY_MS = 1_000;
+const SETTLEMENT_CHECK_EVERY_MS = 60 * 60_000;
 /** how stale a payer's balance may be when a DEFERRED call is admitted against it */
 const PAYER_BALANCE_TTL_MS = 2_000;
 
@@ -46,6 +49,8 @@ export type GatewayRuntimeOptions = {
   webhooksEveryMs?: number | null;
   /** how often this process works the deferred settlement queue (null: never) */
   deferredEveryMs?: number | null;
+  /** how often this process checks that last month's settlement run happened (null: never) */
+  settlementEveryMs?: number | null;
   deferredQueue?: DeferredQueueOptions;
   maxBodyBytes?: number;
 };
@@ -102,6 +107,15 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     (err) => base.log.error({ err }, "deferred settlement run failed"),
   );
 
+  // the monthly settlement run: started on the 1st for the month before, resumed until it completes
+  const settlementTimer = base.env.TREASURY_PRIVATE_KEY
+    ? everyWithoutOverlap(
+        opts.settlementEveryMs === undefined ? SETTLEMENT_CHECK_EVERY_MS : opts.settlementEveryMs,
+        () => runScheduledSettlement(billingDeps({ ...base, chains })),
+        (err) => base.log.error({ err }, "scheduled settlement run failed"),
+      )
+    : null;
+
   const runtime: GatewayRuntime = {
     db: base.db,
     env: base.env,
@@ -119,6 +133,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
       if (timer) clearInterval(timer);
       if (webhookTimer) clearInterval(webhookTimer);
       if (deferredTimer) clearInterval(deferredTimer);
+      if (settlementTimer) clearInterval(settlementTimer);
       merchants.dispose();
       await usage.close();
       await rateLimiter.close?.();

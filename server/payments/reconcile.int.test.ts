@@ -1,21 +1,15 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 
-import { PGlite } from "@electric-sql/pglite";
 import { decodePaymentRequiredHeader } from "@x402/core/http";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createChainClientRegistry } from "@/server/chain/clients";
 import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
-import { createPrismaClient } from "@/server/db/client";
-import type { DatabaseConfig } from "@/server/db/config";
-import { createTestDatabase } from "@/server/db/testing";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { createLogger } from "@/server/observability/logger";
 import { createGatewayHarness, fundedAccount, type GatewayHarness, type Requirements } from "@/server/testing/gateway-harness";
 import type { PrismaClient } from "@/server/db";
+import { createSharedDatabase, type SharedDatabase } from "@/server/testing/shared-database";
 
 import { reservePayment } from "./ledger";
 import { reconcilePayments } from "./reconcile";
@@ -25,43 +19,16 @@ import { reconcilePayments } from "./reconcile";
 // exactly one SETTLED payment with its usage and ledger entry for that transfer. The same for the
 // deferred settlement queue: killed with payments queued, and killed mid-settlement.
 
-const template = inject("dbTemplate");
-let tmp: string;
-let dbConfig: DatabaseConfig;
+let shared: SharedDatabase;
 let databaseUrl: string;
-let closeDatabase: () => Promise<void> = async () => undefined;
-
-/** A database two processes can open one after the other (a PGlite directory) or at once (PostgreSQL). */
-async function sharedDatabase(): Promise<void> {
-  tmp = mkdtempSync(path.join(tmpdir(), "x4g-crash-"));
-  if (template.kind === "pglite") {
-    const dataDir = path.join(tmp, "pglite");
-    const seed = await PGlite.create({ dataDir, loadDataDir: new Blob([new Uint8Array(readFileSync(template.tarballPath))]) });
-    await seed.close();
-    dbConfig = { kind: "pglite", dataDir };
-    databaseUrl = `pglite:${dataDir}`;
-  } else {
-    const test = await createTestDatabase(template);
-    dbConfig = test.config;
-    databaseUrl = (test.config as { url: string }).url;
-    closeDatabase = async () => {
-      await test.db.$disconnect();
-      await test.close();
-    };
-  }
-}
-
-function withDb<T>(fn: (db: PrismaClient) => Promise<T>): Promise<T> {
-  const handle = createPrismaClient(dbConfig);
-  return fn(handle.db).finally(() => handle.close());
-}
+const withDb = <T>(fn: (db: PrismaClient) => Promise<T>) => shared.withDb(fn);
 
 beforeAll(async () => {
-  await sharedDatabase();
+  shared = await createSharedDatabase();
+  databaseUrl = shared.url;
 });
 afterAll(async () => {
-  await closeDatabase();
-  rmSync(tmp, { recursive: true, force: true });
+  await shared?.close();
 });
 
 function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; pid: number; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {

@@ -20,6 +20,7 @@ async function main() {
     webhooksEveryMs: null,
     deferredEveryMs: process.env.DEFERRED_EVERY_MS ? Number(process.env.DEFERRED_EVERY_MS) : null,
     deferredQueue: { leaseMs: Number(process.env.DEFERRED_LEASE_MS ?? 60_000) },
+    settlementEveryMs: null,
   });
   if (process.env.KILL_AFTER_SETTLE === "1") {
     runtime.afterSettleHook = async () => {

@@ -1,0 +1,24 @@
+// `npm run settlement:run [-- --month YYYY-MM]`: settles a calendar month (default: the month before
+// this one) from the command line or a scheduler — the same run the admin console starts, resumed
+// if it exists. Prints the outcome as JSON; exits 1 if a payout did not complete.
+import { billingDeps } from "@/server/billing/deps";
+import { previousMonth, processSettlementRun, startSettlementRun } from "@/server/billing/settlement-runs";
+import { monthPeriod } from "@/server/billing/statements";
+import { getDeps } from "@/server/deps";
+
+async function main() {
+  const monthArg = process.argv.indexOf("--month");
+  const month = monthArg >= 0 ? process.argv[monthArg + 1] : undefined;
+  if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error("--month takes YYYY-MM");
+  const deps = billingDeps(getDeps());
+  const period = month ? monthPeriod(month) : previousMonth(deps.now());
+  const { runId } = await startSettlementRun(deps, { ...period, actor: { role: "SYSTEM" } });
+  const progress = await processSettlementRun(deps, { runId });
+  console.log(JSON.stringify(progress));
+  process.exit(progress.status === "COMPLETED" ? 0 : 1);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
