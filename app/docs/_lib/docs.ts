@@ -15,6 +15,7 @@ export const DOC_PAGES: DocPage[] = [
   { slug: "sdk", title: "TypeScript SDK", section: "Guides", file: "sdk/README.md" },
   { slug: "other-languages", title: "Python, Go and your own service", section: "Guides", file: "app/docs/_content/other-languages.md" },
   { slug: "verify-gateway-requests", title: "Verify gateway requests", section: "Guides", file: "app/docs/_content/verify-gateway-requests.md" },
+  { slug: "billing", title: "Fees, statements, payouts and refunds", section: "Guides", file: "app/docs/_content/billing.md" },
   { slug: "facilitator", title: "Facilitator API", section: "Reference", file: "app/docs/_content/facilitator-api.md" },
 ];
 

@@ -10,6 +10,7 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
 import { createMerchantInput } from "@/server/merchants/schemas";
@@ -83,6 +84,32 @@ export function CreateMerchantForm() {
                     <Input placeholder="0x…" className="font-mono" spellCheck={false} {...field} />
                   </FormControl>
                   <FormDescription>The address that receives your stablecoin payments.</FormDescription>
+                  <FormMessage />
+                </FormItem>
+              )}
+            />
+            <FormField
+              control={form.control}
+              name="settlementMode"
+              render={({ field }) => (
+                <FormItem>
+                  <FormLabel>How you get paid</FormLabel>
+                  <Select value={field.value} onValueChange={field.onChange}>
+                    <FormControl>
+                      <SelectTrigger aria-label="How you get paid">
+                        <SelectValue />
+                      </SelectTrigger>
+                    </FormControl>
+                    <SelectContent>
+                      <SelectItem value="DIRECT">Directly: buyers pay your wallet</SelectItem>
+                      <SelectItem value="PLATFORM">Through the platform: paid out by settlement runs</SelectItem>
+                    </SelectContent>
+                  </Select>
+                  <FormDescription>
+                    {field.value === "PLATFORM"
+                      ? "Buyers pay the platform's treasury; your balance, less the platform fee, is sent to your wallet each month."
+                      : "Each payment lands in your wallet at once; the platform fee is invoiced on your monthly statement."}
+                  </FormDescription>
                   <FormMessage />
                 </FormItem>
               )}
