@@ -28,6 +28,7 @@ export const ID_PREFIXES = {
   audit: "aud",
   alert: "alr",
   request: "req",
+  idempotencyKey: "idem",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

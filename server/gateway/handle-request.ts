@@ -34,6 +34,7 @@ import { consumeEntitlement, entitlementHeader, restoreEntitlementCall, type Gra
 import { SIWX_HEADER, siwxDeclaration, verifySiwxProof } from "@/server/entitlements/siwx";
 
 import { authenticateApiKey } from "@/server/api-keys/api-keys";
+import { scopesAllowOwnerCalls } from "@/server/api-keys/scopes";
 
 import { checkPaymentForRoute } from "./check-payment";
 import { keepBody, KEPT_BODY_MAX_BYTES } from "./keep-body";
@@ -238,7 +239,10 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   }
 
   const ownerKey = presentedApiKey(req);
-  if (ownerKey) return serveOwner(deps, req, merchant, ctx, ownerKey);
+  if (ownerKey) {
+    const owner = await serveOwner(deps, req, merchant, ctx, ownerKey);
+    if (owner) return owner;
+  }
 
   const priced = priceRoute(deps, merchant, ctx);
   if (priced === "misconfigured") {
@@ -288,14 +292,18 @@ const KEY_REFUSALS = {
   expired: "The API key has expired",
 } as const;
 
-/** The merchant's own key: served without payment (tests, monitoring), logged as OWNER, never revenue. */
-async function serveOwner(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, key: string): Promise<GatewayOutcome> {
+/**
+ * The merchant's own key with scope `gateway:owner`: served without payment (tests, monitoring),
+ * logged as OWNER, never revenue. A valid key of another merchant, or one without the scope, grants
+ * nothing here: null sends the request down the normal path (free or 402) as if it had no key.
+ */
+async function serveOwner(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, key: string): Promise<GatewayOutcome | null> {
   const check = await authenticateApiKey(deps, key);
-  if (!check.ok || check.merchantId !== merchant.id) {
-    const message = check.ok ? "This API key belongs to another merchant" : KEY_REFUSALS[check.reason];
-    logAccess(deps, ctx, { status: "REJECTED", reason: check.ok ? "api_key_wrong_merchant" : `api_key_${check.reason}`, httpStatus: 401 });
-    return { kind: "unauthorized", message };
+  if (!check.ok) {
+    logAccess(deps, ctx, { status: "REJECTED", reason: `api_key_${check.reason}`, httpStatus: 401 });
+    return { kind: "unauthorized", message: KEY_REFUSALS[check.reason] };
   }
+  if (check.merchantId !== merchant.id || !scopesAllowOwnerCalls(check.scopes)) return null;
   const match = selectRule(merchant.rules, ctx.method, ctx.path);
   const result = await proxy(deps, req, merchant, ctx, match?.rule.upstreamPath ?? null, { "x-x402-owner-key": check.keyId });
   if (result.kind !== "response") {
