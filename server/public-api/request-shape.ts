@@ -43,6 +43,13 @@ function resolve(doc: OpenApiDoc, schema: JsonSchema | undefined): JsonSchema | 
   return resolve(doc, doc.components?.schemas?.[schema.$ref.replace("#/components/schemas/", "")]);
 }
 
+function admits(schema: JsonSchema | undefined, value: unknown): boolean {
+  if (!schema?.type) return true;
+  const kind = value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  return types.includes(kind) || (kind === "number" && types.includes("integer"));
+}
+
 /**
  * Dotted paths of the fields in `value` that the schema does not declare. zod strips unknown keys
  * silently, which would turn a typo ("prize") into a default; the API refuses them instead.
@@ -50,9 +57,9 @@ function resolve(doc: OpenApiDoc, schema: JsonSchema | undefined): JsonSchema | 
 export function unknownFields(doc: OpenApiDoc, schemaIn: JsonSchema | undefined, value: unknown, at = ""): string[] {
   const schema = resolve(doc, schemaIn);
   if (!schema || value === null || typeof value !== "object") return [];
-  const variants = schema.anyOf ?? schema.oneOf;
+  const variants = (schema.anyOf ?? schema.oneOf)?.filter((v) => admits(resolve(doc, v), value));
   if (variants) {
-    // the value belongs to whichever variant explains it best
+    // the value belongs to whichever variant of its type explains it best
     const results = variants.map((v) => unknownFields(doc, v, value, at));
     return results.reduce((best, r) => (r.length < best.length ? r : best), results[0] ?? []);
   }

@@ -1,8 +1,7 @@
 import { z } from "zod";
 
-import { createId } from "@/server/db/ids";
-import { deliverDueWebhooks } from "@/server/webhooks/deliver";
-import { createdWebhookEndpointSchema, createWebhookEndpoint, createWebhookInput, deleteWebhookEndpoint, enqueueWebhookEvent, listWebhookDeliveries, listWebhookEndpoints, webhookDeliveryDtoSchema, webhookEndpointDtoSchema } from "@/server/webhooks/webhooks";
+import { sendTestWebhook } from "@/server/webhooks/send-test";
+import { createdWebhookEndpointSchema, createWebhookEndpoint, createWebhookInput, deleteWebhookEndpoint, listWebhookDeliveries, listWebhookEndpoints, webhookDeliveryDtoSchema, webhookEndpointDtoSchema } from "@/server/webhooks/webhooks";
 
 import { rest } from "@/server/public-api/meta";
 import { merchantProcedure, merchantProcedureWith, router } from "../trpc";
@@ -34,21 +33,9 @@ export const webhooksRouter = router({
       await deleteWebhookEndpoint(ctx.deps, { merchantId: ctx.merchant.id, endpointId: input.id, actor: ctx.actor });
       return { id: input.id, deleted: true as const };
     }),
-  /** Queues a `webhook.test` event for one endpoint and sends what is due for this merchant now. */
   sendTest: merchantProcedureWith("webhooks.write")
     .meta(rest("POST", "/webhooks/endpoints/{id}/test", "Webhooks", "Queue a webhook.test event for the endpoint and send what is due now", "write"))
     .input(endpointId)
     .output(z.object({ queued: z.number().int(), sent: z.number().int(), succeeded: z.number().int(), retrying: z.number().int(), failed: z.number().int() }))
-    .mutation(async ({ ctx, input }) => {
-      const queued = await enqueueWebhookEvent(ctx.deps.db, {
-        merchantId: ctx.merchant.id,
-        endpointId: input.id,
-        type: "webhook.test",
-        eventId: createId("request"),
-        data: { message: "A test event from x402 Gateway" },
-        at: ctx.deps.now(),
-      });
-      const run = await deliverDueWebhooks(ctx.deps, { merchantId: ctx.merchant.id });
-      return { queued, ...run };
-    }),
+    .mutation(({ ctx, input }) => sendTestWebhook(ctx.deps, { merchantId: ctx.merchant.id, endpointId: input.id })),
 });
