@@ -48,7 +48,47 @@ message, details?, requestId } }\`.
 
 Error codes: ${ERROR_CODES.filter((c) => !c.startsWith("payment") && !c.startsWith("upstream") && c !== "settlement_failed" && !c.startsWith("merchant_") && c !== "invalid_payment").map((c) => `\`${c}\` (${ERROR_DESCRIPTIONS[c]})`).join("; ")}`;
 
-type Operation = { responses?: Record<string, unknown>; parameters?: unknown[]; security?: unknown };
+type Operation = { operationId?: string; responses?: Record<string, unknown>; parameters?: unknown[]; security?: unknown; requestBody?: unknown; "x-codeSamples"?: unknown };
+
+// The TypeScript sample of each operation: the SDK's X402Admin call (sdk/src/admin/client.ts).
+const SDK_CALLS: Record<string, string> = {
+  "merchants-get": "await admin.merchant.get()",
+  "merchants-updateSettings": 'await admin.merchant.update({ name: "Signals Inc", payoutAddress: "0x…" })',
+  "upstream-get": "await admin.merchant.routing()",
+  "upstream-update": 'await admin.merchant.updateRouting({ upstreamBaseUrl: "https://api.example.com", upstreamTimeoutMs: 15000, chargeOnUpstreamError: false })',
+  "upstream-testCall": 'await admin.merchant.testCall({ method: "GET", path: "/api/signal/btc" })',
+  "pricingRules-list": "await admin.pricingRules.list()",
+  "pricingRules-create": 'await admin.pricingRules.create({ pathPattern: "/api/signal/*", method: "GET", price: "0.01", network: "eip155:8453", asset: "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913" }, { idempotencyKey: crypto.randomUUID() })',
+  "pricingRules-update": 'await admin.pricingRules.update("rule_…", { pathPattern: "/api/signal/*", method: "GET", price: "0.02", network: "eip155:8453", asset: "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913" })',
+  "pricingRules-delete": 'await admin.pricingRules.delete("rule_…")',
+  "apiKeys-list": "await admin.apiKeys.list()",
+  "apiKeys-create": 'const { key } = await admin.apiKeys.create({ name: "CI", scopes: ["read"] })',
+  "apiKeys-revoke": 'await admin.apiKeys.revoke("key_…")',
+  "transactions-list": 'for await (const payment of admin.payments.all({ status: "SETTLED" })) console.log(payment.amountAtomic, payment.decimals)',
+  "transactions-get": 'await admin.payments.get("pay_…")',
+  "entitlements-list": 'await admin.entitlements.list({ state: "all" })',
+  "webhooks-list": "await admin.webhooks.list()",
+  "webhooks-create": 'const { secret } = await admin.webhooks.create({ url: "https://example.com/hooks/x402", events: ["payment.settled"] })',
+  "webhooks-delete": 'await admin.webhooks.delete("wh_…")',
+  "webhooks-sendTest": 'await admin.webhooks.sendTest("wh_…")',
+  "webhooks-deliveries": "await admin.webhooks.deliveries()",
+};
+
+function codeSamples(baseUrl: string, method: string, path: string, op: Operation) {
+  const url = `${baseUrl}${path.replace("{merchantId}", "$MERCHANT_ID").replace("{id}", "$ID")}`;
+  const body = op.requestBody ? ` \\
+  -H 'content-type: application/json' -d '{…}'` : "";
+  const idempotency = method === "post" ? ` \\
+  -H "Idempotency-Key: $(uuidgen)"` : "";
+  const sdk = SDK_CALLS[op.operationId ?? ""];
+  return [
+    { lang: "curl", label: "curl", source: `curl -X ${method.toUpperCase()} "${url}" \\
+  -H "Authorization: Bearer $X4G_API_KEY"${idempotency}${body}` },
+    ...(sdk
+      ? [{ lang: "typescript", label: "TypeScript (SDK)", source: `import { X402Admin } from "@x402-gateway/sdk";\n\nconst admin = new X402Admin({ endpoint: "${baseUrl.replace(PUBLIC_API_PREFIX, "")}", apiKey: process.env.X4G_API_KEY!, merchantId: process.env.MERCHANT_ID! });\n${sdk};` }]
+      : []),
+  ];
+}
 
 /** The document, with our error shape and conventions on every operation. */
 export function buildOpenApiDocument(opts: { baseUrl: string }): OpenAPIObject {
@@ -63,6 +103,7 @@ export function buildOpenApiDocument(opts: { baseUrl: string }): OpenAPIObject {
   });
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, Error: ERROR_SCHEMA as never } };
   const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+  const apiBase = `${opts.baseUrl.replace(/\/$/, "")}${PUBLIC_API_PREFIX}`;
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       const isPost = method === "post";
@@ -83,7 +124,7 @@ export function buildOpenApiDocument(opts: { baseUrl: string }): OpenAPIObject {
         "429": errorResponse("rate_limited: see Retry-After"),
         "500": errorResponse("internal"),
       };
-      void path;
+      op["x-codeSamples"] = codeSamples(apiBase, method, path, op);
     }
   }
   return doc;

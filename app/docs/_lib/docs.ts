@@ -15,7 +15,11 @@ export const DOC_PAGES: DocPage[] = [
   { slug: "sdk", title: "TypeScript SDK", section: "Guides", file: "sdk/README.md" },
   { slug: "other-languages", title: "Python, Go and your own service", section: "Guides", file: "app/docs/_content/other-languages.md" },
   { slug: "facilitator", title: "Facilitator API", section: "Reference", file: "app/docs/_content/facilitator-api.md" },
+  { slug: "merchant-api", title: "Merchant API", section: "Reference", file: "app/docs/_content/merchant-api.md" },
 ];
+
+/** Docs pages that are not Markdown (their own routes under app/docs), listed in the sidebar too. */
+export const DOC_ROUTES: Omit<DocPage, "file">[] = [{ slug: "api-reference", title: "Merchant API reference", section: "Reference" }];
 
 export function findDoc(slug: string): DocPage | undefined {
   return DOC_PAGES.find((p) => p.slug === slug);
