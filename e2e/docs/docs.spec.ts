@@ -30,7 +30,9 @@ test("the merchant API reference renders the generated OpenAPI document with cur
 
   await page.goto("/docs/api-reference");
   await expect(page.getByRole("heading", { name: "Merchant API reference", level: 1 })).toBeVisible();
-  await expect(page.getByTestId("api-reference").getByText("Create a pricing rule").first()).toBeVisible({ timeout: 20_000 });
+  const reference = page.getByTestId("api-reference");
+  await expect(reference.getByRole("heading", { name: "x402 Gateway merchant API", level: 1 })).toBeVisible({ timeout: 20_000 });
+  await expect(reference.getByRole("list", { name: "Merchant endpoints" })).toContainText("/merchants/{merchantId}/routing/test-call");
   await page.screenshot({ path: testInfo.outputPath("api-reference.png"), fullPage: false });
   await page.goto("/docs/merchant-api");
   await expect(page.getByRole("heading", { name: "Merchant API", level: 1 })).toBeVisible();

@@ -111,6 +111,8 @@ export type ProxyRequest = {
   maxBodyBytes: number;
   allowPrivate: boolean;
   signal?: AbortSignal;
+  /** set on the one resend after a stale kept-alive socket failed */
+  retriedStaleSocket?: boolean;
 };
 
 class BodyTooLargeError extends Error {}
@@ -182,6 +184,17 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
 
     upstreamReq.on("error", (err) => {
       const latency = Math.round(performance.now() - started);
+      // A kept-alive socket the upstream closed while idle fails on reuse before the upstream saw
+      // the request; Node's documented remedy is to send it again on a fresh socket. Only requests
+      // without a body can be sent again (a streamed body is already consumed).
+      const bodiless = !req.body || req.method === "GET" || req.method === "HEAD";
+      if (!settled && upstreamReq.reusedSocket && (err as NodeJS.ErrnoException).code === "ECONNRESET" && bodiless && !req.retriedStaleSocket) {
+        settled = true;
+        clearTimeout(timer);
+        req.signal?.removeEventListener("abort", onAbort);
+        resolve(proxyToUpstream({ ...req, retriedStaleSocket: true }));
+        return;
+      }
       if (err instanceof PrivateAddressError || (err as { cause?: unknown }).cause instanceof PrivateAddressError) finish({ kind: "blocked", reason: "private_address" });
       else if (err instanceof BodyTooLargeError) finish({ kind: "body_too_large" });
       else finish({ kind: "error", message: (err as NodeJS.ErrnoException).code ?? err.message, upstreamLatencyMs: latency });

@@ -280,7 +280,7 @@ describe("owner calls at the gateway", () => {
     const paymentsBefore = await database.db.payment.count({ where: { merchantId: h.merchant.id } });
     const ledgerBefore = await database.db.ledgerEntry.count({ where: { merchantId: h.merchant.id } });
     const served = await h.call("/api/signal/owner", { headers: { authorization: `Bearer ${key}` } });
-    expect(served.status).toBe(200);
+    expect(served.status, await served.clone().text()).toBe(200);
     expect(served.headers.get("payment-response")).toBeNull();
     await served.text();
     await h.runtime.usage.flush();

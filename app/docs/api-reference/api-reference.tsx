@@ -19,6 +19,7 @@ export function ApiReference() {
           telemetry: false,
           hideClientButton: false,
           defaultHttpClient: { targetKey: "shell", clientKey: "curl" },
+          authentication: { preferredSecurityScheme: "apiKey" },
         }}
       />
     </div>
