@@ -46,6 +46,10 @@ export const serverEnvSchema = z.object({
   AUTO_APPROVE_MERCHANTS: booleanString.optional(),
   /** shared rate limits and cache invalidation across instances */
   REDIS_URL: z.string().optional(),
+  /** requests per minute each API key may make to the public REST API (/api/v1) */
+  PUBLIC_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** largest JSON body the public REST API accepts, in bytes */
+  PUBLIC_API_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** permit the embedded PGlite under NODE_ENV=production (local demos and the e2e suite only) */
   ALLOW_EMBEDDED_DATABASE: booleanString.optional(),

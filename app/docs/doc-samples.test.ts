@@ -4,10 +4,12 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
+import { buildOpenApiDocument } from "@/server/public-api/openapi";
+
 // Every TypeScript sample in the docs (app/docs/_content and the SDK README) compiles against the
 // real packages and the SDK's source, so the docs cannot drift from the API.
 
-const DOC_FILES = ["sdk/README.md", "app/docs/_content/x402-flow.md", "app/docs/_content/facilitator-api.md", "app/docs/_content/other-languages.md", "app/docs/_content/verify-gateway-requests.md"];
+const DOC_FILES = ["sdk/README.md", "app/docs/_content/x402-flow.md", "app/docs/_content/facilitator-api.md", "app/docs/_content/other-languages.md", "app/docs/_content/verify-gateway-requests.md", "app/docs/_content/merchant-api.md"];
 const root = process.cwd();
 const outDir = path.join(root, ".data", "doc-samples");
 
@@ -27,10 +29,20 @@ describe("docs code samples", () => {
         files.push(file);
       });
     }
+    // the TypeScript samples the API reference shows for each operation
+    const doc = buildOpenApiDocument({ baseUrl: "https://gateway.example.com" });
+    Object.values(doc.paths ?? {})
+      .flatMap((item) => Object.values(item as Record<string, { "x-codeSamples"?: { lang: string; source: string }[] }>))
+      .flatMap((op) => op["x-codeSamples"]?.filter((sample) => sample.lang === "typescript") ?? [])
+      .forEach((sample, i) => {
+        const file = path.join(outDir, `openapi_sample_${i}.ts`);
+        writeFileSync(file, `${sample.source}\nexport {};\n`);
+        files.push(file);
+      });
     // what a reader's environment provides: a browser wallet on window
     const globals = path.join(outDir, "reader-globals.d.ts");
     writeFileSync(globals, `interface Window { ethereum: import("@x402-gateway/sdk").Eip1193Provider }\n`);
-    expect(files.length).toBeGreaterThanOrEqual(5);
+    expect(files.length).toBeGreaterThanOrEqual(25);
 
     const program = ts.createProgram([...files, globals], {
       target: ts.ScriptTarget.ES2022,

@@ -4,10 +4,10 @@ import { Logo } from "@/app/_components/logo";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 
 import { DocsNav } from "./_components/docs-nav";
-import { DOC_PAGES } from "./_lib/docs";
+import { DOC_PAGES, DOC_ROUTES } from "./_lib/docs";
 
 export default function DocsLayout({ children }: { children: React.ReactNode }) {
-  const pages = DOC_PAGES.map(({ slug, title, section }) => ({ slug, title, section }));
+  const pages = [...DOC_PAGES, ...DOC_ROUTES].map(({ slug, title, section }) => ({ slug, title, section }));
   return (
     <div className="min-h-screen">
       <header className="flex items-center justify-between border-b px-6 py-3">

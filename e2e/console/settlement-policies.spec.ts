@@ -19,6 +19,8 @@ test("the owner sets up deferred settlement and a deferred route is answered at 
   // 1. settings: a bad cap is refused on its field, a good one is saved with the switch on
   await page.goto(`/console/${demoMerchantId}/settings`);
   const card = page.locator("form", { has: page.getByLabel("Cap per buyer") });
+  // the form is reset from the loaded settings: fill it only after they arrived
+  await expect(card.getByText(/waiting to settle/)).toBeVisible();
   await card.getByLabel("Cap per buyer").fill("-1");
   await card.getByRole("switch", { name: "Deferred settlement" }).click();
   await card.getByRole("button", { name: "Save" }).click();

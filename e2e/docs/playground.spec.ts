@@ -9,6 +9,9 @@ test("the paywall leads to the playground, where the demo wallet pays the endpoi
   await page.getByRole("link", { name: "Pay in the playground" }).click();
   await expect(page).toHaveURL(new RegExp(`/docs/playground\\?merchant=${demoMerchantId}`));
   await expect(page.getByLabel("Path")).toHaveValue("/api/signal/eth");
+  // the wallet button renders on the client only: once it shows, the page is hydrated and a click
+  // on "Send request" reaches its handler (a click on the server-rendered button is lost)
+  await expect(page.getByRole("button", { name: "Connect Wallet" })).toBeVisible();
 
   await page.getByRole("button", { name: "Send request" }).click();
   const timeline = page.getByTestId("playground-timeline");

@@ -16,3 +16,5 @@ export { KNOWN_ASSETS, type AssetInfo } from "./amounts";
 export { parsePaymentRequired, parseSettlement, type PaymentRequired, type PaymentRequirement, type Settlement } from "./protocol";
 export { formatSiweMessage, toChecksumAddress } from "./siwx";
 export type { Eip1193Provider, LocalAccountLike, Wallet, WalletClientLike } from "./wallet";
+export { X402Admin, X402AdminError, type AdminBody, type AdminQuery, type AdminResponse, type X402AdminOptions } from "./admin/client";
+export type { components as AdminComponents, operations as AdminOperations, paths as AdminPaths } from "./admin/schema";

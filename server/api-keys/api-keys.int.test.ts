@@ -5,8 +5,9 @@ import { callerFor, merchantOwner, testDeps, uniqueEmail, useTestDatabase } from
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
-// API keys: shown once, stored hashed, revocable; at the gateway the merchant's own key is served
-// without payment and logged as OWNER, a revoked or foreign key is a 401.
+// API keys: shown once, stored hashed, revocable; at the gateway the merchant's own key with scope
+// gateway:owner is served without payment and logged as OWNER; a revoked or unknown key is a 401; a
+// foreign key, or one without the scope, changes nothing (the normal 402).
 
 const database = useTestDatabase();
 let h: GatewayHarness;
@@ -56,14 +57,17 @@ describe("API keys", () => {
     expect(await refused.json()).toMatchObject({ error: { code: "unauthorized", message: "The API key was revoked" } });
   });
 
-  it("refuse an unknown key, and a key of another merchant", async () => {
+  it("refuse an unknown key; a key of another merchant, or without gateway:owner, gets the normal 402", async () => {
     const unknown = await h.call("/api/signal/btc", { headers: { authorization: `Bearer x4g_live_abcdefgh_${"a".repeat(32)}` } });
     expect(unknown.status).toBe(401);
     const otherMerchant = await callerFor(testDeps(database.db), outsider).merchants.create({ name: "Other", upstreamBaseUrl: "https://api.example.com", payoutAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" });
-    const { key } = await callerFor(testDeps(database.db), outsider).apiKeys.create({ merchantId: otherMerchant.id, name: "theirs" });
+    const { key } = await callerFor(testDeps(database.db), outsider).apiKeys.create({ merchantId: otherMerchant.id, name: "theirs", scopes: ["gateway:owner"] });
     const foreign = await h.call("/api/signal/btc", { headers: { "x-api-key": key } });
-    expect(foreign.status).toBe(401);
-    expect(await foreign.json()).toMatchObject({ error: { message: "This API key belongs to another merchant" } });
+    expect(foreign.status).toBe(402);
+    expect(foreign.headers.get("payment-required")).not.toBeNull();
+    const readOnly = await callerFor(testDeps(database.db), owner).apiKeys.create({ merchantId: h.merchant.id, name: "reader", scopes: ["read", "write"] });
+    const unscoped = await h.call("/api/signal/btc", { headers: { authorization: `Bearer ${readOnly.key}` } });
+    expect(unscoped.status).toBe(402);
   });
 
   it("cannot be listed, created or revoked across tenants", async () => {

@@ -1,40 +1,49 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { z, ZodError } from "zod";
 
 import type { Deps } from "@/server/deps";
 import { AppError, ERROR_STATUS, type ErrorCode } from "@/server/errors";
 import type { SessionClaims } from "@/server/auth/config";
-import { can, type MerchantAction } from "@/server/auth/permissions";
+import { can, type MerchantAction, type MerchantRoleName } from "@/server/auth/permissions";
 import type { AuditActor } from "@/server/audit/record-audit";
+import { scopesAllow } from "@/server/api-keys/scopes";
 import { Prisma } from "@/server/db";
-import { findMembership } from "@/server/merchants/merchants";
+import { findMembership, getMerchant } from "@/server/merchants/merchants";
 import { merchantIdSchema } from "@/server/merchants/schemas";
-import { findActiveSessionUser } from "@/server/users/users";
+import { findActiveSessionUser, type SessionUser } from "@/server/users/users";
+import type { MerchantDto } from "@/server/merchants/schemas";
 import type { Log } from "@/server/observability/logger";
+
+/** A merchant API key the public API authenticated (server/public-api): it acts as its merchant. */
+export type ApiKeyPrincipal = { keyId: string; merchantId: string; scopes: string[] };
 
 export type TRPCContext = {
   deps: Deps;
   session: SessionClaims | null;
+  apiKey: ApiKeyPrincipal | null;
   requestId: string;
   ip: string | null;
   log: Log;
 };
 
-/** One factory for the HTTP handler, the RSC caller and tests. */
+/** One factory for the HTTP handlers (console tRPC and the public REST API), the RSC caller and tests. */
 export function createTRPCContext(opts: {
   deps: Deps;
   session: SessionClaims | null;
+  apiKey?: ApiKeyPrincipal | null;
   requestId: string;
   ip?: string | null;
 }): TRPCContext {
   return {
     deps: opts.deps,
     session: opts.session,
+    apiKey: opts.apiKey ?? null,
     requestId: opts.requestId,
     ip: opts.ip ?? null,
-    log: opts.deps.log.child({ requestId: opts.requestId, userId: opts.session?.userId }),
+    log: opts.deps.log.child({ requestId: opts.requestId, userId: opts.session?.userId, apiKeyId: opts.apiKey?.keyId }),
   };
 }
 
@@ -87,7 +96,7 @@ function fieldErrorsOf(error: TRPCError): Record<string, string[] | undefined> |
   return null;
 }
 
-const t = initTRPC.context<TRPCContext>().create({
+const t = initTRPC.context<TRPCContext>().meta<OpenApiMeta>().create({
   transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const isInternal = error.code === "INTERNAL_SERVER_ERROR";
@@ -135,30 +144,56 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { ...ctx, user, actor } });
 });
 
+/** How the caller reached the merchant: as a member with a role, or as one of its API keys. */
+export type MerchantAccess = { kind: "member"; membershipId: string; role: MerchantRoleName } | { kind: "apiKey"; keyId: string; scopes: string[] };
+
 /**
- * A member of the merchant named in the input. The membership (not the client's claim) decides:
- * a merchant the user does not belong to is NOT_FOUND, never revealing that it exists.
+ * A member of the merchant named in the input, or one of that merchant's API keys. The membership
+ * or the key's own merchant (not the client's claim) decides: a merchant the caller does not belong
+ * to is NOT_FOUND, never revealing that it exists. A key needs a scope that grants reading.
  */
-export const merchantProcedure = authedProcedure
+export const merchantProcedure = publicProcedure
   .input(z.object({ merchantId: merchantIdSchema }))
   .use(async ({ ctx, input, next }) => {
-    const membership = await findMembership(ctx.deps, { userId: ctx.user.id, merchantId: input.merchantId });
-    if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Merchant not found" });
-    return next({
-      ctx: {
-        ...ctx,
-        merchant: membership.merchant,
-        membership: { id: membership.id, role: membership.role },
-        actor: { ...ctx.actor, role: membership.role },
-      },
-    });
+    const resolved = await resolveMerchantAccess(ctx, input.merchantId);
+    return next({ ctx: { ...ctx, ...resolved } });
   });
 
-/** A merchant member whose role allows `action`; other members get FORBIDDEN. */
+async function resolveMerchantAccess(
+  ctx: TRPCContext,
+  merchantId: string,
+): Promise<{ user: SessionUser | null; merchant: MerchantDto; access: MerchantAccess; actor: AuditActor }> {
+  if (ctx.apiKey) {
+    if (ctx.apiKey.merchantId !== merchantId) throw new TRPCError({ code: "NOT_FOUND", message: "Merchant not found" });
+    if (!scopesAllow(ctx.apiKey.scopes, "merchant.read")) throw new TRPCError({ code: "FORBIDDEN", message: "This API key has no scope that allows reading (read, write or keys:manage)" });
+    return {
+      user: null,
+      merchant: await getMerchant(ctx.deps, { merchantId: ctx.apiKey.merchantId }),
+      access: { kind: "apiKey", keyId: ctx.apiKey.keyId, scopes: ctx.apiKey.scopes },
+      actor: { apiKeyId: ctx.apiKey.keyId, role: "API_KEY", ip: ctx.ip, requestId: ctx.requestId },
+    };
+  }
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  const user = await findActiveSessionUser(ctx.deps, ctx.session);
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended; sign in again" });
+  const membership = await findMembership(ctx.deps, { userId: user.id, merchantId });
+  if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Merchant not found" });
+  return {
+    user,
+    merchant: membership.merchant,
+    access: { kind: "member", membershipId: membership.id, role: membership.role },
+    actor: { userId: user.id, role: membership.role, ip: ctx.ip, requestId: ctx.requestId },
+  };
+}
+
+/** A merchant member whose role (or an API key whose scopes) allows `action`; others get FORBIDDEN. */
 export function merchantProcedureWith(action: MerchantAction) {
   return merchantProcedure.use(({ ctx, next }) => {
-    if (!can(ctx.membership.role, action)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${ctx.membership.role}) cannot do ${action}` });
+    if (ctx.access.kind === "apiKey" && !scopesAllow(ctx.access.scopes, action)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This API key's scopes (${ctx.access.scopes.join(", ")}) do not allow ${action}` });
+    }
+    if (ctx.access.kind === "member" && !can(ctx.access.role, action)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${ctx.access.role}) cannot do ${action}` });
     }
     return next();
   });

@@ -25,26 +25,40 @@ export const listTransactionsInput = transactionFiltersSchema.extend({
   limit: z.number().int().min(1).max(100).default(25),
 });
 
-export type TransactionDto = {
-  id: string;
-  createdAt: Date;
-  status: z.infer<typeof paymentStatusSchema>;
-  payer: string;
-  payTo: string;
-  amountAtomic: string;
-  asset: string;
-  assetSymbol: string;
-  decimals: number;
-  network: string;
-  networkName: string;
-  txHash: string | null;
-  explorerUrl: string | null;
-  resource: string;
-  errorReason: string | null;
-  facilitator: string;
-  x402Version: number;
-  settledAt: Date | null;
-};
+export const transactionDtoSchema = z.object({
+  id: z.string(),
+  createdAt: z.date(),
+  status: paymentStatusSchema,
+  payer: z.string(),
+  payTo: z.string(),
+  /** an integer count of the asset's smallest unit, as a string; `decimals` says where the point goes */
+  amountAtomic: z.string(),
+  asset: z.string(),
+  assetSymbol: z.string(),
+  decimals: z.number().int(),
+  network: z.string(),
+  networkName: z.string(),
+  txHash: z.string().nullable(),
+  explorerUrl: z.string().nullable(),
+  resource: z.string(),
+  errorReason: z.string().nullable(),
+  facilitator: z.string(),
+  x402Version: z.number().int(),
+  settledAt: z.date().nullable(),
+});
+export type TransactionDto = z.infer<typeof transactionDtoSchema>;
+
+export const transactionPageSchema = z.object({ items: z.array(transactionDtoSchema), nextCursor: z.string().nullable() });
+
+export const transactionDetailSchema = transactionDtoSchema.extend({
+  validAfter: z.date(),
+  validBefore: z.date(),
+  errorMessage: z.string().nullable(),
+  authorizationNonce: z.string(),
+  blockNumber: z.string().nullable(),
+  usage: z.array(z.object({ id: z.string(), status: z.string(), path: z.string(), method: z.string(), httpStatus: z.number().int(), latencyMs: z.number().int(), createdAt: z.date() })),
+  ledger: z.array(z.object({ id: z.string(), type: z.string(), amountAtomic: z.string(), createdAt: z.date() })),
+});
 
 function where(merchantId: string, f: TransactionFilters): Prisma.PaymentWhereInput {
   return {

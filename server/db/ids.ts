@@ -30,6 +30,7 @@ export const ID_PREFIXES = {
   request: "req",
   signingSecret: "gss",
   upstreamCredential: "ucr",
+  idempotencyKey: "idem",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

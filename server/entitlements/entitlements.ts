@@ -95,20 +95,21 @@ export const listEntitlementsInput = z.object({
   state: z.enum(["active", "all"]).default("active"),
 });
 
-export type EntitlementDto = {
-  id: string;
-  payer: string;
-  billingMode: "BUNDLE" | "TIME_PASS";
-  rule: { id: string; pathPattern: string; method: string };
-  callsTotal: number | null;
-  callsRemaining: number | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-  active: boolean;
-  callsServed: number;
-  paymentId: string;
-  createdAt: Date;
-};
+export const entitlementDtoSchema = z.object({
+  id: z.string(),
+  payer: z.string(),
+  billingMode: z.enum(["BUNDLE", "TIME_PASS"]),
+  rule: z.object({ id: z.string(), pathPattern: z.string(), method: z.string() }),
+  callsTotal: z.number().int().nullable(),
+  callsRemaining: z.number().int().nullable(),
+  expiresAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  active: z.boolean(),
+  callsServed: z.number().int(),
+  paymentId: z.string(),
+  createdAt: z.date(),
+});
+export type EntitlementDto = z.infer<typeof entitlementDtoSchema>;
 
 /** A merchant's bundles and time passes, newest first, with how many calls each has served. */
 export async function listEntitlements(deps: { db: PrismaClient; now: () => Date }, opts: { merchantId: string } & z.infer<typeof listEntitlementsInput>): Promise<EntitlementDto[]> {

@@ -36,6 +36,7 @@ import { consumeEntitlement, entitlementHeader, restoreEntitlementCall, type Gra
 import { SIWX_HEADER, siwxDeclaration, verifySiwxProof } from "@/server/entitlements/siwx";
 
 import { authenticateApiKey } from "@/server/api-keys/api-keys";
+import { scopesAllowOwnerCalls } from "@/server/api-keys/scopes";
 
 import { checkPaymentForRoute } from "./check-payment";
 import { localFirstMessageVerifier, signedByPayer } from "./local-signature";
@@ -277,7 +278,10 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   if ("refused" in target) return refuseUpstreamPath(deps, ctx, target.refused, match?.rule.id ?? null);
 
   const ownerKey = presentedApiKey(req);
-  if (ownerKey) return serveOwner(deps, req, merchant, ctx, ownerKey, target);
+  if (ownerKey) {
+    const owner = await serveOwner(deps, req, merchant, ctx, ownerKey, target);
+    if (owner) return owner;
+  }
 
   const priced = priceRoute(deps, merchant, ctx, match, target);
   if (priced === "misconfigured") {
@@ -327,14 +331,18 @@ const KEY_REFUSALS = {
   expired: "The API key has expired",
 } as const;
 
-/** The merchant's own key: served without payment (tests, monitoring), logged as OWNER, never revenue. */
-async function serveOwner(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, key: string, target: UpstreamTarget): Promise<GatewayOutcome> {
+/**
+ * The merchant's own key with scope `gateway:owner`: served without payment (tests, monitoring),
+ * logged as OWNER, never revenue. A valid key of another merchant, or one without the scope, grants
+ * nothing here: null sends the request down the normal path (free or 402) as if it had no key.
+ */
+async function serveOwner(deps: GatewayDeps, req: GatewayRequest, merchant: MerchantSnapshot, ctx: RequestContext, key: string, target: UpstreamTarget): Promise<GatewayOutcome | null> {
   const check = await authenticateApiKey(deps, key);
-  if (!check.ok || check.merchantId !== merchant.id) {
-    const message = check.ok ? "This API key belongs to another merchant" : KEY_REFUSALS[check.reason];
-    logAccess(deps, ctx, { status: "REJECTED", reason: check.ok ? "api_key_wrong_merchant" : `api_key_${check.reason}`, httpStatus: 401 });
-    return { kind: "unauthorized", message };
+  if (!check.ok) {
+    logAccess(deps, ctx, { status: "REJECTED", reason: `api_key_${check.reason}`, httpStatus: 401 });
+    return { kind: "unauthorized", message: KEY_REFUSALS[check.reason] };
   }
+  if (check.merchantId !== merchant.id || !scopesAllowOwnerCalls(check.scopes)) return null;
   const result = await proxy(deps, req, merchant, ctx, target, { kind: "owner", keyId: check.keyId }, { "x-x402-owner-key": check.keyId });
   if (result.kind !== "response") {
     logAccess(deps, ctx, { ruleId: target.ruleId, status: "FAILED", reason: failureReason(result), httpStatus: 502 });

@@ -56,6 +56,17 @@ export const testCallInput = z.object({
 });
 export type TestCallInput = z.infer<typeof testCallInput>;
 
+export const testCallResultSchema = z.object({
+  url: z.string(),
+  status: z.number().int(),
+  latencyMs: z.number().int(),
+  headers: z.array(z.tuple([z.string(), z.string()])),
+  body: z.string(),
+  truncated: z.boolean(),
+  /** what the upstream received (URL and headers, credentials masked), when the call reached it */
+  upstreamRequest: z.object({ url: z.string(), headers: z.array(z.tuple([z.string(), z.string()])) }).nullable(),
+});
+
 export const merchantSettingsInput = z.object({
   name: z.string().trim().min(2, "Use at least 2 characters").max(80),
   payoutAddress: evmAddressSchema,

@@ -77,6 +77,7 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): Pr
     network: rule.network,
     asset: rule.asset,
     assetSymbol: asset.symbol,
+    assetDecimals: asset.decimals,
     billingMode: rule.billingMode,
     bundleSize: rule.bundleSize,
     passDurationSeconds: rule.passDurationSeconds,

@@ -45,6 +45,8 @@ export const pricingRuleDtoSchema = z.object({
   network: z.string(),
   asset: z.string(),
   assetSymbol: z.string(),
+  /** where the decimal point goes in `priceAtomic` */
+  assetDecimals: z.number().int(),
   billingMode: billingModeSchema,
   bundleSize: z.number().nullable(),
   passDurationSeconds: z.number().nullable(),

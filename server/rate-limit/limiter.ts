@@ -1,6 +1,10 @@
 import { takeToken, type BucketState } from "./token-bucket";
 
-export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/**
+ * `remaining` and `resetSeconds` (until the bucket is full again) feed the public API's
+ * RateLimit-* headers; a limiter that failed open leaves them out.
+ */
+export type RateLimitDecision = { allowed: true; remaining?: number; resetSeconds?: number } | { allowed: false; retryAfterSeconds: number };
 
 /** Per-key rate limiting; in memory by default, shared through Redis when configured. */
 export interface RateLimiter {
@@ -21,7 +25,7 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
         if (oldest !== undefined) buckets.delete(oldest);
       }
       buckets.set(key, result.state);
-      return Promise.resolve(result.allowed ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) });
+      return Promise.resolve(result.allowed ? { allowed: true, remaining: result.remaining, resetSeconds: Math.ceil(((limitPerMinute - result.state.tokens) * 60_000) / limitPerMinute / 1000) } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) });
     },
   };
 }

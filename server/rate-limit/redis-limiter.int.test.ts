@@ -23,7 +23,7 @@ describe("the Redis rate limiter", () => {
       expect(refused).toMatchObject({ allowed: false });
       expect(refused && !refused.allowed && refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       // another merchant has its own bucket
-      expect(await one.take("merchant:mer_2", 5)).toEqual({ allowed: true });
+      expect(await one.take("merchant:mer_2", 5)).toEqual({ allowed: true, remaining: 4, resetSeconds: 12 });
     } finally {
       await one.close();
       await two.close();

@@ -28,7 +28,7 @@ else
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], window_ms * 2)
-return { allowed, retry_ms }
+return { allowed, retry_ms, math.floor(tokens), math.ceil((capacity - tokens) / rate) }
 `;
 
 export function createRedisRateLimiter(url: string, deps: { log: Log; keyPrefix?: string }): RateLimiter & { close(): Promise<void> } {
@@ -40,12 +40,12 @@ export function createRedisRateLimiter(url: string, deps: { log: Log; keyPrefix?
   return {
     async take(key, limitPerMinute) {
       try {
-        const [allowed, retryMs] = (await (redis as unknown as { x4gTakeToken: (k: string, c: number, w: number) => Promise<[number, number]> }).x4gTakeToken(
+        const [allowed, retryMs, remaining, resetMs] = (await (redis as unknown as { x4gTakeToken: (k: string, c: number, w: number) => Promise<[number, number, number, number]> }).x4gTakeToken(
           prefix + key,
           limitPerMinute,
           60_000,
-        )) as [number, number];
-        return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
+        )) as [number, number, number, number];
+        return allowed === 1 ? { allowed: true, remaining, resetSeconds: Math.ceil(resetMs / 1000) } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
       } catch (err) {
         // a rate limiter outage must not take paid traffic down: fail open, loudly
         deps.log.error({ err }, "redis rate limiter unavailable; allowing the request");

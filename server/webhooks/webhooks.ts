@@ -24,7 +24,26 @@ export const createWebhookInput = z.object({
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, "Choose at least one event"),
 });
 
-export type WebhookEndpointDto = { id: string; url: string; description: string | null; events: string[]; enabled: boolean; createdAt: Date };
+export const webhookEndpointDtoSchema = z.object({ id: z.string(), url: z.string(), description: z.string().nullable(), events: z.array(z.string()), enabled: z.boolean(), createdAt: z.date() });
+export type WebhookEndpointDto = z.infer<typeof webhookEndpointDtoSchema>;
+
+/** The signing secret is shown once, here. */
+export const createdWebhookEndpointSchema = z.object({ secret: z.string(), endpoint: webhookEndpointDtoSchema });
+
+export const webhookDeliveryDtoSchema = z.object({
+  id: z.string(),
+  eventType: z.string(),
+  eventId: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.date(),
+  deliveredAt: z.date().nullable(),
+  createdAt: z.date(),
+  endpoint: z.object({ url: z.string() }),
+  attemptsLog: z.array(z.object({ id: z.string(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number().int(), createdAt: z.date() })),
+});
 const endpointSelect = { id: true, url: true, description: true, events: true, enabled: true, createdAt: true } as const;
 
 export async function listWebhookEndpoints(deps: Pick<Deps, "db">, opts: { merchantId: string }): Promise<WebhookEndpointDto[]> {

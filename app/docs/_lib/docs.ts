@@ -17,7 +17,11 @@ export const DOC_PAGES: DocPage[] = [
   { slug: "verify-gateway-requests", title: "Verify gateway requests", section: "Guides", file: "app/docs/_content/verify-gateway-requests.md" },
   { slug: "billing", title: "Fees, statements, payouts and refunds", section: "Guides", file: "app/docs/_content/billing.md" },
   { slug: "facilitator", title: "Facilitator API", section: "Reference", file: "app/docs/_content/facilitator-api.md" },
+  { slug: "merchant-api", title: "Merchant API", section: "Reference", file: "app/docs/_content/merchant-api.md" },
 ];
+
+/** Docs pages that are not Markdown (their own routes under app/docs), listed in the sidebar too. */
+export const DOC_ROUTES: Omit<DocPage, "file">[] = [{ slug: "api-reference", title: "Merchant API reference", section: "Reference" }];
 
 export function findDoc(slug: string): DocPage | undefined {
   return DOC_PAGES.find((p) => p.slug === slug);

@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import { deferredSettingsInput, getDeferredSettings, updateDeferredSettings } from "@/server/payments/deferred-settings";
 
+import { rest } from "@/server/public-api/meta";
 import { authedProcedure, merchantProcedure, merchantProcedureWith, router } from "../trpc";
 
 export const merchantsRouter = router({
@@ -15,10 +16,12 @@ export const merchantsRouter = router({
     .output(merchantDtoSchema)
     .mutation(({ ctx, input }) => createMerchant(ctx.deps, { userId: ctx.user.id, input, actor: ctx.actor })),
   get: merchantProcedure
-    .output(merchantDtoSchema.extend({ role: z.enum(["OWNER", "ADMIN", "DEVELOPER"]) }))
-    .query(async ({ ctx }) => ({ ...(await getMerchant(ctx.deps, { merchantId: ctx.merchant.id })), role: ctx.membership.role })),
+    .meta(rest("GET", "/", "Merchant", "The merchant's profile (role is API_KEY when called with a key)", "read"))
+    .output(merchantDtoSchema.extend({ role: z.enum(["OWNER", "ADMIN", "DEVELOPER", "API_KEY"]) }))
+    .query(async ({ ctx }) => ({ ...(await getMerchant(ctx.deps, { merchantId: ctx.merchant.id })), role: ctx.access.kind === "member" ? ctx.access.role : "API_KEY" })),
   /** name and settlement wallet: owners and admins (payout.update) */
   updateSettings: merchantProcedureWith("payout.update")
+    .meta(rest("PATCH", "/", "Merchant", "Change the name and settlement wallet", "write"))
     .input(merchantSettingsInput)
     .output(merchantDtoSchema)
     .mutation(({ ctx, input }) => updateMerchantSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: { name: input.name, payoutAddress: input.payoutAddress } })),

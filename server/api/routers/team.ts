@@ -10,7 +10,7 @@ export const teamRouter = router({
   list: merchantProcedure.query(({ ctx }) => listTeam(ctx.deps, { merchantId: ctx.merchant.id })),
   invite: merchantProcedureWith("team.manage")
     .input(inviteMemberInput)
-    .mutation(({ ctx, input }) => inviteMember(ctx.deps, { merchantId: ctx.merchant.id, actor: { ...ctx.actor, userId: ctx.user.id }, input: { email: input.email, role: input.role } })),
+    .mutation(({ ctx, input }) => inviteMember(ctx.deps, { merchantId: ctx.merchant.id, actor: { ...ctx.actor, userId: ctx.user?.id ?? "" }, input: { email: input.email, role: input.role } })),
   revokeInvitation: merchantProcedureWith("team.manage")
     .input(z.object({ invitationId: id }))
     .mutation(({ ctx, input }) => revokeInvitation(ctx.deps, { merchantId: ctx.merchant.id, invitationId: input.invitationId, actor: ctx.actor })),

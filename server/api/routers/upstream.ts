@@ -14,6 +14,8 @@ import {
 } from "@/server/merchants/schemas";
 import { z } from "zod";
 
+import { testCallResultSchema } from "@/server/merchants/schemas";
+import { rest } from "@/server/public-api/meta";
 import { merchantProcedure, merchantProcedureWith, router } from "../trpc";
 
 const processGateway: NonNullable<import("@/server/deps").Deps["gateway"]> = (req, merchantId, opts) => handleGatewayRequest(getGatewayDeps(), req, { merchantId, trace: opts?.trace });
@@ -25,13 +27,18 @@ function withoutMerchantId<T extends object>(input: T): Omit<T, "merchantId"> {
 }
 
 export const upstreamRouter = router({
-  get: merchantProcedure.output(upstreamSettingsSchema).query(({ ctx }) => getUpstreamSettings(ctx.deps, { merchantId: ctx.merchant.id })),
+  get: merchantProcedure
+    .meta(rest("GET", "/routing", "Merchant", "Routing: the upstream, its timeout and charging on upstream errors", "read"))
+    .output(upstreamSettingsSchema).query(({ ctx }) => getUpstreamSettings(ctx.deps, { merchantId: ctx.merchant.id })),
   update: merchantProcedureWith("upstream.write")
+    .meta(rest("PUT", "/routing", "Merchant", "Change the routing", "write"))
     .input(upstreamSettingsSchema)
     .output(upstreamSettingsSchema)
     .mutation(({ ctx, input }) => updateUpstreamSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: withoutMerchantId(input) })),
   testCall: merchantProcedureWith("testCall.run")
+    .meta(rest("POST", "/routing/test-call", "Merchant", "Send one request through the gateway as a buyer would", "write"))
     .input(testCallInput)
+    .output(testCallResultSchema)
     .mutation(({ ctx, input }) => runTestCall({ env: ctx.deps.env, gateway: ctx.deps.gateway ?? processGateway }, { merchantId: ctx.merchant.id, input: withoutMerchantId(input) })),
   health: merchantProcedure
     .input(upstreamHealthInput)

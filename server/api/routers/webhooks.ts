@@ -1,38 +1,41 @@
 import { z } from "zod";
 
-import { createId } from "@/server/db/ids";
-import { deliverDueWebhooks } from "@/server/webhooks/deliver";
-import { createWebhookEndpoint, createWebhookInput, deleteWebhookEndpoint, enqueueWebhookEvent, listWebhookDeliveries, listWebhookEndpoints } from "@/server/webhooks/webhooks";
+import { sendTestWebhook } from "@/server/webhooks/send-test";
+import { createdWebhookEndpointSchema, createWebhookEndpoint, createWebhookInput, deleteWebhookEndpoint, listWebhookDeliveries, listWebhookEndpoints, webhookDeliveryDtoSchema, webhookEndpointDtoSchema } from "@/server/webhooks/webhooks";
 
+import { rest } from "@/server/public-api/meta";
 import { merchantProcedure, merchantProcedureWith, router } from "../trpc";
 
 const endpointId = z.object({ id: z.string().min(1).max(64) });
 
 export const webhooksRouter = router({
-  list: merchantProcedure.query(({ ctx }) => listWebhookEndpoints(ctx.deps, { merchantId: ctx.merchant.id })),
-  deliveries: merchantProcedure.query(({ ctx }) => listWebhookDeliveries(ctx.deps, { merchantId: ctx.merchant.id })),
+  list: merchantProcedure
+    .meta(rest("GET", "/webhooks/endpoints", "Webhooks", "List the webhook endpoints", "read"))
+    .output(z.array(webhookEndpointDtoSchema))
+    .query(({ ctx }) => listWebhookEndpoints(ctx.deps, { merchantId: ctx.merchant.id })),
+  deliveries: merchantProcedure
+    .meta(rest("GET", "/webhooks/deliveries", "Webhooks", "The latest webhook deliveries with their attempts", "read"))
+    .output(z.array(webhookDeliveryDtoSchema))
+    .query(({ ctx }) => listWebhookDeliveries(ctx.deps, { merchantId: ctx.merchant.id })),
   create: merchantProcedureWith("webhooks.write")
+    .meta(rest("POST", "/webhooks/endpoints", "Webhooks", "Add a webhook endpoint; its signing secret is in this response only", "write"))
     .input(createWebhookInput)
+    .output(createdWebhookEndpointSchema)
     .mutation(({ ctx, input }) => {
       const { merchantId: _merchantId, ...data } = input as typeof input & { merchantId: string };
       return createWebhookEndpoint(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: data });
     }),
   delete: merchantProcedureWith("webhooks.write")
+    .meta(rest("DELETE", "/webhooks/endpoints/{id}", "Webhooks", "Delete a webhook endpoint", "write"))
     .input(endpointId)
-    .mutation(({ ctx, input }) => deleteWebhookEndpoint(ctx.deps, { merchantId: ctx.merchant.id, endpointId: input.id, actor: ctx.actor })),
-  /** Queues a `webhook.test` event for one endpoint and sends what is due for this merchant now. */
-  sendTest: merchantProcedureWith("webhooks.write")
-    .input(endpointId)
+    .output(z.object({ id: z.string(), deleted: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      const queued = await enqueueWebhookEvent(ctx.deps.db, {
-        merchantId: ctx.merchant.id,
-        endpointId: input.id,
-        type: "webhook.test",
-        eventId: createId("request"),
-        data: { message: "A test event from x402 Gateway" },
-        at: ctx.deps.now(),
-      });
-      const run = await deliverDueWebhooks(ctx.deps, { merchantId: ctx.merchant.id });
-      return { queued, ...run };
+      await deleteWebhookEndpoint(ctx.deps, { merchantId: ctx.merchant.id, endpointId: input.id, actor: ctx.actor });
+      return { id: input.id, deleted: true as const };
     }),
+  sendTest: merchantProcedureWith("webhooks.write")
+    .meta(rest("POST", "/webhooks/endpoints/{id}/test", "Webhooks", "Queue a webhook.test event for the endpoint and send what is due now", "write"))
+    .input(endpointId)
+    .output(z.object({ queued: z.number().int(), sent: z.number().int(), succeeded: z.number().int(), retrying: z.number().int(), failed: z.number().int() }))
+    .mutation(({ ctx, input }) => sendTestWebhook(ctx.deps, { merchantId: ctx.merchant.id, endpointId: input.id })),
 });

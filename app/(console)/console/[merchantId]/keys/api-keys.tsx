@@ -8,7 +8,9 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Alert, AlertDescription, AlertTitle } from "@/app/_components/ui/alert";
+import { Badge } from "@/app/_components/ui/badge";
 import { Button } from "@/app/_components/ui/button";
+import { Checkbox } from "@/app/_components/ui/checkbox";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/app/_components/ui/dialog";
 import { Input } from "@/app/_components/ui/input";
@@ -17,6 +19,7 @@ import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
+import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, SCOPE_DESCRIPTIONS, type ApiKeyScope } from "@/server/api-keys/scopes";
 
 export function ApiKeys({ merchantId }: { merchantId: string }) {
   const utils = api.useUtils();
@@ -24,17 +27,21 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
   const [nameError, setNameError] = useState<string | null>(null);
+  const [scopes, setScopes] = useState<ApiKeyScope[]>([...DEFAULT_API_KEY_SCOPES]);
+  const [scopesError, setScopesError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
   const create = api.apiKeys.create.useMutation({
     onSuccess: async (result) => {
       await utils.apiKeys.list.invalidate({ merchantId });
       setCreated(result.key);
       setName("");
+      setScopes([...DEFAULT_API_KEY_SCOPES]);
     },
     onError: (err) => {
-      const field = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError?.name?.[0];
-      if (field) setNameError(field);
-      else toast.error(err.message);
+      const fields = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError;
+      if (fields?.name?.[0]) setNameError(fields.name[0]);
+      if (fields?.scopes?.[0]) setScopesError(fields.scopes[0]);
+      if (!fields?.name && !fields?.scopes) toast.error(err.message);
     },
   });
   const revoke = api.apiKeys.revoke.useMutation({
@@ -53,6 +60,7 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
           onClick={() => {
             setCreated(null);
             setNameError(null);
+            setScopesError(null);
             setCreating(true);
           }}
         >
@@ -67,13 +75,14 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
             Could not load the keys: {keys.error.message}
           </p>
         ) : !keys.data?.length ? (
-          <EmptyState icon={KeyRound} title="No API keys" description="Create one to call your own gateway URL without paying, e.g. from your tests." />
+          <EmptyState icon={KeyRound} title="No API keys" description="Create one to call your own gateway URL without paying (e.g. from your tests), or to automate this console through the merchant API." />
         ) : (
           <Table>
             <TableHeader>
               <TableRow>
                 <TableHead>Name</TableHead>
                 <TableHead>Key</TableHead>
+                <TableHead>Scopes</TableHead>
                 <TableHead>Created</TableHead>
                 <TableHead>Last used</TableHead>
                 <TableHead>Status</TableHead>
@@ -86,6 +95,15 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
                   <TableCell>{k.name}</TableCell>
                   <TableCell className="font-mono text-xs">
                     {k.prefix}_…{k.partialKey}
+                  </TableCell>
+                  <TableCell>
+                    <span className="flex flex-wrap gap-1">
+                      {k.scopes.map((scope) => (
+                        <Badge key={scope} variant="outline" className="font-mono text-xs">
+                          {scope}
+                        </Badge>
+                      ))}
+                    </span>
                   </TableCell>
                   <TableCell>{formatDateTime(k.createdAt)}</TableCell>
                   <TableCell>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}</TableCell>
@@ -129,7 +147,8 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
               onSubmit={(e) => {
                 e.preventDefault();
                 setNameError(null);
-                create.mutate({ merchantId, name });
+                setScopesError(null);
+                create.mutate({ merchantId, name, scopes });
               }}
             >
               <Label htmlFor="api-key-name">Name</Label>
@@ -139,6 +158,18 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
                   {nameError}
                 </p>
               )}
+              <fieldset className="mt-2 grid gap-2">
+                <legend className="mb-1 text-sm font-medium">Scopes</legend>
+                {API_KEY_SCOPES.map((scope) => (
+                  <label key={scope} className="flex items-start gap-2 text-sm">
+                    <Checkbox className="mt-0.5" checked={scopes.includes(scope)} onCheckedChange={(checked) => setScopes(checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))} aria-label={scope} />
+                    <span>
+                      <span className="font-mono">{scope}</span> <span className="text-muted-foreground">{SCOPE_DESCRIPTIONS[scope]}</span>
+                    </span>
+                  </label>
+                ))}
+                {scopesError && <p className="text-sm text-destructive">{scopesError}</p>}
+              </fieldset>
               <DialogFooter>
                 <Button type="submit" disabled={create.isPending}>
                   {create.isPending ? "Creating…" : "Create key"}
