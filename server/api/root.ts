@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
 import { adminRouter } from "./routers/admin";
 import { apiKeysRouter } from "./routers/api-keys";
+import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { dashboardRouter } from "./routers/dashboard";
 import { entitlementsRouter } from "./routers/entitlements";
@@ -26,6 +27,7 @@ export const appRouter = router({
   team: teamRouter,
   playground: playgroundRouter,
   upstream: upstreamRouter,
+  audit: auditRouter,
   admin: adminRouter,
 });
 
