@@ -5,7 +5,14 @@ import { AppShell } from "@/app/_components/app-shell";
 import { EmptyState } from "@/app/_components/empty-state";
 import { auth } from "@/server/auth";
 
-const ADMIN_NAV = [{ href: "/admin", label: "Merchants", exact: true }];
+const ADMIN_NAV = [
+  { href: "/admin", label: "Overview", exact: true },
+  { href: "/admin/merchants", label: "Merchants" },
+  { href: "/admin/payments", label: "Payments" },
+  { href: "/admin/errors", label: "Errors" },
+  { href: "/admin/fee-templates", label: "Fee templates" },
+  { href: "/admin/audit-log", label: "Audit log" },
+];
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const user = await auth();

@@ -11,12 +11,17 @@ import { formatAtomic } from "@/server/pricing/price";
 import { getNetworkRegistry } from "@/server/networks/config";
 
 import { ERROR_STAGE, IS_ERROR } from "./metrics-sql";
+import { ensureDailyRollups, ledgerDaysSql, rollupCut, usageDaysSql } from "./rollups";
 
 // The admin view of merchants: the list with revenue and error rate computed in SQL, one merchant
 // in detail, and the review actions (approve, disable with a reason, re-enable).
 
-/** Revenue and error rate in the list cover this trailing window. */
+/** Revenue and error rate cover this many UTC days, today included. */
 export const MERCHANT_METRICS_DAYS = 30;
+
+export function merchantMetricsSince(now: Date): Date {
+  return new Date((Math.floor(now.getTime() / 86_400_000) - (MERCHANT_METRICS_DAYS - 1)) * 86_400_000);
+}
 
 export const adminListMerchantsInput = z.object({
   status: merchantStatusSchema.optional(),
@@ -51,7 +56,9 @@ type ListRow = { id: string; name: string; status: MerchantStatus; statusReason:
 
 /** All merchants across the platform (admins only), newest first, cursor-paginated. */
 export async function adminListMerchants(deps: Pick<Deps, "db" | "now">, input: AdminListMerchantsInput): Promise<{ items: AdminMerchantRow[]; nextCursor: string | null }> {
-  const since = new Date(deps.now().getTime() - MERCHANT_METRICS_DAYS * 86_400_000);
+  const now = deps.now();
+  const w = { from: merchantMetricsSince(now), to: new Date(now.getTime() + 1) };
+  const cut = rollupCut(w, await ensureDailyRollups(deps));
   const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (input.status) conditions.push(Prisma.sql`m."status" = ${input.status}::"MerchantStatus"`);
   if (input.search) conditions.push(Prisma.sql`(m."name" ILIKE ${`%${input.search.replace(/[\\%_]/g, "\\$&")}%`} OR m."id" = ${input.search})`);
@@ -62,11 +69,9 @@ export async function adminListMerchants(deps: Pick<Deps, "db" | "now">, input: 
   if (input.cursor) conditions.push(Prisma.sql`(m."createdAt", m."id") < (SELECT "createdAt", "id" FROM "Merchant" WHERE "id" = ${input.cursor})`);
   const rows = await deps.db.$queryRaw<ListRow[]>`
     WITH u AS (
-      SELECT "merchantId", count(*) AS calls, count(*) FILTER (WHERE ${IS_ERROR}) AS errors
-        FROM "UsageRecord" WHERE "createdAt" >= ${since} GROUP BY 1
+      SELECT "merchantId", sum(calls)::bigint AS calls, sum(errors)::bigint AS errors FROM (${usageDaysSql(w, cut)}) x GROUP BY 1
     ), r AS (
-      SELECT "merchantId", sum("amountAtomic") AS revenue
-        FROM "LedgerEntry" WHERE "type" = 'CHARGE' AND "createdAt" >= ${since} GROUP BY 1
+      SELECT "merchantId", sum(amount) AS revenue FROM (${ledgerDaysSql(w, cut)}) l WHERE "type" = 'CHARGE' GROUP BY 1
     )
     SELECT m."id", m."name", m."status", m."statusReason", m."upstreamBaseUrl", m."createdAt",
            (SELECT count(*) FROM "Membership" mm WHERE mm."merchantId" = m."id") AS members,
@@ -100,7 +105,7 @@ export async function adminListMerchants(deps: Pick<Deps, "db" | "now">, input: 
 
 /** Everything the admin's merchant page shows, in one round of parallel reads. */
 export async function getAdminMerchant(deps: Pick<Deps, "db" | "env" | "now">, opts: { merchantId: string }) {
-  const since = new Date(deps.now().getTime() - MERCHANT_METRICS_DAYS * 86_400_000);
+  const since = merchantMetricsSince(deps.now());
   const merchant = await deps.db.merchant.findUnique({
     where: { id: opts.merchantId },
     select: {

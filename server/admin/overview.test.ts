@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { arpu, fillBuckets, overviewWindow } from "./overview";
 import { errorSeries } from "./payments";
+import { closedThrough, rollupCut } from "./rollups";
 
 describe("overviewWindow", () => {
   const now = new Date("2026-03-10T15:42:00Z");
@@ -52,5 +53,20 @@ describe("errorSeries", () => {
       { day: "2026-03-09", verification: 1, settlement: 0, upstream: 4 },
       { day: "2026-03-10", verification: 0, settlement: 0, upstream: 0 },
     ]);
+  });
+});
+
+describe("rollup boundaries", () => {
+  it("waits for the margin after midnight before a day counts as closed", () => {
+    expect(closedThrough(new Date("2030-06-16T00:30:00Z"))).toEqual(new Date("2030-06-15T00:00:00Z"));
+    expect(closedThrough(new Date("2030-06-16T01:00:00Z"))).toEqual(new Date("2030-06-16T00:00:00Z"));
+  });
+
+  it("switches to raw rows at the rollups' reach, clamped into a day-aligned window", () => {
+    const w = { from: new Date("2030-06-10T00:00:00Z"), to: new Date("2030-06-16T12:00:00Z") };
+    expect(rollupCut(w, new Date("2030-06-16T00:00:00Z"))).toEqual(new Date("2030-06-16T00:00:00Z"));
+    expect(rollupCut(w, new Date("2030-06-01T00:00:00Z"))).toEqual(w.from);
+    expect(rollupCut(w, null)).toEqual(w.from);
+    expect(rollupCut({ from: new Date("2030-06-15T13:00:00Z"), to: w.to }, new Date("2030-06-16T00:00:00Z"))).toEqual(new Date("2030-06-15T13:00:00Z"));
   });
 });
