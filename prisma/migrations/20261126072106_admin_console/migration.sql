@@ -37,3 +37,6 @@ CREATE TABLE "RollupState" (
 
     CONSTRAINT "RollupState_pkey" PRIMARY KEY ("key")
 );
+
+-- CreateIndex
+CREATE INDEX "LedgerEntry_createdAt_idx" ON "LedgerEntry"("createdAt");
