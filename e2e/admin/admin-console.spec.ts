@@ -142,18 +142,30 @@ test.describe("admin console", () => {
     const { admin, demoMerchantId } = readE2EState();
     await signInViaApi(request, admin);
     await useSessionIn(context, request);
+    // a call of our own, so the last 24 hours are not empty whatever ran before (the access log is
+    // written in batches: wait for the API to count it, not for a fixed time)
+    expect((await request.get(`/${demoMerchantId}/api/free`)).status()).toBe(200);
+    const dayCalls = async () => {
+      const res = await request.get(`/api/trpc/admin.overview.get?input=${encodeURIComponent(JSON.stringify({ json: { period: "day" } }))}`);
+      return ((await res.json()) as { result: { data: { json: { calls: number } } } }).result.data.json.calls;
+    };
+    await expect.poll(dayCalls).toBeGreaterThan(0);
     await page.goto("/admin");
     await expect(page.getByRole("heading", { name: "Platform overview" })).toBeVisible();
     await expect(page.getByTestId("overview-stats")).toContainText("Platform fee income");
+    await page.getByRole("tab", { name: "Last 24 hours" }).click();
+    await expect(page.getByTestId("overview-calls")).toHaveText(/^[1-9]\d*$/);
     await page.getByRole("tab", { name: "30 days" }).click();
     await expect(page.getByRole("tab", { name: "30 days" })).toHaveAttribute("data-state", "active");
     await page.screenshot({ path: testInfo.outputPath("overview.png"), fullPage: true });
 
     await page.goto(`/admin/payments?merchantId=${demoMerchantId}`);
-    await expect(page.getByRole("heading", { name: "Payments" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Payments", exact: true })).toBeVisible();
+    await expect(page.getByLabel("Merchant id")).toHaveValue(demoMerchantId);
     await page.screenshot({ path: testInfo.outputPath("payments.png"), fullPage: true });
     await page.goto("/admin/errors");
-    await expect(page.getByRole("heading", { name: "Errors" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Errors", exact: true })).toBeVisible();
+    await expect(page.getByRole("tab", { name: "7 days" })).toHaveAttribute("data-state", "active");
     await page.screenshot({ path: testInfo.outputPath("errors.png"), fullPage: true });
   });
 });
