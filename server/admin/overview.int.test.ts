@@ -141,10 +141,21 @@ describe("payments across merchants", () => {
 
 describe("the errors page", () => {
   it("groups failed verifications, settlements and upstream calls by stage, reason and merchant, per day", async () => {
+    // a payment that verified and then failed to settle: its refusal belongs to the settlement stage
+    const failed = await database.db.payment.findFirstOrThrow({ where: { merchantId: a.id, status: "FAILED" } });
+    await database.db.payment.update({ where: { id: failed.id }, data: { verifiedAt: ago(HOUR + 1_000) } });
+    await database.db.usageRecord.create({
+      data: { id: createId("usage"), merchantId: a.id, ruleId: a.ruleId, paymentId: failed.id, requestId: createId("request"), status: "REJECTED", reason: "invalid_exact_evm_transaction_failed", method: "GET", path: "/api/x", httpStatus: 402, latencyMs: 5, createdAt: ago(HOUR) },
+    });
     const r = await asAdmin().errors.report({ days: 7 });
-    expect(r.groups.map((g) => [g.stage, g.reason, g.merchantName, g.count]).sort()).toEqual([["upstream", "upstream_error", "Alpha Signals", 1], ["verification", "invalid_exact_evm_signature", "Alpha Signals", 1]]);
+    expect(r.groups.map((g) => [g.stage, g.reason, g.merchantName, g.count]).sort()).toEqual([
+      ["settlement", "invalid_exact_evm_transaction_failed", "Alpha Signals", 1],
+      ["upstream", "upstream_error", "Alpha Signals", 1],
+      ["verification", "invalid_exact_evm_signature", "Alpha Signals", 1],
+    ]);
     expect(r.series).toHaveLength(7);
-    expect(r.series.reduce((n, d) => n + d.verification + d.upstream + d.settlement, 0)).toBe(2);
+    expect(r.series.reduce((n, d) => n + d.verification + d.upstream + d.settlement, 0)).toBe(3);
+    expect(r.series.reduce((n, d) => n + d.settlement, 0)).toBe(1);
     expect(r.failedPayments.map((p) => [p.reason, p.merchantName, p.count])).toEqual([["invalid_exact_evm_transaction_failed", "Alpha Signals", 1]]);
     expect((await asAdmin().errors.report({ days: 7, merchantId: b.id })).groups).toEqual([]);
   });
