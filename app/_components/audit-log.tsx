@@ -62,15 +62,21 @@ function Entries({ items, showMerchant }: { items: AuditEntryDto[]; showMerchant
           <Fragment key={e.id}>
             <TableRow data-testid="audit-row" className="cursor-pointer" onClick={() => setOpen(open === e.id ? null : e.id)} aria-expanded={open === e.id}>
               <TableCell className="whitespace-nowrap">{formatDateTime(e.createdAt)}</TableCell>
-              <TableCell>{e.actorEmail ?? e.actorUserId ?? e.actorKeyId ?? "system"}</TableCell>
+              <TableCell className="max-w-56 truncate" title={e.actorEmail ?? undefined}>
+                {e.actorEmail ?? e.actorUserId ?? e.actorKeyId ?? "system"}
+              </TableCell>
               <TableCell className="text-xs">{e.actorRole}</TableCell>
               <TableCell className="font-mono text-xs">{e.ip ?? "—"}</TableCell>
               <TableCell className="font-mono text-xs">{e.action}</TableCell>
-              <TableCell className="text-xs">
+              <TableCell className="max-w-44 text-xs">
                 {e.targetType}
-                {e.targetId && <span className="block font-mono text-muted-foreground">{e.targetId}</span>}
+                {e.targetId && (
+                  <span className="block truncate font-mono text-muted-foreground" title={e.targetId}>
+                    {e.targetId}
+                  </span>
+                )}
               </TableCell>
-              {showMerchant && <TableCell>{e.merchantName ?? "—"}</TableCell>}
+              {showMerchant && <TableCell className="max-w-40 truncate">{e.merchantName ?? "—"}</TableCell>}
             </TableRow>
             {open === e.id && (
               <TableRow>
