@@ -6,7 +6,12 @@ import { EmptyState } from "@/app/_components/empty-state";
 import { auth } from "@/server/auth";
 
 const ADMIN_NAV = [
-  { href: "/admin", label: "Merchants", exact: true },
+  { href: "/admin", label: "Overview", exact: true },
+  { href: "/admin/merchants", label: "Merchants" },
+  { href: "/admin/payments", label: "Payments" },
+  { href: "/admin/errors", label: "Errors" },
+  { href: "/admin/fee-templates", label: "Fee templates" },
+  { href: "/admin/audit-log", label: "Audit log" },
   { href: "/admin/settlements", label: "Settlements" },
   { href: "/admin/refunds", label: "Refunds" },
   { href: "/admin/statements", label: "Statements" },

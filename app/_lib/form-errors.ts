@@ -6,7 +6,7 @@ type ServerErrorShape = { data?: { zodError?: Record<string, string[] | undefine
  * Puts the server's field errors (tRPC `data.zodError`, which our error formatter fills from zod
  * and from AppError details) next to the form's fields. Returns whether any field got an error.
  */
-export function applyServerFieldErrors<T extends FieldValues>(form: UseFormReturn<T>, err: unknown): boolean {
+export function applyServerFieldErrors<T extends FieldValues, C = unknown, Out extends FieldValues = T>(form: UseFormReturn<T, C, Out>, err: unknown): boolean {
   const fieldErrors = (err as ServerErrorShape | null)?.data?.zodError;
   if (!fieldErrors) return false;
   let applied = false;

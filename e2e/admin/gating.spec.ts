@@ -8,7 +8,7 @@ test.describe("admin area gating", () => {
     const { admin, demoMerchantId } = readE2EState();
     await signInViaApi(request, admin);
     await useSessionIn(context, request);
-    await page.goto("/admin");
+    await page.goto("/admin/merchants");
     await expect(page.getByRole("heading", { name: "Merchants" })).toBeVisible();
     await expect(page.getByText(demoMerchantId)).toBeVisible();
     await page.screenshot({ path: testInfo.outputPath("admin-merchants.png"), fullPage: true });

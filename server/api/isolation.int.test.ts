@@ -13,7 +13,12 @@ const database = useTestDatabase();
 const TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const env = testEnv({ LOCAL_TOKEN_ADDRESS: TOKEN, LOCAL_CHAIN_ID: "31337" });
 
-const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "admin.merchants.list", "playground.setup", "admin.billing.settlementRuns.list", "admin.billing.settlementRuns.get", "admin.billing.settlementRuns.start", "admin.billing.refunds.list", "admin.billing.refunds.create", "admin.billing.statements.get", "admin.billing.statements.csv"]);
+const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "playground.setup",
+  // platform admins only: server/api/admin-isolation.int.test.ts calls each as a merchant owner and signed out
+  "admin.overview.get", "admin.merchants.list", "admin.merchants.get", "admin.merchants.approve", "admin.merchants.disable", "admin.merchants.enable", "admin.merchants.assignFeeTemplate",
+  "admin.settings.get", "admin.settings.setRequireReview", "admin.payments.list", "admin.payments.get", "admin.errors.report",
+  "admin.feeTemplates.list", "admin.feeTemplates.create", "admin.feeTemplates.addVersion", "admin.feeTemplates.setDefault", "admin.audit.list",
+  "admin.billing.settlementRuns.list", "admin.billing.settlementRuns.get", "admin.billing.settlementRuns.start", "admin.billing.refunds.list", "admin.billing.refunds.create", "admin.billing.statements.get", "admin.billing.statements.csv"]);
 
 /** One valid input per merchant procedure (ids of B's objects where the procedure takes one). */
 function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; endpointId: string; membershipId: string; invitationId: string; credentialId: string }): Record<string, Record<string, unknown>> {
@@ -62,6 +67,7 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
     "team.revokeInvitation": { invitationId: ids.invitationId },
     "team.changeRole": { membershipId: ids.membershipId, role: "DEVELOPER" },
     "team.remove": { membershipId: ids.membershipId },
+    "audit.list": {},
   };
 }
 

@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
 import { adminRouter } from "./routers/admin";
 import { apiKeysRouter } from "./routers/api-keys";
+import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
 import { dashboardRouter } from "./routers/dashboard";
@@ -28,6 +29,7 @@ export const appRouter = router({
   team: teamRouter,
   playground: playgroundRouter,
   upstream: upstreamRouter,
+  audit: auditRouter,
   admin: adminRouter,
 });
 

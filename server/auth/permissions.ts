@@ -14,6 +14,8 @@ export const MERCHANT_ACTIONS = [
   "webhooks.write",
   "team.manage",
   "refunds.create",
+  // the merchant's audit log: who changed what (OWNER only, like the team)
+  "audit.read",
 ] as const;
 export type MerchantAction = (typeof MERCHANT_ACTIONS)[number];
 

@@ -27,6 +27,7 @@ export const listTransactionsInput = transactionFiltersSchema.extend({
 
 export const transactionDtoSchema = z.object({
   id: z.string(),
+  merchantId: z.string(),
   createdAt: z.date(),
   status: paymentStatusSchema,
   payer: z.string(),
@@ -60,9 +61,11 @@ export const transactionDetailSchema = transactionDtoSchema.extend({
   ledger: z.array(z.object({ id: z.string(), type: z.string(), amountAtomic: z.string(), createdAt: z.date() })),
 });
 
-function where(merchantId: string, f: TransactionFilters): Prisma.PaymentWhereInput {
+// `merchantId` undefined only for the platform admin's view across merchants (server/admin/payments.ts)
+function where(merchantId: string | undefined, f: TransactionFilters & { payer?: string }): Prisma.PaymentWhereInput {
   return {
-    merchantId,
+    ...(merchantId ? { merchantId } : {}),
+    ...(f.payer ? { payer: { equals: f.payer, mode: "insensitive" } } : {}),
     ...(f.status ? { status: f.status } : {}),
     ...(f.network ? { network: f.network } : {}),
     ...(f.path ? { resource: { contains: f.path } } : {}),
@@ -72,6 +75,7 @@ function where(merchantId: string, f: TransactionFilters): Prisma.PaymentWhereIn
 
 const select = {
   id: true,
+  merchantId: true,
   createdAt: true,
   status: true,
   payer: true,
@@ -107,6 +111,17 @@ export async function listTransactions(
   deps: Pick<Deps, "db" | "env">,
   opts: { merchantId: string } & z.infer<typeof listTransactionsInput>,
 ): Promise<{ items: TransactionDto[]; nextCursor: string | null }> {
+  return listPayments(deps, opts);
+}
+
+/**
+ * Payments newest first, cursor-paginated; across every merchant when `merchantId` is undefined
+ * (platform admins only: callers outside server/admin always pass the member's merchant).
+ */
+export async function listPayments(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { merchantId: string | undefined; payer?: string } & z.infer<typeof listTransactionsInput>,
+): Promise<{ items: TransactionDto[]; nextCursor: string | null }> {
   const rows = await deps.db.payment.findMany({
     where: where(opts.merchantId, opts),
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -119,8 +134,13 @@ export async function listTransactions(
 }
 
 export async function getTransaction(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string; paymentId: string }) {
+  return getPayment(deps, opts);
+}
+
+/** One payment in detail; of any merchant when `merchantId` is undefined (platform admins only). */
+export async function getPayment(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string | undefined; paymentId: string }) {
   const row = await deps.db.payment.findFirst({
-    where: { id: opts.paymentId, merchantId: opts.merchantId },
+    where: { id: opts.paymentId, ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
     select: {
       ...select,
       validAfter: true,

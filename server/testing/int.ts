@@ -9,7 +9,7 @@ import type { PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { createTestDatabase } from "@/server/db/testing";
 import { createLogger } from "@/server/observability/logger";
-import type { SessionUser } from "@/server/users/users";
+import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 /** A fresh migrated database for this test file (cloned from the run's template). */
 export function useTestDatabase(): { readonly db: PrismaClient } {
@@ -73,4 +73,12 @@ export async function trpcErrorCode(promise: Promise<unknown>): Promise<TRPCErro
   );
   expect(err).toBeInstanceOf(TRPCError);
   return (err as TRPCError).code;
+}
+
+/** A signed-up user promoted to platform administrator (the seed does the same for the demo admin). */
+export async function platformAdmin(db: PrismaClient): Promise<SessionUser> {
+  const deps = testDeps(db);
+  const user = await signUpWithPassword(deps, { name: "Admin", email: uniqueEmail("admin"), password: "a long enough password" });
+  await db.user.update({ where: { id: user.id }, data: { role: "PLATFORM_ADMIN" } });
+  return { ...user, role: "PLATFORM_ADMIN" };
 }

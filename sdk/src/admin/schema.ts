@@ -1500,6 +1500,7 @@ export interface operations {
                     "application/json": {
                         items: {
                             id: string;
+                            merchantId: string;
                             createdAt: string;
                             /** @enum {string} */
                             status: "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
@@ -1606,6 +1607,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        merchantId: string;
                         createdAt: string;
                         /** @enum {string} */
                         status: "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";

@@ -1,9 +1,9 @@
 "use client";
 
 import { Activity, AlertTriangle, CircleDollarSign, Gauge, Receipt } from "lucide-react";
-import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 import { Amount } from "@/app/_components/amount";
+import { CallsRevenueChart } from "@/app/_components/calls-revenue-chart";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatCard } from "@/app/_components/stat-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
@@ -29,7 +29,7 @@ export function Dashboard({ merchantId }: { merchantId: string }) {
   const symbol = d?.asset?.symbol ?? "USDC";
   const hasCalls = (d?.days ?? []).some((day) => day.calls > 0);
   // the chart plots numbers; the cards above show exact amounts
-  const series = (d?.days ?? []).map((day) => ({ day: day.day.slice(5), calls: day.calls, paid: day.paidCalls, revenue: Number(formatAmount(day.revenueAtomic, decimals, { group: false })) }));
+  const series = (d?.days ?? []).map((day) => ({ label: day.day.slice(5), calls: day.calls, paid: day.paidCalls, revenue: Number(formatAmount(day.revenueAtomic, decimals, { group: false })) }));
 
   return (
     <div className="grid gap-6">
@@ -68,18 +68,7 @@ export function Dashboard({ merchantId }: { merchantId: string }) {
           {!loading && !hasCalls ? (
             <EmptyState icon={Activity} title="No calls yet" description={`Your gateway URL is /${merchantId}/… — calls will appear here as soon as they arrive.`} />
           ) : (
-            <ResponsiveContainer width="100%" height="100%">
-              <ComposedChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" className="stroke-border" />
-                <XAxis dataKey="day" tick={{ fontSize: 11 }} />
-                <YAxis yAxisId="calls" allowDecimals={false} tick={{ fontSize: 11 }} width={36} />
-                <YAxis yAxisId="revenue" orientation="right" tick={{ fontSize: 11 }} width={48} />
-                <Tooltip />
-                <Bar yAxisId="calls" dataKey="calls" name="Calls" fill="var(--color-muted-foreground)" opacity={0.35} />
-                <Bar yAxisId="calls" dataKey="paid" name="Paid calls" fill="var(--color-primary)" />
-                <Line yAxisId="revenue" dataKey="revenue" name={`Revenue (${symbol})`} stroke="var(--color-success, #16a34a)" dot={false} strokeWidth={2} />
-              </ComposedChart>
-            </ResponsiveContainer>
+            <CallsRevenueChart data={series} symbol={symbol} />
           )}
         </CardContent>
       </Card>

@@ -23,7 +23,7 @@ export default async function MerchantLayout(props: { children: React.ReactNode;
           <StatusBadge status={merchant.status} />
         </span>
       }
-      nav={consoleNav(merchantId)}
+      nav={consoleNav(merchantId, merchant.role)}
       userLabel={user.email ?? user.name ?? ""}
     >
       {props.children}

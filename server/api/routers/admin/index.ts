@@ -1,17 +1,77 @@
 import { z } from "zod";
 
-import { adminListMerchants, adminListMerchantsInput, adminMerchantRowSchema } from "@/server/admin/merchants";
+import { getPlatformOverview, overviewPeriodSchema } from "@/server/admin/overview";
+import { adminGetPayment, adminListPayments, adminListPaymentsInput, errorsReportInput, getErrorsReport } from "@/server/admin/payments";
+import {
+  adminListMerchants,
+  adminListMerchantsInput,
+  adminMerchantRowSchema,
+  approveMerchant,
+  disableMerchant,
+  disableMerchantInput,
+  enableMerchant,
+  getAdminMerchant,
+} from "@/server/admin/merchants";
+import { adminAuditFiltersSchema, listAuditEntries } from "@/server/audit/audit-log";
+import { addFeeTemplateVersion, assignMerchantFeeTemplate, createFeeTemplate, listFeeTemplates, setDefaultFeeTemplate } from "@/server/billing/fee-templates";
+import { addFeeVersionInput, createFeeTemplateInput, feeTemplateIdSchema } from "@/server/billing/schemas";
+import { merchantIdSchema } from "@/server/merchants/schemas";
+import { changeMerchantsRequireReview, getMerchantsRequireReview } from "@/server/platform/settings";
 
 import { platformAdminProcedure, router } from "../../trpc";
 
 import { adminBillingRouter } from "./billing";
 
+// Every procedure here is platformAdminProcedure: server/api/admin-isolation.int.test.ts walks this
+// router and calls each one as a merchant owner and signed out.
+
+const merchantInput = z.object({ merchantId: merchantIdSchema });
+
 export const adminRouter = router({
+  overview: router({
+    get: platformAdminProcedure.input(z.object({ period: overviewPeriodSchema.default("week") })).query(({ ctx, input }) => getPlatformOverview(ctx.deps, input)),
+  }),
   merchants: router({
     list: platformAdminProcedure
       .input(adminListMerchantsInput)
       .output(z.object({ items: z.array(adminMerchantRowSchema), nextCursor: z.string().nullable() }))
       .query(({ ctx, input }) => adminListMerchants(ctx.deps, input)),
+    get: platformAdminProcedure.input(merchantInput).query(({ ctx, input }) => getAdminMerchant(ctx.deps, input)),
+    approve: platformAdminProcedure.input(merchantInput).mutation(({ ctx, input }) => approveMerchant(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId })),
+    disable: platformAdminProcedure
+      .input(merchantInput.extend(disableMerchantInput.shape))
+      .mutation(({ ctx, input }) => disableMerchant(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId, reason: input.reason })),
+    enable: platformAdminProcedure.input(merchantInput).mutation(({ ctx, input }) => enableMerchant(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId })),
+    assignFeeTemplate: platformAdminProcedure
+      .input(merchantInput.extend({ templateId: feeTemplateIdSchema.nullable() }))
+      .mutation(({ ctx, input }) => assignMerchantFeeTemplate(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId, templateId: input.templateId })),
+  }),
+  settings: router({
+    get: platformAdminProcedure.query(async ({ ctx }) => ({ requireReview: await getMerchantsRequireReview(ctx.deps) })),
+    setRequireReview: platformAdminProcedure
+      .input(z.object({ value: z.boolean() }))
+      .mutation(({ ctx, input }) => changeMerchantsRequireReview(ctx.deps, { actor: ctx.actor, value: input.value })),
+  }),
+  payments: router({
+    list: platformAdminProcedure.input(adminListPaymentsInput).query(({ ctx, input }) => adminListPayments(ctx.deps, input)),
+    get: platformAdminProcedure.input(z.object({ id: z.string().min(1).max(64) })).query(({ ctx, input }) => adminGetPayment(ctx.deps, { paymentId: input.id })),
+  }),
+  errors: router({
+    report: platformAdminProcedure.input(errorsReportInput).query(({ ctx, input }) => getErrorsReport(ctx.deps, input)),
+  }),
+  feeTemplates: router({
+    list: platformAdminProcedure.query(({ ctx }) => listFeeTemplates(ctx.deps)),
+    create: platformAdminProcedure.input(createFeeTemplateInput).mutation(({ ctx, input }) => createFeeTemplate(ctx.deps, { actor: ctx.actor, input })),
+    addVersion: platformAdminProcedure
+      .input(addFeeVersionInput)
+      .mutation(({ ctx, input: { templateId, ...terms } }) => addFeeTemplateVersion(ctx.deps, { actor: ctx.actor, templateId, terms })),
+    setDefault: platformAdminProcedure
+      .input(z.object({ templateId: feeTemplateIdSchema }))
+      .mutation(({ ctx, input }) => setDefaultFeeTemplate(ctx.deps, { actor: ctx.actor, templateId: input.templateId })),
+  }),
+  // read-only by design: the audit log has no update or delete procedure
+  audit: router({
+    list: platformAdminProcedure.input(adminAuditFiltersSchema).query(({ ctx, input }) => listAuditEntries(ctx.deps, { ...input, merchantId: input.merchantId })),
   }),
   billing: adminBillingRouter,
 });

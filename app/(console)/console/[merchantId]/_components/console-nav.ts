@@ -1,6 +1,6 @@
 import type { NavItem } from "@/app/_components/nav-links";
 
-export function consoleNav(merchantId: string): NavItem[] {
+export function consoleNav(merchantId: string, role?: "OWNER" | "ADMIN" | "DEVELOPER" | "API_KEY"): NavItem[] {
   const base = `/console/${merchantId}`;
   return [
     { href: base, label: "Dashboard", exact: true },
@@ -14,5 +14,7 @@ export function consoleNav(merchantId: string): NavItem[] {
     { href: `${base}/webhooks`, label: "Webhooks" },
     { href: `${base}/team`, label: "Team" },
     { href: `${base}/settings`, label: "Settings" },
+    // the audit log is for owners (like the team's management); other roles don't see the link
+    ...(role === "OWNER" ? [{ href: `${base}/audit`, label: "Audit log" }] : []),
   ];
 }

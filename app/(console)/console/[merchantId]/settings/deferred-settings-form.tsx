@@ -25,11 +25,14 @@ export function DeferredSettingsForm({ merchantId }: { merchantId: string }) {
   const merchant = api.merchants.get.useQuery({ merchantId });
   const settings = api.merchants.deferredSettings.useQuery({ merchantId }, { refetchInterval: 10_000 });
   const form = useForm<Values, unknown, z.output<typeof deferredSettingsInput>>({ resolver: zodResolver(deferredSettingsInput), defaultValues: { enabled: false, maxUnsettledPerPayer: "" } });
+  // the settings refresh (queue size) every few seconds: never overwrite edits not yet saved
+  const loaded = settings.data ? `${settings.data.enabled}:${settings.data.maxUnsettledPerPayer ?? ""}` : null;
   useEffect(() => {
-    if (settings.data) form.reset({ enabled: settings.data.enabled, maxUnsettledPerPayer: settings.data.maxUnsettledPerPayer ?? "" });
-  }, [settings.data, form]);
+    if (settings.data && !form.formState.isDirty) form.reset({ enabled: settings.data.enabled, maxUnsettledPerPayer: settings.data.maxUnsettledPerPayer ?? "" });
+  }, [loaded, form]);
   const update = api.merchants.updateDeferredSettings.useMutation({
-    onSuccess: async () => {
+    onSuccess: async (saved) => {
+      form.reset({ enabled: saved.enabled, maxUnsettledPerPayer: saved.maxUnsettledPerPayer ?? "" });
       await utils.merchants.deferredSettings.invalidate({ merchantId });
       toast.success("Deferred settlement saved");
     },

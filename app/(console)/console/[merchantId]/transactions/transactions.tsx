@@ -4,11 +4,7 @@ import { Download, Receipt } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 
-import { Address } from "@/app/_components/address";
-import { Amount } from "@/app/_components/amount";
 import { EmptyState } from "@/app/_components/empty-state";
-import { StatusBadge } from "@/app/_components/status-badge";
-import { TxHash } from "@/app/_components/tx-hash";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
@@ -16,9 +12,8 @@ import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/app/_components/ui/sheet";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { TransactionDetailFields, TransactionsTable } from "@/app/_components/transactions-table";
 import { api } from "@/app/_lib/trpc/react";
-import { formatDateTime } from "@/app/_lib/utils";
 
 type Status = "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
 type Filters = { status?: Status; network?: string; path?: string; from?: Date; to?: Date };
@@ -36,57 +31,7 @@ function TransactionDetail({ merchantId, id, onClose }: { merchantId: string; id
         {!t ? (
           <Skeleton className="m-4 h-40" />
         ) : (
-          <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-3 p-4 text-sm" data-testid="transaction-detail">
-            <dt className="text-muted-foreground">Status</dt>
-            <dd>
-              <StatusBadge status={t.status} />
-            </dd>
-            <dt className="text-muted-foreground">Amount</dt>
-            <dd>
-              <Amount atomic={t.amountAtomic} decimals={t.decimals} symbol={t.assetSymbol} />
-            </dd>
-            <dt className="text-muted-foreground">Payer</dt>
-            <dd>
-              <Address value={t.payer} />
-            </dd>
-            <dt className="text-muted-foreground">Network</dt>
-            <dd>{t.networkName}</dd>
-            <dt className="text-muted-foreground">Transaction</dt>
-            <dd>{t.txHash ? <TxHash hash={t.txHash} explorerUrl={t.explorerUrl ?? undefined} /> : "—"}</dd>
-            <dt className="text-muted-foreground">Block</dt>
-            <dd className="tabular-nums">{t.blockNumber ?? "—"}</dd>
-            <dt className="text-muted-foreground">Resource</dt>
-            <dd className="break-all font-mono text-xs">{t.resource}</dd>
-            <dt className="text-muted-foreground">Facilitator</dt>
-            <dd>
-              {t.facilitator.toLowerCase()} · x402 v{t.x402Version}
-            </dd>
-            {t.errorReason && (
-              <>
-                <dt className="text-muted-foreground">Reason</dt>
-                <dd className="font-mono text-xs">
-                  {t.errorReason}
-                  {t.errorMessage ? ` — ${t.errorMessage}` : ""}
-                </dd>
-              </>
-            )}
-            <dt className="text-muted-foreground">Calls</dt>
-            <dd className="grid gap-1">
-              {t.usage.map((u) => (
-                <span key={u.id} className="font-mono text-xs">
-                  {u.method} {u.path} → {u.httpStatus} ({u.status.toLowerCase()}, {u.latencyMs} ms)
-                </span>
-              ))}
-            </dd>
-            <dt className="text-muted-foreground">Ledger</dt>
-            <dd className="grid gap-1">
-              {t.ledger.length === 0 ? "—" : t.ledger.map((e) => (
-                <span key={e.id}>
-                  {e.type.toLowerCase()} <Amount atomic={e.amountAtomic} decimals={t.decimals} symbol={t.assetSymbol} />
-                </span>
-              ))}
-            </dd>
-          </dl>
+          <TransactionDetailFields t={t} />
         )}
       </SheetContent>
     </Sheet>
@@ -191,36 +136,7 @@ export function Transactions({ merchantId }: { merchantId: string }) {
           <EmptyState icon={Receipt} title="No transactions" description="Payments appear here as soon as a paid call arrives at your gateway URL." />
         ) : (
           <>
-            <Table>
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Time</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead>Endpoint</TableHead>
-                  <TableHead>Payer</TableHead>
-                  <TableHead className="text-right">Amount</TableHead>
-                  <TableHead>Transaction</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {items.map((t) => (
-                  <TableRow key={t.id} data-testid="transaction-row" className="cursor-pointer" onClick={() => setOpenId(t.id)}>
-                    <TableCell className="whitespace-nowrap">{formatDateTime(t.createdAt)}</TableCell>
-                    <TableCell>
-                      <StatusBadge status={t.status} />
-                    </TableCell>
-                    <TableCell className="max-w-56 truncate font-mono text-xs">{new URL(t.resource).pathname.split("/").slice(2).join("/")}</TableCell>
-                    <TableCell>
-                      <Address value={t.payer} />
-                    </TableCell>
-                    <TableCell className="text-right">
-                      <Amount atomic={t.amountAtomic} decimals={t.decimals} symbol={t.assetSymbol} />
-                    </TableCell>
-                    <TableCell>{t.txHash ? <TxHash hash={t.txHash} explorerUrl={t.explorerUrl ?? undefined} /> : t.errorReason ? <span className="font-mono text-xs text-muted-foreground">{t.errorReason}</span> : "—"}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <TransactionsTable items={items} onOpen={setOpenId} />
             {list.hasNextPage && (
               <Button variant="outline" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
                 {list.isFetchingNextPage ? "Loading…" : "Load more"}

@@ -1,0 +1,123 @@
+"use client";
+
+import { Receipt } from "lucide-react";
+import { useState } from "react";
+
+import { EmptyState } from "@/app/_components/empty-state";
+import { Button } from "@/app/_components/ui/button";
+import { Card, CardContent } from "@/app/_components/ui/card";
+import { Input } from "@/app/_components/ui/input";
+import { Label } from "@/app/_components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/app/_components/ui/sheet";
+import { Skeleton } from "@/app/_components/ui/skeleton";
+import { TransactionDetailFields, TransactionsTable } from "@/app/_components/transactions-table";
+import { api } from "@/app/_lib/trpc/react";
+
+type Status = "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
+type Filters = { status?: Status; path?: string; from?: Date; to?: Date; merchantId?: string; payer?: string };
+
+function PaymentDetail({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const detail = api.admin.payments.get.useQuery({ id: id ?? "" }, { enabled: id !== null });
+  return (
+    <Sheet open={id !== null} onOpenChange={(open) => !open && onClose()}>
+      <SheetContent className="overflow-y-auto sm:max-w-lg">
+        <SheetHeader>
+          <SheetTitle>Payment</SheetTitle>
+          <SheetDescription className="font-mono text-xs">{id}</SheetDescription>
+        </SheetHeader>
+        {detail.data ? <TransactionDetailFields t={detail.data} /> : <Skeleton className="m-4 h-40" />}
+      </SheetContent>
+    </Sheet>
+  );
+}
+
+/** Every merchant's payments: the console's filters plus merchant and payer, the same table and drawer. */
+export function AdminPayments({ initialMerchantId }: { initialMerchantId?: string }) {
+  const [draft, setDraft] = useState({ status: "ALL" as Status | "ALL", path: "", from: "", to: "", merchantId: initialMerchantId ?? "", payer: "" });
+  const [filters, setFilters] = useState<Filters>(initialMerchantId ? { merchantId: initialMerchantId } : {});
+  const [openId, setOpenId] = useState<string | null>(null);
+  const list = api.admin.payments.list.useInfiniteQuery({ limit: 25, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" });
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Card>
+      <CardContent className="grid gap-4 pt-6">
+        <form
+          className="grid gap-3 sm:grid-cols-[9rem_1fr_1fr_1fr_9rem_9rem_auto] sm:items-end"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setFilters({
+              status: draft.status === "ALL" ? undefined : draft.status,
+              path: draft.path || undefined,
+              merchantId: draft.merchantId.trim() || undefined,
+              payer: draft.payer.trim() || undefined,
+              from: draft.from ? new Date(`${draft.from}T00:00:00Z`) : undefined,
+              to: draft.to ? new Date(new Date(`${draft.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+            });
+          }}
+        >
+          <div className="grid gap-1.5">
+            <Label htmlFor="p-status">Status</Label>
+            <Select value={draft.status} onValueChange={(v) => setDraft({ ...draft, status: v as Status | "ALL" })}>
+              <SelectTrigger id="p-status" aria-label="Status">
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {["ALL", "SETTLED", "FAILED", "PENDING", "VERIFIED", "REFUNDED"].map((s) => (
+                  <SelectItem key={s} value={s}>
+                    {s === "ALL" ? "All" : s.toLowerCase()}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+          </div>
+          <div className="grid gap-1.5">
+            <Label htmlFor="p-merchant">Merchant id</Label>
+            <Input id="p-merchant" className="font-mono" value={draft.merchantId} onChange={(e) => setDraft({ ...draft, merchantId: e.target.value })} placeholder="mer_…" />
+          </div>
+          <div className="grid gap-1.5">
+            <Label htmlFor="p-payer">Payer</Label>
+            <Input id="p-payer" className="font-mono" value={draft.payer} onChange={(e) => setDraft({ ...draft, payer: e.target.value })} placeholder="0x…" />
+          </div>
+          <div className="grid gap-1.5">
+            <Label htmlFor="p-path">Endpoint contains</Label>
+            <Input id="p-path" className="font-mono" value={draft.path} onChange={(e) => setDraft({ ...draft, path: e.target.value })} placeholder="/api/signal" />
+          </div>
+          <div className="grid gap-1.5">
+            <Label htmlFor="p-from">From</Label>
+            <Input id="p-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          </div>
+          <div className="grid gap-1.5">
+            <Label htmlFor="p-to">To</Label>
+            <Input id="p-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+          </div>
+          <Button type="submit" variant="secondary">
+            Filter
+          </Button>
+        </form>
+        {list.isLoading ? (
+          <div className="grid gap-2">
+            <Skeleton className="h-8" />
+            <Skeleton className="h-8" />
+          </div>
+        ) : list.error ? (
+          <p role="alert" className="text-sm text-destructive">
+            Could not load payments: {list.error.message}
+          </p>
+        ) : items.length === 0 ? (
+          <EmptyState icon={Receipt} title="No payments match" description="Payments of every merchant appear here as paid calls arrive." />
+        ) : (
+          <>
+            <TransactionsTable items={items} onOpen={setOpenId} showMerchant />
+            {list.hasNextPage && (
+              <Button variant="outline" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+                {list.isFetchingNextPage ? "Loading…" : "Load more"}
+              </Button>
+            )}
+          </>
+        )}
+      </CardContent>
+      <PaymentDetail id={openId} onClose={() => setOpenId(null)} />
+    </Card>
+  );
+}
