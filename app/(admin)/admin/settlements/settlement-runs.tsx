@@ -13,7 +13,8 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
 
-const toLocalInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+// to the second: a period ending "now" must include the payments of the current minute
+const toLocalInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
 
 export function SettlementRuns() {
   const utils = api.useUtils();
@@ -39,11 +40,11 @@ export function SettlementRuns() {
         <CardContent className="flex flex-wrap items-end gap-4">
           <div className="grid gap-1.5">
             <Label htmlFor="period-start">From</Label>
-            <Input id="period-start" type="datetime-local" value={periodStart} onChange={(e) => setPeriodStart(e.target.value)} />
+            <Input id="period-start" type="datetime-local" step={1} value={periodStart} onChange={(e) => setPeriodStart(e.target.value)} />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="period-end">Until</Label>
-            <Input id="period-end" type="datetime-local" value={periodEnd} onChange={(e) => setPeriodEnd(e.target.value)} />
+            <Input id="period-end" type="datetime-local" step={1} value={periodEnd} onChange={(e) => setPeriodEnd(e.target.value)} />
           </div>
           <Button variant="outline" onClick={() => setPeriodEnd(toLocalInput(new Date()))}>
             Until now
