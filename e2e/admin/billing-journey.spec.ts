@@ -35,6 +35,7 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   const visitor = await browser.newContext({ baseURL: E2E_BASE_URL });
   const own = await visitor.newPage();
   await own.goto("/signup");
+  await own.waitForLoadState("networkidle"); // hydrated: typing before it would be lost
   await own.getByLabel("Name").fill("Grace Settled");
   await own.getByLabel("Email").fill(`settled-${Date.now()}@e2e.x402.local`);
   await own.getByLabel("Password").fill("a long enough password");
@@ -49,6 +50,7 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   await expect(own).toHaveURL(/\/console\/mer_[0-9a-z]{20}$/);
   const merchantId = new URL(own.url()).pathname.split("/").at(-1) ?? "";
   await own.getByRole("link", { name: "Pricing" }).click();
+  await own.waitForLoadState("networkidle");
   await own.getByRole("button", { name: "New rule" }).click();
   const ruleDialog = own.getByRole("dialog");
   await ruleDialog.getByLabel("Path pattern").fill("/api/signal/*");
@@ -62,11 +64,14 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   await useSessionIn(context, request);
   const templateName = `Settled 2.5 % ${Date.now()}`;
   await page.goto("/admin/fee-templates");
+  await page.waitForLoadState("networkidle"); // hydrated: typing before it would be lost
   await page.getByLabel("Name").fill(templateName);
+  await expect(page.getByLabel("Name")).toHaveValue(templateName);
   await page.getByLabel("Platform take (bps)").fill("250");
   await page.getByRole("button", { name: "Create template" }).click();
   await expect(page.getByTestId("fee-template").filter({ hasText: templateName })).toContainText("in force: 2.5 %");
   await page.goto(`/admin/merchants/${merchantId}`);
+  await page.waitForLoadState("networkidle"); // hydrated: typing before it would be lost
   await page.getByRole("combobox", { name: "Fee template" }).click();
   await page.getByRole("option", { name: new RegExp(templateName) }).click();
   await page.getByRole("button", { name: "Assign" }).click();
@@ -86,6 +91,7 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
 
   // 4. the statement: gross, fee and net to the atomic unit
   await page.goto("/admin/statements");
+  await page.waitForLoadState("networkidle"); // hydrated: typing before it would be lost
   await page.getByLabel("Merchant id").fill(merchantId);
   const statement = page.getByTestId("statement");
   await expect(statement.getByTestId("statement-gross")).toContainText(String(3n * PRICE));
@@ -97,6 +103,7 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   // 5. a settlement run pays the net to the merchant's wallet on chain; a second run pays nothing
   expect(await balanceOf(wallet)).toBe(0n);
   await page.goto("/admin/settlements");
+  await page.waitForLoadState("networkidle"); // hydrated: typing before it would be lost
   await page.getByRole("button", { name: "Until now" }).click();
   await page.getByRole("button", { name: "Run settlement" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Run settlement" }).click();
@@ -118,6 +125,7 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   expect(items).toHaveLength(3);
   const payerBefore = await balanceOf(payer.address);
   await page.goto("/admin/refunds");
+  await page.waitForLoadState("networkidle"); // hydrated: typing before it would be lost
   await page.getByLabel("Payment id").fill(paymentId);
   await page.getByLabel("Reason").fill("The signal was stale");
   await page.getByRole("button", { name: "Refund" }).click();
@@ -130,6 +138,7 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
 
   // 7. the audit log lists each step
   await page.goto("/admin/audit-log");
+  await page.waitForLoadState("networkidle"); // hydrated: typing before it would be lost
   await page.getByLabel("Merchant id").fill(merchantId);
   await page.getByRole("button", { name: "Filter" }).click();
   const rows = page.getByTestId("audit-row");
