@@ -15,7 +15,7 @@ const env = testEnv({ LOCAL_TOKEN_ADDRESS: TOKEN, LOCAL_CHAIN_ID: "31337" });
 
 const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "playground.setup",
   // platform admins only: server/api/admin-isolation.int.test.ts calls each as a merchant owner and signed out
-  "admin.overview.get", "admin.merchants.list", "admin.merchants.get", "admin.merchants.approve", "admin.merchants.disable", "admin.merchants.enable", "admin.merchants.assignFeeTemplate",
+  "admin.overview.get", "admin.merchants.list", "admin.merchants.get", "admin.merchants.approve", "admin.merchants.disable", "admin.merchants.enable", "admin.merchants.assignFeeTemplate", "admin.merchants.setSettlementMode",
   "admin.settings.get", "admin.settings.setRequireReview", "admin.payments.list", "admin.payments.get", "admin.errors.report",
   "admin.feeTemplates.list", "admin.feeTemplates.create", "admin.feeTemplates.addVersion", "admin.feeTemplates.setDefault", "admin.audit.list",
   "admin.billing.settlementRuns.list", "admin.billing.settlementRuns.get", "admin.billing.settlementRuns.start", "admin.billing.refunds.list", "admin.billing.refunds.create", "admin.billing.statements.get", "admin.billing.statements.csv"]);

@@ -137,6 +137,10 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
     await db.merchant.update({ where: { id: merchantId }, data: { feeTemplateId: null } });
     return { input: { merchantId, templateId: template.id }, action: "merchant.fee_template.assign" };
   },
+  "merchants.setSettlementMode": async (db) => {
+    await db.merchant.update({ where: { id: merchantId }, data: { settlementMode: "DIRECT" } });
+    return { input: { merchantId, mode: "PLATFORM" }, action: "merchant.settlement_mode.update" };
+  },
   "settings.setRequireReview": async (db) => {
     await db.platformSetting.deleteMany({ where: { key: "merchants.requireReview" } });
     return { input: { value: true }, action: "platform.merchants_require_review.update" };
@@ -186,7 +190,7 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
 /** What the admin mutations can change, as one comparable value. */
 async function stateOf(db: PrismaClient) {
   const [merchants, templates, versions, settings, runs, refunds] = await Promise.all([
-    db.merchant.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, statusReason: true, feeTemplateId: true } }),
+    db.merchant.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, statusReason: true, feeTemplateId: true, settlementMode: true } }),
     db.feeTemplate.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, isDefault: true } }),
     db.feeTemplateVersion.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
     db.platformSetting.findMany({ orderBy: { key: "asc" } }),

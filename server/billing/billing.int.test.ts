@@ -3,6 +3,7 @@ import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
+import { setMerchantSettlementMode } from "@/server/admin/merchants";
 import { AppError } from "@/server/errors";
 import { createGatewayHarness, fundedAccount, type GatewayHarness } from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
@@ -178,5 +179,14 @@ describe("a DIRECT-mode merchant", () => {
     const statement = await merchantStatement(deps(direct), { merchantId: direct.merchant.id, month: month() });
     // two paid calls, one refunded by the merchant itself: the fees stay owed
     expect(statement.lines[0]).toMatchObject({ gross: String(2n * PRICE), refunds: String(PRICE), fees: String(2n * FEE), closing: String(-2n * FEE) });
+  });
+
+  it("can be switched to PLATFORM by an admin: the next 402 asks for payment to the treasury", async () => {
+    expect((await direct.requirementsFor("/api/signal/z")).payTo.toLowerCase()).toBe(directWallet.address.toLowerCase());
+    await setMerchantSettlementMode({ db: database.db }, { actor: admin, merchantId: direct.merchant.id, mode: "PLATFORM" });
+    expect((await direct.requirementsFor("/api/signal/z")).payTo.toLowerCase()).toBe(treasury.address.toLowerCase());
+    const audit = await database.db.auditLog.findFirstOrThrow({ where: { merchantId: direct.merchant.id, action: "merchant.settlement_mode.update" } });
+    expect(audit).toMatchObject({ before: { settlementMode: "DIRECT" }, after: { settlementMode: "PLATFORM" } });
+    await setMerchantSettlementMode({ db: database.db }, { actor: admin, merchantId: direct.merchant.id, mode: "DIRECT" });
   });
 });

@@ -11,6 +11,8 @@ import {
   disableMerchantInput,
   enableMerchant,
   getAdminMerchant,
+  setMerchantSettlementMode,
+  settlementModeSchema,
 } from "@/server/admin/merchants";
 import { adminAuditFiltersSchema, listAuditEntries } from "@/server/audit/audit-log";
 import { addFeeTemplateVersion, assignMerchantFeeTemplate, createFeeTemplate, listFeeTemplates, setDefaultFeeTemplate } from "@/server/billing/fee-templates";
@@ -45,6 +47,9 @@ export const adminRouter = router({
     assignFeeTemplate: platformAdminProcedure
       .input(merchantInput.extend({ templateId: feeTemplateIdSchema.nullable() }))
       .mutation(({ ctx, input }) => assignMerchantFeeTemplate(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId, templateId: input.templateId })),
+    setSettlementMode: platformAdminProcedure
+      .input(merchantInput.extend({ mode: settlementModeSchema }))
+      .mutation(({ ctx, input }) => setMerchantSettlementMode(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId, mode: input.mode })),
   }),
   settings: router({
     get: platformAdminProcedure.query(async ({ ctx }) => ({ requireReview: await getMerchantsRequireReview(ctx.deps) })),

@@ -137,3 +137,35 @@ export function FeeTemplateAssign({ merchantId, templateId }: { merchantId: stri
     </div>
   );
 }
+
+/** How the merchant is paid: straight to its wallet, or through the treasury and settlement runs. */
+export function SettlementModeChange({ merchantId, mode }: { merchantId: string; mode: "DIRECT" | "PLATFORM" }) {
+  const router = useRouter();
+  const [value, setValue] = useState<"DIRECT" | "PLATFORM">(mode);
+  const change = api.admin.merchants.setSettlementMode.useMutation({
+    onSuccess: () => {
+      toast.success("Settlement mode changed");
+      router.refresh();
+    },
+    onError: (e) => toast.error(e.message),
+  });
+  return (
+    <div className="flex flex-wrap items-end gap-2">
+      <div className="grid gap-1.5">
+        <Label htmlFor="settlement-mode">Settlement mode</Label>
+        <Select value={value} onValueChange={(v) => setValue(v as "DIRECT" | "PLATFORM")}>
+          <SelectTrigger id="settlement-mode" aria-label="Settlement mode" className="w-64">
+            <SelectValue />
+          </SelectTrigger>
+          <SelectContent>
+            <SelectItem value="DIRECT">Direct to its wallet</SelectItem>
+            <SelectItem value="PLATFORM">Through the platform (settlement runs)</SelectItem>
+          </SelectContent>
+        </Select>
+      </div>
+      <Button variant="secondary" disabled={change.isPending || value === mode} onClick={() => change.mutate({ merchantId, mode: value })}>
+        Change
+      </Button>
+    </div>
+  );
+}

@@ -14,7 +14,7 @@ import { formatDateTime } from "@/app/_lib/utils";
 import { auth } from "@/server/auth";
 import { merchantIdSchema } from "@/server/merchants/schemas";
 
-import { FeeTemplateAssign, MerchantActions } from "./merchant-actions";
+import { FeeTemplateAssign, MerchantActions, SettlementModeChange } from "./merchant-actions";
 
 export const metadata: Metadata = { title: "Merchant" };
 export const dynamic = "force-dynamic";
@@ -76,8 +76,9 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
               {m.metrics.calls} calls, {m.metrics.paidCalls} paid, error rate {m.metrics.errorRate === null ? "—" : percent.format(m.metrics.errorRate)}, revenue <Amount atomic={m.metrics.revenueAtomic} decimals={6} symbol="USDC" />
             </dd>
           </dl>
-          <div className="mt-4">
+          <div className="mt-4 grid gap-4">
             <FeeTemplateAssign merchantId={m.id} templateId={m.feeTemplate?.id ?? null} />
+            <SettlementModeChange merchantId={m.id} mode={m.settlementMode} />
           </div>
         </Section>
         <Section title="Members" empty={m.members.length === 0 && "No members."}>
