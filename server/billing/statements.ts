@@ -10,7 +10,39 @@ import type { NetworkRegistry } from "@/server/networks/config";
 // what the platform owes the merchant (negative: what the merchant owes the platform, e.g. fees in
 // DIRECT mode, where payers pay the merchant's wallet and that counts as paid out at once).
 
-export const statementInput = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM") });
+export const statementInput = z.object({
+  /** YYYY-MM (UTC); this month when omitted */
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM")
+    .default(() => new Date().toISOString().slice(0, 7)),
+});
+
+export const statementLineSchema = z.object({
+  network: z.string(),
+  asset: z.string(),
+  symbol: z.string(),
+  decimals: z.number().int(),
+  opening: z.string(),
+  gross: z.string(),
+  fees: z.string(),
+  refunds: z.string(),
+  adjustments: z.string(),
+  net: z.string(),
+  payouts: z.string(),
+  closing: z.string(),
+  paidCalls: z.number().int(),
+});
+
+export const statementSchema = z.object({
+  merchantId: z.string(),
+  merchantName: z.string(),
+  settlementMode: z.enum(["DIRECT", "PLATFORM"]),
+  month: z.string(),
+  periodStart: z.date(),
+  periodEnd: z.date(),
+  lines: z.array(statementLineSchema),
+});
 
 export type StatementLine = {
   network: string;

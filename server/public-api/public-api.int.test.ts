@@ -109,6 +109,8 @@ describe("the public API with a write key", () => {
     expect(items[0]).toMatchObject({ amountAtomic: "10000", decimals: 6 });
     expect((await call("GET", `${m}/payments/${items[0]!.id}`)).body).toMatchObject({ id: items[0]!.id, usage: [{ status: "CHARGED" }] });
     expect((await call("GET", `${m}/entitlements?state=all`)).status).toBe(200);
+    const statement = await call("GET", `${m}/statements?month=${new Date().toISOString().slice(0, 7)}`);
+    expect(statement.body).toMatchObject({ merchantId: h.merchant.id, lines: [{ gross: "10000", paidCalls: 1, decimals: 6 }] });
 
     const hook = await call("POST", `${m}/webhooks/endpoints`, { url: `${h.upstream.url}/hook`, events: ["payment.settled"] });
     expect(hook.body.secret).toMatch(/^whsec_/);
