@@ -1,5 +1,6 @@
 import { getEnv, type ServerEnv } from "@/server/env";
-import { getDb, type PrismaClient } from "@/server/db";
+import { getDbHandle } from "@/server/db/client";
+import type { PrismaClient } from "@/server/db";
 import { createLogger, type Log } from "@/server/observability/logger";
 
 // Composition root (STYLE 2.3): the only place that reads env to build clients. Domain functions
@@ -11,6 +12,8 @@ export type Deps = {
   env: ServerEnv;
   log: Log;
   now: () => Date;
+  /** the database pool's use, for the metrics (absent or null: no pool) */
+  dbPoolUse?: () => { total: number; idle: number; waiting: number; max: number } | null;
   /** the gateway as a function, for the console's test call (defaults to this process's gateway) */
   gateway?: (req: Request, merchantId: string, opts?: { trace?: (sent: { url: string; headers: [string, string][] }) => void }) => Promise<Response>;
 };
@@ -21,8 +24,10 @@ const globalForDeps = globalThis as unknown as { x402Deps?: Deps };
 export function getDeps(): Deps {
   if (!globalForDeps.x402Deps) {
     const env = getEnv();
+    const handle = getDbHandle();
     globalForDeps.x402Deps = {
-      db: getDb(),
+      db: handle.db,
+      dbPoolUse: handle.poolUse,
       env,
       log: createLogger({ level: env.LOG_LEVEL }),
       now: () => new Date(),

@@ -5,6 +5,8 @@ import { createChainClientRegistry, type ChainClientRegistry } from "@/server/ch
 import { getDeps, type Deps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
 import { getNetworkRegistry } from "@/server/networks/config";
+import { createMetrics, DISABLED_METRICS, type Metrics } from "@/server/observability/metrics";
+import { readDeferredQueue, readWebhookQueue } from "@/server/observability/queues";
 import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/payments/deferred";
 import { reconcilePayments } from "@/server/payments/reconcile";
 import { createUsageWriter } from "@/server/payments/usage-writer";
@@ -48,7 +50,15 @@ export type GatewayRuntimeOptions = {
   deferredEveryMs?: number | null;
   deferredQueue?: DeferredQueueOptions;
   maxBodyBytes?: number;
+  /** the metrics to record into (default: built from METRICS_ENABLED / METRICS_MERCHANTS) */
+  metrics?: Metrics;
 };
+
+function metricsFor(env: Deps["env"]): Metrics {
+  if (!env.METRICS_ENABLED) return DISABLED_METRICS;
+  const allowList = (env.METRICS_MERCHANTS ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  return createMetrics({ merchantAllowList: allowList });
+}
 
 /** Runs `job` every `everyMs` unless the previous run is still going; returns the timer to clear. */
 function everyWithoutOverlap(everyMs: number | null, job: () => Promise<unknown>, onError: (err: unknown) => void): NodeJS.Timeout | null {
@@ -69,11 +79,19 @@ function everyWithoutOverlap(everyMs: number | null, job: () => Promise<unknown>
 
 export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
-  const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined);
-  const facilitators = createFacilitators({ env: base.env, chains, log: base.log });
+  const metrics = opts.metrics ?? metricsFor(base.env);
+  const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
+  const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics });
   const merchants = createMerchantSnapshotCache(base.db, base.env.ENCRYPTION_KEY);
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
+  metrics.registerQueue("usage_writer", () => {
+    const oldest = usage.oldestPending();
+    return { depth: usage.pending(), oldestAgeSeconds: oldest ? Math.max(0, (base.now().getTime() - oldest.getTime()) / 1000) : 0 };
+  });
+  metrics.registerQueue("webhooks", () => readWebhookQueue(base.db, base.now()));
+  metrics.registerQueue("deferred_settlements", () => readDeferredQueue(base.db, base.now()));
+  if (base.dbPoolUse) metrics.registerDbPool(base.dbPoolUse);
   const payerBalances = createTtlCache<bigint | null>({ ttlMs: PAYER_BALANCE_TTL_MS, load: (key) => readPayerBalance(chains, key) });
 
   const reconcile = () =>
@@ -108,6 +126,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     log: base.log,
     now: base.now,
     networks,
+    metrics,
     chains,
     merchants,
     facilitators,
