@@ -2,6 +2,7 @@ import { getEnv, type ServerEnv } from "@/server/env";
 import { getDbHandle } from "@/server/db/client";
 import type { PrismaClient } from "@/server/db";
 import { createLogger, type Log } from "@/server/observability/logger";
+import type { Metrics } from "@/server/observability/metrics";
 
 // Composition root (STYLE 2.3): the only place that reads env to build clients. Domain functions
 // receive what they need as `deps`, so the same function runs on the app's client, inside a
@@ -12,6 +13,8 @@ export type Deps = {
   env: ServerEnv;
   log: Log;
   now: () => Date;
+  /** the metrics registry the admin operations view reads (defaults to this process's gateway's) */
+  metrics?: Metrics;
   /** the database pool's use, for the metrics (absent or null: no pool) */
   dbPoolUse?: () => { total: number; idle: number; waiting: number; max: number } | null;
   /** the gateway as a function, for the console's test call (defaults to this process's gateway) */

@@ -13,7 +13,7 @@ const database = useTestDatabase();
 const TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const env = testEnv({ LOCAL_TOKEN_ADDRESS: TOKEN, LOCAL_CHAIN_ID: "31337" });
 
-const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "admin.merchants.list", "playground.setup"]);
+const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "admin.merchants.list", "admin.alerts.list", "admin.alerts.thresholds", "admin.alerts.updateThresholds", "admin.operations", "playground.setup"]);
 
 /** One valid input per merchant procedure (ids of B's objects where the procedure takes one). */
 function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; endpointId: string; membershipId: string; invitationId: string; credentialId: string }): Record<string, Record<string, unknown>> {
@@ -52,6 +52,9 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
     "webhooks.create": { url: "https://evil.example.com/hook", events: ["payment.settled"] },
     "webhooks.delete": { id: ids.endpointId },
     "webhooks.sendTest": { id: ids.endpointId },
+    "alerts.list": {},
+    "alerts.thresholds": {},
+    "alerts.updateThresholds": { verificationFailureRate: 0.5 },
     "team.list": {},
     "team.invite": { email: "evil@example.com", role: "ADMIN" },
     "team.revokeInvitation": { invitationId: ids.invitationId },

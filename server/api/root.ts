@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
 import { adminRouter } from "./routers/admin";
+import { alertsRouter } from "./routers/alerts";
 import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
 import { dashboardRouter } from "./routers/dashboard";
@@ -26,6 +27,7 @@ export const appRouter = router({
   team: teamRouter,
   playground: playgroundRouter,
   upstream: upstreamRouter,
+  alerts: alertsRouter,
   admin: adminRouter,
 });
 

@@ -1,5 +1,6 @@
 import { erc20Abi, type Address } from "viem";
 
+import { createAlertEvaluator } from "@/server/alerts/evaluate";
 import { createTtlCache } from "@/server/cache/ttl-cache";
 import { createChainClientRegistry, type ChainClientRegistry } from "@/server/chain/clients";
 import { getDeps, type Deps } from "@/server/deps";
@@ -33,6 +34,7 @@ export type GatewayRuntime = GatewayDeps & {
 const WEBHOOKS_EVERY_MS = 2_000;
 
 const DEFERRED_EVERY_MS = 1_000;
+const ALERTS_EVERY_MS = 60_000;
 /** how stale a payer's balance may be when a DEFERRED call is admitted against it */
 const PAYER_BALANCE_TTL_MS = 2_000;
 
@@ -50,6 +52,8 @@ export type GatewayRuntimeOptions = {
   deferredEveryMs?: number | null;
   deferredQueue?: DeferredQueueOptions;
   maxBodyBytes?: number;
+  /** how often this process evaluates the alert rules (null: never) */
+  alertsEveryMs?: number | null;
   /** the metrics to record into (default: built from METRICS_ENABLED / METRICS_MERCHANTS) */
   metrics?: Metrics;
 };
@@ -120,6 +124,14 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     (err) => base.log.error({ err }, "deferred settlement run failed"),
   );
 
+  // the alert rules over the stored usage and this instance's RPC counters (server/alerts/)
+  const alerts = createAlertEvaluator({ db: base.db, log: base.log, now: base.now, rpcTotals: () => metrics.rpcTotals() });
+  const alertTimer = everyWithoutOverlap(
+    opts.alertsEveryMs === undefined ? ALERTS_EVERY_MS : opts.alertsEveryMs,
+    () => alerts.run(),
+    (err) => base.log.error({ err }, "alert evaluation failed"),
+  );
+
   const runtime: GatewayRuntime = {
     db: base.db,
     env: base.env,
@@ -138,6 +150,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
       if (timer) clearInterval(timer);
       if (webhookTimer) clearInterval(webhookTimer);
       if (deferredTimer) clearInterval(deferredTimer);
+      if (alertTimer) clearInterval(alertTimer);
       merchants.dispose();
       await usage.close();
       await rateLimiter.close?.();

@@ -27,6 +27,8 @@ export type Metrics = {
   registerQueue(name: QueueName, read: () => QueueReading | Promise<QueueReading>): void;
   /** Reads the database pool when Prometheus scrapes (null: no pool, e.g. embedded PGlite). */
   registerDbPool(read: () => PoolReading | null): void;
+  /** Cumulative JSON-RPC calls and errors per network since start (the chain RPC alert's input). */
+  rpcTotals(): Record<string, { calls: number; errors: number }>;
 };
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -45,6 +47,7 @@ export const DISABLED_METRICS: Metrics = {
   rpcCall: noop,
   registerQueue: noop,
   registerDbPool: noop,
+  rpcTotals: () => ({}),
 };
 
 export type MetricsOptions = {
@@ -78,6 +81,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const rpcCalls = new Counter({ name: "x402_chain_rpc_requests_total", help: "Chain JSON-RPC calls by network and method", labelNames: ["network", "method"] as const, registers: [registry] });
   const rpcErrors = new Counter({ name: "x402_chain_rpc_errors_total", help: "Failed chain JSON-RPC calls by network and method", labelNames: ["network", "method"] as const, registers: [registry] });
   const rpcSeconds = new Histogram({ name: "x402_chain_rpc_duration_seconds", help: "Chain JSON-RPC latency by network", labelNames: ["network"] as const, buckets: LATENCY_BUCKETS, registers: [registry] });
+
+  // the same counts as the RPC counters, kept as plain numbers so the alert rules read them cheaply
+  const rpcTotals: Record<string, { calls: number; errors: number }> = {};
 
   const queues = new Map<QueueName, () => QueueReading | Promise<QueueReading>>();
   // both queue gauges are collected in parallel on one scrape: they share one read of the queues
@@ -135,6 +141,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     },
     rpcCall({ network, method, ok, seconds }) {
       rpcCalls.inc({ network, method });
+      const totals = (rpcTotals[network] ??= { calls: 0, errors: 0 });
+      totals.calls += 1;
+      if (!ok) totals.errors += 1;
       rpcSeconds.observe({ network }, seconds);
       if (!ok) rpcErrors.inc({ network, method });
     },
@@ -144,5 +153,6 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     registerDbPool(read) {
       readPool = read;
     },
+    rpcTotals: () => structuredClone(rpcTotals),
   };
 }
