@@ -5,7 +5,11 @@ import { AppShell } from "@/app/_components/app-shell";
 import { EmptyState } from "@/app/_components/empty-state";
 import { auth } from "@/server/auth";
 
-const ADMIN_NAV = [{ href: "/admin", label: "Merchants", exact: true }];
+const ADMIN_NAV = [
+  { href: "/admin", label: "Merchants", exact: true },
+  { href: "/admin/risk", label: "Risk" },
+  { href: "/admin/operations", label: "Operations" },
+];
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const user = await auth();

@@ -60,3 +60,17 @@ export const listAlertsInput = z.object({
   status: z.enum(["OPEN", "RESOLVED"]).optional(),
   limit: z.number().int().min(1).max(200).default(100),
 });
+
+/** How each threshold reads in the consoles' forms. */
+export const THRESHOLD_FIELDS: { key: keyof PlatformAlertThresholds; label: string; hint: string; platformOnly?: boolean }[] = [
+  { key: "verificationFailureRate", label: "Verification failure rate", hint: "share of payment attempts refused in the window (0–1)" },
+  { key: "verificationMinAttempts", label: "…after at least (attempts)", hint: "payment attempts in the window before the rate counts" },
+  { key: "payerFailedPayments", label: "Failed payments by one payer", hint: "failed signatures or replays by one wallet in the window" },
+  { key: "ipMinCalls", label: "Calls from one IP", hint: "calls in the window before an IP can be flagged" },
+  { key: "ipRateMultiplier", label: "…times its usual rate", hint: "against its average window over the day before" },
+  { key: "trendZScore", label: "Trend break (robust z)", hint: "how far calls or revenue stray from the day's median, in MAD-based deviations" },
+  { key: "trendMinBaselineCalls", label: "…for merchants with (calls per window)", hint: "median calls per window needed before trends are judged" },
+  { key: "rpcFailureRate", label: "Chain RPC failure rate", hint: "share of JSON-RPC calls failing per network between runs (0–1)", platformOnly: true },
+  { key: "rpcMinCalls", label: "…after at least (RPC calls)", hint: "calls between runs before the rate counts", platformOnly: true },
+  { key: "windowMinutes", label: "Window (minutes)", hint: "recent traffic is this long; the baseline is the day before", platformOnly: true },
+];

@@ -10,6 +10,7 @@ export function consoleNav(merchantId: string): NavItem[] {
     { href: `${base}/routing`, label: "Routing" },
     { href: `${base}/keys`, label: "API keys" },
     { href: `${base}/webhooks`, label: "Webhooks" },
+    { href: `${base}/alerts`, label: "Alerts" },
     { href: `${base}/team`, label: "Team" },
     { href: `${base}/settings`, label: "Settings" },
   ];
