@@ -26,6 +26,7 @@ const hooks: Received[] = [];
 let hookServer: http.Server;
 let hookUrl: string;
 let h: GatewayHarness;
+let hosted: GatewayHarness;
 let ownerId: string;
 let webhookSecret: string;
 
@@ -41,6 +42,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => hookServer.listen(0, "127.0.0.1", resolve));
   hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hooks`;
   h = await createGatewayHarness(database.db, { log });
+  // the same gateway settling through the hosted-facilitator adapter, over HTTP to our facilitator API
+  hosted = await createGatewayHarness(database.db, { log, facilitator: "HOSTED" });
   ownerId = (await database.db.membership.findFirstOrThrow({ where: { merchantId: h.merchant.id }, select: { userId: true } })).userId;
   const created = await createWebhookEndpoint(
     { db: database.db, env: h.runtime.env as ServerEnv },
@@ -50,6 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
+  await hosted?.close();
   await new Promise<void>((resolve) => hookServer.close(() => resolve()));
 });
 
@@ -85,6 +89,22 @@ describe("one request id end to end", () => {
     expect(traced.find((r) => r.msg === "facilitator settle")).toMatchObject({ ok: true, facilitator: "local", txHash: payment.txHash });
     expect(traced.find((r) => r.msg === "gateway request")).toMatchObject({ outcome: "paid", merchantId: h.merchant.id, path: "/api/signal/btc" });
     expect(traced.filter((r) => r.msg === "webhook delivered")).toHaveLength(2);
+  });
+
+  it("carries the request id over HTTP to a hosted facilitator, whose own log lines name it", async () => {
+    const requestId = `trace-${Date.now().toString(36)}-hosted`;
+    const payer = await hosted.newPayer();
+    const { header } = await hosted.signPayment(payer, await hosted.requirementsFor("/api/signal/btc"));
+    const res = await hosted.call("/api/signal/btc", { headers: { "payment-signature": header, "x-request-id": requestId } });
+    expect(res.status).toBe(200);
+    const facilitatorLines = records().filter((r) => r.requestId === requestId && typeof r.msg === "string" && r.msg.startsWith("facilitator "));
+    // the gateway's adapter ("hosted") and the facilitator API it called (our "local" one) both log it
+    expect(facilitatorLines.map((r) => `${String(r.msg)} ${String(r.facilitator)}`).sort()).toEqual([
+      "facilitator settle hosted",
+      "facilitator settle local",
+      "facilitator verify hosted",
+      "facilitator verify local",
+    ]);
   });
 
   it("sets a request id when the client sends none (or a malformed one) and uses it everywhere", async () => {
