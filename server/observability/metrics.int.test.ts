@@ -21,7 +21,14 @@ let h: GatewayHarness;
 let payer: PrivateKeyAccount;
 
 beforeAll(async () => {
-  h = await createGatewayHarness(database.db, { merchant: { rateLimitPerMinute: 10_000 } });
+  h = await createGatewayHarness(database.db, {
+    merchant: { rateLimitPerMinute: 10_000, deferredSettlementOn: true },
+    rules: [
+      { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network: "", asset: "" },
+      { pathPattern: "/api/fail", method: "ANY", price: "0.01", network: "", asset: "" },
+      { pathPattern: "/api/deferred/*", method: "GET", price: "0.01", network: "", asset: "", settlementPolicy: "DEFERRED" },
+    ],
+  });
   payer = await h.newPayer();
   const owner = await database.db.membership.findFirstOrThrow({ where: { merchantId: h.merchant.id }, select: { userId: true } });
   await createWebhookEndpoint({ db: database.db, env: testEnv() }, { merchantId: h.merchant.id, actor: { userId: owner.userId, role: "OWNER" }, input: { url: "https://hooks.example.com/x", events: ["payment.settled"] } });
@@ -74,6 +81,11 @@ describe("/api/metrics", () => {
     expect((await h.call("/api/signal/btc", { headers: { "payment-signature": first.header } })).status).toBe(200);
     expect((await pay("/api/signal/eth")).status).toBe(200);
     unpaid += 1;
+    // a DEFERRED call: answered now (paid), verified locally, queued for the settlement queue
+    const deferred = await pay("/api/deferred/btc");
+    unpaid += 1;
+    expect(deferred.status).toBe(200);
+    expect(deferred.headers.get("x-x402-settlement")).toBe("deferred");
     const replay = await h.call("/api/signal/btc", { headers: { "payment-signature": first.header } });
     expect(replay.status).toBe(402);
     const broke = await h.newPayer("0");
@@ -106,19 +118,20 @@ describe("/api/metrics", () => {
     const requests = (outcome: string, reason: string) => delta(after, "x402_gateway_requests_total", { outcome, reason });
     expect(requests("free", "none")).toBe(3 + servedBeforeLimit);
     expect(requests("payment_required", "payment_required")).toBe(unpaid);
-    expect(requests("paid", "none")).toBe(2);
+    expect(requests("paid", "none")).toBe(3);
     expect(requests("rejected", "payment_replayed")).toBe(1);
     expect(requests("rejected", refusedReason)).toBe(1);
     expect(requests("upstream_error", "upstream_error")).toBe(1);
     expect(requests("owner", "none")).toBe(1);
     expect(requests("rate_limited", "rate_limited")).toBe(1);
     // free + unpaid + paid + replay + refused + failing upstream + owner + rate-limited
-    const total = 3 + servedBeforeLimit + unpaid + 2 + 1 + 1 + 1 + 1 + 1;
+    const total = 3 + servedBeforeLimit + unpaid + 3 + 1 + 1 + 1 + 1 + 1;
     expect(delta(after, "x402_gateway_request_duration_seconds_count", {})).toBe(total);
-    expect(delta(after, "x402_gateway_request_duration_seconds_count", { outcome: "paid" })).toBe(2);
+    expect(delta(after, "x402_gateway_request_duration_seconds_count", { outcome: "paid" })).toBe(3);
     expect(delta(after, "x402_gateway_merchant_requests_total", {})).toBe(total);
 
-    // verify: 2 paid + 1 refused + 1 for the failing upstream; settle: the 2 paid
+    // verify: 2 paid + 1 refused + 1 for the failing upstream (the DEFERRED one was checked locally);
+    // settle: the 2 paid (the DEFERRED one waits in its queue)
     expect(delta(after, "x402_facilitator_duration_seconds_count", { operation: "verify", facilitator: "local" })).toBe(4);
     expect(delta(after, "x402_facilitator_duration_seconds_count", { operation: "verify", facilitator: "local", result: "failed" })).toBe(1);
     expect(delta(after, "x402_facilitator_failures_total", { operation: "verify", facilitator: "local", reason: refusedReason })).toBe(1);
@@ -134,7 +147,8 @@ describe("/api/metrics", () => {
     expect(sampleValue(after, "x402_queue_depth", { queue: "webhooks" })).toBe(2);
     expect(sampleValue(after, "x402_queue_oldest_age_seconds", { queue: "webhooks" })).toBeGreaterThanOrEqual(0);
     expect(sampleValue(after, "x402_queue_depth", { queue: "usage_writer" })).toBe(0);
-    expect(sampleValue(after, "x402_queue_depth", { queue: "deferred_settlements" })).toBe(0);
+    expect(sampleValue(after, "x402_queue_depth", { queue: "deferred_settlements" })).toBe(1);
+    expect(sampleValue(after, "x402_queue_oldest_age_seconds", { queue: "deferred_settlements" })).toBeGreaterThan(0);
   });
 
   it("reports the database pool's connections by state", async () => {
