@@ -1,7 +1,7 @@
 import { getEnv, type ServerEnv } from "@/server/env";
 import { getDbHandle } from "@/server/db/client";
 import type { PrismaClient } from "@/server/db";
-import { createLogger, type Log } from "@/server/observability/logger";
+import { bufferedStdout, createLogger, type Log } from "@/server/observability/logger";
 import type { Metrics } from "@/server/observability/metrics";
 
 // Composition root (STYLE 2.3): the only place that reads env to build clients. Domain functions
@@ -32,7 +32,7 @@ export function getDeps(): Deps {
       db: handle.db,
       dbPoolUse: handle.poolUse,
       env,
-      log: createLogger({ level: env.LOG_LEVEL }),
+      log: createLogger({ level: env.LOG_LEVEL, destination: bufferedStdout() }),
       now: () => new Date(),
     };
   }

@@ -59,6 +59,8 @@ export type GatewayDeps = {
   db: PrismaClient;
   env: Pick<ServerEnv, "APP_URL" | "ALLOW_PRIVATE_UPSTREAMS" | "PLATFORM_PAYOUT_ADDRESS">;
   log: Log;
+  /** the one-line-per-request logger (fixed, secret-free fields; see accessLogger) */
+  accessLog: Log;
   /** counters and histograms only: recording costs no I/O (server/observability/metrics.ts) */
   metrics: Metrics;
   now: () => Date;
@@ -686,8 +688,8 @@ function observe(deps: GatewayDeps, ctx: RequestContext, outcome: GatewayOutcome
   const ms = performance.now() - ctx.startedAt;
   deps.metrics.gatewayRequest({ outcome: label.outcome, reason: label.reason, merchantId: outcome.kind === "merchant_not_found" ? null : ctx.merchantId, seconds: ms / 1000 });
   // the path only: a query string may carry the buyer's own credentials
-  if (deps.log.isLevelEnabled("info")) {
-    deps.log.info({ requestId: ctx.requestId, merchantId: ctx.merchantId, method: ctx.method, path: ctx.path, outcome: label.outcome, reason: label.reason, ms: Math.round(ms) }, "gateway request");
+  if (deps.accessLog.isLevelEnabled("info")) {
+    deps.accessLog.info({ requestId: ctx.requestId, merchantId: ctx.merchantId, method: ctx.method, path: ctx.path, outcome: label.outcome, reason: label.reason, ms: Math.round(ms) }, "gateway request");
   }
 }
 

@@ -6,6 +6,7 @@ import { createChainClientRegistry, type ChainClientRegistry } from "@/server/ch
 import { getDeps, type Deps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
 import { getNetworkRegistry } from "@/server/networks/config";
+import { accessLogger } from "@/server/observability/logger";
 import { createMetrics, DISABLED_METRICS, type Metrics } from "@/server/observability/metrics";
 import { readDeferredQueue, readWebhookQueue } from "@/server/observability/queues";
 import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/payments/deferred";
@@ -136,6 +137,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     db: base.db,
     env: base.env,
     log: base.log,
+    accessLog: accessLogger(base.log),
     now: base.now,
     networks,
     metrics,
