@@ -51,6 +51,12 @@ export const serverEnvSchema = z.object({
   /** largest JSON body the public REST API accepts, in bytes */
   PUBLIC_API_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** bearer token Prometheus presents to /api/metrics; unset = the endpoint refuses every scrape */
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
+  /** false turns metrics recording off (read once at startup; the benchmark's "off" run) */
+  METRICS_ENABLED: booleanString.optional(),
+  /** comma-separated merchant ids that always get their own metrics label (others: top-N by traffic) */
+  METRICS_MERCHANTS: z.string().optional(),
   /** permit the embedded PGlite under NODE_ENV=production (local demos and the e2e suite only) */
   ALLOW_EMBEDDED_DATABASE: booleanString.optional(),
 });
@@ -60,6 +66,7 @@ export type ServerEnv = z.infer<typeof serverEnvSchema> & {
   ENCRYPTION_KEY: string;
   ALLOW_PRIVATE_UPSTREAMS: boolean;
   AUTO_APPROVE_MERCHANTS: boolean;
+  METRICS_ENABLED: boolean;
 };
 
 export class EnvError extends Error {
@@ -112,6 +119,7 @@ export function parseServerEnv(
     ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
     ALLOW_PRIVATE_UPSTREAMS: env.ALLOW_PRIVATE_UPSTREAMS ?? !isProduction,
     AUTO_APPROVE_MERCHANTS: env.AUTO_APPROVE_MERCHANTS ?? !isProduction,
+    METRICS_ENABLED: env.METRICS_ENABLED ?? true,
   };
 }
 

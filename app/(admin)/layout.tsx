@@ -15,6 +15,8 @@ const ADMIN_NAV = [
   { href: "/admin/settlements", label: "Settlements" },
   { href: "/admin/refunds", label: "Refunds" },
   { href: "/admin/statements", label: "Statements" },
+  { href: "/admin/risk", label: "Risk" },
+  { href: "/admin/operations", label: "Operations" },
 ];
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {

@@ -6,7 +6,7 @@
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import autocannon from "autocannon";
@@ -109,7 +109,10 @@ async function main() {
     FACILITATOR_PRIVATE_KEY: accountFor("facilitator").privateKey,
     ALLOW_PRIVATE_UPSTREAMS: "true",
     AUTO_APPROVE_MERCHANTS: "true",
-    LOG_LEVEL: "warn",
+    // the gateway as deployed: metrics recorded and one JSON log line per request (to a file, as a
+    // log shipper would read it); run (g) compares this with both switched off
+    LOG_LEVEL: "info",
+    METRICS_ENABLED: "true",
   };
   const env = parseServerEnv(envVars);
   const { db, close } = createPrismaClient(dbConfig);
@@ -125,11 +128,68 @@ async function main() {
 
   // the self-hosted server as `npm start` runs it; BENCH_NEXT_ONLY=1 measures `next start` alone (the route handler, as on Vercel)
   const server = process.env.BENCH_NEXT_ONLY === "1" ? ["npx", ["next", "start", "-p", String(gatewayPort), "-H", "127.0.0.1"]] as const : [process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(gatewayPort), "-H", "127.0.0.1"]] as const;
-  const next = spawn(server[0], [...server[1]], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...envVars } });
-  children.push(next);
-  await waitFor(`${appUrl}/api/health`);
+  /** Starts the gateway server with extra env, its stdout (the JSON logs) going to `logFile`. */
+  const startGateway = async (extraEnv: Record<string, string>, logFile: string) => {
+    const out = openSync(logFile, "w");
+    const child = spawn(server[0], [...server[1]], { stdio: ["ignore", out, "inherit"], env: { ...process.env, ...envVars, ...extraEnv } });
+    closeSync(out);
+    children.push(child);
+    await waitFor(`${appUrl}/api/health`);
+    return {
+      stop: () =>
+        new Promise<void>((resolve) => {
+          child.once("exit", () => resolve());
+          child.kill("SIGTERM");
+        }),
+    };
+  };
+  let gateway = await startGateway({}, path.join(dataDir, "gateway-main.log"));
   const gatewayBase = `${appUrl}/${merchant.id}`;
   await waitFor(`${gatewayBase}/free/btc`);
+  // (g) metrics and logging on vs off, on the free path: the same server restarted with
+  // METRICS_ENABLED=false and LOG_LEVEL=silent (both read once at startup), alternating modes over
+  // OBS_ROUNDS rounds so drift on the machine hits both alike; the median of each mode is compared
+  const compareObservability = async () => {
+    await gateway.stop();
+    const OBS_ROUNDS = Number(process.env.BENCH_OBS_ROUNDS ?? 3);
+    const modes = { on: { METRICS_ENABLED: "true", LOG_LEVEL: "info" }, off: { METRICS_ENABLED: "false", LOG_LEVEL: "silent" } } as const;
+    const observed: Record<"on" | "off", Measured[]> = { on: [], off: [] };
+    let logLines = 0;
+    for (let round = 0; round < OBS_ROUNDS; round++) {
+      for (const mode of round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
+        const logFile = path.join(dataDir, `gateway-${mode}-${round}.log`);
+        gateway = await startGateway(modes[mode], logFile);
+        await waitFor(`${gatewayBase}/free/btc`);
+        // a fresh process: let the JIT and the database warm up before the measured run
+        await autocannon({ url: `${gatewayBase}/free/btc`, connections: CONNECTIONS, duration: 5 });
+        observed[mode].push(await measure(`(g) free, observability ${mode}`, { url: `${gatewayBase}/free/btc`, duration: DURATION_S }));
+        await gateway.stop();
+        if (mode === "on") logLines += readFileSync(logFile, "utf8").split("\n").filter((l) => l.includes('"msg":"gateway request"')).length;
+      }
+    }
+    const medianOf = (runs: Measured[]) => [...runs].sort((x, y) => x.requestsPerSec - y.requestsPerSec)[Math.floor(runs.length / 2)] as Measured;
+    const gOn = medianOf(observed.on);
+    const gOff = medianOf(observed.off);
+    // the machine's speed drifts between rounds (other work on it): each round's on/off pair ran
+    // back to back, so the median of the per-round ratios is the steadier statistic
+    const pairRatios = observed.on.map((on, i) => on.requestsPerSec / (observed.off[i] as Measured).requestsPerSec);
+    const pairedRatio = [...pairRatios].sort((x, y) => x - y)[Math.floor(pairRatios.length / 2)] as number;
+    const onRequests = observed.on.reduce((sum, m) => sum + m.total, 0);
+    const line = `observability on/off (free path, ${OBS_ROUNDS} rounds): median of paired ratios = ${pairedRatio.toFixed(3)} (aim ≥ 0.95; rounds ${pairRatios.map((r) => r.toFixed(2)).join(", ")}); ` +
+      `medians ${gOn.requestsPerSec.toFixed(0)} / ${gOff.requestsPerSec.toFixed(0)} req/s = ${(gOn.requestsPerSec / gOff.requestsPerSec).toFixed(3)}; ` +
+      `"on" wrote ${logLines} request log lines for ${onRequests} measured requests (plus warm-up)`;
+    return { gOn, gOff, observed, line, pairedRatio };
+  };
+
+  // BENCH_OBSERVABILITY_ONLY=1 runs (g) alone (the paid targets sign thousands of payments first)
+  if (process.env.BENCH_OBSERVABILITY_ONLY === "1") {
+    const only = await compareObservability();
+    console.log(`\n${only.line}`);
+    mkdirSync("test-results", { recursive: true });
+    writeFileSync("test-results/bench-observability.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [...only.observed.off, ...only.observed.on], pairedRatio: only.pairedRatio, medianRatio: only.gOn.requestsPerSec / only.gOff.requestsPerSec }, null, 2));
+    await chain.stop();
+    return;
+  }
 
   // sign payments ahead: one EIP-3009 authorization per request
   type Requirements = { scheme: string; network: string; asset: string; amount: string; payTo: string; maxTimeoutSeconds: number; extra: { name: string; version: string } };
@@ -202,6 +262,8 @@ async function main() {
     requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "payment-signature": payments[next402++ % payments.length] as string } }) }],
   });
 
+  const { gOn, gOff, observed, line: observabilityLine, pairedRatio } = await compareObservability();
+
   const ratios = {
     cOverB: c.requestsPerSec / b.requestsPerSec,
     dOverC: d.requestsPerSec / c.requestsPerSec,
@@ -212,15 +274,18 @@ async function main() {
     eP50MinusCP50: e.p50 - c.p50,
     fOverC: f.requestsPerSec / c.requestsPerSec,
     fP50MinusCP50: f.p50 - c.p50,
+    observabilityOnOverOff: pairedRatio,
+    observabilityMedianOnOverOff: gOn.requestsPerSec / gOff.requestsPerSec,
   };
   console.log(
     `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   d/c = ${ratios.dOverC.toFixed(2)}   b/a = ${ratios.bOverA.toFixed(2)}\n` +
       `latency    d.p50 − c.p50 = ${ratios.dP50MinusCP50.toFixed(1)} ms (aim ≤ 10 ms); unloaded d1.p50 − c1.p50 = ${ratios.unloadedPaidP50MinusFreeP50.toFixed(1)} ms\n` +
       `deferred   e/c = ${ratios.eOverC.toFixed(2)} (aim ≥ 0.50)   e.p50 − c.p50 = ${ratios.eP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
-      `time pass  f/c = ${ratios.fOverC.toFixed(2)} (aim ≥ 0.50)   f.p50 − c.p50 = ${ratios.fP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)`,
+      `time pass  f/c = ${ratios.fOverC.toFixed(2)} (aim ≥ 0.50)   f.p50 − c.p50 = ${ratios.fP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
+      observabilityLine,
   );
   mkdirSync("test-results", { recursive: true });
-  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d, e, f, c1, d1], ratios }, null, 2));
+  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d, e, f, c1, d1, ...observed.off, ...observed.on], ratios }, null, 2));
   await chain.stop();
 }
 

@@ -18,7 +18,8 @@ const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassw
   "admin.overview.get", "admin.merchants.list", "admin.merchants.get", "admin.merchants.approve", "admin.merchants.disable", "admin.merchants.enable", "admin.merchants.assignFeeTemplate", "admin.merchants.setSettlementMode",
   "admin.settings.get", "admin.settings.setRequireReview", "admin.payments.list", "admin.payments.get", "admin.errors.report",
   "admin.feeTemplates.list", "admin.feeTemplates.create", "admin.feeTemplates.addVersion", "admin.feeTemplates.setDefault", "admin.audit.list",
-  "admin.billing.settlementRuns.list", "admin.billing.settlementRuns.get", "admin.billing.settlementRuns.start", "admin.billing.refunds.list", "admin.billing.refunds.create", "admin.billing.statements.get", "admin.billing.statements.csv"]);
+  "admin.billing.settlementRuns.list", "admin.billing.settlementRuns.get", "admin.billing.settlementRuns.start", "admin.billing.refunds.list", "admin.billing.refunds.create", "admin.billing.statements.get", "admin.billing.statements.csv",
+  "admin.alerts.list", "admin.alerts.thresholds", "admin.alerts.updateThresholds", "admin.operations"]);
 
 /** One valid input per merchant procedure (ids of B's objects where the procedure takes one). */
 function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; endpointId: string; membershipId: string; invitationId: string; credentialId: string }): Record<string, Record<string, unknown>> {
@@ -62,6 +63,9 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
     "webhooks.create": { url: "https://evil.example.com/hook", events: ["payment.settled"] },
     "webhooks.delete": { id: ids.endpointId },
     "webhooks.sendTest": { id: ids.endpointId },
+    "alerts.list": {},
+    "alerts.thresholds": {},
+    "alerts.updateThresholds": { verificationFailureRate: 0.5 },
     "team.list": {},
     "team.invite": { email: "evil@example.com", role: "ADMIN" },
     "team.revokeInvitation": { invitationId: ids.invitationId },

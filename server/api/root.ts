@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
 import { adminRouter } from "./routers/admin";
+import { alertsRouter } from "./routers/alerts";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
@@ -30,6 +31,7 @@ export const appRouter = router({
   playground: playgroundRouter,
   upstream: upstreamRouter,
   audit: auditRouter,
+  alerts: alertsRouter,
   admin: adminRouter,
 });
 

@@ -141,6 +141,7 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
     await db.merchant.update({ where: { id: merchantId }, data: { settlementMode: "DIRECT" } });
     return { input: { merchantId, mode: "PLATFORM" }, action: "merchant.settlement_mode.update" };
   },
+  "alerts.updateThresholds": async () => ({ input: { payerFailedPayments: 10 + ++seq }, action: "alerts.thresholds.update" }),
   "settings.setRequireReview": async (db) => {
     await db.platformSetting.deleteMany({ where: { key: "merchants.requireReview" } });
     return { input: { value: true }, action: "platform.merchants_require_review.update" };

@@ -1,4 +1,4 @@
-import { createPublicClient, createWalletClient, defineChain, http, nonceManager, type Chain, type PrivateKeyAccount, type PublicClient, type WalletClient } from "viem";
+import { createPublicClient, createWalletClient, defineChain, http, nonceManager, type Chain, type PrivateKeyAccount, type PublicClient, type Transport, type WalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import type { NetworkConfig, NetworkRegistry } from "@/server/networks/config";
@@ -31,7 +31,32 @@ function chainFor(network: NetworkConfig): Chain {
   });
 }
 
-export function createChainClientRegistry(registry: NetworkRegistry, facilitatorKey: `0x${string}` | undefined): ChainClientRegistry {
+/** Told of every JSON-RPC call a chain client makes (the chain RPC metrics). */
+export type RpcObserver = (call: { network: string; method: string; ok: boolean; seconds: number }) => void;
+
+// Wraps the transport's request function, so each logical call is counted once by its method
+// (viem's retries happen inside it; a batch of reads is still one call per method).
+function observedTransport(transport: Transport, network: string, observe: RpcObserver): Transport {
+  return (params) => {
+    const inner = transport(params);
+    return {
+      ...inner,
+      async request(args, options) {
+        const started = performance.now();
+        try {
+          const result = await inner.request(args, options);
+          observe({ network, method: args.method, ok: true, seconds: (performance.now() - started) / 1000 });
+          return result;
+        } catch (err) {
+          observe({ network, method: args.method, ok: false, seconds: (performance.now() - started) / 1000 });
+          throw err;
+        }
+      },
+    } as ReturnType<Transport>;
+  };
+}
+
+export function createChainClientRegistry(registry: NetworkRegistry, facilitatorKey: `0x${string}` | undefined, opts: { onRpc?: RpcObserver } = {}): ChainClientRegistry {
   // viem's nonce manager hands concurrent settlements consecutive nonces without a round trip each,
   // so sends from the one facilitator key run in parallel instead of queueing behind each other
   const account = facilitatorKey ? privateKeyToAccount(facilitatorKey, { nonceManager }) : null;
@@ -39,7 +64,8 @@ export function createChainClientRegistry(registry: NetworkRegistry, facilitator
   for (const network of registry.list()) {
     if (!network.rpcUrl) continue;
     const chain = chainFor(network);
-    const transport = http(network.rpcUrl, { batch: { wait: 0 }, timeout: 20_000, retryCount: 2 });
+    const base = http(network.rpcUrl, { batch: { wait: 0 }, timeout: 20_000, retryCount: 2 });
+    const transport = opts.onRpc ? observedTransport(base, network.id, opts.onRpc) : base;
     const publicClient = createPublicClient({ chain, transport, pollingInterval: 250 }) as PublicClient;
     const wallet = account ? { client: createWalletClient({ chain, account, transport }), account } : null;
     clients.set(network.id, { network, chain, publicClient, wallet });

@@ -26,7 +26,13 @@ export type PrismaClient = GeneratedPrismaClient<never, typeof GLOBAL_OMIT>;
 /** What `db.$transaction(async (tx) => …)` hands to the callback. */
 export type TransactionClient = Omit<PrismaClient, ITXClientDenyList>;
 
-export type DatabaseHandle = { db: PrismaClient; config: DatabaseConfig; close(): Promise<void> };
+export type DatabaseHandle = {
+  db: PrismaClient;
+  config: DatabaseConfig;
+  /** the PostgreSQL pool's use (null for the embedded PGlite, which has no pool) */
+  poolUse(): { total: number; idle: number; waiting: number; max: number } | null;
+  close(): Promise<void>;
+};
 
 const configs = new WeakMap<object, DatabaseConfig>();
 
@@ -39,9 +45,11 @@ export function createPrismaClient(config: DatabaseConfig, options: { pglite?: P
   });
   configs.set(db, config);
   let closing: Promise<void> | undefined;
+  const pool = adapter.kind === "postgres" ? adapter.pool : null;
   return {
     db,
     config,
+    poolUse: () => (pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 } : null),
     close: () =>
       (closing ??= (async () => {
         try {

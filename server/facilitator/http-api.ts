@@ -50,7 +50,7 @@ export async function handleFacilitatorVerify(deps: { facilitator: Facilitator |
   if (!deps.facilitator) return unavailable(requestId);
   const parsed = await parseRequest(req, requestId);
   if (!parsed.ok) return parsed.response;
-  return json(await deps.facilitator.verify(parsed.payload, parsed.requirements));
+  return json(await deps.facilitator.verify(parsed.payload, parsed.requirements, { requestId }));
 }
 
 export async function handleFacilitatorSettle(deps: { facilitator: Facilitator | null; log: Log }, req: Request): Promise<Response> {
@@ -58,7 +58,7 @@ export async function handleFacilitatorSettle(deps: { facilitator: Facilitator |
   if (!deps.facilitator) return unavailable(requestId);
   const parsed = await parseRequest(req, requestId);
   if (!parsed.ok) return parsed.response;
-  const result = await deps.facilitator.settle(parsed.payload, parsed.requirements);
+  const result = await deps.facilitator.settle(parsed.payload, parsed.requirements, { requestId });
   return json(result);
 }
 

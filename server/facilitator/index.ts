@@ -1,8 +1,10 @@
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import type { ServerEnv } from "@/server/env";
 import type { Log } from "@/server/observability/logger";
+import { DISABLED_METRICS, type Metrics } from "@/server/observability/metrics";
 
 import { createHostedFacilitator } from "./hosted/hosted-facilitator";
+import { instrumentFacilitator } from "./instrumented";
 import { createLocalFacilitator } from "./local/local-facilitator";
 import type { Facilitator, FacilitatorKind } from "./types";
 
@@ -16,14 +18,16 @@ export type Facilitators = {
 };
 
 export function createFacilitators(
-  deps: { env: Pick<ServerEnv, "FACILITATOR_PRIVATE_KEY" | "HOSTED_FACILITATOR_URL" | "CDP_API_KEY_ID" | "CDP_API_KEY_SECRET">; chains: ChainClientRegistry; log: Log },
+  deps: { env: Pick<ServerEnv, "FACILITATOR_PRIVATE_KEY" | "HOSTED_FACILITATOR_URL" | "CDP_API_KEY_ID" | "CDP_API_KEY_SECRET">; chains: ChainClientRegistry; log: Log; metrics?: Metrics },
 ): Facilitators {
-  const local = deps.env.FACILITATOR_PRIVATE_KEY ? createLocalFacilitator({ chains: deps.chains, log: deps.log }) : null;
-  const hosted = deps.env.HOSTED_FACILITATOR_URL
+  const instrument = (f: Facilitator) => instrumentFacilitator(f, { metrics: deps.metrics ?? DISABLED_METRICS, log: deps.log });
+  const local = deps.env.FACILITATOR_PRIVATE_KEY ? instrument(createLocalFacilitator({ chains: deps.chains, log: deps.log })) : null;
+  const hostedClient = deps.env.HOSTED_FACILITATOR_URL
     ? createHostedFacilitator(
         { url: deps.env.HOSTED_FACILITATOR_URL, cdpApiKeyId: deps.env.CDP_API_KEY_ID, cdpApiKeySecret: deps.env.CDP_API_KEY_SECRET },
         { log: deps.log },
       )
     : null;
+  const hosted = hostedClient ? instrument(hostedClient) : null;
   return { local, hosted, forKind: (kind) => (kind === "LOCAL" ? local : hosted) };
 }

@@ -9,10 +9,13 @@ export type FacilitatorKind = "LOCAL" | "HOSTED";
  * hosted one over the standard HTTP API. Failures are values (isValid/success false with a stable
  * reason), never exceptions, so the gateway maps every one to an outcome.
  */
+/** Who a facilitator call is for: the gateway request id it carries into log lines. */
+export type FacilitatorCallContext = { requestId?: string; merchantId?: string };
+
 export interface Facilitator {
   readonly kind: FacilitatorKind;
-  verify(payload: PaymentPayload, requirements: PaymentRequirements): Promise<VerifyResponse>;
-  settle(payload: PaymentPayload, requirements: PaymentRequirements): Promise<SettleResponse>;
+  verify(payload: PaymentPayload, requirements: PaymentRequirements, context?: FacilitatorCallContext): Promise<VerifyResponse>;
+  settle(payload: PaymentPayload, requirements: PaymentRequirements, context?: FacilitatorCallContext): Promise<SettleResponse>;
   supported(): Promise<SupportedResponse>;
 }
 

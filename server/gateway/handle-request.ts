@@ -9,6 +9,7 @@ import { clientIpFrom } from "@/server/http/client-ip";
 import { requestIdFrom } from "@/server/http/request-id";
 import type { NetworkRegistry } from "@/server/networks/config";
 import type { Log } from "@/server/observability/logger";
+import type { Metrics } from "@/server/observability/metrics";
 import type { SettlementPolicy } from "@/server/db";
 import { deferredExposure, effectiveSettlementPolicy } from "@/server/payments/deferred";
 import {
@@ -39,6 +40,7 @@ import { authenticateApiKey } from "@/server/api-keys/api-keys";
 import { scopesAllowOwnerCalls } from "@/server/api-keys/scopes";
 
 import { checkPaymentForRoute } from "./check-payment";
+import { gatewayOutcomeLabel, type ServedAs } from "./outcome-label";
 import { localFirstMessageVerifier, signedByPayer } from "./local-signature";
 import { keepBody, KEPT_BODY_MAX_BYTES } from "./keep-body";
 import type { MerchantSnapshot } from "./merchant-snapshot";
@@ -58,6 +60,10 @@ export type GatewayDeps = {
   db: PrismaClient;
   env: Pick<ServerEnv, "APP_URL" | "ALLOW_PRIVATE_UPSTREAMS" | "PLATFORM_PAYOUT_ADDRESS">;
   log: Log;
+  /** the one-line-per-request logger (fixed, secret-free fields; see accessLogger) */
+  accessLog: Log;
+  /** counters and histograms only: recording costs no I/O (server/observability/metrics.ts) */
+  metrics: Metrics;
   now: () => Date;
   networks: NetworkRegistry;
   merchants: TtlCache<MerchantSnapshot | null>;
@@ -90,6 +96,8 @@ type RequestContext = {
   search: string;
   clientIp: string | null;
   startedAt: number;
+  /** how the call was recorded in the access log (or CHARGED with its payment), for the metrics */
+  served?: ServedAs;
 };
 
 function contextOf(req: GatewayRequest, merchantId: string, trace?: UpstreamTrace): RequestContext {
@@ -113,6 +121,7 @@ function elapsed(ctx: RequestContext): number {
 }
 
 function logAccess(deps: GatewayDeps, ctx: RequestContext, entry: Omit<AccessLogEntry, "merchantId" | "requestId" | "method" | "path" | "latencyMs" | "clientIp" | "createdAt">): void {
+  ctx.served = { status: entry.status, reason: entry.reason };
   deps.usage.write({
     merchantId: ctx.merchantId,
     requestId: ctx.requestId,
@@ -467,13 +476,17 @@ async function servePaid(
     return rejectPayment(deps, req, priced, ctx, payment.version, reservation.reason, message, { payer });
   }
   const paymentId = reservation.paymentId;
+  // the paid path's stages each log one line under the request id (the free path logs only its end)
+  const log = deps.log.child({ requestId: ctx.requestId, merchantId: merchant.id, paymentId });
+  const callContext = { requestId: ctx.requestId, merchantId: merchant.id };
+  log.info({ payer, amountAtomic: check.amount.toString(), network: route.network.id, policy }, "payment reserved");
   const release = (reason: string, message?: string) => releasePayment(deps.db, { merchantId: merchant.id, paymentId, reason, message, at: deps.now() });
 
   // 2. verify through the merchant's facilitator (signature, balance, nonce unused on chain). A
   // DEFERRED payment signed by an ordinary wallet is checked locally instead: its balance was read
   // (cached) when the policy was chosen and the facilitator verifies it again when the queue settles.
   const verifiedLocally = policy === "DEFERRED" && (await signedByPayer(payment.exact, route));
-  const verification = verifiedLocally ? { isValid: true as const } : await facilitator.verify(payment.payload, check.requirements);
+  const verification = verifiedLocally ? { isValid: true as const } : await facilitator.verify(payment.payload, check.requirements, callContext);
   if (!verification.isValid) {
     const reason = verification.invalidReason ?? "invalid_payment";
     await release(reason, verification.invalidMessage);
@@ -486,7 +499,7 @@ async function servePaid(
 
   const settle = async (): Promise<{ ok: true; settlement: SettleResponse } | { ok: false; reason: string; message: string }> => {
     await verifiedWrite;
-    const settlement = await facilitator.settle(payment.payload, check.requirements);
+    const settlement = await facilitator.settle(payment.payload, check.requirements, callContext);
     if (!settlement.success) {
       const reason = settlement.errorReason ?? "settlement_failed";
       if (settlement.transaction && reason !== "invalid_exact_evm_transaction_failed") {
@@ -557,6 +570,7 @@ async function servePaid(
     settlementPolicy: route.rule.settlementPolicy,
   };
   const result = await proxy(deps, req, merchant, ctx, priced.target, facts, paidHeaders);
+  log.info(result.kind === "response" ? { upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs } : { upstreamFailure: result.kind }, "upstream answered");
   if (result.kind !== "response") {
     const reason = failureReason(result);
     const upstreamLatencyMs = "upstreamLatencyMs" in result ? result.upstreamLatencyMs : null;
@@ -597,6 +611,8 @@ async function servePaid(
     const paymentResponse = encodePaymentResponse(payment.version, { success: true, transaction: "", network: route.network.id as SettleResponse["network"], payer });
     const deferred: DeferredSettlement = { requirements: check.requirements, usage };
     await queueDeferredSettlement(deps.db, { merchantId: merchant.id, paymentId, at: deps.now(), deferred, outcome: outcomeFor(paymentResponse) });
+    ctx.served = { status: "CHARGED" };
+    log.info("payment queued for deferred settlement");
     return { kind: "proxied", status: result.status, headers: { ...result.headers, "x-x402-settlement": "deferred" }, body: kept.body, paymentResponse };
   }
 
@@ -614,6 +630,8 @@ async function servePaid(
   // BEFORE_PROXY charged before the upstream failed: owed back unless the merchant charges for errors
   const refundDue = settledEarly && upstreamFailed && !merchant.chargeOnUpstreamError ? `upstream answered ${result.status} after settlement` : null;
   const entitlement = await record(settlement, usage, { outcome: outcomeFor(paymentResponse), refundDue });
+  ctx.served = { status: "CHARGED" };
+  log.info({ txHash: settlement.transaction }, "payment recorded");
   return {
     kind: "proxied",
     status: result.status,
@@ -661,11 +679,25 @@ async function retriedPaymentOutcome(deps: GatewayDeps, merchant: MerchantSnapsh
 }
 
 async function outcomeOf(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<GatewayOutcome> {
+  let outcome: GatewayOutcome;
   try {
-    return await resolveGatewayOutcome(deps, req, ctx);
+    outcome = await resolveGatewayOutcome(deps, req, ctx);
   } catch (err) {
     deps.log.error({ err, requestId: ctx.requestId, merchantId: ctx.merchantId }, "gateway request failed");
-    return { kind: "unavailable", message: "The gateway could not complete this request; if a payment was taken it will be reconciled" };
+    outcome = { kind: "unavailable", message: "The gateway could not complete this request; if a payment was taken it will be reconciled" };
+  }
+  observe(deps, ctx, outcome);
+  return outcome;
+}
+
+/** One metrics observation and one log line per request, when its answer is ready to send. */
+function observe(deps: GatewayDeps, ctx: RequestContext, outcome: GatewayOutcome): void {
+  const label = gatewayOutcomeLabel(outcome, ctx.served);
+  const ms = performance.now() - ctx.startedAt;
+  deps.metrics.gatewayRequest({ outcome: label.outcome, reason: label.reason, merchantId: outcome.kind === "merchant_not_found" ? null : ctx.merchantId, seconds: ms / 1000 });
+  // the path only: a query string may carry the buyer's own credentials
+  if (deps.accessLog.isLevelEnabled("info")) {
+    deps.accessLog.info({ requestId: ctx.requestId, merchantId: ctx.merchantId, method: ctx.method, path: ctx.path, outcome: label.outcome, reason: label.reason, ms: Math.round(ms) }, "gateway request");
   }
 }
 

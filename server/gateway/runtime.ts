@@ -1,5 +1,6 @@
 import { erc20Abi, type Address } from "viem";
 
+import { createAlertEvaluator } from "@/server/alerts/evaluate";
 import { createTtlCache } from "@/server/cache/ttl-cache";
 import { createChainClientRegistry, type ChainClientRegistry } from "@/server/chain/clients";
 import { getDeps, type Deps } from "@/server/deps";
@@ -7,6 +8,9 @@ import { createFacilitators, type Facilitators } from "@/server/facilitator";
 import { billingDeps } from "@/server/billing/deps";
 import { runScheduledSettlement } from "@/server/billing/settlement-runs";
 import { getNetworkRegistry } from "@/server/networks/config";
+import { accessLogger } from "@/server/observability/logger";
+import { createMetrics, DISABLED_METRICS, type Metrics } from "@/server/observability/metrics";
+import { readDeferredQueue, readWebhookQueue } from "@/server/observability/queues";
 import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/payments/deferred";
 import { reconcilePayments } from "@/server/payments/reconcile";
 import { createUsageWriter } from "@/server/payments/usage-writer";
@@ -34,6 +38,7 @@ const WEBHOOKS_EVERY_MS = 2_000;
 
 const DEFERRED_EVERY_MS = 1_000;
 const SETTLEMENT_CHECK_EVERY_MS = 60 * 60_000;
+const ALERTS_EVERY_MS = 60_000;
 /** how stale a payer's balance may be when a DEFERRED call is admitted against it */
 const PAYER_BALANCE_TTL_MS = 2_000;
 
@@ -53,7 +58,17 @@ export type GatewayRuntimeOptions = {
   settlementEveryMs?: number | null;
   deferredQueue?: DeferredQueueOptions;
   maxBodyBytes?: number;
+  /** how often this process evaluates the alert rules (null: never) */
+  alertsEveryMs?: number | null;
+  /** the metrics to record into (default: built from METRICS_ENABLED / METRICS_MERCHANTS) */
+  metrics?: Metrics;
 };
+
+function metricsFor(env: Deps["env"]): Metrics {
+  if (!env.METRICS_ENABLED) return DISABLED_METRICS;
+  const allowList = (env.METRICS_MERCHANTS ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  return createMetrics({ merchantAllowList: allowList });
+}
 
 /** Runs `job` every `everyMs` unless the previous run is still going; returns the timer to clear. */
 function everyWithoutOverlap(everyMs: number | null, job: () => Promise<unknown>, onError: (err: unknown) => void): NodeJS.Timeout | null {
@@ -74,11 +89,19 @@ function everyWithoutOverlap(everyMs: number | null, job: () => Promise<unknown>
 
 export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
-  const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined);
-  const facilitators = createFacilitators({ env: base.env, chains, log: base.log });
+  const metrics = opts.metrics ?? metricsFor(base.env);
+  const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
+  const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics });
   const merchants = createMerchantSnapshotCache(base.db, base.env.ENCRYPTION_KEY);
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
+  metrics.registerQueue("usage_writer", () => {
+    const oldest = usage.oldestPending();
+    return { depth: usage.pending(), oldestAgeSeconds: oldest ? Math.max(0, (base.now().getTime() - oldest.getTime()) / 1000) : 0 };
+  });
+  metrics.registerQueue("webhooks", () => readWebhookQueue(base.db, base.now()));
+  metrics.registerQueue("deferred_settlements", () => readDeferredQueue(base.db, base.now()));
+  if (base.dbPoolUse) metrics.registerDbPool(base.dbPoolUse);
   const payerBalances = createTtlCache<bigint | null>({ ttlMs: PAYER_BALANCE_TTL_MS, load: (key) => readPayerBalance(chains, key) });
 
   const reconcile = () =>
@@ -115,13 +138,22 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
         (err) => base.log.error({ err }, "scheduled settlement run failed"),
       )
     : null;
+  // the alert rules over the stored usage and this instance's RPC counters (server/alerts/)
+  const alerts = createAlertEvaluator({ db: base.db, log: base.log, now: base.now, rpcTotals: () => metrics.rpcTotals() });
+  const alertTimer = everyWithoutOverlap(
+    opts.alertsEveryMs === undefined ? ALERTS_EVERY_MS : opts.alertsEveryMs,
+    () => alerts.run(),
+    (err) => base.log.error({ err }, "alert evaluation failed"),
+  );
 
   const runtime: GatewayRuntime = {
     db: base.db,
     env: base.env,
     log: base.log,
+    accessLog: accessLogger(base.log),
     now: base.now,
     networks,
+    metrics,
     chains,
     merchants,
     facilitators,
@@ -134,6 +166,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
       if (webhookTimer) clearInterval(webhookTimer);
       if (deferredTimer) clearInterval(deferredTimer);
       if (settlementTimer) clearInterval(settlementTimer);
+      if (alertTimer) clearInterval(alertTimer);
       merchants.dispose();
       await usage.close();
       await rateLimiter.close?.();

@@ -94,6 +94,8 @@ type ClaimedPayment = {
   facilitator: "LOCAL" | "HOSTED";
   settleAttempts: number;
   deferredSettlement: DeferredSettlement | null;
+  /** the gateway request that served the call: the settlement's log lines carry it */
+  requestId: string;
 };
 
 async function claimDuePayments(db: PrismaClient, now: Date, limit: number, leaseMs: number): Promise<ClaimedPayment[]> {
@@ -107,7 +109,7 @@ async function claimDuePayments(db: PrismaClient, now: Date, limit: number, leas
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
     RETURNING id, "merchantId", network, asset, payer, "payTo", "authorizationNonce", "amountAtomic"::text AS "amountAtomic",
-              "validBefore", "payloadEncoded", facilitator::text AS facilitator, "settleAttempts", "deferredSettlement"`;
+              "validBefore", "payloadEncoded", facilitator::text AS facilitator, "settleAttempts", "deferredSettlement", "requestId"`;
 }
 
 export type DeferredRunResult = { claimed: number; settled: number; retried: number; unpaid: number; errors: number };
@@ -167,7 +169,7 @@ async function settleOne(deps: DeferredQueueDeps, payment: ClaimedPayment, opts:
   if (!facilitator || decoded.kind !== "ok" || !requirements) {
     return retryOrGiveUp("settlement_unavailable", facilitator ? "the queued payment cannot be decoded" : `the ${payment.facilitator.toLowerCase()} facilitator is not configured`);
   }
-  const settlement = await facilitator.settle(decoded.payment.payload as PaymentPayload, requirements);
+  const settlement = await facilitator.settle(decoded.payment.payload as PaymentPayload, requirements, { requestId: payment.requestId, merchantId: payment.merchantId });
   if (settlement.success) {
     await deps.afterSettleHook?.(payment.id);
     const blockNumber = (settlement.extra as { blockNumber?: string } | undefined)?.blockNumber;

@@ -228,10 +228,10 @@ export async function recordSettlement(
     await writeSettlementEntries(tx, { merchantId: opts.merchantId, paymentId: opts.paymentId, payment, at: opts.at });
     // the merchant's webhooks hear of it in the same transaction: a settled payment is never unannounced
     const event = { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, transaction: opts.txHash.toLowerCase(), resource: payment.resource };
-    await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, data: event, at: opts.at });
-    await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "usage.charged", eventId: `${opts.paymentId}:usage.charged`, data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null }, at: opts.at });
+    await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, requestId: usage?.requestId ?? payment.requestId, data: event, at: opts.at });
+    await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "usage.charged", eventId: `${opts.paymentId}:usage.charged`, requestId: usage?.requestId ?? payment.requestId, data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null }, at: opts.at });
     if (opts.refundDue) {
-      await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.refundable", eventId: `${opts.paymentId}:payment.refundable`, data: { ...event, reason: opts.refundDue }, at: opts.at });
+      await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.refundable", eventId: `${opts.paymentId}:payment.refundable`, requestId: usage?.requestId ?? payment.requestId, data: { ...event, reason: opts.refundDue }, at: opts.at });
     }
     if (opts.outcome) await tx.paymentOutcome.create({ data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome) });
     // a bundle or a time pass is bought by this payment: its entitlement commits with it

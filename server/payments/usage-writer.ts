@@ -35,6 +35,8 @@ export type UsageWriter = {
   flush(): Promise<void>;
   /** Rows waiting to be written (a metric). */
   pending(): number;
+  /** When the oldest waiting row was logged (null: none waiting). */
+  oldestPending(): Date | null;
   close(): Promise<void>;
 };
 
@@ -111,6 +113,7 @@ export function createUsageWriter(deps: { db: PrismaClient; log: Log }, opts: { 
     },
     flush,
     pending: () => buffer.length,
+    oldestPending: () => buffer[0]?.createdAt ?? null,
     close: flush,
   };
 }

@@ -84,7 +84,7 @@ export async function createGatewayHarness(
     ...opts.env,
   });
   const base = testDeps(db, { env, ...(opts.log ? { log: opts.log } : {}) });
-  const runtime: GatewayRuntime = buildGatewayRuntime(base, { reconcileEveryMs: null, webhooksEveryMs: null, deferredEveryMs: null, settlementEveryMs: null, maxBodyBytes: 1024 * 1024 });
+  const runtime: GatewayRuntime = buildGatewayRuntime(base, { reconcileEveryMs: null, webhooksEveryMs: null, deferredEveryMs: null, settlementEveryMs: null, alertsEveryMs: null, maxBodyBytes: 1024 * 1024 });
   runtimeRef = runtime;
 
   const owner = await signUpWithPassword(base, { name: "Owner", email: uniqueEmail("owner"), password: "a long enough password" });

@@ -18,6 +18,7 @@ async function main() {
   const runtime = buildGatewayRuntime({ db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date() }, {
     reconcileEveryMs: null,
     webhooksEveryMs: null,
+    alertsEveryMs: null,
     deferredEveryMs: process.env.DEFERRED_EVERY_MS ? Number(process.env.DEFERRED_EVERY_MS) : null,
     deferredQueue: { leaseMs: Number(process.env.DEFERRED_LEASE_MS ?? 60_000) },
     settlementEveryMs: null,

@@ -22,7 +22,7 @@ export async function deliverDueWebhooks(
     where: { status: "PENDING", nextAttemptAt: { lte: now }, ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
     orderBy: { nextAttemptAt: "asc" },
     take: opts.limit ?? 20,
-    select: { id: true, merchantId: true, endpointId: true, eventId: true, payload: true, attempts: true, endpoint: { select: { url: true } } },
+    select: { id: true, merchantId: true, endpointId: true, eventId: true, eventType: true, payload: true, attempts: true, requestId: true, endpoint: { select: { url: true } } },
   });
   const run: DeliveryRun = { sent: 0, succeeded: 0, retrying: 0, failed: 0 };
   const doFetch = deps.fetch ?? fetch;
@@ -42,7 +42,14 @@ export async function deliverDueWebhooks(
       const secret = await endpointSecret(deps, { merchantId: delivery.merchantId, endpointId: delivery.endpointId });
       const res = await doFetch(delivery.endpoint.url, {
         method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "x402-gateway-webhooks/1", "x-x402-event-id": delivery.eventId, [WEBHOOK_SIGNATURE_HEADER]: signWebhook(secret, timestamp, body) },
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "x402-gateway-webhooks/1",
+          "x-x402-event-id": delivery.eventId,
+          // the id of the gateway request that caused the event, so the merchant can correlate
+          ...(delivery.requestId ? { "x-request-id": delivery.requestId } : {}),
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+        },
         body,
         redirect: "manual",
         signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -73,7 +80,9 @@ export async function deliverDueWebhooks(
     if (ok) run.succeeded += 1;
     else if (exhausted) run.failed += 1;
     else run.retrying += 1;
-    if (!ok) deps.log.info({ deliveryId: delivery.id, statusCode, error, attempts }, "webhook delivery failed");
+    const logged = { requestId: delivery.requestId, merchantId: delivery.merchantId, deliveryId: delivery.id, eventType: delivery.eventType, statusCode, attempts, durationMs };
+    if (ok) deps.log.info(logged, "webhook delivered");
+    else deps.log.info({ ...logged, error }, "webhook delivery failed");
   }
   return run;
 }

@@ -93,7 +93,7 @@ export async function endpointSecret(deps: Pick<Deps, "db" | "env">, opts: { mer
  */
 export async function enqueueWebhookEvent(
   db: Db,
-  opts: { merchantId: string; type: WebhookEventType; eventId: string; data: Record<string, unknown>; at: Date; endpointId?: string },
+  opts: { merchantId: string; type: WebhookEventType; eventId: string; data: Record<string, unknown>; at: Date; endpointId?: string; requestId?: string | null },
 ): Promise<number> {
   const endpoints = await db.webhookEndpoint.findMany({
     where: { merchantId: opts.merchantId, enabled: true, ...(opts.endpointId ? { id: opts.endpointId } : { events: { has: opts.type } }) },
@@ -102,7 +102,7 @@ export async function enqueueWebhookEvent(
   if (endpoints.length === 0) return 0;
   const payload = { id: opts.eventId, type: opts.type, createdAt: opts.at.toISOString(), data: opts.data } as Prisma.InputJsonValue;
   const created = await db.webhookDelivery.createMany({
-    data: endpoints.map((e) => ({ id: createId("webhookDelivery"), merchantId: opts.merchantId, endpointId: e.id, eventId: opts.eventId, eventType: opts.type, payload, nextAttemptAt: opts.at })),
+    data: endpoints.map((e) => ({ id: createId("webhookDelivery"), merchantId: opts.merchantId, endpointId: e.id, eventId: opts.eventId, eventType: opts.type, payload, nextAttemptAt: opts.at, requestId: opts.requestId ?? null })),
     skipDuplicates: true,
   });
   return created.count;

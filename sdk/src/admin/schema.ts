@@ -2052,7 +2052,7 @@ export interface operations {
                     /** Format: uri */
                     url: string;
                     description?: string;
-                    events: ("payment.settled" | "payment.failed" | "payment.refundable" | "payment.refunded" | "payment.unpaid" | "usage.charged")[];
+                    events: ("payment.settled" | "payment.failed" | "payment.refundable" | "payment.refunded" | "payment.unpaid" | "usage.charged" | "alert.opened" | "alert.resolved")[];
                 };
             };
         };

@@ -1,9 +1,11 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
 import { HTTPFacilitatorClient } from "@x402/core/server";
 import { SettleError, VerifyError } from "@x402/core/types";
 
 import type { Log } from "@/server/observability/logger";
 
-import { FACILITATOR_UNAVAILABLE, type Facilitator, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
+import { FACILITATOR_UNAVAILABLE, type Facilitator, type FacilitatorCallContext, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
 
 // A hosted x402 facilitator (Coinbase's, x402.org's, or our own /api/facilitator on another
 // deployment) over the standard HTTP API, through the official HTTP facilitator client. With CDP
@@ -39,17 +41,26 @@ async function cdpAuthHeaders(config: HostedFacilitatorConfig): Promise<Record<s
   };
 }
 
+// The official client asks for headers per call without saying for which request: the call's
+// context rides along in async-local storage so the facilitator receives our X-Request-Id.
+const callContext = new AsyncLocalStorage<FacilitatorCallContext | undefined>();
+
+function withRequestId(headers: Record<string, Record<string, string>>, requestId: string | undefined): Record<string, Record<string, string>> {
+  if (!requestId) return headers;
+  return Object.fromEntries((["verify", "settle", "supported"] as const).map((path) => [path, { ...headers[path], "X-Request-Id": requestId }]));
+}
+
 export function createHostedFacilitator(config: HostedFacilitatorConfig, deps: { log: Log }): Facilitator {
   const client = new HTTPFacilitatorClient({
     url: config.url.replace(/\/+$/, ""),
     timeoutMs: config.timeoutMs ?? 30_000,
-    createAuthHeaders: () => cdpAuthHeaders(config),
+    createAuthHeaders: async () => withRequestId(await cdpAuthHeaders(config), callContext.getStore()?.requestId),
   });
   return {
     kind: "HOSTED",
-    async verify(payload, requirements): Promise<VerifyResponse> {
+    async verify(payload, requirements, context): Promise<VerifyResponse> {
       try {
-        return await client.verify(payload, requirements);
+        return await callContext.run(context, () => client.verify(payload, requirements));
       } catch (err) {
         // a facilitator that answers 4xx with a verify body still gave us its verdict
         if (err instanceof VerifyError) return { isValid: false, invalidReason: err.invalidReason ?? "invalid_payload", invalidMessage: err.invalidMessage, payer: err.payer };
@@ -57,9 +68,9 @@ export function createHostedFacilitator(config: HostedFacilitatorConfig, deps: {
         return { isValid: false, invalidReason: FACILITATOR_UNAVAILABLE, invalidMessage: err instanceof Error ? err.message : String(err) };
       }
     },
-    async settle(payload, requirements): Promise<SettleResponse> {
+    async settle(payload, requirements, context): Promise<SettleResponse> {
       try {
-        return await client.settle(payload, requirements);
+        return await callContext.run(context, () => client.settle(payload, requirements));
       } catch (err) {
         if (err instanceof SettleError) {
           return { success: false, errorReason: err.errorReason ?? "invalid_transaction_state", errorMessage: err.errorMessage, payer: err.payer, transaction: err.transaction ?? "", network: err.network ?? requirements.network };

@@ -19,6 +19,11 @@ import { addFeeTemplateVersion, assignMerchantFeeTemplate, createFeeTemplate, li
 import { addFeeVersionInput, createFeeTemplateInput, feeTemplateIdSchema } from "@/server/billing/schemas";
 import { merchantIdSchema } from "@/server/merchants/schemas";
 import { changeMerchantsRequireReview, getMerchantsRequireReview } from "@/server/platform/settings";
+import { listAllAlerts } from "@/server/alerts/alerts";
+import { listAlertsInput, updatePlatformThresholdsInput } from "@/server/alerts/schemas";
+import { getPlatformThresholds, updatePlatformThresholds } from "@/server/alerts/thresholds";
+import { getGatewayDeps } from "@/server/gateway/runtime";
+import { operationsView } from "@/server/observability/operations";
 
 import { platformAdminProcedure, router } from "../../trpc";
 
@@ -79,4 +84,11 @@ export const adminRouter = router({
     list: platformAdminProcedure.input(adminAuditFiltersSchema).query(({ ctx, input }) => listAuditEntries(ctx.deps, { ...input, merchantId: input.merchantId })),
   }),
   billing: adminBillingRouter,
+  alerts: router({
+    list: platformAdminProcedure.input(listAlertsInput).query(({ ctx, input }) => listAllAlerts(ctx.deps, input)),
+    thresholds: platformAdminProcedure.query(({ ctx }) => getPlatformThresholds(ctx.deps)),
+    updateThresholds: platformAdminProcedure.input(updatePlatformThresholdsInput).mutation(({ ctx, input }) => updatePlatformThresholds(ctx.deps, { actor: ctx.actor, input })),
+  }),
+  /** the live operations view, from this instance's metrics registry */
+  operations: platformAdminProcedure.query(({ ctx }) => operationsView(ctx.deps.metrics ?? getGatewayDeps().metrics, ctx.deps.now())),
 });

@@ -12,6 +12,7 @@ export function consoleNav(merchantId: string, role?: "OWNER" | "ADMIN" | "DEVEL
     { href: `${base}/routing`, label: "Routing" },
     { href: `${base}/keys`, label: "API keys" },
     { href: `${base}/webhooks`, label: "Webhooks" },
+    { href: `${base}/alerts`, label: "Alerts" },
     { href: `${base}/team`, label: "Team" },
     { href: `${base}/settings`, label: "Settings" },
     // the audit log is for owners (like the team's management); other roles don't see the link

@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+
+import { PageHeader } from "@/app/_components/page-header";
+import { auth } from "@/server/auth";
+
+import { RiskAlerts } from "./risk-alerts";
+
+export const metadata: Metadata = { title: "Risk" };
+export const dynamic = "force-dynamic";
+
+export default async function AdminRiskPage() {
+  if ((await auth())?.role !== "PLATFORM_ADMIN") return null;
+  return (
+    <div className="grid gap-6">
+      <PageHeader title="Risk" description="Every alert on the platform, and the default thresholds merchants inherit." />
+      <RiskAlerts />
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+"use client";
+
+import { useState } from "react";
+import { toast } from "sonner";
+
+import { AlertsTable } from "@/app/_components/alerts-table";
+import { ThresholdsForm } from "@/app/_components/thresholds-form";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import { Skeleton } from "@/app/_components/ui/skeleton";
+import { api } from "@/app/_lib/trpc/react";
+
+export function RiskAlerts() {
+  const utils = api.useUtils();
+  const alerts = api.admin.alerts.list.useQuery({}, { refetchInterval: 15_000 });
+  const thresholds = api.admin.alerts.thresholds.useQuery();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const update = api.admin.alerts.updateThresholds.useMutation({
+    onSuccess: async () => {
+      setErrors({});
+      await utils.admin.alerts.thresholds.invalidate();
+      toast.success("Platform thresholds saved");
+    },
+    onError: (err) => {
+      const fields = (err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors;
+      if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
+      else toast.error(err.message);
+    },
+  });
+  return (
+    <div className="grid gap-6">
+      {alerts.data ? <AlertsTable alerts={alerts.data} showMerchant /> : alerts.error ? <p className="text-sm text-destructive">{alerts.error.message}</p> : <Skeleton className="h-40" />}
+      <Card>
+        <CardHeader>
+          <CardTitle>Platform thresholds</CardTitle>
+          <CardDescription>Defaults for every merchant; a merchant may set its own in its console.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          {thresholds.data ? (
+            <ThresholdsForm
+              values={thresholds.data}
+              platform
+              isSaving={update.isPending}
+              errors={errors}
+              onSave={(changes) => update.mutate(Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== null)))}
+            />
+          ) : (
+            <Skeleton className="h-48" />
+          )}
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { inject } from "vitest";
+
+import { startAnvil } from "@/server/chain/anvil";
+import { createTestDatabase } from "@/server/db/testing";
+import { parseServerEnv } from "@/server/env";
+import { useTestDatabase } from "@/server/testing/int";
+
+import { checkReadiness, readinessNetworks } from "./readiness";
+
+// /api/ready against real parts: a database that is closed and an anvil that is stopped are each
+// named as the failing part, within the bounded time.
+
+const database = useTestDatabase();
+
+function networkFor(chainId: number, rpcUrl: string) {
+  const env = parseServerEnv({ NODE_ENV: "test", LOCAL_CHAIN_ID: String(chainId), LOCAL_CHAIN_RPC_URL: rpcUrl, LOCAL_TOKEN_ADDRESS: "0x5fbdb2315678afecb367f032d93f642f64180aa3" });
+  return readinessNetworks(env);
+}
+
+describe("readiness", () => {
+  it("is ready when the database and the configured chain answer", async () => {
+    const chain = inject("chain");
+    const networks = networkFor(chain.chainId, chain.rpcUrl);
+    expect(networks.map((n) => n.id)).toEqual([`eip155:${chain.chainId}`]);
+    const readiness = await checkReadiness({ db: database.db, networks });
+    expect(readiness).toMatchObject({ ok: true, failing: [] });
+    expect(readiness.checks.map((c) => c.name)).toEqual(["database", `chain:eip155:${chain.chainId}`]);
+  });
+
+  it("names the chain RPC when its node is stopped", async () => {
+    const anvil = await startAnvil({ chainId: 31999 });
+    const networks = networkFor(31999, anvil.rpcUrl);
+    expect((await checkReadiness({ db: database.db, networks })).ok).toBe(true);
+    await anvil.stop();
+    const started = performance.now();
+    const readiness = await checkReadiness({ db: database.db, networks }, { timeoutMs: 1_000 });
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(readiness.ok).toBe(false);
+    expect(readiness.failing).toEqual(["chain:eip155:31999"]);
+    expect(readiness.checks.find((c) => c.name === "chain:eip155:31999")?.error).toBeTruthy();
+  });
+
+  it("names the database when it is stopped", async () => {
+    const stopped = await createTestDatabase(inject("dbTemplate"));
+    await stopped.close();
+    const chain = inject("chain");
+    const readiness = await checkReadiness({ db: stopped.db, networks: networkFor(chain.chainId, chain.rpcUrl) }, { timeoutMs: 1_000 });
+    expect(readiness.ok).toBe(false);
+    expect(readiness.failing).toEqual(["database"]);
+  });
+
+  it("names Redis when it is configured and does not answer", async () => {
+    const readiness = await checkReadiness({ db: database.db, networks: [], redisUrl: "redis://127.0.0.1:1" }, { timeoutMs: 1_000 });
+    expect(readiness.failing).toEqual(["redis"]);
+    const live = await checkReadiness({ db: database.db, networks: [], redisUrl: "redis://127.0.0.1:6379" }, { timeoutMs: 1_000 });
+    expect(live).toMatchObject({ ok: true, failing: [] });
+  });
+});
