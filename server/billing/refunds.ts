@@ -3,7 +3,7 @@ import { z } from "zod";
 
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import type { ChainClientRegistry } from "@/server/chain/clients";
-import { landTreasuryTransfer, signTreasuryTransfer, treasuryAddress, type SignedTransfer } from "@/server/chain/treasury";
+import { sendStoredTreasuryTransfer, treasuryAddress, unconfirmedReason } from "@/server/chain/treasury";
 import { Prisma, type PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { toAtomic } from "@/server/db/money";
@@ -134,22 +134,19 @@ export async function createRefund(
 export async function sendTreasuryRefund(deps: RefundDeps, opts: { refundId: string; to: string }): Promise<void> {
   const refund = await deps.db.adjustment.findUniqueOrThrow({ where: { id: opts.refundId }, select: { id: true, status: true, amountAtomic: true, network: true, asset: true, signedTx: true, txHash: true } });
   if (refund.status !== "PENDING") return;
-  const treasury = { chains: deps.chains, treasuryKey: deps.treasuryKey };
-  let signed: SignedTransfer | null = refund.signedTx && refund.txHash ? { signedTx: refund.signedTx as `0x${string}`, txHash: refund.txHash as `0x${string}` } : null;
-  if (!signed) {
-    const result = await signTreasuryTransfer(treasury, { network: refund.network, asset: refund.asset, to: opts.to, amountAtomic: toAtomic(refund.amountAtomic) });
-    if (!result.ok) {
-      await deps.db.adjustment.update({ where: { id: refund.id }, data: { status: "FAILED", errorReason: `${result.reason}: ${result.message}` } });
-      return;
-    }
-    signed = result.signed;
-    await deps.db.adjustment.update({ where: { id: refund.id }, data: { signedTx: signed.signedTx, txHash: signed.txHash } });
-  }
-  const landed = await landTreasuryTransfer(treasury, refund.network, signed);
-  if (landed.kind !== "confirmed") {
-    const errorReason = landed.kind === "reverted" ? `the refund transfer ${landed.txHash} reverted` : `the refund transfer ${landed.txHash} was dropped: ${landed.message}`;
-    // nothing moved: the hash is freed so the refund can be opened again
-    await deps.db.adjustment.update({ where: { id: refund.id }, data: { status: "FAILED", errorReason, txHash: null } });
+  const landed = await sendStoredTreasuryTransfer(
+    { chains: deps.chains, treasuryKey: deps.treasuryKey },
+    {
+      stored: refund,
+      transfer: { network: refund.network, asset: refund.asset, to: opts.to, amountAtomic: toAtomic(refund.amountAtomic) },
+      store: async (signed) => {
+        await deps.db.adjustment.update({ where: { id: refund.id }, data: { signedTx: signed.signedTx, txHash: signed.txHash } });
+      },
+    },
+  );
+  if (!("kind" in landed) || landed.kind !== "confirmed") {
+    // nothing moved: the hash is freed so another refund transfer may use the row's place
+    await deps.db.adjustment.update({ where: { id: refund.id }, data: { status: "FAILED", errorReason: unconfirmedReason(landed), txHash: null } });
     return;
   }
   await completeRefund(deps.db, { refundId: refund.id, txHash: landed.txHash, paidBy: "treasury", at: deps.now() });

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import type { ChainClientRegistry } from "@/server/chain/clients";
-import { landTreasuryTransfer, signTreasuryTransfer, type SignedTransfer } from "@/server/chain/treasury";
+import { sendStoredTreasuryTransfer, unconfirmedReason } from "@/server/chain/treasury";
 import { Prisma, type PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { toAtomic } from "@/server/db/money";
@@ -160,27 +160,22 @@ export async function processSettlementRun(deps: SettlementDeps & { afterBroadca
 type PayoutRow = { id: string; merchantId: string; amountAtomic: Prisma.Decimal; network: string; asset: string; toAddress: string; signedTx: string | null; txHash: string | null };
 
 async function payOut(deps: SettlementDeps & { afterBroadcast?: (payoutId: string) => Promise<void> }, payout: PayoutRow): Promise<void> {
-  const treasury = { chains: deps.chains, treasuryKey: deps.treasuryKey };
-  let signed: SignedTransfer | null = payout.signedTx && payout.txHash ? { signedTx: payout.signedTx as `0x${string}`, txHash: payout.txHash as `0x${string}` } : null;
-  if (!signed) {
-    const result = await signTreasuryTransfer(treasury, { network: payout.network, asset: payout.asset, to: payout.toAddress, amountAtomic: toAtomic(payout.amountAtomic) });
-    if (!result.ok) {
-      await deps.db.payout.update({ where: { id: payout.id }, data: { status: "FAILED", error: `${result.reason}: ${result.message}` } });
-      return;
-    }
-    signed = result.signed;
-    // stored before broadcast: after a crash these exact bytes are looked up and re-sent
-    await deps.db.payout.update({ where: { id: payout.id }, data: { signedTx: signed.signedTx, txHash: signed.txHash } });
-  }
-  const landed = await landTreasuryTransfer(treasury, payout.network, signed, {
-    afterBroadcast: async () => {
-      await deps.db.payout.update({ where: { id: payout.id }, data: { status: "BROADCAST" } });
-      await deps.afterBroadcast?.(payout.id);
+  const landed = await sendStoredTreasuryTransfer(
+    { chains: deps.chains, treasuryKey: deps.treasuryKey },
+    {
+      stored: payout,
+      transfer: { network: payout.network, asset: payout.asset, to: payout.toAddress, amountAtomic: toAtomic(payout.amountAtomic) },
+      store: async (signed) => {
+        await deps.db.payout.update({ where: { id: payout.id }, data: { signedTx: signed.signedTx, txHash: signed.txHash } });
+      },
+      afterBroadcast: async () => {
+        await deps.db.payout.update({ where: { id: payout.id }, data: { status: "BROADCAST" } });
+        await deps.afterBroadcast?.(payout.id);
+      },
     },
-  });
-  if (landed.kind !== "confirmed") {
-    const error = landed.kind === "reverted" ? `the transfer ${landed.txHash} reverted` : `the transfer ${landed.txHash} was dropped: ${landed.message}`;
-    await deps.db.payout.update({ where: { id: payout.id }, data: { status: "FAILED", error } });
+  );
+  if (!("kind" in landed) || landed.kind !== "confirmed") {
+    await deps.db.payout.update({ where: { id: payout.id }, data: { status: "FAILED", error: unconfirmedReason(landed) } });
     return;
   }
   await deps.db.$transaction(async (tx) => {

@@ -98,3 +98,31 @@ export async function landTreasuryTransfer(deps: TreasuryDeps, network: string, 
   const receipt = existing ?? (await publicClient.waitForTransactionReceipt({ hash: signed.txHash, timeout: opts.timeoutMs ?? 120_000 }));
   return receipt.status === "success" ? { kind: "confirmed", txHash: signed.txHash, blockNumber: receipt.blockNumber } : { kind: "reverted", txHash: signed.txHash };
 }
+
+export type StoredTransfer = { signedTx: string | null; txHash: string | null };
+
+/**
+ * The whole crash-safe send for a row that holds its transfer (a payout, a refund): sign and
+ * `store` it unless the row already holds one, then land the stored bytes. A refusal (funds, gas,
+ * configuration) is returned before anything is signed or stored.
+ */
+export async function sendStoredTreasuryTransfer(
+  deps: TreasuryDeps,
+  opts: { stored: StoredTransfer; transfer: TreasuryTransfer; store: (signed: SignedTransfer) => Promise<void>; afterBroadcast?: () => Promise<void> },
+): Promise<LandResult | Extract<SignResult, { ok: false }>> {
+  let signed: SignedTransfer | null = opts.stored.signedTx && opts.stored.txHash ? { signedTx: opts.stored.signedTx as Hex, txHash: opts.stored.txHash as Hex } : null;
+  if (!signed) {
+    const result = await signTreasuryTransfer(deps, opts.transfer);
+    if (!result.ok) return result;
+    signed = result.signed;
+    // stored before broadcast: after a crash these exact bytes are looked up and re-sent
+    await opts.store(signed);
+  }
+  return landTreasuryTransfer(deps, opts.transfer.network, signed, { afterBroadcast: opts.afterBroadcast });
+}
+
+/** Why a transfer that did not confirm moved nothing, in words for the row's error field. */
+export function unconfirmedReason(result: Exclude<LandResult, { kind: "confirmed" }> | Extract<SignResult, { ok: false }>): string {
+  if ("ok" in result) return `${result.reason}: ${result.message}`;
+  return result.kind === "reverted" ? `the transfer ${result.txHash} reverted` : `the transfer ${result.txHash} was dropped: ${result.message}`;
+}
