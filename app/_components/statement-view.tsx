@@ -4,6 +4,8 @@ import { Download, Printer } from "lucide-react";
 
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import { Label } from "@/app/_components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Table, TableBody, TableCell, TableRow } from "@/app/_components/ui/table";
 import type { RouterOutputs } from "@/app/_lib/trpc/react";
 import { formatAmount } from "@/app/_lib/utils";
@@ -13,6 +15,27 @@ type Statement = RouterOutputs["billing"]["statement"];
 /** The last twelve calendar months, newest first, as YYYY-MM (UTC). */
 export function recentMonths(now = new Date(), count = 12): string[] {
   return Array.from({ length: count }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7));
+}
+
+/** The month picker of the statement pages (the last twelve months). */
+export function MonthSelect({ id, value, onChange }: { id: string; value: string; onChange: (month: string) => void }) {
+  return (
+    <div className="grid w-40 gap-1.5 print:hidden">
+      <Label htmlFor={id}>Month</Label>
+      <Select value={value} onValueChange={onChange}>
+        <SelectTrigger id={id} aria-label="Month">
+          <SelectValue />
+        </SelectTrigger>
+        <SelectContent>
+          {recentMonths().map((m) => (
+            <SelectItem key={m} value={m}>
+              {m}
+            </SelectItem>
+          ))}
+        </SelectContent>
+      </Select>
+    </div>
+  );
 }
 
 export function downloadCsv(csv: string, filename: string): void {

@@ -2,6 +2,8 @@ import { Address } from "@/app/_components/address";
 import { Amount } from "@/app/_components/amount";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { TxHash } from "@/app/_components/tx-hash";
+import { Label } from "@/app/_components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import type { RouterOutputs } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
@@ -111,3 +113,26 @@ export function TransactionsTable({ items, onOpen, showMerchant = false }: { ite
   );
 }
 
+
+export type PaymentStatus = "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
+
+/** The payment-status filter of the transactions and payments pages ("ALL": no filter). */
+export function PaymentStatusSelect({ id, value, onChange }: { id: string; value: PaymentStatus | "ALL"; onChange: (status: PaymentStatus | "ALL") => void }) {
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor={id}>Status</Label>
+      <Select value={value} onValueChange={(v) => onChange(v as PaymentStatus | "ALL")}>
+        <SelectTrigger id={id} aria-label="Status">
+          <SelectValue />
+        </SelectTrigger>
+        <SelectContent>
+          {["ALL", "SETTLED", "FAILED", "PENDING", "VERIFIED", "REFUNDED"].map((s) => (
+            <SelectItem key={s} value={s}>
+              {s === "ALL" ? "All" : s.toLowerCase()}
+            </SelectItem>
+          ))}
+        </SelectContent>
+      </Select>
+    </div>
+  );
+}

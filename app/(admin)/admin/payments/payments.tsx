@@ -8,13 +8,12 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/app/_components/ui/sheet";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { TransactionDetailFields, TransactionsTable } from "@/app/_components/transactions-table";
+import { TransactionDetailFields, TransactionsTable, PaymentStatusSelect, type PaymentStatus } from "@/app/_components/transactions-table";
 import { api } from "@/app/_lib/trpc/react";
 
-type Status = "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
+type Status = PaymentStatus;
 type Filters = { status?: Status; path?: string; from?: Date; to?: Date; merchantId?: string; payer?: string };
 
 function PaymentDetail({ id, onClose }: { id: string | null; onClose: () => void }) {
@@ -56,21 +55,7 @@ export function AdminPayments({ initialMerchantId }: { initialMerchantId?: strin
             });
           }}
         >
-          <div className="grid gap-1.5">
-            <Label htmlFor="p-status">Status</Label>
-            <Select value={draft.status} onValueChange={(v) => setDraft({ ...draft, status: v as Status | "ALL" })}>
-              <SelectTrigger id="p-status" aria-label="Status">
-                <SelectValue />
-              </SelectTrigger>
-              <SelectContent>
-                {["ALL", "SETTLED", "FAILED", "PENDING", "VERIFIED", "REFUNDED"].map((s) => (
-                  <SelectItem key={s} value={s}>
-                    {s === "ALL" ? "All" : s.toLowerCase()}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-          </div>
+          <PaymentStatusSelect id="p-status" value={draft.status} onChange={(status) => setDraft({ ...draft, status })} />
           <div className="grid gap-1.5">
             <Label htmlFor="p-merchant">Merchant id</Label>
             <Input id="p-merchant" className="font-mono" value={draft.merchantId} onChange={(e) => setDraft({ ...draft, merchantId: e.target.value })} placeholder="mer_…" />

@@ -5,6 +5,7 @@ import { toast } from "sonner";
 
 import { RefundForm, RefundsTable } from "@/app/_components/refunds";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
 
 export function AdminRefunds() {
@@ -19,8 +20,8 @@ export function AdminRefunds() {
       else toast.success(refund.status === "COMPLETED" ? "Refund sent and confirmed" : "Refund recorded as owed by the merchant");
     },
     onError: (err) => {
-      const fields = (err.data as { zodError?: Record<string, string[] | undefined> } | undefined)?.zodError ?? {};
-      setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0]])));
+      const fields = serverFieldErrors(err);
+      setErrors(fields);
       if (Object.keys(fields).length === 0) toast.error(err.message);
     },
   });

@@ -3,17 +3,15 @@
 import { useState } from "react";
 import { toast } from "sonner";
 
-import { downloadCsv, recentMonths, StatementView } from "@/app/_components/statement-view";
+import { downloadCsv, MonthSelect, recentMonths, StatementView } from "@/app/_components/statement-view";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { api } from "@/app/_lib/trpc/react";
 
 const MERCHANT_ID = /^mer_[0-9a-z]{20}$/;
 
 export function AdminStatements() {
-  const months = recentMonths();
-  const [month, setMonth] = useState(months[0] ?? "");
+  const [month, setMonth] = useState(recentMonths()[0] ?? "");
   const [merchantId, setMerchantId] = useState("");
   const valid = MERCHANT_ID.test(merchantId.trim());
   const utils = api.useUtils();
@@ -32,21 +30,7 @@ export function AdminStatements() {
           <Label htmlFor="statement-merchant">Merchant id</Label>
           <Input id="statement-merchant" className="w-80 font-mono" placeholder="mer_…" value={merchantId} onChange={(e) => setMerchantId(e.target.value)} />
         </div>
-        <div className="grid w-40 gap-1.5">
-          <Label htmlFor="admin-statement-month">Month</Label>
-          <Select value={month} onValueChange={setMonth}>
-            <SelectTrigger id="admin-statement-month" aria-label="Month">
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              {months.map((m) => (
-                <SelectItem key={m} value={m}>
-                  {m}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
+        <MonthSelect id="admin-statement-month" value={month} onChange={setMonth} />
       </div>
       {!valid ? (
         <p className="text-sm text-muted-foreground">Enter a merchant id (mer_…) to see its statement.</p>

@@ -7,12 +7,8 @@ import { RefundForm, RefundsTable } from "@/app/_components/refunds";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
+import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
-
-function fieldErrorsOf(err: unknown): Record<string, string | undefined> {
-  const fields = (err as { data?: { zodError?: Record<string, string[] | undefined> } }).data?.zodError ?? {};
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0]]));
-}
 
 export function Refunds({ merchantId }: { merchantId: string }) {
   const utils = api.useUtils();
@@ -27,8 +23,8 @@ export function Refunds({ merchantId }: { merchantId: string }) {
       toast.success(refund.paidBy === "merchant" ? "Refund recorded: send it from your wallet, then record the transaction" : `Refund ${refund.status.toLowerCase()}`);
     },
     onError: (err) => {
-      setErrors(fieldErrorsOf(err));
-      if (Object.keys(fieldErrorsOf(err)).length === 0) toast.error(err.message);
+      setErrors(serverFieldErrors(err));
+      if (Object.keys(serverFieldErrors(err)).length === 0) toast.error(err.message);
     },
   });
   const submit = api.billing.submitRefundTx.useMutation({
@@ -36,7 +32,7 @@ export function Refunds({ merchantId }: { merchantId: string }) {
       await utils.billing.refunds.invalidate({ merchantId });
       toast.success("Refund verified on chain and completed");
     },
-    onError: (err) => toast.error(fieldErrorsOf(err).txHash ?? err.message),
+    onError: (err) => toast.error(serverFieldErrors(err).txHash ?? err.message),
   });
   const isOwner = merchant.data?.role === "OWNER";
   return (

@@ -3,15 +3,12 @@
 import { useState } from "react";
 import { toast } from "sonner";
 
-import { downloadCsv, recentMonths, StatementView } from "@/app/_components/statement-view";
-import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import { downloadCsv, MonthSelect, recentMonths, StatementView } from "@/app/_components/statement-view";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { api } from "@/app/_lib/trpc/react";
 
 export function Statements({ merchantId }: { merchantId: string }) {
-  const months = recentMonths();
-  const [month, setMonth] = useState(months[0] ?? "");
+  const [month, setMonth] = useState(recentMonths()[0] ?? "");
   const utils = api.useUtils();
   const statement = api.billing.statement.useQuery({ merchantId, month });
   const csv = async () => {
@@ -23,21 +20,7 @@ export function Statements({ merchantId }: { merchantId: string }) {
   };
   return (
     <div className="grid gap-4">
-      <div className="grid max-w-48 gap-1.5 print:hidden">
-        <Label htmlFor="statement-month">Month</Label>
-        <Select value={month} onValueChange={setMonth}>
-          <SelectTrigger id="statement-month" aria-label="Month">
-            <SelectValue />
-          </SelectTrigger>
-          <SelectContent>
-            {months.map((m) => (
-              <SelectItem key={m} value={m}>
-                {m}
-              </SelectItem>
-            ))}
-          </SelectContent>
-        </Select>
-      </div>
+      <MonthSelect id="statement-month" value={month} onChange={setMonth} />
       {statement.isLoading ? (
         <Skeleton className="h-64" />
       ) : statement.error ? (

@@ -12,10 +12,10 @@ import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/app/_components/ui/sheet";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { TransactionDetailFields, TransactionsTable } from "@/app/_components/transactions-table";
+import { TransactionDetailFields, TransactionsTable, PaymentStatusSelect, type PaymentStatus } from "@/app/_components/transactions-table";
 import { api } from "@/app/_lib/trpc/react";
 
-type Status = "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
+type Status = PaymentStatus;
 type Filters = { status?: Status; network?: string; path?: string; from?: Date; to?: Date };
 
 function TransactionDetail({ merchantId, id, onClose }: { merchantId: string; id: string | null; onClose: () => void }) {
@@ -73,21 +73,7 @@ export function Transactions({ merchantId }: { merchantId: string }) {
             });
           }}
         >
-          <div className="grid gap-1.5">
-            <Label htmlFor="tx-status">Status</Label>
-            <Select value={draft.status} onValueChange={(v) => setDraft({ ...draft, status: v as Status | "ALL" })}>
-              <SelectTrigger id="tx-status" aria-label="Status">
-                <SelectValue />
-              </SelectTrigger>
-              <SelectContent>
-                {["ALL", "SETTLED", "FAILED", "PENDING", "VERIFIED", "REFUNDED"].map((s) => (
-                  <SelectItem key={s} value={s}>
-                    {s === "ALL" ? "All" : s.toLowerCase()}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-          </div>
+          <PaymentStatusSelect id="tx-status" value={draft.status} onChange={(status) => setDraft({ ...draft, status })} />
           <div className="grid gap-1.5">
             <Label htmlFor="tx-network">Network</Label>
             <Select value={draft.network} onValueChange={(v) => setDraft({ ...draft, network: v })}>
