@@ -29,6 +29,15 @@ describe("parseServerEnv", () => {
     expect(() => parseServerEnv({ NODE_ENV: "production" }, { phase: "build" })).not.toThrow();
   });
 
+  it("drives background jobs from the cron route on Vercel, where production then requires CRON_SECRET", () => {
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "k" };
+    expect(parseServerEnv(production).BACKGROUND_JOBS).toBe("in-process");
+    expect(() => parseServerEnv({ ...production, VERCEL: "1" })).toThrow(/CRON_SECRET: required when background jobs are driven by the cron route/);
+    expect(parseServerEnv({ ...production, VERCEL: "1", CRON_SECRET: "c".repeat(32) }).BACKGROUND_JOBS).toBe("cron");
+    expect(parseServerEnv({ ...production, VERCEL: "1", BACKGROUND_JOBS: "in-process" }).BACKGROUND_JOBS).toBe("in-process");
+    expect(() => parseServerEnv({ INSTANCE_ROLE: "worker" })).toThrow(/INSTANCE_ROLE/);
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseServerEnv({ DATABASE_URL: "", LOG_LEVEL: "" }).LOG_LEVEL).toBe("info");
   });

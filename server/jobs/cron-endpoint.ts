@@ -1,6 +1,6 @@
 import type { ServerEnv } from "@/server/env";
 import { presentsBearerToken } from "@/server/http/bearer";
-import { errorResponse } from "@/server/http/respond";
+import { errorResponse, json } from "@/server/http/respond";
 
 import type { JobScheduler } from "./scheduler";
 
@@ -19,5 +19,6 @@ export async function serveCronJobs(deps: { env: Pick<ServerEnv, "CRON_SECRET">;
   }
   const ran = await deps.jobs.runDue();
   const failed = ran.filter((r) => !r.ok);
-  return Response.json({ instanceId: deps.jobs.instanceId, ran, failed: failed.length }, { status: 200, headers: { "cache-control": "no-store" } });
+  // a failed job is booked and retried at its next due time; the 500 makes it visible in the cron's log
+  return json({ instanceId: deps.jobs.instanceId, ran, failed: failed.length }, { status: failed.length > 0 ? 500 : 200 });
 }
