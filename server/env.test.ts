@@ -25,8 +25,19 @@ describe("parseServerEnv", () => {
   });
 
   it("refuses production without AUTH_SECRET, but a build only checks formats", () => {
-    expect(() => parseServerEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", ENCRYPTION_KEY: "k" })).toThrow(/AUTH_SECRET/);
+    expect(() => parseServerEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", ENCRYPTION_KEY: "k", APP_URL: "https://gw.example.com" })).toThrow(/AUTH_SECRET/);
     expect(() => parseServerEnv({ NODE_ENV: "production" }, { phase: "build" })).not.toThrow();
+  });
+
+  it("requires an https APP_URL in production, allowing plain http only on loopback", () => {
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "k" };
+    expect(() => parseServerEnv(production)).toThrow(/APP_URL: required in production/);
+    expect(() => parseServerEnv({ ...production, APP_URL: "http://gateway.example.com" })).toThrow(/APP_URL: must be https in production/);
+    expect(parseServerEnv({ ...production, APP_URL: "https://gateway.example.com" }).APP_URL).toBe("https://gateway.example.com");
+    for (const local of ["http://localhost:8080", "http://127.0.0.1:3000", "http://[::1]:3000"]) {
+      expect(parseServerEnv({ ...production, APP_URL: local }).APP_URL).toBe(local);
+    }
+    expect(() => parseServerEnv({ NODE_ENV: "production", APP_URL: "http://gateway.example.com" }, { phase: "build" })).not.toThrow();
   });
 
   it("treats empty strings as unset", () => {
