@@ -149,6 +149,13 @@ test.describe("the standalone production server (the Docker image's entry point)
 
       server = startStandalone(standaloneDir, serverEnv);
       await waitForHealth(server, baseUrl);
+
+      // pages come with their static assets, which Next leaves out of .next/standalone
+      const login = await fetch(`${baseUrl}/login`);
+      expect(login.status).toBe(200);
+      const asset = /\/_next\/static\/[^"'\s]+\.(?:js|css)/.exec(await login.text())?.[0];
+      expect(asset, "the login page references a static chunk").toBeDefined();
+      expect((await fetch(`${baseUrl}${asset}`)).status).toBe(200);
       const url = `${baseUrl}/${merchantId}/api/signal/btc`;
 
       const unpaid = await fetch(url);
