@@ -118,13 +118,24 @@ export function parseServerEnv(
   if (enforceProduction && !env.ALLOW_EMBEDDED_DATABASE && !env.DATABASE_URL?.startsWith("postgres")) {
     missing.push({
       variable: "DATABASE_URL",
-      message: "production requires a PostgreSQL URL (the embedded PGlite is not durable on serverless filesystems)",
+      message:
+        "production requires a PostgreSQL URL (postgresql://user:password@host:5432/database): the embedded PGlite " +
+        "is not durable on serverless filesystems and cannot be shared by several instances",
     });
   }
   // a serverless platform freezes idle functions between requests: its cron calls the jobs route instead
   const backgroundJobs = env.BACKGROUND_JOBS ?? (source.VERCEL ? "cron" : "in-process");
   if (enforceProduction && backgroundJobs === "cron" && !env.CRON_SECRET) {
     missing.push({ variable: "CRON_SECRET", message: "required when background jobs are driven by the cron route (BACKGROUND_JOBS=cron, the default on Vercel)" });
+  }
+  // 402 resource URLs, sign-in domains and auth callbacks are built from APP_URL: the development
+  // default (http://localhost:3000) would hand payers a wrong origin, and a plain-http public
+  // origin would send sessions and payment headers in clear. Loopback stays allowed for local
+  // production runs (the e2e suite, a demo behind `docker compose` on this machine).
+  if (enforceProduction && cleaned.APP_URL === undefined) {
+    missing.push({ variable: "APP_URL", message: "required in production: the public https origin, e.g. https://gateway.example.com" });
+  } else if (enforceProduction && !isSecureOrLoopbackOrigin(env.APP_URL)) {
+    missing.push({ variable: "APP_URL", message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])" });
   }
   if (missing.length > 0) throw new EnvError(missing);
   return {
@@ -136,6 +147,13 @@ export function parseServerEnv(
     METRICS_ENABLED: env.METRICS_ENABLED ?? true,
     BACKGROUND_JOBS: backgroundJobs,
   };
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function isSecureOrLoopbackOrigin(appUrl: string): boolean {
+  const url = new URL(appUrl);
+  return url.protocol === "https:" || LOOPBACK_HOSTS.has(url.hostname);
 }
 
 let cached: ServerEnv | undefined;
