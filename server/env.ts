@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-import { parseTrustedProxies } from "@/server/http/forwarded";
+// relative: next.config.ts loads this file outside the bundler, where the @/ alias does not resolve
+import { parseTrustedProxies } from "./http/forwarded";
 
 // The only module that reads process.env (STYLE 2.10). Everything is optional with a default that
 // makes `npm run dev` work on a fresh clone; production refuses the dev-only defaults.
