@@ -7,12 +7,12 @@ const headersOf = (h: Record<string, string>) => (name: string) => h[name];
 
 describe("parseIp", () => {
   it("reads IPv4, IPv6 (compressed, full, with an IPv4 tail) and refuses the rest", () => {
-    expect(parseIp("192.168.1.10")).toEqual({ family: 4, value: 0xc0a8010an });
-    expect(parseIp("::1")).toEqual({ family: 6, value: 1n });
-    expect(parseIp("2001:db8::")?.value).toBe(0x20010db8n << 96n);
-    expect(parseIp("2001:0db8:0000:0000:0000:0000:0000:0001")?.value).toBe((0x20010db8n << 96n) | 1n);
-    expect(parseIp("64:ff9b::10.0.0.1")?.value).toBe((0x64ff9bn << 96n) | 0x0a000001n);
-    for (const bad of ["256.1.1.1", "1.2.3", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "localhost", "", "::g"]) {
+    expect(parseIp("192.168.1.10")).toEqual({ family: 4, groups: [0xc0a8, 0x010a] });
+    expect(parseIp("::1")).toEqual({ family: 6, groups: [0, 0, 0, 0, 0, 0, 0, 1] });
+    expect(parseIp("2001:db8::")?.groups).toEqual([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0]);
+    expect(parseIp("2001:0db8:0000:0000:0000:0000:0000:0001")?.groups).toEqual([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]);
+    expect(parseIp("64:ff9b::10.0.0.1")?.groups).toEqual([0x64, 0xff9b, 0, 0, 0, 0, 0x0a00, 0x0001]);
+    for (const bad of ["256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "localhost", "", "::g"]) {
       expect(parseIp(bad), bad).toBeNull();
     }
   });
@@ -34,7 +34,7 @@ describe("parseTrustedProxies", () => {
   });
 
   it("matches single addresses and CIDR ranges of both families", () => {
-    const trusted = parseTrustedProxies("10.1.2.3, 172.16.0.0/12, 2001:db8::/32");
+    const trusted = parseTrustedProxies("10.1.2.3, 172.16.0.0/12, 2001:db8::/32, 192.0.2.128/25, fd12:3456:7800::/41");
     expect(trusted.has("10.1.2.3")).toBe(true);
     expect(trusted.has("10.1.2.4")).toBe(false);
     expect(trusted.has("172.31.255.255")).toBe(true);
@@ -43,6 +43,11 @@ describe("parseTrustedProxies", () => {
     expect(trusted.has("2001:db9::7")).toBe(false);
     expect(trusted.has("::ffff:10.1.2.3")).toBe(true);
     expect(trusted.has("not an ip")).toBe(false);
+    // prefixes that do not end on a group boundary
+    expect(trusted.has("192.0.2.200")).toBe(true);
+    expect(trusted.has("192.0.2.127")).toBe(false);
+    expect(trusted.has("fd12:3456:787f::1")).toBe(true);
+    expect(trusted.has("fd12:3456:7880::1")).toBe(false);
   });
 
   it("accepts the loopback and private keywords and /0", () => {
