@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 
 import { ThemeProvider } from "@/app/_components/theme-provider";
 import { Toaster } from "@/app/_components/ui/sonner";
@@ -11,11 +12,14 @@ export const metadata: Metadata = {
   description: "Charge per API call in stablecoins with HTTP 402, without touching your code.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+// Every page renders per request: the middleware's CSP allows only scripts carrying this request's
+// nonce (server/http/page-security.ts). Next.js adds it to its own scripts; the theme script needs it too.
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <body className="min-h-screen bg-background font-sans text-foreground antialiased">
-        <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
+        <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange nonce={nonce}>
           <TRPCReactProvider>{children}</TRPCReactProvider>
           <Toaster richColors closeButton />
         </ThemeProvider>

@@ -40,6 +40,8 @@ async function main() {
     ALLOW_PRIVATE_UPSTREAMS: "true",
     AUTO_APPROVE_MERCHANTS: "true",
     LOG_LEVEL: "warn",
+    // every test signs in from 127.0.0.1: the per-IP budget is for real networks, not this suite
+    SIGN_IN_MAX_PER_IP: "100000",
   };
   const env = parseServerEnv(envVars);
   const { db, close } = createPrismaClient(dbConfig);

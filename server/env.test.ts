@@ -16,6 +16,8 @@ describe("parseServerEnv", () => {
   it("names the variable when a value is malformed", () => {
     expect(() => parseServerEnv({ APP_URL: "not a url" })).toThrow(/APP_URL/);
     expect(() => parseServerEnv({ FACILITATOR_PRIVATE_KEY: "0x1234" })).toThrow(/FACILITATOR_PRIVATE_KEY/);
+    expect(() => parseServerEnv({ TRUSTED_PROXIES: "10.0.0.0/8, proxy.internal" })).toThrow(/TRUSTED_PROXIES: "proxy.internal" is not an IP address/);
+    expect(parseServerEnv({ TRUSTED_PROXIES: "loopback, 10.0.0.0/8" }).TRUSTED_PROXIES).toBe("loopback, 10.0.0.0/8");
   });
 
   it("refuses production without a PostgreSQL DATABASE_URL, naming it", () => {

@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+// relative: next.config.ts loads this file outside the bundler, where the @/ alias does not resolve
+import { parseTrustedProxies } from "./http/forwarded";
+
 // The only module that reads process.env (STYLE 2.10). Everything is optional with a default that
 // makes `npm run dev` work on a fresh clone; production refuses the dev-only defaults.
 
@@ -67,6 +70,21 @@ export const serverEnvSchema = z.object({
   METRICS_MERCHANTS: z.string().optional(),
   /** permit the embedded PGlite under NODE_ENV=production (local demos and the e2e suite only) */
   ALLOW_EMBEDDED_DATABASE: booleanString.optional(),
+  /** reverse proxies whose X-Forwarded-For/-Proto/-Host the self-hosted server believes: IPs, CIDR ranges, `loopback`, `private` (comma-separated); unset = none */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+      }
+    }),
+  /** sign-in attempts per account (email or wallet) per 15 minutes; a successful sign-in refills it */
+  SIGN_IN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+  /** sign-in attempts per client IP per 15 minutes, successful ones included */
+  SIGN_IN_MAX_PER_IP: z.coerce.number().int().positive().default(50),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema> & {

@@ -8,7 +8,8 @@ import { E2E_BASE_URL, readE2EState } from "../fixtures/env";
 // it, creates a 2.5 % fee template and assigns it, and finds every step in the audit log.
 
 async function setRequireReview(request: APIRequestContext, value: boolean) {
-  const res = await request.post("/api/trpc/admin.settings.setRequireReview", { data: { json: { value } } });
+  // a console mutation must name our origin, as the admin's browser does (CSRF check)
+  const res = await request.post("/api/trpc/admin.settings.setRequireReview", { data: { json: { value } }, headers: { origin: E2E_BASE_URL } });
   expect(res.status()).toBe(200);
 }
 

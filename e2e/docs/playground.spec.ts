@@ -1,10 +1,13 @@
 import { expect, test } from "@playwright/test";
 
 import { signInViaApi, useSessionIn } from "../fixtures/auth";
+import { watchCsp } from "../fixtures/csp";
 import { readE2EState } from "../fixtures/env";
 
 test("the paywall leads to the playground, where the demo wallet pays the endpoint", async ({ page, context, request }, testInfo) => {
   const { demoMerchantId, merchantUser } = readE2EState();
+  // the wallet code (wagmi, RainbowKit, the demo wallet's RPC calls) runs under the pages' CSP
+  const cspViolations = await watchCsp(page);
   await page.goto(`/${demoMerchantId}/api/signal/eth`);
   await page.getByRole("link", { name: "Pay in the playground" }).click();
   await expect(page).toHaveURL(new RegExp(`/docs/playground\\?merchant=${demoMerchantId}`));
@@ -31,6 +34,7 @@ test("the paywall leads to the playground, where the demo wallet pays the endpoi
   await expect(page.getByTestId("playground-balance")).not.toHaveText(before ?? "");
   await page.screenshot({ path: testInfo.outputPath("playground-paid.png"), fullPage: true });
   const hash = (await tx.textContent())?.trim() ?? "";
+  expect(await cspViolations()).toEqual([]);
 
   // the payment is in the merchant's transactions
   await signInViaApi(request, merchantUser);

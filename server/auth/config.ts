@@ -4,10 +4,11 @@ import { z } from "zod";
 
 import { getDeps } from "@/server/deps";
 import type { PlatformRole } from "@/server/db";
-import { signInInput } from "@/server/users/schemas";
-import { authenticateWithPassword, signInWithWallet, type SessionUser } from "@/server/users/users";
+import { clientIpFrom } from "@/server/http/client-ip";
+import { SIGN_IN_THROTTLED, signInInput } from "@/server/users/schemas";
+import type { SessionUser } from "@/server/users/users";
 
-import { verifySiweSignIn } from "./siwe";
+import { getSignInDeps, signInWithEthereumAttempt, signInWithPasswordAttempt, type SignInOutcome } from "./sign-in";
 
 declare module "next-auth" {
   interface Session {
@@ -36,6 +37,19 @@ function toNextAuthUser(user: SessionUser) {
   return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }
 
+/** A throttled attempt throws: next-auth hands the message to the login page as `error`. */
+function userOrRefusal(outcome: SignInOutcome) {
+  if (outcome.ok) return toNextAuthUser(outcome.user);
+  if (outcome.reason === "throttled") throw new Error(SIGN_IN_THROTTLED);
+  return null;
+}
+
+/** next-auth gives authorize() the request headers as a plain record. */
+function ipOf(req: { headers?: Record<string, unknown> } | undefined): string | null {
+  const headers = req?.headers ?? {};
+  return clientIpFrom({ get: (name) => (typeof headers[name] === "string" ? headers[name] : null) });
+}
+
 /**
  * next-auth v4 (RainbowKit's SIWE adapter requires < 5) with JWT sessions: credentials
  * (email + password) and Sign-In with Ethereum. Built lazily because it reads env.
@@ -53,15 +67,10 @@ export function getAuthOptions(): NextAuthOptions {
         id: "credentials",
         name: "Email and password",
         credentials: { email: { type: "email" }, password: { type: "password" } },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
           const parsed = signInInput.safeParse(credentials);
           if (!parsed.success) return null;
-          const outcome = await authenticateWithPassword(deps, parsed.data);
-          if (!outcome.ok) {
-            deps.log.info({ reason: outcome.reason }, "password sign-in refused");
-            return null;
-          }
-          return toNextAuthUser(outcome.user);
+          return userOrRefusal(await signInWithPasswordAttempt(getSignInDeps(), parsed.data, ipOf(req)));
         },
       }),
       CredentialsProvider({
@@ -74,19 +83,8 @@ export function getAuthOptions(): NextAuthOptions {
           const { getCsrfToken } = await import("next-auth/react");
           const nonce = await getCsrfToken({ req: { headers: req.headers } });
           if (!nonce) return null;
-          const verification = await verifySiweSignIn({
-            message: parsed.data.message,
-            signature: parsed.data.signature as `0x${string}`,
-            expectedDomain: new URL(deps.env.APP_URL).host,
-            expectedNonce: nonce,
-            now: deps.now(),
-          });
-          if (!verification.ok) {
-            deps.log.info({ reason: verification.reason }, "SIWE sign-in refused");
-            return null;
-          }
-          const outcome = await signInWithWallet(deps, verification.address);
-          return outcome.ok ? toNextAuthUser(outcome.user) : null;
+          const input = { message: parsed.data.message, signature: parsed.data.signature as `0x${string}`, expectedNonce: nonce };
+          return userOrRefusal(await signInWithEthereumAttempt(getSignInDeps(), input, ipOf(req)));
         },
       }),
     ],

@@ -11,6 +11,7 @@ import next from "next";
 
 import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
 import { getEnv } from "@/server/env";
+import { applyForwarded, parseTrustedProxies, resolveForwarded } from "@/server/http/forwarded";
 import { handleGatewayNode } from "@/server/gateway/handle-request";
 import { getGatewayDeps } from "@/server/gateway/runtime";
 import { errorResponse } from "@/server/http/respond";
@@ -38,6 +39,14 @@ export function gatewayMerchantId(url: string | undefined): string | null {
 
 async function main() {
   const env = getEnv();
+  const trustedProxies = parseTrustedProxies(env.TRUSTED_PROXIES);
+  if (env.APP_URL.startsWith("https://") && trustedProxies.isEmpty) {
+    // this server speaks plain HTTP, so an https APP_URL means a TLS proxy in front; unless it is
+    // trusted, every page request looks like plain HTTP and is redirected to HTTPS, forever
+    const message = "TRUSTED_PROXIES: APP_URL is https, so name the TLS-terminating proxy in front of this server (its IPs or CIDR ranges, or `loopback` / `private`)";
+    if (!dev) throw new Error(message);
+    console.warn(`  warning: ${message}`);
+  }
   const app = next({ dev, hostname, port, ...(dev ? { turbopack: true } : {}) });
   await app.prepare();
   const handleNext = app.getRequestHandler();
@@ -48,6 +57,8 @@ async function main() {
   const gateway = getGatewayDeps();
 
   const server = http.createServer((req, res) => {
+    const headers = req.headers;
+    applyForwarded(headers, resolveForwarded(req.socket.remoteAddress, (name) => headers[name] as string | undefined, trustedProxies));
     const merchantId = role === "console" ? null : gatewayMerchantId(req.url);
     if (merchantId) {
       handleGatewayNode(gateway, req, res, { merchantId, origin }).catch(() => {

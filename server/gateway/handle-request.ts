@@ -182,9 +182,9 @@ function refuseUpstreamPath(deps: GatewayDeps, ctx: RequestContext, message: str
 }
 
 function forwardHeaders(req: GatewayRequest, ctx: RequestContext, deps: GatewayDeps, extra: Record<string, string>): Record<string, string> {
-  const priorFor = req.headers.get("x-forwarded-for");
+  // the client as we established it (server/http/forwarded.ts), not the chain it may have made up
   return buildUpstreamHeaders(req.headers, {
-    "x-forwarded-for": [priorFor, ctx.clientIp].filter(Boolean).join(", ") || "unknown",
+    "x-forwarded-for": ctx.clientIp ?? "unknown",
     "x-forwarded-host": req.url.host,
     "x-forwarded-proto": new URL(deps.env.APP_URL).protocol.replace(":", ""),
     "x-request-id": ctx.requestId,

@@ -1,8 +1,10 @@
-/**
- * The client IP. X-Forwarded-For is only trusted as far as the deployment says (Vercel and most
- * proxies append the real client as the last hop they saw); without a trusted proxy the header is
- * client-controlled, so we take the right-most entry, which our own proxy wrote.
- */
+// Readers of the forwarding headers, for route handlers, the gateway and the middleware (edge-safe:
+// no node imports). Behind the self-hosted server the headers were already rewritten from the TCP
+// peer and TRUSTED_PROXIES (server/http/forwarded.ts), so they carry one verified value. Without it
+// (Vercel, `next start`) they are what the platform or its proxy wrote; such a proxy appends the
+// client it saw last, so the right-most entry is the one it vouches for.
+
+/** The client IP, or null when no header names one. */
 export function clientIpFrom(headers: Pick<Headers, "get">): string | null {
   const forwarded = headers.get("x-forwarded-for");
   if (forwarded) {
@@ -10,4 +12,11 @@ export function clientIpFrom(headers: Pick<Headers, "get">): string | null {
     return parts.at(-1) ?? null;
   }
   return headers.get("x-real-ip");
+}
+
+/** Whether the client reached us over HTTPS (the scheme the nearest trusted hop reported). */
+export function isHttpsRequest(headers: Pick<Headers, "get">): boolean {
+  const proto = headers.get("x-forwarded-proto");
+  if (!proto) return false;
+  return proto.split(",").at(-1)?.trim().toLowerCase() === "https";
 }

@@ -8,7 +8,10 @@ export type RateLimitDecision = { allowed: true; remaining?: number; resetSecond
 
 /** Per-key rate limiting; in memory by default, shared through Redis when configured. */
 export interface RateLimiter {
-  take(key: string, limitPerMinute: number): Promise<RateLimitDecision>;
+  /** Takes one of `limit` tokens that refill evenly over `windowMs` (default one minute). */
+  take(key: string, limit: number, opts?: { windowMs?: number }): Promise<RateLimitDecision>;
+  /** Refills a key's bucket (a successful sign-in clears its account's failed attempts). */
+  reset(key: string): Promise<void>;
 }
 
 const MAX_KEYS = 100_000;
@@ -17,15 +20,20 @@ const MAX_KEYS = 100_000;
 export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
   const buckets = new Map<string, BucketState>();
   return {
-    take(key, limitPerMinute) {
-      const result = takeToken(buckets.get(key), { capacity: limitPerMinute, windowMs: 60_000, nowMs: now() });
+    take(key, limit, opts) {
+      const windowMs = opts?.windowMs ?? 60_000;
+      const result = takeToken(buckets.get(key), { capacity: limit, windowMs, nowMs: now() });
       // Map keeps insertion order: drop the oldest key when full so memory stays bounded
       if (!buckets.has(key) && buckets.size >= MAX_KEYS) {
         const oldest = buckets.keys().next().value;
         if (oldest !== undefined) buckets.delete(oldest);
       }
       buckets.set(key, result.state);
-      return Promise.resolve(result.allowed ? { allowed: true, remaining: result.remaining, resetSeconds: Math.ceil(((limitPerMinute - result.state.tokens) * 60_000) / limitPerMinute / 1000) } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) });
+      return Promise.resolve(result.allowed ? { allowed: true, remaining: result.remaining, resetSeconds: Math.ceil(((limit - result.state.tokens) * windowMs) / limit / 1000) } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) });
+    },
+    reset(key) {
+      buckets.delete(key);
+      return Promise.resolve();
     },
   };
 }

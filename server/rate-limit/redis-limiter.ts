@@ -38,18 +38,25 @@ export function createRedisRateLimiter(url: string, deps: { log: Log; keyPrefix?
   redis.defineCommand("x4gTakeToken", { numberOfKeys: 1, lua: TAKE_TOKEN_LUA });
   const prefix = deps.keyPrefix ?? "x4g:rl:";
   return {
-    async take(key, limitPerMinute) {
+    async take(key, limit, opts) {
       try {
         const [allowed, retryMs, remaining, resetMs] = (await (redis as unknown as { x4gTakeToken: (k: string, c: number, w: number) => Promise<[number, number, number, number]> }).x4gTakeToken(
           prefix + key,
-          limitPerMinute,
-          60_000,
+          limit,
+          opts?.windowMs ?? 60_000,
         )) as [number, number, number, number];
         return allowed === 1 ? { allowed: true, remaining, resetSeconds: Math.ceil(resetMs / 1000) } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
       } catch (err) {
         // a rate limiter outage must not take paid traffic down: fail open, loudly
         deps.log.error({ err }, "redis rate limiter unavailable; allowing the request");
         return { allowed: true };
+      }
+    },
+    async reset(key) {
+      try {
+        await redis.del(prefix + key);
+      } catch (err) {
+        deps.log.error({ err }, "redis rate limiter unavailable; bucket not reset");
       }
     },
     async close() {

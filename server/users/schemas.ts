@@ -20,6 +20,9 @@ export const signInInput = z.object({
 });
 export type SignInInput = z.infer<typeof signInInput>;
 
+/** The error a throttled sign-in attempt reports (next-auth's `error`); the login page explains it. */
+export const SIGN_IN_THROTTLED = "SignInThrottled";
+
 export const changePasswordInput = z.object({
   currentPassword: z.string().min(1).max(200),
   newPassword: passwordSchema,

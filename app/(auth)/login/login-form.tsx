@@ -12,24 +12,31 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Form, FormControl, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
-import { signInInput, type SignInInput } from "@/server/users/schemas";
+import { SIGN_IN_THROTTLED, signInInput, type SignInInput } from "@/server/users/schemas";
 
 /** Only same-site relative paths are followed after sign-in (no open redirect). */
 function safeFrom(from: string | null): string {
   return from?.startsWith("/") && !from.startsWith("//") ? from : "/console";
 }
 
+const THROTTLED_MESSAGE = "Too many sign-in attempts for this account or from your network. Wait a few minutes, then try again.";
+
+function messageFor(error: string | null): string | null {
+  if (!error) return null;
+  return error === SIGN_IN_THROTTLED ? THROTTLED_MESSAGE : "Sign-in failed. Try again.";
+}
+
 export function LoginForm() {
   const router = useRouter();
   const params = useSearchParams();
-  const [error, setError] = useState<string | null>(params.get("error") ? "Sign-in failed. Try again." : null);
+  const [error, setError] = useState<string | null>(messageFor(params.get("error")));
   const form = useForm<SignInInput>({ resolver: zodResolver(signInInput), defaultValues: { email: "", password: "" } });
 
   async function onSubmit(values: SignInInput) {
     setError(null);
     const result = await signIn("credentials", { ...values, redirect: false });
     if (!result || result.error) {
-      setError("Wrong email or password.");
+      setError(result?.error === SIGN_IN_THROTTLED ? THROTTLED_MESSAGE : "Wrong email or password.");
       return;
     }
     router.push(safeFrom(params.get("from")));

@@ -6,6 +6,7 @@ import { createTRPCReact } from "@trpc/react-query";
 import { useState } from "react";
 import superjson from "superjson";
 
+import "@/app/_lib/browser-zod";
 import type { AppRouter } from "@/server/api/root";
 
 import { createQueryClient } from "./query-client";
