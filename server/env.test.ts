@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 
 import { EnvError, parseServerEnv, serverEnvSchema } from "./env";
 
+const KEY = Buffer.alloc(32, 7).toString("base64");
+
 describe("parseServerEnv", () => {
   it("works with an empty environment in development (embedded defaults)", () => {
     const env = parseServerEnv({});
@@ -19,14 +21,20 @@ describe("parseServerEnv", () => {
   });
 
   it("refuses production without a PostgreSQL DATABASE_URL, naming it", () => {
-    const attempt = () => parseServerEnv({ NODE_ENV: "production", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "k" });
+    const attempt = () => parseServerEnv({ NODE_ENV: "production", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: KEY });
     expect(attempt).toThrow(EnvError);
     expect(attempt).toThrow(/DATABASE_URL: production requires a PostgreSQL URL/);
   });
 
   it("refuses production without AUTH_SECRET, but a build only checks formats", () => {
-    expect(() => parseServerEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", ENCRYPTION_KEY: "k" })).toThrow(/AUTH_SECRET/);
+    expect(() => parseServerEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", ENCRYPTION_KEY: KEY })).toThrow(/AUTH_SECRET/);
     expect(() => parseServerEnv({ NODE_ENV: "production" }, { phase: "build" })).not.toThrow();
+  });
+
+  it("refuses encryption keys that are not base64 of 32 bytes, naming the variable", () => {
+    expect(() => parseServerEnv({ ENCRYPTION_KEY: "short" })).toThrow(/ENCRYPTION_KEY: must be base64 of exactly 32 bytes/);
+    expect(() => parseServerEnv({ ENCRYPTION_KEYS_PREVIOUS: `${KEY},short` })).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
+    expect(parseServerEnv({ ENCRYPTION_KEY: KEY, ENCRYPTION_KEYS_PREVIOUS: ` ${KEY} , ` }).ENCRYPTION_KEY).toBe(KEY);
   });
 
   it("treats empty strings as unset", () => {

@@ -92,7 +92,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   const metrics = opts.metrics ?? metricsFor(base.env);
   const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
   const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics });
-  const merchants = createMerchantSnapshotCache(base.db, base.env.ENCRYPTION_KEY);
+  const merchants = createMerchantSnapshotCache(base.db, base.env);
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
   metrics.registerQueue("usage_writer", () => {
@@ -105,7 +105,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   const payerBalances = createTtlCache<bigint | null>({ ttlMs: PAYER_BALANCE_TTL_MS, load: (key) => readPayerBalance(chains, key) });
 
   const reconcile = () =>
-    reconcilePayments({ db: base.db, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }).catch((err: unknown) =>
+    reconcilePayments({ db: base.db, env: base.env, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }).catch((err: unknown) =>
       base.log.error({ err }, "reconciler run failed"),
     );
   const every = opts.reconcileEveryMs === undefined ? RECONCILE_EVERY_MS : opts.reconcileEveryMs;
@@ -126,7 +126,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   // the deferred settlement queue, likewise claimed row by row (server/payments/deferred.ts)
   const deferredTimer = everyWithoutOverlap(
     opts.deferredEveryMs === undefined ? DEFERRED_EVERY_MS : opts.deferredEveryMs,
-    () => settleDeferredPayments({ db: base.db, chains, facilitators, log: base.log, now: base.now, afterSettleHook: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts.deferredQueue),
+    () => settleDeferredPayments({ db: base.db, env: base.env, chains, facilitators, log: base.log, now: base.now, afterSettleHook: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts.deferredQueue),
     (err) => base.log.error({ err }, "deferred settlement run failed"),
   );
 
