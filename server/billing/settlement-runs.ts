@@ -140,7 +140,7 @@ export async function processSettlementRun(deps: SettlementDeps & { afterBroadca
   await deps.db.settlementRun.update({ where: { id: run.id }, data: { status: "RUNNING", error: null, completedAt: null } });
 
   // a failed payout moved nothing (see treasury.ts): it may be signed afresh
-  await deps.db.payout.updateMany({ where: { runId: run.id, status: "FAILED" }, data: { status: "PENDING", signedTx: null, txHash: null } });
+  await deps.db.payout.updateMany({ where: { runId: run.id, status: "FAILED" }, data: { status: "PENDING", signedTxCiphertext: null, signedTxKeyId: null, txHash: null } });
   for (const payable of await payableBalances(deps.db, run.periodEnd)) {
     // the payout keeps the address of the run's time, sealed afresh under the current key
     const to = sealSecret(openPayoutAddress(payable, deps.env), deps.env);
@@ -171,16 +171,20 @@ export async function processSettlementRun(deps: SettlementDeps & { afterBroadca
   return { runId: run.id, status, confirmed: confirmed.length, failed: failed.length, paidAtomic: confirmed.reduce((sum, p) => sum + toAtomic(p.amountAtomic), 0n).toString() };
 }
 
-type PayoutRow = { id: string; merchantId: string; amountAtomic: Prisma.Decimal; network: string; asset: string; toAddressCiphertext: string; toAddressKeyId: string; signedTx: string | null; txHash: string | null };
+type PayoutRow = { id: string; merchantId: string; amountAtomic: Prisma.Decimal; network: string; asset: string; toAddressCiphertext: string; toAddressKeyId: string; signedTxCiphertext: string | null; signedTxKeyId: string | null; txHash: string | null };
 
 async function payOut(deps: SettlementDeps & { afterBroadcast?: (payoutId: string) => Promise<void> }, payout: PayoutRow): Promise<void> {
   const landed = await sendStoredTreasuryTransfer(
     { chains: deps.chains, treasuryKey: deps.treasuryKey },
     {
-      stored: payout,
+      stored: {
+        signedTx: payout.signedTxCiphertext && payout.signedTxKeyId ? openSecret({ ciphertext: payout.signedTxCiphertext, keyId: payout.signedTxKeyId }, deps.env) : null,
+        txHash: payout.txHash,
+      },
       transfer: { network: payout.network, asset: payout.asset, to: openPayoutDestination(payout, deps.env), amountAtomic: toAtomic(payout.amountAtomic) },
       store: async (signed) => {
-        await deps.db.payout.update({ where: { id: payout.id }, data: { signedTx: signed.signedTx, txHash: signed.txHash } });
+        const sealed = sealSecret(signed.signedTx, deps.env);
+        await deps.db.payout.update({ where: { id: payout.id }, data: { signedTxCiphertext: sealed.ciphertext, signedTxKeyId: sealed.keyId, txHash: signed.txHash } });
       },
       afterBroadcast: async () => {
         await deps.db.payout.update({ where: { id: payout.id }, data: { status: "BROADCAST" } });

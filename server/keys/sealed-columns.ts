@@ -28,6 +28,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: "Payment", label: "payTo", ciphertext: "payToCiphertext", keyId: "payToKeyId", legacy: "legacyPayTo", normalize: lowerCase },
   { table: "Payment", label: "signed payload", ciphertext: "payloadCiphertext", keyId: "payloadKeyId", legacy: "legacyPayloadEncoded" },
   { table: "Payout", label: "destination address", ciphertext: "toAddressCiphertext", keyId: "toAddressKeyId", legacy: "legacyToAddress", normalize: lowerCase },
+  { table: "Payout", label: "signed transaction", ciphertext: "signedTxCiphertext", keyId: "signedTxKeyId", legacy: "legacySignedTx", nullable: true },
   { table: "WebhookEndpoint", label: "signing secret", ciphertext: "secretCiphertext", keyId: "secretKeyId" },
   { table: "GatewaySigningSecret", label: "signing secret", ciphertext: "secretCiphertext", keyId: "secretKeyId" },
   { table: "UpstreamCredential", label: "credential value", ciphertext: "valueCiphertext", keyId: "valueKeyId" },

@@ -1,5 +1,6 @@
 -- Secrets at rest: merchant payout addresses, payment destinations (and the signed payloads that
--- name them), payout destinations and users' wallet addresses are stored sealed (AES-256-GCM) with
+-- name them), payout destinations (and their stored signed transactions) and users' wallet
+-- addresses are stored sealed (AES-256-GCM) with
 -- the id of the key that sealed them. SQL cannot seal (the key lives in the app's environment), so
 -- existing clear values move to legacy* columns and the new columns start empty; `npm run
 -- db:migrate` then seals every legacy value and clears it (server/keys/seal-legacy.ts) before it
@@ -47,6 +48,10 @@ ADD COLUMN "toAddressCiphertext" TEXT NOT NULL DEFAULT '',
 ADD COLUMN "toAddressKeyId" TEXT NOT NULL DEFAULT '';
 ALTER TABLE "Payout" ALTER COLUMN "toAddressCiphertext" DROP DEFAULT,
 ALTER COLUMN "toAddressKeyId" DROP DEFAULT;
+-- the stored signed transaction's calldata names the payout address
+ALTER TABLE "Payout" RENAME COLUMN "signedTx" TO "legacySignedTx";
+ALTER TABLE "Payout" ADD COLUMN "signedTxCiphertext" TEXT,
+ADD COLUMN "signedTxKeyId" TEXT;
 
 -- CreateIndex
 CREATE INDEX "Merchant_payoutAddressHash_idx" ON "Merchant"("payoutAddressHash");
