@@ -1,3 +1,6 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 import type { NextConfig } from "next";
 
 import { parseServerEnv } from "./server/env";
@@ -5,7 +8,19 @@ import { parseServerEnv } from "./server/env";
 // Fail the build on a malformed environment (formats only; secrets are checked at runtime).
 parseServerEnv(process.env, { phase: "build" });
 
+const root = path.dirname(fileURLToPath(import.meta.url));
+
 const nextConfig: NextConfig = {
+  // `.next/standalone/server.js` + the node_modules it needs, for the Docker image and any other
+  // host without a full install (`npm run build:standalone` adds the static files next to it)
+  output: "standalone",
+  // trace from this folder even when a lockfile sits in a parent directory (worktrees, monorepos)
+  outputFileTracingRoot: root,
+  // files read at runtime through computed paths, which the tracer cannot see (app/docs/_lib/docs.ts)
+  outputFileTracingIncludes: {
+    "/docs": ["./app/docs/_content/**/*", "./sdk/README.md", "./sdk/examples/**/*"],
+    "/docs/**": ["./app/docs/_content/**/*", "./sdk/README.md", "./sdk/examples/**/*"],
+  },
   // native, wasm or worker-based packages must be loaded by Node at runtime, not bundled
   serverExternalPackages: [
     "@prisma/client",

@@ -4,9 +4,9 @@ import path from "node:path";
 
 import { getEnv } from "@/server/env";
 import { parseDatabaseUrl, redactDatabaseUrl, type DatabaseConfig } from "@/server/db/config";
-import { createPrismaClient } from "@/server/db/client";
 import { applyMigrations, createMigration, diffMigrationsAgainstSchema } from "@/server/db/schema-engine";
-import { sealLegacyValues } from "@/server/keys/rotate-keys";
+import { sealLegacyValues } from "@/server/keys/reseal";
+import { openSql } from "@/server/keys/sql";
 
 // Our migration runner's CLI (STYLE 2.6; the Prisma CLI cannot download its engine here):
 //   tsx prisma/migrate.ts apply          npm run db:migrate
@@ -27,9 +27,10 @@ function databaseConfig(): DatabaseConfig {
 }
 
 async function sealLegacy(config: DatabaseConfig): Promise<string> {
-  const handle = createPrismaClient(config);
+  // plain SQL: this step runs before the Prisma client is generated (migrate image, Vercel's build)
+  const handle = openSql(config);
   try {
-    const reports = await sealLegacyValues({ db: handle.db, env: getEnv() });
+    const reports = await sealLegacyValues({ sql: handle.sql, env: getEnv() });
     const failed = reports.filter((r) => r.failed > 0);
     if (failed.length > 0) throw new Error(`sealing clear values failed: ${failed.map((r) => `${r.table} ${r.label}: ${r.firstError}`).join("; ")}`);
     return reports

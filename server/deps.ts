@@ -1,3 +1,4 @@
+import { ensureRedisInvalidation } from "@/server/cache/redis-invalidation";
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import { getEnv, type ServerEnv } from "@/server/env";
 import { getDbHandle } from "@/server/db/client";
@@ -38,6 +39,7 @@ export function getDeps(): Deps {
       log: createLogger({ level: env.LOG_LEVEL, destination: bufferedStdout() }),
       now: () => new Date(),
     };
+    ensureRedisInvalidation(env, globalForDeps.x402Deps.log);
   }
   return globalForDeps.x402Deps;
 }

@@ -27,8 +27,28 @@ describe("parseServerEnv", () => {
   });
 
   it("refuses production without AUTH_SECRET, but a build only checks formats", () => {
-    expect(() => parseServerEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", ENCRYPTION_KEY: KEY })).toThrow(/AUTH_SECRET/);
+    expect(() => parseServerEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", ENCRYPTION_KEY: KEY, APP_URL: "https://gw.example.com" })).toThrow(/AUTH_SECRET/);
     expect(() => parseServerEnv({ NODE_ENV: "production" }, { phase: "build" })).not.toThrow();
+  });
+
+  it("drives background jobs from the cron route on Vercel, where production then requires CRON_SECRET", () => {
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: KEY, APP_URL: "https://gw.example.com" };
+    expect(parseServerEnv(production).BACKGROUND_JOBS).toBe("in-process");
+    expect(() => parseServerEnv({ ...production, VERCEL: "1" })).toThrow(/CRON_SECRET: required when background jobs are driven by the cron route/);
+    expect(parseServerEnv({ ...production, VERCEL: "1", CRON_SECRET: "c".repeat(32) }).BACKGROUND_JOBS).toBe("cron");
+    expect(parseServerEnv({ ...production, VERCEL: "1", BACKGROUND_JOBS: "in-process" }).BACKGROUND_JOBS).toBe("in-process");
+    expect(() => parseServerEnv({ INSTANCE_ROLE: "worker" })).toThrow(/INSTANCE_ROLE/);
+  });
+
+  it("requires an https APP_URL in production, allowing plain http only on loopback", () => {
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: KEY };
+    expect(() => parseServerEnv(production)).toThrow(/APP_URL: required in production/);
+    expect(() => parseServerEnv({ ...production, APP_URL: "http://gateway.example.com" })).toThrow(/APP_URL: must be https in production/);
+    expect(parseServerEnv({ ...production, APP_URL: "https://gateway.example.com" }).APP_URL).toBe("https://gateway.example.com");
+    for (const local of ["http://localhost:8080", "http://127.0.0.1:3000", "http://[::1]:3000"]) {
+      expect(parseServerEnv({ ...production, APP_URL: local }).APP_URL).toBe(local);
+    }
+    expect(() => parseServerEnv({ NODE_ENV: "production", APP_URL: "http://gateway.example.com" }, { phase: "build" })).not.toThrow();
   });
 
   it("refuses encryption keys that are not base64 of 32 bytes, naming the variable", () => {

@@ -53,6 +53,14 @@ export const serverEnvSchema = z.object({
   AUTO_APPROVE_MERCHANTS: booleanString.optional(),
   /** shared rate limits and cache invalidation across instances */
   REDIS_URL: z.string().optional(),
+  /** prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis */
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/, "letters, digits and : . _ - only").default("x4g:"),
+  /** which routes this instance serves: everything, only the gateway (/<merchantId>/…, facilitator) or only the consoles and APIs */
+  INSTANCE_ROLE: z.enum(["all", "gateway", "console"]).default("all"),
+  /** who runs the background jobs: this process's scheduler ("in-process"), only GET /api/cron/jobs ("cron"), or nobody here ("off") */
+  BACKGROUND_JOBS: z.enum(["in-process", "cron", "off"]).optional(),
+  /** bearer token the cron caller (Vercel Cron) presents to /api/cron/jobs; unset = the route refuses every call */
+  CRON_SECRET: z.string().min(16, "CRON_SECRET must be at least 16 characters").optional(),
   /** requests per minute each API key may make to the public REST API (/api/v1) */
   PUBLIC_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** largest JSON body the public REST API accepts, in bytes */
@@ -74,6 +82,7 @@ export type ServerEnv = z.infer<typeof serverEnvSchema> & {
   ALLOW_PRIVATE_UPSTREAMS: boolean;
   AUTO_APPROVE_MERCHANTS: boolean;
   METRICS_ENABLED: boolean;
+  BACKGROUND_JOBS: "in-process" | "cron" | "off";
 };
 
 export class EnvError extends Error {
@@ -116,8 +125,24 @@ export function parseServerEnv(
   if (enforceProduction && !env.ALLOW_EMBEDDED_DATABASE && !env.DATABASE_URL?.startsWith("postgres")) {
     missing.push({
       variable: "DATABASE_URL",
-      message: "production requires a PostgreSQL URL (the embedded PGlite is not durable on serverless filesystems)",
+      message:
+        "production requires a PostgreSQL URL (postgresql://user:password@host:5432/database): the embedded PGlite " +
+        "is not durable on serverless filesystems and cannot be shared by several instances",
     });
+  }
+  // a serverless platform freezes idle functions between requests: its cron calls the jobs route instead
+  const backgroundJobs = env.BACKGROUND_JOBS ?? (source.VERCEL ? "cron" : "in-process");
+  if (enforceProduction && backgroundJobs === "cron" && !env.CRON_SECRET) {
+    missing.push({ variable: "CRON_SECRET", message: "required when background jobs are driven by the cron route (BACKGROUND_JOBS=cron, the default on Vercel)" });
+  }
+  // 402 resource URLs, sign-in domains and auth callbacks are built from APP_URL: the development
+  // default (http://localhost:3000) would hand payers a wrong origin, and a plain-http public
+  // origin would send sessions and payment headers in clear. Loopback stays allowed for local
+  // production runs (the e2e suite, a demo behind `docker compose` on this machine).
+  if (enforceProduction && cleaned.APP_URL === undefined) {
+    missing.push({ variable: "APP_URL", message: "required in production: the public https origin, e.g. https://gateway.example.com" });
+  } else if (enforceProduction && !isSecureOrLoopbackOrigin(env.APP_URL)) {
+    missing.push({ variable: "APP_URL", message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])" });
   }
   if (missing.length > 0) throw new EnvError(missing);
   return {
@@ -127,7 +152,15 @@ export function parseServerEnv(
     ALLOW_PRIVATE_UPSTREAMS: env.ALLOW_PRIVATE_UPSTREAMS ?? !isProduction,
     AUTO_APPROVE_MERCHANTS: env.AUTO_APPROVE_MERCHANTS ?? !isProduction,
     METRICS_ENABLED: env.METRICS_ENABLED ?? true,
+    BACKGROUND_JOBS: backgroundJobs,
   };
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function isSecureOrLoopbackOrigin(appUrl: string): boolean {
+  const url = new URL(appUrl);
+  return url.protocol === "https:" || LOOPBACK_HOSTS.has(url.hostname);
 }
 
 let cached: ServerEnv | undefined;

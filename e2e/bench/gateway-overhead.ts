@@ -2,6 +2,8 @@
 //   (a) the upstream called directly          (b) a bare Node reverse proxy in front of it
 //   (c) the gateway's free path               (d) the gateway's paid path (payments signed ahead)
 //   (e) paid calls under DEFERRED settlement  (f) calls under a time pass (Sign-In-With-X proofs signed ahead)
+//   (g) the free path with metrics and logging on vs off
+//   (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one instance
 // The gateway is the production build (`next start`) on an embedded database and a local anvil.
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -24,6 +26,8 @@ import { parseServerEnv } from "@/server/env";
 import { createMerchant } from "@/server/merchants/merchants";
 import { createPricingRule } from "@/server/pricing/rules";
 import { signUpWithPassword } from "@/server/users/users";
+
+import { measureTwoInstances } from "./two-instances";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -85,6 +89,16 @@ async function main() {
   const upstream = await startChild(["e2e/bench/upstream-process.ts"]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const bare = await startChild(["e2e/bench/bare-proxy-process.ts", upstreamUrl]);
+  // (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one (BENCH_SCALE_ONLY=1 runs it alone)
+  const compareScale = () => measureTwoInstances({ chain, upstreamUrl, logDir: path.resolve(".data/bench-scale") });
+  if (process.env.BENCH_SCALE_ONLY === "1") {
+    const only = await compareScale();
+    console.log(`\n${only.line}`);
+    mkdirSync("test-results", { recursive: true });
+    writeFileSync("test-results/bench-scale.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: only.results, ratios: only.ratios }, null, 2));
+    await chain.stop();
+    return;
+  }
 
   // a fresh embedded database with one merchant whose /paid/* costs 0.001 test USDC
   const dataDir = path.resolve(".data/bench");
@@ -263,6 +277,7 @@ async function main() {
   });
 
   const { gOn, gOff, observed, line: observabilityLine, pairedRatio } = await compareObservability();
+  const scale = await compareScale();
 
   const ratios = {
     cOverB: c.requestsPerSec / b.requestsPerSec,
@@ -276,16 +291,18 @@ async function main() {
     fP50MinusCP50: f.p50 - c.p50,
     observabilityOnOverOff: pairedRatio,
     observabilityMedianOnOverOff: gOn.requestsPerSec / gOff.requestsPerSec,
+    ...scale.ratios,
   };
   console.log(
     `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   d/c = ${ratios.dOverC.toFixed(2)}   b/a = ${ratios.bOverA.toFixed(2)}\n` +
       `latency    d.p50 − c.p50 = ${ratios.dP50MinusCP50.toFixed(1)} ms (aim ≤ 10 ms); unloaded d1.p50 − c1.p50 = ${ratios.unloadedPaidP50MinusFreeP50.toFixed(1)} ms\n` +
       `deferred   e/c = ${ratios.eOverC.toFixed(2)} (aim ≥ 0.50)   e.p50 − c.p50 = ${ratios.eP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
       `time pass  f/c = ${ratios.fOverC.toFixed(2)} (aim ≥ 0.50)   f.p50 − c.p50 = ${ratios.fP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
-      observabilityLine,
+      `${observabilityLine}\n` +
+      scale.line,
   );
   mkdirSync("test-results", { recursive: true });
-  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d, e, f, c1, d1, ...observed.off, ...observed.on], ratios }, null, 2));
+  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d, e, f, c1, d1, ...observed.off, ...observed.on, ...scale.results], ratios }, null, 2));
   await chain.stop();
 }
 

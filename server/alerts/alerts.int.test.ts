@@ -82,7 +82,8 @@ beforeAll(async () => {
   }
   // another owner's merchant with its own failing payer
   await seed(m.foreign, 25, { status: "REJECTED", reason: "payment_replayed", httpStatus: 402, payer: "0xforeign", minutesAgo: 2 });
-}, 60_000);
+  // ~300 batches on the embedded database: over a minute when the machine is loaded
+}, 180_000);
 
 describe("alert rules on stored usage", () => {
   it("opens each rule's alert for the data that must fire it and none for the data that must not", async () => {

@@ -3,7 +3,7 @@ import { privateKeyToAccount } from "viem/accounts";
 
 import type { NetworkConfig, NetworkRegistry } from "@/server/networks/config";
 
-import { MULTICALL3_ADDRESS } from "./local-chain";
+import { MULTICALL3_ADDRESS } from "./multicall3";
 
 // viem clients per configured network, built once. Reads go through the public client (batched
 // JSON-RPC); the facilitator's wallet client signs with FACILITATOR_PRIVATE_KEY.

@@ -5,9 +5,10 @@ import { createPublicClient, createWalletClient, defineChain, http, type Address
 import { accountFor, type LocalAccountRole } from "./accounts";
 import { startAnvil } from "./anvil";
 import { MULTICALL3_DEPLOYED_BYTECODE } from "./contracts.artifact";
+import { MULTICALL3_ADDRESS } from "./multicall3";
 import { deployTestUsdc, mintTestUsdc, predictedTokenAddress } from "./test-usdc";
 
-export const MULTICALL3_ADDRESS = "0xcA11bde05977b3631167028862bE2a173976CA11" as const;
+export { MULTICALL3_ADDRESS } from "./multicall3";
 
 /** Who gets test USDC on a fresh chain, and how much. */
 const DEFAULT_FUNDING: Partial<Record<LocalAccountRole, string>> = {

@@ -13,6 +13,9 @@ import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
 import { getEnv } from "@/server/env";
 import { handleGatewayNode } from "@/server/gateway/handle-request";
 import { getGatewayDeps } from "@/server/gateway/runtime";
+import { errorResponse } from "@/server/http/respond";
+import { notServedMessage, roleServes } from "@/server/http/instance-role";
+import { writeWebResponse } from "@/server/http/node-adapter";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -39,21 +42,42 @@ async function main() {
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const origin = new URL(env.APP_URL).origin;
+  const role = env.INSTANCE_ROLE;
+  // built now rather than on the first gateway call: its scheduler runs the background jobs
+  // (claimed once across instances), which a console-only instance must run too
+  const gateway = getGatewayDeps();
 
   const server = http.createServer((req, res) => {
-    const merchantId = gatewayMerchantId(req.url);
+    const merchantId = role === "console" ? null : gatewayMerchantId(req.url);
     if (merchantId) {
-      handleGatewayNode(getGatewayDeps(), req, res, { merchantId, origin }).catch(() => {
+      handleGatewayNode(gateway, req, res, { merchantId, origin }).catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
       return;
     }
+    if (role !== "all" && !roleServes(role, new URL(req.url ?? "/", origin).pathname)) {
+      void writeWebResponse(res, errorResponse("not_found", notServedMessage(role)));
+      return;
+    }
     void handleNext(req, res);
   });
   server.keepAliveTimeout = 65_000;
-  server.listen(port, hostname, () => console.log(`  ready on http://${hostname}:${port} (${dev ? "development" : "production"})`));
-  const stop = () => server.close(() => process.exit(0));
+  server.listen(port, hostname, () => console.log(`  ready on http://${hostname}:${port} (${dev ? "development" : "production"}, role ${role}, background jobs ${env.BACKGROUND_JOBS})`));
+  // a rolling deploy's SIGTERM: finish the requests in flight, write the buffered access log, let
+  // the job runs in progress finish and release their claims, then exit
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => {
+      gateway
+        .close()
+        .catch((err: unknown) => console.error(err))
+        .finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

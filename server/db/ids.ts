@@ -36,7 +36,7 @@ export const ID_PREFIXES = {
 export type IdKind = keyof typeof ID_PREFIXES;
 
 /** The shape of every merchant id: `mer_` + 20 base36 characters. */
-export const MERCHANT_ID_PATTERN = /^mer_[0-9a-z]{20}$/;
+export { MERCHANT_ID_PATTERN } from "./id-patterns";
 
 // ids are minted on every gateway request (request id, access-log row): draw them from a pool of
 // random bytes refilled 4 KiB at a time instead of a getrandom call each

@@ -7,6 +7,8 @@ import { getDeps, type Deps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
 import { billingDeps } from "@/server/billing/deps";
 import { runScheduledSettlement } from "@/server/billing/settlement-runs";
+import type { ServerEnv } from "@/server/env";
+import { createJobScheduler, type JobDefinition, type JobScheduler } from "@/server/jobs/scheduler";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { accessLogger } from "@/server/observability/logger";
 import { createMetrics, DISABLED_METRICS, type Metrics } from "@/server/observability/metrics";
@@ -21,7 +23,7 @@ import type { GatewayDeps } from "./handle-request";
 import { createMerchantSnapshotCache } from "./merchant-snapshot";
 
 // Builds the gateway's long-lived parts once per process: chain clients, facilitators, the merchant
-// cache, the rate limiter, the batched access-log writer, and the reconciler's timer.
+// cache, the rate limiter, the batched access-log writer, and the background jobs (server/jobs/).
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Payments untouched for this long are examined by the reconciler (longer than any request). */
@@ -31,6 +33,8 @@ const RECONCILE_EVERY_MS = 60_000;
 export type GatewayRuntime = GatewayDeps & {
   chains: ChainClientRegistry;
   facilitators: Facilitators;
+  /** the background jobs (claimed once across instances); the cron route calls jobs.runDue() */
+  jobs: JobScheduler;
   close(): Promise<void>;
 };
 
@@ -62,29 +66,17 @@ export type GatewayRuntimeOptions = {
   alertsEveryMs?: number | null;
   /** the metrics to record into (default: built from METRICS_ENABLED / METRICS_MERCHANTS) */
   metrics?: Metrics;
+  /** "in-process": this process's scheduler claims due jobs; "cron"/"off": only runDue() does (default BACKGROUND_JOBS) */
+  backgroundJobs?: ServerEnv["BACKGROUND_JOBS"];
+  /** how long a job claim lasts without renewal (a dead instance's jobs wait this long) */
+  jobLeaseMs?: number;
+  instanceId?: string;
 };
 
 function metricsFor(env: Deps["env"]): Metrics {
   if (!env.METRICS_ENABLED) return DISABLED_METRICS;
   const allowList = (env.METRICS_MERCHANTS ?? "").split(",").map((id) => id.trim()).filter(Boolean);
   return createMetrics({ merchantAllowList: allowList });
-}
-
-/** Runs `job` every `everyMs` unless the previous run is still going; returns the timer to clear. */
-function everyWithoutOverlap(everyMs: number | null, job: () => Promise<unknown>, onError: (err: unknown) => void): NodeJS.Timeout | null {
-  if (everyMs === null) return null;
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    job()
-      .catch(onError)
-      .finally(() => {
-        running = false;
-      });
-  }, everyMs);
-  timer.unref();
-  return timer;
 }
 
 export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
@@ -104,47 +96,25 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   if (base.dbPoolUse) metrics.registerDbPool(base.dbPoolUse);
   const payerBalances = createTtlCache<bigint | null>({ ttlMs: PAYER_BALANCE_TTL_MS, load: (key) => readPayerBalance(chains, key) });
 
-  const reconcile = () =>
-    reconcilePayments({ db: base.db, env: base.env, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }).catch((err: unknown) =>
-      base.log.error({ err }, "reconciler run failed"),
-    );
-  const every = opts.reconcileEveryMs === undefined ? RECONCILE_EVERY_MS : opts.reconcileEveryMs;
-  let timer: NodeJS.Timeout | null = null;
-  if (every !== null) {
-    void reconcile();
-    timer = setInterval(() => void reconcile(), every);
-    timer.unref();
-  }
-
-  // queued webhook deliveries go out from every instance (each delivery is leased before sending)
-  const webhookTimer = everyWithoutOverlap(
-    opts.webhooksEveryMs === undefined ? WEBHOOKS_EVERY_MS : opts.webhooksEveryMs,
-    () => deliverDueWebhooks(base),
-    (err) => base.log.error({ err }, "webhook delivery run failed"),
-  );
-
-  // the deferred settlement queue, likewise claimed row by row (server/payments/deferred.ts)
-  const deferredTimer = everyWithoutOverlap(
-    opts.deferredEveryMs === undefined ? DEFERRED_EVERY_MS : opts.deferredEveryMs,
-    () => settleDeferredPayments({ db: base.db, env: base.env, chains, facilitators, log: base.log, now: base.now, afterSettleHook: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts.deferredQueue),
-    (err) => base.log.error({ err }, "deferred settlement run failed"),
-  );
-
-  // the monthly settlement run: started on the 1st for the month before, resumed until it completes
-  const settlementTimer = base.env.TREASURY_PRIVATE_KEY
-    ? everyWithoutOverlap(
-        opts.settlementEveryMs === undefined ? SETTLEMENT_CHECK_EVERY_MS : opts.settlementEveryMs,
-        () => runScheduledSettlement(billingDeps({ ...base, chains })),
-        (err) => base.log.error({ err }, "scheduled settlement run failed"),
-      )
-    : null;
   // the alert rules over the stored usage and this instance's RPC counters (server/alerts/)
   const alerts = createAlertEvaluator({ db: base.db, log: base.log, now: base.now, rpcTotals: () => metrics.rpcTotals() });
-  const alertTimer = everyWithoutOverlap(
-    opts.alertsEveryMs === undefined ? ALERTS_EVERY_MS : opts.alertsEveryMs,
-    () => alerts.run(),
-    (err) => base.log.error({ err }, "alert evaluation failed"),
+  const jobs: JobDefinition[] = [];
+  const schedule = (everyMs: number | null | undefined, fallbackMs: number, name: string, run: () => Promise<unknown>) => {
+    const every = everyMs === undefined ? fallbackMs : everyMs;
+    if (every !== null) jobs.push({ name, everyMs: every, run });
+  };
+  schedule(opts.reconcileEveryMs, RECONCILE_EVERY_MS, "reconcile-payments", () =>
+    reconcilePayments({ db: base.db, env: base.env, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }),
   );
+  schedule(opts.webhooksEveryMs, WEBHOOKS_EVERY_MS, "deliver-webhooks", () => deliverDueWebhooks(base));
+  schedule(opts.deferredEveryMs, DEFERRED_EVERY_MS, "settle-deferred-payments", () =>
+    settleDeferredPayments({ db: base.db, env: base.env, chains, facilitators, log: base.log, now: base.now, afterSettleHook: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts.deferredQueue),
+  );
+  // the monthly settlement run: started on the 1st for the month before, resumed until it completes
+  if (base.env.TREASURY_PRIVATE_KEY) schedule(opts.settlementEveryMs, SETTLEMENT_CHECK_EVERY_MS, "settlement-run", () => runScheduledSettlement(billingDeps({ ...base, chains })));
+  schedule(opts.alertsEveryMs, ALERTS_EVERY_MS, "evaluate-alerts", () => alerts.run());
+  const scheduler = createJobScheduler({ db: base.db, log: base.log, now: base.now }, jobs, { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId });
+  if ((opts.backgroundJobs ?? base.env.BACKGROUND_JOBS) === "in-process") scheduler.start();
 
   const runtime: GatewayRuntime = {
     db: base.db,
@@ -161,12 +131,9 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     usage,
     payerBalances,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    jobs: scheduler,
     async close() {
-      if (timer) clearInterval(timer);
-      if (webhookTimer) clearInterval(webhookTimer);
-      if (deferredTimer) clearInterval(deferredTimer);
-      if (settlementTimer) clearInterval(settlementTimer);
-      if (alertTimer) clearInterval(alertTimer);
+      await scheduler.stop();
       merchants.dispose();
       await usage.close();
       await rateLimiter.close?.();

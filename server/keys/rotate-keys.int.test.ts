@@ -25,6 +25,7 @@ import { createWebhookEndpoint, endpointSecret } from "@/server/webhooks/webhook
 
 import { rotateEncryptionKeys, sealLegacyValues, type ColumnReport } from "./rotate-keys";
 import { ident, SEALED_COLUMNS } from "./sealed-columns";
+import { pgliteSql } from "./sql";
 
 // Key rotation end to end on the real database: values sealed under key A through the domain
 // functions; ENCRYPTION_KEY becomes B with A in ENCRYPTION_KEYS_PREVIOUS; keys:rotate re-seals
@@ -234,7 +235,8 @@ describe("a database from before sealing", () => {
       const handle = createPrismaClient({ kind: "pglite", dataDir: null }, { pglite });
       try {
         const deps = testDeps(handle.db, { env: testEnv({ ENCRYPTION_KEY: keyB }) });
-        const reports = byColumn(await sealLegacyValues(deps, { batchSize: 2 }));
+        // as db:migrate runs it: plain SQL on the driver, no Prisma client
+        const reports = byColumn(await sealLegacyValues({ sql: pgliteSql(pglite), env: deps.env }, { batchSize: 2 }));
         expect(Object.fromEntries(Object.entries(reports).map(([k, r]) => [k, r.legacySealed]))).toEqual({
           "User wallet address": 1,
           "Merchant payout address": 1,
@@ -254,7 +256,7 @@ describe("a database from before sealing", () => {
         expect(payout).toMatchObject({ legacyToAddress: null, legacySignedTx: null });
         expect(openSecret({ ciphertext: payout.signedTxCiphertext ?? "", keyId: payout.signedTxKeyId ?? "" }, deps.env)).toBe("0x02f8legacy");
         // a second pass finds nothing left
-        expect((await sealLegacyValues(deps)).every((r) => r.legacySealed === 0)).toBe(true);
+        expect((await sealLegacyValues({ sql: pgliteSql(pglite), env: deps.env })).every((r) => r.legacySealed === 0)).toBe(true);
       } finally {
         await handle.db.$disconnect();
       }

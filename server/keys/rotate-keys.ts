@@ -1,167 +1,28 @@
 import { recordAudit } from "@/server/audit/record-audit";
-import { currentKeyId, keyRingOf, lookupHash, openSecret, sealSecret, type EncryptionKeys, type KeyRing } from "@/server/crypto/secrets";
+import { currentKeyId, keyRingOf, type EncryptionKeys } from "@/server/crypto/secrets";
 import type { PrismaClient } from "@/server/db";
 
-import { ident, SEALED_COLUMNS, type SealedColumn } from "./sealed-columns";
+import { countCurrent, emptyReport, rotateColumn, sealLegacyColumn, type ColumnReport, type ResealOptions } from "./reseal";
+import { SEALED_COLUMNS } from "./sealed-columns";
+import { prismaSql } from "./sql";
 
-// Two passes over every sealed column (sealed-columns.ts), both in keyset-ordered batches with
-// conditional updates, so they are idempotent, resumable after a crash at any point, and safe next
-// to a running app (a row the app rewrote meanwhile no longer matches the update's condition and is
-// left as the app wrote it):
-// - sealLegacyValues seals the clear values rows kept from before sealing (`npm run db:migrate` runs
-//   it right after the migrations, since SQL cannot seal: the key lives in the environment);
-// - rotateEncryptionKeys (`npm run keys:rotate`) re-seals every value not under the current
-//   ENCRYPTION_KEY and recomputes its keyed hash, after sealing any legacy value left.
-
-export const DEFAULT_BATCH_SIZE = 500;
-
-export type ColumnReport = {
-  table: string;
-  label: string;
-  /** clear legacy values sealed */
-  legacySealed: number;
-  /** values re-sealed under the current key */
-  rotated: number;
-  /** values under the current key after the run */
-  current: number;
-  /** values that could not be opened or written (the run goes on; a later run retries them) */
-  failed: number;
-  firstError: string | null;
-};
-
-type Deps = { db: PrismaClient; env: EncryptionKeys };
-type Options = { batchSize?: number; onBatch?: (column: SealedColumn, report: ColumnReport) => void };
-type Update = { id: string; ciphertext: string; keyId: string; hash: string | null; guard: string };
-
-function emptyReport(column: SealedColumn): ColumnReport {
-  return { table: column.table, label: column.label, legacySealed: 0, rotated: 0, current: 0, failed: 0, firstError: null };
-}
-
-function fail(report: ColumnReport, err: unknown): void {
-  report.failed += 1;
-  report.firstError ??= err instanceof Error ? err.message : String(err);
-}
-
-// One statement per batch: a VALUES list joined on the id, guarded so a row changed since it was
-// read is skipped. A batch that fails as a whole (e.g. a unique hash) is retried row by row so one
-// bad row does not hold up the others.
-async function applyUpdates(db: PrismaClient, column: SealedColumn, kind: "legacy" | "rotate", updates: Update[], report: ColumnReport): Promise<number> {
-  if (updates.length === 0) return 0;
-  const t = ident(column.table);
-  const sets = [`${ident(column.ciphertext)} = v.ct`, `${ident(column.keyId)} = v.kid`];
-  if (column.hash) sets.push(`${ident(column.hash)} = v.h`);
-  if (column.legacy) sets.push(`${ident(column.legacy)} = NULL`);
-  const guard = kind === "legacy" && column.legacy ? `t.${ident(column.legacy)} = v.g` : `t.${ident(column.ciphertext)} = v.g`;
-  const run = async (rows: Update[]) => {
-    const params: (string | null)[] = [];
-    const tuples = rows.map((u) => {
-      params.push(u.id, u.ciphertext, u.keyId, u.hash, u.guard);
-      const n = params.length;
-      return `($${n - 4}::text, $${n - 3}::text, $${n - 2}::text, $${n - 1}::text, $${n}::text)`;
-    });
-    return db.$executeRawUnsafe(
-      `UPDATE ${t} AS t SET ${sets.join(", ")} FROM (VALUES ${tuples.join(", ")}) AS v(id, ct, kid, h, g) WHERE t."id" = v.id AND ${guard}`,
-      ...params,
-    );
-  };
-  try {
-    return await run(updates);
-  } catch {
-    let done = 0;
-    for (const update of updates) {
-      try {
-        done += await run([update]);
-      } catch (err) {
-        fail(report, err);
-      }
-    }
-    return done;
-  }
-}
-
-async function sealLegacyColumn(db: PrismaClient, ring: KeyRing, column: SealedColumn, report: ColumnReport, opts: Options): Promise<void> {
-  if (!column.legacy) return;
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  let after = "";
-  for (;;) {
-    const rows = await db.$queryRawUnsafe<{ id: string; value: string }[]>(
-      `SELECT "id", ${ident(column.legacy)} AS value FROM ${ident(column.table)} WHERE ${ident(column.legacy)} IS NOT NULL AND "id" > $1 ORDER BY "id" LIMIT $2`,
-      after,
-      batchSize,
-    );
-    if (rows.length === 0) return;
-    after = rows.at(-1)?.id ?? after;
-    const updates = rows.map((row) => {
-      const plain = column.normalize ? column.normalize(row.value) : row.value;
-      const sealed = sealSecret(plain, ring);
-      return { id: row.id, ciphertext: sealed.ciphertext, keyId: sealed.keyId, hash: column.hash ? lookupHash(plain, ring) : null, guard: row.value };
-    });
-    report.legacySealed += await applyUpdates(db, column, "legacy", updates, report);
-    opts.onBatch?.(column, report);
-  }
-}
-
-async function rotateColumn(db: PrismaClient, ring: KeyRing, column: SealedColumn, report: ColumnReport, opts: Options): Promise<void> {
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const t = ident(column.table);
-  const ct = ident(column.ciphertext);
-  const kid = ident(column.keyId);
-  let after = "";
-  for (;;) {
-    const rows = await db.$queryRawUnsafe<{ id: string; ciphertext: string; keyId: string }[]>(
-      `SELECT "id", ${ct} AS ciphertext, ${kid} AS "keyId" FROM ${t} WHERE ${ct} IS NOT NULL AND ${kid} IS NOT NULL AND ${kid} <> $1 AND "id" > $2 ORDER BY "id" LIMIT $3`,
-      ring.current.id,
-      after,
-      batchSize,
-    );
-    if (rows.length === 0) return;
-    after = rows.at(-1)?.id ?? after;
-    const updates: Update[] = [];
-    for (const row of rows) {
-      try {
-        const plain = openSecret({ ciphertext: row.ciphertext, keyId: row.keyId }, ring);
-        const sealed = sealSecret(plain, ring);
-        updates.push({ id: row.id, ciphertext: sealed.ciphertext, keyId: sealed.keyId, hash: column.hash ? lookupHash(plain, ring) : null, guard: row.ciphertext });
-      } catch (err) {
-        fail(report, err);
-      }
-    }
-    report.rotated += await applyUpdates(db, column, "rotate", updates, report);
-    opts.onBatch?.(column, report);
-  }
-}
-
-async function countCurrent(db: PrismaClient, ring: KeyRing, column: SealedColumn): Promise<number> {
-  const [row] = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${ident(column.table)} WHERE ${ident(column.keyId)} = $1`, ring.current.id);
-  return row?.n ?? 0;
-}
-
-/** Seals every clear value kept from before sealing (run by `npm run db:migrate` after migrating). */
-export async function sealLegacyValues(deps: Deps, opts: Options = {}): Promise<ColumnReport[]> {
-  const ring = keyRingOf(deps.env);
-  const reports: ColumnReport[] = [];
-  for (const column of SEALED_COLUMNS) {
-    if (!column.legacy) continue;
-    const report = emptyReport(column);
-    await sealLegacyColumn(deps.db, ring, column, report, opts);
-    reports.push(report);
-  }
-  return reports;
-}
+export { DEFAULT_BATCH_SIZE, sealLegacyValues, type ColumnReport } from "./reseal";
 
 /**
- * Re-seals every sealed value under the current ENCRYPTION_KEY (opening each with the key its id
- * names, from ENCRYPTION_KEYS_PREVIOUS) and recomputes its keyed hash; seals legacy clear values
- * first. A second run finds nothing to do. Recorded in the audit log with its counts.
+ * `npm run keys:rotate`: re-seals every sealed value under the current ENCRYPTION_KEY (opening each
+ * with the key its id names, from ENCRYPTION_KEYS_PREVIOUS) and recomputes its keyed hash; seals
+ * legacy clear values first. Batched, idempotent and resumable (server/keys/reseal.ts); a second
+ * run finds nothing to do. A run that changed anything is recorded in the audit log with its counts.
  */
-export async function rotateEncryptionKeys(deps: Deps, opts: Options = {}): Promise<ColumnReport[]> {
+export async function rotateEncryptionKeys(deps: { db: PrismaClient; env: EncryptionKeys }, opts: ResealOptions = {}): Promise<ColumnReport[]> {
   const ring = keyRingOf(deps.env);
+  const sql = prismaSql(deps.db);
   const reports: ColumnReport[] = [];
   for (const column of SEALED_COLUMNS) {
     const report = emptyReport(column);
-    await sealLegacyColumn(deps.db, ring, column, report, opts);
-    await rotateColumn(deps.db, ring, column, report, opts);
-    report.current = await countCurrent(deps.db, ring, column);
+    await sealLegacyColumn(sql, ring, column, report, opts);
+    await rotateColumn(sql, ring, column, report, opts);
+    report.current = await countCurrent(sql, ring, column);
     reports.push(report);
   }
   const changed = reports.reduce((n, r) => n + r.rotated + r.legacySealed, 0);

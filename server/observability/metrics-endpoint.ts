@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-
 import type { ServerEnv } from "@/server/env";
+import { presentsBearerToken } from "@/server/http/bearer";
 import { errorResponse } from "@/server/http/respond";
 
 import { METRICS_CONTENT_TYPE, type Metrics } from "./metrics";
@@ -9,17 +8,9 @@ import { METRICS_CONTENT_TYPE, type Metrics } from "./metrics";
 // a bearer token. Without a configured token every scrape is refused: per-merchant traffic and
 // failure reasons are not for the public.
 
-function sameToken(given: string, expected: string): boolean {
-  // hashing first makes the comparison constant-time whatever the lengths
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 export async function serveMetrics(deps: { env: Pick<ServerEnv, "METRICS_TOKEN">; metrics: Metrics }, req: Request): Promise<Response> {
-  const presented = /^bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1]?.trim();
   const expected = deps.env.METRICS_TOKEN;
-  if (!expected || !presented || !sameToken(presented, expected)) {
+  if (!presentsBearerToken(req, expected)) {
     return errorResponse("unauthorized", expected ? "Present the metrics token as a bearer token" : "Metrics are disabled: METRICS_TOKEN is not set", {
       headers: { "www-authenticate": 'Bearer realm="metrics"' },
     });

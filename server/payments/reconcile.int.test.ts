@@ -232,5 +232,6 @@ describe("a gateway killed with deferred settlements queued", () => {
     } finally {
       await harness.upstream.close();
     }
-  });
+    // three gateway processes start one after another: slow on a loaded 2-core machine
+  }, 150_000);
 });

@@ -21,6 +21,8 @@ async function main() {
     alertsEveryMs: null,
     deferredEveryMs: process.env.DEFERRED_EVERY_MS ? Number(process.env.DEFERRED_EVERY_MS) : null,
     deferredQueue: { leaseMs: Number(process.env.DEFERRED_LEASE_MS ?? 60_000) },
+    // a killed predecessor's claim on the queue job lapses as fast as its claims on the rows
+    jobLeaseMs: Number(process.env.DEFERRED_LEASE_MS ?? 15_000),
     settlementEveryMs: null,
   });
   if (process.env.KILL_AFTER_SETTLE === "1") {

@@ -1,12 +1,17 @@
 // ANY /<merchantId>/<path> — THE GATEWAY: price, 402, verify, proxy, settle, record
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
+import { getEnv } from "@/server/env";
 import { getGatewayDeps } from "@/server/gateway/runtime";
+import { notServedMessage } from "@/server/http/instance-role";
+import { errorResponse } from "@/server/http/respond";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 async function handler(req: Request, ctx: { params: Promise<{ merchantId: string }> }) {
   const { merchantId } = await ctx.params;
+  const role = getEnv().INSTANCE_ROLE;
+  if (role === "console") return errorResponse("not_found", notServedMessage(role));
   return handleGatewayRequest(getGatewayDeps(), req, { merchantId });
 }
 

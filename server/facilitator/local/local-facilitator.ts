@@ -8,6 +8,8 @@ import type { Hash } from "viem";
 import type { ChainClientRegistry, ChainClients } from "@/server/chain/clients";
 import type { Log } from "@/server/observability/logger";
 
+import { withNonceRetry } from "@/server/chain/nonce-retry";
+
 import { checkTransferReceipt } from "../receipt";
 import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentPayload, type PaymentRequirements, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
 
@@ -18,17 +20,19 @@ import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentPayload, type Pa
 
 type Receipt = Awaited<ReturnType<ChainClients["publicClient"]["waitForTransactionReceipt"]>>;
 
-function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number, receipts: Map<string, Receipt>): FacilitatorEvmSigner {
+function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number, receipts: Map<string, Receipt>, log: Log): FacilitatorEvmSigner {
   const wallet = clients.wallet;
   if (!wallet) throw new Error("evmSignerFor needs a wallet");
   const { publicClient } = clients;
+  const onRetry = (err: unknown, attempt: number) => log.warn({ err, attempt }, "settlement transaction's nonce was taken (another instance sent from the same key); sending again");
   return toFacilitatorEvmSigner(
     {
       address: wallet.account.address,
       readContract: (args) => publicClient.readContract(args as Parameters<typeof publicClient.readContract>[0]),
       verifyTypedData: (args) => publicClient.verifyTypedData(args as Parameters<typeof publicClient.verifyTypedData>[0]),
-      writeContract: (args) => wallet.client.writeContract({ ...(args as Parameters<typeof wallet.client.writeContract>[0]), account: wallet.account, chain: clients.chain }),
-      sendTransaction: (args) => wallet.client.sendTransaction({ ...args, account: wallet.account, chain: clients.chain }),
+      // other instances send from the same key: a nonce one of them just used is sent again (nonce-retry.ts)
+      writeContract: (args) => withNonceRetry(() => wallet.client.writeContract({ ...(args as Parameters<typeof wallet.client.writeContract>[0]), account: wallet.account, chain: clients.chain }), { onRetry }),
+      sendTransaction: (args) => withNonceRetry(() => wallet.client.sendTransaction({ ...args, account: wallet.account, chain: clients.chain }), { onRetry }),
       waitForTransactionReceipt: async (args) => {
         const receipt = await publicClient.waitForTransactionReceipt({ hash: args.hash, timeout: args.timeout ?? receiptTimeoutMs });
         // kept briefly so the receipt check after settle needs no second round trip
@@ -48,7 +52,7 @@ export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log:
   const receipts = new Map<string, Receipt>();
   for (const clients of deps.chains.all()) {
     if (!clients.wallet) continue;
-    const signer = evmSignerFor(clients, receiptTimeoutMs, receipts);
+    const signer = evmSignerFor(clients, receiptTimeoutMs, receipts, deps.log);
     core.register(clients.network.id as Network, new ExactEvmScheme(signer));
     if (clients.network.v1Name) core.registerV1(clients.network.v1Name as Network, new ExactEvmSchemeV1(signer));
   }

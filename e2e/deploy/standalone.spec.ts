@@ -1,0 +1,222 @@
+import { spawn, spawnSync, type ChildProcessByStdio } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import type { Readable } from "node:stream";
+
+import { expect, test } from "@playwright/test";
+import { x402Client } from "@x402/core/client";
+import { decodePaymentRequiredHeader, decodePaymentResponseHeader } from "@x402/core/http";
+import { registerExactEvmScheme } from "@x402/evm/exact/client";
+import { wrapFetchWithPayment } from "@x402/fetch";
+import pg from "pg";
+import { createPublicClient, createWalletClient, erc20Abi, http, parseEther, toHex, type Address, type PublicClient } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+
+import { freePort } from "../../server/chain/anvil";
+import { localChainDefinition } from "../../server/chain/local-chain";
+import { mintTestUsdc } from "../../server/chain/test-usdc";
+import { prepareStandalone } from "../../server/cli/prepare-standalone";
+import { createPrismaClient } from "../../server/db/client";
+import { parseServerEnv } from "../../server/env";
+import { createMerchant } from "../../server/merchants/merchants";
+import { createPricingRule } from "../../server/pricing/rules";
+import { startTestUpstream } from "../../server/testing/upstream";
+import { signUpWithPassword } from "../../server/users/users";
+import { readE2EState } from "../fixtures/env";
+
+// The deploy as the Dockerfile ships it: Next's own standalone server (`node server.js`, no custom
+// server, no tsx, no full node_modules) on a fresh PostgreSQL database migrated by the deploy step
+// (`npm run db:migrate`), configured with only the variables the README's production table lists
+// plus the local chain's. It uses the `next build` the suite ran before Playwright and builds
+// nothing itself. The chain is the suite's anvil (e2e/serve.ts); this server gets its own
+// facilitator key so its settlements never race the suite's server for a nonce.
+
+const ROOT = process.cwd();
+const POSTGRES_SERVER_URL = process.env.E2E_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+type Server = { child: ChildProcessByStdio<null, Readable, Readable>; output: () => string; exited: Promise<number | null> };
+
+function startStandalone(dir: string, env: Record<string, string>): Server {
+  // nothing inherited: a variable the README does not list must not make the test pass
+  const child = spawn(process.execPath, [path.join(dir, "server.js")], { cwd: dir, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function stopStandalone(server: Server): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill("SIGTERM");
+  await server.exited;
+}
+
+/** Resolves once the server answers /api/health, rejects if it exits first. */
+async function waitForHealth(server: Server, baseUrl: string): Promise<void> {
+  let exitedWith: number | null | undefined;
+  void server.exited.then((code) => (exitedWith = code));
+  for (;;) {
+    if (exitedWith !== undefined) throw new Error(`the standalone server exited (${exitedWith}):\n${server.output()}`);
+    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+test.describe("the standalone production server (the Docker image's entry point)", () => {
+  test("serves a paid call end to end on PostgreSQL with only the documented variables", async () => {
+    test.setTimeout(120_000);
+    const { rpcUrl, chainId, tokenAddress } = readE2EState();
+    const token = tokenAddress.toLowerCase() as Address;
+    const network = `eip155:${chainId}` as const;
+    expect(LOCAL_HOSTS.has(new URL(POSTGRES_SERVER_URL).hostname), "creates and drops a database: local PostgreSQL only").toBe(true);
+
+    const standaloneDir = prepareStandalone(ROOT);
+    const database = `x4g_standalone_${randomBytes(4).toString("hex")}`;
+    const databaseUrl = withDatabase(POSTGRES_SERVER_URL, database);
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const chain = localChainDefinition(chainId, rpcUrl);
+    const publicClient = createPublicClient({ chain, transport: http(rpcUrl) }) as PublicClient;
+    const fund = async (address: Address) => publicClient.request({ method: "anvil_setBalance" as never, params: [address, toHex(parseEther("10"))] as never });
+    const facilitatorKey = generatePrivateKey();
+    await fund(privateKeyToAccount(facilitatorKey).address);
+
+    // README "Production environment": the required variables, and the optional ones a Docker
+    // deployment sets (REDIS_URL, LOG_LEVEL, PORT/HOSTNAME of Next's server). CRON_SECRET is what a
+    // Vercel deployment adds for the cron route. The chain: anvil instead of NETWORKS_JSON, and an
+    // upstream on 127.0.0.1, which production refuses unless ALLOW_PRIVATE_UPSTREAMS.
+    const serverEnv: Record<string, string> = {
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      APP_URL: baseUrl,
+      CRON_SECRET: randomBytes(24).toString("hex"),
+      FACILITATOR_PRIVATE_KEY: facilitatorKey,
+      REDIS_URL: "redis://127.0.0.1:6379",
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      LOCAL_CHAIN_ID: String(chainId),
+      LOCAL_CHAIN_RPC_URL: rpcUrl,
+      LOCAL_TOKEN_ADDRESS: token,
+      ALLOW_PRIVATE_UPSTREAMS: "true",
+    };
+
+    const upstream = await startTestUpstream();
+    let server: Server | undefined;
+    await adminQuery(`CREATE DATABASE "${database}"`);
+    try {
+      // the deploy step (vercel.json's buildCommand, the compose file's migrate service)
+      const migrateEnv: Record<string, string> = { ...serverEnv, PATH: process.env.PATH ?? "" };
+      const migrate = spawnSync("npm", ["run", "db:migrate"], { cwd: ROOT, env: migrateEnv as NodeJS.ProcessEnv, encoding: "utf8" });
+      expect(migrate.status, `${migrate.stdout}\n${migrate.stderr}`).toBe(0);
+      expect(migrate.stdout).toMatch(/applied \d+ migration\(s\)/);
+
+      // one merchant with a paid route, seeded through the domain functions (the console's path)
+      const handle = createPrismaClient({ kind: "postgres", url: databaseUrl });
+      const merchantWallet = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Address;
+      let merchantId: string;
+      try {
+        const deps = { db: handle.db, env: parseServerEnv({ ...serverEnv, AUTO_APPROVE_MERCHANTS: "true" }) };
+        const owner = await signUpWithPassword(deps, { name: "Owner", email: `owner-${database}@x402.local`, password: "a long enough password" });
+        const actor = { userId: owner.id, role: "OWNER" } as const;
+        const merchant = await createMerchant(deps, { userId: owner.id, actor, input: { name: "Standalone Signals", upstreamBaseUrl: upstream.url, payoutAddress: merchantWallet, settlementMode: "DIRECT" } });
+        await createPricingRule(deps, { merchantId: merchant.id, actor, input: { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network, asset: token } });
+        merchantId = merchant.id;
+      } finally {
+        await handle.close();
+      }
+
+      server = startStandalone(standaloneDir, serverEnv);
+      await waitForHealth(server, baseUrl);
+
+      // pages come with their static assets, which Next leaves out of .next/standalone
+      const login = await fetch(`${baseUrl}/login`);
+      expect(login.status).toBe(200);
+      const asset = /\/_next\/static\/[^"'\s]+\.(?:js|css)/.exec(await login.text())?.[0];
+      expect(asset, "the login page references a static chunk").toBeDefined();
+      expect((await fetch(`${baseUrl}${asset}`)).status).toBe(200);
+      const url = `${baseUrl}/${merchantId}/api/signal/btc`;
+
+      const unpaid = await fetch(url);
+      expect(unpaid.status).toBe(402);
+      const required = decodePaymentRequiredHeader(unpaid.headers.get("payment-required") ?? "");
+      expect(required.accepts).toEqual([expect.objectContaining({ scheme: "exact", network, asset: token, amount: "10000", payTo: merchantWallet })]);
+      expect(upstream.seen).toHaveLength(0);
+
+      const payerKey = generatePrivateKey();
+      const payer = privateKeyToAccount(payerKey);
+      await fund(payer.address);
+      await mintTestUsdc(createWalletClient({ account: payer, chain, transport: http(rpcUrl) }), publicClient, token, payer.address, "1");
+      const client = new x402Client();
+      registerExactEvmScheme(client, { signer: payer });
+      client.setSpendControls({ allowedAssets: [{ network, asset: token, maxAmountPerPayment: "10000" }] });
+      const paid = await wrapFetchWithPayment(fetch, client)(url);
+      expect(paid.status, server.output()).toBe(200);
+      expect(await paid.json()).toMatchObject({ symbol: "BTC", paidBy: payer.address.toLowerCase() });
+      const settlement = decodePaymentResponseHeader(paid.headers.get("payment-response") ?? "");
+      expect(settlement).toMatchObject({ success: true, network });
+      expect(settlement.payer?.toLowerCase()).toBe(payer.address.toLowerCase());
+
+      // the record in PostgreSQL and the money on chain agree with the header
+      const check = new pg.Client({ connectionString: databaseUrl });
+      await check.connect();
+      try {
+        const { rows } = await check.query<{ status: string; txHash: string | null; payer: string }>(
+          `SELECT status, "txHash", payer FROM "Payment" WHERE "merchantId" = $1`,
+          [merchantId],
+        );
+        expect(rows).toEqual([{ status: "SETTLED", txHash: settlement.transaction, payer: payer.address.toLowerCase() }]);
+      } finally {
+        await check.end();
+      }
+      expect(await publicClient.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [merchantWallet] })).toBe(10_000n);
+    } finally {
+      if (server) await stopStandalone(server);
+      await upstream.close();
+      await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    }
+  });
+
+  test("refuses to start in production without DATABASE_URL, naming it", async () => {
+    const standaloneDir = prepareStandalone(ROOT);
+    const port = await freePort();
+    const server = startStandalone(standaloneDir, {
+      NODE_ENV: "production",
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      APP_URL: "https://gateway.example.com",
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+    });
+    try {
+      // exits at boot (instrumentation.ts), not at the first request: nothing calls it here
+      const code = await Promise.race([server.exited, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 15_000))]);
+      expect(code, server.output()).not.toBe("still running");
+      expect(code).not.toBe(0);
+      expect(server.output()).toMatch(/DATABASE_URL: production requires a PostgreSQL URL/);
+    } finally {
+      await stopStandalone(server);
+    }
+  });
+});

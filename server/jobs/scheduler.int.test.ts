@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+
+import { createLogger } from "@/server/observability/logger";
+import { useTestDatabase } from "@/server/testing/int";
+
+import { createJobScheduler, type JobDefinition } from "./scheduler";
+
+const log = createLogger({ level: "silent" });
+const t = useTestDatabase();
+
+function clockAt(iso: string) {
+  let now = new Date(iso).getTime();
+  return { now: () => new Date(now), advance: (ms: number) => (now += ms) };
+}
+
+async function jobRow(name: string) {
+  return t.db.backgroundJob.findUniqueOrThrow({ where: { name } });
+}
+
+describe("background jobs across instances", () => {
+  it("runs a due job on exactly one of several instances racing for it, then not again until it is due", async () => {
+    const clock = clockAt("2026-11-26T10:00:00Z");
+    const ranOn: string[] = [];
+    const job = (instance: string): JobDefinition => ({
+      name: "race",
+      everyMs: 60_000,
+      run: async () => {
+        ranOn.push(instance);
+        await new Promise((r) => setTimeout(r, 30));
+      },
+    });
+    const instances = ["a", "b", "c", "d"].map((id) => createJobScheduler({ db: t.db, log, now: clock.now }, [job(id)], { instanceId: id }));
+
+    // every instance ticks five times at the same moment
+    for (let tick = 0; tick < 5; tick++) await Promise.all(instances.map((s) => s.runDue()));
+    expect(ranOn).toHaveLength(1);
+    expect(await jobRow("race")).toMatchObject({ runCount: 1, lockedBy: null, lastRunBy: ranOn[0], nextRunAt: new Date("2026-11-26T10:01:00Z") });
+
+    clock.advance(59_000);
+    await Promise.all(instances.map((s) => s.runDue()));
+    expect(ranOn).toHaveLength(1);
+
+    clock.advance(1_000);
+    await Promise.all(instances.map((s) => s.runDue()));
+    await Promise.all(instances.map((s) => s.runDue()));
+    expect(ranOn).toHaveLength(2);
+    expect((await jobRow("race")).runCount).toBe(2);
+  });
+
+  it("does not start a job that is still running elsewhere, and takes it over once the holder's lease lapses", async () => {
+    const clock = clockAt("2026-11-26T11:00:00Z");
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((r) => (release = r));
+    const runs: string[] = [];
+    const holder = createJobScheduler({ db: t.db, log, now: clock.now }, [{ name: "lease", everyMs: 1_000, run: () => (runs.push("holder"), stuck) }], { instanceId: "holder", leaseMs: 30_000 });
+    const other = createJobScheduler({ db: t.db, log, now: clock.now }, [{ name: "lease", everyMs: 1_000, run: async () => runs.push("other") }], { instanceId: "other", leaseMs: 30_000 });
+
+    const holding = holder.runDue();
+    await expect.poll(() => runs).toEqual(["holder"]);
+    clock.advance(5_000); // due again by its interval, but held
+    expect(await other.runDue()).toEqual([]);
+    // the holder "dies": its lease is not renewed (the fake clock stands still for it) and lapses
+    clock.advance(26_000);
+    const reports = await other.runDue();
+    expect(reports).toEqual([expect.objectContaining({ name: "lease", ok: true })]);
+    expect(runs).toEqual(["holder", "other"]);
+    // the old holder finishing late cannot book over the new holder's run
+    release();
+    await holding;
+    expect(await jobRow("lease")).toMatchObject({ runCount: 1, lastRunBy: "other" });
+  });
+
+  it("books a failed run with its error and keeps the schedule", async () => {
+    const clock = clockAt("2026-11-26T12:00:00Z");
+    const scheduler = createJobScheduler({ db: t.db, log, now: clock.now }, [{ name: "failing", everyMs: 30_000, run: async () => Promise.reject(new Error("RPC down")) }], { instanceId: "x" });
+    expect(await scheduler.runDue()).toEqual([expect.objectContaining({ name: "failing", ok: false, error: "RPC down" })]);
+    expect(await jobRow("failing")).toMatchObject({ runCount: 1, failureCount: 1, lastError: "RPC down", lockedBy: null, nextRunAt: new Date("2026-11-26T12:00:30Z") });
+  });
+
+  it("ticks on its own and finishes the run in progress when stopped", async () => {
+    let runs = 0;
+    const scheduler = createJobScheduler({ db: t.db, log, now: () => new Date() }, [{ name: "ticking", everyMs: 100, run: async () => void (runs += 1) }]);
+    scheduler.start();
+    await expect.poll(() => runs, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+    await scheduler.stop();
+    const stoppedAt = runs;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs).toBe(stoppedAt);
+    expect((await jobRow("ticking")).lockedBy).toBeNull();
+  });
+});
