@@ -5,6 +5,8 @@ import path from "node:path";
 import { getEnv } from "@/server/env";
 import { parseDatabaseUrl, redactDatabaseUrl, type DatabaseConfig } from "@/server/db/config";
 import { applyMigrations, createMigration, diffMigrationsAgainstSchema } from "@/server/db/schema-engine";
+import { sealLegacyValues } from "@/server/keys/reseal";
+import { openSql } from "@/server/keys/sql";
 
 // Our migration runner's CLI (STYLE 2.6; the Prisma CLI cannot download its engine here):
 //   tsx prisma/migrate.ts apply          npm run db:migrate
@@ -24,6 +26,22 @@ function databaseConfig(): DatabaseConfig {
   return parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR);
 }
 
+async function sealLegacy(config: DatabaseConfig): Promise<string> {
+  // plain SQL: this step runs before the Prisma client is generated (migrate image, Vercel's build)
+  const handle = openSql(config);
+  try {
+    const reports = await sealLegacyValues({ sql: handle.sql, env: getEnv() });
+    const failed = reports.filter((r) => r.failed > 0);
+    if (failed.length > 0) throw new Error(`sealing clear values failed: ${failed.map((r) => `${r.table} ${r.label}: ${r.firstError}`).join("; ")}`);
+    return reports
+      .filter((r) => r.legacySealed > 0)
+      .map((r) => `sealed ${r.legacySealed} clear ${r.table} ${r.label}(s)`)
+      .join("\n");
+  } finally {
+    await handle.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const started = Date.now();
@@ -36,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
           ? `${describe(config)}: already up to date.`
           : `${describe(config)}: applied ${applied.length} migration(s): ${applied.join(", ")}`,
       );
+      // SQL cannot seal (the key is in the environment): values kept in clear by a migration are
+      // sealed here, before anything serves from the new schema
+      const sealed = await sealLegacy(config);
+      if (sealed !== "") console.log(sealed);
       break;
     }
     case "create": {

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 
 import { EnvError, parseServerEnv, serverEnvSchema } from "./env";
 
+const KEY = Buffer.alloc(32, 7).toString("base64");
+
 describe("parseServerEnv", () => {
   it("works with an empty environment in development (embedded defaults)", () => {
     const env = parseServerEnv({});
@@ -21,18 +23,18 @@ describe("parseServerEnv", () => {
   });
 
   it("refuses production without a PostgreSQL DATABASE_URL, naming it", () => {
-    const attempt = () => parseServerEnv({ NODE_ENV: "production", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "k" });
+    const attempt = () => parseServerEnv({ NODE_ENV: "production", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: KEY });
     expect(attempt).toThrow(EnvError);
     expect(attempt).toThrow(/DATABASE_URL: production requires a PostgreSQL URL/);
   });
 
   it("refuses production without AUTH_SECRET, but a build only checks formats", () => {
-    expect(() => parseServerEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", ENCRYPTION_KEY: "k", APP_URL: "https://gw.example.com" })).toThrow(/AUTH_SECRET/);
+    expect(() => parseServerEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", ENCRYPTION_KEY: KEY, APP_URL: "https://gw.example.com" })).toThrow(/AUTH_SECRET/);
     expect(() => parseServerEnv({ NODE_ENV: "production" }, { phase: "build" })).not.toThrow();
   });
 
   it("drives background jobs from the cron route on Vercel, where production then requires CRON_SECRET", () => {
-    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "k", APP_URL: "https://gw.example.com" };
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: KEY, APP_URL: "https://gw.example.com" };
     expect(parseServerEnv(production).BACKGROUND_JOBS).toBe("in-process");
     expect(() => parseServerEnv({ ...production, VERCEL: "1" })).toThrow(/CRON_SECRET: required when background jobs are driven by the cron route/);
     expect(parseServerEnv({ ...production, VERCEL: "1", CRON_SECRET: "c".repeat(32) }).BACKGROUND_JOBS).toBe("cron");
@@ -41,7 +43,7 @@ describe("parseServerEnv", () => {
   });
 
   it("requires an https APP_URL in production, allowing plain http only on loopback", () => {
-    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "k" };
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: KEY };
     expect(() => parseServerEnv(production)).toThrow(/APP_URL: required in production/);
     expect(() => parseServerEnv({ ...production, APP_URL: "http://gateway.example.com" })).toThrow(/APP_URL: must be https in production/);
     expect(parseServerEnv({ ...production, APP_URL: "https://gateway.example.com" }).APP_URL).toBe("https://gateway.example.com");
@@ -49,6 +51,12 @@ describe("parseServerEnv", () => {
       expect(parseServerEnv({ ...production, APP_URL: local }).APP_URL).toBe(local);
     }
     expect(() => parseServerEnv({ NODE_ENV: "production", APP_URL: "http://gateway.example.com" }, { phase: "build" })).not.toThrow();
+  });
+
+  it("refuses encryption keys that are not base64 of 32 bytes, naming the variable", () => {
+    expect(() => parseServerEnv({ ENCRYPTION_KEY: "short" })).toThrow(/ENCRYPTION_KEY: must be base64 of exactly 32 bytes/);
+    expect(() => parseServerEnv({ ENCRYPTION_KEYS_PREVIOUS: `${KEY},short` })).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
+    expect(parseServerEnv({ ENCRYPTION_KEY: KEY, ENCRYPTION_KEYS_PREVIOUS: ` ${KEY} , ` }).ENCRYPTION_KEY).toBe(KEY);
   });
 
   it("treats empty strings as unset", () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 // relative: next.config.ts loads this file outside the bundler, where the @/ alias does not resolve
+import { isEncryptionKey, previousKeysOf } from "./crypto/key-format";
 import { parseTrustedProxies } from "./http/forwarded";
 
 // The only module that reads process.env (STYLE 2.10). Everything is optional with a default that
@@ -41,8 +42,13 @@ export const serverEnvSchema = z.object({
   HOSTED_FACILITATOR_URL: z.url().optional(),
   CDP_API_KEY_ID: z.string().optional(),
   CDP_API_KEY_SECRET: z.string().optional(),
-  /** base64 32-byte key for AES-256-GCM secrets at rest */
-  ENCRYPTION_KEY: z.string().optional(),
+  /** base64 32-byte key for AES-256-GCM secrets at rest: seals every new value */
+  ENCRYPTION_KEY: z.string().refine(isEncryptionKey, "must be base64 of exactly 32 bytes (openssl rand -base64 32)").optional(),
+  /** comma-separated earlier ENCRYPTION_KEYs that still open values sealed before a rotation (npm run keys:rotate) */
+  ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .refine((list) => previousKeysOf(list).every(isEncryptionKey), "each comma-separated key must be base64 of exactly 32 bytes")
+    .optional(),
   /** allow upstream URLs on loopback/private addresses (dev and tests only) */
   ALLOW_PRIVATE_UPSTREAMS: booleanString.optional(),
   /** new merchants start ACTIVE instead of PENDING_REVIEW (platform setting default) */

@@ -1,4 +1,6 @@
 import type { PrismaClient } from "@/server/db/client";
+import { parseServerEnv } from "@/server/env";
+import { payoutAddressColumns } from "@/server/merchants/merchants";
 
 const MERCHANTS = 50;
 
@@ -7,10 +9,16 @@ export async function seedStats(db: PrismaClient, rows: number): Promise<void> {
   // 50 merchants with 4 rules each; usage spread over 90 days: 30 % paid, 40 % free, 20 % refused
   // (mostly 402 challenges), 10 % failed upstream; 5,000 distinct payers; a CHARGE and a PLATFORM_FEE
   // ledger entry per paid call.
-  await db.$executeRawUnsafe(`
-    INSERT INTO "Merchant" ("id", "name", "status", "upstreamBaseUrl", "payoutAddress", "updatedAt")
-    SELECT 'mer_' || lpad(i::text, 20, '0'), 'Merchant ' || i, 'ACTIVE', 'https://api.example.com', '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', now()
-      FROM generate_series(1, ${MERCHANTS}) i`);
+  // one sealed payout address (under the dev key) shared by every merchant: the queries measured never open it
+  const payout = payoutAddressColumns("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", parseServerEnv({}));
+  await db.$executeRawUnsafe(
+    `INSERT INTO "Merchant" ("id", "name", "status", "upstreamBaseUrl", "payoutAddressCiphertext", "payoutAddressKeyId", "payoutAddressHash", "updatedAt")
+     SELECT 'mer_' || lpad(i::text, 20, '0'), 'Merchant ' || i, 'ACTIVE', 'https://api.example.com', $1, $2, $3, now()
+       FROM generate_series(1, ${MERCHANTS}) i`,
+    payout.payoutAddressCiphertext,
+    payout.payoutAddressKeyId,
+    payout.payoutAddressHash,
+  );
   await db.$executeRawUnsafe(`
     INSERT INTO "PricingRule" ("id", "merchantId", "pathPattern", "priceAtomic", "network", "asset", "updatedAt")
     SELECT 'rule_' || lpad((m * 10 + r)::text, 20, '0'), 'mer_' || lpad(m::text, 20, '0'), '/api/v' || r || '/*', 10000, 'eip155:31337', '0x5fbdb2315678afecb367f032d93f642f64180aa3', now()

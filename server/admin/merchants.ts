@@ -2,13 +2,16 @@ import { z } from "zod";
 
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
+import { addressLookupHashes } from "@/server/crypto/secrets";
 import { listTransactions } from "@/server/billing/transactions";
 import { Prisma, type MerchantStatus } from "@/server/db";
 import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
+import { openPayoutAddress } from "@/server/merchants/merchants";
 import { merchantStatusSchema } from "@/server/merchants/schemas";
 import { formatAtomic } from "@/server/pricing/price";
 import { getNetworkRegistry } from "@/server/networks/config";
+import { openWalletAddress } from "@/server/users/users";
 
 import { ERROR_STAGE, IS_ERROR } from "./metrics-sql";
 import { ensureDailyRollups, ledgerDaysSql, rollupCut, usageDaysSql } from "./rollups";
@@ -18,6 +21,8 @@ import { ensureDailyRollups, ledgerDaysSql, rollupCut, usageDaysSql } from "./ro
 
 /** Revenue and error rate cover this many UTC days, today included. */
 export const MERCHANT_METRICS_DAYS = 30;
+
+const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 export function merchantMetricsSince(now: Date): Date {
   return new Date((Math.floor(now.getTime() / 86_400_000) - (MERCHANT_METRICS_DAYS - 1)) * 86_400_000);
@@ -55,13 +60,17 @@ export type AdminMerchantRow = z.infer<typeof adminMerchantRowSchema>;
 type ListRow = { id: string; name: string; status: MerchantStatus; statusReason: string | null; upstreamBaseUrl: string; createdAt: Date; members: bigint; calls: bigint; errors: bigint; revenue: string; errorRate: number | null };
 
 /** All merchants across the platform (admins only), newest first, cursor-paginated. */
-export async function adminListMerchants(deps: Pick<Deps, "db" | "now">, input: AdminListMerchantsInput): Promise<{ items: AdminMerchantRow[]; nextCursor: string | null }> {
+export async function adminListMerchants(deps: Pick<Deps, "db" | "env" | "now">, input: AdminListMerchantsInput): Promise<{ items: AdminMerchantRow[]; nextCursor: string | null }> {
   const now = deps.now();
   const w = { from: merchantMetricsSince(now), to: new Date(now.getTime() + 1) };
   const cut = rollupCut(w, await ensureDailyRollups(deps));
   const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (input.status) conditions.push(Prisma.sql`m."status" = ${input.status}::"MerchantStatus"`);
-  if (input.search) conditions.push(Prisma.sql`(m."name" ILIKE ${`%${input.search.replace(/[\\%_]/g, "\\$&")}%`} OR m."id" = ${input.search})`);
+  if (input.search) {
+    // a payout address is sealed: it matches through its keyed hash (exact address only), never by decrypting
+    const byAddress = EVM_ADDRESS.test(input.search) ? Prisma.sql` OR m."payoutAddressHash" IN (${Prisma.join(addressLookupHashes(input.search, deps.env))})` : Prisma.empty;
+    conditions.push(Prisma.sql`(m."name" ILIKE ${`%${input.search.replace(/[\\%_]/g, "\\$&")}%`} OR m."id" = ${input.search}${byAddress})`);
+  }
   if (input.createdFrom) conditions.push(Prisma.sql`m."createdAt" >= ${input.createdFrom}`);
   if (input.createdTo) conditions.push(Prisma.sql`m."createdAt" < ${input.createdTo}`);
   if (input.minRevenueAtomic !== undefined) conditions.push(Prisma.sql`coalesce(r.revenue, 0) >= ${input.minRevenueAtomic.toString()}::numeric`);
@@ -114,13 +123,14 @@ export async function getAdminMerchant(deps: Pick<Deps, "db" | "env" | "now">, o
       status: true,
       statusReason: true,
       upstreamBaseUrl: true,
-      payoutAddress: true,
+      payoutAddressCiphertext: true,
+      payoutAddressKeyId: true,
       settlementMode: true,
       facilitator: true,
       createdAt: true,
       updatedAt: true,
       feeTemplate: { select: { id: true, name: true } },
-      memberships: { orderBy: { createdAt: "asc" }, select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true, walletAddress: true } } } },
+      memberships: { orderBy: { createdAt: "asc" }, select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true, walletAddressCiphertext: true, walletAddressKeyId: true } } } },
       pricingRules: { orderBy: [{ priority: "desc" }, { createdAt: "asc" }], select: { id: true, method: true, pathPattern: true, priceAtomic: true, network: true, asset: true, billingMode: true, settlementPolicy: true, active: true } },
       apiKeys: { orderBy: { createdAt: "desc" }, select: { id: true, name: true, prefix: true, partialKey: true, createdAt: true, lastUsedAt: true, revokedAt: true } },
     },
@@ -143,10 +153,11 @@ export async function getAdminMerchant(deps: Pick<Deps, "db" | "env" | "now">, o
   const t = totals[0];
   const calls = Number(t?.calls ?? 0);
   const errors = Number(t?.errors ?? 0);
-  const { memberships, pricingRules, apiKeys, ...profile } = merchant;
+  const { memberships, pricingRules, apiKeys, payoutAddressCiphertext, payoutAddressKeyId, ...profile } = merchant;
   return {
     ...profile,
-    members: memberships.map((m) => ({ id: m.id, role: m.role, createdAt: m.createdAt, userId: m.user.id, email: m.user.email, name: m.user.name, walletAddress: m.user.walletAddress })),
+    payoutAddress: openPayoutAddress({ payoutAddressCiphertext, payoutAddressKeyId }, deps.env),
+    members: memberships.map((m) => ({ id: m.id, role: m.role, createdAt: m.createdAt, userId: m.user.id, email: m.user.email, name: m.user.name, walletAddress: openWalletAddress(m.user, deps.env) })),
     pricingRules: pricingRules.map((r) => {
       const asset = registry.asset(r.network, r.asset);
       return { ...r, priceAtomic: r.priceAtomic.toFixed(), price: asset ? formatAtomic(BigInt(r.priceAtomic.toFixed()), asset.decimals) : r.priceAtomic.toFixed(), assetSymbol: asset?.symbol ?? "?", decimals: asset?.decimals ?? 6 };

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { createId } from "@/server/db/ids";
+import { sealedPaymentColumns } from "@/server/payments/sealed-payment";
 import { callerFor, platformAdmin, testDeps, testEnv, uniqueEmail, useTestDatabase } from "@/server/testing/int";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
@@ -70,8 +71,8 @@ beforeAll(async () => {
     data: [ledger(a.id, "CHARGE", 40_000n, ago(2 * HOUR)), ledger(a.id, "PLATFORM_FEE", -1_000n, ago(2 * HOUR)), ledger(b.id, "CHARGE", 50_000n, ago(HOUR)), ledger(b.id, "PLATFORM_FEE", -1_250n, ago(HOUR)), ledger(a.id, "CHARGE", 99_000n, ago(40 * 24 * HOUR))],
   });
   const payment = (merchantId: string, payer: string, status: "SETTLED" | "FAILED", errorReason: string | null, at: Date) => ({
-    id: createId("payment"), merchantId, status, x402Version: 2, scheme: "exact", network: NETWORK, asset: TOKEN, payer, payTo: "0x2", amountAtomic: "10000", requiredAmountAtomic: "10000",
-    authorizationNonce: createId("request"), validAfter: at, validBefore: at, payloadEncoded: "x", facilitator: "LOCAL" as const, resource: "https://gw/x", requestId: createId("request"), errorReason, createdAt: at,
+    id: createId("payment"), merchantId, status, x402Version: 2, scheme: "exact", network: NETWORK, asset: TOKEN, payer, ...sealedPaymentColumns({ payTo: "0x2", payloadEncoded: "x" }, env), amountAtomic: "10000", requiredAmountAtomic: "10000",
+    authorizationNonce: createId("request"), validAfter: at, validBefore: at, facilitator: "LOCAL" as const, resource: "https://gw/x", requestId: createId("request"), errorReason, createdAt: at,
   });
   await database.db.payment.createMany({
     data: [payment(a.id, P1, "SETTLED", null, ago(2 * HOUR)), payment(a.id, P2, "FAILED", "invalid_exact_evm_transaction_failed", ago(HOUR + 1_000)), payment(b.id, P3, "SETTLED", null, ago(HOUR))],

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { appRouter } from "@/server/api/root";
+import { sealedPaymentColumns } from "@/server/payments/sealed-payment";
 import { callerFor, testDeps, testEnv, uniqueEmail, useTestDatabase } from "@/server/testing/int";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
@@ -95,7 +96,7 @@ beforeAll(async () => {
   const team = await asB.team.list({ merchantId: merchantB });
   const credential = await asB.upstream.setCredential({ merchantId: merchantB, location: "HEADER", name: "x-upstream-key", value: "b-upstream-key-000000" });
   const payment = await database.db.payment.create({
-    data: { id: "pay_isolation_b", merchantId: merchantB, status: "SETTLED", x402Version: 2, scheme: "exact", network: "eip155:31337", asset: TOKEN, payer: "0x1", payTo: "0x2", amountAtomic: "10000", requiredAmountAtomic: "10000", authorizationNonce: "0xab", validAfter: new Date(), validBefore: new Date(), payloadEncoded: "x", facilitator: "LOCAL", resource: "https://gw/x", requestId: "req_isolation" },
+    data: { id: "pay_isolation_b", merchantId: merchantB, status: "SETTLED", x402Version: 2, scheme: "exact", network: "eip155:31337", asset: TOKEN, payer: "0x1", ...sealedPaymentColumns({ payTo: "0x2", payloadEncoded: "x" }, env), amountAtomic: "10000", requiredAmountAtomic: "10000", authorizationNonce: "0xab", validAfter: new Date(), validBefore: new Date(), facilitator: "LOCAL", resource: "https://gw/x", requestId: "req_isolation" },
   });
   ids = { ruleId: rule.id, keyId: key.apiKey.id, paymentId: payment.id, endpointId: endpoint.endpoint.id, membershipId: team.members[0]!.id, invitationId: team.invitations[0]!.id, credentialId: credential.id };
 });

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { appRouter } from "@/server/api/root";
 import { adminRouter } from "@/server/api/routers/admin";
+import { sealedPaymentColumns } from "@/server/payments/sealed-payment";
 import type { PrismaClient } from "@/server/db";
 import { callerFor, platformAdmin, testDeps, testEnv, trpcErrorCode, uniqueEmail, useTestDatabase } from "@/server/testing/int";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
@@ -163,13 +164,12 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
         network: "eip155:31337",
         asset: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
         payer: "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
-        payTo: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+        ...sealedPaymentColumns({ payTo: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", payloadEncoded: "e30=" }, testEnv()),
         amountAtomic: 10_000,
         requiredAmountAtomic: 10_000,
         authorizationNonce: `0x${String(seq).padStart(64, "0")}`,
         validAfter: new Date(0),
         validBefore: new Date(Date.now() + 3_600_000),
-        payloadEncoded: "e30=",
         facilitator: "LOCAL",
         resource: "https://gw.example/x",
         requestId: `req_audit_${seq}`,

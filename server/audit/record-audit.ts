@@ -21,10 +21,25 @@ export type AuditEntry = {
   after?: unknown;
 };
 
+// Wallet addresses are sealed at rest (server/crypto/secrets.ts); an append-only audit row cannot be
+// re-sealed by a key rotation, so it keeps only a masked form: enough to see that and roughly to
+// what an address changed, not the address.
+const ADDRESS_FIELDS = new Set(["payoutAddress", "walletAddress", "toAddress", "payTo"]);
+
+export function maskAddress(address: string): string {
+  return /^0x[0-9a-fA-F]{40}$/.test(address) ? `${address.slice(0, 6)}…${address.slice(-4)}` : "••••";
+}
+
 function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull {
   if (value === undefined || value === null) return Prisma.JsonNull;
   // bigint and Decimal are not JSON: store them as strings
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Prisma.InputJsonValue;
+  return JSON.parse(
+    JSON.stringify(value, (key, v: unknown) => {
+      if (typeof v === "bigint") return v.toString();
+      if (ADDRESS_FIELDS.has(key) && typeof v === "string") return maskAddress(v);
+      return v;
+    }),
+  ) as Prisma.InputJsonValue;
 }
 
 /**

@@ -18,5 +18,5 @@ export function billingDeps(deps: Deps): SettlementDeps & RefundDeps & { network
     if (globalForBilling.x402BillingChains?.key !== key) globalForBilling.x402BillingChains = { key, chains: createChainClientRegistry(networks, undefined) };
     chains = globalForBilling.x402BillingChains.chains;
   }
-  return { db: deps.db, chains, networks, treasuryKey: deps.env.TREASURY_PRIVATE_KEY as `0x${string}` | undefined, log: deps.log, now: deps.now };
+  return { db: deps.db, env: deps.env, chains, networks, treasuryKey: deps.env.TREASURY_PRIVATE_KEY as `0x${string}` | undefined, log: deps.log, now: deps.now };
 }

@@ -3,12 +3,14 @@ import { z } from "zod";
 
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import type { ChainClientRegistry } from "@/server/chain/clients";
+import type { EncryptionKeys } from "@/server/crypto/secrets";
 import { sendStoredTreasuryTransfer, treasuryAddress, unconfirmedReason } from "@/server/chain/treasury";
 import { Prisma, type PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { toAtomic } from "@/server/db/money";
 import { AppError, fieldError } from "@/server/errors";
 import { ERC20_TRANSFER_EVENTS } from "@/server/facilitator/receipt";
+import { directPaymentSelect, openPayTo, paidMerchantDirectly } from "@/server/payments/sealed-payment";
 import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 
 // Refunds of settled payments, fully or partly, with a reason. Where the money sits decides how:
@@ -20,7 +22,7 @@ import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 // A completed refund writes its REFUND ledger entry, raises the payment's refunded amount (REFUNDED
 // once fully refunded) and revokes the bundle or pass the payment bought, in one transaction.
 
-export type RefundDeps = { db: PrismaClient; chains: ChainClientRegistry; treasuryKey: `0x${string}` | undefined; now: () => Date };
+export type RefundDeps = { db: PrismaClient; env: EncryptionKeys; chains: ChainClientRegistry; treasuryKey: `0x${string}` | undefined; now: () => Date };
 
 export const createRefundInput = z.object({
   paymentId: z.string().trim().min(1, "Enter a payment id").max(64),
@@ -71,23 +73,23 @@ const refundSelect = {
   txHash: true,
   errorReason: true,
   createdAt: true,
-  payment: { select: { payTo: true, merchant: { select: { payoutAddress: true } } } },
+  payment: { select: directPaymentSelect },
 } as const satisfies Prisma.AdjustmentSelect;
 
-function toDto(row: Prisma.AdjustmentGetPayload<{ select: typeof refundSelect }>): RefundDto {
+function toDto(row: Prisma.AdjustmentGetPayload<{ select: typeof refundSelect }>, keys: EncryptionKeys): RefundDto {
   const { payment, signedTx, amountAtomic, ...rest } = row;
-  const direct = payment ? payment.payTo.toLowerCase() === payment.merchant.payoutAddress.toLowerCase() : false;
+  const direct = payment ? paidMerchantDirectly(payment, keys) : false;
   return { ...rest, paymentId: rest.paymentId, amountAtomic: amountAtomic.toFixed(), paidBy: direct && !signedTx ? "merchant" : "treasury" };
 }
 
-export async function listRefunds(deps: { db: PrismaClient }, opts: { merchantId?: string; limit?: number } = {}): Promise<RefundDto[]> {
+export async function listRefunds(deps: { db: PrismaClient; env: EncryptionKeys }, opts: { merchantId?: string; limit?: number } = {}): Promise<RefundDto[]> {
   const rows = await deps.db.adjustment.findMany({
     where: { kind: "REFUND", ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
     orderBy: { createdAt: "desc" },
     take: opts.limit ?? 100,
     select: refundSelect,
   });
-  return rows.map(toDto);
+  return rows.map((row) => toDto(row, deps.env));
 }
 
 /**
@@ -100,13 +102,13 @@ export async function createRefund(
 ): Promise<RefundDto> {
   const payment = await deps.db.payment.findFirst({
     where: { id: opts.input.paymentId, ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
-    select: { id: true, merchantId: true, status: true, amountAtomic: true, refundedAmountAtomic: true, network: true, asset: true, payer: true, payTo: true, merchant: { select: { payoutAddress: true } } },
+    select: { id: true, merchantId: true, status: true, amountAtomic: true, refundedAmountAtomic: true, network: true, asset: true, payer: true, ...directPaymentSelect },
   });
   if (!payment) throw fieldError("paymentId", "No payment with this id");
   if (payment.status !== "SETTLED") throw fieldError("paymentId", payment.status === "REFUNDED" ? "This payment was already refunded in full" : `Only settled payments can be refunded (this one is ${payment.status})`);
   const treasury = treasuryAddress(deps.treasuryKey)?.toLowerCase() ?? null;
-  const direct = payment.payTo.toLowerCase() === payment.merchant.payoutAddress.toLowerCase();
-  if (!direct && payment.payTo.toLowerCase() !== treasury) {
+  const direct = paidMerchantDirectly(payment, deps.env);
+  if (!direct && openPayTo(payment, deps.env).toLowerCase() !== treasury) {
     throw new AppError("service_unavailable", "This payment was paid to a treasury whose key this deployment does not hold; it cannot be refunded from here");
   }
 
@@ -127,7 +129,7 @@ export async function createRefund(
   });
 
   if (!direct) await sendTreasuryRefund(deps, { refundId: refund.id, to: payment.payer });
-  return toDto(await deps.db.adjustment.findUniqueOrThrow({ where: { id: refund.id }, select: refundSelect }));
+  return toDto(await deps.db.adjustment.findUniqueOrThrow({ where: { id: refund.id }, select: refundSelect }), deps.env);
 }
 
 /** Sends (or resumes sending) a PLATFORM-mode refund from the treasury; completes it on confirmation. */
@@ -185,7 +187,7 @@ export async function submitDirectRefundTx(
     await recordAudit(tx, { actor: opts.actor, merchantId: refund.merchantId, action: "refund.submit_tx", targetType: "refund", targetId: refund.id, after: { txHash: opts.input.txHash } });
   });
   await completeRefund(deps.db, { refundId: refund.id, txHash: opts.input.txHash, paidBy: "merchant", at: deps.now() });
-  return toDto(await deps.db.adjustment.findUniqueOrThrow({ where: { id: refund.id }, select: refundSelect }));
+  return toDto(await deps.db.adjustment.findUniqueOrThrow({ where: { id: refund.id }, select: refundSelect }), deps.env);
 }
 
 async function completeRefund(db: PrismaClient, opts: { refundId: string; txHash: string; paidBy: "treasury" | "merchant"; at: Date }): Promise<void> {

@@ -6,7 +6,9 @@ import { sendStoredTreasuryTransfer, unconfirmedReason } from "@/server/chain/tr
 import { Prisma, type PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { toAtomic } from "@/server/db/money";
+import { openSecret, sealSecret, type EncryptionKeys } from "@/server/crypto/secrets";
 import { AppError, fieldError } from "@/server/errors";
+import { openPayoutAddress } from "@/server/merchants/merchants";
 import type { Log } from "@/server/observability/logger";
 
 // Settlement runs pay PLATFORM-mode merchants what the platform holds for them: for a period, each
@@ -16,7 +18,7 @@ import type { Log } from "@/server/observability/logger";
 // one row per (run, merchant, network, asset), signed and stored before it is broadcast, so a crash
 // at any point is resumed without paying twice (server/chain/treasury.ts).
 
-export type SettlementDeps = { db: PrismaClient; chains: ChainClientRegistry; treasuryKey: `0x${string}` | undefined; log: Log; now: () => Date };
+export type SettlementDeps = { db: PrismaClient; env: EncryptionKeys; chains: ChainClientRegistry; treasuryKey: `0x${string}` | undefined; log: Log; now: () => Date };
 
 export const startSettlementRunInput = z
   .object({ periodStart: z.coerce.date(), periodEnd: z.coerce.date() })
@@ -55,26 +57,36 @@ const runSelect = {
   completedAt: true,
   payouts: {
     orderBy: { createdAt: "asc" },
-    select: { id: true, merchantId: true, amountAtomic: true, network: true, asset: true, toAddress: true, status: true, txHash: true, error: true, merchant: { select: { name: true } } },
+    select: { id: true, merchantId: true, amountAtomic: true, network: true, asset: true, toAddressCiphertext: true, toAddressKeyId: true, status: true, txHash: true, error: true, merchant: { select: { name: true } } },
   },
 } as const satisfies Prisma.SettlementRunSelect;
 
-function toDto(run: Prisma.SettlementRunGetPayload<{ select: typeof runSelect }>): SettlementRunDto {
+/** A payout's destination, opened from its sealed column. */
+export function openPayoutDestination(payout: { toAddressCiphertext: string; toAddressKeyId: string }, keys: EncryptionKeys): string {
+  return openSecret({ ciphertext: payout.toAddressCiphertext, keyId: payout.toAddressKeyId }, keys);
+}
+
+function toDto(run: Prisma.SettlementRunGetPayload<{ select: typeof runSelect }>, keys: EncryptionKeys): SettlementRunDto {
   return {
     ...run,
-    payouts: run.payouts.map(({ merchant, amountAtomic, ...p }) => ({ ...p, merchantName: merchant.name, amountAtomic: amountAtomic.toFixed() })),
+    payouts: run.payouts.map(({ merchant, amountAtomic, toAddressCiphertext, toAddressKeyId, ...p }) => ({
+      ...p,
+      merchantName: merchant.name,
+      amountAtomic: amountAtomic.toFixed(),
+      toAddress: openPayoutDestination({ toAddressCiphertext, toAddressKeyId }, keys),
+    })),
   };
 }
 
-export async function listSettlementRuns(deps: { db: PrismaClient }, opts: { limit?: number } = {}): Promise<SettlementRunDto[]> {
+export async function listSettlementRuns(deps: { db: PrismaClient; env: EncryptionKeys }, opts: { limit?: number } = {}): Promise<SettlementRunDto[]> {
   const runs = await deps.db.settlementRun.findMany({ orderBy: { createdAt: "desc" }, take: opts.limit ?? 20, select: runSelect });
-  return runs.map(toDto);
+  return runs.map((run) => toDto(run, deps.env));
 }
 
-export async function getSettlementRun(deps: { db: PrismaClient }, opts: { runId: string }): Promise<SettlementRunDto> {
+export async function getSettlementRun(deps: { db: PrismaClient; env: EncryptionKeys }, opts: { runId: string }): Promise<SettlementRunDto> {
   const run = await deps.db.settlementRun.findUnique({ where: { id: opts.runId }, select: runSelect });
   if (!run) throw new AppError("not_found", "No settlement run has this id");
-  return toDto(run);
+  return toDto(run, deps.env);
 }
 
 /**
@@ -103,15 +115,15 @@ export async function startSettlementRun(deps: SettlementDeps, opts: { periodSta
   }
 }
 
-type Payable = { merchantId: string; network: string; asset: string; amount: string; payoutAddress: string };
+type Payable = { merchantId: string; network: string; asset: string; amount: string; payoutAddressCiphertext: string; payoutAddressKeyId: string };
 
 /** What each PLATFORM-mode merchant is owed for a period: its entries up to the end, less every payout. */
 async function payableBalances(db: PrismaClient, periodEnd: Date): Promise<Payable[]> {
   return db.$queryRaw<Payable[]>`
-    SELECT le."merchantId", le.network, le.asset, SUM(le."amountAtomic")::text AS amount, m."payoutAddress"
+    SELECT le."merchantId", le.network, le.asset, SUM(le."amountAtomic")::text AS amount, m."payoutAddressCiphertext", m."payoutAddressKeyId"
       FROM "LedgerEntry" le JOIN "Merchant" m ON m.id = le."merchantId"
      WHERE m."settlementMode" = 'PLATFORM' AND (le."createdAt" < ${periodEnd} OR le."payoutId" IS NOT NULL)
-     GROUP BY le."merchantId", le.network, le.asset, m."payoutAddress"
+     GROUP BY le."merchantId", le.network, le.asset, m."payoutAddressCiphertext", m."payoutAddressKeyId"
     HAVING SUM(le."amountAtomic") > 0`;
 }
 
@@ -128,10 +140,12 @@ export async function processSettlementRun(deps: SettlementDeps & { afterBroadca
   await deps.db.settlementRun.update({ where: { id: run.id }, data: { status: "RUNNING", error: null, completedAt: null } });
 
   // a failed payout moved nothing (see treasury.ts): it may be signed afresh
-  await deps.db.payout.updateMany({ where: { runId: run.id, status: "FAILED" }, data: { status: "PENDING", signedTx: null, txHash: null } });
+  await deps.db.payout.updateMany({ where: { runId: run.id, status: "FAILED" }, data: { status: "PENDING", signedTxCiphertext: null, signedTxKeyId: null, txHash: null } });
   for (const payable of await payableBalances(deps.db, run.periodEnd)) {
+    // the payout keeps the address of the run's time, sealed afresh under the current key
+    const to = sealSecret(openPayoutAddress(payable, deps.env), deps.env);
     await deps.db.payout.createMany({
-      data: [{ id: createId("payout"), runId: run.id, merchantId: payable.merchantId, amountAtomic: new Prisma.Decimal(payable.amount), network: payable.network, asset: payable.asset, toAddress: payable.payoutAddress }],
+      data: [{ id: createId("payout"), runId: run.id, merchantId: payable.merchantId, amountAtomic: new Prisma.Decimal(payable.amount), network: payable.network, asset: payable.asset, toAddressCiphertext: to.ciphertext, toAddressKeyId: to.keyId }],
       skipDuplicates: true,
     });
   }
@@ -157,16 +171,20 @@ export async function processSettlementRun(deps: SettlementDeps & { afterBroadca
   return { runId: run.id, status, confirmed: confirmed.length, failed: failed.length, paidAtomic: confirmed.reduce((sum, p) => sum + toAtomic(p.amountAtomic), 0n).toString() };
 }
 
-type PayoutRow = { id: string; merchantId: string; amountAtomic: Prisma.Decimal; network: string; asset: string; toAddress: string; signedTx: string | null; txHash: string | null };
+type PayoutRow = { id: string; merchantId: string; amountAtomic: Prisma.Decimal; network: string; asset: string; toAddressCiphertext: string; toAddressKeyId: string; signedTxCiphertext: string | null; signedTxKeyId: string | null; txHash: string | null };
 
 async function payOut(deps: SettlementDeps & { afterBroadcast?: (payoutId: string) => Promise<void> }, payout: PayoutRow): Promise<void> {
   const landed = await sendStoredTreasuryTransfer(
     { chains: deps.chains, treasuryKey: deps.treasuryKey },
     {
-      stored: payout,
-      transfer: { network: payout.network, asset: payout.asset, to: payout.toAddress, amountAtomic: toAtomic(payout.amountAtomic) },
+      stored: {
+        signedTx: payout.signedTxCiphertext && payout.signedTxKeyId ? openSecret({ ciphertext: payout.signedTxCiphertext, keyId: payout.signedTxKeyId }, deps.env) : null,
+        txHash: payout.txHash,
+      },
+      transfer: { network: payout.network, asset: payout.asset, to: openPayoutDestination(payout, deps.env), amountAtomic: toAtomic(payout.amountAtomic) },
       store: async (signed) => {
-        await deps.db.payout.update({ where: { id: payout.id }, data: { signedTx: signed.signedTx, txHash: signed.txHash } });
+        const sealed = sealSecret(signed.signedTx, deps.env);
+        await deps.db.payout.update({ where: { id: payout.id }, data: { signedTxCiphertext: sealed.ciphertext, signedTxKeyId: sealed.keyId, txHash: signed.txHash } });
       },
       afterBroadcast: async () => {
         await deps.db.payout.update({ where: { id: payout.id }, data: { status: "BROADCAST" } });

@@ -4,6 +4,7 @@ import type { Prisma } from "@/server/db";
 import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
 import { getNetworkRegistry } from "@/server/networks/config";
+import { openPayTo } from "@/server/payments/sealed-payment";
 
 // The console's transactions: the merchant's payments, filtered and paged, one in detail with its
 // usage records and ledger entries, and the same filter as CSV.
@@ -79,7 +80,8 @@ const select = {
   createdAt: true,
   status: true,
   payer: true,
-  payTo: true,
+  payToCiphertext: true,
+  payToKeyId: true,
   amountAtomic: true,
   asset: true,
   network: true,
@@ -97,8 +99,10 @@ function toDto(deps: Pick<Deps, "env">, row: Row): TransactionDto {
   const registry = getNetworkRegistry(deps.env);
   const network = registry.get(row.network);
   const asset = registry.asset(row.network, row.asset);
+  const { payToCiphertext: _sealed, payToKeyId: _keyId, ...rest } = row;
   return {
-    ...row,
+    ...rest,
+    payTo: openPayTo(row, deps.env),
     amountAtomic: row.amountAtomic.toFixed(),
     assetSymbol: asset?.symbol ?? "?",
     decimals: asset?.decimals ?? 6,

@@ -13,6 +13,8 @@ import { parseDatabaseUrl } from "@/server/db/config";
 import { createPrismaClient } from "@/server/db/client";
 import { applyMigrations } from "@/server/db/schema-engine";
 import { seedDemo } from "@/server/demo/seed";
+import { sealLegacyValues } from "@/server/keys/reseal";
+import { prismaSql } from "@/server/keys/sql";
 import { getEnv } from "@/server/env";
 
 const args = process.argv.slice(2);
@@ -30,6 +32,8 @@ async function main() {
   if (applied.length > 0) console.log(`applied migrations: ${applied.join(", ")}`);
 
   const { db, close } = createPrismaClient(dbConfig);
+  // a database from before secrets at rest keeps some values in clear until they are sealed (as db:migrate does)
+  await sealLegacyValues({ sql: prismaSql(db), env });
   const seeded = await seedDemo(
     { db, env: { ...env, APP_URL: appUrl } },
     { localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress }, merchantWallet: accountFor("merchantWallet").address },

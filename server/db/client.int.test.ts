@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 
-import { resetEnvForTests } from "@/server/env";
+import { parseServerEnv, resetEnvForTests } from "@/server/env";
+import { payoutAddressColumns } from "@/server/merchants/merchants";
 
 import { checkDatabaseConnection, createPrismaClient, getDb } from "./client";
 import { createId } from "./ids";
@@ -42,7 +43,7 @@ async function seedOwner() {
       id: createId("merchant"),
       name: "Weather API",
       upstreamBaseUrl: "http://127.0.0.1:9/",
-      payoutAddress: "0x0000000000000000000000000000000000000001",
+      ...payoutAddressColumns("0x0000000000000000000000000000000000000001", parseServerEnv({})),
       memberships: { create: { id: createId("membership"), userId: user.id, role: "OWNER" } },
     },
     include: { memberships: true },

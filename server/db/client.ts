@@ -9,7 +9,7 @@ import { PrismaClient as GeneratedPrismaClient } from "./generated/client";
 
 // Secret columns are never selected unless a query opts in with `omit: { passwordHash: false }`
 // (dub's pattern), so a stray `findMany` can't leak them into a response or a log line.
-// payment.payloadEncoded is deliberately not here: it is a signed authorization, not a credential.
+// The other sealed columns (…Ciphertext) are useless without the key ring (server/crypto/secrets.ts).
 const GLOBAL_OMIT = {
   user: { passwordHash: true },
   apiKey: { keyHash: true },

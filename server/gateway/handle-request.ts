@@ -58,7 +58,7 @@ import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest, withQuery
 
 export type GatewayDeps = {
   db: PrismaClient;
-  env: Pick<ServerEnv, "APP_URL" | "ALLOW_PRIVATE_UPSTREAMS" | "PLATFORM_PAYOUT_ADDRESS">;
+  env: Pick<ServerEnv, "APP_URL" | "ALLOW_PRIVATE_UPSTREAMS" | "PLATFORM_PAYOUT_ADDRESS" | "ENCRYPTION_KEY" | "ENCRYPTION_KEYS_PREVIOUS">;
   log: Log;
   /** the one-line-per-request logger (fixed, secret-free fields; see accessLogger) */
   accessLog: Log;
@@ -464,7 +464,7 @@ async function servePaid(
     resource: route.resourceUrl,
     requestId: ctx.requestId,
     paymentIdentifier: payment.paymentIdentifier,
-  });
+  }, deps.env);
   if (!reservation.ok) {
     // a retry of an identified payment gets the first attempt's outcome instead of a refusal
     const retried = payment.paymentIdentifier ? await retriedPaymentOutcome(deps, merchant, payment.paymentIdentifier, payer, payment.exact.authorization.nonce) : null;
@@ -529,7 +529,7 @@ async function servePaid(
   });
   const record = async (settlement: SettleResponse, usage: ChargedUsage, extra: { outcome?: RecordedOutcome | null; refundDue?: string | null } = {}): Promise<GrantedEntitlement | null> => {
     const blockNumber = (settlement.extra as { blockNumber?: string } | undefined)?.blockNumber;
-    const recorded = await recordSettlement(deps.db, {
+    const recorded = await recordSettlement(deps.db, deps.env, {
       merchantId: merchant.id,
       paymentId,
       txHash: settlement.transaction,

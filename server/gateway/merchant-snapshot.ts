@@ -1,7 +1,9 @@
 import { onMerchantConfigChanged } from "@/server/cache/invalidation";
 import { createTtlCache, type TtlCache } from "@/server/cache/ttl-cache";
+import type { EncryptionKeys } from "@/server/crypto/secrets";
 import type { Merchant, PrismaClient } from "@/server/db";
 import { toAtomic } from "@/server/db/money";
+import { openPayoutAddress } from "@/server/merchants/merchants";
 import { loadSigningSecrets } from "@/server/merchants/signing-secrets";
 import { loadInjectedCredentials, type InjectedCredential } from "@/server/merchants/upstream-credentials";
 import { compileRules, type CompiledRule } from "@/server/pricing/rules";
@@ -12,8 +14,10 @@ import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 
 export type MerchantSnapshot = Pick<
   Merchant,
-  "id" | "name" | "status" | "upstreamBaseUrl" | "payoutAddress" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "rateLimitPerMinute" | "deferredSettlementOn"
+  "id" | "name" | "status" | "upstreamBaseUrl" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "rateLimitPerMinute" | "deferredSettlementOn"
 > & {
+  /** the merchant's wallet (lower-case), opened from its sealed column once per load */
+  payoutAddress: string;
   maxUnsettledPerPayer: bigint | null;
   rules: CompiledRule[];
   /** signing secrets, decrypted once per load (newest first); each request keeps those not yet expired */
@@ -22,7 +26,7 @@ export type MerchantSnapshot = Pick<
   credentials: InjectedCredential[];
 };
 
-export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string, encryptionKey: string): Promise<MerchantSnapshot | null> {
+export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string, keys: EncryptionKeys): Promise<MerchantSnapshot | null> {
   const merchant = await db.merchant.findUnique({
     where: { id: merchantId },
     select: {
@@ -30,7 +34,8 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string,
       name: true,
       status: true,
       upstreamBaseUrl: true,
-      payoutAddress: true,
+      payoutAddressCiphertext: true,
+      payoutAddressKeyId: true,
       settlementMode: true,
       facilitator: true,
       upstreamTimeoutMs: true,
@@ -42,13 +47,14 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string,
     },
   });
   if (!merchant) return null;
-  const { pricingRules, maxUnsettledPerPayer, ...rest } = merchant;
+  const { pricingRules, maxUnsettledPerPayer, payoutAddressCiphertext, payoutAddressKeyId, ...rest } = merchant;
   const [signingSecrets, credentials] = await Promise.all([
-    loadSigningSecrets({ db, env: { ENCRYPTION_KEY: encryptionKey }, now: () => new Date() }, { merchantId }),
-    loadInjectedCredentials(db, encryptionKey, merchantId),
+    loadSigningSecrets({ db, env: keys, now: () => new Date() }, { merchantId }),
+    loadInjectedCredentials(db, keys, merchantId),
   ]);
   return {
     ...rest,
+    payoutAddress: openPayoutAddress({ payoutAddressCiphertext, payoutAddressKeyId }, keys),
     maxUnsettledPerPayer: maxUnsettledPerPayer === null ? null : toAtomic(maxUnsettledPerPayer),
     rules: compileRules(pricingRules),
     signingSecrets,
@@ -58,8 +64,8 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string,
 
 export const MERCHANT_SNAPSHOT_TTL_MS = 5_000;
 
-export function createMerchantSnapshotCache(db: PrismaClient, encryptionKey: string, ttlMs = MERCHANT_SNAPSHOT_TTL_MS): TtlCache<MerchantSnapshot | null> & { dispose: () => void } {
-  const cache = createTtlCache({ ttlMs, load: (merchantId) => loadMerchantSnapshot(db, merchantId, encryptionKey) });
+export function createMerchantSnapshotCache(db: PrismaClient, keys: EncryptionKeys, ttlMs = MERCHANT_SNAPSHOT_TTL_MS): TtlCache<MerchantSnapshot | null> & { dispose: () => void } {
+  const cache = createTtlCache({ ttlMs, load: (merchantId) => loadMerchantSnapshot(db, merchantId, keys) });
   const dispose = onMerchantConfigChanged((merchantId) => cache.invalidate(merchantId));
   return { ...cache, dispose };
 }

@@ -84,7 +84,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   const metrics = opts.metrics ?? metricsFor(base.env);
   const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
   const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics });
-  const merchants = createMerchantSnapshotCache(base.db, base.env.ENCRYPTION_KEY);
+  const merchants = createMerchantSnapshotCache(base.db, base.env);
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
   metrics.registerQueue("usage_writer", () => {
@@ -104,11 +104,11 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     if (every !== null) jobs.push({ name, everyMs: every, run });
   };
   schedule(opts.reconcileEveryMs, RECONCILE_EVERY_MS, "reconcile-payments", () =>
-    reconcilePayments({ db: base.db, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }),
+    reconcilePayments({ db: base.db, env: base.env, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }),
   );
   schedule(opts.webhooksEveryMs, WEBHOOKS_EVERY_MS, "deliver-webhooks", () => deliverDueWebhooks(base));
   schedule(opts.deferredEveryMs, DEFERRED_EVERY_MS, "settle-deferred-payments", () =>
-    settleDeferredPayments({ db: base.db, chains, facilitators, log: base.log, now: base.now, afterSettleHook: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts.deferredQueue),
+    settleDeferredPayments({ db: base.db, env: base.env, chains, facilitators, log: base.log, now: base.now, afterSettleHook: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts.deferredQueue),
   );
   // the monthly settlement run: started on the 1st for the month before, resumed until it completes
   if (base.env.TREASURY_PRIVATE_KEY) schedule(opts.settlementEveryMs, SETTLEMENT_CHECK_EVERY_MS, "settlement-run", () => runScheduledSettlement(billingDeps({ ...base, chains })));

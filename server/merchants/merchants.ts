@@ -2,6 +2,7 @@ import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
+import { openSecret, sealAddress, type EncryptionKeys } from "@/server/crypto/secrets";
 import type { MerchantRole } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf";
@@ -15,10 +16,29 @@ const merchantDtoSelect = {
   status: true,
   statusReason: true,
   upstreamBaseUrl: true,
-  payoutAddress: true,
+  payoutAddressCiphertext: true,
+  payoutAddressKeyId: true,
   settlementMode: true,
   createdAt: true,
 } as const;
+
+type MerchantDtoRow = Omit<MerchantDto, "payoutAddress"> & { payoutAddressCiphertext: string; payoutAddressKeyId: string };
+
+/** The merchant's payout address, opened from its sealed columns. */
+export function openPayoutAddress(row: { payoutAddressCiphertext: string; payoutAddressKeyId: string }, keys: EncryptionKeys): string {
+  return openSecret({ ciphertext: row.payoutAddressCiphertext, keyId: row.payoutAddressKeyId }, keys);
+}
+
+/** The columns that store a payout address: sealed, with the keyed hash for lookups. */
+export function payoutAddressColumns(address: string, keys: EncryptionKeys) {
+  const sealed = sealAddress(address, keys);
+  return { payoutAddressCiphertext: sealed.ciphertext, payoutAddressKeyId: sealed.keyId, payoutAddressHash: sealed.hash };
+}
+
+function toMerchantDto(row: MerchantDtoRow, keys: EncryptionKeys): MerchantDto {
+  const { payoutAddressCiphertext, payoutAddressKeyId, ...rest } = row;
+  return { ...rest, payoutAddress: openPayoutAddress({ payoutAddressCiphertext, payoutAddressKeyId }, keys) };
+}
 
 /** Validates an upstream base URL against the SSRF rules; throws a field error. */
 export function assertUpstreamUrlAllowed(deps: Pick<Deps, "env">, raw: string): string {
@@ -40,18 +60,21 @@ export async function createMerchant(
   const requiresReview = await getMerchantsRequireReview(deps);
   const merchantId = opts.merchantId ?? createId("merchant");
   return deps.db.$transaction(async (tx) => {
-    const merchant = await tx.merchant.create({
-      data: {
-        id: merchantId,
-        name: opts.input.name,
-        upstreamBaseUrl,
-        payoutAddress: opts.input.payoutAddress,
-        settlementMode: opts.input.settlementMode,
-        status: requiresReview ? "PENDING_REVIEW" : "ACTIVE",
-        memberships: { create: { id: createId("membership"), userId: opts.userId, role: "OWNER" } },
-      },
-      select: merchantDtoSelect,
-    });
+    const merchant = toMerchantDto(
+      await tx.merchant.create({
+        data: {
+          id: merchantId,
+          name: opts.input.name,
+          upstreamBaseUrl,
+          ...payoutAddressColumns(opts.input.payoutAddress, deps.env),
+          settlementMode: opts.input.settlementMode,
+          status: requiresReview ? "PENDING_REVIEW" : "ACTIVE",
+          memberships: { create: { id: createId("membership"), userId: opts.userId, role: "OWNER" } },
+        },
+        select: merchantDtoSelect,
+      }),
+      deps.env,
+    );
     await recordAudit(tx, {
       actor: opts.actor,
       merchantId,
@@ -65,41 +88,45 @@ export async function createMerchant(
 }
 
 /** The merchants a user belongs to, oldest membership first. */
-export async function listMerchantsForUser(deps: Pick<Deps, "db">, opts: { userId: string }): Promise<MyMerchant[]> {
+export async function listMerchantsForUser(deps: Pick<Deps, "db" | "env">, opts: { userId: string }): Promise<MyMerchant[]> {
   const memberships = await deps.db.membership.findMany({
     where: { userId: opts.userId },
     orderBy: { createdAt: "asc" },
     select: { role: true, merchant: { select: merchantDtoSelect } },
   });
-  return memberships.map((m) => ({ ...m.merchant, role: m.role }));
+  return memberships.map((m) => ({ ...toMerchantDto(m.merchant, deps.env), role: m.role }));
 }
 
 /** The user's membership of a merchant, or null: the tenant boundary of every console call. */
 export async function findMembership(
-  deps: Pick<Deps, "db">,
+  deps: Pick<Deps, "db" | "env">,
   opts: { userId: string; merchantId: string },
 ): Promise<{ id: string; role: MerchantRole; merchant: MerchantDto } | null> {
-  return deps.db.membership.findUnique({
+  const membership = await deps.db.membership.findUnique({
     where: { merchantId_userId: { merchantId: opts.merchantId, userId: opts.userId } },
     select: { id: true, role: true, merchant: { select: merchantDtoSelect } },
   });
+  return membership && { ...membership, merchant: toMerchantDto(membership.merchant, deps.env) };
 }
 
 /** The merchant by id, scoped: callers pass the merchant id proven by membership. */
-export async function getMerchant(deps: Pick<Deps, "db">, opts: { merchantId: string }): Promise<MerchantDto> {
+export async function getMerchant(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string }): Promise<MerchantDto> {
   const merchant = await deps.db.merchant.findUnique({ where: { id: opts.merchantId }, select: merchantDtoSelect });
   if (!merchant) throw new AppError("not_found", "Merchant not found");
-  return merchant;
+  return toMerchantDto(merchant, deps.env);
 }
 
 /** Renames the merchant and sets its settlement wallet (new payments go there at once). */
 export async function updateMerchantSettings(
-  deps: Pick<Deps, "db">,
+  deps: Pick<Deps, "db" | "env">,
   opts: { merchantId: string; actor: AuditActor; input: import("./schemas").MerchantSettingsInput },
 ): Promise<MerchantDto> {
   const updated = await deps.db.$transaction(async (tx) => {
-    const before = await tx.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: merchantDtoSelect });
-    const after = await tx.merchant.update({ where: { id: opts.merchantId }, data: { name: opts.input.name, payoutAddress: opts.input.payoutAddress }, select: merchantDtoSelect });
+    const before = toMerchantDto(await tx.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: merchantDtoSelect }), deps.env);
+    const after = toMerchantDto(
+      await tx.merchant.update({ where: { id: opts.merchantId }, data: { name: opts.input.name, ...payoutAddressColumns(opts.input.payoutAddress, deps.env) }, select: merchantDtoSelect }),
+      deps.env,
+    );
     await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.settings.update", targetType: "merchant", targetId: opts.merchantId, before, after });
     return after;
   });

@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto";
 
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
-import { openSecret, sealSecret } from "@/server/crypto/secrets";
+import { openSecret, sealSecret, type EncryptionKeys } from "@/server/crypto/secrets";
 import { Prisma, type PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
-import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
 
 import type { SigningSecretStatus } from "./schemas";
@@ -14,7 +13,7 @@ import type { SigningSecretStatus } from "./schemas";
 // merchant has one from its first proxied request on; the console reveals it once, and a rotation
 // returns the new one while older ones keep signing until their overlap window ends.
 
-type SecretDeps = { db: PrismaClient; env: Pick<Deps["env"], "ENCRYPTION_KEY">; now: () => Date };
+type SecretDeps = { db: PrismaClient; env: EncryptionKeys; now: () => Date };
 
 const activeWhere = (merchantId: string, now: Date) => ({ merchantId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
 
@@ -22,9 +21,9 @@ function newSecret(): string {
   return `gws_${randomBytes(32).toString("base64url")}`;
 }
 
-async function createGeneration(db: PrismaClient, key: string, merchantId: string, generation: number): Promise<string> {
+async function createGeneration(db: PrismaClient, keys: EncryptionKeys, merchantId: string, generation: number): Promise<string> {
   const secret = newSecret();
-  const sealed = sealSecret(secret, key);
+  const sealed = sealSecret(secret, keys);
   await db.gatewaySigningSecret.create({ data: { id: createId("signingSecret"), merchantId, generation, secretCiphertext: sealed.ciphertext, secretKeyId: sealed.keyId } });
   return secret;
 }
@@ -46,14 +45,14 @@ export async function loadSigningSecrets(deps: SecretDeps, opts: { merchantId: s
   if (rows.length === 0) {
     try {
       const last = await deps.db.gatewaySigningSecret.findFirst({ where: { merchantId: opts.merchantId }, orderBy: { generation: "desc" }, select: { generation: true } });
-      await createGeneration(deps.db, deps.env.ENCRYPTION_KEY, opts.merchantId, (last?.generation ?? 0) + 1);
+      await createGeneration(deps.db, deps.env, opts.merchantId, (last?.generation ?? 0) + 1);
     } catch (err) {
       // another instance created it first (unique merchant + generation): use theirs
       if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
     }
     rows = await read();
   }
-  return rows.map((r) => ({ secret: openSecret({ ciphertext: r.secretCiphertext, keyId: r.secretKeyId }, deps.env.ENCRYPTION_KEY), expiresAt: r.expiresAt }));
+  return rows.map((r) => ({ secret: openSecret({ ciphertext: r.secretCiphertext, keyId: r.secretKeyId }, deps.env), expiresAt: r.expiresAt }));
 }
 
 /** What the console shows about the secrets: never the secrets themselves. */
@@ -82,7 +81,7 @@ export async function revealSigningSecret(deps: SecretDeps, opts: { merchantId: 
     const marked = await tx.gatewaySigningSecret.updateMany({ where: { id: current.id, merchantId: opts.merchantId, revealedAt: null }, data: { revealedAt: deps.now() } });
     if (marked.count === 0) throw new AppError("conflict", "This signing secret was already shown; rotate it to get a new one");
     await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "signing_secret.reveal", targetType: "signing_secret", targetId: current.id });
-    return { secret: openSecret({ ciphertext: current.secretCiphertext, keyId: current.secretKeyId }, deps.env.ENCRYPTION_KEY), generation: current.generation };
+    return { secret: openSecret({ ciphertext: current.secretCiphertext, keyId: current.secretKeyId }, deps.env), generation: current.generation };
   });
 }
 
@@ -98,7 +97,7 @@ export async function rotateSigningSecret(
   const now = deps.now();
   const previousExpiresAt = new Date(now.getTime() + opts.overlapSeconds * 1000);
   const secret = newSecret();
-  const sealed = sealSecret(secret, deps.env.ENCRYPTION_KEY);
+  const sealed = sealSecret(secret, deps.env);
   const generation = await deps.db.$transaction(async (tx) => {
     const last = await tx.gatewaySigningSecret.findFirst({ where: { merchantId: opts.merchantId }, orderBy: { generation: "desc" }, select: { generation: true } });
     // secrets already in an overlap keep their earlier end; only the current one gets one

@@ -1,6 +1,6 @@
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
-import { openSecret, sealSecret } from "@/server/crypto/secrets";
+import { openSecret, sealSecret, type EncryptionKeys } from "@/server/crypto/secrets";
 import type { PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import type { Deps } from "@/server/deps";
@@ -9,7 +9,7 @@ import { AppError } from "@/server/errors";
 import { upstreamCredentialInput, type UpstreamCredentialDto, type UpstreamCredentialInput } from "./schemas";
 
 // Credentials of the merchant's upstream (e.g. its own API key) that the gateway adds to upstream
-// requests. Write-only: the value is sealed under ENCRYPTION_KEY, only its masked form is ever read
+// requests. Write-only: the value is sealed (server/crypto/secrets.ts), only its masked form is ever read
 // back, and audit rows record the name and location, never the value.
 
 export type InjectedCredential = { ruleId: string | null; location: "HEADER" | "QUERY"; name: string; value: string };
@@ -39,7 +39,7 @@ export async function setUpstreamCredential(
   // header names are case-insensitive: store them lower-case so a replacement finds its row
   const name = input.location === "HEADER" ? input.name.toLowerCase() : input.name;
   const ruleId = input.ruleId ?? null;
-  const sealed = sealSecret(input.value, deps.env.ENCRYPTION_KEY);
+  const sealed = sealSecret(input.value, deps.env);
   const values = { valueCiphertext: sealed.ciphertext, valueKeyId: sealed.keyId, maskedValue: maskSecret(input.value) };
   const saved = await deps.db.$transaction(async (tx) => {
     if (ruleId) {
@@ -74,7 +74,7 @@ export async function deleteUpstreamCredential(deps: Pick<Deps, "db">, opts: { m
 }
 
 /** Every credential of the merchant, decrypted, for the gateway's merchant snapshot. */
-export async function loadInjectedCredentials(db: PrismaClient, encryptionKey: string, merchantId: string): Promise<InjectedCredential[]> {
+export async function loadInjectedCredentials(db: PrismaClient, keys: EncryptionKeys, merchantId: string): Promise<InjectedCredential[]> {
   const rows = await db.upstreamCredential.findMany({ where: { merchantId }, select: { ruleId: true, location: true, name: true, valueCiphertext: true, valueKeyId: true } });
-  return rows.map((r) => ({ ruleId: r.ruleId, location: r.location, name: r.name, value: openSecret({ ciphertext: r.valueCiphertext, keyId: r.valueKeyId }, encryptionKey) }));
+  return rows.map((r) => ({ ruleId: r.ruleId, location: r.location, name: r.name, value: openSecret({ ciphertext: r.valueCiphertext, keyId: r.valueKeyId }, keys) }));
 }

@@ -1,6 +1,7 @@
 import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
 
 import type { ChainClientRegistry } from "@/server/chain/clients";
+import type { EncryptionKeys } from "@/server/crypto/secrets";
 import type { PrismaClient, SettlementPolicy } from "@/server/db";
 import type { Facilitators } from "@/server/facilitator";
 import { decodePaymentHeader, PAYMENT_HEADER_V2 } from "@/server/gateway/payment-header";
@@ -8,6 +9,7 @@ import type { Log } from "@/server/observability/logger";
 
 import { readAuthorizationOnChain } from "./chain-state";
 import { markDeferredUnpaid, recordSettlement, type DeferredSettlement } from "./ledger";
+import { openPayload, openPayTo } from "./sealed-payment";
 
 // DEFERRED settlement: the gateway answers a verified, reserved call at once and this queue settles
 // it afterwards. The queue is the Payment table itself (VERIFIED + DEFERRED + nextSettleAt): a run
@@ -17,6 +19,8 @@ import { markDeferredUnpaid, recordSettlement, type DeferredSettlement } from ".
 
 export type DeferredQueueDeps = {
   db: PrismaClient;
+  /** opens the queued payment's sealed destination and payload */
+  env: EncryptionKeys;
   chains: ChainClientRegistry;
   facilitators: Facilitators;
   log: Log;
@@ -80,17 +84,19 @@ export async function deferredExposure(db: PrismaClient, opts: { merchantId: str
   return { unsettledAtomic: BigInt(row?.unsettled ?? "0"), flagged: Boolean(row?.flagged) };
 }
 
-type ClaimedPayment = {
+type ClaimedRow = {
   id: string;
   merchantId: string;
   network: string;
   asset: string;
   payer: string;
-  payTo: string;
+  payToCiphertext: string;
+  payToKeyId: string;
   authorizationNonce: string;
   amountAtomic: string;
   validBefore: Date;
-  payloadEncoded: string;
+  payloadCiphertext: string;
+  payloadKeyId: string;
   facilitator: "LOCAL" | "HOSTED";
   settleAttempts: number;
   deferredSettlement: DeferredSettlement | null;
@@ -98,9 +104,11 @@ type ClaimedPayment = {
   requestId: string;
 };
 
-async function claimDuePayments(db: PrismaClient, now: Date, limit: number, leaseMs: number): Promise<ClaimedPayment[]> {
+type ClaimedPayment = Omit<ClaimedRow, "payToCiphertext" | "payToKeyId" | "payloadCiphertext" | "payloadKeyId"> & { payTo: string; payloadEncoded: string };
+
+async function claimDuePayments(db: PrismaClient, now: Date, limit: number, leaseMs: number): Promise<ClaimedRow[]> {
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  return db.$queryRaw<ClaimedPayment[]>`
+  return db.$queryRaw<ClaimedRow[]>`
     UPDATE "Payment" SET "nextSettleAt" = ${leaseUntil}, "settleAttempts" = "settleAttempts" + 1, "updatedAt" = ${now}
      WHERE id IN (
        SELECT id FROM "Payment"
@@ -108,8 +116,8 @@ async function claimDuePayments(db: PrismaClient, now: Date, limit: number, leas
         ORDER BY "nextSettleAt"
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
-    RETURNING id, "merchantId", network, asset, payer, "payTo", "authorizationNonce", "amountAtomic"::text AS "amountAtomic",
-              "validBefore", "payloadEncoded", facilitator::text AS facilitator, "settleAttempts", "deferredSettlement", "requestId"`;
+    RETURNING id, "merchantId", network, asset, payer, "payToCiphertext", "payToKeyId", "authorizationNonce", "amountAtomic"::text AS "amountAtomic",
+              "validBefore", "payloadCiphertext", "payloadKeyId", facilitator::text AS facilitator, "settleAttempts", "deferredSettlement", "requestId"`;
 }
 
 export type DeferredRunResult = { claimed: number; settled: number; retried: number; unpaid: number; errors: number };
@@ -119,14 +127,16 @@ export async function settleDeferredPayments(deps: DeferredQueueDeps, options: D
   const opts = { ...DEFERRED_DEFAULTS, ...options };
   const claimed = await claimDuePayments(deps.db, deps.now(), opts.limit, opts.leaseMs);
   const result: DeferredRunResult = { claimed: claimed.length, settled: 0, retried: 0, unpaid: 0, errors: 0 };
-  for (const payment of claimed) {
+  for (const row of claimed) {
     try {
+      const { payToCiphertext, payToKeyId, payloadCiphertext, payloadKeyId, ...rest } = row;
+      const payment = { ...rest, payTo: openPayTo(row, deps.env), payloadEncoded: openPayload(row, deps.env) };
       const outcome = await settleOne(deps, payment, opts);
       result[outcome] += 1;
     } catch (err) {
       // the lease runs out and a later run tries again
       result.errors += 1;
-      deps.log.error({ err, paymentId: payment.id }, "deferred settlement failed unexpectedly");
+      deps.log.error({ err, paymentId: row.id }, "deferred settlement failed unexpectedly");
     }
   }
   return result;
@@ -135,7 +145,7 @@ export async function settleDeferredPayments(deps: DeferredQueueDeps, options: D
 async function settleOne(deps: DeferredQueueDeps, payment: ClaimedPayment, opts: Required<DeferredQueueOptions>): Promise<"settled" | "retried" | "unpaid"> {
   const amountAtomic = BigInt(payment.amountAtomic);
   const record = async (txHash: string, blockNumber: bigint | null) => {
-    await recordSettlement(deps.db, { merchantId: payment.merchantId, paymentId: payment.id, txHash, blockNumber, at: deps.now(), usage: null });
+    await recordSettlement(deps.db, deps.env, { merchantId: payment.merchantId, paymentId: payment.id, txHash, blockNumber, at: deps.now(), usage: null });
     return "settled" as const;
   };
   const unpaid = async (reason: string, message: string) => {
@@ -165,7 +175,9 @@ async function settleOne(deps: DeferredQueueDeps, payment: ClaimedPayment, opts:
   // 2. settle through the merchant's facilitator
   const facilitator = deps.facilitators.forKind(payment.facilitator);
   const decoded = decodePaymentHeader({ get: (name: string) => (name === PAYMENT_HEADER_V2 ? payment.payloadEncoded : null) });
-  const requirements = payment.deferredSettlement?.requirements as PaymentRequirements | undefined;
+  // queued without payTo (sealed in its own column): put it back for the facilitator
+  const queued = payment.deferredSettlement?.requirements as Omit<PaymentRequirements, "payTo"> | undefined;
+  const requirements: PaymentRequirements | undefined = queued ? { ...queued, payTo: payment.payTo } : undefined;
   if (!facilitator || decoded.kind !== "ok" || !requirements) {
     return retryOrGiveUp("settlement_unavailable", facilitator ? "the queued payment cannot be decoded" : `the ${payment.facilitator.toLowerCase()} facilitator is not configured`);
   }

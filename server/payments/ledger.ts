@@ -5,6 +5,9 @@ import { toAtomic } from "@/server/db/money";
 import { feeVersionInForce, platformFeeFor } from "@/server/billing/fee-templates";
 import { grantEntitlement, type GrantedEntitlement } from "@/server/entitlements/entitlements";
 import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
+import type { EncryptionKeys } from "@/server/crypto/secrets";
+
+import { directPaymentSelect, paidMerchantDirectly, sealedPaymentColumns } from "./sealed-payment";
 
 // The payment ledger's state changes. Each is one short statement or transaction and none holds a
 // transaction across a network call (STYLE 2.5): reserve → verify → proxy → settle → record.
@@ -44,11 +47,13 @@ function unixToDate(seconds: bigint): Date {
 
 /**
  * Reserves an authorization for one request. The unique reservation key is the replay guard: of
- * concurrent requests carrying the same authorization exactly one insert succeeds.
+ * concurrent requests carrying the same authorization exactly one insert succeeds. The destination
+ * and the signed payload are stored sealed under `keys`.
  */
 export async function reservePayment(
   db: Db,
   input: ReservationInput,
+  keys: EncryptionKeys,
 ): Promise<{ ok: true; paymentId: string } | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }> {
   const paymentId = createId("payment");
   try {
@@ -63,13 +68,12 @@ export async function reservePayment(
         network: input.network,
         asset: input.asset.toLowerCase(),
         payer: input.payer.toLowerCase(),
-        payTo: input.payTo.toLowerCase(),
+        ...sealedPaymentColumns(input, keys),
         amountAtomic: new Prisma.Decimal(input.amountAtomic.toString()),
         requiredAmountAtomic: new Prisma.Decimal(input.requiredAmountAtomic.toString()),
         authorizationNonce: input.nonce.toLowerCase(),
         validAfter: unixToDate(input.validAfter),
         validBefore: unixToDate(input.validBefore),
-        payloadEncoded: input.payloadEncoded,
         reservationKey: reservationKeyOf(input),
         facilitator: input.facilitator,
         settlementPolicy: input.settlementPolicy,
@@ -160,6 +164,7 @@ function outcomeRow(merchantId: string, paymentId: string, outcome: RecordedOutc
  */
 export async function recordSettlement(
   db: Db,
+  keys: EncryptionKeys,
   opts: {
     merchantId: string;
     paymentId: string;
@@ -196,9 +201,8 @@ export async function recordSettlement(
         network: true,
         requestId: true,
         resource: true,
-        payTo: true,
+        ...directPaymentSelect,
         deferredSettlement: true,
-        merchant: { select: { payoutAddress: true } },
         rule: { select: { billingMode: true, bundleSize: true, passDurationSeconds: true } },
       },
     });
@@ -225,7 +229,7 @@ export async function recordSettlement(
         network: payment.network,
       },
     });
-    await writeSettlementEntries(tx, { merchantId: opts.merchantId, paymentId: opts.paymentId, payment, at: opts.at });
+    await writeSettlementEntries(tx, { merchantId: opts.merchantId, paymentId: opts.paymentId, payment, direct: paidMerchantDirectly(payment, keys), at: opts.at });
     // the merchant's webhooks hear of it in the same transaction: a settled payment is never unannounced
     const event = { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, transaction: opts.txHash.toLowerCase(), resource: payment.resource };
     await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, requestId: usage?.requestId ?? payment.requestId, data: event, at: opts.at });
@@ -250,7 +254,7 @@ export async function recordSettlement(
  */
 async function writeSettlementEntries(
   tx: Prisma.TransactionClient,
-  opts: { merchantId: string; paymentId: string; at: Date; payment: { amountAtomic: Prisma.Decimal; network: string; asset: string; payTo: string; merchant: { payoutAddress: string } } },
+  opts: { merchantId: string; paymentId: string; at: Date; direct: boolean; payment: { amountAtomic: Prisma.Decimal; network: string; asset: string } },
 ): Promise<void> {
   const { payment } = opts;
   const entry = (type: "CHARGE" | "PLATFORM_FEE" | "PAYOUT", amountAtomic: bigint, reason: string | null) => ({
@@ -269,7 +273,7 @@ async function writeSettlementEntries(
   const version = await feeVersionInForce(tx, { merchantId: opts.merchantId, at: opts.at });
   const fee = version ? platformFeeFor(amount, version) : 0n;
   if (version && fee > 0n) entries.push(entry("PLATFORM_FEE", -fee, `fee version ${version.versionId}: ${version.bps} bps + ${version.fixedFeeAtomic}`));
-  if (payment.payTo.toLowerCase() === payment.merchant.payoutAddress.toLowerCase()) entries.push(entry("PAYOUT", -amount, DIRECT_SETTLEMENT_REASON));
+  if (opts.direct) entries.push(entry("PAYOUT", -amount, DIRECT_SETTLEMENT_REASON));
   await tx.ledgerEntry.createMany({ data: entries });
 }
 
@@ -284,6 +288,15 @@ function queuedUsageOf(value: unknown): ChargedUsage | null {
   return usage && typeof usage.requestId === "string" ? usage : null;
 }
 
+// The queued requirements name payTo, which is sealed in its own column: the queue stores them
+// without it and puts it back when it settles (server/payments/deferred.ts).
+function withoutPayTo(deferred: DeferredSettlement): DeferredSettlement {
+  const requirements = deferred.requirements;
+  if (requirements === null || typeof requirements !== "object") return deferred;
+  const { payTo: _sealedElsewhere, ...rest } = requirements as Record<string, unknown>;
+  return { ...deferred, requirements: rest };
+}
+
 /**
  * Queues a served DEFERRED payment for settlement (server/payments/deferred.ts settles it): the
  * payment becomes VERIFIED, due now, with what the queue needs, and the outcome a retry replays.
@@ -295,7 +308,7 @@ export async function queueDeferredSettlement(
   const run = async (tx: Prisma.TransactionClient) => {
     const queued = await tx.payment.updateMany({
       where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
-      data: { status: "VERIFIED", verifiedAt: opts.at, nextSettleAt: opts.at, deferredSettlement: opts.deferred as unknown as Prisma.InputJsonValue },
+      data: { status: "VERIFIED", verifiedAt: opts.at, nextSettleAt: opts.at, deferredSettlement: withoutPayTo(opts.deferred) as unknown as Prisma.InputJsonValue },
     });
     if (queued.count === 1 && opts.outcome) await tx.paymentOutcome.create({ data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome) });
     return queued.count === 1;

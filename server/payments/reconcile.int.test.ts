@@ -92,7 +92,7 @@ describe("a gateway killed between settle and record", () => {
         expect(orphan).toMatchObject({ status: "VERIFIED", txHash: null });
 
         const chains = createChainClientRegistry(getNetworkRegistry({ NETWORKS_JSON: undefined, LOCAL_CHAIN_ID: harness.chainId, LOCAL_CHAIN_RPC_URL: harness.rpcUrl, LOCAL_TOKEN_ADDRESS: harness.token }), undefined);
-        const deps = { db, chains, log: createLogger({ level: "silent" }), now: () => new Date() };
+        const deps = { db, env: harness.runtime.env, chains, log: createLogger({ level: "silent" }), now: () => new Date() };
         const first = await reconcilePayments(deps, { olderThanMs: 0 });
         expect(first).toMatchObject({ settled: 1, errors: 0 });
         const second = await reconcilePayments(deps, { olderThanMs: 0 });
@@ -142,10 +142,10 @@ describe("a gateway killed between settle and record", () => {
             settlementPolicy: "AFTER_SUCCESS",
             resource: h.url("/api/signal/eth"),
             requestId: `req_${p.nonce.slice(2, 14)}`,
-          });
+          }, h.runtime.env);
           expect(reserved.ok).toBe(true);
         }
-        const deps = { db, chains: h.runtime.chains, log: h.runtime.log, now: () => new Date((now + 60) * 1000) };
+        const deps = { db, env: h.runtime.env, chains: h.runtime.chains, log: h.runtime.log, now: () => new Date((now + 60) * 1000) };
         const result = await reconcilePayments(deps, { olderThanMs: 0 });
         expect(result).toMatchObject({ released: 1, settled: 0, errors: 0 });
         expect(await db.payment.findFirst({ where: { authorizationNonce: expiring.nonce.toLowerCase() } })).toMatchObject({ status: "FAILED", errorReason: "expired_unsettled", reservationKey: null });

@@ -1,10 +1,12 @@
 import type { ChainClientRegistry } from "@/server/chain/clients";
+import type { EncryptionKeys } from "@/server/crypto/secrets";
 import type { PrismaClient } from "@/server/db";
 import { toAtomic } from "@/server/db/money";
 import type { Log } from "@/server/observability/logger";
 
 import { readAuthorizationOnChain } from "./chain-state";
 import { recordSettlement, releasePayment } from "./ledger";
+import { openPayTo } from "./sealed-payment";
 
 // The reconciler makes the ledger agree with the chain after anything went wrong mid-request (a
 // crash between settle and record, a receipt that timed out): every on-chain transfer of a reserved
@@ -15,7 +17,7 @@ import { recordSettlement, releasePayment } from "./ledger";
 export type ReconcileResult = { examined: number; settled: number; released: number; pending: number; errors: number };
 
 export async function reconcilePayments(
-  deps: { db: PrismaClient; chains: ChainClientRegistry; log: Log; now: () => Date },
+  deps: { db: PrismaClient; env: EncryptionKeys; chains: ChainClientRegistry; log: Log; now: () => Date },
   opts: { olderThanMs: number; limit?: number },
 ): Promise<ReconcileResult> {
   const cutoff = new Date(deps.now().getTime() - opts.olderThanMs);
@@ -24,12 +26,12 @@ export async function reconcilePayments(
     where: { status: { in: ["PENDING", "VERIFIED"] }, updatedAt: { lt: cutoff }, NOT: { status: "VERIFIED", settlementPolicy: "DEFERRED" } },
     orderBy: { updatedAt: "asc" },
     take: opts.limit ?? 100,
-    select: { id: true, merchantId: true, network: true, asset: true, payer: true, payTo: true, authorizationNonce: true, amountAtomic: true, validBefore: true },
+    select: { id: true, merchantId: true, network: true, asset: true, payer: true, payToCiphertext: true, payToKeyId: true, authorizationNonce: true, amountAtomic: true, validBefore: true },
   });
   const result: ReconcileResult = { examined: candidates.length, settled: 0, released: 0, pending: 0, errors: 0 };
   for (const payment of candidates) {
     try {
-      const state = await readAuthorizationOnChain(deps.chains, { ...payment, amountAtomic: toAtomic(payment.amountAtomic) });
+      const state = await readAuthorizationOnChain(deps.chains, { ...payment, payTo: openPayTo(payment, deps.env), amountAtomic: toAtomic(payment.amountAtomic) });
       switch (state.kind) {
         case "no_chain":
           result.pending += 1;
@@ -52,7 +54,7 @@ export async function reconcilePayments(
           result.released += 1;
           break;
         case "settled": {
-          const recorded = await recordSettlement(deps.db, { merchantId: payment.merchantId, paymentId: payment.id, txHash: state.txHash, blockNumber: state.blockNumber, at: deps.now(), usage: null });
+          const recorded = await recordSettlement(deps.db, deps.env, { merchantId: payment.merchantId, paymentId: payment.id, txHash: state.txHash, blockNumber: state.blockNumber, at: deps.now(), usage: null });
           if (recorded.recorded) {
             result.settled += 1;
             deps.log.info({ paymentId: payment.id, txHash: state.txHash }, "reconciled a settled payment");

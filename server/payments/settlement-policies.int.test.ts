@@ -57,7 +57,7 @@ async function paidCall(payer: PrivateKeyAccount, path: string, opts: { paymentI
 function runQueue(options: DeferredQueueOptions & { now?: () => Date; afterSettleHook?: (id: string) => Promise<void> } = {}) {
   const { now, afterSettleHook, ...queue } = options;
   return settleDeferredPayments(
-    { db: database.db, chains: h.runtime.chains, facilitators: h.runtime.facilitators, log: h.runtime.log, now: now ?? (() => new Date()), afterSettleHook },
+    { db: database.db, env: h.runtime.env, chains: h.runtime.chains, facilitators: h.runtime.facilitators, log: h.runtime.log, now: now ?? (() => new Date()), afterSettleHook },
     { leaseMs: 0, ...queue },
   );
 }

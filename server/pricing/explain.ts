@@ -2,6 +2,7 @@ import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
 import { withQueryCredentials } from "@/server/gateway/upstream-trust";
 import { paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "@/server/gateway/requirements";
+import { openPayoutAddress } from "@/server/merchants/merchants";
 import { getNetworkRegistry } from "@/server/networks/config";
 
 import { compileRules, selectRule, toPricingRuleDto } from "./rules";
@@ -34,7 +35,8 @@ export async function explainRuleMatch(
       id: true,
       name: true,
       upstreamBaseUrl: true,
-      payoutAddress: true,
+      payoutAddressCiphertext: true,
+      payoutAddressKeyId: true,
       settlementMode: true,
       pricingRules: { where: { active: true } },
       upstreamCredentials: { select: { ruleId: true, location: true, name: true, maskedValue: true } },
@@ -68,7 +70,7 @@ export async function explainRuleMatch(
   if (!match) return { ...shared, rule: null, outcome: "free", paymentRequired: null };
   const network = getNetworkRegistry(deps.env).get(match.rule.network);
   const asset = network?.assets.find((a) => a.address === match.rule.asset);
-  const payTo = merchant.settlementMode === "PLATFORM" ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? "") : merchant.payoutAddress;
+  const payTo = merchant.settlementMode === "PLATFORM" ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? "") : openPayoutAddress(merchant, deps.env);
   const rule = toPricingRuleDto(deps, match.rule);
   if (!network || !asset) return { ...shared, rule, outcome: "payment_required", paymentRequired: null };
   const route: PricedRoute = { merchant, rule: match.rule, network, asset, payTo, resourceUrl: `${deps.env.APP_URL}/${merchant.id}${pathOnly}` };

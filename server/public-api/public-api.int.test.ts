@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
+import { sealedPaymentColumns } from "@/server/payments/sealed-payment";
 import { createMemoryRateLimiter } from "@/server/rate-limit/limiter";
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
 import { callerFor, merchantOwner, testDeps, testEnv, uniqueEmail, useTestDatabase } from "@/server/testing/int";
@@ -183,7 +184,7 @@ describe("scopes and tenants", () => {
     const bKey = await asB.apiKeys.create({ merchantId: merchantB, name: "b", scopes: ["read"] });
     const bHook = await asB.webhooks.create({ merchantId: merchantB, url: "https://hooks.example.com/b", events: ["payment.settled"] });
     const bPayment = await database.db.payment.create({
-      data: { id: `pay_rest_b_${Date.now()}`, merchantId: merchantB, status: "SETTLED", x402Version: 2, scheme: "exact", network: h.network, asset: h.token, payer: "0x1", payTo: "0x2", amountAtomic: "10000", requiredAmountAtomic: "10000", authorizationNonce: "0xab", validAfter: new Date(), validBefore: new Date(), payloadEncoded: "x", facilitator: "LOCAL", resource: "https://gw/b", requestId: "req_rest_b" },
+      data: { id: `pay_rest_b_${Date.now()}`, merchantId: merchantB, status: "SETTLED", x402Version: 2, scheme: "exact", network: h.network, asset: h.token, payer: "0x1", ...sealedPaymentColumns({ payTo: "0x2", payloadEncoded: "x" }, deps.env), amountAtomic: "10000", requiredAmountAtomic: "10000", authorizationNonce: "0xab", validAfter: new Date(), validBefore: new Date(), facilitator: "LOCAL", resource: "https://gw/b", requestId: "req_rest_b" },
     });
     const idFor = (template: string) => (template.includes("/pricing-rules/") ? bRule.id : template.includes("/api-keys/") ? bKey.apiKey.id : template.includes("/webhooks/") ? bHook.endpoint.id : bPayment.id);
     const failures: string[] = [];

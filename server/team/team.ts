@@ -7,6 +7,7 @@ import { Prisma } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
+import { openWalletAddress } from "@/server/users/users";
 
 // A merchant's team: members with roles, and invitations by link. The invitation token is shown
 // once (as a link to send); only its hash is stored. Accepting needs a signed-in user whose email
@@ -21,12 +22,12 @@ export const inviteMemberInput = z.object({
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export async function listTeam(deps: Pick<Deps, "db" | "now">, opts: { merchantId: string }) {
-  const [members, invitations] = await Promise.all([
+export async function listTeam(deps: Pick<Deps, "db" | "env" | "now">, opts: { merchantId: string }) {
+  const [rows, invitations] = await Promise.all([
     deps.db.membership.findMany({
       where: { merchantId: opts.merchantId },
       orderBy: { createdAt: "asc" },
-      select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true, walletAddress: true } } },
+      select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true, walletAddressCiphertext: true, walletAddressKeyId: true } } },
     }),
     deps.db.merchantInvitation.findMany({
       where: { merchantId: opts.merchantId, acceptedAt: null, expiresAt: { gt: deps.now() } },
@@ -34,6 +35,10 @@ export async function listTeam(deps: Pick<Deps, "db" | "now">, opts: { merchantI
       select: { id: true, email: true, role: true, expiresAt: true, createdAt: true },
     }),
   ]);
+  const members = rows.map(({ user: { walletAddressCiphertext, walletAddressKeyId, ...user }, ...m }) => ({
+    ...m,
+    user: { ...user, walletAddress: openWalletAddress({ walletAddressCiphertext, walletAddressKeyId }, deps.env) },
+  }));
   return { members, invitations };
 }
 

@@ -91,9 +91,11 @@ export async function createGatewayHarness(
   const merchant = await createMerchant(base, {
     userId: owner.id,
     actor: { userId: owner.id, role: "OWNER" },
-    input: { name: "Signals Inc", upstreamBaseUrl: upstream.url, payoutAddress: merchantWallet, settlementMode: "DIRECT" },
+    input: { name: "Signals Inc", upstreamBaseUrl: upstream.url, payoutAddress: opts.merchant?.payoutAddress ?? merchantWallet, settlementMode: "DIRECT" },
   });
-  await db.merchant.update({ where: { id: merchant.id }, data: { ...opts.merchant, facilitator: opts.facilitator ?? "LOCAL" } });
+  // the payout address is sealed: createMerchant wrote it above
+  const { payoutAddress: _sealedAbove, ...settings } = opts.merchant ?? {};
+  await db.merchant.update({ where: { id: merchant.id }, data: { ...settings, facilitator: opts.facilitator ?? "LOCAL" } });
   const rules: PricingRuleInput[] = opts.rules ?? [
     { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network, asset: token },
     { pathPattern: "/api/echo", method: "POST", price: "0.05", network, asset: token },

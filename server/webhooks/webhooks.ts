@@ -61,7 +61,7 @@ export async function createWebhookEndpoint(
     throw fieldError("url", message);
   }
   const secret = `whsec_${randomBytes(24).toString("base64url")}`;
-  const sealed = sealSecret(secret, deps.env.ENCRYPTION_KEY);
+  const sealed = sealSecret(secret, deps.env);
   const endpoint = await deps.db.$transaction(async (tx) => {
     const created = await tx.webhookEndpoint.create({
       data: { id: createId("webhookEndpoint"), merchantId: opts.merchantId, url: check.url.toString(), description: opts.input.description || null, secretCiphertext: sealed.ciphertext, secretKeyId: sealed.keyId, events: opts.input.events },
@@ -84,7 +84,7 @@ export async function deleteWebhookEndpoint(deps: Pick<Deps, "db">, opts: { merc
 /** The endpoint's signing secret, decrypted for signing a delivery. */
 export async function endpointSecret(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string; endpointId: string }): Promise<string> {
   const row = await deps.db.webhookEndpoint.findFirstOrThrow({ where: { id: opts.endpointId, merchantId: opts.merchantId }, select: { secretCiphertext: true, secretKeyId: true } });
-  return openSecret({ ciphertext: row.secretCiphertext, keyId: row.secretKeyId }, deps.env.ENCRYPTION_KEY);
+  return openSecret({ ciphertext: row.secretCiphertext, keyId: row.secretKeyId }, deps.env);
 }
 
 /**

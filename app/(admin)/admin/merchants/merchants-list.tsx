@@ -84,7 +84,7 @@ export function MerchantsList() {
         >
           <div className="grid gap-1.5">
             <Label htmlFor="m-search">Name or id</Label>
-            <Input id="m-search" value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.target.value })} placeholder="Search merchants" />
+            <Input id="m-search" value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.target.value })} placeholder="Name, id, or an exact payout address" />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="m-status">Status</Label>
