@@ -30,6 +30,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const PAID_REQUESTS = Number(process.env.BENCH_PAID_REQUESTS ?? 2000);
 /** the unloaded rows: one connection, so latency is the path's own cost rather than queueing */
 const SERIAL_PAID_REQUESTS = 200;
+const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : null;
 const children: ChildProcess[] = [];
 
 function startChild(args: string[], env: Record<string, string> = {}): Promise<{ port: number; child: ChildProcess }> {
@@ -61,11 +62,21 @@ async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-type Measured = { name: string; requestsPerSec: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
+type Measured = { name: string; requestsPerSec: number; p50: number; p99: number; non2xx: number; errors: number; total: number; cpuUsPerRequest?: number };
 
-async function measure(name: string, opts: autocannon.Options): Promise<Measured> {
+/** CPU seconds (user + system, all threads) a process has used, from /proc (null where there is none). */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
+  // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
+async function measure(name: string, opts: autocannon.Options, warmUp = true): Promise<Measured> {
   // a short warm-up so JIT, keep-alive pools and caches are in their steady state
-  if (!opts.amount) await autocannon({ ...opts, duration: 2 });
+  if (!opts.amount && warmUp) await autocannon({ ...opts, duration: 2 });
   const result = await autocannon({ connections: CONNECTIONS, ...opts });
   const m = { name, requestsPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
   console.log(`${name.padEnd(26)} ${m.requestsPerSec.toFixed(0).padStart(8)} req/s   p50 ${m.p50.toFixed(1).padStart(6)} ms   p99 ${m.p99.toFixed(1).padStart(7)} ms   non-2xx ${m.non2xx}   errors ${m.errors}`);
@@ -129,13 +140,16 @@ async function main() {
   // the self-hosted server as `npm start` runs it; BENCH_NEXT_ONLY=1 measures `next start` alone (the route handler, as on Vercel)
   const server = process.env.BENCH_NEXT_ONLY === "1" ? ["npx", ["next", "start", "-p", String(gatewayPort), "-H", "127.0.0.1"]] as const : [process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(gatewayPort), "-H", "127.0.0.1"]] as const;
   /** Starts the gateway server with extra env, its stdout (the JSON logs) going to `logFile`. */
-  const startGateway = async (extraEnv: Record<string, string>, logFile: string) => {
+  const startGateway = async (extraEnv: Record<string, string>, logFile: string, nodeFlags: string[] = []) => {
     const out = openSync(logFile, "w");
-    const child = spawn(server[0], [...server[1]], { stdio: ["ignore", out, "inherit"], env: { ...process.env, ...envVars, ...extraEnv } });
+    const [command, args] = server[0] === process.execPath ? [server[0], [...nodeFlags, ...server[1]]] : [server[0], [...server[1]]];
+    const child = spawn(command, args, { stdio: ["ignore", out, "inherit"], env: { ...process.env, ...envVars, ...extraEnv } });
     closeSync(out);
     children.push(child);
     await waitFor(`${appUrl}/api/health`);
     return {
+      /** CPU seconds (user + system, all threads) the server process has used so far (Linux). */
+      cpuSeconds: () => cpuSecondsOf(child.pid),
       stop: () =>
         new Promise<void>((resolve) => {
           child.once("exit", () => resolve());
@@ -158,12 +172,28 @@ async function main() {
     for (let round = 0; round < OBS_ROUNDS; round++) {
       for (const mode of round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
         const logFile = path.join(dataDir, `gateway-${mode}-${round}.log`);
-        gateway = await startGateway(modes[mode], logFile);
+        // BENCH_CPU_PROF_DIR=<dir>: a V8 CPU profile of each gateway process, with the measured window's bounds beside it
+        const profileName = `${mode}-${round}`;
+        // (one directory per process: the module loader's thread writes a profile of its own)
+        const profileFlags = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, profileName)}`] : [];
+        gateway = await startGateway(modes[mode], logFile, profileFlags);
         await waitFor(`${gatewayBase}/free/btc`);
         // a fresh process: let the JIT and the database warm up before the measured run
-        await autocannon({ url: `${gatewayBase}/free/btc`, connections: CONNECTIONS, duration: 5 });
-        observed[mode].push(await measure(`(g) free, observability ${mode}`, { url: `${gatewayBase}/free/btc`, duration: DURATION_S }));
+        await autocannon({ url: `${gatewayBase}/free/btc`, connections: CONNECTIONS, duration: 7 });
+        const cpuBefore = gateway.cpuSeconds();
+        const startedAt = Date.now();
+        const measured = await measure(`(g) free, observability ${mode}`, { url: `${gatewayBase}/free/btc`, duration: DURATION_S }, false);
+        const endedAt = Date.now();
+        const cpuAfter = gateway.cpuSeconds();
+        // the gateway's own CPU per request: steadier than throughput when other work shares the machine
+        if (cpuBefore !== null && cpuAfter !== null) {
+          measured.cpuUsPerRequest = ((cpuAfter - cpuBefore) * 1e6) / measured.total;
+          console.log(`${"".padEnd(26)} gateway CPU ${measured.cpuUsPerRequest.toFixed(1)} µs/request`);
+        }
+        observed[mode].push(measured);
+        const stoppedAt = Date.now();
         await gateway.stop();
+        if (PROFILE_DIR) writeFileSync(path.join(PROFILE_DIR, profileName, "window.json"), JSON.stringify({ fromEndMs: stoppedAt - startedAt, toEndMs: stoppedAt - endedAt, requests: measured.total }));
         if (mode === "on") logLines += readFileSync(logFile, "utf8").split("\n").filter((l) => l.includes('"msg":"gateway request"')).length;
       }
     }
@@ -175,9 +205,15 @@ async function main() {
     const pairRatios = observed.on.map((on, i) => on.requestsPerSec / (observed.off[i] as Measured).requestsPerSec);
     const pairedRatio = [...pairRatios].sort((x, y) => x - y)[Math.floor(pairRatios.length / 2)] as number;
     const onRequests = observed.on.reduce((sum, m) => sum + m.total, 0);
+    const cpuOf = (runs: Measured[]) => {
+      const values = runs.map((m) => m.cpuUsPerRequest).filter((v): v is number => v !== undefined).sort((x, y) => x - y);
+      return values.length ? (values[Math.floor(values.length / 2)] as number) : null;
+    };
+    const [cpuOn, cpuOff] = [cpuOf(observed.on), cpuOf(observed.off)];
+    const cpuLine = cpuOn !== null && cpuOff !== null ? `; gateway CPU per request (medians) ${cpuOn.toFixed(1)} / ${cpuOff.toFixed(1)} µs = ${(cpuOn / cpuOff).toFixed(3)}` : "";
     const line = `observability on/off (free path, ${OBS_ROUNDS} rounds): median of paired ratios = ${pairedRatio.toFixed(3)} (aim ≥ 0.95; rounds ${pairRatios.map((r) => r.toFixed(2)).join(", ")}); ` +
       `medians ${gOn.requestsPerSec.toFixed(0)} / ${gOff.requestsPerSec.toFixed(0)} req/s = ${(gOn.requestsPerSec / gOff.requestsPerSec).toFixed(3)}; ` +
-      `"on" wrote ${logLines} request log lines for ${onRequests} measured requests (plus warm-up)`;
+      `"on" wrote ${logLines} request log lines for ${onRequests} measured requests (plus warm-up)${cpuLine}`;
     return { gOn, gOff, observed, line, pairedRatio };
   };
 
