@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { createIsoTimestamp, createLineBuffer } from "./log-output";
+import { createIsoTimestamp, createLineBuffer, createLogClock, jsonString } from "./log-output";
 
 describe("log timestamps", () => {
   it("formats every millisecond exactly as Date#toISOString, across second, day and year boundaries", () => {
@@ -67,5 +67,54 @@ describe("log line buffer", () => {
     buffer.flush();
     expect(chunks.join("")).toBe(lines.join(""));
     expect(chunks.slice(0, -1).every((c) => c.length >= 100)).toBe(true);
+  });
+});
+
+describe("JSON strings for the access line", () => {
+  it("quotes exactly as JSON.stringify does, for plain and for escaped characters", () => {
+    const samples = ["", "GET", "/api/signal/btc", "req_0123456789abcdefghij", 'a"b', "a\\b", "tab\there", "nl\n", "\u0000", "\u001f", "\u007f", "é", "😀", "\ud800", "\udc00x", "/%22/%5C", " ~!#$%&'()*+,-./:;<=>?@[]^_`{|}"];
+    for (const s of samples) expect(jsonString(s)).toBe(JSON.stringify(s));
+  });
+
+  it("agrees with JSON.stringify on every single UTF-16 code unit and on random strings", () => {
+    for (let c = 0; c < 0x10000; c++) {
+      const s = `x${String.fromCharCode(c)}y`;
+      if (jsonString(s) !== JSON.stringify(s)) expect(jsonString(s)).toBe(JSON.stringify(s));
+    }
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 2000; i++) {
+      const s = Array.from({ length: next() % 12 }, () => String.fromCharCode(next() % 3 === 0 ? next() % 0x10000 : 0x20 + (next() % 0x5f))).join("");
+      expect(jsonString(s)).toBe(JSON.stringify(s));
+    }
+  });
+});
+
+describe("log clock", () => {
+  it("follows the monotonic clock from the wall clock's reading, and reads the wall clock again once per resync period", () => {
+    let wall = 1_700_000_000_000;
+    let mono = 500;
+    let wallReads = 0;
+    const clock = createLogClock({ wall: () => (wallReads++, wall), monotonic: () => mono, resyncMs: 1000 });
+    expect(clock()).toBe(1_700_000_000_000);
+    mono += 250.5;
+    wall += 250.5;
+    expect(clock()).toBe(1_700_000_000_250.5);
+    // the wall clock was stepped forward 5 s: seen at the next re-anchoring, not before
+    wall += 5000;
+    mono += 700;
+    wall += 700;
+    expect(clock()).toBe(1_700_000_000_950.5);
+    mono += 100;
+    wall += 100;
+    expect(clock()).toBe(1_700_000_006_050.5);
+    expect(wallReads).toBe(2);
+  });
+
+  it("re-anchors when the monotonic reading goes back", () => {
+    let mono = 10_000;
+    const clock = createLogClock({ wall: () => 42_000, monotonic: () => mono, resyncMs: 1000 });
+    mono = 5;
+    expect(clock()).toBe(42_000);
   });
 });

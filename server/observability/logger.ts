@@ -1,6 +1,6 @@
 import pino, { type Logger } from "pino";
 
-import { createIsoTimestamp, createLineBuffer, formatAccessLine, type AccessLine } from "./log-output";
+import { createIsoTimestamp, createLineBuffer, createLogClock, formatAccessLine, type AccessLine } from "./log-output";
 
 export type Log = Logger;
 
@@ -47,7 +47,7 @@ export function accessLogger(log: Log): AccessLog {
   return {
     enabled: () => log.isLevelEnabled("info"),
     write(entry) {
-      if (log.isLevelEnabled("info")) destination.write(formatAccessLine(stamp(Date.now()), entry));
+      if (log.isLevelEnabled("info")) destination.write(formatAccessLine(stamp(), entry));
     },
   };
 }
@@ -83,14 +83,16 @@ export function bufferedStdout(): pino.DestinationStream & { flush(cb?: (err?: E
 }
 
 /** one per process: every logger's lines in the same second share the formatted time */
-const stamp = createIsoTimestamp();
+const isoTime = createIsoTimestamp();
+const clock = createLogClock({ wall: () => Date.now(), monotonic: () => performance.now(), resyncMs: 1000 });
+const stamp = () => isoTime(clock());
 
 export function createLogger(opts: { level: string; destination?: pino.DestinationStream }): Log {
   return pino(
     {
       level: opts.level,
       base: undefined,
-      timestamp: () => stamp(Date.now()),
+      timestamp: stamp,
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       formatters: { level: (label) => ({ level: label }) },
     },
