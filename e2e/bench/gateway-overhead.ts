@@ -8,7 +8,7 @@
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import autocannon from "autocannon";
@@ -34,6 +34,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const PAID_REQUESTS = Number(process.env.BENCH_PAID_REQUESTS ?? 2000);
 /** the unloaded rows: one connection, so latency is the path's own cost rather than queueing */
 const SERIAL_PAID_REQUESTS = 200;
+const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : null;
 const children: ChildProcess[] = [];
 
 function startChild(args: string[], env: Record<string, string> = {}): Promise<{ port: number; child: ChildProcess }> {
@@ -65,7 +66,17 @@ async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-type Measured = { name: string; requestsPerSec: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
+type Measured = { name: string; requestsPerSec: number; p50: number; p99: number; non2xx: number; errors: number; total: number; cpuUsPerRequest?: number };
+
+/** CPU seconds (user + system, all threads) a process has used, from /proc (null where there is none). */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
+  // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+const CLOCK_TICKS_PER_SECOND = 100;
 
 async function measure(name: string, opts: autocannon.Options): Promise<Measured> {
   // a short warm-up so JIT, keep-alive pools and caches are in their steady state
@@ -141,15 +152,24 @@ async function main() {
   await close();
 
   // the self-hosted server as `npm start` runs it; BENCH_NEXT_ONLY=1 measures `next start` alone (the route handler, as on Vercel)
-  const server = process.env.BENCH_NEXT_ONLY === "1" ? ["npx", ["next", "start", "-p", String(gatewayPort), "-H", "127.0.0.1"]] as const : [process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(gatewayPort), "-H", "127.0.0.1"]] as const;
-  /** Starts the gateway server with extra env, its stdout (the JSON logs) going to `logFile`. */
-  const startGateway = async (extraEnv: Record<string, string>, logFile: string) => {
-    const out = openSync(logFile, "w");
-    const child = spawn(server[0], [...server[1]], { stdio: ["ignore", out, "inherit"], env: { ...process.env, ...envVars, ...extraEnv } });
+  const serverCommand = (port: number) =>
+    process.env.BENCH_NEXT_ONLY === "1"
+      ? (["npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"]] as const)
+      : ([process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"]] as const);
+  /** Starts a gateway server on `port` with extra env, its stdout (the JSON logs) going to `logFile`. */
+  const startGateway = async (opts: { port: number; env?: Record<string, string>; logFile: string; nodeFlags?: string[] }) => {
+    const out = openSync(opts.logFile, "w");
+    const [command, args] = serverCommand(opts.port);
+    const child = spawn(command, command === process.execPath ? [...(opts.nodeFlags ?? []), ...args] : [...args], {
+      stdio: ["ignore", out, "inherit"],
+      env: { ...process.env, ...envVars, APP_URL: `http://127.0.0.1:${opts.port}`, ...opts.env },
+    });
     closeSync(out);
     children.push(child);
-    await waitFor(`${appUrl}/api/health`);
+    await waitFor(`http://127.0.0.1:${opts.port}/api/health`);
     return {
+      /** CPU seconds (user + system, all threads) the server process has used so far (Linux). */
+      cpuSeconds: () => cpuSecondsOf(child.pid),
       stop: () =>
         new Promise<void>((resolve) => {
           child.once("exit", () => resolve());
@@ -157,41 +177,114 @@ async function main() {
         }),
     };
   };
-  let gateway = await startGateway({}, path.join(dataDir, "gateway-main.log"));
+  const gateway = await startGateway({ port: gatewayPort, logFile: path.join(dataDir, "gateway-main.log") });
   const gatewayBase = `${appUrl}/${merchant.id}`;
   await waitFor(`${gatewayBase}/free/btc`);
-  // (g) metrics and logging on vs off, on the free path: the same server restarted with
-  // METRICS_ENABLED=false and LOG_LEVEL=silent (both read once at startup), alternating modes over
-  // OBS_ROUNDS rounds so drift on the machine hits both alike; the median of each mode is compared
+
+  // (g) metrics and logging on vs off, on the free path. Each round starts two servers side by side,
+  // one as deployed and one with METRICS_ENABLED=false and LOG_LEVEL=silent (both read once at
+  // startup; an embedded database opens in one process, so each gets its own copy of it), warms
+  // both, then loads them in alternating bursts (on, off, off, on, …): whatever else the machine is
+  // doing hits both modes alike, which whole runs one after the other did not ensure. The median of
+  // the rounds' on/off ratios is reported (each round is a fresh pair of processes).
   const compareObservability = async () => {
     await gateway.stop();
     const OBS_ROUNDS = Number(process.env.BENCH_OBS_ROUNDS ?? 3);
+    const BURST_S = 2;
+    const bursts = Math.max(1, Math.round(DURATION_S / BURST_S));
     const modes = { on: { METRICS_ENABLED: "true", LOG_LEVEL: "info" }, off: { METRICS_ENABLED: "false", LOG_LEVEL: "silent" } } as const;
     const observed: Record<"on" | "off", Measured[]> = { on: [], off: [] };
+    const ports = { on: gatewayPort, off: await freePort() };
+    const embedded = dbConfig.kind === "pglite" ? dbConfig.dataDir : null;
     let logLines = 0;
     for (let round = 0; round < OBS_ROUNDS; round++) {
-      for (const mode of round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
-        const logFile = path.join(dataDir, `gateway-${mode}-${round}.log`);
-        gateway = await startGateway(modes[mode], logFile);
-        await waitFor(`${gatewayBase}/free/btc`);
-        // a fresh process: let the JIT and the database warm up before the measured run
-        await autocannon({ url: `${gatewayBase}/free/btc`, connections: CONNECTIONS, duration: 5 });
-        observed[mode].push(await measure(`(g) free, observability ${mode}`, { url: `${gatewayBase}/free/btc`, duration: DURATION_S }));
-        await gateway.stop();
-        if (mode === "on") logLines += readFileSync(logFile, "utf8").split("\n").filter((l) => l.includes('"msg":"gateway request"')).length;
+      const started = await Promise.all(
+        (["on", "off"] as const).map(async (mode) => {
+          const env: Record<string, string> = { ...modes[mode] };
+          if (embedded) {
+            const copy = `${embedded}-${mode}`;
+            rmSync(copy, { recursive: true, force: true });
+            cpSync(embedded, copy, { recursive: true });
+            env.DATABASE_URL = `pglite:${copy}`;
+          }
+          // BENCH_CPU_PROF_DIR=<dir>: a V8 CPU profile of each gateway process (one directory per
+          // process: the module loader's thread writes a profile of its own), with the bursts' times
+          const profileFlags = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, `${mode}-${round}`)}`] : [];
+          const logFile = path.join(dataDir, `gateway-${mode}-${round}.log`);
+          const server = await startGateway({ port: ports[mode], env, logFile, nodeFlags: profileFlags });
+          return [mode, { server, logFile, url: `http://127.0.0.1:${ports[mode]}/${merchant.id}/free/btc` }] as const;
+        }),
+      );
+      const procs = Object.fromEntries(started) as Record<"on" | "off", { server: Awaited<ReturnType<typeof startGateway>>; logFile: string; url: string }>;
+      // fresh processes: let the JIT and the database warm up before the measured bursts
+      for (const mode of ["on", "off"] as const) {
+        await waitFor(procs[mode].url);
+        await autocannon({ url: procs[mode].url, connections: CONNECTIONS, duration: 7 });
       }
+      const totals = { on: { requests: 0, seconds: 0, cpu: 0, latencies: [] as number[], errors: 0, non2xx: 0, windows: [] as [number, number][] }, off: { requests: 0, seconds: 0, cpu: 0, latencies: [] as number[], errors: 0, non2xx: 0, windows: [] as [number, number][] } };
+      for (let burst = 0; burst < bursts; burst++) {
+        // ABBA order (on off off on …), so a steady drift during the round favours neither mode
+        const order = (burst + round) % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const);
+        for (const mode of order) {
+          const t = totals[mode];
+          const cpuBefore = procs[mode].server.cpuSeconds();
+          const from = Date.now();
+          const result = await autocannon({ url: procs[mode].url, connections: CONNECTIONS, duration: BURST_S });
+          const to = Date.now();
+          const cpuAfter = procs[mode].server.cpuSeconds();
+          t.requests += result.requests.total;
+          t.seconds += (to - from) / 1000;
+          t.cpu += cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : Number.NaN;
+          t.latencies.push(result.latency.p50);
+          t.errors += result.errors + result.timeouts;
+          t.non2xx += result.non2xx;
+          t.windows.push([from, to]);
+        }
+      }
+      for (const mode of ["on", "off"] as const) {
+        const t = totals[mode];
+        const sortedP50 = [...t.latencies].sort((x, y) => x - y);
+        const m: Measured = {
+          name: `(g) free, observability ${mode}`,
+          requestsPerSec: t.requests / t.seconds,
+          p50: sortedP50[Math.floor(sortedP50.length / 2)] as number,
+          p99: Number.NaN,
+          non2xx: t.non2xx,
+          errors: t.errors,
+          total: t.requests,
+          cpuUsPerRequest: (t.cpu * 1e6) / t.requests,
+        };
+        observed[mode].push(m);
+        console.log(
+          `${m.name.padEnd(26)} ${m.requestsPerSec.toFixed(0).padStart(8)} req/s   p50 ${m.p50.toFixed(1).padStart(6)} ms (median of ${bursts} bursts)   non-2xx ${m.non2xx}   errors ${m.errors}   gateway CPU ${(m.cpuUsPerRequest ?? Number.NaN).toFixed(1)} µs/request`,
+        );
+      }
+      console.log(`${"".padEnd(26)} round ${round + 1}: on/off = ${((observed.on.at(-1) as Measured).requestsPerSec / (observed.off.at(-1) as Measured).requestsPerSec).toFixed(3)}`);
+      await Promise.all(
+        (["on", "off"] as const).map(async (mode) => {
+          const stoppedAt = Date.now();
+          await procs[mode].server.stop();
+          if (PROFILE_DIR) writeFileSync(path.join(PROFILE_DIR, `${mode}-${round}`, "window.json"), JSON.stringify({ stoppedAt, windows: totals[mode].windows, requests: totals[mode].requests }));
+          if (mode === "on") logLines += readFileSync(procs[mode].logFile, "utf8").split("\n").filter((l) => l.includes('"msg":"gateway request"')).length;
+        }),
+      );
     }
     const medianOf = (runs: Measured[]) => [...runs].sort((x, y) => x.requestsPerSec - y.requestsPerSec)[Math.floor(runs.length / 2)] as Measured;
     const gOn = medianOf(observed.on);
     const gOff = medianOf(observed.off);
-    // the machine's speed drifts between rounds (other work on it): each round's on/off pair ran
-    // back to back, so the median of the per-round ratios is the steadier statistic
     const pairRatios = observed.on.map((on, i) => on.requestsPerSec / (observed.off[i] as Measured).requestsPerSec);
     const pairedRatio = [...pairRatios].sort((x, y) => x - y)[Math.floor(pairRatios.length / 2)] as number;
     const onRequests = observed.on.reduce((sum, m) => sum + m.total, 0);
-    const line = `observability on/off (free path, ${OBS_ROUNDS} rounds): median of paired ratios = ${pairedRatio.toFixed(3)} (aim ≥ 0.95; rounds ${pairRatios.map((r) => r.toFixed(2)).join(", ")}); ` +
+    const cpuOf = (runs: Measured[]) => {
+      const values = runs.map((m) => m.cpuUsPerRequest).filter((v): v is number => v !== undefined && Number.isFinite(v)).sort((x, y) => x - y);
+      return values.length ? (values[Math.floor(values.length / 2)] as number) : null;
+    };
+    const [cpuOn, cpuOff] = [cpuOf(observed.on), cpuOf(observed.off)];
+    const cpuLine = cpuOn !== null && cpuOff !== null ? `; gateway CPU per request (medians) ${cpuOn.toFixed(1)} / ${cpuOff.toFixed(1)} µs = ${(cpuOn / cpuOff).toFixed(3)}` : "";
+    const line =
+      `observability on/off (free path, ${OBS_ROUNDS} rounds of ${bursts}+${bursts} alternating ${BURST_S}s bursts): median of the rounds' ratios = ${pairedRatio.toFixed(3)} (aim ≥ 0.95; rounds ${pairRatios.map((r) => r.toFixed(3)).join(", ")}); ` +
       `medians ${gOn.requestsPerSec.toFixed(0)} / ${gOff.requestsPerSec.toFixed(0)} req/s = ${(gOn.requestsPerSec / gOff.requestsPerSec).toFixed(3)}; ` +
-      `"on" wrote ${logLines} request log lines for ${onRequests} measured requests (plus warm-up)`;
+      `"on" wrote ${logLines} request log lines for ${onRequests} measured requests (plus warm-up)${cpuLine}`;
     return { gOn, gOff, observed, line, pairedRatio };
   };
 

@@ -8,7 +8,7 @@ import type { Facilitators } from "@/server/facilitator";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { requestIdFrom } from "@/server/http/request-id";
 import type { NetworkRegistry } from "@/server/networks/config";
-import type { Log } from "@/server/observability/logger";
+import type { AccessLog, Log } from "@/server/observability/logger";
 import type { Metrics } from "@/server/observability/metrics";
 import type { SettlementPolicy } from "@/server/db";
 import { deferredExposure, effectiveSettlementPolicy } from "@/server/payments/deferred";
@@ -61,7 +61,7 @@ export type GatewayDeps = {
   env: Pick<ServerEnv, "APP_URL" | "ALLOW_PRIVATE_UPSTREAMS" | "PLATFORM_PAYOUT_ADDRESS" | "ENCRYPTION_KEY" | "ENCRYPTION_KEYS_PREVIOUS">;
   log: Log;
   /** the one-line-per-request logger (fixed, secret-free fields; see accessLogger) */
-  accessLog: Log;
+  accessLog: AccessLog;
   /** counters and histograms only: recording costs no I/O (server/observability/metrics.ts) */
   metrics: Metrics;
   now: () => Date;
@@ -696,8 +696,8 @@ function observe(deps: GatewayDeps, ctx: RequestContext, outcome: GatewayOutcome
   const ms = performance.now() - ctx.startedAt;
   deps.metrics.gatewayRequest({ outcome: label.outcome, reason: label.reason, merchantId: outcome.kind === "merchant_not_found" ? null : ctx.merchantId, seconds: ms / 1000 });
   // the path only: a query string may carry the buyer's own credentials
-  if (deps.accessLog.isLevelEnabled("info")) {
-    deps.accessLog.info({ requestId: ctx.requestId, merchantId: ctx.merchantId, method: ctx.method, path: ctx.path, outcome: label.outcome, reason: label.reason, ms: Math.round(ms) }, "gateway request");
+  if (deps.accessLog.enabled()) {
+    deps.accessLog.write({ requestId: ctx.requestId, merchantId: ctx.merchantId, method: ctx.method, path: ctx.path, outcome: label.outcome, reason: label.reason, ms: Math.round(ms) });
   }
 }
 

@@ -1,10 +1,12 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 import { createMerchantLabeler, type MerchantLabeler } from "./merchant-labels";
+import { createPairTally, createPendingObservations } from "./metric-batches";
 
 // The gateway's Prometheus metrics (served at /api/metrics, see server/observability/metrics-route.ts).
-// Recording is a counter increment or a histogram observation: no I/O on the request path. Queue
-// depths and pool use are read when Prometheus scrapes (collect callbacks), never per request.
+// Recording is a counter increment or a histogram observation (the gateway's per-request ones in
+// batches, see metric-batches.ts): no I/O on the request path. Queue depths and pool use are read
+// when Prometheus scrapes (collect callbacks), never per request.
 // A registry per runtime rather than prom-client's global one, so tests read their own numbers;
 // with metrics off every recorder is a no-op (the benchmark's "off" run, METRICS_ENABLED=false).
 
@@ -36,6 +38,9 @@ export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const FACILITATOR_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/** latencies kept between scrapes before they are handed to the histogram anyway (8 KiB of numbers) */
+const PENDING_LATENCIES = 1024;
+
 const noop = () => undefined;
 
 /** Metrics switched off: every recorder does nothing and nothing is registered. */
@@ -62,13 +67,31 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   const merchants = opts.merchantLabeler ?? createMerchantLabeler({ topN: opts.merchantTopN ?? 20, allowList: opts.merchantAllowList });
 
-  const requests = new Counter({ name: "x402_gateway_requests_total", help: "Gateway requests by outcome and reason", labelNames: ["outcome", "reason"] as const, registers: [registry] });
-  const requestSeconds = new Histogram({ name: "x402_gateway_request_duration_seconds", help: "Gateway time to the response head, by outcome", labelNames: ["outcome"] as const, buckets: LATENCY_BUCKETS, registers: [registry] });
+  // the per-request metrics are recorded in batches (metric-batches.ts) and handed to prom-client
+  // when any of them is collected, so a scrape sees all three at the same point
+  const requestTally = createPairTally();
+  const merchantTally = createPairTally();
+  const latencies = createPendingObservations({ max: PENDING_LATENCIES, onFull: () => flushRequests() });
+  const flushRequests = () => {
+    requestTally.drain((outcome, reason, n) => requests.inc({ outcome, reason }, n));
+    merchantTally.drain((merchant, outcome, n) => merchantRequests.inc({ merchant, outcome }, n));
+    latencies.drain((outcome, seconds) => requestSeconds.observe({ outcome }, seconds));
+  };
+  const requests = new Counter({ name: "x402_gateway_requests_total", help: "Gateway requests by outcome and reason", labelNames: ["outcome", "reason"] as const, registers: [registry], collect: flushRequests });
+  const requestSeconds = new Histogram({
+    name: "x402_gateway_request_duration_seconds",
+    help: "Gateway time to the response head, by outcome",
+    labelNames: ["outcome"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+    collect: flushRequests,
+  });
   const merchantRequests = new Counter({
     name: "x402_gateway_merchant_requests_total",
     help: "Gateway requests per merchant (allow-listed and top-N merchants; the rest are merchant=\"other\")",
     labelNames: ["merchant", "outcome"] as const,
     registers: [registry],
+    collect: flushRequests,
   });
   const facilitatorSeconds = new Histogram({
     name: "x402_facilitator_duration_seconds",
@@ -131,9 +154,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     enabled: true,
     registry,
     gatewayRequest({ outcome, reason, merchantId, seconds }) {
-      requests.inc({ outcome, reason });
-      requestSeconds.observe({ outcome }, seconds);
-      if (merchantId) merchantRequests.inc({ merchant: merchants.labelFor(merchantId), outcome });
+      requestTally.add(outcome, reason);
+      latencies.add(outcome, seconds);
+      if (merchantId) merchantTally.add(merchants.labelFor(merchantId), outcome);
     },
     facilitatorCall({ operation, facilitator, seconds, failureReason }) {
       facilitatorSeconds.observe({ operation, facilitator, result: failureReason ? "failed" : "ok" }, seconds);
