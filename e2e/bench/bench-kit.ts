@@ -44,7 +44,7 @@ export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-export type Measured = { name: string; requestsPerSec: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
+export type Measured = { name: string; requestsPerSec: number; p50: number; p99: number; non2xx: number; errors: number; total: number; cpuUsPerRequest?: number };
 
 export async function measure(name: string, opts: autocannon.Options): Promise<Measured> {
   // a short warm-up so JIT, keep-alive pools and caches are in their steady state

@@ -6,19 +6,17 @@
 //   (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one instance
 // The gateway is the production build (`next start`) on an embedded database and a local anvil.
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import autocannon from "autocannon";
 import { createSIWxPayload, encodeSIWxHeader } from "@x402/extensions/sign-in-with-x";
-import { toHex, type Hex } from "viem";
 
 import { accountFor } from "@/server/chain/accounts";
 import { freePort } from "@/server/chain/anvil";
 import { setupLocalChain } from "@/server/chain/local-chain";
-import { signTransferAuthorization } from "@/server/chain/test-usdc";
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { applyMigrations } from "@/server/db/schema-engine";
@@ -27,46 +25,12 @@ import { createMerchant } from "@/server/merchants/merchants";
 import { createPricingRule } from "@/server/pricing/rules";
 import { signUpWithPassword } from "@/server/users/users";
 
+import { challengeOf as challengeAt, children, CONNECTIONS, DURATION_S, measure, PAID_REQUESTS, signPayments as signPaymentsAhead, startChild, waitFor, type Measured, type Requirements } from "./bench-kit";
 import { measureTwoInstances } from "./two-instances";
 
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
-const PAID_REQUESTS = Number(process.env.BENCH_PAID_REQUESTS ?? 2000);
 /** the unloaded rows: one connection, so latency is the path's own cost rather than queueing */
 const SERIAL_PAID_REQUESTS = 200;
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : null;
-const children: ChildProcess[] = [];
-
-function startChild(args: string[], env: Record<string, string> = {}): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (c: Buffer) => {
-      out += c.toString();
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve({ port: (JSON.parse(line) as { port: number }).port, child });
-    });
-    child.once("exit", (code) => reject(new Error(`${args[0]} exited with ${code}`)));
-  });
-}
-
-async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-type Measured = { name: string; requestsPerSec: number; p50: number; p99: number; non2xx: number; errors: number; total: number; cpuUsPerRequest?: number };
 
 /** CPU seconds (user + system, all threads) a process has used, from /proc (null where there is none). */
 function cpuSecondsOf(pid: number | undefined): number | null {
@@ -77,15 +41,6 @@ function cpuSecondsOf(pid: number | undefined): number | null {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 const CLOCK_TICKS_PER_SECOND = 100;
-
-async function measure(name: string, opts: autocannon.Options): Promise<Measured> {
-  // a short warm-up so JIT, keep-alive pools and caches are in their steady state
-  if (!opts.amount) await autocannon({ ...opts, duration: 2 });
-  const result = await autocannon({ connections: CONNECTIONS, ...opts });
-  const m = { name, requestsPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
-  console.log(`${name.padEnd(26)} ${m.requestsPerSec.toFixed(0).padStart(8)} req/s   p50 ${m.p50.toFixed(1).padStart(6)} ms   p99 ${m.p99.toFixed(1).padStart(7)} ms   non-2xx ${m.non2xx}   errors ${m.errors}`);
-  return m;
-}
 
 async function main() {
   if (!existsSync(".next/BUILD_ID")) {
@@ -299,28 +254,9 @@ async function main() {
   }
 
   // sign payments ahead: one EIP-3009 authorization per request
-  type Requirements = { scheme: string; network: string; asset: string; amount: string; payTo: string; maxTimeoutSeconds: number; extra: { name: string; version: string } };
-  const challengeOf = async (pathname: string) => {
-    const unpaid = await fetch(`${gatewayBase}${pathname}`);
-    const required = JSON.parse(Buffer.from(unpaid.headers.get("payment-required") ?? "", "base64").toString("utf8")) as { accepts: Requirements[]; extensions?: Record<string, unknown> };
-    if (!required.accepts[0]) throw new Error(`the gateway did not answer ${pathname} with requirements`);
-    return { requirements: required.accepts[0], extensions: required.extensions ?? {} };
-  };
+  const challengeOf = (pathname: string) => challengeAt(`${gatewayBase}${pathname}`);
   const payer = accountFor("demoPayer");
-  const now = BigInt(Math.floor(Date.now() / 1000));
-  async function signPayments(requirements: Requirements, count: number): Promise<string[]> {
-    const signed: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const authorization = { from: payer.address, to: requirements.payTo as Hex, value: requirements.amount, validAfter: "0", validBefore: String(now + 3600n), nonce: toHex(randomBytes(32)) };
-      const signature = await signTransferAuthorization(
-        payer,
-        { name: requirements.extra.name, version: requirements.extra.version, chainId: chain.chainId, verifyingContract: requirements.asset as Hex },
-        { ...authorization, value: BigInt(authorization.value), validAfter: 0n, validBefore: BigInt(authorization.validBefore) },
-      );
-      signed.push(Buffer.from(JSON.stringify({ x402Version: 2, accepted: requirements, payload: { signature, authorization } })).toString("base64"));
-    }
-    return signed;
-  }
+  const signPayments = (requirements: Requirements, count: number) => signPaymentsAhead(payer, chain.chainId, requirements, count);
   console.log(`signing ${PAID_REQUESTS} payments ahead for each paid target…`);
   const payments = await signPayments((await challengeOf("/paid/btc")).requirements, PAID_REQUESTS + SERIAL_PAID_REQUESTS);
   const deferredPayments = await signPayments((await challengeOf("/deferred/btc")).requirements, PAID_REQUESTS);
