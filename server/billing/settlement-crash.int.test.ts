@@ -84,5 +84,6 @@ describe("a settlement run killed after broadcasting a payout", () => {
     } finally {
       await harness.upstream.close();
     }
-  });
+    // two settlement processes start one after another: slow on a loaded 2-core machine
+  }, 150_000);
 });
