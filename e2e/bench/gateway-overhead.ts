@@ -22,6 +22,7 @@ import { parseDatabaseUrl } from "@/server/db/config";
 import { applyMigrations } from "@/server/db/schema-engine";
 import { parseServerEnv } from "@/server/env";
 import { createMerchant } from "@/server/merchants/merchants";
+import { parsePrometheusText, sampleValue } from "@/server/observability/prometheus-text";
 import { createPricingRule } from "@/server/pricing/rules";
 import { signUpWithPassword } from "@/server/users/users";
 
@@ -31,6 +32,22 @@ import { measureTwoInstances } from "./two-instances";
 /** the unloaded rows: one connection, so latency is the path's own cost rather than queueing */
 const SERIAL_PAID_REQUESTS = 200;
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : null;
+
+const METRICS_TOKEN = "bench-only-metrics-token-0123456789";
+
+/** Polls the gateway's /api/metrics until its deferred settlement queue is empty (or the time is up). */
+async function waitForDeferredQueue(appUrl: string, timeoutMs = 10 * 60_000): Promise<{ depth: number; seconds: number }> {
+  const started = Date.now();
+  for (;;) {
+    const res = await fetch(`${appUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`/api/metrics answered ${res.status}: ${text}`);
+    const depth = sampleValue(parsePrometheusText(text), "x402_queue_depth", { queue: "deferred_settlements" });
+    const seconds = (Date.now() - started) / 1000;
+    if (depth === 0 || Date.now() - started > timeoutMs) return { depth, seconds };
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
 
 /** CPU seconds (user + system, all threads) a process has used, from /proc (null where there is none). */
 function cpuSecondsOf(pid: number | undefined): number | null {
@@ -89,6 +106,7 @@ async function main() {
     FACILITATOR_PRIVATE_KEY: accountFor("facilitator").privateKey,
     ALLOW_PRIVATE_UPSTREAMS: "true",
     AUTO_APPROVE_MERCHANTS: "true",
+    METRICS_TOKEN,
     // the gateway as deployed: metrics recorded and one JSON log line per request (to a file, as a
     // log shipper would read it); run (g) compares this with both switched off
     LOG_LEVEL: "info",
@@ -143,6 +161,11 @@ async function main() {
   // doing hits both modes alike, which whole runs one after the other did not ensure. The median of
   // the rounds' on/off ratios is reported (each round is a fresh pair of processes).
   const compareObservability = async () => {
+    // (e) left DEFERRED payments for the settlement queue: (g)'s servers start from copies of this
+    // database and would each settle them again, so the main server works the queue off first
+    const drained = await waitForDeferredQueue(appUrl);
+    if (drained.depth > 0) console.log(`(g) starts with ${drained.depth} deferred settlements still queued after ${drained.seconds.toFixed(0)} s: its servers will work on them too`);
+    else if (drained.seconds >= 1) console.log(`(g) waited ${drained.seconds.toFixed(0)} s for the deferred settlement queue to empty`);
     await gateway.stop();
     const OBS_ROUNDS = Number(process.env.BENCH_OBS_ROUNDS ?? 3);
     const BURST_S = 2;

@@ -38,9 +38,8 @@ export type AccessLog = {
  * The gateway's one line per request, written to `log`'s destination in `log`'s format (the same
  * JSON as `log.info(entry, "gateway request")`) but serialised by formatAccessLine in one template.
  * That line has a fixed shape of ids, method, path (no query), outcome and timing, none of them
- * secret, so it skips the redaction pass too: pino's generic path cost most of the logging overhead
- * at thousands of requests per second (benchmark run (g)). Anything else goes through the
- * redacting logger.
+ * secret, so it skips the redaction pass too: pino's generic path was most of the line's cost in a
+ * CPU profile of benchmark run (g). Anything else goes through the redacting logger.
  */
 export function accessLogger(log: Log): AccessLog {
   const destination = (log as unknown as Record<symbol, pino.DestinationStream>)[pino.symbols.streamSym] as pino.DestinationStream;

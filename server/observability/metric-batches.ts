@@ -1,8 +1,9 @@
 // The gateway records three metrics per request (requests by outcome and reason, latency by outcome,
-// requests per merchant). prom-client hashes and validates the labels on every inc/observe, which
-// the benchmark's free path measured at about as much as the request's log line; here a request
-// costs a map lookup and an increment or an array store, and the metrics receive the batch when
-// Prometheus scrapes (each metric's collect) or when enough is pending.
+// requests per merchant). prom-client hashes and validates the labels on every inc/observe: a CPU
+// profile of the benchmark's free path (run (g)) put recording at 1.8 % of the server's busy time,
+// against 2.8 % for the request's log line. Here a request costs a map lookup and an increment or
+// an array store, and the metrics receive the batch when Prometheus scrapes (each metric's collect)
+// or when enough is pending.
 
 type Cell = { count: number };
 
