@@ -1,6 +1,7 @@
 // Prepares the database the two-instance spec (two-instances.spec.ts) runs on: migrations applied
 // as a deploy step would, an owner, two merchants and a write-scoped API key. Run with tsx (the
-// spec's own process does not load the Prisma client); prints the ids as one JSON line.
+// spec's own process does not load the Prisma client); prints the ids as one JSON line. Values are
+// sealed under the instances' ENCRYPTION_KEY, which the spec passes in the environment.
 import { accountFor } from "@/server/chain/accounts";
 import { createApiKey } from "@/server/api-keys/api-keys";
 import { createPrismaClient } from "@/server/db/client";
@@ -16,7 +17,7 @@ async function main() {
   if (!databaseUrl || !upstreamUrl || !chainId || !tokenAddress) throw new Error("usage: prepare-world.ts <DATABASE_URL> <upstream url> <chain id> <token address>");
   const config = parseDatabaseUrl(databaseUrl, ".data/scale");
   await applyMigrations(config);
-  const env = parseServerEnv({ NODE_ENV: "test", DATABASE_URL: databaseUrl, AUTO_APPROVE_MERCHANTS: "true", ALLOW_PRIVATE_UPSTREAMS: "true", LOCAL_CHAIN_ID: chainId, LOCAL_TOKEN_ADDRESS: tokenAddress });
+  const env = parseServerEnv({ NODE_ENV: "test", DATABASE_URL: databaseUrl, AUTO_APPROVE_MERCHANTS: "true", ALLOW_PRIVATE_UPSTREAMS: "true", LOCAL_CHAIN_ID: chainId, LOCAL_TOKEN_ADDRESS: tokenAddress, ENCRYPTION_KEY: process.env.ENCRYPTION_KEY });
   const { db, close } = createPrismaClient(config);
   try {
     const owner = await signUpWithPassword({ db }, { name: "Scale Owner", email: `scale-${Date.now()}@x402.local`, password: "scale-password-123" });

@@ -20,6 +20,7 @@ import { readE2EState } from "../fixtures/env";
 const POSTGRES = process.env.SCALE_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS_URL = process.env.SCALE_REDIS_URL ?? "redis://127.0.0.1:6379";
 const SLOW_UPSTREAM_MS = 2_000;
+const ENCRYPTION_KEY = "c2NhbGUtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=";
 
 type World = { shopId: string; changingRuleId: string; apiKey: string; limitedId: string; payoutAddress: string };
 type Instance = { url: string; pid: number; child: ChildProcess; exited: Promise<void> };
@@ -52,9 +53,9 @@ function startUpstream(): Promise<{ url: string; close: () => Promise<void> }> {
   );
 }
 
-function runTsx(args: string[]): Promise<string> {
+function runTsx(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -130,7 +131,7 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
     await admin.end();
     const databaseUrl = `${POSTGRES}/${database}`;
     upstream = await startUpstream();
-    world = JSON.parse((await runTsx(["e2e/scale/prepare-world.ts", databaseUrl, upstream.url, String(state.chainId), state.tokenAddress])).trim().split("\n").pop() ?? "{}") as World;
+    world = JSON.parse((await runTsx(["e2e/scale/prepare-world.ts", databaseUrl, upstream.url, String(state.chainId), state.tokenAddress], { ENCRYPTION_KEY })).trim().split("\n").pop() ?? "{}") as World;
     db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
 
@@ -143,7 +144,7 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
       // behind one load balancer both answer for the same public origin
       APP_URL: `http://127.0.0.1:${portA}`,
       AUTH_SECRET: "scale-only-auth-secret-0123456789abcdefghij",
-      ENCRYPTION_KEY: "c2NhbGUtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=",
+      ENCRYPTION_KEY,
       LOCAL_CHAIN_ID: String(state.chainId),
       LOCAL_CHAIN_RPC_URL: state.rpcUrl,
       LOCAL_TOKEN_ADDRESS: state.tokenAddress,
