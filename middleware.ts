@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { getEnv } from "@/server/env";
 import { isHttpsRequest } from "@/server/http/client-ip";
-import { notServedMessage } from "@/server/http/instance-role";
+import { notServedMessage, roleServes } from "@/server/http/instance-role";
 import { errorResponse } from "@/server/http/respond";
 import {
   buildContentSecurityPolicy,
@@ -13,11 +13,13 @@ import {
   type PageSecurityConfig,
 } from "@/server/http/page-security";
 
-// Pages only (STYLE 2.8): the HTTPS redirect, the security headers with a per-request CSP nonce
+// Pages (STYLE 2.8): the HTTPS redirect, the security headers with a per-request CSP nonce
 // (server/http/page-security.ts), and the optimistic login redirect for signed-out visitors of
 // console and admin pages — from the session cookie alone, no DB work; layouts and tRPC procedures
-// are the real checks. API routes check their own callers, and the gateway's paths (/mer_…) stay
-// outside the matcher: streaming and large bodies (see NOTES.md), and they are API responses.
+// are the real checks. API routes check their own callers; here they only meet INSTANCE_ROLE, so
+// that `next start` and the standalone server refuse what the role does not serve, as npm start
+// does. The gateway's paths (/mer_…) stay outside the matcher (streaming and large bodies, see
+// NOTES.md; its route handler checks the role), and so do the probes every role answers.
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 
@@ -33,8 +35,9 @@ function hasSession(request: NextRequest): boolean {
 
 export function middleware(request: NextRequest) {
   const env = getEnv();
-  // a gateway-only instance serves no pages (npm start enforces roles on every path; this covers next start / standalone)
-  if (env.INSTANCE_ROLE === "gateway") return errorResponse("not_found", notServedMessage(env.INSTANCE_ROLE));
+  const { pathname } = request.nextUrl;
+  if (!roleServes(env.INSTANCE_ROLE, pathname)) return errorResponse("not_found", notServedMessage(env.INSTANCE_ROLE));
+  if (pathname === "/api" || pathname.startsWith("/api/")) return NextResponse.next();
   security ??= pageSecurityConfig(env);
   const https = isHttpsRequest(request.headers);
   const secureTarget = httpsRedirectTarget(security, request.nextUrl, https);
@@ -59,6 +62,6 @@ export function middleware(request: NextRequest) {
 }
 
 export const config = {
-  // everything but API routes, Next's static files and the gateway (/mer_…)
-  matcher: ["/((?!api/|api$|_next/static/|_next/image|favicon\\.ico|mer_).*)"],
+  // everything but the probes, Next's static files and the gateway (/mer_…)
+  matcher: ["/((?!api/(?:health|ready|metrics|cron)(?:/|$)|_next/static/|_next/image|favicon\\.ico|mer_).*)"],
 };

@@ -20,6 +20,10 @@ describe("parseServerEnv", () => {
     expect(() => parseServerEnv({ FACILITATOR_PRIVATE_KEY: "0x1234" })).toThrow(/FACILITATOR_PRIVATE_KEY/);
     expect(() => parseServerEnv({ TRUSTED_PROXIES: "10.0.0.0/8, proxy.internal" })).toThrow(/TRUSTED_PROXIES: "proxy.internal" is not an IP address/);
     expect(parseServerEnv({ TRUSTED_PROXIES: "loopback, 10.0.0.0/8" }).TRUSTED_PROXIES).toBe("loopback, 10.0.0.0/8");
+    expect(() => parseServerEnv({ DATABASE_POOL_MAX: "0" })).toThrow(/DATABASE_POOL_MAX/);
+    expect(() => parseServerEnv({ DATABASE_POOL_MAX: "ten" })).toThrow(/DATABASE_POOL_MAX/);
+    expect(parseServerEnv({}).DATABASE_POOL_MAX).toBe(10);
+    expect(parseServerEnv({ DATABASE_POOL_MAX: "40" }).DATABASE_POOL_MAX).toBe(40);
   });
 
   it("refuses production without a PostgreSQL DATABASE_URL, naming it", () => {

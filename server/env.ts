@@ -18,6 +18,8 @@ export const serverEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** postgresql://… for PostgreSQL; pglite:<dir> or unset for embedded PGlite under .data/ */
   DATABASE_URL: z.string().optional(),
+  /** connections each instance's PostgreSQL pool may open (instances × this must stay under the server's max_connections) */
+  DATABASE_POOL_MAX: z.coerce.number().int().positive().max(1000).default(10),
   /** where embedded data lives (PGlite, anvil state) */
   DATA_DIR: z.string().default(".data"),
   /** next-auth JWT secret */

@@ -82,8 +82,8 @@ function withDatabase(serverUrl: string, database: string): string {
 }
 
 test.describe("the standalone production server (the Docker image's entry point)", () => {
-  test("serves a paid call end to end on PostgreSQL with only the documented variables", async () => {
-    test.setTimeout(120_000);
+  test("serves a paid call end to end on PostgreSQL with only the documented variables, and each INSTANCE_ROLE refuses the other's routes", async () => {
+    test.setTimeout(180_000);
     const { rpcUrl, chainId, tokenAddress } = readE2EState();
     const token = tokenAddress.toLowerCase() as Address;
     const network = `eip155:${chainId}` as const;
@@ -191,6 +191,30 @@ test.describe("the standalone production server (the Docker image's entry point)
         await check.end();
       }
       expect(await publicClient.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [merchantWallet] })).toBe(10_000n);
+
+      // the same build as a gateway fleet and as a console fleet (INSTANCE_ROLE): each refuses the
+      // other's routes with a JSON 404, and both answer the probes
+      const refusedAs = async (res: Response, role: string) => {
+        expect(res.status, `${res.url} on a ${role} instance`).toBe(404);
+        expect(await res.json()).toMatchObject({ error: { code: "not_found", message: expect.stringContaining(`INSTANCE_ROLE=${role}`) } });
+      };
+      for (const role of ["gateway", "console"] as const) {
+        await stopStandalone(server);
+        server = startStandalone(standaloneDir, { ...serverEnv, INSTANCE_ROLE: role });
+        await waitForHealth(server, baseUrl);
+        expect((await fetch(`${baseUrl}/api/ready`)).status).toBe(200);
+        const gatewayCalls = [fetch(url), fetch(`${baseUrl}/api/facilitator/supported`)];
+        const consoleCalls = [
+          fetch(`${baseUrl}/login`),
+          fetch(`${baseUrl}/docs`),
+          fetch(`${baseUrl}/api/trpc/auth.me`),
+          fetch(`${baseUrl}/api/v1/openapi.json`),
+          fetch(`${baseUrl}/api/auth/csrf`),
+        ];
+        const [served, refused] = role === "gateway" ? [gatewayCalls, consoleCalls] : [consoleCalls, gatewayCalls];
+        for (const res of await Promise.all(refused)) await refusedAs(res, role);
+        for (const res of await Promise.all(served)) expect(res.status, `${res.url} on a ${role} instance`).not.toBe(404);
+      }
     } finally {
       if (server) await stopStandalone(server);
       await upstream.close();

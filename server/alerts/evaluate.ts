@@ -19,8 +19,8 @@ import {
 import type { AlertRule, MerchantAlertThresholds } from "./schemas";
 import { findMerchantThresholds, getPlatformThresholds, merchantPart } from "./thresholds";
 
-// The scheduled alert run (every ALERTS_EVERY_MS on each instance; the unique open key makes
-// concurrent runs harmless): aggregate the access log of the last window and the day before it,
+// The scheduled alert run (the evaluate-alerts job, once a minute across all instances; the unique
+// open key would make a concurrent run harmless anyway): aggregate the access log of the last window and the day before it,
 // read the RPC counters, apply the rules, then open, refresh or resolve stored alerts. Opening and
 // resolving queue the merchant's alert.opened / alert.resolved webhooks in the same transaction.
 

@@ -36,8 +36,8 @@ export type DatabaseHandle = {
 
 const configs = new WeakMap<object, DatabaseConfig>();
 
-export function createPrismaClient(config: DatabaseConfig, options: { pglite?: PGlite } = {}): DatabaseHandle {
-  const adapter = createAdapterFactory(config, { pglite: options.pglite });
+export function createPrismaClient(config: DatabaseConfig, options: { pglite?: PGlite; maxConnections?: number } = {}): DatabaseHandle {
+  const adapter = createAdapterFactory(config, { pglite: options.pglite, maxConnections: options.maxConnections });
   const db = new GeneratedPrismaClient({
     adapter: adapter.factory,
     omit: GLOBAL_OMIT,
@@ -123,7 +123,7 @@ export function getDb(): PrismaClient {
 export function getDbHandle(): DatabaseHandle {
   if (!globalForDb.__x402GatewayDb) {
     const env = getEnv();
-    globalForDb.__x402GatewayDb = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR));
+    globalForDb.__x402GatewayDb = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR), { maxConnections: env.DATABASE_POOL_MAX });
   }
   return globalForDb.__x402GatewayDb;
 }
