@@ -5,6 +5,6 @@ export async function register() {
   // import below; `next build` loads this file too, where production secrets are absent by design.
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const { checkEnvironmentAtBoot } = await import("./server/boot");
-  checkEnvironmentAtBoot();
+  const { checkAtBoot } = await import("./server/boot");
+  await checkAtBoot();
 }

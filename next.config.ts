@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { PHASE_PRODUCTION_BUILD } from "next/constants";
 import type { NextConfig } from "next";
 
 import { parseServerEnv } from "./server/env";
@@ -10,10 +11,12 @@ parseServerEnv(process.env, { phase: "build" });
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
-const nextConfig: NextConfig = {
+const nextConfig = (phase: string): NextConfig => ({
   // `.next/standalone/server.js` + the node_modules it needs, for the Docker image and any other
-  // host without a full install (`npm run build:standalone` adds the static files next to it)
-  output: "standalone",
+  // host without a full install (`npm run build:standalone` adds the static files next to it). Set
+  // for the build only: the same build also serves through `npm start` / `next start`, which
+  // otherwise warn on every start that a standalone build should run as server.js
+  output: phase === PHASE_PRODUCTION_BUILD ? "standalone" : undefined,
   // trace from this folder even when a lockfile sits in a parent directory (worktrees, monorepos)
   outputFileTracingRoot: root,
   // files read at runtime through computed paths, which the tracer cannot see (app/docs/_lib/docs.ts)
@@ -35,6 +38,6 @@ const nextConfig: NextConfig = {
   ],
   poweredByHeader: false,
   typescript: { tsconfigPath: "tsconfig.json" },
-};
+});
 
 export default nextConfig;

@@ -1,5 +1,6 @@
 import "dotenv/config";
 
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { getEnv } from "@/server/env";
@@ -42,6 +43,20 @@ async function sealLegacy(config: DatabaseConfig): Promise<string> {
   }
 }
 
+/** Rewrites the list of server/db/migration-names.ts from the migrations folder (what a server checks at boot). */
+function writeMigrationNames(): void {
+  const file = path.join(process.cwd(), "server", "db", "migration-names.ts");
+  const dir = path.join(process.cwd(), "prisma", "migrations");
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b));
+  const source = readFileSync(file, "utf8");
+  const start = source.indexOf("= [\n") + 4;
+  const end = source.indexOf("];", start);
+  writeFileSync(file, `${source.slice(0, start)}${names.map((name) => `  "${name}",\n`).join("")}${source.slice(end)}`);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const started = Date.now();
@@ -68,10 +83,11 @@ async function main(argv: string[]): Promise<number> {
       }
       const config = databaseConfig();
       const created = await createMigration(config, name);
+      writeMigrationNames();
       if (created === null) {
         console.log("no changes: schema.prisma matches the migrations; nothing written.");
       } else {
-        console.log(`created ${path.relative(process.cwd(), created.directory)}/migration.sql and applied it to ${describe(config)}`);
+        console.log(`created ${path.relative(process.cwd(), created.directory)}/migration.sql and applied it to ${describe(config)}; server/db/migration-names.ts lists it`);
       }
       break;
     }

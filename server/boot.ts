@@ -1,26 +1,49 @@
-import { parseDatabaseUrl } from "@/server/db/config";
+import { checkDatabaseConnection, getDb, parseDatabaseUrl } from "@/server/db";
+import { pendingMigrationsProblem, readMigrationStatus } from "@/server/db/migration-status";
 import { EnvError, getEnv } from "@/server/env";
 import { getGatewayDeps } from "@/server/gateway/runtime";
 
 // What a server process checks before it serves anything (instrumentation.ts runs it at boot of
-// `next start`, the standalone server.js and every serverless cold start). Next loads route modules
-// lazily, so without it a production server missing DATABASE_URL would start "healthy" and fail
-// request by request; a deploy must fail at once instead, with the variable named.
+// `npm start`, `next start`, the standalone server.js and every serverless cold start). Next loads
+// route modules lazily, so without it a production server missing DATABASE_URL would start
+// "healthy" and fail request by request; a deploy must fail at once instead, with the cause named.
 
 /**
- * Validates the environment and the database URL's form (on failure prints why and exits 1), then
- * on a long-running server starts the background job scheduler: a console-only instance, or one that
- * has not served a gateway call yet, must still take its turn at the jobs.
+ * Validates the environment and the database URL's form; on a long-running server also checks that
+ * the database has every migration this build needs, then starts the background job scheduler (a
+ * console-only instance, or one that has not served a gateway call yet, must still take its turn
+ * at the jobs). On failure prints why and exits 1.
  */
-export function checkEnvironmentAtBoot(): void {
+export async function checkAtBoot(): Promise<void> {
   try {
     const env = getEnv();
     parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR);
-    if (env.BACKGROUND_JOBS === "in-process") getGatewayDeps();
+    // serverless cold starts skip the database round trip: there the deploy's build step migrates
+    if (env.BACKGROUND_JOBS !== "in-process") return;
+    const problem = await migrationsProblem();
+    if (problem) exitWith(problem);
+    getGatewayDeps();
   } catch (error) {
     // EnvError and parseDatabaseUrl's errors name the variable; anything else is a bug to surface
     if (!(error instanceof EnvError) && !(error instanceof Error && error.message.startsWith("DATABASE_URL"))) throw error;
-    console.error(`x402 Gateway cannot start. ${error.message}`);
-    process.exit(1);
+    exitWith(error.message);
   }
+}
+
+/** Why this build cannot serve from its database, or null. An unreachable database only warns: /api/ready reports it and the pool reconnects. */
+async function migrationsProblem(): Promise<string | null> {
+  const db = getDb();
+  try {
+    await checkDatabaseConnection(db);
+  } catch (error) {
+    // checkDatabaseConnection's message names host and port without credentials
+    console.warn(`  warning: the database's migrations could not be checked at boot: ${(error as Error).message}`);
+    return null;
+  }
+  return pendingMigrationsProblem(await readMigrationStatus(db));
+}
+
+function exitWith(reason: string): never {
+  console.error(`x402 Gateway cannot start. ${reason}`);
+  process.exit(1);
 }

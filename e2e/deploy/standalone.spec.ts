@@ -222,6 +222,30 @@ test.describe("the standalone production server (the Docker image's entry point)
     }
   });
 
+  test("refuses to start on a database that lacks this build's migrations, naming the command", async () => {
+    const standaloneDir = prepareStandalone(ROOT);
+    const database = `x4g_unmigrated_${randomBytes(4).toString("hex")}`;
+    const port = await freePort();
+    await adminQuery(`CREATE DATABASE "${database}"`);
+    const server = startStandalone(standaloneDir, {
+      NODE_ENV: "production",
+      DATABASE_URL: withDatabase(POSTGRES_SERVER_URL, database),
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      APP_URL: `http://127.0.0.1:${port}`,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+    });
+    try {
+      const code = await Promise.race([server.exited, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 15_000))]);
+      expect(code, server.output()).toBe(1);
+      expect(server.output()).toMatch(/x402 Gateway cannot start\. DATABASE_URL: none of this build's migrations are applied .*Run `npm run db:migrate`/);
+    } finally {
+      await stopStandalone(server);
+      await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    }
+  });
+
   test("refuses to start in production without DATABASE_URL, naming it", async () => {
     const standaloneDir = prepareStandalone(ROOT);
     const port = await freePort();

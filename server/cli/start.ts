@@ -9,6 +9,7 @@ import http from "node:http";
 
 import next from "next";
 
+import { checkAtBoot } from "@/server/boot";
 import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
 import { getEnv } from "@/server/env";
 import { applyForwarded, parseTrustedProxies, resolveForwarded } from "@/server/http/forwarded";
@@ -47,6 +48,8 @@ async function main() {
     if (!dev) throw new Error(message);
     console.warn(`  warning: ${message}`);
   }
+  // before Next prepares: its instrumentation hook runs the same checks, but only once it is serving
+  await checkAtBoot();
   const app = next({ dev, hostname, port, ...(dev ? { turbopack: true } : {}) });
   await app.prepare();
   const handleNext = app.getRequestHandler();

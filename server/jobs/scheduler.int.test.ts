@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createLogger } from "@/server/observability/logger";
 import { useTestDatabase } from "@/server/testing/int";
 
-import { createJobScheduler, type JobDefinition } from "./scheduler";
+import { claimRetryDelayMs, createJobScheduler, logsClaimFailure, type JobDefinition } from "./scheduler";
 
 const log = createLogger({ level: "silent" });
 const t = useTestDatabase();
@@ -87,5 +87,34 @@ describe("background jobs across instances", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(runs).toBe(stoppedAt);
     expect((await jobRow("ticking")).lockedBy).toBeNull();
+  });
+
+  it("backs off while claims fail (a database without the job table) and says once when they work again", async () => {
+    const lines: { msg: string; failedClaims?: number; retryInMs?: number }[] = [];
+    const captured = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    let runs = 0;
+    await t.db.$executeRawUnsafe(`ALTER TABLE "BackgroundJob" RENAME TO "BackgroundJob_away"`);
+    const scheduler = createJobScheduler({ db: t.db, log: captured, now: () => new Date() }, [{ name: "outage", everyMs: 100, run: async () => void (runs += 1) }]);
+    try {
+      scheduler.start(20);
+      await new Promise((r) => setTimeout(r, 1_500));
+      const failures = lines.filter((l) => l.msg === "background job claim failed");
+      // without backoff: ~75 failed claims and as many lines in 1.5 s; with it, 20·2ⁿ ms apart → 6
+      expect(failures.length).toBeGreaterThanOrEqual(2);
+      expect(failures.length).toBeLessThanOrEqual(3);
+      expect(failures.map((l) => l.failedClaims)).toEqual([1, 2, 4].slice(0, failures.length));
+      expect(failures[0]?.retryInMs).toBe(40);
+    } finally {
+      await t.db.$executeRawUnsafe(`ALTER TABLE "BackgroundJob_away" RENAME TO "BackgroundJob"`);
+    }
+    await expect.poll(() => runs, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    await scheduler.stop();
+    expect(lines.filter((l) => l.msg === "background job claims work again")).toHaveLength(1);
+  });
+
+  it("doubles the retry delay from one tick up to a minute, logging the 1st, 2nd, 4th, 8th… failure", () => {
+    expect([1, 2, 3, 10, 40].map((n) => claimRetryDelayMs(500, n))).toEqual([1_000, 2_000, 4_000, 60_000, 60_000]);
+    expect([1, 2, 3, 4, 5, 8, 12, 16].filter(logsClaimFailure)).toEqual([1, 2, 4, 8, 16]);
+    expect(logsClaimFailure(0)).toBe(false);
   });
 });

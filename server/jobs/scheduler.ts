@@ -64,6 +64,22 @@ export function defaultInstanceId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
 
+const MAX_CLAIM_BACKOFF_MS = 60_000;
+
+/**
+ * How long the scheduler waits after `failures` claims in a row have failed (the database is down,
+ * or not migrated): doubling from one tick up to a minute, so an outage costs a few log lines and
+ * queries rather than one of each per tick.
+ */
+export function claimRetryDelayMs(tickMs: number, failures: number): number {
+  return Math.min(MAX_CLAIM_BACKOFF_MS, tickMs * 2 ** Math.min(failures, 20));
+}
+
+/** Failed claims are logged on the 1st, 2nd, 4th, 8th… in a row; recovery is logged once. */
+export function logsClaimFailure(failures: number): boolean {
+  return failures > 0 && (failures & (failures - 1)) === 0;
+}
+
 /** The shortest job interval bounds how often the scheduler looks, so no job waits a whole second extra. */
 export function tickIntervalMs(jobs: Pick<JobDefinition, "everyMs">[]): number {
   const shortest = Math.min(...jobs.map((j) => j.everyMs));
@@ -142,12 +158,23 @@ export function createJobScheduler(deps: JobSchedulerDeps, jobs: JobDefinition[]
     start(tickMs = tickIntervalMs(jobs)) {
       if (timer || jobs.length === 0) return;
       let ticking = false;
+      let failures = 0;
+      let retryAt = 0;
       timer = setInterval(() => {
-        if (ticking) return;
+        if (ticking || Date.now() < retryAt) return;
         ticking = true;
         // runs are not awaited here: a long settlement run must not hold up the one-second queues
         claimAndStart()
-          .catch((err: unknown) => deps.log.warn({ err }, "background job claim failed"))
+          .then(() => {
+            if (failures > 0) deps.log.info({ failedClaims: failures }, "background job claims work again");
+            failures = 0;
+          })
+          .catch((err: unknown) => {
+            failures += 1;
+            const retryInMs = claimRetryDelayMs(tickMs, failures);
+            retryAt = Date.now() + retryInMs;
+            if (logsClaimFailure(failures)) deps.log.warn({ err, failedClaims: failures, retryInMs }, "background job claim failed");
+          })
           .finally(() => {
             ticking = false;
           });
