@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 
 import { accountFor } from "@/server/chain/accounts";
+import { portFrom } from "@/server/cli/args";
 import { setupLocalChain } from "@/server/chain/local-chain";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { createPrismaClient } from "@/server/db/client";
@@ -19,7 +20,7 @@ import { getEnv } from "@/server/env";
 
 const args = process.argv.slice(2);
 const production = args.includes("--prod");
-const port = Number(args.find((a) => a.startsWith("--port="))?.split("=")[1] ?? process.env.PORT ?? 3000);
+const port = portFrom(args, process.env.PORT);
 
 async function main() {
   const env = getEnv();

@@ -10,6 +10,7 @@ import http from "node:http";
 import next from "next";
 
 import { checkAtBoot } from "@/server/boot";
+import { flagValue, portFrom } from "@/server/cli/args";
 import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
 import { getEnv } from "@/server/env";
 import { applyForwarded, parseTrustedProxies, resolveForwarded } from "@/server/http/forwarded";
@@ -20,15 +21,9 @@ import { notServedMessage, roleServes } from "@/server/http/instance-role";
 import { writeWebResponse } from "@/server/http/node-adapter";
 
 const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
-  if (i === -1) return undefined;
-  const arg = args[i] as string;
-  return arg.includes("=") ? arg.split("=")[1] : args[i + 1];
-};
 const dev = args.includes("--dev");
-const port = Number(flag("-p") ?? flag("--port") ?? process.env.PORT ?? 3000);
-const hostname = flag("-H") ?? flag("--hostname") ?? "0.0.0.0";
+const port = portFrom(args, process.env.PORT);
+const hostname = flagValue(args, "-H", "--hostname") ?? "0.0.0.0";
 
 /** The merchant id when the path's first segment is one, so the request belongs to the gateway. */
 export function gatewayMerchantId(url: string | undefined): string | null {
