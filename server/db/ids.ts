@@ -38,21 +38,35 @@ export type IdKind = keyof typeof ID_PREFIXES;
 /** The shape of every merchant id: `mer_` + 20 base36 characters. */
 export { MERCHANT_ID_PATTERN } from "./id-patterns";
 
-// ids are minted on every gateway request (request id, access-log row): draw them from a pool of
-// random bytes refilled 4 KiB at a time instead of a getrandom call each
+// ids and nonces are minted on every gateway request (request id, access-log row, the upstream
+// signature's nonce): draw them from a pool of CSPRNG bytes refilled 4 KiB at a time instead of a
+// getrandom call each (a CPU profile of the free path measured ~13 µs for each 16-byte call)
 const POOL_SIZE = 4096;
 let pool = randomBytes(POOL_SIZE);
 let poolOffset = 0;
 
-export function randomId(length = 20): string {
+/** The offset of `length` fresh bytes in `pool` (refilled when they would run past its end). */
+function take(length: number): number {
   if (poolOffset + length > POOL_SIZE) {
     pool = randomBytes(POOL_SIZE);
     poolOffset = 0;
   }
-  let out = "";
-  for (let i = poolOffset; i < poolOffset + length; i++) out += ALPHABET[(pool[i] as number) % 36];
+  const at = poolOffset;
   poolOffset += length;
+  return at;
+}
+
+export function randomId(length = 20): string {
+  const at = take(length);
+  let out = "";
+  for (let i = at; i < at + length; i++) out += ALPHABET[(pool[i] as number) % 36];
   return out;
+}
+
+/** `byteCount` random bytes as lower-case hex (nonces; each byte is used once). */
+export function randomHex(byteCount: number): string {
+  const at = take(byteCount);
+  return pool.toString("hex", at, at + byteCount);
 }
 
 export function createId(kind: IdKind): string {

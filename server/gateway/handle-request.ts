@@ -2,7 +2,7 @@ import type { SettleResponse } from "@x402/core/types";
 import { declarePaymentIdentifierExtension, PAYMENT_IDENTIFIER } from "@x402/extensions/payment-identifier";
 
 import type { PrismaClient } from "@/server/db";
-import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
+import { MERCHANT_ID_PATTERN, randomHex } from "@/server/db/ids";
 import type { ServerEnv } from "@/server/env";
 import type { Facilitators } from "@/server/facilitator";
 import { clientIpFrom } from "@/server/http/client-ip";
@@ -29,8 +29,6 @@ import { joinUpstreamUrl, mapUpstreamPath } from "@/server/pricing/upstream-path
 import type { GatewayPaymentFacts } from "@/sdk/src/verify";
 import type { RateLimiter } from "@/server/rate-limit/limiter";
 import type { TtlCache } from "@/server/cache/ttl-cache";
-
-import { randomBytes } from "node:crypto";
 
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import { consumeEntitlement, entitlementHeader, restoreEntitlementCall, type GrantedEntitlement } from "@/server/entitlements/entitlements";
@@ -143,7 +141,6 @@ function challengeFor(
 ): PaymentChallenge {
   const wantsHtml = opts.clientVersion === null && !opts.error && (req.headers.get("accept") ?? "").includes("text/html");
   // `error` is the protocol's reason string; `errorMessage` says it in words (clients ignore extra fields)
-  // bundles and passes declare Sign-In-With-X: how the buyer comes back without paying again
   // every route accepts a payment identifier (a retried payment gets its first outcome, never a
   // second charge); bundles and passes also declare Sign-In-With-X: how the buyer comes back without paying
   const extensions: Record<string, unknown> = { [PAYMENT_IDENTIFIER]: PAYMENT_IDENTIFIER_DECLARATION };
@@ -152,7 +149,7 @@ function challengeFor(
       appUrl: deps.env.APP_URL,
       resourceUrl: route.resourceUrl,
       network: route.network.id,
-      nonce: randomBytes(16).toString("hex"),
+      nonce: randomHex(16),
       issuedAt: deps.now(),
       statement: `Use your ${describePurchase(route)} at ${route.merchant.name}`,
     });

@@ -1,5 +1,6 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 
+import { randomHex } from "@/server/db/ids";
 import type { InjectedCredential } from "@/server/merchants/upstream-credentials";
 import { maskSecret } from "@/server/merchants/upstream-credentials";
 import {
@@ -76,7 +77,7 @@ export function signUpstreamRequest(opts: {
   nonce?: string;
 }): Record<string, string> {
   const payment = encodeGatewayPaymentFacts(opts.facts);
-  const nonce = opts.nonce ?? randomBytes(16).toString("hex");
+  const nonce = opts.nonce ?? randomHex(16);
   const payload = gatewaySigningPayload({
     timestamp: opts.nowSeconds,
     nonce,

@@ -71,13 +71,15 @@ const V4_BLOCKS: [string, number][] = [
   ["240.0.0.0", 4],
 ];
 
+// as [first, end) integer ranges, computed once: the gateway checks its upstream's host on every call
+const V4_RANGES = V4_BLOCKS.map(([base, bits]) => {
+  const start = v4ToInt(base);
+  return [start, start + 2 ** (32 - bits)] as const;
+});
+
 function isPrivateV4(ip: string): boolean {
   const value = v4ToInt(ip);
-  return V4_BLOCKS.some(([base, bits]) => {
-    const size = 2 ** (32 - bits);
-    const start = v4ToInt(base);
-    return value >= start && value < start + size;
-  });
+  return V4_RANGES.some(([start, end]) => value >= start && value < end);
 }
 
 function expandV6(ip: string): number[] | null {
