@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { isNonceRejection, withNonceRetry } from "./nonce-retry";
+import { describeSendError, isNonceRejection, nonceRetryDelayMs, withNonceRetry } from "./nonce-retry";
 
 describe("sending again after a nonce collision", () => {
   it("recognises the node's nonce rejections, also when wrapped as a cause", () => {
@@ -30,6 +30,24 @@ describe("sending again after a nonce collision", () => {
     expect(timeouts).toBe(1);
 
     let collisions = 0;
-    await expect(withNonceRetry(async () => Promise.reject(new Error(`nonce too low ${++collisions}`)), { attempts: 3 })).rejects.toThrow("nonce too low 3");
+    await expect(withNonceRetry(async () => Promise.reject(new Error(`nonce too low ${++collisions}`)), { attempts: 3, wait: async () => undefined })).rejects.toThrow("nonce too low 3");
+  });
+
+  it("waits a jittered, growing moment between attempts, and tries twelve times by default", async () => {
+    const waits: number[] = [];
+    let collisions = 0;
+    await expect(
+      withNonceRetry(async () => Promise.reject(new Error(`nonce too low ${++collisions}`)), { wait: async (ms) => void waits.push(ms), random: () => 0.5 }),
+    ).rejects.toThrow("nonce too low 12");
+    expect(waits).toEqual([10, 20, 40, 80, 160, 200, 200, 200, 200, 200, 200]);
+    expect(nonceRetryDelayMs(1, 0)).toBe(0);
+    expect(nonceRetryDelayMs(3, 0.999)).toBe(79);
+    expect(nonceRetryDelayMs(30, 0.999)).toBe(399);
+  });
+
+  it("describes a send error without viem's ABI and calldata", () => {
+    const err = Object.assign(new Error("very long message with the whole abi …"), { shortMessage: "Nonce provided for the transaction is lower than the current nonce", details: "nonce too low" });
+    expect(describeSendError(err)).toBe("Nonce provided for the transaction is lower than the current nonce: nonce too low");
+    expect(describeSendError("plain")).toBe("plain");
   });
 });

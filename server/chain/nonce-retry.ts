@@ -21,14 +21,36 @@ export function isNonceRejection(err: unknown): boolean {
   return texts.some((t) => NONCE_REJECTIONS.some((re) => re.test(t)));
 }
 
-export async function withNonceRetry<T>(send: () => Promise<T>, opts: { attempts?: number; onRetry?: (err: unknown, attempt: number) => void } = {}): Promise<T> {
-  const attempts = opts.attempts ?? 4;
+/**
+ * How long to wait before sending again after the `attempt`-th collision: "full jitter" (a random
+ * point in a window doubling from 20 ms up to 400 ms), so instances that collided once pick
+ * different moments next time instead of colliding again in lockstep. `random` is in [0, 1).
+ */
+export function nonceRetryDelayMs(attempt: number, random: number): number {
+  return Math.floor(random * Math.min(400, 20 * 2 ** (attempt - 1)));
+}
+
+/** A short description of a send error for the logs (viem's errors carry the whole ABI and calldata). */
+export function describeSendError(err: unknown): string {
+  const e = err as { shortMessage?: string; details?: string; message?: string };
+  return [e?.shortMessage ?? e?.message ?? String(err), e?.details].filter(Boolean).join(": ").slice(0, 300);
+}
+
+export async function withNonceRetry<T>(
+  send: () => Promise<T>,
+  opts: { attempts?: number; onRetry?: (err: unknown, attempt: number) => void; wait?: (ms: number) => Promise<void>; random?: () => number } = {},
+): Promise<T> {
+  // at 50 concurrent settlements on each of two instances, four attempts ran out for ~10 % of them
+  const attempts = opts.attempts ?? 12;
+  const wait = opts.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = opts.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     try {
       return await send();
     } catch (err) {
       if (attempt >= attempts || !isNonceRejection(err)) throw err;
       opts.onRetry?.(err, attempt);
+      await wait(nonceRetryDelayMs(attempt, random()));
     }
   }
 }

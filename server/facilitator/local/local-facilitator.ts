@@ -8,7 +8,7 @@ import type { Hash } from "viem";
 import type { ChainClientRegistry, ChainClients } from "@/server/chain/clients";
 import type { Log } from "@/server/observability/logger";
 
-import { withNonceRetry } from "@/server/chain/nonce-retry";
+import { describeSendError, withNonceRetry } from "@/server/chain/nonce-retry";
 
 import { checkTransferReceipt } from "../receipt";
 import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentPayload, type PaymentRequirements, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
@@ -24,7 +24,7 @@ function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number, receipts:
   const wallet = clients.wallet;
   if (!wallet) throw new Error("evmSignerFor needs a wallet");
   const { publicClient } = clients;
-  const onRetry = (err: unknown, attempt: number) => log.warn({ err, attempt }, "settlement transaction's nonce was taken (another instance sent from the same key); sending again");
+  const onRetry = (err: unknown, attempt: number) => log.warn({ attempt, error: describeSendError(err) }, "settlement transaction's nonce was taken (another instance sent from the same key); sending again");
   return toFacilitatorEvmSigner(
     {
       address: wallet.account.address,
