@@ -14,7 +14,15 @@ import { getGatewayDeps } from "@/server/gateway/runtime";
  * console-only instance, or one that has not served a gateway call yet, must still take its turn
  * at the jobs). On failure prints why and exits 1.
  */
-export async function checkAtBoot(): Promise<void> {
+export function checkAtBoot(): Promise<void> {
+  // once per process: `npm start` calls it before Next prepares and Next's instrumentation hook
+  // calls it again from its own bundle (a separate module instance, hence the global)
+  return (globalForBoot.__x402BootCheck ??= runBootChecks());
+}
+
+const globalForBoot = globalThis as typeof globalThis & { __x402BootCheck?: Promise<void> };
+
+async function runBootChecks(): Promise<void> {
   try {
     const env = getEnv();
     parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR);
