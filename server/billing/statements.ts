@@ -10,13 +10,20 @@ import type { NetworkRegistry } from "@/server/networks/config";
 // what the platform owes the merchant (negative: what the merchant owes the platform, e.g. fees in
 // DIRECT mode, where payers pay the merchant's wallet and that counts as paid out at once).
 
+// The month is optional and resolved when the request is served (`statementMonth`), never in the
+// schema: a default computed here would be frozen into the generated OpenAPI document by the clock.
 export const statementInput = z.object({
-  /** YYYY-MM (UTC); this month when omitted */
   month: z
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM")
-    .default(() => new Date().toISOString().slice(0, 7)),
+    .optional()
+    .describe("YYYY-MM (UTC). When omitted, the current UTC month at the time the request is served."),
 });
+
+/** The statement month a request asks for: its own, or the current UTC month at `now`. */
+export function statementMonth(month: string | undefined, now: Date): string {
+  return month ?? now.toISOString().slice(0, 7);
+}
 
 export const statementLineSchema = z.object({
   network: z.string(),
@@ -96,10 +103,14 @@ export function statementLine(row: Omit<Row, "paid_calls"> & { paidCalls: number
   };
 }
 
-export async function merchantStatement(deps: { db: PrismaClient; networks: NetworkRegistry }, opts: { merchantId: string; month: string }): Promise<Statement> {
+export async function merchantStatement(
+  deps: { db: PrismaClient; networks: NetworkRegistry; now: () => Date },
+  opts: { merchantId: string; month?: string },
+): Promise<Statement> {
+  const month = statementMonth(opts.month, deps.now());
   const merchant = await deps.db.merchant.findUnique({ where: { id: opts.merchantId }, select: { id: true, name: true, settlementMode: true } });
   if (!merchant) throw new AppError("not_found", "No merchant has this id");
-  const { periodStart, periodEnd } = monthPeriod(opts.month);
+  const { periodStart, periodEnd } = monthPeriod(month);
   const rows = await deps.db.$queryRaw<Row[]>`
     SELECT network, asset,
            COALESCE(SUM("amountAtomic") FILTER (WHERE "createdAt" < ${periodStart}), 0)::text AS opening,
@@ -117,7 +128,7 @@ export async function merchantStatement(deps: { db: PrismaClient; networks: Netw
     const asset = deps.networks.get(row.network)?.assets.find((a) => a.address === row.asset.toLowerCase());
     return statementLine({ ...row, paidCalls: Number(row.paid_calls) }, { symbol: asset?.symbol ?? row.asset, decimals: asset?.decimals ?? 0 });
   });
-  return { merchantId: merchant.id, merchantName: merchant.name, settlementMode: merchant.settlementMode, month: opts.month, periodStart, periodEnd, lines };
+  return { merchantId: merchant.id, merchantName: merchant.name, settlementMode: merchant.settlementMode, month, periodStart, periodEnd, lines };
 }
 
 const CSV_COLUMNS = ["month", "network", "asset", "symbol", "decimals", "opening", "gross", "fees", "refunds", "adjustments", "net", "payouts", "closing", "paidCalls"] as const;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { committedDocumentText, sdkTypesText } from "./generate-artifacts";
 import { buildOpenApiDocument } from "./openapi";
@@ -32,6 +32,21 @@ describe("the OpenAPI document", () => {
 
   it("matches the committed sdk/openapi.json (run `npm run openapi` after changing a procedure)", () => {
     expect(readFileSync("sdk/openapi.json", "utf8")).toBe(committedDocumentText());
+  });
+
+  it("is the same byte for byte whatever the date (no clock-dependent default is frozen into it)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(new Date("2026-01-31T23:59:59Z"));
+      const january = committedDocumentText();
+      const januaryTypes = await sdkTypesText(january);
+      vi.setSystemTime(new Date("2031-07-01T00:00:01Z"));
+      const july = committedDocumentText();
+      expect(july).toBe(january);
+      expect(await sdkTypesText(july)).toBe(januaryTypes);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("matches the SDK's generated types", async () => {
