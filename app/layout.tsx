@@ -10,6 +10,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "x402 Gateway", template: "%s · x402 Gateway" },
   description: "Charge per API call in stablecoins with HTTP 402, without touching your code.",
+  icons: { icon: [{ url: "/favicon.ico", sizes: "32x32" }, { url: "/logo.svg", type: "image/svg+xml" }] },
 };
 
 // Every page renders per request: the middleware's CSP allows only scripts carrying this request's

@@ -1,9 +1,26 @@
 import { ArrowRight, Coins, ShieldCheck, Zap } from "lucide-react";
+import type { Metadata } from "next";
 import Link from "next/link";
 
 import { Logo } from "@/app/_components/logo";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { Button } from "@/app/_components/ui/button";
+import { getEnv } from "@/server/env";
+
+// The share card (public/og.png) needs an absolute URL, so it is resolved against this deployment's APP_URL.
+export function generateMetadata(): Metadata {
+  const description = "Charge per API call in stablecoins with HTTP 402, without touching your code.";
+  return {
+    metadataBase: new URL(getEnv().APP_URL),
+    openGraph: {
+      title: "x402 Gateway",
+      description,
+      type: "website",
+      images: [{ url: "/og.png", width: 1200, height: 630, alt: "x402 Gateway: GET → 402 → pay USDC → 200 with a receipt" }],
+    },
+    twitter: { card: "summary_large_image", title: "x402 Gateway", description, images: ["/og.png"] },
+  };
+}
 
 const FEATURES = [
   { icon: Coins, title: "Per-call pricing", text: "Price any path in USDC. Unpaid calls get an x402 402 with everything a client needs to pay." },
