@@ -11,6 +11,7 @@ import { parseDatabaseUrl } from "@/server/db/config";
 import { applyMigrations } from "@/server/db/schema-engine";
 import { seedDemo } from "@/server/demo/seed";
 import { parseServerEnv } from "@/server/env";
+import { startTestRedis } from "@/server/testing/redis";
 
 import { E2E_BASE_URL, E2E_PORT, E2E_STATE_FILE, type E2EState } from "./fixtures/env";
 
@@ -18,7 +19,7 @@ async function main() {
   const dataDir = path.resolve(".data/e2e");
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const chain = await setupLocalChain();
+  const [chain, redis] = await Promise.all([setupLocalChain(), startTestRedis()]);
   const databaseUrl = `pglite:${path.join(dataDir, "pglite")}`;
   const dbConfig = parseDatabaseUrl(databaseUrl, dataDir);
   await applyMigrations(dbConfig);
@@ -57,6 +58,7 @@ async function main() {
     chainId: chain.chainId,
     tokenAddress: chain.tokenAddress,
     demoMerchantId: seeded.demoMerchantId,
+    redisUrl: redis.url,
     admin: seeded.admin,
     merchantUser: seeded.merchantUser,
   };
@@ -72,7 +74,7 @@ async function main() {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   next.on("exit", async (code) => {
-    await chain.stop();
+    await Promise.all([chain.stop(), redis.stop()]);
     process.exit(code ?? 0);
   });
 }

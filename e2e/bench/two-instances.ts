@@ -16,12 +16,12 @@ import { applyMigrations } from "@/server/db/schema-engine";
 import { parseServerEnv } from "@/server/env";
 import { createMerchant } from "@/server/merchants/merchants";
 import { createPricingRule } from "@/server/pricing/rules";
+import { startTestRedis } from "@/server/testing/redis";
 import { signUpWithPassword } from "@/server/users/users";
 
 import { challengeOf, children, DURATION_S, eachOnce, measure, PAID_REQUESTS, signPayments, startChild, waitFor, type Measured } from "./bench-kit";
 
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export type ScaleResult = { results: Measured[]; ratios: { freeTwoOverOne: number; paidTwoOverOne: number }; line: string };
 
@@ -33,6 +33,9 @@ export async function measureTwoInstances(opts: { chain: { chainId: number; rpcU
   const databaseUrl = `${POSTGRES}/${database}`;
   const stopped: Promise<void>[] = [];
   const mine: ChildProcess[] = [];
+  // the bench's own redis-server unless one is named
+  const ownRedis = process.env.BENCH_REDIS_URL ? null : await startTestRedis();
+  const REDIS_URL = process.env.BENCH_REDIS_URL ?? ownRedis!.url;
   try {
     await applyMigrations({ kind: "postgres", url: databaseUrl });
     const [portA, portB] = [await freePort(), await freePort()];
@@ -101,5 +104,6 @@ export async function measureTwoInstances(opts: { chain: { chainId: number; rpcU
     await Promise.all(stopped);
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
+    await ownRedis?.stop();
   }
 }

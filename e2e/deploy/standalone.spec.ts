@@ -84,7 +84,7 @@ function withDatabase(serverUrl: string, database: string): string {
 test.describe("the standalone production server (the Docker image's entry point)", () => {
   test("serves a paid call end to end on PostgreSQL with only the documented variables, and each INSTANCE_ROLE refuses the other's routes", async () => {
     test.setTimeout(180_000);
-    const { rpcUrl, chainId, tokenAddress } = readE2EState();
+    const { rpcUrl, chainId, tokenAddress, redisUrl } = readE2EState();
     const token = tokenAddress.toLowerCase() as Address;
     const network = `eip155:${chainId}` as const;
     expect(LOCAL_HOSTS.has(new URL(POSTGRES_SERVER_URL).hostname), "creates and drops a database: local PostgreSQL only").toBe(true);
@@ -112,7 +112,7 @@ test.describe("the standalone production server (the Docker image's entry point)
       APP_URL: baseUrl,
       CRON_SECRET: randomBytes(24).toString("hex"),
       FACILITATOR_PRIVATE_KEY: facilitatorKey,
-      REDIS_URL: "redis://127.0.0.1:6379",
+      REDIS_URL: redisUrl,
       LOG_LEVEL: "warn",
       PORT: String(port),
       HOSTNAME: "127.0.0.1",

@@ -18,7 +18,6 @@ import { readE2EState } from "../fixtures/env";
 // instances, and the database is read to see what they recorded.
 
 const POSTGRES = process.env.SCALE_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
-const REDIS_URL = process.env.SCALE_REDIS_URL ?? "redis://127.0.0.1:6379";
 const SLOW_UPSTREAM_MS = 2_000;
 const ENCRYPTION_KEY = "c2NhbGUtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=";
 
@@ -139,7 +138,7 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
     const env = {
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,
-      REDIS_URL,
+      REDIS_URL: process.env.SCALE_REDIS_URL ?? state.redisUrl,
       REDIS_KEY_PREFIX: `x4g:scale:${randomBytes(6).toString("hex")}:`,
       // behind one load balancer both answer for the same public origin
       APP_URL: `http://127.0.0.1:${portA}`,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { createSiweMessage } from "viem/siwe";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 
 import { accountFor } from "@/server/chain/accounts";
 import { createLogger } from "@/server/observability/logger";
@@ -71,8 +71,8 @@ describe("password sign-in throttling", () => {
 
   it("holds across instances when the limiter is Redis", async () => {
     const prefix = `x4g:test:${randomUUID()}:`;
-    const one = createRedisRateLimiter("redis://127.0.0.1:6379", { log: createLogger({ level: "silent" }), keyPrefix: prefix });
-    const two = createRedisRateLimiter("redis://127.0.0.1:6379", { log: createLogger({ level: "silent" }), keyPrefix: prefix });
+    const one = createRedisRateLimiter(inject("redisUrl"), { log: createLogger({ level: "silent" }), keyPrefix: prefix });
+    const two = createRedisRateLimiter(inject("redisUrl"), { log: createLogger({ level: "silent" }), keyPrefix: prefix });
     try {
       const a = signInDeps(one).deps;
       const b = signInDeps(two).deps;

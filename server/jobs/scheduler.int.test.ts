@@ -90,20 +90,30 @@ describe("background jobs across instances", () => {
   });
 
   it("backs off while claims fail (a database without the job table) and says once when they work again", async () => {
-    const lines: { msg: string; failedClaims?: number; retryInMs?: number }[] = [];
+    const lines: { msg: string; time: string; failedClaims?: number; retryInMs?: number }[] = [];
     const captured = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
     let runs = 0;
     await t.db.$executeRawUnsafe(`ALTER TABLE "BackgroundJob" RENAME TO "BackgroundJob_away"`);
     const scheduler = createJobScheduler({ db: t.db, log: captured, now: () => new Date() }, [{ name: "outage", everyMs: 100, run: async () => void (runs += 1) }]);
     try {
       scheduler.start(20);
-      await new Promise((r) => setTimeout(r, 1_500));
-      const failures = lines.filter((l) => l.msg === "background job claim failed");
-      // without backoff: ~75 failed claims and as many lines in 1.5 s; with it, 20·2ⁿ ms apart → 6
-      expect(failures.length).toBeGreaterThanOrEqual(2);
-      expect(failures.length).toBeLessThanOrEqual(3);
-      expect(failures.map((l) => l.failedClaims)).toEqual([1, 2, 4].slice(0, failures.length));
-      expect(failures[0]?.retryInMs).toBe(40);
+      const failures = () => lines.filter((l) => l.msg === "background job claim failed");
+      await expect.poll(() => failures().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      // without backoff every 20 ms tick would fail and log; with it the k-th failure waits 20·2ᵏ ms
+      // and only the 1st, 2nd, 4th, 8th… are logged, each naming the wait it starts
+      for (const line of failures()) {
+        expect(logsClaimFailure(line.failedClaims ?? 0)).toBe(true);
+        expect(line.retryInMs).toBe(claimRetryDelayMs(20, line.failedClaims ?? 0));
+      }
+      const [first, second, fourth] = failures();
+      expect([first, second, fourth].map((l) => [l?.failedClaims, l?.retryInMs])).toEqual([[1, 40], [2, 80], [4, 320]]);
+      // the waits were taken: lower bounds on the lines' own times, stamped when each failure is logged
+      // (a loaded machine makes the gaps longer, never shorter; 10 ms of slack for the log clock's
+      // re-anchoring), where every 20 ms tick retrying would give gaps of 20 and 40 ms
+      const at = (line: { time: string } | undefined) => Date.parse(line?.time ?? "");
+      expect(at(second) - at(first)).toBeGreaterThanOrEqual(40 - 10);
+      expect(at(fourth) - at(second)).toBeGreaterThanOrEqual(80 + 160 - 10);
+      expect(runs).toBe(0);
     } finally {
       await t.db.$executeRawUnsafe(`ALTER TABLE "BackgroundJob_away" RENAME TO "BackgroundJob"`);
     }

@@ -1,5 +1,4 @@
-import { describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 
 import { startAnvil } from "@/server/chain/anvil";
 import { createTestDatabase } from "@/server/db/testing";
@@ -53,7 +52,7 @@ describe("readiness", () => {
   it("names Redis when it is configured and does not answer", async () => {
     const readiness = await checkReadiness({ db: database.db, networks: [], redisUrl: "redis://127.0.0.1:1" }, { timeoutMs: 1_000 });
     expect(readiness.failing).toEqual(["redis"]);
-    const live = await checkReadiness({ db: database.db, networks: [], redisUrl: "redis://127.0.0.1:6379" }, { timeoutMs: 1_000 });
+    const live = await checkReadiness({ db: database.db, networks: [], redisUrl: inject("redisUrl") }, { timeoutMs: 1_000 });
     expect(live).toMatchObject({ ok: true, failing: [] });
   });
 });

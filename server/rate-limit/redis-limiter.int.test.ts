@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 
 import { createLogger } from "@/server/observability/logger";
 
 import { createRedisRateLimiter } from "./redis-limiter";
 
 // Two limiters on one Redis stand for two gateway instances: they must draw from one bucket.
-const REDIS_URL = "redis://127.0.0.1:6379";
+const REDIS_URL = inject("redisUrl");
 const log = createLogger({ level: "silent" });
 
 describe("the Redis rate limiter", () => {

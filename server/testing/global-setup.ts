@@ -3,23 +3,30 @@ import type { TestProject } from "vitest/node";
 import { setupLocalChain } from "@/server/chain/local-chain";
 import { prepareTestDatabases, teardownTestDatabases, type TestDbTemplate } from "@/server/db/testing";
 
+import { startTestRedis } from "./redis";
+
 export type ProvidedChain = { rpcUrl: string; chainId: number; tokenAddress: `0x${string}` };
 
 declare module "vitest" {
   export interface ProvidedContext {
     chain: ProvidedChain;
     dbTemplate: TestDbTemplate;
+    /** the run's own redis-server (server/testing/redis.ts) */
+    redisUrl: string;
   }
 }
 
 // One anvil (token deployed, accounts funded; chain id 84532 so it stands in for Base Sepolia and
 // x402 v1 clients, which only know network names, can pay on it) and one migrated template database for the whole
-// integration run; each test file clones the template (server/testing/int.ts).
+// integration run; each test file clones the template (server/testing/int.ts). One redis-server of the
+// run's own for the Redis-backed tests (rate limits, cache invalidation, readiness).
 export default async function setup(project: TestProject) {
-  const [chain, dbTemplate] = await Promise.all([setupLocalChain({ chainId: 84532 }), prepareTestDatabases()]);
+  const [chain, dbTemplate, redis] = await Promise.all([setupLocalChain({ chainId: 84532 }), prepareTestDatabases(), startTestRedis()]);
   project.provide("chain", { rpcUrl: chain.rpcUrl, chainId: chain.chainId, tokenAddress: chain.tokenAddress });
   project.provide("dbTemplate", dbTemplate);
+  project.provide("redisUrl", redis.url);
   return async () => {
+    await redis.stop();
     await chain.stop();
     await teardownTestDatabases(dbTemplate);
   };
