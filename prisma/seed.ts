@@ -1,6 +1,7 @@
 import "dotenv/config";
 
 import { accountFor } from "@/server/chain/accounts";
+import { runCommand } from "@/server/cli/run-command";
 import { predictedTokenAddress } from "@/server/chain/test-usdc";
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
@@ -31,10 +32,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runCommand(main);

@@ -2,11 +2,12 @@
 // this one) from the command line or a scheduler — the same run the admin console starts, resumed
 // if it exists. Prints the outcome as JSON; exits 1 if a payout did not complete.
 import { billingDeps } from "@/server/billing/deps";
+import { runCommand } from "@/server/cli/run-command";
 import { previousMonth, processSettlementRun, startSettlementRun } from "@/server/billing/settlement-runs";
 import { monthPeriod } from "@/server/billing/statements";
 import { getDeps } from "@/server/deps";
 
-async function main() {
+async function main(): Promise<number> {
   const monthArg = process.argv.indexOf("--month");
   const month = monthArg >= 0 ? process.argv[monthArg + 1] : undefined;
   if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error("--month takes YYYY-MM");
@@ -15,10 +16,7 @@ async function main() {
   const { runId } = await startSettlementRun(deps, { ...period, actor: { role: "SYSTEM" } });
   const progress = await processSettlementRun(deps, { runId });
   console.log(JSON.stringify(progress));
-  process.exit(progress.status === "COMPLETED" ? 0 : 1);
+  return progress.status === "COMPLETED" ? 0 : 1;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCommand(main);

@@ -7,6 +7,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 import type { DatabaseConfig } from "./config";
+import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 
 // The one place that picks a driver (STYLE 2.6). How each adapter is built in these exact versions
 // (read from their .d.ts / dist):
@@ -66,11 +67,70 @@ export function createAdapterFactory(config: DatabaseConfig, options: AdapterOpt
   return { kind: "postgres", pool, factory, close: once(() => pool.end()) };
 }
 
-/** A PGlite in memory (`null`) or in a data directory (created if missing). */
-export function openPglite(dataDir: string | null): PGlite {
-  if (dataDir === null) return new PGlite();
+/**
+ * A PGlite in memory (`null`) or in a data directory (created if missing). Every file-backed PGlite
+ * of the project is opened here: it takes the directory's lock first (server/db/data-dir-lock.ts) and
+ * throws DataDirLockedError, before PGlite touches a file, while another process has it open.
+ * `close()` flushes the database and releases the lock. `loadDataDir` fills a new directory from a
+ * `dumpDataDir` tarball (test templates).
+ */
+export function openPglite(dataDir: string | null, options: { loadDataDir?: Blob } = {}): PGlite {
+  if (dataDir === null) return new PGlite(options);
   mkdirSync(dataDir, { recursive: true });
-  return new PGlite(dataDir);
+  const lock = acquireDataDirLock(dataDir);
+  try {
+    return new FileBackedPGlite(dataDir, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+// Durability (read in PGlite 0.5.14's sources and measured by server/db/data-dir-lock.int.test.ts):
+// NodeFS mounts Emscripten's NODEFS on the data directory, whose writes are plain `fs.writeSync`
+// calls, and PostgreSQL writes the WAL at every commit, so a committed row is in the kernel before
+// the query returns and survives a SIGKILL; `relaxedDurability` only defers the sync of the
+// in-memory filesystems (IndexedDB, OPFS) and changes nothing here. Nothing is fsynced (PGlite starts
+// PostgreSQL with -F, fsync=off, and NODEFS has no fsync): a power loss or kernel crash can lose
+// the last commits. close() runs PostgreSQL's shutdown checkpoint; without it the next open replays
+// the WAL.
+class FileBackedPGlite extends PGlite {
+  readonly #lock: DataDirLock;
+
+  constructor(dataDir: string, options: { loadDataDir?: Blob }, lock: DataDirLock) {
+    super(dataDir, options);
+    this.#lock = lock;
+    openFileBacked().add(this);
+    // an instance that failed to start is never closed by its opener
+    this.waitReady.catch(() => this.#release());
+  }
+
+  override async close(): Promise<void> {
+    try {
+      if (!this.closed) await super.close();
+    } finally {
+      this.#release();
+    }
+  }
+
+  #release(): void {
+    openFileBacked().delete(this);
+    this.#lock.release();
+  }
+}
+
+const globalForPglite = globalThis as typeof globalThis & { __x402OpenPglite?: Set<PGlite> };
+
+function openFileBacked(): Set<PGlite> {
+  return (globalForPglite.__x402OpenPglite ??= new Set());
+}
+
+/**
+ * Closes every file-backed PGlite this process has open (a signal handler's last step: PostgreSQL
+ * shuts down cleanly and the directories' locks are released). Waits for queries in progress.
+ */
+export async function closeFileBackedPglites(): Promise<void> {
+  await Promise.allSettled([...openFileBacked()].map((pglite) => pglite.close()));
 }
 
 export function createPgPool(url: string, options: AdapterOptions = {}): pg.Pool {
