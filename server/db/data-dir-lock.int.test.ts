@@ -152,6 +152,24 @@ describe("a second process on a held embedded database", () => {
   });
 });
 
+describe("the server (server/cli/start.ts) on the embedded database", () => {
+  it("holds the directory while it serves, and SIGTERM closes the database cleanly before it exits", async () => {
+    const db = await freshDataDir();
+    const server = start("server/cli/start.ts", { DATABASE_URL: `pglite:${db.dir}`, NODE_ENV: "development" }, ["--dev", "-p", "3311", "-H", "127.0.0.1"]);
+    try {
+      await server.waitFor((line) => line.includes("ready on"));
+      const lock = JSON.parse(readFileSync(path.join(db.dir, DATA_DIR_LOCK_FILE), "utf8")) as { pid: number; command: string };
+      expect(lock).toMatchObject({ pid: server.pid, command: expect.stringContaining("server/cli/start.ts") as string });
+      server.process.kill("SIGTERM");
+      expect(await server.exited, server.output()).toEqual({ code: 0, signal: null });
+      expect(existsSync(path.join(db.dir, "postmaster.pid"))).toBe(false);
+      expect(existsSync(path.join(db.dir, DATA_DIR_LOCK_FILE))).toBe(false);
+    } finally {
+      if (server.process.exitCode === null) server.process.kill("SIGKILL");
+    }
+  }, 180_000);
+});
+
 describe("a writer killed with SIGKILL at any moment", () => {
   it("loses no committed row across three kills, and each restart takes the dead process's lock over", async () => {
     const db = await freshDataDir();
