@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type QueryOptions, type Results, type Transaction } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
@@ -105,6 +105,24 @@ class FileBackedPGlite extends PGlite {
     this.waitReady.catch(() => this.#release());
   }
 
+  // PGlite answers through promises alone, with no I/O between queries: a loop of queries (a
+  // migration, keys:rotate, a background job) never lets the event loop turn, so neither a signal
+  // (Ctrl-C), nor a timer, nor an HTTP request would be handled until it ends. One turn per statement.
+  override async query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    await yieldToEventLoop();
+    return super.query<T>(query, params, options);
+  }
+
+  override async exec(query: string, options?: QueryOptions): Promise<Results[]> {
+    await yieldToEventLoop();
+    return super.exec(query, options);
+  }
+
+  override async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
+    await yieldToEventLoop();
+    return super.transaction(callback);
+  }
+
   override async close(): Promise<void> {
     try {
       if (!this.closed) await super.close();
@@ -118,6 +136,8 @@ class FileBackedPGlite extends PGlite {
     this.#lock.release();
   }
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const globalForPglite = globalThis as typeof globalThis & { __x402OpenPglite?: Set<PGlite> };
 

@@ -152,6 +152,25 @@ describe("a second process on a held embedded database", () => {
   });
 });
 
+describe("a command stopped with SIGTERM in the middle of writing", () => {
+  it("finishes the write in progress, closes the database cleanly and exits 143; every acknowledged row is there", async () => {
+    const db = await freshDataDir();
+    const child = writer(db.dir, db.merchantId);
+    await child.waitFor(() => child.committed.length >= 30);
+    child.process.kill("SIGTERM");
+    expect(await child.exited, child.output()).toEqual({ code: 143, signal: null });
+    // closing makes the write loop's next query fail: that is the shutdown, not an error to report
+    expect(child.output()).not.toMatch(/closed|Invalid `db/i);
+    expect(existsSync(path.join(db.dir, "postmaster.pid"))).toBe(false);
+    expect(existsSync(path.join(db.dir, DATA_DIR_LOCK_FILE))).toBe(false);
+    const ids = await withDb(db.config, async (client) =>
+      (await client.auditLog.findMany({ where: { merchantId: db.merchantId }, select: { id: true } })).map((r) => r.id),
+    );
+    expect(ids).toEqual(expect.arrayContaining(child.committed));
+    expect(ids.length - child.committed.length).toBeLessThanOrEqual(1);
+  });
+});
+
 describe("the server (server/cli/start.ts) on the embedded database", () => {
   it("holds the directory while it serves, and SIGTERM closes the database cleanly before it exits", async () => {
     const db = await freshDataDir();
