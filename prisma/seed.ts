@@ -1,8 +1,8 @@
 import "dotenv/config";
 
 import { accountFor } from "@/server/chain/accounts";
-import { runCommand } from "@/server/cli/run-command";
 import { predictedTokenAddress } from "@/server/chain/test-usdc";
+import { runCommand } from "@/server/cli/run-command";
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { seedDemo } from "@/server/demo/seed";

@@ -2,9 +2,9 @@
 // this one) from the command line or a scheduler — the same run the admin console starts, resumed
 // if it exists. Prints the outcome as JSON; exits 1 if a payout did not complete.
 import { billingDeps } from "@/server/billing/deps";
-import { runCommand } from "@/server/cli/run-command";
 import { previousMonth, processSettlementRun, startSettlementRun } from "@/server/billing/settlement-runs";
 import { monthPeriod } from "@/server/billing/statements";
+import { runCommand } from "@/server/cli/run-command";
 import { getDeps } from "@/server/deps";
 
 async function main(): Promise<number> {

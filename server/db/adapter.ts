@@ -15,9 +15,9 @@ import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 // - pglite-prisma-adapter 0.7.2: `new PrismaPGlite(pglite)` takes an already constructed PGlite
 //   (`new PGlite()` = in memory, `new PGlite(dir)` = file-backed). Every `connect()` hands out an
 //   adapter over that same instance and its `dispose()` does nothing, so whoever created the PGlite
-//   must `close()` it (that is what flushes a file-backed one). PGlite is a single connection: an
-//   interactive transaction holds it and other queries queue behind it. A file-backed data
-//   directory may be opened by one process only.
+//   must `close()` it (that shuts a file-backed one down cleanly and releases its directory's
+//   lock). PGlite is a single connection: an interactive transaction holds it and other queries
+//   queue behind it. A file-backed data directory may be opened by one process only (openPglite).
 // - @prisma/adapter-pg 7.10.1: `new PrismaPg(poolOrConfigOrUrl, options)`. Given a config it creates
 //   a new pg.Pool on every `connect()` and ends it on dispose; given a pool it uses that pool and
 //   leaves it open unless `disposeExternalPool`. We pass our own pool so we control its timeouts
