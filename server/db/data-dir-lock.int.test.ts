@@ -266,6 +266,35 @@ describe("stale and live locks", () => {
   });
 });
 
+describe("contenders taking a stale lock at the same instant", () => {
+  it("exactly one wins, every round, and the others name it", async () => {
+    const dir = mkdtempSync(path.join(tmp, "race-"));
+    const lockPath = path.join(dir, DATA_DIR_LOCK_FILE);
+    const gone = spawn("true");
+    await new Promise((resolve) => gone.once("exit", resolve));
+    for (let round = 0; round < 3; round++) {
+      // a dead process's lock, as a crash leaves it
+      writeFileSync(lockPath, JSON.stringify({ pid: gone.pid, hostname: hostname(), bootId: bootId(), processStart: "1", startedAt: "", command: "crashed", nonce: `dead-${round}` }));
+      const startAt = String(Date.now() + 6_000);
+      const contenders = Array.from({ length: 5 }, () => start("server/testing/lock-race-process.ts", { LOCK_DIR: dir, START_AT: startAt }));
+      const results = await Promise.all(
+        contenders.map((c) => Promise.race([c.waitFor((line) => line === "won").then(() => "won"), c.exited.then(() => "lost")]).catch(() => "lost")),
+      );
+      const winners = contenders.filter((_, i) => results[i] === "won");
+      expect(winners, contenders.map((c) => c.output()).join("\n")).toHaveLength(1);
+      const winner = winners[0];
+      for (const loser of contenders.filter((c) => c !== winner)) {
+        expect((await loser.exited).code).toBe(1);
+        expect(loser.output()).toContain(`pid ${winner?.pid}`);
+      }
+      expect(JSON.parse(readFileSync(lockPath, "utf8"))).toMatchObject({ pid: winner?.pid });
+      winner?.process.kill("SIGTERM");
+      await winner?.exited;
+      expect(existsSync(lockPath)).toBe(false);
+    }
+  });
+});
+
 function bootId(): string {
   return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 }
