@@ -4,8 +4,8 @@ import { hostname as osHostname } from "node:os";
 import path from "node:path";
 
 // PGlite is PostgreSQL in one process: a second process on the same data directory is not refused by
-// PGlite itself (its postmaster.pid check sees the same pid inside every wasm instance) and it loses
-// data — a writer's rows vanished once another process had opened the directory, and one directory
+// PGlite itself (every wasm instance writes the same pid, -42, to postmaster.pid, so PostgreSQL's own
+// check passes) and it loses data — a writer's rows vanished once another process had opened the directory, and one directory
 // could not be opened at all afterwards (`Aborted()`). So every file-backed open takes this lock
 // first (server/db/adapter.ts `openPglite`), and a second opener stops before PGlite touches a file.
 //
