@@ -23,7 +23,13 @@ import { applyMigrations } from "./schema-engine";
 const tmp = mkdtempSync(path.join(tmpdir(), "x4g-lock-"));
 let seq = 0;
 
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  // a failed assertion must not leave a writer holding its directory forever
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 /** A migrated data directory of its own, with one merchant; returns its config and the merchant id. */
 async function freshDataDir(): Promise<{ dir: string; config: DatabaseConfig; merchantId: string }> {
@@ -70,6 +76,7 @@ function start(entry: string, env: Record<string, string>, args: string[] = []):
     env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: tmp, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.push(child);
   let out = "";
   let pending = "";
   const committed: string[] = [];
@@ -111,10 +118,6 @@ describe("a second process on a held embedded database", () => {
     db = await freshDataDir();
     holder = writer(db.dir, db.merchantId, { WRITE_COUNT: "40" });
     await holder.waitFor((line) => line === "holding");
-  });
-
-  afterAll(() => {
-    if (holder.process.exitCode === null) holder.process.kill("SIGKILL");
   });
 
   it.each([
