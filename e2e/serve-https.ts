@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 
 import { createPrismaClient } from "@/server/db/client";
+import { assertDataDirNotLocked } from "@/server/db/data-dir-lock";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { applyMigrations } from "@/server/db/schema-engine";
 import { parseServerEnv } from "@/server/env";
@@ -18,6 +19,8 @@ async function main() {
   const port = Number(process.argv[2]);
   if (!Number.isInteger(port) || port <= 0) throw new Error("usage: serve-https.ts <port>");
   const dataDir = path.resolve(`.data/e2e-https-${port}`);
+  // a server still running on this world keeps it
+  assertDataDirNotLocked(path.join(dataDir, "pglite"));
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const databaseUrl = `pglite:${path.join(dataDir, "pglite")}`;
@@ -49,7 +52,9 @@ async function main() {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   server.on("exit", (code) => {
-    rmSync(dataDir, { recursive: true, force: true });
+    // a server still running on this world keeps it
+  assertDataDirNotLocked(path.join(dataDir, "pglite"));
+  rmSync(dataDir, { recursive: true, force: true });
     process.exit(code ?? 0);
   });
 }

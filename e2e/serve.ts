@@ -7,6 +7,7 @@ import path from "node:path";
 import { accountFor } from "@/server/chain/accounts";
 import { setupLocalChain } from "@/server/chain/local-chain";
 import { createPrismaClient } from "@/server/db/client";
+import { assertDataDirNotLocked } from "@/server/db/data-dir-lock";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { applyMigrations } from "@/server/db/schema-engine";
 import { seedDemo } from "@/server/demo/seed";
@@ -17,6 +18,8 @@ import { E2E_BASE_URL, E2E_PORT, E2E_STATE_FILE, type E2EState } from "./fixture
 
 async function main() {
   const dataDir = path.resolve(".data/e2e");
+  // a server of an earlier run still running on this world keeps it: refuse rather than wipe it under that server
+  assertDataDirNotLocked(path.join(dataDir, "pglite"));
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const [chain, redis] = await Promise.all([setupLocalChain(), startTestRedis()]);

@@ -3,6 +3,7 @@ import "dotenv/config";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import { runCommand } from "@/server/cli/run-command";
 import { getEnv } from "@/server/env";
 import { parseDatabaseUrl, redactDatabaseUrl, type DatabaseConfig } from "@/server/db/config";
 import { applyMigrations, createMigration, diffMigrationsAgainstSchema } from "@/server/db/schema-engine";
@@ -13,7 +14,7 @@ import { openSql } from "@/server/keys/sql";
 //   tsx prisma/migrate.ts apply          npm run db:migrate
 //   tsx prisma/migrate.ts create <name>  npm run db:migration -- <name>
 //   tsx prisma/migrate.ts diff           exit 1 when schema.prisma and the migrations disagree
-// It always exits explicitly: a pg pool left open would keep the process alive.
+// It always exits explicitly (runCommand): a pg pool left open would keep the process alive.
 
 const USAGE = "usage: tsx prisma/migrate.ts apply | create <name> | diff";
 
@@ -115,10 +116,8 @@ process.on("beforeExit", () => {
   process.exit(1);
 });
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? `migrate failed: ${error.message}` : error);
-    process.exit(1);
-  },
+runCommand(() =>
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    throw error instanceof Error ? new Error(`migrate failed: ${error.message}`, { cause: error }) : error;
+  }),
 );

@@ -2,6 +2,7 @@ import "dotenv/config";
 
 import { accountFor } from "@/server/chain/accounts";
 import { predictedTokenAddress } from "@/server/chain/test-usdc";
+import { runCommand } from "@/server/cli/run-command";
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { seedDemo } from "@/server/demo/seed";
@@ -31,10 +32,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runCommand(main);

@@ -19,6 +19,7 @@ import { freePort } from "@/server/chain/anvil";
 import { setupLocalChain } from "@/server/chain/local-chain";
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
+import { DATA_DIR_LOCK_FILE } from "@/server/db/data-dir-lock";
 import { applyMigrations } from "@/server/db/schema-engine";
 import { parseServerEnv } from "@/server/env";
 import { createMerchant } from "@/server/merchants/merchants";
@@ -185,6 +186,8 @@ async function main() {
             const copy = `${embedded}-${mode}`;
             rmSync(copy, { recursive: true, force: true });
             cpSync(embedded, copy, { recursive: true });
+            // the copy is not the main server's: its lock (naming that live server) stays with the original
+            rmSync(path.join(copy, DATA_DIR_LOCK_FILE), { force: true });
             env.DATABASE_URL = `pglite:${copy}`;
           }
           // BENCH_CPU_PROF_DIR=<dir>: a V8 CPU profile of each gateway process (one directory per

@@ -3,13 +3,14 @@
 // seeded, then `next dev`. With DATABASE_URL set, the same steps run against PostgreSQL.
 import "dotenv/config";
 
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
 import { accountFor } from "@/server/chain/accounts";
 import { portFrom } from "@/server/cli/args";
-import { setupLocalChain } from "@/server/chain/local-chain";
+import { setupLocalChain, type LocalChain } from "@/server/chain/local-chain";
+import { closeFileBackedPglites } from "@/server/db/adapter";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { createPrismaClient } from "@/server/db/client";
 import { applyMigrations } from "@/server/db/schema-engine";
@@ -22,16 +23,38 @@ const args = process.argv.slice(2);
 const production = args.includes("--prod");
 const port = portFrom(args, process.env.PORT);
 
+// Ctrl-C / SIGTERM: while setting up, close the database (it is open for migrations and the seed)
+// and stop the chain; once the server runs, pass the signal on and exit when the server has closed
+// its database (a terminal's Ctrl-C reaches the server too: it shuts down once).
+let chain: LocalChain | undefined;
+let server: ChildProcess | undefined;
+let stopping = false;
+
+function stop(signal: NodeJS.Signals) {
+  if (server) {
+    server.kill("SIGTERM");
+    return;
+  }
+  if (stopping) process.exit(1);
+  stopping = true;
+  void Promise.allSettled([closeFileBackedPglites(), chain?.stop()]).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+}
+
 async function main() {
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   const env = getEnv();
   const appUrl = env.APP_URL === "http://localhost:3000" && port !== 3000 ? `http://localhost:${port}` : env.APP_URL;
   mkdirSync(env.DATA_DIR, { recursive: true });
 
-  const chain = await setupLocalChain({ port: Number(process.env.ANVIL_PORT ?? 8545), chainId: env.LOCAL_CHAIN_ID, statePath: path.join(env.DATA_DIR, "anvil-state.json") });
+  // the database first: a second `npm run dev` on this directory stops here, naming the first one,
+  // before it touches the first one's chain
   const dbConfig = parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR);
   const applied = await applyMigrations(dbConfig);
   if (applied.length > 0) console.log(`applied migrations: ${applied.join(", ")}`);
+  chain = await setupLocalChain({ port: Number(process.env.ANVIL_PORT ?? 8545), chainId: env.LOCAL_CHAIN_ID, statePath: path.join(env.DATA_DIR, "anvil-state.json") });
 
+  if (stopping) return;
   const { db, close } = createPrismaClient(dbConfig);
   // a database from before secrets at rest keeps some values in clear until they are sealed (as db:migrate does)
   await sealLegacyValues({ sql: prismaSql(db), env });
@@ -39,8 +62,10 @@ async function main() {
     { db, env: { ...env, APP_URL: appUrl } },
     { localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress }, merchantWallet: accountFor("merchantWallet").address },
   );
-  // PGlite files open in one process at a time: release them before Next opens the database
+  // PGlite files open in one process at a time: release them (and the directory's lock) before the
+  // server opens the database
   await close();
+  if (stopping) return;
 
   const childEnv = {
     ...process.env,
@@ -66,19 +91,18 @@ async function main() {
     ].join("\n"),
   );
 
-  const next = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", ...(production ? [] : ["--dev"]), "-p", String(port)], { stdio: "inherit", env: childEnv });
-  const shutdown = () => {
-    next.kill("SIGTERM");
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
-  next.on("exit", async (code) => {
-    await chain.stop();
-    process.exit(code ?? 0);
+  const started = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", ...(production ? [] : ["--dev"]), "-p", String(port)], { stdio: "inherit", env: childEnv });
+  server = started;
+  const localChain = chain;
+  started.on("exit", async (code, signal) => {
+    await localChain.stop();
+    process.exit(code ?? (signal ? 1 : 0));
   });
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
+  if (stopping) return; // a signal closed the database under the setup: stop() exits
   console.error(err instanceof Error ? err.message : err);
+  await Promise.allSettled([closeFileBackedPglites(), chain?.stop()]);
   process.exit(1);
 });

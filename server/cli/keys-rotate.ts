@@ -6,6 +6,7 @@
 // which case the previous keys must stay configured.
 import "dotenv/config";
 
+import { runCommand } from "@/server/cli/run-command";
 import { currentKeyId, keyRingOf } from "@/server/crypto/secrets";
 import { getDeps } from "@/server/deps";
 import { DEFAULT_BATCH_SIZE, rotateEncryptionKeys } from "@/server/keys/rotate-keys";
@@ -31,10 +32,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runCommand(main);

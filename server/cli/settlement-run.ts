@@ -4,9 +4,10 @@
 import { billingDeps } from "@/server/billing/deps";
 import { previousMonth, processSettlementRun, startSettlementRun } from "@/server/billing/settlement-runs";
 import { monthPeriod } from "@/server/billing/statements";
+import { runCommand } from "@/server/cli/run-command";
 import { getDeps } from "@/server/deps";
 
-async function main() {
+async function main(): Promise<number> {
   const monthArg = process.argv.indexOf("--month");
   const month = monthArg >= 0 ? process.argv[monthArg + 1] : undefined;
   if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error("--month takes YYYY-MM");
@@ -15,10 +16,7 @@ async function main() {
   const { runId } = await startSettlementRun(deps, { ...period, actor: { role: "SYSTEM" } });
   const progress = await processSettlementRun(deps, { runId });
   console.log(JSON.stringify(progress));
-  process.exit(progress.status === "COMPLETED" ? 0 : 1);
+  return progress.status === "COMPLETED" ? 0 : 1;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCommand(main);

@@ -11,11 +11,12 @@ import next from "next";
 
 import { checkAtBoot } from "@/server/boot";
 import { flagValue, portFrom } from "@/server/cli/args";
+import { closeDb } from "@/server/db/client";
 import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
 import { getEnv } from "@/server/env";
 import { applyForwarded, parseTrustedProxies, resolveForwarded } from "@/server/http/forwarded";
 import { handleGatewayNode } from "@/server/gateway/handle-request";
-import { getGatewayDeps } from "@/server/gateway/runtime";
+import { getGatewayDeps, type GatewayRuntime } from "@/server/gateway/runtime";
 import { errorResponse } from "@/server/http/respond";
 import { notServedMessage, roleServes } from "@/server/http/instance-role";
 import { writeWebResponse } from "@/server/http/node-adapter";
@@ -24,6 +25,7 @@ const args = process.argv.slice(2);
 const dev = args.includes("--dev");
 const port = portFrom(args, process.env.PORT);
 const hostname = flagValue(args, "-H", "--hostname") ?? "0.0.0.0";
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The merchant id when the path's first segment is one, so the request belongs to the gateway. */
 export function gatewayMerchantId(url: string | undefined): string | null {
@@ -33,7 +35,37 @@ export function gatewayMerchantId(url: string | undefined): string | null {
   return MERCHANT_ID_PATTERN.test(segment) ? segment : null;
 }
 
+// A rolling deploy's SIGTERM (and Ctrl-C, and dev.ts passing either on): finish the requests in
+// flight, write the buffered access log, let the job runs in progress finish and release their
+// claims, then close the database (the embedded one shuts down cleanly and releases its directory's
+// lock) and exit. Connections that stay open (streams, dev's HMR socket) are cut after
+// SHUTDOWN_GRACE_MS. Handled from the start: the database is open before Next has prepared.
+let server: http.Server | undefined;
+let gateway: GatewayRuntime | undefined;
+let stopping = false;
+
+function stop() {
+  if (stopping) return; // Ctrl-C under dev.ts sends SIGINT and dev.ts adds a SIGTERM: one shutdown
+  stopping = true;
+  const closeRest = () => {
+    void (gateway?.close() ?? Promise.resolve())
+      .catch((err: unknown) => console.error(err))
+      .then(() => closeDb())
+      .catch((err: unknown) => console.error(err))
+      .finally(() => process.exit(0));
+  };
+  if (!server?.listening) {
+    closeRest();
+    return;
+  }
+  server.close(closeRest);
+  server.closeIdleConnections();
+  setTimeout(() => server?.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+}
+
 async function main() {
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
   const env = getEnv();
   const trustedProxies = parseTrustedProxies(env.TRUSTED_PROXIES);
   if (env.APP_URL.startsWith("https://") && trustedProxies.isEmpty) {
@@ -45,21 +77,22 @@ async function main() {
   }
   // before Next prepares: its instrumentation hook runs the same checks, but only once it is serving
   await checkAtBoot();
+  // built now rather than on the first gateway call: its scheduler runs the background jobs
+  // (claimed once across instances), which a console-only instance must run too
+  gateway = getGatewayDeps();
   const app = next({ dev, hostname, port, ...(dev ? { turbopack: true } : {}) });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const origin = new URL(env.APP_URL).origin;
   const role = env.INSTANCE_ROLE;
-  // built now rather than on the first gateway call: its scheduler runs the background jobs
-  // (claimed once across instances), which a console-only instance must run too
-  const gateway = getGatewayDeps();
+  const runtime = gateway;
 
-  const server = http.createServer((req, res) => {
+  server = http.createServer((req, res) => {
     const headers = req.headers;
     applyForwarded(headers, resolveForwarded(req.socket.remoteAddress, (name) => headers[name] as string | undefined, trustedProxies));
     const merchantId = role === "console" ? null : gatewayMerchantId(req.url);
     if (merchantId) {
-      handleGatewayNode(gateway, req, res, { merchantId, origin }).catch(() => {
+      handleGatewayNode(runtime, req, res, { merchantId, origin }).catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
@@ -71,27 +104,13 @@ async function main() {
     }
     void handleNext(req, res);
   });
+  if (stopping) return;
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname, () => console.log(`  ready on http://${hostname}:${port} (${dev ? "development" : "production"}, role ${role}, background jobs ${env.BACKGROUND_JOBS})`));
-  // a rolling deploy's SIGTERM: finish the requests in flight, write the buffered access log, let
-  // the job runs in progress finish and release their claims, then exit
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    server.close(() => {
-      gateway
-        .close()
-        .catch((err: unknown) => console.error(err))
-        .finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
+  await closeDb().catch(() => undefined);
   process.exit(1);
 });

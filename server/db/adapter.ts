@@ -1,12 +1,13 @@
 import { mkdirSync } from "node:fs";
 
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type QueryOptions, type Results, type Transaction } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 import type { DatabaseConfig } from "./config";
+import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 
 // The one place that picks a driver (STYLE 2.6). How each adapter is built in these exact versions
 // (read from their .d.ts / dist):
@@ -14,9 +15,9 @@ import type { DatabaseConfig } from "./config";
 // - pglite-prisma-adapter 0.7.2: `new PrismaPGlite(pglite)` takes an already constructed PGlite
 //   (`new PGlite()` = in memory, `new PGlite(dir)` = file-backed). Every `connect()` hands out an
 //   adapter over that same instance and its `dispose()` does nothing, so whoever created the PGlite
-//   must `close()` it (that is what flushes a file-backed one). PGlite is a single connection: an
-//   interactive transaction holds it and other queries queue behind it. A file-backed data
-//   directory may be opened by one process only.
+//   must `close()` it (that shuts a file-backed one down cleanly and releases its directory's
+//   lock). PGlite is a single connection: an interactive transaction holds it and other queries
+//   queue behind it. A file-backed data directory may be opened by one process only (openPglite).
 // - @prisma/adapter-pg 7.10.1: `new PrismaPg(poolOrConfigOrUrl, options)`. Given a config it creates
 //   a new pg.Pool on every `connect()` and ends it on dispose; given a pool it uses that pool and
 //   leaves it open unless `disposeExternalPool`. We pass our own pool so we control its timeouts
@@ -66,11 +67,90 @@ export function createAdapterFactory(config: DatabaseConfig, options: AdapterOpt
   return { kind: "postgres", pool, factory, close: once(() => pool.end()) };
 }
 
-/** A PGlite in memory (`null`) or in a data directory (created if missing). */
-export function openPglite(dataDir: string | null): PGlite {
-  if (dataDir === null) return new PGlite();
+/**
+ * A PGlite in memory (`null`) or in a data directory (created if missing). Every file-backed PGlite
+ * of the project is opened here: it takes the directory's lock first (server/db/data-dir-lock.ts) and
+ * throws DataDirLockedError, before PGlite touches a file, while another process has it open.
+ * `close()` flushes the database and releases the lock. `loadDataDir` fills a new directory from a
+ * `dumpDataDir` tarball (test templates).
+ */
+export function openPglite(dataDir: string | null, options: { loadDataDir?: Blob } = {}): PGlite {
+  if (dataDir === null) return new PGlite(options);
   mkdirSync(dataDir, { recursive: true });
-  return new PGlite(dataDir);
+  const lock = acquireDataDirLock(dataDir);
+  try {
+    return new FileBackedPGlite(dataDir, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+// Durability (read in PGlite 0.5.14's sources and measured by server/db/data-dir-lock.int.test.ts):
+// NodeFS mounts Emscripten's NODEFS on the data directory, whose writes are plain `fs.writeSync`
+// calls, and PostgreSQL writes the WAL at every commit, so a committed row is in the kernel before
+// the query returns and survives a SIGKILL; `relaxedDurability` only defers the sync of the
+// in-memory filesystems (IndexedDB, OPFS) and changes nothing here. Nothing is fsynced (PGlite starts
+// PostgreSQL with -F, fsync=off, and NODEFS has no fsync): a power loss or kernel crash can lose
+// the last commits. close() runs PostgreSQL's shutdown checkpoint; without it the next open replays
+// the WAL.
+class FileBackedPGlite extends PGlite {
+  readonly #lock: DataDirLock;
+
+  constructor(dataDir: string, options: { loadDataDir?: Blob }, lock: DataDirLock) {
+    super(dataDir, options);
+    this.#lock = lock;
+    openFileBacked().add(this);
+    // an instance that failed to start is never closed by its opener
+    this.waitReady.catch(() => this.#release());
+  }
+
+  // PGlite answers through promises alone, with no I/O between queries: a loop of queries (a
+  // migration, keys:rotate, a background job) never lets the event loop turn, so neither a signal
+  // (Ctrl-C), nor a timer, nor an HTTP request would be handled until it ends. One turn per statement.
+  override async query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    await yieldToEventLoop();
+    return super.query<T>(query, params, options);
+  }
+
+  override async exec(query: string, options?: QueryOptions): Promise<Results[]> {
+    await yieldToEventLoop();
+    return super.exec(query, options);
+  }
+
+  override async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
+    await yieldToEventLoop();
+    return super.transaction(callback);
+  }
+
+  override async close(): Promise<void> {
+    try {
+      if (!this.closed) await super.close();
+    } finally {
+      this.#release();
+    }
+  }
+
+  #release(): void {
+    openFileBacked().delete(this);
+    this.#lock.release();
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const globalForPglite = globalThis as typeof globalThis & { __x402OpenPglite?: Set<PGlite> };
+
+function openFileBacked(): Set<PGlite> {
+  return (globalForPglite.__x402OpenPglite ??= new Set());
+}
+
+/**
+ * Closes every file-backed PGlite this process has open (a signal handler's last step: PostgreSQL
+ * shuts down cleanly and the directories' locks are released). Waits for queries in progress.
+ */
+export async function closeFileBackedPglites(): Promise<void> {
+  await Promise.allSettled([...openFileBacked()].map((pglite) => pglite.close()));
 }
 
 export function createPgPool(url: string, options: AdapterOptions = {}): pg.Pool {

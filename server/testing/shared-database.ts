@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { PGlite } from "@electric-sql/pglite";
 import { inject } from "vitest";
 
 import type { PrismaClient } from "@/server/db";
+import { openPglite } from "@/server/db/adapter";
 import { createPrismaClient } from "@/server/db/client";
 import type { DatabaseConfig } from "@/server/db/config";
 import { createTestDatabase } from "@/server/db/testing";
@@ -30,8 +30,7 @@ export async function createSharedDatabase(): Promise<SharedDatabase> {
   let closeDatabase: () => Promise<void> = async () => undefined;
   if (template.kind === "pglite") {
     const dataDir = path.join(tmp, "pglite");
-    const seed = await PGlite.create({ dataDir, loadDataDir: new Blob([new Uint8Array(readFileSync(template.tarballPath))]) });
-    await seed.close();
+    await openPglite(dataDir, { loadDataDir: new Blob([new Uint8Array(readFileSync(template.tarballPath))]) }).close();
     config = { kind: "pglite", dataDir };
     url = `pglite:${dataDir}`;
   } else {
