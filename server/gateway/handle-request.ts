@@ -203,14 +203,23 @@ async function proxy(
   extra: Record<string, string>,
 ): Promise<ProxyOutcome> {
   const declared = req.headers.get("content-length");
-  const credentials = credentialsForRule(merchant.credentials, target.ruleId);
-  const url = new URL(target.url);
-  url.search = withQueryCredentials(target.url.search, credentials.query);
-  const now = deps.now();
-  const secrets = merchant.signingSecrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.secret);
-  const signature = signUpstreamRequest({ secrets, nowSeconds: Math.floor(now.getTime() / 1000), requestId: ctx.requestId, method: ctx.method, url, facts });
-  const headers = forwardHeaders(req, ctx, deps, { ...extra, ...credentials.headers, ...signature });
-  ctx.trace?.(maskUpstreamRequest({ url, headers }, credentials.secrets));
+  let url: URL;
+  let headers: Record<string, string>;
+  try {
+    const credentials = credentialsForRule(merchant.credentials, target.ruleId);
+    url = new URL(target.url);
+    url.search = withQueryCredentials(target.url.search, credentials.query);
+    const now = deps.now();
+    const secrets = merchant.signingSecrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.secret);
+    const signature = signUpstreamRequest({ secrets, nowSeconds: Math.floor(now.getTime() / 1000), requestId: ctx.requestId, method: ctx.method, url, facts });
+    headers = forwardHeaders(req, ctx, deps, { ...extra, ...credentials.headers, ...signature });
+    ctx.trace?.(maskUpstreamRequest({ url, headers }, credentials.secrets));
+  } catch (err) {
+    // whatever in the merchant's configuration trips the building of the request (rows saved before
+    // today's validation): this request fails before anything was sent or charged, nothing else does
+    deps.log.warn({ err, merchantId: merchant.id, requestId: ctx.requestId }, "the upstream request could not be built from the merchant's configuration");
+    return { kind: "error", message: "invalid_upstream_request", upstreamLatencyMs: 0 };
+  }
   return proxyToUpstream({
     method: ctx.method,
     url,

@@ -167,20 +167,31 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onAbort);
       resolve(outcome);
     };
     const hasBody = Boolean(req.body) && req.method !== "GET" && req.method !== "HEAD";
-    let upstreamReq: http.ClientRequest;
+    // undefined until a request was made: the timer and the abort may fire when none ever was
+    let upstreamReq: http.ClientRequest | undefined;
     const timer = setTimeout(() => {
-      upstreamReq.destroy(new Error("upstream timeout"));
+      upstreamReq?.destroy(new Error("upstream timeout"));
       finish({ kind: "timeout", upstreamLatencyMs: Math.round(performance.now() - started) });
     }, req.timeoutMs);
-    const onAbort = () => upstreamReq.destroy(new Error("client aborted"));
+    const onAbort = () => upstreamReq?.destroy(new Error("client aborted"));
     req.signal?.addEventListener("abort", onAbort, { once: true });
 
     const send = (isRetry: boolean) => {
-      upstreamReq = (isHttps ? https : http).request(req.url, { method: req.method, headers: req.headers, agent });
-      const sent = upstreamReq;
+      let sent: http.ClientRequest;
+      try {
+        sent = (isHttps ? https : http).request(req.url, { method: req.method, headers: req.headers, agent });
+      } catch (err) {
+        // Node validates header names and values in the constructor and throws (ERR_INVALID_CHAR,
+        // ERR_INVALID_HTTP_TOKEN): nothing was sent, and this request fails alone
+        const code = (err as NodeJS.ErrnoException).code ?? "ERR_INVALID_REQUEST";
+        finish({ kind: "error", message: `invalid_upstream_request (${code})`, upstreamLatencyMs: Math.round(performance.now() - started) });
+        return;
+      }
+      upstreamReq = sent;
       sent.on("error", (err) => {
         // a kept-alive socket the upstream closed just as we reused it: nothing reached the
         // upstream, so a bodiless request is sent once more on a fresh socket (Node's documented race)
@@ -193,7 +204,6 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
       });
       sent.on("response", (res: IncomingMessage) => {
         clearTimeout(timer);
-        req.signal?.removeEventListener("abort", onAbort);
         const status = res.statusCode ?? 502;
         const noBody = req.method === "HEAD" || status === 204 || status === 304;
         finish({
@@ -220,6 +230,12 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
         sent.end();
       }
     };
-    send(false);
+    try {
+      send(false);
+    } catch (err) {
+      // anything else that throws while the request is put together fails this request, never the process
+      upstreamReq?.destroy();
+      finish({ kind: "error", message: (err as NodeJS.ErrnoException).code ?? "invalid_upstream_request", upstreamLatencyMs: Math.round(performance.now() - started) });
+    }
   });
 }
