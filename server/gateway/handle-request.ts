@@ -238,6 +238,8 @@ function proxyFailure(result: Exclude<ProxyOutcome, { kind: "response" }>, merch
   switch (result.kind) {
     case "timeout":
       return { kind: "upstream_timeout", timeoutMs: merchant.upstreamTimeoutMs };
+    case "invalid_response":
+      return { kind: "upstream_invalid_response", status: result.status };
     case "blocked":
       return { kind: "upstream_blocked" };
     case "body_too_large":
@@ -250,7 +252,20 @@ function proxyFailure(result: Exclude<ProxyOutcome, { kind: "response" }>, merch
 }
 
 function failureReason(result: Exclude<ProxyOutcome, { kind: "response" }>): string {
-  return result.kind === "timeout" ? "upstream_timeout" : result.kind === "blocked" ? "upstream_blocked" : result.kind === "body_too_large" ? "body_too_large" : "upstream_error";
+  switch (result.kind) {
+    case "timeout":
+      return "upstream_timeout";
+    case "blocked":
+      return "upstream_blocked";
+    case "body_too_large":
+      return "body_too_large";
+    case "invalid_response":
+      return "upstream_invalid_response";
+    case "error":
+      return "upstream_error";
+    default:
+      return result satisfies never;
+  }
 }
 
 type PricedCall = { route: PricedRoute; target: UpstreamTarget; settlementPolicy: SettlementPolicy; ruleId: string };

@@ -22,6 +22,8 @@ export function gatewayOutcomeLabel(outcome: GatewayOutcome, served: ServedAs | 
       return { outcome: "upstream_error", reason: "upstream_timeout" };
     case "upstream_unreachable":
       return { outcome: "upstream_error", reason: "upstream_unreachable" };
+    case "upstream_invalid_response":
+      return { outcome: "upstream_error", reason: "upstream_invalid_response" };
     case "upstream_blocked":
       return { outcome: "upstream_error", reason: "upstream_blocked" };
     case "upstream_failed_after_settlement":

@@ -3,6 +3,8 @@ import { Readable } from "node:stream";
 
 import { ERROR_STATUS, toErrorBody, type ErrorCode } from "@/server/errors";
 
+import { isNullBodyStatus } from "./http-status";
+
 // Every result of a gateway request is a value of this union (STYLE 2.1 "outcomes are data");
 // toResponse is the one place that turns them into HTTP.
 
@@ -30,6 +32,8 @@ export type GatewayOutcome =
   | { kind: "body_too_large"; maxBytes: number }
   | { kind: "upstream_timeout"; timeoutMs: number }
   | { kind: "upstream_unreachable"; message: string }
+  /** the upstream answered with a status outside 200–599 */
+  | { kind: "upstream_invalid_response"; status: number }
   | { kind: "unavailable"; message: string }
   /** a payment identifier already bound to another payment, or to a call whose response was not kept */
   | { kind: "payment_identifier_conflict"; message: string; paymentId: string }
@@ -104,6 +108,8 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
       return errorJson("upstream_timeout", `The upstream did not answer within ${outcome.timeoutMs} ms; you were not charged`, requestId);
     case "upstream_unreachable":
       return errorJson("upstream_error", "The upstream could not be reached; you were not charged", requestId, { cause: outcome.message });
+    case "upstream_invalid_response":
+      return errorJson("upstream_invalid_response", `The upstream answered with status ${outcome.status}, which is not a valid HTTP answer; you were not charged`, requestId, { upstreamStatus: outcome.status });
     case "unavailable":
       return errorJson("service_unavailable", outcome.message, requestId);
     case "payment_identifier_conflict":
@@ -142,9 +148,16 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
   }
 }
 
+/** A 204, 205 or 304 goes out without a body (a replayed one was kept as an empty buffer). */
+function withoutForbiddenBody(rendered: RenderedOutcome): RenderedOutcome {
+  if (rendered.body === null || !isNullBodyStatus(rendered.status)) return rendered;
+  if (rendered.body instanceof Readable) rendered.body.resume();
+  return { ...rendered, body: null };
+}
+
 /** The outcome as a fetch Response (the Next.js route handler). */
 export function toResponse(outcome: GatewayOutcome, requestId: string): Response {
-  const rendered = renderOutcome(outcome, requestId);
+  const rendered = withoutForbiddenBody(renderOutcome(outcome, requestId));
   const headers = new Headers();
   for (const [name, value] of Object.entries(rendered.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
@@ -156,7 +169,7 @@ export function toResponse(outcome: GatewayOutcome, requestId: string): Response
 
 /** The outcome written straight to a node:http response (the self-hosted server's fast path). */
 export function writeOutcome(res: ServerResponse, outcome: GatewayOutcome, requestId: string): void {
-  const rendered = renderOutcome(outcome, requestId);
+  const rendered = withoutForbiddenBody(renderOutcome(outcome, requestId));
   res.writeHead(rendered.status, rendered.headers);
   if (rendered.body instanceof Readable) {
     rendered.body.on("error", () => res.destroy());

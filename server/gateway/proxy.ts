@@ -7,6 +7,8 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
 import { isPrivateAddress } from "@/server/security/ssrf";
 
+import { isNullBodyStatus, isRelayableStatus } from "./http-status";
+
 // The upstream leg of the gateway, on node:http(s) rather than fetch: keep-alive agents for
 // throughput, a DNS `lookup` hook that applies the SSRF rules at connect time (so a name re-pointed
 // at a private address after validation is still refused), and streaming both ways.
@@ -97,6 +99,8 @@ export function buildClientHeaders(upstream: IncomingHttpHeaders): Record<string
 export type ProxyOutcome =
   | { kind: "response"; status: number; headers: Record<string, string | string[]>; body: Readable | null; upstreamLatencyMs: number; consume: () => void }
   | { kind: "timeout"; upstreamLatencyMs: number }
+  /** a final status outside 200–599, which neither a fetch Response nor the protocol can relay */
+  | { kind: "invalid_response"; status: number; upstreamLatencyMs: number }
   | { kind: "blocked"; reason: "private_address" }
   | { kind: "body_too_large" }
   | { kind: "error"; message: string; upstreamLatencyMs: number };
@@ -204,8 +208,15 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
       });
       sent.on("response", (res: IncomingMessage) => {
         clearTimeout(timer);
-        const status = res.statusCode ?? 502;
-        const noBody = req.method === "HEAD" || status === 204 || status === 304;
+        const status = res.statusCode ?? 0;
+        if (!isRelayableStatus(status)) {
+          // 1xx never get here (node reads them as informational; 101 is an upgrade we do not ask
+          // for); a status of 600–999 parses but is no HTTP answer
+          res.resume();
+          finish({ kind: "invalid_response", status, upstreamLatencyMs: Math.round(performance.now() - started) });
+          return;
+        }
+        const noBody = req.method === "HEAD" || isNullBodyStatus(status);
         finish({
           kind: "response",
           status,
