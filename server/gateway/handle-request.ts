@@ -15,6 +15,7 @@ import { deferredExposure, effectiveSettlementPolicy } from "@/server/payments/d
 import {
   findIdentifiedPayment,
   markPaymentVerified,
+  markSettlementUnclear,
   queueDeferredSettlement,
   releasePayment,
   recordSettlement,
@@ -23,6 +24,7 @@ import {
   type DeferredSettlement,
   type RecordedOutcome,
 } from "@/server/payments/ledger";
+import { settleVerdict } from "@/server/payments/settle-verdict";
 import type { AccessLogEntry, UsageWriter } from "@/server/payments/usage-writer";
 import { selectRule, type CompiledRule } from "@/server/pricing/rules";
 import { joinUpstreamUrl, mapUpstreamPath } from "@/server/pricing/upstream-path";
@@ -518,26 +520,6 @@ async function servePaid(
   const verifiedWrite = policy === "DEFERRED" ? Promise.resolve() : markPaymentVerified(deps.db, { merchantId: merchant.id, paymentId, at: deps.now() });
   verifiedWrite.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
 
-  const settle = async (): Promise<{ ok: true; settlement: SettleResponse } | { ok: false; reason: string; message: string }> => {
-    await verifiedWrite;
-    const settlement = await facilitator.settle(payment.payload, check.requirements, callContext);
-    if (!settlement.success) {
-      const reason = settlement.errorReason ?? "settlement_failed";
-      if (settlement.transaction && reason !== "invalid_exact_evm_transaction_failed") {
-        // a transaction went out and did not plainly revert: whether it moved money is for the
-        // reconciler to read from the chain
-        await deps.db.payment.updateMany({ where: { id: paymentId, merchantId: merchant.id }, data: { errorReason: reason, errorMessage: settlement.errorMessage ?? null } });
-      } else {
-        // no transaction, or one that reverted: nothing moved, the authorization is free again
-        const message = settlement.transaction ? `${settlement.errorMessage ?? "reverted"} (${settlement.transaction})` : settlement.errorMessage;
-        await release(reason, message);
-      }
-      return { ok: false, reason, message: settlement.errorMessage ?? reason };
-    }
-    await deps.afterSettleHook?.(paymentId);
-    return { ok: true, settlement };
-  };
-
   const usageOf = (httpStatus: number, upstreamStatus: number | null, upstreamLatencyMs: number | null): ChargedUsage => ({
     requestId: ctx.requestId,
     method: ctx.method,
@@ -548,6 +530,54 @@ async function servePaid(
     upstreamLatencyMs,
     clientIp: ctx.clientIp,
   });
+  type Settled = { ok: true; settlement: SettleResponse } | { ok: false; unclear: false; reason: string; message: string } | { ok: false; unclear: true };
+  /**
+   * Settles through the facilitator. Only a refusal before sending or a reverted transaction releases
+   * the authorization; an outcome that proves neither (a throw, a timeout, no receipt, a record that
+   * failed after the transfer) keeps it reserved and marked unclear for the reconciler, with the
+   * usage of the call, which is not answered (server/payments/settle-verdict.ts).
+   */
+  const settle = async (usage: ChargedUsage): Promise<Settled> => {
+    await verifiedWrite;
+    let settlement: SettleResponse;
+    try {
+      settlement = await facilitator.settle(payment.payload, check.requirements, callContext);
+    } catch (err) {
+      log.error({ err }, "settlement threw: its outcome is unknown");
+      settlement = { success: false, errorReason: "settlement_threw", errorMessage: err instanceof Error ? err.message : String(err), transaction: "", network: route.network.id as SettleResponse["network"] };
+    }
+    const verdict = settleVerdict(settlement);
+    if (verdict === "nothing_moved") {
+      const reason = settlement.errorReason ?? "settlement_failed";
+      const message = settlement.transaction ? `${settlement.errorMessage ?? "reverted"} (${settlement.transaction})` : settlement.errorMessage;
+      await release(reason, message);
+      return { ok: false, unclear: false, reason, message: settlement.errorMessage ?? reason };
+    }
+    if (verdict === "unclear") {
+      const detail = `${settlement.errorReason ?? "settlement_failed"}: ${settlement.errorMessage ?? "no detail"}${settlement.transaction ? ` (${settlement.transaction})` : ""}`;
+      await leaveUnclear(detail, usage);
+      return { ok: false, unclear: true };
+    }
+    try {
+      await deps.afterSettleHook?.(paymentId);
+    } catch (err) {
+      log.error({ err }, "settled, but stopped before recording it");
+      await leaveUnclear(`settled in ${settlement.transaction}, stopped before recording it`, usage);
+      return { ok: false, unclear: true };
+    }
+    return { ok: true, settlement };
+  };
+  const leaveUnclear = async (detail: string, usage: ChargedUsage) => {
+    log.warn({ detail }, "settlement outcome unknown: the payment stays reserved for the reconciler");
+    // a database that failed the record may fail this too: the row is VERIFIED either way, which the reconciler examines
+    await markSettlementUnclear(deps.db, { merchantId: merchant.id, paymentId, message: detail, usage, at: deps.now() }).catch((err: unknown) => log.error({ err }, "could not mark the settlement unclear"));
+  };
+  /** The answer when the outcome is unknown: no content, and the payment id to ask about. */
+  const pending = (extra: Partial<AccessLogEntry> = {}): GatewayOutcome => {
+    logAccess(deps, ctx, { ruleId: priced.ruleId, paymentId, payer, status: "FAILED", reason: "settlement_pending", httpStatus: 502, ...extra });
+    return { kind: "settlement_pending", paymentId };
+  };
+
   const record = async (settlement: SettleResponse, usage: ChargedUsage, extra: { outcome?: RecordedOutcome | null; refundDue?: string | null } = {}): Promise<GrantedEntitlement | null> => {
     const blockNumber = (settlement.extra as { blockNumber?: string } | undefined)?.blockNumber;
     const recorded = await recordSettlement(deps.db, deps.env, {
@@ -561,6 +591,16 @@ async function servePaid(
     });
     return recorded.entitlement;
   };
+  /** record(), or — when the write fails after the transfer — the payment left unclear for the reconciler. */
+  const recordOrLeaveUnclear = async (settlement: SettleResponse, usage: ChargedUsage, extra: { outcome?: RecordedOutcome | null; refundDue?: string | null } = {}) => {
+    try {
+      return { ok: true as const, entitlement: await record(settlement, usage, extra) };
+    } catch (err) {
+      log.error({ err, txHash: settlement.transaction }, "settled, but recording it failed");
+      await leaveUnclear(`settled in ${settlement.transaction}, recording it failed`, usage);
+      return { ok: false as const };
+    }
+  };
   const paymentResponseOf = (settlement: SettleResponse) => {
     const { extra: _internal, ...publicSettlement } = settlement;
     return encodePaymentResponse(payment.version, publicSettlement);
@@ -571,8 +611,8 @@ async function servePaid(
   // BEFORE_PROXY: the merchant wants the money moved before the upstream does any work
   let settledEarly: SettleResponse | null = null;
   if (policy === "BEFORE_PROXY") {
-    const settled = await settle();
-    if (!settled.ok) return rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId });
+    const settled = await settle(usageOf(502, null, null));
+    if (!settled.ok) return settled.unclear ? pending() : rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId });
     settledEarly = settled.settlement;
   }
 
@@ -600,7 +640,8 @@ async function servePaid(
     if (settledEarly) {
       // the money moved before the upstream failed: charged, and recorded as owed back to the payer
       const refundDue = `${reason.replaceAll("_", " ")} after settlement`;
-      await record(settledEarly, usageOf(httpStatus, null, upstreamLatencyMs), { refundDue });
+      const recorded = await recordOrLeaveUnclear(settledEarly, usageOf(httpStatus, null, upstreamLatencyMs), { refundDue });
+      if (!recorded.ok) return pending({ upstreamLatencyMs });
       return {
         kind: "upstream_failed_after_settlement",
         message: "The upstream failed after this route's payment had settled (it settles before proxying); the payment is recorded for refund",
@@ -640,9 +681,11 @@ async function servePaid(
   // 4c. settle (unless already settled), then 5. record payment + usage + ledger in one transaction
   let settlement = settledEarly;
   if (!settlement) {
-    const settled = await settle();
+    // not answered until the money is proven to have moved: the buyer gets the body only with a recorded charge
+    const settled = await settle(usageOf(502, result.status, result.upstreamLatencyMs));
     if (!settled.ok) {
       kept.body?.resume();
+      if (settled.unclear) return pending({ upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
       return rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
     }
     settlement = settled.settlement;
@@ -650,7 +693,12 @@ async function servePaid(
   const paymentResponse = paymentResponseOf(settlement);
   // BEFORE_PROXY charged before the upstream failed: owed back unless the merchant charges for errors
   const refundDue = settledEarly && upstreamFailed && !merchant.chargeOnUpstreamError ? `upstream answered ${result.status} after settlement` : null;
-  const entitlement = await record(settlement, usage, { outcome: outcomeFor(paymentResponse), refundDue });
+  const recorded = await recordOrLeaveUnclear(settlement, usage, { outcome: outcomeFor(paymentResponse), refundDue });
+  if (!recorded.ok) {
+    kept.body?.resume();
+    return pending({ upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
+  }
+  const entitlement = recorded.entitlement;
   ctx.served = { status: "CHARGED" };
   log.info({ txHash: settlement.transaction }, "payment recorded");
   return {

@@ -26,6 +26,8 @@ export function gatewayOutcomeLabel(outcome: GatewayOutcome, served: ServedAs | 
       return { outcome: "upstream_error", reason: "upstream_invalid_response" };
     case "upstream_blocked":
       return { outcome: "upstream_error", reason: "upstream_blocked" };
+    case "settlement_pending":
+      return { outcome: "error", reason: "settlement_pending" };
     case "upstream_failed_after_settlement":
       return { outcome: "upstream_error", reason: "upstream_failed_after_settlement" };
     case "replayed":

@@ -39,6 +39,8 @@ export type GatewayOutcome =
   | { kind: "payment_identifier_conflict"; message: string; paymentId: string }
   /** a retry with a payment identifier whose first attempt has not finished */
   | { kind: "payment_in_progress"; paymentId: string }
+  /** the settlement's outcome is not known (threw, timed out, no receipt): not answered, left to the reconciler */
+  | { kind: "settlement_pending"; paymentId: string }
   /** BEFORE_PROXY: settled, then the upstream could not answer; the payment is recorded for refund */
   | { kind: "upstream_failed_after_settlement"; message: string; paymentId: string; paymentResponse: { name: string; value: string } }
   /** a retry with a payment identifier: the response the first attempt got, replayed without charging */
@@ -116,6 +118,13 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
       return errorJson("payment_identifier_conflict", outcome.message, requestId, { paymentId: outcome.paymentId });
     case "payment_in_progress":
       return errorJson("payment_in_progress", "A payment with this identifier is still being processed; retry shortly for its outcome", requestId, { paymentId: outcome.paymentId }, { "retry-after": "1" });
+    case "settlement_pending":
+      return errorJson(
+        "settlement_pending",
+        "The payment was sent for settlement but its outcome is not known yet, so the call was not answered. If the transfer lands it is recorded as owed back to you; otherwise the authorization is released when it expires. Do not pay again for this call with the same authorization.",
+        requestId,
+        { paymentId: outcome.paymentId },
+      );
     case "upstream_failed_after_settlement": {
       const rendered = errorJson("upstream_error", outcome.message, requestId, { paymentId: outcome.paymentId, refundDue: true });
       return { ...rendered, headers: { ...rendered.headers, [outcome.paymentResponse.name.toLowerCase()]: outcome.paymentResponse.value, "access-control-expose-headers": `x-request-id, ${outcome.paymentResponse.name}` } };

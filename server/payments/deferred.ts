@@ -10,6 +10,7 @@ import type { Log } from "@/server/observability/logger";
 import { readAuthorizationOnChain } from "./chain-state";
 import { markDeferredUnpaid, recordSettlement, type DeferredSettlement } from "./ledger";
 import { openPayload, openPayTo } from "./sealed-payment";
+import { settleVerdict } from "./settle-verdict";
 
 // DEFERRED settlement: the gateway answers a verified, reserved call at once and this queue settles
 // it afterwards. The queue is the Payment table itself (VERIFIED + DEFERRED + nextSettleAt): a run
@@ -188,6 +189,7 @@ async function settleOne(deps: DeferredQueueDeps, payment: ClaimedPayment, opts:
     return record(settlement.transaction, blockNumber ? BigInt(blockNumber) : null);
   }
   const reason = settlement.errorReason ?? "settlement_failed";
-  const mayHaveMoved = Boolean(settlement.transaction) && reason !== "invalid_exact_evm_transaction_failed";
+  // a throw, a timeout or a lost receipt may still land: retried (after reading the chain), never given up
+  const mayHaveMoved = settleVerdict(settlement) === "unclear";
   return retryOrGiveUp(reason, settlement.errorMessage ?? reason, { mayHaveMoved });
 }

@@ -8,6 +8,7 @@ import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
 import { directPaymentSelect, paidMerchantDirectly, sealedPaymentColumns } from "./sealed-payment";
+import { SETTLEMENT_UNCLEAR } from "./settle-verdict";
 
 // The payment ledger's state changes. Each is one short statement or transaction and none holds a
 // transaction across a network call (STYLE 2.5): reserve → verify → proxy → settle → record.
@@ -121,6 +122,28 @@ export async function releasePayment(
   };
   if ("$transaction" in db) await db.$transaction(run);
   else await run(db);
+}
+
+/**
+ * A settlement whose outcome the request could not prove (the facilitator threw, timed out, or the
+ * receipt is missing): the payment stays VERIFIED with its reservation key (the authorization must
+ * not buy another call while it may still land), marked unclear, with the usage of the call it was
+ * for. The reconciler resolves it from the chain (server/payments/reconcile.ts).
+ */
+export async function markSettlementUnclear(
+  db: Db,
+  opts: { merchantId: string; paymentId: string; message: string; usage: ChargedUsage; at: Date },
+): Promise<void> {
+  await db.payment.updateMany({
+    where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+    data: {
+      status: "VERIFIED",
+      errorReason: SETTLEMENT_UNCLEAR,
+      errorMessage: opts.message.slice(0, 1000),
+      // the reconciler books the charge with this call's usage (recordSettlement reads it when usage is null)
+      deferredSettlement: { usage: opts.usage } as unknown as Prisma.InputJsonValue,
+    },
+  });
 }
 
 export type ChargedUsage = {
