@@ -11,7 +11,8 @@ import type { NetworkRegistry } from "@/server/networks/config";
 import type { AccessLog, Log } from "@/server/observability/logger";
 import type { Metrics } from "@/server/observability/metrics";
 import type { SettlementPolicy } from "@/server/db";
-import { deferredExposure, effectiveSettlementPolicy } from "@/server/payments/deferred";
+import { isAuthorizationSpent } from "@/server/payments/chain-state";
+import { deferredAdmission } from "@/server/payments/deferred";
 import {
   findIdentifiedPayment,
   markPaymentVerified,
@@ -51,6 +52,9 @@ import { renderPaywall } from "./paywall";
 import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
 import { proxyToUpstream, buildUpstreamHeaders, type ProxyOutcome } from "./proxy";
 import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest, withQueryCredentials } from "./upstream-trust";
+
+/** The exact-EVM scheme's reason for an authorization whose nonce is used (or cancelled) on chain. */
+const AUTHORIZATION_SPENT = "invalid_exact_evm_nonce_already_used";
 
 // The gateway's request path (STYLE 2.5): resolve → rate limit → match → 402 | verify → reserve →
 // proxy → settle → record. Every branch ends in a GatewayOutcome; toResponse turns it into HTTP.
@@ -464,7 +468,7 @@ async function servePaid(
     deps.log.error({ merchantId: merchant.id, facilitator: merchant.facilitator }, "the merchant's facilitator is not configured");
     return { kind: "unavailable", message: `The ${merchant.facilitator.toLowerCase()} facilitator is not configured on this gateway; nothing was charged` };
   }
-  const policy = await settlementPolicyFor(deps, merchant, route, priced.settlementPolicy, payer, check.amount);
+  const admission = await settlementPolicyFor(deps, merchant, route, priced.settlementPolicy, payer, check.amount);
 
   // 1. reserve: the unique reservation key makes a second use of this authorization impossible
   const reservation = await reservePayment(deps.db, {
@@ -483,11 +487,11 @@ async function servePaid(
     validBefore: BigInt(payment.exact.authorization.validBefore),
     payloadEncoded: payment.encoded,
     facilitator: facilitator.kind,
-    settlementPolicy: policy,
+    settlementPolicy: admission.policy,
     resource: route.resourceUrl,
     requestId: ctx.requestId,
     paymentIdentifier: payment.paymentIdentifier,
-  }, deps.env);
+  }, deps.env, { choosePolicy: admission.choosePolicy });
   if (!reservation.ok) {
     // a retry of an identified payment gets the first attempt's outcome instead of a refusal
     const retried = payment.paymentIdentifier ? await retriedPaymentOutcome(deps, merchant, payment.paymentIdentifier, payer, payment.exact.authorization.nonce) : null;
@@ -499,6 +503,7 @@ async function servePaid(
     return rejectPayment(deps, req, priced, ctx, payment.version, reservation.reason, message, { payer });
   }
   const paymentId = reservation.paymentId;
+  const policy = reservation.settlementPolicy;
   // the paid path's stages each log one line under the request id (the free path logs only its end)
   const log = deps.log.child({ requestId: ctx.requestId, merchantId: merchant.id, paymentId });
   const callContext = { requestId: ctx.requestId, merchantId: merchant.id };
@@ -507,8 +512,17 @@ async function servePaid(
 
   // 2. verify through the merchant's facilitator (signature, balance, nonce unused on chain). A
   // DEFERRED payment signed by an ordinary wallet is checked locally instead: its balance was read
-  // (cached) when the policy was chosen and the facilitator verifies it again when the queue settles.
-  const verifiedLocally = policy === "DEFERRED" && (await signedByPayer(payment.exact, route));
+  // (cached) when the policy was chosen, the chain is asked whether the authorization is still
+  // unused (a used or cancelled one would be served and never paid), and the facilitator verifies
+  // it again when the queue settles. When the chain cannot be asked, the facilitator verifies now.
+  const signedLocally = policy === "DEFERRED" && (await signedByPayer(payment.exact, route));
+  const spent = signedLocally ? await isAuthorizationSpent(deps.chains, { network: route.network.id, asset: route.asset.address, payer, nonce: payment.exact.authorization.nonce }) : null;
+  if (spent === true) {
+    const message = "This authorization was already used or cancelled on chain";
+    await release(AUTHORIZATION_SPENT, message);
+    return rejectPayment(deps, req, priced, ctx, payment.version, AUTHORIZATION_SPENT, message, { payer, paymentId });
+  }
+  const verifiedLocally = spent === false;
   const verification = verifiedLocally ? { isValid: true as const } : await facilitator.verify(payment.payload, check.requirements, callContext);
   if (!verification.isValid) {
     const reason = verification.invalidReason ?? "invalid_payment";
@@ -710,15 +724,24 @@ async function servePaid(
   };
 }
 
-/** The settlement policy this payment is served under (a DEFERRED rule may fall back to AFTER_SUCCESS). */
-async function settlementPolicyFor(deps: GatewayDeps, merchant: MerchantSnapshot, route: PricedRoute, rulePolicy: SettlementPolicy, payer: string, amountAtomic: bigint): Promise<SettlementPolicy> {
-  if (rulePolicy !== "DEFERRED") return rulePolicy;
-  const [exposure, balanceAtomic] = merchant.deferredSettlementOn
-    ? await Promise.all([deferredExposure(deps.db, { merchantId: merchant.id, payer }), deps.payerBalances.get(`${route.network.id}|${route.asset.address}|${payer}`).catch(() => null)])
-    : [null, null];
-  const decision = effectiveSettlementPolicy({ rulePolicy, deferredOn: merchant.deferredSettlementOn, capAtomic: merchant.maxUnsettledPerPayer, exposure, amountAtomic, balanceAtomic });
-  if (decision.downgraded && decision.downgraded !== "deferred_off") deps.log.info({ merchantId: merchant.id, payer, because: decision.downgraded }, "deferred payment settles after success instead");
-  return decision.policy;
+/**
+ * The settlement policy a payment is reserved under, or — for a DEFERRED rule with the merchant's
+ * switch on — the admission that decides it inside the reservation (exposure cap, flag, balance:
+ * server/payments/deferred.ts), so concurrent calls cannot all pass the cap.
+ */
+async function settlementPolicyFor(
+  deps: GatewayDeps,
+  merchant: MerchantSnapshot,
+  route: PricedRoute,
+  rulePolicy: SettlementPolicy,
+  payer: string,
+  amountAtomic: bigint,
+): Promise<{ policy: SettlementPolicy; choosePolicy?: ReturnType<typeof deferredAdmission> }> {
+  if (rulePolicy !== "DEFERRED") return { policy: rulePolicy };
+  if (!merchant.deferredSettlementOn) return { policy: "AFTER_SUCCESS" };
+  const balanceAtomic = await deps.payerBalances.get(`${route.network.id}|${route.asset.address}|${payer}`).catch(() => null);
+  const onDowngrade = (because: string) => deps.log.info({ merchantId: merchant.id, payer, because }, "deferred payment settles after success instead");
+  return { policy: "DEFERRED", choosePolicy: deferredAdmission({ merchantId: merchant.id, payer, capAtomic: merchant.maxUnsettledPerPayer, amountAtomic, balanceAtomic, onDowngrade }) };
 }
 
 /**

@@ -55,10 +55,18 @@ export async function reservePayment(
   db: Db,
   input: ReservationInput,
   keys: EncryptionKeys,
-): Promise<{ ok: true; paymentId: string } | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }> {
+  opts: {
+    /**
+     * Decides the settlement policy inside the reservation's transaction, before the row is written
+     * (the DEFERRED exposure gate, server/payments/deferred.ts): whatever it reads and the insert
+     * are one atomic step.
+     */
+    choosePolicy?: (tx: Prisma.TransactionClient) => Promise<SettlementPolicy>;
+  } = {},
+): Promise<{ ok: true; paymentId: string; settlementPolicy: SettlementPolicy } | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }> {
   const paymentId = createId("payment");
-  try {
-    await db.payment.create({
+  const insert = (tx: Db, settlementPolicy: SettlementPolicy) =>
+    tx.payment.create({
       data: {
         id: paymentId,
         merchantId: input.merchantId,
@@ -77,14 +85,26 @@ export async function reservePayment(
         validBefore: unixToDate(input.validBefore),
         reservationKey: reservationKeyOf(input),
         facilitator: input.facilitator,
-        settlementPolicy: input.settlementPolicy,
+        settlementPolicy,
         resource: input.resource,
         requestId: input.requestId,
         paymentIdentifier: input.paymentIdentifier ?? null,
       },
       select: { id: true },
     });
-    return { ok: true, paymentId };
+  try {
+    const choose = opts.choosePolicy;
+    if (choose && "$transaction" in db) {
+      const settlementPolicy = await db.$transaction(async (tx) => {
+        const policy = await choose(tx);
+        await insert(tx, policy);
+        return policy;
+      });
+      return { ok: true, paymentId, settlementPolicy };
+    }
+    const settlementPolicy = choose ? await choose(db as Prisma.TransactionClient) : input.settlementPolicy;
+    await insert(db, settlementPolicy);
+    return { ok: true, paymentId, settlementPolicy };
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       const target = JSON.stringify(err.meta ?? {});
