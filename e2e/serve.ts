@@ -16,6 +16,8 @@ import { startTestRedis } from "@/server/testing/redis";
 
 import { E2E_BASE_URL, E2E_PORT, E2E_STATE_FILE, type E2EState } from "./fixtures/env";
 
+const E2E_FACILITATOR_API_TOKEN = "e2e-only-facilitator-api-token-0123456789";
+
 async function main() {
   const dataDir = path.resolve(".data/e2e");
   // a server of an earlier run still running on this world keeps it: refuse rather than wipe it under that server
@@ -46,6 +48,9 @@ async function main() {
     LOG_LEVEL: "warn",
     // every test signs in from 127.0.0.1: the per-IP budget is for real networks, not this suite
     SIGN_IN_MAX_PER_IP: "100000",
+    // off by default in production: the suite checks it with a token, and that it refuses callers without one
+    FACILITATOR_API_ENABLED: "true",
+    FACILITATOR_API_TOKENS: E2E_FACILITATOR_API_TOKEN,
   };
   const env = parseServerEnv(envVars);
   const { db, close } = createPrismaClient(dbConfig);
@@ -64,6 +69,7 @@ async function main() {
     redisUrl: redis.url,
     admin: seeded.admin,
     merchantUser: seeded.merchantUser,
+    facilitatorApiToken: E2E_FACILITATOR_API_TOKEN,
   };
   mkdirSync(path.dirname(E2E_STATE_FILE), { recursive: true });
   writeFileSync(E2E_STATE_FILE, JSON.stringify(state, null, 2));

@@ -2,6 +2,8 @@ import { checkDatabaseConnection, getDb, parseDatabaseUrl } from "@/server/db";
 import { pendingMigrationsProblem, readMigrationStatus } from "@/server/db/migration-status";
 import { EnvError, getEnv } from "@/server/env";
 import { getGatewayDeps } from "@/server/gateway/runtime";
+import { createLogger } from "@/server/observability/logger";
+import { installProcessGuards } from "@/server/observability/process-guards";
 
 // What a server process checks before it serves anything (instrumentation.ts runs it at boot of
 // `npm start`, `next start`, the standalone server.js and every serverless cold start). Next loads
@@ -25,6 +27,8 @@ const globalForBoot = globalThis as typeof globalThis & { __x402BootCheck?: Prom
 async function runBootChecks(): Promise<void> {
   try {
     const env = getEnv();
+    // a throw outside every request's error handling is logged, not fatal (server/observability/process-guards.ts)
+    installProcessGuards(process, createLogger({ level: env.LOG_LEVEL }));
     parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR);
     // serverless cold starts skip the database round trip: there the deploy's build step migrates
     if (env.BACKGROUND_JOBS !== "in-process") return;

@@ -37,6 +37,17 @@ describe("parseServerEnv", () => {
     expect(() => parseServerEnv({ NODE_ENV: "production" }, { phase: "build" })).not.toThrow();
   });
 
+  it("switches the facilitator API off in production unless enabled, and then requires tokens or an allow-list", () => {
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: KEY, APP_URL: "https://gw.example.com" };
+    expect(parseServerEnv(production).FACILITATOR_API_ENABLED).toBe(false);
+    expect(parseServerEnv({}).FACILITATOR_API_ENABLED).toBe(true);
+    expect(() => parseServerEnv({ ...production, FACILITATOR_API_ENABLED: "true" })).toThrow(/FACILITATOR_API_TOKENS: required with FACILITATOR_API_ENABLED=true in production/);
+    expect(parseServerEnv({ ...production, FACILITATOR_API_ENABLED: "true", FACILITATOR_API_TOKENS: "t".repeat(32) }).FACILITATOR_API_ENABLED).toBe(true);
+    expect(parseServerEnv({ ...production, FACILITATOR_API_ENABLED: "true", FACILITATOR_API_ALLOWED_IPS: "10.0.0.0/8" }).FACILITATOR_API_ENABLED).toBe(true);
+    expect(() => parseServerEnv({ FACILITATOR_API_TOKENS: "short" })).toThrow(/FACILITATOR_API_TOKENS: each comma-separated token must be at least 24 characters/);
+    expect(() => parseServerEnv({ FACILITATOR_API_ALLOWED_IPS: "gateway.internal" })).toThrow(/FACILITATOR_API_ALLOWED_IPS/);
+  });
+
   it("drives background jobs from the cron route on Vercel, where production then requires CRON_SECRET", () => {
     const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: KEY, APP_URL: "https://gw.example.com" };
     expect(parseServerEnv(production).BACKGROUND_JOBS).toBe("in-process");

@@ -42,6 +42,28 @@ export const serverEnvSchema = z.object({
   TREASURY_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
   /** hosted facilitator base URL (e.g. https://x402.org/facilitator) */
   HOSTED_FACILITATOR_URL: z.url().optional(),
+  /** bearer token sent to HOSTED_FACILITATOR_URL (another deployment's facilitator API); CDP keys take precedence */
+  HOSTED_FACILITATOR_TOKEN: z.string().optional(),
+  /** serve the facilitator API (/api/facilitator/*) to other x402 servers; default on except in production */
+  FACILITATOR_API_ENABLED: booleanString.optional(),
+  /** comma-separated bearer tokens that may call the facilitator API (24+ characters each) */
+  FACILITATOR_API_TOKENS: z
+    .string()
+    .optional()
+    .refine((list) => list === undefined || splitList(list).every((t) => t.length >= 24), "each comma-separated token must be at least 24 characters"),
+  /** client IPs / CIDR ranges (or `loopback`, `private`) that may call the facilitator API without a token */
+  FACILITATOR_API_ALLOWED_IPS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+      }
+    }),
+  /** facilitator API calls per minute per token (or per client IP) */
+  FACILITATOR_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
   CDP_API_KEY_ID: z.string().optional(),
   CDP_API_KEY_SECRET: z.string().optional(),
   /** base64 32-byte key for AES-256-GCM secrets at rest: seals every new value */
@@ -96,6 +118,7 @@ export const serverEnvSchema = z.object({
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema> & {
+  FACILITATOR_API_ENABLED: boolean;
   AUTH_SECRET: string;
   ENCRYPTION_KEY: string;
   ALLOW_PRIVATE_UPSTREAMS: boolean;
@@ -163,6 +186,10 @@ export function parseServerEnv(
   } else if (enforceProduction && !isSecureOrLoopbackOrigin(env.APP_URL)) {
     missing.push({ variable: "APP_URL", message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])" });
   }
+  // settling spends the facilitator key's gas: a production API needs callers it can tell apart
+  if (enforceProduction && env.FACILITATOR_API_ENABLED && !env.FACILITATOR_API_TOKENS && !env.FACILITATOR_API_ALLOWED_IPS) {
+    missing.push({ variable: "FACILITATOR_API_TOKENS", message: "required with FACILITATOR_API_ENABLED=true in production (or FACILITATOR_API_ALLOWED_IPS)" });
+  }
   if (missing.length > 0) throw new EnvError(missing);
   return {
     ...env,
@@ -171,8 +198,14 @@ export function parseServerEnv(
     ALLOW_PRIVATE_UPSTREAMS: env.ALLOW_PRIVATE_UPSTREAMS ?? !isProduction,
     AUTO_APPROVE_MERCHANTS: env.AUTO_APPROVE_MERCHANTS ?? !isProduction,
     METRICS_ENABLED: env.METRICS_ENABLED ?? true,
+    FACILITATOR_API_ENABLED: env.FACILITATOR_API_ENABLED ?? !isProduction,
     BACKGROUND_JOBS: backgroundJobs,
   };
+}
+
+/** A comma-separated list, trimmed, without empty entries. */
+export function splitList(list: string): string[] {
+  return list.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);

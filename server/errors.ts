@@ -19,7 +19,9 @@ export const ERROR_STATUS = {
   upstream_invalid: 502,
   upstream_error: 502,
   upstream_timeout: 504,
+  upstream_invalid_response: 502,
   settlement_failed: 402,
+  settlement_pending: 502,
   service_unavailable: 503,
   internal: 500,
 } as const satisfies Record<string, number>;
@@ -47,7 +49,9 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   upstream_invalid: "The merchant's upstream URL is not allowed (SSRF rules).",
   upstream_error: "The merchant's upstream could not be reached; you were not charged.",
   upstream_timeout: "The merchant's upstream did not answer in time; you were not charged.",
+  upstream_invalid_response: "The merchant's upstream answered with a status outside 200–599; you were not charged.",
   settlement_failed: "The payment verified but could not be settled on chain; you were not charged.",
+  settlement_pending: "The payment was sent for settlement but its outcome is not known yet, and the call was not answered. The gateway reads the outcome from the chain: if the transfer landed it is recorded as owed back to you, otherwise the authorization is released when it expires. `details.paymentId` names the payment.",
   service_unavailable: "A dependency (database, chain RPC) is unavailable.",
   internal: "An unexpected error. It was logged with the request id.",
 };

@@ -112,6 +112,9 @@ test.describe("the standalone production server (the Docker image's entry point)
       APP_URL: baseUrl,
       CRON_SECRET: randomBytes(24).toString("hex"),
       FACILITATOR_PRIVATE_KEY: facilitatorKey,
+      // the facilitator API is off by default in production; on, it wants its callers' tokens
+      FACILITATOR_API_ENABLED: "true",
+      FACILITATOR_API_TOKENS: randomBytes(24).toString("hex"),
       REDIS_URL: redisUrl,
       LOG_LEVEL: "warn",
       PORT: String(port),
@@ -203,7 +206,7 @@ test.describe("the standalone production server (the Docker image's entry point)
         server = startStandalone(standaloneDir, { ...serverEnv, INSTANCE_ROLE: role });
         await waitForHealth(server, baseUrl);
         expect((await fetch(`${baseUrl}/api/ready`)).status).toBe(200);
-        const gatewayCalls = [fetch(url), fetch(`${baseUrl}/api/facilitator/supported`)];
+        const gatewayCalls = [fetch(url), fetch(`${baseUrl}/api/facilitator/supported`, { headers: { authorization: `Bearer ${serverEnv.FACILITATOR_API_TOKENS}` } })];
         const consoleCalls = [
           fetch(`${baseUrl}/login`),
           fetch(`${baseUrl}/docs`),

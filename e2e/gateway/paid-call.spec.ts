@@ -46,9 +46,12 @@ test.describe("the gateway in the production build", () => {
     await page.screenshot({ path: testInfo.outputPath("paywall.png"), fullPage: true });
   });
 
-  test("our facilitator API answers /supported", async ({ request }) => {
-    const { baseUrl, chainId } = readE2EState();
-    const res = await request.get(`${baseUrl}/api/facilitator/supported`);
+  test("our facilitator API answers /supported to a caller with a token, and refuses one without", async ({ request }) => {
+    const { baseUrl, chainId, facilitatorApiToken } = readE2EState();
+    const anonymous = await request.get(`${baseUrl}/api/facilitator/supported`);
+    expect(anonymous.status()).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: { code: "unauthorized" } });
+    const res = await request.get(`${baseUrl}/api/facilitator/supported`, { headers: { authorization: `Bearer ${facilitatorApiToken}` } });
     expect(res.status()).toBe(200);
     expect((await res.json()).kinds).toEqual(expect.arrayContaining([expect.objectContaining({ x402Version: 2, scheme: "exact", network: `eip155:${chainId}` })]));
   });

@@ -11,10 +11,12 @@ import type { NetworkRegistry } from "@/server/networks/config";
 import type { AccessLog, Log } from "@/server/observability/logger";
 import type { Metrics } from "@/server/observability/metrics";
 import type { SettlementPolicy } from "@/server/db";
-import { deferredExposure, effectiveSettlementPolicy } from "@/server/payments/deferred";
+import { isAuthorizationSpent } from "@/server/payments/chain-state";
+import { deferredAdmission } from "@/server/payments/deferred";
 import {
   findIdentifiedPayment,
   markPaymentVerified,
+  markSettlementUnclear,
   queueDeferredSettlement,
   releasePayment,
   recordSettlement,
@@ -23,6 +25,7 @@ import {
   type DeferredSettlement,
   type RecordedOutcome,
 } from "@/server/payments/ledger";
+import { settleVerdict } from "@/server/payments/settle-verdict";
 import type { AccessLogEntry, UsageWriter } from "@/server/payments/usage-writer";
 import { selectRule, type CompiledRule } from "@/server/pricing/rules";
 import { joinUpstreamUrl, mapUpstreamPath } from "@/server/pricing/upstream-path";
@@ -49,6 +52,9 @@ import { renderPaywall } from "./paywall";
 import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
 import { proxyToUpstream, buildUpstreamHeaders, type ProxyOutcome } from "./proxy";
 import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest, withQueryCredentials } from "./upstream-trust";
+
+/** The exact-EVM scheme's reason for an authorization whose nonce is used (or cancelled) on chain. */
+const AUTHORIZATION_SPENT = "invalid_exact_evm_nonce_already_used";
 
 // The gateway's request path (STYLE 2.5): resolve → rate limit → match → 402 | verify → reserve →
 // proxy → settle → record. Every branch ends in a GatewayOutcome; toResponse turns it into HTTP.
@@ -203,14 +209,23 @@ async function proxy(
   extra: Record<string, string>,
 ): Promise<ProxyOutcome> {
   const declared = req.headers.get("content-length");
-  const credentials = credentialsForRule(merchant.credentials, target.ruleId);
-  const url = new URL(target.url);
-  url.search = withQueryCredentials(target.url.search, credentials.query);
-  const now = deps.now();
-  const secrets = merchant.signingSecrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.secret);
-  const signature = signUpstreamRequest({ secrets, nowSeconds: Math.floor(now.getTime() / 1000), requestId: ctx.requestId, method: ctx.method, url, facts });
-  const headers = forwardHeaders(req, ctx, deps, { ...extra, ...credentials.headers, ...signature });
-  ctx.trace?.(maskUpstreamRequest({ url, headers }, credentials.secrets));
+  let url: URL;
+  let headers: Record<string, string>;
+  try {
+    const credentials = credentialsForRule(merchant.credentials, target.ruleId);
+    url = new URL(target.url);
+    url.search = withQueryCredentials(target.url.search, credentials.query);
+    const now = deps.now();
+    const secrets = merchant.signingSecrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.secret);
+    const signature = signUpstreamRequest({ secrets, nowSeconds: Math.floor(now.getTime() / 1000), requestId: ctx.requestId, method: ctx.method, url, facts });
+    headers = forwardHeaders(req, ctx, deps, { ...extra, ...credentials.headers, ...signature });
+    ctx.trace?.(maskUpstreamRequest({ url, headers }, credentials.secrets));
+  } catch (err) {
+    // whatever in the merchant's configuration trips the building of the request (rows saved before
+    // today's validation): this request fails before anything was sent or charged, nothing else does
+    deps.log.warn({ err, merchantId: merchant.id, requestId: ctx.requestId }, "the upstream request could not be built from the merchant's configuration");
+    return { kind: "error", message: "invalid_upstream_request", upstreamLatencyMs: 0 };
+  }
   return proxyToUpstream({
     method: ctx.method,
     url,
@@ -229,6 +244,8 @@ function proxyFailure(result: Exclude<ProxyOutcome, { kind: "response" }>, merch
   switch (result.kind) {
     case "timeout":
       return { kind: "upstream_timeout", timeoutMs: merchant.upstreamTimeoutMs };
+    case "invalid_response":
+      return { kind: "upstream_invalid_response", status: result.status };
     case "blocked":
       return { kind: "upstream_blocked" };
     case "body_too_large":
@@ -241,7 +258,20 @@ function proxyFailure(result: Exclude<ProxyOutcome, { kind: "response" }>, merch
 }
 
 function failureReason(result: Exclude<ProxyOutcome, { kind: "response" }>): string {
-  return result.kind === "timeout" ? "upstream_timeout" : result.kind === "blocked" ? "upstream_blocked" : result.kind === "body_too_large" ? "body_too_large" : "upstream_error";
+  switch (result.kind) {
+    case "timeout":
+      return "upstream_timeout";
+    case "blocked":
+      return "upstream_blocked";
+    case "body_too_large":
+      return "body_too_large";
+    case "invalid_response":
+      return "upstream_invalid_response";
+    case "error":
+      return "upstream_error";
+    default:
+      return result satisfies never;
+  }
 }
 
 type PricedCall = { route: PricedRoute; target: UpstreamTarget; settlementPolicy: SettlementPolicy; ruleId: string };
@@ -438,7 +468,7 @@ async function servePaid(
     deps.log.error({ merchantId: merchant.id, facilitator: merchant.facilitator }, "the merchant's facilitator is not configured");
     return { kind: "unavailable", message: `The ${merchant.facilitator.toLowerCase()} facilitator is not configured on this gateway; nothing was charged` };
   }
-  const policy = await settlementPolicyFor(deps, merchant, route, priced.settlementPolicy, payer, check.amount);
+  const admission = await settlementPolicyFor(deps, merchant, route, priced.settlementPolicy, payer, check.amount);
 
   // 1. reserve: the unique reservation key makes a second use of this authorization impossible
   const reservation = await reservePayment(deps.db, {
@@ -457,11 +487,11 @@ async function servePaid(
     validBefore: BigInt(payment.exact.authorization.validBefore),
     payloadEncoded: payment.encoded,
     facilitator: facilitator.kind,
-    settlementPolicy: policy,
+    settlementPolicy: admission.policy,
     resource: route.resourceUrl,
     requestId: ctx.requestId,
     paymentIdentifier: payment.paymentIdentifier,
-  }, deps.env);
+  }, deps.env, { choosePolicy: admission.choosePolicy });
   if (!reservation.ok) {
     // a retry of an identified payment gets the first attempt's outcome instead of a refusal
     const retried = payment.paymentIdentifier ? await retriedPaymentOutcome(deps, merchant, payment.paymentIdentifier, payer, payment.exact.authorization.nonce) : null;
@@ -473,6 +503,7 @@ async function servePaid(
     return rejectPayment(deps, req, priced, ctx, payment.version, reservation.reason, message, { payer });
   }
   const paymentId = reservation.paymentId;
+  const policy = reservation.settlementPolicy;
   // the paid path's stages each log one line under the request id (the free path logs only its end)
   const log = deps.log.child({ requestId: ctx.requestId, merchantId: merchant.id, paymentId });
   const callContext = { requestId: ctx.requestId, merchantId: merchant.id };
@@ -481,8 +512,17 @@ async function servePaid(
 
   // 2. verify through the merchant's facilitator (signature, balance, nonce unused on chain). A
   // DEFERRED payment signed by an ordinary wallet is checked locally instead: its balance was read
-  // (cached) when the policy was chosen and the facilitator verifies it again when the queue settles.
-  const verifiedLocally = policy === "DEFERRED" && (await signedByPayer(payment.exact, route));
+  // (cached) when the policy was chosen, the chain is asked whether the authorization is still
+  // unused (a used or cancelled one would be served and never paid), and the facilitator verifies
+  // it again when the queue settles. When the chain cannot be asked, the facilitator verifies now.
+  const signedLocally = policy === "DEFERRED" && (await signedByPayer(payment.exact, route));
+  const spent = signedLocally ? await isAuthorizationSpent(deps.chains, { network: route.network.id, asset: route.asset.address, payer, nonce: payment.exact.authorization.nonce }) : null;
+  if (spent === true) {
+    const message = "This authorization was already used or cancelled on chain";
+    await release(AUTHORIZATION_SPENT, message);
+    return rejectPayment(deps, req, priced, ctx, payment.version, AUTHORIZATION_SPENT, message, { payer, paymentId });
+  }
+  const verifiedLocally = spent === false;
   const verification = verifiedLocally ? { isValid: true as const } : await facilitator.verify(payment.payload, check.requirements, callContext);
   if (!verification.isValid) {
     const reason = verification.invalidReason ?? "invalid_payment";
@@ -494,26 +534,6 @@ async function servePaid(
   const verifiedWrite = policy === "DEFERRED" ? Promise.resolve() : markPaymentVerified(deps.db, { merchantId: merchant.id, paymentId, at: deps.now() });
   verifiedWrite.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
 
-  const settle = async (): Promise<{ ok: true; settlement: SettleResponse } | { ok: false; reason: string; message: string }> => {
-    await verifiedWrite;
-    const settlement = await facilitator.settle(payment.payload, check.requirements, callContext);
-    if (!settlement.success) {
-      const reason = settlement.errorReason ?? "settlement_failed";
-      if (settlement.transaction && reason !== "invalid_exact_evm_transaction_failed") {
-        // a transaction went out and did not plainly revert: whether it moved money is for the
-        // reconciler to read from the chain
-        await deps.db.payment.updateMany({ where: { id: paymentId, merchantId: merchant.id }, data: { errorReason: reason, errorMessage: settlement.errorMessage ?? null } });
-      } else {
-        // no transaction, or one that reverted: nothing moved, the authorization is free again
-        const message = settlement.transaction ? `${settlement.errorMessage ?? "reverted"} (${settlement.transaction})` : settlement.errorMessage;
-        await release(reason, message);
-      }
-      return { ok: false, reason, message: settlement.errorMessage ?? reason };
-    }
-    await deps.afterSettleHook?.(paymentId);
-    return { ok: true, settlement };
-  };
-
   const usageOf = (httpStatus: number, upstreamStatus: number | null, upstreamLatencyMs: number | null): ChargedUsage => ({
     requestId: ctx.requestId,
     method: ctx.method,
@@ -524,6 +544,54 @@ async function servePaid(
     upstreamLatencyMs,
     clientIp: ctx.clientIp,
   });
+  type Settled = { ok: true; settlement: SettleResponse } | { ok: false; unclear: false; reason: string; message: string } | { ok: false; unclear: true };
+  /**
+   * Settles through the facilitator. Only a refusal before sending or a reverted transaction releases
+   * the authorization; an outcome that proves neither (a throw, a timeout, no receipt, a record that
+   * failed after the transfer) keeps it reserved and marked unclear for the reconciler, with the
+   * usage of the call, which is not answered (server/payments/settle-verdict.ts).
+   */
+  const settle = async (usage: ChargedUsage): Promise<Settled> => {
+    await verifiedWrite;
+    let settlement: SettleResponse;
+    try {
+      settlement = await facilitator.settle(payment.payload, check.requirements, callContext);
+    } catch (err) {
+      log.error({ err }, "settlement threw: its outcome is unknown");
+      settlement = { success: false, errorReason: "settlement_threw", errorMessage: err instanceof Error ? err.message : String(err), transaction: "", network: route.network.id as SettleResponse["network"] };
+    }
+    const verdict = settleVerdict(settlement);
+    if (verdict === "nothing_moved") {
+      const reason = settlement.errorReason ?? "settlement_failed";
+      const message = settlement.transaction ? `${settlement.errorMessage ?? "reverted"} (${settlement.transaction})` : settlement.errorMessage;
+      await release(reason, message);
+      return { ok: false, unclear: false, reason, message: settlement.errorMessage ?? reason };
+    }
+    if (verdict === "unclear") {
+      const detail = `${settlement.errorReason ?? "settlement_failed"}: ${settlement.errorMessage ?? "no detail"}${settlement.transaction ? ` (${settlement.transaction})` : ""}`;
+      await leaveUnclear(detail, usage);
+      return { ok: false, unclear: true };
+    }
+    try {
+      await deps.afterSettleHook?.(paymentId);
+    } catch (err) {
+      log.error({ err }, "settled, but stopped before recording it");
+      await leaveUnclear(`settled in ${settlement.transaction}, stopped before recording it`, usage);
+      return { ok: false, unclear: true };
+    }
+    return { ok: true, settlement };
+  };
+  const leaveUnclear = async (detail: string, usage: ChargedUsage) => {
+    log.warn({ detail }, "settlement outcome unknown: the payment stays reserved for the reconciler");
+    // a database that failed the record may fail this too: the row is VERIFIED either way, which the reconciler examines
+    await markSettlementUnclear(deps.db, { merchantId: merchant.id, paymentId, message: detail, usage, at: deps.now() }).catch((err: unknown) => log.error({ err }, "could not mark the settlement unclear"));
+  };
+  /** The answer when the outcome is unknown: no content, and the payment id to ask about. */
+  const pending = (extra: Partial<AccessLogEntry> = {}): GatewayOutcome => {
+    logAccess(deps, ctx, { ruleId: priced.ruleId, paymentId, payer, status: "FAILED", reason: "settlement_pending", httpStatus: 502, ...extra });
+    return { kind: "settlement_pending", paymentId };
+  };
+
   const record = async (settlement: SettleResponse, usage: ChargedUsage, extra: { outcome?: RecordedOutcome | null; refundDue?: string | null } = {}): Promise<GrantedEntitlement | null> => {
     const blockNumber = (settlement.extra as { blockNumber?: string } | undefined)?.blockNumber;
     const recorded = await recordSettlement(deps.db, deps.env, {
@@ -537,6 +605,16 @@ async function servePaid(
     });
     return recorded.entitlement;
   };
+  /** record(), or — when the write fails after the transfer — the payment left unclear for the reconciler. */
+  const recordOrLeaveUnclear = async (settlement: SettleResponse, usage: ChargedUsage, extra: { outcome?: RecordedOutcome | null; refundDue?: string | null } = {}) => {
+    try {
+      return { ok: true as const, entitlement: await record(settlement, usage, extra) };
+    } catch (err) {
+      log.error({ err, txHash: settlement.transaction }, "settled, but recording it failed");
+      await leaveUnclear(`settled in ${settlement.transaction}, recording it failed`, usage);
+      return { ok: false as const };
+    }
+  };
   const paymentResponseOf = (settlement: SettleResponse) => {
     const { extra: _internal, ...publicSettlement } = settlement;
     return encodePaymentResponse(payment.version, publicSettlement);
@@ -547,8 +625,8 @@ async function servePaid(
   // BEFORE_PROXY: the merchant wants the money moved before the upstream does any work
   let settledEarly: SettleResponse | null = null;
   if (policy === "BEFORE_PROXY") {
-    const settled = await settle();
-    if (!settled.ok) return rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId });
+    const settled = await settle(usageOf(502, null, null));
+    if (!settled.ok) return settled.unclear ? pending() : rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId });
     settledEarly = settled.settlement;
   }
 
@@ -576,7 +654,8 @@ async function servePaid(
     if (settledEarly) {
       // the money moved before the upstream failed: charged, and recorded as owed back to the payer
       const refundDue = `${reason.replaceAll("_", " ")} after settlement`;
-      await record(settledEarly, usageOf(httpStatus, null, upstreamLatencyMs), { refundDue });
+      const recorded = await recordOrLeaveUnclear(settledEarly, usageOf(httpStatus, null, upstreamLatencyMs), { refundDue });
+      if (!recorded.ok) return pending({ upstreamLatencyMs });
       return {
         kind: "upstream_failed_after_settlement",
         message: "The upstream failed after this route's payment had settled (it settles before proxying); the payment is recorded for refund",
@@ -616,9 +695,11 @@ async function servePaid(
   // 4c. settle (unless already settled), then 5. record payment + usage + ledger in one transaction
   let settlement = settledEarly;
   if (!settlement) {
-    const settled = await settle();
+    // not answered until the money is proven to have moved: the buyer gets the body only with a recorded charge
+    const settled = await settle(usageOf(502, result.status, result.upstreamLatencyMs));
     if (!settled.ok) {
       kept.body?.resume();
+      if (settled.unclear) return pending({ upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
       return rejectPayment(deps, req, priced, ctx, payment.version, settled.reason, settled.message, { payer, paymentId, upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
     }
     settlement = settled.settlement;
@@ -626,7 +707,12 @@ async function servePaid(
   const paymentResponse = paymentResponseOf(settlement);
   // BEFORE_PROXY charged before the upstream failed: owed back unless the merchant charges for errors
   const refundDue = settledEarly && upstreamFailed && !merchant.chargeOnUpstreamError ? `upstream answered ${result.status} after settlement` : null;
-  const entitlement = await record(settlement, usage, { outcome: outcomeFor(paymentResponse), refundDue });
+  const recorded = await recordOrLeaveUnclear(settlement, usage, { outcome: outcomeFor(paymentResponse), refundDue });
+  if (!recorded.ok) {
+    kept.body?.resume();
+    return pending({ upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs });
+  }
+  const entitlement = recorded.entitlement;
   ctx.served = { status: "CHARGED" };
   log.info({ txHash: settlement.transaction }, "payment recorded");
   return {
@@ -638,15 +724,24 @@ async function servePaid(
   };
 }
 
-/** The settlement policy this payment is served under (a DEFERRED rule may fall back to AFTER_SUCCESS). */
-async function settlementPolicyFor(deps: GatewayDeps, merchant: MerchantSnapshot, route: PricedRoute, rulePolicy: SettlementPolicy, payer: string, amountAtomic: bigint): Promise<SettlementPolicy> {
-  if (rulePolicy !== "DEFERRED") return rulePolicy;
-  const [exposure, balanceAtomic] = merchant.deferredSettlementOn
-    ? await Promise.all([deferredExposure(deps.db, { merchantId: merchant.id, payer }), deps.payerBalances.get(`${route.network.id}|${route.asset.address}|${payer}`).catch(() => null)])
-    : [null, null];
-  const decision = effectiveSettlementPolicy({ rulePolicy, deferredOn: merchant.deferredSettlementOn, capAtomic: merchant.maxUnsettledPerPayer, exposure, amountAtomic, balanceAtomic });
-  if (decision.downgraded && decision.downgraded !== "deferred_off") deps.log.info({ merchantId: merchant.id, payer, because: decision.downgraded }, "deferred payment settles after success instead");
-  return decision.policy;
+/**
+ * The settlement policy a payment is reserved under, or — for a DEFERRED rule with the merchant's
+ * switch on — the admission that decides it inside the reservation (exposure cap, flag, balance:
+ * server/payments/deferred.ts), so concurrent calls cannot all pass the cap.
+ */
+async function settlementPolicyFor(
+  deps: GatewayDeps,
+  merchant: MerchantSnapshot,
+  route: PricedRoute,
+  rulePolicy: SettlementPolicy,
+  payer: string,
+  amountAtomic: bigint,
+): Promise<{ policy: SettlementPolicy; choosePolicy?: ReturnType<typeof deferredAdmission> }> {
+  if (rulePolicy !== "DEFERRED") return { policy: rulePolicy };
+  if (!merchant.deferredSettlementOn) return { policy: "AFTER_SUCCESS" };
+  const balanceAtomic = await deps.payerBalances.get(`${route.network.id}|${route.asset.address}|${payer}`).catch(() => null);
+  const onDowngrade = (because: string) => deps.log.info({ merchantId: merchant.id, payer, because }, "deferred payment settles after success instead");
+  return { policy: "DEFERRED", choosePolicy: deferredAdmission({ merchantId: merchant.id, payer, capAtomic: merchant.maxUnsettledPerPayer, amountAtomic, balanceAtomic, onDowngrade }) };
 }
 
 /**

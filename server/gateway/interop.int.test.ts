@@ -87,8 +87,11 @@ describe("official x402 clients pay the gateway on anvil", () => {
 
 describe("our facilitator API serves an x402 server no one here wrote", () => {
   it("@x402/next's withX402, configured with our /api/facilitator URL, accepts a payment from @x402/fetch", async () => {
-    const payTo = (await h.newPayer("0")).address;
-    const resourceServer = new x402ResourceServer(new HTTPFacilitatorClient({ url: h.facilitatorApiUrl })).register(
+    // our facilitator settles only to this platform's payees: the merchant runs its own x402 server
+    const payTo = h.merchantWallet;
+    const auth = { Authorization: `Bearer ${h.facilitatorApiToken}` };
+    const facilitatorClient = new HTTPFacilitatorClient({ url: h.facilitatorApiUrl, createAuthHeaders: async () => ({ verify: auth, settle: auth, supported: auth }) });
+    const resourceServer = new x402ResourceServer(facilitatorClient).register(
       h.network as `${string}:${string}`,
       new ExactEvmServerScheme() as never,
     );
@@ -104,24 +107,26 @@ describe("our facilitator API serves an x402 server no one here wrote", () => {
     try {
       const payer = await h.newPayer();
       const client = payingClient(payer);
+      const before = await h.balanceOf(payTo);
       const res = await wrapFetchWithPayment(fetch, client)(`${app.url}/weather`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ weather: "sunny" });
       const settlement = decodePaymentResponseHeader(res.headers.get("payment-response") ?? "");
       expect(settlement.success).toBe(true);
-      expect(await h.balanceOf(payTo)).toBe(20_000n);
+      expect(await h.balanceOf(payTo)).toBe(before + 20_000n);
     } finally {
       await app.close();
     }
   });
 
   it("answers /supported with the exact scheme on the local network in both versions, and refuses a malformed body", async () => {
-    const supported = await (await fetch(`${h.facilitatorApiUrl}/supported`)).json();
+    const auth = { authorization: `Bearer ${h.facilitatorApiToken}` };
+    const supported = await (await fetch(`${h.facilitatorApiUrl}/supported`, { headers: auth })).json();
     expect(supported.kinds).toEqual(expect.arrayContaining([
       expect.objectContaining({ x402Version: 2, scheme: "exact", network: h.network }),
       expect.objectContaining({ x402Version: 1, scheme: "exact", network: "base-sepolia" }),
     ]));
-    const bad = await fetch(`${h.facilitatorApiUrl}/verify`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    const bad = await fetch(`${h.facilitatorApiUrl}/verify`, { method: "POST", body: "{}", headers: { "content-type": "application/json", ...auth } });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: "invalid_request" } });
   });

@@ -22,8 +22,12 @@ export function gatewayOutcomeLabel(outcome: GatewayOutcome, served: ServedAs | 
       return { outcome: "upstream_error", reason: "upstream_timeout" };
     case "upstream_unreachable":
       return { outcome: "upstream_error", reason: "upstream_unreachable" };
+    case "upstream_invalid_response":
+      return { outcome: "upstream_error", reason: "upstream_invalid_response" };
     case "upstream_blocked":
       return { outcome: "upstream_error", reason: "upstream_blocked" };
+    case "settlement_pending":
+      return { outcome: "error", reason: "settlement_pending" };
     case "upstream_failed_after_settlement":
       return { outcome: "upstream_error", reason: "upstream_failed_after_settlement" };
     case "replayed":

@@ -3,6 +3,8 @@ import { Readable } from "node:stream";
 
 import { ERROR_STATUS, toErrorBody, type ErrorCode } from "@/server/errors";
 
+import { isNullBodyStatus } from "./http-status";
+
 // Every result of a gateway request is a value of this union (STYLE 2.1 "outcomes are data");
 // toResponse is the one place that turns them into HTTP.
 
@@ -30,11 +32,15 @@ export type GatewayOutcome =
   | { kind: "body_too_large"; maxBytes: number }
   | { kind: "upstream_timeout"; timeoutMs: number }
   | { kind: "upstream_unreachable"; message: string }
+  /** the upstream answered with a status outside 200–599 */
+  | { kind: "upstream_invalid_response"; status: number }
   | { kind: "unavailable"; message: string }
   /** a payment identifier already bound to another payment, or to a call whose response was not kept */
   | { kind: "payment_identifier_conflict"; message: string; paymentId: string }
   /** a retry with a payment identifier whose first attempt has not finished */
   | { kind: "payment_in_progress"; paymentId: string }
+  /** the settlement's outcome is not known (threw, timed out, no receipt): not answered, left to the reconciler */
+  | { kind: "settlement_pending"; paymentId: string }
   /** BEFORE_PROXY: settled, then the upstream could not answer; the payment is recorded for refund */
   | { kind: "upstream_failed_after_settlement"; message: string; paymentId: string; paymentResponse: { name: string; value: string } }
   /** a retry with a payment identifier: the response the first attempt got, replayed without charging */
@@ -104,12 +110,21 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
       return errorJson("upstream_timeout", `The upstream did not answer within ${outcome.timeoutMs} ms; you were not charged`, requestId);
     case "upstream_unreachable":
       return errorJson("upstream_error", "The upstream could not be reached; you were not charged", requestId, { cause: outcome.message });
+    case "upstream_invalid_response":
+      return errorJson("upstream_invalid_response", `The upstream answered with status ${outcome.status}, which is not a valid HTTP answer; you were not charged`, requestId, { upstreamStatus: outcome.status });
     case "unavailable":
       return errorJson("service_unavailable", outcome.message, requestId);
     case "payment_identifier_conflict":
       return errorJson("payment_identifier_conflict", outcome.message, requestId, { paymentId: outcome.paymentId });
     case "payment_in_progress":
       return errorJson("payment_in_progress", "A payment with this identifier is still being processed; retry shortly for its outcome", requestId, { paymentId: outcome.paymentId }, { "retry-after": "1" });
+    case "settlement_pending":
+      return errorJson(
+        "settlement_pending",
+        "The payment was sent for settlement but its outcome is not known yet, so the call was not answered. If the transfer lands it is recorded as owed back to you; otherwise the authorization is released when it expires. Do not pay again for this call with the same authorization.",
+        requestId,
+        { paymentId: outcome.paymentId },
+      );
     case "upstream_failed_after_settlement": {
       const rendered = errorJson("upstream_error", outcome.message, requestId, { paymentId: outcome.paymentId, refundDue: true });
       return { ...rendered, headers: { ...rendered.headers, [outcome.paymentResponse.name.toLowerCase()]: outcome.paymentResponse.value, "access-control-expose-headers": `x-request-id, ${outcome.paymentResponse.name}` } };
@@ -142,9 +157,16 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
   }
 }
 
+/** A 204, 205 or 304 goes out without a body (a replayed one was kept as an empty buffer). */
+function withoutForbiddenBody(rendered: RenderedOutcome): RenderedOutcome {
+  if (rendered.body === null || !isNullBodyStatus(rendered.status)) return rendered;
+  if (rendered.body instanceof Readable) rendered.body.resume();
+  return { ...rendered, body: null };
+}
+
 /** The outcome as a fetch Response (the Next.js route handler). */
 export function toResponse(outcome: GatewayOutcome, requestId: string): Response {
-  const rendered = renderOutcome(outcome, requestId);
+  const rendered = withoutForbiddenBody(renderOutcome(outcome, requestId));
   const headers = new Headers();
   for (const [name, value] of Object.entries(rendered.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
@@ -156,7 +178,7 @@ export function toResponse(outcome: GatewayOutcome, requestId: string): Response
 
 /** The outcome written straight to a node:http response (the self-hosted server's fast path). */
 export function writeOutcome(res: ServerResponse, outcome: GatewayOutcome, requestId: string): void {
-  const rendered = renderOutcome(outcome, requestId);
+  const rendered = withoutForbiddenBody(renderOutcome(outcome, requestId));
   res.writeHead(rendered.status, rendered.headers);
   if (rendered.body instanceof Readable) {
     rendered.body.on("error", () => res.destroy());

@@ -7,6 +7,8 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
 import { isPrivateAddress } from "@/server/security/ssrf";
 
+import { isNullBodyStatus, isRelayableStatus } from "./http-status";
+
 // The upstream leg of the gateway, on node:http(s) rather than fetch: keep-alive agents for
 // throughput, a DNS `lookup` hook that applies the SSRF rules at connect time (so a name re-pointed
 // at a private address after validation is still refused), and streaming both ways.
@@ -97,6 +99,8 @@ export function buildClientHeaders(upstream: IncomingHttpHeaders): Record<string
 export type ProxyOutcome =
   | { kind: "response"; status: number; headers: Record<string, string | string[]>; body: Readable | null; upstreamLatencyMs: number; consume: () => void }
   | { kind: "timeout"; upstreamLatencyMs: number }
+  /** a final status outside 200–599, which neither a fetch Response nor the protocol can relay */
+  | { kind: "invalid_response"; status: number; upstreamLatencyMs: number }
   | { kind: "blocked"; reason: "private_address" }
   | { kind: "body_too_large" }
   | { kind: "error"; message: string; upstreamLatencyMs: number };
@@ -167,20 +171,31 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onAbort);
       resolve(outcome);
     };
     const hasBody = Boolean(req.body) && req.method !== "GET" && req.method !== "HEAD";
-    let upstreamReq: http.ClientRequest;
+    // undefined until a request was made: the timer and the abort may fire when none ever was
+    let upstreamReq: http.ClientRequest | undefined;
     const timer = setTimeout(() => {
-      upstreamReq.destroy(new Error("upstream timeout"));
+      upstreamReq?.destroy(new Error("upstream timeout"));
       finish({ kind: "timeout", upstreamLatencyMs: Math.round(performance.now() - started) });
     }, req.timeoutMs);
-    const onAbort = () => upstreamReq.destroy(new Error("client aborted"));
+    const onAbort = () => upstreamReq?.destroy(new Error("client aborted"));
     req.signal?.addEventListener("abort", onAbort, { once: true });
 
     const send = (isRetry: boolean) => {
-      upstreamReq = (isHttps ? https : http).request(req.url, { method: req.method, headers: req.headers, agent });
-      const sent = upstreamReq;
+      let sent: http.ClientRequest;
+      try {
+        sent = (isHttps ? https : http).request(req.url, { method: req.method, headers: req.headers, agent });
+      } catch (err) {
+        // Node validates header names and values in the constructor and throws (ERR_INVALID_CHAR,
+        // ERR_INVALID_HTTP_TOKEN): nothing was sent, and this request fails alone
+        const code = (err as NodeJS.ErrnoException).code ?? "ERR_INVALID_REQUEST";
+        finish({ kind: "error", message: `invalid_upstream_request (${code})`, upstreamLatencyMs: Math.round(performance.now() - started) });
+        return;
+      }
+      upstreamReq = sent;
       sent.on("error", (err) => {
         // a kept-alive socket the upstream closed just as we reused it: nothing reached the
         // upstream, so a bodiless request is sent once more on a fresh socket (Node's documented race)
@@ -193,9 +208,15 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
       });
       sent.on("response", (res: IncomingMessage) => {
         clearTimeout(timer);
-        req.signal?.removeEventListener("abort", onAbort);
-        const status = res.statusCode ?? 502;
-        const noBody = req.method === "HEAD" || status === 204 || status === 304;
+        const status = res.statusCode ?? 0;
+        if (!isRelayableStatus(status)) {
+          // 1xx never get here (node reads them as informational; 101 is an upgrade we do not ask
+          // for); a status of 600–999 parses but is no HTTP answer
+          res.resume();
+          finish({ kind: "invalid_response", status, upstreamLatencyMs: Math.round(performance.now() - started) });
+          return;
+        }
+        const noBody = req.method === "HEAD" || isNullBodyStatus(status);
         finish({
           kind: "response",
           status,
@@ -220,6 +241,12 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
         sent.end();
       }
     };
-    send(false);
+    try {
+      send(false);
+    } catch (err) {
+      // anything else that throws while the request is put together fails this request, never the process
+      upstreamReq?.destroy();
+      finish({ kind: "error", message: (err as NodeJS.ErrnoException).code ?? "invalid_upstream_request", upstreamLatencyMs: Math.round(performance.now() - started) });
+    }
   });
 }

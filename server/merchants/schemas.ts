@@ -112,6 +112,24 @@ const RESERVED_HEADERS = new Set([
   "x-real-ip",
 ]);
 
+/** RFC 9110 §5.1 token: what a header name may be. */
+export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/**
+ * What a header value we send may be: visible ASCII, spaces and tabs (RFC 9110 §5.5 without the
+ * obsolete Latin-1 range). Node refuses anything outside Latin-1 by throwing from the request
+ * constructor, and Latin-1 bytes are read differently by different upstreams.
+ */
+export const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
+function isWellFormedText(value: string): boolean {
+  try {
+    encodeURIComponent(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const upstreamCredentialInput = z
   .object({
     location: credentialLocationSchema,
@@ -121,13 +139,16 @@ export const upstreamCredentialInput = z
       .string()
       .min(1, "Enter the value")
       .max(4096)
-      .refine((v) => !/[\r\n\0]/.test(v), "The value may not contain line breaks"),
+      .refine((v) => !/[\r\n\0]/.test(v), "The value may not contain line breaks")
+      // encodeURIComponent (the query location) throws on a lone surrogate
+      .refine(isWellFormedText, "The value contains an invalid character"),
     /** null or absent: every request of the merchant; a rule id: only requests that rule prices */
     ruleId: z.string().nullish(),
   })
   .superRefine((v, ctx) => {
     if (v.location === "HEADER") {
-      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(v.name)) ctx.addIssue({ code: "custom", path: ["name"], message: "Not a valid header name" });
+      if (!HEADER_NAME.test(v.name)) ctx.addIssue({ code: "custom", path: ["name"], message: "Not a valid header name" });
+      if (!HEADER_VALUE.test(v.value)) ctx.addIssue({ code: "custom", path: ["value"], message: "A header value may hold only printable ASCII characters, spaces and tabs" });
       const lower = v.name.toLowerCase();
       if (RESERVED_HEADERS.has(lower) || lower.startsWith("x-x402-") || lower.startsWith("x-gateway-")) {
         ctx.addIssue({ code: "custom", path: ["name"], message: `The gateway sets ${v.name} itself` });

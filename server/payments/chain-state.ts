@@ -1,4 +1,4 @@
-import type { Hash } from "viem";
+import { parseAbiItem, type Hash } from "viem";
 
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
@@ -7,6 +7,8 @@ import { checkTransferReceipt, ERC20_TRANSFER_EVENTS } from "@/server/facilitato
 // What the chain says about a reserved EIP-3009 authorization. The reconciler and the deferred
 // settlement queue both ask before acting, so a transfer that went out before a crash is recorded,
 // never sent twice.
+
+const AUTHORIZATION_CANCELED = parseAbiItem("event AuthorizationCanceled(address indexed authorizer, bytes32 indexed nonce)");
 
 /** How far back to look for the settlement transaction on chains where logs queries are ranged. */
 const LOG_LOOKBACK_BLOCKS = 100_000n;
@@ -19,6 +21,20 @@ export type AuthorizationOnChain =
   | { kind: "spent_elsewhere"; reason: string; message: string }
   /** spent on chain, but the transaction is not in the lookback window (yet) */
   | { kind: "not_found" };
+
+/**
+ * Whether the authorization's nonce is used or cancelled on chain (EIP-3009 authorizationState);
+ * null when the network has no client or the read failed (the caller then asks the facilitator).
+ */
+export async function isAuthorizationSpent(chains: ChainClientRegistry, opts: { network: string; asset: string; payer: string; nonce: string }): Promise<boolean | null> {
+  const clients = chains.forNetwork(opts.network);
+  if (!clients) return null;
+  try {
+    return await clients.publicClient.readContract({ address: opts.asset as `0x${string}`, abi: TEST_USDC_ABI, functionName: "authorizationState", args: [opts.payer as `0x${string}`, opts.nonce as `0x${string}`] });
+  } catch {
+    return null;
+  }
+}
 
 export async function readAuthorizationOnChain(
   chains: ChainClientRegistry,
@@ -41,7 +57,18 @@ export async function readAuthorizationOnChain(
     toBlock: latest,
   });
   const txHash = logs[0]?.transactionHash;
-  if (!txHash) return { kind: "not_found" };
+  if (!txHash) {
+    // used without a transfer: the payer cancelled it (EIP-3009 cancelAuthorization), so it can never move money
+    const canceled = await publicClient.getLogs({
+      address: asset,
+      event: AUTHORIZATION_CANCELED,
+      args: { authorizer: payment.payer as `0x${string}`, nonce },
+      fromBlock: latest > LOG_LOOKBACK_BLOCKS ? latest - LOG_LOOKBACK_BLOCKS : 0n,
+      toBlock: latest,
+    });
+    if (canceled.length > 0) return { kind: "spent_elsewhere", reason: "authorization_canceled", message: "the payer cancelled the authorization on chain" };
+    return { kind: "not_found" };
+  }
   const receipt = await publicClient.getTransactionReceipt({ hash: txHash });
   const check = checkTransferReceipt(receipt, { asset, from: payment.payer, payTo: payment.payTo, amount: payment.amountAtomic });
   if (!check.ok) return { kind: "spent_elsewhere", reason: check.reason, message: check.message };

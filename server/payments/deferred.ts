@@ -10,6 +10,7 @@ import type { Log } from "@/server/observability/logger";
 import { readAuthorizationOnChain } from "./chain-state";
 import { markDeferredUnpaid, recordSettlement, type DeferredSettlement } from "./ledger";
 import { openPayload, openPayTo } from "./sealed-payment";
+import { settleVerdict } from "./settle-verdict";
 
 // DEFERRED settlement: the gateway answers a verified, reserved call at once and this queue settles
 // it afterwards. The queue is the Payment table itself (VERIFIED + DEFERRED + nextSettleAt): a run
@@ -72,8 +73,35 @@ export function effectiveSettlementPolicy(input: {
   return { policy: "DEFERRED", downgraded: null };
 }
 
+/**
+ * The DEFERRED admission of one call, for reservePayment's `choosePolicy`: inside the reservation's
+ * transaction it takes a lock per merchant and payer, reads the payer's exposure and inserts (in
+ * reservePayment) under that lock. Without it, N concurrent calls each read the exposure before any
+ * of them was written, and all of them passed the cap. A transaction-scoped advisory lock, because
+ * PostgreSQL's READ COMMITTED would not serialise two such check-then-insert transactions on its
+ * own; the lock ends with the transaction, so a crash cannot leave it held. (PGlite runs one
+ * transaction at a time anyway.)
+ */
+export function deferredAdmission(opts: {
+  merchantId: string;
+  payer: string;
+  capAtomic: bigint | null;
+  amountAtomic: bigint;
+  /** the payer's token balance (read through a short cache before the transaction), null when unknown */
+  balanceAtomic: bigint | null;
+  onDowngrade?: (because: string) => void;
+}): (tx: Pick<PrismaClient, "$executeRaw" | "$queryRaw">) => Promise<SettlementPolicy> {
+  return async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('x402_deferred_exposure'), hashtext(${`${opts.merchantId}:${opts.payer}`}))`;
+    const exposure = await deferredExposure(tx, { merchantId: opts.merchantId, payer: opts.payer });
+    const decision = effectiveSettlementPolicy({ rulePolicy: "DEFERRED", deferredOn: true, capAtomic: opts.capAtomic, exposure, amountAtomic: opts.amountAtomic, balanceAtomic: opts.balanceAtomic });
+    if (decision.downgraded) opts.onDowngrade?.(decision.downgraded);
+    return decision.policy;
+  };
+}
+
 /** The payer's unsettled deferred amount at a merchant and whether it is flagged, in one query. */
-export async function deferredExposure(db: PrismaClient, opts: { merchantId: string; payer: string }): Promise<{ unsettledAtomic: bigint; flagged: boolean }> {
+export async function deferredExposure(db: Pick<PrismaClient, "$queryRaw">, opts: { merchantId: string; payer: string }): Promise<{ unsettledAtomic: bigint; flagged: boolean }> {
   const rows = await db.$queryRaw<{ unsettled: string; flagged: boolean }[]>`
     SELECT COALESCE(SUM("amountAtomic"), 0)::text AS unsettled,
            EXISTS (SELECT 1 FROM "PayerFlag" WHERE payer = ${opts.payer}) AS flagged
@@ -188,6 +216,7 @@ async function settleOne(deps: DeferredQueueDeps, payment: ClaimedPayment, opts:
     return record(settlement.transaction, blockNumber ? BigInt(blockNumber) : null);
   }
   const reason = settlement.errorReason ?? "settlement_failed";
-  const mayHaveMoved = Boolean(settlement.transaction) && reason !== "invalid_exact_evm_transaction_failed";
+  // a throw, a timeout or a lost receipt may still land: retried (after reading the chain), never given up
+  const mayHaveMoved = settleVerdict(settlement) === "unclear";
   return retryOrGiveUp(reason, settlement.errorMessage ?? reason, { mayHaveMoved });
 }

@@ -8,6 +8,7 @@ import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
 import { directPaymentSelect, paidMerchantDirectly, sealedPaymentColumns } from "./sealed-payment";
+import { SETTLEMENT_UNCLEAR } from "./settle-verdict";
 
 // The payment ledger's state changes. Each is one short statement or transaction and none holds a
 // transaction across a network call (STYLE 2.5): reserve → verify → proxy → settle → record.
@@ -54,10 +55,18 @@ export async function reservePayment(
   db: Db,
   input: ReservationInput,
   keys: EncryptionKeys,
-): Promise<{ ok: true; paymentId: string } | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }> {
+  opts: {
+    /**
+     * Decides the settlement policy inside the reservation's transaction, before the row is written
+     * (the DEFERRED exposure gate, server/payments/deferred.ts): whatever it reads and the insert
+     * are one atomic step.
+     */
+    choosePolicy?: (tx: Prisma.TransactionClient) => Promise<SettlementPolicy>;
+  } = {},
+): Promise<{ ok: true; paymentId: string; settlementPolicy: SettlementPolicy } | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }> {
   const paymentId = createId("payment");
-  try {
-    await db.payment.create({
+  const insert = (tx: Db, settlementPolicy: SettlementPolicy) =>
+    tx.payment.create({
       data: {
         id: paymentId,
         merchantId: input.merchantId,
@@ -76,14 +85,26 @@ export async function reservePayment(
         validBefore: unixToDate(input.validBefore),
         reservationKey: reservationKeyOf(input),
         facilitator: input.facilitator,
-        settlementPolicy: input.settlementPolicy,
+        settlementPolicy,
         resource: input.resource,
         requestId: input.requestId,
         paymentIdentifier: input.paymentIdentifier ?? null,
       },
       select: { id: true },
     });
-    return { ok: true, paymentId };
+  try {
+    const choose = opts.choosePolicy;
+    if (choose && "$transaction" in db) {
+      const settlementPolicy = await db.$transaction(async (tx) => {
+        const policy = await choose(tx);
+        await insert(tx, policy);
+        return policy;
+      });
+      return { ok: true, paymentId, settlementPolicy };
+    }
+    const settlementPolicy = choose ? await choose(db as Prisma.TransactionClient) : input.settlementPolicy;
+    await insert(db, settlementPolicy);
+    return { ok: true, paymentId, settlementPolicy };
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       const target = JSON.stringify(err.meta ?? {});
@@ -121,6 +142,28 @@ export async function releasePayment(
   };
   if ("$transaction" in db) await db.$transaction(run);
   else await run(db);
+}
+
+/**
+ * A settlement whose outcome the request could not prove (the facilitator threw, timed out, or the
+ * receipt is missing): the payment stays VERIFIED with its reservation key (the authorization must
+ * not buy another call while it may still land), marked unclear, with the usage of the call it was
+ * for. The reconciler resolves it from the chain (server/payments/reconcile.ts).
+ */
+export async function markSettlementUnclear(
+  db: Db,
+  opts: { merchantId: string; paymentId: string; message: string; usage: ChargedUsage; at: Date },
+): Promise<void> {
+  await db.payment.updateMany({
+    where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+    data: {
+      status: "VERIFIED",
+      errorReason: SETTLEMENT_UNCLEAR,
+      errorMessage: opts.message.slice(0, 1000),
+      // the reconciler books the charge with this call's usage (recordSettlement reads it when usage is null)
+      deferredSettlement: { usage: opts.usage } as unknown as Prisma.InputJsonValue,
+    },
+  });
 }
 
 export type ChargedUsage = {

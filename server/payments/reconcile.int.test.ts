@@ -103,7 +103,9 @@ describe("a gateway killed between settle and record", () => {
         expect(settled.txHash).toMatch(/^0x[0-9a-f]{64}$/);
         const receipt = await harness.publicClient.getTransactionReceipt({ hash: settled.txHash as `0x${string}` });
         expect(receipt.status).toBe("success");
-        expect(await db.usageRecord.findMany({ where: { paymentId: orphan.id } })).toMatchObject([{ status: "CHARGED", reason: "reconciled" }]);
+        // the killed process never answered the call: the charge is owed back to the payer
+        expect(settled.refundDueReason).toBe("settled on chain, but the gateway stopped before answering the call");
+        expect(await db.usageRecord.findMany({ where: { paymentId: orphan.id } })).toMatchObject([{ status: "CHARGED", reason: "refund_due" }]);
         expect(await db.ledgerEntry.count({ where: { paymentId: orphan.id, type: "CHARGE" } })).toBe(1);
       });
     } finally {

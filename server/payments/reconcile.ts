@@ -7,12 +7,16 @@ import type { Log } from "@/server/observability/logger";
 import { readAuthorizationOnChain } from "./chain-state";
 import { recordSettlement, releasePayment } from "./ledger";
 import { openPayTo } from "./sealed-payment";
+import { SETTLEMENT_UNCLEAR } from "./settle-verdict";
 
 // The reconciler makes the ledger agree with the chain after anything went wrong mid-request (a
-// crash between settle and record, a receipt that timed out): every on-chain transfer of a reserved
-// authorization gets exactly one SETTLED payment, and reservations whose authorization can no
-// longer move money are released. It reads only the chain and the payment row, so it can run on
-// any instance, at start and periodically.
+// crash between settle and record, a settle call that threw or timed out, a receipt that never
+// came — the request leaves those VERIFIED and marked unclear, see settle-verdict.ts): every
+// on-chain transfer of a reserved authorization gets exactly one SETTLED payment, and reservations
+// whose authorization can no longer move money are released. A payment found settled here was never
+// answered with its content (the request path answers only after recording), so it is booked as
+// owed back to the payer. It reads only the chain and the payment row, so it can run on any
+// instance, at start and periodically.
 
 export type ReconcileResult = { examined: number; settled: number; released: number; pending: number; errors: number };
 
@@ -26,7 +30,7 @@ export async function reconcilePayments(
     where: { status: { in: ["PENDING", "VERIFIED"] }, updatedAt: { lt: cutoff }, NOT: { status: "VERIFIED", settlementPolicy: "DEFERRED" } },
     orderBy: { updatedAt: "asc" },
     take: opts.limit ?? 100,
-    select: { id: true, merchantId: true, network: true, asset: true, payer: true, payToCiphertext: true, payToKeyId: true, authorizationNonce: true, amountAtomic: true, validBefore: true },
+    select: { id: true, merchantId: true, network: true, asset: true, payer: true, payToCiphertext: true, payToKeyId: true, authorizationNonce: true, amountAtomic: true, validBefore: true, errorReason: true },
   });
   const result: ReconcileResult = { examined: candidates.length, settled: 0, released: 0, pending: 0, errors: 0 };
   for (const payment of candidates) {
@@ -54,7 +58,9 @@ export async function reconcilePayments(
           result.released += 1;
           break;
         case "settled": {
-          const recorded = await recordSettlement(deps.db, deps.env, { merchantId: payment.merchantId, paymentId: payment.id, txHash: state.txHash, blockNumber: state.blockNumber, at: deps.now(), usage: null });
+          const refundDue = payment.errorReason === SETTLEMENT_UNCLEAR ? "settled on chain after the call was answered settlement_pending, without its content" : "settled on chain, but the gateway stopped before answering the call";
+          // usage null: the call's usage as the request left it (or a reconciled placeholder)
+          const recorded = await recordSettlement(deps.db, deps.env, { merchantId: payment.merchantId, paymentId: payment.id, txHash: state.txHash, blockNumber: state.blockNumber, at: deps.now(), usage: null, refundDue });
           if (recorded.recorded) {
             result.settled += 1;
             deps.log.info({ paymentId: payment.id, txHash: state.txHash }, "reconciled a settled payment");

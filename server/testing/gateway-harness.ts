@@ -8,6 +8,7 @@ import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
 import { localChainDefinition } from "@/server/chain/local-chain";
 import { signTransferAuthorization, usdcBalance } from "@/server/chain/test-usdc";
 import type { PrismaClient } from "@/server/db";
+import type { ServerEnv } from "@/server/env";
 import type { Log } from "@/server/observability/logger";
 import { handleFacilitatorSettle, handleFacilitatorSupported, handleFacilitatorVerify } from "@/server/facilitator/http-api";
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
@@ -64,8 +65,11 @@ export async function createGatewayHarness(
   const merchantWallet = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Address;
   const upstream: TestUpstream = await startTestUpstream();
   let runtimeRef: GatewayRuntime | undefined;
+  // the facilitator API admits callers with this token; HOSTED merchants' adapter presents it
+  const facilitatorApiToken = `fac_${randomBytes(24).toString("hex")}`;
   const facilitatorApi = await serveFetchHandler(async (req) => {
-    const deps = { facilitator: runtimeRef?.facilitators.local ?? null, log: runtimeRef!.log };
+    const runtime = runtimeRef!;
+    const deps = { ...runtime, env: runtime.env as ServerEnv, facilitator: runtime.facilitators.local };
     const path = new URL(req.url).pathname;
     if (path.endsWith("/verify")) return handleFacilitatorVerify(deps, req);
     if (path.endsWith("/settle")) return handleFacilitatorSettle(deps, req);
@@ -81,6 +85,8 @@ export async function createGatewayHarness(
     ALLOW_PRIVATE_UPSTREAMS: "true",
     AUTO_APPROVE_MERCHANTS: "true",
     HOSTED_FACILITATOR_URL: `${facilitatorApi.url}/api/facilitator`,
+    HOSTED_FACILITATOR_TOKEN: facilitatorApiToken,
+    FACILITATOR_API_TOKENS: facilitatorApiToken,
     ...opts.env,
   });
   const base = testDeps(db, { env, ...(opts.log ? { log: opts.log } : {}) });
@@ -159,6 +165,8 @@ export async function createGatewayHarness(
     /** the app's deps for this harness (its env), with its chain clients */
     deps: { ...base, chains: runtime.chains },
     facilitatorApiUrl: `${facilitatorApi.url}/api/facilitator`,
+    /** a bearer token the facilitator API admits */
+    facilitatorApiToken,
     db,
     merchant,
     merchantWallet,

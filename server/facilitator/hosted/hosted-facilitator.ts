@@ -15,11 +15,17 @@ export type HostedFacilitatorConfig = {
   url: string;
   cdpApiKeyId?: string;
   cdpApiKeySecret?: string;
+  /** a static bearer token (another deployment's facilitator API, FACILITATOR_API_TOKENS there) */
+  bearerToken?: string;
   timeoutMs?: number;
 };
 
 async function cdpAuthHeaders(config: HostedFacilitatorConfig): Promise<Record<string, Record<string, string>>> {
-  if (!config.cdpApiKeyId || !config.cdpApiKeySecret) return {};
+  if (!config.cdpApiKeyId || !config.cdpApiKeySecret) {
+    if (!config.bearerToken) return {};
+    const bearer = { Authorization: `Bearer ${config.bearerToken}` };
+    return { verify: bearer, settle: bearer, supported: bearer };
+  }
   const { generateJwt } = await import("@coinbase/cdp-sdk/auth");
   const url = new URL(config.url);
   const base = url.pathname.replace(/\/+$/, "");
