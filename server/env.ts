@@ -93,6 +93,8 @@ export const serverEnvSchema = z.object({
   SIGN_IN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   /** sign-in attempts per client IP per 15 minutes, successful ones included */
   SIGN_IN_MAX_PER_IP: z.coerce.number().int().positive().default(50),
+  /** account sign-ups per client IP per hour (each also counts once per email) */
+  SIGN_UP_MAX_PER_IP: z.coerce.number().int().positive().default(10),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema> & {

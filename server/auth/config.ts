@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDeps } from "@/server/deps";
 import type { PlatformRole } from "@/server/db";
 import { clientIpFrom } from "@/server/http/client-ip";
+import { safeAuthRedirect } from "@/server/http/safe-redirect";
 import { SIGN_IN_THROTTLED, signInInput } from "@/server/users/schemas";
 import type { SessionUser } from "@/server/users/users";
 
@@ -89,6 +90,10 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // callbackUrl is the visitor's input: only a path on this origin (server/http/safe-redirect.ts)
+      redirect({ url, baseUrl }) {
+        return safeAuthRedirect(url, baseUrl);
+      },
       jwt({ token, user }) {
         if (user) {
           token.uid = user.id;

@@ -9,6 +9,7 @@ import type { PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { createTestDatabase } from "@/server/db/testing";
 import { createLogger } from "@/server/observability/logger";
+import { createMemoryRateLimiter } from "@/server/rate-limit/limiter";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 /** A fresh migrated database for this test file (cloned from the run's template). */
@@ -34,7 +35,7 @@ export function testEnv(overrides: Record<string, string> = {}): ServerEnv {
 
 export function testDeps(db: PrismaClient, overrides: Partial<Deps> = {}): Deps {
   const env = overrides.env ?? testEnv();
-  return { db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date(), ...overrides };
+  return { db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date(), signInLimiter: createMemoryRateLimiter(), ...overrides };
 }
 
 /** A tRPC caller acting as `user` (or signed out), through the real middleware chain. */

@@ -36,7 +36,7 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
   return (
     <Card>
       <Form {...form}>
-        <form noValidate onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}>
+        <form method="post" noValidate onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}>
           <CardContent className="grid gap-4 pt-6">
             <FormField
               control={form.control}

@@ -164,6 +164,7 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
             </Alert>
           ) : (
             <form
+              method="post"
               className="grid gap-4"
               noValidate
               onSubmit={(e) => {
