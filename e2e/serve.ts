@@ -42,6 +42,7 @@ async function main() {
     LOG_LEVEL: "warn",
     // every test signs in from 127.0.0.1: the per-IP budget is for real networks, not this suite
     SIGN_IN_MAX_PER_IP: "100000",
+    SIGN_UP_MAX_PER_IP: "100000",
   };
   const env = parseServerEnv(envVars);
   const { db, close } = createPrismaClient(dbConfig);

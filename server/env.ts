@@ -26,6 +26,14 @@ export const serverEnvSchema = z.object({
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   /** public origin of this deployment, used in 402 resource URLs and SIWE/SIWX domains */
   APP_URL: z.url("APP_URL must be an absolute URL like https://gateway.example.com").default("http://localhost:3000"),
+  /**
+   * origin buyers call the gateway on (https://pay.example.com/<merchantId>/…); unset = APP_URL (the
+   * embedded demo). Its own origin keeps merchant content away from the console's cookies and API.
+   */
+  GATEWAY_URL: z
+    .url("GATEWAY_URL must be an absolute URL like https://pay.example.com")
+    .refine((v) => /^\/*$/.test(new URL(v).pathname) && !new URL(v).search, "GATEWAY_URL is an origin only (no path or query): merchants live at /<merchantId>/ under it")
+    .optional(),
   /** JSON list of networks and assets, see server/networks/config.ts; unset = the local anvil chain */
   NETWORKS_JSON: z.string().optional(),
   /** chain id of the local dev chain (anvil); 84532 makes it stand in for Base Sepolia */
@@ -104,6 +112,8 @@ export type ServerEnv = z.infer<typeof serverEnvSchema> & {
   AUTO_APPROVE_MERCHANTS: boolean;
   METRICS_ENABLED: boolean;
   BACKGROUND_JOBS: "in-process" | "cron" | "off";
+  /** where printed and signed gateway URLs point: GATEWAY_URL, else APP_URL; no trailing slash */
+  GATEWAY_URL: string;
 };
 
 export class EnvError extends Error {
@@ -165,6 +175,9 @@ export function parseServerEnv(
   } else if (enforceProduction && !isSecureOrLoopbackOrigin(env.APP_URL)) {
     missing.push({ variable: "APP_URL", message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])" });
   }
+  if (enforceProduction && env.GATEWAY_URL !== undefined && !isSecureOrLoopbackOrigin(env.GATEWAY_URL)) {
+    missing.push({ variable: "GATEWAY_URL", message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])" });
+  }
   if (missing.length > 0) throw new EnvError(missing);
   return {
     ...env,
@@ -174,6 +187,7 @@ export function parseServerEnv(
     AUTO_APPROVE_MERCHANTS: env.AUTO_APPROVE_MERCHANTS ?? !isProduction,
     METRICS_ENABLED: env.METRICS_ENABLED ?? true,
     BACKGROUND_JOBS: backgroundJobs,
+    GATEWAY_URL: (env.GATEWAY_URL ?? env.APP_URL).replace(/\/+$/, ""),
   };
 }
 

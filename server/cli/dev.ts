@@ -25,6 +25,8 @@ const port = portFrom(args, process.env.PORT);
 async function main() {
   const env = getEnv();
   const appUrl = env.APP_URL === "http://localhost:3000" && port !== 3000 ? `http://localhost:${port}` : env.APP_URL;
+  // GATEWAY_URL defaults to APP_URL: follow the port change unless it was set on its own
+  const gatewayUrl = env.GATEWAY_URL === env.APP_URL ? appUrl : env.GATEWAY_URL;
   mkdirSync(env.DATA_DIR, { recursive: true });
 
   const chain = await setupLocalChain({ port: Number(process.env.ANVIL_PORT ?? 8545), chainId: env.LOCAL_CHAIN_ID, statePath: path.join(env.DATA_DIR, "anvil-state.json") });
@@ -59,7 +61,7 @@ async function main() {
       `  x402 Gateway  →  ${appUrl}`,
       `  local chain   →  ${chain.rpcUrl} (chain id ${chain.chainId}), test USDC ${chain.tokenAddress}`,
       `  database      →  ${dbConfig.kind === "pglite" ? `embedded PGlite (${dbConfig.dataDir ?? "memory"})` : "PostgreSQL"}`,
-      `  demo endpoint →  ${appUrl}/${seeded.demoMerchantId}/api/signal/btc  (0.01 USDC)`,
+      `  demo endpoint →  ${gatewayUrl}/${seeded.demoMerchantId}/api/signal/btc  (0.01 USDC)`,
       `  sign in       →  admin ${seeded.admin.email} / ${seeded.admin.password}`,
       `                   merchant ${seeded.merchantUser.email} / ${seeded.merchantUser.password}`,
       "",

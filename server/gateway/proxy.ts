@@ -7,6 +7,8 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
 import { isPrivateAddress } from "@/server/security/ssrf";
 
+import { isOriginWideHeader } from "./response-headers";
+
 // The upstream leg of the gateway, on node:http(s) rather than fetch: keep-alive agents for
 // throughput, a DNS `lookup` hook that applies the SSRF rules at connect time (so a name re-pointed
 // at a private address after validation is still refused), and streaming both ways.
@@ -84,11 +86,11 @@ export function buildUpstreamHeaders(incoming: { forEach(callback: (value: strin
   return out;
 }
 
-/** The headers the client sees from the upstream response, minus hop-by-hop ones. */
+/** The headers the client sees from the upstream response, minus hop-by-hop and origin-wide ones (response-headers.ts). */
 export function buildClientHeaders(upstream: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || STRIPPED_RESPONSE_HEADERS.has(name)) continue;
+    if (value === undefined || STRIPPED_RESPONSE_HEADERS.has(name) || isOriginWideHeader(name)) continue;
     out[name] = value;
   }
   return out;
