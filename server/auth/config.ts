@@ -26,11 +26,16 @@ declare module "next-auth/jwt" {
     uid?: string;
     role?: PlatformRole;
     sv?: number;
+    /** when the user actually signed in (ms); next-auth re-issues the token, so `iat` is not it */
+    authAt?: number;
   }
 }
 
-/** What a verified session token carries; the DB re-check happens in tRPC / route wrappers. */
-export type SessionClaims = { userId: string; role: PlatformRole; sessionVersion: number };
+/**
+ * What a verified session token carries; the DB re-check happens in tRPC / route wrappers.
+ * `signedInAt` (ms) is when the credentials were last presented; null for tokens from before it.
+ */
+export type SessionClaims = { userId: string; role: PlatformRole; sessionVersion: number; signedInAt: number | null };
 
 const siweCredentials = z.object({ message: z.string().min(1).max(4000), signature: z.string().regex(/^0x[0-9a-fA-F]+$/) });
 
@@ -99,6 +104,7 @@ export function getAuthOptions(): NextAuthOptions {
           token.uid = user.id;
           token.role = user.role;
           token.sv = user.sessionVersion;
+          token.authAt = Date.now();
         }
         return token;
       },

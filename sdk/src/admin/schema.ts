@@ -19,7 +19,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the name and settlement wallet
+         * Change the name (the settlement wallet changes only in the console, by an owner)
          * @description Requires an API key with scope `write`.
          */
         patch: operations["merchants-updateSettings"];
@@ -87,7 +87,7 @@ export interface paths {
         get: operations["apiKeys-list"];
         put?: never;
         /**
-         * Create an API key; the key is in this response only
+         * Create an API key (scopes within the caller's own); the key is in this response only
          * @description Requires an API key with scope `keys:manage`.
          */
         post: operations["apiKeys-create"];
