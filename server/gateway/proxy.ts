@@ -1,10 +1,9 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
 import { Readable, Transform } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
+import { isPrivateAddressRefusal, safeLookup } from "@/server/security/safe-lookup";
 import { isPrivateAddress } from "@/server/security/ssrf";
 
 import { isOriginWideHeader } from "./response-headers";
@@ -117,22 +116,6 @@ export type ProxyRequest = {
 };
 
 class BodyTooLargeError extends Error {}
-class PrivateAddressError extends Error {}
-
-function safeLookup(allowPrivate: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return (callback as (e: Error | null, a: LookupAddress[]) => void)(err, []);
-      if (!allowPrivate && addresses.some((a) => isPrivateAddress(a.address))) {
-        return (callback as (e: Error | null, a: LookupAddress[]) => void)(new PrivateAddressError(hostname), []);
-      }
-      if (options.all) return (callback as (e: Error | null, a: LookupAddress[]) => void)(null, addresses);
-      const first = addresses[0];
-      if (!first) return (callback as (e: Error | null, a: string, f: number) => void)(new Error(`no address for ${hostname}`), "", 4);
-      (callback as (e: Error | null, a: string, f: number) => void)(null, first.address, first.family);
-    });
-  };
-}
 
 const agents = {
   http: { strict: new http.Agent({ keepAlive: true, maxSockets: 256, lookup: safeLookup(false) }), open: new http.Agent({ keepAlive: true, maxSockets: 256 }) },
@@ -189,7 +172,7 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
         const code = (err as NodeJS.ErrnoException).code;
         if (!isRetry && !hasBody && sent.reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !settled) return send(true);
         const latency = Math.round(performance.now() - started);
-        if (err instanceof PrivateAddressError || (err as { cause?: unknown }).cause instanceof PrivateAddressError) finish({ kind: "blocked", reason: "private_address" });
+        if (isPrivateAddressRefusal(err)) finish({ kind: "blocked", reason: "private_address" });
         else if (err instanceof BodyTooLargeError) finish({ kind: "body_too_large" });
         else finish({ kind: "error", message: code ?? err.message, upstreamLatencyMs: latency });
       });

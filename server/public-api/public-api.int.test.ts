@@ -117,7 +117,7 @@ describe("the public API with a write key", () => {
     expect(hook.body.secret).toMatch(/^whsec_/);
     const endpointId = (hook.body.endpoint as { id: string }).id;
     expect((await call("GET", `${m}/webhooks/endpoints`)).body).toHaveLength(1);
-    expect((await call("POST", `${m}/webhooks/endpoints/${endpointId}/test`, {})).body).toMatchObject({ queued: 1 });
+    expect((await call("POST", `${m}/webhooks/endpoints/${endpointId}/test`, {})).body).toEqual({ result: "delivered" });
     expect(((await call("GET", `${m}/webhooks/deliveries`)).body as unknown as unknown[]).length).toBeGreaterThanOrEqual(1);
     expect((await call("DELETE", `${m}/webhooks/endpoints/${endpointId}`)).body).toEqual({ id: endpointId, deleted: true });
 

@@ -271,7 +271,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Queue a webhook.test event for the endpoint and send what is due now
+         * Send a webhook.test event to the endpoint now; answers only delivered (2xx) or refused
          * @description Requires an API key with scope `write`.
          */
         post: operations["webhooks-sendTest"];
@@ -2357,11 +2357,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        queued: number;
-                        sent: number;
-                        succeeded: number;
-                        retrying: number;
-                        failed: number;
+                        /** @enum {string} */
+                        result: "delivered" | "refused";
                     };
                 };
             };
