@@ -51,6 +51,7 @@ async function main() {
     // off by default in production: the suite checks it with a token, and that it refuses callers without one
     FACILITATOR_API_ENABLED: "true",
     FACILITATOR_API_TOKENS: E2E_FACILITATOR_API_TOKEN,
+    SIGN_UP_MAX_PER_IP: "100000",
   };
   const env = parseServerEnv(envVars);
   const { db, close } = createPrismaClient(dbConfig);

@@ -26,6 +26,7 @@ async function main(): Promise<number> {
     console.log(result.created ? "seeded the demo data" : "demo data already present: nothing changed");
     console.log(`  admin    ${result.admin.email} / ${result.admin.password}`);
     console.log(`  merchant ${result.merchantUser.email} / ${result.merchantUser.password}`);
+    console.log(`  demo     ${env.GATEWAY_URL}/${result.demoMerchantId}/api/signal/btc`);
     return 0;
   } finally {
     await close();

@@ -5,6 +5,7 @@ import { getDbHandle } from "@/server/db/client";
 import type { PrismaClient } from "@/server/db";
 import { bufferedStdout, createLogger, type Log } from "@/server/observability/logger";
 import type { Metrics } from "@/server/observability/metrics";
+import type { RateLimiter } from "@/server/rate-limit/limiter";
 
 // Composition root (STYLE 2.3): the only place that reads env to build clients. Domain functions
 // receive what they need as `deps`, so the same function runs on the app's client, inside a
@@ -22,6 +23,8 @@ export type Deps = {
   /** the database pool's use, for the metrics (absent or null: no pool) */
   dbPoolUse?: () => { total: number; idle: number; waiting: number; max: number } | null;
   /** the gateway as a function, for the console's test call (defaults to this process's gateway) */
+  /** sign-in and sign-up attempt buckets (server/auth/); Redis-backed when REDIS_URL is set */
+  signInLimiter?: RateLimiter;
   gateway?: (req: Request, merchantId: string, opts?: { trace?: (sent: { url: string; headers: [string, string][] }) => void }) => Promise<Response>;
 };
 

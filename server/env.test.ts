@@ -68,6 +68,15 @@ describe("parseServerEnv", () => {
     expect(() => parseServerEnv({ NODE_ENV: "production", APP_URL: "http://gateway.example.com" }, { phase: "build" })).not.toThrow();
   });
 
+  it("GATEWAY_URL defaults to APP_URL, is an origin only, and must be https in production", () => {
+    expect(parseServerEnv({ APP_URL: "http://localhost:4000" }).GATEWAY_URL).toBe("http://localhost:4000");
+    expect(parseServerEnv({ GATEWAY_URL: "https://pay.example.com/" }).GATEWAY_URL).toBe("https://pay.example.com");
+    expect(() => parseServerEnv({ GATEWAY_URL: "https://pay.example.com/gw" })).toThrow(/GATEWAY_URL: GATEWAY_URL is an origin only/);
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: KEY, APP_URL: "https://app.example.com" };
+    expect(() => parseServerEnv({ ...production, GATEWAY_URL: "http://pay.example.com" })).toThrow(/GATEWAY_URL: must be https in production/);
+    expect(parseServerEnv({ ...production, GATEWAY_URL: "https://pay.example.com" }).GATEWAY_URL).toBe("https://pay.example.com");
+  });
+
   it("refuses encryption keys that are not base64 of 32 bytes, naming the variable", () => {
     expect(() => parseServerEnv({ ENCRYPTION_KEY: "short" })).toThrow(/ENCRYPTION_KEY: must be base64 of exactly 32 bytes/);
     expect(() => parseServerEnv({ ENCRYPTION_KEYS_PREVIOUS: `${KEY},short` })).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);

@@ -26,6 +26,14 @@ export const serverEnvSchema = z.object({
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   /** public origin of this deployment, used in 402 resource URLs and SIWE/SIWX domains */
   APP_URL: z.url("APP_URL must be an absolute URL like https://gateway.example.com").default("http://localhost:3000"),
+  /**
+   * origin buyers call the gateway on (https://pay.example.com/<merchantId>/…); unset = APP_URL (the
+   * embedded demo). Its own origin keeps merchant content away from the console's cookies and API.
+   */
+  GATEWAY_URL: z
+    .url("GATEWAY_URL must be an absolute URL like https://pay.example.com")
+    .refine((v) => /^\/*$/.test(new URL(v).pathname) && !new URL(v).search, "GATEWAY_URL is an origin only (no path or query): merchants live at /<merchantId>/ under it")
+    .optional(),
   /** JSON list of networks and assets, see server/networks/config.ts; unset = the local anvil chain */
   NETWORKS_JSON: z.string().optional(),
   /** chain id of the local dev chain (anvil); 84532 makes it stand in for Base Sepolia */
@@ -115,6 +123,8 @@ export const serverEnvSchema = z.object({
   SIGN_IN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   /** sign-in attempts per client IP per 15 minutes, successful ones included */
   SIGN_IN_MAX_PER_IP: z.coerce.number().int().positive().default(50),
+  /** account sign-ups per client IP per hour (each also counts once per email) */
+  SIGN_UP_MAX_PER_IP: z.coerce.number().int().positive().default(10),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema> & {
@@ -125,6 +135,8 @@ export type ServerEnv = z.infer<typeof serverEnvSchema> & {
   AUTO_APPROVE_MERCHANTS: boolean;
   METRICS_ENABLED: boolean;
   BACKGROUND_JOBS: "in-process" | "cron" | "off";
+  /** where printed and signed gateway URLs point: GATEWAY_URL, else APP_URL; no trailing slash */
+  GATEWAY_URL: string;
 };
 
 export class EnvError extends Error {
@@ -190,6 +202,9 @@ export function parseServerEnv(
   if (enforceProduction && env.FACILITATOR_API_ENABLED && !env.FACILITATOR_API_TOKENS && !env.FACILITATOR_API_ALLOWED_IPS) {
     missing.push({ variable: "FACILITATOR_API_TOKENS", message: "required with FACILITATOR_API_ENABLED=true in production (or FACILITATOR_API_ALLOWED_IPS)" });
   }
+  if (enforceProduction && env.GATEWAY_URL !== undefined && !isSecureOrLoopbackOrigin(env.GATEWAY_URL)) {
+    missing.push({ variable: "GATEWAY_URL", message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])" });
+  }
   if (missing.length > 0) throw new EnvError(missing);
   return {
     ...env,
@@ -200,6 +215,7 @@ export function parseServerEnv(
     METRICS_ENABLED: env.METRICS_ENABLED ?? true,
     FACILITATOR_API_ENABLED: env.FACILITATOR_API_ENABLED ?? !isProduction,
     BACKGROUND_JOBS: backgroundJobs,
+    GATEWAY_URL: (env.GATEWAY_URL ?? env.APP_URL).replace(/\/+$/, ""),
   };
 }
 

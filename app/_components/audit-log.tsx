@@ -103,6 +103,7 @@ function FilterForm({ onFilter, showMerchant }: { onFilter: (f: Filters) => void
   );
   return (
     <form
+      method="post"
       className={cn("grid gap-3 sm:items-end", showMerchant ? "sm:grid-cols-[1fr_1fr_1fr_1fr_9rem_9rem_auto]" : "sm:grid-cols-[1fr_1fr_1fr_9rem_9rem_auto]")}
       onSubmit={(e) => {
         e.preventDefault();

@@ -25,6 +25,7 @@ export function RefundForm({ onSubmit, pending, errors }: { onSubmit: (values: R
   );
   return (
     <form
+      method="post"
       noValidate
       className="grid gap-4 sm:grid-cols-[2fr_1fr_2fr_auto] sm:items-start"
       onSubmit={(e) => {

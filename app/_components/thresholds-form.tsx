@@ -32,6 +32,7 @@ export function ThresholdsForm({
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.key, values[f.key]?.toString() ?? ""])));
   return (
     <form
+      method="post"
       className="grid gap-4 sm:grid-cols-2"
       onSubmit={(e) => {
         e.preventDefault();

@@ -29,7 +29,7 @@ async function main() {
     await createPricingRule({ db, env }, { merchantId: shop.id, actor, input: { ...price, price: "0.01", pathPattern: "/paid/*" } });
     await createPricingRule({ db, env }, { merchantId: shop.id, actor, input: { ...price, price: "0.01", pathPattern: "/slow/*" } });
     const changing = await createPricingRule({ db, env }, { merchantId: shop.id, actor, input: { ...price, price: "0.01", pathPattern: "/changing/*" } });
-    const { key } = await createApiKey({ db }, { merchantId: shop.id, actor, name: "scale test", scopes: ["write"] });
+    const { key } = await createApiKey({ db }, { merchantId: shop.id, actor, grantor: { kind: "role", role: "OWNER" }, name: "scale test", scopes: ["write"] });
 
     const limited = await createMerchant({ db, env }, { userId: owner.id, actor, input: { name: "Limited API", upstreamBaseUrl: upstreamUrl, payoutAddress, settlementMode: "DIRECT" } });
     await db.merchant.update({ where: { id: limited.id }, data: { rateLimitPerMinute: 6 } });

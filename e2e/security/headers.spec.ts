@@ -64,14 +64,16 @@ test("console, admin, docs, auth and landing pages carry CSP, nosniff, frame and
   expect(nonces.size).toBe(publicPages.length + 4);
 });
 
-test("API and gateway responses are not pages: no CSP, and the gateway still answers", async ({ request }) => {
+test("API and gateway responses are not pages: no page CSP; the gateway's is only its sandbox, and it still answers", async ({ request }) => {
   const { demoMerchantId } = readE2EState();
   const health = await request.get("/api/health");
   expect(health.status()).toBe(200);
   expect(health.headers()["content-security-policy"]).toBeUndefined();
   const paid = await request.get(`/${demoMerchantId}/api/signal/eth`);
   expect(paid.status()).toBe(402);
-  expect(paid.headers()["content-security-policy"]).toBeUndefined();
+  // merchant content shares this origin: every gateway answer is a sandboxed document (merchant-content.spec.ts)
+  expect(paid.headers()["content-security-policy"]).toBe("sandbox");
+  expect(paid.headers()["x-content-type-options"]).toBe("nosniff");
   expect(await paid.json()).toMatchObject({ accepts: [expect.objectContaining({ scheme: "exact" })] });
 });
 

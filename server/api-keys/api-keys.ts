@@ -3,10 +3,11 @@ import { z } from "zod";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { createId } from "@/server/db/ids";
 import type { Deps } from "@/server/deps";
+import type { Prisma } from "@/server/db";
 import { AppError } from "@/server/errors";
 
 import { generateApiKey, keyMatchesHash, prefixOf } from "./keys";
-import { apiKeyScopeSchema, DEFAULT_API_KEY_SCOPES } from "./scopes";
+import { apiKeyScopeSchema, DEFAULT_API_KEY_SCOPES, scopesBeyondGrantor, type KeyGrantor } from "./scopes";
 
 export const createApiKeyInput = z.object({
   name: z.string().trim().min(1, "Name the key").max(60),
@@ -36,13 +37,25 @@ export async function listApiKeys(deps: Pick<Deps, "db">, opts: { merchantId: st
   return deps.db.apiKey.findMany({ where: { merchantId: opts.merchantId }, orderBy: { createdAt: "desc" }, select: dtoSelect });
 }
 
-/** Creates a key; the full key is returned this once and never stored. */
+/**
+ * Creates a key; the full key is returned this once and never stored. Its scopes must be within
+ * what `grantor` (the member's role, or the creating key's scopes) may do itself. A key made by a
+ * key belongs to the person behind the creating key, so it is revoked with that person's keys.
+ */
 export async function createApiKey(
   deps: Pick<Deps, "db">,
-  opts: { merchantId: string; actor: AuditActor; name: string; scopes?: readonly string[] },
+  opts: { merchantId: string; actor: AuditActor; grantor: KeyGrantor; name: string; scopes?: readonly string[] },
 ): Promise<{ key: string; apiKey: ApiKeyDto }> {
+  const scopes = [...(opts.scopes ?? DEFAULT_API_KEY_SCOPES)];
+  const beyond = scopesBeyondGrantor(opts.grantor, scopes);
+  if (beyond.length > 0) {
+    throw new AppError("forbidden", `You cannot create a key with scopes you do not have yourself: ${beyond.join(", ")}`, { details: { scopes: beyond } });
+  }
   const generated = generateApiKey();
   const apiKey = await deps.db.$transaction(async (tx) => {
+    const parent = opts.actor.apiKeyId
+      ? await tx.apiKey.findFirst({ where: { id: opts.actor.apiKeyId, merchantId: opts.merchantId }, select: { createdById: true } })
+      : null;
     const created = await tx.apiKey.create({
       data: {
         id: createId("apiKey"),
@@ -51,8 +64,8 @@ export async function createApiKey(
         prefix: generated.prefix,
         keyHash: generated.keyHash,
         partialKey: generated.partialKey,
-        scopes: [...(opts.scopes ?? DEFAULT_API_KEY_SCOPES)],
-        createdById: opts.actor.userId ?? null,
+        scopes,
+        createdById: opts.actor.userId ?? parent?.createdById ?? null,
       },
       select: dtoSelect,
     });
@@ -68,6 +81,24 @@ export async function revokeApiKey(deps: Pick<Deps, "db" | "now">, opts: { merch
     if (revoked.count === 0) throw new AppError("not_found", "No such active API key");
     await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "api_key.revoke", targetType: "api_key", targetId: opts.keyId });
   });
+}
+
+/**
+ * Inside a membership change's transaction: revokes the keys `userId` created for the merchant
+ * (directly or through their keys) that `keep` does not accept, each with its audit entry.
+ */
+export async function revokeKeysOfMember(
+  tx: Prisma.TransactionClient,
+  opts: { merchantId: string; userId: string; actor: AuditActor; at: Date; keep?: (scopes: string[]) => boolean; reason: string },
+): Promise<string[]> {
+  const keys = await tx.apiKey.findMany({ where: { merchantId: opts.merchantId, createdById: opts.userId, revokedAt: null }, select: { id: true, scopes: true } });
+  const revoked = keys.filter((k) => !opts.keep?.(k.scopes)).map((k) => k.id);
+  if (revoked.length === 0) return [];
+  await tx.apiKey.updateMany({ where: { id: { in: revoked }, merchantId: opts.merchantId, revokedAt: null }, data: { revokedAt: opts.at } });
+  for (const id of revoked) {
+    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "api_key.revoke", targetType: "api_key", targetId: id, after: { reason: opts.reason } });
+  }
+  return revoked;
 }
 
 export type ApiKeyCheck = { ok: true; keyId: string; merchantId: string; scopes: string[] } | { ok: false; reason: "malformed" | "unknown" | "revoked" | "expired" };

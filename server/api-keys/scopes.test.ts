@@ -2,16 +2,17 @@ import { describe, expect, it } from "vitest";
 
 import { MERCHANT_ACTIONS } from "@/server/auth/permissions";
 
-import { scopesAllow, scopesAllowOwnerCalls } from "./scopes";
+import { scopesAllow, scopesAllowOwnerCalls, scopesBeyondGrantor } from "./scopes";
 
 describe("API key scopes", () => {
   it("let a read key read and nothing else", () => {
     expect(MERCHANT_ACTIONS.filter((a) => scopesAllow(["read"], a))).toEqual(["merchant.read"]);
   });
 
-  it("let a write key change rules, routing and webhooks but not keys, the team or refunds", () => {
+  it("let a write key change rules, routing and webhooks but not keys, the payout address, the team or refunds", () => {
     const allowed = MERCHANT_ACTIONS.filter((a) => scopesAllow(["write"], a));
-    expect(allowed).toEqual(expect.arrayContaining(["merchant.read", "pricing.write", "upstream.write", "webhooks.write", "payout.update"]));
+    expect(allowed).toEqual(expect.arrayContaining(["merchant.read", "pricing.write", "upstream.write", "webhooks.write"]));
+    expect(allowed).not.toContain("payout.update");
     expect(allowed).not.toContain("apiKeys.write");
     expect(allowed).not.toContain("team.manage");
     expect(allowed).not.toContain("refunds.create");
@@ -26,5 +27,19 @@ describe("API key scopes", () => {
 
   it("ignore scopes it does not know", () => {
     expect(scopesAllow(["admin", "*"], "merchant.read")).toBe(false);
+  });
+});
+
+describe("scopesBeyondGrantor", () => {
+  it("lets each role hand out only the scopes its own actions cover", () => {
+    expect(scopesBeyondGrantor({ kind: "role", role: "OWNER" }, ["read", "write", "keys:manage", "gateway:owner"])).toEqual([]);
+    expect(scopesBeyondGrantor({ kind: "role", role: "ADMIN" }, ["read", "write", "keys:manage", "gateway:owner"])).toEqual([]);
+    expect(scopesBeyondGrantor({ kind: "role", role: "DEVELOPER" }, ["read", "write", "keys:manage", "gateway:owner"])).toEqual(["write"]);
+  });
+
+  it("lets a key hand out only what its own scopes allow", () => {
+    expect(scopesBeyondGrantor({ kind: "scopes", scopes: ["keys:manage"] }, ["read", "keys:manage", "write", "gateway:owner"])).toEqual(["write", "gateway:owner"]);
+    expect(scopesBeyondGrantor({ kind: "scopes", scopes: ["write", "keys:manage", "gateway:owner"] }, ["write", "gateway:owner"])).toEqual([]);
+    expect(scopesBeyondGrantor({ kind: "scopes", scopes: ["read"] }, ["unknown"])).toEqual(["unknown"]);
   });
 });

@@ -7,9 +7,10 @@ import { z, ZodError } from "zod";
 import type { Deps } from "@/server/deps";
 import { AppError, ERROR_STATUS, type ErrorCode } from "@/server/errors";
 import type { SessionClaims } from "@/server/auth/config";
-import { can, type MerchantAction, type MerchantRoleName } from "@/server/auth/permissions";
+import { can, isFreshSignIn, PAYOUT_REAUTH_MESSAGE, type MerchantAction, type MerchantRoleName } from "@/server/auth/permissions";
 import type { AuditActor } from "@/server/audit/record-audit";
-import { scopesAllow } from "@/server/api-keys/scopes";
+import { scopesAllow, type KeyGrantor } from "@/server/api-keys/scopes";
+import type { PayoutChangeAuthority } from "@/server/merchants/merchants";
 import { Prisma } from "@/server/db";
 import { findMembership, getMerchant } from "@/server/merchants/merchants";
 import { merchantIdSchema } from "@/server/merchants/schemas";
@@ -197,6 +198,28 @@ export function merchantProcedureWith(action: MerchantAction) {
     }
     return next();
   });
+}
+
+/** Who hands out a key's scopes when this caller creates one (server/api-keys/scopes.ts). */
+export function keyGrantorOf(access: MerchantAccess): KeyGrantor {
+  return access.kind === "member" ? { kind: "role", role: access.role } : { kind: "scopes", scopes: access.scopes };
+}
+
+/**
+ * Whether this caller may point the merchant's payouts elsewhere: an OWNER who signed in within
+ * PAYOUT_REAUTH_MS. Never an API key, whatever its scopes: a key is a long-lived bearer secret
+ * that sits in CI systems and config files, cannot prove a person is present, and a leaked one must
+ * not be able to redirect the merchant's money (owners change the address in the console).
+ */
+export function payoutChangeAuthority(
+  ctx: { access: MerchantAccess; session: SessionClaims | null; deps: Pick<Deps, "now"> },
+): PayoutChangeAuthority {
+  if (ctx.access.kind === "apiKey") return { allowed: false, reason: "api_key", message: "API keys cannot change the payout address: an owner changes it in the console" };
+  if (!can(ctx.access.role, "payout.update")) return { allowed: false, reason: "role", message: `Only an owner can change the payout address (your role: ${ctx.access.role})` };
+  if (!isFreshSignIn(ctx.session?.signedInAt ?? null, ctx.deps.now())) {
+    return { allowed: false, reason: "reauth_required", message: PAYOUT_REAUTH_MESSAGE };
+  }
+  return { allowed: true };
 }
 
 /** A platform administrator. No session is UNAUTHORIZED; another role is FORBIDDEN. */

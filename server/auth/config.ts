@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDeps } from "@/server/deps";
 import type { PlatformRole } from "@/server/db";
 import { clientIpFrom } from "@/server/http/client-ip";
+import { safeAuthRedirect } from "@/server/http/safe-redirect";
 import { SIGN_IN_THROTTLED, signInInput } from "@/server/users/schemas";
 import type { SessionUser } from "@/server/users/users";
 
@@ -25,11 +26,16 @@ declare module "next-auth/jwt" {
     uid?: string;
     role?: PlatformRole;
     sv?: number;
+    /** when the user actually signed in (ms); next-auth re-issues the token, so `iat` is not it */
+    authAt?: number;
   }
 }
 
-/** What a verified session token carries; the DB re-check happens in tRPC / route wrappers. */
-export type SessionClaims = { userId: string; role: PlatformRole; sessionVersion: number };
+/**
+ * What a verified session token carries; the DB re-check happens in tRPC / route wrappers.
+ * `signedInAt` (ms) is when the credentials were last presented; null for tokens from before it.
+ */
+export type SessionClaims = { userId: string; role: PlatformRole; sessionVersion: number; signedInAt: number | null };
 
 const siweCredentials = z.object({ message: z.string().min(1).max(4000), signature: z.string().regex(/^0x[0-9a-fA-F]+$/) });
 
@@ -89,11 +95,16 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // callbackUrl is the visitor's input: only a path on this origin (server/http/safe-redirect.ts)
+      redirect({ url, baseUrl }) {
+        return safeAuthRedirect(url, baseUrl);
+      },
       jwt({ token, user }) {
         if (user) {
           token.uid = user.id;
           token.role = user.role;
           token.sv = user.sessionVersion;
+          token.authAt = Date.now();
         }
         return token;
       },

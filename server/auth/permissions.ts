@@ -6,7 +6,10 @@ export type MerchantRoleName = (typeof MERCHANT_ROLES)[number];
 export const MERCHANT_ACTIONS = [
   "merchant.read",
   "merchant.update",
+  // where the merchant's money goes: OWNER only, after a fresh sign-in, never an API key (PAYOUT_REAUTH_MS)
   "payout.update",
+  // the DEFERRED settlement switch and per-payer cap (credit the merchant extends to payers)
+  "settlement.update",
   "pricing.write",
   "upstream.write",
   "apiKeys.write",
@@ -21,11 +24,11 @@ export type MerchantAction = (typeof MERCHANT_ACTIONS)[number];
 
 const ROLE_ACTIONS: Record<MerchantRoleName, readonly MerchantAction[]> = {
   OWNER: MERCHANT_ACTIONS,
-  // ADMIN may change the payout wallet and pricing, but not the team or refunds
+  // ADMIN may change pricing and settlement terms, but not the payout wallet, the team or refunds
   ADMIN: [
     "merchant.read",
     "merchant.update",
-    "payout.update",
+    "settlement.update",
     "pricing.write",
     "upstream.write",
     "apiKeys.write",
@@ -39,4 +42,18 @@ const ROLE_ACTIONS: Record<MerchantRoleName, readonly MerchantAction[]> = {
 /** Whether a merchant role may perform an action. */
 export function can(role: MerchantRoleName, action: MerchantAction): boolean {
   return ROLE_ACTIONS[role].includes(action);
+}
+
+/**
+ * How recent a sign-in must be to change the payout address: a stolen or forgotten session (a
+ * shared machine, a token lifted from a browser) is then not enough to redirect the money.
+ */
+export const PAYOUT_REAUTH_MS = 10 * 60_000;
+
+/** What a stale session is told (the console offers the re-authentication link when it sees it). */
+export const PAYOUT_REAUTH_MESSAGE = "Sign in again to change the payout address: it needs a sign-in from the last 10 minutes";
+
+/** Whether a session signed in at `signedInAt` (ms; null for tokens from before the claim) is fresh at `now`. */
+export function isFreshSignIn(signedInAt: number | null, now: Date): boolean {
+  return signedInAt !== null && now.getTime() - signedInAt <= PAYOUT_REAUTH_MS && signedInAt <= now.getTime() + 60_000;
 }

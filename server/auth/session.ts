@@ -29,5 +29,5 @@ export async function getSessionClaims(deps: Pick<Deps, "env">, headers: Headers
     secureCookie: deps.env.APP_URL.startsWith("https://"),
   }).catch(() => null);
   if (!token?.uid || !token.role || typeof token.sv !== "number") return null;
-  return { userId: token.uid, role: token.role, sessionVersion: token.sv };
+  return { userId: token.uid, role: token.role, sessionVersion: token.sv, signedInAt: typeof token.authAt === "number" ? token.authAt : null };
 }

@@ -45,6 +45,8 @@ async function main() {
   process.on("SIGTERM", stop);
   const env = getEnv();
   const appUrl = env.APP_URL === "http://localhost:3000" && port !== 3000 ? `http://localhost:${port}` : env.APP_URL;
+  // GATEWAY_URL defaults to APP_URL: follow the port change unless it was set on its own
+  const gatewayUrl = env.GATEWAY_URL === env.APP_URL ? appUrl : env.GATEWAY_URL;
   mkdirSync(env.DATA_DIR, { recursive: true });
 
   // the database first: a second `npm run dev` on this directory stops here, naming the first one,
@@ -84,7 +86,7 @@ async function main() {
       `  x402 Gateway  →  ${appUrl}`,
       `  local chain   →  ${chain.rpcUrl} (chain id ${chain.chainId}), test USDC ${chain.tokenAddress}`,
       `  database      →  ${dbConfig.kind === "pglite" ? `embedded PGlite (${dbConfig.dataDir ?? "memory"})` : "PostgreSQL"}`,
-      `  demo endpoint →  ${appUrl}/${seeded.demoMerchantId}/api/signal/btc  (0.01 USDC)`,
+      `  demo endpoint →  ${gatewayUrl}/${seeded.demoMerchantId}/api/signal/btc  (0.01 USDC)`,
       `  sign in       →  admin ${seeded.admin.email} / ${seeded.admin.password}`,
       `                   merchant ${seeded.merchantUser.email} / ${seeded.merchantUser.password}`,
       "",

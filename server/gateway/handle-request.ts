@@ -62,7 +62,7 @@ const AUTHORIZATION_SPENT = "invalid_exact_evm_nonce_already_used";
 
 export type GatewayDeps = {
   db: PrismaClient;
-  env: Pick<ServerEnv, "APP_URL" | "ALLOW_PRIVATE_UPSTREAMS" | "PLATFORM_PAYOUT_ADDRESS" | "ENCRYPTION_KEY" | "ENCRYPTION_KEYS_PREVIOUS">;
+  env: Pick<ServerEnv, "APP_URL" | "GATEWAY_URL" | "ALLOW_PRIVATE_UPSTREAMS" | "PLATFORM_PAYOUT_ADDRESS" | "ENCRYPTION_KEY" | "ENCRYPTION_KEYS_PREVIOUS">;
   log: Log;
   /** the one-line-per-request logger (fixed, secret-free fields; see accessLogger) */
   accessLog: AccessLog;
@@ -152,7 +152,7 @@ function challengeFor(
   const extensions: Record<string, unknown> = { [PAYMENT_IDENTIFIER]: PAYMENT_IDENTIFIER_DECLARATION };
   if (route.rule.billingMode !== "PER_REQUEST") {
     extensions[SIWX_HEADER] = siwxDeclaration({
-      appUrl: deps.env.APP_URL,
+      appUrl: deps.env.GATEWAY_URL,
       resourceUrl: route.resourceUrl,
       network: route.network.id,
       nonce: randomHex(16),
@@ -189,7 +189,7 @@ function forwardHeaders(req: GatewayRequest, ctx: RequestContext, deps: GatewayD
   return buildUpstreamHeaders(req.headers, {
     "x-forwarded-for": ctx.clientIp ?? "unknown",
     "x-forwarded-host": req.url.host,
-    "x-forwarded-proto": new URL(deps.env.APP_URL).protocol.replace(":", ""),
+    "x-forwarded-proto": new URL(deps.env.GATEWAY_URL).protocol.replace(":", ""),
     "x-request-id": ctx.requestId,
     ...extra,
   });
@@ -283,7 +283,7 @@ function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestC
   const payTo = merchant.settlementMode === "PLATFORM" ? deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() : merchant.payoutAddress;
   if (!network || !asset || !payTo) return "misconfigured";
   return {
-    route: { merchant, rule: match.rule, network, asset, payTo, resourceUrl: `${deps.env.APP_URL}/${merchant.id}${ctx.path}` },
+    route: { merchant, rule: match.rule, network, asset, payTo, resourceUrl: `${deps.env.GATEWAY_URL}/${merchant.id}${ctx.path}` },
     target,
     settlementPolicy: match.rule.settlementPolicy,
     ruleId: match.rule.id,
@@ -420,7 +420,7 @@ async function serveEntitled(
   const publicClient = deps.chains.forNetwork(route.network.id)?.publicClient;
   const check = await verifySiwxProof(deps, {
     header: proof,
-    appUrl: deps.env.APP_URL,
+    appUrl: deps.env.GATEWAY_URL,
     resourceUrl: route.resourceUrl,
     network: route.network.id,
     merchantId: merchant.id,

@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { ERROR_STATUS, toErrorBody, type ErrorCode } from "@/server/errors";
 
 import { isNullBodyStatus } from "./http-status";
+import { isolateResponseHeaders } from "./response-headers";
 
 // Every result of a gateway request is a value of this union (STYLE 2.1 "outcomes are data");
 // toResponse is the one place that turns them into HTTP.
@@ -79,8 +80,13 @@ function challengeResponse(challenge: PaymentChallenge, requestId: string): Rend
   return { status: 402, headers: { ...headers, "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(challenge.body) };
 }
 
-/** Maps a gateway outcome to the status, headers and body the client receives. */
+/** Maps a gateway outcome to the status, headers and body the client receives (always isolated, see response-headers.ts). */
 export function renderOutcome(outcome: GatewayOutcome, requestId: string): RenderedOutcome {
+  const rendered = renderUnisolated(outcome, requestId);
+  return { ...rendered, headers: isolateResponseHeaders(rendered.headers) };
+}
+
+function renderUnisolated(outcome: GatewayOutcome, requestId: string): RenderedOutcome {
   switch (outcome.kind) {
     case "merchant_not_found":
       return errorJson("merchant_not_found", "No merchant has this id", requestId);

@@ -1,13 +1,13 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
 import { Readable, Transform } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
+import { isPrivateAddressRefusal, safeLookup } from "@/server/security/safe-lookup";
 import { isPrivateAddress } from "@/server/security/ssrf";
 
 import { isNullBodyStatus, isRelayableStatus } from "./http-status";
+import { isOriginWideHeader } from "./response-headers";
 
 // The upstream leg of the gateway, on node:http(s) rather than fetch: keep-alive agents for
 // throughput, a DNS `lookup` hook that applies the SSRF rules at connect time (so a name re-pointed
@@ -86,11 +86,11 @@ export function buildUpstreamHeaders(incoming: { forEach(callback: (value: strin
   return out;
 }
 
-/** The headers the client sees from the upstream response, minus hop-by-hop ones. */
+/** The headers the client sees from the upstream response, minus hop-by-hop and origin-wide ones (response-headers.ts). */
 export function buildClientHeaders(upstream: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || STRIPPED_RESPONSE_HEADERS.has(name)) continue;
+    if (value === undefined || STRIPPED_RESPONSE_HEADERS.has(name) || isOriginWideHeader(name)) continue;
     out[name] = value;
   }
   return out;
@@ -119,22 +119,6 @@ export type ProxyRequest = {
 };
 
 class BodyTooLargeError extends Error {}
-class PrivateAddressError extends Error {}
-
-function safeLookup(allowPrivate: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return (callback as (e: Error | null, a: LookupAddress[]) => void)(err, []);
-      if (!allowPrivate && addresses.some((a) => isPrivateAddress(a.address))) {
-        return (callback as (e: Error | null, a: LookupAddress[]) => void)(new PrivateAddressError(hostname), []);
-      }
-      if (options.all) return (callback as (e: Error | null, a: LookupAddress[]) => void)(null, addresses);
-      const first = addresses[0];
-      if (!first) return (callback as (e: Error | null, a: string, f: number) => void)(new Error(`no address for ${hostname}`), "", 4);
-      (callback as (e: Error | null, a: string, f: number) => void)(null, first.address, first.family);
-    });
-  };
-}
 
 const agents = {
   http: { strict: new http.Agent({ keepAlive: true, maxSockets: 256, lookup: safeLookup(false) }), open: new http.Agent({ keepAlive: true, maxSockets: 256 }) },
@@ -202,7 +186,7 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
         const code = (err as NodeJS.ErrnoException).code;
         if (!isRetry && !hasBody && sent.reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !settled) return send(true);
         const latency = Math.round(performance.now() - started);
-        if (err instanceof PrivateAddressError || (err as { cause?: unknown }).cause instanceof PrivateAddressError) finish({ kind: "blocked", reason: "private_address" });
+        if (isPrivateAddressRefusal(err)) finish({ kind: "blocked", reason: "private_address" });
         else if (err instanceof BodyTooLargeError) finish({ kind: "body_too_large" });
         else finish({ kind: "error", message: code ?? err.message, upstreamLatencyMs: latency });
       });

@@ -17,6 +17,7 @@ import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/paym
 import { reconcilePayments } from "@/server/payments/reconcile";
 import { createUsageWriter } from "@/server/payments/usage-writer";
 import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
+import { purgeExpiredIdempotencyKeys } from "@/server/public-api/idempotency";
 import { deliverDueWebhooks } from "@/server/webhooks/deliver";
 
 import type { GatewayDeps } from "./handle-request";
@@ -43,6 +44,7 @@ const WEBHOOKS_EVERY_MS = 2_000;
 const DEFERRED_EVERY_MS = 1_000;
 const SETTLEMENT_CHECK_EVERY_MS = 60 * 60_000;
 const ALERTS_EVERY_MS = 60_000;
+const IDEMPOTENCY_PURGE_EVERY_MS = 60 * 60_000;
 /** how stale a payer's balance may be when a DEFERRED call is admitted against it */
 const PAYER_BALANCE_TTL_MS = 2_000;
 
@@ -64,6 +66,7 @@ export type GatewayRuntimeOptions = {
   maxBodyBytes?: number;
   /** how often this process evaluates the alert rules (null: never) */
   alertsEveryMs?: number | null;
+  idempotencyPurgeEveryMs?: number | null;
   /** the metrics to record into (default: built from METRICS_ENABLED / METRICS_MERCHANTS) */
   metrics?: Metrics;
   /** "in-process": this process's scheduler claims due jobs; "cron"/"off": only runDue() does (default BACKGROUND_JOBS) */
@@ -113,6 +116,8 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   // the monthly settlement run: started on the 1st for the month before, resumed until it completes
   if (base.env.TREASURY_PRIVATE_KEY) schedule(opts.settlementEveryMs, SETTLEMENT_CHECK_EVERY_MS, "settlement-run", () => runScheduledSettlement(billingDeps({ ...base, chains })));
   schedule(opts.alertsEveryMs, ALERTS_EVERY_MS, "evaluate-alerts", () => alerts.run());
+  // Idempotency-Key records hold sealed responses for a day; nothing else would ever delete them
+  schedule(opts.idempotencyPurgeEveryMs, IDEMPOTENCY_PURGE_EVERY_MS, "purge-idempotency-keys", () => purgeExpiredIdempotencyKeys(base));
   const scheduler = createJobScheduler({ db: base.db, log: base.log, now: base.now }, jobs, { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId });
   if ((opts.backgroundJobs ?? base.env.BACKGROUND_JOBS) === "in-process") scheduler.start();
 

@@ -308,7 +308,7 @@ describe("path mapping", () => {
   let ownerKey: string;
   beforeAll(async () => {
     await pointUpstreamAt(`${h.upstream.url}/base`);
-    ownerKey = (await createApiKey(testDeps(database.db), { merchantId: h.merchant.id, actor: { userId: owner.id, role: "OWNER" }, name: "mapping" })).key;
+    ownerKey = (await createApiKey(testDeps(database.db), { merchantId: h.merchant.id, actor: { userId: owner.id, role: "OWNER" }, grantor: { kind: "role", role: "OWNER" }, name: "mapping" })).key;
   });
 
   it("maps the public pattern to the upstream path, keeping encoded characters and the query as sent", async () => {

@@ -25,7 +25,7 @@ export type PageSecurityConfig = {
 export const HSTS_VALUE = "max-age=31536000; includeSubDomains";
 
 export function pageSecurityConfig(
-  env: Pick<ServerEnv, "APP_URL" | "NODE_ENV" | "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS">,
+  env: Pick<ServerEnv, "APP_URL" | "NODE_ENV" | "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS"> & Partial<Pick<ServerEnv, "GATEWAY_URL">>,
 ): PageSecurityConfig {
   const appUrl = new URL(env.APP_URL);
   const rpcOrigins = buildNetworkRegistry(env)
@@ -35,7 +35,8 @@ export function pageSecurityConfig(
     appOrigin: appUrl.origin,
     requireHttps: appUrl.protocol === "https:",
     isDev: env.NODE_ENV === "development",
-    connectSources: [...new Set(rpcOrigins)].filter((o) => o !== appUrl.origin),
+    // the playground calls the gateway, which may live on its own origin (GATEWAY_URL)
+    connectSources: [...new Set([...rpcOrigins, new URL(env.GATEWAY_URL ?? env.APP_URL).origin])].filter((o) => o !== appUrl.origin),
   };
 }
 

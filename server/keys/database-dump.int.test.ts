@@ -86,7 +86,7 @@ beforeAll(async () => {
   // the payout address as the console sets it (checksummed): the old one goes to the audit log's "before"
   addresses.firstPayoutAddress = h.merchantWallet;
   addresses.payoutAddress = getAddress(privateKeyToAccount(generatePrivateKey()).address);
-  await updateMerchantSettings(h.deps, { merchantId: h.merchant.id, actor, input: { name: "Signals Inc", payoutAddress: addresses.payoutAddress.toLowerCase() } });
+  await updateMerchantSettings(h.deps, { merchantId: h.merchant.id, actor, payoutChange: { allowed: true }, input: { name: "Signals Inc", payoutAddress: addresses.payoutAddress.toLowerCase() } });
   h.runtime.merchants.invalidate(h.merchant.id);
 
   addresses.walletUser = privateKeyToAccount(generatePrivateKey()).address;

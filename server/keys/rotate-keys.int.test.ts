@@ -25,6 +25,8 @@ import { createWebhookEndpoint, endpointSecret } from "@/server/webhooks/webhook
 
 import { rotateEncryptionKeys, sealLegacyValues, type ColumnReport } from "./rotate-keys";
 import { ident, SEALED_COLUMNS } from "./sealed-columns";
+import { createApiKey } from "@/server/api-keys/api-keys";
+import { claimIdempotencyKey, completeIdempotencyKey } from "@/server/public-api/idempotency";
 import { pgliteSql } from "./sql";
 
 // Key rotation end to end on the real database: values sealed under key A through the domain
@@ -47,11 +49,12 @@ const onlyB = () => testDeps(database.db, { env: testEnv({ ENCRYPTION_KEY: keyB,
 
 const payoutAddress = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 const wallet = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
-const values = { webhookSecret: "", signingSecret: "", credential: "upstream-key-0123456789abcdef", signedTx: "0x02f8b0827a6980843b9aca00" };
+const values = { idempotentBody: '{"key":"x4g_live_rotating_secret"}', webhookSecret: "", signingSecret: "", credential: "upstream-key-0123456789abcdef", signedTx: "0x02f8b0827a6980843b9aca00" };
 let merchantId = "";
 let walletUserId = "";
 let webhookId = "";
 let runId = "";
+let idempotencyKeyId = "";
 
 /** Every sealed column's key ids and ciphertexts, to compare runs. */
 async function sealedState(db: PrismaClient): Promise<string> {
@@ -76,6 +79,7 @@ async function keyIdCounts(db: PrismaClient): Promise<Record<string, Record<stri
 const byColumn = (reports: ColumnReport[]) => Object.fromEntries(reports.map((r) => [`${r.table} ${r.label}`, r]));
 
 async function everythingOpens(deps: Deps): Promise<void> {
+  expect(await claimIdempotencyKey(deps, { apiKeyId: idempotencyKeyId, merchantId, key: "rotate-idem", requestHash: "h" })).toEqual({ kind: "replay", status: 200, body: values.idempotentBody });
   expect((await getMerchant(deps, { merchantId })).payoutAddress).toBe(payoutAddress.toLowerCase());
   // the equality lookups go through the keyed hashes, recomputed under B
   const signedIn = await signInWithWallet(deps, wallet);
@@ -126,6 +130,12 @@ beforeAll(async () => {
     expect(reserved.ok).toBe(true);
   }
   // a payout as a settlement run stores it (destination and signed bytes sealed)
+  // a replayable public-API response (the created key it holds is sealed with it)
+  const apiKey = await createApiKey(deps, { merchantId, actor, grantor: { kind: "role", role: "OWNER" }, name: "rotating", scopes: ["keys:manage"] });
+  const claim = await claimIdempotencyKey(deps, { apiKeyId: apiKey.apiKey.id, merchantId, key: "rotate-idem", requestHash: "h" });
+  if (claim.kind !== "claimed") throw new Error("idempotency claim failed");
+  idempotencyKeyId = apiKey.apiKey.id;
+  await completeIdempotencyKey(deps, { id: claim.id, status: 200, body: values.idempotentBody });
   runId = (await database.db.settlementRun.create({ data: { id: createId("settlementRun"), periodStart: new Date(0), periodEnd: new Date(86_400_000) } })).id;
   const to = sealSecret(payoutAddress.toLowerCase(), deps.env);
   const tx = sealSecret(values.signedTx, deps.env);
@@ -172,6 +182,7 @@ describe("key rotation", () => {
     expect(reports["WebhookEndpoint signing secret"]).toMatchObject({ current: 1 });
     expect(reports["GatewaySigningSecret signing secret"]).toMatchObject({ current: 1 });
     expect(reports["UpstreamCredential credential value"]).toMatchObject({ current: 1 });
+    expect(reports["ApiIdempotencyKey replayable response"]).toMatchObject({ current: 1 });
     const counts = await keyIdCounts(database.db);
     for (const [column, byKey] of Object.entries(counts)) expect(Object.keys(byKey), column).toEqual([idB]);
     expect(await database.db.auditLog.count({ where: { action: "encryption_keys.rotate", targetId: idB } })).toBe(1);
@@ -230,7 +241,10 @@ describe("a database from before sealing", () => {
                   '{"requirements":{"scheme":"exact","payTo":"${oldPayout.toLowerCase()}","amount":"1"},"usage":{"requestId":"req_legacy"}}', now());
         INSERT INTO "SettlementRun" ("id", "periodStart", "periodEnd") VALUES ('run_legacy', now() - interval '1 day', now());
         INSERT INTO "Payout" ("id", "runId", "merchantId", "amountAtomic", "network", "asset", "toAddress", "signedTx", "updatedAt")
-          VALUES ('pout_legacy', 'run_legacy', 'mer_legacy', 1, 'eip155:31337', '${TOKEN}', '${oldPayout.toLowerCase()}', '0x02f8legacy', now());`);
+          VALUES ('pout_legacy', 'run_legacy', 'mer_legacy', 1, 'eip155:31337', '${TOKEN}', '${oldPayout.toLowerCase()}', '0x02f8legacy', now());
+        INSERT INTO "ApiKey" ("id", "merchantId", "name", "prefix", "keyHash", "partialKey", "scopes") VALUES ('key_legacy', 'mer_legacy', 'k', 'x4g_live_legacy00', 'hash_legacy', 'abcd', '{write}');
+        INSERT INTO "ApiIdempotencyKey" ("id", "apiKeyId", "merchantId", "key", "requestHash", "status", "responseBody", "expiresAt")
+          VALUES ('idem_legacy', 'key_legacy', 'mer_legacy', 'k1', 'h1', 200, '{"key":"x4g_live_legacy_secret"}', now() + interval '1 day');`);
       await applyMigrations(pglite);
       const handle = createPrismaClient({ kind: "pglite", dataDir: null }, { pglite });
       try {
@@ -244,7 +258,11 @@ describe("a database from before sealing", () => {
           "Payment signed payload": 1,
           "Payout destination address": 1,
           "Payout signed transaction": 1,
+          "ApiIdempotencyKey replayable response": 1,
         });
+        const idem = await handle.db.apiIdempotencyKey.findUniqueOrThrow({ where: { id: "idem_legacy" } });
+        expect(idem.responseBody).toBeNull();
+        expect(openSecret({ ciphertext: idem.responseCiphertext ?? "", keyId: idem.responseKeyId ?? "" }, deps.env)).toBe('{"key":"x4g_live_legacy_secret"}');
         expect((await getMerchant(deps, { merchantId: "mer_legacy" })).payoutAddress).toBe(oldPayout.toLowerCase());
         const signedIn = await signInWithWallet(deps, oldWallet);
         expect(signedIn.ok && signedIn.user.id).toBe("usr_legacy");

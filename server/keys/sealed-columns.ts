@@ -32,6 +32,8 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: "WebhookEndpoint", label: "signing secret", ciphertext: "secretCiphertext", keyId: "secretKeyId" },
   { table: "GatewaySigningSecret", label: "signing secret", ciphertext: "secretCiphertext", keyId: "secretKeyId" },
   { table: "UpstreamCredential", label: "credential value", ciphertext: "valueCiphertext", keyId: "valueKeyId" },
+  // a replayable public-API response (can hold a created key or webhook secret); rows live a day
+  { table: "ApiIdempotencyKey", label: "replayable response", ciphertext: "responseCiphertext", keyId: "responseKeyId", legacy: "responseBody", nullable: true },
 ];
 
 /** A quoted SQL identifier (the names above are plain; the check keeps it so). */

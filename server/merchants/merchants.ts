@@ -1,12 +1,13 @@
 import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
-import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
+import { maskAddress, recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import { openSecret, sealAddress, type EncryptionKeys } from "@/server/crypto/secrets";
 import type { MerchantRole } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf";
 import { getMerchantsRequireReview } from "@/server/platform/settings";
+import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 
 import type { CreateMerchantInput, MerchantDto, MyMerchant } from "./schemas";
 
@@ -116,18 +117,49 @@ export async function getMerchant(deps: Pick<Deps, "db" | "env">, opts: { mercha
   return toMerchantDto(merchant, deps.env);
 }
 
-/** Renames the merchant and sets its settlement wallet (new payments go there at once). */
+/** Whether the caller may change the payout address (decided at the edge: server/api/trpc.ts payoutChangeAuthority). */
+export type PayoutChangeAuthority = { allowed: true } | { allowed: false; reason: "api_key" | "role" | "reauth_required"; message: string };
+
+/**
+ * Renames the merchant and sets its settlement wallet (new payments go there at once). A new
+ * address needs `payoutChange` to allow it, gets its own audit entry and is announced to every
+ * enabled webhook endpoint, subscribed or not, in the same transaction: whoever controls the
+ * merchant's money hears about a change to it.
+ */
 export async function updateMerchantSettings(
-  deps: Pick<Deps, "db" | "env">,
-  opts: { merchantId: string; actor: AuditActor; input: import("./schemas").MerchantSettingsInput },
+  deps: Pick<Deps, "db" | "env" | "now">,
+  opts: { merchantId: string; actor: AuditActor; payoutChange: PayoutChangeAuthority; input: import("./schemas").MerchantSettingsInput },
 ): Promise<MerchantDto> {
   const updated = await deps.db.$transaction(async (tx) => {
     const before = toMerchantDto(await tx.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: merchantDtoSelect }), deps.env);
+    const payoutChanged = before.payoutAddress.toLowerCase() !== opts.input.payoutAddress.toLowerCase();
+    if (payoutChanged && !opts.payoutChange.allowed) {
+      throw new AppError("forbidden", opts.payoutChange.message, { details: { reason: opts.payoutChange.reason } });
+    }
     const after = toMerchantDto(
-      await tx.merchant.update({ where: { id: opts.merchantId }, data: { name: opts.input.name, ...payoutAddressColumns(opts.input.payoutAddress, deps.env) }, select: merchantDtoSelect }),
+      await tx.merchant.update({
+        where: { id: opts.merchantId },
+        data: { name: opts.input.name, ...(payoutChanged ? payoutAddressColumns(opts.input.payoutAddress, deps.env) : {}) },
+        select: merchantDtoSelect,
+      }),
       deps.env,
     );
     await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.settings.update", targetType: "merchant", targetId: opts.merchantId, before, after });
+    if (payoutChanged) {
+      const change = { from: before.payoutAddress.toLowerCase(), to: after.payoutAddress.toLowerCase() };
+      await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.payout_address.change", targetType: "merchant", targetId: opts.merchantId, before: { payoutAddress: change.from }, after: { payoutAddress: change.to } });
+      const at = deps.now();
+      await enqueueWebhookEvent(tx, {
+        merchantId: opts.merchantId,
+        type: "merchant.payout_address_changed",
+        eventId: `${opts.merchantId}:payout:${at.getTime()}`,
+        // masked like the audit row: delivery payloads are stored in clear, addresses are sealed at rest
+        data: { merchantId: opts.merchantId, from: maskAddress(change.from), to: maskAddress(change.to), changedBy: opts.actor.userId ?? null },
+        at,
+        allEndpoints: true,
+        requestId: opts.actor.requestId ?? null,
+      });
+    }
     return after;
   });
   publishMerchantConfigChanged(opts.merchantId);

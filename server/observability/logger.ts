@@ -1,5 +1,6 @@
 import pino, { type Logger } from "pino";
 
+import { redactChainDetails } from "./redact";
 import { createIsoTimestamp, createLineBuffer, createLogClock, formatAccessLine, type AccessLine } from "./log-output";
 
 export type Log = Logger;
@@ -93,6 +94,8 @@ export function createLogger(opts: { level: string; destination?: pino.Destinati
       base: undefined,
       timestamp: stamp,
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      // errors are serialised as usual, then stripped of what a chain call quotes (redact.ts)
+      serializers: { err: (err: Error) => redactChainDetails(pino.stdSerializers.err(err)) },
       formatters: { level: (label) => ({ level: label }) },
     },
     opts.destination,

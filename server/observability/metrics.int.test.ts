@@ -96,7 +96,7 @@ describe("/api/metrics", () => {
     expect((await pay("/api/fail")).status).toBe(500);
     unpaid += 1;
     const owner = await database.db.membership.findFirstOrThrow({ where: { merchantId: h.merchant.id }, select: { userId: true } });
-    const { key } = await createApiKey(h.runtime, { merchantId: h.merchant.id, actor: { userId: owner.userId, role: "OWNER" }, name: "metrics" });
+    const { key } = await createApiKey(h.runtime, { merchantId: h.merchant.id, actor: { userId: owner.userId, role: "OWNER" }, grantor: { kind: "role", role: "OWNER" }, name: "metrics" });
     expect((await h.call("/api/free/owner", { headers: { "x-api-key": key } })).status).toBe(200);
     // an RPC call that fails: counted as an error of its method and network
     const client = h.runtime.chains.forNetwork(network)?.publicClient;

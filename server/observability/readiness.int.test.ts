@@ -5,7 +5,8 @@ import { createTestDatabase } from "@/server/db/testing";
 import { parseServerEnv } from "@/server/env";
 import { useTestDatabase } from "@/server/testing/int";
 
-import { checkReadiness, readinessNetworks } from "./readiness";
+import { createLogger } from "./logger";
+import { checkReadiness, readinessNetworks, serveReadiness } from "./readiness";
 
 // /api/ready against real parts: a database that is closed and an anvil that is stopped are each
 // named as the failing part, within the bounded time.
@@ -54,5 +55,34 @@ describe("readiness", () => {
     expect(readiness.failing).toEqual(["redis"]);
     const live = await checkReadiness({ db: database.db, networks: [], redisUrl: inject("redisUrl") }, { timeoutMs: 1_000 });
     expect(live).toMatchObject({ ok: true, failing: [] });
+  });
+});
+
+describe("GET /api/ready", () => {
+  const env = (token?: string) => parseServerEnv({ NODE_ENV: "test", ...(token ? { METRICS_TOKEN: token } : {}) });
+
+  it("names the failing parts to anyone, and their error text only to the holder of METRICS_TOKEN", async () => {
+    const anvil = await startAnvil({ chainId: 31998 });
+    const networks = networkFor(31998, anvil.rpcUrl);
+    await anvil.stop();
+    const deps = { db: database.db, networks, env: env("ready-secret-0123456789"), log: createLogger({ level: "silent" }) };
+
+    const anonymous = await serveReadiness(deps, new Request("http://app.test/api/ready"), { timeoutMs: 1_000 });
+    expect(anonymous.status).toBe(503);
+    const text = await anonymous.text();
+    expect(JSON.parse(text)).toEqual({
+      status: "unavailable",
+      failing: ["chain:eip155:31998"],
+      checks: [{ name: "database", ok: true }, { name: "chain:eip155:31998", ok: false }],
+    });
+    expect(text).not.toContain("127.0.0.1");
+    expect(text).not.toMatch(/fetch failed|ECONNREFUSED|error/i);
+
+    const wrongToken = await serveReadiness(deps, new Request("http://app.test/api/ready", { headers: { authorization: "Bearer nope" } }), { timeoutMs: 1_000 });
+    expect(await wrongToken.text()).not.toContain("error");
+
+    const operator = await serveReadiness(deps, new Request("http://app.test/api/ready", { headers: { authorization: "Bearer ready-secret-0123456789" } }), { timeoutMs: 1_000 });
+    const detailed = (await operator.json()) as { checks: { name: string; error?: string }[] };
+    expect(detailed.checks.find((c) => c.name === "chain:eip155:31998")?.error).toBeTruthy();
   });
 });

@@ -2,7 +2,10 @@ import { Redis } from "ioredis";
 
 import { checkDatabaseConnection, type PrismaClient } from "@/server/db";
 import type { ServerEnv } from "@/server/env";
+import { presentsBearerToken } from "@/server/http/bearer";
+import { json } from "@/server/http/respond";
 import { getNetworkRegistry, type NetworkConfig } from "@/server/networks/config";
+import type { Log } from "@/server/observability/logger";
 
 // GET /api/ready: can this instance serve? Every dependency is checked at once, each within a
 // bounded time, and a failing one is named ("database", "chain:eip155:8453", "redis") so the
@@ -83,4 +86,23 @@ export async function checkReadiness(
   ]);
   const failing = checks.filter((c) => !c.ok).map((c) => c.name);
   return { ok: failing.length === 0, failing, checks };
+}
+
+/**
+ * GET /api/ready. Anyone (a load balancer) learns whether the instance is ready and which parts
+ * fail; the failures' text (RPC URLs, hosts, driver messages) only reaches the operator who
+ * presents METRICS_TOKEN, and the log.
+ */
+export async function serveReadiness(
+  deps: { db: PrismaClient; networks: NetworkConfig[]; env: Pick<ServerEnv, "REDIS_URL" | "METRICS_TOKEN">; log: Log },
+  req: Request,
+  opts: { timeoutMs?: number } = {},
+): Promise<Response> {
+  const readiness = await checkReadiness({ db: deps.db, networks: deps.networks, redisUrl: deps.env.REDIS_URL }, opts);
+  const failed = readiness.checks.filter((c) => !c.ok);
+  if (failed.length > 0) deps.log.warn({ checks: failed }, "not ready");
+  const status = readiness.ok ? 200 : 503;
+  const word = readiness.ok ? "ready" : "unavailable";
+  if (presentsBearerToken(req, deps.env.METRICS_TOKEN)) return json({ status: word, ...readiness }, { status });
+  return json({ status: word, failing: readiness.failing, checks: readiness.checks.map((c) => ({ name: c.name, ok: c.ok })) }, { status });
 }

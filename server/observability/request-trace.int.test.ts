@@ -129,7 +129,7 @@ describe("what never reaches a log line", () => {
     const forged = await h.signPayment(payer, requirements, { signer: stranger });
     expect((await h.call("/api/signal/eth", { headers: { "x-payment": forged.header } })).status).toBe(402);
     // the merchant's own API key, a revoked-looking one, and a key in the query string
-    const { key } = await createApiKey(h.runtime, { merchantId: h.merchant.id, actor: { userId: ownerId, role: "OWNER" }, name: "logs" });
+    const { key } = await createApiKey(h.runtime, { merchantId: h.merchant.id, actor: { userId: ownerId, role: "OWNER" }, grantor: { kind: "role", role: "OWNER" }, name: "logs" });
     expect((await h.call("/api/free/owner", { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
     expect((await h.call("/api/free/owner", { headers: { "x-api-key": `${key.slice(0, -4)}0000` } })).status).toBe(401);
     expect((await h.call(`/api/free/q?api_key=${key}`)).status).toBe(200);

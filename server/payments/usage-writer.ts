@@ -77,6 +77,25 @@ function toRow(e: AccessLogEntry) {
   };
 }
 
+/**
+ * Whether the database refused the rows' data (SQLSTATE class 22, data exception, or 23, integrity
+ * constraint) rather than being unreachable: only then does splitting the batch find good rows. An
+ * outage must not turn one failed batch into a thousand failed statements.
+ */
+function isRowRefusal(err: unknown): boolean {
+  const meta = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta;
+  const original = meta?.driverAdapterError?.cause?.originalCode;
+  const sqlState = typeof original === "string" ? original : /Code: `([0-9A-Z]{5})`/.exec(err instanceof Error ? err.message : "")?.[1];
+  return sqlState !== undefined && (sqlState.startsWith("22") || sqlState.startsWith("23"));
+}
+
+/** The driver's code and first line only: a refused row's message can quote the row's values. */
+function errorSummary(err: unknown): { code?: string; message: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? (err.message.split("\n")[0] ?? "").slice(0, 200) : String(err).slice(0, 200);
+  return { ...(typeof code === "string" ? { code } : {}), message };
+}
+
 export function createUsageWriter(deps: { db: PrismaClient; log: Log }, opts: { maxBatch?: number; intervalMs?: number } = {}): UsageWriter {
   const maxBatch = opts.maxBatch ?? 500;
   const intervalMs = opts.intervalMs ?? 250;
@@ -84,12 +103,26 @@ export function createUsageWriter(deps: { db: PrismaClient; log: Log }, opts: { 
   let inFlight: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
 
-  const writeBatch = async (batch: AccessLogEntry[]) => {
+  // A refused statement is split in halves until the refused rows stand alone: one bad row (a
+  // merchant deleted meanwhile, a NUL byte the database cannot store) costs about log2(batch)
+  // extra statements and itself only, never its neighbours. It is logged by its ids, not values.
+  const writeBatch = async (batch: AccessLogEntry[]): Promise<void> => {
     try {
       await deps.db.$executeRawUnsafe(INSERT_USAGE_BATCH_SQL, JSON.stringify(batch.map(toRow)));
     } catch (err) {
-      // the access log must not take the gateway down; the loss is logged with its size
-      deps.log.error({ err, rows: batch.length }, "usage writer batch failed");
+      if (batch.length > 1 && isRowRefusal(err)) {
+        const half = Math.ceil(batch.length / 2);
+        await writeBatch(batch.slice(0, half));
+        await writeBatch(batch.slice(half));
+        return;
+      }
+      // the access log must not take the gateway down
+      if (batch.length > 1) {
+        deps.log.error({ err: errorSummary(err), rows: batch.length }, "usage writer batch failed");
+        return;
+      }
+      const [row] = batch;
+      deps.log.error({ err: errorSummary(err), requestId: row?.requestId, merchantId: row?.merchantId, status: row?.status }, "usage row refused");
     }
   };
 

@@ -45,5 +45,5 @@ export async function getPlaygroundSetup(deps: Pick<Deps, "db" | "env">) {
     asset: n.assets[0] ? { address: n.assets[0].address, symbol: n.assets[0].symbol, decimals: n.assets[0].decimals } : null,
   }));
   const localChain = deps.env.LOCAL_TOKEN_ADDRESS ? deps.env.LOCAL_CHAIN_ID : null;
-  return { endpoints, chains, demoWallet: localChain ? { address: accountFor("demoPayer").address, chainId: localChain } : null };
+  return { gatewayUrl: deps.env.GATEWAY_URL, endpoints, chains, demoWallet: localChain ? { address: accountFor("demoPayer").address, chainId: localChain } : null };
 }

@@ -8,6 +8,7 @@ import { callerFor, merchantOwner, testDeps, testEnv, uniqueEmail, useTestDataba
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 import { handlePublicApiRequest, type PublicApiDeps } from "./handler";
+import { purgeExpiredIdempotencyKeys } from "./idempotency";
 import { buildOpenApiDocument } from "./openapi";
 import { matchOperation, type OpenApiDoc } from "./request-shape";
 
@@ -117,7 +118,7 @@ describe("the public API with a write key", () => {
     expect(hook.body.secret).toMatch(/^whsec_/);
     const endpointId = (hook.body.endpoint as { id: string }).id;
     expect((await call("GET", `${m}/webhooks/endpoints`)).body).toHaveLength(1);
-    expect((await call("POST", `${m}/webhooks/endpoints/${endpointId}/test`, {})).body).toMatchObject({ queued: 1 });
+    expect((await call("POST", `${m}/webhooks/endpoints/${endpointId}/test`, {})).body).toEqual({ result: "delivered" });
     expect(((await call("GET", `${m}/webhooks/deliveries`)).body as unknown as unknown[]).length).toBeGreaterThanOrEqual(1);
     expect((await call("DELETE", `${m}/webhooks/endpoints/${endpointId}`)).body).toEqual({ id: endpointId, deleted: true });
 
@@ -223,6 +224,30 @@ describe("conventions", () => {
     expect(await database.db.pricingRule.count({ where: { merchantId: h.merchant.id, pathPattern: "/idem2/*" } })).toBe(0);
     // without the header, the same POST is a second attempt (and here a conflict on the pattern)
     expect((await api(key, "POST", path, body)).body.error?.code).toBe("conflict");
+  });
+
+  it("keep replayable responses sealed: a created key or webhook secret is never stored in clear, and expired records are purged", async () => {
+    const { key } = await newKey(h.merchant.id, owner, ["write", "keys:manage"]);
+    const m = `/merchants/${h.merchant.id}`;
+    const createdKey = await api(key, "POST", `${m}/api-keys`, { name: "idem key", scopes: ["read"] }, { "idempotency-key": "secret-idem-key" });
+    const hook = await api(key, "POST", `${m}/webhooks/endpoints`, { url: `${h.upstream.url}/idem-hook`, events: ["payment.settled"] }, { "idempotency-key": "secret-idem-hook" });
+    const secrets = [createdKey.body.key as string, hook.body.secret as string];
+    expect(secrets[0]).toMatch(/^x4g_live_/);
+    expect(secrets[1]).toMatch(/^whsec_/);
+
+    const rows = await database.db.apiIdempotencyKey.findMany({ where: { key: { in: ["secret-idem-key", "secret-idem-hook"] } } });
+    expect(rows).toHaveLength(2);
+    const stored = JSON.stringify(rows);
+    for (const secret of secrets) expect(stored).not.toContain(secret);
+    // the retry still gets the secret it was shown the first time
+    const retry = await api(key, "POST", `${m}/api-keys`, { name: "idem key", scopes: ["read"] }, { "idempotency-key": "secret-idem-key" });
+    expect(retry.body).toEqual(createdKey.body);
+
+    // expired records are deleted by the purge job, not only when their key is reused
+    await database.db.apiIdempotencyKey.updateMany({ where: { key: "secret-idem-hook" }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await purgeExpiredIdempotencyKeys({ db: database.db, now: () => new Date() })).toBeGreaterThanOrEqual(1);
+    expect(await database.db.apiIdempotencyKey.count({ where: { key: "secret-idem-hook" } })).toBe(0);
+    expect(await database.db.apiIdempotencyKey.count({ where: { key: "secret-idem-key" } })).toBe(1);
   });
 
   it("answer If-None-Match with 304, and limit each key with RateLimit-* headers and a 429", async () => {

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 
 import { z } from "zod";
 
+import { revokeKeysOfMember } from "@/server/api-keys/api-keys";
+import { scopesBeyondGrantor } from "@/server/api-keys/scopes";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { Prisma } from "@/server/db";
 import { createId } from "@/server/db/ids";
@@ -92,29 +94,40 @@ export async function acceptInvitation(
   return { merchantId: invitation.merchantId, role: invitation.role };
 }
 
+/** Changes a member's role; their keys with scopes the new role could not grant are revoked with it. */
 export async function changeMemberRole(
-  deps: Pick<Deps, "db">,
+  deps: Pick<Deps, "db" | "now">,
   opts: { merchantId: string; membershipId: string; role: "OWNER" | "ADMIN" | "DEVELOPER"; actor: AuditActor },
 ): Promise<void> {
   await deps.db.$transaction(async (tx) => {
-    const member = await tx.membership.findFirst({ where: { id: opts.membershipId, merchantId: opts.merchantId }, select: { role: true } });
+    const member = await tx.membership.findFirst({ where: { id: opts.membershipId, merchantId: opts.merchantId }, select: { role: true, userId: true } });
     if (!member) throw new AppError("not_found", "No such member");
     if (member.role === "OWNER" && opts.role !== "OWNER" && (await tx.membership.count({ where: { merchantId: opts.merchantId, role: "OWNER" } })) === 1) {
       throw new AppError("conflict", "A merchant needs at least one owner");
     }
     await tx.membership.update({ where: { id: opts.membershipId }, data: { role: opts.role } });
     await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "team.role.change", targetType: "membership", targetId: opts.membershipId, before: { role: member.role }, after: { role: opts.role } });
+    await revokeKeysOfMember(tx, {
+      merchantId: opts.merchantId,
+      userId: member.userId,
+      actor: opts.actor,
+      at: deps.now(),
+      keep: (scopes) => scopesBeyondGrantor({ kind: "role", role: opts.role }, scopes).length === 0,
+      reason: `creator's role changed to ${opts.role}`,
+    });
   });
 }
 
-export async function removeMember(deps: Pick<Deps, "db">, opts: { merchantId: string; membershipId: string; actor: AuditActor }): Promise<void> {
+/** Removes a member; every key they created for the merchant (and the keys those made) is revoked in the same transaction. */
+export async function removeMember(deps: Pick<Deps, "db" | "now">, opts: { merchantId: string; membershipId: string; actor: AuditActor }): Promise<void> {
   await deps.db.$transaction(async (tx) => {
-    const member = await tx.membership.findFirst({ where: { id: opts.membershipId, merchantId: opts.merchantId }, select: { role: true } });
+    const member = await tx.membership.findFirst({ where: { id: opts.membershipId, merchantId: opts.merchantId }, select: { role: true, userId: true } });
     if (!member) throw new AppError("not_found", "No such member");
     if (member.role === "OWNER" && (await tx.membership.count({ where: { merchantId: opts.merchantId, role: "OWNER" } })) === 1) {
       throw new AppError("conflict", "A merchant needs at least one owner");
     }
     await tx.membership.delete({ where: { id: opts.membershipId } });
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "team.remove", targetType: "membership", targetId: opts.membershipId, before: member });
+    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "team.remove", targetType: "membership", targetId: opts.membershipId, before: { role: member.role, userId: member.userId } });
+    await revokeKeysOfMember(tx, { merchantId: opts.merchantId, userId: member.userId, actor: opts.actor, at: deps.now(), reason: "creator left the merchant" });
   });
 }

@@ -9,6 +9,7 @@ import type { PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { createTestDatabase } from "@/server/db/testing";
 import { createLogger } from "@/server/observability/logger";
+import { createMemoryRateLimiter } from "@/server/rate-limit/limiter";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 /** A fresh migrated database for this test file (cloned from the run's template). */
@@ -34,19 +35,27 @@ export function testEnv(overrides: Record<string, string> = {}): ServerEnv {
 
 export function testDeps(db: PrismaClient, overrides: Partial<Deps> = {}): Deps {
   const env = overrides.env ?? testEnv();
-  return { db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date(), ...overrides };
+  return { db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date(), signInLimiter: createMemoryRateLimiter(), ...overrides };
 }
 
-/** A tRPC caller acting as `user` (or signed out), through the real middleware chain. */
-export function callerFor(deps: Deps, user: Pick<SessionUser, "id" | "role" | "sessionVersion"> | null) {
+/**
+ * A tRPC caller acting as `user` (or signed out), through the real middleware chain. The session
+ * was signed into just now unless `signedInAt` (ms) says otherwise (null: a token from before the claim).
+ */
+export function callerFor(deps: Deps, user: Pick<SessionUser, "id" | "role" | "sessionVersion"> | null, opts: { signedInAt?: number | null } = {}) {
   return createCaller(
     createTRPCContext({
       deps,
-      session: user ? { userId: user.id, role: user.role, sessionVersion: user.sessionVersion } : null,
+      session: user ? { userId: user.id, role: user.role, sessionVersion: user.sessionVersion, signedInAt: opts.signedInAt === undefined ? Date.now() : opts.signedInAt } : null,
       requestId: createId("request"),
       ip: "127.0.0.1",
     }),
   );
+}
+
+/** A tRPC caller acting as one of a merchant's API keys (as the public REST API builds it). */
+export function keyCallerFor(deps: Deps, key: { keyId: string; merchantId: string; scopes: string[] }) {
+  return createCaller(createTRPCContext({ deps, session: null, apiKey: key, requestId: createId("request"), ip: "127.0.0.1" }));
 }
 
 let counter = 0;

@@ -34,6 +34,23 @@ export async function startTestUpstream(): Promise<TestUpstream> {
         res.writeHead(200, { "content-type": "text/plain" });
         return res.end("plain words, not JSON");
       }
+      // a hostile merchant's page: script that calls the console's API, cookies and origin-wide headers
+      if (url.pathname.startsWith("/api/html")) {
+        res.writeHead(200, {
+          "content-type": "text/html; charset=utf-8",
+          "set-cookie": ["next-auth.session-token=planted; Path=/", "merchant=1; Path=/; HttpOnly"],
+          "content-security-policy": "default-src *",
+          "clear-site-data": '"cookies", "storage"',
+          "strict-transport-security": "max-age=63072000; includeSubDomains; preload",
+          nel: '{"report_to":"merchant","max_age":31536000}',
+          "report-to": '{"group":"merchant","max_age":31536000,"endpoints":[{"url":"https://merchant.example/reports"}]}',
+          "alt-svc": 'h3=":443"; ma=86400',
+          "service-worker-allowed": "/",
+          "access-control-allow-credentials": "true",
+          "x-merchant": "kept",
+        });
+        return res.end(`<!doctype html><title>merchant</title><script>fetch("/api/trpc/auth.me",{credentials:"include"}).then(r=>r.text()).then(t=>{document.title="stolen:"+t})</script>`);
+      }
       if (url.pathname.startsWith("/api/echo")) return send(200, { method: req.method, path: url.pathname, query: url.search, body });
       const symbol = url.pathname.split("/").at(-1) ?? "";
       return send(200, { symbol: symbol.toUpperCase(), signal: "buy", path: url.pathname, query: url.search, paidBy: req.headers["x-x402-payer"] ?? null }, { "set-cookie": "upstream=1; Path=/" });

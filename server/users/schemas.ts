@@ -23,6 +23,9 @@ export type SignInInput = z.infer<typeof signInInput>;
 /** The error a throttled sign-in attempt reports (next-auth's `error`); the login page explains it. */
 export const SIGN_IN_THROTTLED = "SignInThrottled";
 
+/** The login page's `error` after a sign-up whose sign-in failed (a taken email, or throttled). */
+export const SIGN_UP_SIGN_IN_FAILED = "SignUpSignInFailed";
+
 export const changePasswordInput = z.object({
   currentPassword: z.string().min(1).max(200),
   newPassword: passwordSchema,

@@ -1,31 +1,37 @@
 import { createId } from "@/server/db/ids";
 import type { Deps } from "@/server/deps";
 
+import { postWebhook, WEBHOOK_REFUSED_MESSAGE } from "./post";
 import { MAX_WEBHOOK_ATTEMPTS, signWebhook, WEBHOOK_SIGNATURE_HEADER, webhookBackoffSeconds } from "./signature";
 import { endpointSecret } from "./webhooks";
 
 // Sends queued webhook deliveries: each is leased before it is sent (so two instances never send
 // the same one at once), signed, POSTed, and then marked delivered, retried later with backoff, or
-// failed after MAX_WEBHOOK_ATTEMPTS. Every attempt is logged.
+// failed after MAX_WEBHOOK_ATTEMPTS. Every attempt is logged. The address connected to must pass
+// the SSRF rules at connect time (post.ts), unless ALLOW_PRIVATE_UPSTREAMS.
 
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
 
-export type DeliveryRun = { sent: number; succeeded: number; retrying: number; failed: number };
+export type DeliveryRun = { sent: number; succeeded: number; retrying: number; failed: number; refused: number };
 
 export async function deliverDueWebhooks(
-  deps: Pick<Deps, "db" | "env" | "log" | "now"> & { fetch?: typeof fetch },
-  opts: { limit?: number; merchantId?: string } = {},
+  deps: Pick<Deps, "db" | "env" | "log" | "now">,
+  opts: { limit?: number; merchantId?: string; deliveryId?: string } = {},
 ): Promise<DeliveryRun> {
   const now = deps.now();
   const due = await deps.db.webhookDelivery.findMany({
-    where: { status: "PENDING", nextAttemptAt: { lte: now }, ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
+    where: {
+      status: "PENDING",
+      nextAttemptAt: { lte: now },
+      ...(opts.merchantId ? { merchantId: opts.merchantId } : {}),
+      ...(opts.deliveryId ? { id: opts.deliveryId } : {}),
+    },
     orderBy: { nextAttemptAt: "asc" },
     take: opts.limit ?? 20,
     select: { id: true, merchantId: true, endpointId: true, eventId: true, eventType: true, payload: true, attempts: true, requestId: true, endpoint: { select: { url: true } } },
   });
-  const run: DeliveryRun = { sent: 0, succeeded: 0, retrying: 0, failed: 0 };
-  const doFetch = deps.fetch ?? fetch;
+  const run: DeliveryRun = { sent: 0, succeeded: 0, retrying: 0, failed: 0, refused: 0 };
   for (const delivery of due) {
     const leased = await deps.db.webhookDelivery.updateMany({
       where: { id: delivery.id, status: "PENDING", nextAttemptAt: { lte: now } },
@@ -40,8 +46,7 @@ export async function deliverDueWebhooks(
     let error: string | null = null;
     try {
       const secret = await endpointSecret(deps, { merchantId: delivery.merchantId, endpointId: delivery.endpointId });
-      const res = await doFetch(delivery.endpoint.url, {
-        method: "POST",
+      const result = await postWebhook(delivery.endpoint.url, {
         headers: {
           "content-type": "application/json",
           "user-agent": "x402-gateway-webhooks/1",
@@ -51,11 +56,14 @@ export async function deliverDueWebhooks(
           [WEBHOOK_SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
         },
         body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        timeoutMs: TIMEOUT_MS,
+        allowPrivate: deps.env.ALLOW_PRIVATE_UPSTREAMS,
       });
-      statusCode = res.status;
-      await res.body?.cancel();
+      if (result.kind === "answered") statusCode = result.status;
+      else if (result.kind === "refused") {
+        error = WEBHOOK_REFUSED_MESSAGE;
+        run.refused += 1;
+      } else error = result.message;
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
     }

@@ -16,7 +16,8 @@ import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf"
 // none is lost; server/webhooks/deliver.ts sends them.
 
 export { WEBHOOK_EVENT_TYPES };
-export type WebhookEventType = SubscribableWebhookEvent | "webhook.test";
+/** Security notices go to every enabled endpoint, whatever it subscribed to (see enqueueWebhookEvent's allEndpoints). */
+export type WebhookEventType = SubscribableWebhookEvent | "webhook.test" | "merchant.payout_address_changed";
 
 export const createWebhookInput = z.object({
   url: z.string().trim().url("Enter an absolute URL").max(2048),
@@ -93,10 +94,11 @@ export async function endpointSecret(deps: Pick<Deps, "db" | "env">, opts: { mer
  */
 export async function enqueueWebhookEvent(
   db: Db,
-  opts: { merchantId: string; type: WebhookEventType; eventId: string; data: Record<string, unknown>; at: Date; endpointId?: string; requestId?: string | null },
+  opts: { merchantId: string; type: WebhookEventType; eventId: string; data: Record<string, unknown>; at: Date; endpointId?: string; allEndpoints?: boolean; requestId?: string | null },
 ): Promise<number> {
+  const scope = opts.endpointId ? { id: opts.endpointId } : opts.allEndpoints ? {} : { events: { has: opts.type } };
   const endpoints = await db.webhookEndpoint.findMany({
-    where: { merchantId: opts.merchantId, enabled: true, ...(opts.endpointId ? { id: opts.endpointId } : { events: { has: opts.type } }) },
+    where: { merchantId: opts.merchantId, enabled: true, ...scope },
     select: { id: true },
   });
   if (endpoints.length === 0) return 0;

@@ -12,18 +12,16 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Form, FormControl, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
-import { SIGN_IN_THROTTLED, signInInput, type SignInInput } from "@/server/users/schemas";
+import { safeRedirectPath } from "@/server/http/safe-redirect";
+import { SIGN_IN_THROTTLED, SIGN_UP_SIGN_IN_FAILED, signInInput, type SignInInput } from "@/server/users/schemas";
 
-/** Only same-site relative paths are followed after sign-in (no open redirect). */
-function safeFrom(from: string | null): string {
-  return from?.startsWith("/") && !from.startsWith("//") ? from : "/console";
-}
-
+const SIGN_UP_MESSAGE = "We could not sign you in with these details. If you already had an account with this email, sign in with its password.";
 const THROTTLED_MESSAGE = "Too many sign-in attempts for this account or from your network. Wait a few minutes, then try again.";
 
 function messageFor(error: string | null): string | null {
   if (!error) return null;
-  return error === SIGN_IN_THROTTLED ? THROTTLED_MESSAGE : "Sign-in failed. Try again.";
+  if (error === SIGN_IN_THROTTLED) return THROTTLED_MESSAGE;
+  return error === SIGN_UP_SIGN_IN_FAILED ? SIGN_UP_MESSAGE : "Sign-in failed. Try again.";
 }
 
 export function LoginForm() {
@@ -39,7 +37,7 @@ export function LoginForm() {
       setError(result?.error === SIGN_IN_THROTTLED ? THROTTLED_MESSAGE : "Wrong email or password.");
       return;
     }
-    router.push(safeFrom(params.get("from")));
+    router.push(safeRedirectPath(params.get("from")));
     router.refresh();
   }
 
@@ -50,7 +48,8 @@ export function LoginForm() {
         <CardDescription>Welcome back. Sign in to your console.</CardDescription>
       </CardHeader>
       <Form {...form}>
-        <form onSubmit={form.handleSubmit(onSubmit)} noValidate>
+        {/* method="post": a submit before the script has loaded must not put the password in the URL */}
+        <form method="post" onSubmit={form.handleSubmit(onSubmit)} noValidate>
           <CardContent className="grid gap-4">
             {error ? (
               <Alert variant="destructive" role="alert">

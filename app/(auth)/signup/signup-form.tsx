@@ -1,5 +1,6 @@
 "use client";
 
+import { TRPCClientError } from "@trpc/client";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { signIn } from "next-auth/react";
 import Link from "next/link";
@@ -13,7 +14,11 @@ import { Form, FormControl, FormField, FormItem, FormLabel, FormMessage } from "
 import { Input } from "@/app/_components/ui/input";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
-import { signUpInput, type SignUpInput } from "@/server/users/schemas";
+import { SIGN_IN_THROTTLED, SIGN_UP_SIGN_IN_FAILED, signUpInput, type SignUpInput } from "@/server/users/schemas";
+
+function isRateLimited(err: unknown): err is Error {
+  return err instanceof TRPCClientError && (err.data as { code?: string } | undefined)?.code === "TOO_MANY_REQUESTS";
+}
 
 export function SignUpForm() {
   const router = useRouter();
@@ -24,12 +29,13 @@ export function SignUpForm() {
     try {
       await signUp.mutateAsync(values);
     } catch (err) {
-      if (!applyServerFieldErrors(form, err)) toast.error("Could not create the account. Try again.");
+      if (!applyServerFieldErrors(form, err)) toast.error(isRateLimited(err) ? err.message : "Could not create the account. Try again.");
       return;
     }
+    // the sign-up answer is the same for a taken email (server/auth/sign-up.ts): the sign-in decides
     const result = await signIn("credentials", { email: values.email, password: values.password, redirect: false });
     if (!result || result.error) {
-      router.push("/login");
+      router.push(`/login?error=${result?.error === SIGN_IN_THROTTLED ? SIGN_IN_THROTTLED : SIGN_UP_SIGN_IN_FAILED}`);
       return;
     }
     router.push("/console");
@@ -43,7 +49,8 @@ export function SignUpForm() {
         <CardDescription>Start charging for your API in stablecoins in minutes.</CardDescription>
       </CardHeader>
       <Form {...form}>
-        <form onSubmit={form.handleSubmit(onSubmit)} noValidate>
+        {/* method="post": a submit before the script has loaded must not put the password in the URL */}
+        <form method="post" onSubmit={form.handleSubmit(onSubmit)} noValidate>
           <CardContent className="grid gap-4">
             <FormField
               control={form.control}

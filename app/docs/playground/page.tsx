@@ -18,7 +18,7 @@ export default async function PlaygroundPage(props: { searchParams: Promise<{ me
         <p className="text-sm text-muted-foreground">Call a paid endpoint, see its 402, pay it from a wallet and watch every step.</p>
       </div>
       <WalletProviders chains={setup.chains} demoAddress={(setup.demoWallet?.address as `0x${string}` | undefined) ?? null}>
-        <Playground endpoints={setup.endpoints} chains={setup.chains} initial={{ merchantId: query.merchant, path: query.path }} />
+        <Playground gatewayUrl={setup.gatewayUrl} endpoints={setup.endpoints} chains={setup.chains} initial={{ merchantId: query.merchant, path: query.path }} />
       </WalletProviders>
     </article>
   );

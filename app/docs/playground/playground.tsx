@@ -30,7 +30,18 @@ function HeaderList({ rows }: { rows: [string, string][] }) {
   );
 }
 
-export function Playground({ endpoints, chains, initial }: { endpoints: PlaygroundEndpoint[]; chains: PlaygroundChain[]; initial: { merchantId?: string; path?: string } }) {
+export function Playground({
+  gatewayUrl,
+  endpoints,
+  chains,
+  initial,
+}: {
+  /** GATEWAY_URL: where buyers call the gateway (the console's origin unless set) */
+  gatewayUrl: string;
+  endpoints: PlaygroundEndpoint[];
+  chains: PlaygroundChain[];
+  initial: { merchantId?: string; path?: string };
+}) {
   const preselected = endpoints.find((e) => e.merchantId === initial.merchantId) ?? endpoints[0];
   const [merchantId, setMerchantId] = useState(initial.merchantId ?? preselected?.merchantId ?? "");
   const [path, setPath] = useState(initial.path ?? preselected?.path ?? "/");
@@ -54,7 +65,7 @@ export function Playground({ endpoints, chains, initial }: { endpoints: Playgrou
     query: { enabled: Boolean(address && chain?.asset) },
   });
 
-  const url = `/${merchantId}${path}`;
+  const url = `${gatewayUrl}/${merchantId}${path}`;
 
   async function send() {
     setBusy(true);
@@ -93,7 +104,7 @@ export function Playground({ endpoints, chains, initial }: { endpoints: Playgrou
         return res;
       };
       const client = new X402Client({
-        endpoint: location.origin,
+        endpoint: gatewayUrl,
         merchantId,
         // a viem WalletClient; its generic typed-data signature is wider than the SDK's structural type
         wallet: walletClient as unknown as ConstructorParameters<typeof X402Client>[0]["wallet"],

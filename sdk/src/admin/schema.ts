@@ -19,7 +19,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the name and settlement wallet
+         * Change the name (the settlement wallet changes only in the console, by an owner)
          * @description Requires an API key with scope `write`.
          */
         patch: operations["merchants-updateSettings"];
@@ -87,7 +87,7 @@ export interface paths {
         get: operations["apiKeys-list"];
         put?: never;
         /**
-         * Create an API key; the key is in this response only
+         * Create an API key (scopes within the caller's own); the key is in this response only
          * @description Requires an API key with scope `keys:manage`.
          */
         post: operations["apiKeys-create"];
@@ -271,7 +271,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Queue a webhook.test event for the endpoint and send what is due now
+         * Send a webhook.test event to the endpoint now; answers only delivered (2xx) or refused
          * @description Requires an API key with scope `write`.
          */
         post: operations["webhooks-sendTest"];
@@ -2357,11 +2357,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        queued: number;
-                        sent: number;
-                        succeeded: number;
-                        retrying: number;
-                        failed: number;
+                        /** @enum {string} */
+                        result: "delivered" | "refused";
                     };
                 };
             };

@@ -1,15 +1,17 @@
+import { getSignInDeps } from "@/server/auth/sign-in";
+import { signUpAttempt } from "@/server/auth/sign-up";
 import { changePasswordInput, signUpInput } from "@/server/users/schemas";
-import { changePassword, signUpWithPassword } from "@/server/users/users";
+import { changePassword } from "@/server/users/users";
 
 import { authedProcedure, publicProcedure, router } from "../trpc";
 
 export const authRouter = router({
+  // the same answer for a new and a taken email (server/auth/sign-up.ts)
   signUp: publicProcedure
     .input(signUpInput)
-    .mutation(async ({ ctx, input }) => {
-      const user = await signUpWithPassword(ctx.deps, input);
-      return { id: user.id, email: user.email };
-    }),
+    .mutation(({ ctx, input }) =>
+      signUpAttempt({ ...ctx.deps, signInLimiter: ctx.deps.signInLimiter ?? getSignInDeps().signInLimiter }, input, ctx.ip),
+    ),
   me: authedProcedure.query(({ ctx }) => ctx.user),
   changePassword: authedProcedure
     .input(changePasswordInput)

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { deferredSettingsInput, getDeferredSettings, updateDeferredSettings } from "@/server/payments/deferred-settings";
 
 import { rest } from "@/server/public-api/meta";
-import { authedProcedure, merchantProcedure, merchantProcedureWith, router } from "../trpc";
+import { authedProcedure, merchantProcedure, merchantProcedureWith, payoutChangeAuthority, router } from "../trpc";
 
 export const merchantsRouter = router({
   listMine: authedProcedure
@@ -19,15 +19,22 @@ export const merchantsRouter = router({
     .meta(rest("GET", "/", "Merchant", "The merchant's profile (role is API_KEY when called with a key)", "read"))
     .output(merchantDtoSchema.extend({ role: z.enum(["OWNER", "ADMIN", "DEVELOPER", "API_KEY"]) }))
     .query(async ({ ctx }) => ({ ...(await getMerchant(ctx.deps, { merchantId: ctx.merchant.id })), role: ctx.access.kind === "member" ? ctx.access.role : "API_KEY" })),
-  /** name and settlement wallet: owners and admins (payout.update) */
-  updateSettings: merchantProcedureWith("payout.update")
-    .meta(rest("PATCH", "/", "Merchant", "Change the name and settlement wallet", "write"))
+  /** name: owners and admins (merchant.update); a new settlement wallet: a freshly signed-in owner only */
+  updateSettings: merchantProcedureWith("merchant.update")
+    .meta(rest("PATCH", "/", "Merchant", "Change the name (the settlement wallet changes only in the console, by an owner)", "write"))
     .input(merchantSettingsInput)
     .output(merchantDtoSchema)
-    .mutation(({ ctx, input }) => updateMerchantSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: { name: input.name, payoutAddress: input.payoutAddress } })),
+    .mutation(({ ctx, input }) =>
+      updateMerchantSettings(ctx.deps, {
+        merchantId: ctx.merchant.id,
+        actor: ctx.actor,
+        payoutChange: payoutChangeAuthority(ctx),
+        input: { name: input.name, payoutAddress: input.payoutAddress },
+      }),
+    ),
   /** DEFERRED settlement: the merchant's switch, per-payer cap, queue and flagged payers */
   deferredSettings: merchantProcedure.query(({ ctx }) => getDeferredSettings(ctx.deps, { merchantId: ctx.merchant.id })),
-  updateDeferredSettings: merchantProcedureWith("payout.update")
+  updateDeferredSettings: merchantProcedureWith("settlement.update")
     .input(deferredSettingsInput)
     .mutation(({ ctx, input }) => updateDeferredSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: { enabled: input.enabled, maxUnsettledPerPayer: input.maxUnsettledPerPayer } })),
 });

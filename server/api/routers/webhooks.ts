@@ -34,8 +34,8 @@ export const webhooksRouter = router({
       return { id: input.id, deleted: true as const };
     }),
   sendTest: merchantProcedureWith("webhooks.write")
-    .meta(rest("POST", "/webhooks/endpoints/{id}/test", "Webhooks", "Queue a webhook.test event for the endpoint and send what is due now", "write"))
+    .meta(rest("POST", "/webhooks/endpoints/{id}/test", "Webhooks", "Send a webhook.test event to the endpoint now; answers only delivered (2xx) or refused", "write"))
     .input(endpointId)
-    .output(z.object({ queued: z.number().int(), sent: z.number().int(), succeeded: z.number().int(), retrying: z.number().int(), failed: z.number().int() }))
+    .output(z.object({ result: z.enum(["delivered", "refused"]) }))
     .mutation(({ ctx, input }) => sendTestWebhook(ctx.deps, { merchantId: ctx.merchant.id, endpointId: input.id })),
 });

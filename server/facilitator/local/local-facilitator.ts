@@ -6,6 +6,7 @@ import { toFacilitatorEvmSigner, type FacilitatorEvmSigner } from "@x402/evm";
 import type { Hash } from "viem";
 
 import type { ChainClientRegistry, ChainClients } from "@/server/chain/clients";
+import { redactChainText } from "@/server/observability/redact";
 import type { Log } from "@/server/observability/logger";
 
 import { describeSendError, withNonceRetry } from "@/server/chain/nonce-retry";
@@ -69,7 +70,7 @@ export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log:
         return await core.verify(payload, requirements);
       } catch (err) {
         deps.log.warn({ err }, "local facilitator verify threw");
-        return { isValid: false, invalidReason: FACILITATOR_UNAVAILABLE, invalidMessage: err instanceof Error ? err.message : String(err) };
+        return { isValid: false, invalidReason: FACILITATOR_UNAVAILABLE, invalidMessage: redactChainText(err instanceof Error ? err.message : String(err)) };
       }
     },
     async settle(payload, requirements): Promise<SettleResponse> {
@@ -78,7 +79,7 @@ export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log:
         result = await core.settle(payload, requirements);
       } catch (err) {
         deps.log.warn({ err }, "local facilitator settle threw");
-        return { success: false, errorReason: FACILITATOR_UNAVAILABLE, errorMessage: err instanceof Error ? err.message : String(err), transaction: "", network: requirements.network };
+        return { success: false, errorReason: FACILITATOR_UNAVAILABLE, errorMessage: redactChainText(err instanceof Error ? err.message : String(err)), transaction: "", network: requirements.network };
       }
       if (!result.success) return result;
       const clients = deps.chains.forNetwork(networkIdOf(requirements));

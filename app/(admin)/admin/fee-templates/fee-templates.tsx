@@ -99,7 +99,7 @@ function CreateTemplateForm() {
       </CardHeader>
       <CardContent>
         <Form {...form}>
-          <form noValidate className="grid gap-4 sm:grid-cols-2" onSubmit={form.handleSubmit((values) => create.mutate({ ...values, fixedFeeAtomic: values.fixedFeeAtomic.toString() }))}>
+          <form method="post" noValidate className="grid gap-4 sm:grid-cols-2" onSubmit={form.handleSubmit((values) => create.mutate({ ...values, fixedFeeAtomic: values.fixedFeeAtomic.toString() }))}>
             <FormField
               control={form.control}
               name="name"
@@ -153,7 +153,7 @@ function NewVersionForm({ templateId, onDone }: { templateId: string; onDone: ()
   });
   return (
     <Form {...form}>
-      <form noValidate className="grid gap-4 rounded-md border p-4 sm:grid-cols-3" onSubmit={form.handleSubmit((values) => add.mutate({ templateId, ...values, fixedFeeAtomic: values.fixedFeeAtomic.toString() }))}>
+      <form method="post" noValidate className="grid gap-4 rounded-md border p-4 sm:grid-cols-3" onSubmit={form.handleSubmit((values) => add.mutate({ templateId, ...values, fixedFeeAtomic: values.fixedFeeAtomic.toString() }))}>
         <TermsFields control={form.control} />
         <div className="flex gap-2 sm:col-span-3">
           <Button type="submit" disabled={add.isPending}>

@@ -56,6 +56,7 @@ export function MerchantsList() {
           <RequireReviewSwitch />
         </div>
         <form
+          method="post"
           className="grid gap-3 sm:grid-cols-[1fr_10rem_9rem_9rem_9rem_8rem_auto] sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();

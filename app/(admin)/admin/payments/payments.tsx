@@ -42,6 +42,7 @@ export function AdminPayments({ initialMerchantId }: { initialMerchantId?: strin
     <Card>
       <CardContent className="grid gap-4 pt-6">
         <form
+          method="post"
           className="grid gap-3 sm:grid-cols-[9rem_1fr_1fr_1fr_9rem_9rem_auto] sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();

@@ -45,7 +45,7 @@ export function CreateMerchantForm() {
         </CardDescription>
       </CardHeader>
       <Form {...form}>
-        <form onSubmit={form.handleSubmit((values) => create.mutate(values))} noValidate>
+        <form method="post" onSubmit={form.handleSubmit((values) => create.mutate(values))} noValidate>
           <CardContent className="grid gap-4">
             <FormField
               control={form.control}

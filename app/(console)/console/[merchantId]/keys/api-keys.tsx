@@ -142,6 +142,7 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
             </Alert>
           ) : (
             <form
+              method="post"
               className="grid gap-2"
               noValidate
               onSubmit={(e) => {

@@ -63,6 +63,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
   return (
     <Form {...form}>
       <form
+        method="post"
         noValidate
         className="grid gap-4"
         onSubmit={form.handleSubmit((data) => (rule ? update.mutate({ merchantId, id: rule.id, data }) : create.mutate({ merchantId, data })))}

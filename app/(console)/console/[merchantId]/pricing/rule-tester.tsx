@@ -25,6 +25,7 @@ export function RuleTester({ merchantId }: { merchantId: string }) {
       </CardHeader>
       <CardContent className="grid gap-4">
         <form
+          method="post"
           className="flex flex-col gap-3 sm:flex-row sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();

@@ -57,6 +57,7 @@ export function Refunds({ merchantId }: { merchantId: string }) {
             action={(r) =>
               r.status === "PENDING" && r.paidBy === "merchant" && isOwner ? (
                 <form
+                  method="post"
                   className="flex gap-2"
                   onSubmit={(e) => {
                     e.preventDefault();

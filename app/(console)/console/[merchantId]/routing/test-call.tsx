@@ -29,6 +29,7 @@ export function TestCall({ merchantId }: { merchantId: string }) {
       </CardHeader>
       <CardContent className="grid gap-4">
         <form
+          method="post"
           className="grid gap-3"
           onSubmit={(e) => {
             e.preventDefault();

@@ -78,6 +78,7 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
           </Table>
         )}
         <form
+          method="post"
           className="grid gap-3"
           onSubmit={(e) => {
             e.preventDefault();

@@ -50,7 +50,7 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
         </CardContent>
       ) : (
         <Form {...form}>
-          <form noValidate onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}>
+          <form method="post" noValidate onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}>
             <CardContent className="grid gap-4">
               <FormField
                 control={form.control}

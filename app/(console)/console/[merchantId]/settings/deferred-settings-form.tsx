@@ -50,6 +50,7 @@ export function DeferredSettingsForm({ merchantId }: { merchantId: string }) {
       </CardHeader>
       <Form {...form}>
         <form
+          method="post"
           noValidate
           onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, enabled: values.enabled, maxUnsettledPerPayer: values.maxUnsettledPerPayer ? values.maxUnsettledPerPayer : null }))}
         >

@@ -1,7 +1,8 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect } from "react";
+import Link from "next/link";
+import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import type { z } from "zod";
@@ -12,6 +13,7 @@ import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, For
 import { Input } from "@/app/_components/ui/input";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
+import { PAYOUT_REAUTH_MESSAGE } from "@/server/auth/permissions";
 import { merchantSettingsInput } from "@/server/merchants/schemas";
 
 type Values = z.input<typeof merchantSettingsInput>;
@@ -23,20 +25,25 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
   useEffect(() => {
     if (merchant.data) form.reset({ name: merchant.data.name, payoutAddress: merchant.data.payoutAddress });
   }, [merchant.data, form]);
+  // changing the wallet needs a sign-in from the last few minutes: the server says so, we offer the way
+  const [needsReauth, setNeedsReauth] = useState(false);
   const update = api.merchants.updateSettings.useMutation({
     onSuccess: async () => {
+      setNeedsReauth(false);
       await utils.merchants.get.invalidate({ merchantId });
       toast.success("Settings saved");
     },
     onError: (err) => {
-      if (!applyServerFieldErrors(form, err)) toast.error(err.message);
+      if (err.message === PAYOUT_REAUTH_MESSAGE) setNeedsReauth(true);
+      else if (!applyServerFieldErrors(form, err)) toast.error(err.message);
     },
   });
   const canEdit = merchant.data?.role === "OWNER" || merchant.data?.role === "ADMIN";
+  const canChangeWallet = merchant.data?.role === "OWNER";
   return (
     <Card>
       <Form {...form}>
-        <form noValidate onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}>
+        <form method="post" noValidate onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}>
           <CardContent className="grid gap-4 pt-6">
             <FormField
               control={form.control}
@@ -58,9 +65,20 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
                 <FormItem>
                   <FormLabel>Settlement wallet</FormLabel>
                   <FormControl>
-                    <Input className="font-mono" spellCheck={false} {...field} disabled={!canEdit} />
+                    <Input className="font-mono" spellCheck={false} {...field} disabled={!canChangeWallet} />
                   </FormControl>
-                  <FormDescription>Payments from now on are made out to this address. {canEdit ? "" : "Only owners and admins can change it."}</FormDescription>
+                  <FormDescription>
+                    Payments from now on are made out to this address.{" "}
+                    {canChangeWallet ? "Changing it needs a sign-in from the last 10 minutes and notifies every webhook endpoint." : "Only owners can change it."}
+                  </FormDescription>
+                  {needsReauth ? (
+                    <p role="alert" className="text-sm text-destructive">
+                      {PAYOUT_REAUTH_MESSAGE}.{" "}
+                      <Link className="font-medium underline" href={`/login?from=${encodeURIComponent(`/console/${merchantId}/settings`)}`}>
+                        Sign in again
+                      </Link>
+                    </p>
+                  ) : null}
                   <FormMessage />
                 </FormItem>
               )}

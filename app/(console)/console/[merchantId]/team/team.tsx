@@ -94,6 +94,7 @@ export function Team({ merchantId }: { merchantId: string }) {
         </CardHeader>
         <CardContent className="grid gap-4">
           <form
+            method="post"
             className="flex flex-col gap-3 sm:flex-row sm:items-end"
             noValidate
             onSubmit={(e) => {

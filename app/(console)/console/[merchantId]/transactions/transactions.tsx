@@ -61,6 +61,7 @@ export function Transactions({ merchantId }: { merchantId: string }) {
     <Card>
       <CardContent className="grid gap-4 pt-6">
         <form
+          method="post"
           className="grid gap-3 sm:grid-cols-[9rem_11rem_1fr_10rem_10rem_auto_auto] sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();

@@ -50,8 +50,8 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
   const sendTest = api.webhooks.sendTest.useMutation({
     onSuccess: async (run) => {
       await utils.webhooks.deliveries.invalidate({ merchantId });
-      if (run.succeeded > 0) toast.success("Test event delivered");
-      else toast.warning("Test event not accepted yet; it will be retried");
+      if (run.result === "delivered") toast.success("Test event delivered");
+      else toast.warning("Test event not accepted; it will be retried");
     },
     onError: (err) => toast.error(err.message),
   });
@@ -164,6 +164,7 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
             </Alert>
           ) : (
             <form
+              method="post"
               className="grid gap-4"
               noValidate
               onSubmit={(e) => {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ApiIdempotencyKey" ADD COLUMN     "responseCiphertext" TEXT,
+ADD COLUMN     "responseKeyId" TEXT;
