@@ -12,6 +12,7 @@ const ADMIN_NAV = [
   { href: "/admin/errors", label: "Errors" },
   { href: "/admin/fee-templates", label: "Fee templates" },
   { href: "/admin/audit-log", label: "Audit log" },
+  { href: "/admin/admins", label: "Admins" },
   { href: "/admin/settlements", label: "Settlements" },
   { href: "/admin/refunds", label: "Refunds" },
   { href: "/admin/statements", label: "Statements" },

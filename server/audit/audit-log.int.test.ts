@@ -177,6 +177,15 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
     });
     return { input: { paymentId: payment.id, reason: "audit rollback check" }, action: "refund.create" };
   },
+  "admins.grant": async (db) => {
+    const user = await signUpWithPassword(testDeps(db), { name: "Grantee", email: uniqueEmail("grantee"), password: "correct horse battery" });
+    return { input: { email: user.email }, action: "platform_admin.grant" };
+  },
+  "admins.revoke": async (db) => {
+    const user = await signUpWithPassword(testDeps(db), { name: "Revokee", email: uniqueEmail("revokee"), password: "correct horse battery" });
+    await db.user.update({ where: { id: user.id }, data: { role: "PLATFORM_ADMIN" } });
+    return { input: { userId: user.id }, action: "platform_admin.revoke" };
+  },
   "feeTemplates.create": async () => ({ input: { name: `Template ${++seq}`, bps: 250, fixedFeeAtomic: "0", isDefault: false }, action: "fee_template.create" }),
   "feeTemplates.addVersion": async (db) => {
     const template = await db.feeTemplate.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
@@ -190,15 +199,16 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
 
 /** What the admin mutations can change, as one comparable value. */
 async function stateOf(db: PrismaClient) {
-  const [merchants, templates, versions, settings, runs, refunds] = await Promise.all([
+  const [merchants, templates, versions, settings, runs, refunds, users] = await Promise.all([
     db.merchant.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, statusReason: true, feeTemplateId: true, settlementMode: true } }),
     db.feeTemplate.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, isDefault: true } }),
     db.feeTemplateVersion.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
     db.platformSetting.findMany({ orderBy: { key: "asc" } }),
     db.settlementRun.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
     db.adjustment.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
+    db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, role: true, status: true, sessionVersion: true } }),
   ]);
-  return JSON.stringify({ merchants, templates, versions, settings, runs, refunds });
+  return JSON.stringify({ merchants, templates, versions, settings, runs, refunds, users });
 }
 
 describe("every admin mutation writes its audit entry in the same transaction", () => {

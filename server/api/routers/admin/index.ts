@@ -14,6 +14,7 @@ import {
   setMerchantSettlementMode,
   settlementModeSchema,
 } from "@/server/admin/merchants";
+import { grantPlatformAdmin, grantPlatformAdminInput, listPlatformAdmins, revokePlatformAdmin, revokePlatformAdminInput } from "@/server/admin/platform-admins";
 import { adminAuditFiltersSchema, listAuditEntries } from "@/server/audit/audit-log";
 import { addFeeTemplateVersion, assignMerchantFeeTemplate, createFeeTemplate, listFeeTemplates, setDefaultFeeTemplate } from "@/server/billing/fee-templates";
 import { addFeeVersionInput, createFeeTemplateInput, feeTemplateIdSchema } from "@/server/billing/schemas";
@@ -55,6 +56,14 @@ export const adminRouter = router({
     setSettlementMode: platformAdminProcedure
       .input(merchantInput.extend({ mode: settlementModeSchema }))
       .mutation(({ ctx, input }) => setMerchantSettlementMode(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId, mode: input.mode })),
+  }),
+  /** platform administrators: grant to an existing user, demote, remove (never the last one) */
+  admins: router({
+    list: platformAdminProcedure.query(({ ctx }) => listPlatformAdmins(ctx.deps)),
+    grant: platformAdminProcedure.input(grantPlatformAdminInput).mutation(({ ctx, input }) => grantPlatformAdmin(ctx.deps, { actor: ctx.actor, email: input.email })),
+    revoke: platformAdminProcedure
+      .input(revokePlatformAdminInput)
+      .mutation(({ ctx, input }) => revokePlatformAdmin(ctx.deps, { actor: ctx.actor, userId: input.userId, disableAccount: input.disableAccount })),
   }),
   settings: router({
     get: platformAdminProcedure.query(async ({ ctx }) => ({ requireReview: await getMerchantsRequireReview(ctx.deps) })),
