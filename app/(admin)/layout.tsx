@@ -15,6 +15,7 @@ const ADMIN_NAV = [
   { href: "/admin/admins", label: "Admins" },
   { href: "/admin/settlements", label: "Settlements" },
   { href: "/admin/refunds", label: "Refunds" },
+  { href: "/admin/corrections", label: "Corrections" },
   { href: "/admin/statements", label: "Statements" },
   { href: "/admin/risk", label: "Risk" },
   { href: "/admin/operations", label: "Operations" },

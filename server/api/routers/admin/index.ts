@@ -15,6 +15,8 @@ import {
   settlementModeSchema,
 } from "@/server/admin/merchants";
 import { grantPlatformAdmin, grantPlatformAdminInput, listPlatformAdmins, revokePlatformAdmin, revokePlatformAdminInput } from "@/server/admin/platform-admins";
+import { correctionThresholdInput, createCorrectionInput, decideCorrectionInput, rejectCorrectionInput } from "@/server/billing/correction-schemas";
+import { approveCorrection, correctionDtoSchema, createCorrection, getCorrectionApprovalThreshold, listCorrections, rejectCorrection, setCorrectionApprovalThreshold } from "@/server/billing/corrections";
 import { adminAuditFiltersSchema, listAuditEntries } from "@/server/audit/audit-log";
 import { addFeeTemplateVersion, assignMerchantFeeTemplate, createFeeTemplate, listFeeTemplates, setDefaultFeeTemplate } from "@/server/billing/fee-templates";
 import { addFeeVersionInput, createFeeTemplateInput, feeTemplateIdSchema } from "@/server/billing/schemas";
@@ -93,6 +95,17 @@ export const adminRouter = router({
     list: platformAdminProcedure.input(adminAuditFiltersSchema).query(({ ctx, input }) => listAuditEntries(ctx.deps, { ...input, merchantId: input.merchantId })),
   }),
   billing: adminBillingRouter,
+  /** manual ledger corrections; above the threshold a second admin approves (four eyes) */
+  corrections: router({
+    list: platformAdminProcedure
+      .input(z.object({ merchantId: merchantIdSchema.optional(), status: correctionDtoSchema.shape.status.optional() }))
+      .query(({ ctx, input }) => listCorrections(ctx.deps, input)),
+    create: platformAdminProcedure.input(createCorrectionInput).mutation(({ ctx, input }) => createCorrection(ctx.deps, { actor: ctx.actor, input })),
+    approve: platformAdminProcedure.input(decideCorrectionInput).mutation(({ ctx, input }) => approveCorrection(ctx.deps, { actor: ctx.actor, correctionId: input.correctionId })),
+    reject: platformAdminProcedure.input(rejectCorrectionInput).mutation(({ ctx, input }) => rejectCorrection(ctx.deps, { actor: ctx.actor, correctionId: input.correctionId, note: input.note })),
+    threshold: platformAdminProcedure.query(async ({ ctx }) => ({ thresholdAtomic: (await getCorrectionApprovalThreshold(ctx.deps)).toString() })),
+    setThreshold: platformAdminProcedure.input(correctionThresholdInput).mutation(({ ctx, input }) => setCorrectionApprovalThreshold(ctx.deps, { actor: ctx.actor, thresholdAtomic: input.thresholdAtomic })),
+  }),
   alerts: router({
     list: platformAdminProcedure.input(listAlertsInput).query(({ ctx, input }) => listAllAlerts(ctx.deps, input)),
     thresholds: platformAdminProcedure.query(({ ctx }) => getPlatformThresholds(ctx.deps)),

@@ -6,6 +6,7 @@ import { toast } from "sonner";
 
 import { Address } from "@/app/_components/address";
 import { EmptyState } from "@/app/_components/empty-state";
+import { downloadCsv } from "@/app/_components/statement-view";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent } from "@/app/_components/ui/card";
@@ -45,14 +46,7 @@ export function CallLog({ merchantId }: { merchantId: string }) {
   const [filters, setFilters] = useState<CallFilters>({});
   const list = api.calls.list.useInfiniteQuery({ merchantId, limit: 50, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" });
   const exportCsv = api.calls.exportCsv.useMutation({
-    onSuccess: (csv) => {
-      const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = `calls-${merchantId}.csv`;
-      a.click();
-      URL.revokeObjectURL(url);
-    },
+    onSuccess: (csv) => downloadCsv(csv, `calls-${merchantId}.csv`),
     onError: (err) => toast.error(err.message),
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
