@@ -56,7 +56,7 @@ export function CallLog({ merchantId }: { merchantId: string }) {
       <CardContent className="grid gap-4 pt-6">
         <form
           method="post"
-          className="grid gap-3 md:grid-cols-3 xl:grid-cols-[8rem_11rem_minmax(12rem,1fr)_minmax(12rem,1fr)_13rem_13rem] xl:items-end"
+          className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3 lg:items-end"
           onSubmit={(e) => {
             e.preventDefault();
             setFilters({
@@ -117,7 +117,7 @@ export function CallLog({ merchantId }: { merchantId: string }) {
             <Label htmlFor="calls-to">To</Label>
             <Input id="calls-to" type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
           </div>
-          <div className="flex gap-2 md:col-span-3 xl:col-span-6">
+          <div className="col-span-full flex flex-wrap gap-2">
             <Button type="submit" variant="secondary">
               Filter
             </Button>
