@@ -168,7 +168,7 @@ export function CallLog({ merchantId }: { merchantId: string }) {
                   <TableRow key={c.id}>
                     <TableCell className="whitespace-nowrap">{formatDateTime(c.createdAt, { withSeconds: true })}</TableCell>
                     <TableCell className="font-mono text-xs">{c.method}</TableCell>
-                    <TableCell className="max-w-72 truncate font-mono text-xs" title={c.path}>
+                    <TableCell className="max-w-48 truncate font-mono text-xs" title={c.path}>
                       {c.path}
                     </TableCell>
                     <TableCell className="text-right font-mono">{c.httpStatus}</TableCell>
