@@ -10,7 +10,8 @@ import { createPrismaClient } from "@/server/db/client";
 import { assertDataDirNotLocked } from "@/server/db/data-dir-lock";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { applyMigrations } from "@/server/db/schema-engine";
-import { seedDemo } from "@/server/demo/seed";
+import { bootstrapPlatformAdmin } from "@/server/admin/platform-admins";
+import { DEMO_CREDENTIALS, seedDemo } from "@/server/demo/seed";
 import { parseServerEnv } from "@/server/env";
 import { startTestRedis } from "@/server/testing/redis";
 
@@ -59,6 +60,9 @@ async function main() {
     { db, env },
     { localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress }, merchantWallet: accountFor("merchantWallet").address },
   );
+  // the seed makes no admin under NODE_ENV=production: the suite's admin comes the way an operator's does
+  const admin = DEMO_CREDENTIALS.admin;
+  await bootstrapPlatformAdmin({ db }, { actor: { role: "SYSTEM", requestId: "e2e:serve" }, input: { ...admin, name: "Platform Admin" } });
   await close();
 
   const state: E2EState = {
@@ -68,7 +72,7 @@ async function main() {
     tokenAddress: chain.tokenAddress,
     demoMerchantId: seeded.demoMerchantId,
     redisUrl: redis.url,
-    admin: seeded.admin,
+    admin,
     merchantUser: seeded.merchantUser,
     facilitatorApiToken: E2E_FACILITATOR_API_TOKEN,
   };

@@ -24,7 +24,7 @@ async function main(): Promise<number> {
       },
     );
     console.log(result.created ? "seeded the demo data" : "demo data already present: nothing changed");
-    console.log(`  admin    ${result.admin.email} / ${result.admin.password}`);
+    console.log(result.admin ? `  admin    ${result.admin.email} / ${result.admin.password}` : "  admin    none in production: npm run admin:create -- --email <email>");
     console.log(`  merchant ${result.merchantUser.email} / ${result.merchantUser.password}`);
     console.log(`  demo     ${env.GATEWAY_URL}/${result.demoMerchantId}/api/signal/btc`);
     return 0;

@@ -2,7 +2,40 @@
 
 import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
+import { Tabs, TabsList, TabsTrigger } from "@/app/_components/ui/tabs";
+import { formatAmount } from "@/app/_lib/utils";
+
+export type RevenuePeriod = "day" | "week" | "month";
+
+/** The period switch above the chart: the last 24 hours (hourly), 7 or 30 days (daily). */
+export function PeriodTabs({ value, onChange }: { value: RevenuePeriod; onChange: (period: RevenuePeriod) => void }) {
+  return (
+    <Tabs value={value} onValueChange={(v) => onChange(v as RevenuePeriod)}>
+      <TabsList aria-label="Period">
+        <TabsTrigger value="day">Last 24 hours</TabsTrigger>
+        <TabsTrigger value="week">7 days</TabsTrigger>
+        <TabsTrigger value="month">30 days</TabsTrigger>
+      </TabsList>
+    </Tabs>
+  );
+}
+
 export type CallsRevenuePoint = { label: string; calls: number; paid: number; revenue: number; fees?: number };
+
+/** The chart's points from an overview series (admin overview, merchant revenue): hour or day labels, amounts in whole units. */
+export function toChartPoints(
+  series: { at: Date; calls: number; paidCalls: number; revenueAtomic: string; feesAtomic: string }[],
+  bucket: "hour" | "day",
+  decimals: number,
+): CallsRevenuePoint[] {
+  return series.map((p) => ({
+    label: bucket === "hour" ? p.at.toISOString().slice(11, 16) : p.at.toISOString().slice(5, 10),
+    calls: p.calls,
+    paid: p.paidCalls,
+    revenue: Number(formatAmount(p.revenueAtomic, decimals, { group: false })),
+    fees: Number(formatAmount(p.feesAtomic, decimals, { group: false })),
+  }));
+}
 
 /** Calls and paid calls as bars, revenue (and platform fees when given) as lines: the console's and the admin's chart. */
 export function CallsRevenueChart({ data, symbol, showFees = false }: { data: CallsRevenuePoint[]; symbol: string; showFees?: boolean }) {

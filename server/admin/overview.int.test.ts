@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { createId } from "@/server/db/ids";
 import { sealedPaymentColumns } from "@/server/payments/sealed-payment";
-import { callerFor, platformAdmin, testDeps, testEnv, uniqueEmail, useTestDatabase } from "@/server/testing/int";
+import { callerFor, merchantOwner, platformAdmin, testDeps, testEnv, trpcErrorCode, uniqueEmail, useTestDatabase } from "@/server/testing/int";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 // The admin's aggregates (overview, merchant list metrics, payments across merchants, errors)
@@ -159,5 +159,38 @@ describe("the errors page", () => {
     expect(r.series.reduce((n, d) => n + d.settlement, 0)).toBe(1);
     expect(r.failedPayments.map((p) => [p.reason, p.merchantName, p.count])).toEqual([["invalid_exact_evm_transaction_failed", "Alpha Signals", 1]]);
     expect((await asAdmin().errors.report({ days: 7, merchantId: b.id })).groups).toEqual([]);
+  });
+});
+
+describe("a merchant's revenue by day, week and month (the overview's queries, scoped)", () => {
+  const revenue = async (merchantId: string, period: "day" | "week" | "month") =>
+    callerFor(testDeps(database.db, { env, now: () => NOW }), await merchantOwner(database.db, merchantId)).dashboard.revenue({ merchantId, period });
+
+  it("counts only the merchant's own calls, fees and payers, with net, platform share and ARPU", async () => {
+    const callsIn = (merchantId: string, w: { from: Date; to: Date }) => database.db.usageRecord.count({ where: { merchantId, createdAt: { gte: w.from, lt: w.to } } });
+    const week = await revenue(a.id, "week");
+    expect(week.calls).toBe(await callsIn(a.id, week));
+    expect(week).toMatchObject({ bucket: "day", paidCalls: 3, revenueAtomic: 40_000n, feesAtomic: 1_000n, netAtomic: 39_000n, distinctPayers: 2, platformShare: 0.025, arpuAtomic: 20_000n });
+    expect(week.series).toHaveLength(7);
+    expect(week.series.reduce((sum, p) => sum + BigInt(p.revenueAtomic), 0n)).toBe(40_000n);
+    const day = await revenue(a.id, "day");
+    expect(day).toMatchObject({ bucket: "hour", paidCalls: 2, revenueAtomic: 30_000n, distinctPayers: 1, arpuAtomic: 30_000n, platformShare: 0.033333 });
+    expect(day.series).toHaveLength(24);
+    const month = await revenue(b.id, "month");
+    expect(month.calls).toBe(await callsIn(b.id, month));
+    expect(month).toMatchObject({ paidCalls: 1, revenueAtomic: 50_000n, feesAtomic: 1_250n, distinctPayers: 1, platformShare: 0.025 });
+  });
+
+  it("adds up to the platform overview across merchants", async () => {
+    const platform = await asAdmin().overview.get({ period: "month" });
+    const [ra, rb] = await Promise.all([revenue(a.id, "month"), revenue(b.id, "month")]);
+    expect(ra.revenueAtomic + rb.revenueAtomic).toBe(platform.revenueAtomic);
+    expect(ra.feesAtomic + rb.feesAtomic).toBe(platform.feeIncomeAtomic);
+    expect(ra.calls + rb.calls).toBe(platform.calls);
+  });
+
+  it("is NOT_FOUND for another merchant's owner", async () => {
+    const ownerB = await merchantOwner(database.db, b.id);
+    expect(await trpcErrorCode(callerFor(testDeps(database.db, { env, now: () => NOW }), ownerB).dashboard.revenue({ merchantId: a.id, period: "week" }))).toBe("NOT_FOUND");
   });
 });

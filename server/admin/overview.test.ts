@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { arpu, fillBuckets, overviewWindow } from "./overview";
+import { arpu, fillBuckets, overviewWindow, revenueSummary } from "./overview";
 import { errorSeries } from "./payments";
 import { closedThrough, rollupCut } from "./rollups";
 
@@ -68,5 +68,19 @@ describe("rollup boundaries", () => {
     expect(rollupCut(w, new Date("2030-06-01T00:00:00Z"))).toEqual(w.from);
     expect(rollupCut(w, null)).toEqual(w.from);
     expect(rollupCut({ from: new Date("2030-06-15T13:00:00Z"), to: w.to }, new Date("2030-06-16T00:00:00Z"))).toEqual(new Date("2030-06-15T13:00:00Z"));
+  });
+});
+
+describe("revenueSummary", () => {
+  it("derives net, the platform's share and ARPU from revenue, fees and payers", () => {
+    expect(revenueSummary({ revenueAtomic: 40_000n, feesAtomic: 1_000n, distinctPayers: 2 })).toEqual({ netAtomic: 39_000n, platformShare: 0.025, arpuAtomic: 20_000n });
+    // a share is rounded down to six decimal places, never to a float's noise
+    expect(revenueSummary({ revenueAtomic: 30_000n, feesAtomic: 1_000n, distinctPayers: 1 }).platformShare).toBe(0.033333);
+  });
+
+  it("has no share and no ARPU without revenue or payers, and keeps uint256-sized amounts exact", () => {
+    expect(revenueSummary({ revenueAtomic: 0n, feesAtomic: 0n, distinctPayers: 0 })).toEqual({ netAtomic: 0n, platformShare: null, arpuAtomic: null });
+    const unit = 2n ** 190n;
+    expect(revenueSummary({ revenueAtomic: 40n * unit, feesAtomic: unit, distinctPayers: 3 })).toEqual({ netAtomic: 39n * unit, platformShare: 0.025, arpuAtomic: (40n * unit) / 3n });
   });
 });

@@ -1,13 +1,16 @@
 import { z } from "zod";
 
+import { Prisma } from "@/server/db";
 import type { Deps } from "@/server/deps";
 
 import { IS_ERROR } from "./metrics-sql";
-import { ensureDailyRollups, ledgerDaysSql, payersSql, rollupCut, usageDaysSql } from "./rollups";
+import { ensureDailyRollups, ledgerDaysSql, payersSql, rollupCut, usageDaysSql, type RollupScope } from "./rollups";
 
 // The platform overview: totals, a time series and the top merchants and endpoints over the last
 // day (hourly buckets), week or month (daily buckets), each one SQL aggregate over the usage
 // records (every gateway request) and the ledger. Amounts are atomic units of the payment asset.
+// The totals, fee income and series take a scope: the merchant console's revenue view
+// (server/billing/revenue.ts) runs the same queries for one merchant.
 
 export const overviewPeriodSchema = z.enum(["day", "week", "month"]);
 export type OverviewPeriod = z.infer<typeof overviewPeriodSchema>;
@@ -31,13 +34,13 @@ export function overviewWindow(now: Date, period: OverviewPeriod): OverviewWindo
 
 type Db = Pick<Deps, "db">;
 
-export async function overviewTotals(deps: Db, w: OverviewWindow, cut: Date) {
+export async function overviewTotals(deps: Db, w: OverviewWindow, cut: Date, scope: RollupScope = {}) {
   const rows = await deps.db.$queryRaw<{ calls: string | null; paid: string | null; errors: string | null; revenue: string | null; merchants: bigint }[]>`
-    WITH u AS (${usageDaysSql(w, cut)})
+    WITH u AS (${usageDaysSql(w, cut, scope)})
     SELECT sum(calls)::text AS calls, sum(paid)::text AS paid, sum(errors)::text AS errors, sum(revenue)::text AS revenue,
            count(DISTINCT "merchantId") AS merchants
       FROM u`;
-  const payers = await deps.db.$queryRaw<{ payers: bigint }[]>`SELECT count(*) AS payers FROM (${payersSql(w, cut)}) p`;
+  const payers = await deps.db.$queryRaw<{ payers: bigint }[]>`SELECT count(*) AS payers FROM (${payersSql(w, cut, scope)}) p`;
   const r = rows[0];
   return {
     calls: Number(r?.calls ?? 0),
@@ -50,9 +53,9 @@ export async function overviewTotals(deps: Db, w: OverviewWindow, cut: Date) {
 }
 
 /** Platform fee income: PLATFORM_FEE entries are negative from the merchant's side, income to us. */
-export async function overviewFeeIncome(deps: Db, w: OverviewWindow, cut: Date): Promise<bigint> {
+export async function overviewFeeIncome(deps: Db, w: OverviewWindow, cut: Date, scope: RollupScope = {}): Promise<bigint> {
   const rows = await deps.db.$queryRaw<{ fees: string | null }[]>`
-    SELECT (-sum(amount))::text AS fees FROM (${ledgerDaysSql(w, cut)}) l WHERE "type" = 'PLATFORM_FEE'`;
+    SELECT (-sum(amount))::text AS fees FROM (${ledgerDaysSql(w, cut, scope)}) l WHERE "type" = 'PLATFORM_FEE'`;
   return BigInt(rows[0]?.fees ?? "0");
 }
 
@@ -64,7 +67,8 @@ export type OverviewPoint = { at: Date; calls: number; paidCalls: number; errors
 
 type SeriesRow = { at: Date; calls: bigint | string; paid: bigint | string; errors: bigint | string; revenue: string | null };
 
-export async function overviewSeries(deps: Db, w: OverviewWindow, cut: Date): Promise<OverviewPoint[]> {
+export async function overviewSeries(deps: Db, w: OverviewWindow, cut: Date, scope: RollupScope = {}): Promise<OverviewPoint[]> {
+  const merchant = scope.merchantId ? Prisma.sql` AND "merchantId" = ${scope.merchantId}` : Prisma.empty;
   // hourly buckets cover the last 24 hours only: read raw; daily buckets combine rollups and raw rows
   const [usage, fees] =
     w.bucket === "hour"
@@ -74,19 +78,19 @@ export async function overviewSeries(deps: Db, w: OverviewWindow, cut: Date): Pr
                    count(*) FILTER (WHERE "status" = 'CHARGED') AS paid,
                    count(*) FILTER (WHERE ${IS_ERROR}) AS errors,
                    (sum("amountAtomic") FILTER (WHERE "status" = 'CHARGED'))::text AS revenue
-              FROM "UsageRecord" WHERE "createdAt" >= ${w.from} AND "createdAt" < ${w.to}
+              FROM "UsageRecord" WHERE "createdAt" >= ${w.from} AND "createdAt" < ${w.to}${merchant}
              GROUP BY 1`,
           deps.db.$queryRaw<{ at: Date; fees: string | null }[]>`
             SELECT date_trunc('hour', "createdAt") AS at, (-sum("amountAtomic"))::text AS fees
-              FROM "LedgerEntry" WHERE "type" = 'PLATFORM_FEE' AND "createdAt" >= ${w.from} AND "createdAt" < ${w.to}
+              FROM "LedgerEntry" WHERE "type" = 'PLATFORM_FEE' AND "createdAt" >= ${w.from} AND "createdAt" < ${w.to}${merchant}
              GROUP BY 1`,
         ])
       : await Promise.all([
           deps.db.$queryRaw<SeriesRow[]>`
             SELECT at, sum(calls)::text AS calls, sum(paid)::text AS paid, sum(errors)::text AS errors, sum(revenue)::text AS revenue
-              FROM (${usageDaysSql(w, cut)}) u GROUP BY 1`,
+              FROM (${usageDaysSql(w, cut, scope)}) u GROUP BY 1`,
           deps.db.$queryRaw<{ at: Date; fees: string | null }[]>`
-            SELECT at, (-sum(amount))::text AS fees FROM (${ledgerDaysSql(w, cut)}) l WHERE "type" = 'PLATFORM_FEE' GROUP BY 1`,
+            SELECT at, (-sum(amount))::text AS fees FROM (${ledgerDaysSql(w, cut, scope)}) l WHERE "type" = 'PLATFORM_FEE' GROUP BY 1`,
         ]);
   return fillBuckets(
     w,
@@ -137,6 +141,19 @@ export async function overviewTopEndpoints(deps: Db, w: OverviewWindow, cut: Dat
 /** ARPU: revenue per distinct paying wallet (integer division of atomic units), null with no payers. */
 export function arpu(revenueAtomic: bigint, distinctPayers: number): bigint | null {
   return distinctPayers === 0 ? null : revenueAtomic / BigInt(distinctPayers);
+}
+
+/**
+ * Pure: a period's money at a glance. `net` is what the merchant keeps (revenue less the platform's
+ * fees); `platformShare` is the fees' share of revenue (0.025 = 2.5 %), to six decimal places, null
+ * without revenue; ARPU as above.
+ */
+export function revenueSummary(t: { revenueAtomic: bigint; feesAtomic: bigint; distinctPayers: number }) {
+  return {
+    netAtomic: t.revenueAtomic - t.feesAtomic,
+    platformShare: t.revenueAtomic === 0n ? null : Number((t.feesAtomic * 1_000_000n) / t.revenueAtomic) / 1_000_000,
+    arpuAtomic: arpu(t.revenueAtomic, t.distinctPayers),
+  };
 }
 
 export async function getPlatformOverview(deps: Pick<Deps, "db" | "now">, opts: { period: OverviewPeriod }) {

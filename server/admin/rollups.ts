@@ -83,32 +83,48 @@ export function rollupCut(w: { from: Date; to: Date }, through: Date | null): Da
   return new Date(Math.min(Math.max(through.getTime(), w.from.getTime()), w.to.getTime()));
 }
 
+/** One merchant's rows only (the console's revenue view), or every merchant's (the admin's). */
+export type RollupScope = { merchantId?: string };
+
+function merchantFilter(scope: RollupScope): Prisma.Sql {
+  return scope.merchantId ? Prisma.sql` AND "merchantId" = ${scope.merchantId}` : Prisma.empty;
+}
+
 /** Usage per (day, merchant, rule) over [from, to): rollups before `cut`, raw rows from it. */
-export function usageDaysSql(w: { from: Date; to: Date }, cut: Date): Prisma.Sql {
+export function usageDaysSql(w: { from: Date; to: Date }, cut: Date, scope: RollupScope = {}): Prisma.Sql {
   return Prisma.sql`
     SELECT "day" AS at, "merchantId", "ruleId", "calls"::bigint AS calls, "paidCalls"::bigint AS paid, "errors"::bigint AS errors, "revenueAtomic" AS revenue
-      FROM "UsageDailyRollup" WHERE "day" >= ${w.from} AND "day" < ${cut}
+      FROM "UsageDailyRollup" WHERE "day" >= ${w.from} AND "day" < ${cut}${merchantFilter(scope)}
     UNION ALL
     SELECT date_trunc('day', "createdAt"), "merchantId", coalesce("ruleId", ''), count(*),
            count(*) FILTER (WHERE "status" = 'CHARGED'), count(*) FILTER (WHERE ${IS_ERROR}),
            coalesce(sum("amountAtomic") FILTER (WHERE "status" = 'CHARGED'), 0)
-      FROM "UsageRecord" WHERE "createdAt" >= ${cut} AND "createdAt" < ${w.to}
+      FROM "UsageRecord" WHERE "createdAt" >= ${cut} AND "createdAt" < ${w.to}${merchantFilter(scope)}
      GROUP BY 1, 2, 3`;
 }
 
 /** Ledger sums per (day, merchant, type) over [from, to): rollups before `cut`, raw rows from it. */
-export function ledgerDaysSql(w: { from: Date; to: Date }, cut: Date): Prisma.Sql {
+export function ledgerDaysSql(w: { from: Date; to: Date }, cut: Date, scope: RollupScope = {}): Prisma.Sql {
   return Prisma.sql`
     SELECT "day" AS at, "merchantId", "type", "amountAtomic" AS amount
-      FROM "LedgerDailyRollup" WHERE "day" >= ${w.from} AND "day" < ${cut}
+      FROM "LedgerDailyRollup" WHERE "day" >= ${w.from} AND "day" < ${cut}${merchantFilter(scope)}
     UNION ALL
     SELECT date_trunc('day', "createdAt"), "merchantId", "type", sum("amountAtomic")
-      FROM "LedgerEntry" WHERE "createdAt" >= ${cut} AND "createdAt" < ${w.to}
+      FROM "LedgerEntry" WHERE "createdAt" >= ${cut} AND "createdAt" < ${w.to}${merchantFilter(scope)}
      GROUP BY 1, 2, 3`;
 }
 
-/** The distinct paying wallets over [from, to) (a UNION, which removes duplicates across days). */
-export function payersSql(w: { from: Date; to: Date }, cut: Date): Prisma.Sql {
+/**
+ * The distinct paying wallets over [from, to) (a UNION, which removes duplicates across days). The
+ * payer rollup is platform-wide (no merchant column), so one merchant's payers come from its raw
+ * rows over the whole window, through the (merchantId, status, createdAt) index.
+ */
+export function payersSql(w: { from: Date; to: Date }, cut: Date, scope: RollupScope = {}): Prisma.Sql {
+  if (scope.merchantId) {
+    return Prisma.sql`
+      SELECT DISTINCT "payer" FROM "UsageRecord"
+       WHERE "merchantId" = ${scope.merchantId} AND "status" = 'CHARGED' AND "payer" IS NOT NULL AND "createdAt" >= ${w.from} AND "createdAt" < ${w.to}`;
+  }
   return Prisma.sql`
     SELECT "payer" FROM "PayerDailyRollup" WHERE "day" >= ${w.from} AND "day" < ${cut}
     UNION

@@ -20,7 +20,9 @@ const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassw
   "admin.settings.get", "admin.settings.setRequireReview", "admin.payments.list", "admin.payments.get", "admin.errors.report",
   "admin.feeTemplates.list", "admin.feeTemplates.create", "admin.feeTemplates.addVersion", "admin.feeTemplates.setDefault", "admin.audit.list",
   "admin.billing.settlementRuns.list", "admin.billing.settlementRuns.get", "admin.billing.settlementRuns.start", "admin.billing.refunds.list", "admin.billing.refunds.create", "admin.billing.statements.get", "admin.billing.statements.csv",
-  "admin.alerts.list", "admin.alerts.thresholds", "admin.alerts.updateThresholds", "admin.operations"]);
+  "admin.alerts.list", "admin.alerts.thresholds", "admin.alerts.updateThresholds", "admin.operations",
+  "admin.admins.list", "admin.admins.grant", "admin.admins.revoke",
+  "admin.corrections.list", "admin.corrections.create", "admin.corrections.approve", "admin.corrections.reject", "admin.corrections.threshold", "admin.corrections.setThreshold"]);
 
 /** One valid input per merchant procedure (ids of B's objects where the procedure takes one). */
 function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; endpointId: string; membershipId: string; invitationId: string; credentialId: string }): Record<string, Record<string, unknown>> {
@@ -56,6 +58,9 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
     "upstream.setCredential": { location: "HEADER", name: "x-api-key", value: "evil-value", ruleId: ids.ruleId },
     "upstream.deleteCredential": { id: ids.credentialId },
     "dashboard.get": {},
+    "dashboard.revenue": { period: "month" },
+    "calls.list": {},
+    "calls.exportCsv": {},
     "transactions.list": {},
     "transactions.get": { id: ids.paymentId },
     "transactions.exportCsv": {},

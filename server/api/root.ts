@@ -6,6 +6,7 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
+import { callsRouter } from "./routers/calls";
 import { dashboardRouter } from "./routers/dashboard";
 import { entitlementsRouter } from "./routers/entitlements";
 import { merchantsRouter } from "./routers/merchants";
@@ -24,6 +25,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   dashboard: dashboardRouter,
   transactions: transactionsRouter,
+  calls: callsRouter,
   entitlements: entitlementsRouter,
   billing: billingRouter,
   webhooks: webhooksRouter,

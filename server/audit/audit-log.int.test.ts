@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { appRouter } from "@/server/api/root";
 import { adminRouter } from "@/server/api/routers/admin";
+import { createCorrection } from "@/server/billing/corrections";
 import { sealedPaymentColumns } from "@/server/payments/sealed-payment";
 import type { PrismaClient } from "@/server/db";
 import { callerFor, platformAdmin, testDeps, testEnv, trpcErrorCode, uniqueEmail, useTestDatabase } from "@/server/testing/int";
@@ -177,6 +178,19 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
     });
     return { input: { paymentId: payment.id, reason: "audit rollback check" }, action: "refund.create" };
   },
+  "admins.grant": async (db) => {
+    const user = await signUpWithPassword(testDeps(db), { name: "Grantee", email: uniqueEmail("grantee"), password: "correct horse battery" });
+    return { input: { email: user.email }, action: "platform_admin.grant" };
+  },
+  "admins.revoke": async (db) => {
+    const user = await signUpWithPassword(testDeps(db), { name: "Revokee", email: uniqueEmail("revokee"), password: "correct horse battery" });
+    await db.user.update({ where: { id: user.id }, data: { role: "PLATFORM_ADMIN" } });
+    return { input: { userId: user.id }, action: "platform_admin.revoke" };
+  },
+  "corrections.create": async () => ({ input: { merchantId, direction: "CREDIT", amountAtomic: String(1 + ++seq), network: "eip155:31337", asset: TOKEN, reason: "audit rollback check" }, action: "correction.create" }),
+  "corrections.approve": async (db) => ({ input: { correctionId: await pendingCorrection(db) }, action: "correction.approve" }),
+  "corrections.reject": async (db) => ({ input: { correctionId: await pendingCorrection(db), note: "audit rollback check" }, action: "correction.reject" }),
+  "corrections.setThreshold": async () => ({ input: { thresholdAtomic: String(1_000_000 + ++seq) }, action: "platform.correction_threshold.update" }),
   "feeTemplates.create": async () => ({ input: { name: `Template ${++seq}`, bps: 250, fixedFeeAtomic: "0", isDefault: false }, action: "fee_template.create" }),
   "feeTemplates.addVersion": async (db) => {
     const template = await db.feeTemplate.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
@@ -188,17 +202,31 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
   },
 };
 
+const TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+
+/** A correction above the threshold, created by another admin, waiting for a decision. */
+async function pendingCorrection(db: PrismaClient): Promise<string> {
+  const other = await platformAdmin(db);
+  const env = testEnv({ LOCAL_TOKEN_ADDRESS: TOKEN });
+  const created = await createCorrection(testDeps(db, { env }), {
+    actor: { userId: other.id, role: "PLATFORM_ADMIN" },
+    input: { merchantId, direction: "DEBIT", amountAtomic: "999999999999", network: "eip155:31337", asset: TOKEN, reason: "needs a second admin" },
+  });
+  return created.id;
+}
+
 /** What the admin mutations can change, as one comparable value. */
 async function stateOf(db: PrismaClient) {
-  const [merchants, templates, versions, settings, runs, refunds] = await Promise.all([
+  const [merchants, templates, versions, settings, runs, refunds, users] = await Promise.all([
     db.merchant.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, statusReason: true, feeTemplateId: true, settlementMode: true } }),
     db.feeTemplate.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, isDefault: true } }),
     db.feeTemplateVersion.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
     db.platformSetting.findMany({ orderBy: { key: "asc" } }),
     db.settlementRun.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
-    db.adjustment.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
+    db.adjustment.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, _count: { select: { ledgerEntries: true } } } }),
+    db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, role: true, status: true, sessionVersion: true } }),
   ]);
-  return JSON.stringify({ merchants, templates, versions, settings, runs, refunds });
+  return JSON.stringify({ merchants, templates, versions, settings, runs, refunds, users });
 }
 
 describe("every admin mutation writes its audit entry in the same transaction", () => {
@@ -219,7 +247,7 @@ describe("every admin mutation writes its audit entry in the same transaction", 
 
   it.each(Object.keys(MUTATIONS))("%s: rolled back when its audit write fails, recorded with it when it succeeds", async (name) => {
     const call = (db: PrismaClient, input: Record<string, unknown>) => {
-      const caller = callerFor(testDeps(db, { env: testEnv({ TREASURY_PRIVATE_KEY: `0x${"11".repeat(32)}` }) }), admin) as unknown as { admin: Record<string, unknown> };
+      const caller = callerFor(testDeps(db, { env: testEnv({ TREASURY_PRIVATE_KEY: `0x${"11".repeat(32)}`, LOCAL_TOKEN_ADDRESS: TOKEN }) }), admin) as unknown as { admin: Record<string, unknown> };
       // procedure paths may nest (billing.settlementRuns.start)
       const target = name.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller.admin) as (i: unknown) => Promise<unknown>;
       return target(input);

@@ -51,7 +51,8 @@ export type RefundDto = {
   amountAtomic: string;
   network: string;
   asset: string;
-  status: "PENDING" | "COMPLETED" | "FAILED";
+  /** REJECTED is a correction's status (server/billing/corrections.ts); a refund never has it */
+  status: "PENDING" | "COMPLETED" | "FAILED" | "REJECTED";
   reason: string;
   /** who sends the tokens back: the treasury (PLATFORM) or the merchant's own wallet (DIRECT) */
   paidBy: "treasury" | "merchant";

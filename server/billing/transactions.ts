@@ -6,6 +6,8 @@ import { AppError } from "@/server/errors";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { openPayTo } from "@/server/payments/sealed-payment";
 
+import { csvCell } from "./csv";
+
 // The console's transactions: the merchant's payments, filtered and paged, one in detail with its
 // usage records and ledger entries, and the same filter as CSV.
 
@@ -172,13 +174,6 @@ export async function getPayment(deps: Pick<Deps, "db" | "env">, opts: { merchan
 
 const CSV_COLUMNS = ["id", "createdAt", "status", "payer", "amountAtomic", "assetSymbol", "network", "txHash", "resource", "errorReason"] as const;
 const MAX_CSV_ROWS = 50_000;
-
-function csvCell(value: unknown): string {
-  const text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
-  // quote everything that could break a row, and defuse spreadsheet formulas
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /** The filtered transactions as CSV (newest first), with atomic amounts as exact integers. */
 export async function exportTransactionsCsv(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string } & TransactionFilters): Promise<string> {

@@ -87,7 +87,7 @@ async function main() {
       `  local chain   →  ${chain.rpcUrl} (chain id ${chain.chainId}), test USDC ${chain.tokenAddress}`,
       `  database      →  ${dbConfig.kind === "pglite" ? `embedded PGlite (${dbConfig.dataDir ?? "memory"})` : "PostgreSQL"}`,
       `  demo endpoint →  ${gatewayUrl}/${seeded.demoMerchantId}/api/signal/btc  (0.01 USDC)`,
-      `  sign in       →  admin ${seeded.admin.email} / ${seeded.admin.password}`,
+      `  sign in       →  admin ${seeded.admin ? `${seeded.admin.email} / ${seeded.admin.password}` : "none in production (npm run admin:create)"}`,
       `                   merchant ${seeded.merchantUser.email} / ${seeded.merchantUser.password}`,
       "",
     ].join("\n"),

@@ -12,5 +12,7 @@ export const MIGRATION_NAMES: readonly string[] = [
   "20261126072106_admin_console",
   "20261126091613_background_jobs",
   "20261126091805_secrets_at_rest",
+  "20261207021622_call_log_keyset",
   "20261207023206_idempotency_sealed_responses",
+  "20261207023434_ledger_corrections",
 ];

@@ -4,7 +4,9 @@ import { createPricingRule } from "@/server/pricing/rules";
 import { signUpWithPassword } from "@/server/users/users";
 
 // The embedded default's demo data, created through the domain functions so it is valid by
-// construction. Idempotent: a second start finds the admin and changes nothing.
+// construction. Idempotent: a second start finds the demo merchant's user and changes nothing.
+// The demo admin's password is published in the README, so under NODE_ENV=production the seed
+// creates no admin: the operator makes one with `npm run admin:create` (server/cli/admin-create.ts).
 
 export const DEMO_MERCHANT_ID = "mer_demo0000000000000000";
 
@@ -13,16 +15,27 @@ export const DEMO_CREDENTIALS = {
   merchantUser: { email: "merchant@x402.local", password: "x402-merchant-demo" },
 } as const;
 
-export type SeedResult = typeof DEMO_CREDENTIALS & { demoMerchantId: string; created: boolean };
+export type SeedResult = {
+  /** null in production: no admin with a published password there */
+  admin: (typeof DEMO_CREDENTIALS)["admin"] | null;
+  merchantUser: (typeof DEMO_CREDENTIALS)["merchantUser"];
+  demoMerchantId: string;
+  created: boolean;
+};
 
 export async function seedDemo(
   deps: Pick<Deps, "db" | "env">,
   opts: { localChain: { chainId: number; tokenAddress: string }; merchantWallet: string },
 ): Promise<SeedResult> {
-  const existing = await deps.db.user.findUnique({ where: { email: DEMO_CREDENTIALS.admin.email }, select: { id: true } });
-  if (existing) return { ...DEMO_CREDENTIALS, demoMerchantId: DEMO_MERCHANT_ID, created: false };
+  const withAdmin = deps.env.NODE_ENV !== "production";
+  const admin = withAdmin ? DEMO_CREDENTIALS.admin : null;
+  const existing = await deps.db.user.findUnique({ where: { email: DEMO_CREDENTIALS.merchantUser.email }, select: { id: true } });
+  if (existing) {
+    const adminExists = (await deps.db.user.count({ where: { email: DEMO_CREDENTIALS.admin.email } })) > 0;
+    return { admin: withAdmin && adminExists ? admin : null, merchantUser: DEMO_CREDENTIALS.merchantUser, demoMerchantId: DEMO_MERCHANT_ID, created: false };
+  }
 
-  await signUpWithPassword(deps, { name: "Platform Admin", ...DEMO_CREDENTIALS.admin, role: "PLATFORM_ADMIN" });
+  if (admin) await signUpWithPassword(deps, { name: "Platform Admin", ...admin, role: "PLATFORM_ADMIN" });
   const owner = await signUpWithPassword(deps, { name: "Demo Merchant", ...DEMO_CREDENTIALS.merchantUser });
   const actor = { userId: owner.id, role: "SYSTEM" };
   await createMerchant(
@@ -53,5 +66,5 @@ export async function seedDemo(
     actor,
     input: { pathPattern: "/api/echo", method: "POST", price: "0.05", network, asset, description: "Echoes the request back" },
   });
-  return { ...DEMO_CREDENTIALS, demoMerchantId: DEMO_MERCHANT_ID, created: true };
+  return { admin, merchantUser: DEMO_CREDENTIALS.merchantUser, demoMerchantId: DEMO_MERCHANT_ID, created: true };
 }

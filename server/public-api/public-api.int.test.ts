@@ -110,6 +110,17 @@ describe("the public API with a write key", () => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ amountAtomic: "10000", decimals: 6 });
     expect((await call("GET", `${m}/payments/${items[0]!.id}`)).body).toMatchObject({ id: items[0]!.id, usage: [{ status: "CHARGED" }] });
+    // the call log: the paid call with its payer and timings, filtered and paged with the keyset cursor
+    const calls = await call("GET", `${m}/calls?outcome=CHARGED&statusClass=2xx&path=%2Fapi%2Fsignal&limit=1`);
+    const callItems = calls.body.items as { outcome: string; httpStatus: number; payer: string | null; paymentId: string | null; latencyMs: number; createdAt: string }[];
+    expect(callItems).toHaveLength(1);
+    expect(callItems[0]).toMatchObject({ outcome: "CHARGED", httpStatus: 200, paymentId: items[0]!.id, payer: expect.stringMatching(/^0x[0-9a-f]{40}$/) });
+    expect(callItems[0]!.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const allCalls = await call("GET", `${m}/calls?limit=1`);
+    expect(allCalls.body.nextCursor).toEqual(expect.any(String));
+    const next = await call("GET", `${m}/calls?limit=1&cursor=${allCalls.body.nextCursor as string}`);
+    expect((next.body.items as { id: string }[])[0]!.id).not.toBe((allCalls.body.items as { id: string }[])[0]!.id);
+    expect((await api(key, "GET", `${m}/calls?statusClass=6xx`)).status).toBe(400);
     expect((await call("GET", `${m}/entitlements?state=all`)).status).toBe(200);
     const statement = await call("GET", `${m}/statements?month=${new Date().toISOString().slice(0, 7)}`);
     expect(statement.body).toMatchObject({ merchantId: h.merchant.id, lines: [{ gross: "10000", paidCalls: 1, decimals: 6 }] });

@@ -157,6 +157,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/merchants/{merchantId}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List every gateway call (the access log), newest first, filtered, with keyset cursor pagination
+         * @description Requires an API key with scope `read` (or `write` / `keys:manage`).
+         */
+        get: operations["calls-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/merchants/{merchantId}/entitlements": {
         parameters: {
             query?: never;
@@ -1666,6 +1686,117 @@ export interface operations {
                             amountAtomic: string;
                             createdAt: string;
                         }[];
+                    };
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: malformed JSON, unknown fields, wrong types */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized: no, a malformed, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: the key's scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object for this key's merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "calls-list": {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                statusClass?: "2xx" | "3xx" | "4xx" | "5xx";
+                outcome?: "FREE" | "CHARGED" | "FAILED" | "REJECTED" | "OWNER" | "ENTITLED" | "UNPAID";
+                path?: string;
+                payer?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            createdAt: string;
+                            method: string;
+                            path: string;
+                            httpStatus: number;
+                            upstreamStatus: number | null;
+                            latencyMs: number;
+                            upstreamLatencyMs: number | null;
+                            payer: string | null;
+                            /** @enum {string} */
+                            outcome: "FREE" | "CHARGED" | "FAILED" | "REJECTED" | "OWNER" | "ENTITLED" | "UNPAID";
+                            reason: string | null;
+                            paymentId: string | null;
+                            amountAtomic: string | null;
+                            requestId: string;
+                        }[];
+                        nextCursor: string | null;
                     };
                 };
             };

@@ -5,23 +5,20 @@ import Link from "next/link";
 import { useState } from "react";
 
 import { Amount } from "@/app/_components/amount";
-import { CallsRevenueChart } from "@/app/_components/calls-revenue-chart";
+import { CallsRevenueChart, PeriodTabs, toChartPoints, type RevenuePeriod } from "@/app/_components/calls-revenue-chart";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatCard } from "@/app/_components/stat-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
-import { Tabs, TabsList, TabsTrigger } from "@/app/_components/ui/tabs";
 import { api } from "@/app/_lib/trpc/react";
-import { formatAmount } from "@/app/_lib/utils";
 
 // Amounts are shown in the platform's settlement asset (test USDC locally, USDC on Base): 6 decimals.
 const DECIMALS = 6;
 const SYMBOL = "USDC";
 const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
-type Period = "day" | "week" | "month";
 
 export function PlatformOverview() {
-  const [period, setPeriod] = useState<Period>("week");
+  const [period, setPeriod] = useState<RevenuePeriod>("week");
   const overview = api.admin.overview.get.useQuery({ period }, { refetchOnMount: "always", refetchInterval: 60_000 });
   const o = overview.data;
   const loading = overview.isLoading;
@@ -32,24 +29,12 @@ export function PlatformOverview() {
       </p>
     );
   }
-  const series = (o?.series ?? []).map((p) => ({
-    label: o?.bucket === "hour" ? p.at.toISOString().slice(11, 16) : p.at.toISOString().slice(5, 10),
-    calls: p.calls,
-    paid: p.paidCalls,
-    revenue: Number(formatAmount(p.revenueAtomic, DECIMALS, { group: false })),
-    fees: Number(formatAmount(p.feesAtomic, DECIMALS, { group: false })),
-  }));
+  const series = toChartPoints(o?.series ?? [], o?.bucket ?? "day", DECIMALS);
   const money = (v: bigint | null | undefined) => (v === null || v === undefined ? "—" : <Amount atomic={v} decimals={DECIMALS} symbol={SYMBOL} />);
 
   return (
     <div className="grid gap-6">
-      <Tabs value={period} onValueChange={(v) => setPeriod(v as Period)}>
-        <TabsList aria-label="Period">
-          <TabsTrigger value="day">Last 24 hours</TabsTrigger>
-          <TabsTrigger value="week">7 days</TabsTrigger>
-          <TabsTrigger value="month">30 days</TabsTrigger>
-        </TabsList>
-      </Tabs>
+      <PeriodTabs value={period} onChange={setPeriod} />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="overview-stats">
         <StatCard label="Calls" icon={Activity} isLoading={loading} value={<span data-testid="overview-calls">{o?.calls ?? 0}</span>} />
         <StatCard label="Paid calls" icon={Receipt} isLoading={loading} value={o?.paidCalls ?? 0} />

@@ -14,6 +14,9 @@ import {
   setMerchantSettlementMode,
   settlementModeSchema,
 } from "@/server/admin/merchants";
+import { grantPlatformAdmin, grantPlatformAdminInput, listPlatformAdmins, revokePlatformAdmin, revokePlatformAdminInput } from "@/server/admin/platform-admins";
+import { correctionThresholdInput, createCorrectionInput, decideCorrectionInput, rejectCorrectionInput } from "@/server/billing/correction-schemas";
+import { approveCorrection, correctionDtoSchema, createCorrection, getCorrectionApprovalThreshold, listCorrections, rejectCorrection, setCorrectionApprovalThreshold } from "@/server/billing/corrections";
 import { adminAuditFiltersSchema, listAuditEntries } from "@/server/audit/audit-log";
 import { addFeeTemplateVersion, assignMerchantFeeTemplate, createFeeTemplate, listFeeTemplates, setDefaultFeeTemplate } from "@/server/billing/fee-templates";
 import { addFeeVersionInput, createFeeTemplateInput, feeTemplateIdSchema } from "@/server/billing/schemas";
@@ -56,6 +59,14 @@ export const adminRouter = router({
       .input(merchantInput.extend({ mode: settlementModeSchema }))
       .mutation(({ ctx, input }) => setMerchantSettlementMode(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId, mode: input.mode })),
   }),
+  /** platform administrators: grant to an existing user, demote, remove (never the last one) */
+  admins: router({
+    list: platformAdminProcedure.query(({ ctx }) => listPlatformAdmins(ctx.deps)),
+    grant: platformAdminProcedure.input(grantPlatformAdminInput).mutation(({ ctx, input }) => grantPlatformAdmin(ctx.deps, { actor: ctx.actor, email: input.email })),
+    revoke: platformAdminProcedure
+      .input(revokePlatformAdminInput)
+      .mutation(({ ctx, input }) => revokePlatformAdmin(ctx.deps, { actor: ctx.actor, userId: input.userId, disableAccount: input.disableAccount })),
+  }),
   settings: router({
     get: platformAdminProcedure.query(async ({ ctx }) => ({ requireReview: await getMerchantsRequireReview(ctx.deps) })),
     setRequireReview: platformAdminProcedure
@@ -84,6 +95,17 @@ export const adminRouter = router({
     list: platformAdminProcedure.input(adminAuditFiltersSchema).query(({ ctx, input }) => listAuditEntries(ctx.deps, { ...input, merchantId: input.merchantId })),
   }),
   billing: adminBillingRouter,
+  /** manual ledger corrections; above the threshold a second admin approves (four eyes) */
+  corrections: router({
+    list: platformAdminProcedure
+      .input(z.object({ merchantId: merchantIdSchema.optional(), status: correctionDtoSchema.shape.status.optional() }))
+      .query(({ ctx, input }) => listCorrections(ctx.deps, input)),
+    create: platformAdminProcedure.input(createCorrectionInput).mutation(({ ctx, input }) => createCorrection(ctx.deps, { actor: ctx.actor, input })),
+    approve: platformAdminProcedure.input(decideCorrectionInput).mutation(({ ctx, input }) => approveCorrection(ctx.deps, { actor: ctx.actor, correctionId: input.correctionId })),
+    reject: platformAdminProcedure.input(rejectCorrectionInput).mutation(({ ctx, input }) => rejectCorrection(ctx.deps, { actor: ctx.actor, correctionId: input.correctionId, note: input.note })),
+    threshold: platformAdminProcedure.query(async ({ ctx }) => ({ thresholdAtomic: (await getCorrectionApprovalThreshold(ctx.deps)).toString() })),
+    setThreshold: platformAdminProcedure.input(correctionThresholdInput).mutation(({ ctx, input }) => setCorrectionApprovalThreshold(ctx.deps, { actor: ctx.actor, thresholdAtomic: input.thresholdAtomic })),
+  }),
   alerts: router({
     list: platformAdminProcedure.input(listAlertsInput).query(({ ctx, input }) => listAllAlerts(ctx.deps, input)),
     thresholds: platformAdminProcedure.query(({ ctx }) => getPlatformThresholds(ctx.deps)),

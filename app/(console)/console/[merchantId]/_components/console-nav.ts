@@ -5,6 +5,8 @@ export function consoleNav(merchantId: string, role?: "OWNER" | "ADMIN" | "DEVEL
   return [
     { href: base, label: "Dashboard", exact: true },
     { href: `${base}/transactions`, label: "Transactions" },
+    { href: `${base}/calls`, label: "Call log" },
+    { href: `${base}/revenue`, label: "Revenue" },
     { href: `${base}/statements`, label: "Statements" },
     { href: `${base}/refunds`, label: "Refunds" },
     { href: `${base}/pricing`, label: "Pricing" },
