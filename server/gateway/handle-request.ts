@@ -24,7 +24,8 @@ import {
   type RecordedOutcome,
 } from "@/server/payments/ledger";
 import type { AccessLogEntry, UsageWriter } from "@/server/payments/usage-writer";
-import { selectRule, type CompiledRule } from "@/server/pricing/rules";
+import { canonicalizePath } from "@/server/pricing/canonical-path";
+import { matchRequest, type CompiledRule } from "@/server/pricing/rules";
 import { joinUpstreamUrl, mapUpstreamPath } from "@/server/pricing/upstream-path";
 import type { GatewayPaymentFacts } from "@/sdk/src/verify";
 import type { RateLimiter } from "@/server/rate-limit/limiter";
@@ -101,7 +102,8 @@ type RequestContext = {
 function contextOf(req: GatewayRequest, merchantId: string, trace?: UpstreamTrace): RequestContext {
   const url = req.url;
   const prefix = `/${merchantId}`;
-  const rest = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
+  const pathname = req.rawPath ?? url.pathname;
+  const rest = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : pathname;
   return {
     requestId: requestIdFrom(req.headers),
     merchantId,
@@ -278,8 +280,17 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
     return { kind: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
   }
 
+  // rules are matched on the canonical path and the upstream is sent that same path: what is priced
+  // is exactly what is served (server/pricing/canonical-path.ts)
+  const canonical = canonicalizePath(ctx.path);
+  if (!canonical.ok) {
+    logAccess(deps, ctx, { status: "REJECTED", reason: "path_refused", httpStatus: 400 });
+    return { kind: "invalid_request", message: canonical.message };
+  }
+  const matched = matchRequest(merchant.rules, ctx.method, canonical.path);
+  ctx.path = matched.path;
+  const match = matched.match;
   // the upstream URL is settled before anything is charged: a refused mapping costs the buyer nothing
-  const match = selectRule(merchant.rules, ctx.method, ctx.path);
   const target = upstreamTarget(merchant, match, ctx);
   if ("refused" in target) return refuseUpstreamPath(deps, ctx, target.refused, match?.rule.id ?? null);
 

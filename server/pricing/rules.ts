@@ -7,6 +7,7 @@ import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
 import { getNetworkRegistry, type AssetConfig } from "@/server/networks/config";
 
+import { canonicalizePath, decodedView } from "./canonical-path";
 import { compilePathPattern, matchesPath, type CompiledPattern } from "./path-pattern";
 import { formatAtomic, parseDecimalToAtomic } from "./price";
 import { checkUpstreamPathTemplate } from "./upstream-path";
@@ -26,8 +27,11 @@ function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
 
 /** Checks what the schema can't: pattern syntax, a known network and asset, a positive price. */
 function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
-  const pattern = compilePathPattern(input.pathPattern);
+  const pattern = compilePathPattern(input.pathPattern, { caseInsensitive: input.caseInsensitive });
   if (!pattern.ok) throw fieldError("pathPattern", pattern.message);
+  // a pattern no request can match (requests are matched in their canonical form) would price nothing
+  const canonical = canonicalizePath(input.pathPattern);
+  if (!canonical.ok) throw fieldError("pathPattern", canonical.message);
   if (input.upstreamPath) {
     const template = checkUpstreamPathTemplate(input.upstreamPath, pattern);
     if (!template.ok) throw fieldError("upstreamPath", template.message);
@@ -54,6 +58,7 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
     passDurationSeconds: input.billingMode === "TIME_PASS" ? (input.passDurationSeconds ?? null) : null,
     settlementPolicy: input.settlementPolicy,
     upstreamPath: input.upstreamPath || null,
+    caseInsensitive: input.caseInsensitive,
     priority: input.priority,
     active: input.active,
   };
@@ -83,6 +88,7 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): Pr
     passDurationSeconds: rule.passDurationSeconds,
     settlementPolicy: rule.settlementPolicy,
     upstreamPath: rule.upstreamPath,
+    caseInsensitive: rule.caseInsensitive,
     priority: rule.priority,
     active: rule.active,
     createdAt: rule.createdAt,
@@ -166,7 +172,7 @@ export function compileRules(rules: PricingRule[]): CompiledRule[] {
   const compiled: CompiledRule[] = [];
   for (const rule of rules) {
     if (!rule.active) continue;
-    const pattern = compilePathPattern(rule.pathPattern);
+    const pattern = compilePathPattern(rule.pathPattern, { caseInsensitive: rule.caseInsensitive });
     if (pattern.ok) compiled.push({ rule, pattern });
   }
   return compiled;
@@ -189,6 +195,20 @@ export function selectRule(rules: CompiledRule[], method: string, path: string):
     if (!best || compareRules(candidate, best) < 0) best = candidate;
   }
   return best;
+}
+
+/**
+ * The rule for a request whose path is already canonical, and the path it is served as. A path
+ * with sub-delimiter escapes that no rule prices is looked at once more with them decoded: an
+ * upstream that decodes every escape would serve `/a%21b` as `/a!b`, so if a rule prices that, the
+ * request is priced by it and served as the decoded path (what is priced is what is served).
+ */
+export function matchRequest(rules: CompiledRule[], method: string, canonicalPath: string): { match: CompiledRule | null; path: string } {
+  const match = selectRule(rules, method, canonicalPath);
+  if (match) return { match, path: canonicalPath };
+  const view = decodedView(canonicalPath);
+  const viewMatch = view === null ? null : selectRule(rules, method, view);
+  return viewMatch && view !== null ? { match: viewMatch, path: view } : { match: null, path: canonicalPath };
 }
 
 function compareRules(a: CompiledRule, b: CompiledRule): number {

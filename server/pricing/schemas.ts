@@ -19,6 +19,8 @@ const pricingRuleFields = z.object({
   passDurationSeconds: z.number().int().min(60, "A pass lasts at least 60 seconds").max(366 * 24 * 3600).optional(),
   settlementPolicy: settlementPolicySchema.default("AFTER_SUCCESS"),
   upstreamPath: z.string().trim().startsWith("/", "Start the upstream path with /").max(512).optional(),
+  /** match the pattern ignoring ASCII case; on by default, so an upstream that routes case-insensitively is safe */
+  caseInsensitive: z.boolean().default(true),
   priority: z.number().int().min(-1000).max(1000).default(0),
   active: z.boolean().default(true),
 });
@@ -52,6 +54,7 @@ export const pricingRuleDtoSchema = z.object({
   passDurationSeconds: z.number().nullable(),
   settlementPolicy: settlementPolicySchema,
   upstreamPath: z.string().nullable(),
+  caseInsensitive: z.boolean(),
   priority: z.number(),
   active: z.boolean(),
   createdAt: z.date(),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { Prisma, type PricingRule } from "@/server/db";
 
-import { compileRules, selectRule } from "./rules";
+import { compileRules, matchRequest, selectRule } from "./rules";
 
 let n = 0;
 function rule(pathPattern: string, overrides: Partial<PricingRule> = {}): PricingRule {
@@ -21,6 +21,7 @@ function rule(pathPattern: string, overrides: Partial<PricingRule> = {}): Pricin
     passDurationSeconds: null,
     settlementPolicy: "AFTER_SUCCESS",
     upstreamPath: null,
+    caseInsensitive: false,
     priority: 0,
     active: true,
     createdAt: new Date(2026, 0, 1, 0, 0, n),
@@ -58,5 +59,25 @@ describe("selectRule", () => {
 
   it("ignores inactive rules", () => {
     expect(selectRule(compileRules([rule("/**", { active: false })]), "GET", "/a")).toBeNull();
+  });
+});
+
+describe("matchRequest", () => {
+  it("ignores ASCII case only for a rule that asks for it", () => {
+    const strict = compileRules([rule("/api/signal/*")]);
+    const folded = compileRules([rule("/api/signal/*", { caseInsensitive: true })]);
+    expect(matchRequest(strict, "GET", "/API/Signal/btc").match).toBeNull();
+    expect(matchRequest(folded, "GET", "/API/Signal/btc").match?.rule.pathPattern).toBe("/api/signal/*");
+  });
+
+  it("matches a pattern written with escapes against the canonical path", () => {
+    const rules = compileRules([rule("/api/%73ignal/caf%c3%a9")]);
+    expect(matchRequest(rules, "GET", "/api/signal/caf%C3%A9").match).not.toBeNull();
+  });
+
+  it("prices a path whose sub-delimiter escapes decode to a priced path, and serves it decoded", () => {
+    const rules = compileRules([rule("/api/a!b")]);
+    expect(matchRequest(rules, "GET", "/api/a%21b")).toMatchObject({ path: "/api/a!b", match: { rule: { pathPattern: "/api/a!b" } } });
+    expect(matchRequest(rules, "GET", "/api/a%20b")).toEqual({ match: null, path: "/api/a%20b" });
   });
 });

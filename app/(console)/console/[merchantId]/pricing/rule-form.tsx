@@ -40,10 +40,11 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           settlementPolicy: rule.settlementPolicy,
           description: rule.description ?? "",
           upstreamPath: rule.upstreamPath ?? undefined,
+          caseInsensitive: rule.caseInsensitive,
           priority: rule.priority,
           active: rule.active,
         }
-      : { pathPattern: "", method: "GET", price: "", network: firstNetwork?.id ?? "", asset: firstNetwork?.assets[0]?.address ?? "", billingMode: "PER_REQUEST", settlementPolicy: "AFTER_SUCCESS", description: "", priority: 0, active: true },
+      : { pathPattern: "", method: "GET", price: "", network: firstNetwork?.id ?? "", asset: firstNetwork?.assets[0]?.address ?? "", billingMode: "PER_REQUEST", settlementPolicy: "AFTER_SUCCESS", description: "", caseInsensitive: true, priority: 0, active: true },
   });
   const network = useWatch({ control: form.control, name: "network" });
   const billingMode = useWatch({ control: form.control, name: "billingMode" });
@@ -298,6 +299,21 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             )}
           />
         </div>
+        <FormField
+          control={form.control}
+          name="caseInsensitive"
+          render={({ field }) => (
+            <FormItem className="flex items-center gap-3">
+              <FormControl>
+                <Switch checked={field.value ?? true} onCheckedChange={field.onChange} aria-label="Ignore case" />
+              </FormControl>
+              <div>
+                <FormLabel className="!mt-0">Ignore case</FormLabel>
+                <FormDescription>/API/Signal matches /api/signal. Keep it on unless your API treats those as different paths.</FormDescription>
+              </div>
+            </FormItem>
+          )}
+        />
         <FormField
           control={form.control}
           name="active"

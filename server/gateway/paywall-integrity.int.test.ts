@@ -1,0 +1,168 @@
+import http from "node:http";
+import net, { type AddressInfo } from "node:net";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PrivateKeyAccount } from "viem/accounts";
+
+import { answerClientError, serveGatewayNode } from "@/server/gateway/node-entry";
+import { createGatewayHarness, GATEWAY_ORIGIN, type GatewayHarness } from "@/server/testing/gateway-harness";
+import { useTestDatabase } from "@/server/testing/int";
+
+// Issue #20, probed as a buyer would: every spelling of a paid path must be priced or refused,
+// never served free; the two serving paths (the fetch handler behind Next, and node:http behind
+// `npm start`) must agree; and a malformed request gets a 4xx with the one error body.
+
+const database = useTestDatabase();
+
+type RawAnswer = { status: number; headers: Record<string, string>; body: string };
+
+/** Sends bytes as they are (no client-side URL normalisation) and reads the whole answer. */
+function rawRequest(port: number, head: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(head, "latin1"));
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const split = text.indexOf("\r\n\r\n");
+      const [statusLine = "", ...lines] = text.slice(0, split === -1 ? text.length : split).split("\r\n");
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(":");
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      let body = split === -1 ? "" : text.slice(split + 4);
+      if (headers["transfer-encoding"] === "chunked") body = dechunk(body);
+      resolve({ status: Number(statusLine.split(" ")[1] ?? 0), headers, body });
+    });
+  });
+}
+
+function dechunk(body: string): string {
+  let out = "";
+  let rest = body;
+  for (;;) {
+    const eol = rest.indexOf("\r\n");
+    const size = parseInt(rest.slice(0, eol), 16);
+    if (!size) return out;
+    out += rest.slice(eol + 2, eol + 2 + size);
+    rest = rest.slice(eol + 4 + size);
+  }
+}
+
+const get = (target: string, method = "GET", extra = "") => `${method} ${target} HTTP/1.1\r\nhost: gateway.test\r\nconnection: close\r\n${extra}\r\n`;
+
+describe("paywall integrity", () => {
+  let h: GatewayHarness;
+  let server: http.Server;
+  let port: number;
+  let payer: PrivateKeyAccount;
+
+  beforeAll(async () => {
+    h = await createGatewayHarness(database.db, {
+      rules: [
+        { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network: "", asset: "", caseInsensitive: true },
+        { pathPattern: "/api/caf%C3%A9/*", method: "GET", price: "0.01", network: "", asset: "" },
+        { pathPattern: "/api/a!b", method: "GET", price: "0.01", network: "", asset: "" },
+      ],
+      merchant: { rateLimitPerMinute: 100_000 },
+    });
+    payer = await h.newPayer();
+    // the self-hosted server's front door, on a real socket
+    server = http.createServer((req, res) => {
+      if (!serveGatewayNode(h.runtime, req, res, { origin: GATEWAY_ORIGIN, gatewayEnabled: true })) {
+        res.writeHead(418);
+        res.end("not the gateway");
+      }
+    });
+    server.on("clientError", answerClientError);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    await h?.close();
+  });
+
+  const m = () => `/${h.merchant.id}`;
+
+  // every spelling of GET /api/signal/btc (and of the other paid paths) a buyer might try
+  const VARIANTS = [
+    "/api/signal/btc",
+    "/api/%73ignal/btc",
+    "/api/%53ignal/btc",
+    "/api/%73%69%67%6e%61%6c/btc",
+    "/api/%73%69%67%6E%61%6C/btc",
+    "/%61pi/signal/btc",
+    "/api/signal/%62tc",
+    "/api/signal%2Fbtc",
+    "/api/signal%2fbtc",
+    "/api%2Fsignal%2Fbtc",
+    "/api/signal%5Cbtc",
+    "/api/signal%5cbtc",
+    "/api\\signal\\btc",
+    "/api/signal/btc%00",
+    "/api/signal/%00btc",
+    "/api/./signal/btc",
+    "/api/signal/./btc",
+    "/api/free/../signal/btc",
+    "/api/free/%2e%2e/signal/btc",
+    "/api/free/%2E%2E/signal/btc",
+    "/api/free/.%2e/signal/btc",
+    "/api/%2e/signal/btc",
+    "//api/signal/btc",
+    "/api//signal/btc",
+    "/api/signal//btc",
+    "/api/signal;x=1/btc",
+    "/api;/signal/btc",
+    "/api/signal/btc;jsessionid=1",
+    "/api/signal/btc/",
+    "/API/signal/btc",
+    "/api/SIGNAL/btc",
+    "/Api/Signal/BTC",
+    "/api/%C5%BFignal/btc",
+    "/api/%EF%BD%93ignal/btc",
+    "/api/s%C4%B1gnal/btc",
+    "/api/caf%C3%A9/x",
+    "/api/caf%c3%a9/x",
+    "/api/cafe%CC%81/x",
+    "/api/a!b",
+    "/api/a%21b",
+  ];
+
+  it.each(VARIANTS)("GET %s in-process (the route handler's path) is priced or refused, never served free", async (variant) => {
+    const seen = h.upstream.seen.length;
+    const res = await h.call(variant);
+    const body = await res.text();
+    expect([402, 400], body).toContain(res.status);
+    expect(h.upstream.seen.length).toBe(seen);
+  });
+
+  it.each(VARIANTS)("GET %s over node:http (the raw request target) is priced or refused, never served free", async (variant) => {
+    const seen = h.upstream.seen.length;
+    const res = await rawRequest(port, get(`${m()}${variant}`));
+    expect([402, 400], res.body).toContain(res.status);
+    expect(res.headers["content-type"]).toMatch(/json/);
+    if (res.status === 400) expect(JSON.parse(res.body)).toMatchObject({ error: { code: "invalid_request" } });
+    expect(h.upstream.seen.length).toBe(seen);
+  });
+
+  it("forwards the canonical form: the upstream is sent exactly the path that was priced", async () => {
+    const res = await rawRequest(port, get(`${m()}/api/free//%62tc%7e?q=%73`));
+    expect(res.status).toBe(200);
+    expect(h.upstream.seen.at(-1)?.url).toBe("/api/free/btc~?q=%73");
+    const challenge = await h.call("/api/%73ignal/btc");
+    expect(challenge.status).toBe(402);
+    expect((await challenge.json()).accepts[0].resource).toBe(h.url("/api/signal/btc"));
+  });
+
+  it("serves a paid variant as the canonical path it was priced as", async () => {
+    const requirements = await h.requirementsFor("/api/%73ignal/eth");
+    const { header } = await h.signPayment(payer, requirements);
+    const res = await h.call("/api/%73ignal/eth", { headers: { "payment-signature": header } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ path: "/api/signal/eth", paidBy: payer.address.toLowerCase() });
+  });
+});
