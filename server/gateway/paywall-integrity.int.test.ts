@@ -165,4 +165,22 @@ describe("paywall integrity", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ path: "/api/signal/eth", paidBy: payer.address.toLowerCase() });
   });
+
+  describe("exact means exact", () => {
+    it("refuses an authorization for twice the price with the official reason, before any settlement", async () => {
+      const requirements = await h.requirementsFor("/api/signal/sol");
+      const { header, nonce } = await h.signPayment(payer, requirements, { value: String(BigInt(requirements.amount) * 2n) });
+      const [payerBefore, merchantBefore] = [await h.balanceOf(payer.address), await h.balanceOf(h.merchantWallet)];
+      const seen = h.upstream.seen.length;
+      const res = await h.call("/api/signal/sol", { headers: { "payment-signature": header } });
+      expect(res.status).toBe(402);
+      expect(await res.json()).toMatchObject({ x402Version: 2, error: "invalid_exact_evm_payload_authorization_value_mismatch" });
+      expect(h.upstream.seen.length).toBe(seen);
+      expect(await h.balanceOf(payer.address)).toBe(payerBefore);
+      expect(await h.balanceOf(h.merchantWallet)).toBe(merchantBefore);
+      // refused before anything was reserved: no payment row, no ledger entry
+      expect(await database.db.payment.count({ where: { authorizationNonce: nonce.toLowerCase() } })).toBe(0);
+      expect(await database.db.ledgerEntry.count({ where: { merchantId: h.merchant.id, payment: { authorizationNonce: nonce.toLowerCase() } } })).toBe(0);
+    });
+  });
 });
