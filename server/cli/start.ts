@@ -13,7 +13,7 @@ import { checkAtBoot } from "@/server/boot";
 import { flagValue, portFrom } from "@/server/cli/args";
 import { getEnv } from "@/server/env";
 import { applyForwarded, parseTrustedProxies, resolveForwarded } from "@/server/http/forwarded";
-import { answerClientError, serveGatewayNode } from "@/server/gateway/node-entry";
+import { answerClientError, answerConnect, serveGatewayNode } from "@/server/gateway/node-entry";
 import { getGatewayDeps } from "@/server/gateway/runtime";
 import { errorResponse } from "@/server/http/respond";
 import { notServedMessage, roleServes } from "@/server/http/instance-role";
@@ -56,6 +56,7 @@ async function main() {
     void handleNext(req, res);
   });
   server.on("clientError", answerClientError);
+  server.on("connect", answerConnect);
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname, () => console.log(`  ready on http://${hostname}:${port} (${dev ? "development" : "production"}, role ${role}, background jobs ${env.BACKGROUND_JOBS})`));
   // a rolling deploy's SIGTERM: finish the requests in flight, write the buffered access log, let

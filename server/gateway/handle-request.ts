@@ -262,7 +262,12 @@ function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestC
   };
 }
 
+// TRACE would echo the buyer's headers (payment, cookies) back from the upstream; CONNECT and TRACK
+// tunnel or trace, and no upstream behind a paywall serves them
+const REFUSED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
+
 export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<GatewayOutcome> {
+  if (REFUSED_METHODS.has(ctx.method)) return { kind: "method_not_allowed", method: ctx.method };
   if (!MERCHANT_ID_PATTERN.test(ctx.merchantId)) return { kind: "merchant_not_found" };
   let merchant: MerchantSnapshot | null;
   try {

@@ -88,3 +88,12 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
   const body = JSON.stringify(toErrorBody(code, message));
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
+
+/**
+ * The `connect` handler: node:http hands CONNECT requests (any target) to this event and, with no
+ * listener, drops the connection. This server tunnels nothing: a 405 with the error body.
+ */
+export function answerConnect(_req: IncomingMessage, socket: Duplex): void {
+  const body = JSON.stringify(toErrorBody("method_not_allowed", "CONNECT is not served: this server is not a proxy"));
+  socket.end(`HTTP/1.1 405 Method Not Allowed\r\nallow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}

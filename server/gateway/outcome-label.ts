@@ -53,6 +53,7 @@ export function gatewayOutcomeLabel(outcome: GatewayOutcome, served: ServedAs | 
     case "merchant_inactive":
     case "unauthorized":
     case "invalid_request":
+    case "method_not_allowed":
     case "body_too_large":
     case "unavailable":
     case "payment_identifier_conflict":

@@ -24,6 +24,7 @@ export type GatewayOutcome =
   | { kind: "rate_limited"; retryAfterSeconds: number }
   | { kind: "unauthorized"; message: string }
   | { kind: "invalid_request"; message: string }
+  | { kind: "method_not_allowed"; method: string }
   | { kind: "payment_required"; challenge: PaymentChallenge }
   | { kind: "payment_rejected"; reason: string; message: string; challenge: PaymentChallenge }
   | { kind: "upstream_blocked" }
@@ -49,6 +50,9 @@ export type GatewayOutcome =
       /** settlement header for paid calls: name (X-PAYMENT-RESPONSE or PAYMENT-RESPONSE) and value */
       paymentResponse?: { name: string; value: string };
     };
+
+/** The methods the gateway passes on (RFC 9110 §15.5.6: a 405 lists them). */
+const GATEWAY_ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
 /** A transport-neutral HTTP answer: the route handler makes a Response of it, the node server writes it. */
 export type RenderedOutcome = { status: number; headers: Record<string, string | string[]>; body: string | Readable | null };
@@ -91,6 +95,8 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
       });
     case "invalid_request":
       return errorJson("invalid_request", outcome.message, requestId);
+    case "method_not_allowed":
+      return errorJson("method_not_allowed", `${outcome.method} is not served by the gateway`, requestId, undefined, { allow: GATEWAY_ALLOW });
     case "unauthorized":
       return errorJson("unauthorized", outcome.message, requestId);
     case "payment_required":

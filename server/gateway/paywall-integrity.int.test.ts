@@ -4,7 +4,7 @@ import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrivateKeyAccount } from "viem/accounts";
 
-import { answerClientError, serveGatewayNode } from "@/server/gateway/node-entry";
+import { answerClientError, answerConnect, serveGatewayNode } from "@/server/gateway/node-entry";
 import { createGatewayHarness, GATEWAY_ORIGIN, type GatewayHarness } from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
 
@@ -77,6 +77,7 @@ describe("paywall integrity", () => {
       }
     });
     server.on("clientError", answerClientError);
+    server.on("connect", answerConnect);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -181,6 +182,64 @@ describe("paywall integrity", () => {
       // refused before anything was reserved: no payment row, no ledger entry
       expect(await database.db.payment.count({ where: { authorizationNonce: nonce.toLowerCase() } })).toBe(0);
       expect(await database.db.ledgerEntry.count({ where: { merchantId: h.merchant.id, payment: { authorizationNonce: nonce.toLowerCase() } } })).toBe(0);
+    });
+  });
+
+  describe("malformed requests get a 4xx with the one error body", () => {
+    const errorBody = (res: RawAnswer) => {
+      expect(res.status, res.body).toBeGreaterThanOrEqual(400);
+      expect(res.status, res.body).toBeLessThan(500);
+      expect(res.headers["content-type"]).toMatch(/application\/json/);
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    };
+
+    it.each(["TRACE", "CONNECT"])("%s on a gateway path, paid or free", async (method) => {
+      for (const path of ["/api/signal/btc", "/api/free/x"]) {
+        const res = await rawRequest(port, get(`${m()}${path}`, method));
+        errorBody(res);
+        expect(res.status).toBe(405);
+        expect(res.headers.allow).toContain("GET");
+      }
+    });
+
+    it("TRACK (unknown to the HTTP parser)", async () => {
+      errorBody(await rawRequest(port, get(`${m()}/api/signal/btc`, "TRACK")));
+    });
+
+    it("an asterisk-form target (OPTIONS *)", async () => {
+      const res = await rawRequest(port, "OPTIONS * HTTP/1.1\r\nhost: gateway.test\r\nconnection: close\r\n\r\n");
+      errorBody(res);
+      expect(res.status).toBe(400);
+    });
+
+    it("an authority-form target (CONNECT host:port)", async () => {
+      errorBody(await rawRequest(port, "CONNECT gateway.test:443 HTTP/1.1\r\nhost: gateway.test:443\r\n\r\n"));
+    });
+
+    it.each([
+      ["an unknown method", "BREW /x HTTP/1.1\r\nhost: gateway.test\r\nconnection: close\r\n\r\n"],
+      ["a control character in a header", (t: string) => get(t, "GET", "x-bad: a\u0001b\r\n")],
+      ["a header without a colon", (t: string) => get(t, "GET", "not a header\r\n")],
+      ["a non-numeric content-length", (t: string) => get(t, "POST", "content-length: abc\r\n")],
+      ["both content-length and transfer-encoding", (t: string) => get(t, "POST", "content-length: 3\r\ntransfer-encoding: chunked\r\n")],
+      ["a space in the target", (t: string) => `GET ${t} x HTTP/1.1\r\nhost: gateway.test\r\n\r\n`],
+      ["oversized headers", (t: string) => get(t, "GET", `x-big: ${"a".repeat(20_000)}\r\n`)],
+      ["a broken request line", "GARBAGE\r\n\r\n"],
+    ])("%s", async (_label, build) => {
+      errorBody(await rawRequest(port, typeof build === "string" ? build : build(`${m()}/api/signal/btc`)));
+    });
+
+    it("an absolute-form target is served as its path", async () => {
+      const res = await rawRequest(port, get(`http://gateway.test${m()}/api/signal/btc`));
+      expect(res.status).toBe(402);
+    });
+
+    it("a malformed payment header, cookie or forwarding header on a paid path is a 402 or 4xx", async () => {
+      for (const header of ["payment-signature: %%%", "x-payment: e30=", "cookie: ;;;=;", "x-forwarded-for: not an ip, ::zz", "accept: \u00ff\u00fe", "content-type: ;;"]) {
+        const res = await rawRequest(port, get(`${m()}/api/signal/btc`, "GET", `${header}\r\n`));
+        expect(res.status, header).toBeGreaterThanOrEqual(400);
+        expect(res.status, header).toBeLessThan(500);
+      }
     });
   });
 });

@@ -475,7 +475,7 @@ export interface components {
                  * @description The same codes as the console's tRPC API; see the docs' error page.
                  * @enum {string}
                  */
-                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "rate_limited" | "payment_required" | "invalid_payment" | "payment_replayed" | "payment_identifier_conflict" | "payment_in_progress" | "merchant_not_found" | "merchant_inactive" | "upstream_invalid" | "upstream_error" | "upstream_timeout" | "settlement_failed" | "service_unavailable" | "internal";
+                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "payment_required" | "invalid_payment" | "payment_replayed" | "payment_identifier_conflict" | "payment_in_progress" | "merchant_not_found" | "merchant_inactive" | "upstream_invalid" | "upstream_error" | "upstream_timeout" | "settlement_failed" | "service_unavailable" | "internal";
                 /** @description Safe to show to a person. */
                 message: string;
                 details?: {
@@ -742,6 +742,7 @@ export interface operations {
                         /** @enum {string} */
                         settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         upstreamPath: string | null;
+                        caseInsensitive: boolean;
                         priority: number;
                         active: boolean;
                         createdAt: string;
@@ -852,6 +853,8 @@ export interface operations {
                         settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         /** Format: starts_with */
                         upstreamPath?: string;
+                        /** @default true */
+                        caseInsensitive?: boolean;
                         /** @default 0 */
                         priority?: number;
                         /** @default true */
@@ -887,6 +890,7 @@ export interface operations {
                         /** @enum {string} */
                         settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         upstreamPath: string | null;
+                        caseInsensitive: boolean;
                         priority: number;
                         active: boolean;
                         createdAt: string;
@@ -1006,6 +1010,8 @@ export interface operations {
                         settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         /** Format: starts_with */
                         upstreamPath?: string;
+                        /** @default true */
+                        caseInsensitive?: boolean;
                         /** @default 0 */
                         priority?: number;
                         /** @default true */
@@ -1041,6 +1047,7 @@ export interface operations {
                         /** @enum {string} */
                         settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         upstreamPath: string | null;
+                        caseInsensitive: boolean;
                         priority: number;
                         active: boolean;
                         createdAt: string;
