@@ -13,4 +13,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   "20261126091613_background_jobs",
   "20261126091805_secrets_at_rest",
   "20261207014120_rule_case_insensitive",
+  "20261207015447_rule_methods_and_traffic_limits",
 ];

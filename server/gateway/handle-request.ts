@@ -295,6 +295,11 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   const matched = matchRequest(merchant.rules, ctx.method, canonical.path);
   ctx.path = matched.path;
   const match = matched.match;
+  if (matched.pricedForOtherMethods && merchant.unmatchedMethods === "REFUSE") {
+    // the merchant priced this path and serves no method it did not price
+    logAccess(deps, ctx, { status: "REJECTED", reason: "method_not_priced", httpStatus: 404 });
+    return { kind: "not_priced", method: ctx.method };
+  }
   // the upstream URL is settled before anything is charged: a refused mapping costs the buyer nothing
   const target = upstreamTarget(merchant, match, ctx);
   if ("refused" in target) return refuseUpstreamPath(deps, ctx, target.refused, match?.rule.id ?? null);

@@ -14,7 +14,8 @@ import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 
 export type MerchantSnapshot = Pick<
   Merchant,
-  "id" | "name" | "status" | "upstreamBaseUrl" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "rateLimitPerMinute" | "deferredSettlementOn"
+  "id" | "name" | "status" | "upstreamBaseUrl" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "deferredSettlementOn" | "unmatchedMethods"
+  | "rateLimitPerMinute" | "clientRateLimitPerMinute" | "paidRateLimitPerMinute" | "payerRateLimitPerMinute"
 > & {
   /** the merchant's wallet (lower-case), opened from its sealed column once per load */
   payoutAddress: string;
@@ -41,6 +42,10 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string,
       upstreamTimeoutMs: true,
       chargeOnUpstreamError: true,
       rateLimitPerMinute: true,
+      clientRateLimitPerMinute: true,
+      paidRateLimitPerMinute: true,
+      payerRateLimitPerMinute: true,
+      unmatchedMethods: true,
       deferredSettlementOn: true,
       maxUnsettledPerPayer: true,
       pricingRules: { where: { active: true } },

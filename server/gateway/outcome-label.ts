@@ -54,6 +54,7 @@ export function gatewayOutcomeLabel(outcome: GatewayOutcome, served: ServedAs | 
     case "unauthorized":
     case "invalid_request":
     case "method_not_allowed":
+    case "not_priced":
     case "body_too_large":
     case "unavailable":
     case "payment_identifier_conflict":

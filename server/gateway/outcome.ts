@@ -25,6 +25,8 @@ export type GatewayOutcome =
   | { kind: "unauthorized"; message: string }
   | { kind: "invalid_request"; message: string }
   | { kind: "method_not_allowed"; method: string }
+  /** the path is priced for other methods and the merchant refuses the ones it did not price */
+  | { kind: "not_priced"; method: string }
   | { kind: "payment_required"; challenge: PaymentChallenge }
   | { kind: "payment_rejected"; reason: string; message: string; challenge: PaymentChallenge }
   | { kind: "upstream_blocked" }
@@ -95,6 +97,8 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
       });
     case "invalid_request":
       return errorJson("invalid_request", outcome.message, requestId);
+    case "not_priced":
+      return errorJson("not_found", `This API does not serve ${outcome.method} on this path`, requestId);
     case "method_not_allowed":
       return errorJson("method_not_allowed", `${outcome.method} is not served by the gateway`, requestId, undefined, { allow: GATEWAY_ALLOW });
     case "unauthorized":

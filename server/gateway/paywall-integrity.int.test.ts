@@ -65,6 +65,8 @@ describe("paywall integrity", () => {
         { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network: "", asset: "", caseInsensitive: true },
         { pathPattern: "/api/caf%C3%A9/*", method: "GET", price: "0.01", network: "", asset: "" },
         { pathPattern: "/api/a!b", method: "GET", price: "0.01", network: "", asset: "" },
+        { pathPattern: "/api/multi/*", methods: ["GET", "POST"], price: "0.01", network: "", asset: "" },
+        { pathPattern: "/api/all/*", price: "0.01", network: "", asset: "" },
       ],
       merchant: { rateLimitPerMinute: 100_000 },
     });
@@ -239,6 +241,46 @@ describe("paywall integrity", () => {
         const res = await rawRequest(port, get(`${m()}/api/signal/btc`, "GET", `${header}\r\n`));
         expect(res.status, header).toBeGreaterThanOrEqual(400);
         expect(res.status, header).toBeLessThan(500);
+      }
+    });
+  });
+
+  describe("methods", () => {
+    const OTHERS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+    async function setUnmatched(value: "PROXY_FREE" | "REFUSE") {
+      await database.db.merchant.update({ where: { id: h.merchant.id }, data: { unmatchedMethods: value } });
+      h.runtime.merchants.invalidate(h.merchant.id);
+    }
+
+    it("a new merchant refuses (404) the methods no rule prices on a priced path, on both serving paths", async () => {
+      const seen = h.upstream.seen.length;
+      for (const method of OTHERS) {
+        const res = await h.call("/api/signal/btc", { method, body: method === "OPTIONS" ? undefined : "{}" });
+        expect(res.status, method).toBe(404);
+        expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
+        const raw = await rawRequest(port, get(`${m()}/api/%73ignal/btc`, method, "content-length: 0\r\n"));
+        expect(raw.status, method).toBe(404);
+      }
+      expect(h.upstream.seen.length).toBe(seen);
+      // HEAD is priced like GET
+      expect((await h.call("/api/signal/btc", { method: "HEAD" })).status).toBe(402);
+    });
+
+    it("a rule naming several methods prices each, and ANY prices every method", async () => {
+      for (const method of ["GET", "HEAD", "POST"]) expect((await h.call("/api/multi/x", { method })).status, method).toBe(402);
+      expect((await h.call("/api/multi/x", { method: "DELETE" })).status).toBe(404);
+      for (const method of ["GET", ...OTHERS]) expect((await h.call("/api/all/x", { method, body: method === "GET" || method === "OPTIONS" ? undefined : "{}" })).status, method).toBe(402);
+    });
+
+    it("serves unpriced methods free only when the merchant chose to", async () => {
+      await setUnmatched("PROXY_FREE");
+      try {
+        const res = await h.call("/api/signal/btc", { method: "DELETE" });
+        expect(res.status).toBe(200);
+        await res.text();
+      } finally {
+        await setUnmatched("REFUSE");
       }
     });
   });

@@ -1,6 +1,6 @@
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
-import { Prisma, type PricingRule } from "@/server/db";
+import { Prisma, type Db, type HttpMethod, type PricingRule } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { fromAtomic, toAtomic } from "@/server/db/money";
 import type { Deps } from "@/server/deps";
@@ -11,7 +11,9 @@ import { canonicalizePath, decodedView } from "./canonical-path";
 import { compilePathPattern, matchesPath, type CompiledPattern } from "./path-pattern";
 import { formatAtomic, parseDecimalToAtomic } from "./price";
 import { checkUpstreamPathTemplate } from "./upstream-path";
-import { pricingRuleInput, type ParsedPricingRuleInput, type PricingRuleDto, type PricingRuleInput } from "./schemas";
+import { pricingRuleInput, REQUEST_METHODS, type ParsedPricingRuleInput, type PricingRuleDto, type PricingRuleInput } from "./schemas";
+
+type RequestMethod = (typeof REQUEST_METHODS)[number];
 
 type RuleDeps = Pick<Deps, "db" | "env">;
 
@@ -49,7 +51,7 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
   return {
     description: input.description || null,
     pathPattern: input.pathPattern,
-    method: input.method,
+    methods: input.methods ?? (input.method ? [input.method] : ["ANY" as const]),
     priceAtomic: fromAtomic(price.atomic),
     network: input.network,
     asset: input.asset,
@@ -76,7 +78,7 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): Pr
     merchantId: rule.merchantId,
     description: rule.description,
     pathPattern: rule.pathPattern,
-    method: rule.method,
+    methods: rule.methods,
     priceAtomic: atomic.toString(),
     price: formatAtomic(atomic, asset.decimals),
     network: rule.network,
@@ -106,6 +108,24 @@ function duplicateRule(err: unknown): AppError | null {
   return null;
 }
 
+/** Whether two rules' method lists price a method in common. */
+export function methodsOverlap(a: readonly HttpMethod[], b: readonly HttpMethod[]): boolean {
+  return a.includes("ANY") || b.includes("ANY") || a.some((m) => b.includes(m));
+}
+
+/** Two rules on one pattern must not both price a method (the database cannot key on a list). */
+async function refuseOverlap(tx: Db, opts: { merchantId: string; ruleId?: string; pathPattern: string; methods: HttpMethod[] }): Promise<void> {
+  const same = await tx.pricingRule.findMany({
+    where: { merchantId: opts.merchantId, pathPattern: opts.pathPattern, ...(opts.ruleId ? { id: { not: opts.ruleId } } : {}) },
+    select: { methods: true },
+  });
+  const clash = same.find((r) => methodsOverlap(r.methods, opts.methods));
+  if (clash) {
+    const message = `A rule for ${clash.methods.join(", ")} ${opts.pathPattern} already exists: give each method one rule`;
+    throw new AppError("conflict", message, { details: { fieldErrors: { methods: [message] } } });
+  }
+}
+
 export async function listPricingRules(deps: RuleDeps, opts: { merchantId: string }): Promise<PricingRuleDto[]> {
   const rules = await deps.db.pricingRule.findMany({
     where: { merchantId: opts.merchantId },
@@ -121,6 +141,7 @@ export async function createPricingRule(
   const values = resolveRuleValues(deps, parseInput(opts.input));
   try {
     const rule = await deps.db.$transaction(async (tx) => {
+      await refuseOverlap(tx, { merchantId: opts.merchantId, pathPattern: values.pathPattern, methods: values.methods });
       const created = await tx.pricingRule.create({ data: { id: createId("pricingRule"), merchantId: opts.merchantId, ...values } });
       await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.create", targetType: "pricing_rule", targetId: created.id, after: created });
       return created;
@@ -141,6 +162,7 @@ export async function updatePricingRule(
     const rule = await deps.db.$transaction(async (tx) => {
       const before = await tx.pricingRule.findFirst({ where: { id: opts.ruleId, merchantId: opts.merchantId } });
       if (!before) throw new AppError("not_found", "No such pricing rule");
+      await refuseOverlap(tx, { merchantId: opts.merchantId, ruleId: before.id, pathPattern: values.pathPattern, methods: values.methods });
       const after = await tx.pricingRule.update({ where: { id: before.id }, data: values });
       await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.update", targetType: "pricing_rule", targetId: before.id, before, after });
       return after;
@@ -178,10 +200,12 @@ export function compileRules(rules: PricingRule[]): CompiledRule[] {
   return compiled;
 }
 
-function methodMatches(ruleMethod: PricingRule["method"], method: string): boolean {
-  if (ruleMethod === "ANY") return true;
-  // a HEAD costs what the GET costs: it is the same resource
-  return ruleMethod === method || (ruleMethod === "GET" && method === "HEAD");
+function methodMatches(ruleMethods: PricingRule["methods"], method: string): boolean {
+  for (const ruleMethod of ruleMethods) {
+    // a HEAD costs what the GET costs: it is the same resource
+    if (ruleMethod === "ANY" || ruleMethod === method || (ruleMethod === "GET" && method === "HEAD")) return true;
+  }
+  return false;
 }
 
 /**
@@ -191,7 +215,7 @@ function methodMatches(ruleMethod: PricingRule["method"], method: string): boole
 export function selectRule(rules: CompiledRule[], method: string, path: string): CompiledRule | null {
   let best: CompiledRule | null = null;
   for (const candidate of rules) {
-    if (!methodMatches(candidate.rule.method, method) || !matchesPath(candidate.pattern, path)) continue;
+    if (!methodMatches(candidate.rule.methods, method) || !matchesPath(candidate.pattern, path)) continue;
     if (!best || compareRules(candidate, best) < 0) best = candidate;
   }
   return best;
@@ -203,19 +227,44 @@ export function selectRule(rules: CompiledRule[], method: string, path: string):
  * upstream that decodes every escape would serve `/a%21b` as `/a!b`, so if a rule prices that, the
  * request is priced by it and served as the decoded path (what is priced is what is served).
  */
-export function matchRequest(rules: CompiledRule[], method: string, canonicalPath: string): { match: CompiledRule | null; path: string } {
+export function matchRequest(rules: CompiledRule[], method: string, canonicalPath: string): RequestMatch {
   const match = selectRule(rules, method, canonicalPath);
-  if (match) return { match, path: canonicalPath };
+  if (match) return { match, path: canonicalPath, pricedForOtherMethods: false };
   const view = decodedView(canonicalPath);
   const viewMatch = view === null ? null : selectRule(rules, method, view);
-  return viewMatch && view !== null ? { match: viewMatch, path: view } : { match: null, path: canonicalPath };
+  if (viewMatch && view !== null) return { match: viewMatch, path: view, pricedForOtherMethods: false };
+  return { match: null, path: canonicalPath, pricedForOtherMethods: isPathPriced(rules, canonicalPath) || (view !== null && isPathPriced(rules, view)) };
+}
+
+/**
+ * `pricedForOtherMethods`: no rule prices this method here, but one prices the path for another
+ * method (the merchant's `unmatchedMethods` decides: free, or 404).
+ */
+export type RequestMatch = { match: CompiledRule | null; path: string; pricedForOtherMethods: boolean };
+
+function isPathPriced(rules: CompiledRule[], path: string): boolean {
+  return rules.some((r) => matchesPath(r.pattern, path));
+}
+
+/**
+ * For each priced pattern, the request methods no rule prices at a path it matches (the pattern
+ * with its wildcards filled in): what the console shows as "free" (or "refused") beside the rule.
+ */
+export function unpricedMethodsByPattern(rules: CompiledRule[]): Map<string, RequestMethod[]> {
+  const out = new Map<string, RequestMethod[]>();
+  for (const { rule } of rules) {
+    if (out.has(rule.pathPattern)) continue;
+    const sample = rule.pathPattern.replace(/\*\*|\*/g, "x");
+    out.set(rule.pathPattern, REQUEST_METHODS.filter((method) => selectRule(rules, method, canonicalizePath(sample).ok ? sample : rule.pathPattern) === null));
+  }
+  return out;
 }
 
 function compareRules(a: CompiledRule, b: CompiledRule): number {
   return (
     b.rule.priority - a.rule.priority ||
     b.pattern.specificity - a.pattern.specificity ||
-    Number(b.rule.method !== "ANY") - Number(a.rule.method !== "ANY") ||
+    Number(!b.rule.methods.includes("ANY")) - Number(!a.rule.methods.includes("ANY")) ||
     a.rule.createdAt.getTime() - b.rule.createdAt.getTime()
   );
 }

@@ -727,8 +727,7 @@ export interface operations {
                         merchantId: string;
                         description: string | null;
                         pathPattern: string;
-                        /** @enum {string} */
-                        method: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+                        methods: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         priceAtomic: string;
                         price: string;
                         network: string;
@@ -831,10 +830,8 @@ export interface operations {
                     data: {
                         description?: string;
                         pathPattern: string;
-                        /**
-                         * @default ANY
-                         * @enum {string}
-                         */
+                        methods?: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
+                        /** @enum {string} */
                         method?: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
                         price: string;
                         network: string;
@@ -875,8 +872,7 @@ export interface operations {
                         merchantId: string;
                         description: string | null;
                         pathPattern: string;
-                        /** @enum {string} */
-                        method: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+                        methods: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         priceAtomic: string;
                         price: string;
                         network: string;
@@ -988,10 +984,8 @@ export interface operations {
                     data: {
                         description?: string;
                         pathPattern: string;
-                        /**
-                         * @default ANY
-                         * @enum {string}
-                         */
+                        methods?: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
+                        /** @enum {string} */
                         method?: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
                         price: string;
                         network: string;
@@ -1032,8 +1026,7 @@ export interface operations {
                         merchantId: string;
                         description: string | null;
                         pathPattern: string;
-                        /** @enum {string} */
-                        method: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+                        methods: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         priceAtomic: string;
                         price: string;
                         network: string;
@@ -1767,7 +1760,7 @@ export interface operations {
                         rule: {
                             id: string;
                             pathPattern: string;
-                            method: string;
+                            methods: string[];
                         };
                         callsTotal: number | null;
                         callsRemaining: number | null;

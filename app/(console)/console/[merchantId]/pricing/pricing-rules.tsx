@@ -87,7 +87,7 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
             <TableBody>
               {rules.data.map((rule) => (
                 <TableRow key={rule.id} data-testid="pricing-rule-row">
-                  <TableCell className="font-mono text-xs">{rule.method}</TableCell>
+                  <TableCell className="font-mono text-xs">{rule.methods.join(", ")}</TableCell>
                   <TableCell className="font-mono">{rule.pathPattern}</TableCell>
                   <TableCell className="text-right tabular-nums">
                     {rule.price} <span className="text-muted-foreground">{rule.assetSymbol}</span>
@@ -132,7 +132,7 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
           <AlertDialogHeader>
             <AlertDialogTitle>Delete this rule?</AlertDialogTitle>
             <AlertDialogDescription>
-              {deleting?.method} {deleting?.pathPattern} becomes free (unless another rule covers it). Past payments keep their history.
+              {deleting?.methods.join(", ")} {deleting?.pathPattern} becomes free (unless another rule covers it). Past payments keep their history.
             </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>

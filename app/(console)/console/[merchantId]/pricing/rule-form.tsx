@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { Button } from "@/app/_components/ui/button";
 import { DialogFooter } from "@/app/_components/ui/dialog";
 import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import { Checkbox } from "@/app/_components/ui/checkbox";
 import { Input } from "@/app/_components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Switch } from "@/app/_components/ui/switch";
@@ -30,7 +31,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
     defaultValues: rule
       ? {
           pathPattern: rule.pathPattern,
-          method: rule.method,
+          methods: rule.methods,
           price: rule.price,
           network: rule.network,
           asset: rule.asset,
@@ -44,7 +45,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           priority: rule.priority,
           active: rule.active,
         }
-      : { pathPattern: "", method: "GET", price: "", network: firstNetwork?.id ?? "", asset: firstNetwork?.assets[0]?.address ?? "", billingMode: "PER_REQUEST", settlementPolicy: "AFTER_SUCCESS", description: "", caseInsensitive: true, priority: 0, active: true },
+      : { pathPattern: "", methods: ["ANY"], price: "", network: firstNetwork?.id ?? "", asset: firstNetwork?.assets[0]?.address ?? "", billingMode: "PER_REQUEST", settlementPolicy: "AFTER_SUCCESS", description: "", caseInsensitive: true, priority: 0, active: true },
   });
   const network = useWatch({ control: form.control, name: "network" });
   const billingMode = useWatch({ control: form.control, name: "billingMode" });
@@ -71,27 +72,30 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
         <div className="grid gap-4 sm:grid-cols-[8rem_1fr]">
           <FormField
             control={form.control}
-            name="method"
-            render={({ field }) => (
-              <FormItem>
-                <FormLabel>Method</FormLabel>
-                <Select value={field.value} onValueChange={field.onChange}>
-                  <FormControl>
-                    <SelectTrigger aria-label="Method">
-                      <SelectValue />
-                    </SelectTrigger>
-                  </FormControl>
-                  <SelectContent>
+            name="methods"
+            render={({ field }) => {
+              const selected = field.value ?? ["ANY"];
+              const toggle = (method: (typeof METHODS)[number], on: boolean) => {
+                if (method === "ANY") return field.onChange(on ? ["ANY"] : []);
+                const rest = selected.filter((m) => m !== "ANY" && m !== method);
+                field.onChange(on ? [...rest, method] : rest);
+              };
+              return (
+                <FormItem>
+                  <FormLabel>Methods</FormLabel>
+                  <div className="grid gap-1.5" role="group" aria-label="Methods">
                     {METHODS.map((m) => (
-                      <SelectItem key={m} value={m}>
+                      <label key={m} className="flex items-center gap-2 font-mono text-xs">
+                        <Checkbox checked={selected.includes(m)} onCheckedChange={(on) => toggle(m, on === true)} aria-label={m} />
                         {m}
-                      </SelectItem>
+                      </label>
                     ))}
-                  </SelectContent>
-                </Select>
-                <FormMessage />
-              </FormItem>
-            )}
+                  </div>
+                  <FormDescription>ANY prices every method. GET also prices HEAD.</FormDescription>
+                  <FormMessage />
+                </FormItem>
+              );
+            }}
           />
           <FormField
             control={form.control}

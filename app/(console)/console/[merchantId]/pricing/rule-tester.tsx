@@ -48,7 +48,7 @@ export function RuleTester({ merchantId }: { merchantId: string }) {
             <p>
               {explain.data.rule ? (
                 <>
-                  Matched <span className="font-mono">{explain.data.rule.method} {explain.data.rule.pathPattern}</span> —{" "}
+                  Matched <span className="font-mono">{explain.data.rule.methods.join(", ")} {explain.data.rule.pathPattern}</span> —{" "}
                   <strong>
                     {explain.data.rule.price} {explain.data.rule.assetSymbol}
                   </strong>
