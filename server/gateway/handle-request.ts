@@ -44,8 +44,8 @@ import { localFirstMessageVerifier, signedByPayer } from "./local-signature";
 import { keepBody, KEPT_BODY_MAX_BYTES } from "./keep-body";
 import type { MerchantSnapshot } from "./merchant-snapshot";
 import { fromNodeRequest, fromWebRequest, type GatewayRequest } from "./gateway-request";
-import { toResponse, writeOutcome, type GatewayOutcome, type PaymentChallenge } from "./outcome";
-import { decodePaymentHeader, encodePaymentResponse, type DecodedPayment } from "./payment-header";
+import { toResponse, writeOutcome, type GatewayOutcome, type PaymentChallenge, type RateLimitScope } from "./outcome";
+import { decodePaymentHeader, encodePaymentResponse, type DecodeResult, type DecodedPayment } from "./payment-header";
 import { renderPaywall } from "./paywall";
 import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
 import { proxyToUpstream, buildUpstreamHeaders, type ProxyOutcome } from "./proxy";
@@ -279,20 +279,20 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   if (!merchant) return { kind: "merchant_not_found" };
   if (merchant.status !== "ACTIVE") return { kind: "merchant_inactive", status: merchant.status };
 
-  const limit = await deps.rateLimiter.take(`merchant:${merchant.id}`, merchant.rateLimitPerMinute);
-  if (!limit.allowed) {
-    logAccess(deps, ctx, { status: "REJECTED", reason: "rate_limited", httpStatus: 429 });
-    return { kind: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
-  }
-
   // rules are matched on the canonical path and the upstream is sent that same path: what is priced
   // is exactly what is served (server/pricing/canonical-path.ts)
   const canonical = canonicalizePath(ctx.path);
-  if (!canonical.ok) {
+  const matched = canonical.ok ? matchRequest(merchant.rules, ctx.method, canonical.path) : null;
+  // a payment is decoded (pure, no I/O) before the rate limit: paying traffic draws from buckets
+  // of its own, so a flood of unpaid probes cannot lock buyers out
+  const decoded: DecodeResult = matched?.match ? decodePaymentHeader(req.headers) : NO_PAYMENT;
+  const limited = await admit(deps, merchant, ctx, decoded.kind === "ok" ? decoded.payment.exact.authorization.from.toLowerCase() : null);
+  if (limited) return limited;
+
+  if (!canonical.ok || !matched) {
     logAccess(deps, ctx, { status: "REJECTED", reason: "path_refused", httpStatus: 400 });
-    return { kind: "invalid_request", message: canonical.message };
+    return { kind: "invalid_request", message: canonical.ok ? "Invalid path" : canonical.message };
   }
-  const matched = matchRequest(merchant.rules, ctx.method, canonical.path);
   ctx.path = matched.path;
   const match = matched.match;
   if (matched.pricedForOtherMethods && merchant.unmatchedMethods === "REFUSE") {
@@ -317,7 +317,6 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   }
   if (priced === null) return serveFree(deps, req, merchant, ctx, target);
 
-  const decoded = decodePaymentHeader(req.headers);
   const proof = priced.route.rule.billingMode === "PER_REQUEST" ? null : req.headers.get(SIWX_HEADER);
   if (proof) {
     const entitled = await serveEntitled(deps, req, merchant, priced, ctx, proof, decoded.kind !== "none");
@@ -329,6 +328,34 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   }
   if (decoded.kind === "invalid") return rejectPayment(deps, req, priced, ctx, decoded.version, decoded.reason, decoded.message);
   return servePaid(deps, req, merchant, priced, ctx, decoded.payment);
+}
+
+const NO_PAYMENT: DecodeResult = { kind: "none" };
+
+/**
+ * The rate limits, in two lanes: a request with a decoded payment on a priced path takes from the
+ * paying buckets (the merchant's, the payer's and its client's), every other request from the
+ * unpaid ones (the merchant's and its client's). All of a lane's buckets or none are taken.
+ */
+async function admit(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext, payer: string | null): Promise<GatewayOutcome | null> {
+  const { limits } = merchant;
+  const client = ctx.clientIp ?? "unknown";
+  const buckets = payer
+    ? [
+        { key: `gw:paid:${merchant.id}`, limit: limits.paidPerMerchant },
+        { key: `gw:paid:${merchant.id}:payer:${payer}`, limit: limits.paidPerPayer },
+        { key: `gw:paid:${merchant.id}:ip:${client}`, limit: limits.paidPerPayer },
+      ]
+    : [
+        { key: `gw:unpaid:${merchant.id}`, limit: limits.unpaidPerMerchant },
+        { key: `gw:unpaid:${merchant.id}:ip:${client}`, limit: limits.unpaidPerClient },
+      ];
+  const decision = await deps.rateLimiter.takeAll(buckets);
+  if (decision.allowed) return null;
+  const who = decision.key.includes(":payer:") ? "payer" : decision.key.includes(":ip:") ? "client" : "merchant";
+  const scope: RateLimitScope = payer ? (who === "payer" ? "paid_payer" : who === "client" ? "paid_client" : "paid_merchant") : who === "client" ? "unpaid_client" : "unpaid_merchant";
+  logAccess(deps, ctx, { status: "REJECTED", reason: `rate_limited_${scope}`, httpStatus: 429, ...(payer ? { payer } : {}) });
+  return { kind: "rate_limited", retryAfterSeconds: decision.retryAfterSeconds, scope };
 }
 
 function rejectPayment(

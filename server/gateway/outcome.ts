@@ -21,7 +21,8 @@ export type PaymentChallenge = {
 export type GatewayOutcome =
   | { kind: "merchant_not_found" }
   | { kind: "merchant_inactive"; status: "PENDING_REVIEW" | "DISABLED" }
-  | { kind: "rate_limited"; retryAfterSeconds: number }
+  /** `scope`: which bucket ran out (lane and merchant / client / payer) */
+  | { kind: "rate_limited"; retryAfterSeconds: number; scope?: RateLimitScope }
   | { kind: "unauthorized"; message: string }
   | { kind: "invalid_request"; message: string }
   | { kind: "method_not_allowed"; method: string }
@@ -52,6 +53,16 @@ export type GatewayOutcome =
       /** settlement header for paid calls: name (X-PAYMENT-RESPONSE or PAYMENT-RESPONSE) and value */
       paymentResponse?: { name: string; value: string };
     };
+
+export type RateLimitScope = "unpaid_merchant" | "unpaid_client" | "paid_merchant" | "paid_payer" | "paid_client";
+
+const RATE_LIMIT_MESSAGES: Record<RateLimitScope, string> = {
+  unpaid_merchant: "Too many unpaid requests for this API; paying requests are limited separately",
+  unpaid_client: "Too many unpaid requests from this client; paying requests are limited separately",
+  paid_merchant: "Too many paid requests for this API right now; nothing was charged",
+  paid_payer: "Too many paid requests from this payer; nothing was charged",
+  paid_client: "Too many paid requests from this client; nothing was charged",
+};
 
 /** The methods the gateway passes on (RFC 9110 §15.5.6: a 405 lists them). */
 const GATEWAY_ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -92,7 +103,7 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
         { status: outcome.status },
       );
     case "rate_limited":
-      return errorJson("rate_limited", "Too many requests for this merchant", requestId, { retryAfterSeconds: outcome.retryAfterSeconds }, {
+      return errorJson("rate_limited", outcome.scope ? RATE_LIMIT_MESSAGES[outcome.scope] : "Too many requests for this merchant", requestId, { retryAfterSeconds: outcome.retryAfterSeconds, scope: outcome.scope }, {
         "retry-after": String(outcome.retryAfterSeconds),
       });
     case "invalid_request":

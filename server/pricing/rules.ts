@@ -134,6 +134,13 @@ export async function listPricingRules(deps: RuleDeps, opts: { merchantId: strin
   return rules.map((r) => toPricingRuleDto(deps, r));
 }
 
+/** For each active rule's pattern, the methods no rule prices there, and what the gateway does with them. */
+export async function listUnpricedMethods(deps: Pick<RuleDeps, "db">, opts: { merchantId: string }): Promise<{ unmatchedMethods: "PROXY_FREE" | "REFUSE"; patterns: { pathPattern: string; methods: RequestMethod[] }[] }> {
+  const merchant = await deps.db.merchant.findFirstOrThrow({ where: { id: opts.merchantId }, select: { unmatchedMethods: true, pricingRules: { where: { active: true } } } });
+  const unpriced = unpricedMethodsByPattern(compileRules(merchant.pricingRules));
+  return { unmatchedMethods: merchant.unmatchedMethods, patterns: [...unpriced].map(([pathPattern, methods]) => ({ pathPattern, methods })) };
+}
+
 export async function createPricingRule(
   deps: RuleDeps,
   opts: { merchantId: string; actor: AuditActor; input: PricingRuleInput },

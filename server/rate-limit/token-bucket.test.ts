@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { takeToken, type BucketState } from "./token-bucket";
+import { takeToken, takeTokens, type BucketState } from "./token-bucket";
 
 describe("takeToken", () => {
   const opts = { capacity: 3, windowMs: 3000 };
@@ -28,5 +28,17 @@ describe("takeToken", () => {
   it("ignores a clock that went backwards", () => {
     const r = takeToken({ tokens: 1, updatedAtMs: 5000 }, { ...opts, nowMs: 4000 });
     expect(r.allowed).toBe(true);
+  });
+});
+
+describe("takeTokens", () => {
+  const opts = [{ capacity: 2, windowMs: 2000 }, { capacity: 10, windowMs: 2000 }];
+
+  it("takes from every bucket when all have a token, and from none when one is empty", () => {
+    const first = takeTokens([undefined, undefined], opts, 0);
+    expect(first).toMatchObject({ allowed: true, states: [{ tokens: 1 }, { tokens: 9 }] });
+    const second = takeTokens(first.states, opts, 0);
+    const third = takeTokens(second.states, opts, 0);
+    expect(third).toMatchObject({ allowed: false, retryAfterMs: 1000, states: [{ tokens: 0 }, { tokens: 8 }] });
   });
 });

@@ -305,6 +305,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/merchants/{merchantId}/routing/traffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Traffic: unpriced methods on priced paths, and the gateway's rate limits
+         * @description Requires an API key with scope `read` (or `write` / `keys:manage`).
+         */
+        get: operations["upstream-traffic"];
+        /**
+         * Change the traffic settings (each rate limit at most the platform's cap)
+         * @description Requires an API key with scope `write`.
+         */
+        put: operations["upstream-updateTraffic"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/merchants/{merchantId}/routing/test-call": {
         parameters: {
             query?: never;
@@ -2555,6 +2579,226 @@ export interface operations {
                         upstreamBaseUrl: string;
                         upstreamTimeoutMs: number;
                         chargeOnUpstreamError: boolean;
+                    };
+                };
+            };
+            /** @description invalid_request: malformed JSON, unknown fields, wrong types */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized: no, a malformed, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: the key's scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object for this key's merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "upstream-traffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        unmatchedMethods: "PROXY_FREE" | "REFUSE";
+                        rateLimits: {
+                            unpaidPerMerchant: number;
+                            unpaidPerClient: number;
+                            paidPerMerchant: number;
+                            paidPerPayer: number;
+                        };
+                        caps: {
+                            unpaidPerMerchant: number;
+                            unpaidPerClient: number;
+                            paidPerMerchant: number;
+                            paidPerPayer: number;
+                        };
+                    };
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: malformed JSON, unknown fields, wrong types */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized: no, a malformed, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: the key's scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object for this key's merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "upstream-updateTraffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    unmatchedMethods: "PROXY_FREE" | "REFUSE";
+                    rateLimits: {
+                        unpaidPerMerchant: number;
+                        unpaidPerClient: number;
+                        paidPerMerchant: number;
+                        paidPerPayer: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        unmatchedMethods: "PROXY_FREE" | "REFUSE";
+                        rateLimits: {
+                            unpaidPerMerchant: number;
+                            unpaidPerClient: number;
+                            paidPerMerchant: number;
+                            paidPerPayer: number;
+                        };
+                        caps: {
+                            unpaidPerMerchant: number;
+                            unpaidPerClient: number;
+                            paidPerMerchant: number;
+                            paidPerPayer: number;
+                        };
                     };
                 };
             };
