@@ -17,7 +17,7 @@ const env = testEnv({ LOCAL_TOKEN_ADDRESS: TOKEN, LOCAL_CHAIN_ID: "31337" });
 const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "playground.setup",
   // platform admins only: server/api/admin-isolation.int.test.ts calls each as a merchant owner and signed out
   "admin.overview.get", "admin.merchants.list", "admin.merchants.get", "admin.merchants.approve", "admin.merchants.disable", "admin.merchants.enable", "admin.merchants.assignFeeTemplate", "admin.merchants.setSettlementMode",
-  "admin.settings.get", "admin.settings.setRequireReview", "admin.payments.list", "admin.payments.get", "admin.errors.report",
+  "admin.settings.get", "admin.settings.setRequireReview", "admin.settings.rateLimitCaps", "admin.settings.setRateLimitCaps", "admin.payments.list", "admin.payments.get", "admin.errors.report",
   "admin.feeTemplates.list", "admin.feeTemplates.create", "admin.feeTemplates.addVersion", "admin.feeTemplates.setDefault", "admin.audit.list",
   "admin.billing.settlementRuns.list", "admin.billing.settlementRuns.get", "admin.billing.settlementRuns.start", "admin.billing.refunds.list", "admin.billing.refunds.create", "admin.billing.statements.get", "admin.billing.statements.csv",
   "admin.alerts.list", "admin.alerts.thresholds", "admin.alerts.updateThresholds", "admin.operations"]);
@@ -38,6 +38,7 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
     "billing.submitRefundTx": { refundId: "adj_x", txHash: "0x" + "ab".repeat(32) },
     "pricingRules.list": {},
     "pricingRules.options": {},
+    "pricingRules.unpricedMethods": {},
     "pricingRules.create": { data: rule },
     "pricingRules.update": { id: ids.ruleId, data: rule },
     "pricingRules.delete": { id: ids.ruleId },
@@ -48,6 +49,8 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
     "upstream.get": {},
     "upstream.update": { upstreamBaseUrl: "https://evil.example.com", upstreamTimeoutMs: 5000, chargeOnUpstreamError: true },
     "upstream.testCall": { method: "GET", path: "/" },
+    "upstream.traffic": {},
+    "upstream.updateTraffic": { unmatchedMethods: "PROXY_FREE", rateLimits: { unpaidPerMerchant: 1, unpaidPerClient: 1, paidPerMerchant: 1, paidPerPayer: 1 } },
     "upstream.health": {},
     "upstream.signingSecret": {},
     "upstream.revealSigningSecret": {},

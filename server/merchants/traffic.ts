@@ -40,7 +40,7 @@ export async function updateTrafficSettings(
   const caps = await getRateLimitCaps(deps);
   const over = RATE_LIMIT_KEYS.filter((k) => opts.input.rateLimits[k] > caps[k]);
   if (over.length > 0) {
-    const fieldErrors = Object.fromEntries(over.map((k) => [k, [`The platform allows at most ${caps[k]} a minute`]]));
+    const fieldErrors = Object.fromEntries(over.map((k) => [`rateLimits.${k}`, [`The platform allows at most ${caps[k]} a minute`]]));
     throw new AppError("invalid_request", `Above the platform's limit: ${over.join(", ")}`, { details: { fieldErrors } });
   }
   const { rateLimits } = opts.input;

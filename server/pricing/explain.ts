@@ -39,6 +39,7 @@ export async function explainRuleMatch(
       payoutAddressCiphertext: true,
       payoutAddressKeyId: true,
       settlementMode: true,
+      unmatchedMethods: true,
       pricingRules: { where: { active: true } },
       upstreamCredentials: { select: { ruleId: true, location: true, name: true, maskedValue: true } },
     },
@@ -52,7 +53,11 @@ export async function explainRuleMatch(
     // the gateway answers 400 before matching any rule
     return { method: opts.method, path, gatewayUrl: parsed.toString(), upstreamUrl: null, upstreamRefusal: canonical.message, injectedHeaders: [], rule: null, outcome: "free", paymentRequired: null };
   }
-  const { match, path: pathOnly } = matchRequest(compileRules(merchant.pricingRules), opts.method, canonical.path);
+  const { match, path: pathOnly, pricedForOtherMethods } = matchRequest(compileRules(merchant.pricingRules), opts.method, canonical.path);
+  if (pricedForOtherMethods && merchant.unmatchedMethods === "REFUSE") {
+    const refusal = `404: no rule prices ${opts.method} on this path, and unpriced methods are refused (Traffic settings)`;
+    return { method: opts.method, path, gatewayUrl: parsed.toString(), upstreamUrl: null, upstreamRefusal: refusal, injectedHeaders: [], rule: null, outcome: "free", paymentRequired: null };
+  }
   const gatewayUrl = `${parsed.origin}/${merchant.id}${pathOnly}${parsed.search}`;
   const mapped = match ? mapUpstreamPath(match.rule.upstreamPath, match.pattern, pathOnly) : ({ ok: true, path: pathOnly } as const);
   const joined = mapped.ok ? joinUpstreamUrl(merchant.upstreamBaseUrl, mapped.path, parsed.search) : null;

@@ -51,7 +51,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
   const billingMode = useWatch({ control: form.control, name: "billingMode" });
   const assets = options.find((n) => n.id === network)?.assets ?? [];
   const onSuccess = async () => {
-    await utils.pricingRules.list.invalidate({ merchantId });
+    await Promise.all([utils.pricingRules.list.invalidate({ merchantId }), utils.pricingRules.unpricedMethods.invalidate({ merchantId })]);
     toast.success(rule ? "Rule saved" : "Rule created");
     onDone();
   };

@@ -64,7 +64,7 @@ export function RuleTester({ merchantId }: { merchantId: string }) {
               </p>
             ) : (
               <p role="alert" className="text-destructive">
-                Refused with 400: {explain.data.upstreamRefusal}
+                Refused: {explain.data.upstreamRefusal}
               </p>
             )}
             {explain.data.injectedHeaders.length > 0 && (
