@@ -286,7 +286,11 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   // a payment is decoded (pure, no I/O) before the rate limit: paying traffic draws from buckets
   // of its own, so a flood of unpaid probes cannot lock buyers out
   const decoded: DecodeResult = matched?.match ? decodePaymentHeader(req.headers) : NO_PAYMENT;
-  const limited = await admit(deps, merchant, ctx, decoded.kind === "ok" ? decoded.payment.exact.authorization.from.toLowerCase() : null);
+  // a Sign-In-With-X proof on a bundle or pass route is a buyer coming back: the paying lane too
+  // (its wallet is known once the proof is verified, so its client's bucket stands in for it)
+  const returning = matched?.match && matched.match.rule.billingMode !== "PER_REQUEST" && req.headers.get(SIWX_HEADER) !== null;
+  const lane: Lane = decoded.kind === "ok" ? { paid: true, payer: decoded.payment.exact.authorization.from.toLowerCase() } : { paid: returning === true, payer: null };
+  const limited = await admit(deps, merchant, ctx, lane);
   if (limited) return limited;
 
   if (!canonical.ok || !matched) {
@@ -337,14 +341,16 @@ const NO_PAYMENT: DecodeResult = { kind: "none" };
  * paying buckets (the merchant's, the payer's and its client's), every other request from the
  * unpaid ones (the merchant's and its client's). All of a lane's buckets or none are taken.
  */
-async function admit(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext, payer: string | null): Promise<GatewayOutcome | null> {
+type Lane = { paid: boolean; payer: string | null };
+
+async function admit(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext, lane: Lane): Promise<GatewayOutcome | null> {
   const { limits } = merchant;
   const client = ctx.clientIp ?? "unknown";
-  const buckets = payer
+  const buckets = lane.paid
     ? [
         { key: `gw:paid:${merchant.id}`, limit: limits.paidPerMerchant },
-        { key: `gw:paid:${merchant.id}:payer:${payer}`, limit: limits.paidPerPayer },
         { key: `gw:paid:${merchant.id}:ip:${client}`, limit: limits.paidPerPayer },
+        ...(lane.payer ? [{ key: `gw:paid:${merchant.id}:payer:${lane.payer}`, limit: limits.paidPerPayer }] : []),
       ]
     : [
         { key: `gw:unpaid:${merchant.id}`, limit: limits.unpaidPerMerchant },
@@ -353,8 +359,8 @@ async function admit(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: Request
   const decision = await deps.rateLimiter.takeAll(buckets);
   if (decision.allowed) return null;
   const who = decision.key.includes(":payer:") ? "payer" : decision.key.includes(":ip:") ? "client" : "merchant";
-  const scope: RateLimitScope = payer ? (who === "payer" ? "paid_payer" : who === "client" ? "paid_client" : "paid_merchant") : who === "client" ? "unpaid_client" : "unpaid_merchant";
-  logAccess(deps, ctx, { status: "REJECTED", reason: `rate_limited_${scope}`, httpStatus: 429, ...(payer ? { payer } : {}) });
+  const scope: RateLimitScope = lane.paid ? (who === "payer" ? "paid_payer" : who === "client" ? "paid_client" : "paid_merchant") : who === "client" ? "unpaid_client" : "unpaid_merchant";
+  logAccess(deps, ctx, { status: "REJECTED", reason: `rate_limited_${scope}`, httpStatus: 429, ...(lane.payer ? { payer: lane.payer } : {}) });
   return { kind: "rate_limited", retryAfterSeconds: decision.retryAfterSeconds, scope };
 }
 

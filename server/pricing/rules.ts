@@ -220,12 +220,20 @@ function methodMatches(ruleMethods: PricingRule["methods"], method: string): boo
  * rule naming the method over ANY, then the oldest. Null means the path is free.
  */
 export function selectRule(rules: CompiledRule[], method: string, path: string): CompiledRule | null {
+  return scanRules(rules, method, path).best;
+}
+
+/** One pass: the best rule for method + path, and whether any rule's pattern matched the path at all. */
+function scanRules(rules: CompiledRule[], method: string, path: string): { best: CompiledRule | null; pathMatched: boolean } {
   let best: CompiledRule | null = null;
+  let pathMatched = false;
   for (const candidate of rules) {
-    if (!methodMatches(candidate.rule.methods, method) || !matchesPath(candidate.pattern, path)) continue;
+    if (!matchesPath(candidate.pattern, path)) continue;
+    pathMatched = true;
+    if (!methodMatches(candidate.rule.methods, method)) continue;
     if (!best || compareRules(candidate, best) < 0) best = candidate;
   }
-  return best;
+  return { best, pathMatched };
 }
 
 /**
@@ -235,12 +243,13 @@ export function selectRule(rules: CompiledRule[], method: string, path: string):
  * request is priced by it and served as the decoded path (what is priced is what is served).
  */
 export function matchRequest(rules: CompiledRule[], method: string, canonicalPath: string): RequestMatch {
-  const match = selectRule(rules, method, canonicalPath);
-  if (match) return { match, path: canonicalPath, pricedForOtherMethods: false };
+  const direct = scanRules(rules, method, canonicalPath);
+  if (direct.best) return { match: direct.best, path: canonicalPath, pricedForOtherMethods: false };
   const view = decodedView(canonicalPath);
-  const viewMatch = view === null ? null : selectRule(rules, method, view);
-  if (viewMatch && view !== null) return { match: viewMatch, path: view, pricedForOtherMethods: false };
-  return { match: null, path: canonicalPath, pricedForOtherMethods: isPathPriced(rules, canonicalPath) || (view !== null && isPathPriced(rules, view)) };
+  if (view === null) return { match: null, path: canonicalPath, pricedForOtherMethods: direct.pathMatched };
+  const decoded = scanRules(rules, method, view);
+  if (decoded.best) return { match: decoded.best, path: view, pricedForOtherMethods: false };
+  return { match: null, path: canonicalPath, pricedForOtherMethods: direct.pathMatched || decoded.pathMatched };
 }
 
 /**
@@ -248,10 +257,6 @@ export function matchRequest(rules: CompiledRule[], method: string, canonicalPat
  * method (the merchant's `unmatchedMethods` decides: free, or 404).
  */
 export type RequestMatch = { match: CompiledRule | null; path: string; pricedForOtherMethods: boolean };
-
-function isPathPriced(rules: CompiledRule[], path: string): boolean {
-  return rules.some((r) => matchesPath(r.pattern, path));
-}
 
 /**
  * For each priced pattern, the request methods no rule prices at a path it matches (the pattern

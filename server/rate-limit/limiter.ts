@@ -1,4 +1,4 @@
-import { takeToken, takeTokens, type BucketState } from "./token-bucket";
+import { takeToken, type BucketState } from "./token-bucket";
 
 /**
  * `remaining` and `resetSeconds` (until the bucket is full again) feed the public API's
@@ -21,6 +21,14 @@ export interface RateLimiter {
 
 const MAX_KEYS = 100_000;
 
+const ALLOWED = Promise.resolve({ allowed: true as const });
+
+/** A bucket's tokens now (takeToken's refill, without allocating a new state). */
+function refill(state: BucketState | undefined, capacity: number, windowMs: number, nowMs: number): number {
+  if (!state) return capacity;
+  return Math.min(capacity, state.tokens + (Math.max(0, nowMs - state.updatedAtMs) * capacity) / windowMs);
+}
+
 /** A per-process token bucket per key (one instance; use the Redis limiter for several). */
 export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
   const buckets = new Map<string, BucketState>();
@@ -37,23 +45,36 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
       return Promise.resolve(result.allowed ? { allowed: true, remaining: result.remaining, resetSeconds: Math.ceil(((limit - result.state.tokens) * windowMs) / limit / 1000) } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) });
     },
     takeAll(entries, opts) {
+      // the gateway's hot path: two or three buckets per request, so no intermediate arrays
       const windowMs = opts?.windowMs ?? 60_000;
-      const result = takeTokens(
-        entries.map((e) => buckets.get(e.key)),
-        entries.map((e) => ({ capacity: e.limit, windowMs })),
-        now(),
-      );
-      for (let i = 0; i < entries.length; i++) {
-        const key = entries[i]!.key;
-        if (!buckets.has(key) && buckets.size >= MAX_KEYS) {
+      const nowMs = now();
+      let retryAfterMs = 0;
+      let refusing = "";
+      for (const entry of entries) {
+        const state = buckets.get(entry.key);
+        const tokens = refill(state, entry.limit, windowMs, nowMs);
+        if (tokens < 1) {
+          const wait = Math.ceil(((1 - tokens) * windowMs) / entry.limit);
+          if (wait > retryAfterMs) [retryAfterMs, refusing] = [wait, entry.key];
+        }
+      }
+      const take = retryAfterMs === 0 ? 1 : 0;
+      for (const entry of entries) {
+        const state = buckets.get(entry.key);
+        const tokens = refill(state, entry.limit, windowMs, nowMs) - take;
+        if (state) {
+          state.tokens = tokens;
+          state.updatedAtMs = nowMs;
+          continue;
+        }
+        // Map keeps insertion order: drop the oldest key when full so memory stays bounded
+        if (buckets.size >= MAX_KEYS) {
           const oldest = buckets.keys().next().value;
           if (oldest !== undefined) buckets.delete(oldest);
         }
-        buckets.set(key, result.states[i]!);
+        buckets.set(entry.key, { tokens, updatedAtMs: nowMs });
       }
-      if (result.allowed) return Promise.resolve({ allowed: true as const });
-      const refusing = entries.find((_e, i) => (result.states[i]?.tokens ?? 0) < 1);
-      return Promise.resolve({ allowed: false as const, retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)), key: refusing?.key ?? "" });
+      return take === 1 ? ALLOWED : Promise.resolve({ allowed: false as const, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)), key: refusing });
     },
     reset(key) {
       buckets.delete(key);

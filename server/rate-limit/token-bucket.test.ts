@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { takeToken, takeTokens, type BucketState } from "./token-bucket";
+import { takeToken, type BucketState } from "./token-bucket";
 
 describe("takeToken", () => {
   const opts = { capacity: 3, windowMs: 3000 };
@@ -31,14 +31,3 @@ describe("takeToken", () => {
   });
 });
 
-describe("takeTokens", () => {
-  const opts = [{ capacity: 2, windowMs: 2000 }, { capacity: 10, windowMs: 2000 }];
-
-  it("takes from every bucket when all have a token, and from none when one is empty", () => {
-    const first = takeTokens([undefined, undefined], opts, 0);
-    expect(first).toMatchObject({ allowed: true, states: [{ tokens: 1 }, { tokens: 9 }] });
-    const second = takeTokens(first.states, opts, 0);
-    const third = takeTokens(second.states, opts, 0);
-    expect(third).toMatchObject({ allowed: false, retryAfterMs: 1000, states: [{ tokens: 0 }, { tokens: 8 }] });
-  });
-});

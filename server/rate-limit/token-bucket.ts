@@ -17,26 +17,3 @@ export function takeToken(state: BucketState | undefined, opts: { capacity: numb
   return { allowed: false, retryAfterMs: Math.ceil((1 - tokens) / ratePerMs), state: { tokens, updatedAtMs: opts.nowMs } };
 }
 
-/**
- * Takes one token from every bucket, or from none: a request must fit all of its limits (client
- * and merchant), and one a limit refuses must not use up the others. `retryAfterMs` is the wait
- * until every refusing bucket has a token.
- */
-export function takeTokens(
-  states: (BucketState | undefined)[],
-  opts: { capacity: number; windowMs: number }[],
-  nowMs: number,
-): { allowed: boolean; retryAfterMs: number; states: BucketState[] } {
-  const refilled: BucketState[] = [];
-  let retryAfterMs = 0;
-  for (let i = 0; i < opts.length; i++) {
-    const { capacity, windowMs } = opts[i]!;
-    const ratePerMs = capacity / windowMs;
-    const previous = states[i] ?? { tokens: capacity, updatedAtMs: nowMs };
-    const tokens = Math.min(capacity, previous.tokens + Math.max(0, nowMs - previous.updatedAtMs) * ratePerMs);
-    if (tokens < 1) retryAfterMs = Math.max(retryAfterMs, Math.ceil((1 - tokens) / ratePerMs));
-    refilled.push({ tokens, updatedAtMs: nowMs });
-  }
-  if (retryAfterMs > 0) return { allowed: false, retryAfterMs, states: refilled };
-  return { allowed: true, retryAfterMs: 0, states: refilled.map((s) => ({ tokens: s.tokens - 1, updatedAtMs: s.updatedAtMs })) };
-}
