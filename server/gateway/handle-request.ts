@@ -51,7 +51,8 @@ import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRo
 import { proxyToUpstream, buildUpstreamHeaders, type ProxyOutcome } from "./proxy";
 import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest, withQueryCredentials } from "./upstream-trust";
 
-// The gateway's request path (STYLE 2.5): resolve → rate limit → match → 402 | verify → reserve →
+// The gateway's request path (STYLE 2.5): resolve → canonical path + match → rate limit (unpaid or
+// paying lane) → 402 | verify → reserve →
 // proxy → settle → record. Every branch ends in a GatewayOutcome; toResponse turns it into HTTP.
 // No database transaction is held across a network call: each ledger step is one short write.
 
