@@ -40,11 +40,16 @@ export function writeNodeError(res: ServerResponse, code: ErrorCode, message: st
 const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;
 
 /**
- * Rewrites an absolute-form target (`GET http://host/path`, which servers must accept, RFC 9112
+ * Refuses TRACE and TRACK on every path (405). Rewrites an absolute-form target (`GET http://host/path`, which servers must accept, RFC 9112
  * §3.2.2) to its origin-form, and refuses the asterisk form (`OPTIONS *`) and the authority form
  * (`CONNECT host:443`) with a 400: neither names anything this server serves. True when answered.
  */
 export function refuseUnservableTarget(req: IncomingMessage, res: ServerResponse): boolean {
+  // TRACE echoes the request (cookies, payment headers) back, and Next.js answered it with a 500
+  if (req.method === "TRACE" || req.method === "TRACK") {
+    writeNodeError(res, "method_not_allowed", `${req.method} is not served`, { allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" });
+    return true;
+  }
   const target = req.url ?? "";
   if (target.startsWith("/")) return false;
   const absolute = ABSOLUTE_FORM.exec(target);
@@ -66,9 +71,29 @@ export function refuseUnservableTarget(req: IncomingMessage, res: ServerResponse
 export function serveGatewayNode(gateway: GatewayDeps, req: IncomingMessage, res: ServerResponse, opts: { origin: string; gatewayEnabled: boolean }): boolean {
   if (refuseUnservableTarget(req, res)) return true;
   const merchantId = opts.gatewayEnabled ? gatewayMerchantId(req.url) : null;
-  if (!merchantId) return false;
+  if (!merchantId) {
+    // the app decodes paths and answers a malformed escape with a 500; the gateway refuses its own
+    if (!hasWellFormedEscapes(req.url ?? "/")) {
+      writeNodeError(res, "invalid_request", "The request target has a malformed percent-escape");
+      return true;
+    }
+    return false;
+  }
   handleGatewayNode(gateway, req, res, { merchantId, origin: opts.origin }).catch(() => writeNodeError(res, "internal", "Internal error"));
   return true;
+}
+
+/** Whether the target's path decodes: every "%" starts an escape and the bytes are UTF-8. */
+function hasWellFormedEscapes(target: string): boolean {
+  const query = target.indexOf("?");
+  const path = query === -1 ? target : target.slice(0, query);
+  if (!path.includes("%")) return true;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // node:http's answers to requests its parser refuses (bad header characters, oversized headers, a

@@ -204,6 +204,24 @@ describe("paywall integrity", () => {
       }
     });
 
+    it("TRACE on any other path of the server is refused by the front door, before the app (which answered 500)", async () => {
+      for (const target of ["/", "/console", "/api/health"]) {
+        const res = await rawRequest(port, get(target, "TRACE"));
+        errorBody(res);
+        expect(res.status).toBe(405);
+      }
+    });
+
+    it("a malformed percent-escape on any other path is refused by the front door (the app answered 500)", async () => {
+      for (const target of ["/%", "/%zz", "/api/trpc/%", "/docs/%E0%A4%A", "/api/health/%c0%ae%c0%ae/", "/api/v1/%?x=1"]) {
+        const res = await rawRequest(port, get(target));
+        errorBody(res);
+        expect(res.status, target).toBe(400);
+      }
+      // well-formed escapes pass on to the app
+      expect((await rawRequest(port, get("/docs/%C3%A9"))).status).toBe(418);
+    });
+
     it("TRACK (unknown to the HTTP parser)", async () => {
       errorBody(await rawRequest(port, get(`${m()}/api/signal/btc`, "TRACK")));
     });
