@@ -69,7 +69,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
         className="grid gap-4"
         onSubmit={form.handleSubmit((data) => (rule ? update.mutate({ merchantId, id: rule.id, data }) : create.mutate({ merchantId, data })))}
       >
-        <div className="grid gap-4 sm:grid-cols-[8rem_1fr]">
+        <div className="grid gap-4">
           <FormField
             control={form.control}
             name="methods"
@@ -83,7 +83,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
               return (
                 <FormItem>
                   <FormLabel>Methods</FormLabel>
-                  <div className="grid gap-1.5" role="group" aria-label="Methods">
+                  <div className="flex flex-wrap gap-x-4 gap-y-1.5" role="group" aria-label="Methods">
                     {METHODS.map((m) => (
                       <label key={m} className="flex items-center gap-2 font-mono text-xs">
                         <Checkbox checked={selected.includes(m)} onCheckedChange={(on) => toggle(m, on === true)} aria-label={m} />
