@@ -136,7 +136,7 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
       </CardContent>
 
       <Dialog open={editing !== null} onOpenChange={(open) => !open && setEditing(null)}>
-        <DialogContent className="sm:max-w-2xl">
+        <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-2xl">
           <DialogHeader>
             <DialogTitle>{editing === "new" ? "New pricing rule" : "Edit pricing rule"}</DialogTitle>
             <DialogDescription>Prices are entered in the asset's units and stored exactly, in its smallest unit.</DialogDescription>
