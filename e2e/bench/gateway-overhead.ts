@@ -118,7 +118,7 @@ async function main() {
   const owner = await signUpWithPassword({ db }, { name: "Bench", email: "bench@x402.local", password: "bench-password-123" });
   const actor = { userId: owner.id, role: "OWNER" };
   const merchant = await createMerchant({ db, env }, { userId: owner.id, actor, input: { name: "Bench API", upstreamBaseUrl: upstreamUrl, payoutAddress: accountFor("merchantWallet").address.toLowerCase(), settlementMode: "DIRECT" } });
-  await db.merchant.update({ where: { id: merchant.id }, data: { rateLimitPerMinute: 100_000_000, deferredSettlementOn: true } });
+  await db.merchant.update({ where: { id: merchant.id }, data: { rateLimitPerMinute: 100_000_000, clientRateLimitPerMinute: 100_000_000, paidRateLimitPerMinute: 100_000_000, payerRateLimitPerMinute: 100_000_000, deferredSettlementOn: true } });
   const priced = { method: "GET", price: "0.001", network: `eip155:${chain.chainId}`, asset: chain.tokenAddress } as const;
   await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/paid/*" } });
   await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/deferred/*", settlementPolicy: "DEFERRED" } });

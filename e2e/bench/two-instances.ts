@@ -61,7 +61,7 @@ export async function measureTwoInstances(opts: { chain: { chainId: number; rpcU
     const owner = await signUpWithPassword({ db }, { name: "Bench", email: "bench-scale@x402.local", password: "bench-password-123" });
     const actor = { userId: owner.id, role: "OWNER" };
     const merchant = await createMerchant({ db, env }, { userId: owner.id, actor, input: { name: "Bench API", upstreamBaseUrl: opts.upstreamUrl, payoutAddress: accountFor("merchantWallet").address.toLowerCase(), settlementMode: "DIRECT" } });
-    await db.merchant.update({ where: { id: merchant.id }, data: { rateLimitPerMinute: 100_000_000 } });
+    await db.merchant.update({ where: { id: merchant.id }, data: { rateLimitPerMinute: 100_000_000, clientRateLimitPerMinute: 100_000_000, paidRateLimitPerMinute: 100_000_000, payerRateLimitPerMinute: 100_000_000 } });
     await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { method: "GET", price: "0.001", network: `eip155:${opts.chain.chainId}`, asset: opts.chain.tokenAddress, pathPattern: "/paid/*" } });
     await close();
 

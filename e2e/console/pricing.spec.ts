@@ -11,6 +11,8 @@ test.describe("pricing rules in the console", () => {
     await page.goto(`/console/${demoMerchantId}/pricing`);
     await expect(page.getByRole("heading", { name: "Pricing" })).toBeVisible();
     await expect(page.getByTestId("pricing-rule-row")).toHaveCount(2);
+    // the demo prices every method it serves: no method of a priced path is left free
+    await expect(page.getByTestId("unpriced-methods").first()).toHaveText("all priced");
 
     await page.getByRole("button", { name: "New rule" }).click();
     const dialog = page.getByRole("dialog");
@@ -29,7 +31,8 @@ test.describe("pricing rules in the console", () => {
     await page.getByLabel("Path", { exact: true }).fill("/api/premium/btc");
     await page.getByRole("button", { name: "Test", exact: true }).click();
     const result = page.getByTestId("rule-tester-result");
-    await expect(result).toContainText("Matched GET /api/premium/*");
+    // a new rule prices every method unless it names some
+    await expect(result).toContainText("Matched ANY /api/premium/*");
     await expect(result).toContainText("0.25 USDC");
     await page.screenshot({ path: testInfo.outputPath("pricing.png"), fullPage: true });
 

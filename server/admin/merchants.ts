@@ -131,7 +131,7 @@ export async function getAdminMerchant(deps: Pick<Deps, "db" | "env" | "now">, o
       updatedAt: true,
       feeTemplate: { select: { id: true, name: true } },
       memberships: { orderBy: { createdAt: "asc" }, select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true, walletAddressCiphertext: true, walletAddressKeyId: true } } } },
-      pricingRules: { orderBy: [{ priority: "desc" }, { createdAt: "asc" }], select: { id: true, method: true, pathPattern: true, priceAtomic: true, network: true, asset: true, billingMode: true, settlementPolicy: true, active: true } },
+      pricingRules: { orderBy: [{ priority: "desc" }, { createdAt: "asc" }], select: { id: true, methods: true, pathPattern: true, priceAtomic: true, network: true, asset: true, billingMode: true, settlementPolicy: true, active: true } },
       apiKeys: { orderBy: { createdAt: "desc" }, select: { id: true, name: true, prefix: true, partialKey: true, createdAt: true, lastUsedAt: true, revokedAt: true } },
     },
   });

@@ -129,7 +129,7 @@ export async function overviewTopMerchants(deps: Db, w: OverviewWindow, cut: Dat
 /** Endpoints are pricing rules (a pattern of one merchant); unpriced traffic has no rule and is left out. */
 export async function overviewTopEndpoints(deps: Db, w: OverviewWindow, cut: Date, limit = 10) {
   const rows = await deps.db.$queryRaw<{ ruleId: string; merchantId: string; merchantName: string; method: string; pathPattern: string; calls: string; paid: string; revenue: string }[]>`
-    SELECT t."ruleId", r."merchantId", m."name" AS "merchantName", r."method"::text AS method, r."pathPattern", t.calls::text AS calls, t.paid::text AS paid, t.revenue::text AS revenue
+    SELECT t."ruleId", r."merchantId", m."name" AS "merchantName", array_to_string(r."methods"::text[], ', ') AS method, r."pathPattern", t.calls::text AS calls, t.paid::text AS paid, t.revenue::text AS revenue
       FROM (SELECT "ruleId", sum(calls) AS calls, sum(paid) AS paid, sum(revenue) AS revenue
               FROM (${usageDaysSql(w, cut)}) u WHERE "ruleId" <> '' GROUP BY 1 ORDER BY revenue DESC, calls DESC LIMIT ${limit}) t
       JOIN "PricingRule" r ON r."id" = t."ruleId"

@@ -33,8 +33,8 @@ const BASELINE_MS = 24 * 60 * 60_000;
 // signature, wrong amount, replay, failed settlement…), not a missing payment, a limit, a refused
 // path, an API key, a Sign-In-With-X proof or an idempotent retry.
 const REFUSED_PAYMENT = Prisma.sql`(status = 'REJECTED' AND reason IS NOT NULL
-  AND reason NOT IN ('payment_required', 'rate_limited', 'upstream_path_refused', 'no_entitlement')
-  AND reason NOT LIKE 'api\\_key\\_%' AND reason NOT LIKE 'idempotent\\_%' AND reason NOT LIKE 'invalid\\_siwx\\_%')`;
+  AND reason NOT IN ('payment_required', 'rate_limited', 'upstream_path_refused', 'path_refused', 'method_not_priced', 'no_entitlement')
+  AND reason NOT LIKE 'rate\\_limited\\_%' AND reason NOT LIKE 'api\\_key\\_%' AND reason NOT LIKE 'idempotent\\_%' AND reason NOT LIKE 'invalid\\_siwx\\_%')`;
 
 async function paymentAttempts(db: PrismaClient, from: Date, to: Date): Promise<PaymentAttempts[]> {
   const rows = await db.$queryRaw<{ merchantId: string; attempts: bigint; failures: bigint }[]>`

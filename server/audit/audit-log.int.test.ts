@@ -148,6 +148,10 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
     await db.platformSetting.deleteMany({ where: { key: "merchants.requireReview" } });
     return { input: { value: true }, action: "platform.merchants_require_review.update" };
   },
+  "settings.setRateLimitCaps": async () => ({
+    input: { unpaidPerMerchant: 100_000, unpaidPerClient: 100_000 - ++seq, paidPerMerchant: 100_000, paidPerPayer: 100_000 },
+    action: "platform.rate_limit_caps.update",
+  }),
   "billing.settlementRuns.start": async () => {
     // a period of its own each time (a period's run is created once); nothing is owed in it
     const end = Date.now() - 86_400_000 * (1 + ++seq);

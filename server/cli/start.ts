@@ -12,10 +12,9 @@ import next from "next";
 import { checkAtBoot } from "@/server/boot";
 import { flagValue, portFrom } from "@/server/cli/args";
 import { closeDb } from "@/server/db/client";
-import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
 import { getEnv } from "@/server/env";
 import { applyForwarded, parseTrustedProxies, resolveForwarded } from "@/server/http/forwarded";
-import { handleGatewayNode } from "@/server/gateway/handle-request";
+import { answerClientError, answerConnect, serveGatewayNode } from "@/server/gateway/node-entry";
 import { getGatewayDeps, type GatewayRuntime } from "@/server/gateway/runtime";
 import { errorResponse } from "@/server/http/respond";
 import { notServedMessage, roleServes } from "@/server/http/instance-role";
@@ -26,14 +25,6 @@ const dev = args.includes("--dev");
 const port = portFrom(args, process.env.PORT);
 const hostname = flagValue(args, "-H", "--hostname") ?? "0.0.0.0";
 const SHUTDOWN_GRACE_MS = 10_000;
-
-/** The merchant id when the path's first segment is one, so the request belongs to the gateway. */
-export function gatewayMerchantId(url: string | undefined): string | null {
-  if (!url || url.length < 25) return null;
-  const end = url.indexOf("/", 1);
-  const segment = url.slice(1, end === -1 ? (url.indexOf("?") === -1 ? url.length : url.indexOf("?")) : end);
-  return MERCHANT_ID_PATTERN.test(segment) ? segment : null;
-}
 
 // A rolling deploy's SIGTERM (and Ctrl-C, and dev.ts passing either on): finish the requests in
 // flight, write the buffered access log, let the job runs in progress finish and release their
@@ -90,20 +81,15 @@ async function main() {
   server = http.createServer((req, res) => {
     const headers = req.headers;
     applyForwarded(headers, resolveForwarded(req.socket.remoteAddress, (name) => headers[name] as string | undefined, trustedProxies));
-    const merchantId = role === "console" ? null : gatewayMerchantId(req.url);
-    if (merchantId) {
-      handleGatewayNode(runtime, req, res, { merchantId, origin }).catch(() => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-      return;
-    }
+    if (serveGatewayNode(runtime, req, res, { origin, gatewayEnabled: role !== "console" })) return;
     if (role !== "all" && !roleServes(role, new URL(req.url ?? "/", origin).pathname)) {
       void writeWebResponse(res, errorResponse("not_found", notServedMessage(role)));
       return;
     }
     void handleNext(req, res);
   });
+  server.on("clientError", answerClientError);
+  server.on("connect", answerConnect);
   if (stopping) return;
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname, () => console.log(`  ready on http://${hostname}:${port} (${dev ? "development" : "production"}, role ${role}, background jobs ${env.BACKGROUND_JOBS})`));

@@ -12,6 +12,8 @@ export const MIGRATION_NAMES: readonly string[] = [
   "20261126072106_admin_console",
   "20261126091613_background_jobs",
   "20261126091805_secrets_at_rest",
+  "20261207014120_rule_case_insensitive",
+  "20261207015447_rule_methods_and_traffic_limits",
   "20261207021622_call_log_keyset",
   "20261207023206_idempotency_sealed_responses",
   "20261207023434_ledger_corrections",

@@ -59,12 +59,14 @@ export async function seedDemo(
   await createPricingRule(ruleDeps, {
     merchantId: DEMO_MERCHANT_ID,
     actor,
-    input: { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network, asset, description: "A trading signal for one symbol" },
+    // the demo upstream answers every method on its paths: each rule prices them all (ANY), so no
+    // method is served free by omission
+    input: { pathPattern: "/api/signal/*", methods: ["ANY"], price: "0.01", network, asset, description: "A trading signal for one symbol" },
   });
   await createPricingRule(ruleDeps, {
     merchantId: DEMO_MERCHANT_ID,
     actor,
-    input: { pathPattern: "/api/echo", method: "POST", price: "0.05", network, asset, description: "Echoes the request back" },
+    input: { pathPattern: "/api/echo", methods: ["ANY"], price: "0.05", network, asset, description: "Echoes the request back" },
   });
   return { admin, merchantUser: DEMO_CREDENTIALS.merchantUser, demoMerchantId: DEMO_MERCHANT_ID, created: true };
 }

@@ -99,7 +99,7 @@ export const entitlementDtoSchema = z.object({
   id: z.string(),
   payer: z.string(),
   billingMode: z.enum(["BUNDLE", "TIME_PASS"]),
-  rule: z.object({ id: z.string(), pathPattern: z.string(), method: z.string() }),
+  rule: z.object({ id: z.string(), pathPattern: z.string(), methods: z.array(z.string()) }),
   callsTotal: z.number().int().nullable(),
   callsRemaining: z.number().int().nullable(),
   expiresAt: z.date().nullable(),
@@ -129,7 +129,7 @@ export async function listEntitlements(deps: { db: PrismaClient; now: () => Date
       revokedAt: true,
       paymentId: true,
       createdAt: true,
-      rule: { select: { id: true, pathPattern: true, method: true } },
+      rule: { select: { id: true, pathPattern: true, methods: true } },
       _count: { select: { usageRecords: { where: { status: "ENTITLED" } } } },
     },
   });

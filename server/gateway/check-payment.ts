@@ -27,6 +27,9 @@ export function checkPaymentForRoute(payment: DecodedPayment, route: PricedRoute
       return reject("asset_mismatch", `This route is paid in ${route.asset.symbol} at ${route.asset.address}; the payment is for ${payment.accepted.asset}`);
     }
     if (payment.accepted.payTo.toLowerCase() !== payTo) return reject("invalid_exact_evm_recipient_mismatch", `Payments for this route go to ${route.payTo}`);
+    if (payment.accepted.amount !== priceOf(route).toString()) {
+      return reject("invalid_exact_evm_payload_authorization_value_mismatch", `The payment accepted an amount of ${payment.accepted.amount}; the price is ${priceOf(route)}`);
+    }
   }
   if (payment.resourceUrl !== undefined && stripQuery(payment.resourceUrl) !== stripQuery(route.resourceUrl)) {
     return reject("resource_mismatch", `The payment is for ${payment.resourceUrl}, not ${route.resourceUrl}`);
@@ -37,8 +40,10 @@ export function checkPaymentForRoute(payment: DecodedPayment, route: PricedRoute
   }
   const amount = BigInt(authorization.value);
   const price = priceOf(route);
-  if (amount < price) {
-    return reject("invalid_exact_evm_payload_authorization_value_mismatch", `The authorization is for ${amount} atomic units; the price is ${price}`);
+  // exact means exact (the official exact EVM scheme refuses any other value): an overpayment is
+  // refused like an underpayment, never settled for more than the price
+  if (amount !== price) {
+    return reject("invalid_exact_evm_payload_authorization_value_mismatch", `The authorization is for ${amount} atomic units; the price is exactly ${price}`);
   }
   if (BigInt(authorization.validBefore) < BigInt(nowSeconds + VALID_BEFORE_MARGIN_SECONDS)) {
     return reject("invalid_exact_evm_payload_authorization_valid_before", "The authorization has expired (or expires too soon to settle)");
@@ -46,7 +51,7 @@ export function checkPaymentForRoute(payment: DecodedPayment, route: PricedRoute
   if (BigInt(authorization.validAfter) > BigInt(nowSeconds)) {
     return reject("invalid_exact_evm_payload_authorization_valid_after", "The authorization is not valid yet");
   }
-  // the facilitator checks the authorization against these: the amount the payer actually signed
+  // the facilitator checks the authorization against these requirements, at the price
   const requirements = payment.version === 1 ? requirementsV1(route, amount) : requirementsV2(route, amount);
   if (!requirements) return reject("invalid_exact_evm_network_mismatch", `${route.network.name} has no x402 v1 name; pay with x402 v2`);
   return { ok: true, amount, requirements: requirements as unknown as PaymentRequirements };

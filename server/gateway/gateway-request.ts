@@ -15,6 +15,11 @@ export type GatewayRequest = {
   url: URL;
   headers: HeaderReader;
   body: Readable | ReadableStream<Uint8Array> | null;
+  /**
+   * the request target's path exactly as received (node:http), before a URL parser resolved dot
+   * segments or turned "\\" into "/"; the fetch path only has the parsed URL
+   */
+  rawPath?: string;
   /** the TCP peer, used when no proxy header names the client */
   remoteAddress: string | null;
   signal?: AbortSignal;
@@ -46,8 +51,14 @@ export function fromNodeRequest(req: IncomingMessage, origin: string): GatewayRe
   return {
     method,
     url: new URL(req.url ?? "/", origin),
+    rawPath: rawPathOf(req.url ?? "/"),
     headers: nodeHeaders(req),
     body: method === "GET" || method === "HEAD" ? null : req,
     remoteAddress: req.socket.remoteAddress ?? null,
   };
+}
+
+function rawPathOf(target: string): string {
+  const query = target.indexOf("?");
+  return query === -1 ? target : target.slice(0, query);
 }

@@ -27,7 +27,8 @@ import {
 } from "@/server/payments/ledger";
 import { settleVerdict } from "@/server/payments/settle-verdict";
 import type { AccessLogEntry, UsageWriter } from "@/server/payments/usage-writer";
-import { selectRule, type CompiledRule } from "@/server/pricing/rules";
+import { canonicalizePath } from "@/server/pricing/canonical-path";
+import { matchRequest, type CompiledRule } from "@/server/pricing/rules";
 import { joinUpstreamUrl, mapUpstreamPath } from "@/server/pricing/upstream-path";
 import type { GatewayPaymentFacts } from "@/sdk/src/verify";
 import type { RateLimiter } from "@/server/rate-limit/limiter";
@@ -46,8 +47,8 @@ import { localFirstMessageVerifier, signedByPayer } from "./local-signature";
 import { keepBody, KEPT_BODY_MAX_BYTES } from "./keep-body";
 import type { MerchantSnapshot } from "./merchant-snapshot";
 import { fromNodeRequest, fromWebRequest, type GatewayRequest } from "./gateway-request";
-import { toResponse, writeOutcome, type GatewayOutcome, type PaymentChallenge } from "./outcome";
-import { decodePaymentHeader, encodePaymentResponse, type DecodedPayment } from "./payment-header";
+import { toResponse, writeOutcome, type GatewayOutcome, type PaymentChallenge, type RateLimitScope } from "./outcome";
+import { decodePaymentHeader, encodePaymentResponse, type DecodeResult, type DecodedPayment } from "./payment-header";
 import { renderPaywall } from "./paywall";
 import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
 import { proxyToUpstream, buildUpstreamHeaders, type ProxyOutcome } from "./proxy";
@@ -56,7 +57,8 @@ import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest, withQuery
 /** The exact-EVM scheme's reason for an authorization whose nonce is used (or cancelled) on chain. */
 const AUTHORIZATION_SPENT = "invalid_exact_evm_nonce_already_used";
 
-// The gateway's request path (STYLE 2.5): resolve → rate limit → match → 402 | verify → reserve →
+// The gateway's request path (STYLE 2.5): resolve → canonical path + match → rate limit (unpaid or
+// paying lane) → 402 | verify → reserve →
 // proxy → settle → record. Every branch ends in a GatewayOutcome; toResponse turns it into HTTP.
 // No database transaction is held across a network call: each ledger step is one short write.
 
@@ -107,7 +109,8 @@ type RequestContext = {
 function contextOf(req: GatewayRequest, merchantId: string, trace?: UpstreamTrace): RequestContext {
   const url = req.url;
   const prefix = `/${merchantId}`;
-  const rest = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
+  const pathname = req.rawPath ?? url.pathname;
+  const rest = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : pathname;
   return {
     requestId: requestIdFrom(req.headers),
     merchantId,
@@ -290,7 +293,12 @@ function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestC
   };
 }
 
+// TRACE would echo the buyer's headers (payment, cookies) back from the upstream; CONNECT and TRACK
+// tunnel or trace, and no upstream behind a paywall serves them
+const REFUSED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
+
 export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<GatewayOutcome> {
+  if (REFUSED_METHODS.has(ctx.method)) return { kind: "method_not_allowed", method: ctx.method };
   if (!MERCHANT_ID_PATTERN.test(ctx.merchantId)) return { kind: "merchant_not_found" };
   let merchant: MerchantSnapshot | null;
   try {
@@ -302,14 +310,32 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   if (!merchant) return { kind: "merchant_not_found" };
   if (merchant.status !== "ACTIVE") return { kind: "merchant_inactive", status: merchant.status };
 
-  const limit = await deps.rateLimiter.take(`merchant:${merchant.id}`, merchant.rateLimitPerMinute);
-  if (!limit.allowed) {
-    logAccess(deps, ctx, { status: "REJECTED", reason: "rate_limited", httpStatus: 429 });
-    return { kind: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
-  }
+  // rules are matched on the canonical path and the upstream is sent that same path: what is priced
+  // is exactly what is served (server/pricing/canonical-path.ts)
+  const canonical = canonicalizePath(ctx.path);
+  const matched = canonical.ok ? matchRequest(merchant.rules, ctx.method, canonical.path) : null;
+  // a payment is decoded (pure, no I/O) before the rate limit: paying traffic draws from buckets
+  // of its own, so a flood of unpaid probes cannot lock buyers out
+  const decoded: DecodeResult = matched?.match ? decodePaymentHeader(req.headers) : NO_PAYMENT;
+  // a Sign-In-With-X proof on a bundle or pass route is a buyer coming back: the paying lane too
+  // (its wallet is known once the proof is verified, so its client's bucket stands in for it)
+  const returning = matched?.match && matched.match.rule.billingMode !== "PER_REQUEST" && req.headers.get(SIWX_HEADER) !== null;
+  const lane: Lane = decoded.kind === "ok" ? { paid: true, payer: decoded.payment.exact.authorization.from.toLowerCase() } : { paid: returning === true, payer: null };
+  const limited = await admit(deps, merchant, ctx, lane);
+  if (limited) return limited;
 
+  if (!canonical.ok || !matched) {
+    logAccess(deps, ctx, { status: "REJECTED", reason: "path_refused", httpStatus: 400 });
+    return { kind: "invalid_request", message: canonical.ok ? "Invalid path" : canonical.message };
+  }
+  ctx.path = matched.path;
+  const match = matched.match;
+  if (matched.pricedForOtherMethods && merchant.unmatchedMethods === "REFUSE") {
+    // the merchant priced this path and serves no method it did not price
+    logAccess(deps, ctx, { status: "REJECTED", reason: "method_not_priced", httpStatus: 404 });
+    return { kind: "not_priced", method: ctx.method };
+  }
   // the upstream URL is settled before anything is charged: a refused mapping costs the buyer nothing
-  const match = selectRule(merchant.rules, ctx.method, ctx.path);
   const target = upstreamTarget(merchant, match, ctx);
   if ("refused" in target) return refuseUpstreamPath(deps, ctx, target.refused, match?.rule.id ?? null);
 
@@ -326,7 +352,6 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   }
   if (priced === null) return serveFree(deps, req, merchant, ctx, target);
 
-  const decoded = decodePaymentHeader(req.headers);
   const proof = priced.route.rule.billingMode === "PER_REQUEST" ? null : req.headers.get(SIWX_HEADER);
   if (proof) {
     const entitled = await serveEntitled(deps, req, merchant, priced, ctx, proof, decoded.kind !== "none");
@@ -338,6 +363,36 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   }
   if (decoded.kind === "invalid") return rejectPayment(deps, req, priced, ctx, decoded.version, decoded.reason, decoded.message);
   return servePaid(deps, req, merchant, priced, ctx, decoded.payment);
+}
+
+const NO_PAYMENT: DecodeResult = { kind: "none" };
+
+/**
+ * The rate limits, in two lanes: a request with a decoded payment on a priced path takes from the
+ * paying buckets (the merchant's, the payer's and its client's), every other request from the
+ * unpaid ones (the merchant's and its client's). All of a lane's buckets or none are taken.
+ */
+type Lane = { paid: boolean; payer: string | null };
+
+async function admit(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext, lane: Lane): Promise<GatewayOutcome | null> {
+  const { limits } = merchant;
+  const client = ctx.clientIp ?? "unknown";
+  const buckets = lane.paid
+    ? [
+        { key: `gw:paid:${merchant.id}`, limit: limits.paidPerMerchant },
+        { key: `gw:paid:${merchant.id}:ip:${client}`, limit: limits.paidPerPayer },
+        ...(lane.payer ? [{ key: `gw:paid:${merchant.id}:payer:${lane.payer}`, limit: limits.paidPerPayer }] : []),
+      ]
+    : [
+        { key: `gw:unpaid:${merchant.id}`, limit: limits.unpaidPerMerchant },
+        { key: `gw:unpaid:${merchant.id}:ip:${client}`, limit: limits.unpaidPerClient },
+      ];
+  const decision = await deps.rateLimiter.takeAll(buckets);
+  if (decision.allowed) return null;
+  const who = decision.key.includes(":payer:") ? "payer" : decision.key.includes(":ip:") ? "client" : "merchant";
+  const scope: RateLimitScope = lane.paid ? (who === "payer" ? "paid_payer" : who === "client" ? "paid_client" : "paid_merchant") : who === "client" ? "unpaid_client" : "unpaid_merchant";
+  logAccess(deps, ctx, { status: "REJECTED", reason: `rate_limited_${scope}`, httpStatus: 429, ...(lane.payer ? { payer: lane.payer } : {}) });
+  return { kind: "rate_limited", retryAfterSeconds: decision.retryAfterSeconds, scope };
 }
 
 function rejectPayment(

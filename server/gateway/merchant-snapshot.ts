@@ -6,6 +6,9 @@ import { toAtomic } from "@/server/db/money";
 import { openPayoutAddress } from "@/server/merchants/merchants";
 import { loadSigningSecrets } from "@/server/merchants/signing-secrets";
 import { loadInjectedCredentials, type InjectedCredential } from "@/server/merchants/upstream-credentials";
+import { rateLimitsOf } from "@/server/merchants/traffic";
+import { getRateLimitCaps } from "@/server/platform/rate-limit-caps";
+import { effectiveRateLimits, type RateLimits } from "@/server/platform/schemas";
 import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 
 // What the gateway needs to know about a merchant on every request, loaded in one query and kept
@@ -14,12 +17,14 @@ import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 
 export type MerchantSnapshot = Pick<
   Merchant,
-  "id" | "name" | "status" | "upstreamBaseUrl" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "rateLimitPerMinute" | "deferredSettlementOn"
+  "id" | "name" | "status" | "upstreamBaseUrl" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "deferredSettlementOn" | "unmatchedMethods"
 > & {
   /** the merchant's wallet (lower-case), opened from its sealed column once per load */
   payoutAddress: string;
   maxUnsettledPerPayer: bigint | null;
   rules: CompiledRule[];
+  /** the merchant's rate limits, each lowered to the platform's cap */
+  limits: RateLimits;
   /** signing secrets, decrypted once per load (newest first); each request keeps those not yet expired */
   signingSecrets: { secret: string; expiresAt: Date | null }[];
   /** injected upstream credentials, decrypted once per load */
@@ -41,22 +46,29 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string,
       upstreamTimeoutMs: true,
       chargeOnUpstreamError: true,
       rateLimitPerMinute: true,
+      clientRateLimitPerMinute: true,
+      paidRateLimitPerMinute: true,
+      payerRateLimitPerMinute: true,
+      unmatchedMethods: true,
       deferredSettlementOn: true,
       maxUnsettledPerPayer: true,
       pricingRules: { where: { active: true } },
     },
   });
   if (!merchant) return null;
-  const { pricingRules, maxUnsettledPerPayer, payoutAddressCiphertext, payoutAddressKeyId, ...rest } = merchant;
-  const [signingSecrets, credentials] = await Promise.all([
+  const { pricingRules, maxUnsettledPerPayer, payoutAddressCiphertext, payoutAddressKeyId, rateLimitPerMinute, clientRateLimitPerMinute, paidRateLimitPerMinute, payerRateLimitPerMinute, ...rest } =
+    merchant;
+  const [signingSecrets, credentials, caps] = await Promise.all([
     loadSigningSecrets({ db, env: keys, now: () => new Date() }, { merchantId }),
     loadInjectedCredentials(db, keys, merchantId),
+    getRateLimitCaps({ db }),
   ]);
   return {
     ...rest,
     payoutAddress: openPayoutAddress({ payoutAddressCiphertext, payoutAddressKeyId }, keys),
     maxUnsettledPerPayer: maxUnsettledPerPayer === null ? null : toAtomic(maxUnsettledPerPayer),
     rules: compileRules(pricingRules),
+    limits: effectiveRateLimits(rateLimitsOf({ rateLimitPerMinute, clientRateLimitPerMinute, paidRateLimitPerMinute, payerRateLimitPerMinute }), caps),
     signingSecrets,
     credentials,
   };

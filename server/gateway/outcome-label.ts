@@ -57,6 +57,8 @@ export function gatewayOutcomeLabel(outcome: GatewayOutcome, served: ServedAs | 
     case "merchant_inactive":
     case "unauthorized":
     case "invalid_request":
+    case "method_not_allowed":
+    case "not_priced":
     case "body_too_large":
     case "unavailable":
     case "payment_identifier_conflict":

@@ -24,9 +24,13 @@ export type PaymentChallenge = {
 export type GatewayOutcome =
   | { kind: "merchant_not_found" }
   | { kind: "merchant_inactive"; status: "PENDING_REVIEW" | "DISABLED" }
-  | { kind: "rate_limited"; retryAfterSeconds: number }
+  /** `scope`: which bucket ran out (lane and merchant / client / payer) */
+  | { kind: "rate_limited"; retryAfterSeconds: number; scope?: RateLimitScope }
   | { kind: "unauthorized"; message: string }
   | { kind: "invalid_request"; message: string }
+  | { kind: "method_not_allowed"; method: string }
+  /** the path is priced for other methods and the merchant refuses the ones it did not price */
+  | { kind: "not_priced"; method: string }
   | { kind: "payment_required"; challenge: PaymentChallenge }
   | { kind: "payment_rejected"; reason: string; message: string; challenge: PaymentChallenge }
   | { kind: "upstream_blocked" }
@@ -56,6 +60,19 @@ export type GatewayOutcome =
       /** settlement header for paid calls: name (X-PAYMENT-RESPONSE or PAYMENT-RESPONSE) and value */
       paymentResponse?: { name: string; value: string };
     };
+
+export type RateLimitScope = "unpaid_merchant" | "unpaid_client" | "paid_merchant" | "paid_payer" | "paid_client";
+
+const RATE_LIMIT_MESSAGES: Record<RateLimitScope, string> = {
+  unpaid_merchant: "Too many unpaid requests for this API; paying requests are limited separately",
+  unpaid_client: "Too many unpaid requests from this client; paying requests are limited separately",
+  paid_merchant: "Too many paid requests for this API right now; nothing was charged",
+  paid_payer: "Too many paid requests from this payer; nothing was charged",
+  paid_client: "Too many paid requests from this client; nothing was charged",
+};
+
+/** The methods the gateway passes on (RFC 9110 §15.5.6: a 405 lists them). */
+const GATEWAY_ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
 /** A transport-neutral HTTP answer: the route handler makes a Response of it, the node server writes it. */
 export type RenderedOutcome = { status: number; headers: Record<string, string | string[]>; body: string | Readable | null };
@@ -98,11 +115,15 @@ function renderUnisolated(outcome: GatewayOutcome, requestId: string): RenderedO
         { status: outcome.status },
       );
     case "rate_limited":
-      return errorJson("rate_limited", "Too many requests for this merchant", requestId, { retryAfterSeconds: outcome.retryAfterSeconds }, {
+      return errorJson("rate_limited", outcome.scope ? RATE_LIMIT_MESSAGES[outcome.scope] : "Too many requests for this merchant", requestId, { retryAfterSeconds: outcome.retryAfterSeconds, scope: outcome.scope }, {
         "retry-after": String(outcome.retryAfterSeconds),
       });
     case "invalid_request":
       return errorJson("invalid_request", outcome.message, requestId);
+    case "not_priced":
+      return errorJson("not_found", `This API does not serve ${outcome.method} on this path`, requestId);
+    case "method_not_allowed":
+      return errorJson("method_not_allowed", `${outcome.method} is not served by the gateway`, requestId, undefined, { allow: GATEWAY_ALLOW });
     case "unauthorized":
       return errorJson("unauthorized", outcome.message, requestId);
     case "payment_required":

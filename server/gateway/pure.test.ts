@@ -99,9 +99,18 @@ describe("decodePaymentHeader", () => {
 });
 
 describe("checkPaymentForRoute", () => {
-  it("accepts a matching payment and hands the facilitator the amount signed", () => {
-    const check = checkPaymentForRoute(decoded(v2Payload({ auth: { value: "15000" } })), route(), NOW);
-    expect(check).toMatchObject({ ok: true, amount: 15_000n, requirements: { amount: "15000", payTo: PAY_TO } });
+  it("accepts a payment of exactly the price and hands the facilitator the requirements", () => {
+    const check = checkPaymentForRoute(decoded(v2Payload()), route(), NOW);
+    expect(check).toMatchObject({ ok: true, amount: 10_000n, requirements: { amount: "10000", payTo: PAY_TO } });
+  });
+
+  // the official exact EVM scheme (@x402/evm 2.27) refuses any value other than the required amount
+  it.each([
+    ["twice the price", v2Payload({ auth: { value: "20000" } })],
+    ["one unit over", v2Payload({ auth: { value: "10001" } })],
+    ["an accepted amount other than the price", v2Payload({ accepted: { amount: "20000" } })],
+  ])("refuses %s with the official value-mismatch reason", (_label, payload) => {
+    expect(checkPaymentForRoute(decoded(payload), route(), NOW)).toMatchObject({ ok: false, reason: "invalid_exact_evm_payload_authorization_value_mismatch" });
   });
 
   it.each([

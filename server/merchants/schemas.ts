@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+import { rateLimitsSchema } from "@/server/platform/schemas";
+import { unmatchedMethodsSchema } from "@/server/pricing/schemas";
+
 export const merchantIdSchema = z.string().regex(/^mer_[0-9a-z]{20}$/, "Not a merchant id");
 
 export const evmAddressSchema = z
@@ -183,3 +186,15 @@ export const upstreamHealthSchema = z.object({
 });
 export type UpstreamHealth = z.infer<typeof upstreamHealthSchema>;
 export const upstreamHealthInput = z.object({ windowHours: z.union([z.literal(1), z.literal(24)]).default(24) });
+
+/**
+ * How the gateway treats a merchant's traffic: what happens to a priced path's methods no rule
+ * names (PROXY_FREE serves them free, REFUSE answers 404), and its rate limits (per minute, each
+ * at most the platform's cap).
+ */
+export const trafficSettingsSchema = z.object({
+  unmatchedMethods: unmatchedMethodsSchema,
+  rateLimits: rateLimitsSchema,
+});
+export type TrafficSettings = z.infer<typeof trafficSettingsSchema>;
+export const trafficSettingsDtoSchema = trafficSettingsSchema.extend({ caps: rateLimitsSchema });

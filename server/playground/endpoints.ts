@@ -22,14 +22,15 @@ export async function getPlaygroundSetup(deps: Pick<Deps, "db" | "env">) {
     where: { active: true, merchant: { status: "ACTIVE" } },
     orderBy: [{ merchant: { createdAt: "asc" } }, { createdAt: "asc" }],
     take: 200,
-    select: { method: true, pathPattern: true, priceAtomic: true, network: true, asset: true, merchant: { select: { id: true, name: true } } },
+    select: { methods: true, pathPattern: true, priceAtomic: true, network: true, asset: true, merchant: { select: { id: true, name: true } } },
   });
   const endpoints: PlaygroundEndpoint[] = rules.map((r) => {
     const asset = registry.asset(r.network, r.asset);
     return {
       merchantId: r.merchant.id,
       merchantName: r.merchant.name,
-      method: r.method === "ANY" ? "GET" : r.method,
+      // the playground sends what a browser can try first: GET when the rule prices it
+      method: r.methods.includes("ANY") || r.methods.includes("GET") ? "GET" : (r.methods[0] ?? "GET"),
       path: examplePath(r.pathPattern),
       pattern: r.pathPattern,
       price: formatAtomic(toAtomic(r.priceAtomic), asset?.decimals ?? 6),

@@ -5,7 +5,8 @@ import { paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "@/serv
 import { openPayoutAddress } from "@/server/merchants/merchants";
 import { getNetworkRegistry } from "@/server/networks/config";
 
-import { compileRules, selectRule, toPricingRuleDto } from "./rules";
+import { canonicalizePath } from "./canonical-path";
+import { compileRules, matchRequest, toPricingRuleDto } from "./rules";
 import { joinUpstreamUrl, mapUpstreamPath } from "./upstream-path";
 import type { PricingRuleDto } from "./schemas";
 
@@ -38,6 +39,7 @@ export async function explainRuleMatch(
       payoutAddressCiphertext: true,
       payoutAddressKeyId: true,
       settlementMode: true,
+      unmatchedMethods: true,
       pricingRules: { where: { active: true } },
       upstreamCredentials: { select: { ruleId: true, location: true, name: true, maskedValue: true } },
     },
@@ -46,9 +48,17 @@ export async function explainRuleMatch(
   const path = opts.path.startsWith("/") ? opts.path : `/${opts.path}`;
   // parsed the way the gateway parses the request line, so dot segments and encodings come out the same
   const parsed = new URL(`${deps.env.APP_URL}/${merchant.id}${path}`);
-  const pathOnly = parsed.pathname.slice(merchant.id.length + 1) || "/";
-  const match = selectRule(compileRules(merchant.pricingRules), opts.method, pathOnly);
-  const gatewayUrl = parsed.toString();
+  const canonical = canonicalizePath(parsed.pathname.slice(merchant.id.length + 1) || "/");
+  if (!canonical.ok) {
+    // the gateway answers 400 before matching any rule
+    return { method: opts.method, path, gatewayUrl: parsed.toString(), upstreamUrl: null, upstreamRefusal: canonical.message, injectedHeaders: [], rule: null, outcome: "free", paymentRequired: null };
+  }
+  const { match, path: pathOnly, pricedForOtherMethods } = matchRequest(compileRules(merchant.pricingRules), opts.method, canonical.path);
+  if (pricedForOtherMethods && merchant.unmatchedMethods === "REFUSE") {
+    const refusal = `404: no rule prices ${opts.method} on this path, and unpriced methods are refused (Traffic settings)`;
+    return { method: opts.method, path, gatewayUrl: parsed.toString(), upstreamUrl: null, upstreamRefusal: refusal, injectedHeaders: [], rule: null, outcome: "free", paymentRequired: null };
+  }
+  const gatewayUrl = `${parsed.origin}/${merchant.id}${pathOnly}${parsed.search}`;
   const mapped = match ? mapUpstreamPath(match.rule.upstreamPath, match.pattern, pathOnly) : ({ ok: true, path: pathOnly } as const);
   const joined = mapped.ok ? joinUpstreamUrl(merchant.upstreamBaseUrl, mapped.path, parsed.search) : null;
   const upstreamRefusal = !mapped.ok ? mapped.message : joined ? null : "This path cannot be mapped to the upstream: it would leave the upstream's base path";

@@ -2,7 +2,12 @@
 //   /api/echo          exactly that path
 //   /api/signal/*      one segment (`*` never crosses a `/`; it may sit inside a segment: /v1/*.json)
 //   /api/**            any number of segments, including none (/api, /api/a/b/c)
-// Matching is by compiled RegExp; specificity orders rules when several match.
+// Matching is by compiled RegExp; specificity orders rules when several match. Requests are matched
+// in their canonical form (canonical-path.ts), so a pattern's literal text is put in that form too
+// (%73 → s, upper-case hex). A case-insensitive pattern ignores ASCII case only: the canonical form
+// refuses the non-ASCII letters that fold into ASCII.
+
+import { canonicalizePath } from "./canonical-path";
 
 export type PatternError = { ok: false; message: string };
 /** `wildcards`: how many `*`/`**` the pattern has; the regex captures each, in order (path mapping uses them). */
@@ -14,11 +19,17 @@ function escapeRegex(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 }
 
-export function compilePathPattern(pattern: string): CompiledPattern | PatternError {
+export function compilePathPattern(pattern: string, opts: { caseInsensitive?: boolean } = {}): CompiledPattern | PatternError {
   if (!pattern.startsWith("/")) return { ok: false, message: "Start the pattern with /" };
   if (pattern.length > 512) return { ok: false, message: "Use at most 512 characters" };
   if (/[?#]/.test(pattern)) return { ok: false, message: "Patterns match the path only: leave out ? and #" };
-  const segments = pattern === "/" ? [""] : pattern.slice(1).split("/");
+  const bad = pattern.slice(1).split("/").find((segment) => !SEGMENT_CHARS.test(segment));
+  if (bad !== undefined) return { ok: false, message: `"${bad}" has characters that cannot appear in a URL path` };
+  if (pattern.includes("//")) return { ok: false, message: "Remove the empty segment (//)" };
+  // a pattern the canonical form refuses (a ";" or "\\" in it) keeps its text: no request can match it
+  const canonical = canonicalizePath(pattern);
+  const source = canonical.ok ? canonical.path : pattern;
+  const segments = source === "/" ? [""] : source.slice(1).split("/");
   let regex = "^";
   // literal characters weigh most, then single-segment wildcards; `**` adds nothing
   let specificity = 0;
@@ -40,7 +51,7 @@ export function compilePathPattern(pattern: string): CompiledPattern | PatternEr
     specificity += 10 + literal.length * 4 - (segment.length - literal.length) * 2;
   }
   regex += "/?$";
-  return { ok: true, pattern, regex: new RegExp(regex), specificity, wildcards };
+  return { ok: true, pattern, regex: new RegExp(regex, opts.caseInsensitive ? "i" : ""), specificity, wildcards };
 }
 
 export function matchesPath(compiled: CompiledPattern, path: string): boolean {

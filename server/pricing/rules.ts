@@ -1,16 +1,19 @@
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
-import { Prisma, type PricingRule } from "@/server/db";
+import { Prisma, type Db, type HttpMethod, type PricingRule } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { fromAtomic, toAtomic } from "@/server/db/money";
 import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
 import { getNetworkRegistry, type AssetConfig } from "@/server/networks/config";
 
+import { canonicalizePath, decodedView } from "./canonical-path";
 import { compilePathPattern, matchesPath, type CompiledPattern } from "./path-pattern";
 import { formatAtomic, parseDecimalToAtomic } from "./price";
 import { checkUpstreamPathTemplate } from "./upstream-path";
-import { pricingRuleInput, type ParsedPricingRuleInput, type PricingRuleDto, type PricingRuleInput } from "./schemas";
+import { pricingRuleInput, REQUEST_METHODS, type ParsedPricingRuleInput, type PricingRuleDto, type PricingRuleInput } from "./schemas";
+
+type RequestMethod = (typeof REQUEST_METHODS)[number];
 
 type RuleDeps = Pick<Deps, "db" | "env">;
 
@@ -26,8 +29,11 @@ function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
 
 /** Checks what the schema can't: pattern syntax, a known network and asset, a positive price. */
 function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
-  const pattern = compilePathPattern(input.pathPattern);
+  const pattern = compilePathPattern(input.pathPattern, { caseInsensitive: input.caseInsensitive });
   if (!pattern.ok) throw fieldError("pathPattern", pattern.message);
+  // a pattern no request can match (requests are matched in their canonical form) would price nothing
+  const canonical = canonicalizePath(input.pathPattern);
+  if (!canonical.ok) throw fieldError("pathPattern", canonical.message);
   if (input.upstreamPath) {
     const template = checkUpstreamPathTemplate(input.upstreamPath, pattern);
     if (!template.ok) throw fieldError("upstreamPath", template.message);
@@ -45,7 +51,7 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
   return {
     description: input.description || null,
     pathPattern: input.pathPattern,
-    method: input.method,
+    methods: input.methods ?? (input.method ? [input.method] : ["ANY" as const]),
     priceAtomic: fromAtomic(price.atomic),
     network: input.network,
     asset: input.asset,
@@ -54,6 +60,7 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
     passDurationSeconds: input.billingMode === "TIME_PASS" ? (input.passDurationSeconds ?? null) : null,
     settlementPolicy: input.settlementPolicy,
     upstreamPath: input.upstreamPath || null,
+    caseInsensitive: input.caseInsensitive,
     priority: input.priority,
     active: input.active,
   };
@@ -71,7 +78,7 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): Pr
     merchantId: rule.merchantId,
     description: rule.description,
     pathPattern: rule.pathPattern,
-    method: rule.method,
+    methods: rule.methods,
     priceAtomic: atomic.toString(),
     price: formatAtomic(atomic, asset.decimals),
     network: rule.network,
@@ -83,6 +90,7 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): Pr
     passDurationSeconds: rule.passDurationSeconds,
     settlementPolicy: rule.settlementPolicy,
     upstreamPath: rule.upstreamPath,
+    caseInsensitive: rule.caseInsensitive,
     priority: rule.priority,
     active: rule.active,
     createdAt: rule.createdAt,
@@ -100,12 +108,37 @@ function duplicateRule(err: unknown): AppError | null {
   return null;
 }
 
+/** Whether two rules' method lists price a method in common. */
+export function methodsOverlap(a: readonly HttpMethod[], b: readonly HttpMethod[]): boolean {
+  return a.includes("ANY") || b.includes("ANY") || a.some((m) => b.includes(m));
+}
+
+/** Two rules on one pattern must not both price a method (the database cannot key on a list). */
+async function refuseOverlap(tx: Db, opts: { merchantId: string; ruleId?: string; pathPattern: string; methods: HttpMethod[] }): Promise<void> {
+  const same = await tx.pricingRule.findMany({
+    where: { merchantId: opts.merchantId, pathPattern: opts.pathPattern, ...(opts.ruleId ? { id: { not: opts.ruleId } } : {}) },
+    select: { methods: true },
+  });
+  const clash = same.find((r) => methodsOverlap(r.methods, opts.methods));
+  if (clash) {
+    const message = `A rule for ${clash.methods.join(", ")} ${opts.pathPattern} already exists: give each method one rule`;
+    throw new AppError("conflict", message, { details: { fieldErrors: { methods: [message] } } });
+  }
+}
+
 export async function listPricingRules(deps: RuleDeps, opts: { merchantId: string }): Promise<PricingRuleDto[]> {
   const rules = await deps.db.pricingRule.findMany({
     where: { merchantId: opts.merchantId },
     orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
   });
   return rules.map((r) => toPricingRuleDto(deps, r));
+}
+
+/** For each active rule's pattern, the methods no rule prices there, and what the gateway does with them. */
+export async function listUnpricedMethods(deps: Pick<RuleDeps, "db">, opts: { merchantId: string }): Promise<{ unmatchedMethods: "PROXY_FREE" | "REFUSE"; patterns: { pathPattern: string; methods: RequestMethod[] }[] }> {
+  const merchant = await deps.db.merchant.findFirstOrThrow({ where: { id: opts.merchantId }, select: { unmatchedMethods: true, pricingRules: { where: { active: true } } } });
+  const unpriced = unpricedMethodsByPattern(compileRules(merchant.pricingRules));
+  return { unmatchedMethods: merchant.unmatchedMethods, patterns: [...unpriced].map(([pathPattern, methods]) => ({ pathPattern, methods })) };
 }
 
 export async function createPricingRule(
@@ -115,6 +148,7 @@ export async function createPricingRule(
   const values = resolveRuleValues(deps, parseInput(opts.input));
   try {
     const rule = await deps.db.$transaction(async (tx) => {
+      await refuseOverlap(tx, { merchantId: opts.merchantId, pathPattern: values.pathPattern, methods: values.methods });
       const created = await tx.pricingRule.create({ data: { id: createId("pricingRule"), merchantId: opts.merchantId, ...values } });
       await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.create", targetType: "pricing_rule", targetId: created.id, after: created });
       return created;
@@ -135,6 +169,7 @@ export async function updatePricingRule(
     const rule = await deps.db.$transaction(async (tx) => {
       const before = await tx.pricingRule.findFirst({ where: { id: opts.ruleId, merchantId: opts.merchantId } });
       if (!before) throw new AppError("not_found", "No such pricing rule");
+      await refuseOverlap(tx, { merchantId: opts.merchantId, ruleId: before.id, pathPattern: values.pathPattern, methods: values.methods });
       const after = await tx.pricingRule.update({ where: { id: before.id }, data: values });
       await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.update", targetType: "pricing_rule", targetId: before.id, before, after });
       return after;
@@ -166,16 +201,18 @@ export function compileRules(rules: PricingRule[]): CompiledRule[] {
   const compiled: CompiledRule[] = [];
   for (const rule of rules) {
     if (!rule.active) continue;
-    const pattern = compilePathPattern(rule.pathPattern);
+    const pattern = compilePathPattern(rule.pathPattern, { caseInsensitive: rule.caseInsensitive });
     if (pattern.ok) compiled.push({ rule, pattern });
   }
   return compiled;
 }
 
-function methodMatches(ruleMethod: PricingRule["method"], method: string): boolean {
-  if (ruleMethod === "ANY") return true;
-  // a HEAD costs what the GET costs: it is the same resource
-  return ruleMethod === method || (ruleMethod === "GET" && method === "HEAD");
+function methodMatches(ruleMethods: PricingRule["methods"], method: string): boolean {
+  for (const ruleMethod of ruleMethods) {
+    // a HEAD costs what the GET costs: it is the same resource
+    if (ruleMethod === "ANY" || ruleMethod === method || (ruleMethod === "GET" && method === "HEAD")) return true;
+  }
+  return false;
 }
 
 /**
@@ -183,19 +220,63 @@ function methodMatches(ruleMethod: PricingRule["method"], method: string): boole
  * rule naming the method over ANY, then the oldest. Null means the path is free.
  */
 export function selectRule(rules: CompiledRule[], method: string, path: string): CompiledRule | null {
+  return scanRules(rules, method, path).best;
+}
+
+/** One pass: the best rule for method + path, and whether any rule's pattern matched the path at all. */
+function scanRules(rules: CompiledRule[], method: string, path: string): { best: CompiledRule | null; pathMatched: boolean } {
   let best: CompiledRule | null = null;
+  let pathMatched = false;
   for (const candidate of rules) {
-    if (!methodMatches(candidate.rule.method, method) || !matchesPath(candidate.pattern, path)) continue;
+    if (!matchesPath(candidate.pattern, path)) continue;
+    pathMatched = true;
+    if (!methodMatches(candidate.rule.methods, method)) continue;
     if (!best || compareRules(candidate, best) < 0) best = candidate;
   }
-  return best;
+  return { best, pathMatched };
+}
+
+/**
+ * The rule for a request whose path is already canonical, and the path it is served as. A path
+ * with sub-delimiter escapes that no rule prices is looked at once more with them decoded: an
+ * upstream that decodes every escape would serve `/a%21b` as `/a!b`, so if a rule prices that, the
+ * request is priced by it and served as the decoded path (what is priced is what is served).
+ */
+export function matchRequest(rules: CompiledRule[], method: string, canonicalPath: string): RequestMatch {
+  const direct = scanRules(rules, method, canonicalPath);
+  if (direct.best) return { match: direct.best, path: canonicalPath, pricedForOtherMethods: false };
+  const view = decodedView(canonicalPath);
+  if (view === null) return { match: null, path: canonicalPath, pricedForOtherMethods: direct.pathMatched };
+  const decoded = scanRules(rules, method, view);
+  if (decoded.best) return { match: decoded.best, path: view, pricedForOtherMethods: false };
+  return { match: null, path: canonicalPath, pricedForOtherMethods: direct.pathMatched || decoded.pathMatched };
+}
+
+/**
+ * `pricedForOtherMethods`: no rule prices this method here, but one prices the path for another
+ * method (the merchant's `unmatchedMethods` decides: free, or 404).
+ */
+export type RequestMatch = { match: CompiledRule | null; path: string; pricedForOtherMethods: boolean };
+
+/**
+ * For each priced pattern, the request methods no rule prices at a path it matches (the pattern
+ * with its wildcards filled in): what the console shows as "free" (or "refused") beside the rule.
+ */
+export function unpricedMethodsByPattern(rules: CompiledRule[]): Map<string, RequestMethod[]> {
+  const out = new Map<string, RequestMethod[]>();
+  for (const { rule } of rules) {
+    if (out.has(rule.pathPattern)) continue;
+    const sample = rule.pathPattern.replace(/\*\*|\*/g, "x");
+    out.set(rule.pathPattern, REQUEST_METHODS.filter((method) => selectRule(rules, method, canonicalizePath(sample).ok ? sample : rule.pathPattern) === null));
+  }
+  return out;
 }
 
 function compareRules(a: CompiledRule, b: CompiledRule): number {
   return (
     b.rule.priority - a.rule.priority ||
     b.pattern.specificity - a.pattern.specificity ||
-    Number(b.rule.method !== "ANY") - Number(a.rule.method !== "ANY") ||
+    Number(!b.rule.methods.includes("ANY")) - Number(!a.rule.methods.includes("ANY")) ||
     a.rule.createdAt.getTime() - b.rule.createdAt.getTime()
   );
 }

@@ -3,13 +3,27 @@ import { z } from "zod";
 import { SETTLEMENT_POLICIES } from "./settlement-policies";
 
 export const httpMethodSchema = z.enum(["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
+/** The methods a request can have (a rule's list may also be just ANY). */
+export const REQUEST_METHODS = httpMethodSchema.exclude(["ANY"]).options;
+export const unmatchedMethodsSchema = z.enum(["PROXY_FREE", "REFUSE"]);
+
+/** A rule's methods: [ANY] or distinct methods, in a fixed order so equal lists compare equal. */
+export const ruleMethodsSchema = z
+  .array(httpMethodSchema)
+  .min(1, "Choose at least one method, or ANY")
+  .max(8)
+  .refine((methods) => !methods.includes("ANY") || methods.length === 1, "ANY already covers every method: choose it alone")
+  .transform((methods) => httpMethodSchema.options.filter((m) => methods.includes(m)));
 export const billingModeSchema = z.enum(["PER_REQUEST", "BUNDLE", "TIME_PASS"]);
 export const settlementPolicySchema = z.enum(SETTLEMENT_POLICIES);
 
 const pricingRuleFields = z.object({
   description: z.string().trim().max(200).optional(),
   pathPattern: z.string().trim().min(1, "Enter a path pattern like /api/*"),
-  method: httpMethodSchema.default("ANY"),
+  /** the methods this rule prices; ANY (the default) prices every method, so none is left free by accident */
+  methods: ruleMethodsSchema.optional(),
+  /** deprecated: one method; `methods` wins when both are sent */
+  method: httpMethodSchema.optional(),
   /** decimal in the asset's units, e.g. "0.01" */
   price: z.string().trim().min(1, "Enter a price"),
   network: z.string().trim().min(1, "Choose a network"),
@@ -19,6 +33,8 @@ const pricingRuleFields = z.object({
   passDurationSeconds: z.number().int().min(60, "A pass lasts at least 60 seconds").max(366 * 24 * 3600).optional(),
   settlementPolicy: settlementPolicySchema.default("AFTER_SUCCESS"),
   upstreamPath: z.string().trim().startsWith("/", "Start the upstream path with /").max(512).optional(),
+  /** match the pattern ignoring ASCII case; on by default, so an upstream that routes case-insensitively is safe */
+  caseInsensitive: z.boolean().default(true),
   priority: z.number().int().min(-1000).max(1000).default(0),
   active: z.boolean().default(true),
 });
@@ -39,7 +55,7 @@ export const pricingRuleDtoSchema = z.object({
   merchantId: z.string(),
   description: z.string().nullable(),
   pathPattern: z.string(),
-  method: httpMethodSchema,
+  methods: z.array(httpMethodSchema),
   priceAtomic: z.string(),
   price: z.string(),
   network: z.string(),
@@ -52,6 +68,7 @@ export const pricingRuleDtoSchema = z.object({
   passDurationSeconds: z.number().nullable(),
   settlementPolicy: settlementPolicySchema,
   upstreamPath: z.string().nullable(),
+  caseInsensitive: z.boolean(),
   priority: z.number(),
   active: z.boolean(),
   createdAt: z.date(),

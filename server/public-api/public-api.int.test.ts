@@ -94,6 +94,10 @@ describe("the public API with a write key", () => {
     expect(routing.body).toMatchObject({ upstreamBaseUrl: h.upstream.url });
     expect((await call("PUT", `${m}/routing`, { upstreamBaseUrl: h.upstream.url, upstreamTimeoutMs: 15000, chargeOnUpstreamError: false })).status).toBe(200);
     expect((await call("POST", `${m}/routing/test-call`, { method: "GET", path: "/api/free/rest" })).body).toMatchObject({ status: 200 });
+    const traffic = await call("GET", `${m}/routing/traffic`);
+    expect(traffic.body).toMatchObject({ unmatchedMethods: "REFUSE", rateLimits: { unpaidPerClient: 1_000_000 }, caps: { unpaidPerClient: 10_000_000 } });
+    const limits = { unpaidPerMerchant: 500, unpaidPerClient: 60, paidPerMerchant: 5000, paidPerPayer: 300 };
+    expect((await call("PUT", `${m}/routing/traffic`, { unmatchedMethods: "REFUSE", rateLimits: limits })).body).toMatchObject({ rateLimits: limits });
 
     // a rule created through REST is what the gateway charges
     const created = await call("POST", `${m}/pricing-rules`, ruleBody());

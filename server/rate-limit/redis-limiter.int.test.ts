@@ -30,6 +30,26 @@ describe("the Redis rate limiter", () => {
     }
   });
 
+  it("takes from several buckets all-or-nothing, across instances", async () => {
+    const prefix = `x4g:test:${randomUUID()}:`;
+    const one = createRedisRateLimiter(REDIS_URL, { log, keyPrefix: prefix });
+    const two = createRedisRateLimiter(REDIS_URL, { log, keyPrefix: prefix });
+    try {
+      const buckets = (client: string) => [{ key: `client:${client}`, limit: 2 }, { key: "merchant", limit: 3 }];
+      expect(await one.takeAll(buckets("a"))).toEqual({ allowed: true });
+      expect(await two.takeAll(buckets("a"))).toEqual({ allowed: true });
+      // client a is out; its refusal does not use up the merchant's third token
+      expect(await one.takeAll(buckets("a"))).toMatchObject({ allowed: false, key: "client:a" });
+      expect(await two.takeAll(buckets("b"))).toEqual({ allowed: true });
+      const refused = await one.takeAll(buckets("c"));
+      expect(refused).toMatchObject({ allowed: false, key: "merchant" });
+      expect(!refused.allowed && refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
   it("fails open when Redis is unreachable, so paid traffic keeps flowing", async () => {
     const down = createRedisRateLimiter("redis://127.0.0.1:1", { log });
     try {

@@ -30,3 +30,4 @@ describe("takeToken", () => {
     expect(r.allowed).toBe(true);
   });
 });
+

@@ -16,3 +16,4 @@ export function takeToken(state: BucketState | undefined, opts: { capacity: numb
   }
   return { allowed: false, retryAfterMs: Math.ceil((1 - tokens) / ratePerMs), state: { tokens, updatedAtMs: opts.nowMs } };
 }
+

@@ -101,7 +101,9 @@ export async function createGatewayHarness(
   });
   // the payout address is sealed: createMerchant wrote it above
   const { payoutAddress: _sealedAbove, ...settings } = opts.merchant ?? {};
-  await db.merchant.update({ where: { id: merchant.id }, data: { ...settings, facilitator: opts.facilitator ?? "LOCAL" } });
+  // tests send many calls from one client: only the limits a test sets bind (rate-limits.int.test.ts sets its own)
+  const unbound = { clientRateLimitPerMinute: 1_000_000, paidRateLimitPerMinute: 1_000_000, payerRateLimitPerMinute: 1_000_000 };
+  await db.merchant.update({ where: { id: merchant.id }, data: { ...unbound, ...settings, facilitator: opts.facilitator ?? "LOCAL" } });
   const rules: PricingRuleInput[] = opts.rules ?? [
     { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network, asset: token },
     { pathPattern: "/api/echo", method: "POST", price: "0.05", network, asset: token },

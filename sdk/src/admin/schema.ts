@@ -325,6 +325,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/merchants/{merchantId}/routing/traffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Traffic: unpriced methods on priced paths, and the gateway's rate limits
+         * @description Requires an API key with scope `read` (or `write` / `keys:manage`).
+         */
+        get: operations["upstream-traffic"];
+        /**
+         * Change the traffic settings (each rate limit at most the platform's cap)
+         * @description Requires an API key with scope `write`.
+         */
+        put: operations["upstream-updateTraffic"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/merchants/{merchantId}/routing/test-call": {
         parameters: {
             query?: never;
@@ -495,7 +519,7 @@ export interface components {
                  * @description The same codes as the console's tRPC API; see the docs' error page.
                  * @enum {string}
                  */
-                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "rate_limited" | "payment_required" | "invalid_payment" | "payment_replayed" | "payment_identifier_conflict" | "payment_in_progress" | "merchant_not_found" | "merchant_inactive" | "upstream_invalid" | "upstream_error" | "upstream_timeout" | "upstream_invalid_response" | "settlement_failed" | "settlement_pending" | "service_unavailable" | "internal";
+                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "payment_required" | "invalid_payment" | "payment_replayed" | "payment_identifier_conflict" | "payment_in_progress" | "merchant_not_found" | "merchant_inactive" | "upstream_invalid" | "upstream_error" | "upstream_timeout" | "upstream_invalid_response" | "settlement_failed" | "settlement_pending" | "service_unavailable" | "internal";
                 /** @description Safe to show to a person. */
                 message: string;
                 details?: {
@@ -747,8 +771,7 @@ export interface operations {
                         merchantId: string;
                         description: string | null;
                         pathPattern: string;
-                        /** @enum {string} */
-                        method: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+                        methods: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         priceAtomic: string;
                         price: string;
                         network: string;
@@ -762,6 +785,7 @@ export interface operations {
                         /** @enum {string} */
                         settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         upstreamPath: string | null;
+                        caseInsensitive: boolean;
                         priority: number;
                         active: boolean;
                         createdAt: string;
@@ -850,10 +874,8 @@ export interface operations {
                     data: {
                         description?: string;
                         pathPattern: string;
-                        /**
-                         * @default ANY
-                         * @enum {string}
-                         */
+                        methods?: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
+                        /** @enum {string} */
                         method?: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
                         price: string;
                         network: string;
@@ -872,6 +894,8 @@ export interface operations {
                         settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         /** Format: starts_with */
                         upstreamPath?: string;
+                        /** @default true */
+                        caseInsensitive?: boolean;
                         /** @default 0 */
                         priority?: number;
                         /** @default true */
@@ -892,8 +916,7 @@ export interface operations {
                         merchantId: string;
                         description: string | null;
                         pathPattern: string;
-                        /** @enum {string} */
-                        method: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+                        methods: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         priceAtomic: string;
                         price: string;
                         network: string;
@@ -907,6 +930,7 @@ export interface operations {
                         /** @enum {string} */
                         settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         upstreamPath: string | null;
+                        caseInsensitive: boolean;
                         priority: number;
                         active: boolean;
                         createdAt: string;
@@ -1004,10 +1028,8 @@ export interface operations {
                     data: {
                         description?: string;
                         pathPattern: string;
-                        /**
-                         * @default ANY
-                         * @enum {string}
-                         */
+                        methods?: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
+                        /** @enum {string} */
                         method?: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
                         price: string;
                         network: string;
@@ -1026,6 +1048,8 @@ export interface operations {
                         settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         /** Format: starts_with */
                         upstreamPath?: string;
+                        /** @default true */
+                        caseInsensitive?: boolean;
                         /** @default 0 */
                         priority?: number;
                         /** @default true */
@@ -1046,8 +1070,7 @@ export interface operations {
                         merchantId: string;
                         description: string | null;
                         pathPattern: string;
-                        /** @enum {string} */
-                        method: "ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+                        methods: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         priceAtomic: string;
                         price: string;
                         network: string;
@@ -1061,6 +1084,7 @@ export interface operations {
                         /** @enum {string} */
                         settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         upstreamPath: string | null;
+                        caseInsensitive: boolean;
                         priority: number;
                         active: boolean;
                         createdAt: string;
@@ -1891,7 +1915,7 @@ export interface operations {
                         rule: {
                             id: string;
                             pathPattern: string;
-                            method: string;
+                            methods: string[];
                         };
                         callsTotal: number | null;
                         callsRemaining: number | null;
@@ -2683,6 +2707,226 @@ export interface operations {
                         upstreamBaseUrl: string;
                         upstreamTimeoutMs: number;
                         chargeOnUpstreamError: boolean;
+                    };
+                };
+            };
+            /** @description invalid_request: malformed JSON, unknown fields, wrong types */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized: no, a malformed, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: the key's scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object for this key's merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "upstream-traffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        unmatchedMethods: "PROXY_FREE" | "REFUSE";
+                        rateLimits: {
+                            unpaidPerMerchant: number;
+                            unpaidPerClient: number;
+                            paidPerMerchant: number;
+                            paidPerPayer: number;
+                        };
+                        caps: {
+                            unpaidPerMerchant: number;
+                            unpaidPerClient: number;
+                            paidPerMerchant: number;
+                            paidPerPayer: number;
+                        };
+                    };
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: malformed JSON, unknown fields, wrong types */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized: no, a malformed, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: the key's scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object for this key's merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "upstream-updateTraffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    unmatchedMethods: "PROXY_FREE" | "REFUSE";
+                    rateLimits: {
+                        unpaidPerMerchant: number;
+                        unpaidPerClient: number;
+                        paidPerMerchant: number;
+                        paidPerPayer: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        unmatchedMethods: "PROXY_FREE" | "REFUSE";
+                        rateLimits: {
+                            unpaidPerMerchant: number;
+                            unpaidPerClient: number;
+                            paidPerMerchant: number;
+                            paidPerPayer: number;
+                        };
+                        caps: {
+                            unpaidPerMerchant: number;
+                            unpaidPerClient: number;
+                            paidPerMerchant: number;
+                            paidPerPayer: number;
+                        };
                     };
                 };
             };

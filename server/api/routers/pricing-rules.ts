@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { explainRuleMatch, pricingOptions } from "@/server/pricing/explain";
-import { createPricingRule, deletePricingRule, listPricingRules, updatePricingRule } from "@/server/pricing/rules";
+import { createPricingRule, deletePricingRule, listPricingRules, listUnpricedMethods, updatePricingRule } from "@/server/pricing/rules";
 import { httpMethodSchema, pricingRuleDtoSchema, pricingRuleInput } from "@/server/pricing/schemas";
 
 import { rest } from "@/server/public-api/meta";
@@ -14,6 +14,8 @@ export const pricingRulesRouter = router({
     .meta(rest("GET", "/pricing-rules", "Pricing rules", "List the pricing rules", "read"))
     .output(z.array(pricingRuleDtoSchema)).query(({ ctx }) => listPricingRules(ctx.deps, { merchantId: ctx.merchant.id })),
   options: merchantProcedure.query(({ ctx }) => pricingOptions(ctx.deps)),
+  /** per priced pattern, the methods no rule prices there (free or refused, per the merchant's setting) */
+  unpricedMethods: merchantProcedure.query(({ ctx }) => listUnpricedMethods(ctx.deps, { merchantId: ctx.merchant.id })),
   create: merchantProcedureWith("pricing.write")
     .meta(rest("POST", "/pricing-rules", "Pricing rules", "Create a pricing rule", "write"))
     .input(z.object({ data: pricingRuleInput }))

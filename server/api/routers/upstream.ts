@@ -14,7 +14,8 @@ import {
 } from "@/server/merchants/schemas";
 import { z } from "zod";
 
-import { testCallResultSchema } from "@/server/merchants/schemas";
+import { testCallResultSchema, trafficSettingsDtoSchema, trafficSettingsSchema } from "@/server/merchants/schemas";
+import { getTrafficSettings, updateTrafficSettings } from "@/server/merchants/traffic";
 import { rest } from "@/server/public-api/meta";
 import { merchantProcedure, merchantProcedureWith, router } from "../trpc";
 
@@ -35,6 +36,15 @@ export const upstreamRouter = router({
     .input(upstreamSettingsSchema)
     .output(upstreamSettingsSchema)
     .mutation(({ ctx, input }) => updateUpstreamSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: withoutMerchantId(input) })),
+  traffic: merchantProcedure
+    .meta(rest("GET", "/routing/traffic", "Merchant", "Traffic: unpriced methods on priced paths, and the gateway's rate limits", "read"))
+    .output(trafficSettingsDtoSchema)
+    .query(({ ctx }) => getTrafficSettings(ctx.deps, { merchantId: ctx.merchant.id })),
+  updateTraffic: merchantProcedureWith("upstream.write")
+    .meta(rest("PUT", "/routing/traffic", "Merchant", "Change the traffic settings (each rate limit at most the platform's cap)", "write"))
+    .input(trafficSettingsSchema)
+    .output(trafficSettingsDtoSchema)
+    .mutation(({ ctx, input }) => updateTrafficSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: withoutMerchantId(input) })),
   testCall: merchantProcedureWith("testCall.run")
     .meta(rest("POST", "/routing/test-call", "Merchant", "Send one request through the gateway as a buyer would", "write"))
     .input(testCallInput)

@@ -22,6 +22,8 @@ import { addFeeTemplateVersion, assignMerchantFeeTemplate, createFeeTemplate, li
 import { addFeeVersionInput, createFeeTemplateInput, feeTemplateIdSchema } from "@/server/billing/schemas";
 import { merchantIdSchema } from "@/server/merchants/schemas";
 import { changeMerchantsRequireReview, getMerchantsRequireReview } from "@/server/platform/settings";
+import { changeRateLimitCaps, getRateLimitCaps } from "@/server/platform/rate-limit-caps";
+import { rateLimitsSchema } from "@/server/platform/schemas";
 import { listAllAlerts } from "@/server/alerts/alerts";
 import { listAlertsInput, updatePlatformThresholdsInput } from "@/server/alerts/schemas";
 import { getPlatformThresholds, updatePlatformThresholds } from "@/server/alerts/thresholds";
@@ -72,6 +74,11 @@ export const adminRouter = router({
     setRequireReview: platformAdminProcedure
       .input(z.object({ value: z.boolean() }))
       .mutation(({ ctx, input }) => changeMerchantsRequireReview(ctx.deps, { actor: ctx.actor, value: input.value })),
+    rateLimitCaps: platformAdminProcedure.output(rateLimitsSchema).query(({ ctx }) => getRateLimitCaps(ctx.deps)),
+    setRateLimitCaps: platformAdminProcedure
+      .input(rateLimitsSchema)
+      .output(rateLimitsSchema)
+      .mutation(({ ctx, input }) => changeRateLimitCaps(ctx.deps, { actor: ctx.actor, value: input })),
   }),
   payments: router({
     list: platformAdminProcedure.input(adminListPaymentsInput).query(({ ctx, input }) => adminListPayments(ctx.deps, input)),

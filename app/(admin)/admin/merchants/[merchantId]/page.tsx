@@ -102,7 +102,7 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
               {m.pricingRules.map((r) => (
                 <TableRow key={r.id}>
                   <TableCell className="font-mono text-xs">
-                    {r.method} {r.pathPattern}
+                    {r.methods.join(", ")} {r.pathPattern}
                   </TableCell>
                   <TableCell>
                     {r.price} {r.assetSymbol}

@@ -84,7 +84,7 @@ export function Entitlements({ merchantId }: { merchantId: string }) {
                       <Address value={e.payer} />
                     </TableCell>
                     <TableCell className="font-mono text-xs">
-                      {e.rule.method} {e.rule.pathPattern}
+                      {e.rule.methods.join(", ")} {e.rule.pathPattern}
                     </TableCell>
                     <TableCell>{e.billingMode === "BUNDLE" ? "Bundle" : "Time pass"}</TableCell>
                     <TableCell>{remainingText(e)}</TableCell>

@@ -4,6 +4,7 @@ import { PageHeader } from "@/app/_components/page-header";
 
 import { PricingRules } from "./pricing-rules";
 import { RuleTester } from "./rule-tester";
+import { TrafficForm } from "./traffic-form";
 
 export const metadata: Metadata = { title: "Pricing" };
 
@@ -14,6 +15,7 @@ export default async function PricingPage(props: { params: Promise<{ merchantId:
       <PageHeader title="Pricing" description="Paths without a rule are free. The most specific matching rule (or the highest priority) prices a call." />
       <PricingRules merchantId={merchantId} />
       <RuleTester merchantId={merchantId} />
+      <TrafficForm merchantId={merchantId} />
     </div>
   );
 }

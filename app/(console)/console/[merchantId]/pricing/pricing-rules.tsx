@@ -34,15 +34,31 @@ function billingText(rule: Rule): string {
   return "Per request";
 }
 
+/** Plainly, which methods on this rule's path nothing prices: free (or refused, per the traffic setting). */
+function UnpricedMethods({ methods, refused, active }: { methods: string[] | undefined; refused: boolean; active: boolean }) {
+  if (!active || methods === undefined) return <span className="text-muted-foreground">—</span>;
+  if (methods.length === 0) return <span className="text-muted-foreground">all priced</span>;
+  return refused ? (
+    <span>
+      <span className="font-mono">{methods.join(", ")}</span> refused (404)
+    </span>
+  ) : (
+    <span className="font-medium text-destructive">
+      <span className="font-mono">{methods.join(", ")}</span> FREE
+    </span>
+  );
+}
+
 export function PricingRules({ merchantId }: { merchantId: string }) {
   const utils = api.useUtils();
   const rules = api.pricingRules.list.useQuery({ merchantId });
   const options = api.pricingRules.options.useQuery({ merchantId });
+  const unpriced = api.pricingRules.unpricedMethods.useQuery({ merchantId });
   const [editing, setEditing] = useState<Rule | "new" | null>(null);
   const [deleting, setDeleting] = useState<Rule | null>(null);
   const remove = api.pricingRules.delete.useMutation({
     onSuccess: async () => {
-      await utils.pricingRules.list.invalidate({ merchantId });
+      await Promise.all([utils.pricingRules.list.invalidate({ merchantId }), utils.pricingRules.unpricedMethods.invalidate({ merchantId })]);
       toast.success("Rule deleted");
       setDeleting(null);
     },
@@ -76,6 +92,7 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
               <TableRow>
                 <TableHead>Method</TableHead>
                 <TableHead>Path pattern</TableHead>
+                <TableHead>Other methods</TableHead>
                 <TableHead className="text-right">Price</TableHead>
                 <TableHead>Network</TableHead>
                 <TableHead>Billing</TableHead>
@@ -87,8 +104,11 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
             <TableBody>
               {rules.data.map((rule) => (
                 <TableRow key={rule.id} data-testid="pricing-rule-row">
-                  <TableCell className="font-mono text-xs">{rule.method}</TableCell>
+                  <TableCell className="font-mono text-xs">{rule.methods.join(", ")}</TableCell>
                   <TableCell className="font-mono">{rule.pathPattern}</TableCell>
+                  <TableCell className="text-xs" data-testid="unpriced-methods">
+                    <UnpricedMethods methods={unpriced.data?.patterns.find((p) => p.pathPattern === rule.pathPattern)?.methods} refused={unpriced.data?.unmatchedMethods === "REFUSE"} active={rule.active} />
+                  </TableCell>
                   <TableCell className="text-right tabular-nums">
                     {rule.price} <span className="text-muted-foreground">{rule.assetSymbol}</span>
                   </TableCell>
@@ -116,7 +136,7 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
       </CardContent>
 
       <Dialog open={editing !== null} onOpenChange={(open) => !open && setEditing(null)}>
-        <DialogContent className="sm:max-w-2xl">
+        <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-2xl">
           <DialogHeader>
             <DialogTitle>{editing === "new" ? "New pricing rule" : "Edit pricing rule"}</DialogTitle>
             <DialogDescription>Prices are entered in the asset's units and stored exactly, in its smallest unit.</DialogDescription>
@@ -132,7 +152,7 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
           <AlertDialogHeader>
             <AlertDialogTitle>Delete this rule?</AlertDialogTitle>
             <AlertDialogDescription>
-              {deleting?.method} {deleting?.pathPattern} becomes free (unless another rule covers it). Past payments keep their history.
+              {deleting?.methods.join(", ")} {deleting?.pathPattern} becomes free (unless another rule covers it). Past payments keep their history.
             </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { Button } from "@/app/_components/ui/button";
 import { DialogFooter } from "@/app/_components/ui/dialog";
 import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import { Checkbox } from "@/app/_components/ui/checkbox";
 import { Input } from "@/app/_components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Switch } from "@/app/_components/ui/switch";
@@ -30,7 +31,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
     defaultValues: rule
       ? {
           pathPattern: rule.pathPattern,
-          method: rule.method,
+          methods: rule.methods,
           price: rule.price,
           network: rule.network,
           asset: rule.asset,
@@ -40,16 +41,17 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           settlementPolicy: rule.settlementPolicy,
           description: rule.description ?? "",
           upstreamPath: rule.upstreamPath ?? undefined,
+          caseInsensitive: rule.caseInsensitive,
           priority: rule.priority,
           active: rule.active,
         }
-      : { pathPattern: "", method: "GET", price: "", network: firstNetwork?.id ?? "", asset: firstNetwork?.assets[0]?.address ?? "", billingMode: "PER_REQUEST", settlementPolicy: "AFTER_SUCCESS", description: "", priority: 0, active: true },
+      : { pathPattern: "", methods: ["ANY"], price: "", network: firstNetwork?.id ?? "", asset: firstNetwork?.assets[0]?.address ?? "", billingMode: "PER_REQUEST", settlementPolicy: "AFTER_SUCCESS", description: "", caseInsensitive: true, priority: 0, active: true },
   });
   const network = useWatch({ control: form.control, name: "network" });
   const billingMode = useWatch({ control: form.control, name: "billingMode" });
   const assets = options.find((n) => n.id === network)?.assets ?? [];
   const onSuccess = async () => {
-    await utils.pricingRules.list.invalidate({ merchantId });
+    await Promise.all([utils.pricingRules.list.invalidate({ merchantId }), utils.pricingRules.unpricedMethods.invalidate({ merchantId })]);
     toast.success(rule ? "Rule saved" : "Rule created");
     onDone();
   };
@@ -68,30 +70,33 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
         className="grid gap-4"
         onSubmit={form.handleSubmit((data) => (rule ? update.mutate({ merchantId, id: rule.id, data }) : create.mutate({ merchantId, data })))}
       >
-        <div className="grid gap-4 sm:grid-cols-[8rem_1fr]">
+        <div className="grid gap-4">
           <FormField
             control={form.control}
-            name="method"
-            render={({ field }) => (
-              <FormItem>
-                <FormLabel>Method</FormLabel>
-                <Select value={field.value} onValueChange={field.onChange}>
-                  <FormControl>
-                    <SelectTrigger aria-label="Method">
-                      <SelectValue />
-                    </SelectTrigger>
-                  </FormControl>
-                  <SelectContent>
+            name="methods"
+            render={({ field }) => {
+              const selected = field.value ?? ["ANY"];
+              const toggle = (method: (typeof METHODS)[number], on: boolean) => {
+                if (method === "ANY") return field.onChange(on ? ["ANY"] : []);
+                const rest = selected.filter((m) => m !== "ANY" && m !== method);
+                field.onChange(on ? [...rest, method] : rest);
+              };
+              return (
+                <FormItem>
+                  <FormLabel>Methods</FormLabel>
+                  <div className="flex flex-wrap gap-x-4 gap-y-1.5" role="group" aria-label="Methods">
                     {METHODS.map((m) => (
-                      <SelectItem key={m} value={m}>
+                      <label key={m} className="flex items-center gap-2 font-mono text-xs">
+                        <Checkbox checked={selected.includes(m)} onCheckedChange={(on) => toggle(m, on === true)} aria-label={m} />
                         {m}
-                      </SelectItem>
+                      </label>
                     ))}
-                  </SelectContent>
-                </Select>
-                <FormMessage />
-              </FormItem>
-            )}
+                  </div>
+                  <FormDescription>ANY prices every method. GET also prices HEAD.</FormDescription>
+                  <FormMessage />
+                </FormItem>
+              );
+            }}
           />
           <FormField
             control={form.control}
@@ -299,6 +304,21 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             )}
           />
         </div>
+        <FormField
+          control={form.control}
+          name="caseInsensitive"
+          render={({ field }) => (
+            <FormItem className="flex items-center gap-3">
+              <FormControl>
+                <Switch checked={field.value ?? true} onCheckedChange={field.onChange} aria-label="Ignore case" />
+              </FormControl>
+              <div>
+                <FormLabel className="!mt-0">Ignore case</FormLabel>
+                <FormDescription>/API/Signal matches /api/signal. Keep it on unless your API treats those as different paths.</FormDescription>
+              </div>
+            </FormItem>
+          )}
+        />
         <FormField
           control={form.control}
           name="active"

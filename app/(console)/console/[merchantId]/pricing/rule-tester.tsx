@@ -49,7 +49,7 @@ export function RuleTester({ merchantId }: { merchantId: string }) {
             <p>
               {explain.data.rule ? (
                 <>
-                  Matched <span className="font-mono">{explain.data.rule.method} {explain.data.rule.pathPattern}</span> —{" "}
+                  Matched <span className="font-mono">{explain.data.rule.methods.join(", ")} {explain.data.rule.pathPattern}</span> —{" "}
                   <strong>
                     {explain.data.rule.price} {explain.data.rule.assetSymbol}
                   </strong>
@@ -65,7 +65,7 @@ export function RuleTester({ merchantId }: { merchantId: string }) {
               </p>
             ) : (
               <p role="alert" className="text-destructive">
-                Refused with 400: {explain.data.upstreamRefusal}
+                Refused: {explain.data.upstreamRefusal}
               </p>
             )}
             {explain.data.injectedHeaders.length > 0 && (

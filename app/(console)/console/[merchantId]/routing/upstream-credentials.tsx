@@ -119,7 +119,7 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
                   <SelectItem value={ALL_RULES}>Every path</SelectItem>
                   {rules.data?.map((r) => (
                     <SelectItem key={r.id} value={r.id}>
-                      {r.method} {r.pathPattern}
+                      {r.methods.join(", ")} {r.pathPattern}
                     </SelectItem>
                   ))}
                 </SelectContent>

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PricingRule" ADD COLUMN     "caseInsensitive" BOOLEAN NOT NULL DEFAULT false;
