@@ -257,8 +257,13 @@ describe("bundles and time passes", () => {
 
 describe("X402Client against an x402 server no one here wrote", () => {
   it("pays an @x402/next withX402 route", async () => {
-    const payTo = (await h.newPayer("0")).address;
-    const resourceServer = new x402ResourceServer(new HTTPFacilitatorClient({ url: h.facilitatorApiUrl })).register(h.network as `${string}:${string}`, new ExactEvmServerScheme() as never);
+    // our facilitator API wants a caller's token and settles only to this platform's payees: the
+    // merchant runs its own x402 server against it
+    const payTo = h.merchantWallet;
+    const before = await h.balanceOf(payTo);
+    const auth = { authorization: `Bearer ${h.facilitatorApiToken}` };
+    const facilitator = new HTTPFacilitatorClient({ url: h.facilitatorApiUrl, createAuthHeaders: async () => ({ verify: auth, settle: auth, supported: auth }) });
+    const resourceServer = new x402ResourceServer(facilitator).register(h.network as `${string}:${string}`, new ExactEvmServerScheme() as never);
     const paidHandler = withX402(
       async () => NextResponse.json({ forecast: "rain" }),
       { accepts: { scheme: "exact", network: h.network as `${string}:${string}`, payTo, price: { amount: "30000", asset: h.token, extra: { name: "USD Coin", version: "2" } } }, description: "Forecast" },
@@ -270,7 +275,7 @@ describe("X402Client against an x402 server no one here wrote", () => {
       const res = await new X402Client({ endpoint: app.url, wallet: payer, maxAmount: { USDC: "0.05" }, assets: [{ network: h.network, address: h.token, symbol: "USDC", decimals: 6 }] }).request({ path: "/forecast" });
       expect(res.data).toEqual({ forecast: "rain" });
       expect(res.payment?.success).toBe(true);
-      expect(await h.balanceOf(payTo)).toBe(30_000n);
+      expect((await h.balanceOf(payTo)) - before).toBe(30_000n);
     } finally {
       await app.close();
     }
