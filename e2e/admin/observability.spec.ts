@@ -29,7 +29,7 @@ test.describe("observability pages and endpoints", () => {
     await signInViaApi(request, merchantUser);
     await useSessionIn(context, request);
     await page.goto(`/console/${demoMerchantId}/alerts`);
-    await expect(page.getByRole("heading", { name: "Alerts" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Alerts", exact: true })).toBeVisible();
     await expect(page.getByText("Your thresholds")).toBeVisible();
     await expect(page.getByLabel("Verification failure rate")).toHaveAttribute("placeholder", "0.25");
     await expect(page.getByLabel("Chain RPC failure rate")).toHaveCount(0);

@@ -15,31 +15,35 @@ function recordRequests(page: Page): Request[] {
   return seen;
 }
 
-async function submitNatively(page: Page, field: string): Promise<Request> {
-  const [submission] = await Promise.all([
-    page.waitForRequest((r) => r.isNavigationRequest() && r.frame() === page.mainFrame()),
-    page.getByLabel(field, { exact: true }).press("Enter"),
-  ]);
-  await page.waitForLoadState("load");
-  return submission;
+/**
+ * Presses Enter in a credential field with scripts off, then navigates away. A native submission
+ * would start its navigation request on the key press, before ours: every request the page made
+ * before the probe navigation is what the key press sent.
+ */
+async function pressEnterNatively(page: Page, field: string, seen: Request[]): Promise<Request[]> {
+  await page.getByLabel(field, { exact: true }).press("Enter");
+  await page.goto("/login?probe=after-enter");
+  const probe = seen.findIndex((r) => r.url().includes("probe=after-enter"));
+  return seen.slice(0, probe).filter((r) => r.isNavigationRequest());
 }
 
-test("the sign-in form posts when scripts are off: no credential in any URL", async ({ page }) => {
+test("the sign-in form cannot be submitted before its script runs: the button is disabled, the form posts, no credential in any URL", async ({ page }) => {
   const { merchantUser } = readE2EState();
   const seen = recordRequests(page);
   await page.goto("/login?from=%2Fconsole");
   await page.getByLabel("Email").fill(merchantUser.email);
   await page.getByLabel("Password").fill(merchantUser.password);
-  const submission = await submitNatively(page, "Password");
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
+  const navigations = await pressEnterNatively(page, "Password", seen);
 
-  expect(submission.method()).toBe("POST");
+  expect(navigations.map((r) => r.method())).toEqual(["GET"]); // the page itself, nothing submitted
   for (const url of [...seen.map((r) => r.url()), page.url()]) {
     expect(url).not.toContain(encodeURIComponent(merchantUser.password));
     expect(url).not.toContain(encodeURIComponent(merchantUser.email));
   }
 });
 
-test("the sign-up form posts when scripts are off: no credential in any URL", async ({ page }) => {
+test("the sign-up form cannot be submitted before its script runs: the button is disabled, the form posts, no credential in any URL", async ({ page }) => {
   const email = `noscript-${Date.now()}@e2e.x402.local`;
   const password = "a secret sign-up password";
   const seen = recordRequests(page);
@@ -47,9 +51,10 @@ test("the sign-up form posts when scripts are off: no credential in any URL", as
   await page.getByLabel("Name").fill("No Script");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  const submission = await submitNatively(page, "Password");
+  await expect(page.getByRole("button", { name: /create/i })).toBeDisabled();
+  const navigations = await pressEnterNatively(page, "Password", seen);
 
-  expect(submission.method()).toBe("POST");
+  expect(navigations.map((r) => r.method())).toEqual(["GET"]);
   for (const url of [...seen.map((r) => r.url()), page.url()]) {
     expect(url).not.toContain(encodeURIComponent(password));
     expect(url).not.toContain(encodeURIComponent(email));

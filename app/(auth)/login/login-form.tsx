@@ -12,6 +12,7 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Form, FormControl, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
+import { useHydrated } from "@/app/_lib/use-hydrated";
 import { safeRedirectPath } from "@/server/http/safe-redirect";
 import { SIGN_IN_THROTTLED, SIGN_UP_SIGN_IN_FAILED, signInInput, type SignInInput } from "@/server/users/schemas";
 
@@ -28,6 +29,7 @@ export function LoginForm() {
   const router = useRouter();
   const params = useSearchParams();
   const [error, setError] = useState<string | null>(messageFor(params.get("error")));
+  const hydrated = useHydrated();
   const form = useForm<SignInInput>({ resolver: zodResolver(signInInput), defaultValues: { email: "", password: "" } });
 
   async function onSubmit(values: SignInInput) {
@@ -84,7 +86,7 @@ export function LoginForm() {
             />
           </CardContent>
           <CardFooter className="mt-6 flex flex-col gap-3">
-            <Button type="submit" className="w-full" disabled={form.formState.isSubmitting}>
+            <Button type="submit" className="w-full" disabled={!hydrated || form.formState.isSubmitting}>
               {form.formState.isSubmitting ? "Signing in…" : "Sign in"}
             </Button>
             <p className="text-sm text-muted-foreground">

@@ -12,6 +12,7 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Form, FormControl, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
+import { useHydrated } from "@/app/_lib/use-hydrated";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
 import { SIGN_IN_THROTTLED, SIGN_UP_SIGN_IN_FAILED, signUpInput, type SignUpInput } from "@/server/users/schemas";
@@ -22,6 +23,7 @@ function isRateLimited(err: unknown): err is Error {
 
 export function SignUpForm() {
   const router = useRouter();
+  const hydrated = useHydrated();
   const form = useForm<SignUpInput>({ resolver: zodResolver(signUpInput), defaultValues: { name: "", email: "", password: "" } });
   const signUp = api.auth.signUp.useMutation();
 
@@ -93,7 +95,7 @@ export function SignUpForm() {
             />
           </CardContent>
           <CardFooter className="mt-6 flex flex-col gap-3">
-            <Button type="submit" className="w-full" disabled={form.formState.isSubmitting}>
+            <Button type="submit" className="w-full" disabled={!hydrated || form.formState.isSubmitting}>
               {form.formState.isSubmitting ? "Creating account…" : "Create account"}
             </Button>
             <p className="text-sm text-muted-foreground">

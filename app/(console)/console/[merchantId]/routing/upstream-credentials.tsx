@@ -7,6 +7,7 @@ import { EmptyState } from "@/app/_components/empty-state";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
+import { useHydrated } from "@/app/_lib/use-hydrated";
 import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
@@ -26,6 +27,7 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
   const [ruleId, setRuleId] = useState(ALL_RULES);
   const [error, setError] = useState<string | null>(null);
   const refresh = () => utils.upstream.credentials.invalidate({ merchantId });
+  const hydrated = useHydrated();
   const save = api.upstream.setCredential.useMutation({
     onSuccess: async () => {
       setName("");
@@ -125,7 +127,7 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
                 </SelectContent>
               </Select>
             </div>
-            <Button type="submit" disabled={save.isPending}>
+            <Button type="submit" disabled={!hydrated || save.isPending}>
               Save credential
             </Button>
           </div>
