@@ -62,6 +62,9 @@ describe("header values are validated when saved", () => {
   it("still accepts a query credential with any printable text (it is percent-encoded) and an ordinary header value", async () => {
     const query = await api().upstream.setCredential({ merchantId: h.merchant.id, location: "QUERY", name: "key", value: "tok€n" });
     const header = await api().upstream.setCredential({ merchantId: h.merchant.id, location: "HEADER", name: "x-upstream-key", value: "Bearer abc.DEF-123_~+/=" });
+    expect(query).toMatchObject({ location: "QUERY", name: "key" });
+    expect(header).toMatchObject({ location: "HEADER", name: "x-upstream-key" });
+    expect((await api().upstream.credentials({ merchantId: h.merchant.id })).map((c) => c.id).sort()).toEqual([query.id, header.id].sort());
     await api().upstream.deleteCredential({ merchantId: h.merchant.id, id: query.id });
     await api().upstream.deleteCredential({ merchantId: h.merchant.id, id: header.id });
   });
