@@ -14,6 +14,18 @@ const booleanString = z
 const DEV_AUTH_SECRET = "dev-only-insecure-auth-secret-change-me-0000000000";
 const DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="; // 32 bytes, dev only
 
+/** A comma-separated list of IPs, CIDR ranges, `loopback` or `private`, checked by the parser that reads it. */
+const addressList = z
+  .string()
+  .optional()
+  .superRefine((value, ctx) => {
+    try {
+      parseTrustedProxies(value);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
 export const serverEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** postgresql://… for PostgreSQL; pglite:<dir> or unset for embedded PGlite under .data/ */
@@ -60,16 +72,7 @@ export const serverEnvSchema = z.object({
     .optional()
     .refine((list) => list === undefined || splitList(list).every((t) => t.length >= 24), "each comma-separated token must be at least 24 characters"),
   /** client IPs / CIDR ranges (or `loopback`, `private`) that may call the facilitator API without a token */
-  FACILITATOR_API_ALLOWED_IPS: z
-    .string()
-    .optional()
-    .superRefine((value, ctx) => {
-      try {
-        parseTrustedProxies(value);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
-      }
-    }),
+  FACILITATOR_API_ALLOWED_IPS: addressList,
   /** facilitator API calls per minute per token (or per client IP) */
   FACILITATOR_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
   CDP_API_KEY_ID: z.string().optional(),
@@ -109,16 +112,7 @@ export const serverEnvSchema = z.object({
   /** permit the embedded PGlite under NODE_ENV=production (local demos and the e2e suite only) */
   ALLOW_EMBEDDED_DATABASE: booleanString.optional(),
   /** reverse proxies whose X-Forwarded-For/-Proto/-Host the self-hosted server believes: IPs, CIDR ranges, `loopback`, `private` (comma-separated); unset = none */
-  TRUSTED_PROXIES: z
-    .string()
-    .optional()
-    .superRefine((value, ctx) => {
-      try {
-        parseTrustedProxies(value);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
-      }
-    }),
+  TRUSTED_PROXIES: addressList,
   /** sign-in attempts per account (email or wallet) per 15 minutes; a successful sign-in refills it */
   SIGN_IN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   /** sign-in attempts per client IP per 15 minutes, successful ones included */
