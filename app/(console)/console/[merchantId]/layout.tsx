@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 
 import { AppShell } from "@/app/_components/app-shell";
@@ -13,7 +14,7 @@ export default async function MerchantLayout(props: { children: React.ReactNode;
   if (!merchantIdSchema.safeParse(merchantId).success) notFound();
   const user = await auth();
   if (!user) notFound();
-  const merchant = await api.merchants.get({ merchantId }).catch(() => null);
+  const [merchant, t] = await Promise.all([api.merchants.get({ merchantId }).catch(() => null), getTranslations("common")]);
   if (!merchant) notFound();
   return (
     <AppShell
@@ -23,7 +24,7 @@ export default async function MerchantLayout(props: { children: React.ReactNode;
           <StatusBadge status={merchant.status} />
         </span>
       }
-      nav={consoleNav(merchantId, merchant.role)}
+      nav={consoleNav(merchantId, merchant.role, (key) => t(`consoleNav.${key}`))}
       userLabel={user.email ?? user.name ?? ""}
     >
       {props.children}
