@@ -27,18 +27,23 @@ import type { Locale } from "./locales";
 export const NAMESPACES = ["common", "auth", "errors", "paywall", "console", "admin", "marketing", "docs", "playground"] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
+const EN = {
+  common: enCommon,
+  auth: enAuth,
+  errors: enErrors,
+  paywall: enPaywall,
+  console: enConsole,
+  admin: enAdmin,
+  marketing: enMarketing,
+  docs: enDocs,
+  playground: enPlayground,
+};
+
+/** The shape of every locale's messages: English's. tsc rejects a zh-CN file missing an English key. */
+export type Messages = typeof EN;
+
 const MESSAGES = {
-  en: {
-    common: enCommon,
-    auth: enAuth,
-    errors: enErrors,
-    paywall: enPaywall,
-    console: enConsole,
-    admin: enAdmin,
-    marketing: enMarketing,
-    docs: enDocs,
-    playground: enPlayground,
-  },
+  en: EN,
   "zh-CN": {
     common: zhCommon,
     auth: zhAuth,
@@ -50,9 +55,9 @@ const MESSAGES = {
     docs: zhDocs,
     playground: zhPlayground,
   },
-} satisfies Record<Locale, Record<Namespace, AbstractIntlMessages>>;
+} satisfies Record<Locale, Messages & Record<Namespace, AbstractIntlMessages>>;
 
 /** Every namespace of one locale, keyed by namespace: `t = useTranslations("auth")` reads `auth.json`. */
-export function messagesFor(locale: Locale): Record<Namespace, AbstractIntlMessages> {
+export function messagesFor(locale: Locale): Messages {
   return MESSAGES[locale];
 }
