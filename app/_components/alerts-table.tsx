@@ -2,11 +2,11 @@
 
 import { ShieldCheck } from "lucide-react";
 
+import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Badge } from "@/app/_components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
-import { formatDateTime } from "@/app/_lib/utils";
 import type { AlertDto } from "@/server/alerts/alerts";
 
 const SEVERITY_VARIANT = { INFO: "info", WARNING: "warning", CRITICAL: "danger" } as const;
@@ -54,8 +54,8 @@ export function AlertsTable({ alerts, showMerchant = false }: { alerts: (AlertDt
                 <span className="font-medium">{a.title}</span>
                 <span className="block font-mono text-xs text-muted-foreground">{a.rule}</span>
               </TableCell>
-              <TableCell className="text-muted-foreground">{formatDateTime(a.openedAt)}</TableCell>
-              <TableCell className="text-muted-foreground">{formatDateTime(a.resolvedAt ?? a.lastSeenAt)}</TableCell>
+              <TableCell className="text-muted-foreground"><DateTime value={a.openedAt} /></TableCell>
+              <TableCell className="text-muted-foreground"><DateTime value={a.resolvedAt ?? a.lastSeenAt} /></TableCell>
             </TableRow>
           ))}
         </TableBody>

@@ -2,13 +2,13 @@
 
 import { useState } from "react";
 
+import { DateTime } from "@/app/_components/date-time";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Button } from "@/app/_components/ui/button";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import type { RouterOutputs } from "@/app/_lib/trpc/react";
-import { formatDateTime } from "@/app/_lib/utils";
 
 type Refund = RouterOutputs["billing"]["refunds"][number];
 export type RefundFormValues = { paymentId: string; amountAtomic: string; reason: string };
@@ -61,7 +61,7 @@ export function RefundsTable({ refunds, action }: { refunds: Refund[]; action?: 
       <TableBody>
         {refunds.map((r) => (
           <TableRow key={r.id} data-testid="refund-row">
-            <TableCell>{formatDateTime(r.createdAt)}</TableCell>
+            <TableCell><DateTime value={r.createdAt} /></TableCell>
             <TableCell className="font-mono text-xs">{r.paymentId}</TableCell>
             <TableCell className="text-right tabular-nums">{r.amountAtomic}</TableCell>
             <TableCell>{r.paidBy === "treasury" ? "Platform treasury" : "Merchant's wallet"}</TableCell>
