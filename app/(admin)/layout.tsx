@@ -24,7 +24,8 @@ const ADMIN_NAV = [
 ] as const;
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
-  const [user, t] = await Promise.all([auth(), getTranslations("common")]);
+  const user = await auth();
+  const t = await getTranslations("common");
   if (!user) redirect("/login?from=/admin");
   if (user.role !== "PLATFORM_ADMIN") {
     return (

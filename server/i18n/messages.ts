@@ -57,7 +57,7 @@ const MESSAGES = {
   },
 } satisfies Record<Locale, Messages & Record<Namespace, AbstractIntlMessages>>;
 
-/** Every namespace of one locale, keyed by namespace: `t = useTranslations("auth")` reads `auth.json`. */
+/** Every namespace of one locale, keyed by namespace: the "auth" namespace is auth.json. */
 export function messagesFor(locale: Locale): Messages {
   return MESSAGES[locale];
 }

@@ -14,7 +14,8 @@ export default async function MerchantLayout(props: { children: React.ReactNode;
   if (!merchantIdSchema.safeParse(merchantId).success) notFound();
   const user = await auth();
   if (!user) notFound();
-  const [merchant, t] = await Promise.all([api.merchants.get({ merchantId }).catch(() => null), getTranslations("common")]);
+  const merchant = await api.merchants.get({ merchantId }).catch(() => null);
+  const t = await getTranslations("common");
   if (!merchant) notFound();
   return (
     <AppShell

@@ -17,7 +17,7 @@ export type ConsoleNavKey =
   | "settings"
   | "audit";
 
-/** `label` translates a key of common.consoleNav (the layout passes getTranslations("common")). */
+/** `label` translates a key of common.consoleNav (the layout passes its common translator). */
 export function consoleNav(
   merchantId: string,
   role: "OWNER" | "ADMIN" | "DEVELOPER" | "API_KEY" | undefined,
