@@ -23,12 +23,8 @@ const UNTRANSLATED = [
   "app/docs/", // docs pages
   "app/docs/playground/", // playground
   // shared components still to convert (i18n core follow-up)
-  "app/_components/alerts-table.tsx",
   "app/_components/audit-log.tsx",
-  "app/_components/calls-revenue-chart.tsx",
-  "app/_components/refunds.tsx",
   "app/_components/statement-view.tsx",
-  "app/_components/thresholds-form.tsx",
   "app/_components/transactions-table.tsx",
 ];
 
