@@ -40,7 +40,7 @@ test("the paywall a Chinese browser sees on a paid URL is in Chinese", async ({ 
   const { baseUrl, demoMerchantId } = readE2EState();
   const res = await page.goto(`${baseUrl}/${demoMerchantId}/api/signal/eth`);
   expect(res?.status()).toBe(402);
-  expect(res?.request().headers()["accept"]).toContain("text/html");
+  expect((await res?.request().allHeaders())?.["accept"]).toContain("text/html");
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
   await expect(page.getByText("402 · 需要支付")).toBeVisible();
   await expect(page.getByText("0.01 USDC")).toBeVisible();
