@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 
 import { PHASE_PRODUCTION_BUILD } from "next/constants";
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 
 import { parseServerEnv } from "./server/env";
 
@@ -40,4 +41,7 @@ const nextConfig = (phase: string): NextConfig => ({
   typescript: { tsconfigPath: "tsconfig.json" },
 });
 
-export default nextConfig;
+// next-intl without i18n routing: the request config picks the locale from a cookie or Accept-Language
+const withNextIntl = createNextIntlPlugin("./server/i18n/request.ts");
+
+export default (phase: string): NextConfig => withNextIntl(nextConfig(phase));

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type * as React from "react";
 
 import { CopyButton } from "@/app/_components/copy-button";
@@ -12,6 +13,7 @@ type HexValueProps = Omit<React.ComponentProps<"span">, "children"> & {
 
 /** A shortened hex value with the full value on hover, a copy button and an optional explorer link. */
 export function HexValue({ value, href, chars, copyLabel, className, ...props }: HexValueProps) {
+  const t = useTranslations("common");
   const short = shortenAddress(value, chars);
   return (
     <span className={cn("inline-flex items-center gap-0.5 font-mono text-sm", className)} {...props}>
@@ -24,7 +26,7 @@ export function HexValue({ value, href, chars, copyLabel, className, ...props }:
           className="rounded-sm underline-offset-4 hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:outline-none"
         >
           {short}
-          <span className="sr-only"> (opens the block explorer)</span>
+          <span className="sr-only"> {t("copy.opensExplorer")}</span>
         </a>
       ) : (
         <span title={value}>{short}</span>
@@ -46,13 +48,14 @@ export function Address({
   chars?: number;
   className?: string;
 }) {
+  const t = useTranslations("common");
   return (
     <HexValue
       data-slot="address"
       value={value}
       href={explorerUrl}
       chars={chars}
-      copyLabel="Copy address"
+      copyLabel={t("copy.address")}
       className={className}
     />
   );

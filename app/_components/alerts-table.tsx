@@ -1,32 +1,34 @@
 "use client";
 
 import { ShieldCheck } from "lucide-react";
+import { useTranslations } from "next-intl";
 
+import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Badge } from "@/app/_components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
-import { formatDateTime } from "@/app/_lib/utils";
 import type { AlertDto } from "@/server/alerts/alerts";
 
 const SEVERITY_VARIANT = { INFO: "info", WARNING: "warning", CRITICAL: "danger" } as const;
 
 /** Stored alerts, open first; `showMerchant` adds the merchant column (the platform's risk page). */
 export function AlertsTable({ alerts, showMerchant = false }: { alerts: (AlertDto & { merchantName?: string | null })[]; showMerchant?: boolean }) {
+  const t = useTranslations("common");
   if (alerts.length === 0) {
-    return <EmptyState icon={ShieldCheck} title="No alerts" description="Nothing has crossed a threshold. Rules run every minute on the recent traffic." />;
+    return <EmptyState icon={ShieldCheck} title={t("alerts.emptyTitle")} description={t("alerts.emptyDescription")} />;
   }
   return (
     <div className="rounded-lg border">
       <Table>
         <TableHeader>
           <TableRow>
-            <TableHead>Status</TableHead>
-            <TableHead>Severity</TableHead>
-            {showMerchant ? <TableHead>Merchant</TableHead> : null}
-            <TableHead>Alert</TableHead>
-            <TableHead>Opened</TableHead>
-            <TableHead>Last seen / resolved</TableHead>
+            <TableHead>{t("alerts.status")}</TableHead>
+            <TableHead>{t("alerts.severity")}</TableHead>
+            {showMerchant ? <TableHead>{t("alerts.merchant")}</TableHead> : null}
+            <TableHead>{t("alerts.alert")}</TableHead>
+            <TableHead>{t("alerts.opened")}</TableHead>
+            <TableHead>{t("alerts.lastSeen")}</TableHead>
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -36,7 +38,7 @@ export function AlertsTable({ alerts, showMerchant = false }: { alerts: (AlertDt
                 <StatusBadge status={a.status} />
               </TableCell>
               <TableCell>
-                <Badge variant={SEVERITY_VARIANT[a.severity]}>{a.severity.toLowerCase()}</Badge>
+                <Badge variant={SEVERITY_VARIANT[a.severity]}>{t(`alerts.severityLevel.${a.severity}`)}</Badge>
               </TableCell>
               {showMerchant ? (
                 <TableCell>
@@ -46,7 +48,7 @@ export function AlertsTable({ alerts, showMerchant = false }: { alerts: (AlertDt
                       <span className="block font-mono text-xs text-muted-foreground">{a.merchantId}</span>
                     </>
                   ) : (
-                    <span className="text-muted-foreground">platform</span>
+                    <span className="text-muted-foreground">{t("alerts.platform")}</span>
                   )}
                 </TableCell>
               ) : null}
@@ -54,8 +56,8 @@ export function AlertsTable({ alerts, showMerchant = false }: { alerts: (AlertDt
                 <span className="font-medium">{a.title}</span>
                 <span className="block font-mono text-xs text-muted-foreground">{a.rule}</span>
               </TableCell>
-              <TableCell className="text-muted-foreground">{formatDateTime(a.openedAt)}</TableCell>
-              <TableCell className="text-muted-foreground">{formatDateTime(a.resolvedAt ?? a.lastSeenAt)}</TableCell>
+              <TableCell className="text-muted-foreground"><DateTime value={a.openedAt} /></TableCell>
+              <TableCell className="text-muted-foreground"><DateTime value={a.resolvedAt ?? a.lastSeenAt} /></TableCell>
             </TableRow>
           ))}
         </TableBody>

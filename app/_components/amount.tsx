@@ -1,6 +1,8 @@
+import { useLocale } from "next-intl";
+
 import { cn, formatAmount, type FormatAmountOptions } from "@/app/_lib/utils";
 
-/** The one way to show a token amount (STYLE 2.15): exact, tabular, with the full value on hover. */
+/** The one way to show a token amount (STYLE 2.15): exact, tabular, with the full value on hover, in the request's locale. */
 export function Amount({
   atomic,
   decimals,
@@ -13,8 +15,9 @@ export function Amount({
   symbol?: string;
   className?: string;
 } & FormatAmountOptions) {
-  const text = formatAmount(atomic, decimals, opts);
-  const exact = formatAmount(atomic, decimals, { minDecimals: decimals });
+  const locale = useLocale();
+  const text = formatAmount(atomic, decimals, { locale, ...opts });
+  const exact = formatAmount(atomic, decimals, { locale, minDecimals: decimals });
   return (
     <span
       data-slot="amount"

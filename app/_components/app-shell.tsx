@@ -1,5 +1,7 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 
+import { LanguageSwitch } from "@/app/_components/language-switch";
 import { Logo } from "@/app/_components/logo";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { SignOutButton } from "@/app/_components/user-menu";
@@ -13,16 +15,18 @@ export function AppShell(props: {
   userLabel: string;
   children: React.ReactNode;
 }) {
+  const t = useTranslations("common");
   return (
     <div className="flex min-h-screen flex-col">
       <header className="sticky top-0 z-30 flex h-14 items-center gap-4 border-b bg-background/95 px-4 backdrop-blur md:px-6">
-        <Link href="/console" aria-label="Console home" className="shrink-0">
+        <Link href="/console" aria-label={t("shell.consoleHome")} className="shrink-0">
           <Logo />
         </Link>
         <div className="min-w-0 flex-1 truncate text-sm font-medium text-muted-foreground">{props.title}</div>
         <span className="hidden text-sm text-muted-foreground sm:inline" data-testid="user-label">
           {props.userLabel}
         </span>
+        <LanguageSwitch />
         <ThemeToggle />
         <SignOutButton />
       </header>

@@ -3,6 +3,7 @@
 import { ScrollText } from "lucide-react";
 import { Fragment, useState } from "react";
 
+import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent } from "@/app/_components/ui/card";
@@ -11,7 +12,7 @@ import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import { api } from "@/app/_lib/trpc/react";
-import { cn, formatDateTime } from "@/app/_lib/utils";
+import { cn } from "@/app/_lib/utils";
 import { auditDiff } from "@/server/audit/diff";
 import type { AuditEntryDto } from "@/server/audit/audit-log";
 
@@ -61,7 +62,7 @@ function Entries({ items, showMerchant }: { items: AuditEntryDto[]; showMerchant
         {items.map((e) => (
           <Fragment key={e.id}>
             <TableRow data-testid="audit-row" className="cursor-pointer" onClick={() => setOpen(open === e.id ? null : e.id)} aria-expanded={open === e.id}>
-              <TableCell className="whitespace-nowrap">{formatDateTime(e.createdAt)}</TableCell>
+              <TableCell className="whitespace-nowrap"><DateTime value={e.createdAt} /></TableCell>
               <TableCell className="max-w-56 truncate" title={e.actorEmail ?? undefined}>
                 {e.actorEmail ?? e.actorUserId ?? e.actorKeyId ?? "system"}
               </TableCell>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 import { Tabs, TabsList, TabsTrigger } from "@/app/_components/ui/tabs";
@@ -9,12 +10,13 @@ export type RevenuePeriod = "day" | "week" | "month";
 
 /** The period switch above the chart: the last 24 hours (hourly), 7 or 30 days (daily). */
 export function PeriodTabs({ value, onChange }: { value: RevenuePeriod; onChange: (period: RevenuePeriod) => void }) {
+  const t = useTranslations("common");
   return (
     <Tabs value={value} onValueChange={(v) => onChange(v as RevenuePeriod)}>
-      <TabsList aria-label="Period">
-        <TabsTrigger value="day">Last 24 hours</TabsTrigger>
-        <TabsTrigger value="week">7 days</TabsTrigger>
-        <TabsTrigger value="month">30 days</TabsTrigger>
+      <TabsList aria-label={t("chart.period")}>
+        <TabsTrigger value="day">{t("chart.day")}</TabsTrigger>
+        <TabsTrigger value="week">{t("chart.week")}</TabsTrigger>
+        <TabsTrigger value="month">{t("chart.month")}</TabsTrigger>
       </TabsList>
     </Tabs>
   );
@@ -39,6 +41,7 @@ export function toChartPoints(
 
 /** Calls and paid calls as bars, revenue (and platform fees when given) as lines: the console's and the admin's chart. */
 export function CallsRevenueChart({ data, symbol, showFees = false }: { data: CallsRevenuePoint[]; symbol: string; showFees?: boolean }) {
+  const t = useTranslations("common");
   return (
     <ResponsiveContainer width="100%" height="100%">
       <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
@@ -47,10 +50,10 @@ export function CallsRevenueChart({ data, symbol, showFees = false }: { data: Ca
         <YAxis yAxisId="calls" allowDecimals={false} tick={{ fontSize: 11 }} width={36} />
         <YAxis yAxisId="revenue" orientation="right" tick={{ fontSize: 11 }} width={48} />
         <Tooltip />
-        <Bar yAxisId="calls" dataKey="calls" name="Calls" fill="var(--color-muted-foreground)" opacity={0.35} />
-        <Bar yAxisId="calls" dataKey="paid" name="Paid calls" fill="var(--color-primary)" />
-        <Line yAxisId="revenue" dataKey="revenue" name={`Revenue (${symbol})`} stroke="var(--color-success, #16a34a)" dot={false} strokeWidth={2} />
-        {showFees && <Line yAxisId="revenue" dataKey="fees" name={`Platform fees (${symbol})`} stroke="var(--color-warning, #d97706)" dot={false} strokeWidth={2} />}
+        <Bar yAxisId="calls" dataKey="calls" name={t("chart.calls")} fill="var(--color-muted-foreground)" opacity={0.35} />
+        <Bar yAxisId="calls" dataKey="paid" name={t("chart.paidCalls")} fill="var(--color-primary)" />
+        <Line yAxisId="revenue" dataKey="revenue" name={t("chart.revenue", { symbol })} stroke="var(--color-success, #16a34a)" dot={false} strokeWidth={2} />
+        {showFees && <Line yAxisId="revenue" dataKey="fees" name={t("chart.fees", { symbol })} stroke="var(--color-warning, #d97706)" dot={false} strokeWidth={2} />}
       </ComposedChart>
     </ResponsiveContainer>
   );

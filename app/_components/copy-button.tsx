@@ -1,6 +1,7 @@
 "use client";
 
 import { CheckIcon, CopyIcon } from "lucide-react";
+import { useTranslations } from "next-intl";
 import * as React from "react";
 import { toast } from "sonner";
 
@@ -11,11 +12,13 @@ const COPIED_FEEDBACK_MS = 1500;
 
 export function CopyButton({
   value,
-  label = "Copy",
+  label,
   className,
   ...props
 }: Omit<React.ComponentProps<typeof Button>, "onClick" | "value"> & { value: string; label?: string }) {
+  const t = useTranslations("common");
   const [hasCopied, setHasCopied] = React.useState(false);
+  const idleLabel = label ?? t("copy.copy");
 
   React.useEffect(() => {
     if (!hasCopied) return;
@@ -29,7 +32,7 @@ export function CopyButton({
       setHasCopied(true);
     } catch {
       // The Clipboard API needs a secure context and permission; say so instead of failing silently.
-      toast.error("Could not copy to the clipboard");
+      toast.error(t("copy.failed"));
     }
   }
 
@@ -39,8 +42,8 @@ export function CopyButton({
       variant="ghost"
       size="icon-sm"
       data-slot="copy-button"
-      aria-label={hasCopied ? "Copied" : label}
-      title={hasCopied ? "Copied" : label}
+      aria-label={hasCopied ? t("copy.copied") : idleLabel}
+      title={hasCopied ? t("copy.copied") : idleLabel}
       className={cn("size-6 text-muted-foreground hover:text-foreground [&_svg:not([class*='size-'])]:size-3.5", className)}
       onClick={() => void copy()}
       {...props}

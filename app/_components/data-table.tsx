@@ -1,6 +1,7 @@
 "use client";
 
 import { ChevronLeftIcon, ChevronRightIcon, InboxIcon, Loader2Icon } from "lucide-react";
+import { useTranslations } from "next-intl";
 import * as React from "react";
 
 import { EmptyState } from "@/app/_components/empty-state";
@@ -67,13 +68,14 @@ export function DataTable<T>({
   caption?: string;
   className?: string;
 }) {
+  const t = useTranslations("common");
   const pages = data === undefined ? [] : isPageList(data) ? data : [data];
   const rows = pages.flatMap((page) => page.items);
   const nextCursor = pages.at(-1)?.nextCursor ?? null;
   const showSkeleton = isLoading && rows.length === 0;
 
   if (!showSkeleton && !error && data !== undefined && rows.length === 0) {
-    return <>{emptyState ?? <EmptyState icon={InboxIcon} title="Nothing here yet" />}</>;
+    return <>{emptyState ?? <EmptyState icon={InboxIcon} title={t("table.empty")} />}</>;
   }
 
   return (
@@ -143,13 +145,14 @@ function PaginationControls({
   pagination: DataTablePagination;
   nextCursor: string | null;
 }) {
+  const t = useTranslations("common");
   if (pagination.mode === "load-more") {
     if (!nextCursor) return null;
     return (
       <div className="flex justify-center">
         <Button variant="outline" size="sm" onClick={pagination.onLoadMore} disabled={pagination.isLoadingMore}>
           {pagination.isLoadingMore && <Loader2Icon className="animate-spin" aria-hidden />}
-          {pagination.isLoadingMore ? "Loading…" : "Load more"}
+          {pagination.isLoadingMore ? t("table.loading") : t("table.loadMore")}
         </Button>
       </div>
     );
@@ -157,13 +160,13 @@ function PaginationControls({
 
   if (!pagination.hasPrevious && !nextCursor) return null;
   return (
-    <nav aria-label="Pagination" className="flex items-center justify-end gap-2">
+    <nav aria-label={t("table.pagination")} className="flex items-center justify-end gap-2">
       {pagination.pageIndex !== undefined && (
-        <span className="mr-auto text-sm text-muted-foreground">Page {pagination.pageIndex + 1}</span>
+        <span className="mr-auto text-sm text-muted-foreground">{t("table.page", { page: pagination.pageIndex + 1 })}</span>
       )}
       <Button variant="outline" size="sm" onClick={pagination.onPrevious} disabled={!pagination.hasPrevious}>
         <ChevronLeftIcon aria-hidden />
-        Previous
+        {t("table.previous")}
       </Button>
       <Button
         variant="outline"
@@ -171,7 +174,7 @@ function PaginationControls({
         onClick={() => nextCursor && pagination.onNext(nextCursor)}
         disabled={!nextCursor}
       >
-        Next
+        {t("table.next")}
         <ChevronRightIcon aria-hidden />
       </Button>
     </nav>

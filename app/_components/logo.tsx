@@ -1,12 +1,15 @@
+import { useTranslations } from "next-intl";
+
 import { cn } from "@/app/_lib/utils";
 
 /** The x402 Gateway mark (an "x" under a gateway arch) and wordmark. `markOnly` drops the text. */
 export function Logo({ className, markOnly = false }: { className?: string; markOnly?: boolean }) {
+  const t = useTranslations("common");
   return (
     <span
       data-slot="logo"
       role="img"
-      aria-label="x402 Gateway"
+      aria-label={t("appName")}
       className={cn("inline-flex items-center gap-2 text-foreground select-none", className)}
     >
       <svg viewBox="0 0 32 32" className="size-7 shrink-0" aria-hidden>
@@ -29,7 +32,7 @@ export function Logo({ className, markOnly = false }: { className?: string; mark
       {!markOnly && (
         // HTML text rather than SVG <text>: it follows the page font and cannot clip.
         <span aria-hidden className="text-[1.05rem] leading-none font-bold tracking-tight">
-          x402 <span className="font-medium text-muted-foreground">Gateway</span>
+          x402 <span className="font-medium text-muted-foreground">{t("logoWord")}</span>
         </span>
       )}
     </span>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
@@ -9,8 +10,9 @@ export type NavItem = { href: string; label: string; exact?: boolean };
 
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
+  const t = useTranslations("common");
   return (
-    <nav aria-label="Sections" className="flex gap-1 overflow-x-auto p-2 md:flex-col md:p-3">
+    <nav aria-label={t("shell.sections")} className="flex gap-1 overflow-x-auto p-2 md:flex-col md:p-3">
       {items.map((item) => {
         const active = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (

@@ -1,20 +1,22 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
+import { DateTime } from "@/app/_components/date-time";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Button } from "@/app/_components/ui/button";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import type { RouterOutputs } from "@/app/_lib/trpc/react";
-import { formatDateTime } from "@/app/_lib/utils";
 
 type Refund = RouterOutputs["billing"]["refunds"][number];
 export type RefundFormValues = { paymentId: string; amountAtomic: string; reason: string };
 
 /** The refund form shared by the admin and merchant consoles; field errors come from the server. */
 export function RefundForm({ onSubmit, pending, errors }: { onSubmit: (values: RefundFormValues) => void; pending: boolean; errors: Record<string, string | undefined> }) {
+  const t = useTranslations("common");
   const [values, setValues] = useState<RefundFormValues>({ paymentId: "", amountAtomic: "", reason: "" });
   const field = (name: keyof RefundFormValues, label: string, hint?: string) => (
     <div className="grid gap-1.5">
@@ -33,38 +35,39 @@ export function RefundForm({ onSubmit, pending, errors }: { onSubmit: (values: R
         onSubmit(values);
       }}
     >
-      {field("paymentId", "Payment id")}
-      {field("amountAtomic", "Amount (atomic units)", "Empty: everything not yet refunded. 0.01 USDC = 10000.")}
-      {field("reason", "Reason")}
+      {field("paymentId", t("refunds.paymentId"))}
+      {field("amountAtomic", t("refunds.amount"), t("refunds.amountHint"))}
+      {field("reason", t("refunds.reason"))}
       <Button type="submit" className="sm:mt-6" disabled={pending}>
-        {pending ? "Refunding…" : "Refund"}
+        {pending ? t("refunds.submitting") : t("refunds.submit")}
       </Button>
     </form>
   );
 }
 
 export function RefundsTable({ refunds, action }: { refunds: Refund[]; action?: (refund: Refund) => React.ReactNode }) {
-  if (refunds.length === 0) return <p className="text-sm text-muted-foreground">No refunds yet.</p>;
+  const t = useTranslations("common");
+  if (refunds.length === 0) return <p className="text-sm text-muted-foreground">{t("refunds.empty")}</p>;
   return (
     <Table>
       <TableHeader>
         <TableRow>
-          <TableHead>Created</TableHead>
-          <TableHead>Payment</TableHead>
-          <TableHead className="text-right">Amount (atomic)</TableHead>
-          <TableHead>Paid back by</TableHead>
-          <TableHead>Reason</TableHead>
-          <TableHead>Status</TableHead>
-          <TableHead>Transaction</TableHead>
+          <TableHead>{t("refunds.created")}</TableHead>
+          <TableHead>{t("refunds.payment")}</TableHead>
+          <TableHead className="text-right">{t("refunds.amountAtomic")}</TableHead>
+          <TableHead>{t("refunds.paidBy")}</TableHead>
+          <TableHead>{t("refunds.reason")}</TableHead>
+          <TableHead>{t("refunds.status")}</TableHead>
+          <TableHead>{t("refunds.transaction")}</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
         {refunds.map((r) => (
           <TableRow key={r.id} data-testid="refund-row">
-            <TableCell>{formatDateTime(r.createdAt)}</TableCell>
+            <TableCell><DateTime value={r.createdAt} /></TableCell>
             <TableCell className="font-mono text-xs">{r.paymentId}</TableCell>
             <TableCell className="text-right tabular-nums">{r.amountAtomic}</TableCell>
-            <TableCell>{r.paidBy === "treasury" ? "Platform treasury" : "Merchant's wallet"}</TableCell>
+            <TableCell>{r.paidBy === "treasury" ? t("refunds.treasury") : t("refunds.merchantWallet")}</TableCell>
             <TableCell>{r.reason}</TableCell>
             <TableCell>
               <StatusBadge status={r.status} />

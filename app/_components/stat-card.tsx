@@ -1,15 +1,10 @@
 import { ArrowDownRightIcon, ArrowUpRightIcon, MinusIcon } from "lucide-react";
+import { useFormatter, useTranslations } from "next-intl";
 import type * as React from "react";
 
 import { Card, CardContent, CardHeader } from "@/app/_components/ui/card";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { cn } from "@/app/_lib/utils";
-
-const percentFormat = new Intl.NumberFormat("en-US", {
-  style: "percent",
-  maximumFractionDigits: 1,
-  signDisplay: "exceptZero",
-});
 
 /**
  * A headline number. `delta` is the change against the previous period as a ratio (0.12 = +12%);
@@ -20,7 +15,7 @@ export function StatCard({
   label,
   value,
   delta,
-  deltaLabel = "vs previous period",
+  deltaLabel,
   isIncreaseBad = false,
   icon: Icon,
   isLoading = false,
@@ -58,9 +53,11 @@ export function StatCard({
   );
 }
 
-function Delta({ delta, label, isIncreaseBad }: { delta: number | null; label: React.ReactNode; isIncreaseBad: boolean }) {
+function Delta({ delta, label, isIncreaseBad }: { delta: number | null; label?: React.ReactNode; isIncreaseBad: boolean }) {
+  const t = useTranslations("common");
+  const format = useFormatter();
   if (delta === null || !Number.isFinite(delta)) {
-    return <p className="text-xs text-muted-foreground">No previous data</p>;
+    return <p className="text-xs text-muted-foreground">{t("stat.noPrevious")}</p>;
   }
   const direction = delta > 0 ? "up" : delta < 0 ? "down" : "flat";
   const isGood = direction === "flat" ? null : (direction === "up") !== isIncreaseBad;
@@ -76,9 +73,9 @@ function Delta({ delta, label, isIncreaseBad }: { delta: number | null; label: R
         )}
       >
         <Icon className="size-3.5" aria-hidden />
-        {percentFormat.format(delta)}
+        {format.number(delta, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" })}
       </span>
-      {label}
+      {label ?? t("stat.vsPrevious")}
     </p>
   );
 }

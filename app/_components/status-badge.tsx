@@ -1,4 +1,5 @@
 import type { VariantProps } from "class-variance-authority";
+import { useTranslations } from "next-intl";
 
 import { Badge, type badgeVariants } from "@/app/_components/ui/badge";
 import { cn } from "@/app/_lib/utils";
@@ -36,6 +37,11 @@ const STATUS_VARIANTS = {
 
 export type KnownStatus = keyof typeof STATUS_VARIANTS;
 
+function isKnownStatus(status: string): status is KnownStatus {
+  return Object.hasOwn(STATUS_VARIANTS, status);
+}
+
+/** Statuses outside the table (new enum values) still read as words, untranslated. */
 function humanize(status: string): string {
   const words = status.toLowerCase().replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -50,11 +56,12 @@ export function StatusBadge({
   label?: string;
   className?: string;
 }) {
+  const t = useTranslations("common");
   const variant: BadgeVariant = (STATUS_VARIANTS as Record<string, BadgeVariant>)[status] ?? "outline";
   return (
     <Badge variant={variant} data-status={status} className={cn("gap-1.5", className)}>
       <span className="size-1.5 rounded-full bg-current" aria-hidden />
-      {label ?? humanize(status)}
+      {label ?? (isKnownStatus(status) ? t(`status.${status}`) : humanize(status))}
     </Badge>
   );
 }

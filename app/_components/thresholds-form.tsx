@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 import { Button } from "@/app/_components/ui/button";
@@ -28,6 +29,7 @@ export function ThresholdsForm({
   errors: Record<string, string>;
   onSave: (changes: Partial<Record<keyof PlatformAlertThresholds, number | null>>) => void;
 }) {
+  const t = useTranslations("common");
   const fields = THRESHOLD_FIELDS.filter((f) => platform || !f.platformOnly);
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.key, values[f.key]?.toString() ?? ""])));
   return (
@@ -55,7 +57,7 @@ export function ThresholdsForm({
       ))}
       <div className="sm:col-span-2">
         <Button type="submit" disabled={isSaving}>
-          {isSaving ? "Saving…" : "Save thresholds"}
+          {isSaving ? t("thresholds.saving") : t("thresholds.save")}
         </Button>
       </div>
     </form>

@@ -1,4 +1,5 @@
 import { Address } from "@/app/_components/address";
+import { DateTime } from "@/app/_components/date-time";
 import { Amount } from "@/app/_components/amount";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { TxHash } from "@/app/_components/tx-hash";
@@ -6,7 +7,6 @@ import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import type { RouterOutputs } from "@/app/_lib/trpc/react";
-import { formatDateTime } from "@/app/_lib/utils";
 import type { TransactionDto } from "@/server/billing/transactions";
 
 // The payments table and the detail drawer's fields, shared by the merchant console's transactions
@@ -93,7 +93,7 @@ export function TransactionsTable({ items, onOpen, showMerchant = false }: { ite
       <TableBody>
         {items.map((t) => (
           <TableRow key={t.id} data-testid="transaction-row" className="cursor-pointer" onClick={() => onOpen(t.id)}>
-            <TableCell className="whitespace-nowrap">{formatDateTime(t.createdAt)}</TableCell>
+            <TableCell className="whitespace-nowrap"><DateTime value={t.createdAt} /></TableCell>
             {showMerchant && <TableCell>{t.merchantName ?? t.merchantId}</TableCell>}
             <TableCell>
               <StatusBadge status={t.status} />

@@ -1,3 +1,5 @@
+import { useTranslations } from "next-intl";
+
 import { HexValue } from "@/app/_components/address";
 
 /** A transaction hash. `explorerUrl` is the full link to this transaction's explorer page. */
@@ -12,13 +14,14 @@ export function TxHash({
   chars?: number;
   className?: string;
 }) {
+  const t = useTranslations("common");
   return (
     <HexValue
       data-slot="tx-hash"
       value={hash}
       href={explorerUrl}
       chars={chars}
-      copyLabel="Copy transaction hash"
+      copyLabel={t("copy.txHash")}
       className={className}
     />
   );

@@ -135,3 +135,19 @@ describe("formatRelativeTime", () => {
     expect(formatRelativeTime(new Date(now.getTime() + 2 * 3600_000), now)).toBe("in 2 hours");
   });
 });
+
+describe("locale-aware formatting", () => {
+  it("keeps every digit of an amount and uses the locale's separators", () => {
+    expect(formatAmount(123456789012345678901234567890n, 18, { locale: "zh-CN" })).toBe("123,456,789,012.34567890123456789");
+    expect(formatAmount(1234567890n, 6, { locale: "de-DE" })).toBe("1.234,56789");
+    expect(formatAmount(1234567890n, 6, { locale: "zh-CN", group: false })).toBe("1234.56789");
+  });
+
+  it("formats dates and relative times in Chinese", () => {
+    const at = Date.UTC(2026, 2, 4, 14, 5);
+    expect(formatDateTime(at, { timeZone: "UTC", locale: "zh-CN" })).toBe("2026年3月4日 14:05");
+    expect(formatRelativeTime(at, at + 10_000, "zh-CN")).toBe("现在");
+    expect(formatRelativeTime(at, at + 5 * 60_000, "zh-CN")).toBe("5分钟前");
+    expect(formatRelativeTime(at, at + 10_000)).toBe("just now");
+  });
+});

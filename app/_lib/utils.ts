@@ -10,7 +10,25 @@ export type FormatAmountOptions = {
   minDecimals?: number;
   /** Group the integer part in thousands with ",". Default true; pass false to prefill inputs. */
   group?: boolean;
+  /** Separators of this locale (BCP 47, e.g. "zh-CN"); digits stay exact. Default "en-US". */
+  locale?: string;
 };
+
+const separatorCache = new Map<string, { group: string; decimal: string }>();
+
+/** The grouping and decimal separators Intl uses for a locale ("," and "." for en and zh-CN). */
+export function numberSeparators(locale: string): { group: string; decimal: string } {
+  let found = separatorCache.get(locale);
+  if (!found) {
+    const parts = new Intl.NumberFormat(locale).formatToParts(1234567.5);
+    found = {
+      group: parts.find((p) => p.type === "group")?.value ?? ",",
+      decimal: parts.find((p) => p.type === "decimal")?.value ?? ".",
+    };
+    separatorCache.set(locale, found);
+  }
+  return found;
+}
 
 const ATOMIC_PATTERN = /^-?\d+$/;
 const DECIMAL_PATTERN = /^(\d*)(?:\.(\d*))?$/;
@@ -21,8 +39,8 @@ function assertDecimals(decimals: number) {
   }
 }
 
-function groupThousands(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+function groupThousands(digits: string, separator: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, separator);
 }
 
 /**
@@ -43,10 +61,11 @@ export function formatAmount(atomic: bigint | string, decimals: number, opts: Fo
   let fraction = digits.slice(digits.length - decimals).replace(/0+$/, "");
   if (fraction.length < minDecimals) fraction = fraction.padEnd(minDecimals, "0");
 
-  const integer = opts.group === false ? integerPart : groupThousands(integerPart);
+  const separators = numberSeparators(opts.locale ?? "en-US");
+  const integer = opts.group === false ? integerPart : groupThousands(integerPart, separators.group);
   const isZero = /^0*$/.test(integerPart + fraction);
   const sign = isNegative && !isZero ? "-" : "";
-  return fraction ? `${sign}${integer}.${fraction}` : `${sign}${integer}`;
+  return fraction ? `${sign}${integer}${separators.decimal}${fraction}` : `${sign}${integer}`;
 }
 
 /**
@@ -91,8 +110,11 @@ function toDate(value: DateInput): Date {
  * server and browser render the same text; the time zone is the runtime's unless given (server
  * components render in the server's zone).
  */
-export function formatDateTime(value: DateInput, opts: { timeZone?: string; withSeconds?: boolean } = {}): string {
-  return new Intl.DateTimeFormat("en-US", {
+export function formatDateTime(
+  value: DateInput,
+  opts: { timeZone?: string; withSeconds?: boolean; locale?: string } = {},
+): string {
+  return new Intl.DateTimeFormat(opts.locale ?? "en-US", {
     year: "numeric",
     month: "short",
     day: "numeric",
@@ -114,12 +136,14 @@ const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["minute", 60],
 ];
 
-const relativeFormat = new Intl.RelativeTimeFormat("en-US", { numeric: "auto" });
-
-/** "just now", "5 minutes ago", "in 2 hours", "yesterday". `now` is explicit so renders are deterministic. */
-export function formatRelativeTime(value: DateInput, now: DateInput): string {
+/**
+ * "just now", "5 minutes ago", "in 2 hours", "yesterday" (zh-CN: "现在", "5分钟前", "昨天").
+ * `now` is explicit so renders are deterministic.
+ */
+export function formatRelativeTime(value: DateInput, now: DateInput, locale = "en-US"): string {
+  const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
   const seconds = (toDate(value).getTime() - toDate(now).getTime()) / 1000;
-  if (Math.abs(seconds) < 45) return "just now";
+  if (Math.abs(seconds) < 45) return locale.startsWith("en") ? "just now" : relativeFormat.format(0, "second");
   for (const [unit, size] of RELATIVE_UNITS) {
     if (Math.abs(seconds) >= size) return relativeFormat.format(Math.round(seconds / size), unit);
   }

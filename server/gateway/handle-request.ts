@@ -38,6 +38,7 @@ import type { ChainClientRegistry } from "@/server/chain/clients";
 import { consumeEntitlement, entitlementHeader, restoreEntitlementCall, type GrantedEntitlement } from "@/server/entitlements/entitlements";
 import { SIWX_HEADER, siwxDeclaration, verifySiwxProof } from "@/server/entitlements/siwx";
 
+import { localeCookieFrom, resolveLocale, type Locale } from "@/server/i18n/locales";
 import { authenticateApiKey } from "@/server/api-keys/api-keys";
 import { scopesAllowOwnerCalls } from "@/server/api-keys/scopes";
 
@@ -167,8 +168,13 @@ function challengeFor(
   return {
     v2Header: btoa64(paymentRequiredV2(route, opts.error, extensions)),
     body: opts.errorMessage ? { ...body, errorMessage: opts.errorMessage } : body,
-    html: wantsHtml ? renderPaywall(route, { appUrl: deps.env.APP_URL, path: ctx.path }) : undefined,
+    html: wantsHtml ? renderPaywall(route, { appUrl: deps.env.APP_URL, path: ctx.path, locale: localeOf(req.headers) }) : undefined,
   };
+}
+
+/** The paywall's language: the switch's cookie, else the browser's Accept-Language (as the pages). */
+function localeOf(headers: GatewayRequest["headers"]): Locale {
+  return resolveLocale({ cookie: localeCookieFrom(headers.get("cookie")), acceptLanguage: headers.get("accept-language") });
 }
 
 /** Where a request goes upstream: the merchant's base URL + the (mapped) path + the query. */

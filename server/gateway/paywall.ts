@@ -1,20 +1,29 @@
+import { type Locale } from "@/server/i18n/locales";
+import { translatorFor } from "@/server/i18n/translator";
 import { formatAtomic } from "@/server/pricing/price";
 
 import { priceOf, type PricedRoute } from "./requirements";
 
 // Pure: the page a person sees when they open a paid URL in a browser. It says what the call
-// costs and sends them to the playground, where a wallet can pay for it.
+// costs and sends them to the playground, where a wallet can pay for it. Its texts are the
+// `paywall` namespace in the request's language (server/i18n/locales.ts: cookie, then Accept-Language).
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 }
 
-export function renderPaywall(route: PricedRoute, opts: { appUrl: string; path: string }): string {
+export function renderPaywall(route: PricedRoute, opts: { appUrl: string; path: string; locale: Locale }): string {
+  const t = translatorFor(opts.locale, "paywall");
   const price = `${formatAtomic(priceOf(route), route.asset.decimals)} ${route.asset.symbol}`;
   const playground = `${opts.appUrl}/docs/playground?merchant=${encodeURIComponent(route.merchant.id)}&path=${encodeURIComponent(opts.path)}`;
-  const title = `Payment required · ${route.merchant.name}`;
+  const title = t("title", { merchant: route.merchant.name });
+  // the message's tags wrap our own text; only the link target comes from configuration and is escaped
+  const developers = t.markup("developers", {
+    code: (chunks) => `<code>${chunks}</code>`,
+    docs: (chunks) => `<a href="${escapeHtml(opts.appUrl)}/docs">${chunks}</a>`,
+  });
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${opts.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
   body{margin:0;font-family:ui-sans-serif,system-ui,sans-serif;background:#f6f5fb;color:#1c1b29;display:grid;place-items:center;min-height:100vh}
@@ -24,12 +33,12 @@ export function renderPaywall(route: PricedRoute, opts: { appUrl: string; path: 
   a.button{display:inline-block;margin-top:20px;background:#5b3df5;color:#fff;text-decoration:none;padding:10px 18px;border-radius:10px;font-weight:600}
 </style></head>
 <body><main>
-  <p class="muted">402 · Payment required</p>
+  <p class="muted">${escapeHtml(t("eyebrow"))}</p>
   <h1>${escapeHtml(route.merchant.name)}</h1>
   <p class="muted"><code>${escapeHtml(opts.path)}</code></p>
   <p class="price">${escapeHtml(price)}</p>
-  <p class="muted">per call on ${escapeHtml(route.network.name)}, paid with an x402 client or a wallet.</p>
-  <a class="button" href="${escapeHtml(playground)}">Pay in the playground</a>
-  <p class="muted" style="margin-top:20px">Developers: retry this request with an <code>X-PAYMENT</code> or <code>PAYMENT-SIGNATURE</code> header (see the <a href="${escapeHtml(opts.appUrl)}/docs">docs</a>).</p>
+  <p class="muted">${escapeHtml(t("perCall", { network: route.network.name }))}</p>
+  <a class="button" href="${escapeHtml(playground)}">${escapeHtml(t("payInPlayground"))}</a>
+  <p class="muted" style="margin-top:20px">${developers}</p>
 </main></body></html>`;
 }

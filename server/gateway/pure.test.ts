@@ -135,10 +135,23 @@ describe("checkPaymentForRoute", () => {
 
 describe("the paywall page", () => {
   it("escapes the merchant's name and shows the price", () => {
-    const html = renderPaywall(route(), { appUrl: "https://gw.example", path: "/api/signal/btc" });
+    const html = renderPaywall(route(), { appUrl: "https://gw.example", path: "/api/signal/btc", locale: "en" });
     expect(html).toContain("Signals &lt;Inc&gt;");
     expect(html).not.toContain("Signals <Inc>");
     expect(html).toContain("0.01 USDC");
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain("Pay in the playground");
+    expect(html).toContain('<code>X-PAYMENT</code>');
+    expect(html).toContain('<a href="https://gw.example/docs">docs</a>');
+  });
+
+  it("speaks Simplified Chinese for zh-CN, still escaping the merchant's name", () => {
+    const html = renderPaywall(route(), { appUrl: "https://gw.example", path: "/api/signal/btc", locale: "zh-CN" });
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(html).toContain("<title>需要支付 · Signals &lt;Inc&gt;</title>");
+    expect(html).toContain("前往在线调试台支付");
+    expect(html).toContain('<a href="https://gw.example/docs">开发文档</a>');
+    expect(html).not.toContain("Pay in the playground");
   });
 });
 

@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
@@ -16,27 +17,28 @@ import { useHydrated } from "@/app/_lib/use-hydrated";
 import { safeRedirectPath } from "@/server/http/safe-redirect";
 import { SIGN_IN_THROTTLED, SIGN_UP_SIGN_IN_FAILED, signInInput, type SignInInput } from "@/server/users/schemas";
 
-const SIGN_UP_MESSAGE = "We could not sign you in with these details. If you already had an account with this email, sign in with its password.";
-const THROTTLED_MESSAGE = "Too many sign-in attempts for this account or from your network. Wait a few minutes, then try again.";
-
-function messageFor(error: string | null): string | null {
+/** Which auth.login message a sign-in error code (from the URL or signIn's result) shows. */
+function messageKeyFor(error: string | null): "throttled" | "signUpSignInFailed" | "failed" | null {
   if (!error) return null;
-  if (error === SIGN_IN_THROTTLED) return THROTTLED_MESSAGE;
-  return error === SIGN_UP_SIGN_IN_FAILED ? SIGN_UP_MESSAGE : "Sign-in failed. Try again.";
+  if (error === SIGN_IN_THROTTLED) return "throttled";
+  return error === SIGN_UP_SIGN_IN_FAILED ? "signUpSignInFailed" : "failed";
 }
 
 export function LoginForm() {
   const router = useRouter();
   const params = useSearchParams();
-  const [error, setError] = useState<string | null>(messageFor(params.get("error")));
+  const t = useTranslations("auth");
+  const [errorKey, setErrorKey] = useState<"throttled" | "signUpSignInFailed" | "failed" | "wrongCredentials" | null>(
+    messageKeyFor(params.get("error")),
+  );
   const hydrated = useHydrated();
   const form = useForm<SignInInput>({ resolver: zodResolver(signInInput), defaultValues: { email: "", password: "" } });
 
   async function onSubmit(values: SignInInput) {
-    setError(null);
+    setErrorKey(null);
     const result = await signIn("credentials", { ...values, redirect: false });
     if (!result || result.error) {
-      setError(result?.error === SIGN_IN_THROTTLED ? THROTTLED_MESSAGE : "Wrong email or password.");
+      setErrorKey(result?.error === SIGN_IN_THROTTLED ? "throttled" : "wrongCredentials");
       return;
     }
     router.push(safeRedirectPath(params.get("from")));
@@ -46,16 +48,16 @@ export function LoginForm() {
   return (
     <Card>
       <CardHeader>
-        <CardTitle className="text-xl">Sign in</CardTitle>
-        <CardDescription>Welcome back. Sign in to your console.</CardDescription>
+        <CardTitle className="text-xl">{t("login.title")}</CardTitle>
+        <CardDescription>{t("login.description")}</CardDescription>
       </CardHeader>
       <Form {...form}>
         {/* method="post": a submit before the script has loaded must not put the password in the URL */}
         <form method="post" onSubmit={form.handleSubmit(onSubmit)} noValidate>
           <CardContent className="grid gap-4">
-            {error ? (
+            {errorKey ? (
               <Alert variant="destructive" role="alert">
-                <AlertDescription>{error}</AlertDescription>
+                <AlertDescription>{t(`login.${errorKey}`)}</AlertDescription>
               </Alert>
             ) : null}
             <FormField
@@ -63,7 +65,7 @@ export function LoginForm() {
               name="email"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Email</FormLabel>
+                  <FormLabel>{t("login.email")}</FormLabel>
                   <FormControl>
                     <Input type="email" autoComplete="email" {...field} />
                   </FormControl>
@@ -76,7 +78,7 @@ export function LoginForm() {
               name="password"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Password</FormLabel>
+                  <FormLabel>{t("login.password")}</FormLabel>
                   <FormControl>
                     <Input type="password" autoComplete="current-password" {...field} />
                   </FormControl>
@@ -87,12 +89,12 @@ export function LoginForm() {
           </CardContent>
           <CardFooter className="mt-6 flex flex-col gap-3">
             <Button type="submit" className="w-full" disabled={!hydrated || form.formState.isSubmitting}>
-              {form.formState.isSubmitting ? "Signing in…" : "Sign in"}
+              {form.formState.isSubmitting ? t("login.submitting") : t("login.submit")}
             </Button>
             <p className="text-sm text-muted-foreground">
-              No account yet?{" "}
+              {t("login.noAccount")}{" "}
               <Link className="font-medium text-primary underline-offset-4 hover:underline" href="/signup">
-                Create one
+                {t("login.createOne")}
               </Link>
             </p>
           </CardFooter>

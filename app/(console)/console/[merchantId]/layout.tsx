@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 
 import { AppShell } from "@/app/_components/app-shell";
@@ -14,6 +15,7 @@ export default async function MerchantLayout(props: { children: React.ReactNode;
   const user = await auth();
   if (!user) notFound();
   const merchant = await api.merchants.get({ merchantId }).catch(() => null);
+  const t = await getTranslations("common");
   if (!merchant) notFound();
   return (
     <AppShell
@@ -23,7 +25,7 @@ export default async function MerchantLayout(props: { children: React.ReactNode;
           <StatusBadge status={merchant.status} />
         </span>
       }
-      nav={consoleNav(merchantId, merchant.role)}
+      nav={consoleNav(merchantId, merchant.role, (key) => t(`consoleNav.${key}`))}
       userLabel={user.email ?? user.name ?? ""}
     >
       {props.children}
