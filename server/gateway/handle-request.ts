@@ -12,20 +12,19 @@ import type { AccessLog, Log } from "@/server/observability/logger";
 import type { Metrics } from "@/server/observability/metrics";
 import type { SettlementPolicy } from "@/server/db";
 import { isAuthorizationSpent } from "@/server/payments/chain-state";
-import { deferredAdmission } from "@/server/payments/deferred";
+import { deferredAdmission, queueDeferredSettlement } from "@/server/payments/deferred";
+import type { DeferredSettlement } from "@/server/payments/ledger";
 import {
   findIdentifiedPayment,
   markPaymentVerified,
   markSettlementUnclear,
-  queueDeferredSettlement,
   releasePayment,
   recordSettlement,
   reservePayment,
   type ChargedUsage,
-  type DeferredSettlement,
   type RecordedOutcome,
 } from "@/server/payments/ledger";
-import { settleVerdict } from "@/server/payments/settle-verdict";
+import { settleVerdict } from "@/server/x402/settle-verdict";
 import type { AccessLogEntry, UsageWriter } from "@/server/payments/usage-writer";
 import { canonicalizePath } from "@/server/pricing/canonical-path";
 import { matchRequest, type CompiledRule } from "@/server/pricing/rules";
@@ -41,18 +40,19 @@ import { SIWX_HEADER, siwxDeclaration, verifySiwxProof } from "@/server/entitlem
 import { authenticateApiKey } from "@/server/api-keys/api-keys";
 import { scopesAllowOwnerCalls } from "@/server/api-keys/scopes";
 
-import { checkPaymentForRoute } from "./check-payment";
+import { checkPaymentForRoute } from "@/server/x402/check-payment";
 import { gatewayOutcomeLabel, type ServedAs } from "./outcome-label";
-import { localFirstMessageVerifier, signedByPayer } from "./local-signature";
+import { localFirstMessageVerifier, signedByPayer } from "@/server/x402/local-signature";
 import { keepBody, KEPT_BODY_MAX_BYTES } from "./keep-body";
 import type { MerchantSnapshot } from "./merchant-snapshot";
 import { fromNodeRequest, fromWebRequest, type GatewayRequest } from "./gateway-request";
 import { toResponse, writeOutcome, type GatewayOutcome, type PaymentChallenge, type RateLimitScope } from "./outcome";
-import { decodePaymentHeader, encodePaymentResponse, type DecodeResult, type DecodedPayment } from "./payment-header";
-import { renderPaywall } from "./paywall";
-import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "./requirements";
+import { decodePaymentHeader, encodePaymentResponse, type DecodeResult, type DecodedPayment } from "@/server/x402/payment-header";
+import { renderPaywall } from "@/server/x402/paywall";
+import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "@/server/x402/requirements";
 import { proxyToUpstream, buildUpstreamHeaders, type ProxyOutcome } from "./proxy";
-import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest, withQueryCredentials } from "./upstream-trust";
+import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest } from "./upstream-trust";
+import { withQueryCredentials } from "@/server/pricing/upstream-path";
 
 /** The exact-EVM scheme's reason for an authorization whose nonce is used (or cancelled) on chain. */
 const AUTHORIZATION_SPENT = "invalid_exact_evm_nonce_already_used";
