@@ -20,7 +20,7 @@ import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
 import { purgeExpiredIdempotencyKeys } from "@/server/public-api/idempotency";
 import { deliverDueWebhooks } from "@/server/webhooks/deliver";
 
-import type { GatewayDeps } from "./handle-request";
+import type { GatewayDeps } from "./gateway-deps";
 import { createMerchantSnapshotCache } from "./merchant-snapshot";
 
 // Builds the gateway's long-lived parts once per process: chain clients, facilitators, the merchant
