@@ -3,7 +3,7 @@ import { erc20Abi, type Address } from "viem";
 import { createAlertEvaluator } from "@/server/alerts/evaluate";
 import { createTtlCache } from "@/server/cache/ttl-cache";
 import { createChainClientRegistry, type ChainClientRegistry } from "@/server/chain/clients";
-import { getDeps, type Deps } from "@/server/deps";
+import type { BaseDeps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
 import { billingDeps } from "@/server/billing/deps";
 import { runScheduledSettlement } from "@/server/billing/settlement-runs";
@@ -23,8 +23,9 @@ import { deliverDueWebhooks } from "@/server/webhooks/deliver";
 import type { GatewayDeps } from "./gateway-deps";
 import { createMerchantSnapshotCache } from "./merchant-snapshot";
 
-// Builds the gateway's long-lived parts once per process: chain clients, facilitators, the merchant
-// cache, the rate limiter, the batched access-log writer, and the background jobs (server/jobs/).
+// The gateway's long-lived parts, built once per runtime (server/runtime.ts): chain clients,
+// facilitators, the merchant cache, the rate limiter, the batched access-log writer, and the
+// background jobs (server/jobs/).
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Payments untouched for this long are examined by the reconciler (longer than any request). */
@@ -76,13 +77,13 @@ export type GatewayRuntimeOptions = {
   instanceId?: string;
 };
 
-function metricsFor(env: Deps["env"]): Metrics {
+function metricsFor(env: BaseDeps["env"]): Metrics {
   if (!env.METRICS_ENABLED) return DISABLED_METRICS;
   const allowList = (env.METRICS_MERCHANTS ?? "").split(",").map((id) => id.trim()).filter(Boolean);
   return createMetrics({ merchantAllowList: allowList });
 }
 
-export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
+export function buildGatewayRuntime(base: BaseDeps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
   const metrics = opts.metrics ?? metricsFor(base.env);
   const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
@@ -145,12 +146,4 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     },
   };
   return runtime;
-}
-
-const globalForGateway = globalThis as unknown as { x402Gateway?: GatewayRuntime };
-
-/** The process-wide gateway runtime, built on the first gateway request. */
-export function getGatewayDeps(): GatewayRuntime {
-  globalForGateway.x402Gateway ??= buildGatewayRuntime(getDeps());
-  return globalForGateway.x402Gateway;
 }
