@@ -83,6 +83,35 @@ function metricsFor(env: BaseDeps["env"]): Metrics {
   return createMetrics({ merchantAllowList: allowList });
 }
 
+/** The background jobs this runtime schedules (claimed once across instances, server/jobs/scheduler.ts). */
+function backgroundJobs(
+  base: BaseDeps,
+  parts: { chains: ChainClientRegistry; facilitators: Facilitators; metrics: Metrics; afterSettle: (paymentId: string) => Promise<void> },
+  opts: GatewayRuntimeOptions,
+): JobDefinition[] {
+  const { chains, facilitators, metrics } = parts;
+  // the alert rules over the stored usage and this instance's RPC counters (server/alerts/)
+  const alerts = createAlertEvaluator({ db: base.db, log: base.log, now: base.now, rpcTotals: () => metrics.rpcTotals() });
+  const jobs: JobDefinition[] = [];
+  const schedule = (everyMs: number | null | undefined, fallbackMs: number, name: string, run: () => Promise<unknown>) => {
+    const every = everyMs === undefined ? fallbackMs : everyMs;
+    if (every !== null) jobs.push({ name, everyMs: every, run });
+  };
+  schedule(opts.reconcileEveryMs, RECONCILE_EVERY_MS, "reconcile-payments", () =>
+    reconcilePayments({ db: base.db, env: base.env, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }),
+  );
+  schedule(opts.webhooksEveryMs, WEBHOOKS_EVERY_MS, "deliver-webhooks", () => deliverDueWebhooks(base));
+  schedule(opts.deferredEveryMs, DEFERRED_EVERY_MS, "settle-deferred-payments", () =>
+    settleDeferredPayments({ db: base.db, env: base.env, chains, facilitators, log: base.log, now: base.now, afterSettleHook: parts.afterSettle }, opts.deferredQueue),
+  );
+  // the monthly settlement run: started on the 1st for the month before, resumed until it completes
+  if (base.env.TREASURY_PRIVATE_KEY) schedule(opts.settlementEveryMs, SETTLEMENT_CHECK_EVERY_MS, "settlement-run", () => runScheduledSettlement(billingDeps({ ...base, chains })));
+  schedule(opts.alertsEveryMs, ALERTS_EVERY_MS, "evaluate-alerts", () => alerts.run());
+  // Idempotency-Key records hold sealed responses for a day; nothing else would ever delete them
+  schedule(opts.idempotencyPurgeEveryMs, IDEMPOTENCY_PURGE_EVERY_MS, "purge-idempotency-keys", () => purgeExpiredIdempotencyKeys(base));
+  return jobs;
+}
+
 export function buildGatewayRuntime(base: BaseDeps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
   const metrics = opts.metrics ?? metricsFor(base.env);
@@ -100,26 +129,7 @@ export function buildGatewayRuntime(base: BaseDeps, opts: GatewayRuntimeOptions 
   if (base.dbPoolUse) metrics.registerDbPool(base.dbPoolUse);
   const payerBalances = createTtlCache<bigint | null>({ ttlMs: PAYER_BALANCE_TTL_MS, load: (key) => readPayerBalance(chains, key) });
 
-  // the alert rules over the stored usage and this instance's RPC counters (server/alerts/)
-  const alerts = createAlertEvaluator({ db: base.db, log: base.log, now: base.now, rpcTotals: () => metrics.rpcTotals() });
-  const jobs: JobDefinition[] = [];
-  const schedule = (everyMs: number | null | undefined, fallbackMs: number, name: string, run: () => Promise<unknown>) => {
-    const every = everyMs === undefined ? fallbackMs : everyMs;
-    if (every !== null) jobs.push({ name, everyMs: every, run });
-  };
-  schedule(opts.reconcileEveryMs, RECONCILE_EVERY_MS, "reconcile-payments", () =>
-    reconcilePayments({ db: base.db, env: base.env, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }),
-  );
-  schedule(opts.webhooksEveryMs, WEBHOOKS_EVERY_MS, "deliver-webhooks", () => deliverDueWebhooks(base));
-  schedule(opts.deferredEveryMs, DEFERRED_EVERY_MS, "settle-deferred-payments", () =>
-    settleDeferredPayments({ db: base.db, env: base.env, chains, facilitators, log: base.log, now: base.now, afterSettleHook: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts.deferredQueue),
-  );
-  // the monthly settlement run: started on the 1st for the month before, resumed until it completes
-  if (base.env.TREASURY_PRIVATE_KEY) schedule(opts.settlementEveryMs, SETTLEMENT_CHECK_EVERY_MS, "settlement-run", () => runScheduledSettlement(billingDeps({ ...base, chains })));
-  schedule(opts.alertsEveryMs, ALERTS_EVERY_MS, "evaluate-alerts", () => alerts.run());
-  // Idempotency-Key records hold sealed responses for a day; nothing else would ever delete them
-  schedule(opts.idempotencyPurgeEveryMs, IDEMPOTENCY_PURGE_EVERY_MS, "purge-idempotency-keys", () => purgeExpiredIdempotencyKeys(base));
-  const scheduler = createJobScheduler({ db: base.db, log: base.log, now: base.now }, jobs, { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId });
+  const scheduler = createJobScheduler({ db: base.db, log: base.log, now: base.now }, backgroundJobs(base, { chains, facilitators, metrics, afterSettle: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts), { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId });
   if ((opts.backgroundJobs ?? base.env.BACKGROUND_JOBS) === "in-process") scheduler.start();
 
   const runtime: GatewayRuntime = {
