@@ -1,7 +1,8 @@
 import { checkDatabaseConnection, getDb, parseDatabaseUrl } from "@/server/db";
 import { pendingMigrationsProblem, readMigrationStatus } from "@/server/db/migration-status";
 import { EnvError, getEnv } from "@/server/env";
-import { getGatewayDeps } from "@/server/gateway/runtime";
+import { processSingleton } from "@/server/process-global";
+import { getRuntime } from "@/server/runtime";
 import { createLogger } from "@/server/observability/logger";
 import { installProcessGuards } from "@/server/observability/process-guards";
 
@@ -19,10 +20,8 @@ import { installProcessGuards } from "@/server/observability/process-guards";
 export function checkAtBoot(): Promise<void> {
   // once per process: `npm start` calls it before Next prepares and Next's instrumentation hook
   // calls it again from its own bundle (a separate module instance, hence the global)
-  return (globalForBoot.__x402BootCheck ??= runBootChecks());
+  return processSingleton("boot-check", runBootChecks);
 }
-
-const globalForBoot = globalThis as typeof globalThis & { __x402BootCheck?: Promise<void> };
 
 async function runBootChecks(): Promise<void> {
   try {
@@ -34,7 +33,7 @@ async function runBootChecks(): Promise<void> {
     if (env.BACKGROUND_JOBS !== "in-process") return;
     const problem = await migrationsProblem();
     if (problem) exitWith(problem);
-    getGatewayDeps();
+    getRuntime();
   } catch (error) {
     // EnvError and parseDatabaseUrl's errors name the variable; anything else is a bug to surface
     if (!(error instanceof EnvError) && !(error instanceof Error && error.message.startsWith("DATABASE_URL"))) throw error;

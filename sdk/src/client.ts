@@ -4,6 +4,7 @@ import { AmountLimitError, NetworkError, PaymentRejectedError, PaymentRequiredEr
 import { chainIdOf, parsePaymentRequired, parseSettlement, rejectionReason, type PaymentRequirement, type Settlement } from "./protocol";
 import { readSiwxChallenge, signSiwx, SIWX_HEADER } from "./siwx";
 import { toPaymentSigner, type PaymentSigner, type Wallet } from "./wallet";
+import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "./eip3009";
 
 // X402Client: one request() that answers a 402 by signing an EIP-3009 authorization within the
 // caller's limits and retrying once. It speaks x402 v1 and v2 and works against any x402 server.
@@ -77,15 +78,6 @@ export type X402Response<T> = {
   /** the bundle or pass that this call bought or was served against */
   entitlement: Entitlement | null;
 };
-
-const TRANSFER_WITH_AUTHORIZATION = [
-  { name: "from", type: "address" },
-  { name: "to", type: "address" },
-  { name: "value", type: "uint256" },
-  { name: "validAfter", type: "uint256" },
-  { name: "validBefore", type: "uint256" },
-  { name: "nonce", type: "bytes32" },
-];
 
 export class X402Client {
   private readonly signer: PaymentSigner;
@@ -310,7 +302,8 @@ export class X402Client {
     };
     const signature = await this.signer.signTypedData({
       domain: { name, version, chainId, verifyingContract: requirement.asset },
-      types: { TransferWithAuthorization: TRANSFER_WITH_AUTHORIZATION },
+      // the signer interface takes mutable arrays (wallet libraries' own types)
+      types: { TransferWithAuthorization: [...TRANSFER_WITH_AUTHORIZATION_TYPES.TransferWithAuthorization] },
       primaryType: "TransferWithAuthorization",
       message: { ...authorization, value: requirement.amount, validAfter: BigInt(authorization.validAfter), validBefore: BigInt(authorization.validBefore) },
     });

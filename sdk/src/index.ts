@@ -13,6 +13,7 @@ export {
   type X402ErrorCode,
 } from "./errors";
 export { KNOWN_ASSETS, type AssetInfo } from "./amounts";
+export { TRANSFER_WITH_AUTHORIZATION_TYPES } from "./eip3009";
 export { parsePaymentRequired, parseSettlement, type PaymentRequired, type PaymentRequirement, type Settlement } from "./protocol";
 export { formatSiweMessage, toChecksumAddress } from "./siwx";
 export type { Eip1193Provider, LocalAccountLike, Wallet, WalletClientLike } from "./wallet";

@@ -2,14 +2,14 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 
-import { getDeps } from "@/server/deps";
+import { getRuntime } from "@/server/runtime";
 import type { PlatformRole } from "@/server/db";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { safeAuthRedirect } from "@/server/http/safe-redirect";
 import { SIGN_IN_THROTTLED, signInInput } from "@/server/users/schemas";
 import type { SessionUser } from "@/server/users/users";
 
-import { getSignInDeps, signInWithEthereumAttempt, signInWithPasswordAttempt, type SignInOutcome } from "./sign-in";
+import { signInWithEthereumAttempt, signInWithPasswordAttempt, type SignInOutcome } from "./sign-in";
 
 declare module "next-auth" {
   interface Session {
@@ -61,7 +61,7 @@ function ipOf(req: { headers?: Record<string, unknown> } | undefined): string | 
  * (email + password) and Sign-In with Ethereum. Built lazily because it reads env.
  */
 export function getAuthOptions(): NextAuthOptions {
-  const deps = getDeps();
+  const deps = getRuntime().deps;
   const secureCookies = deps.env.APP_URL.startsWith("https://");
   return {
     secret: deps.env.AUTH_SECRET,
@@ -76,7 +76,7 @@ export function getAuthOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const parsed = signInInput.safeParse(credentials);
           if (!parsed.success) return null;
-          return userOrRefusal(await signInWithPasswordAttempt(getSignInDeps(), parsed.data, ipOf(req)));
+          return userOrRefusal(await signInWithPasswordAttempt(getRuntime().deps, parsed.data, ipOf(req)));
         },
       }),
       CredentialsProvider({
@@ -90,7 +90,7 @@ export function getAuthOptions(): NextAuthOptions {
           const nonce = await getCsrfToken({ req: { headers: req.headers } });
           if (!nonce) return null;
           const input = { message: parsed.data.message, signature: parsed.data.signature as `0x${string}`, expectedNonce: nonce };
-          return userOrRefusal(await signInWithEthereumAttempt(getSignInDeps(), input, ipOf(req)));
+          return userOrRefusal(await signInWithEthereumAttempt(getRuntime().deps, input, ipOf(req)));
         },
       }),
     ],

@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { cache } from "react";
 
-import { getDeps } from "@/server/deps";
+import { getRuntime } from "@/server/runtime";
 import { findActiveSessionUser, type SessionUser } from "@/server/users/users";
 
 import { getSessionClaims } from "./session";
@@ -17,7 +17,7 @@ export const auth = cache(async (): Promise<SessionUser | null> => {
   // read the request first: during `next build` this marks the page dynamic before any env or
   // database access, so the build needs no production secrets
   const requestHeaders = await headers();
-  const deps = getDeps();
+  const deps = getRuntime().deps;
   const claims = await getSessionClaims(deps, requestHeaders);
   if (!claims) return null;
   return findActiveSessionUser(deps, claims);

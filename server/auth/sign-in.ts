@@ -1,7 +1,6 @@
 import { parseSiweMessage } from "viem/siwe";
 
-import { getDeps, type Deps } from "@/server/deps";
-import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
+import type { Deps } from "@/server/deps";
 import type { SignInInput } from "@/server/users/schemas";
 import { authenticateWithPassword, signInWithWallet, type SessionUser } from "@/server/users/users";
 
@@ -56,15 +55,4 @@ export function signInWithEthereumAttempt(
     if (!verification.ok) return verification;
     return signInWithWallet(deps, verification.address);
   });
-}
-
-const globalForSignIn = globalThis as unknown as { x402SignIn?: SignInDeps };
-
-/** The process-wide sign-in dependencies: the app's deps plus the attempt limiter (Redis when REDIS_URL is set). */
-export function getSignInDeps(): SignInDeps {
-  if (!globalForSignIn.x402SignIn) {
-    const deps = getDeps();
-    globalForSignIn.x402SignIn = { ...deps, signInLimiter: createRateLimiter(deps.env, deps.log) };
-  }
-  return globalForSignIn.x402SignIn;
 }

@@ -1,3 +1,5 @@
+import { processSingleton, processSlot } from "@/server/process-global";
+
 // Notifications that a merchant's gateway configuration (status, upstream, pricing rules) changed,
 // so caches drop the merchant at once: in this process directly, and on every other instance
 // through a remote bus (Redis pub/sub, server/cache/redis-invalidation.ts) when one is connected.
@@ -5,13 +7,11 @@
 
 type Listener = (merchantId: string) => void;
 
-// on globalThis: Next's server bundles and the custom server may each load a copy of this module,
-// and a change published through one must reach caches subscribed through the other
-const globalForInvalidation = globalThis as typeof globalThis & {
-  __x402MerchantListeners?: Set<Listener>;
-  __x402RemoteInvalidation?: { publish: (merchantId: string) => void };
-};
-const listeners = (globalForInvalidation.__x402MerchantListeners ??= new Set<Listener>());
+// once per process (server/process-global.ts): Next's server bundles and the custom server may each
+// load a copy of this module, and a change published through one must reach caches subscribed
+// through the other
+const listeners = processSingleton("merchant-config-listeners", () => new Set<Listener>());
+const remote = processSlot<{ publish: (merchantId: string) => void }>("merchant-config-remote");
 
 export function onMerchantConfigChanged(listener: Listener): () => void {
   listeners.add(listener);
@@ -25,14 +25,14 @@ export function deliverMerchantConfigChanged(merchantId: string): void {
 
 export function publishMerchantConfigChanged(merchantId: string): void {
   deliverMerchantConfigChanged(merchantId);
-  globalForInvalidation.__x402RemoteInvalidation?.publish(merchantId);
+  remote.get()?.publish(merchantId);
 }
 
 /** Connects this process to the other instances (undefined disconnects it). */
-export function setRemoteInvalidation(remote: { publish: (merchantId: string) => void } | undefined): void {
-  globalForInvalidation.__x402RemoteInvalidation = remote;
+export function setRemoteInvalidation(bus: { publish: (merchantId: string) => void } | undefined): void {
+  remote.set(bus);
 }
 
 export function hasRemoteInvalidation(): boolean {
-  return globalForInvalidation.__x402RemoteInvalidation !== undefined;
+  return remote.get() !== undefined;
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 
 import type { Log } from "@/server/observability/logger";
 
-import { deliverMerchantConfigChanged, hasRemoteInvalidation, setRemoteInvalidation } from "./invalidation";
+import { deliverMerchantConfigChanged, setRemoteInvalidation } from "./invalidation";
 
 // The cross-instance half of cache invalidation: a change published here goes out on one Redis
 // channel and every other instance drops the merchant from its caches when the message arrives
@@ -52,10 +52,4 @@ export function startRedisInvalidation(url: string, deps: { log: Log; keyPrefix:
       publisher.disconnect();
     },
   };
-}
-
-/** Once per process: connects the invalidation bus when Redis is configured. */
-export function ensureRedisInvalidation(env: { REDIS_URL?: string; REDIS_KEY_PREFIX: string }, log: Log): void {
-  if (!env.REDIS_URL || hasRemoteInvalidation()) return;
-  startRedisInvalidation(env.REDIS_URL, { log, keyPrefix: env.REDIS_KEY_PREFIX });
 }

@@ -1,5 +1,7 @@
 import { getContractAddress, parseUnits, type Address, type Hex, type LocalAccount, type PublicClient, type WalletClient } from "viem";
 
+import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "@/sdk/src/eip3009";
+
 import { TEST_USDC_ABI, TEST_USDC_BYTECODE } from "./contracts.artifact";
 
 export const TEST_USDC_DECIMALS = 6;
@@ -42,21 +44,9 @@ export function usdcBalance(publicClient: PublicClient, token: Address, owner: A
   return publicClient.readContract({ address: token, abi: TEST_USDC_ABI, functionName: "balanceOf", args: [owner] });
 }
 
-/** The EIP-712 types of an EIP-3009 transferWithAuthorization (the x402 exact scheme's payload). */
-export const TRANSFER_WITH_AUTHORIZATION_TYPES = {
-  TransferWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-} as const;
-
 export type TransferAuthorization = { from: Address; to: Address; value: bigint; validAfter: bigint; validBefore: bigint; nonce: Hex };
 
-/** Signs an EIP-3009 authorization under a token's EIP-712 domain (tests, bench and tooling; the SDK has its own). */
+/** Signs an EIP-3009 authorization under a token's EIP-712 domain (tests, bench and tooling), with the SDK's typed-data definition. */
 export function signTransferAuthorization(
   signer: Pick<LocalAccount, "signTypedData">,
   domain: { name: string; version: string; chainId: number; verifyingContract: Address },

@@ -8,7 +8,8 @@
 import "dotenv/config";
 
 import { bootstrapPlatformAdmin, findUserIdByEmail } from "@/server/admin/platform-admins";
-import { getDeps } from "@/server/deps";
+import { createBaseDeps } from "@/server/deps";
+import { getEnv } from "@/server/env";
 import { emailSchema, passwordSchema } from "@/server/users/schemas";
 
 import { flagValue } from "./args";
@@ -86,7 +87,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const name = flagValue(args, "--name") || undefined;
-  const deps = getDeps();
+  const deps = createBaseDeps(getEnv());
   const exists = (await findUserIdByEmail(deps, email.data)) !== null;
   const password = exists ? undefined : await readPassword();
   const result = await bootstrapPlatformAdmin(deps, {

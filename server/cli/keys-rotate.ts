@@ -8,14 +8,15 @@ import "dotenv/config";
 
 import { runCommand } from "@/server/cli/run-command";
 import { currentKeyId, keyRingOf } from "@/server/crypto/secrets";
-import { getDeps } from "@/server/deps";
+import { createBaseDeps } from "@/server/deps";
+import { getEnv } from "@/server/env";
 import { DEFAULT_BATCH_SIZE, rotateEncryptionKeys } from "@/server/keys/rotate-keys";
 
 async function main(): Promise<number> {
   const sizeArg = process.argv.indexOf("--batch-size");
   const batchSize = sizeArg >= 0 ? Number(process.argv[sizeArg + 1]) : DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error("--batch-size takes a whole number from 1 to 10000");
-  const deps = getDeps();
+  const deps = createBaseDeps(getEnv());
   const ring = keyRingOf(deps.env);
   console.log(`current key ${currentKeyId(ring)}; previous keys: ${[...ring.byId.keys()].filter((id) => id !== ring.current.id).join(", ") || "none"}`);
   const reports = await rotateEncryptionKeys(deps, { batchSize });

@@ -15,7 +15,7 @@ import { closeDb } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { applyForwarded, parseTrustedProxies, resolveForwarded } from "@/server/http/forwarded";
 import { answerClientError, answerConnect, serveGatewayNode } from "@/server/gateway/node-entry";
-import { getGatewayDeps, type GatewayRuntime } from "@/server/gateway/runtime";
+import { getRuntime, type Runtime } from "@/server/runtime";
 import { errorResponse } from "@/server/http/respond";
 import { notServedMessage, roleServes } from "@/server/http/instance-role";
 import { writeWebResponse } from "@/server/http/node-adapter";
@@ -32,14 +32,14 @@ const SHUTDOWN_GRACE_MS = 10_000;
 // lock) and exit. Connections that stay open (streams, dev's HMR socket) are cut after
 // SHUTDOWN_GRACE_MS. Handled from the start: the database is open before Next has prepared.
 let server: http.Server | undefined;
-let gateway: GatewayRuntime | undefined;
+let runtime: Runtime | undefined;
 let stopping = false;
 
 function stop() {
   if (stopping) return; // Ctrl-C under dev.ts sends SIGINT and dev.ts adds a SIGTERM: one shutdown
   stopping = true;
   const closeRest = () => {
-    void (gateway?.close() ?? Promise.resolve())
+    void (runtime?.close() ?? Promise.resolve())
       .catch((err: unknown) => console.error(err))
       .then(() => closeDb())
       .catch((err: unknown) => console.error(err))
@@ -70,18 +70,18 @@ async function main() {
   await checkAtBoot();
   // built now rather than on the first gateway call: its scheduler runs the background jobs
   // (claimed once across instances), which a console-only instance must run too
-  gateway = getGatewayDeps();
+  runtime = getRuntime();
   const app = next({ dev, hostname, port, ...(dev ? { turbopack: true } : {}) });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const origin = new URL(env.APP_URL).origin;
   const role = env.INSTANCE_ROLE;
-  const runtime = gateway;
+  const gateway = runtime.gateway;
 
   server = http.createServer((req, res) => {
     const headers = req.headers;
     applyForwarded(headers, resolveForwarded(req.socket.remoteAddress, (name) => headers[name] as string | undefined, trustedProxies));
-    if (serveGatewayNode(runtime, req, res, { origin, gatewayEnabled: role !== "console" })) return;
+    if (serveGatewayNode(gateway, req, res, { origin, gatewayEnabled: role !== "console" })) return;
     if (role !== "all" && !roleServes(role, new URL(req.url ?? "/", origin).pathname)) {
       void writeWebResponse(res, errorResponse("not_found", notServedMessage(role)));
       return;

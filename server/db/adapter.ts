@@ -9,6 +9,8 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseConfig } from "./config";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 
+import { processSingleton } from "../process-global";
+
 // The one place that picks a driver (STYLE 2.6). How each adapter is built in these exact versions
 // (read from their .d.ts / dist):
 //
@@ -139,10 +141,8 @@ class FileBackedPGlite extends PGlite {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-const globalForPglite = globalThis as typeof globalThis & { __x402OpenPglite?: Set<PGlite> };
-
 function openFileBacked(): Set<PGlite> {
-  return (globalForPglite.__x402OpenPglite ??= new Set());
+  return processSingleton("open-pglites", () => new Set<PGlite>());
 }
 
 /**

@@ -2,6 +2,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { ITXClientDenyList } from "@prisma/client/runtime/client";
 
 import { getEnv } from "@/server/env";
+import { processSlot } from "@/server/process-global";
 
 import { createAdapterFactory, DEFAULT_CONNECTION_TIMEOUT_MS } from "./adapter";
 import { describePostgresTarget, parseDatabaseUrl, type DatabaseConfig } from "./config";
@@ -110,10 +111,11 @@ function redactUrls(text: string): string {
 
 // ───────────────────────────── process-wide singleton ─────────────────────────────
 
-// Kept on globalThis in every environment, not only in development: Next's dev server re-imports
-// modules on hot reload and its production server may load this module in several bundles, and a
-// second handle would open the file-backed PGlite twice (which corrupts it) or a second pool.
-const globalForDb = globalThis as typeof globalThis & { __x402GatewayDb?: DatabaseHandle };
+// One per process in every environment, not only in development (server/process-global.ts): Next's
+// dev server re-imports modules on hot reload and its production server may load this module in
+// several bundles, and a second handle would open the file-backed PGlite twice (which corrupts it)
+// or a second pool.
+const dbSlot = processSlot<DatabaseHandle>("database");
 
 /** The database configured by DATABASE_URL / DATA_DIR, opened on first use (never at import). */
 export function getDb(): PrismaClient {
@@ -121,16 +123,18 @@ export function getDb(): PrismaClient {
 }
 
 export function getDbHandle(): DatabaseHandle {
-  if (!globalForDb.__x402GatewayDb) {
+  let handle = dbSlot.get();
+  if (!handle) {
     const env = getEnv();
-    globalForDb.__x402GatewayDb = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR), { maxConnections: env.DATABASE_POOL_MAX });
+    handle = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR), { maxConnections: env.DATABASE_POOL_MAX });
+    dbSlot.set(handle);
   }
-  return globalForDb.__x402GatewayDb;
+  return handle;
 }
 
 /** Closes the singleton (graceful shutdown, end of a script); the next `getDb()` opens a new one. */
 export async function closeDb(): Promise<void> {
-  const handle = globalForDb.__x402GatewayDb;
-  globalForDb.__x402GatewayDb = undefined;
+  const handle = dbSlot.get();
+  dbSlot.set(undefined);
   await handle?.close();
 }

@@ -3,6 +3,8 @@ import fs from "node:fs";
 import { hostname as osHostname } from "node:os";
 import path from "node:path";
 
+import { processSingleton } from "../process-global";
+
 // PGlite is PostgreSQL in one process: a second process on the same data directory is not refused by
 // PGlite itself (every wasm instance writes the same pid, -42, to postmaster.pid, so PostgreSQL's own
 // check passes) and it loses data — a writer's rows vanished once another process had opened the directory, and one directory
@@ -130,18 +132,16 @@ export function lockedMessage(dir: string, record: LockRecord, liveCommand: stri
 
 type Held = { lock: DataDirLock; record: LockRecord };
 
-// One registry per process, on globalThis: Next loads this module in several bundles of one process.
-const globalForLocks = globalThis as typeof globalThis & { __x402DataDirLocks?: Map<string, Held> };
-
+// One registry per process (server/process-global.ts): Next loads this module in several bundles of one process.
 function heldLocks(): Map<string, Held> {
-  if (!globalForLocks.__x402DataDirLocks) {
-    globalForLocks.__x402DataDirLocks = new Map();
+  return processSingleton("data-dir-locks", () => {
+    const locks = new Map<string, Held>();
     // process.exit() without closing the database (an error path): the process is gone, so is its claim
     process.once("exit", () => {
-      for (const held of globalForLocks.__x402DataDirLocks?.values() ?? []) held.lock.release();
+      for (const held of locks.values()) held.lock.release();
     });
-  }
-  return globalForLocks.__x402DataDirLocks;
+    return locks;
+  });
 }
 
 /**

@@ -4,7 +4,8 @@ import type { Duplex } from "node:stream";
 import { MERCHANT_ID_PATTERN } from "@/server/db/ids";
 import { ERROR_STATUS, toErrorBody, type ErrorCode } from "@/server/errors";
 
-import { handleGatewayNode, type GatewayDeps } from "./handle-request";
+import type { GatewayDeps } from "./gateway-deps";
+import { handleGatewayNode } from "./handle-request";
 
 // The self-hosted server's front door (server/cli/start.ts): which requests the gateway serves
 // straight from node:http, and the answers to requests too malformed to reach any handler. Kept

@@ -103,6 +103,11 @@ export function renderOutcome(outcome: GatewayOutcome, requestId: string): Rende
   return { ...rendered, headers: isolateResponseHeaders(rendered.headers) };
 }
 
+/** The HTTP status an outcome is answered with, for a record that must be written before the answer is rendered. */
+export function outcomeStatus(outcome: GatewayOutcome): number {
+  return renderUnisolated(outcome, "").status;
+}
+
 function renderUnisolated(outcome: GatewayOutcome, requestId: string): RenderedOutcome {
   switch (outcome.kind) {
     case "merchant_not_found":
@@ -191,9 +196,13 @@ function withoutForbiddenBody(rendered: RenderedOutcome): RenderedOutcome {
   return { ...rendered, body: null };
 }
 
-/** The outcome as a fetch Response (the Next.js route handler). */
-export function toResponse(outcome: GatewayOutcome, requestId: string): Response {
-  const rendered = withoutForbiddenBody(renderOutcome(outcome, requestId));
+/** What the client is sent for an outcome: status, isolated headers and a body its status allows. */
+export function renderForClient(outcome: GatewayOutcome, requestId: string): RenderedOutcome {
+  return withoutForbiddenBody(renderOutcome(outcome, requestId));
+}
+
+/** A rendered answer as a fetch Response (the Next.js route handler). */
+export function responseOf(rendered: RenderedOutcome): Response {
   const headers = new Headers();
   for (const [name, value] of Object.entries(rendered.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
@@ -203,9 +212,8 @@ export function toResponse(outcome: GatewayOutcome, requestId: string): Response
   return new Response(body, { status: rendered.status, headers });
 }
 
-/** The outcome written straight to a node:http response (the self-hosted server's fast path). */
-export function writeOutcome(res: ServerResponse, outcome: GatewayOutcome, requestId: string): void {
-  const rendered = withoutForbiddenBody(renderOutcome(outcome, requestId));
+/** A rendered answer written straight to a node:http response (the self-hosted server's fast path). */
+export function writeRendered(res: ServerResponse, rendered: RenderedOutcome): void {
   res.writeHead(rendered.status, rendered.headers);
   if (rendered.body instanceof Readable) {
     rendered.body.on("error", () => res.destroy());
@@ -213,4 +221,9 @@ export function writeOutcome(res: ServerResponse, outcome: GatewayOutcome, reque
   } else {
     res.end(rendered.body ?? undefined);
   }
+}
+
+/** The outcome as a fetch Response. */
+export function toResponse(outcome: GatewayOutcome, requestId: string): Response {
+  return responseOf(renderForClient(outcome, requestId));
 }

@@ -136,6 +136,41 @@ function limitBody(max: number): Transform {
   });
 }
 
+const msSince = (started: number) => Math.round(performance.now() - started);
+
+/** The upstream's answer: relayed (its body streams on), or invalid when its status is no HTTP answer. */
+function answerOf(res: IncomingMessage, method: string, started: number): ProxyOutcome {
+  const status = res.statusCode ?? 0;
+  if (!isRelayableStatus(status)) {
+    // 1xx never get here (node reads them as informational; 101 is an upgrade we do not ask
+    // for); a status of 600–999 parses but is no HTTP answer
+    res.resume();
+    return { kind: "invalid_response", status, upstreamLatencyMs: msSince(started) };
+  }
+  const noBody = method === "HEAD" || isNullBodyStatus(status);
+  if (noBody) res.resume();
+  return { kind: "response", status, headers: buildClientHeaders(res.headers), body: noBody ? null : res, upstreamLatencyMs: msSince(started), consume: () => res.resume() };
+}
+
+/** A request that failed on its way: to a private address, with too large a body, or on the socket. */
+function failureOf(err: Error, started: number): ProxyOutcome {
+  if (isPrivateAddressRefusal(err)) return { kind: "blocked", reason: "private_address" };
+  if (err instanceof BodyTooLargeError) return { kind: "body_too_large" };
+  return { kind: "error", message: (err as NodeJS.ErrnoException).code ?? err.message, upstreamLatencyMs: msSince(started) };
+}
+
+/** Streams the buyer's body to the upstream, at most maxBodyBytes of it. */
+function sendBody(req: ProxyRequest, sent: http.ClientRequest, body: Readable | ReadableStream<Uint8Array>, onTooLarge: () => void): void {
+  const source = body instanceof Readable ? body : Readable.fromWeb(body as unknown as NodeReadableStream<Uint8Array>);
+  const limiter = limitBody(req.maxBodyBytes);
+  limiter.on("error", (err) => {
+    sent.destroy(err);
+    onTooLarge();
+  });
+  source.on("error", (err) => sent.destroy(err));
+  source.pipe(limiter).pipe(sent);
+}
+
 /**
  * Sends the request to the upstream and resolves once the response status and headers arrived
  * (the body streams on), so the caller can decide to settle before the body reaches the client.
@@ -163,7 +198,7 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
     let upstreamReq: http.ClientRequest | undefined;
     const timer = setTimeout(() => {
       upstreamReq?.destroy(new Error("upstream timeout"));
-      finish({ kind: "timeout", upstreamLatencyMs: Math.round(performance.now() - started) });
+      finish({ kind: "timeout", upstreamLatencyMs: msSince(started) });
     }, req.timeoutMs);
     const onAbort = () => upstreamReq?.destroy(new Error("client aborted"));
     req.signal?.addEventListener("abort", onAbort, { once: true });
@@ -176,7 +211,7 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
         // Node validates header names and values in the constructor and throws (ERR_INVALID_CHAR,
         // ERR_INVALID_HTTP_TOKEN): nothing was sent, and this request fails alone
         const code = (err as NodeJS.ErrnoException).code ?? "ERR_INVALID_REQUEST";
-        finish({ kind: "error", message: `invalid_upstream_request (${code})`, upstreamLatencyMs: Math.round(performance.now() - started) });
+        finish({ kind: "error", message: `invalid_upstream_request (${code})`, upstreamLatencyMs: msSince(started) });
         return;
       }
       upstreamReq = sent;
@@ -185,52 +220,21 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
         // upstream, so a bodiless request is sent once more on a fresh socket (Node's documented race)
         const code = (err as NodeJS.ErrnoException).code;
         if (!isRetry && !hasBody && sent.reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !settled) return send(true);
-        const latency = Math.round(performance.now() - started);
-        if (isPrivateAddressRefusal(err)) finish({ kind: "blocked", reason: "private_address" });
-        else if (err instanceof BodyTooLargeError) finish({ kind: "body_too_large" });
-        else finish({ kind: "error", message: code ?? err.message, upstreamLatencyMs: latency });
+        finish(failureOf(err, started));
       });
       sent.on("response", (res: IncomingMessage) => {
         clearTimeout(timer);
-        const status = res.statusCode ?? 0;
-        if (!isRelayableStatus(status)) {
-          // 1xx never get here (node reads them as informational; 101 is an upgrade we do not ask
-          // for); a status of 600–999 parses but is no HTTP answer
-          res.resume();
-          finish({ kind: "invalid_response", status, upstreamLatencyMs: Math.round(performance.now() - started) });
-          return;
-        }
-        const noBody = req.method === "HEAD" || isNullBodyStatus(status);
-        finish({
-          kind: "response",
-          status,
-          headers: buildClientHeaders(res.headers),
-          body: noBody ? null : res,
-          upstreamLatencyMs: Math.round(performance.now() - started),
-          consume: () => res.resume(),
-        });
-        if (noBody) res.resume();
+        finish(answerOf(res, req.method, started));
       });
-
-      if (hasBody && req.body) {
-        const source = req.body instanceof Readable ? req.body : Readable.fromWeb(req.body as unknown as NodeReadableStream<Uint8Array>);
-        const limiter = limitBody(req.maxBodyBytes);
-        limiter.on("error", (err) => {
-          sent.destroy(err);
-          finish({ kind: "body_too_large" });
-        });
-        source.on("error", (err) => sent.destroy(err));
-        source.pipe(limiter).pipe(sent);
-      } else {
-        sent.end();
-      }
+      if (hasBody && req.body) sendBody(req, sent, req.body, () => finish({ kind: "body_too_large" }));
+      else sent.end();
     };
     try {
       send(false);
     } catch (err) {
       // anything else that throws while the request is put together fails this request, never the process
       upstreamReq?.destroy();
-      finish({ kind: "error", message: (err as NodeJS.ErrnoException).code ?? "invalid_upstream_request", upstreamLatencyMs: Math.round(performance.now() - started) });
+      finish({ kind: "error", message: (err as NodeJS.ErrnoException).code ?? "invalid_upstream_request", upstreamLatencyMs: msSince(started) });
     }
   });
 }

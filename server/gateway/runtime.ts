@@ -3,7 +3,7 @@ import { erc20Abi, type Address } from "viem";
 import { createAlertEvaluator } from "@/server/alerts/evaluate";
 import { createTtlCache } from "@/server/cache/ttl-cache";
 import { createChainClientRegistry, type ChainClientRegistry } from "@/server/chain/clients";
-import { getDeps, type Deps } from "@/server/deps";
+import type { BaseDeps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
 import { billingDeps } from "@/server/billing/deps";
 import { runScheduledSettlement } from "@/server/billing/settlement-runs";
@@ -20,11 +20,12 @@ import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
 import { purgeExpiredIdempotencyKeys } from "@/server/public-api/idempotency";
 import { deliverDueWebhooks } from "@/server/webhooks/deliver";
 
-import type { GatewayDeps } from "./handle-request";
+import type { GatewayDeps } from "./gateway-deps";
 import { createMerchantSnapshotCache } from "./merchant-snapshot";
 
-// Builds the gateway's long-lived parts once per process: chain clients, facilitators, the merchant
-// cache, the rate limiter, the batched access-log writer, and the background jobs (server/jobs/).
+// The gateway's long-lived parts, built once per runtime (server/runtime.ts): chain clients,
+// facilitators, the merchant cache, the rate limiter, the batched access-log writer, and the
+// background jobs (server/jobs/).
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Payments untouched for this long are examined by the reconciler (longer than any request). */
@@ -76,13 +77,42 @@ export type GatewayRuntimeOptions = {
   instanceId?: string;
 };
 
-function metricsFor(env: Deps["env"]): Metrics {
+function metricsFor(env: BaseDeps["env"]): Metrics {
   if (!env.METRICS_ENABLED) return DISABLED_METRICS;
   const allowList = (env.METRICS_MERCHANTS ?? "").split(",").map((id) => id.trim()).filter(Boolean);
   return createMetrics({ merchantAllowList: allowList });
 }
 
-export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
+/** The background jobs this runtime schedules (claimed once across instances, server/jobs/scheduler.ts). */
+function backgroundJobs(
+  base: BaseDeps,
+  parts: { chains: ChainClientRegistry; facilitators: Facilitators; metrics: Metrics; afterSettle: (paymentId: string) => Promise<void> },
+  opts: GatewayRuntimeOptions,
+): JobDefinition[] {
+  const { chains, facilitators, metrics } = parts;
+  // the alert rules over the stored usage and this instance's RPC counters (server/alerts/)
+  const alerts = createAlertEvaluator({ db: base.db, log: base.log, now: base.now, rpcTotals: () => metrics.rpcTotals() });
+  const jobs: JobDefinition[] = [];
+  const schedule = (everyMs: number | null | undefined, fallbackMs: number, name: string, run: () => Promise<unknown>) => {
+    const every = everyMs === undefined ? fallbackMs : everyMs;
+    if (every !== null) jobs.push({ name, everyMs: every, run });
+  };
+  schedule(opts.reconcileEveryMs, RECONCILE_EVERY_MS, "reconcile-payments", () =>
+    reconcilePayments({ db: base.db, env: base.env, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }),
+  );
+  schedule(opts.webhooksEveryMs, WEBHOOKS_EVERY_MS, "deliver-webhooks", () => deliverDueWebhooks(base));
+  schedule(opts.deferredEveryMs, DEFERRED_EVERY_MS, "settle-deferred-payments", () =>
+    settleDeferredPayments({ db: base.db, env: base.env, chains, facilitators, log: base.log, now: base.now, afterSettleHook: parts.afterSettle }, opts.deferredQueue),
+  );
+  // the monthly settlement run: started on the 1st for the month before, resumed until it completes
+  if (base.env.TREASURY_PRIVATE_KEY) schedule(opts.settlementEveryMs, SETTLEMENT_CHECK_EVERY_MS, "settlement-run", () => runScheduledSettlement(billingDeps({ ...base, chains })));
+  schedule(opts.alertsEveryMs, ALERTS_EVERY_MS, "evaluate-alerts", () => alerts.run());
+  // Idempotency-Key records hold sealed responses for a day; nothing else would ever delete them
+  schedule(opts.idempotencyPurgeEveryMs, IDEMPOTENCY_PURGE_EVERY_MS, "purge-idempotency-keys", () => purgeExpiredIdempotencyKeys(base));
+  return jobs;
+}
+
+export function buildGatewayRuntime(base: BaseDeps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
   const metrics = opts.metrics ?? metricsFor(base.env);
   const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
@@ -99,26 +129,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   if (base.dbPoolUse) metrics.registerDbPool(base.dbPoolUse);
   const payerBalances = createTtlCache<bigint | null>({ ttlMs: PAYER_BALANCE_TTL_MS, load: (key) => readPayerBalance(chains, key) });
 
-  // the alert rules over the stored usage and this instance's RPC counters (server/alerts/)
-  const alerts = createAlertEvaluator({ db: base.db, log: base.log, now: base.now, rpcTotals: () => metrics.rpcTotals() });
-  const jobs: JobDefinition[] = [];
-  const schedule = (everyMs: number | null | undefined, fallbackMs: number, name: string, run: () => Promise<unknown>) => {
-    const every = everyMs === undefined ? fallbackMs : everyMs;
-    if (every !== null) jobs.push({ name, everyMs: every, run });
-  };
-  schedule(opts.reconcileEveryMs, RECONCILE_EVERY_MS, "reconcile-payments", () =>
-    reconcilePayments({ db: base.db, env: base.env, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }),
-  );
-  schedule(opts.webhooksEveryMs, WEBHOOKS_EVERY_MS, "deliver-webhooks", () => deliverDueWebhooks(base));
-  schedule(opts.deferredEveryMs, DEFERRED_EVERY_MS, "settle-deferred-payments", () =>
-    settleDeferredPayments({ db: base.db, env: base.env, chains, facilitators, log: base.log, now: base.now, afterSettleHook: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts.deferredQueue),
-  );
-  // the monthly settlement run: started on the 1st for the month before, resumed until it completes
-  if (base.env.TREASURY_PRIVATE_KEY) schedule(opts.settlementEveryMs, SETTLEMENT_CHECK_EVERY_MS, "settlement-run", () => runScheduledSettlement(billingDeps({ ...base, chains })));
-  schedule(opts.alertsEveryMs, ALERTS_EVERY_MS, "evaluate-alerts", () => alerts.run());
-  // Idempotency-Key records hold sealed responses for a day; nothing else would ever delete them
-  schedule(opts.idempotencyPurgeEveryMs, IDEMPOTENCY_PURGE_EVERY_MS, "purge-idempotency-keys", () => purgeExpiredIdempotencyKeys(base));
-  const scheduler = createJobScheduler({ db: base.db, log: base.log, now: base.now }, jobs, { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId });
+  const scheduler = createJobScheduler({ db: base.db, log: base.log, now: base.now }, backgroundJobs(base, { chains, facilitators, metrics, afterSettle: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts), { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId });
   if ((opts.backgroundJobs ?? base.env.BACKGROUND_JOBS) === "in-process") scheduler.start();
 
   const runtime: GatewayRuntime = {
@@ -145,12 +156,4 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     },
   };
   return runtime;
-}
-
-const globalForGateway = globalThis as unknown as { x402Gateway?: GatewayRuntime };
-
-/** The process-wide gateway runtime, built on the first gateway request. */
-export function getGatewayDeps(): GatewayRuntime {
-  globalForGateway.x402Gateway ??= buildGatewayRuntime(getDeps());
-  return globalForGateway.x402Gateway;
 }

@@ -33,7 +33,7 @@ async function startOddUpstream() {
   };
 }
 
-/** The self-hosted server's gateway path (node:http, writeOutcome), as server/cli/start.ts serves it. */
+/** The self-hosted server's gateway path (node:http, writeRendered), as server/cli/start.ts serves it. */
 async function startNodeGateway() {
   const server = http.createServer((req, res) => {
     handleGatewayNode(h.runtime, req, res, { merchantId: h.merchant.id, origin: GATEWAY_ORIGIN }).catch(() => {

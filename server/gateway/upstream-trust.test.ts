@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest, withQueryCredentials } from "./upstream-trust";
+import { credentialsForRule, maskUpstreamRequest, signUpstreamRequest } from "./upstream-trust";
+import { withQueryCredentials } from "@/server/pricing/upstream-path";
 
 describe("credentialsForRule", () => {
   const all = [

@@ -38,30 +38,6 @@ export function credentialsForRule(all: InjectedCredential[], ruleId: string | n
   return { headers, query, secrets: [...chosen.values()].map((c) => c.value) };
 }
 
-function decodedName(part: string): string {
-  const raw = part.split("=", 1)[0] ?? "";
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, " "));
-  } catch {
-    return raw;
-  }
-}
-
-/**
- * The buyer's query with parameters of the credentials' names removed and the credentials
- * appended. The rest is kept byte for byte (URLSearchParams would re-encode it).
- */
-export function withQueryCredentials(search: string, query: [string, string][]): string {
-  if (query.length === 0) return search;
-  const names = new Set(query.map(([n]) => n));
-  const kept = search
-    .replace(/^\?/, "")
-    .split("&")
-    .filter((part) => part !== "" && !names.has(decodedName(part)));
-  for (const [name, value] of query) kept.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
-  return `?${kept.join("&")}`;
-}
-
 /**
  * X-Gateway-Signature and X-Gateway-Payment for one upstream request: one v1 per secret still
  * signing (the newest first), over method, the exact path and query sent, the request id and the

@@ -2,15 +2,17 @@ import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
 
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
-import type { PrismaClient, SettlementPolicy } from "@/server/db";
+import { Prisma, type Db, type PrismaClient, type SettlementPolicy } from "@/server/db";
+import { createId } from "@/server/db/ids";
+import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 import type { Facilitators } from "@/server/facilitator";
-import { decodePaymentHeader, PAYMENT_HEADER_V2 } from "@/server/gateway/payment-header";
+import { decodePaymentHeader, PAYMENT_HEADER_V2 } from "@/server/x402/payment-header";
 import type { Log } from "@/server/observability/logger";
 
 import { readAuthorizationOnChain } from "./chain-state";
-import { markDeferredUnpaid, recordSettlement, type DeferredSettlement } from "./ledger";
+import { outcomeRow, paymentUsageRow, queuedUsageOf, recordSettlement, type DeferredSettlement, type RecordedOutcome } from "./ledger";
 import { openPayload, openPayTo } from "./sealed-payment";
-import { settleVerdict } from "./settle-verdict";
+import { settleVerdict } from "@/server/x402/settle-verdict";
 
 // DEFERRED settlement: the gateway answers a verified, reserved call at once and this queue settles
 // it afterwards. The queue is the Payment table itself (VERIFIED + DEFERRED + nextSettleAt): a run
@@ -219,4 +221,66 @@ async function settleOne(deps: DeferredQueueDeps, payment: ClaimedPayment, opts:
   // a throw, a timeout or a lost receipt may still land: retried (after reading the chain), never given up
   const mayHaveMoved = settleVerdict(settlement) === "unclear";
   return retryOrGiveUp(reason, settlement.errorMessage ?? reason, { mayHaveMoved });
+}
+
+// The queued requirements name payTo, which is sealed in its own column: the queue stores them
+// without it and puts it back when it settles (below).
+function withoutPayTo(deferred: DeferredSettlement): DeferredSettlement {
+  const requirements = deferred.requirements;
+  if (requirements === null || typeof requirements !== "object") return deferred;
+  const { payTo: _sealedElsewhere, ...rest } = requirements as Record<string, unknown>;
+  return { ...deferred, requirements: rest };
+}
+
+/**
+ * Queues a served DEFERRED payment for settlement (settleDueDeferred settles it): the
+ * payment becomes VERIFIED, due now, with what the queue needs, and the outcome a retry replays.
+ */
+export async function queueDeferredSettlement(
+  db: Db,
+  opts: { merchantId: string; paymentId: string; at: Date; deferred: DeferredSettlement; outcome?: RecordedOutcome | null },
+): Promise<boolean> {
+  const run = async (tx: Prisma.TransactionClient) => {
+    const queued = await tx.payment.updateMany({
+      where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+      data: { status: "VERIFIED", verifiedAt: opts.at, nextSettleAt: opts.at, deferredSettlement: withoutPayTo(opts.deferred) as unknown as Prisma.InputJsonValue },
+    });
+    if (queued.count === 1 && opts.outcome) await tx.paymentOutcome.create({ data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome) });
+    return queued.count === 1;
+  };
+  if (opts.outcome && "$transaction" in db) return db.$transaction(run);
+  return run(db as Prisma.TransactionClient);
+}
+
+/**
+ * A DEFERRED payment that can never be settled (the payer moved the funds, or the authorization
+ * expired): the served call is recorded as UNPAID usage, the payer is flagged so its later deferred
+ * calls settle before they are answered, and the merchant hears of it — all in one transaction.
+ * The reservation key stays: the authorization must not buy another call.
+ */
+export async function markDeferredUnpaid(db: Db, opts: { merchantId: string; paymentId: string; reason: string; message: string; at: Date }): Promise<boolean> {
+  const run = async (tx: Prisma.TransactionClient) => {
+    const failed = await tx.payment.updateMany({
+      where: { id: opts.paymentId, merchantId: opts.merchantId, status: "VERIFIED", settlementPolicy: "DEFERRED" },
+      data: { status: "FAILED", errorReason: opts.reason, errorMessage: opts.message, failedAt: opts.at, nextSettleAt: null },
+    });
+    if (failed.count === 0) return false;
+    const payment = await tx.payment.findUniqueOrThrow({
+      where: { id: opts.paymentId },
+      select: { ruleId: true, payer: true, amountAtomic: true, asset: true, network: true, requestId: true, resource: true, deferredSettlement: true },
+    });
+    const usage = queuedUsageOf(payment.deferredSettlement);
+    await tx.usageRecord.create({ data: paymentUsageRow({ merchantId: opts.merchantId, paymentId: opts.paymentId, payment, usage, status: "UNPAID", reason: opts.reason }) });
+    await tx.payerFlag.create({ data: { id: createId("payerFlag"), payer: payment.payer, merchantId: opts.merchantId, paymentId: opts.paymentId, reason: opts.reason } });
+    await enqueueWebhookEvent(tx, {
+      merchantId: opts.merchantId,
+      type: "payment.unpaid",
+      eventId: `${opts.paymentId}:payment.unpaid`,
+      data: { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, resource: payment.resource, reason: opts.reason, message: opts.message },
+      at: opts.at,
+    });
+    return true;
+  };
+  if ("$transaction" in db) return db.$transaction(run);
+  return run(db);
 }

@@ -8,7 +8,7 @@ import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
 import { directPaymentSelect, paidMerchantDirectly, sealedPaymentColumns } from "./sealed-payment";
-import { SETTLEMENT_UNCLEAR } from "./settle-verdict";
+import { SETTLEMENT_UNCLEAR } from "@/server/x402/settle-verdict";
 
 // The payment ledger's state changes. Each is one short statement or transaction and none holds a
 // transaction across a network call (STYLE 2.5): reserve → verify → proxy → settle → record.
@@ -186,7 +186,7 @@ export type RecordedOutcome = {
   paymentResponse: { name: string; value: string };
 };
 
-function outcomeRow(merchantId: string, paymentId: string, outcome: RecordedOutcome) {
+export function outcomeRow(merchantId: string, paymentId: string, outcome: RecordedOutcome) {
   return {
     paymentId,
     merchantId,
@@ -250,28 +250,7 @@ export async function recordSettlement(
       },
     });
     const usage = opts.usage ?? queuedUsageOf(payment.deferredSettlement);
-    await tx.usageRecord.create({
-      data: {
-        id: createId("usage"),
-        merchantId: opts.merchantId,
-        ruleId: payment.ruleId,
-        paymentId: opts.paymentId,
-        requestId: usage?.requestId ?? payment.requestId,
-        status: "CHARGED",
-        reason: opts.refundDue ? "refund_due" : usage ? null : "reconciled",
-        method: usage?.method ?? "UNKNOWN",
-        path: usage?.path ?? new URL(payment.resource).pathname,
-        httpStatus: usage?.httpStatus ?? 0,
-        upstreamStatus: usage?.upstreamStatus ?? null,
-        latencyMs: usage?.latencyMs ?? 0,
-        upstreamLatencyMs: usage?.upstreamLatencyMs ?? null,
-        clientIp: usage?.clientIp ?? null,
-        payer: payment.payer,
-        amountAtomic: payment.amountAtomic,
-        asset: payment.asset,
-        network: payment.network,
-      },
-    });
+    await tx.usageRecord.create({ data: paymentUsageRow({ merchantId: opts.merchantId, paymentId: opts.paymentId, payment, usage, status: "CHARGED", reason: opts.refundDue ? "refund_due" : usage ? null : "reconciled" }) });
     await writeSettlementEntries(tx, { merchantId: opts.merchantId, paymentId: opts.paymentId, payment, direct: paidMerchantDirectly(payment, keys), at: opts.at });
     // the merchant's webhooks hear of it in the same transaction: a settled payment is never unannounced
     const event = { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, transaction: opts.txHash.toLowerCase(), resource: payment.resource };
@@ -326,92 +305,40 @@ export const DIRECT_SETTLEMENT_REASON = "paid directly to the merchant's wallet"
 /** What a DEFERRED payment is queued with: enough to settle it later and record the served call. */
 export type DeferredSettlement = { requirements: unknown; usage: ChargedUsage };
 
-function queuedUsageOf(value: unknown): ChargedUsage | null {
+/** The call's usage a payment was queued (or left unclear) with, if any. */
+export function queuedUsageOf(value: unknown): ChargedUsage | null {
   const usage = (value as { usage?: ChargedUsage } | null)?.usage;
   return usage && typeof usage.requestId === "string" ? usage : null;
 }
 
-// The queued requirements name payTo, which is sealed in its own column: the queue stores them
-// without it and puts it back when it settles (server/payments/deferred.ts).
-function withoutPayTo(deferred: DeferredSettlement): DeferredSettlement {
-  const requirements = deferred.requirements;
-  if (requirements === null || typeof requirements !== "object") return deferred;
-  const { payTo: _sealedElsewhere, ...rest } = requirements as Record<string, unknown>;
-  return { ...deferred, requirements: rest };
-}
+type PaymentOfUsage = { ruleId: string | null; payer: string; amountAtomic: Prisma.Decimal; asset: string; network: string; requestId: string; resource: string };
 
 /**
- * Queues a served DEFERRED payment for settlement (server/payments/deferred.ts settles it): the
- * payment becomes VERIFIED, due now, with what the queue needs, and the outcome a retry replays.
+ * The one usage row of a call tied to a payment (CHARGED when it settled, UNPAID when a deferred one
+ * never can): the call's own usage when known, else what the payment row says of it.
  */
-export async function queueDeferredSettlement(
-  db: Db,
-  opts: { merchantId: string; paymentId: string; at: Date; deferred: DeferredSettlement; outcome?: RecordedOutcome | null },
-): Promise<boolean> {
-  const run = async (tx: Prisma.TransactionClient) => {
-    const queued = await tx.payment.updateMany({
-      where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
-      data: { status: "VERIFIED", verifiedAt: opts.at, nextSettleAt: opts.at, deferredSettlement: withoutPayTo(opts.deferred) as unknown as Prisma.InputJsonValue },
-    });
-    if (queued.count === 1 && opts.outcome) await tx.paymentOutcome.create({ data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome) });
-    return queued.count === 1;
+export function paymentUsageRow(opts: { merchantId: string; paymentId: string; payment: PaymentOfUsage; usage: ChargedUsage | null; status: "CHARGED" | "UNPAID"; reason: string | null }) {
+  const { payment, usage } = opts;
+  return {
+    id: createId("usage"),
+    merchantId: opts.merchantId,
+    ruleId: payment.ruleId,
+    paymentId: opts.paymentId,
+    requestId: usage?.requestId ?? payment.requestId,
+    status: opts.status,
+    reason: opts.reason,
+    method: usage?.method ?? "UNKNOWN",
+    path: usage?.path ?? new URL(payment.resource).pathname,
+    httpStatus: usage?.httpStatus ?? 0,
+    upstreamStatus: usage?.upstreamStatus ?? null,
+    latencyMs: usage?.latencyMs ?? 0,
+    upstreamLatencyMs: usage?.upstreamLatencyMs ?? null,
+    clientIp: usage?.clientIp ?? null,
+    payer: payment.payer,
+    amountAtomic: payment.amountAtomic,
+    asset: payment.asset,
+    network: payment.network,
   };
-  if (opts.outcome && "$transaction" in db) return db.$transaction(run);
-  return run(db as Prisma.TransactionClient);
-}
-
-/**
- * A DEFERRED payment that can never be settled (the payer moved the funds, or the authorization
- * expired): the served call is recorded as UNPAID usage, the payer is flagged so its later deferred
- * calls settle before they are answered, and the merchant hears of it — all in one transaction.
- * The reservation key stays: the authorization must not buy another call.
- */
-export async function markDeferredUnpaid(db: Db, opts: { merchantId: string; paymentId: string; reason: string; message: string; at: Date }): Promise<boolean> {
-  const run = async (tx: Prisma.TransactionClient) => {
-    const failed = await tx.payment.updateMany({
-      where: { id: opts.paymentId, merchantId: opts.merchantId, status: "VERIFIED", settlementPolicy: "DEFERRED" },
-      data: { status: "FAILED", errorReason: opts.reason, errorMessage: opts.message, failedAt: opts.at, nextSettleAt: null },
-    });
-    if (failed.count === 0) return false;
-    const payment = await tx.payment.findUniqueOrThrow({
-      where: { id: opts.paymentId },
-      select: { ruleId: true, payer: true, amountAtomic: true, asset: true, network: true, requestId: true, resource: true, deferredSettlement: true },
-    });
-    const usage = queuedUsageOf(payment.deferredSettlement);
-    await tx.usageRecord.create({
-      data: {
-        id: createId("usage"),
-        merchantId: opts.merchantId,
-        ruleId: payment.ruleId,
-        paymentId: opts.paymentId,
-        requestId: usage?.requestId ?? payment.requestId,
-        status: "UNPAID",
-        reason: opts.reason,
-        method: usage?.method ?? "UNKNOWN",
-        path: usage?.path ?? new URL(payment.resource).pathname,
-        httpStatus: usage?.httpStatus ?? 0,
-        upstreamStatus: usage?.upstreamStatus ?? null,
-        latencyMs: usage?.latencyMs ?? 0,
-        upstreamLatencyMs: usage?.upstreamLatencyMs ?? null,
-        clientIp: usage?.clientIp ?? null,
-        payer: payment.payer,
-        amountAtomic: payment.amountAtomic,
-        asset: payment.asset,
-        network: payment.network,
-      },
-    });
-    await tx.payerFlag.create({ data: { id: createId("payerFlag"), payer: payment.payer, merchantId: opts.merchantId, paymentId: opts.paymentId, reason: opts.reason } });
-    await enqueueWebhookEvent(tx, {
-      merchantId: opts.merchantId,
-      type: "payment.unpaid",
-      eventId: `${opts.paymentId}:payment.unpaid`,
-      data: { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, resource: payment.resource, reason: opts.reason, message: opts.message },
-      at: opts.at,
-    });
-    return true;
-  };
-  if ("$transaction" in db) return db.$transaction(run);
-  return run(db);
 }
 
 /** A payment a client identified with a payment identifier, and what a retry of it should get. */

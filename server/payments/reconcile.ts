@@ -7,7 +7,7 @@ import type { Log } from "@/server/observability/logger";
 import { readAuthorizationOnChain } from "./chain-state";
 import { recordSettlement, releasePayment } from "./ledger";
 import { openPayTo } from "./sealed-payment";
-import { SETTLEMENT_UNCLEAR } from "./settle-verdict";
+import { SETTLEMENT_UNCLEAR } from "@/server/x402/settle-verdict";
 
 // The reconciler makes the ledger agree with the chain after anything went wrong mid-request (a
 // crash between settle and record, a settle call that threw or timed out, a receipt that never

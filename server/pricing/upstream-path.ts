@@ -85,3 +85,27 @@ export function joinUpstreamUrl(baseUrl: string, path: string, search: string): 
   if (basePath !== "" && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) return null;
   return url;
 }
+
+function decodedName(part: string): string {
+  const raw = part.split("=", 1)[0] ?? "";
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The buyer's query with parameters of the credentials' names removed and the credentials
+ * appended. The rest is kept byte for byte (URLSearchParams would re-encode it).
+ */
+export function withQueryCredentials(search: string, query: [string, string][]): string {
+  if (query.length === 0) return search;
+  const names = new Set(query.map(([n]) => n));
+  const kept = search
+    .replace(/^\?/, "")
+    .split("&")
+    .filter((part) => part !== "" && !names.has(decodedName(part)));
+  for (const [name, value] of query) kept.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  return `?${kept.join("&")}`;
+}

@@ -8,7 +8,10 @@ import { parseServerEnv, type ServerEnv } from "@/server/env";
 import type { PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { createTestDatabase } from "@/server/db/testing";
+import { createChainClientRegistry } from "@/server/chain/clients";
+import { getNetworkRegistry } from "@/server/networks/config";
 import { createLogger } from "@/server/observability/logger";
+import { DISABLED_METRICS } from "@/server/observability/metrics";
 import { createMemoryRateLimiter } from "@/server/rate-limit/limiter";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
@@ -35,7 +38,18 @@ export function testEnv(overrides: Record<string, string> = {}): ServerEnv {
 
 export function testDeps(db: PrismaClient, overrides: Partial<Deps> = {}): Deps {
   const env = overrides.env ?? testEnv();
-  return { db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date(), signInLimiter: createMemoryRateLimiter(), ...overrides };
+  return {
+    db,
+    env,
+    log: createLogger({ level: env.LOG_LEVEL }),
+    now: () => new Date(),
+    chains: overrides.chains ?? createChainClientRegistry(getNetworkRegistry(env), undefined),
+    metrics: DISABLED_METRICS,
+    signInLimiter: createMemoryRateLimiter(),
+    // the console's test call needs a gateway: tests that make one pass it (createGatewayHarness's runtime)
+    gateway: () => Promise.reject(new Error("these test deps have no gateway: pass `gateway` to testDeps")),
+    ...overrides,
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { cache } from "react";
 import { createCaller, type AppRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
 import { getSessionClaims } from "@/server/auth";
-import { getDeps } from "@/server/deps";
+import { getRuntime } from "@/server/runtime";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { requestIdFrom } from "@/server/http/request-id";
 
@@ -15,7 +15,7 @@ import { createQueryClient } from "./query-client";
 
 const createContext = cache(async () => {
   const h = await headers();
-  const deps = getDeps();
+  const deps = getRuntime().deps;
   return createTRPCContext({ deps, session: await getSessionClaims(deps, h), requestId: requestIdFrom(h), ip: clientIpFrom(h) });
 });
 

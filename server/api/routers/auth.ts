@@ -1,4 +1,3 @@
-import { getSignInDeps } from "@/server/auth/sign-in";
 import { signUpAttempt } from "@/server/auth/sign-up";
 import { changePasswordInput, signUpInput } from "@/server/users/schemas";
 import { changePassword } from "@/server/users/users";
@@ -10,7 +9,7 @@ export const authRouter = router({
   signUp: publicProcedure
     .input(signUpInput)
     .mutation(({ ctx, input }) =>
-      signUpAttempt({ ...ctx.deps, signInLimiter: ctx.deps.signInLimiter ?? getSignInDeps().signInLimiter }, input, ctx.ip),
+      signUpAttempt(ctx.deps, input, ctx.ip),
     ),
   me: authedProcedure.query(({ ctx }) => ctx.user),
   changePassword: authedProcedure

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { explainRuleMatch, pricingOptions } from "@/server/pricing/explain";
+import { explainRuleMatch, pricingOptions } from "@/server/gateway/explain-route";
 import { createPricingRule, deletePricingRule, listPricingRules, listUnpricedMethods, updatePricingRule } from "@/server/pricing/rules";
 import { httpMethodSchema, pricingRuleDtoSchema, pricingRuleInput } from "@/server/pricing/schemas";
 

@@ -1,5 +1,3 @@
-import { handleGatewayRequest } from "@/server/gateway/handle-request";
-import { getGatewayDeps } from "@/server/gateway/runtime";
 import { getSigningSecretStatus, revealSigningSecret, rotateSigningSecret } from "@/server/merchants/signing-secrets";
 import { getUpstreamSettings, runTestCall, testCallInput, updateUpstreamSettings, upstreamSettingsSchema } from "@/server/merchants/upstream";
 import { deleteUpstreamCredential, listUpstreamCredentials, setUpstreamCredential } from "@/server/merchants/upstream-credentials";
@@ -18,8 +16,6 @@ import { testCallResultSchema, trafficSettingsDtoSchema, trafficSettingsSchema }
 import { getTrafficSettings, updateTrafficSettings } from "@/server/merchants/traffic";
 import { rest } from "@/server/public-api/meta";
 import { merchantProcedure, merchantProcedureWith, router } from "../trpc";
-
-const processGateway: NonNullable<import("@/server/deps").Deps["gateway"]> = (req, merchantId, opts) => handleGatewayRequest(getGatewayDeps(), req, { merchantId, trace: opts?.trace });
 
 /** The tRPC input carries merchantId for the membership check; the domain takes it from ctx. */
 function withoutMerchantId<T extends object>(input: T): Omit<T, "merchantId"> {
@@ -49,7 +45,7 @@ export const upstreamRouter = router({
     .meta(rest("POST", "/routing/test-call", "Merchant", "Send one request through the gateway as a buyer would", "write"))
     .input(testCallInput)
     .output(testCallResultSchema)
-    .mutation(({ ctx, input }) => runTestCall({ env: ctx.deps.env, gateway: ctx.deps.gateway ?? processGateway }, { merchantId: ctx.merchant.id, input: withoutMerchantId(input) })),
+    .mutation(({ ctx, input }) => runTestCall({ env: ctx.deps.env, gateway: ctx.deps.gateway }, { merchantId: ctx.merchant.id, input: withoutMerchantId(input) })),
   health: merchantProcedure
     .input(upstreamHealthInput)
     .output(upstreamHealthSchema)

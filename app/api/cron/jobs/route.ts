@@ -1,6 +1,6 @@
 // GET /api/cron/jobs — runs the due background jobs (bearer CRON_SECRET; Vercel Cron, vercel.json)
 import { getEnv } from "@/server/env";
-import { getGatewayDeps } from "@/server/gateway/runtime";
+import { getRuntime } from "@/server/runtime";
 import { serveCronJobs } from "@/server/jobs/cron-endpoint";
 
 export const dynamic = "force-dynamic";
@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 export const maxDuration = 60;
 
 export function GET(req: Request) {
-  return serveCronJobs({ env: getEnv(), jobs: getGatewayDeps().jobs }, req);
+  return serveCronJobs({ env: getEnv(), jobs: getRuntime().jobs }, req);
 }

@@ -27,7 +27,6 @@ import { rateLimitsSchema } from "@/server/platform/schemas";
 import { listAllAlerts } from "@/server/alerts/alerts";
 import { listAlertsInput, updatePlatformThresholdsInput } from "@/server/alerts/schemas";
 import { getPlatformThresholds, updatePlatformThresholds } from "@/server/alerts/thresholds";
-import { getGatewayDeps } from "@/server/gateway/runtime";
 import { operationsView } from "@/server/observability/operations";
 
 import { platformAdminProcedure, router } from "../../trpc";
@@ -119,5 +118,5 @@ export const adminRouter = router({
     updateThresholds: platformAdminProcedure.input(updatePlatformThresholdsInput).mutation(({ ctx, input }) => updatePlatformThresholds(ctx.deps, { actor: ctx.actor, input })),
   }),
   /** the live operations view, from this instance's metrics registry */
-  operations: platformAdminProcedure.query(({ ctx }) => operationsView(ctx.deps.metrics ?? getGatewayDeps().metrics, ctx.deps.now())),
+  operations: platformAdminProcedure.query(({ ctx }) => operationsView(ctx.deps.metrics, ctx.deps.now())),
 });

@@ -1,14 +1,13 @@
 import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
-import { withQueryCredentials } from "@/server/gateway/upstream-trust";
-import { paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "@/server/gateway/requirements";
+import { paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "@/server/x402/requirements";
 import { openPayoutAddress } from "@/server/merchants/merchants";
 import { getNetworkRegistry } from "@/server/networks/config";
 
-import { canonicalizePath } from "./canonical-path";
-import { compileRules, matchRequest, toPricingRuleDto } from "./rules";
-import { joinUpstreamUrl, mapUpstreamPath } from "./upstream-path";
-import type { PricingRuleDto } from "./schemas";
+import { canonicalizePath } from "@/server/pricing/canonical-path";
+import { compileRules, matchRequest, toPricingRuleDto } from "@/server/pricing/rules";
+import { joinUpstreamUrl, mapUpstreamPath, withQueryCredentials } from "@/server/pricing/upstream-path";
+import type { PricingRuleDto } from "@/server/pricing/schemas";
 
 export type RuleMatchExplanation = {
   method: string;

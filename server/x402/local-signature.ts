@@ -1,5 +1,7 @@
 import { recoverTypedDataAddress, verifyMessage, type Hex } from "viem";
 
+import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "@/sdk/src/eip3009";
+
 import type { ExactEvmPayload } from "./payment-header";
 import type { PricedRoute } from "./requirements";
 
@@ -8,24 +10,13 @@ import type { PricedRoute } from "./requirements";
 // the signer locally (an EOA); anything else (a smart-contract wallet's ERC-1271 / ERC-6492
 // signature) falls back to the chain.
 
-const TRANSFER_WITH_AUTHORIZATION = {
-  TransferWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-} as const;
-
 /** Whether `authorization.from` itself signed the authorization for this route's token (EOA only). */
 export async function signedByPayer(exact: ExactEvmPayload, route: Pick<PricedRoute, "network" | "asset">): Promise<boolean> {
   const { authorization } = exact;
   try {
     const signer = await recoverTypedDataAddress({
       domain: { name: route.asset.eip712.name, version: route.asset.eip712.version, chainId: route.network.chainId, verifyingContract: route.asset.address as Hex },
-      types: TRANSFER_WITH_AUTHORIZATION,
+      types: TRANSFER_WITH_AUTHORIZATION_TYPES,
       primaryType: "TransferWithAuthorization",
       message: {
         from: authorization.from as Hex,

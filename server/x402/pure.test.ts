@@ -5,7 +5,6 @@ import { Prisma } from "@/server/db";
 import type { NetworkConfig } from "@/server/networks/config";
 
 import { checkPaymentForRoute } from "./check-payment";
-import { toResponse } from "./outcome";
 import { decodePaymentHeader, encodePaymentResponse } from "./payment-header";
 import { renderPaywall } from "./paywall";
 import { paymentRequiredBody, paymentRequiredV2, requirementsV1, type PricedRoute } from "./requirements";
@@ -152,16 +151,5 @@ describe("the paywall page", () => {
     expect(html).toContain("前往在线调试台支付");
     expect(html).toContain('<a href="https://gw.example/docs">开发文档</a>');
     expect(html).not.toContain("Pay in the playground");
-  });
-});
-
-describe("toResponse", () => {
-  it("gives every error outcome our JSON shape with the request id", async () => {
-    const res = toResponse({ kind: "rate_limited", retryAfterSeconds: 7 }, "req_12345678");
-    expect(res.status).toBe(429);
-    expect(res.headers.get("retry-after")).toBe("7");
-    expect(await res.json()).toEqual({ error: { code: "rate_limited", message: "Too many requests for this merchant", details: { retryAfterSeconds: 7 }, requestId: "req_12345678" } });
-    expect(toResponse({ kind: "upstream_timeout", timeoutMs: 100 }, "req_12345678").status).toBe(504);
-    expect(toResponse({ kind: "merchant_inactive", status: "PENDING_REVIEW" }, "req_12345678").status).toBe(403);
   });
 });
