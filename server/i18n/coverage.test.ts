@@ -92,7 +92,7 @@ describe("keys used in the code", () => {
   it("finds translated files to check (the scan is not vacuous)", () => {
     const withBindings = files.filter((f) => translatorBindings(readFileSync(path.join(ROOT, f), "utf8")).bindings.size > 0);
     expect(withBindings).toContain("app/(auth)/login/login-form.tsx");
-    expect(withBindings).toContain("server/gateway/paywall.ts");
+    expect(withBindings).toContain("server/x402/paywall.ts");
   });
 
   it("every literal key passed to t(…) exists in its namespace, and every translator is bound as `const t = …(\"ns\")`", () => {
