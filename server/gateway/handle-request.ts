@@ -33,6 +33,7 @@ import { joinUpstreamUrl, mapUpstreamPath } from "@/server/pricing/upstream-path
 import type { GatewayPaymentFacts } from "@/sdk/src/verify";
 import type { RateLimiter } from "@/server/rate-limit/limiter";
 import type { TtlCache } from "@/server/cache/ttl-cache";
+import type { BlocklistCache } from "@/server/risk/blocklist-cache";
 
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import { consumeEntitlement, entitlementHeader, restoreEntitlementCall, type GrantedEntitlement } from "@/server/entitlements/entitlements";
@@ -79,6 +80,8 @@ export type GatewayDeps = {
   rateLimiter: RateLimiter;
   usage: UsageWriter;
   maxBodyBytes: number;
+  /** the platform's blocklist of payers and client IPs, in memory (server/risk/blocklist-cache.ts) */
+  blocklist: Pick<BlocklistCache, "check">;
   /** payers' token balances ("network|asset|payer" → atomic units), read through a short cache for DEFERRED */
   payerBalances: TtlCache<bigint | null>;
   /** test-only fault injection: runs between a successful settlement and its record */
@@ -351,6 +354,17 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
     return { kind: "unavailable", message: "This route's pricing is misconfigured (unknown network or asset); nothing was charged" };
   }
   if (priced === null) return serveFree(deps, req, merchant, ctx, target);
+
+  // ── risk blocklist (server/risk/): a blocked client IP on any paid path, a blocked payer as soon
+  // as its payment header is decoded. Refused before entitlements, verification and reservation:
+  // nothing is reserved or settled, and the access log records the refusal.
+  const payerForBlock = decoded.kind === "ok" ? decoded.payment.exact.authorization.from.toLowerCase() : null;
+  const block = await deps.blocklist.check({ clientIp: ctx.clientIp, payer: payerForBlock, now: deps.now() });
+  if (block) {
+    logAccess(deps, ctx, { ruleId: priced.ruleId, status: "REJECTED", reason: block.code, httpStatus: 403, ...(payerForBlock ? { payer: payerForBlock } : {}) });
+    return { kind: "blocked", code: block.code };
+  }
+  // ── end risk blocklist
 
   const proof = priced.route.rule.billingMode === "PER_REQUEST" ? null : req.headers.get(SIWX_HEADER);
   if (proof) {

@@ -16,6 +16,7 @@ import { readDeferredQueue, readWebhookQueue } from "@/server/observability/queu
 import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/payments/deferred";
 import { reconcilePayments } from "@/server/payments/reconcile";
 import { createUsageWriter } from "@/server/payments/usage-writer";
+import { createBlocklistCache } from "@/server/risk/blocklist-cache";
 import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
 import { purgeExpiredIdempotencyKeys } from "@/server/public-api/idempotency";
 import { deliverDueWebhooks } from "@/server/webhooks/deliver";
@@ -88,6 +89,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
   const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
   const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics });
   const merchants = createMerchantSnapshotCache(base.db, base.env);
+  const blocklist = createBlocklistCache({ db: base.db, now: base.now });
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
   metrics.registerQueue("usage_writer", () => {
@@ -131,6 +133,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     metrics,
     chains,
     merchants,
+    blocklist,
     facilitators,
     rateLimiter,
     usage,
@@ -140,6 +143,7 @@ export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}
     async close() {
       await scheduler.stop();
       merchants.dispose();
+      blocklist.dispose();
       await usage.close();
       await rateLimiter.close?.();
     },
