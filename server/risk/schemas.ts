@@ -24,8 +24,6 @@ export const listBlocksInput = z.object({
   limit: z.number().int().min(1).max(500).default(200),
 });
 
-export const alertIdInput = z.object({ alertId: z.string().min(1).max(64) });
-
 export const riskBlockDtoSchema = z.object({
   id: z.string(),
   kind: z.enum(RISK_BLOCK_KINDS),
