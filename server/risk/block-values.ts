@@ -34,10 +34,15 @@ export function normalizeBlockValue(kind: RiskBlockKind, raw: string): Normalize
 
 type Entry = { id: string; expiresAt: Date | null };
 
+/** A cheap Map key for an address (on the hot path: a number for IPv4, no string building). */
+function ipKey(ip: ParsedIp): number | string {
+  return ip.family === 4 ? (ip.groups[0] ?? 0) * 65_536 + (ip.groups[1] ?? 0) : ip.groups.join(":");
+}
+
 export type Blocklist = {
   size: number;
   payers: ReadonlyMap<string, Entry>;
-  ips: ReadonlyMap<string, Entry>;
+  ips: ReadonlyMap<number | string, Entry>;
   ranges: readonly (Entry & { range: IpRange })[];
 };
 
@@ -46,7 +51,7 @@ export const EMPTY_BLOCKLIST: Blocklist = { size: 0, payers: new Map(), ips: new
 /** The gateway's view of the active blocks (rows already normalised when written). */
 export function compileBlocklist(rows: { id: string; kind: RiskBlockKind; value: string; expiresAt: Date | null }[]): Blocklist {
   const payers = new Map<string, Entry>();
-  const ips = new Map<string, Entry>();
+  const ips = new Map<number | string, Entry>();
   const ranges: (Entry & { range: IpRange })[] = [];
   for (const row of rows) {
     const entry = { id: row.id, expiresAt: row.expiresAt };
@@ -57,7 +62,7 @@ export function compileBlocklist(rows: { id: string; kind: RiskBlockKind; value:
     const [address = "", prefix] = row.value.split("/");
     const parsed = parseIp(normalizeIp(address));
     if (!parsed) continue;
-    if (prefix === undefined) ips.set(formatIp(parsed), entry);
+    if (prefix === undefined) ips.set(ipKey(parsed), entry);
     else ranges.push({ ...entry, range: { ...parsed, prefix: Number(prefix) } });
   }
   return { size: payers.size + ips.size + ranges.length, payers, ips, ranges };
@@ -76,7 +81,7 @@ export function findBlock(list: Blocklist, request: { clientIp: string | null; p
   if (request.clientIp && (list.ips.size > 0 || list.ranges.length > 0)) {
     const parsed = parseIp(normalizeIp(request.clientIp));
     if (parsed) {
-      const exact = list.ips.get(formatIp(parsed));
+      const exact = list.ips.size > 0 ? list.ips.get(ipKey(parsed)) : undefined;
       if (inForce(exact, request.now)) return { code: "client_blocked", blockId: exact.id };
       for (const range of list.ranges) {
         if (inForce(range, request.now) && inRange(parsed, range.range)) return { code: "client_blocked", blockId: range.id };
