@@ -23,7 +23,7 @@ export const hostedFacilitatorSettingsInput = z
       ctx.addIssue({ code: "custom", path: [value.cdpApiKeyId ? "cdpApiKeySecret" : "cdpApiKeyId"], message: "A CDP API key needs both its id and its secret" });
     }
   });
-export type HostedFacilitatorSettingsInput = z.infer<typeof hostedFacilitatorSettingsInput>;
+export type HostedFacilitatorSettingsInput = z.input<typeof hostedFacilitatorSettingsInput>;
 
 export const hostedFacilitatorViewSchema = z.object({
   /** settings: stored in the admin console; environment: HOSTED_FACILITATOR_* defaults; none: not configured */
