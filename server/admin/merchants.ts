@@ -3,10 +3,12 @@ import { z } from "zod";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import { addressLookupHashes } from "@/server/crypto/secrets";
+import { readHostedFacilitatorConfig } from "@/server/facilitator/hosted/hosted-settings";
+import type { facilitatorKindSchema } from "@/server/facilitator/hosted/schemas";
 import { listTransactions } from "@/server/billing/transactions";
 import { Prisma, type MerchantStatus } from "@/server/db";
 import type { Deps } from "@/server/deps";
-import { AppError } from "@/server/errors";
+import { AppError, fieldError } from "@/server/errors";
 import { openPayoutAddress } from "@/server/merchants/merchants";
 import { merchantStatusSchema } from "@/server/merchants/schemas";
 import { formatAtomic } from "@/server/pricing/price";
@@ -220,6 +222,31 @@ export async function setMerchantSettlementMode(deps: Pick<Deps, "db">, opts: { 
     if (!before) throw new AppError("not_found", "No such merchant");
     const after = await tx.merchant.update({ where: { id: opts.merchantId }, data: { settlementMode: opts.mode }, select: { settlementMode: true } });
     await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.settlement_mode.update", targetType: "merchant", targetId: opts.merchantId, before, after });
+    return after;
+  });
+  publishMerchantConfigChanged(opts.merchantId);
+  return result;
+}
+
+/**
+ * Which facilitator verifies and settles the merchant's payments from now on: LOCAL (this
+ * deployment's own, FACILITATOR_PRIVATE_KEY) or HOSTED (the platform's hosted facilitator, from the
+ * admin settings or the environment). Refused when the chosen one is not configured, so a switch
+ * can never leave the merchant's paid routes answering "unavailable". Payments in flight keep the
+ * facilitator they were reserved with. Audited; the gateway picks it up at once.
+ */
+export async function setMerchantFacilitator(deps: Pick<Deps, "db" | "env">, opts: { actor: AuditActor; merchantId: string; kind: z.infer<typeof facilitatorKindSchema> }) {
+  if (opts.kind === "HOSTED" && !(await readHostedFacilitatorConfig(deps)).config) {
+    throw fieldError("facilitator", "No hosted facilitator is configured: save its URL and credentials under Merchants → Hosted facilitator first (or set HOSTED_FACILITATOR_URL)");
+  }
+  if (opts.kind === "LOCAL" && !deps.env.FACILITATOR_PRIVATE_KEY) {
+    throw fieldError("facilitator", "This deployment has no self-hosted facilitator: FACILITATOR_PRIVATE_KEY is not set");
+  }
+  const result = await deps.db.$transaction(async (tx) => {
+    const before = await tx.merchant.findUnique({ where: { id: opts.merchantId }, select: { facilitator: true } });
+    if (!before) throw new AppError("not_found", "No such merchant");
+    const after = await tx.merchant.update({ where: { id: opts.merchantId }, data: { facilitator: opts.kind }, select: { facilitator: true } });
+    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.facilitator.update", targetType: "merchant", targetId: opts.merchantId, before, after });
     return after;
   });
   publishMerchantConfigChanged(opts.merchantId);

@@ -7,7 +7,7 @@ import type { listAlertsInput } from "./schemas";
 // Reading stored alerts: a merchant sees its own (the query is scoped by its id); the platform's
 // risk page sees every alert, platform-wide ones (chain RPC) included.
 
-const alertSelect = { id: true, merchantId: true, rule: true, dedupeKey: true, severity: true, status: true, title: true, details: true, openedAt: true, lastSeenAt: true, resolvedAt: true } as const;
+const alertSelect = { id: true, merchantId: true, rule: true, dedupeKey: true, severity: true, status: true, title: true, details: true, openedAt: true, lastSeenAt: true, resolvedAt: true, acknowledgedAt: true } as const;
 
 export type AlertDto = {
   id: string;
@@ -21,6 +21,8 @@ export type AlertDto = {
   openedAt: Date;
   lastSeenAt: Date;
   resolvedAt: Date | null;
+  /** seen by a person; the alert stays OPEN until its condition clears or someone resolves it */
+  acknowledgedAt: Date | null;
 };
 
 export async function listMerchantAlerts(deps: Pick<Deps, "db">, opts: { merchantId: string } & z.infer<typeof listAlertsInput>): Promise<AlertDto[]> {

@@ -131,7 +131,7 @@ export async function evaluateAlerts(deps: AlertDeps, opts: { previousRpc: RpcTo
   return { ...stored, evaluated, rpc };
 }
 
-function alertEvent(alert: { id: string; rule: string; severity: string; title: string; openedAt: Date; resolvedAt?: Date | null }, details: unknown) {
+export function alertEvent(alert: { id: string; rule: string; severity: string; title: string; openedAt: Date; resolvedAt?: Date | null }, details: unknown) {
   return { alertId: alert.id, rule: alert.rule, severity: alert.severity, title: alert.title, details, openedAt: alert.openedAt.toISOString(), resolvedAt: alert.resolvedAt?.toISOString() ?? null };
 }
 

@@ -56,6 +56,8 @@ export const updateMerchantThresholdsInput = z.object(
   },
 );
 
+export const alertIdInput = z.object({ alertId: z.string().min(1).max(64) });
+
 export const listAlertsInput = z.object({
   status: z.enum(["OPEN", "RESOLVED"]).optional(),
   limit: z.number().int().min(1).max(200).default(100),

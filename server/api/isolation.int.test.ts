@@ -16,7 +16,8 @@ const env = testEnv({ LOCAL_TOKEN_ADDRESS: TOKEN, LOCAL_CHAIN_ID: "31337" });
 
 const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassword", "merchants.listMine", "merchants.create", "team.accept", "playground.setup",
   // platform admins only: server/api/admin-isolation.int.test.ts calls each as a merchant owner and signed out
-  "admin.overview.get", "admin.merchants.list", "admin.merchants.get", "admin.merchants.approve", "admin.merchants.disable", "admin.merchants.enable", "admin.merchants.assignFeeTemplate", "admin.merchants.setSettlementMode",
+  "admin.overview.get", "admin.merchants.list", "admin.merchants.get", "admin.merchants.approve", "admin.merchants.disable", "admin.merchants.enable", "admin.merchants.assignFeeTemplate", "admin.merchants.setSettlementMode", "admin.merchants.setFacilitator",
+  "admin.hostedFacilitator.get", "admin.hostedFacilitator.save", "admin.hostedFacilitator.reset", "admin.alerts.acknowledge", "admin.alerts.resolve", "admin.risk.blocks", "admin.risk.block", "admin.risk.unblock",
   "admin.settings.get", "admin.settings.setRequireReview", "admin.settings.rateLimitCaps", "admin.settings.setRateLimitCaps", "admin.payments.list", "admin.payments.get", "admin.errors.report",
   "admin.feeTemplates.list", "admin.feeTemplates.create", "admin.feeTemplates.addVersion", "admin.feeTemplates.setDefault", "admin.audit.list",
   "admin.billing.settlementRuns.list", "admin.billing.settlementRuns.get", "admin.billing.settlementRuns.start", "admin.billing.refunds.list", "admin.billing.refunds.create", "admin.billing.statements.get", "admin.billing.statements.csv",
@@ -25,7 +26,7 @@ const NOT_MERCHANT_SCOPED = new Set(["auth.signUp", "auth.me", "auth.changePassw
   "admin.corrections.list", "admin.corrections.create", "admin.corrections.approve", "admin.corrections.reject", "admin.corrections.threshold", "admin.corrections.setThreshold"]);
 
 /** One valid input per merchant procedure (ids of B's objects where the procedure takes one). */
-function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; endpointId: string; membershipId: string; invitationId: string; credentialId: string }): Record<string, Record<string, unknown>> {
+function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; endpointId: string; membershipId: string; invitationId: string; credentialId: string; alertId: string }): Record<string, Record<string, unknown>> {
   const rule = { pathPattern: "/x/*", method: "GET", price: "0.01", network: "eip155:31337", asset: TOKEN };
   return {
     "merchants.get": {},
@@ -75,6 +76,8 @@ function merchantCalls(ids: { ruleId: string; keyId: string; paymentId: string; 
     "alerts.list": {},
     "alerts.thresholds": {},
     "alerts.updateThresholds": { verificationFailureRate: 0.5 },
+    "alerts.acknowledge": { alertId: ids.alertId },
+    "alerts.resolve": { alertId: ids.alertId },
     "team.list": {},
     "team.invite": { email: "evil@example.com", role: "ADMIN" },
     "team.revokeInvitation": { invitationId: ids.invitationId },
@@ -106,7 +109,8 @@ beforeAll(async () => {
   const payment = await database.db.payment.create({
     data: { id: "pay_isolation_b", merchantId: merchantB, status: "SETTLED", x402Version: 2, scheme: "exact", network: "eip155:31337", asset: TOKEN, payer: "0x1", ...sealedPaymentColumns({ payTo: "0x2", payloadEncoded: "x" }, env), amountAtomic: "10000", requiredAmountAtomic: "10000", authorizationNonce: "0xab", validAfter: new Date(), validBefore: new Date(), facilitator: "LOCAL", resource: "https://gw/x", requestId: "req_isolation" },
   });
-  ids = { ruleId: rule.id, keyId: key.apiKey.id, paymentId: payment.id, endpointId: endpoint.endpoint.id, membershipId: team.members[0]!.id, invitationId: team.invitations[0]!.id, credentialId: credential.id };
+  const alert = await database.db.alert.create({ data: { id: "alr_isolation_b", merchantId: merchantB, rule: "high_frequency_ip", severity: "WARNING", openKey: "isolation:b", dedupeKey: "isolation:b", title: "B's alert", details: {} } });
+  ids = { ruleId: rule.id, keyId: key.apiKey.id, paymentId: payment.id, endpointId: endpoint.endpoint.id, membershipId: team.members[0]!.id, invitationId: team.invitations[0]!.id, credentialId: credential.id, alertId: alert.id };
 });
 
 describe("tenant isolation", () => {
@@ -132,6 +136,7 @@ describe("tenant isolation", () => {
     expect(await asB.webhooks.list({ merchantId: merchantB })).toHaveLength(1);
     expect((await asB.team.list({ merchantId: merchantB })).members).toHaveLength(1);
     expect((await asB.upstream.credentials({ merchantId: merchantB })).map((c) => [c.id, c.maskedValue])).toEqual([[ids.credentialId, "••••0000"]]);
+    expect(await database.db.alert.findUnique({ where: { id: ids.alertId } })).toMatchObject({ status: "OPEN", acknowledgedAt: null });
     // B's secret was neither revealed nor rotated by A
     expect(await asB.upstream.signingSecret({ merchantId: merchantB })).toMatchObject({ current: { generation: 1, revealed: false }, previous: [] });
   });

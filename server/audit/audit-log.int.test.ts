@@ -8,6 +8,8 @@ import { appRouter } from "@/server/api/root";
 import { adminRouter } from "@/server/api/routers/admin";
 import { createCorrection } from "@/server/billing/corrections";
 import { sealedPaymentColumns } from "@/server/payments/sealed-payment";
+import { createId } from "@/server/db/ids";
+import { saveHostedFacilitatorSettings } from "@/server/facilitator/hosted/hosted-settings";
 import type { PrismaClient } from "@/server/db";
 import { callerFor, platformAdmin, testDeps, testEnv, trpcErrorCode, uniqueEmail, useTestDatabase } from "@/server/testing/int";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
@@ -195,6 +197,25 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
   "corrections.approve": async (db) => ({ input: { correctionId: await pendingCorrection(db) }, action: "correction.approve" }),
   "corrections.reject": async (db) => ({ input: { correctionId: await pendingCorrection(db), note: "audit rollback check" }, action: "correction.reject" }),
   "corrections.setThreshold": async () => ({ input: { thresholdAtomic: String(1_000_000 + ++seq) }, action: "platform.correction_threshold.update" }),
+  "merchants.setFacilitator": async (db) => {
+    // a hosted facilitator to switch to, and the merchant on the self-hosted one
+    await saveHostedFacilitatorSettings(testDeps(db), { actor: { role: "PLATFORM_ADMIN" }, input: { url: "https://facilitator.example/x402", bearerToken: "audit-check" } });
+    await db.merchant.update({ where: { id: merchantId }, data: { facilitator: "LOCAL" } });
+    return { input: { merchantId, facilitator: "HOSTED" }, action: "merchant.facilitator.update" };
+  },
+  "hostedFacilitator.save": async () => ({ input: { url: "https://facilitator.example/x402", bearerToken: `token-${++seq}` }, action: "platform.hosted_facilitator.update" }),
+  "hostedFacilitator.reset": async (db) => {
+    await saveHostedFacilitatorSettings(testDeps(db), { actor: { role: "PLATFORM_ADMIN" }, input: { url: "https://facilitator.example/x402", bearerToken: "to-reset" } });
+    return { input: {}, action: "platform.hosted_facilitator.reset" };
+  },
+  "alerts.acknowledge": async (db) => ({ input: { alertId: (await openAlert(db)).id }, action: "alert.acknowledge" }),
+  "alerts.resolve": async (db) => ({ input: { alertId: (await openAlert(db)).id }, action: "alert.resolve" }),
+  "risk.block": async () => ({ input: { kind: "PAYER", value: `0x${String(++seq).padStart(40, "a")}`, reason: "audit rollback check" }, action: "risk.block" }),
+  "risk.unblock": async (db) => {
+    const value = `0x${String(++seq).padStart(40, "b")}`;
+    const block = await db.riskBlock.create({ data: { id: createId("riskBlock"), kind: "PAYER", value, activeKey: `PAYER:${value}`, reason: "to lift" } });
+    return { input: { blockId: block.id }, action: "risk.unblock" };
+  },
   "feeTemplates.create": async () => ({ input: { name: `Template ${++seq}`, bps: 250, fixedFeeAtomic: "0", isDefault: false }, action: "fee_template.create" }),
   "feeTemplates.addVersion": async (db) => {
     const template = await db.feeTemplate.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
@@ -219,18 +240,26 @@ async function pendingCorrection(db: PrismaClient): Promise<string> {
   return created.id;
 }
 
+async function openAlert(db: PrismaClient) {
+  const key = `audit:${++seq}`;
+  return db.alert.create({ data: { id: createId("alert"), merchantId, rule: "high_frequency_ip", severity: "WARNING", openKey: key, dedupeKey: key, title: "audit check", details: {} } });
+}
+
 /** What the admin mutations can change, as one comparable value. */
 async function stateOf(db: PrismaClient) {
-  const [merchants, templates, versions, settings, runs, refunds, users] = await Promise.all([
-    db.merchant.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, statusReason: true, feeTemplateId: true, settlementMode: true } }),
+  const [merchants, templates, versions, settings, runs, refunds, users, secrets, alerts, blocks] = await Promise.all([
+    db.merchant.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, statusReason: true, feeTemplateId: true, settlementMode: true, facilitator: true } }),
     db.feeTemplate.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, isDefault: true } }),
     db.feeTemplateVersion.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
     db.platformSetting.findMany({ orderBy: { key: "asc" } }),
     db.settlementRun.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
     db.adjustment.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, _count: { select: { ledgerEntries: true } } } }),
     db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, role: true, status: true, sessionVersion: true } }),
+    db.platformSecret.findMany({ orderBy: { id: "asc" }, select: { id: true, valueCiphertext: true } }),
+    db.alert.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, acknowledgedAt: true } }),
+    db.riskBlock.findMany({ orderBy: { id: "asc" }, select: { id: true, revokedAt: true } }),
   ]);
-  return JSON.stringify({ merchants, templates, versions, settings, runs, refunds, users });
+  return JSON.stringify({ merchants, templates, versions, settings, runs, refunds, users, secrets, alerts, blocks });
 }
 
 describe("every admin mutation writes its audit entry in the same transaction", () => {

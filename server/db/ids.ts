@@ -31,6 +31,7 @@ export const ID_PREFIXES = {
   signingSecret: "gss",
   upstreamCredential: "ucr",
   idempotencyKey: "idem",
+  riskBlock: "blk",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -17,4 +17,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   "20261207021622_call_log_keyset",
   "20261207023206_idempotency_sealed_responses",
   "20261207023434_ledger_corrections",
+  "20261207042438_risk_blocks_and_platform_secrets",
 ];

@@ -102,6 +102,12 @@ async function serveMatched(
   }
   if (priced === null) return serveFree(deps, req, merchant, ctx, target);
 
+  // the platform's blocklist (server/risk/): a blocked client IP on any paid path, a blocked payer as
+  // soon as its payment header is decoded; refused before entitlements, verification and reservation
+  const payer = decoded.kind === "ok" ? decoded.payment.exact.authorization.from.toLowerCase() : null;
+  const block = await deps.blocklist.check({ clientIp: ctx.clientIp, payer, now: deps.now() });
+  if (block) return served({ kind: "blocked", code: block.code }, { ruleId: priced.ruleId, status: "REJECTED", reason: block.code, payer });
+
   const proof = priced.route.rule.billingMode === "PER_REQUEST" ? null : req.headers.get(SIWX_HEADER);
   const entitled = proof ? await serveEntitled(deps, req, merchant, priced, ctx, proof, decoded.kind !== "none") : null;
   if (entitled) return entitled;

@@ -22,5 +22,6 @@ describe("gatewayOutcomeLabel", () => {
     expect(gatewayOutcomeLabel({ kind: "rate_limited", retryAfterSeconds: 1 }, undefined)).toEqual({ outcome: "rate_limited", reason: "rate_limited" });
     expect(gatewayOutcomeLabel({ kind: "upstream_timeout", timeoutMs: 1 }, undefined)).toEqual({ outcome: "upstream_error", reason: "upstream_timeout" });
     expect(gatewayOutcomeLabel({ kind: "merchant_not_found" }, undefined)).toEqual({ outcome: "error", reason: "merchant_not_found" });
+    expect(gatewayOutcomeLabel({ kind: "blocked", code: "payer_blocked" }, undefined)).toEqual({ outcome: "rejected", reason: "payer_blocked" });
   });
 });

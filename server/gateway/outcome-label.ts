@@ -53,6 +53,8 @@ export function gatewayOutcomeLabel(outcome: GatewayOutcome, served: ServedAs | 
           return status satisfies never;
       }
     }
+    case "blocked":
+      return { outcome: "rejected", reason: outcome.code };
     case "merchant_not_found":
     case "merchant_inactive":
     case "unauthorized":

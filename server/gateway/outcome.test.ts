@@ -12,3 +12,14 @@ describe("toResponse", () => {
     expect(toResponse({ kind: "merchant_inactive", status: "PENDING_REVIEW" }, "req_12345678").status).toBe(403);
   });
 });
+
+describe("toResponse for the blocklist", () => {
+  it("answers a blocked payer or client with 403 and its own code, in our JSON shape", async () => {
+    for (const code of ["payer_blocked", "client_blocked"] as const) {
+      const res = toResponse({ kind: "blocked", code }, "req_12345678");
+      expect(res.status).toBe(403);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(await res.json()).toEqual({ error: { code, message: expect.stringContaining("nothing was charged"), requestId: "req_12345678" } });
+    }
+  });
+});

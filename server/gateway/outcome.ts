@@ -24,6 +24,8 @@ export type PaymentChallenge = {
 export type GatewayOutcome =
   | { kind: "merchant_not_found" }
   | { kind: "merchant_inactive"; status: "PENDING_REVIEW" | "DISABLED" }
+  /** the platform blocked the client IP or the payer (server/risk/): refused before anything was reserved */
+  | { kind: "blocked"; code: "client_blocked" | "payer_blocked" }
   /** `scope`: which bucket ran out (lane and merchant / client / payer) */
   | { kind: "rate_limited"; retryAfterSeconds: number; scope?: RateLimitScope }
   | { kind: "unauthorized"; message: string }
@@ -118,6 +120,12 @@ function renderUnisolated(outcome: GatewayOutcome, requestId: string): RenderedO
         outcome.status === "DISABLED" ? "This merchant is disabled" : "This merchant is pending review",
         requestId,
         { status: outcome.status },
+      );
+    case "blocked":
+      return errorJson(
+        outcome.code,
+        outcome.code === "payer_blocked" ? "Payments from this address are refused on this gateway; nothing was charged" : "Paid calls from this client are refused on this gateway; nothing was charged",
+        requestId,
       );
     case "rate_limited":
       return errorJson("rate_limited", outcome.scope ? RATE_LIMIT_MESSAGES[outcome.scope] : "Too many requests for this merchant", requestId, { retryAfterSeconds: outcome.retryAfterSeconds, scope: outcome.scope }, {

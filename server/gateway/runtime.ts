@@ -5,6 +5,7 @@ import { createTtlCache } from "@/server/cache/ttl-cache";
 import { createChainClientRegistry, type ChainClientRegistry } from "@/server/chain/clients";
 import type { BaseDeps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
+import { createHostedConfigSource, type HostedConfigSource } from "@/server/facilitator/hosted/hosted-settings";
 import { billingDeps } from "@/server/billing/deps";
 import { runScheduledSettlement } from "@/server/billing/settlement-runs";
 import type { ServerEnv } from "@/server/env";
@@ -16,6 +17,7 @@ import { readDeferredQueue, readWebhookQueue } from "@/server/observability/queu
 import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/payments/deferred";
 import { reconcilePayments } from "@/server/payments/reconcile";
 import { createUsageWriter } from "@/server/payments/usage-writer";
+import { createBlocklistCache } from "@/server/risk/blocklist-cache";
 import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
 import { purgeExpiredIdempotencyKeys } from "@/server/public-api/idempotency";
 import { deliverDueWebhooks } from "@/server/webhooks/deliver";
@@ -35,6 +37,8 @@ const RECONCILE_EVERY_MS = 60_000;
 export type GatewayRuntime = GatewayDeps & {
   chains: ChainClientRegistry;
   facilitators: Facilitators;
+  /** the hosted facilitator's config as this process holds it (reloaded when admins change it) */
+  hostedConfig: HostedConfigSource;
   /** the background jobs (claimed once across instances); the cron route calls jobs.runDue() */
   jobs: JobScheduler;
   close(): Promise<void>;
@@ -116,8 +120,11 @@ export function buildGatewayRuntime(base: BaseDeps, opts: GatewayRuntimeOptions 
   const networks = getNetworkRegistry(base.env);
   const metrics = opts.metrics ?? metricsFor(base.env);
   const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
-  const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics });
+  // the hosted facilitator's config can change at runtime (admin settings, sealed): reloaded on change
+  const hostedConfig = createHostedConfigSource({ db: base.db, env: base.env, log: base.log });
+  const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics, hostedConfig });
   const merchants = createMerchantSnapshotCache(base.db, base.env);
+  const blocklist = createBlocklistCache({ db: base.db, now: base.now });
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
   metrics.registerQueue("usage_writer", () => {
@@ -142,7 +149,9 @@ export function buildGatewayRuntime(base: BaseDeps, opts: GatewayRuntimeOptions 
     metrics,
     chains,
     merchants,
+    blocklist,
     facilitators,
+    hostedConfig,
     rateLimiter,
     usage,
     payerBalances,
@@ -151,6 +160,8 @@ export function buildGatewayRuntime(base: BaseDeps, opts: GatewayRuntimeOptions 
     async close() {
       await scheduler.stop();
       merchants.dispose();
+      blocklist.dispose();
+      hostedConfig.dispose();
       await usage.close();
       await rateLimiter.close?.();
     },

@@ -85,9 +85,9 @@ export function parseIp(ip: string): ParsedIp | null {
   return v6 === null ? null : { family: 6, groups: v6 };
 }
 
-type Range = { family: 4 | 6; groups: number[]; prefix: number };
+export type IpRange = { family: 4 | 6; groups: number[]; prefix: number };
 
-function inRange(ip: ParsedIp, range: Range): boolean {
+export function inRange(ip: ParsedIp, range: IpRange): boolean {
   if (ip.family !== range.family) return false;
   let bits = range.prefix;
   for (let i = 0; bits > 0; i++, bits -= 16) {
@@ -102,7 +102,7 @@ function inRange(ip: ParsedIp, range: Range): boolean {
  * `private`. Empty means no proxy is trusted. Throws on an entry it cannot read, naming it.
  */
 export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
-  const ranges: Range[] = [];
+  const ranges: IpRange[] = [];
   const entries = (spec ?? "").split(",").map((e) => e.trim()).filter(Boolean);
   for (const entry of entries.flatMap((e) => NAMED_RANGES[e.toLowerCase()] ?? [e])) {
     const [address = "", prefix, extra] = entry.split("/");

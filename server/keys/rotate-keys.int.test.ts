@@ -26,6 +26,7 @@ import { createWebhookEndpoint, endpointSecret } from "@/server/webhooks/webhook
 import { rotateEncryptionKeys, sealLegacyValues, type ColumnReport } from "./rotate-keys";
 import { ident, SEALED_COLUMNS } from "./sealed-columns";
 import { createApiKey } from "@/server/api-keys/api-keys";
+import { readHostedFacilitatorConfig, saveHostedFacilitatorSettings } from "@/server/facilitator/hosted/hosted-settings";
 import { claimIdempotencyKey, completeIdempotencyKey } from "@/server/public-api/idempotency";
 import { pgliteSql } from "./sql";
 
@@ -49,7 +50,7 @@ const onlyB = () => testDeps(database.db, { env: testEnv({ ENCRYPTION_KEY: keyB,
 
 const payoutAddress = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 const wallet = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
-const values = { idempotentBody: '{"key":"x4g_live_rotating_secret"}', webhookSecret: "", signingSecret: "", credential: "upstream-key-0123456789abcdef", signedTx: "0x02f8b0827a6980843b9aca00" };
+const values = { hostedToken: "hosted-facilitator-token-0123456789", idempotentBody: '{"key":"x4g_live_rotating_secret"}', webhookSecret: "", signingSecret: "", credential: "upstream-key-0123456789abcdef", signedTx: "0x02f8b0827a6980843b9aca00" };
 let merchantId = "";
 let walletUserId = "";
 let webhookId = "";
@@ -98,6 +99,7 @@ async function everythingOpens(deps: Deps): Promise<void> {
   }
   const [run] = await listSettlementRuns(deps);
   expect(run?.payouts.map((p) => p.toAddress)).toEqual([payoutAddress.toLowerCase()]);
+  expect((await readHostedFacilitatorConfig(deps)).config).toEqual({ url: "https://facilitator.example/x402", bearerToken: values.hostedToken });
   const payout = await deps.db.payout.findFirstOrThrow({ where: { runId } });
   expect(openSecret({ ciphertext: payout.signedTxCiphertext ?? "", keyId: payout.signedTxKeyId ?? "" }, deps.env)).toBe(values.signedTx);
 }
@@ -136,6 +138,8 @@ beforeAll(async () => {
   if (claim.kind !== "claimed") throw new Error("idempotency claim failed");
   idempotencyKeyId = apiKey.apiKey.id;
   await completeIdempotencyKey(deps, { id: claim.id, status: 200, body: values.idempotentBody });
+  // the hosted facilitator's credentials, a sealed platform setting
+  await saveHostedFacilitatorSettings(deps, { actor: { userId: owner.id, role: "PLATFORM_ADMIN" }, input: { url: "https://facilitator.example/x402", bearerToken: values.hostedToken } });
   runId = (await database.db.settlementRun.create({ data: { id: createId("settlementRun"), periodStart: new Date(0), periodEnd: new Date(86_400_000) } })).id;
   const to = sealSecret(payoutAddress.toLowerCase(), deps.env);
   const tx = sealSecret(values.signedTx, deps.env);
@@ -183,6 +187,7 @@ describe("key rotation", () => {
     expect(reports["GatewaySigningSecret signing secret"]).toMatchObject({ current: 1 });
     expect(reports["UpstreamCredential credential value"]).toMatchObject({ current: 1 });
     expect(reports["ApiIdempotencyKey replayable response"]).toMatchObject({ current: 1 });
+    expect(reports["PlatformSecret platform secret"]).toMatchObject({ current: 1 });
     const counts = await keyIdCounts(database.db);
     for (const [column, byKey] of Object.entries(counts)) expect(Object.keys(byKey), column).toEqual([idB]);
     expect(await database.db.auditLog.count({ where: { action: "encryption_keys.rotate", targetId: idB } })).toBe(1);

@@ -32,6 +32,8 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: "WebhookEndpoint", label: "signing secret", ciphertext: "secretCiphertext", keyId: "secretKeyId" },
   { table: "GatewaySigningSecret", label: "signing secret", ciphertext: "secretCiphertext", keyId: "secretKeyId" },
   { table: "UpstreamCredential", label: "credential value", ciphertext: "valueCiphertext", keyId: "valueKeyId" },
+  // platform settings that are secrets (the hosted facilitator's URL and credentials, as sealed JSON)
+  { table: "PlatformSecret", label: "platform secret", ciphertext: "valueCiphertext", keyId: "valueKeyId" },
   // a replayable public-API response (can hold a created key or webhook secret); rows live a day
   { table: "ApiIdempotencyKey", label: "replayable response", ciphertext: "responseCiphertext", keyId: "responseKeyId", legacy: "responseBody", nullable: true },
 ];

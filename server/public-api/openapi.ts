@@ -46,7 +46,7 @@ response carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Re
 carry an \`ETag\` (send \`If-None-Match\` to get a 304). Every error has one shape: \`{ "error": { code,
 message, details?, requestId } }\`.
 
-Error codes: ${ERROR_CODES.filter((c) => !c.startsWith("payment") && !c.startsWith("upstream") && c !== "settlement_failed" && !c.startsWith("merchant_") && c !== "invalid_payment").map((c) => `\`${c}\` (${ERROR_DESCRIPTIONS[c]})`).join("; ")}`;
+Error codes: ${ERROR_CODES.filter((c) => !c.startsWith("payment") && !c.startsWith("upstream") && c !== "settlement_failed" && !c.startsWith("merchant_") && c !== "invalid_payment" && !c.endsWith("_blocked")).map((c) => `\`${c}\` (${ERROR_DESCRIPTIONS[c]})`).join("; ")}`;
 
 type Operation = { operationId?: string; responses?: Record<string, unknown>; parameters?: unknown[]; security?: unknown; requestBody?: unknown; "x-codeSamples"?: unknown };
 

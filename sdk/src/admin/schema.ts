@@ -519,7 +519,7 @@ export interface components {
                  * @description The same codes as the console's tRPC API; see the docs' error page.
                  * @enum {string}
                  */
-                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "payment_required" | "invalid_payment" | "payment_replayed" | "payment_identifier_conflict" | "payment_in_progress" | "merchant_not_found" | "merchant_inactive" | "upstream_invalid" | "upstream_error" | "upstream_timeout" | "upstream_invalid_response" | "settlement_failed" | "settlement_pending" | "service_unavailable" | "internal";
+                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "payment_required" | "invalid_payment" | "payment_replayed" | "payment_identifier_conflict" | "payment_in_progress" | "merchant_not_found" | "merchant_inactive" | "payer_blocked" | "client_blocked" | "upstream_invalid" | "upstream_error" | "upstream_timeout" | "upstream_invalid_response" | "settlement_failed" | "settlement_pending" | "service_unavailable" | "internal";
                 /** @description Safe to show to a person. */
                 message: string;
                 details?: {

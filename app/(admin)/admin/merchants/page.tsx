@@ -4,6 +4,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { auth } from "@/server/auth";
 
 import { MerchantsList } from "./merchants-list";
+import { HostedFacilitatorSettings } from "./hosted-facilitator";
 import { RateLimitCaps } from "./rate-limit-caps";
 
 export const metadata: Metadata = { title: "Merchants" };
@@ -16,6 +17,7 @@ export default async function AdminMerchantsPage() {
       <PageHeader title="Merchants" description="Every merchant on the platform, with calls, error rate and settled revenue over the last 30 days." />
       <MerchantsList />
       <RateLimitCaps />
+      <HostedFacilitatorSettings />
     </div>
   );
 }

@@ -13,6 +13,10 @@ export function RiskAlerts() {
   const utils = api.useUtils();
   const alerts = api.admin.alerts.list.useQuery({}, { refetchInterval: 15_000 });
   const thresholds = api.admin.alerts.thresholds.useQuery();
+  const refreshAlerts = () => utils.admin.alerts.list.invalidate();
+  const acknowledge = api.admin.alerts.acknowledge.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success("Alert acknowledged"); }, onError: (e) => toast.error(e.message) });
+  const resolve = api.admin.alerts.resolve.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success("Alert resolved"); }, onError: (e) => toast.error(e.message) });
+  const actions = { onAcknowledge: (alertId: string) => acknowledge.mutate({ alertId }), onResolve: (alertId: string) => resolve.mutate({ alertId }), pending: acknowledge.isPending || resolve.isPending };
   const [errors, setErrors] = useState<Record<string, string>>({});
   const update = api.admin.alerts.updateThresholds.useMutation({
     onSuccess: async () => {
@@ -28,7 +32,7 @@ export function RiskAlerts() {
   });
   return (
     <div className="grid gap-6">
-      {alerts.data ? <AlertsTable alerts={alerts.data} showMerchant /> : alerts.error ? <p className="text-sm text-destructive">{alerts.error.message}</p> : <Skeleton className="h-40" />}
+      {alerts.data ? <AlertsTable alerts={alerts.data} showMerchant actions={actions} /> : alerts.error ? <p className="text-sm text-destructive">{alerts.error.message}</p> : <Skeleton className="h-40" />}
       <Card>
         <CardHeader>
           <CardTitle>Platform thresholds</CardTitle>

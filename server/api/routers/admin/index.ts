@@ -11,9 +11,15 @@ import {
   disableMerchantInput,
   enableMerchant,
   getAdminMerchant,
+  setMerchantFacilitator,
   setMerchantSettlementMode,
   settlementModeSchema,
 } from "@/server/admin/merchants";
+import { adminAcknowledgeAlert, adminResolveAlert } from "@/server/alerts/actions";
+import { getHostedFacilitatorView, resetHostedFacilitatorSettings, saveHostedFacilitatorSettings } from "@/server/facilitator/hosted/hosted-settings";
+import { facilitatorKindSchema, hostedFacilitatorSettingsInput, hostedFacilitatorViewSchema } from "@/server/facilitator/hosted/schemas";
+import { adminBlock, adminListBlocks, adminUnblock } from "@/server/risk/blocks";
+import { blockIdInput, createBlockInput, listBlocksInput, riskBlockDtoSchema } from "@/server/risk/schemas";
 import { grantPlatformAdmin, grantPlatformAdminInput, listPlatformAdmins, revokePlatformAdmin, revokePlatformAdminInput } from "@/server/admin/platform-admins";
 import { correctionThresholdInput, createCorrectionInput, decideCorrectionInput, rejectCorrectionInput } from "@/server/billing/correction-schemas";
 import { approveCorrection, correctionDtoSchema, createCorrection, getCorrectionApprovalThreshold, listCorrections, rejectCorrection, setCorrectionApprovalThreshold } from "@/server/billing/corrections";
@@ -25,7 +31,7 @@ import { changeMerchantsRequireReview, getMerchantsRequireReview } from "@/serve
 import { changeRateLimitCaps, getRateLimitCaps } from "@/server/platform/rate-limit-caps";
 import { rateLimitsSchema } from "@/server/platform/schemas";
 import { listAllAlerts } from "@/server/alerts/alerts";
-import { listAlertsInput, updatePlatformThresholdsInput } from "@/server/alerts/schemas";
+import { alertIdInput, listAlertsInput, updatePlatformThresholdsInput } from "@/server/alerts/schemas";
 import { getPlatformThresholds, updatePlatformThresholds } from "@/server/alerts/thresholds";
 import { operationsView } from "@/server/observability/operations";
 
@@ -59,6 +65,18 @@ export const adminRouter = router({
     setSettlementMode: platformAdminProcedure
       .input(merchantInput.extend({ mode: settlementModeSchema }))
       .mutation(({ ctx, input }) => setMerchantSettlementMode(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId, mode: input.mode })),
+    setFacilitator: platformAdminProcedure
+      .input(merchantInput.extend({ facilitator: facilitatorKindSchema }))
+      .mutation(({ ctx, input }) => setMerchantFacilitator(ctx.deps, { actor: ctx.actor, merchantId: input.merchantId, kind: input.facilitator })),
+  }),
+  /** the platform's hosted facilitator: URL and credentials, stored sealed (the environment is the default) */
+  hostedFacilitator: router({
+    get: platformAdminProcedure.output(hostedFacilitatorViewSchema).query(({ ctx }) => getHostedFacilitatorView(ctx.deps)),
+    save: platformAdminProcedure
+      .input(hostedFacilitatorSettingsInput)
+      .output(hostedFacilitatorViewSchema)
+      .mutation(({ ctx, input }) => saveHostedFacilitatorSettings(ctx.deps, { actor: ctx.actor, input })),
+    reset: platformAdminProcedure.output(hostedFacilitatorViewSchema).mutation(({ ctx }) => resetHostedFacilitatorSettings(ctx.deps, { actor: ctx.actor })),
   }),
   /** platform administrators: grant to an existing user, demote, remove (never the last one) */
   admins: router({
@@ -116,6 +134,17 @@ export const adminRouter = router({
     list: platformAdminProcedure.input(listAlertsInput).query(({ ctx, input }) => listAllAlerts(ctx.deps, input)),
     thresholds: platformAdminProcedure.query(({ ctx }) => getPlatformThresholds(ctx.deps)),
     updateThresholds: platformAdminProcedure.input(updatePlatformThresholdsInput).mutation(({ ctx, input }) => updatePlatformThresholds(ctx.deps, { actor: ctx.actor, input })),
+    acknowledge: platformAdminProcedure.input(alertIdInput).mutation(({ ctx, input }) => adminAcknowledgeAlert(ctx.deps, { actor: ctx.actor, alertId: input.alertId })),
+    resolve: platformAdminProcedure.input(alertIdInput).mutation(({ ctx, input }) => adminResolveAlert(ctx.deps, { actor: ctx.actor, alertId: input.alertId })),
+  }),
+  /** the platform's blocklist: payer addresses and client IPs the gateway refuses before verification */
+  risk: router({
+    blocks: platformAdminProcedure
+      .input(listBlocksInput)
+      .output(z.array(riskBlockDtoSchema))
+      .query(({ ctx, input }) => adminListBlocks(ctx.deps, input)),
+    block: platformAdminProcedure.input(createBlockInput).output(riskBlockDtoSchema).mutation(({ ctx, input }) => adminBlock(ctx.deps, { actor: ctx.actor, input })),
+    unblock: platformAdminProcedure.input(blockIdInput).output(riskBlockDtoSchema).mutation(({ ctx, input }) => adminUnblock(ctx.deps, { actor: ctx.actor, blockId: input.blockId })),
   }),
   /** the live operations view, from this instance's metrics registry */
   operations: platformAdminProcedure.query(({ ctx }) => operationsView(ctx.deps.metrics, ctx.deps.now())),

@@ -169,3 +169,51 @@ export function SettlementModeChange({ merchantId, mode }: { merchantId: string;
     </div>
   );
 }
+
+/** Which facilitator verifies and settles the merchant's payments: this deployment's or the hosted one. */
+export function FacilitatorChange({ merchantId, facilitator }: { merchantId: string; facilitator: "LOCAL" | "HOSTED" }) {
+  const router = useRouter();
+  const [value, setValue] = useState<"LOCAL" | "HOSTED">(facilitator);
+  const [error, setError] = useState<string | null>(null);
+  const hosted = api.admin.hostedFacilitator.get.useQuery();
+  const change = api.admin.merchants.setFacilitator.useMutation({
+    onSuccess: () => {
+      setError(null);
+      toast.success("Facilitator changed; the gateway uses it from the next payment");
+      router.refresh();
+    },
+    onError: (e) => setError(e.message),
+  });
+  return (
+    <div className="grid gap-1.5">
+      <div className="flex flex-wrap items-end gap-2">
+        <div className="grid gap-1.5">
+          <Label htmlFor="facilitator">Facilitator</Label>
+          <Select
+            value={value}
+            onValueChange={(v) => {
+              setValue(v as "LOCAL" | "HOSTED");
+              setError(null);
+            }}
+          >
+            <SelectTrigger id="facilitator" aria-label="Facilitator" className="w-64">
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              <SelectItem value="LOCAL">Self-hosted (this deployment)</SelectItem>
+              <SelectItem value="HOSTED">Hosted {hosted.data?.url ? `(${new URL(hosted.data.url).host})` : "(not configured)"}</SelectItem>
+            </SelectContent>
+          </Select>
+        </div>
+        <Button variant="secondary" disabled={change.isPending || value === facilitator} onClick={() => change.mutate({ merchantId, facilitator: value })}>
+          Change
+        </Button>
+      </div>
+      {error && (
+        <p role="alert" className="text-sm text-destructive">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

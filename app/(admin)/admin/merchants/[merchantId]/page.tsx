@@ -14,7 +14,7 @@ import { formatDateTime } from "@/app/_lib/utils";
 import { auth } from "@/server/auth";
 import { merchantIdSchema } from "@/server/merchants/schemas";
 
-import { FeeTemplateAssign, MerchantActions, SettlementModeChange } from "./merchant-actions";
+import { FacilitatorChange, FeeTemplateAssign, MerchantActions, SettlementModeChange } from "./merchant-actions";
 
 export const metadata: Metadata = { title: "Merchant" };
 export const dynamic = "force-dynamic";
@@ -79,6 +79,7 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
           <div className="mt-4 grid gap-4">
             <FeeTemplateAssign merchantId={m.id} templateId={m.feeTemplate?.id ?? null} />
             <SettlementModeChange merchantId={m.id} mode={m.settlementMode} />
+            <FacilitatorChange merchantId={m.id} facilitator={m.facilitator} />
           </div>
         </Section>
         <Section title="Members" empty={m.members.length === 0 && "No members."}>

@@ -13,6 +13,10 @@ export function MerchantAlerts({ merchantId }: { merchantId: string }) {
   const utils = api.useUtils();
   const alerts = api.alerts.list.useQuery({ merchantId }, { refetchInterval: 15_000 });
   const thresholds = api.alerts.thresholds.useQuery({ merchantId });
+  const refreshAlerts = () => utils.alerts.list.invalidate({ merchantId });
+  const acknowledge = api.alerts.acknowledge.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success("Alert acknowledged"); }, onError: (e) => toast.error(e.message) });
+  const resolve = api.alerts.resolve.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success("Alert resolved"); }, onError: (e) => toast.error(e.message) });
+  const actions = { onAcknowledge: (alertId: string) => acknowledge.mutate({ merchantId, alertId }), onResolve: (alertId: string) => resolve.mutate({ merchantId, alertId }), pending: acknowledge.isPending || resolve.isPending };
   const [errors, setErrors] = useState<Record<string, string>>({});
   const update = api.alerts.updateThresholds.useMutation({
     onSuccess: async () => {
@@ -28,7 +32,7 @@ export function MerchantAlerts({ merchantId }: { merchantId: string }) {
   });
   return (
     <div className="grid gap-6">
-      {alerts.data ? <AlertsTable alerts={alerts.data} /> : alerts.error ? <p className="text-sm text-destructive">{alerts.error.message}</p> : <Skeleton className="h-40" />}
+      {alerts.data ? <AlertsTable alerts={alerts.data} actions={actions} /> : alerts.error ? <p className="text-sm text-destructive">{alerts.error.message}</p> : <Skeleton className="h-40" />}
       <Card>
         <CardHeader>
           <CardTitle>Your thresholds</CardTitle>
