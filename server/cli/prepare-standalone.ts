@@ -5,9 +5,12 @@
 // the standalone e2e test both use this, so what is tested is what ships.
 import { cpSync, existsSync, rmSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { buildSync } from "esbuild";
+
+/** This checkout (the sources bundled), whichever build folder is being prepared. */
+const SOURCE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /**
  * Bundles server/cli/standalone-server.ts into `<standalone>/server.js`: one ES module (the
@@ -15,11 +18,11 @@ import { buildSync } from "esbuild";
  * inlined and only Node's modules and `next` left as imports, since Next traced `next` into the
  * standalone node_modules and would not trace a file of ours that no page imports.
  */
-export function writeStandaloneServer(root: string, standalone: string): void {
+export function writeStandaloneServer(standalone: string): void {
   buildSync({
-    entryPoints: [path.join(root, "server", "cli", "standalone-server.ts")],
+    entryPoints: [path.join(SOURCE_ROOT, "server", "cli", "standalone-server.ts")],
     outfile: path.join(standalone, "server.js"),
-    tsconfig: path.join(root, "tsconfig.json"),
+    tsconfig: path.join(SOURCE_ROOT, "tsconfig.json"),
     bundle: true,
     platform: "node",
     format: "esm",
@@ -46,7 +49,7 @@ export function prepareStandalone(root: string = process.cwd()): string {
     rmSync(to, { recursive: true, force: true });
     if (existsSync(from)) cpSync(from, to, { recursive: true });
   }
-  writeStandaloneServer(root, standalone);
+  writeStandaloneServer(standalone);
   return standalone;
 }
 
