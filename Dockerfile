@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
-# x402 Gateway, self-hosted: Next.js's standalone server (`node server.js`) in a small image, plus a
+# x402 Gateway, self-hosted: the standalone server (`node server.js`: our front door, which answers
+# malformed requests with the JSON error body, in front of Next's handler) in a small image, plus a
 # `migrate` target that applies the committed migrations (the deploy step; see docker-compose.yml).
 #   docker build -t x402-gateway .                        the app (target runner)
 #   docker build -t x402-gateway-migrate --target migrate .
 #   docker build -t x402-gateway-node --target node-server .   (optional: the custom server)
-# Not built on the project's machines (no Docker there); the standalone server it runs is tested by
+# Not built on the project's machines (no Docker daemon there); e2e/deploy/docker-check.ts builds and
+# starts it with docker-compose.yml where one exists. The standalone server it runs is tested by
 # e2e/deploy/standalone.spec.ts from the same `npm run build:standalone` output.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -28,7 +30,8 @@ USER node
 # NODE_ENV=production makes the runner refuse a missing or non-PostgreSQL DATABASE_URL, as the app does
 CMD ["node", "--import", "tsx", "prisma/migrate.ts", "apply"]
 
-# ── build: Prisma client, `next build` (output: "standalone"), static files copied next to server.js
+# ── build: Prisma client, `next build` (output: "standalone"), static files copied next to server.js,
+# and server.js replaced by server/cli/standalone-server.ts bundled with esbuild (server/cli/prepare-standalone.ts)
 FROM deps AS build
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY . .

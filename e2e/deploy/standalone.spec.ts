@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import net from "node:net";
 import path from "node:path";
 import type { Readable } from "node:stream";
 
@@ -24,8 +25,8 @@ import { startTestUpstream } from "../../server/testing/upstream";
 import { signUpWithPassword } from "../../server/users/users";
 import { readE2EState } from "../fixtures/env";
 
-// The deploy as the Dockerfile ships it: Next's own standalone server (`node server.js`, no custom
-// server, no tsx, no full node_modules) on a fresh PostgreSQL database migrated by the deploy step
+// The deploy as the Dockerfile ships it: the standalone server (`node server.js`: our front door
+// bundled in front of Next's handler by `npm run build:standalone`, no tsx, no full node_modules) on a fresh PostgreSQL database migrated by the deploy step
 // (`npm run db:migrate`), configured with only the variables the README's production table lists
 // plus the local chain's. It uses the `next build` the suite ran before Playwright and builds
 // nothing itself. The chain is the suite's anvil (e2e/serve.ts); this server gets its own
@@ -81,6 +82,60 @@ function withDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
+/** The deploy step (vercel.json's buildCommand, the compose file's migrate service). */
+function migrate(serverEnv: Record<string, string>): void {
+  const migrateEnv: Record<string, string> = { ...serverEnv, PATH: process.env.PATH ?? "" };
+  const run = spawnSync("npm", ["run", "db:migrate"], { cwd: ROOT, env: migrateEnv as NodeJS.ProcessEnv, encoding: "utf8" });
+  expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+  expect(run.stdout).toMatch(/applied \d+ migration\(s\)/);
+}
+
+type RawResponse = { status: number; headers: Record<string, string>; body: string };
+
+/** The payload of a chunked body (sizes in hex, each chunk followed by CRLF, a zero-size chunk last). */
+function dechunk(raw: string): string {
+  let body = "";
+  let rest = raw;
+  for (;;) {
+    const lineEnd = rest.indexOf("\r\n");
+    const size = Number.parseInt(rest.slice(0, lineEnd), 16);
+    if (!(size > 0)) return body;
+    body += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+    rest = rest.slice(lineEnd + 2 + size + 2);
+  }
+}
+
+/**
+ * Writes `request` as bytes on a fresh socket and reads the answer until the server closes the
+ * connection (fetch refuses TRACE and CONNECT and cannot send a malformed request line). Rejects
+ * when the connection ends without a complete response: a dropped connection fails the test.
+ */
+function rawRequest(port: number, request: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const split = text.indexOf("\r\n\r\n");
+      const statusLine = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      if (split === -1 || !statusLine) {
+        reject(new Error(`the connection closed without a response (${JSON.stringify(text)}) for ${JSON.stringify(request.slice(0, 80))}`));
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const line of text.slice(0, split).split("\r\n").slice(1)) {
+        const colon = line.indexOf(":");
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const raw = text.slice(split + 4);
+      resolve({ status: Number(statusLine[1]), headers, body: headers["transfer-encoding"] === "chunked" ? dechunk(raw) : raw });
+    });
+    socket.write(request);
+  });
+}
+
 test.describe("the standalone production server (the Docker image's entry point)", () => {
   test("serves a paid call end to end on PostgreSQL with only the documented variables, and each INSTANCE_ROLE refuses the other's routes", async () => {
     test.setTimeout(180_000);
@@ -129,11 +184,7 @@ test.describe("the standalone production server (the Docker image's entry point)
     let server: Server | undefined;
     await adminQuery(`CREATE DATABASE "${database}"`);
     try {
-      // the deploy step (vercel.json's buildCommand, the compose file's migrate service)
-      const migrateEnv: Record<string, string> = { ...serverEnv, PATH: process.env.PATH ?? "" };
-      const migrate = spawnSync("npm", ["run", "db:migrate"], { cwd: ROOT, env: migrateEnv as NodeJS.ProcessEnv, encoding: "utf8" });
-      expect(migrate.status, `${migrate.stdout}\n${migrate.stderr}`).toBe(0);
-      expect(migrate.stdout).toMatch(/applied \d+ migration\(s\)/);
+      migrate(serverEnv);
 
       // one merchant with a paid route, seeded through the domain functions (the console's path)
       const handle = createPrismaClient({ kind: "postgres", url: databaseUrl });
@@ -221,6 +272,59 @@ test.describe("the standalone production server (the Docker image's entry point)
     } finally {
       if (server) await stopStandalone(server);
       await upstream.close();
+      await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    }
+  });
+
+  test("answers requests Next cannot (TRACE, TRACK, CONNECT, OPTIONS *, bad escapes, oversized headers, malformed HTTP) with a 4xx and the one error body", async () => {
+    test.setTimeout(120_000);
+    const standaloneDir = prepareStandalone(ROOT);
+    const database = `x4g_frontdoor_${randomBytes(4).toString("hex")}`;
+    const port = await freePort();
+    const serverEnv: Record<string, string> = {
+      NODE_ENV: "production",
+      DATABASE_URL: withDatabase(POSTGRES_SERVER_URL, database),
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      APP_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+    };
+    await adminQuery(`CREATE DATABASE "${database}"`);
+    let server: Server | undefined;
+    try {
+      migrate(serverEnv);
+      server = startStandalone(standaloneDir, serverEnv);
+      await waitForHealth(server, `http://127.0.0.1:${port}`);
+      const merchantLike = `mer_${"a".repeat(21)}`;
+      // [what is sent, the status and error code expected]; each request asks for the connection to
+      // close, so the answer ends with it
+      const cases: [name: string, request: string, status: number, code: string][] = [
+        ["TRACE", "TRACE /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405, "method_not_allowed"],
+        // node's HTTP parser does not know TRACK: refused as malformed HTTP before any handler
+        ["TRACK", "TRACK /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, "invalid_request"],
+        ["TRACE on a gateway path", `TRACE /${merchantLike}/api/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 405, "method_not_allowed"],
+        ["CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 405, "method_not_allowed"],
+        ["OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, "invalid_request"],
+        ["a malformed percent-escape", "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, "invalid_request"],
+        ["a malformed escape on a gateway path", `GET /${merchantLike}/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 400, "invalid_request"],
+        ["an over-long header", `GET /login HTTP/1.1\r\nHost: x\r\nX-Padding: ${"a".repeat(64 * 1024)}\r\nConnection: close\r\n\r\n`, 431, "invalid_request"],
+        ["a malformed request line", "GET /login HTTP/1.1 trailing\r\nHost: x\r\n\r\n", 400, "invalid_request"],
+        ["a request line that is not HTTP", "HELLO\r\n\r\n", 400, "invalid_request"],
+      ];
+      for (const [name, request, status, code] of cases) {
+        const res = await rawRequest(port, request);
+        expect(res.status, `${name}: ${res.body}`).toBe(status);
+        expect(res.headers["content-type"], name).toMatch(/^application\/json/);
+        expect(JSON.parse(res.body), name).toEqual({ error: { code, message: expect.any(String) } });
+      }
+      // the absolute form a proxy may send is served like its path, and the server still serves
+      const absolute = await rawRequest(port, `GET http://127.0.0.1:${port}/api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(absolute.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+    } finally {
+      if (server) await stopStandalone(server);
       await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     }
   });

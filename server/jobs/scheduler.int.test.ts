@@ -21,19 +21,28 @@ describe("background jobs across instances", () => {
   it("runs a due job on exactly one of several instances racing for it, then not again until it is due", async () => {
     const clock = clockAt("2026-11-26T10:00:00Z");
     const ranOn: string[] = [];
+    let finishFirstRun: () => void = () => undefined;
+    const firstRunHeld = new Promise<void>((r) => (finishFirstRun = r));
     const job = (instance: string): JobDefinition => ({
       name: "race",
       everyMs: 60_000,
       run: async () => {
         ranOn.push(instance);
-        await new Promise((r) => setTimeout(r, 30));
+        await firstRunHeld;
       },
     });
-    const instances = ["a", "b", "c", "d"].map((id) => createJobScheduler({ db: t.db, log, now: clock.now }, [job(id)], { instanceId: id }));
+    const ids = ["a", "b", "c", "d"];
+    const instances = ids.map((id) => createJobScheduler({ db: t.db, log, now: clock.now }, [job(id)], { instanceId: id }));
 
-    // every instance ticks five times at the same moment
-    for (let tick = 0; tick < 5; tick++) await Promise.all(instances.map((s) => s.runDue()));
+    // every instance ticks at the same moment; the winner's run stays open while the others'
+    // attempts return and all four tick four more times
+    const firstTick = instances.map((s) => s.runDue());
+    await expect.poll(() => ranOn).toHaveLength(1);
+    await Promise.all(firstTick.filter((_, i) => ids[i] !== ranOn[0]));
+    for (let tick = 1; tick < 5; tick++) await Promise.all(instances.map((s) => s.runDue()));
     expect(ranOn).toHaveLength(1);
+    finishFirstRun();
+    await Promise.all(firstTick);
     expect(await jobRow("race")).toMatchObject({ runCount: 1, lockedBy: null, lastRunBy: ranOn[0], nextRunAt: new Date("2026-11-26T10:01:00Z") });
 
     clock.advance(59_000);
@@ -84,7 +93,12 @@ describe("background jobs across instances", () => {
     await expect.poll(() => runs, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
     await scheduler.stop();
     const stoppedAt = runs;
-    await new Promise((r) => setTimeout(r, 300));
+    // a witness on the same interval ticks three times: the stopped one would have ticked meanwhile
+    let witnessed = 0;
+    const witness = createJobScheduler({ db: t.db, log, now: () => new Date() }, [{ name: "witness", everyMs: 100, run: async () => void (witnessed += 1) }]);
+    witness.start();
+    await expect.poll(() => witnessed, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+    await witness.stop();
     expect(runs).toBe(stoppedAt);
     expect((await jobRow("ticking")).lockedBy).toBeNull();
   });

@@ -209,15 +209,10 @@ describe("a gateway killed with deferred settlements queued", () => {
 
       // 3. the next restart settles the rest and records the orphaned transfer from the chain
       const healthy = await startGatewayProcess({ ...env, DEFERRED_EVERY_MS: "100", DEFERRED_LEASE_MS: "300" });
-      const deadline = Date.now() + 30_000;
-      let settled = 0;
-      while (Date.now() < deadline) {
-        settled = await harness.publicClient.readContract({ address: harness.token, abi: TEST_USDC_ABI, functionName: "balanceOf", args: [payer.address] }).then((b) => Number((before - b) / 10_000n));
-        if (settled >= 3) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      // let the worker record what it sent, then stop it so the database can be read here
-      await new Promise((r) => setTimeout(r, 1_500));
+      // until the worker has booked all three (asked through its own database handle), then stop it
+      // so the database can be read here
+      const settledBooked = () => fetch(`${healthy.url}/_test/settled?payer=${payer.address}`).then(async (r) => ((await r.json()) as { settled: number }).settled);
+      await expect.poll(settledBooked, { timeout: 60_000, interval: 200 }).toBe(3);
       process.kill(healthy.pid, "SIGTERM");
       await healthy.exited;
 

@@ -26,7 +26,8 @@ const PRICE = 10_000n; // 0.01 in 6-decimal atomic units
 
 beforeAll(async () => {
   h = await createGatewayHarness(database.db, {
-    merchant: { upstreamTimeoutMs: 1_000, deferredSettlementOn: true, maxUnsettledPerPayer: "20000" },
+    // the upstream timeout bounds how long a held call stays in progress: room for a second call to arrive
+    merchant: { upstreamTimeoutMs: 2_000, deferredSettlementOn: true, maxUnsettledPerPayer: "20000" },
     rules: [
       { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network: "", asset: "" },
       { pathPattern: "/api/slow/*", method: "GET", price: "0.01", network: "", asset: "" },
@@ -133,13 +134,15 @@ describe("a payment identifier", () => {
 
   it("answers 409 payment_in_progress while the first attempt is still running, then the recorded outcome", async () => {
     const payer = await h.newPayer("1");
-    const call = await paidCall(payer, "/api/slow/a?ms=600", { paymentIdentifier: paymentId() });
+    const call = await paidCall(payer, "/api/slow/a?hold=1", { paymentIdentifier: paymentId() });
     const first = call.send();
-    await new Promise((r) => setTimeout(r, 250));
+    // the first attempt is at the upstream, which holds it: its payment is reserved and unfinished
+    await h.upstream.arrived("/api/slow/a?hold=1");
     const during = await call.send();
     expect(during.status).toBe(409);
     expect(during.headers.get("retry-after")).toBe("1");
     expect(((await during.json()) as { error: { code: string } }).error.code).toBe("payment_in_progress");
+    h.upstream.releaseHeld();
     const done = await first;
     expect(done.status).toBe(200);
     const after = await call.send();
@@ -151,7 +154,7 @@ describe("a payment identifier", () => {
   it("is free again when its first attempt was not charged (the upstream timed out)", async () => {
     const payer = await h.newPayer("1");
     const before = await h.balanceOf(payer.address);
-    const call = await paidCall(payer, "/api/slow/b?ms=3000", { paymentIdentifier: paymentId() });
+    const call = await paidCall(payer, "/api/slow/b?hold=1", { paymentIdentifier: paymentId() });
     expect((await call.send()).status).toBe(504);
     // the retry is a new attempt of the same payment (not a 409): it times out again, still uncharged
     expect((await call.send()).status).toBe(504);
@@ -179,7 +182,7 @@ describe("BEFORE_PROXY", () => {
 
   it("an upstream timeout after settlement is a 504-class JSON error that says the payment is due back", async () => {
     const payer = await h.newPayer("1");
-    const res = await (await paidCall(payer, "/api/slow/before/x?ms=3000")).send();
+    const res = await (await paidCall(payer, "/api/slow/before/x?hold=1")).send();
     expect(res.status).toBe(502);
     const body = (await res.json()) as { error: { code: string; message: string; details: { refundDue: boolean; paymentId: string } } };
     expect(body.error).toMatchObject({ code: "upstream_error", details: { refundDue: true } });

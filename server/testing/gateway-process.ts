@@ -2,6 +2,7 @@
 // on a socket, and with KILL_AFTER_SETTLE=1 it SIGKILLs itself right after a settlement landed on
 // chain and before the payment is recorded — the worst moment to die (in the request path, or in
 // the deferred settlement queue, which it works every DEFERRED_EVERY_MS when that is set).
+// `GET /_test/settled?payer=0x…` answers how many of that payer's payments are booked SETTLED.
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { parseServerEnv } from "@/server/env";
@@ -32,6 +33,16 @@ async function main() {
     };
   }
   const server = http.createServer((req, res) => {
+    // the test's probe: how many of a payer's payments are booked SETTLED. It reads through this
+    // process's database handle, since an embedded database opens in one process at a time
+    if (req.url?.startsWith("/_test/settled?")) {
+      const payer = new URL(req.url, "http://probe").searchParams.get("payer")?.toLowerCase() ?? "";
+      void db.payment.count({ where: { payer, status: "SETTLED" } }).then((settled) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ settled }));
+      });
+      return;
+    }
     const merchantId = (req.url ?? "").split("/")[1]?.split("?")[0] ?? "";
     void handleGatewayNode(runtime, req, res, { merchantId, origin: env.APP_URL });
   });

@@ -6,16 +6,31 @@ import type { AddressInfo } from "node:net";
 
 export type SeenRequest = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string };
 
-export type TestUpstream = { url: string; seen: SeenRequest[]; close: () => Promise<void> };
+export type TestUpstream = {
+  url: string;
+  seen: SeenRequest[];
+  /** Resolves with the first request received (before or after the call) whose path and query start with `prefix`. */
+  arrived: (prefix: string) => Promise<SeenRequest>;
+  /** Answers every request held with `?hold=1` (200), in the order they came. */
+  releaseHeld: () => void;
+  close: () => Promise<void>;
+};
 
 export async function startTestUpstream(): Promise<TestUpstream> {
   const seen: SeenRequest[] = [];
+  const waiting: { prefix: string; resolve: (request: SeenRequest) => void }[] = [];
+  let held: (() => void)[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      const request = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body };
+      seen.push(request);
+      for (const waiter of waiting.filter((w) => request.url.startsWith(w.prefix))) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.resolve(request);
+      }
       const url = new URL(req.url ?? "/", "http://upstream");
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -26,6 +41,13 @@ export async function startTestUpstream(): Promise<TestUpstream> {
       if (url.pathname.startsWith("/api/quiet")) return send(200, { ok: true });
       if (url.pathname.startsWith("/api/missing")) return send(404, { error: "no such thing" });
       if (url.pathname.startsWith("/api/slow") || url.pathname.startsWith("/api/free/slow")) {
+        // held until the test says so: "the first attempt is still running" without guessing how long it takes
+        if (url.searchParams.get("hold") === "1") {
+          const answer = () => send(200, { slow: true });
+          held.push(answer);
+          res.on("close", () => (held = held.filter((a) => a !== answer)));
+          return;
+        }
         const timer = setTimeout(() => send(200, { slow: true }), Number(url.searchParams.get("ms") ?? 5000));
         res.on("close", () => clearTimeout(timer));
         return;
@@ -61,6 +83,15 @@ export async function startTestUpstream(): Promise<TestUpstream> {
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    arrived: (prefix) => {
+      const already = seen.find((r) => r.url.startsWith(prefix));
+      return already ? Promise.resolve(already) : new Promise((resolve) => waiting.push({ prefix, resolve }));
+    },
+    releaseHeld: () => {
+      const answers = held;
+      held = [];
+      for (const answer of answers) answer();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
