@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -7,9 +8,12 @@ import { AlertsTable } from "@/app/_components/alerts-table";
 import { ThresholdsForm } from "@/app/_components/thresholds-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Skeleton } from "@/app/_components/ui/skeleton";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 export function MerchantAlerts({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const alerts = api.alerts.list.useQuery({ merchantId }, { refetchInterval: 15_000 });
   const thresholds = api.alerts.thresholds.useQuery({ merchantId });
@@ -18,21 +22,21 @@ export function MerchantAlerts({ merchantId }: { merchantId: string }) {
     onSuccess: async () => {
       setErrors({});
       await utils.alerts.thresholds.invalidate({ merchantId });
-      toast.success("Thresholds saved");
+      toast.success(t("alerts.thresholdsSaved"));
     },
     onError: (err) => {
       const fields = (err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors;
       if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
-      else toast.error(err.message);
+      else toast.error(errorText(err));
     },
   });
   return (
     <div className="grid gap-6">
-      {alerts.data ? <AlertsTable alerts={alerts.data} /> : alerts.error ? <p className="text-sm text-destructive">{alerts.error.message}</p> : <Skeleton className="h-40" />}
+      {alerts.data ? <AlertsTable alerts={alerts.data} /> : alerts.error ? <p className="text-sm text-destructive">{errorText(alerts.error)}</p> : <Skeleton className="h-40" />}
       <Card>
         <CardHeader>
-          <CardTitle>Your thresholds</CardTitle>
-          <CardDescription>Leave a field empty to follow the platform&apos;s default (shown greyed).</CardDescription>
+          <CardTitle>{t("alerts.thresholdsTitle")}</CardTitle>
+          <CardDescription>{t("alerts.thresholdsDescription")}</CardDescription>
         </CardHeader>
         <CardContent>
           {thresholds.data ? (
