@@ -1,6 +1,7 @@
 "use client";
 
 import { ScrollText } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { Fragment, useState } from "react";
 
 import { DateTime } from "@/app/_components/date-time";
@@ -19,15 +20,16 @@ import type { AuditEntryDto } from "@/server/audit/audit-log";
 type Filters = { actor?: string; action?: string; target?: string; from?: Date; to?: Date; merchantId?: string };
 
 function Diff({ before, after }: { before: unknown; after: unknown }) {
+  const t = useTranslations("common");
   const rows = auditDiff(before, after);
-  if (rows.length === 0) return <p className="text-sm text-muted-foreground">No recorded values.</p>;
+  if (rows.length === 0) return <p className="text-sm text-muted-foreground">{t("audit.noValues")}</p>;
   return (
     <table className="w-full text-xs" data-testid="audit-diff">
       <thead>
         <tr className="text-left text-muted-foreground">
-          <th className="py-1 pr-4 font-normal">Field</th>
-          <th className="py-1 pr-4 font-normal">Before</th>
-          <th className="py-1 font-normal">After</th>
+          <th className="py-1 pr-4 font-normal">{t("audit.field")}</th>
+          <th className="py-1 pr-4 font-normal">{t("audit.before")}</th>
+          <th className="py-1 font-normal">{t("audit.after")}</th>
         </tr>
       </thead>
       <tbody className="font-mono">
@@ -44,18 +46,19 @@ function Diff({ before, after }: { before: unknown; after: unknown }) {
 }
 
 function Entries({ items, showMerchant }: { items: AuditEntryDto[]; showMerchant: boolean }) {
+  const t = useTranslations("common");
   const [open, setOpen] = useState<string | null>(null);
   return (
     <Table>
       <TableHeader>
         <TableRow>
-          <TableHead>Time</TableHead>
-          <TableHead>Who</TableHead>
-          <TableHead>Role</TableHead>
+          <TableHead>{t("audit.time")}</TableHead>
+          <TableHead>{t("audit.who")}</TableHead>
+          <TableHead>{t("audit.role")}</TableHead>
           <TableHead>IP</TableHead>
-          <TableHead>Action</TableHead>
-          <TableHead>Target</TableHead>
-          {showMerchant && <TableHead>Merchant</TableHead>}
+          <TableHead>{t("audit.action")}</TableHead>
+          <TableHead>{t("audit.target")}</TableHead>
+          {showMerchant && <TableHead>{t("audit.merchant")}</TableHead>}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -64,7 +67,7 @@ function Entries({ items, showMerchant }: { items: AuditEntryDto[]; showMerchant
             <TableRow data-testid="audit-row" className="cursor-pointer" onClick={() => setOpen(open === e.id ? null : e.id)} aria-expanded={open === e.id}>
               <TableCell className="whitespace-nowrap"><DateTime value={e.createdAt} /></TableCell>
               <TableCell className="max-w-56 truncate" title={e.actorEmail ?? undefined}>
-                {e.actorEmail ?? e.actorUserId ?? e.actorKeyId ?? "system"}
+                {e.actorEmail ?? e.actorUserId ?? e.actorKeyId ?? t("audit.system")}
               </TableCell>
               <TableCell className="text-xs">{e.actorRole}</TableCell>
               <TableCell className="font-mono text-xs">{e.ip ?? "—"}</TableCell>
@@ -83,7 +86,7 @@ function Entries({ items, showMerchant }: { items: AuditEntryDto[]; showMerchant
               <TableRow>
                 <TableCell colSpan={showMerchant ? 7 : 6} className="bg-muted/40">
                   <Diff before={e.before} after={e.after} />
-                  {e.requestId && <p className="mt-2 font-mono text-xs text-muted-foreground">request {e.requestId}</p>}
+                  {e.requestId && <p className="mt-2 font-mono text-xs text-muted-foreground">{t("audit.request", { requestId: e.requestId })}</p>}
                 </TableCell>
               </TableRow>
             )}
@@ -95,6 +98,7 @@ function Entries({ items, showMerchant }: { items: AuditEntryDto[]; showMerchant
 }
 
 function FilterForm({ onFilter, showMerchant }: { onFilter: (f: Filters) => void; showMerchant: boolean }) {
+  const t = useTranslations("common");
   const [draft, setDraft] = useState({ actor: "", action: "", target: "", from: "", to: "", merchantId: "" });
   const field = (id: keyof typeof draft, label: string, props: React.ComponentProps<typeof Input> = {}) => (
     <div className="grid gap-1.5">
@@ -118,14 +122,14 @@ function FilterForm({ onFilter, showMerchant }: { onFilter: (f: Filters) => void
         });
       }}
     >
-      {field("actor", "Actor (email or id)")}
-      {showMerchant && field("merchantId", "Merchant id", { className: "font-mono", placeholder: "mer_…" })}
-      {field("action", "Action", { className: "font-mono", placeholder: "merchant." })}
-      {field("target", "Target (type or id)")}
-      {field("from", "From", { type: "date" })}
-      {field("to", "To", { type: "date" })}
+      {field("actor", t("audit.actorFilter"))}
+      {showMerchant && field("merchantId", t("audit.merchantId"), { className: "font-mono", placeholder: "mer_…" })}
+      {field("action", t("audit.action"), { className: "font-mono", placeholder: "merchant." })}
+      {field("target", t("audit.targetFilter"))}
+      {field("from", t("audit.from"), { type: "date" })}
+      {field("to", t("audit.to"), { type: "date" })}
       <Button type="submit" variant="secondary">
-        Filter
+        {t("audit.filter")}
       </Button>
     </form>
   );
@@ -155,6 +159,7 @@ type AuditQuery = {
 };
 
 function AuditLogCard({ query, filters, showMerchant }: { query: AuditQuery; filters: React.ReactNode; showMerchant: boolean }) {
+  const t = useTranslations("common");
   const items = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Card>
@@ -164,16 +169,16 @@ function AuditLogCard({ query, filters, showMerchant }: { query: AuditQuery; fil
           <Skeleton className="h-24" />
         ) : query.error ? (
           <p role="alert" className="text-sm text-destructive">
-            Could not load the audit log: {query.error.message}
+            {t("audit.loadFailed", { message: query.error.message })}
           </p>
         ) : items.length === 0 ? (
-          <EmptyState icon={ScrollText} title="No entries" description="Every change made through the consoles is recorded here." />
+          <EmptyState icon={ScrollText} title={t("audit.emptyTitle")} description={t("audit.emptyDescription")} />
         ) : (
           <>
             <Entries items={items} showMerchant={showMerchant} />
             {query.hasNextPage && (
               <Button variant="outline" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-                {query.isFetchingNextPage ? "Loading…" : "Load more"}
+                {query.isFetchingNextPage ? t("table.loading") : t("table.loadMore")}
               </Button>
             )}
           </>

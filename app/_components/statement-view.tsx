@@ -1,6 +1,7 @@
 "use client";
 
 import { Download, Printer } from "lucide-react";
+import { useLocale, useTranslations } from "next-intl";
 
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
@@ -19,11 +20,12 @@ export function recentMonths(now = new Date(), count = 12): string[] {
 
 /** The month picker of the statement pages (the last twelve months). */
 export function MonthSelect({ id, value, onChange }: { id: string; value: string; onChange: (month: string) => void }) {
+  const t = useTranslations("common");
   return (
     <div className="grid w-40 gap-1.5 print:hidden">
-      <Label htmlFor={id}>Month</Label>
+      <Label htmlFor={id}>{t("statement.month")}</Label>
       <Select value={value} onValueChange={onChange}>
-        <SelectTrigger id={id} aria-label="Month">
+        <SelectTrigger id={id} aria-label={t("statement.month")}>
           <SelectValue />
         </SelectTrigger>
         <SelectContent>
@@ -47,19 +49,12 @@ export function downloadCsv(csv: string, filename: string): void {
   URL.revokeObjectURL(url);
 }
 
-const ROWS = [
-  ["opening", "Opening balance"],
-  ["gross", "Gross (paid calls)"],
-  ["fees", "Platform fees"],
-  ["refunds", "Refunds"],
-  ["adjustments", "Adjustments"],
-  ["net", "Net"],
-  ["payouts", "Paid to the merchant (payouts and direct payments)"],
-  ["closing", "Closing balance"],
-] as const;
+const ROWS = ["opening", "gross", "fees", "refunds", "adjustments", "net", "payouts", "closing"] as const;
 
 /** A monthly statement: one table per network and asset, amounts exact to the atomic unit. */
 export function StatementView({ statement, onCsv }: { statement: Statement; onCsv: () => void }) {
+  const t = useTranslations("common");
+  const locale = useLocale();
   return (
     <Card data-testid="statement">
       <CardHeader className="flex flex-row flex-wrap items-start justify-between gap-4">
@@ -68,14 +63,12 @@ export function StatementView({ statement, onCsv }: { statement: Statement; onCs
             {statement.merchantName} · {statement.month}
           </CardTitle>
           <CardDescription>
-            {statement.settlementMode === "PLATFORM"
-              ? "Payments go to the platform's treasury; settlement runs pay the closing balance out."
-              : "Payments go straight to the merchant's wallet; a negative balance is what the merchant owes the platform (its fees)."}
+            {statement.settlementMode === "PLATFORM" ? t("statement.platformMode") : t("statement.directMode")}
           </CardDescription>
         </div>
         <div className="flex gap-2 print:hidden">
           <Button variant="outline" size="sm" onClick={() => window.print()}>
-            <Printer aria-hidden /> Print
+            <Printer aria-hidden /> {t("statement.print")}
           </Button>
           <Button variant="outline" size="sm" onClick={onCsv}>
             <Download aria-hidden /> CSV
@@ -83,19 +76,19 @@ export function StatementView({ statement, onCsv }: { statement: Statement; onCs
         </div>
       </CardHeader>
       <CardContent className="grid gap-6">
-        {statement.lines.length === 0 && <p className="text-sm text-muted-foreground">No ledger entries up to the end of this month.</p>}
+        {statement.lines.length === 0 && <p className="text-sm text-muted-foreground">{t("statement.empty")}</p>}
         {statement.lines.map((line) => (
           <div key={`${line.network}:${line.asset}`} className="grid gap-2">
             <p className="text-sm text-muted-foreground">
-              {line.symbol} on {line.network} · {line.paidCalls} paid call{line.paidCalls === 1 ? "" : "s"}
+              {t("statement.lineHeading", { symbol: line.symbol, network: line.network, paidCalls: line.paidCalls })}
             </p>
             <Table>
               <TableBody>
-                {ROWS.map(([key, label]) => (
+                {ROWS.map((key) => (
                   <TableRow key={key} data-testid={`statement-${key}`} className={key === "net" || key === "closing" ? "font-medium" : undefined}>
-                    <TableCell>{label}</TableCell>
+                    <TableCell>{t(`statement.rows.${key}`)}</TableCell>
                     <TableCell className="text-right tabular-nums">
-                      {formatAmount(line[key], line.decimals, { minDecimals: 2 })} {line.symbol}
+                      {formatAmount(line[key], line.decimals, { minDecimals: 2, locale })} {line.symbol}
                       <span className="ml-2 font-mono text-xs text-muted-foreground">{line[key]}</span>
                     </TableCell>
                   </TableRow>

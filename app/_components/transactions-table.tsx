@@ -1,3 +1,5 @@
+import { useTranslations } from "next-intl";
+
 import { Address } from "@/app/_components/address";
 import { DateTime } from "@/app/_components/date-time";
 import { Amount } from "@/app/_components/amount";
@@ -12,62 +14,70 @@ import type { TransactionDto } from "@/server/billing/transactions";
 // The payments table and the detail drawer's fields, shared by the merchant console's transactions
 // and the platform admin's payments across merchants.
 
+const USAGE_STATUSES = ["FREE", "CHARGED", "ENTITLED", "OWNER", "REJECTED", "FAILED", "UNPAID"] as const;
+const LEDGER_TYPES = ["CHARGE", "PLATFORM_FEE", "REFUND", "ADJUSTMENT", "PAYOUT"] as const;
+
+function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}
+
 /** The payment's fields in the detail drawer . */
-export function TransactionDetailFields({ t }: { t: RouterOutputs["transactions"]["get"] & { merchantName?: string } }) {
+export function TransactionDetailFields({ t: tx }: { t: RouterOutputs["transactions"]["get"] & { merchantName?: string } }) {
+  const t = useTranslations("common");
   return (
     <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-3 p-4 text-sm" data-testid="transaction-detail">
-      {t.merchantName && (
+      {tx.merchantName && (
         <>
-          <dt className="text-muted-foreground">Merchant</dt>
-          <dd>{t.merchantName}</dd>
+          <dt className="text-muted-foreground">{t("transactions.merchant")}</dt>
+          <dd>{tx.merchantName}</dd>
         </>
       )}
-      <dt className="text-muted-foreground">Status</dt>
+      <dt className="text-muted-foreground">{t("transactions.status")}</dt>
       <dd>
-        <StatusBadge status={t.status} />
+        <StatusBadge status={tx.status} />
       </dd>
-      <dt className="text-muted-foreground">Amount</dt>
+      <dt className="text-muted-foreground">{t("transactions.amount")}</dt>
       <dd>
-        <Amount atomic={t.amountAtomic} decimals={t.decimals} symbol={t.assetSymbol} />
+        <Amount atomic={tx.amountAtomic} decimals={tx.decimals} symbol={tx.assetSymbol} />
       </dd>
-      <dt className="text-muted-foreground">Payer</dt>
+      <dt className="text-muted-foreground">{t("transactions.payer")}</dt>
       <dd>
-        <Address value={t.payer} />
+        <Address value={tx.payer} />
       </dd>
-      <dt className="text-muted-foreground">Network</dt>
-      <dd>{t.networkName}</dd>
-      <dt className="text-muted-foreground">Transaction</dt>
-      <dd>{t.txHash ? <TxHash hash={t.txHash} explorerUrl={t.explorerUrl ?? undefined} /> : "—"}</dd>
-      <dt className="text-muted-foreground">Block</dt>
-      <dd className="tabular-nums">{t.blockNumber ?? "—"}</dd>
-      <dt className="text-muted-foreground">Resource</dt>
-      <dd className="break-all font-mono text-xs">{t.resource}</dd>
-      <dt className="text-muted-foreground">Facilitator</dt>
+      <dt className="text-muted-foreground">{t("transactions.network")}</dt>
+      <dd>{tx.networkName}</dd>
+      <dt className="text-muted-foreground">{t("transactions.transaction")}</dt>
+      <dd>{tx.txHash ? <TxHash hash={tx.txHash} explorerUrl={tx.explorerUrl ?? undefined} /> : "—"}</dd>
+      <dt className="text-muted-foreground">{t("transactions.block")}</dt>
+      <dd className="tabular-nums">{tx.blockNumber ?? "—"}</dd>
+      <dt className="text-muted-foreground">{t("transactions.resource")}</dt>
+      <dd className="break-all font-mono text-xs">{tx.resource}</dd>
+      <dt className="text-muted-foreground">{t("transactions.facilitator")}</dt>
       <dd>
-        {t.facilitator.toLowerCase()} · x402 v{t.x402Version}
+        {tx.facilitator.toLowerCase()} · x402 v{tx.x402Version}
       </dd>
-      {t.errorReason && (
+      {tx.errorReason && (
         <>
-          <dt className="text-muted-foreground">Reason</dt>
+          <dt className="text-muted-foreground">{t("transactions.reason")}</dt>
           <dd className="font-mono text-xs">
-            {t.errorReason}
-            {t.errorMessage ? ` — ${t.errorMessage}` : ""}
+            {tx.errorReason}
+            {tx.errorMessage ? ` — ${tx.errorMessage}` : ""}
           </dd>
         </>
       )}
-      <dt className="text-muted-foreground">Calls</dt>
+      <dt className="text-muted-foreground">{t("transactions.calls")}</dt>
       <dd className="grid gap-1">
-        {t.usage.map((u) => (
+        {tx.usage.map((u) => (
           <span key={u.id} className="font-mono text-xs">
-            {u.method} {u.path} → {u.httpStatus} ({u.status.toLowerCase()}, {u.latencyMs} ms)
+            {u.method} {u.path} → {u.httpStatus} ({isOneOf(USAGE_STATUSES, u.status) ? t(`status.${u.status}`) : u.status.toLowerCase()}, {u.latencyMs} ms)
           </span>
         ))}
       </dd>
-      <dt className="text-muted-foreground">Ledger</dt>
+      <dt className="text-muted-foreground">{t("transactions.ledger")}</dt>
       <dd className="grid gap-1">
-        {t.ledger.length === 0 ? "—" : t.ledger.map((e) => (
+        {tx.ledger.length === 0 ? "—" : tx.ledger.map((e) => (
           <span key={e.id}>
-            {e.type.toLowerCase()} <Amount atomic={e.amountAtomic} decimals={t.decimals} symbol={t.assetSymbol} />
+            {isOneOf(LEDGER_TYPES, e.type) ? t(`ledgerType.${e.type}`) : e.type.toLowerCase()} <Amount atomic={e.amountAtomic} decimals={tx.decimals} symbol={tx.assetSymbol} />
           </span>
         ))}
       </dd>
@@ -77,35 +87,36 @@ export function TransactionDetailFields({ t }: { t: RouterOutputs["transactions"
 
 /** Payments as rows; a click opens the detail drawer (shared with the admin's payments page). */
 export function TransactionsTable({ items, onOpen, showMerchant = false }: { items: (TransactionDto & { merchantName?: string })[]; onOpen: (id: string) => void; showMerchant?: boolean }) {
+  const t = useTranslations("common");
   return (
     <Table>
       <TableHeader>
         <TableRow>
-          <TableHead>Time</TableHead>
-          {showMerchant && <TableHead>Merchant</TableHead>}
-          <TableHead>Status</TableHead>
-          <TableHead>Endpoint</TableHead>
-          <TableHead>Payer</TableHead>
-          <TableHead className="text-right">Amount</TableHead>
-          <TableHead>Transaction</TableHead>
+          <TableHead>{t("transactions.time")}</TableHead>
+          {showMerchant && <TableHead>{t("transactions.merchant")}</TableHead>}
+          <TableHead>{t("transactions.status")}</TableHead>
+          <TableHead>{t("transactions.endpoint")}</TableHead>
+          <TableHead>{t("transactions.payer")}</TableHead>
+          <TableHead className="text-right">{t("transactions.amount")}</TableHead>
+          <TableHead>{t("transactions.transaction")}</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
-        {items.map((t) => (
-          <TableRow key={t.id} data-testid="transaction-row" className="cursor-pointer" onClick={() => onOpen(t.id)}>
-            <TableCell className="whitespace-nowrap"><DateTime value={t.createdAt} /></TableCell>
-            {showMerchant && <TableCell>{t.merchantName ?? t.merchantId}</TableCell>}
+        {items.map((tx) => (
+          <TableRow key={tx.id} data-testid="transaction-row" className="cursor-pointer" onClick={() => onOpen(tx.id)}>
+            <TableCell className="whitespace-nowrap"><DateTime value={tx.createdAt} /></TableCell>
+            {showMerchant && <TableCell>{tx.merchantName ?? tx.merchantId}</TableCell>}
             <TableCell>
-              <StatusBadge status={t.status} />
+              <StatusBadge status={tx.status} />
             </TableCell>
-            <TableCell className="max-w-56 truncate font-mono text-xs">{new URL(t.resource).pathname.split("/").slice(2).join("/")}</TableCell>
+            <TableCell className="max-w-56 truncate font-mono text-xs">{new URL(tx.resource).pathname.split("/").slice(2).join("/")}</TableCell>
             <TableCell>
-              <Address value={t.payer} />
+              <Address value={tx.payer} />
             </TableCell>
             <TableCell className="text-right">
-              <Amount atomic={t.amountAtomic} decimals={t.decimals} symbol={t.assetSymbol} />
+              <Amount atomic={tx.amountAtomic} decimals={tx.decimals} symbol={tx.assetSymbol} />
             </TableCell>
-            <TableCell>{t.txHash ? <TxHash hash={t.txHash} explorerUrl={t.explorerUrl ?? undefined} /> : t.errorReason ? <span className="font-mono text-xs text-muted-foreground">{t.errorReason}</span> : "—"}</TableCell>
+            <TableCell>{tx.txHash ? <TxHash hash={tx.txHash} explorerUrl={tx.explorerUrl ?? undefined} /> : tx.errorReason ? <span className="font-mono text-xs text-muted-foreground">{tx.errorReason}</span> : "—"}</TableCell>
           </TableRow>
         ))}
       </TableBody>
@@ -118,17 +129,18 @@ export type PaymentStatus = "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REF
 
 /** The payment-status filter of the transactions and payments pages ("ALL": no filter). */
 export function PaymentStatusSelect({ id, value, onChange }: { id: string; value: PaymentStatus | "ALL"; onChange: (status: PaymentStatus | "ALL") => void }) {
+  const t = useTranslations("common");
   return (
     <div className="grid gap-1.5">
-      <Label htmlFor={id}>Status</Label>
+      <Label htmlFor={id}>{t("transactions.status")}</Label>
       <Select value={value} onValueChange={(v) => onChange(v as PaymentStatus | "ALL")}>
-        <SelectTrigger id={id} aria-label="Status">
+        <SelectTrigger id={id} aria-label={t("transactions.status")}>
           <SelectValue />
         </SelectTrigger>
         <SelectContent>
-          {["ALL", "SETTLED", "FAILED", "PENDING", "VERIFIED", "REFUNDED"].map((s) => (
+          {(["ALL", "SETTLED", "FAILED", "PENDING", "VERIFIED", "REFUNDED"] as const).map((s) => (
             <SelectItem key={s} value={s}>
-              {s === "ALL" ? "All" : s.toLowerCase()}
+              {s === "ALL" ? t("transactions.all") : t(`status.${s}`)}
             </SelectItem>
           ))}
         </SelectContent>

@@ -17,15 +17,10 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
  * removes its entry (and nothing else) in the same change.
  */
 const UNTRANSLATED = [
-  "app/(console)/console/", // console pages
   "app/(admin)/admin/", // admin pages
   "app/(marketing)/", // landing page
   "app/docs/", // docs pages
   "app/docs/playground/", // playground
-  // shared components still to convert (i18n core follow-up)
-  "app/_components/audit-log.tsx",
-  "app/_components/statement-view.tsx",
-  "app/_components/transactions-table.tsx",
 ];
 
 type Tree = { [key: string]: string | Tree };

@@ -1,19 +1,23 @@
 "use client";
 
 import { Activity, AlertTriangle, CircleDollarSign, Gauge, Receipt } from "lucide-react";
+import { useFormatter, useTranslations } from "next-intl";
 
 import { Amount } from "@/app/_components/amount";
 import { CallsRevenueChart } from "@/app/_components/calls-revenue-chart";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatCard } from "@/app/_components/stat-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatAmount } from "@/app/_lib/utils";
 import { delta } from "@/server/billing/dashboard-math";
 
-const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
-
 export function Dashboard({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const format = useFormatter();
+  const errorText = useErrorText();
+  const percent = (value: number) => format.number(value, { style: "percent", maximumFractionDigits: 1 });
   // live numbers: fetched on every visit and refreshed while the page is open
   const dash = api.dashboard.get.useQuery({ merchantId }, { refetchOnMount: "always", refetchInterval: 30_000 });
   const loading = dash.isLoading;
@@ -21,7 +25,7 @@ export function Dashboard({ merchantId }: { merchantId: string }) {
   if (dash.error) {
     return (
       <p role="alert" className="text-sm text-destructive">
-        Could not load the dashboard: {dash.error.message}
+        {t("dashboard.loadFailed", { message: errorText(dash.error) })}
       </p>
     );
   }
@@ -34,27 +38,27 @@ export function Dashboard({ merchantId }: { merchantId: string }) {
   return (
     <div className="grid gap-6">
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5" data-testid="dashboard-stats">
-        <StatCard label="Calls today" icon={Activity} isLoading={loading} value={<span data-testid="stat-calls">{d?.today.calls ?? 0}</span>} delta={d ? delta(d.today.calls, d.yesterday.calls) : null} deltaLabel="vs yesterday" />
-        <StatCard label="Paid calls" icon={Receipt} isLoading={loading} value={<span data-testid="stat-paid-calls">{d?.today.paidCalls ?? 0}</span>} delta={d ? delta(d.today.paidCalls, d.yesterday.paidCalls) : null} deltaLabel="vs yesterday" />
+        <StatCard label={t("dashboard.callsToday")} icon={Activity} isLoading={loading} value={<span data-testid="stat-calls">{d?.today.calls ?? 0}</span>} delta={d ? delta(d.today.calls, d.yesterday.calls) : null} deltaLabel={t("dashboard.vsYesterday")} />
+        <StatCard label={t("dashboard.paidCalls")} icon={Receipt} isLoading={loading} value={<span data-testid="stat-paid-calls">{d?.today.paidCalls ?? 0}</span>} delta={d ? delta(d.today.paidCalls, d.yesterday.paidCalls) : null} deltaLabel={t("dashboard.vsYesterday")} />
         <StatCard
-          label="Revenue today"
+          label={t("dashboard.revenueToday")}
           icon={CircleDollarSign}
           isLoading={loading}
           value={<Amount atomic={d?.today.revenueAtomic ?? 0n} decimals={decimals} symbol={symbol} />}
           delta={d ? delta(d.today.revenueAtomic, d.yesterday.revenueAtomic) : null}
-          deltaLabel="vs yesterday"
+          deltaLabel={t("dashboard.vsYesterday")}
         />
         <StatCard
-          label="Failure rate"
+          label={t("dashboard.failureRate")}
           icon={AlertTriangle}
           isLoading={loading}
-          value={d?.today.failureRate === null || d?.today.failureRate === undefined ? "—" : percent.format(d.today.failureRate)}
+          value={d?.today.failureRate === null || d?.today.failureRate === undefined ? "—" : percent(d.today.failureRate)}
           delta={d && d.today.failureRate !== null && d.yesterday.failureRate !== null ? delta(d.today.failureRate, d.yesterday.failureRate) : null}
-          deltaLabel="vs yesterday"
+          deltaLabel={t("dashboard.vsYesterday")}
           isIncreaseBad
         />
         <StatCard
-          label="Upstream latency p50 / p95"
+          label={t("dashboard.latency")}
           icon={Gauge}
           isLoading={loading}
           value={d?.today.p50LatencyMs === null || !d ? "—" : `${d.today.p50LatencyMs} / ${d.today.p95LatencyMs} ms`}
@@ -62,11 +66,11 @@ export function Dashboard({ merchantId }: { merchantId: string }) {
       </div>
       <Card>
         <CardHeader>
-          <CardTitle>Last 30 days</CardTitle>
+          <CardTitle>{t("dashboard.last30Days")}</CardTitle>
         </CardHeader>
         <CardContent className="h-72">
           {!loading && !hasCalls ? (
-            <EmptyState icon={Activity} title="No calls yet" description={`Your gateway URL is /${merchantId}/… — calls will appear here as soon as they arrive.`} />
+            <EmptyState icon={Activity} title={t("dashboard.emptyTitle")} description={t("dashboard.emptyDescription", { url: `/${merchantId}/…` })} />
           ) : (
             <CallsRevenueChart data={series} symbol={symbol} />
           )}

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
@@ -12,12 +13,15 @@ import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, For
 import { Input } from "@/app/_components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { createMerchantInput } from "@/server/merchants/schemas";
 
 type FormValues = z.input<typeof createMerchantInput>;
 
 export function CreateMerchantForm() {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const router = useRouter();
   const utils = api.useUtils();
   const form = useForm<FormValues, unknown, z.output<typeof createMerchantInput>>({
@@ -27,22 +31,19 @@ export function CreateMerchantForm() {
   const create = api.merchants.create.useMutation({
     onSuccess: async (merchant) => {
       await utils.merchants.listMine.invalidate();
-      toast.success(merchant.status === "ACTIVE" ? "Merchant created" : "Merchant created; it is pending review");
+      toast.success(merchant.status === "ACTIVE" ? t("newMerchant.created") : t("newMerchant.createdPendingReview"));
       router.push(`/console/${merchant.id}`);
     },
     onError: (err) => {
-      if (!applyServerFieldErrors(form, err)) toast.error(err.message);
+      if (!applyServerFieldErrors(form, err)) toast.error(errorText(err));
     },
   });
 
   return (
     <Card>
       <CardHeader>
-        <CardTitle className="text-xl">Create a merchant</CardTitle>
-        <CardDescription>
-          A merchant is one API you sell. Calls to your gateway URL are priced by your rules and forwarded to your
-          upstream.
-        </CardDescription>
+        <CardTitle className="text-xl">{t("newMerchant.title")}</CardTitle>
+        <CardDescription>{t("newMerchant.description")}</CardDescription>
       </CardHeader>
       <Form {...form}>
         <form method="post" onSubmit={form.handleSubmit((values) => create.mutate(values))} noValidate>
@@ -52,9 +53,9 @@ export function CreateMerchantForm() {
               name="name"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Name</FormLabel>
+                  <FormLabel>{t("newMerchant.name")}</FormLabel>
                   <FormControl>
-                    <Input placeholder="Acme Signals API" {...field} />
+                    <Input placeholder={t("newMerchant.namePlaceholder")} {...field} />
                   </FormControl>
                   <FormMessage />
                 </FormItem>
@@ -65,11 +66,11 @@ export function CreateMerchantForm() {
               name="upstreamBaseUrl"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Upstream base URL</FormLabel>
+                  <FormLabel>{t("newMerchant.upstreamBaseUrl")}</FormLabel>
                   <FormControl>
                     <Input placeholder="https://api.example.com" inputMode="url" {...field} />
                   </FormControl>
-                  <FormDescription>Where the gateway forwards paid and free calls.</FormDescription>
+                  <FormDescription>{t("newMerchant.upstreamBaseUrlHelp")}</FormDescription>
                   <FormMessage />
                 </FormItem>
               )}
@@ -79,11 +80,11 @@ export function CreateMerchantForm() {
               name="payoutAddress"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Settlement wallet</FormLabel>
+                  <FormLabel>{t("newMerchant.wallet")}</FormLabel>
                   <FormControl>
                     <Input placeholder="0x…" className="font-mono" spellCheck={false} {...field} />
                   </FormControl>
-                  <FormDescription>The address that receives your stablecoin payments.</FormDescription>
+                  <FormDescription>{t("newMerchant.walletHelp")}</FormDescription>
                   <FormMessage />
                 </FormItem>
               )}
@@ -93,22 +94,20 @@ export function CreateMerchantForm() {
               name="settlementMode"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>How you get paid</FormLabel>
+                  <FormLabel>{t("newMerchant.settlementMode")}</FormLabel>
                   <Select value={field.value} onValueChange={field.onChange}>
                     <FormControl>
-                      <SelectTrigger aria-label="How you get paid">
+                      <SelectTrigger aria-label={t("newMerchant.settlementMode")}>
                         <SelectValue />
                       </SelectTrigger>
                     </FormControl>
                     <SelectContent>
-                      <SelectItem value="DIRECT">Directly: buyers pay your wallet</SelectItem>
-                      <SelectItem value="PLATFORM">Through the platform: paid out by settlement runs</SelectItem>
+                      <SelectItem value="DIRECT">{t("newMerchant.direct")}</SelectItem>
+                      <SelectItem value="PLATFORM">{t("newMerchant.platform")}</SelectItem>
                     </SelectContent>
                   </Select>
                   <FormDescription>
-                    {field.value === "PLATFORM"
-                      ? "Buyers pay the platform's treasury; your balance, less the platform fee, is sent to your wallet each month."
-                      : "Each payment lands in your wallet at once; the platform fee is invoiced on your monthly statement."}
+                    {field.value === "PLATFORM" ? t("newMerchant.platformHelp") : t("newMerchant.directHelp")}
                   </FormDescription>
                   <FormMessage />
                 </FormItem>
@@ -117,7 +116,7 @@ export function CreateMerchantForm() {
           </CardContent>
           <CardFooter className="mt-6">
             <Button type="submit" className="w-full" disabled={create.isPending}>
-              {create.isPending ? "Creating…" : "Create merchant"}
+              {create.isPending ? t("newMerchant.creating") : t("newMerchant.submit")}
             </Button>
           </CardFooter>
         </form>

@@ -1,5 +1,7 @@
 "use client";
 
+import { useTranslations } from "next-intl";
+
 import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { httpMethodSchema } from "@/server/pricing/schemas";
@@ -10,9 +12,10 @@ export type RequestMethod = (typeof REQUEST_METHODS)[number];
 
 /** A labelled method picker for the console's "try a request" forms. */
 export function MethodSelect({ id, value, onChange, ariaLabel }: { id: string; value: RequestMethod; onChange: (method: RequestMethod) => void; ariaLabel: string }) {
+  const t = useTranslations("console");
   return (
     <div className="grid gap-1.5">
-      <Label htmlFor={id}>Method</Label>
+      <Label htmlFor={id}>{t("pricing.method")}</Label>
       <Select value={value} onValueChange={(v) => onChange(v as RequestMethod)}>
         <SelectTrigger id={id} className="w-28" aria-label={ariaLabel}>
           <SelectValue />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -7,36 +8,39 @@ import { AlertsTable } from "@/app/_components/alerts-table";
 import { ThresholdsForm } from "@/app/_components/thresholds-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Skeleton } from "@/app/_components/ui/skeleton";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 export function MerchantAlerts({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const alerts = api.alerts.list.useQuery({ merchantId }, { refetchInterval: 15_000 });
   const thresholds = api.alerts.thresholds.useQuery({ merchantId });
   const refreshAlerts = () => utils.alerts.list.invalidate({ merchantId });
-  const acknowledge = api.alerts.acknowledge.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success("Alert acknowledged"); }, onError: (e) => toast.error(e.message) });
-  const resolve = api.alerts.resolve.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success("Alert resolved"); }, onError: (e) => toast.error(e.message) });
+  const acknowledge = api.alerts.acknowledge.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success(t("alerts.acknowledgedToast")); }, onError: (e) => toast.error(errorText(e)) });
+  const resolve = api.alerts.resolve.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success(t("alerts.resolvedToast")); }, onError: (e) => toast.error(errorText(e)) });
   const actions = { onAcknowledge: (alertId: string) => acknowledge.mutate({ merchantId, alertId }), onResolve: (alertId: string) => resolve.mutate({ merchantId, alertId }), pending: acknowledge.isPending || resolve.isPending };
   const [errors, setErrors] = useState<Record<string, string>>({});
   const update = api.alerts.updateThresholds.useMutation({
     onSuccess: async () => {
       setErrors({});
       await utils.alerts.thresholds.invalidate({ merchantId });
-      toast.success("Thresholds saved");
+      toast.success(t("alerts.thresholdsSaved"));
     },
     onError: (err) => {
       const fields = (err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors;
       if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
-      else toast.error(err.message);
+      else toast.error(errorText(err));
     },
   });
   return (
     <div className="grid gap-6">
-      {alerts.data ? <AlertsTable alerts={alerts.data} actions={actions} /> : alerts.error ? <p className="text-sm text-destructive">{alerts.error.message}</p> : <Skeleton className="h-40" />}
+      {alerts.data ? <AlertsTable alerts={alerts.data} actions={actions} /> : alerts.error ? <p className="text-sm text-destructive">{errorText(alerts.error)}</p> : <Skeleton className="h-40" />}
       <Card>
         <CardHeader>
-          <CardTitle>Your thresholds</CardTitle>
-          <CardDescription>Leave a field empty to follow the platform&apos;s default (shown greyed).</CardDescription>
+          <CardTitle>{t("alerts.thresholdsTitle")}</CardTitle>
+          <CardDescription>{t("alerts.thresholdsDescription")}</CardDescription>
         </CardHeader>
         <CardContent>
           {thresholds.data ? (

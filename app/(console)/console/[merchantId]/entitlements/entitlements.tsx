@@ -1,6 +1,7 @@
 "use client";
 
 import { Ticket } from "lucide-react";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 
 import { Address } from "@/app/_components/address";
@@ -12,6 +13,7 @@ import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Switch } from "@/app/_components/ui/switch";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
 
@@ -19,18 +21,23 @@ type Entitlement = RouterOutputs["entitlements"]["list"][number];
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-function remainingText(e: Entitlement): string {
-  if (e.billingMode === "BUNDLE") return `${e.callsRemaining ?? 0} of ${e.callsTotal ?? 0} calls left`;
-  return e.expiresAt ? `until ${formatDateTime(e.expiresAt)}` : "—";
+function Remaining({ entitlement: e }: { entitlement: Entitlement }) {
+  const t = useTranslations("console");
+  const locale = useLocale();
+  if (e.billingMode === "BUNDLE") return t("entitlements.callsLeft", { remaining: e.callsRemaining ?? 0, total: e.callsTotal ?? 0 });
+  return e.expiresAt ? t("entitlements.until", { date: formatDateTime(e.expiresAt, { locale }) }) : "—";
 }
 
-function statusOf(e: Entitlement): { status: string; label: string } {
-  if (e.revokedAt) return { status: "DISABLED", label: "Revoked" };
-  if (e.active) return { status: "ACTIVE", label: "Active" };
-  return { status: "EXPIRED", label: e.billingMode === "BUNDLE" ? "Used up" : "Expired" };
+function statusOf(e: Entitlement): { status: string; label: "revoked" | "active" | "usedUp" | "expired" } {
+  if (e.revokedAt) return { status: "DISABLED", label: "revoked" };
+  if (e.active) return { status: "ACTIVE", label: "active" };
+  return { status: "EXPIRED", label: e.billingMode === "BUNDLE" ? "usedUp" : "expired" };
 }
 
 export function Entitlements({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const [payer, setPayer] = useState("");
   const [showAll, setShowAll] = useState(false);
   const payerFilter = ADDRESS.test(payer.trim()) ? payer.trim() : undefined;
@@ -38,15 +45,15 @@ export function Entitlements({ merchantId }: { merchantId: string }) {
   return (
     <Card>
       <CardHeader className="flex flex-row flex-wrap items-end justify-between gap-4">
-        <CardTitle>{showAll ? "All passes and bundles" : "Active passes and bundles"}</CardTitle>
+        <CardTitle>{showAll ? t("entitlements.allTitle") : t("entitlements.activeTitle")}</CardTitle>
         <div className="flex flex-wrap items-end gap-4">
           <div className="grid gap-1.5">
-            <Label htmlFor="entitlement-payer">Buyer wallet</Label>
+            <Label htmlFor="entitlement-payer">{t("entitlements.buyerWallet")}</Label>
             <Input id="entitlement-payer" className="w-96 max-w-full font-mono" placeholder="0x…" value={payer} onChange={(e) => setPayer(e.target.value)} />
           </div>
           <label className="flex items-center gap-2 text-sm">
-            <Switch checked={showAll} onCheckedChange={setShowAll} aria-label="Include used up and expired" />
-            Include used up and expired
+            <Switch checked={showAll} onCheckedChange={setShowAll} aria-label={t("entitlements.includeInactive")} />
+            {t("entitlements.includeInactive")}
           </label>
         </div>
       </CardHeader>
@@ -58,21 +65,21 @@ export function Entitlements({ merchantId }: { merchantId: string }) {
           </div>
         ) : list.error ? (
           <p role="alert" className="text-sm text-destructive">
-            Could not load passes and bundles: {list.error.message}
+            {t("entitlements.loadFailed", { message: errorText(list.error) })}
           </p>
         ) : !list.data?.length ? (
-          <EmptyState icon={Ticket} title="No passes or bundles" description="Price a rule as a bundle of calls or a time pass; what buyers buy shows here." />
+          <EmptyState icon={Ticket} title={t("entitlements.emptyTitle")} description={t("entitlements.emptyDescription")} />
         ) : (
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Buyer</TableHead>
-                <TableHead>Rule</TableHead>
-                <TableHead>Kind</TableHead>
-                <TableHead>Remaining</TableHead>
-                <TableHead className="text-right">Calls served</TableHead>
-                <TableHead>Bought</TableHead>
-                <TableHead>Status</TableHead>
+                <TableHead>{t("entitlements.buyer")}</TableHead>
+                <TableHead>{t("entitlements.rule")}</TableHead>
+                <TableHead>{t("entitlements.kind")}</TableHead>
+                <TableHead>{t("entitlements.remaining")}</TableHead>
+                <TableHead className="text-right">{t("entitlements.callsServed")}</TableHead>
+                <TableHead>{t("entitlements.bought")}</TableHead>
+                <TableHead>{t("entitlements.status")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -86,12 +93,14 @@ export function Entitlements({ merchantId }: { merchantId: string }) {
                     <TableCell className="font-mono text-xs">
                       {e.rule.methods.join(", ")} {e.rule.pathPattern}
                     </TableCell>
-                    <TableCell>{e.billingMode === "BUNDLE" ? "Bundle" : "Time pass"}</TableCell>
-                    <TableCell>{remainingText(e)}</TableCell>
-                    <TableCell className="text-right tabular-nums">{e.callsServed}</TableCell>
-                    <TableCell>{formatDateTime(e.createdAt)}</TableCell>
+                    <TableCell>{e.billingMode === "BUNDLE" ? t("entitlements.bundle") : t("entitlements.timePass")}</TableCell>
                     <TableCell>
-                      <StatusBadge status={state.status} label={state.label} />
+                      <Remaining entitlement={e} />
+                    </TableCell>
+                    <TableCell className="text-right tabular-nums">{e.callsServed}</TableCell>
+                    <TableCell>{formatDateTime(e.createdAt, { locale })}</TableCell>
+                    <TableCell>
+                      <StatusBadge status={state.status} label={t(`entitlements.state.${state.label}`)} />
                     </TableCell>
                   </TableRow>
                 );

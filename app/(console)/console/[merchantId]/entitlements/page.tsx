@@ -1,16 +1,21 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 
 import { Entitlements } from "./entitlements";
 
-export const metadata: Metadata = { title: "Passes & bundles" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("console");
+  return { title: t("entitlements.title") };
+}
 
 export default async function EntitlementsPage(props: { params: Promise<{ merchantId: string }> }) {
   const { merchantId } = await props.params;
+  const t = await getTranslations("console");
   return (
     <div className="grid gap-6">
-      <PageHeader title="Passes & bundles" description="What buyers bought with one payment: bundles of calls and time passes, per wallet, with what is left." />
+      <PageHeader title={t("entitlements.title")} description={t("entitlements.description")} />
       <Entitlements merchantId={merchantId} />
     </div>
   );

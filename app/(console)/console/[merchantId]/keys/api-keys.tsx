@@ -1,6 +1,7 @@
 "use client";
 
 import { KeyRound, Plus } from "lucide-react";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -17,11 +18,18 @@ import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
-import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, SCOPE_DESCRIPTIONS, type ApiKeyScope } from "@/server/api-keys/scopes";
+import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, type ApiKeyScope } from "@/server/api-keys/scopes";
+
+// message keys cannot hold ":", the scope names do
+const SCOPE_MESSAGE_KEYS = { read: "read", write: "write", "keys:manage": "keysManage", "gateway:owner": "gatewayOwner" } as const satisfies Record<ApiKeyScope, string>;
 
 export function ApiKeys({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const keys = api.apiKeys.list.useQuery({ merchantId });
   const [creating, setCreating] = useState(false);
@@ -41,21 +49,21 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
       const fields = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError;
       if (fields?.name?.[0]) setNameError(fields.name[0]);
       if (fields?.scopes?.[0]) setScopesError(fields.scopes[0]);
-      if (!fields?.name && !fields?.scopes) toast.error(err.message);
+      if (!fields?.name && !fields?.scopes) toast.error(errorText(err));
     },
   });
   const revoke = api.apiKeys.revoke.useMutation({
     onSuccess: async () => {
       await utils.apiKeys.list.invalidate({ merchantId });
-      toast.success("Key revoked");
+      toast.success(t("keys.revoked"));
     },
-    onError: (err) => toast.error(err.message),
+    onError: (err) => toast.error(errorText(err)),
   });
 
   return (
     <Card>
       <CardHeader className="flex flex-row items-center justify-between gap-4">
-        <CardTitle>Keys</CardTitle>
+        <CardTitle>{t("keys.listTitle")}</CardTitle>
         <Button
           onClick={() => {
             setCreated(null);
@@ -64,7 +72,7 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
             setCreating(true);
           }}
         >
-          <Plus aria-hidden /> Create key
+          <Plus aria-hidden /> {t("keys.create")}
         </Button>
       </CardHeader>
       <CardContent>
@@ -72,21 +80,21 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
           <Skeleton className="h-8" />
         ) : keys.error ? (
           <p role="alert" className="text-sm text-destructive">
-            Could not load the keys: {keys.error.message}
+            {t("keys.loadFailed", { message: errorText(keys.error) })}
           </p>
         ) : !keys.data?.length ? (
-          <EmptyState icon={KeyRound} title="No API keys" description="Create one to call your own gateway URL without paying (e.g. from your tests), or to automate this console through the merchant API." />
+          <EmptyState icon={KeyRound} title={t("keys.emptyTitle")} description={t("keys.emptyDescription")} />
         ) : (
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Key</TableHead>
-                <TableHead>Scopes</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead>Last used</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead className="sr-only">Actions</TableHead>
+                <TableHead>{t("keys.name")}</TableHead>
+                <TableHead>{t("keys.key")}</TableHead>
+                <TableHead>{t("keys.scopesLabel")}</TableHead>
+                <TableHead>{t("keys.createdAt")}</TableHead>
+                <TableHead>{t("keys.lastUsed")}</TableHead>
+                <TableHead>{t("keys.status")}</TableHead>
+                <TableHead className="sr-only">{t("keys.actions")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -105,15 +113,15 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
                       ))}
                     </span>
                   </TableCell>
-                  <TableCell>{formatDateTime(k.createdAt)}</TableCell>
-                  <TableCell>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}</TableCell>
+                  <TableCell>{formatDateTime(k.createdAt, { locale })}</TableCell>
+                  <TableCell>{k.lastUsedAt ? formatDateTime(k.lastUsedAt, { locale }) : t("keys.never")}</TableCell>
                   <TableCell>
                     <StatusBadge status={k.revokedAt ? "REVOKED" : "ACTIVE"} />
                   </TableCell>
                   <TableCell className="text-right">
                     {!k.revokedAt && (
                       <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ merchantId, id: k.id })} disabled={revoke.isPending}>
-                        Revoke
+                        {t("keys.revoke")}
                       </Button>
                     )}
                   </TableCell>
@@ -127,12 +135,12 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
       <Dialog open={creating} onOpenChange={setCreating}>
         <DialogContent>
           <DialogHeader>
-            <DialogTitle>{created ? "Your new key" : "Create an API key"}</DialogTitle>
-            <DialogDescription>{created ? "Copy it now: it is shown this once and stored only as a hash." : "Name it after where it will be used."}</DialogDescription>
+            <DialogTitle>{created ? t("keys.newKeyTitle") : t("keys.createTitle")}</DialogTitle>
+            <DialogDescription>{created ? t("keys.newKeyDescription") : t("keys.createDescription")}</DialogDescription>
           </DialogHeader>
           {created ? (
             <Alert>
-              <AlertTitle>Secret key</AlertTitle>
+              <AlertTitle>{t("keys.secretKey")}</AlertTitle>
               <AlertDescription className="flex items-center gap-2">
                 <code className="break-all font-mono text-xs" data-testid="new-api-key">
                   {created}
@@ -152,20 +160,20 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
                 create.mutate({ merchantId, name, scopes });
               }}
             >
-              <Label htmlFor="api-key-name">Name</Label>
-              <Input id="api-key-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={nameError !== null} aria-describedby="api-key-name-error" placeholder="CI smoke tests" />
+              <Label htmlFor="api-key-name">{t("keys.name")}</Label>
+              <Input id="api-key-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={nameError !== null} aria-describedby="api-key-name-error" placeholder={t("keys.namePlaceholder")} />
               {nameError && (
                 <p id="api-key-name-error" className="text-sm text-destructive">
                   {nameError}
                 </p>
               )}
               <fieldset className="mt-2 grid gap-2">
-                <legend className="mb-1 text-sm font-medium">Scopes</legend>
+                <legend className="mb-1 text-sm font-medium">{t("keys.scopesLabel")}</legend>
                 {API_KEY_SCOPES.map((scope) => (
                   <label key={scope} className="flex items-start gap-2 text-sm">
                     <Checkbox className="mt-0.5" checked={scopes.includes(scope)} onCheckedChange={(checked) => setScopes(checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))} aria-label={scope} />
                     <span>
-                      <span className="font-mono">{scope}</span> <span className="text-muted-foreground">{SCOPE_DESCRIPTIONS[scope]}</span>
+                      <span className="font-mono">{scope}</span> <span className="text-muted-foreground">{t(`keys.scopes.${SCOPE_MESSAGE_KEYS[scope]}`)}</span>
                     </span>
                   </label>
                 ))}
@@ -173,7 +181,7 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
               </fieldset>
               <DialogFooter>
                 <Button type="submit" disabled={create.isPending}>
-                  {create.isPending ? "Creating…" : "Create key"}
+                  {create.isPending ? t("keys.creating") : t("keys.create")}
                 </Button>
               </DialogFooter>
             </form>

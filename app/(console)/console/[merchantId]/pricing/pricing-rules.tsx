@@ -1,6 +1,7 @@
 "use client";
 
 import { Plus, Tags } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -21,35 +22,39 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/c
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/app/_components/ui/dialog";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
-import { SETTLEMENT_POLICY_COPY } from "@/server/pricing/settlement-policies";
 
 import { RuleForm } from "./rule-form";
 
 type Rule = RouterOutputs["pricingRules"]["list"][number];
 
-function billingText(rule: Rule): string {
-  if (rule.billingMode === "BUNDLE") return `Bundle of ${rule.bundleSize}`;
-  if (rule.billingMode === "TIME_PASS") return `Pass, ${Math.round((rule.passDurationSeconds ?? 0) / 60)} min`;
-  return "Per request";
+function BillingText({ rule }: { rule: Rule }) {
+  const t = useTranslations("console");
+  if (rule.billingMode === "BUNDLE") return t("pricing.billingBundle", { size: rule.bundleSize ?? 0 });
+  if (rule.billingMode === "TIME_PASS") return t("pricing.billingPass", { minutes: Math.round((rule.passDurationSeconds ?? 0) / 60) });
+  return t("pricing.billingPerRequest");
 }
 
 /** Plainly, which methods on this rule's path nothing prices: free (or refused, per the traffic setting). */
 function UnpricedMethods({ methods, refused, active }: { methods: string[] | undefined; refused: boolean; active: boolean }) {
+  const t = useTranslations("console");
   if (!active || methods === undefined) return <span className="text-muted-foreground">—</span>;
-  if (methods.length === 0) return <span className="text-muted-foreground">all priced</span>;
+  if (methods.length === 0) return <span className="text-muted-foreground">{t("pricing.allPriced")}</span>;
   return refused ? (
     <span>
-      <span className="font-mono">{methods.join(", ")}</span> refused (404)
+      <span className="font-mono">{methods.join(", ")}</span> {t("pricing.refused404")}
     </span>
   ) : (
     <span className="font-medium text-destructive">
-      <span className="font-mono">{methods.join(", ")}</span> FREE
+      <span className="font-mono">{methods.join(", ")}</span> {t("pricing.unpricedFree")}
     </span>
   );
 }
 
 export function PricingRules({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const rules = api.pricingRules.list.useQuery({ merchantId });
   const options = api.pricingRules.options.useQuery({ merchantId });
@@ -59,19 +64,19 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
   const remove = api.pricingRules.delete.useMutation({
     onSuccess: async () => {
       await Promise.all([utils.pricingRules.list.invalidate({ merchantId }), utils.pricingRules.unpricedMethods.invalidate({ merchantId })]);
-      toast.success("Rule deleted");
+      toast.success(t("pricing.deleted"));
       setDeleting(null);
     },
-    onError: (err) => toast.error(err.message),
+    onError: (err) => toast.error(errorText(err)),
   });
   const networkName = (id: string) => options.data?.find((n) => n.id === id)?.name ?? id;
 
   return (
     <Card>
       <CardHeader className="flex flex-row items-center justify-between gap-4">
-        <CardTitle>Rules</CardTitle>
+        <CardTitle>{t("pricing.rulesTitle")}</CardTitle>
         <Button onClick={() => setEditing("new")} disabled={!options.data}>
-          <Plus aria-hidden /> New rule
+          <Plus aria-hidden /> {t("pricing.newRule")}
         </Button>
       </CardHeader>
       <CardContent>
@@ -82,23 +87,23 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
           </div>
         ) : rules.error ? (
           <p role="alert" className="text-sm text-destructive">
-            Could not load the rules: {rules.error.message}
+            {t("pricing.loadFailed", { message: errorText(rules.error) })}
           </p>
         ) : !rules.data?.length ? (
-          <EmptyState icon={Tags} title="No pricing rules" description="Every path is free until you price one. Add a rule like GET /api/* = 0.01 USDC." />
+          <EmptyState icon={Tags} title={t("pricing.emptyTitle")} description={t("pricing.emptyDescription", { example: "GET /api/* = 0.01 USDC" })} />
         ) : (
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Method</TableHead>
-                <TableHead>Path pattern</TableHead>
-                <TableHead>Other methods</TableHead>
-                <TableHead className="text-right">Price</TableHead>
-                <TableHead>Network</TableHead>
-                <TableHead>Billing</TableHead>
-                <TableHead>Settlement</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead className="sr-only">Actions</TableHead>
+                <TableHead>{t("pricing.method")}</TableHead>
+                <TableHead>{t("pricing.pathPattern")}</TableHead>
+                <TableHead>{t("pricing.otherMethods")}</TableHead>
+                <TableHead className="text-right">{t("pricing.price")}</TableHead>
+                <TableHead>{t("pricing.network")}</TableHead>
+                <TableHead>{t("pricing.billing")}</TableHead>
+                <TableHead>{t("pricing.settlement")}</TableHead>
+                <TableHead>{t("pricing.status")}</TableHead>
+                <TableHead className="sr-only">{t("pricing.actions")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -113,18 +118,20 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
                     {rule.price} <span className="text-muted-foreground">{rule.assetSymbol}</span>
                   </TableCell>
                   <TableCell>{networkName(rule.network)}</TableCell>
-                  <TableCell>{billingText(rule)}</TableCell>
-                  <TableCell title={SETTLEMENT_POLICY_COPY[rule.settlementPolicy].explanation}>{SETTLEMENT_POLICY_COPY[rule.settlementPolicy].short}</TableCell>
+                  <TableCell>
+                    <BillingText rule={rule} />
+                  </TableCell>
+                  <TableCell title={t(`policies.${rule.settlementPolicy}.explanation`)}>{t(`policies.${rule.settlementPolicy}.short`)}</TableCell>
                   <TableCell>
                     <StatusBadge status={rule.active ? "ACTIVE" : "DISABLED"} />
                   </TableCell>
                   <TableCell className="text-right">
                     <div className="flex justify-end gap-2">
                       <Button variant="outline" size="sm" onClick={() => setEditing(rule)}>
-                        Edit
+                        {t("pricing.edit")}
                       </Button>
                       <Button variant="ghost" size="sm" onClick={() => setDeleting(rule)}>
-                        Delete
+                        {t("pricing.delete")}
                       </Button>
                     </div>
                   </TableCell>
@@ -138,8 +145,8 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
       <Dialog open={editing !== null} onOpenChange={(open) => !open && setEditing(null)}>
         <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-2xl">
           <DialogHeader>
-            <DialogTitle>{editing === "new" ? "New pricing rule" : "Edit pricing rule"}</DialogTitle>
-            <DialogDescription>Prices are entered in the asset's units and stored exactly, in its smallest unit.</DialogDescription>
+            <DialogTitle>{editing === "new" ? t("pricing.newRuleTitle") : t("pricing.editRuleTitle")}</DialogTitle>
+            <DialogDescription>{t("pricing.formDescription")}</DialogDescription>
           </DialogHeader>
           {editing !== null && options.data && (
             <RuleForm merchantId={merchantId} rule={editing === "new" ? undefined : editing} options={options.data} onDone={() => setEditing(null)} />
@@ -150,14 +157,14 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
       <AlertDialog open={deleting !== null} onOpenChange={(open) => !open && setDeleting(null)}>
         <AlertDialogContent>
           <AlertDialogHeader>
-            <AlertDialogTitle>Delete this rule?</AlertDialogTitle>
+            <AlertDialogTitle>{t("pricing.deleteTitle")}</AlertDialogTitle>
             <AlertDialogDescription>
-              {deleting?.methods.join(", ")} {deleting?.pathPattern} becomes free (unless another rule covers it). Past payments keep their history.
+              {t("pricing.deleteDescription", { rule: `${deleting?.methods.join(", ") ?? ""} ${deleting?.pathPattern ?? ""}` })}
             </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <AlertDialogAction onClick={() => deleting && remove.mutate({ merchantId, id: deleting.id })}>Delete</AlertDialogAction>
+            <AlertDialogCancel>{t("pricing.cancel")}</AlertDialogCancel>
+            <AlertDialogAction onClick={() => deleting && remove.mutate({ merchantId, id: deleting.id })}>{t("pricing.delete")}</AlertDialogAction>
           </AlertDialogFooter>
         </AlertDialogContent>
       </AlertDialog>

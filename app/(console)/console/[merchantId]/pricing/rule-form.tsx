@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
 import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 import type { z } from "zod";
@@ -13,9 +14,10 @@ import { Input } from "@/app/_components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
 import { httpMethodSchema, pricingRuleInput } from "@/server/pricing/schemas";
-import { SETTLEMENT_POLICIES, SETTLEMENT_POLICY_COPY } from "@/server/pricing/settlement-policies";
+import { SETTLEMENT_POLICIES } from "@/server/pricing/settlement-policies";
 
 type FormValues = z.input<typeof pricingRuleInput>;
 type Rule = RouterOutputs["pricingRules"]["list"][number];
@@ -24,6 +26,8 @@ type Options = RouterOutputs["pricingRules"]["options"];
 const METHODS = httpMethodSchema.options;
 
 export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: string; rule?: Rule; options: Options; onDone: () => void }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const firstNetwork = options[0];
   const form = useForm<FormValues, unknown, z.output<typeof pricingRuleInput>>({
@@ -52,11 +56,11 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
   const assets = options.find((n) => n.id === network)?.assets ?? [];
   const onSuccess = async () => {
     await Promise.all([utils.pricingRules.list.invalidate({ merchantId }), utils.pricingRules.unpricedMethods.invalidate({ merchantId })]);
-    toast.success(rule ? "Rule saved" : "Rule created");
+    toast.success(rule ? t("ruleForm.saved") : t("ruleForm.created"));
     onDone();
   };
   const onError = (err: { message: string }) => {
-    if (!applyServerFieldErrors(form, err)) toast.error(err.message);
+    if (!applyServerFieldErrors(form, err)) toast.error(errorText(err));
   };
   const create = api.pricingRules.create.useMutation({ onSuccess, onError });
   const update = api.pricingRules.update.useMutation({ onSuccess, onError });
@@ -83,8 +87,8 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
               };
               return (
                 <FormItem>
-                  <FormLabel>Methods</FormLabel>
-                  <div className="flex flex-wrap gap-x-4 gap-y-1.5" role="group" aria-label="Methods">
+                  <FormLabel>{t("ruleForm.methods")}</FormLabel>
+                  <div className="flex flex-wrap gap-x-4 gap-y-1.5" role="group" aria-label={t("ruleForm.methods")}>
                     {METHODS.map((m) => (
                       <label key={m} className="flex items-center gap-2 font-mono text-xs">
                         <Checkbox checked={selected.includes(m)} onCheckedChange={(on) => toggle(m, on === true)} aria-label={m} />
@@ -92,7 +96,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                       </label>
                     ))}
                   </div>
-                  <FormDescription>ANY prices every method. GET also prices HEAD.</FormDescription>
+                  <FormDescription>{t("ruleForm.methodsHelp")}</FormDescription>
                   <FormMessage />
                 </FormItem>
               );
@@ -103,11 +107,11 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             name="pathPattern"
             render={({ field }) => (
               <FormItem>
-                <FormLabel>Path pattern</FormLabel>
+                <FormLabel>{t("ruleForm.pathPattern")}</FormLabel>
                 <FormControl>
                   <Input placeholder="/api/signal/*" className="font-mono" spellCheck={false} {...field} />
                 </FormControl>
-                <FormDescription>* matches one segment, ** any number.</FormDescription>
+                <FormDescription>{t("ruleForm.pathPatternHelp")}</FormDescription>
                 <FormMessage />
               </FormItem>
             )}
@@ -119,7 +123,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             name="price"
             render={({ field }) => (
               <FormItem>
-                <FormLabel>Price</FormLabel>
+                <FormLabel>{t("ruleForm.price")}</FormLabel>
                 <FormControl>
                   <Input inputMode="decimal" placeholder="0.01" {...field} />
                 </FormControl>
@@ -132,7 +136,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             name="network"
             render={({ field }) => (
               <FormItem>
-                <FormLabel>Network</FormLabel>
+                <FormLabel>{t("ruleForm.network")}</FormLabel>
                 <Select
                   value={field.value}
                   onValueChange={(value) => {
@@ -141,8 +145,8 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                   }}
                 >
                   <FormControl>
-                    <SelectTrigger aria-label="Network">
-                      <SelectValue placeholder="Choose" />
+                    <SelectTrigger aria-label={t("ruleForm.network")}>
+                      <SelectValue placeholder={t("ruleForm.choose")} />
                     </SelectTrigger>
                   </FormControl>
                   <SelectContent>
@@ -162,11 +166,11 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             name="asset"
             render={({ field }) => (
               <FormItem>
-                <FormLabel>Asset</FormLabel>
+                <FormLabel>{t("ruleForm.asset")}</FormLabel>
                 <Select value={field.value} onValueChange={field.onChange}>
                   <FormControl>
-                    <SelectTrigger aria-label="Asset">
-                      <SelectValue placeholder="Choose" />
+                    <SelectTrigger aria-label={t("ruleForm.asset")}>
+                      <SelectValue placeholder={t("ruleForm.choose")} />
                     </SelectTrigger>
                   </FormControl>
                   <SelectContent>
@@ -188,17 +192,17 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             name="billingMode"
             render={({ field }) => (
               <FormItem>
-                <FormLabel>Billing mode</FormLabel>
+                <FormLabel>{t("ruleForm.billingMode")}</FormLabel>
                 <Select value={field.value} onValueChange={field.onChange}>
                   <FormControl>
-                    <SelectTrigger aria-label="Billing mode">
+                    <SelectTrigger aria-label={t("ruleForm.billingMode")}>
                       <SelectValue />
                     </SelectTrigger>
                   </FormControl>
                   <SelectContent>
-                    <SelectItem value="PER_REQUEST">Per request</SelectItem>
-                    <SelectItem value="BUNDLE">Bundle of calls</SelectItem>
-                    <SelectItem value="TIME_PASS">Time pass</SelectItem>
+                    <SelectItem value="PER_REQUEST">{t("ruleForm.perRequest")}</SelectItem>
+                    <SelectItem value="BUNDLE">{t("ruleForm.bundle")}</SelectItem>
+                    <SelectItem value="TIME_PASS">{t("ruleForm.timePass")}</SelectItem>
                   </SelectContent>
                 </Select>
                 <FormMessage />
@@ -211,7 +215,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
               name="bundleSize"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Calls per bundle</FormLabel>
+                  <FormLabel>{t("ruleForm.bundleSize")}</FormLabel>
                   <FormControl>
                     <Input type="number" min={2} value={field.value ?? ""} onChange={(e) => field.onChange(e.target.value === "" ? undefined : Number(e.target.value))} />
                   </FormControl>
@@ -226,7 +230,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
               name="passDurationSeconds"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Pass length (minutes)</FormLabel>
+                  <FormLabel>{t("ruleForm.passLength")}</FormLabel>
                   <FormControl>
                     <Input
                       type="number"
@@ -247,22 +251,22 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             name="settlementPolicy"
             render={({ field }) => (
               <FormItem>
-                <FormLabel>Settlement</FormLabel>
+                <FormLabel>{t("ruleForm.settlement")}</FormLabel>
                 <Select value={field.value} onValueChange={field.onChange}>
                   <FormControl>
-                    <SelectTrigger aria-label="Settlement">
+                    <SelectTrigger aria-label={t("ruleForm.settlement")}>
                       <SelectValue />
                     </SelectTrigger>
                   </FormControl>
                   <SelectContent>
                     {SETTLEMENT_POLICIES.map((policy) => (
                       <SelectItem key={policy} value={policy}>
-                        {SETTLEMENT_POLICY_COPY[policy].label}
+                        {t(`policies.${policy}.label`)}
                       </SelectItem>
                     ))}
                   </SelectContent>
                 </Select>
-                <FormDescription data-testid="settlement-policy-explanation">{SETTLEMENT_POLICY_COPY[field.value ?? "AFTER_SUCCESS"].explanation}</FormDescription>
+                <FormDescription data-testid="settlement-policy-explanation">{t(`policies.${field.value ?? "AFTER_SUCCESS"}.explanation`)}</FormDescription>
                 <FormMessage />
               </FormItem>
             )}
@@ -272,9 +276,9 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             name="description"
             render={({ field }) => (
               <FormItem>
-                <FormLabel>Description (shown to buyers)</FormLabel>
+                <FormLabel>{t("ruleForm.description")}</FormLabel>
                 <FormControl>
-                  <Input placeholder="A trading signal for one symbol" {...field} value={field.value ?? ""} />
+                  <Input placeholder={t("ruleForm.descriptionPlaceholder")} {...field} value={field.value ?? ""} />
                 </FormControl>
                 <FormMessage />
               </FormItem>
@@ -285,7 +289,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             name="upstreamPath"
             render={({ field }) => (
               <FormItem>
-                <FormLabel>Upstream path (optional)</FormLabel>
+                <FormLabel>{t("ruleForm.upstreamPath")}</FormLabel>
                 <FormControl>
                   <Input
                     className="font-mono"
@@ -298,7 +302,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                     onChange={(e) => field.onChange(e.target.value === "" ? undefined : e.target.value)}
                   />
                 </FormControl>
-                <FormDescription>Serve the pattern from another path of your API: each * takes what the pattern's * matched. The query is passed on as it is.</FormDescription>
+                <FormDescription>{t("ruleForm.upstreamPathHelp")}</FormDescription>
                 <FormMessage />
               </FormItem>
             )}
@@ -310,11 +314,11 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           render={({ field }) => (
             <FormItem className="flex items-center gap-3">
               <FormControl>
-                <Switch checked={field.value ?? true} onCheckedChange={field.onChange} aria-label="Ignore case" />
+                <Switch checked={field.value ?? true} onCheckedChange={field.onChange} aria-label={t("ruleForm.ignoreCase")} />
               </FormControl>
               <div>
-                <FormLabel className="!mt-0">Ignore case</FormLabel>
-                <FormDescription>/API/Signal matches /api/signal. Keep it on unless your API treats those as different paths.</FormDescription>
+                <FormLabel className="!mt-0">{t("ruleForm.ignoreCase")}</FormLabel>
+                <FormDescription>{t("ruleForm.ignoreCaseHelp")}</FormDescription>
               </div>
             </FormItem>
           )}
@@ -325,15 +329,15 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           render={({ field }) => (
             <FormItem className="flex items-center gap-3">
               <FormControl>
-                <Switch checked={field.value ?? true} onCheckedChange={field.onChange} aria-label="Active" />
+                <Switch checked={field.value ?? true} onCheckedChange={field.onChange} aria-label={t("ruleForm.active")} />
               </FormControl>
-              <FormLabel className="!mt-0">Active</FormLabel>
+              <FormLabel className="!mt-0">{t("ruleForm.active")}</FormLabel>
             </FormItem>
           )}
         />
         <DialogFooter>
           <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : rule ? "Save rule" : "Create rule"}
+            {pending ? t("saving") : rule ? t("ruleForm.save") : t("ruleForm.create")}
           </Button>
         </DialogFooter>
       </form>

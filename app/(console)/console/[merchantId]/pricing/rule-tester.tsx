@@ -1,17 +1,21 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 import { MethodSelect, type RequestMethod } from "../_components/method-select";
 
 
 export function RuleTester({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const [method, setMethod] = useState<RequestMethod>("GET");
   const [path, setPath] = useState("/api/signal/btc");
   const [asked, setAsked] = useState<{ method: RequestMethod; path: string } | null>(null);
@@ -20,8 +24,8 @@ export function RuleTester({ merchantId }: { merchantId: string }) {
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Which rule matches?</CardTitle>
-        <CardDescription>Try a method and path: see the rule that prices it, the upstream URL, and the 402 a client would get.</CardDescription>
+        <CardTitle>{t("tester.title")}</CardTitle>
+        <CardDescription>{t("tester.description")}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
         <form
@@ -32,45 +36,44 @@ export function RuleTester({ merchantId }: { merchantId: string }) {
             setAsked({ method, path });
           }}
         >
-          <MethodSelect id="tester-method" value={method} onChange={setMethod} ariaLabel="Test method" />
+          <MethodSelect id="tester-method" value={method} onChange={setMethod} ariaLabel={t("tester.methodLabel")} />
           <div className="grid flex-1 gap-1.5">
-            <Label htmlFor="tester-path">Path</Label>
+            <Label htmlFor="tester-path">{t("tester.path")}</Label>
             <Input id="tester-path" className="font-mono" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
           </div>
-          <Button type="submit">Test</Button>
+          <Button type="submit">{t("tester.submit")}</Button>
         </form>
         {explain.error && (
           <p role="alert" className="text-sm text-destructive">
-            {explain.error.message}
+            {errorText(explain.error)}
           </p>
         )}
         {explain.data && (
           <div className="grid gap-3 text-sm" data-testid="rule-tester-result">
             <p>
               {explain.data.rule ? (
-                <>
-                  Matched <span className="font-mono">{explain.data.rule.methods.join(", ")} {explain.data.rule.pathPattern}</span> —{" "}
-                  <strong>
-                    {explain.data.rule.price} {explain.data.rule.assetSymbol}
-                  </strong>
-                  . An unpaid call gets <strong>402 Payment Required</strong>.
-                </>
+                t.rich("tester.matched", {
+                  rule: `${explain.data.rule.methods.join(", ")} ${explain.data.rule.pathPattern}`,
+                  price: `${explain.data.rule.price} ${explain.data.rule.assetSymbol}`,
+                  mono: (chunks) => <span className="font-mono">{chunks}</span>,
+                  strong: (chunks) => <strong>{chunks}</strong>,
+                })
               ) : (
-                <>No rule matches: the call is <strong>free</strong> and goes straight to the upstream.</>
+                t.rich("tester.noMatch", { strong: (chunks) => <strong>{chunks}</strong> })
               )}
             </p>
             {explain.data.upstreamUrl ? (
               <p className="text-muted-foreground">
-                Upstream: <span className="font-mono break-all" data-testid="rule-tester-upstream-url">{explain.data.upstreamUrl}</span>
+                {t("tester.upstream")} <span className="font-mono break-all" data-testid="rule-tester-upstream-url">{explain.data.upstreamUrl}</span>
               </p>
             ) : (
               <p role="alert" className="text-destructive">
-                Refused: {explain.data.upstreamRefusal}
+                {t("tester.refused", { reason: explain.data.upstreamRefusal ?? "" })}
               </p>
             )}
             {explain.data.injectedHeaders.length > 0 && (
               <p className="text-muted-foreground">
-                Injected headers:{" "}
+                {t("tester.injectedHeaders")}{" "}
                 {explain.data.injectedHeaders.map((h) => (
                   <span key={h.name} className="mr-3 font-mono">
                     {h.name}: {h.maskedValue}

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useFormatter, useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
@@ -13,20 +14,24 @@ import { Input } from "@/app/_components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { trafficSettingsSchema } from "@/server/merchants/schemas";
 
 type Values = z.input<typeof trafficSettingsSchema>;
 
 const LIMITS = [
-  { name: "rateLimits.unpaidPerMerchant", key: "unpaidPerMerchant", label: "Unpaid, whole API", help: "402 challenges and free calls, from everyone together" },
-  { name: "rateLimits.unpaidPerClient", key: "unpaidPerClient", label: "Unpaid, per client", help: "the same, from one IP address" },
-  { name: "rateLimits.paidPerMerchant", key: "paidPerMerchant", label: "Paying, whole API", help: "calls that carry a payment, from everyone together" },
-  { name: "rateLimits.paidPerPayer", key: "paidPerPayer", label: "Paying, per payer", help: "from one paying wallet (and from one IP address)" },
+  { name: "rateLimits.unpaidPerMerchant", key: "unpaidPerMerchant" },
+  { name: "rateLimits.unpaidPerClient", key: "unpaidPerClient" },
+  { name: "rateLimits.paidPerMerchant", key: "paidPerMerchant" },
+  { name: "rateLimits.paidPerPayer", key: "paidPerPayer" },
 ] as const;
 
 /** Unpriced methods on priced paths, and the gateway's rate limits (unpaid and paying lanes apart). */
 export function TrafficForm({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const format = useFormatter();
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const settings = api.upstream.traffic.useQuery({ merchantId });
   const form = useForm<Values, unknown, z.output<typeof trafficSettingsSchema>>({
@@ -39,17 +44,17 @@ export function TrafficForm({ merchantId }: { merchantId: string }) {
   const update = api.upstream.updateTraffic.useMutation({
     onSuccess: async () => {
       await Promise.all([utils.upstream.traffic.invalidate({ merchantId }), utils.pricingRules.unpricedMethods.invalidate({ merchantId })]);
-      toast.success("Traffic settings saved");
+      toast.success(t("traffic.saved"));
     },
     onError: (err) => {
-      if (!applyServerFieldErrors(form, err)) toast.error(err.message);
+      if (!applyServerFieldErrors(form, err)) toast.error(errorText(err));
     },
   });
 
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Traffic</CardTitle>
+        <CardTitle>{t("traffic.title")}</CardTitle>
       </CardHeader>
       {settings.isLoading || !settings.data ? (
         <CardContent>
@@ -64,19 +69,19 @@ export function TrafficForm({ merchantId }: { merchantId: string }) {
                 name="unmatchedMethods"
                 render={({ field }) => (
                   <FormItem>
-                    <FormLabel>Methods no rule prices, on a priced path</FormLabel>
+                    <FormLabel>{t("traffic.unmatchedMethods")}</FormLabel>
                     <Select value={field.value} onValueChange={field.onChange}>
                       <FormControl>
-                        <SelectTrigger aria-label="Methods no rule prices">
+                        <SelectTrigger aria-label={t("traffic.unmatchedMethodsShort")}>
                           <SelectValue />
                         </SelectTrigger>
                       </FormControl>
                       <SelectContent>
-                        <SelectItem value="REFUSE">Refuse (404)</SelectItem>
-                        <SelectItem value="PROXY_FREE">Serve free</SelectItem>
+                        <SelectItem value="REFUSE">{t("traffic.refuse")}</SelectItem>
+                        <SelectItem value="PROXY_FREE">{t("traffic.serveFree")}</SelectItem>
                       </SelectContent>
                     </Select>
-                    <FormDescription>If a rule prices GET /api/x and someone sends DELETE /api/x: refuse it, or pass it to your API without payment.</FormDescription>
+                    <FormDescription>{t("traffic.unmatchedMethodsHelp", { priced: "GET /api/x", other: "DELETE /api/x" })}</FormDescription>
                     <FormMessage />
                   </FormItem>
                 )}
@@ -89,12 +94,12 @@ export function TrafficForm({ merchantId }: { merchantId: string }) {
                     name={limit.name}
                     render={({ field }) => (
                       <FormItem>
-                        <FormLabel>{limit.label} (per minute)</FormLabel>
+                        <FormLabel>{t(`traffic.limits.${limit.key}.label`)}</FormLabel>
                         <FormControl>
                           <Input type="number" min={1} max={settings.data.caps[limit.key]} value={field.value} onChange={(e) => field.onChange(Number(e.target.value))} />
                         </FormControl>
                         <FormDescription>
-                          {limit.help}; the platform allows up to {settings.data.caps[limit.key].toLocaleString("en-US")}.
+                          {t("traffic.limitHelp", { help: t(`traffic.limits.${limit.key}.help`), cap: format.number(settings.data.caps[limit.key]) })}
                         </FormDescription>
                         <FormMessage />
                       </FormItem>
@@ -105,7 +110,7 @@ export function TrafficForm({ merchantId }: { merchantId: string }) {
             </CardContent>
             <CardFooter>
               <Button type="submit" disabled={update.isPending}>
-                {update.isPending ? "Saving…" : "Save traffic settings"}
+                {update.isPending ? t("saving") : t("traffic.save")}
               </Button>
             </CardFooter>
           </form>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -8,9 +9,12 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { serverFieldErrors } from "@/app/_lib/form-errors";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 export function Refunds({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const merchant = api.merchants.get.useQuery({ merchantId });
   const refunds = api.billing.refunds.useQuery({ merchantId }, { refetchInterval: 5_000 });
@@ -20,19 +24,19 @@ export function Refunds({ merchantId }: { merchantId: string }) {
     onSuccess: async (refund) => {
       setErrors({});
       await utils.billing.refunds.invalidate({ merchantId });
-      toast.success(refund.paidBy === "merchant" ? "Refund recorded: send it from your wallet, then record the transaction" : `Refund ${refund.status.toLowerCase()}`);
+      toast.success(refund.paidBy === "merchant" ? t("refunds.recordedSendFromWallet") : t("refunds.created", { status: refund.status }));
     },
     onError: (err) => {
       setErrors(serverFieldErrors(err));
-      if (Object.keys(serverFieldErrors(err)).length === 0) toast.error(err.message);
+      if (Object.keys(serverFieldErrors(err)).length === 0) toast.error(errorText(err));
     },
   });
   const submit = api.billing.submitRefundTx.useMutation({
     onSuccess: async () => {
       await utils.billing.refunds.invalidate({ merchantId });
-      toast.success("Refund verified on chain and completed");
+      toast.success(t("refunds.verified"));
     },
-    onError: (err) => toast.error(serverFieldErrors(err).txHash ?? err.message),
+    onError: (err) => toast.error(serverFieldErrors(err).txHash ?? errorText(err)),
   });
   const isOwner = merchant.data?.role === "OWNER";
   return (
@@ -40,7 +44,7 @@ export function Refunds({ merchantId }: { merchantId: string }) {
       {isOwner && (
         <Card>
           <CardHeader>
-            <CardTitle>Refund a payment</CardTitle>
+            <CardTitle>{t("refunds.formTitle")}</CardTitle>
           </CardHeader>
           <CardContent>
             <RefundForm pending={create.isPending} errors={errors} onSubmit={(v) => create.mutate({ merchantId, paymentId: v.paymentId, amountAtomic: v.amountAtomic || undefined, reason: v.reason })} />
@@ -49,7 +53,7 @@ export function Refunds({ merchantId }: { merchantId: string }) {
       )}
       <Card>
         <CardHeader>
-          <CardTitle>Refunds</CardTitle>
+          <CardTitle>{t("refunds.title")}</CardTitle>
         </CardHeader>
         <CardContent>
           <RefundsTable
@@ -64,9 +68,9 @@ export function Refunds({ merchantId }: { merchantId: string }) {
                     submit.mutate({ merchantId, refundId: r.id, txHash: txHashes[r.id] ?? "" });
                   }}
                 >
-                  <Input aria-label="Refund transaction hash" placeholder="0x… transaction hash" className="h-8 w-72 font-mono text-xs" value={txHashes[r.id] ?? ""} onChange={(e) => setTxHashes({ ...txHashes, [r.id]: e.target.value })} />
+                  <Input aria-label={t("refunds.txHashLabel")} placeholder={t("refunds.txHashPlaceholder")} className="h-8 w-72 font-mono text-xs" value={txHashes[r.id] ?? ""} onChange={(e) => setTxHashes({ ...txHashes, [r.id]: e.target.value })} />
                   <Button size="sm" type="submit" disabled={submit.isPending}>
-                    Verify
+                    {t("refunds.verify")}
                   </Button>
                 </form>
               ) : null

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 
@@ -8,13 +9,17 @@ import { UpstreamCredentials } from "./upstream-credentials";
 import { UpstreamForm } from "./upstream-form";
 import { UpstreamHealth } from "./upstream-health";
 
-export const metadata: Metadata = { title: "Routing" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("console");
+  return { title: t("routing.title") };
+}
 
 export default async function RoutingPage(props: { params: Promise<{ merchantId: string }> }) {
   const { merchantId } = await props.params;
+  const t = await getTranslations("console");
   return (
     <div className="grid gap-6">
-      <PageHeader title="Routing" description="Where the gateway forwards your calls, how your API can trust them, and a test call through the gateway as a buyer would make it." />
+      <PageHeader title={t("routing.title")} description={t("routing.description")} />
       <UpstreamForm merchantId={merchantId} />
       <UpstreamHealth merchantId={merchantId} />
       <SigningSecret merchantId={merchantId} />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -9,17 +10,22 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app
 import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
+import { formatDateTime } from "@/app/_lib/utils";
 
 const OVERLAPS = [
-  { seconds: 0, label: "End the old secret now" },
-  { seconds: 3600, label: "Keep the old secret for 1 hour" },
-  { seconds: 86_400, label: "Keep the old secret for 24 hours" },
-  { seconds: 7 * 86_400, label: "Keep the old secret for 7 days" },
-];
+  { seconds: 0, key: "now" },
+  { seconds: 3600, key: "hour" },
+  { seconds: 86_400, key: "day" },
+  { seconds: 7 * 86_400, key: "week" },
+] as const;
 
 /** The gateway's signing secret: revealed once, rotated with an overlap in which both verify. */
 export function SigningSecret({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const status = api.upstream.signingSecret.useQuery({ merchantId });
   const [shown, setShown] = useState<string | null>(null);
@@ -30,25 +36,22 @@ export function SigningSecret({ merchantId }: { merchantId: string }) {
       setShown(r.secret);
       await refresh();
     },
-    onError: (err) => toast.error(err.message),
+    onError: (err) => toast.error(errorText(err)),
   });
   const rotate = api.upstream.rotateSigningSecret.useMutation({
     onSuccess: async (r) => {
       setShown(r.secret);
       await refresh();
-      toast.success("New signing secret created");
+      toast.success(t("signing.rotated"));
     },
-    onError: (err) => toast.error(err.message),
+    onError: (err) => toast.error(errorText(err)),
   });
 
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Gateway signing secret</CardTitle>
-        <CardDescription>
-          Every request the gateway sends your API carries X-Gateway-Signature (HMAC-SHA256 with this secret) and the payment facts. Verify it with the SDK's middleware or the
-          snippets in the docs (Verify gateway requests), so only paid calls through the gateway reach you.
-        </CardDescription>
+        <CardTitle>{t("signing.title")}</CardTitle>
+        <CardDescription>{t("signing.description")}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4 text-sm">
         {status.isLoading || !status.data ? (
@@ -56,12 +59,12 @@ export function SigningSecret({ merchantId }: { merchantId: string }) {
         ) : (
           <>
             <p>
-              Current secret: generation {status.data.current.generation}, created {status.data.current.createdAt.toLocaleString()}.{" "}
-              {status.data.current.revealed ? "It was shown once already." : "It has not been shown yet."}
+              {t("signing.current", { generation: status.data.current.generation, createdAt: formatDateTime(status.data.current.createdAt, { locale }) })}{" "}
+              {status.data.current.revealed ? t("signing.shownAlready") : t("signing.notShownYet")}
             </p>
             {status.data.previous.map((p) => (
               <p key={p.generation} className="text-muted-foreground">
-                Generation {p.generation} still signs until {p.expiresAt.toLocaleString()}.
+                {t("signing.previous", { generation: p.generation, expiresAt: formatDateTime(p.expiresAt, { locale }) })}
               </p>
             ))}
             {shown && (
@@ -70,30 +73,30 @@ export function SigningSecret({ merchantId }: { merchantId: string }) {
                 <CopyButton value={shown} />
               </div>
             )}
-            {shown && <p className="text-muted-foreground">Copy it now: it is not shown again.</p>}
+            {shown && <p className="text-muted-foreground">{t("signing.copyNow")}</p>}
             <div className="flex flex-wrap items-end gap-3">
               {!status.data.current.revealed && (
                 <Button type="button" variant="outline" disabled={reveal.isPending} onClick={() => reveal.mutate({ merchantId })}>
-                  Reveal secret
+                  {t("signing.reveal")}
                 </Button>
               )}
               <div className="grid gap-1.5">
-                <Label htmlFor="signing-overlap">Overlap</Label>
+                <Label htmlFor="signing-overlap">{t("signing.overlap")}</Label>
                 <Select value={overlap} onValueChange={setOverlap}>
-                  <SelectTrigger id="signing-overlap" className="w-72" aria-label="Rotation overlap">
+                  <SelectTrigger id="signing-overlap" className="w-72" aria-label={t("signing.overlapLabel")}>
                     <SelectValue />
                   </SelectTrigger>
                   <SelectContent>
                     {OVERLAPS.map((o) => (
                       <SelectItem key={o.seconds} value={String(o.seconds)}>
-                        {o.label}
+                        {t(`signing.overlaps.${o.key}`)}
                       </SelectItem>
                     ))}
                   </SelectContent>
                 </Select>
               </div>
               <Button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate({ merchantId, overlapSeconds: Number(overlap) })}>
-                Rotate secret
+                {t("signing.rotate")}
               </Button>
             </div>
           </>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -9,23 +10,26 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Textarea } from "@/app/_components/ui/textarea";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 import { MethodSelect, type RequestMethod } from "../_components/method-select";
 
 
 export function TestCall({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const [method, setMethod] = useState<RequestMethod>("GET");
   const [path, setPath] = useState("/api/free/hello");
   const [body, setBody] = useState("");
-  const call = api.upstream.testCall.useMutation({ onError: (err) => toast.error(err.message) });
+  const call = api.upstream.testCall.useMutation({ onError: (err) => toast.error(errorText(err)) });
   const result = call.data;
 
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Test call</CardTitle>
-        <CardDescription>Sends the request through your gateway URL without payment: free paths show your API's answer, priced paths the 402 a buyer gets.</CardDescription>
+        <CardTitle>{t("testCall.title")}</CardTitle>
+        <CardDescription>{t("testCall.description")}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
         <form
@@ -37,18 +41,18 @@ export function TestCall({ merchantId }: { merchantId: string }) {
           }}
         >
           <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
-            <MethodSelect id="test-call-method" value={method} onChange={setMethod} ariaLabel="Test call method" />
+            <MethodSelect id="test-call-method" value={method} onChange={setMethod} ariaLabel={t("testCall.methodLabel")} />
             <div className="grid flex-1 gap-1.5">
-              <Label htmlFor="test-call-path">Path</Label>
+              <Label htmlFor="test-call-path">{t("testCall.path")}</Label>
               <Input id="test-call-path" className="font-mono" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
             </div>
             <Button type="submit" disabled={call.isPending}>
-              {call.isPending ? "Sending…" : "Send test call"}
+              {call.isPending ? t("testCall.sending") : t("testCall.send")}
             </Button>
           </div>
           {method !== "GET" && method !== "HEAD" && (
             <div className="grid gap-1.5">
-              <Label htmlFor="test-call-body">JSON body</Label>
+              <Label htmlFor="test-call-body">{t("testCall.body")}</Label>
               <Textarea id="test-call-body" className="font-mono" rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
             </div>
           )}
@@ -61,7 +65,7 @@ export function TestCall({ merchantId }: { merchantId: string }) {
               <span className="font-mono text-xs break-all text-muted-foreground">{result.url}</span>
             </div>
             <details>
-              <summary className="cursor-pointer">Headers ({result.headers.length})</summary>
+              <summary className="cursor-pointer">{t("testCall.headers", { count: result.headers.length })}</summary>
               <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 font-mono text-xs">
                 {result.headers.map(([name, value]) => (
                   <div key={name} className="contents">
@@ -74,7 +78,7 @@ export function TestCall({ merchantId }: { merchantId: string }) {
             <pre className="max-h-72 overflow-auto rounded-md bg-muted p-3 font-mono text-xs">{result.body}{result.truncated ? "\n…" : ""}</pre>
             {result.upstreamRequest ? (
               <details open data-testid="test-call-upstream">
-                <summary className="cursor-pointer">What your upstream received (credentials masked)</summary>
+                <summary className="cursor-pointer">{t("testCall.upstreamReceived")}</summary>
                 <p className="mt-2 font-mono text-xs break-all">
                   {method} {result.upstreamRequest.url}
                 </p>
@@ -88,7 +92,7 @@ export function TestCall({ merchantId }: { merchantId: string }) {
                 </dl>
               </details>
             ) : (
-              <p className="text-muted-foreground">The gateway answered itself: nothing was sent to your upstream.</p>
+              <p className="text-muted-foreground">{t("testCall.gatewayAnswered")}</p>
             )}
           </div>
         )}

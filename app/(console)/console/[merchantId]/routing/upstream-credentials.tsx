@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -11,13 +12,18 @@ import { useHydrated } from "@/app/_lib/use-hydrated";
 import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { upstreamCredentialInput } from "@/server/merchants/schemas";
 
 const ALL_RULES = "__all__";
+// example names, the same in every language (header and parameter names are code)
+const NAME_PLACEHOLDERS = { HEADER: "X-Api-Key", QUERY: "api_key" } as const;
 
 /** Credentials the gateway adds to upstream requests: write-only, listed masked. */
 export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const list = api.upstream.credentials.useQuery({ merchantId });
   const rules = api.pricingRules.list.useQuery({ merchantId });
@@ -34,44 +40,41 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
       setValue("");
       setError(null);
       await refresh();
-      toast.success("Credential saved");
+      toast.success(t("credentials.saved"));
     },
-    onError: (err) => setError(err.message),
+    onError: (err) => setError(errorText(err)),
   });
-  const remove = api.upstream.deleteCredential.useMutation({ onSuccess: refresh, onError: (err) => toast.error(err.message) });
+  const remove = api.upstream.deleteCredential.useMutation({ onSuccess: refresh, onError: (err) => toast.error(errorText(err)) });
 
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Injected credentials</CardTitle>
-        <CardDescription>
-          Headers and query parameters the gateway adds to every upstream request (e.g. your API's own key), for all paths or one rule. Stored encrypted, shown masked, never sent to
-          buyers; a buyer's header or parameter of the same name is removed.
-        </CardDescription>
+        <CardTitle>{t("credentials.title")}</CardTitle>
+        <CardDescription>{t("credentials.description")}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
-        {list.data && list.data.length === 0 && <EmptyState title="No injected credentials" description="The upstream receives only the buyer's request and the gateway's headers." />}
+        {list.data && list.data.length === 0 && <EmptyState title={t("credentials.emptyTitle")} description={t("credentials.emptyDescription")} />}
         {list.data && list.data.length > 0 && (
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Where</TableHead>
-                <TableHead>Name</TableHead>
-                <TableHead>Value</TableHead>
-                <TableHead>Applies to</TableHead>
+                <TableHead>{t("credentials.where")}</TableHead>
+                <TableHead>{t("credentials.name")}</TableHead>
+                <TableHead>{t("credentials.value")}</TableHead>
+                <TableHead>{t("credentials.appliesTo")}</TableHead>
                 <TableHead />
               </TableRow>
             </TableHeader>
             <TableBody>
               {list.data.map((c) => (
                 <TableRow key={c.id}>
-                  <TableCell>{c.location === "HEADER" ? "Header" : "Query"}</TableCell>
+                  <TableCell>{c.location === "HEADER" ? t("credentials.header") : t("credentials.query")}</TableCell>
                   <TableCell className="font-mono">{c.name}</TableCell>
                   <TableCell className="font-mono">{c.maskedValue}</TableCell>
-                  <TableCell className="font-mono">{c.rulePattern ?? "every path"}</TableCell>
+                  <TableCell className="font-mono">{c.rulePattern ?? t("credentials.everyPathLower")}</TableCell>
                   <TableCell className="text-right">
                     <Button type="button" variant="ghost" size="sm" onClick={() => remove.mutate({ merchantId, id: c.id })}>
-                      Delete
+                      {t("credentials.delete")}
                     </Button>
                   </TableCell>
                 </TableRow>
@@ -86,39 +89,39 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
             e.preventDefault();
             const input = { location, name, value, ruleId: ruleId === ALL_RULES ? null : ruleId };
             const parsed = upstreamCredentialInput.safeParse(input);
-            if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Invalid credential");
+            if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? t("credentials.invalid"));
             save.mutate({ merchantId, ...input });
           }}
         >
           <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
             <div className="grid gap-1.5">
-              <Label htmlFor="credential-location">Where</Label>
+              <Label htmlFor="credential-location">{t("credentials.where")}</Label>
               <Select value={location} onValueChange={(v) => setLocation(v as "HEADER" | "QUERY")}>
-                <SelectTrigger id="credential-location" className="w-32" aria-label="Credential location">
+                <SelectTrigger id="credential-location" className="w-32" aria-label={t("credentials.locationLabel")}>
                   <SelectValue />
                 </SelectTrigger>
                 <SelectContent>
-                  <SelectItem value="HEADER">Header</SelectItem>
-                  <SelectItem value="QUERY">Query</SelectItem>
+                  <SelectItem value="HEADER">{t("credentials.header")}</SelectItem>
+                  <SelectItem value="QUERY">{t("credentials.query")}</SelectItem>
                 </SelectContent>
               </Select>
             </div>
             <div className="grid flex-1 gap-1.5">
-              <Label htmlFor="credential-name">Name</Label>
-              <Input id="credential-name" className="font-mono" value={name} onChange={(e) => setName(e.target.value)} placeholder={location === "HEADER" ? "X-Api-Key" : "api_key"} spellCheck={false} />
+              <Label htmlFor="credential-name">{t("credentials.name")}</Label>
+              <Input id="credential-name" className="font-mono" value={name} onChange={(e) => setName(e.target.value)} placeholder={NAME_PLACEHOLDERS[location]} spellCheck={false} />
             </div>
             <div className="grid flex-1 gap-1.5">
-              <Label htmlFor="credential-value">Value</Label>
+              <Label htmlFor="credential-value">{t("credentials.value")}</Label>
               <Input id="credential-value" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
             </div>
             <div className="grid gap-1.5">
-              <Label htmlFor="credential-rule">Applies to</Label>
+              <Label htmlFor="credential-rule">{t("credentials.appliesTo")}</Label>
               <Select value={ruleId} onValueChange={setRuleId}>
-                <SelectTrigger id="credential-rule" className="w-48" aria-label="Credential rule">
+                <SelectTrigger id="credential-rule" className="w-48" aria-label={t("credentials.ruleLabel")}>
                   <SelectValue />
                 </SelectTrigger>
                 <SelectContent>
-                  <SelectItem value={ALL_RULES}>Every path</SelectItem>
+                  <SelectItem value={ALL_RULES}>{t("credentials.everyPath")}</SelectItem>
                   {rules.data?.map((r) => (
                     <SelectItem key={r.id} value={r.id}>
                       {r.methods.join(", ")} {r.pathPattern}
@@ -128,7 +131,7 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
               </Select>
             </div>
             <Button type="submit" disabled={!hydrated || save.isPending}>
-              Save credential
+              {t("credentials.save")}
             </Button>
           </div>
           {error && (

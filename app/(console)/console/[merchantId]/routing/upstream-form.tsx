@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
@@ -13,12 +14,15 @@ import { Input } from "@/app/_components/ui/input";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { upstreamSettingsSchema } from "@/server/merchants/schemas";
 
 type Values = z.input<typeof upstreamSettingsSchema>;
 
 export function UpstreamForm({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const settings = api.upstream.get.useQuery({ merchantId });
   const form = useForm<Values, unknown, z.output<typeof upstreamSettingsSchema>>({
@@ -32,17 +36,17 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
     onSuccess: async (saved) => {
       await utils.upstream.get.invalidate({ merchantId });
       form.reset(saved);
-      toast.success("Routing saved");
+      toast.success(t("upstream.saved"));
     },
     onError: (err) => {
-      if (!applyServerFieldErrors(form, err)) toast.error(err.message);
+      if (!applyServerFieldErrors(form, err)) toast.error(errorText(err));
     },
   });
 
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Upstream</CardTitle>
+        <CardTitle>{t("upstream.title")}</CardTitle>
       </CardHeader>
       {settings.isLoading ? (
         <CardContent>
@@ -57,11 +61,11 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
                 name="upstreamBaseUrl"
                 render={({ field }) => (
                   <FormItem>
-                    <FormLabel>Upstream base URL</FormLabel>
+                    <FormLabel>{t("upstream.baseUrl")}</FormLabel>
                     <FormControl>
                       <Input inputMode="url" className="font-mono" spellCheck={false} {...field} />
                     </FormControl>
-                    <FormDescription>Calls to /{merchantId}/path go to this URL + path + query.</FormDescription>
+                    <FormDescription>{t("upstream.baseUrlHelp", { path: `/${merchantId}/path` })}</FormDescription>
                     <FormMessage />
                   </FormItem>
                 )}
@@ -71,11 +75,11 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
                 name="upstreamTimeoutMs"
                 render={({ field }) => (
                   <FormItem>
-                    <FormLabel>Timeout (ms)</FormLabel>
+                    <FormLabel>{t("upstream.timeout")}</FormLabel>
                     <FormControl>
                       <Input type="number" min={1000} max={120000} value={field.value} onChange={(e) => field.onChange(Number(e.target.value))} />
                     </FormControl>
-                    <FormDescription>A slower upstream gets a 504 and the buyer is not charged.</FormDescription>
+                    <FormDescription>{t("upstream.timeoutHelp")}</FormDescription>
                     <FormMessage />
                   </FormItem>
                 )}
@@ -86,11 +90,11 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
                 render={({ field }) => (
                   <FormItem className="flex items-center gap-3">
                     <FormControl>
-                      <Switch checked={field.value} onCheckedChange={field.onChange} aria-label="Charge failed calls" />
+                      <Switch checked={field.value} onCheckedChange={field.onChange} aria-label={t("upstream.chargeFailedShort")} />
                     </FormControl>
                     <div className="grid gap-1">
-                      <FormLabel className="!mt-0">Charge calls my API answers with an error</FormLabel>
-                      <FormDescription>Off: buyers pay only for answers below 400.</FormDescription>
+                      <FormLabel className="!mt-0">{t("upstream.chargeFailed")}</FormLabel>
+                      <FormDescription>{t("upstream.chargeFailedHelp")}</FormDescription>
                     </div>
                   </FormItem>
                 )}
@@ -98,7 +102,7 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
             </CardContent>
             <CardFooter className="mt-4">
               <Button type="submit" disabled={update.isPending || !form.formState.isDirty}>
-                {update.isPending ? "Saving…" : "Save routing"}
+                {update.isPending ? t("saving") : t("upstream.save")}
               </Button>
             </CardFooter>
           </form>

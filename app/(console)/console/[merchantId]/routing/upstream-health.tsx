@@ -1,5 +1,6 @@
 "use client";
 
+import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 
 import { StatCard } from "@/app/_components/stat-card";
@@ -10,18 +11,20 @@ import { api } from "@/app/_lib/trpc/react";
 
 /** The upstream's recent error rate and latency, from the access log. */
 export function UpstreamHealth({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const format = useFormatter();
   const [windowHours, setWindowHours] = useState<1 | 24>(24);
   const health = api.upstream.health.useQuery({ merchantId, windowHours });
   const h = health.data;
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Upstream health</CardTitle>
-        <CardDescription>Calls the gateway forwarded in the last {windowHours === 1 ? "hour" : "24 hours"}: errors are answers of 500 and above, timeouts and connection failures.</CardDescription>
+        <CardTitle>{t("health.title")}</CardTitle>
+        <CardDescription>{t("health.description", { hours: windowHours })}</CardDescription>
         <div className="flex gap-2">
           {([1, 24] as const).map((w) => (
             <Button key={w} type="button" size="sm" variant={w === windowHours ? "default" : "outline"} onClick={() => setWindowHours(w)}>
-              {w === 1 ? "1 hour" : "24 hours"}
+              {t("health.window", { hours: w })}
             </Button>
           ))}
         </div>
@@ -31,10 +34,10 @@ export function UpstreamHealth({ merchantId }: { merchantId: string }) {
           <Skeleton className="h-20" />
         ) : (
           <div className="grid gap-3 sm:grid-cols-4" data-testid="upstream-health">
-            <StatCard label="Forwarded calls" value={String(h.calls)} />
-            <StatCard label="Error rate" value={h.errorRate === null ? "—" : `${(h.errorRate * 100).toFixed(1)}%`} />
-            <StatCard label="Latency p50" value={h.p50LatencyMs === null ? "—" : `${h.p50LatencyMs} ms`} />
-            <StatCard label="Latency p95" value={h.p95LatencyMs === null ? "—" : `${h.p95LatencyMs} ms`} />
+            <StatCard label={t("health.calls")} value={String(h.calls)} />
+            <StatCard label={t("health.errorRate")} value={h.errorRate === null ? "—" : format.number(h.errorRate, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 })} />
+            <StatCard label={t("health.p50")} value={h.p50LatencyMs === null ? "—" : `${h.p50LatencyMs} ms`} />
+            <StatCard label={t("health.p95")} value={h.p95LatencyMs === null ? "—" : `${h.p95LatencyMs} ms`} />
           </div>
         )}
       </CardContent>

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useLocale, useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
@@ -12,15 +13,18 @@ import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, For
 import { Input } from "@/app/_components/ui/input";
 import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { deferredSettingsInput } from "@/server/payments/deferred-settings-schema";
 import { formatAmount } from "@/app/_lib/utils";
-import { SETTLEMENT_POLICY_COPY } from "@/server/pricing/settlement-policies";
 
 type Values = z.input<typeof deferredSettingsInput>;
 
 /** The merchant's switch for DEFERRED rules and how much one buyer may owe while their calls settle. */
 export function DeferredSettingsForm({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const merchant = api.merchants.get.useQuery({ merchantId });
   const settings = api.merchants.deferredSettings.useQuery({ merchantId }, { refetchInterval: 10_000 });
@@ -34,10 +38,10 @@ export function DeferredSettingsForm({ merchantId }: { merchantId: string }) {
     onSuccess: async (saved) => {
       form.reset({ enabled: saved.enabled, maxUnsettledPerPayer: saved.maxUnsettledPerPayer ?? "" });
       await utils.merchants.deferredSettings.invalidate({ merchantId });
-      toast.success("Deferred settlement saved");
+      toast.success(t("deferred.saved"));
     },
     onError: (err) => {
-      if (!applyServerFieldErrors(form, err)) toast.error(err.message);
+      if (!applyServerFieldErrors(form, err)) toast.error(errorText(err));
     },
   });
   const canEdit = merchant.data?.role === "OWNER" || merchant.data?.role === "ADMIN";
@@ -45,8 +49,8 @@ export function DeferredSettingsForm({ merchantId }: { merchantId: string }) {
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Deferred settlement</CardTitle>
-        <CardDescription>{SETTLEMENT_POLICY_COPY.DEFERRED.explanation}</CardDescription>
+        <CardTitle>{t("deferred.title")}</CardTitle>
+        <CardDescription>{t("policies.DEFERRED.explanation")}</CardDescription>
       </CardHeader>
       <Form {...form}>
         <form
@@ -61,11 +65,11 @@ export function DeferredSettingsForm({ merchantId }: { merchantId: string }) {
               render={({ field }) => (
                 <FormItem className="flex items-center justify-between gap-4 rounded-md border p-3">
                   <div>
-                    <FormLabel>Serve deferred rules before their payment settles</FormLabel>
-                    <FormDescription>When off, rules set to deferred settle after success instead.</FormDescription>
+                    <FormLabel>{t("deferred.enabled")}</FormLabel>
+                    <FormDescription>{t("deferred.enabledHelp")}</FormDescription>
                   </div>
                   <FormControl>
-                    <Switch checked={field.value} onCheckedChange={field.onChange} disabled={!canEdit} aria-label="Deferred settlement" />
+                    <Switch checked={field.value} onCheckedChange={field.onChange} disabled={!canEdit} aria-label={t("deferred.title")} />
                   </FormControl>
                 </FormItem>
               )}
@@ -75,25 +79,24 @@ export function DeferredSettingsForm({ merchantId }: { merchantId: string }) {
               name="maxUnsettledPerPayer"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Cap per buyer</FormLabel>
+                  <FormLabel>{t("deferred.cap")}</FormLabel>
                   <FormControl>
-                    <Input {...field} value={field.value ?? ""} inputMode="decimal" placeholder="no cap" className="max-w-48 tabular-nums" disabled={!canEdit} />
+                    <Input {...field} value={field.value ?? ""} inputMode="decimal" placeholder={t("deferred.noCap")} className="max-w-48 tabular-nums" disabled={!canEdit} />
                   </FormControl>
-                  <FormDescription>The most one buyer may have served but not yet settled, in stablecoin units (e.g. 5.00 USDC). Beyond it their calls settle first. Leave empty for no cap.</FormDescription>
+                  <FormDescription>{t("deferred.capHelp", { example: "5.00 USDC" })}</FormDescription>
                   <FormMessage />
                 </FormItem>
               )}
             />
             {settings.data && (
               <p className="text-sm text-muted-foreground" data-testid="deferred-queue">
-                {queued?.count ?? 0} payment{queued?.count === 1 ? "" : "s"} waiting to settle ({formatAmount(queued?.amountAtomic ?? "0", 6)}) · {settings.data.flaggedPayers} flagged buyer
-                {settings.data.flaggedPayers === 1 ? "" : "s"}
+                {t("deferred.queue", { count: queued?.count ?? 0, amount: formatAmount(queued?.amountAtomic ?? "0", 6, { locale }), flagged: settings.data.flaggedPayers })}
               </p>
             )}
           </CardContent>
           <CardFooter>
             <Button type="submit" disabled={!canEdit || update.isPending}>
-              {update.isPending ? "Saving…" : "Save"}
+              {update.isPending ? t("saving") : t("deferred.save")}
             </Button>
           </CardFooter>
         </form>

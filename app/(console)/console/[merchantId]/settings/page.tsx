@@ -1,17 +1,22 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 
 import { DeferredSettingsForm } from "./deferred-settings-form";
 import { SettingsForm } from "./settings-form";
 
-export const metadata: Metadata = { title: "Settings" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("console");
+  return { title: t("settings.title") };
+}
 
 export default async function SettingsPage(props: { params: Promise<{ merchantId: string }> }) {
   const { merchantId } = await props.params;
+  const t = await getTranslations("console");
   return (
     <div className="grid gap-6">
-      <PageHeader title="Settings" description="Your merchant's name, the wallet that receives its payments, and deferred settlement." />
+      <PageHeader title={t("settings.title")} description={t("settings.description")} />
       <SettingsForm merchantId={merchantId} />
       <DeferredSettingsForm merchantId={merchantId} />
     </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
@@ -12,6 +13,7 @@ import { Card, CardContent, CardFooter } from "@/app/_components/ui/card";
 import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { PAYOUT_REAUTH_MESSAGE } from "@/server/auth/permissions";
 import { merchantSettingsInput } from "@/server/merchants/schemas";
@@ -19,6 +21,8 @@ import { merchantSettingsInput } from "@/server/merchants/schemas";
 type Values = z.input<typeof merchantSettingsInput>;
 
 export function SettingsForm({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const merchant = api.merchants.get.useQuery({ merchantId });
   const form = useForm<Values, unknown, z.output<typeof merchantSettingsInput>>({ resolver: zodResolver(merchantSettingsInput), defaultValues: { name: "", payoutAddress: "" } });
@@ -31,11 +35,11 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
     onSuccess: async () => {
       setNeedsReauth(false);
       await utils.merchants.get.invalidate({ merchantId });
-      toast.success("Settings saved");
+      toast.success(t("settings.saved"));
     },
     onError: (err) => {
       if (err.message === PAYOUT_REAUTH_MESSAGE) setNeedsReauth(true);
-      else if (!applyServerFieldErrors(form, err)) toast.error(err.message);
+      else if (!applyServerFieldErrors(form, err)) toast.error(errorText(err));
     },
   });
   const canEdit = merchant.data?.role === "OWNER" || merchant.data?.role === "ADMIN";
@@ -50,7 +54,7 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
               name="name"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Name</FormLabel>
+                  <FormLabel>{t("settings.name")}</FormLabel>
                   <FormControl>
                     <Input {...field} disabled={!canEdit} />
                   </FormControl>
@@ -63,19 +67,19 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
               name="payoutAddress"
               render={({ field }) => (
                 <FormItem>
-                  <FormLabel>Settlement wallet</FormLabel>
+                  <FormLabel>{t("settings.wallet")}</FormLabel>
                   <FormControl>
                     <Input className="font-mono" spellCheck={false} {...field} disabled={!canChangeWallet} />
                   </FormControl>
                   <FormDescription>
-                    Payments from now on are made out to this address.{" "}
-                    {canChangeWallet ? "Changing it needs a sign-in from the last 10 minutes and notifies every webhook endpoint." : "Only owners can change it."}
+                    {t("settings.walletHelp")}{" "}
+                    {canChangeWallet ? t("settings.walletChangeNeedsReauth") : t("settings.walletOwnersOnly")}
                   </FormDescription>
                   {needsReauth ? (
                     <p role="alert" className="text-sm text-destructive">
-                      {PAYOUT_REAUTH_MESSAGE}.{" "}
+                      {t("settings.reauthNeeded")}{" "}
                       <Link className="font-medium underline" href={`/login?from=${encodeURIComponent(`/console/${merchantId}/settings`)}`}>
-                        Sign in again
+                        {t("settings.signInAgain")}
                       </Link>
                     </p>
                   ) : null}
@@ -86,7 +90,7 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
           </CardContent>
           <CardFooter className="mt-4">
             <Button type="submit" disabled={!canEdit || update.isPending || !form.formState.isDirty}>
-              {update.isPending ? "Saving…" : "Save settings"}
+              {update.isPending ? t("saving") : t("settings.save")}
             </Button>
           </CardFooter>
         </form>

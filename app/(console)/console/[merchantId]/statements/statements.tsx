@@ -1,13 +1,17 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
 import { downloadCsv, MonthSelect, recentMonths, StatementView } from "@/app/_components/statement-view";
 import { Skeleton } from "@/app/_components/ui/skeleton";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 export function Statements({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const [month, setMonth] = useState(recentMonths()[0] ?? "");
   const utils = api.useUtils();
   const statement = api.billing.statement.useQuery({ merchantId, month });
@@ -15,7 +19,7 @@ export function Statements({ merchantId }: { merchantId: string }) {
     try {
       downloadCsv(await utils.billing.statementCsv.fetch({ merchantId, month }), `statement-${merchantId}-${month}.csv`);
     } catch (err) {
-      toast.error(err instanceof Error ? err.message : "Could not export the statement");
+      toast.error(errorText(err));
     }
   };
   return (
@@ -25,7 +29,7 @@ export function Statements({ merchantId }: { merchantId: string }) {
         <Skeleton className="h-64" />
       ) : statement.error ? (
         <p role="alert" className="text-sm text-destructive">
-          Could not load the statement: {statement.error.message}
+          {t("statements.loadFailed", { message: errorText(statement.error) })}
         </p>
       ) : statement.data ? (
         <StatementView statement={statement.data} onCsv={csv} />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -13,10 +14,14 @@ import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
 
 export function Team({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const team = api.team.list.useQuery({ merchantId });
   const [email, setEmail] = useState("");
@@ -33,18 +38,18 @@ export function Team({ merchantId }: { merchantId: string }) {
     onError: (err) => {
       const field = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError?.email?.[0];
       if (field) setEmailError(field);
-      else toast.error(err.message);
+      else toast.error(errorText(err));
     },
   });
-  const changeRole = api.team.changeRole.useMutation({ onSuccess: refresh, onError: (err) => toast.error(err.message) });
-  const remove = api.team.remove.useMutation({ onSuccess: refresh, onError: (err) => toast.error(err.message) });
-  const revoke = api.team.revokeInvitation.useMutation({ onSuccess: refresh, onError: (err) => toast.error(err.message) });
+  const changeRole = api.team.changeRole.useMutation({ onSuccess: refresh, onError: (err) => toast.error(errorText(err)) });
+  const remove = api.team.remove.useMutation({ onSuccess: refresh, onError: (err) => toast.error(errorText(err)) });
+  const revoke = api.team.revokeInvitation.useMutation({ onSuccess: refresh, onError: (err) => toast.error(errorText(err)) });
 
   return (
     <div className="grid gap-6">
       <Card>
         <CardHeader>
-          <CardTitle>Members</CardTitle>
+          <CardTitle>{t("teamPage.members")}</CardTitle>
         </CardHeader>
         <CardContent>
           {team.isLoading ? (
@@ -53,10 +58,10 @@ export function Team({ merchantId }: { merchantId: string }) {
             <Table>
               <TableHeader>
                 <TableRow>
-                  <TableHead>Member</TableHead>
-                  <TableHead>Role</TableHead>
-                  <TableHead>Since</TableHead>
-                  <TableHead className="sr-only">Actions</TableHead>
+                  <TableHead>{t("teamPage.member")}</TableHead>
+                  <TableHead>{t("teamPage.role")}</TableHead>
+                  <TableHead>{t("teamPage.since")}</TableHead>
+                  <TableHead className="sr-only">{t("teamPage.actions")}</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -65,20 +70,20 @@ export function Team({ merchantId }: { merchantId: string }) {
                     <TableCell>{m.user.email ?? m.user.walletAddress ?? m.user.name}</TableCell>
                     <TableCell>
                       <Select value={m.role} onValueChange={(value) => changeRole.mutate({ merchantId, membershipId: m.id, role: value as "OWNER" | "ADMIN" | "DEVELOPER" })}>
-                        <SelectTrigger className="w-36" aria-label={`Role of ${m.user.email ?? m.user.name}`}>
+                        <SelectTrigger className="w-36" aria-label={t("teamPage.roleOf", { member: m.user.email ?? m.user.name ?? "" })}>
                           <SelectValue />
                         </SelectTrigger>
                         <SelectContent>
-                          <SelectItem value="OWNER">Owner</SelectItem>
-                          <SelectItem value="ADMIN">Admin</SelectItem>
-                          <SelectItem value="DEVELOPER">Developer</SelectItem>
+                          <SelectItem value="OWNER">{t("teamPage.roles.OWNER")}</SelectItem>
+                          <SelectItem value="ADMIN">{t("teamPage.roles.ADMIN")}</SelectItem>
+                          <SelectItem value="DEVELOPER">{t("teamPage.roles.DEVELOPER")}</SelectItem>
                         </SelectContent>
                       </Select>
                     </TableCell>
-                    <TableCell>{formatDateTime(m.createdAt)}</TableCell>
+                    <TableCell>{formatDateTime(m.createdAt, { locale })}</TableCell>
                     <TableCell className="text-right">
                       <Button variant="ghost" size="sm" onClick={() => remove.mutate({ merchantId, membershipId: m.id })}>
-                        Remove
+                        {t("teamPage.remove")}
                       </Button>
                     </TableCell>
                   </TableRow>
@@ -90,7 +95,7 @@ export function Team({ merchantId }: { merchantId: string }) {
       </Card>
       <Card>
         <CardHeader>
-          <CardTitle>Invite</CardTitle>
+          <CardTitle>{t("teamPage.invite")}</CardTitle>
         </CardHeader>
         <CardContent className="grid gap-4">
           <form
@@ -105,29 +110,29 @@ export function Team({ merchantId }: { merchantId: string }) {
             }}
           >
             <div className="grid flex-1 gap-1.5">
-              <Label htmlFor="invite-email">Email</Label>
+              <Label htmlFor="invite-email">{t("teamPage.email")}</Label>
               <Input id="invite-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} aria-invalid={emailError !== null} />
               {emailError && <p className="text-sm text-destructive">{emailError}</p>}
             </div>
             <div className="grid gap-1.5">
-              <Label htmlFor="invite-role">Role</Label>
+              <Label htmlFor="invite-role">{t("teamPage.role")}</Label>
               <Select value={role} onValueChange={(v) => setRole(v as "ADMIN" | "DEVELOPER")}>
-                <SelectTrigger id="invite-role" className="w-36" aria-label="Invite role">
+                <SelectTrigger id="invite-role" className="w-36" aria-label={t("teamPage.inviteRole")}>
                   <SelectValue />
                 </SelectTrigger>
                 <SelectContent>
-                  <SelectItem value="ADMIN">Admin</SelectItem>
-                  <SelectItem value="DEVELOPER">Developer</SelectItem>
+                  <SelectItem value="ADMIN">{t("teamPage.roles.ADMIN")}</SelectItem>
+                  <SelectItem value="DEVELOPER">{t("teamPage.roles.DEVELOPER")}</SelectItem>
                 </SelectContent>
               </Select>
             </div>
             <Button type="submit" disabled={invite.isPending}>
-              Create invitation
+              {t("teamPage.createInvitation")}
             </Button>
           </form>
           {inviteUrl && (
             <Alert>
-              <AlertTitle>Send this link to them</AlertTitle>
+              <AlertTitle>{t("teamPage.sendLink")}</AlertTitle>
               <AlertDescription className="flex items-center gap-2">
                 <code className="break-all font-mono text-xs" data-testid="invite-url">
                   {inviteUrl}
@@ -141,10 +146,11 @@ export function Team({ merchantId }: { merchantId: string }) {
               {team.data.invitations.map((i) => (
                 <li key={i.id} className="flex items-center justify-between gap-2">
                   <span>
-                    {i.email} <Badge variant="outline">{i.role.toLowerCase()}</Badge> <span className="text-muted-foreground">until {formatDateTime(i.expiresAt)}</span>
+                    {i.email} <Badge variant="outline">{t(`teamPage.roles.${i.role}`)}</Badge>{" "}
+                    <span className="text-muted-foreground">{t("teamPage.until", { date: formatDateTime(i.expiresAt, { locale }) })}</span>
                   </span>
                   <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ merchantId, invitationId: i.id })}>
-                    Revoke
+                    {t("teamPage.revoke")}
                   </Button>
                 </li>
               ))}

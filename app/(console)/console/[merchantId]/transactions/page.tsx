@@ -1,16 +1,21 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 
 import { Transactions } from "./transactions";
 
-export const metadata: Metadata = { title: "Transactions" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("console");
+  return { title: t("transactions.title") };
+}
 
 export default async function TransactionsPage(props: { params: Promise<{ merchantId: string }> }) {
   const { merchantId } = await props.params;
+  const t = await getTranslations("console");
   return (
     <div className="grid gap-6">
-      <PageHeader title="Transactions" description="Every payment presented to your gateway: settled, failed (not charged) or still being settled." />
+      <PageHeader title={t("transactions.title")} description={t("transactions.description")} />
       <Transactions merchantId={merchantId} />
     </div>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { Download, Receipt } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -13,25 +14,27 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/app/_components/ui/sheet";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { TransactionDetailFields, TransactionsTable, PaymentStatusSelect, type PaymentStatus } from "@/app/_components/transactions-table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 type Status = PaymentStatus;
 type Filters = { status?: Status; network?: string; path?: string; from?: Date; to?: Date };
 
 function TransactionDetail({ merchantId, id, onClose }: { merchantId: string; id: string | null; onClose: () => void }) {
+  const t = useTranslations("console");
   const detail = api.transactions.get.useQuery({ merchantId, id: id ?? "" }, { enabled: id !== null });
-  const t = detail.data;
+  const payment = detail.data;
   return (
     <Sheet open={id !== null} onOpenChange={(open) => !open && onClose()}>
       <SheetContent className="overflow-y-auto sm:max-w-lg">
         <SheetHeader>
-          <SheetTitle>Payment</SheetTitle>
+          <SheetTitle>{t("transactions.detailTitle")}</SheetTitle>
           <SheetDescription className="font-mono text-xs">{id}</SheetDescription>
         </SheetHeader>
-        {!t ? (
+        {!payment ? (
           <Skeleton className="m-4 h-40" />
         ) : (
-          <TransactionDetailFields t={t} />
+          <TransactionDetailFields t={payment} />
         )}
       </SheetContent>
     </Sheet>
@@ -39,6 +42,8 @@ function TransactionDetail({ merchantId, id, onClose }: { merchantId: string; id
 }
 
 export function Transactions({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const errorText = useErrorText();
   const [draft, setDraft] = useState<{ status: Status | "ALL"; network: string; path: string; from: string; to: string }>({ status: "ALL", network: "ALL", path: "", from: "", to: "" });
   const networks = api.pricingRules.options.useQuery({ merchantId });
   const [filters, setFilters] = useState<Filters>({});
@@ -53,7 +58,7 @@ export function Transactions({ merchantId }: { merchantId: string }) {
       a.click();
       URL.revokeObjectURL(url);
     },
-    onError: (err) => toast.error(err.message),
+    onError: (err) => toast.error(errorText(err)),
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
 
@@ -62,7 +67,8 @@ export function Transactions({ merchantId }: { merchantId: string }) {
       <CardContent className="grid gap-4 pt-6">
         <form
           method="post"
-          className="grid gap-3 sm:grid-cols-[9rem_11rem_1fr_10rem_10rem_auto_auto] sm:items-end"
+          // a wrapping row: the path field keeps room for its placeholder instead of shrinking to a sliver
+          className="flex flex-wrap items-end gap-3"
           onSubmit={(e) => {
             e.preventDefault();
             setFilters({
@@ -74,15 +80,17 @@ export function Transactions({ merchantId }: { merchantId: string }) {
             });
           }}
         >
-          <PaymentStatusSelect id="tx-status" value={draft.status} onChange={(status) => setDraft({ ...draft, status })} />
-          <div className="grid gap-1.5">
-            <Label htmlFor="tx-network">Network</Label>
+          <div className="w-full sm:w-36">
+            <PaymentStatusSelect id="tx-status" value={draft.status} onChange={(status) => setDraft({ ...draft, status })} />
+          </div>
+          <div className="grid w-full gap-1.5 sm:w-44">
+            <Label htmlFor="tx-network">{t("transactions.network")}</Label>
             <Select value={draft.network} onValueChange={(v) => setDraft({ ...draft, network: v })}>
-              <SelectTrigger id="tx-network" aria-label="Network">
+              <SelectTrigger id="tx-network" aria-label={t("transactions.network")}>
                 <SelectValue />
               </SelectTrigger>
               <SelectContent>
-                <SelectItem value="ALL">All</SelectItem>
+                <SelectItem value="ALL">{t("transactions.allNetworks")}</SelectItem>
                 {networks.data?.map((n) => (
                   <SelectItem key={n.id} value={n.id}>
                     {n.name}
@@ -91,20 +99,20 @@ export function Transactions({ merchantId }: { merchantId: string }) {
               </SelectContent>
             </Select>
           </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="tx-path">Endpoint contains</Label>
+          <div className="grid min-w-56 flex-1 gap-1.5">
+            <Label htmlFor="tx-path">{t("transactions.pathContains")}</Label>
             <Input id="tx-path" className="font-mono" value={draft.path} onChange={(e) => setDraft({ ...draft, path: e.target.value })} placeholder="/api/signal" />
           </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="tx-from">From</Label>
+          <div className="grid w-full gap-1.5 sm:w-40">
+            <Label htmlFor="tx-from">{t("transactions.from")}</Label>
             <Input id="tx-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
           </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="tx-to">To</Label>
+          <div className="grid w-full gap-1.5 sm:w-40">
+            <Label htmlFor="tx-to">{t("transactions.to")}</Label>
             <Input id="tx-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
           </div>
           <Button type="submit" variant="secondary">
-            Filter
+            {t("transactions.filter")}
           </Button>
           <Button type="button" variant="outline" onClick={() => exportCsv.mutate({ merchantId, ...filters })} disabled={exportCsv.isPending}>
             <Download aria-hidden /> CSV
@@ -117,16 +125,16 @@ export function Transactions({ merchantId }: { merchantId: string }) {
           </div>
         ) : list.error ? (
           <p role="alert" className="text-sm text-destructive">
-            Could not load transactions: {list.error.message}
+            {t("transactions.loadFailed", { message: errorText(list.error) })}
           </p>
         ) : items.length === 0 ? (
-          <EmptyState icon={Receipt} title="No transactions" description="Payments appear here as soon as a paid call arrives at your gateway URL." />
+          <EmptyState icon={Receipt} title={t("transactions.emptyTitle")} description={t("transactions.emptyDescription")} />
         ) : (
           <>
             <TransactionsTable items={items} onOpen={setOpenId} />
             {list.hasNextPage && (
               <Button variant="outline" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                {list.isFetchingNextPage ? "Loading…" : "Load more"}
+                {list.isFetchingNextPage ? t("loading") : t("loadMore")}
               </Button>
             )}
           </>

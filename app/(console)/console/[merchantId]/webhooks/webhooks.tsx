@@ -1,6 +1,7 @@
 "use client";
 
 import { Plus, Webhook } from "lucide-react";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -16,14 +17,30 @@ import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
-import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES, type SubscribableWebhookEvent } from "@/server/webhooks/event-types";
+import { WEBHOOK_EVENT_TYPES, type SubscribableWebhookEvent } from "@/server/webhooks/event-types";
 
 const EVENTS = WEBHOOK_EVENT_TYPES;
 type EventType = SubscribableWebhookEvent;
 
+// message keys cannot hold ".", the event names do
+const EVENT_MESSAGE_KEYS = {
+  "payment.settled": "paymentSettled",
+  "payment.failed": "paymentFailed",
+  "payment.refundable": "paymentRefundable",
+  "payment.refunded": "paymentRefunded",
+  "payment.unpaid": "paymentUnpaid",
+  "usage.charged": "usageCharged",
+  "alert.opened": "alertOpened",
+  "alert.resolved": "alertResolved",
+} as const satisfies Record<EventType, string>;
+
 export function Webhooks({ merchantId }: { merchantId: string }) {
+  const t = useTranslations("console");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const endpoints = api.webhooks.list.useQuery({ merchantId });
   const deliveries = api.webhooks.deliveries.useQuery({ merchantId }, { refetchInterval: 5000 });
@@ -40,27 +57,27 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
     onError: (err) => {
       const fields = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError;
       if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
-      else toast.error(err.message);
+      else toast.error(errorText(err));
     },
   });
   const remove = api.webhooks.delete.useMutation({
     onSuccess: () => utils.webhooks.list.invalidate({ merchantId }),
-    onError: (err) => toast.error(err.message),
+    onError: (err) => toast.error(errorText(err)),
   });
   const sendTest = api.webhooks.sendTest.useMutation({
     onSuccess: async (run) => {
       await utils.webhooks.deliveries.invalidate({ merchantId });
-      if (run.result === "delivered") toast.success("Test event delivered");
-      else toast.warning("Test event not accepted; it will be retried");
+      if (run.result === "delivered") toast.success(t("webhooks.testDelivered"));
+      else toast.warning(t("webhooks.testNotAccepted"));
     },
-    onError: (err) => toast.error(err.message),
+    onError: (err) => toast.error(errorText(err)),
   });
 
   return (
     <div className="grid gap-6">
       <Card>
         <CardHeader className="flex flex-row items-center justify-between gap-4">
-          <CardTitle>Endpoints</CardTitle>
+          <CardTitle>{t("webhooks.endpoints")}</CardTitle>
           <Button
             onClick={() => {
               setSecret(null);
@@ -68,21 +85,21 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
               setOpen(true);
             }}
           >
-            <Plus aria-hidden /> Add endpoint
+            <Plus aria-hidden /> {t("webhooks.addEndpoint")}
           </Button>
         </CardHeader>
         <CardContent>
           {endpoints.isLoading ? (
             <Skeleton className="h-8" />
           ) : !endpoints.data?.length ? (
-            <EmptyState icon={Webhook} title="No webhook endpoints" description="Add one to hear about settled payments as they happen." />
+            <EmptyState icon={Webhook} title={t("webhooks.emptyTitle")} description={t("webhooks.emptyDescription")} />
           ) : (
             <Table>
               <TableHeader>
                 <TableRow>
                   <TableHead>URL</TableHead>
-                  <TableHead>Events</TableHead>
-                  <TableHead className="sr-only">Actions</TableHead>
+                  <TableHead>{t("webhooks.events")}</TableHead>
+                  <TableHead className="sr-only">{t("webhooks.actions")}</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -93,10 +110,10 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
                     <TableCell className="text-right">
                       <div className="flex justify-end gap-2">
                         <Button variant="outline" size="sm" onClick={() => sendTest.mutate({ merchantId, id: e.id })} disabled={sendTest.isPending}>
-                          Send test event
+                          {t("webhooks.sendTest")}
                         </Button>
                         <Button variant="ghost" size="sm" onClick={() => remove.mutate({ merchantId, id: e.id })}>
-                          Delete
+                          {t("webhooks.delete")}
                         </Button>
                       </div>
                     </TableCell>
@@ -110,26 +127,26 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
 
       <Card>
         <CardHeader>
-          <CardTitle>Deliveries</CardTitle>
+          <CardTitle>{t("webhooks.deliveries")}</CardTitle>
         </CardHeader>
         <CardContent>
           {!deliveries.data?.length ? (
-            <p className="text-sm text-muted-foreground">No deliveries yet.</p>
+            <p className="text-sm text-muted-foreground">{t("webhooks.noDeliveries")}</p>
           ) : (
             <Table>
               <TableHeader>
                 <TableRow>
-                  <TableHead>Time</TableHead>
-                  <TableHead>Event</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead>Attempts</TableHead>
-                  <TableHead>Last answer</TableHead>
+                  <TableHead>{t("webhooks.time")}</TableHead>
+                  <TableHead>{t("webhooks.event")}</TableHead>
+                  <TableHead>{t("webhooks.status")}</TableHead>
+                  <TableHead>{t("webhooks.attempts")}</TableHead>
+                  <TableHead>{t("webhooks.lastAnswer")}</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
                 {deliveries.data.map((d) => (
                   <TableRow key={d.id} data-testid="webhook-delivery-row">
-                    <TableCell className="whitespace-nowrap">{formatDateTime(d.createdAt)}</TableCell>
+                    <TableCell className="whitespace-nowrap">{formatDateTime(d.createdAt, { locale })}</TableCell>
                     <TableCell className="font-mono text-xs">{d.eventType}</TableCell>
                     <TableCell>
                       <StatusBadge status={d.status} />
@@ -149,12 +166,12 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
       <Dialog open={open} onOpenChange={setOpen}>
         <DialogContent>
           <DialogHeader>
-            <DialogTitle>{secret ? "Signing secret" : "Add a webhook endpoint"}</DialogTitle>
-            <DialogDescription>{secret ? "Copy it now: it is shown this once and stored encrypted." : "We POST events here, signed with a secret only you and we know."}</DialogDescription>
+            <DialogTitle>{secret ? t("webhooks.secretTitle") : t("webhooks.addTitle")}</DialogTitle>
+            <DialogDescription>{secret ? t("webhooks.secretDescription") : t("webhooks.addDescription")}</DialogDescription>
           </DialogHeader>
           {secret ? (
             <Alert>
-              <AlertTitle>Secret</AlertTitle>
+              <AlertTitle>{t("webhooks.secret")}</AlertTitle>
               <AlertDescription className="flex items-center gap-2">
                 <code className="break-all font-mono text-xs" data-testid="webhook-secret">
                   {secret}
@@ -174,12 +191,12 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
               }}
             >
               <div className="grid gap-1.5">
-                <Label htmlFor="webhook-url">Endpoint URL</Label>
+                <Label htmlFor="webhook-url">{t("webhooks.url")}</Label>
                 <Input id="webhook-url" inputMode="url" className="font-mono" value={url} onChange={(e) => setUrl(e.target.value)} aria-invalid={Boolean(errors.url)} />
                 {errors.url && <p className="text-sm text-destructive">{errors.url}</p>}
               </div>
               <fieldset className="grid gap-2">
-                <legend className="mb-1 text-sm font-medium">Events</legend>
+                <legend className="mb-1 text-sm font-medium">{t("webhooks.events")}</legend>
                 {EVENTS.map((event) => (
                   <label key={event} className="flex items-center gap-2 text-sm">
                     <Checkbox
@@ -187,14 +204,14 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
                       onCheckedChange={(checked) => setEvents(checked ? [...events, event] : events.filter((x) => x !== event))}
                     />
                     <span className="font-mono">{event}</span>
-                    <span className="text-muted-foreground">{WEBHOOK_EVENT_DESCRIPTIONS[event]}</span>
+                    <span className="text-muted-foreground">{t(`webhooks.eventDescriptions.${EVENT_MESSAGE_KEYS[event]}`)}</span>
                   </label>
                 ))}
                 {errors.events && <p className="text-sm text-destructive">{errors.events}</p>}
               </fieldset>
               <DialogFooter>
                 <Button type="submit" disabled={create.isPending}>
-                  {create.isPending ? "Adding…" : "Add endpoint"}
+                  {create.isPending ? t("webhooks.adding") : t("webhooks.addEndpoint")}
                 </Button>
               </DialogFooter>
             </form>

@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { AcceptInvitation } from "./accept-invitation";
 
-export const metadata: Metadata = { title: "Join a merchant" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("console");
+  return { title: t("invitation.metaTitle") };
+}
 
 export default async function InvitationPage(props: { params: Promise<{ token: string }> }) {
   const { token } = await props.params;
