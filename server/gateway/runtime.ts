@@ -7,7 +7,7 @@ import { getDeps, type Deps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
 import { billingDeps } from "@/server/billing/deps";
 import { runScheduledSettlement } from "@/server/billing/settlement-runs";
-import type { ServerEnv } from "@/server/env";
+import { facilitatorPrivateKeys, type ServerEnv } from "@/server/env";
 import { createJobScheduler, type JobDefinition, type JobScheduler } from "@/server/jobs/scheduler";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { accessLogger } from "@/server/observability/logger";
@@ -85,7 +85,7 @@ function metricsFor(env: Deps["env"]): Metrics {
 export function buildGatewayRuntime(base: Deps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
   const metrics = opts.metrics ?? metricsFor(base.env);
-  const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
+  const chains = createChainClientRegistry(networks, facilitatorPrivateKeys(base.env), metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
   const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics });
   const merchants = createMerchantSnapshotCache(base.db, base.env);
   const usage = createUsageWriter({ db: base.db, log: base.log });
