@@ -34,8 +34,29 @@ export function settlementKeyOf(to: Hex, functionName: string, args: readonly un
   return `call:${to}:${keccak256(data)}`.toLowerCase();
 }
 
+/** How long an account's code read is reused (see getCode below). */
+const CODE_REUSE_MS = 1000;
+
 function evmSignerFor(clients: ChainClients, sender: SettlementSender, receiptTimeoutMs: number, receipts: Map<string, TransactionReceipt>): FacilitatorEvmSigner {
   const { publicClient } = clients;
+  // the official verify and settle each read the payer's code twice (ERC-6492 classification, then
+  // the signature check): four eth_getCode per payment, about half of all RPC calls under load. A
+  // read is shared for a second; code deployed meanwhile shows a second later, and the simulation
+  // (verify) and gas estimation (settle) still run the transfer against the chain itself.
+  const codeReads = new Map<string, { at: number; code: Promise<Hex | undefined> }>();
+  const getCode = (address: Hex): Promise<Hex | undefined> => {
+    const key = address.toLowerCase();
+    const now = Date.now();
+    const cached = codeReads.get(key);
+    if (cached && now - cached.at < CODE_REUSE_MS) return cached.code;
+    const code = publicClient.getCode({ address });
+    codeReads.set(key, { at: now, code });
+    code.catch(() => {
+      if (codeReads.get(key)?.code === code) codeReads.delete(key);
+    });
+    if (codeReads.size > 4096) codeReads.delete(codeReads.keys().next().value as string);
+    return code;
+  };
   return {
     getAddresses: () => sender.addresses(),
     readContract: (args) => publicClient.readContract(args as Parameters<typeof publicClient.readContract>[0]),
@@ -53,7 +74,7 @@ function evmSignerFor(clients: ChainClients, sender: SettlementSender, receiptTi
       if (receipts.size > 1024) receipts.delete(receipts.keys().next().value as string);
       return receipt;
     },
-    getCode: (args) => publicClient.getCode(args),
+    getCode: (args) => getCode(args.address),
   };
 }
 
