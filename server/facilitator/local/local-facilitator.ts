@@ -12,7 +12,7 @@ import { redactChainText } from "@/server/observability/redact";
 import type { Log } from "@/server/observability/logger";
 
 import { checkTransferReceipt } from "../receipt";
-import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentPayload, type PaymentRequirements, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
+import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentRequirements, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
 
 // The self-hosted facilitator: the official x402 facilitator core with the exact EVM scheme (v2
 // and v1) doing the EIP-3009 checks, on viem clients from our network configuration. What we add:
