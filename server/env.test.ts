@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
-import { EnvError, parseServerEnv, serverEnvSchema } from "./env";
+import { EnvError, facilitatorPrivateKeys, parseServerEnv, serverEnvSchema } from "./env";
 
 const KEY = Buffer.alloc(32, 7).toString("base64");
 
@@ -24,6 +24,18 @@ describe("parseServerEnv", () => {
     expect(() => parseServerEnv({ DATABASE_POOL_MAX: "ten" })).toThrow(/DATABASE_POOL_MAX/);
     expect(parseServerEnv({}).DATABASE_POOL_MAX).toBe(10);
     expect(parseServerEnv({ DATABASE_POOL_MAX: "40" }).DATABASE_POOL_MAX).toBe(40);
+  });
+
+  it("reads several facilitator keys and keeps the single-key variable working", () => {
+    const a = `0x${"a".repeat(64)}`;
+    const b = `0x${"b".repeat(64)}`;
+    const c = `0x${"c".repeat(64)}`;
+    expect(facilitatorPrivateKeys(parseServerEnv({}))).toEqual([]);
+    expect(facilitatorPrivateKeys(parseServerEnv({ FACILITATOR_PRIVATE_KEY: a }))).toEqual([a]);
+    expect(facilitatorPrivateKeys(parseServerEnv({ FACILITATOR_PRIVATE_KEYS: ` ${b}, ${c} ,` }))).toEqual([b, c]);
+    // the single key comes first, and a key named in both places is one account
+    expect(facilitatorPrivateKeys(parseServerEnv({ FACILITATOR_PRIVATE_KEY: a, FACILITATOR_PRIVATE_KEYS: `${b},${a.toUpperCase().replace("0X", "0x")}` }))).toEqual([a, b]);
+    expect(() => parseServerEnv({ FACILITATOR_PRIVATE_KEYS: `${a},0x1234` })).toThrow(/FACILITATOR_PRIVATE_KEYS: each comma-separated key must be a 0x-prefixed 32-byte hex key/);
   });
 
   it("refuses production without a PostgreSQL DATABASE_URL, naming it", () => {

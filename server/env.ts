@@ -11,6 +11,8 @@ const booleanString = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
 
+const PRIVATE_KEY_PATTERN = /^0x[0-9a-fA-F]{64}$/;
+
 const DEV_AUTH_SECRET = "dev-only-insecure-auth-secret-change-me-0000000000";
 const DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="; // 32 bytes, dev only
 
@@ -55,7 +57,12 @@ export const serverEnvSchema = z.object({
   /** the EIP-3009 test token deployed on the local chain; set by `npm run dev` */
   LOCAL_TOKEN_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address").optional(),
   /** private key that sends settlement transactions (self-hosted facilitator) */
-  FACILITATOR_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
+  FACILITATOR_PRIVATE_KEY: z.string().regex(PRIVATE_KEY_PATTERN, "must be a 0x-prefixed 32-byte hex key").optional(),
+  /** more settlement accounts, comma-separated keys: settlements are spread over these and FACILITATOR_PRIVATE_KEY */
+  FACILITATOR_PRIVATE_KEYS: z
+    .string()
+    .optional()
+    .refine((list) => list === undefined || splitList(list).every((k) => PRIVATE_KEY_PATTERN.test(k)), "each comma-separated key must be a 0x-prefixed 32-byte hex key"),
   /** where payments for merchants in PLATFORM settlement mode go (the platform's treasury wallet) */
   PLATFORM_PAYOUT_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address").optional(),
   /** the treasury's private key: sends settlement-run payouts and PLATFORM-mode refunds (its address is PLATFORM_PAYOUT_ADDRESS) */
@@ -211,6 +218,16 @@ export function parseServerEnv(
     BACKGROUND_JOBS: backgroundJobs,
     GATEWAY_URL: (env.GATEWAY_URL ?? env.APP_URL).replace(/\/+$/, ""),
   };
+}
+
+/**
+ * The keys of every facilitator account that sends settlements: FACILITATOR_PRIVATE_KEY, then
+ * FACILITATOR_PRIVATE_KEYS, each once. Empty: the self-hosted facilitator is not configured.
+ */
+export function facilitatorPrivateKeys(env: Pick<ServerEnv, "FACILITATOR_PRIVATE_KEY" | "FACILITATOR_PRIVATE_KEYS">): `0x${string}`[] {
+  const all = [env.FACILITATOR_PRIVATE_KEY, ...splitList(env.FACILITATOR_PRIVATE_KEYS ?? "")].filter((k): k is string => Boolean(k));
+  const seen = new Set<string>();
+  return all.filter((k) => !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase())) as `0x${string}`[];
 }
 
 /** A comma-separated list, trimmed, without empty entries. */

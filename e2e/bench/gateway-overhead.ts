@@ -1,11 +1,14 @@
 // `npm run bench`: what the gateway costs, measured in one run on one machine, under the same load:
 //   (a) the upstream called directly          (b) a bare Node reverse proxy in front of it
-//   (c) the gateway's free path               (d) the gateway's paid path (payments signed ahead)
-//   (e) paid calls under DEFERRED settlement  (f) calls under a time pass (Sign-In-With-X proofs signed ahead)
+//   (c) the gateway's free path               (d) the gateway's paid path, AFTER_SUCCESS (payments signed ahead)
+//   (d2) paid, BEFORE_PROXY                   (e) paid calls under DEFERRED settlement
+//   (f) calls under a time pass (Sign-In-With-X proofs signed ahead)
+//   each paid row is followed by its on-chain check: the merchant wallet's balance grew by one price per 2xx
 //   (g) the free path with metrics and logging on vs off
 //   (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one instance
 // The gateway is the production build (`next start`) on an embedded database and a local anvil.
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
+// BENCH_SETTLE_ONLY=1 runs the paid rows (d), (d2), (e) alone with their on-chain checks (test-results/bench-settle.json).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +20,7 @@ import { createSIWxPayload, encodeSIWxHeader } from "@x402/extensions/sign-in-wi
 import { accountFor } from "@/server/chain/accounts";
 import { freePort } from "@/server/chain/anvil";
 import { setupLocalChain } from "@/server/chain/local-chain";
+import { usdcBalance } from "@/server/chain/test-usdc";
 import { createPrismaClient } from "@/server/db/client";
 import { parseDatabaseUrl } from "@/server/db/config";
 import { DATA_DIR_LOCK_FILE } from "@/server/db/data-dir-lock";
@@ -122,6 +126,7 @@ async function main() {
   const priced = { method: "GET", price: "0.001", network: `eip155:${chain.chainId}`, asset: chain.tokenAddress } as const;
   await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/paid/*" } });
   await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/deferred/*", settlementPolicy: "DEFERRED" } });
+  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/before/*", settlementPolicy: "BEFORE_PROXY" } });
   await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/pass/*", billingMode: "TIME_PASS", passDurationSeconds: 3600 } });
   await close();
 
@@ -288,6 +293,49 @@ async function main() {
   console.log(`signing ${PAID_REQUESTS} payments ahead for each paid target…`);
   const payments = await signPayments((await challengeOf("/paid/btc")).requirements, PAID_REQUESTS + SERIAL_PAID_REQUESTS);
   const deferredPayments = await signPayments((await challengeOf("/deferred/btc")).requirements, PAID_REQUESTS);
+  const beforeProxyPayments = await signPayments((await challengeOf("/before/btc")).requirements, PAID_REQUESTS);
+  const price = BigInt((await challengeOf("/paid/btc")).requirements.amount);
+  const merchantWallet = accountFor("merchantWallet").address;
+
+  /**
+   * The on-chain check after a paid row: waits (up to 2 min) until the merchant wallet holds one
+   * more price per 2xx answer than before the row (AFTER_SUCCESS settles after answering, DEFERRED
+   * in the background queue), and prints how many made it.
+   */
+  const checkOnChain = async (m: Measured, balanceBefore: bigint): Promise<{ paidCalls: number; settled: number; seconds: number }> => {
+    const paidCalls = m.total - m.non2xx;
+    const started = Date.now();
+    let settled = 0;
+    for (;;) {
+      settled = Number((await usdcBalance(chain.publicClient, chain.tokenAddress, merchantWallet)) - balanceBefore) / Number(price);
+      if (settled >= paidCalls || Date.now() - started > 120_000) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`${"".padEnd(26)} on chain: ${settled} of ${paidCalls} paid calls settled${seconds >= 0.5 ? ` (${seconds.toFixed(1)} s after the last answer)` : ""}${settled === paidCalls && m.non2xx + m.errors === 0 ? "" : "   ← MISMATCH OR FAILURES"}`);
+    return { paidCalls, settled, seconds };
+  };
+  const merchantBalance = () => usdcBalance(chain.publicClient, chain.tokenAddress, merchantWallet);
+  const eachPayment = (list: string[]) => {
+    let next = 0;
+    return [{ setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, "payment-signature": list[next++ % list.length] as string } }) }];
+  };
+  const measurePaid = async (name: string, pathname: string, list: string[]) => {
+    const before = await merchantBalance();
+    const m = await measure(name, { url: `${gatewayBase}${pathname}`, amount: list.length, requests: eachPayment(list) });
+    return { ...m, onChain: await checkOnChain(m, before) };
+  };
+  if (process.env.BENCH_SETTLE_ONLY === "1") {
+    console.log(`\n${CONNECTIONS} connections (paid: ${PAID_REQUESTS} requests each)\n`);
+    const paid = await measurePaid("(d) paid, AFTER_SUCCESS", "/paid/btc", payments.slice(0, PAID_REQUESTS));
+    const beforeProxy = await measurePaid("(d2) paid, BEFORE_PROXY", "/before/btc", beforeProxyPayments);
+    const deferred = await measurePaid("(e) paid, DEFERRED", "/deferred/btc", deferredPayments);
+    mkdirSync("test-results", { recursive: true });
+    writeFileSync("test-results/bench-settle.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, results: [paid, beforeProxy, deferred] }, null, 2));
+    await gateway.stop();
+    await chain.stop();
+    return;
+  }
 
   // (f): the payer buys a one-hour pass once, then each call carries a fresh Sign-In-With-X proof
   const passChallenge = await challengeOf("/pass/btc");
@@ -305,12 +353,8 @@ async function main() {
   const a = await measure("(a) upstream direct", { url: `${upstreamUrl}/free/btc`, duration: DURATION_S });
   const b = await measure("(b) bare Node proxy", { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S });
   const c = await measure("(c) gateway free path", { url: `${gatewayBase}/free/btc`, duration: DURATION_S });
-  let next402 = 0;
-  const d = await measure("(d) gateway paid path", {
-    url: `${gatewayBase}/paid/btc`,
-    amount: PAID_REQUESTS,
-    requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "payment-signature": payments[next402++ % payments.length] as string } }) }],
-  });
+  const d = await measurePaid("(d) gateway paid path", "/paid/btc", payments.slice(0, PAID_REQUESTS));
+  const d2 = await measurePaid("(d2) paid, BEFORE_PROXY", "/before/btc", beforeProxyPayments);
 
   let nextProof = 0;
   const f = await measure("(f) time pass (SIWX)", {
@@ -318,19 +362,14 @@ async function main() {
     amount: PAID_REQUESTS,
     requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "sign-in-with-x": proofs[nextProof++ % proofs.length] as string } }) }],
   });
-  let nextDeferred = 0;
-  const e = await measure("(e) paid, DEFERRED", {
-    url: `${gatewayBase}/deferred/btc`,
-    amount: PAID_REQUESTS,
-    requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "payment-signature": deferredPayments[nextDeferred++ % deferredPayments.length] as string } }) }],
-  });
+  const e = await measurePaid("(e) paid, DEFERRED", "/deferred/btc", deferredPayments);
 
   const c1 = await measure("(c1) free, 1 connection", { url: `${gatewayBase}/free/btc`, duration: 5, connections: 1 });
   const d1 = await measure("(d1) paid, 1 connection", {
     url: `${gatewayBase}/paid/btc`,
     amount: SERIAL_PAID_REQUESTS,
     connections: 1,
-    requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "payment-signature": payments[next402++ % payments.length] as string } }) }],
+    requests: eachPayment(payments.slice(PAID_REQUESTS)),
   });
 
   const { gOn, gOff, observed, line: observabilityLine, pairedRatio } = await compareObservability();
@@ -359,7 +398,7 @@ async function main() {
       scale.line,
   );
   mkdirSync("test-results", { recursive: true });
-  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d, e, f, c1, d1, ...observed.off, ...observed.on, ...scale.results], ratios }, null, 2));
+  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d, d2, e, f, c1, d1, ...observed.off, ...observed.on, ...scale.results], ratios }, null, 2));
   await chain.stop();
 }
 

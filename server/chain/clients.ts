@@ -1,4 +1,4 @@
-import { createPublicClient, createWalletClient, defineChain, http, nonceManager, type Chain, type PrivateKeyAccount, type PublicClient, type Transport, type WalletClient } from "viem";
+import { createPublicClient, defineChain, http, type Chain, type Hex, type PrivateKeyAccount, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import type { NetworkConfig, NetworkRegistry } from "@/server/networks/config";
@@ -6,13 +6,15 @@ import type { NetworkConfig, NetworkRegistry } from "@/server/networks/config";
 import { MULTICALL3_ADDRESS } from "./multicall3";
 
 // viem clients per configured network, built once. Reads go through the public client (batched
-// JSON-RPC); the facilitator's wallet client signs with FACILITATOR_PRIVATE_KEY.
+// JSON-RPC); the facilitator's accounts (FACILITATOR_PRIVATE_KEYS) sign settlement transactions,
+// which server/chain/settlement-sender.ts sends with its own nonce bookkeeping.
 
 export type ChainClients = {
   network: NetworkConfig;
   chain: Chain;
   publicClient: PublicClient;
-  wallet: { client: WalletClient; account: PrivateKeyAccount } | null;
+  /** the accounts that send settlement transactions (none: this deployment cannot settle itself) */
+  facilitatorAccounts: PrivateKeyAccount[];
 };
 
 export type ChainClientRegistry = {
@@ -56,10 +58,9 @@ function observedTransport(transport: Transport, network: string, observe: RpcOb
   };
 }
 
-export function createChainClientRegistry(registry: NetworkRegistry, facilitatorKey: `0x${string}` | undefined, opts: { onRpc?: RpcObserver } = {}): ChainClientRegistry {
-  // viem's nonce manager hands concurrent settlements consecutive nonces without a round trip each,
-  // so sends from the one facilitator key run in parallel instead of queueing behind each other
-  const account = facilitatorKey ? privateKeyToAccount(facilitatorKey, { nonceManager }) : null;
+export function createChainClientRegistry(registry: NetworkRegistry, facilitatorKeys: readonly Hex[] | Hex | undefined, opts: { onRpc?: RpcObserver } = {}): ChainClientRegistry {
+  const keys = facilitatorKeys === undefined ? [] : typeof facilitatorKeys === "string" ? [facilitatorKeys] : facilitatorKeys;
+  const facilitatorAccounts = keys.map((key) => privateKeyToAccount(key));
   const clients = new Map<string, ChainClients>();
   for (const network of registry.list()) {
     if (!network.rpcUrl) continue;
@@ -67,8 +68,7 @@ export function createChainClientRegistry(registry: NetworkRegistry, facilitator
     const base = http(network.rpcUrl, { batch: { wait: 0 }, timeout: 20_000, retryCount: 2 });
     const transport = opts.onRpc ? observedTransport(base, network.id, opts.onRpc) : base;
     const publicClient = createPublicClient({ chain, transport, pollingInterval: 250 }) as PublicClient;
-    const wallet = account ? { client: createWalletClient({ chain, account, transport }), account } : null;
-    clients.set(network.id, { network, chain, publicClient, wallet });
+    clients.set(network.id, { network, chain, publicClient, facilitatorAccounts });
   }
   return { forNetwork: (id) => clients.get(id), all: () => [...clients.values()] };
 }

@@ -1,9 +1,9 @@
-// Several gateway instances settle from the one facilitator key. Each keeps its own nonce count
-// (viem's nonce manager, which reads the pending count and increments locally), so two instances
-// sending at the same moment can pick the same nonce; the node rejects the second transaction
-// before broadcasting it. viem resets the manager when a send fails, so sending again reads the
-// chain's new count. Only rejections that prove the transaction was not accepted are retried:
-// anything else (a timeout, say) may have broadcast it, and resending then could pay twice.
+// Several gateway instances settle from the same facilitator keys. Each keeps its own nonce count
+// (settlement-sender.ts), so two instances sending at the same moment can pick the same nonce; the
+// node rejects the second transaction before broadcasting it, and the sender sends it again with a
+// new nonce after a short jittered wait. Only rejections that prove the transaction was not
+// accepted are retried that way: anything else (a timeout, say) may have broadcast it, and
+// re-signing then could pay twice.
 
 const NONCE_REJECTIONS = [/nonce too low/i, /nonce has already been used/i, /replacement transaction underpriced/i, /invalid nonce/i, /nonce.*(lower|less) than/i];
 
@@ -34,23 +34,4 @@ export function nonceRetryDelayMs(attempt: number, random: number): number {
 export function describeSendError(err: unknown): string {
   const e = err as { shortMessage?: string; details?: string; message?: string };
   return [e?.shortMessage ?? e?.message ?? String(err), e?.details].filter(Boolean).join(": ").slice(0, 300);
-}
-
-export async function withNonceRetry<T>(
-  send: () => Promise<T>,
-  opts: { attempts?: number; onRetry?: (err: unknown, attempt: number) => void; wait?: (ms: number) => Promise<void>; random?: () => number } = {},
-): Promise<T> {
-  // at 50 concurrent settlements on each of two instances, four attempts ran out for ~10 % of them
-  const attempts = opts.attempts ?? 12;
-  const wait = opts.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = opts.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (err) {
-      if (attempt >= attempts || !isNonceRejection(err)) throw err;
-      opts.onRetry?.(err, attempt);
-      await wait(nonceRetryDelayMs(attempt, random()));
-    }
-  }
 }

@@ -91,7 +91,7 @@ async function parseRequest(req: Request, requestId: string): Promise<ParsedRequ
 }
 
 function unavailable(requestId: string): Response {
-  return errorResponse("service_unavailable", "The self-hosted facilitator is not configured on this deployment (FACILITATOR_PRIVATE_KEY)", { requestId });
+  return errorResponse("service_unavailable", "The self-hosted facilitator is not configured on this deployment (FACILITATOR_PRIVATE_KEY / FACILITATOR_PRIVATE_KEYS)", { requestId });
 }
 
 /** POST /api/facilitator/verify */

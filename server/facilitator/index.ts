@@ -1,5 +1,5 @@
 import type { ChainClientRegistry } from "@/server/chain/clients";
-import type { ServerEnv } from "@/server/env";
+import { facilitatorPrivateKeys, type ServerEnv } from "@/server/env";
 import type { Log } from "@/server/observability/logger";
 import { DISABLED_METRICS, type Metrics } from "@/server/observability/metrics";
 
@@ -21,7 +21,7 @@ export type Facilitators = {
 
 export function createFacilitators(
   deps: {
-    env: Pick<ServerEnv, "FACILITATOR_PRIVATE_KEY" | "HOSTED_FACILITATOR_URL" | "HOSTED_FACILITATOR_TOKEN" | "CDP_API_KEY_ID" | "CDP_API_KEY_SECRET">;
+    env: Pick<ServerEnv, "FACILITATOR_PRIVATE_KEY" | "FACILITATOR_PRIVATE_KEYS" | "HOSTED_FACILITATOR_URL" | "HOSTED_FACILITATOR_TOKEN" | "CDP_API_KEY_ID" | "CDP_API_KEY_SECRET">;
     chains: ChainClientRegistry;
     log: Log;
     metrics?: Metrics;
@@ -30,7 +30,7 @@ export function createFacilitators(
   },
 ): Facilitators {
   const instrument = (f: Facilitator) => instrumentFacilitator(f, { metrics: deps.metrics ?? DISABLED_METRICS, log: deps.log });
-  const local = deps.env.FACILITATOR_PRIVATE_KEY ? instrument(createLocalFacilitator({ chains: deps.chains, log: deps.log })) : null;
+  const local = facilitatorPrivateKeys(deps.env).length > 0 ? instrument(createLocalFacilitator({ chains: deps.chains, log: deps.log })) : null;
   const fromEnv = hostedConfigFromEnv(deps.env);
   const hostedConfig = deps.hostedConfig ?? { current: () => fromEnv };
   // one client per distinct config, rebuilt only when the config changes

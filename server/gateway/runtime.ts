@@ -8,7 +8,7 @@ import { createFacilitators, type Facilitators } from "@/server/facilitator";
 import { createHostedConfigSource, type HostedConfigSource } from "@/server/facilitator/hosted/hosted-settings";
 import { billingDeps } from "@/server/billing/deps";
 import { runScheduledSettlement } from "@/server/billing/settlement-runs";
-import type { ServerEnv } from "@/server/env";
+import { facilitatorPrivateKeys, type ServerEnv } from "@/server/env";
 import { createJobScheduler, type JobDefinition, type JobScheduler } from "@/server/jobs/scheduler";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { accessLogger } from "@/server/observability/logger";
@@ -119,7 +119,7 @@ function backgroundJobs(
 export function buildGatewayRuntime(base: BaseDeps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
   const metrics = opts.metrics ?? metricsFor(base.env);
-  const chains = createChainClientRegistry(networks, base.env.FACILITATOR_PRIVATE_KEY as `0x${string}` | undefined, metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
+  const chains = createChainClientRegistry(networks, facilitatorPrivateKeys(base.env), metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
   // the hosted facilitator's config can change at runtime (admin settings, sealed): reloaded on change
   const hostedConfig = createHostedConfigSource({ db: base.db, env: base.env, log: base.log });
   const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics, hostedConfig });

@@ -2,58 +2,102 @@ import { x402Facilitator } from "@x402/core/facilitator";
 import type { Network } from "@x402/core/types";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/facilitator";
-import { toFacilitatorEvmSigner, type FacilitatorEvmSigner } from "@x402/evm";
-import type { Hash } from "viem";
+import type { FacilitatorEvmSigner } from "@x402/evm";
+import { concat, encodeFunctionData, keccak256, type Abi, type Hash, type Hex, type TransactionReceipt } from "viem";
 
 import type { ChainClientRegistry, ChainClients } from "@/server/chain/clients";
+import { createReceiptWatcher } from "@/server/chain/receipt-watcher";
+import { createSettlementSender, type SettlementSender } from "@/server/chain/settlement-sender";
 import { redactChainText } from "@/server/observability/redact";
 import type { Log } from "@/server/observability/logger";
 
-import { describeSendError, withNonceRetry } from "@/server/chain/nonce-retry";
-
 import { checkTransferReceipt } from "../receipt";
-import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentPayload, type PaymentRequirements, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
+import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentRequirements, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
 
 // The self-hosted facilitator: the official x402 facilitator core with the exact EVM scheme (v2
-// and v1) doing the EIP-3009 checks, on viem clients from our network configuration (the key's
-// nonces come from viem's nonce manager, see server/chain/clients.ts). What we add: a receipt check that the
-// Transfer log paid payTo at least the amount, reporting the block number in `extra` for the ledger.
+// and v1) doing the EIP-3009 checks, on viem clients from our network configuration. What we add:
+// a receipt check that the Transfer log paid payTo at least the amount, reporting the block number
+// in `extra` for the ledger; and how transactions are sent.
+//
+// The official settle builds the transferWithAuthorization call and hands it to the signer's
+// writeContract, then awaits signer.waitForTransactionReceipt. Both are ours: writeContract goes to
+// the settlement sender (server/chain/settlement-sender.ts: estimate first, local nonces, raw
+// broadcast without waiting, several accounts) and the receipt wait to one watcher per chain. So
+// the official code still checks and builds every settlement, and settlements still pipeline:
+// each settle awaits only its own receipt, while nothing serialises the sends.
 
-type Receipt = Awaited<ReturnType<ChainClients["publicClient"]["waitForTransactionReceipt"]>>;
-
-function evmSignerFor(clients: ChainClients, receiptTimeoutMs: number, receipts: Map<string, Receipt>, log: Log): FacilitatorEvmSigner {
-  const wallet = clients.wallet;
-  if (!wallet) throw new Error("evmSignerFor needs a wallet");
-  const { publicClient } = clients;
-  const onRetry = (err: unknown, attempt: number) => log.warn({ attempt, error: describeSendError(err) }, "settlement transaction's nonce was taken (another instance sent from the same key); sending again");
-  return toFacilitatorEvmSigner(
-    {
-      address: wallet.account.address,
-      readContract: (args) => publicClient.readContract(args as Parameters<typeof publicClient.readContract>[0]),
-      verifyTypedData: (args) => publicClient.verifyTypedData(args as Parameters<typeof publicClient.verifyTypedData>[0]),
-      // other instances send from the same key: a nonce one of them just used is sent again (nonce-retry.ts)
-      writeContract: (args) => withNonceRetry(() => wallet.client.writeContract({ ...(args as Parameters<typeof wallet.client.writeContract>[0]), account: wallet.account, chain: clients.chain }), { onRetry }),
-      sendTransaction: (args) => withNonceRetry(() => wallet.client.sendTransaction({ ...args, account: wallet.account, chain: clients.chain }), { onRetry }),
-      waitForTransactionReceipt: async (args) => {
-        const receipt = await publicClient.waitForTransactionReceipt({ hash: args.hash, timeout: args.timeout ?? receiptTimeoutMs });
-        // kept briefly so the receipt check after settle needs no second round trip
-        receipts.set(args.hash.toLowerCase(), receipt);
-        if (receipts.size > 1024) receipts.delete(receipts.keys().next().value as string);
-        return receipt;
-      },
-      getCode: (args) => publicClient.getCode(args),
-    },
-    { confirmationTimeoutMs: receiptTimeoutMs },
-  );
+/** What a call spends, so the sender never sends it twice: an EIP-3009 authorization is (token, payer, nonce). */
+export function settlementKeyOf(to: Hex, functionName: string, args: readonly unknown[], data: Hex): string {
+  if ((functionName === "transferWithAuthorization" || functionName === "receiveWithAuthorization") && typeof args[0] === "string" && typeof args[5] === "string") {
+    return `eip3009:${to}:${args[0]}:${args[5]}`.toLowerCase();
+  }
+  return `call:${to}:${keccak256(data)}`.toLowerCase();
 }
 
-export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log: Log }, opts: { receiptTimeoutMs?: number } = {}): Facilitator {
+/** How long an account's code read is reused (see getCode below). */
+const CODE_REUSE_MS = 1000;
+
+function evmSignerFor(clients: ChainClients, sender: SettlementSender, receiptTimeoutMs: number, receipts: Map<string, TransactionReceipt>): FacilitatorEvmSigner {
+  const { publicClient } = clients;
+  // the official verify and settle each read the payer's code twice (ERC-6492 classification, then
+  // the signature check): four eth_getCode per payment, about half of all RPC calls under load. A
+  // read is shared for a second; code deployed meanwhile shows a second later, and the simulation
+  // (verify) and gas estimation (settle) still run the transfer against the chain itself.
+  const codeReads = new Map<string, { at: number; code: Promise<Hex | undefined> }>();
+  const getCode = (address: Hex): Promise<Hex | undefined> => {
+    const key = address.toLowerCase();
+    const now = Date.now();
+    const cached = codeReads.get(key);
+    if (cached && now - cached.at < CODE_REUSE_MS) return cached.code;
+    const code = publicClient.getCode({ address });
+    codeReads.set(key, { at: now, code });
+    code.catch(() => {
+      if (codeReads.get(key)?.code === code) codeReads.delete(key);
+    });
+    if (codeReads.size > 4096) codeReads.delete(codeReads.keys().next().value as string);
+    return code;
+  };
+  return {
+    getAddresses: () => sender.addresses(),
+    readContract: (args) => publicClient.readContract(args as Parameters<typeof publicClient.readContract>[0]),
+    verifyTypedData: (args) => publicClient.verifyTypedData(args as Parameters<typeof publicClient.verifyTypedData>[0]),
+    writeContract: (args) => {
+      const encoded = encodeFunctionData({ abi: args.abi as Abi, functionName: args.functionName, args: args.args });
+      const data = args.dataSuffix ? concat([encoded, args.dataSuffix]) : encoded;
+      return sender.send({ to: args.address, data }, { key: settlementKeyOf(args.address, args.functionName, args.args, data) });
+    },
+    sendTransaction: (args) => sender.send({ to: args.to, data: args.data }, { key: settlementKeyOf(args.to, "", [], args.data) }),
+    waitForTransactionReceipt: async (args) => {
+      const receipt = await sender.waitForReceipt(args.hash, args.timeout ?? receiptTimeoutMs);
+      // kept briefly so the receipt check after settle needs no second round trip
+      receipts.set(args.hash.toLowerCase(), receipt);
+      if (receipts.size > 1024) receipts.delete(receipts.keys().next().value as string);
+      return receipt;
+    },
+    getCode: (args) => getCode(args.address),
+  };
+}
+
+export type LocalFacilitatorOptions = {
+  receiptTimeoutMs?: number;
+  /** how often the receipt watcher looks for new blocks while settlements wait (default 250 ms) */
+  receiptPollMs?: number;
+  /** how long a settlement transaction may wait before missing nonces below it are filled (default 20 s) */
+  stuckAfterMs?: number;
+};
+
+export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log: Log }, opts: LocalFacilitatorOptions = {}): Facilitator {
   const core = new x402Facilitator();
   const receiptTimeoutMs = opts.receiptTimeoutMs ?? 60_000;
-  const receipts = new Map<string, Receipt>();
+  const receipts = new Map<string, TransactionReceipt>();
   for (const clients of deps.chains.all()) {
-    if (!clients.wallet) continue;
-    const signer = evmSignerFor(clients, receiptTimeoutMs, receipts, deps.log);
+    if (clients.facilitatorAccounts.length === 0) continue;
+    const watcher = createReceiptWatcher(
+      { publicClient: clients.publicClient },
+      { pollIntervalMs: opts.receiptPollMs, onError: (err) => deps.log.warn({ network: clients.network.id, error: redactChainText(err instanceof Error ? err.message : String(err)) }, "looking for settlement receipts failed; trying again") },
+    );
+    const sender = createSettlementSender({ publicClient: clients.publicClient, chain: clients.chain, accounts: clients.facilitatorAccounts, watcher, log: deps.log }, { stuckAfterMs: opts.stuckAfterMs });
+    const signer = evmSignerFor(clients, sender, receiptTimeoutMs, receipts);
     core.register(clients.network.id as Network, new ExactEvmScheme(signer));
     if (clients.network.v1Name) core.registerV1(clients.network.v1Name as Network, new ExactEvmSchemeV1(signer));
   }
