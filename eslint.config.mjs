@@ -42,7 +42,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
       "no-console": "off",
       eqeqeq: ["error", "always", { null: "ignore" }],
@@ -52,6 +52,15 @@ export default tseslint.config(
     files: ["app/**/*.tsx", "app/**/*.ts"],
     plugins: { "react-hooks": reactHooks },
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "error" },
+  },
+  {
+    // server/env.ts is the one reader of the environment (zod-validated, errors name the variable);
+    // the few process-level exceptions carry a disable comment that says why
+    files: ["app/**", "server/**", "middleware.ts", "instrumentation.ts", "prisma/**"],
+    ignores: ["server/env.ts", "server/cli/**", "server/testing/**", "**/*.test.ts", "**/*.test.tsx"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "read configuration through server/env.ts (one zod schema, clear errors)" }],
+    },
   },
   ...layerRules.map(({ files, patterns }) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } })),
 );

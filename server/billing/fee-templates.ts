@@ -1,7 +1,7 @@
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import type { Db } from "@/server/db";
-import { Prisma } from "@/server/db";
+import { type Prisma } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { toAtomic, fromAtomic } from "@/server/db/money";
 import type { Deps } from "@/server/deps";

@@ -23,6 +23,8 @@ export type StartAnvilOptions = {
  */
 export function anvilBinaryPath(): string {
   const require = createRequire(import.meta.url);
+  // a developer tooling override read before any app configuration exists (tests, first run)
+  // eslint-disable-next-line no-restricted-properties
   const override = process.env.ANVIL_BINARY;
   const candidates = override ? [override] : [];
   for (const pkg of ["@foundry-rs/anvil-linux-amd64", "@foundry-rs/anvil-linux-arm64", "@foundry-rs/anvil-darwin-arm64", "@foundry-rs/anvil-darwin-amd64"]) {

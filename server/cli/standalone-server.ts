@@ -34,7 +34,6 @@ function listenOptions(vars: Record<string, string | undefined>): { port: number
 async function main(): Promise<void> {
   const dir = path.dirname(fileURLToPath(import.meta.url));
   // the same preamble as Next's generated server.js (this process has no next.config.ts to load)
-  // eslint-disable-next-line no-restricted-properties
   const vars: Record<string, string | undefined> = process.env;
   vars.NODE_ENV = "production";
   process.chdir(dir);

@@ -88,7 +88,11 @@ function start(entry: string, env: Record<string, string>, args: string[] = []):
     pending = lines.pop() ?? "";
     for (const line of lines) {
       if (line.startsWith("committed ")) committed.push(line.slice("committed ".length));
-      for (const w of [...waiters]) if (w.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+      for (const w of [...waiters]) {
+        if (!w.test(line)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
     }
   });
   child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));

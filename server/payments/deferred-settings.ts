@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { type z } from "zod";
 
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";

@@ -2,7 +2,7 @@ import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
 
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
-import { Prisma, type Db, type PrismaClient, type SettlementPolicy } from "@/server/db";
+import { type Prisma, type Db, type PrismaClient, type SettlementPolicy } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 import type { Facilitators } from "@/server/facilitator";

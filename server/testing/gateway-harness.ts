@@ -64,11 +64,12 @@ export async function createGatewayHarness(
   const facilitatorAccount = await fundedAccount(publicClient, provided.rpcUrl, token, "0");
   const merchantWallet = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Address;
   const upstream: TestUpstream = await startTestUpstream();
-  let runtimeRef: GatewayRuntime | undefined;
+  // the facilitator API below is served before the runtime exists; it reads the runtime when called
+  const runtimeRef: { current?: GatewayRuntime } = {};
   // the facilitator API admits callers with this token; HOSTED merchants' adapter presents it
   const facilitatorApiToken = `fac_${randomBytes(24).toString("hex")}`;
   const facilitatorApi = await serveFetchHandler(async (req) => {
-    const runtime = runtimeRef!;
+    const runtime = runtimeRef.current!;
     const deps = { ...runtime, env: runtime.env as ServerEnv, facilitator: runtime.facilitators.local };
     const path = new URL(req.url).pathname;
     if (path.endsWith("/verify")) return handleFacilitatorVerify(deps, req);
@@ -91,7 +92,7 @@ export async function createGatewayHarness(
   });
   const base = testDeps(db, { env, ...(opts.log ? { log: opts.log } : {}) });
   const runtime: GatewayRuntime = buildGatewayRuntime(base, { reconcileEveryMs: null, webhooksEveryMs: null, deferredEveryMs: null, settlementEveryMs: null, alertsEveryMs: null, maxBodyBytes: 1024 * 1024 });
-  runtimeRef = runtime;
+  runtimeRef.current = runtime;
 
   const owner = await signUpWithPassword(base, { name: "Owner", email: uniqueEmail("owner"), password: "a long enough password" });
   const merchant = await createMerchant(base, {

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { openSecret, sealSecret } from "@/server/crypto/secrets";
-import { Prisma, type Db } from "@/server/db";
+import { type Prisma, type Db } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";

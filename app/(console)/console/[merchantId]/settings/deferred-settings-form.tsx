@@ -31,8 +31,10 @@ export function DeferredSettingsForm({ merchantId }: { merchantId: string }) {
   const form = useForm<Values, unknown, z.output<typeof deferredSettingsInput>>({ resolver: zodResolver(deferredSettingsInput), defaultValues: { enabled: false, maxUnsettledPerPayer: "" } });
   // the settings refresh (queue size) every few seconds: never overwrite edits not yet saved
   const loaded = settings.data ? `${settings.data.enabled}:${settings.data.maxUnsettledPerPayer ?? ""}` : null;
+  // keyed on the loaded values, not the query's object: a refetch with the same values must not reset the form
   useEffect(() => {
     if (settings.data && !form.formState.isDirty) form.reset({ enabled: settings.data.enabled, maxUnsettledPerPayer: settings.data.maxUnsettledPerPayer ?? "" });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loaded, form]);
   const update = api.merchants.updateDeferredSettings.useMutation({
     onSuccess: async (saved) => {
