@@ -19,9 +19,6 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const UNTRANSLATED = [
   "app/(console)/console/", // console pages
   "app/(admin)/admin/", // admin pages
-  "app/(marketing)/", // landing page
-  "app/docs/", // docs pages
-  "app/docs/playground/", // playground
   // shared components still to convert (i18n core follow-up)
   "app/_components/audit-log.tsx",
   "app/_components/statement-view.tsx",

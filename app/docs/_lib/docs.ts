@@ -5,26 +5,39 @@ import path from "node:path";
 
 import { marked } from "marked";
 
+import type { Locale } from "@/server/i18n/locales";
+
 // The docs are Markdown files in the repo (app/docs/_content, and the SDK's own README), rendered
 // on the server. This table is the sidebar, in order.
 
-export type DocPage = { slug: string; title: string; section: string; file: string };
+// Titles are translated (docs namespace: `pages.<key>`, `sections.<section>`). The main guides have a
+// Simplified Chinese version under _content/zh-CN; the rest show the English text with a note.
+
+export type DocKey = "flow" | "sdk" | "otherLanguages" | "verify" | "billing" | "facilitator" | "merchantApi" | "apiReference";
+export type DocSection = "guides" | "reference";
+export type DocPage = { slug: string; key: DocKey; section: DocSection; file: string; translations?: Partial<Record<Locale, string>> };
 
 export const DOC_PAGES: DocPage[] = [
-  { slug: "", title: "How x402 works here", section: "Guides", file: "app/docs/_content/x402-flow.md" },
-  { slug: "sdk", title: "TypeScript SDK", section: "Guides", file: "sdk/README.md" },
-  { slug: "other-languages", title: "Python, Go and your own service", section: "Guides", file: "app/docs/_content/other-languages.md" },
-  { slug: "verify-gateway-requests", title: "Verify gateway requests", section: "Guides", file: "app/docs/_content/verify-gateway-requests.md" },
-  { slug: "billing", title: "Fees, statements, payouts and refunds", section: "Guides", file: "app/docs/_content/billing.md" },
-  { slug: "facilitator", title: "Facilitator API", section: "Reference", file: "app/docs/_content/facilitator-api.md" },
-  { slug: "merchant-api", title: "Merchant API", section: "Reference", file: "app/docs/_content/merchant-api.md" },
+  { slug: "", key: "flow", section: "guides", file: "app/docs/_content/x402-flow.md", translations: { "zh-CN": "app/docs/_content/zh-CN/x402-flow.md" } },
+  { slug: "sdk", key: "sdk", section: "guides", file: "sdk/README.md", translations: { "zh-CN": "app/docs/_content/zh-CN/sdk.md" } },
+  { slug: "other-languages", key: "otherLanguages", section: "guides", file: "app/docs/_content/other-languages.md" },
+  { slug: "verify-gateway-requests", key: "verify", section: "guides", file: "app/docs/_content/verify-gateway-requests.md" },
+  { slug: "billing", key: "billing", section: "guides", file: "app/docs/_content/billing.md", translations: { "zh-CN": "app/docs/_content/zh-CN/billing.md" } },
+  { slug: "facilitator", key: "facilitator", section: "reference", file: "app/docs/_content/facilitator-api.md", translations: { "zh-CN": "app/docs/_content/zh-CN/facilitator-api.md" } },
+  { slug: "merchant-api", key: "merchantApi", section: "reference", file: "app/docs/_content/merchant-api.md" },
 ];
 
 /** Docs pages that are not Markdown (their own routes under app/docs), listed in the sidebar too. */
-export const DOC_ROUTES: Omit<DocPage, "file">[] = [{ slug: "api-reference", title: "Merchant API reference", section: "Reference" }];
+export const DOC_ROUTES: Omit<DocPage, "file">[] = [{ slug: "api-reference", key: "apiReference", section: "reference" }];
 
 export function findDoc(slug: string): DocPage | undefined {
   return DOC_PAGES.find((p) => p.slug === slug);
+}
+
+/** The file to show in `locale`: its translation when there is one, else the English original. */
+export function docFileFor(page: DocPage, locale: Locale): { file: string; translated: boolean } {
+  const translation = page.translations?.[locale];
+  return translation ? { file: translation, translated: true } : { file: page.file, translated: locale === "en" };
 }
 
 const INCLUDE = /^<!-- include: (sdk\/examples\/[\w./-]+\.(py|go)) -->$/gm;
@@ -43,10 +56,10 @@ async function expandIncludes(markdown: string): Promise<string> {
   return out;
 }
 
-export async function renderDoc(page: DocPage): Promise<string> {
+export async function renderDoc(file: string): Promise<string> {
   // turbopackIgnore: a computed path would make the build trace the whole project into the
   // standalone output; next.config.ts lists the Markdown the docs routes read instead
-  const markdown = await expandIncludes(await readFile(path.join(/*turbopackIgnore: true*/ process.cwd(), page.file), "utf8"));
+  const markdown = await expandIncludes(await readFile(path.join(/*turbopackIgnore: true*/ process.cwd(), file), "utf8"));
   // the SDK README starts with its package name as a title; the page header shows ours
   return marked.parse(markdown.replace(/^# .*\n/, ""), { async: false });
 }
