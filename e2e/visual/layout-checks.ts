@@ -9,7 +9,7 @@ export const LOCALES = ["en", "zh-CN"] as const;
 export type LayoutReport = {
   viewportWidth: number;
   scrollWidth: number;
-  /** interactive elements (in `main`) whose boxes intersect, as "a ⨯ b" descriptions */
+  /** interactive elements whose boxes intersect, as "a ⨯ b" descriptions */
   overlaps: string[];
   /** inputs whose placeholder or value is wider than the box shows */
   clippedInputs: string[];
@@ -32,7 +32,9 @@ export async function measureLayout(page: Page): Promise<LayoutReport> {
       return rect.width > 2 && rect.height > 2;
     };
 
-    const root = document.querySelector("main") ?? document.body;
+    // the whole page, header and sidebars included: a page's main area can be all text (a docs
+    // article), and the shells' controls crowd first on a phone
+    const root = document.body;
     const controls = [...root.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, [role=combobox], [role=tab]")].filter(isShown);
     const overlaps: string[] = [];
     const rects = controls.map((el) => el.getBoundingClientRect());
@@ -81,7 +83,7 @@ export async function checkLayoutAt(page: Page, testInfo: TestInfo, opts: { name
   const report = await measureLayout(page);
   await testInfo.attach(`${opts.name}-${opts.locale}-${opts.width}px.png`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
   const where = `${opts.name} at ${opts.width}px (${opts.locale})`;
-  expect(report.checkedElements, `${where}: interactive elements found in main`).toBeGreaterThan(0);
+  expect(report.checkedElements, `${where}: interactive elements found`).toBeGreaterThan(0);
   expect(report.scrollWidth, `${where}: horizontal overflow`).toBeLessThanOrEqual(report.viewportWidth);
   expect(report.overlaps, `${where}: overlapping interactive elements`).toEqual([]);
   expect(report.clippedInputs, `${where}: text clipped in inputs`).toEqual([]);
