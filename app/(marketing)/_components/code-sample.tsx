@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { useState } from "react";
 
 import { CopyButton } from "@/app/_components/copy-button";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/app/_components/ui/tabs";
@@ -22,8 +23,10 @@ export function CodeSample({ gatewayUrl }: { gatewayUrl: string }) {
 const { data, payment } = await client.request({ path: "/api/signal/btc" }); // pays the 402, retries, returns 200`,
     },
   ];
+  const [active, setActive] = useState("curl");
+  // the copy button sits in the tab bar, not over the code: on a phone the code scrolls under it
   return (
-    <Tabs defaultValue="curl" className="min-w-0 gap-0 overflow-hidden rounded-xl border bg-card">
+    <Tabs value={active} onValueChange={setActive} className="min-w-0 gap-0 overflow-hidden rounded-xl border bg-card">
       <div className="flex items-center justify-between gap-2 border-b px-3 py-2">
         <TabsList aria-label={t("code.tabsLabel")}>
           {samples.map((s) => (
@@ -32,11 +35,11 @@ const { data, payment } = await client.request({ path: "/api/signal/btc" }); // 
             </TabsTrigger>
           ))}
         </TabsList>
+        <CopyButton value={samples.find((s) => s.id === active)?.code ?? ""} label={t("code.copy")} />
       </div>
       {samples.map((s) => (
-        <TabsContent key={s.id} value={s.id} className="relative">
-          <CopyButton value={s.code} label={t("code.copy")} className="absolute top-2 right-2 bg-card" />
-          <pre className="overflow-x-auto p-4 pr-12 font-mono text-xs leading-relaxed" data-testid={`code-${s.id}`}>
+        <TabsContent key={s.id} value={s.id}>
+          <pre className="overflow-x-auto p-4 font-mono text-xs leading-relaxed" data-testid={`code-${s.id}`}>
             <code>{s.code}</code>
           </pre>
         </TabsContent>
