@@ -9,7 +9,18 @@ import { buildOpenApiDocument } from "@/server/public-api/openapi";
 // Every TypeScript sample in the docs (app/docs/_content and the SDK README) compiles against the
 // real packages and the SDK's source, so the docs cannot drift from the API.
 
-const DOC_FILES = ["sdk/README.md", "app/docs/_content/x402-flow.md", "app/docs/_content/facilitator-api.md", "app/docs/_content/other-languages.md", "app/docs/_content/verify-gateway-requests.md", "app/docs/_content/merchant-api.md"];
+const DOC_FILES = [
+  "sdk/README.md",
+  "app/docs/_content/x402-flow.md",
+  "app/docs/_content/facilitator-api.md",
+  "app/docs/_content/other-languages.md",
+  "app/docs/_content/verify-gateway-requests.md",
+  "app/docs/_content/merchant-api.md",
+  // the Chinese versions (app/docs/_lib/pages.ts)
+  "app/docs/_content/zh-CN/x402-flow.md",
+  "app/docs/_content/zh-CN/facilitator-api.md",
+  "app/docs/_content/zh-CN/sdk.md",
+];
 const root = process.cwd();
 const outDir = path.join(root, ".data", "doc-samples");
 

@@ -1,25 +1,30 @@
+import { useTranslations } from "next-intl";
+
 // The x402 flow as a sequence diagram, drawn with plain markup (no diagram library needed).
 
-const ACTORS = ["Client", "Gateway", "Facilitator", "Your API"] as const;
+const ACTORS = ["client", "gateway", "facilitator", "api"] as const;
 
-const STEPS: { from: number; to: number; label: string }[] = [
-  { from: 0, to: 1, label: "GET /mer_…/api/signal/btc" },
-  { from: 1, to: 0, label: "402 + requirements (PAYMENT-REQUIRED)" },
-  { from: 0, to: 1, label: "retry with PAYMENT-SIGNATURE (signed EIP-3009)" },
-  { from: 1, to: 2, label: "verify (signature, balance, nonce)" },
-  { from: 1, to: 3, label: "proxy the request" },
-  { from: 3, to: 1, label: "200 response" },
-  { from: 1, to: 2, label: "settle on chain" },
-  { from: 1, to: 0, label: "200 + PAYMENT-RESPONSE (tx hash)" },
+type StepLabel = "requirements" | "retry" | "verify" | "proxy" | "response" | "settle" | "paid";
+// the first step is the request line itself (code, the same in every language)
+const STEPS: { from: number; to: number; label: StepLabel | null }[] = [
+  { from: 0, to: 1, label: null },
+  { from: 1, to: 0, label: "requirements" },
+  { from: 0, to: 1, label: "retry" },
+  { from: 1, to: 2, label: "verify" },
+  { from: 1, to: 3, label: "proxy" },
+  { from: 3, to: 1, label: "response" },
+  { from: 1, to: 2, label: "settle" },
+  { from: 1, to: 0, label: "paid" },
 ];
 
 export function SequenceDiagram() {
+  const t = useTranslations("docs");
   return (
-    <figure className="my-6 overflow-x-auto rounded-lg border p-4" aria-label="Sequence diagram of a paid call">
+    <figure className="my-6 overflow-x-auto rounded-lg border p-4" aria-label={t("sequence.label")}>
       <div className="grid min-w-[36rem] grid-cols-4 text-center text-xs font-medium">
         {ACTORS.map((a) => (
           <div key={a} className="rounded bg-muted px-2 py-1">
-            {a}
+            {t(`sequence.${a}`)}
           </div>
         ))}
       </div>
@@ -31,7 +36,7 @@ export function SequenceDiagram() {
             <li key={i} className="grid grid-cols-4 items-center text-[11px]">
               <div className="text-center" style={{ gridColumn: `${left + 1} / ${right + 2}` }}>
                 <span className="text-muted-foreground">{i + 1}. </span>
-                {step.label}
+                {step.label ? t(`sequence.${step.label}`) : <code>GET /mer_…/api/signal/btc</code>}
                 <div className="mx-[12.5%] border-t-2 border-primary" aria-hidden>
                   <span className={step.to > step.from ? "float-right -mt-[9px]" : "float-left -mt-[9px]"}>{step.to > step.from ? "▶" : "◀"}</span>
                 </div>

@@ -1,12 +1,18 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { useTranslations } from "next-intl";
 
 // Scalar renders with Vue in the browser: load it on the client only, and only on this page.
 const ApiReferenceReact = dynamic(() => import("@scalar/api-reference-react").then((m) => m.ApiReferenceReact), {
   ssr: false,
-  loading: () => <p className="text-sm text-muted-foreground">Loading the reference…</p>,
+  loading: () => <ReferenceLoading />,
 });
+
+function ReferenceLoading() {
+  const t = useTranslations("docs");
+  return <p className="text-sm text-muted-foreground">{t("apiReference.loading")}</p>;
+}
 
 export function ApiReference() {
   return (

@@ -1,17 +1,33 @@
 import type { Metadata } from "next";
+import { useTranslations } from "next-intl";
+import { getTranslations } from "next-intl/server";
 
 import { ApiReference } from "./api-reference";
 
-export const metadata: Metadata = { title: "Merchant API reference" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("docs");
+  return { title: t("pages.apiReference") };
+}
 
 export default function ApiReferencePage() {
+  const t = useTranslations("docs");
   return (
     <article className="grid gap-4">
       <div className="grid gap-1">
-        <h1 className="text-2xl font-semibold tracking-tight">Merchant API reference</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("pages.apiReference")}</h1>
         <p className="text-sm text-muted-foreground">
-          Every operation of <a className="underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a>, with curl and TypeScript samples. Paste an API key under Authentication to try calls
-          against this gateway. The <a className="underline" href="/docs/merchant-api">Merchant API guide</a> explains keys, scopes and conventions.
+          {t.rich("apiReference.lead", {
+            spec: (chunks) => (
+              <a className="underline" href="/api/v1/openapi.json">
+                {chunks}
+              </a>
+            ),
+            guide: (chunks) => (
+              <a className="underline" href="/docs/merchant-api">
+                {chunks}
+              </a>
+            ),
+          })}
         </p>
       </div>
       <ApiReference />

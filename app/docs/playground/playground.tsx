@@ -1,6 +1,7 @@
 "use client";
 
 import { ConnectButton } from "@rainbow-me/rainbowkit";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { erc20Abi } from "viem";
 import { useAccount, usePublicClient, useReadContract, useSwitchChain, useWalletClient } from "wagmi";
@@ -42,6 +43,8 @@ export function Playground({
   chains: PlaygroundChain[];
   initial: { merchantId?: string; path?: string };
 }) {
+  const t = useTranslations("playground");
+  const locale = useLocale();
   const preselected = endpoints.find((e) => e.merchantId === initial.merchantId) ?? endpoints[0];
   const [merchantId, setMerchantId] = useState(initial.merchantId ?? preselected?.merchantId ?? "");
   const [path, setPath] = useState(initial.path ?? preselected?.path ?? "/");
@@ -73,12 +76,15 @@ export function Playground({
     setResult(null);
     const res = await fetch(url, { headers: { accept: "application/json" } });
     const body = await res.text();
-    setTimeline([{ title: "Request without payment", status: res.status, request: [["GET", url]], response: [...res.headers.entries()], body }]);
+    setTimeline([{ title: t("steps.unpaid"), status: res.status, request: [["GET", url]], response: [...res.headers.entries()], body }]);
     if (res.status === 402) {
       try {
         const required = parsePaymentRequired(res.headers.get("payment-required"), JSON.parse(body), location.href);
         const r = required.accepts[0];
-        if (r) setTimeline((t) => [...t, { title: `Payment required: ${formatAmount(r.amount, chain?.asset?.decimals ?? 6)} ${chain?.asset?.symbol ?? ""} on ${chain?.name ?? r.network}, to ${r.payTo}` }]);
+        if (r) {
+          const title = t("steps.required", { amount: formatAmount(r.amount, chain?.asset?.decimals ?? 6, { locale }), symbol: chain?.asset?.symbol ?? "", network: chain?.name ?? r.network, payTo: r.payTo });
+          setTimeline((steps) => [...steps, { title }]);
+        }
       } catch (err) {
         setError(err instanceof Error ? err.message : String(err));
       }
@@ -100,7 +106,7 @@ export function Playground({
         const copy = res.clone();
         const text = await copy.text();
         const paying = headers.has("payment-signature") || headers.has("x-payment");
-        setTimeline((t) => [...t, { title: paying ? "Retry with the signed payment" : "Request (SDK)", status: res.status, request: [...headers.entries()], response: [...res.headers.entries()], body: text }]);
+        setTimeline((steps) => [...steps, { title: paying ? t("steps.retry") : t("steps.sdkRequest"), status: res.status, request: [...headers.entries()], response: [...res.headers.entries()], body: text }]);
         return res;
       };
       const client = new X402Client({
@@ -131,12 +137,14 @@ export function Playground({
     <div className="grid gap-6">
       <Card>
         <CardHeader>
-          <CardTitle>1. Endpoint</CardTitle>
+          <CardTitle>{t("endpoint.title")}</CardTitle>
         </CardHeader>
         <CardContent className="grid gap-3">
-          <div className="grid gap-3 sm:grid-cols-[16rem_1fr_auto] sm:items-end">
-            <div className="grid gap-1.5">
-              <Label htmlFor="pg-endpoint">Paid endpoint</Label>
+          {/* issue 25: the trigger used to be as wide as its text (w-fit) and ran under the path input;
+              every column now has min-w-0 and the trigger fills its column and truncates */}
+          <div className="grid gap-3 md:grid-cols-[minmax(0,18rem)_minmax(0,1fr)_auto] md:items-end">
+            <div className="grid min-w-0 gap-1.5">
+              <Label htmlFor="pg-endpoint">{t("endpoint.paid")}</Label>
               <Select
                 value={endpoint ? `${endpoint.merchantId} ${endpoint.pattern}` : ""}
                 onValueChange={(v) => {
@@ -147,52 +155,52 @@ export function Playground({
                   }
                 }}
               >
-                <SelectTrigger id="pg-endpoint" aria-label="Paid endpoint">
-                  <SelectValue placeholder="Choose" />
+                <SelectTrigger id="pg-endpoint" aria-label={t("endpoint.paid")} className="w-full min-w-0" data-testid="pg-endpoint">
+                  <SelectValue placeholder={t("endpoint.choose")} />
                 </SelectTrigger>
                 <SelectContent>
                   {endpoints.map((e) => (
                     <SelectItem key={`${e.merchantId} ${e.pattern}`} value={`${e.merchantId} ${e.pattern}`}>
-                      {e.merchantName}: {e.pattern} ({e.price} {e.symbol})
+                      {t("endpoint.option", { merchant: e.merchantName, pattern: e.pattern, price: e.price, symbol: e.symbol })}
                     </SelectItem>
                   ))}
                 </SelectContent>
               </Select>
             </div>
-            <div className="grid gap-1.5">
-              <Label htmlFor="pg-path">Path</Label>
+            <div className="grid min-w-0 gap-1.5">
+              <Label htmlFor="pg-path">{t("endpoint.path")}</Label>
               <Input id="pg-path" className="font-mono" value={path} onChange={(e) => setPath(e.target.value)} />
             </div>
             <Button onClick={() => void send()} disabled={busy || !merchantId}>
-              Send request
+              {t("endpoint.send")}
             </Button>
           </div>
-          <p className="font-mono text-xs text-muted-foreground">GET {url}</p>
+          <p className="font-mono text-xs break-all text-muted-foreground">GET {url}</p>
         </CardContent>
       </Card>
 
       <Card>
-        <CardHeader className="flex flex-row items-center justify-between gap-4">
-          <CardTitle>2. Wallet</CardTitle>
+        <CardHeader className="flex flex-row flex-wrap items-center justify-between gap-4">
+          <CardTitle>{t("wallet.title")}</CardTitle>
           <ConnectButton showBalance={false} />
         </CardHeader>
         <CardContent className="grid gap-2 text-sm">
           {isConnected && chain?.asset ? (
             <p data-testid="playground-balance">
-              Balance: {balance.data === undefined ? "…" : formatAmount(balance.data, chain.asset.decimals)} {chain.asset.symbol} on {chain.name}
+              {t("wallet.balance", { amount: balance.data === undefined ? "…" : formatAmount(balance.data, chain.asset.decimals, { locale }), symbol: chain.asset.symbol, network: chain.name })}
             </p>
           ) : (
-            <p className="text-muted-foreground">Connect a wallet to pay. On the local setup, choose "Demo wallet (local chain)": it is funded and needs no extension.</p>
+            <p className="text-muted-foreground">{t("wallet.connectHint", { demo: t("wallet.demoName") })}</p>
           )}
           <Button onClick={() => void pay()} disabled={busy || !isConnected || !endpoint} className="w-fit">
-            Pay and retry
+            {t("wallet.pay")}
           </Button>
         </CardContent>
       </Card>
 
       <Card>
         <CardHeader>
-          <CardTitle>3. What happened</CardTitle>
+          <CardTitle>{t("result.title")}</CardTitle>
         </CardHeader>
         <CardContent className="grid gap-4">
           {error && (
@@ -206,8 +214,14 @@ export function Playground({
                 <Badge variant={result.status < 300 ? "success" : "danger"}>{result.status}</Badge>{" "}
                 {result.tx && (
                   <>
-                    paid in <span className="font-mono text-xs" data-testid="playground-tx">{result.tx}</span>
-                    {result.block && <> (block {result.block})</>}
+                    {t.rich("result.paidIn", {
+                      tx: () => (
+                        <span className="font-mono text-xs break-all" data-testid="playground-tx">
+                          {result.tx}
+                        </span>
+                      ),
+                    })}
+                    {result.block && <> {t("result.block", { block: result.block })}</>}
                   </>
                 )}
               </p>
@@ -222,7 +236,7 @@ export function Playground({
                 </p>
                 {(step.request || step.response) && (
                   <details className="mt-2">
-                    <summary className="cursor-pointer text-xs text-muted-foreground">Raw headers</summary>
+                    <summary className="cursor-pointer text-xs text-muted-foreground">{t("result.rawHeaders")}</summary>
                     <div className="mt-2 grid gap-2">
                       {step.request && <HeaderList rows={step.request} />}
                       {step.response && <HeaderList rows={step.response} />}
