@@ -1,15 +1,15 @@
-// `npm test`: every layer — Vitest unit, Vitest integration (real DB + anvil), then Playwright e2e
-// against a production build in Debian's Chromium — and one closing line with the total.
+// `npm test`: every layer — lint (ESLint, Prettier), Vitest unit, Vitest integration (real DB + anvil),
+// then Playwright e2e against a production build in Debian's Chromium — and one closing line with the total.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 type Counts = { passed: number; failed: number; skipped: number };
-type Suite = "unit" | "int" | "e2e";
+type Suite = "lint" | "unit" | "int" | "e2e";
 
 const args = process.argv.slice(2);
 const suitesArg = args.find((a) => a.startsWith("--suites="))?.split("=")[1];
-const suites = (suitesArg?.split(",") ?? ["unit", "int", "e2e"]) as Suite[];
+const suites = (suitesArg?.split(",") ?? ["lint", "unit", "int", "e2e"]) as Suite[];
 const resultsDir = path.resolve("test-results");
 mkdirSync(resultsDir, { recursive: true });
 
@@ -69,7 +69,14 @@ async function main() {
 
   for (const suite of suites) {
     const label = process.env.DATABASE_URL?.startsWith("postgres") ? `${suite} (PostgreSQL)` : suite;
-    if (suite === "unit" || suite === "int") {
+    if (suite === "lint") {
+      // two checks, each passed or failed as a whole: ESLint's rules and Prettier's formatting
+      const eslint = await run("npx", ["eslint", "."]);
+      const prettier = await run("npx", ["prettier", "--check", "--log-level=warn", "."]);
+      const failed = (eslint === 0 ? 0 : 1) + (prettier === 0 ? 0 : 1);
+      if (prettier !== 0) console.error("lint: formatting differs from Prettier's; run `npm run format`");
+      add(label, { passed: 2 - failed, failed, skipped: 0 }, 0);
+    } else if (suite === "unit" || suite === "int") {
       const out = path.join(resultsDir, `vitest-${suite}.json`);
       rmSync(out, { force: true });
       const code = await run("npx", ["vitest", "run", "--project", suite, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
