@@ -18,7 +18,6 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
  */
 const UNTRANSLATED = [
   "app/(console)/console/", // console pages
-  "app/(admin)/admin/", // admin pages
   "app/(marketing)/", // landing page
   "app/docs/", // docs pages
   "app/docs/playground/", // playground
