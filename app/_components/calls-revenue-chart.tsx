@@ -53,7 +53,7 @@ export function CallsRevenueChart({ data, symbol, showFees = false }: { data: Ca
       <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" className="stroke-border" />
         <XAxis dataKey="label" tick={{ fontSize: 11 }} />
-        <YAxis yAxisId="calls" allowDecimals={false} tick={{ fontSize: 11 }} tickFormatter={tick} width={axisWidthFor([tick(callsMax), tick(callsMax * 0.75)], 11)} />
+        <YAxis yAxisId="calls" allowDecimals={false} tick={{ fontSize: 11 }} tickFormatter={tick} width={axisWidthFor([tick(callsMax)], 11)} />
         <YAxis yAxisId="revenue" orientation="right" tick={{ fontSize: 11 }} tickFormatter={tick} width={axisWidthFor([tick(revenueMax), tick(revenueMax * 0.75), tick(revenueMax * 0.25)], 11)} />
         <Tooltip />
         <Bar yAxisId="calls" dataKey="calls" name={t("chart.calls")} fill="var(--color-muted-foreground)" opacity={0.35} />

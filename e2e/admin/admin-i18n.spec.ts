@@ -24,7 +24,7 @@ async function payFrom(payer: "payerB" | "payerC", times: number) {
 async function expectAxisLabelsInsideChart(page: Page) {
   const surface = page.locator(".recharts-surface").first();
   await expect(surface).toBeVisible();
-  const labels = surface.locator(".recharts-yAxis .recharts-cartesian-axis-tick-value");
+  const labels = surface.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value");
   await expect(labels.first()).toBeVisible();
   const box = await surface.boundingBox();
   expect(box).not.toBeNull();
