@@ -44,7 +44,7 @@ export function SettlementRuns() {
         </CardHeader>
         <CardContent className="flex flex-wrap items-end gap-4">
           <div className="grid gap-1.5">
-            <Label htmlFor="period-start">{t("shared.from")}</Label>
+            <Label htmlFor="period-start">{t("settlements.from")}</Label>
             <Input id="period-start" type="datetime-local" step={1} value={periodStart} onChange={(e) => setPeriodStart(e.target.value)} />
           </div>
           <div className="grid gap-1.5">
@@ -83,7 +83,7 @@ export function SettlementRuns() {
                   <TableRow>
                     <TableHead>{t("shared.merchant")}</TableHead>
                     <TableHead className="text-right">{t("settlements.amountAtomic")}</TableHead>
-                    <TableHead>{t("shared.to")}</TableHead>
+                    <TableHead>{t("settlements.toAddress")}</TableHead>
                     <TableHead>{t("shared.status")}</TableHead>
                     <TableHead>{t("shared.transaction")}</TableHead>
                   </TableRow>
