@@ -1,9 +1,10 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 import { Tabs, TabsList, TabsTrigger } from "@/app/_components/ui/tabs";
+import { axisWidthFor, niceAxisMax } from "@/app/_lib/chart-axis";
 import { formatAmount } from "@/app/_lib/utils";
 
 export type RevenuePeriod = "day" | "week" | "month";
@@ -42,13 +43,18 @@ export function toChartPoints(
 /** Calls and paid calls as bars, revenue (and platform fees when given) as lines: the console's and the admin's chart. */
 export function CallsRevenueChart({ data, symbol, showFees = false }: { data: CallsRevenuePoint[]; symbol: string; showFees?: boolean }) {
   const t = useTranslations("common");
+  const format = useFormatter();
+  // compact locale numbers (45K, 4.5万) and an axis as wide as its widest label, so nothing is clipped
+  const tick = (value: number) => format.number(value, { notation: "compact", maximumSignificantDigits: 3 });
+  const callsMax = niceAxisMax(Math.max(0, ...data.map((p) => p.calls)));
+  const revenueMax = niceAxisMax(Math.max(0, ...data.flatMap((p) => [p.revenue, p.fees ?? 0])));
   return (
     <ResponsiveContainer width="100%" height="100%">
       <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" className="stroke-border" />
         <XAxis dataKey="label" tick={{ fontSize: 11 }} />
-        <YAxis yAxisId="calls" allowDecimals={false} tick={{ fontSize: 11 }} width={36} />
-        <YAxis yAxisId="revenue" orientation="right" tick={{ fontSize: 11 }} width={48} />
+        <YAxis yAxisId="calls" allowDecimals={false} tick={{ fontSize: 11 }} tickFormatter={tick} width={axisWidthFor([tick(callsMax)], 11)} />
+        <YAxis yAxisId="revenue" orientation="right" tick={{ fontSize: 11 }} tickFormatter={tick} width={axisWidthFor([tick(revenueMax), tick(revenueMax * 0.75), tick(revenueMax * 0.25)], 11)} />
         <Tooltip />
         <Bar yAxisId="calls" dataKey="calls" name={t("chart.calls")} fill="var(--color-muted-foreground)" opacity={0.35} />
         <Bar yAxisId="calls" dataKey="paid" name={t("chart.paidCalls")} fill="var(--color-primary)" />

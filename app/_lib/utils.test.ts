@@ -47,6 +47,17 @@ describe("formatAmount", () => {
     expect(formatAmount(5n, 1)).toBe("0.5");
   });
 
+  it("rounds half away from zero to maxDecimals for display figures such as ARPU", () => {
+    expect(formatAmount(1_234_567n, 6, { maxDecimals: 2 })).toBe("1.23");
+    expect(formatAmount(1_235_000n, 6, { maxDecimals: 2 })).toBe("1.24");
+    expect(formatAmount(9_999_999n, 6, { maxDecimals: 2 })).toBe("10.00");
+    expect(formatAmount(-1_235_000n, 6, { maxDecimals: 2 })).toBe("-1.24");
+    expect(formatAmount(1_500_000n, 6, { maxDecimals: 2, minDecimals: 0 })).toBe("1.5");
+    expect(formatAmount(4_999n, 6, { maxDecimals: 2 })).toBe("0.00");
+    expect(formatAmount(45_000_123_456n, 6, { maxDecimals: 2, locale: "zh-CN" })).toBe("45,000.12");
+    expect(formatAmount(1_234_567n, 6, { maxDecimals: 0 })).toBe("1");
+  });
+
   it("rejects values that are not integers", () => {
     expect(() => formatAmount("1.5", 6)).toThrow(TypeError);
     expect(() => formatAmount("abc", 6)).toThrow(TypeError);

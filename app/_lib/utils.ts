@@ -10,6 +10,11 @@ export type FormatAmountOptions = {
   minDecimals?: number;
   /** Group the integer part in thousands with ",". Default true; pass false to prefill inputs. */
   group?: boolean;
+  /**
+   * Round (half away from zero) to at most this many fraction digits: for derived figures such as
+   * ARPU, which are not an amount anyone paid. Default: every digit, exact.
+   */
+  maxDecimals?: number;
   /** Separators of this locale (BCP 47, e.g. "zh-CN"); digits stay exact. Default "en-US". */
   locale?: string;
 };
@@ -55,9 +60,15 @@ export function formatAmount(atomic: bigint | string, decimals: number, opts: Fo
   if (!ATOMIC_PATTERN.test(raw)) throw new TypeError(`not an atomic amount: "${raw}"`);
 
   const isNegative = raw.startsWith("-");
-  const digits = (isNegative ? raw.slice(1) : raw).replace(/^0+(?=\d)/, "").padStart(decimals + 1, "0");
+  const maxDecimals = Math.min(Math.max(opts.maxDecimals ?? decimals, 0), decimals);
+  let magnitude = (isNegative ? raw.slice(1) : raw).replace(/^0+(?=\d)/, "");
+  if (maxDecimals < decimals) {
+    const unit = 10n ** BigInt(decimals - maxDecimals);
+    magnitude = (((BigInt(magnitude) + unit / 2n) / unit) * unit).toString();
+  }
+  const digits = magnitude.padStart(decimals + 1, "0");
   const integerPart = digits.slice(0, digits.length - decimals);
-  const minDecimals = Math.min(Math.max(opts.minDecimals ?? 2, 0), decimals);
+  const minDecimals = Math.min(Math.max(opts.minDecimals ?? 2, 0), maxDecimals);
   let fraction = digits.slice(digits.length - decimals).replace(/0+$/, "");
   if (fraction.length < minDecimals) fraction = fraction.padEnd(minDecimals, "0");
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { Activity, AlertTriangle, Building2, CircleDollarSign, Landmark, Receipt, UserRound, Users } from "lucide-react";
+import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
 
@@ -10,14 +11,19 @@ import { EmptyState } from "@/app/_components/empty-state";
 import { StatCard } from "@/app/_components/stat-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 // Amounts are shown in the platform's settlement asset (test USDC locally, USDC on Base): 6 decimals.
 const DECIMALS = 6;
 const SYMBOL = "USDC";
-const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
+// per-payer averages are not amounts anyone paid: shown at the asset's display precision (cents)
+const DISPLAY_DECIMALS = 2;
 
 export function PlatformOverview() {
+  const t = useTranslations("admin");
+  const format = useFormatter();
+  const errorText = useErrorText();
   const [period, setPeriod] = useState<RevenuePeriod>("week");
   const overview = api.admin.overview.get.useQuery({ period }, { refetchOnMount: "always", refetchInterval: 60_000 });
   const o = overview.data;
@@ -25,46 +31,57 @@ export function PlatformOverview() {
   if (overview.error) {
     return (
       <p role="alert" className="text-sm text-destructive">
-        Could not load the overview: {overview.error.message}
+        {t("overview.loadFailed", { error: errorText(overview.error) })}
       </p>
     );
   }
   const series = toChartPoints(o?.series ?? [], o?.bucket ?? "day", DECIMALS);
   const money = (v: bigint | null | undefined) => (v === null || v === undefined ? "—" : <Amount atomic={v} decimals={DECIMALS} symbol={SYMBOL} />);
+  const count = (v: number | undefined) => format.number(v ?? 0);
 
   return (
     <div className="grid gap-6">
       <PeriodTabs value={period} onChange={setPeriod} />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="overview-stats">
-        <StatCard label="Calls" icon={Activity} isLoading={loading} value={<span data-testid="overview-calls">{o?.calls ?? 0}</span>} />
-        <StatCard label="Paid calls" icon={Receipt} isLoading={loading} value={o?.paidCalls ?? 0} />
-        <StatCard label="Revenue" icon={CircleDollarSign} isLoading={loading} value={money(o?.revenueAtomic)} />
-        <StatCard label="Platform fee income" icon={Landmark} isLoading={loading} value={money(o?.feeIncomeAtomic)} />
-        <StatCard label="Active merchants" icon={Building2} isLoading={loading} value={o ? `${o.activeMerchants} (${o.merchantsWithTraffic} with traffic)` : 0} />
-        <StatCard label="Distinct payers" icon={Users} isLoading={loading} value={o?.distinctPayers ?? 0} />
-        <StatCard label="Failure rate" icon={AlertTriangle} isLoading={loading} value={o?.failureRate === null || o?.failureRate === undefined ? "—" : percent.format(o.failureRate)} />
-        <StatCard label="ARPU (revenue per payer)" icon={UserRound} isLoading={loading} value={money(o?.arpuAtomic)} />
+        <StatCard label={t("overview.calls")} icon={Activity} isLoading={loading} value={<span data-testid="overview-calls">{o?.calls ?? 0}</span>} />
+        <StatCard label={t("overview.paidCalls")} icon={Receipt} isLoading={loading} value={count(o?.paidCalls)} />
+        <StatCard label={t("overview.revenue")} icon={CircleDollarSign} isLoading={loading} value={money(o?.revenueAtomic)} />
+        <StatCard label={t("overview.feeIncome")} icon={Landmark} isLoading={loading} value={money(o?.feeIncomeAtomic)} />
+        <StatCard label={t("overview.activeMerchants")} icon={Building2} isLoading={loading} value={o ? t("overview.activeMerchantsValue", { active: o.activeMerchants, withTraffic: o.merchantsWithTraffic }) : 0} />
+        <StatCard label={t("overview.distinctPayers")} icon={Users} isLoading={loading} value={count(o?.distinctPayers)} />
+        <StatCard
+          label={t("overview.failureRate")}
+          icon={AlertTriangle}
+          isLoading={loading}
+          value={o?.failureRate === null || o?.failureRate === undefined ? "—" : format.number(o.failureRate, { style: "percent", maximumFractionDigits: 1 })}
+        />
+        <StatCard
+          label={t("overview.arpu")}
+          icon={UserRound}
+          isLoading={loading}
+          value={<span data-testid="overview-arpu">{o?.arpuAtomic === null || o?.arpuAtomic === undefined ? "—" : <Amount atomic={o.arpuAtomic} decimals={DECIMALS} maxDecimals={DISPLAY_DECIMALS} symbol={SYMBOL} />}</span>}
+        />
       </div>
       <Card>
         <CardHeader>
-          <CardTitle>Calls, revenue and fees</CardTitle>
+          <CardTitle>{t("overview.chartTitle")}</CardTitle>
         </CardHeader>
         <CardContent className="h-72">
-          {!loading && (o?.calls ?? 0) === 0 ? <EmptyState icon={Activity} title="No calls in this period" description="Gateway traffic of every merchant appears here." /> : <CallsRevenueChart data={series} symbol={SYMBOL} showFees />}
+          {!loading && (o?.calls ?? 0) === 0 ? <EmptyState icon={Activity} title={t("overview.emptyTitle")} description={t("overview.emptyDescription")} /> : <CallsRevenueChart data={series} symbol={SYMBOL} showFees />}
         </CardContent>
       </Card>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>
-            <CardTitle>Top merchants</CardTitle>
+            <CardTitle>{t("overview.topMerchants")}</CardTitle>
           </CardHeader>
           <CardContent>
             <Table>
               <TableHeader>
                 <TableRow>
-                  <TableHead>Merchant</TableHead>
-                  <TableHead className="text-right">Calls</TableHead>
-                  <TableHead className="text-right">Revenue</TableHead>
+                  <TableHead>{t("shared.merchant")}</TableHead>
+                  <TableHead className="text-right">{t("shared.calls")}</TableHead>
+                  <TableHead className="text-right">{t("shared.revenue")}</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -75,7 +92,7 @@ export function PlatformOverview() {
                         {m.name}
                       </Link>
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">{m.calls}</TableCell>
+                    <TableCell className="text-right tabular-nums">{format.number(m.calls)}</TableCell>
                     <TableCell className="text-right">{money(m.revenueAtomic)}</TableCell>
                   </TableRow>
                 ))}
@@ -85,15 +102,15 @@ export function PlatformOverview() {
         </Card>
         <Card>
           <CardHeader>
-            <CardTitle>Top endpoints</CardTitle>
+            <CardTitle>{t("overview.topEndpoints")}</CardTitle>
           </CardHeader>
           <CardContent>
             <Table>
               <TableHeader>
                 <TableRow>
-                  <TableHead>Endpoint</TableHead>
-                  <TableHead className="text-right">Calls</TableHead>
-                  <TableHead className="text-right">Revenue</TableHead>
+                  <TableHead>{t("overview.endpoint")}</TableHead>
+                  <TableHead className="text-right">{t("shared.calls")}</TableHead>
+                  <TableHead className="text-right">{t("shared.revenue")}</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -105,7 +122,7 @@ export function PlatformOverview() {
                       </span>
                       <span className="block text-xs text-muted-foreground">{e.merchantName}</span>
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">{e.calls}</TableCell>
+                    <TableCell className="text-right tabular-nums">{format.number(e.calls)}</TableCell>
                     <TableCell className="text-right">{money(e.revenueAtomic)}</TableCell>
                   </TableRow>
                 ))}

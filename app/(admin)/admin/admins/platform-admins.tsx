@@ -2,11 +2,13 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { ShieldCheck } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import type { z } from "zod";
 
+import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import {
   AlertDialog,
@@ -23,14 +25,16 @@ import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, For
 import { Input } from "@/app/_components/ui/input";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
-import { formatDateTime } from "@/app/_lib/utils";
 import { grantPlatformAdminInput } from "@/server/admin/schemas";
 
 type Pending = { userId: string; label: string; disableAccount: boolean } | null;
 
 function GrantForm() {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const form = useForm<z.input<typeof grantPlatformAdminInput>, unknown, z.output<typeof grantPlatformAdminInput>>({
     resolver: zodResolver(grantPlatformAdminInput),
@@ -38,22 +42,19 @@ function GrantForm() {
   });
   const grant = api.admin.admins.grant.useMutation({
     onSuccess: async (row) => {
-      toast.success(`${row.email ?? row.id} is now a platform admin`);
+      toast.success(t("admins.granted", { who: row.email ?? row.id }));
       form.reset();
       await utils.admin.admins.list.invalidate();
     },
     onError: (e) => {
-      if (!applyServerFieldErrors(form, e)) toast.error(e.message);
+      if (!applyServerFieldErrors(form, e)) toast.error(errorText(e));
     },
   });
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Grant the admin role</CardTitle>
-        <CardDescription>
-          The person signs up first with their own password; no password is ever made or shown here. For the very first admin of an
-          install, run <code className="font-mono">npm run admin:create -- --email …</code> on the server.
-        </CardDescription>
+        <CardTitle>{t("admins.grantTitle")}</CardTitle>
+        <CardDescription>{t.rich("admins.grantDescription", { code: (chunks) => <code className="font-mono">{chunks}</code> })}</CardDescription>
       </CardHeader>
       <CardContent>
         <Form {...form}>
@@ -63,17 +64,17 @@ function GrantForm() {
               name="email"
               render={({ field }) => (
                 <FormItem className="min-w-72 flex-1">
-                  <FormLabel>Email of an existing account</FormLabel>
+                  <FormLabel>{t("admins.email")}</FormLabel>
                   <FormControl>
                     <Input type="email" autoComplete="off" placeholder="ops@example.com" {...field} />
                   </FormControl>
-                  <FormDescription>They get the admin console at their next page load.</FormDescription>
+                  <FormDescription>{t("admins.emailHint")}</FormDescription>
                   <FormMessage />
                 </FormItem>
               )}
             />
             <Button type="submit" className="mt-6" disabled={grant.isPending}>
-              Grant admin
+              {t("admins.grant")}
             </Button>
           </form>
         </Form>
@@ -84,12 +85,14 @@ function GrantForm() {
 
 /** The admins with demote / remove, each confirmed; the server refuses to remove the last one. */
 export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const admins = api.admin.admins.list.useQuery();
   const [pending, setPending] = useState<Pending>(null);
   const revoke = api.admin.admins.revoke.useMutation({
     onSuccess: async (_r, input) => {
-      toast.success(input.disableAccount ? "Admin removed and account disabled" : "Admin demoted to a regular user");
+      toast.success(input.disableAccount ? t("admins.removed") : t("admins.demoted"));
       setPending(null);
       await utils.admin.admins.list.invalidate();
       // demoting yourself ends your session: the next navigation goes to the login page
@@ -97,7 +100,7 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
     },
     onError: (e) => {
       setPending(null);
-      toast.error(e.message);
+      toast.error(errorText(e));
     },
   });
   const rows = admins.data ?? [];
@@ -107,23 +110,23 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
       <GrantForm />
       <Card>
         <CardHeader>
-          <CardTitle>Admins</CardTitle>
+          <CardTitle>{t("admins.title")}</CardTitle>
         </CardHeader>
         <CardContent>
           {admins.isLoading ? (
             <Skeleton className="h-24 w-full" />
           ) : admins.error ? (
-            <p className="text-sm text-destructive">{admins.error.message}</p>
+            <p className="text-sm text-destructive">{errorText(admins.error)}</p>
           ) : rows.length === 0 ? (
-            <EmptyState icon={ShieldCheck} title="No platform admins" description="Run npm run admin:create on the server." />
+            <EmptyState icon={ShieldCheck} title={t("admins.emptyTitle")} description={t("admins.emptyDescription")} />
           ) : (
             <Table>
               <TableHeader>
                 <TableRow>
-                  <TableHead>Name</TableHead>
-                  <TableHead>Email</TableHead>
-                  <TableHead>Account created</TableHead>
-                  <TableHead className="text-right">Actions</TableHead>
+                  <TableHead>{t("shared.name")}</TableHead>
+                  <TableHead>{t("admins.email2")}</TableHead>
+                  <TableHead>{t("admins.accountCreated")}</TableHead>
+                  <TableHead className="text-right">{t("admins.actions")}</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -133,29 +136,31 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
                     <TableRow key={a.id} data-testid={`admin-row-${a.id}`}>
                       <TableCell>
                         {a.name ?? "—"}
-                        {a.id === currentUserId && <span className="ml-2 text-xs text-muted-foreground">(you)</span>}
+                        {a.id === currentUserId && <span className="ml-2 text-xs text-muted-foreground">{t("admins.you")}</span>}
                       </TableCell>
                       <TableCell className="font-mono text-xs">{a.email ?? "—"}</TableCell>
-                      <TableCell>{formatDateTime(a.createdAt)}</TableCell>
+                      <TableCell>
+                        <DateTime value={a.createdAt} />
+                      </TableCell>
                       <TableCell className="text-right">
                         <div className="flex justify-end gap-2">
                           <Button
                             size="sm"
                             variant="outline"
                             disabled={isLast}
-                            title={isLast ? "The last admin cannot be demoted" : undefined}
+                            title={isLast ? t("admins.lastCannotDemote") : undefined}
                             onClick={() => setPending({ userId: a.id, label, disableAccount: false })}
                           >
-                            Demote
+                            {t("admins.demote")}
                           </Button>
                           <Button
                             size="sm"
                             variant="destructive"
                             disabled={isLast}
-                            title={isLast ? "The last admin cannot be removed" : undefined}
+                            title={isLast ? t("admins.lastCannotRemove") : undefined}
                             onClick={() => setPending({ userId: a.id, label, disableAccount: true })}
                           >
-                            Remove
+                            {t("admins.remove")}
                           </Button>
                         </div>
                       </TableCell>
@@ -170,21 +175,19 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
       <AlertDialog open={pending !== null} onOpenChange={(o) => !o && setPending(null)}>
         <AlertDialogContent>
           <AlertDialogHeader>
-            <AlertDialogTitle>{pending?.disableAccount ? `Remove ${pending.label}?` : `Demote ${pending?.label ?? ""}?`}</AlertDialogTitle>
+            <AlertDialogTitle>{pending?.disableAccount ? t("admins.removeTitle", { who: pending.label }) : t("admins.demoteTitle", { who: pending?.label ?? "" })}</AlertDialogTitle>
             <AlertDialogDescription>
-              {pending?.disableAccount
-                ? "The account loses the admin role and is disabled: it can no longer sign in, and its sessions end now."
-                : "The account becomes a regular user (its merchant memberships stay); its sessions end now."}
+              {pending?.disableAccount ? t("admins.removeDescription") : t("admins.demoteDescription")}
             </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
+            <AlertDialogCancel>{t("shared.cancel")}</AlertDialogCancel>
             <Button
               variant={pending?.disableAccount ? "destructive" : "default"}
               disabled={revoke.isPending}
               onClick={() => pending && revoke.mutate({ userId: pending.userId, disableAccount: pending.disableAccount })}
             >
-              {pending?.disableAccount ? "Remove" : "Demote"}
+              {pending?.disableAccount ? t("admins.remove") : t("admins.demote")}
             </Button>
           </AlertDialogFooter>
         </AlertDialogContent>

@@ -2,12 +2,14 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Scale } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import type { z } from "zod";
 
 import { Amount } from "@/app/_components/amount";
+import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Button } from "@/app/_components/ui/button";
@@ -18,24 +20,26 @@ import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
-import { formatDateTime } from "@/app/_lib/utils";
 import { correctionThresholdInput, createCorrectionInput } from "@/server/billing/correction-schemas";
 
 type CreateValues = z.input<typeof createCorrectionInput>;
 
 function ThresholdForm() {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const threshold = api.admin.corrections.threshold.useQuery();
   const form = useForm<z.input<typeof correctionThresholdInput>>({ resolver: zodResolver(correctionThresholdInput), values: { thresholdAtomic: threshold.data?.thresholdAtomic ?? "" } });
   const save = api.admin.corrections.setThreshold.useMutation({
     onSuccess: async () => {
-      toast.success("Approval threshold saved");
+      toast.success(t("corrections.thresholdSaved"));
       await utils.admin.corrections.threshold.invalidate();
     },
     onError: (e) => {
-      if (!applyServerFieldErrors(form, e)) toast.error(e.message);
+      if (!applyServerFieldErrors(form, e)) toast.error(errorText(e));
     },
   });
   return (
@@ -46,17 +50,17 @@ function ThresholdForm() {
           name="thresholdAtomic"
           render={({ field }) => (
             <FormItem className="min-w-64">
-              <FormLabel>Second-admin approval above (atomic units)</FormLabel>
+              <FormLabel>{t("corrections.threshold")}</FormLabel>
               <FormControl>
                 <Input inputMode="numeric" className="font-mono" {...field} />
               </FormControl>
-              <FormDescription>1 USDC = 1000000; 0: every correction needs a second admin.</FormDescription>
+              <FormDescription>{t("corrections.thresholdHint")}</FormDescription>
               <FormMessage />
             </FormItem>
           )}
         />
         <Button type="submit" variant="secondary" className="mt-6" disabled={save.isPending || threshold.isLoading}>
-          Save threshold
+          {t("corrections.saveThreshold")}
         </Button>
       </form>
     </Form>
@@ -64,6 +68,8 @@ function ThresholdForm() {
 }
 
 function CreateForm() {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const form = useForm<CreateValues, unknown, z.output<typeof createCorrectionInput>>({
     resolver: zodResolver(createCorrectionInput),
@@ -71,12 +77,12 @@ function CreateForm() {
   });
   const create = api.admin.corrections.create.useMutation({
     onSuccess: async (c) => {
-      toast.success(c.status === "PENDING" ? "Correction recorded: it waits for a second admin's approval" : "Correction applied to the ledger");
+      toast.success(c.status === "PENDING" ? t("corrections.recordedPending") : t("corrections.applied"));
       form.reset();
       await utils.admin.corrections.list.invalidate();
     },
     onError: (e) => {
-      if (!applyServerFieldErrors(form, e)) toast.error(e.message);
+      if (!applyServerFieldErrors(form, e)) toast.error(errorText(e));
     },
   });
   const text = (name: keyof CreateValues, label: string, opts: { description?: string; placeholder?: string; mono?: boolean } = {}) => (
@@ -102,37 +108,37 @@ function CreateForm() {
         className="grid gap-4 md:grid-cols-2"
         onSubmit={form.handleSubmit((v) => create.mutate({ ...v, network: v.network || undefined, asset: v.asset || undefined, paymentId: v.paymentId || undefined, payoutId: v.payoutId || undefined }))}
       >
-        {text("merchantId", "Merchant id", { mono: true, placeholder: "mer_…" })}
+        {text("merchantId", t("shared.merchantId"), { mono: true, placeholder: "mer_…" })}
         <FormField
           control={form.control}
           name="direction"
           render={({ field }) => (
             <FormItem>
-              <FormLabel>Direction</FormLabel>
+              <FormLabel>{t("corrections.direction")}</FormLabel>
               <Select value={field.value} onValueChange={field.onChange}>
                 <FormControl>
-                  <SelectTrigger aria-label="Direction">
+                  <SelectTrigger aria-label={t("corrections.direction")}>
                     <SelectValue />
                   </SelectTrigger>
                 </FormControl>
                 <SelectContent>
-                  <SelectItem value="CREDIT">Credit the merchant (we owe more)</SelectItem>
-                  <SelectItem value="DEBIT">Debit the merchant (we owe less)</SelectItem>
+                  <SelectItem value="CREDIT">{t("corrections.credit")}</SelectItem>
+                  <SelectItem value="DEBIT">{t("corrections.debit")}</SelectItem>
                 </SelectContent>
               </Select>
               <FormMessage />
             </FormItem>
           )}
         />
-        {text("amountAtomic", "Amount (atomic units)", { mono: true, description: "1 USDC = 1000000", placeholder: "5000000" })}
-        {text("reason", "Reason", { placeholder: "fee charged twice on 2026-11-03" })}
-        {text("paymentId", "Payment (optional)", { mono: true, placeholder: "pay_…", description: "Its network and token are used." })}
-        {text("payoutId", "Payout (optional)", { mono: true, placeholder: "pout_…" })}
-        {text("network", "Network (without a link)", { mono: true, placeholder: "eip155:8453" })}
-        {text("asset", "Token address (without a link)", { mono: true, placeholder: "0x…" })}
+        {text("amountAtomic", t("corrections.amountAtomic"), { mono: true, description: t("corrections.amountHint"), placeholder: "5000000" })}
+        {text("reason", t("shared.reason"), { placeholder: t("corrections.reasonPlaceholder") })}
+        {text("paymentId", t("corrections.payment"), { mono: true, placeholder: "pay_…", description: t("corrections.paymentHint") })}
+        {text("payoutId", t("corrections.payout"), { mono: true, placeholder: "pout_…" })}
+        {text("network", t("corrections.network"), { mono: true, placeholder: "eip155:8453" })}
+        {text("asset", t("corrections.asset"), { mono: true, placeholder: "0x…" })}
         <div className="md:col-span-2">
           <Button type="submit" disabled={create.isPending}>
-            Record correction
+            {t("corrections.record")}
           </Button>
         </div>
       </form>
@@ -143,6 +149,8 @@ function CreateForm() {
 type Decision = { id: string; kind: "approve" | "reject" } | null;
 
 export function Corrections({ currentUserId }: { currentUserId: string }) {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const [status, setStatus] = useState<"ALL" | "PENDING" | "COMPLETED" | "REJECTED">("ALL");
   const list = api.admin.corrections.list.useQuery({ status: status === "ALL" ? undefined : status });
@@ -154,16 +162,16 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
     setNote("");
     await utils.admin.corrections.list.invalidate();
   };
-  const approve = api.admin.corrections.approve.useMutation({ onSuccess: () => done("Approved: the ledger entry is written"), onError: (e) => toast.error(e.message) });
-  const reject = api.admin.corrections.reject.useMutation({ onSuccess: () => done("Rejected"), onError: (e) => toast.error(e.message) });
+  const approve = api.admin.corrections.approve.useMutation({ onSuccess: () => done(t("corrections.approvedDone")), onError: (e) => toast.error(errorText(e)) });
+  const reject = api.admin.corrections.reject.useMutation({ onSuccess: () => done(t("corrections.rejectedDone")), onError: (e) => toast.error(errorText(e)) });
   const rows = list.data ?? [];
 
   return (
     <div className="grid gap-6">
       <Card>
         <CardHeader>
-          <CardTitle>New correction</CardTitle>
-          <CardDescription>Signed from the merchant&apos;s side: a credit raises what the platform owes it, a debit lowers it.</CardDescription>
+          <CardTitle>{t("corrections.newTitle")}</CardTitle>
+          <CardDescription>{t("corrections.newDescription")}</CardDescription>
         </CardHeader>
         <CardContent className="grid gap-6">
           <CreateForm />
@@ -172,18 +180,19 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
       </Card>
       <Card>
         <CardHeader className="flex flex-row flex-wrap items-end justify-between gap-3">
-          <CardTitle>Corrections</CardTitle>
+          <CardTitle>{t("corrections.title")}</CardTitle>
           <div className="grid gap-1.5">
-            <Label htmlFor="corrections-status">Status</Label>
+            <Label htmlFor="corrections-status">{t("shared.status")}</Label>
             <Select value={status} onValueChange={(v) => setStatus(v as typeof status)}>
-              <SelectTrigger id="corrections-status" aria-label="Status" className="w-44">
+              <SelectTrigger id="corrections-status" aria-label={t("shared.status")} className="w-44">
                 <SelectValue />
               </SelectTrigger>
               <SelectContent>
-                <SelectItem value="ALL">All</SelectItem>
-                <SelectItem value="PENDING">Waiting for approval</SelectItem>
-                <SelectItem value="COMPLETED">Applied</SelectItem>
-                <SelectItem value="REJECTED">Rejected</SelectItem>
+                {(["ALL", "PENDING", "COMPLETED", "REJECTED"] as const).map((s) => (
+                  <SelectItem key={s} value={s}>
+                    {t(`corrections.statusOption.${s}`)}
+                  </SelectItem>
+                ))}
               </SelectContent>
             </Select>
           </div>
@@ -193,21 +202,21 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
             <Skeleton className="h-24" />
           ) : list.error ? (
             <p role="alert" className="text-sm text-destructive">
-              {list.error.message}
+              {errorText(list.error)}
             </p>
           ) : rows.length === 0 ? (
-            <EmptyState icon={Scale} title="No corrections" description="Corrections you record appear here." />
+            <EmptyState icon={Scale} title={t("corrections.emptyTitle")} description={t("corrections.emptyDescription")} />
           ) : (
             <Table data-testid="corrections">
               <TableHeader>
                 <TableRow>
-                  <TableHead>Created</TableHead>
-                  <TableHead>Merchant</TableHead>
-                  <TableHead className="text-right">Amount</TableHead>
-                  <TableHead>Reason</TableHead>
-                  <TableHead>Link</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead className="text-right">Decision</TableHead>
+                  <TableHead>{t("shared.created")}</TableHead>
+                  <TableHead>{t("shared.merchant")}</TableHead>
+                  <TableHead className="text-right">{t("shared.amount")}</TableHead>
+                  <TableHead>{t("shared.reason")}</TableHead>
+                  <TableHead>{t("corrections.link")}</TableHead>
+                  <TableHead>{t("shared.status")}</TableHead>
+                  <TableHead className="text-right">{t("corrections.decision")}</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -215,7 +224,9 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
                   const own = c.createdById === currentUserId;
                   return (
                     <TableRow key={c.id} data-testid={`correction-${c.id}`}>
-                      <TableCell className="whitespace-nowrap">{formatDateTime(c.createdAt)}</TableCell>
+                      <TableCell className="whitespace-nowrap">
+                        <DateTime value={c.createdAt} />
+                      </TableCell>
                       <TableCell>{c.merchantName}</TableCell>
                       <TableCell className="text-right whitespace-nowrap">
                         {c.direction === "DEBIT" ? "−" : "+"}
@@ -223,7 +234,7 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
                       </TableCell>
                       <TableCell className="max-w-64">
                         {c.reason}
-                        {c.decisionNote && <span className="block text-xs text-muted-foreground">Rejected: {c.decisionNote}</span>}
+                        {c.decisionNote && <span className="block text-xs text-muted-foreground">{t("corrections.rejectedNote", { note: c.decisionNote })}</span>}
                       </TableCell>
                       <TableCell className="font-mono text-xs">{c.paymentId ?? c.payoutId ?? "—"}</TableCell>
                       <TableCell>
@@ -232,19 +243,19 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
                       <TableCell className="text-right">
                         {c.status === "PENDING" ? (
                           own ? (
-                            <span className="text-xs text-muted-foreground">Another admin approves</span>
+                            <span className="text-xs text-muted-foreground">{t("corrections.anotherAdmin")}</span>
                           ) : (
                             <div className="flex justify-end gap-2">
                               <Button size="sm" onClick={() => setDecision({ id: c.id, kind: "approve" })}>
-                                Approve
+                                {t("corrections.approve")}
                               </Button>
                               <Button size="sm" variant="outline" onClick={() => setDecision({ id: c.id, kind: "reject" })}>
-                                Reject
+                                {t("corrections.reject")}
                               </Button>
                             </div>
                           )
                         ) : (
-                          <span className="text-xs text-muted-foreground">{c.decidedAt ? formatDateTime(c.decidedAt) : "—"}</span>
+                          <span className="text-xs text-muted-foreground">{c.decidedAt ? <DateTime value={c.decidedAt} /> : "—"}</span>
                         )}
                       </TableCell>
                     </TableRow>
@@ -254,10 +265,10 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
             </Table>
           )}
           {decision && (
-            <div className="mt-4 grid gap-3 rounded-md border p-4" role="group" aria-label="Decision">
+            <div className="mt-4 grid gap-3 rounded-md border p-4" role="group" aria-label={t("corrections.decision")}>
               {decision.kind === "reject" && (
                 <div className="grid gap-1.5">
-                  <Label htmlFor="reject-note">Why reject it?</Label>
+                  <Label htmlFor="reject-note">{t("corrections.whyReject")}</Label>
                   <Input id="reject-note" value={note} onChange={(e) => setNote(e.target.value)} />
                 </div>
               )}
@@ -267,10 +278,10 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
                   disabled={approve.isPending || reject.isPending}
                   onClick={() => (decision.kind === "approve" ? approve.mutate({ correctionId: decision.id }) : reject.mutate({ correctionId: decision.id, note }))}
                 >
-                  {decision.kind === "approve" ? "Confirm approval" : "Confirm rejection"}
+                  {decision.kind === "approve" ? t("corrections.confirmApproval") : t("corrections.confirmRejection")}
                 </Button>
                 <Button variant="ghost" onClick={() => setDecision(null)}>
-                  Cancel
+                  {t("shared.cancel")}
                 </Button>
               </div>
             </div>

@@ -1,46 +1,50 @@
 "use client";
 
 import { ShieldCheck } from "lucide-react";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
+import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
 import { Tabs, TabsList, TabsTrigger } from "@/app/_components/ui/tabs";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
-import { formatDateTime } from "@/app/_lib/utils";
 
 const STAGE_COLORS = { verification: "var(--color-warning, #d97706)", settlement: "var(--color-destructive, #dc2626)", upstream: "var(--color-muted-foreground)" } as const;
 
 export function ErrorsReport() {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const [days, setDays] = useState(7);
   const report = api.admin.errors.report.useQuery({ days }, { refetchOnMount: "always" });
   const r = report.data;
   return (
     <div className="grid gap-6">
       <Tabs value={String(days)} onValueChange={(v) => setDays(Number(v))}>
-        <TabsList aria-label="Period">
-          <TabsTrigger value="1">Today</TabsTrigger>
-          <TabsTrigger value="7">7 days</TabsTrigger>
-          <TabsTrigger value="30">30 days</TabsTrigger>
+        <TabsList aria-label={t("errors.period")}>
+          <TabsTrigger value="1">{t("errors.today")}</TabsTrigger>
+          <TabsTrigger value="7">{t("errors.days7")}</TabsTrigger>
+          <TabsTrigger value="30">{t("errors.days30")}</TabsTrigger>
         </TabsList>
       </Tabs>
       {report.error ? (
         <p role="alert" className="text-sm text-destructive">
-          Could not load errors: {report.error.message}
+          {t("errors.loadFailed", { error: errorText(report.error) })}
         </p>
       ) : !r ? (
         <Skeleton className="h-72" />
       ) : r.groups.length === 0 && r.failedPayments.length === 0 ? (
-        <EmptyState icon={ShieldCheck} title="No errors in this period" description="Failed verifications, settlements and upstream calls appear here." />
+        <EmptyState icon={ShieldCheck} title={t("errors.emptyTitle")} description={t("errors.emptyDescription")} />
       ) : (
         <>
           <Card>
             <CardHeader>
-              <CardTitle>Errors per day by stage</CardTitle>
+              <CardTitle>{t("errors.perDay")}</CardTitle>
             </CardHeader>
             <CardContent className="h-64">
               <ResponsiveContainer width="100%" height="100%">
@@ -51,7 +55,7 @@ export function ErrorsReport() {
                   <Tooltip />
                   <Legend />
                   {(Object.keys(STAGE_COLORS) as (keyof typeof STAGE_COLORS)[]).map((stage) => (
-                    <Bar key={stage} dataKey={stage} name={stage} stackId="errors" fill={STAGE_COLORS[stage]} />
+                    <Bar key={stage} dataKey={stage} name={t(`errors.stageName.${stage}`)} stackId="errors" fill={STAGE_COLORS[stage]} />
                   ))}
                 </BarChart>
               </ResponsiveContainer>
@@ -59,23 +63,23 @@ export function ErrorsReport() {
           </Card>
           <Card>
             <CardHeader>
-              <CardTitle>By reason and merchant</CardTitle>
+              <CardTitle>{t("errors.byReason")}</CardTitle>
             </CardHeader>
             <CardContent>
               <Table>
                 <TableHeader>
                   <TableRow>
-                    <TableHead>Stage</TableHead>
-                    <TableHead>Reason</TableHead>
-                    <TableHead>Merchant</TableHead>
-                    <TableHead className="text-right">Calls</TableHead>
-                    <TableHead>Last seen</TableHead>
+                    <TableHead>{t("shared.stage")}</TableHead>
+                    <TableHead>{t("shared.reason")}</TableHead>
+                    <TableHead>{t("shared.merchant")}</TableHead>
+                    <TableHead className="text-right">{t("shared.calls")}</TableHead>
+                    <TableHead>{t("errors.lastSeen")}</TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
                   {r.groups.map((g) => (
                     <TableRow key={`${g.stage}:${g.reason}:${g.merchantId}`} data-testid="error-group">
-                      <TableCell>{g.stage}</TableCell>
+                      <TableCell>{g.stage in STAGE_COLORS ? t(`errors.stageName.${g.stage as keyof typeof STAGE_COLORS}`) : g.stage}</TableCell>
                       <TableCell className="font-mono text-xs">{g.reason}</TableCell>
                       <TableCell>
                         <Link className="underline-offset-4 hover:underline" href={`/admin/merchants/${g.merchantId}`}>
@@ -83,7 +87,9 @@ export function ErrorsReport() {
                         </Link>
                       </TableCell>
                       <TableCell className="text-right tabular-nums">{g.count}</TableCell>
-                      <TableCell className="text-muted-foreground">{formatDateTime(g.last)}</TableCell>
+                      <TableCell className="text-muted-foreground">
+                        <DateTime value={g.last} />
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>
@@ -92,11 +98,11 @@ export function ErrorsReport() {
           </Card>
           <Card>
             <CardHeader>
-              <CardTitle>Failed payments by recorded reason</CardTitle>
+              <CardTitle>{t("errors.failedPayments")}</CardTitle>
             </CardHeader>
             <CardContent>
               {r.failedPayments.length === 0 ? (
-                <p className="text-sm text-muted-foreground">No failed payments.</p>
+                <p className="text-sm text-muted-foreground">{t("errors.noFailedPayments")}</p>
               ) : (
                 <Table>
                   <TableBody>
@@ -105,7 +111,9 @@ export function ErrorsReport() {
                         <TableCell className="font-mono text-xs">{p.reason}</TableCell>
                         <TableCell>{p.merchantName}</TableCell>
                         <TableCell className="text-right tabular-nums">{p.count}</TableCell>
-                        <TableCell className="text-muted-foreground">{formatDateTime(p.last)}</TableCell>
+                        <TableCell className="text-muted-foreground">
+                          <DateTime value={p.last} />
+                        </TableCell>
                       </TableRow>
                     ))}
                   </TableBody>

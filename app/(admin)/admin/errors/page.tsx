@@ -1,18 +1,24 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 import { auth } from "@/server/auth";
 
 import { ErrorsReport } from "./errors-report";
 
-export const metadata: Metadata = { title: "Errors" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin");
+  return { title: t("pages.errors.title") };
+}
+
 export const dynamic = "force-dynamic";
 
 export default async function AdminErrorsPage() {
   if ((await auth())?.role !== "PLATFORM_ADMIN") return null;
+  const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title="Errors" description="Failed verifications, settlements and upstream calls across merchants, grouped by reason." />
+      <PageHeader title={t("pages.errors.title")} description={t("pages.errors.description")} />
       <ErrorsReport />
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -8,15 +9,17 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { useHydrated } from "@/app/_lib/use-hydrated";
 import { formatDateTime } from "@/app/_lib/utils";
 import { hostedFacilitatorSettingsInput } from "@/server/facilitator/hosted/schemas";
 
-const SOURCE_TEXT = { settings: "saved here", environment: "from the environment (HOSTED_FACILITATOR_*)", none: "not configured" } as const;
-
 /** The platform's hosted facilitator: URL and credentials, stored sealed; secrets are entered, never shown. */
 export function HostedFacilitatorSettings() {
+  const t = useTranslations("admin");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const hydrated = useHydrated();
   const view = api.admin.hostedFacilitator.get.useQuery();
@@ -29,14 +32,14 @@ export function HostedFacilitatorSettings() {
     toast.success(message);
   };
   const save = api.admin.hostedFacilitator.save.useMutation({
-    onSuccess: () => done("Hosted facilitator saved; gateways use it within seconds"),
+    onSuccess: () => done(t("hosted.saved")),
     onError: (err) => {
       const fields = err.data?.zodError;
       if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
-      else toast.error(err.message);
+      else toast.error(errorText(err));
     },
   });
-  const reset = api.admin.hostedFacilitator.reset.useMutation({ onSuccess: () => done("Stored settings removed; the environment's apply"), onError: (e) => toast.error(e.message) });
+  const reset = api.admin.hostedFacilitator.reset.useMutation({ onSuccess: () => done(t("hosted.reset")), onError: (e) => toast.error(errorText(e)) });
   const field = (key: keyof typeof form, label: string, opts: { secret?: boolean; placeholder?: string } = {}) => (
     <div className="grid gap-1.5">
       <Label htmlFor={`hosted-${key}`}>{label}</Label>
@@ -58,23 +61,24 @@ export function HostedFacilitatorSettings() {
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Hosted facilitator</CardTitle>
-        <CardDescription>
-          The facilitator merchants set to &quot;hosted&quot; verify and settle through (e.g. Coinbase&apos;s, with CDP API keys, or another deployment&apos;s facilitator API, with a bearer
-          token). Stored encrypted; saving replaces every field, and secrets are never shown again.
-        </CardDescription>
+        <CardTitle>{t("hosted.title")}</CardTitle>
+        <CardDescription>{t("hosted.description")}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
         {view.data ? (
           <dl className="grid grid-cols-[9rem_1fr] gap-x-4 gap-y-1 text-sm" data-testid="hosted-facilitator-view">
-            <dt className="text-muted-foreground">In force</dt>
-            <dd>{SOURCE_TEXT[view.data.source]}</dd>
-            <dt className="text-muted-foreground">URL</dt>
+            <dt className="text-muted-foreground">{t("hosted.inForce")}</dt>
+            <dd>{t(`hosted.source.${view.data.source}`)}</dd>
+            <dt className="text-muted-foreground">{t("hosted.url")}</dt>
             <dd className="break-all font-mono text-xs">{view.data.url ?? "—"}</dd>
-            <dt className="text-muted-foreground">Credentials</dt>
+            <dt className="text-muted-foreground">{t("hosted.credentials")}</dt>
             <dd>
-              {view.data.cdpApiKeyId ? `CDP key ${view.data.cdpApiKeyId}${view.data.hasCdpApiKeySecret ? " (secret set)" : ""}` : view.data.hasBearerToken ? "bearer token set" : "none"}
-              {view.data.updatedAt ? <span className="text-muted-foreground"> · saved {formatDateTime(view.data.updatedAt)}</span> : null}
+              {view.data.cdpApiKeyId
+                ? `${t("hosted.cdpKey", { id: view.data.cdpApiKeyId })}${view.data.hasCdpApiKeySecret ? t("hosted.secretSet") : ""}`
+                : view.data.hasBearerToken
+                  ? t("hosted.bearerSet")
+                  : t("hosted.none")}
+              {view.data.updatedAt ? <span className="text-muted-foreground">{t("hosted.savedAt", { time: formatDateTime(view.data.updatedAt, { locale }) })}</span> : null}
             </dd>
           </dl>
         ) : (
@@ -82,7 +86,7 @@ export function HostedFacilitatorSettings() {
         )}
         <form
           method="post"
-          aria-label="Hosted facilitator"
+          aria-label={t("hosted.title")}
           className="grid gap-3 md:grid-cols-2"
           onSubmit={(e) => {
             e.preventDefault();
@@ -91,17 +95,17 @@ export function HostedFacilitatorSettings() {
             save.mutate(form);
           }}
         >
-          {field("url", "URL", { placeholder: "https://api.cdp.coinbase.com/platform/v2/x402" })}
-          {field("bearerToken", "Bearer token (optional)", { secret: true })}
-          {field("cdpApiKeyId", "CDP API key id (optional)")}
-          {field("cdpApiKeySecret", "CDP API key secret", { secret: true })}
+          {field("url", t("hosted.url"), { placeholder: "https://api.cdp.coinbase.com/platform/v2/x402" })}
+          {field("bearerToken", t("hosted.bearerToken"), { secret: true })}
+          {field("cdpApiKeyId", t("hosted.cdpApiKeyId"))}
+          {field("cdpApiKeySecret", t("hosted.cdpApiKeySecret"), { secret: true })}
           <div className="flex gap-2 md:col-span-2">
             <Button type="submit" disabled={!hydrated || save.isPending}>
-              Save hosted facilitator
+              {t("hosted.save")}
             </Button>
             {view.data?.source === "settings" && (
               <Button type="button" variant="ghost" disabled={reset.isPending} onClick={() => reset.mutate()}>
-                Use the environment&apos;s instead
+                {t("hosted.useEnvironment")}
               </Button>
             )}
           </div>

@@ -1,11 +1,13 @@
 "use client";
 
 import { Building2 } from "lucide-react";
+import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 
 import { Amount } from "@/app/_components/amount";
+import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Button } from "@/app/_components/ui/button";
@@ -16,33 +18,38 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Switch } from "@/app/_components/ui/switch";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
-import { formatDateTime, parseAmount } from "@/app/_lib/utils";
+import { parseAmount } from "@/app/_lib/utils";
 
 type Status = "PENDING_REVIEW" | "ACTIVE" | "DISABLED";
 type Filters = { status?: Status; search?: string; createdFrom?: Date; createdTo?: Date; minRevenueAtomic?: bigint; minErrorRate?: number };
-const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
 const day = (v: string, plus = 0) => new Date(new Date(`${v}T00:00:00Z`).getTime() + plus);
 
 function RequireReviewSwitch() {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const settings = api.admin.settings.get.useQuery();
   const set = api.admin.settings.setRequireReview.useMutation({
     onSuccess: async (r) => {
-      toast.success(r.requireReview ? "New merchants now wait for review" : "New merchants are now active at once");
+      toast.success(r.requireReview ? t("merchants.requireReviewOn") : t("merchants.requireReviewOff"));
       await utils.admin.settings.get.invalidate();
     },
-    onError: (e) => toast.error(e.message),
+    onError: (e) => toast.error(errorText(e)),
   });
   return (
     <div className="flex items-center gap-2">
       <Switch id="require-review" checked={settings.data?.requireReview ?? false} disabled={!settings.data || set.isPending} onCheckedChange={(value) => set.mutate({ value })} />
-      <Label htmlFor="require-review">New merchants need review</Label>
+      <Label htmlFor="require-review">{t("merchants.requireReview")}</Label>
     </div>
   );
 }
 
 export function MerchantsList() {
+  const t = useTranslations("admin");
+  const format = useFormatter();
+  const errorText = useErrorText();
   const [draft, setDraft] = useState({ status: "ALL" as Status | "ALL", search: "", from: "", to: "", minRevenue: "", minErrorRate: "" });
   const [filters, setFilters] = useState<Filters>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -63,13 +70,13 @@ export function MerchantsList() {
             let minRevenueAtomic: bigint | undefined;
             try {
               minRevenueAtomic = draft.minRevenue ? parseAmount(draft.minRevenue, 6) : undefined;
-            } catch (err) {
-              setFormError(`Minimum revenue: ${(err as Error).message}`);
+            } catch {
+              setFormError(t("merchants.minRevenueInvalid"));
               return;
             }
             const rate = draft.minErrorRate ? Number(draft.minErrorRate) / 100 : undefined;
             if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
-              setFormError("Minimum error rate: enter a percentage from 0 to 100");
+              setFormError(t("merchants.minErrorRateInvalid"));
               return;
             }
             setFormError(null);
@@ -84,42 +91,42 @@ export function MerchantsList() {
           }}
         >
           <div className="grid gap-1.5">
-            <Label htmlFor="m-search">Name or id</Label>
-            <Input id="m-search" value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.target.value })} placeholder="Name, id, or an exact payout address" />
+            <Label htmlFor="m-search">{t("merchants.search")}</Label>
+            <Input id="m-search" value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.target.value })} placeholder={t("merchants.searchPlaceholder")} />
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="m-status">Status</Label>
+            <Label htmlFor="m-status">{t("shared.status")}</Label>
             <Select value={draft.status} onValueChange={(v) => setDraft({ ...draft, status: v as Status | "ALL" })}>
-              <SelectTrigger id="m-status" aria-label="Status">
+              <SelectTrigger id="m-status" aria-label={t("shared.status")}>
                 <SelectValue />
               </SelectTrigger>
               <SelectContent>
                 {(["ALL", "PENDING_REVIEW", "ACTIVE", "DISABLED"] as const).map((s) => (
                   <SelectItem key={s} value={s}>
-                    {s === "ALL" ? "All" : s.toLowerCase().replace("_", " ")}
+                    {t(`merchants.statusOption.${s}`)}
                   </SelectItem>
                 ))}
               </SelectContent>
             </Select>
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="m-from">Created from</Label>
+            <Label htmlFor="m-from">{t("merchants.createdFrom")}</Label>
             <Input id="m-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="m-to">Created to</Label>
+            <Label htmlFor="m-to">{t("merchants.createdTo")}</Label>
             <Input id="m-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="m-revenue">Revenue ≥ (USDC)</Label>
+            <Label htmlFor="m-revenue">{t("merchants.minRevenue", { symbol: "USDC" })}</Label>
             <Input id="m-revenue" inputMode="decimal" value={draft.minRevenue} onChange={(e) => setDraft({ ...draft, minRevenue: e.target.value })} placeholder="0.00" />
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="m-errors">Error rate ≥ %</Label>
+            <Label htmlFor="m-errors">{t("merchants.minErrorRate")}</Label>
             <Input id="m-errors" inputMode="decimal" value={draft.minErrorRate} onChange={(e) => setDraft({ ...draft, minErrorRate: e.target.value })} placeholder="0" />
           </div>
           <Button type="submit" variant="secondary">
-            Filter
+            {t("shared.filter")}
           </Button>
         </form>
         {formError && (
@@ -134,22 +141,22 @@ export function MerchantsList() {
           </div>
         ) : list.error ? (
           <p role="alert" className="text-sm text-destructive">
-            Could not load merchants: {list.error.message}
+            {t("merchants.loadFailed", { error: errorText(list.error) })}
           </p>
         ) : items.length === 0 ? (
-          <EmptyState icon={Building2} title="No merchants match" description="Change the filters, or wait for merchants to sign up." />
+          <EmptyState icon={Building2} title={t("merchants.emptyTitle")} description={t("merchants.emptyDescription")} />
         ) : (
           <>
             <Table>
               <TableHeader>
                 <TableRow>
-                  <TableHead>Name</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead className="text-right">Calls (30 d)</TableHead>
-                  <TableHead className="text-right">Error rate</TableHead>
-                  <TableHead className="text-right">Revenue (30 d)</TableHead>
-                  <TableHead className="text-right">Members</TableHead>
-                  <TableHead>Created</TableHead>
+                  <TableHead>{t("shared.name")}</TableHead>
+                  <TableHead>{t("shared.status")}</TableHead>
+                  <TableHead className="text-right">{t("merchants.calls30d")}</TableHead>
+                  <TableHead className="text-right">{t("merchants.errorRate")}</TableHead>
+                  <TableHead className="text-right">{t("merchants.revenue30d")}</TableHead>
+                  <TableHead className="text-right">{t("merchants.members")}</TableHead>
+                  <TableHead>{t("shared.created")}</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -164,20 +171,22 @@ export function MerchantsList() {
                     <TableCell>
                       <StatusBadge status={m.status} />
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">{m.calls}</TableCell>
-                    <TableCell className="text-right tabular-nums">{m.errorRate === null ? "—" : percent.format(m.errorRate)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{format.number(m.calls)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{m.errorRate === null ? "—" : format.number(m.errorRate, { style: "percent", maximumFractionDigits: 1 })}</TableCell>
                     <TableCell className="text-right">
                       <Amount atomic={m.revenueAtomic} decimals={6} symbol="USDC" />
                     </TableCell>
                     <TableCell className="text-right tabular-nums">{m.members}</TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(m.createdAt)}</TableCell>
+                    <TableCell className="whitespace-nowrap text-muted-foreground">
+                      <DateTime value={m.createdAt} />
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>
             </Table>
             {list.hasNextPage && (
               <Button variant="outline" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                {list.isFetchingNextPage ? "Loading…" : "Load more"}
+                {list.isFetchingNextPage ? t("shared.loading") : t("shared.loadMore")}
               </Button>
             )}
           </>

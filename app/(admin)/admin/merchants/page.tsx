@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 import { auth } from "@/server/auth";
@@ -7,14 +8,19 @@ import { MerchantsList } from "./merchants-list";
 import { HostedFacilitatorSettings } from "./hosted-facilitator";
 import { RateLimitCaps } from "./rate-limit-caps";
 
-export const metadata: Metadata = { title: "Merchants" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin");
+  return { title: t("pages.merchants.title") };
+}
+
 export const dynamic = "force-dynamic";
 
 export default async function AdminMerchantsPage() {
   if ((await auth())?.role !== "PLATFORM_ADMIN") return null;
+  const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title="Merchants" description="Every merchant on the platform, with calls, error rate and settled revenue over the last 30 days." />
+      <PageHeader title={t("pages.merchants.title")} description={t("pages.merchants.description")} />
       <MerchantsList />
       <RateLimitCaps />
       <HostedFacilitatorSettings />

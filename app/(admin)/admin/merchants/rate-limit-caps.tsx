@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { toast } from "sonner";
 
@@ -7,18 +8,14 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { RATE_LIMIT_KEYS, rateLimitsSchema, type RateLimits } from "@/server/platform/schemas";
 
-const LABELS: Record<keyof RateLimits, string> = {
-  unpaidPerMerchant: "Unpaid, per merchant",
-  unpaidPerClient: "Unpaid, per client IP",
-  paidPerMerchant: "Paying, per merchant",
-  paidPerPayer: "Paying, per payer",
-};
-
 /** The platform's ceiling on every merchant's gateway rate limits (requests per minute). */
 export function RateLimitCaps() {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const caps = api.admin.settings.rateLimitCaps.useQuery();
   const [draft, setDraft] = useState<Record<keyof RateLimits, string> | null>(null);
@@ -28,16 +25,16 @@ export function RateLimitCaps() {
   }, [caps.data]);
   const save = api.admin.settings.setRateLimitCaps.useMutation({
     onSuccess: async () => {
-      toast.success("Rate limit caps saved; merchants above them are held to them within seconds");
+      toast.success(t("rateLimits.saved"));
       await utils.admin.settings.rateLimitCaps.invalidate();
     },
-    onError: (e) => toast.error(e.message),
+    onError: (e) => toast.error(errorText(e)),
   });
 
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Gateway rate limit caps (per minute)</CardTitle>
+        <CardTitle>{t("rateLimits.title")}</CardTitle>
       </CardHeader>
       <CardContent>
         {draft && (
@@ -46,19 +43,19 @@ export function RateLimitCaps() {
             onSubmit={(e) => {
               e.preventDefault();
               const parsed = rateLimitsSchema.safeParse(Object.fromEntries(RATE_LIMIT_KEYS.map((k) => [k, Number(draft[k])])));
-              if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Check the caps");
+              if (!parsed.success) return setError(t("rateLimits.invalid"));
               setError(null);
               save.mutate(parsed.data);
             }}
           >
             {RATE_LIMIT_KEYS.map((k) => (
               <div key={k} className="grid gap-1.5">
-                <Label htmlFor={`cap-${k}`}>{LABELS[k]}</Label>
+                <Label htmlFor={`cap-${k}`}>{t(`rateLimits.${k}`)}</Label>
                 <Input id={`cap-${k}`} type="number" min={1} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
               </div>
             ))}
             <Button type="submit" disabled={save.isPending}>
-              Save caps
+              {t("rateLimits.save")}
             </Button>
           </form>
         )}

@@ -1,21 +1,24 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 import { auth } from "@/server/auth";
 
 import { OperationsLive } from "./operations-live";
 
-export const metadata: Metadata = { title: "Operations" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin");
+  return { title: t("pages.operations.title") };
+}
+
 export const dynamic = "force-dynamic";
 
 export default async function AdminOperationsPage() {
   if ((await auth())?.role !== "PLATFORM_ADMIN") return null;
+  const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader
-        title="Operations"
-        description="This instance's gateway over the last minute, from the same metrics Prometheus scrapes at /api/metrics (a Grafana dashboard for them ships in server/observability/grafana-dashboard.json). Refreshes every 5 seconds."
-      />
+      <PageHeader title={t("pages.operations.title")} description={t("pages.operations.description")} />
       <OperationsLive />
     </div>
   );

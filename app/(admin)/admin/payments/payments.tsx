@@ -1,6 +1,7 @@
 "use client";
 
 import { Receipt } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 import { EmptyState } from "@/app/_components/empty-state";
@@ -11,18 +12,20 @@ import { Label } from "@/app/_components/ui/label";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/app/_components/ui/sheet";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { TransactionDetailFields, TransactionsTable, PaymentStatusSelect, type PaymentStatus } from "@/app/_components/transactions-table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 type Status = PaymentStatus;
 type Filters = { status?: Status; path?: string; from?: Date; to?: Date; merchantId?: string; payer?: string };
 
 function PaymentDetail({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const t = useTranslations("admin");
   const detail = api.admin.payments.get.useQuery({ id: id ?? "" }, { enabled: id !== null });
   return (
     <Sheet open={id !== null} onOpenChange={(open) => !open && onClose()}>
       <SheetContent className="overflow-y-auto sm:max-w-lg">
         <SheetHeader>
-          <SheetTitle>Payment</SheetTitle>
+          <SheetTitle>{t("payments.payment")}</SheetTitle>
           <SheetDescription className="font-mono text-xs">{id}</SheetDescription>
         </SheetHeader>
         {detail.data ? <TransactionDetailFields t={detail.data} /> : <Skeleton className="m-4 h-40" />}
@@ -33,6 +36,8 @@ function PaymentDetail({ id, onClose }: { id: string | null; onClose: () => void
 
 /** Every merchant's payments: the console's filters plus merchant and payer, the same table and drawer. */
 export function AdminPayments({ initialMerchantId }: { initialMerchantId?: string }) {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const [draft, setDraft] = useState({ status: "ALL" as Status | "ALL", path: "", from: "", to: "", merchantId: initialMerchantId ?? "", payer: "" });
   const [filters, setFilters] = useState<Filters>(initialMerchantId ? { merchantId: initialMerchantId } : {});
   const [openId, setOpenId] = useState<string | null>(null);
@@ -58,27 +63,27 @@ export function AdminPayments({ initialMerchantId }: { initialMerchantId?: strin
         >
           <PaymentStatusSelect id="p-status" value={draft.status} onChange={(status) => setDraft({ ...draft, status })} />
           <div className="grid gap-1.5">
-            <Label htmlFor="p-merchant">Merchant id</Label>
+            <Label htmlFor="p-merchant">{t("shared.merchantId")}</Label>
             <Input id="p-merchant" className="font-mono" value={draft.merchantId} onChange={(e) => setDraft({ ...draft, merchantId: e.target.value })} placeholder="mer_…" />
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="p-payer">Payer</Label>
+            <Label htmlFor="p-payer">{t("payments.payer")}</Label>
             <Input id="p-payer" className="font-mono" value={draft.payer} onChange={(e) => setDraft({ ...draft, payer: e.target.value })} placeholder="0x…" />
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="p-path">Endpoint contains</Label>
+            <Label htmlFor="p-path">{t("payments.endpointContains")}</Label>
             <Input id="p-path" className="font-mono" value={draft.path} onChange={(e) => setDraft({ ...draft, path: e.target.value })} placeholder="/api/signal" />
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="p-from">From</Label>
+            <Label htmlFor="p-from">{t("shared.from")}</Label>
             <Input id="p-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="p-to">To</Label>
+            <Label htmlFor="p-to">{t("shared.to")}</Label>
             <Input id="p-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
           </div>
           <Button type="submit" variant="secondary">
-            Filter
+            {t("shared.filter")}
           </Button>
         </form>
         {list.isLoading ? (
@@ -88,16 +93,16 @@ export function AdminPayments({ initialMerchantId }: { initialMerchantId?: strin
           </div>
         ) : list.error ? (
           <p role="alert" className="text-sm text-destructive">
-            Could not load payments: {list.error.message}
+            {t("payments.loadFailed", { error: errorText(list.error) })}
           </p>
         ) : items.length === 0 ? (
-          <EmptyState icon={Receipt} title="No payments match" description="Payments of every merchant appear here as paid calls arrive." />
+          <EmptyState icon={Receipt} title={t("payments.emptyTitle")} description={t("payments.emptyDescription")} />
         ) : (
           <>
             <TransactionsTable items={items} onOpen={setOpenId} showMerchant />
             {list.hasNextPage && (
               <Button variant="outline" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                {list.isFetchingNextPage ? "Loading…" : "Load more"}
+                {list.isFetchingNextPage ? t("shared.loading") : t("shared.loadMore")}
               </Button>
             )}
           </>

@@ -1,18 +1,24 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 import { auth } from "@/server/auth";
 
 import { AdminRefunds } from "./admin-refunds";
 
-export const metadata: Metadata = { title: "Refunds" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin");
+  return { title: t("pages.refunds.title") };
+}
+
 export const dynamic = "force-dynamic";
 
 export default async function AdminRefundsPage() {
   if ((await auth())?.role !== "PLATFORM_ADMIN") return null;
+  const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title="Refunds" description="Refund any settled payment. PLATFORM-mode payments are paid back from the treasury at once; DIRECT-mode refunds wait for the merchant's own transfer." />
+      <PageHeader title={t("pages.refunds.title")} description={t("pages.refunds.description")} />
       <AdminRefunds />
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 import { auth } from "@/server/auth";
@@ -6,14 +7,19 @@ import { auth } from "@/server/auth";
 import { RiskAlerts } from "./risk-alerts";
 import { RiskBlocks } from "./risk-blocks";
 
-export const metadata: Metadata = { title: "Risk" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin");
+  return { title: t("pages.risk.title") };
+}
+
 export const dynamic = "force-dynamic";
 
 export default async function AdminRiskPage() {
   if ((await auth())?.role !== "PLATFORM_ADMIN") return null;
+  const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title="Risk" description="Every alert on the platform, the payers and client IPs the gateway refuses, and the default thresholds merchants inherit." />
+      <PageHeader title={t("pages.risk.title")} description={t("pages.risk.description")} />
       <RiskBlocks />
       <RiskAlerts />
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -7,36 +8,39 @@ import { AlertsTable } from "@/app/_components/alerts-table";
 import { ThresholdsForm } from "@/app/_components/thresholds-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Skeleton } from "@/app/_components/ui/skeleton";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 export function RiskAlerts() {
+  const t = useTranslations("admin");
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const alerts = api.admin.alerts.list.useQuery({}, { refetchInterval: 15_000 });
   const thresholds = api.admin.alerts.thresholds.useQuery();
   const refreshAlerts = () => utils.admin.alerts.list.invalidate();
-  const acknowledge = api.admin.alerts.acknowledge.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success("Alert acknowledged"); }, onError: (e) => toast.error(e.message) });
-  const resolve = api.admin.alerts.resolve.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success("Alert resolved"); }, onError: (e) => toast.error(e.message) });
+  const acknowledge = api.admin.alerts.acknowledge.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success(t("risk.alertAcknowledged")); }, onError: (e) => toast.error(errorText(e)) });
+  const resolve = api.admin.alerts.resolve.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success(t("risk.alertResolved")); }, onError: (e) => toast.error(errorText(e)) });
   const actions = { onAcknowledge: (alertId: string) => acknowledge.mutate({ alertId }), onResolve: (alertId: string) => resolve.mutate({ alertId }), pending: acknowledge.isPending || resolve.isPending };
   const [errors, setErrors] = useState<Record<string, string>>({});
   const update = api.admin.alerts.updateThresholds.useMutation({
     onSuccess: async () => {
       setErrors({});
       await utils.admin.alerts.thresholds.invalidate();
-      toast.success("Platform thresholds saved");
+      toast.success(t("risk.thresholdsSaved"));
     },
     onError: (err) => {
       const fields = (err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors;
       if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
-      else toast.error(err.message);
+      else toast.error(errorText(err));
     },
   });
   return (
     <div className="grid gap-6">
-      {alerts.data ? <AlertsTable alerts={alerts.data} showMerchant actions={actions} /> : alerts.error ? <p className="text-sm text-destructive">{alerts.error.message}</p> : <Skeleton className="h-40" />}
+      {alerts.data ? <AlertsTable alerts={alerts.data} showMerchant actions={actions} /> : alerts.error ? <p className="text-sm text-destructive">{errorText(alerts.error)}</p> : <Skeleton className="h-40" />}
       <Card>
         <CardHeader>
-          <CardTitle>Platform thresholds</CardTitle>
-          <CardDescription>Defaults for every merchant; a merchant may set its own in its console.</CardDescription>
+          <CardTitle>{t("risk.thresholdsTitle")}</CardTitle>
+          <CardDescription>{t("risk.thresholdsDescription")}</CardDescription>
         </CardHeader>
         <CardContent>
           {thresholds.data ? (

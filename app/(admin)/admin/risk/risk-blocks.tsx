@@ -1,8 +1,10 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
+import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { Badge } from "@/app/_components/ui/badge";
 import { Button } from "@/app/_components/ui/button";
@@ -12,15 +14,17 @@ import { Label } from "@/app/_components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { useHydrated } from "@/app/_lib/use-hydrated";
 import { formatDateTime } from "@/app/_lib/utils";
 import { createBlockInput, type RiskBlockKind } from "@/server/risk/schemas";
 
-const KIND_LABEL: Record<RiskBlockKind, string> = { PAYER: "Payer address", CLIENT_IP: "Client IP / CIDR" };
-
 /** The platform's blocklist: block a payer or a client IP (with a reason and an optional expiry), lift a block. */
 export function RiskBlocks() {
+  const t = useTranslations("admin");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const hydrated = useHydrated();
   const [scope, setScope] = useState<"active" | "all">("active");
@@ -38,36 +42,33 @@ export function RiskBlocks() {
       setExpires("");
       setErrors({});
       await refresh();
-      toast.success(`Blocked ${b.value}`);
+      toast.success(t("risk.blocked", { value: b.value }));
     },
     onError: (err) => {
       // field errors from the input schema or from the server's checks (fieldError), by field
       const fields = err.data?.zodError;
       if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
-      else setErrors({ value: err.message });
+      else setErrors({ value: errorText(err) });
     },
   });
   const unblock = api.admin.risk.unblock.useMutation({
     onSuccess: async (b) => {
       await refresh();
-      toast.success(`Unblocked ${b.value}`);
+      toast.success(t("risk.unblocked", { value: b.value }));
     },
-    onError: (err) => toast.error(err.message),
+    onError: (err) => toast.error(errorText(err)),
   });
 
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Blocklist</CardTitle>
-        <CardDescription>
-          Payer addresses and client IPs (or CIDR ranges) the gateway refuses with 403 on every merchant&apos;s paid paths, before any payment is verified: nothing is reserved or charged.
-          Changes apply within seconds; every action is audited.
-        </CardDescription>
+        <CardTitle>{t("risk.title")}</CardTitle>
+        <CardDescription>{t("risk.description")}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
         <form
           method="post"
-          aria-label="Block"
+          aria-label={t("risk.block")}
           className="grid gap-3"
           onSubmit={(e) => {
             e.preventDefault();
@@ -81,87 +82,89 @@ export function RiskBlocks() {
         >
           <div className="flex flex-col gap-3 lg:flex-row lg:items-start">
             <div className="grid gap-1.5">
-              <Label htmlFor="block-kind">Block</Label>
+              <Label htmlFor="block-kind">{t("risk.block")}</Label>
               <Select value={kind} onValueChange={(v) => setKind(v as RiskBlockKind)}>
-                <SelectTrigger id="block-kind" className="w-48" aria-label="Block kind">
+                <SelectTrigger id="block-kind" className="w-48" aria-label={t("risk.blockKind")}>
                   <SelectValue />
                 </SelectTrigger>
                 <SelectContent>
-                  <SelectItem value="PAYER">{KIND_LABEL.PAYER}</SelectItem>
-                  <SelectItem value="CLIENT_IP">{KIND_LABEL.CLIENT_IP}</SelectItem>
+                  <SelectItem value="PAYER">{t("risk.kind.PAYER")}</SelectItem>
+                  <SelectItem value="CLIENT_IP">{t("risk.kind.CLIENT_IP")}</SelectItem>
                 </SelectContent>
               </Select>
             </div>
             <div className="grid flex-1 gap-1.5">
-              <Label htmlFor="block-value">{kind === "PAYER" ? "Address" : "IP or CIDR"}</Label>
-              <Input id="block-value" className="font-mono" value={value} onChange={(e) => setValue(e.target.value)} placeholder={kind === "PAYER" ? "0x…" : "203.0.113.7 or 203.0.113.0/24"} spellCheck={false} aria-invalid={Boolean(errors.value)} />
+              <Label htmlFor="block-value">{kind === "PAYER" ? t("risk.address") : t("risk.ipOrCidr")}</Label>
+              <Input id="block-value" className="font-mono" value={value} onChange={(e) => setValue(e.target.value)} placeholder={kind === "PAYER" ? "0x…" : t("risk.ipPlaceholder")} spellCheck={false} aria-invalid={Boolean(errors.value)} />
               {errors.value && <p className="text-sm text-destructive">{errors.value}</p>}
             </div>
             <div className="grid flex-1 gap-1.5">
-              <Label htmlFor="block-reason">Reason</Label>
-              <Input id="block-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. chargeback ring" aria-invalid={Boolean(errors.reason)} />
+              <Label htmlFor="block-reason">{t("shared.reason")}</Label>
+              <Input id="block-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t("risk.reasonPlaceholder")} aria-invalid={Boolean(errors.reason)} />
               {errors.reason && <p className="text-sm text-destructive">{errors.reason}</p>}
             </div>
             <div className="grid gap-1.5">
-              <Label htmlFor="block-expires">Expires (optional)</Label>
+              <Label htmlFor="block-expires">{t("risk.expires")}</Label>
               <Input id="block-expires" type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} aria-invalid={Boolean(errors.expiresAt)} />
               {errors.expiresAt && <p className="text-sm text-destructive">{errors.expiresAt}</p>}
             </div>
             <Button type="submit" className="lg:mt-6" disabled={!hydrated || block.isPending}>
-              Block
+              {t("risk.block")}
             </Button>
           </div>
         </form>
         <div className="flex items-center gap-2">
           <Label htmlFor="block-scope" className="text-muted-foreground">
-            Show
+            {t("risk.show")}
           </Label>
           <Select value={scope} onValueChange={(v) => setScope(v as "active" | "all")}>
-            <SelectTrigger id="block-scope" className="w-40" aria-label="Blocks shown">
+            <SelectTrigger id="block-scope" className="w-40" aria-label={t("risk.blocksShown")}>
               <SelectValue />
             </SelectTrigger>
             <SelectContent>
-              <SelectItem value="active">In force</SelectItem>
-              <SelectItem value="all">All, lifted too</SelectItem>
+              <SelectItem value="active">{t("risk.scopeActive")}</SelectItem>
+              <SelectItem value="all">{t("risk.scopeAll")}</SelectItem>
             </SelectContent>
           </Select>
         </div>
         {!blocks.data ? (
           blocks.error ? (
-            <p className="text-sm text-destructive">{blocks.error.message}</p>
+            <p className="text-sm text-destructive">{errorText(blocks.error)}</p>
           ) : (
             <Skeleton className="h-24" />
           )
         ) : blocks.data.length === 0 ? (
-          <EmptyState title="Nothing blocked" description="Every payer and client may pay." />
+          <EmptyState title={t("risk.emptyTitle")} description={t("risk.emptyDescription")} />
         ) : (
           <div className="rounded-lg border">
             <Table>
               <TableHeader>
                 <TableRow>
-                  <TableHead>Kind</TableHead>
-                  <TableHead>Value</TableHead>
-                  <TableHead>Reason</TableHead>
-                  <TableHead>Blocked</TableHead>
-                  <TableHead>Expires</TableHead>
+                  <TableHead>{t("risk.kindColumn")}</TableHead>
+                  <TableHead>{t("risk.value")}</TableHead>
+                  <TableHead>{t("shared.reason")}</TableHead>
+                  <TableHead>{t("risk.blockedAt")}</TableHead>
+                  <TableHead>{t("risk.expiresColumn")}</TableHead>
                   <TableHead />
                 </TableRow>
               </TableHeader>
               <TableBody>
                 {blocks.data.map((b) => (
                   <TableRow key={b.id} data-testid="block-row" data-value={b.value}>
-                    <TableCell>{KIND_LABEL[b.kind]}</TableCell>
+                    <TableCell>{t(`risk.kind.${b.kind}`)}</TableCell>
                     <TableCell className="font-mono text-xs">{b.value}</TableCell>
                     <TableCell className="max-w-xs">{b.reason}</TableCell>
-                    <TableCell className="text-muted-foreground">{formatDateTime(b.createdAt)}</TableCell>
-                    <TableCell className="text-muted-foreground">{b.expiresAt ? formatDateTime(b.expiresAt) : "never"}</TableCell>
+                    <TableCell className="text-muted-foreground">
+                      <DateTime value={b.createdAt} />
+                    </TableCell>
+                    <TableCell className="text-muted-foreground">{b.expiresAt ? <DateTime value={b.expiresAt} /> : t("risk.never")}</TableCell>
                     <TableCell className="text-right">
                       {b.active ? (
                         <Button type="button" size="sm" variant="ghost" disabled={unblock.isPending} onClick={() => unblock.mutate({ blockId: b.id })}>
-                          Unblock
+                          {t("risk.unblock")}
                         </Button>
                       ) : (
-                        <Badge variant="muted">{b.revokedAt ? `lifted ${formatDateTime(b.revokedAt)}` : "lapsed"}</Badge>
+                        <Badge variant="muted">{b.revokedAt ? t("risk.lifted", { time: formatDateTime(b.revokedAt, { locale }) }) : t("risk.lapsed")}</Badge>
                       )}
                     </TableCell>
                   </TableRow>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
@@ -10,6 +11,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
 
@@ -17,6 +19,9 @@ import { formatDateTime } from "@/app/_lib/utils";
 const toLocalInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
 
 export function SettlementRuns() {
+  const t = useTranslations("admin");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const utils = api.useUtils();
   const now = new Date();
   const [periodStart, setPeriodStart] = useState(toLocalInput(new Date(now.getFullYear(), now.getMonth(), 1)));
@@ -26,31 +31,31 @@ export function SettlementRuns() {
   const start = api.admin.billing.settlementRuns.start.useMutation({
     onSuccess: async (started) => {
       await utils.admin.billing.settlementRuns.list.invalidate();
-      toast.success(started.created ? "Settlement run started" : "This period already has a run: resuming it");
+      toast.success(started.created ? t("settlements.started") : t("settlements.resumed"));
     },
-    onError: (err) => toast.error(err.message),
+    onError: (err) => toast.error(errorText(err)),
   });
   return (
     <div className="grid gap-6">
       <Card>
         <CardHeader>
-          <CardTitle>Run a settlement</CardTitle>
-          <CardDescription>Choose a period that has ended. Running the same period again resumes it and never pays twice.</CardDescription>
+          <CardTitle>{t("settlements.runTitle")}</CardTitle>
+          <CardDescription>{t("settlements.runDescription")}</CardDescription>
         </CardHeader>
         <CardContent className="flex flex-wrap items-end gap-4">
           <div className="grid gap-1.5">
-            <Label htmlFor="period-start">From</Label>
+            <Label htmlFor="period-start">{t("settlements.from")}</Label>
             <Input id="period-start" type="datetime-local" step={1} value={periodStart} onChange={(e) => setPeriodStart(e.target.value)} />
           </div>
           <div className="grid gap-1.5">
-            <Label htmlFor="period-end">Until</Label>
+            <Label htmlFor="period-end">{t("settlements.until")}</Label>
             <Input id="period-end" type="datetime-local" step={1} value={periodEnd} onChange={(e) => setPeriodEnd(e.target.value)} />
           </div>
           <Button variant="outline" onClick={() => setPeriodEnd(toLocalInput(new Date()))}>
-            Until now
+            {t("settlements.untilNow")}
           </Button>
           <Button onClick={() => setConfirming(true)} disabled={start.isPending}>
-            Run settlement
+            {t("settlements.run")}
           </Button>
         </CardContent>
       </Card>
@@ -60,10 +65,10 @@ export function SettlementRuns() {
           <CardHeader className="flex flex-row items-start justify-between gap-4">
             <div>
               <CardTitle className="text-base">
-                {formatDateTime(run.periodStart)} → {formatDateTime(run.periodEnd)}
+                {t("settlements.period", { start: formatDateTime(run.periodStart, { locale }), end: formatDateTime(run.periodEnd, { locale }) })}
               </CardTitle>
               <CardDescription>
-                {run.payouts.filter((p) => p.status === "CONFIRMED").length} of {run.payouts.length} payouts confirmed
+                {t("settlements.confirmedCount", { confirmed: run.payouts.filter((p) => p.status === "CONFIRMED").length, total: run.payouts.length })}
                 {run.error ? ` · ${run.error}` : ""}
               </CardDescription>
             </div>
@@ -71,16 +76,16 @@ export function SettlementRuns() {
           </CardHeader>
           <CardContent>
             {run.payouts.length === 0 ? (
-              <p className="text-sm text-muted-foreground">Nothing was owed to any merchant for this period.</p>
+              <p className="text-sm text-muted-foreground">{t("settlements.nothingOwed")}</p>
             ) : (
               <Table>
                 <TableHeader>
                   <TableRow>
-                    <TableHead>Merchant</TableHead>
-                    <TableHead className="text-right">Amount (atomic)</TableHead>
-                    <TableHead>To</TableHead>
-                    <TableHead>Status</TableHead>
-                    <TableHead>Transaction</TableHead>
+                    <TableHead>{t("shared.merchant")}</TableHead>
+                    <TableHead className="text-right">{t("settlements.amountAtomic")}</TableHead>
+                    <TableHead>{t("settlements.toAddress")}</TableHead>
+                    <TableHead>{t("shared.status")}</TableHead>
+                    <TableHead>{t("shared.transaction")}</TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -106,12 +111,12 @@ export function SettlementRuns() {
       <AlertDialog open={confirming} onOpenChange={setConfirming}>
         <AlertDialogContent>
           <AlertDialogHeader>
-            <AlertDialogTitle>Pay merchants out now?</AlertDialogTitle>
-            <AlertDialogDescription>The treasury sends each PLATFORM-mode merchant its balance up to the end of the period, on chain.</AlertDialogDescription>
+            <AlertDialogTitle>{t("settlements.confirmTitle")}</AlertDialogTitle>
+            <AlertDialogDescription>{t("settlements.confirmDescription")}</AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <AlertDialogAction onClick={() => start.mutate({ periodStart: new Date(periodStart), periodEnd: new Date(periodEnd) })}>Run settlement</AlertDialogAction>
+            <AlertDialogCancel>{t("shared.cancel")}</AlertDialogCancel>
+            <AlertDialogAction onClick={() => start.mutate({ periodStart: new Date(periodStart), periodEnd: new Date(periodEnd) })}>{t("settlements.run")}</AlertDialogAction>
           </AlertDialogFooter>
         </AlertDialogContent>
       </AlertDialog>

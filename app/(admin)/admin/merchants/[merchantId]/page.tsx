@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { Address } from "@/app/_components/address";
 import { Amount } from "@/app/_components/amount";
+import { DateTime } from "@/app/_components/date-time";
 import { PageHeader } from "@/app/_components/page-header";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { TxHash } from "@/app/_components/tx-hash";
@@ -16,10 +18,12 @@ import { merchantIdSchema } from "@/server/merchants/schemas";
 
 import { FacilitatorChange, FeeTemplateAssign, MerchantActions, SettlementModeChange } from "./merchant-actions";
 
-export const metadata: Metadata = { title: "Merchant" };
-export const dynamic = "force-dynamic";
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin");
+  return { title: t("pages.merchant.title") };
+}
 
-const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
+export const dynamic = "force-dynamic";
 
 function Section({ title, children, empty }: { title: string; children: React.ReactNode; empty?: string | false }) {
   return (
@@ -38,6 +42,9 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
   if (!merchantIdSchema.safeParse(merchantId).success) notFound();
   const m = await api.admin.merchants.get({ merchantId }).catch(() => null);
   if (!m) notFound();
+  const t = await getTranslations("admin");
+  const format = await getFormatter();
+  const locale = await getLocale();
   return (
     <div className="grid gap-6">
       <PageHeader
@@ -51,29 +58,36 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
       />
       {m.statusReason && (
         <p className="rounded-md border border-destructive/40 p-3 text-sm" data-testid="status-reason">
-          Disabled: {m.statusReason}
+          {t("merchant.disabledReason", { reason: m.statusReason })}
         </p>
       )}
       <div className="grid gap-6 lg:grid-cols-2">
-        <Section title="Profile">
+        <Section title={t("merchant.profile")}>
           <dl className="grid grid-cols-[9rem_1fr] gap-x-4 gap-y-2 text-sm">
-            <dt className="text-muted-foreground">Gateway URL</dt>
+            <dt className="text-muted-foreground">{t("merchant.gatewayUrl")}</dt>
             <dd className="font-mono text-xs">/{m.id}/…</dd>
-            <dt className="text-muted-foreground">Upstream</dt>
+            <dt className="text-muted-foreground">{t("merchant.upstream")}</dt>
             <dd className="break-all font-mono text-xs">{m.upstreamBaseUrl}</dd>
-            <dt className="text-muted-foreground">Settlement wallet</dt>
+            <dt className="text-muted-foreground">{t("merchant.payoutAddress")}</dt>
             <dd>
               <Address value={m.payoutAddress} />
             </dd>
-            <dt className="text-muted-foreground">Settlement</dt>
+            <dt className="text-muted-foreground">{t("merchant.settlement")}</dt>
             <dd>
-              {m.settlementMode.toLowerCase()} · {m.facilitator.toLowerCase()} facilitator
+              {t("merchant.settlementValue", { mode: m.settlementMode, facilitator: m.facilitator })}
             </dd>
-            <dt className="text-muted-foreground">Created</dt>
-            <dd>{formatDateTime(m.createdAt)}</dd>
-            <dt className="text-muted-foreground">Last {m.metrics.days} days</dt>
+            <dt className="text-muted-foreground">{t("merchant.created")}</dt>
             <dd>
-              {m.metrics.calls} calls, {m.metrics.paidCalls} paid, error rate {m.metrics.errorRate === null ? "—" : percent.format(m.metrics.errorRate)}, revenue <Amount atomic={m.metrics.revenueAtomic} decimals={6} symbol="USDC" />
+              <DateTime value={m.createdAt} />
+            </dd>
+            <dt className="text-muted-foreground">{t("merchant.lastDays", { days: m.metrics.days })}</dt>
+            <dd>
+              {t("merchant.metrics", {
+                calls: m.metrics.calls,
+                paid: m.metrics.paidCalls,
+                errorRate: m.metrics.errorRate === null ? "—" : format.number(m.metrics.errorRate, { style: "percent", maximumFractionDigits: 1 }),
+              })}{" "}
+              <Amount atomic={m.metrics.revenueAtomic} decimals={6} symbol="USDC" />
             </dd>
           </dl>
           <div className="mt-4 grid gap-4">
@@ -82,7 +96,7 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
             <FacilitatorChange merchantId={m.id} facilitator={m.facilitator} />
           </div>
         </Section>
-        <Section title="Members" empty={m.members.length === 0 && "No members."}>
+        <Section title={t("merchant.members")} empty={m.members.length === 0 && t("merchant.noMembers")}>
           <Table>
             <TableBody>
               {m.members.map((u) => (
@@ -91,13 +105,15 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
                   <TableCell>
                     <StatusBadge status={u.role} />
                   </TableCell>
-                  <TableCell className="text-muted-foreground">{formatDateTime(u.createdAt)}</TableCell>
+                  <TableCell className="text-muted-foreground">
+                    <DateTime value={u.createdAt} />
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
         </Section>
-        <Section title="Pricing rules" empty={m.pricingRules.length === 0 && "No pricing rules: every path is free."}>
+        <Section title={t("merchant.pricingRules")} empty={m.pricingRules.length === 0 && t("merchant.noPricingRules")}>
           <Table>
             <TableBody>
               {m.pricingRules.map((r) => (
@@ -109,15 +125,15 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
                     {r.price} {r.assetSymbol}
                   </TableCell>
                   <TableCell className="text-xs text-muted-foreground">
-                    {r.billingMode.toLowerCase().replace("_", " ")} · {r.settlementPolicy.toLowerCase().replace("_", " ")}
-                    {r.active ? "" : " · inactive"}
+                    {t("merchant.billingMode", { mode: r.billingMode })} · {t("merchant.settlementPolicy", { policy: r.settlementPolicy })}
+                    {r.active ? "" : t("merchant.inactive")}
                   </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
         </Section>
-        <Section title="API keys" empty={m.apiKeys.length === 0 && "No API keys."}>
+        <Section title={t("merchant.apiKeys")} empty={m.apiKeys.length === 0 && t("merchant.noApiKeys")}>
           <Table>
             <TableBody>
               {m.apiKeys.map((k) => (
@@ -126,20 +142,20 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
                   <TableCell className="font-mono text-xs">
                     {k.prefix}…{k.partialKey}
                   </TableCell>
-                  <TableCell className="text-xs text-muted-foreground">{k.revokedAt ? `revoked ${formatDateTime(k.revokedAt)}` : k.lastUsedAt ? `used ${formatDateTime(k.lastUsedAt)}` : "never used"}</TableCell>
+                  <TableCell className="text-xs text-muted-foreground">{k.revokedAt ? t("merchant.keyRevoked", { time: formatDateTime(k.revokedAt, { locale }) }) : k.lastUsedAt ? t("merchant.keyUsed", { time: formatDateTime(k.lastUsedAt, { locale }) }) : t("merchant.keyNeverUsed")}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
         </Section>
-        <Section title="Failure reasons (30 days)" empty={m.failureReasons.length === 0 && "No failed calls."}>
+        <Section title={t("merchant.failureReasons")} empty={m.failureReasons.length === 0 && t("merchant.noFailures")}>
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Stage</TableHead>
-                <TableHead>Reason</TableHead>
-                <TableHead className="text-right">Calls</TableHead>
-                <TableHead>Last</TableHead>
+                <TableHead>{t("shared.stage")}</TableHead>
+                <TableHead>{t("shared.reason")}</TableHead>
+                <TableHead className="text-right">{t("shared.calls")}</TableHead>
+                <TableHead>{t("merchant.last")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -148,13 +164,15 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
                   <TableCell>{f.stage}</TableCell>
                   <TableCell className="font-mono text-xs">{f.reason}</TableCell>
                   <TableCell className="text-right tabular-nums">{f.count}</TableCell>
-                  <TableCell className="text-muted-foreground">{formatDateTime(f.last)}</TableCell>
+                  <TableCell className="text-muted-foreground">
+                    <DateTime value={f.last} />
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
         </Section>
-        <Section title="Alerts" empty={m.alerts.length === 0 && "No alerts."}>
+        <Section title={t("merchant.alerts")} empty={m.alerts.length === 0 && t("merchant.noAlerts")}>
           <Table>
             <TableBody>
               {m.alerts.map((a) => (
@@ -166,28 +184,32 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
                   <TableCell>
                     <StatusBadge status={a.status} />
                   </TableCell>
-                  <TableCell className="text-muted-foreground">{formatDateTime(a.openedAt)}</TableCell>
+                  <TableCell className="text-muted-foreground">
+                    <DateTime value={a.openedAt} />
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
         </Section>
       </div>
-      <Section title="Recent payments" empty={m.recentPayments.length === 0 && "No payments yet."}>
+      <Section title={t("merchant.recentPayments")} empty={m.recentPayments.length === 0 && t("merchant.noPayments")}>
         <Table>
           <TableHeader>
             <TableRow>
-              <TableHead>Time</TableHead>
-              <TableHead>Status</TableHead>
-              <TableHead>Payer</TableHead>
-              <TableHead className="text-right">Amount</TableHead>
-              <TableHead>Transaction</TableHead>
+              <TableHead>{t("merchant.time")}</TableHead>
+              <TableHead>{t("shared.status")}</TableHead>
+              <TableHead>{t("merchant.payer")}</TableHead>
+              <TableHead className="text-right">{t("shared.amount")}</TableHead>
+              <TableHead>{t("shared.transaction")}</TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
             {m.recentPayments.map((p) => (
               <TableRow key={p.id}>
-                <TableCell className="whitespace-nowrap">{formatDateTime(p.createdAt)}</TableCell>
+                <TableCell className="whitespace-nowrap">
+                  <DateTime value={p.createdAt} />
+                </TableCell>
                 <TableCell>
                   <StatusBadge status={p.status} />
                 </TableCell>
@@ -204,7 +226,7 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
         </Table>
         <p className="mt-3 text-sm">
           <Link className="underline-offset-4 hover:underline" href={`/admin/payments?merchantId=${m.id}`}>
-            All payments of this merchant
+            {t("merchant.allPayments")}
           </Link>
         </p>
       </Section>
