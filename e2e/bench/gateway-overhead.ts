@@ -8,6 +8,7 @@
 //   (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one instance
 // The gateway is the production build (`next start`) on an embedded database and a local anvil.
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
+// BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request (test-results/bench-free.json).
 // BENCH_SETTLE_ONLY=1 runs the paid rows (d), (d2), (e) alone with their on-chain checks (test-results/bench-settle.json).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -156,9 +157,38 @@ async function main() {
         }),
     };
   };
-  const gateway = await startGateway({ port: gatewayPort, logFile: path.join(dataDir, "gateway-main.log") });
+  const freeOnly = process.env.BENCH_FREE_ONLY === "1";
+  // BENCH_FREE_ONLY=1 with BENCH_CPU_PROF_DIR: a CPU profile of the main server across (c)
+  const mainFlags = freeOnly && PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "free")}`] : [];
+  const gateway = await startGateway({ port: gatewayPort, logFile: path.join(dataDir, "gateway-main.log"), nodeFlags: mainFlags });
   const gatewayBase = `${appUrl}/${merchant.id}`;
   await waitFor(`${gatewayBase}/free/btc`);
+
+  // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request on (c)
+  // (BENCH_NEXT_ONLY=1 as well: (c) is the route handler under `next start`, as on Vercel)
+  if (freeOnly) {
+    console.log(`\n${CONNECTIONS} connections, ${DURATION_S}s per target${process.env.BENCH_NEXT_ONLY === "1" ? " (route handler under next start)" : ""}\n`);
+    const a = await measure("(a) upstream direct", { url: `${upstreamUrl}/free/btc`, duration: DURATION_S });
+    const b = await measure("(b) bare Node proxy", { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S });
+    const cpuBefore = gateway.cpuSeconds();
+    const from = Date.now();
+    const c = await measure("(c) gateway free path", { url: `${gatewayBase}/free/btc`, duration: DURATION_S });
+    const to = Date.now();
+    const cpuAfter = gateway.cpuSeconds();
+    // the warm-up's requests are in the CPU time too: counted as the measured rate over its 2 s
+    const warmUpRequests = c.requestsPerSec * 2;
+    const cpuUsPerRequest = cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1e6) / (c.total + warmUpRequests) : Number.NaN;
+    const ratios = { cOverB: c.requestsPerSec / b.requestsPerSec, cP50MinusBP50: c.p50 - b.p50, bOverA: b.requestsPerSec / a.requestsPerSec };
+    console.log(`\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   gateway CPU ≈ ${cpuUsPerRequest.toFixed(1)} µs/request`);
+    mkdirSync("test-results", { recursive: true });
+    writeFileSync("test-results/bench-free.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, { ...c, cpuUsPerRequest }], ratios }, null, 2));
+    const stoppedAt = Date.now();
+    await gateway.stop();
+    // the profile's clock is not the wall clock: its end is the stop, which places (c)'s window in it
+    if (PROFILE_DIR) writeFileSync(path.join(PROFILE_DIR, "free", "window.json"), JSON.stringify({ stoppedAt, windows: [[from, to]], requests: c.total }));
+    await chain.stop();
+    return;
+  }
 
   // (g) metrics and logging on vs off, on the free path. Each round starts two servers side by side,
   // one as deployed and one with METRICS_ENABLED=false and LOG_LEVEL=silent (both read once at

@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import { IncomingMessage, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 
 import { ERROR_STATUS, toErrorBody, type ErrorCode } from "@/server/errors";
@@ -220,9 +220,21 @@ export function responseOf(rendered: RenderedOutcome): Response {
   return new Response(body, { status: rendered.status, headers });
 }
 
+/**
+ * The upstream's Content-Length, when the body is the upstream's response itself, relayed byte for
+ * byte: framed as the upstream framed it, the answer goes out in one write like a plain proxy's
+ * (re-chunked, its terminating chunk took a write, a syscall, of its own).
+ */
+function untouchedLength(body: RenderedOutcome["body"]): string | null {
+  if (!(body instanceof IncomingMessage) || body.readableDidRead) return null;
+  const length = body.headers["content-length"];
+  return length !== undefined && /^\d+$/.test(length) ? length : null;
+}
+
 /** A rendered answer written straight to a node:http response (the self-hosted server's fast path). */
 export function writeRendered(res: ServerResponse, rendered: RenderedOutcome): void {
-  res.writeHead(rendered.status, rendered.headers);
+  const length = untouchedLength(rendered.body);
+  res.writeHead(rendered.status, length !== null && !("content-length" in rendered.headers) && !("transfer-encoding" in rendered.headers) ? { ...rendered.headers, "content-length": length } : rendered.headers);
   if (rendered.body instanceof Readable) {
     rendered.body.on("error", () => res.destroy());
     rendered.body.pipe(res);
