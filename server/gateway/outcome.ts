@@ -234,7 +234,9 @@ function untouchedLength(body: RenderedOutcome["body"]): string | null {
 /** A rendered answer written straight to a node:http response (the self-hosted server's fast path). */
 export function writeRendered(res: ServerResponse, rendered: RenderedOutcome): void {
   const length = untouchedLength(rendered.body);
-  res.writeHead(rendered.status, length !== null && !("content-length" in rendered.headers) && !("transfer-encoding" in rendered.headers) ? { ...rendered.headers, "content-length": length } : rendered.headers);
+  // the headers were rendered for this answer alone: completed in place
+  if (length !== null && !("content-length" in rendered.headers) && !("transfer-encoding" in rendered.headers)) rendered.headers["content-length"] = length;
+  res.writeHead(rendered.status, rendered.headers);
   if (rendered.body instanceof Readable) {
     rendered.body.on("error", () => res.destroy());
     rendered.body.pipe(res);
