@@ -137,10 +137,11 @@ async function main() {
       ? (["npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"]] as const)
       : ([process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"]] as const);
   /** Starts a gateway server on `port` with extra env, its stdout (the JSON logs) going to `logFile`. */
-  const startGateway = async (opts: { port: number; env?: Record<string, string>; logFile: string; nodeFlags?: string[] }) => {
+  const startGateway = async (opts: { port: number; env?: Record<string, string>; logFile: string; nodeFlags?: string[]; cwd?: string }) => {
     const out = openSync(opts.logFile, "w");
     const [command, args] = serverCommand(opts.port);
     const child = spawn(command, command === process.execPath ? [...(opts.nodeFlags ?? []), ...args] : [...args], {
+      cwd: opts.cwd,
       stdio: ["ignore", out, "inherit"],
       env: { ...process.env, ...envVars, APP_URL: `http://127.0.0.1:${opts.port}`, ...opts.env },
     });
@@ -164,6 +165,70 @@ async function main() {
   const gatewayBase = `${appUrl}/${merchant.id}`;
   await waitFor(`${gatewayBase}/free/btc`);
 
+  /**
+   * BENCH_FREE_ONLY=1 BENCH_BASELINE_TREE=<dir>: the free path of this tree against another checkout
+   * of the project (e.g. main's, with node_modules and .next linked in), both servers up side by
+   * side and loaded in alternating 2 s bursts (ABBA, as (g)), so the machine's load hits both
+   * alike; whole runs one after the other differed by ±30 % on the shared machine.
+   */
+  const compareWithBaseline = async (baselineTree: string) => {
+    const rounds = Number(process.env.BENCH_BASELINE_ROUNDS ?? 3);
+    const BURST_S = 2;
+    const bursts = Math.max(1, Math.round(DURATION_S / BURST_S));
+    const trees = { this: process.cwd(), baseline: baselineTree } as const;
+    const ports = { this: await freePort(), baseline: await freePort() };
+    const ratios: number[] = [];
+    const embedded = dbConfig.kind === "pglite" ? dbConfig.dataDir : null;
+    for (let round = 0; round < rounds; round++) {
+      const procs = Object.fromEntries(
+        await Promise.all(
+          (["this", "baseline"] as const).map(async (tree) => {
+            const env: Record<string, string> = {};
+            if (embedded) {
+              const copy = `${embedded}-${tree}`;
+              rmSync(copy, { recursive: true, force: true });
+              cpSync(embedded, copy, { recursive: true });
+              rmSync(path.join(copy, DATA_DIR_LOCK_FILE), { force: true });
+              env.DATABASE_URL = `pglite:${copy}`;
+            }
+            const server = await startGateway({ port: ports[tree], env, cwd: trees[tree], logFile: path.join(dataDir, `gateway-${tree}-${round}.log`) });
+            return [tree, { server, url: `http://127.0.0.1:${ports[tree]}/${merchant.id}/free/btc` }] as const;
+          }),
+        ),
+      ) as Record<"this" | "baseline", { server: Awaited<ReturnType<typeof startGateway>>; url: string }>;
+      for (const tree of ["this", "baseline"] as const) {
+        await waitFor(procs[tree].url);
+        await autocannon({ url: procs[tree].url, connections: CONNECTIONS, duration: 5 });
+      }
+      const totals = { this: { requests: 0, seconds: 0, cpu: 0, p50s: [] as number[] }, baseline: { requests: 0, seconds: 0, cpu: 0, p50s: [] as number[] } };
+      for (let burst = 0; burst < bursts; burst++) {
+        for (const tree of (burst + round) % 2 === 0 ? (["this", "baseline"] as const) : (["baseline", "this"] as const)) {
+          const t = totals[tree];
+          const cpuBefore = procs[tree].server.cpuSeconds();
+          const from = Date.now();
+          const result = await autocannon({ url: procs[tree].url, connections: CONNECTIONS, duration: BURST_S });
+          t.seconds += (Date.now() - from) / 1000;
+          t.cpu += (procs[tree].server.cpuSeconds() ?? Number.NaN) - (cpuBefore ?? Number.NaN);
+          t.requests += result.requests.total;
+          t.p50s.push(result.latency.p50);
+          if (result.non2xx + result.errors > 0) console.log(`${tree}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        }
+      }
+      const line = (tree: "this" | "baseline") => {
+        const t = totals[tree];
+        const p50 = [...t.p50s].sort((x, y) => x - y)[Math.floor(t.p50s.length / 2)] as number;
+        return { rps: t.requests / t.seconds, p50, cpuUs: (t.cpu * 1e6) / t.requests };
+      };
+      const [mine, base] = [line("this"), line("baseline")];
+      ratios.push(mine.rps / base.rps);
+      console.log(
+        `round ${round + 1}: this ${mine.rps.toFixed(0)} req/s p50 ${mine.p50} ms CPU ${mine.cpuUs.toFixed(1)} µs/req | baseline ${base.rps.toFixed(0)} req/s p50 ${base.p50} ms CPU ${base.cpuUs.toFixed(1)} µs/req | this/baseline ${(mine.rps / base.rps).toFixed(3)}`,
+      );
+      await Promise.all([procs.this.server.stop(), procs.baseline.server.stop()]);
+    }
+    console.log(`this/baseline throughput, median of ${rounds} rounds: ${([...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)] as number).toFixed(3)}`);
+  };
+
   // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request on (c)
   // (BENCH_NEXT_ONLY=1 as well: (c) is the route handler under `next start`, as on Vercel)
   if (freeOnly) {
@@ -184,6 +249,7 @@ async function main() {
     writeFileSync("test-results/bench-free.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, { ...c, cpuUsPerRequest }], ratios }, null, 2));
     const stoppedAt = Date.now();
     await gateway.stop();
+    if (process.env.BENCH_BASELINE_TREE) await compareWithBaseline(path.resolve(process.env.BENCH_BASELINE_TREE));
     // the profile's clock is not the wall clock: its end is the stop, which places (c)'s window in it
     if (PROFILE_DIR) writeFileSync(path.join(PROFILE_DIR, "free", "window.json"), JSON.stringify({ stoppedAt, windows: [[from, to]], requests: c.total }));
     await chain.stop();

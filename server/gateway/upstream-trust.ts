@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import { createHmac } from "node:crypto";
 
 import { randomHex } from "@/server/db/ids";
 import type { InjectedCredential } from "@/server/merchants/upstream-credentials";
@@ -43,21 +43,6 @@ export function credentialsForRule(all: InjectedCredential[], ruleId: string | n
  * signing (the newest first), over method, the exact path and query sent, the request id and the
  * payment facts.
  */
-/** Signing secrets as HMAC keys: a string key is converted on every createHmac, a KeyObject once. */
-const hmacKeys = new Map<string, KeyObject>();
-const MAX_HMAC_KEYS = 10_000;
-
-function hmacKeyOf(secret: string): KeyObject {
-  let key = hmacKeys.get(secret);
-  if (!key) {
-    if (hmacKeys.size >= MAX_HMAC_KEYS) hmacKeys.clear();
-    // createHmac reads a string key as UTF-8
-    key = createSecretKey(Buffer.from(secret, "utf8"));
-    hmacKeys.set(secret, key);
-  }
-  return key;
-}
-
 export function signUpstreamRequest(opts: {
   secrets: string[];
   nowSeconds: number;
@@ -78,7 +63,7 @@ export function signUpstreamRequest(opts: {
     query: opts.url.search.replace(/^\?/, ""),
     payment,
   });
-  const v1 = opts.secrets.map((s) => `v1=${createHmac("sha256", hmacKeyOf(s)).update(payload).digest("hex")}`);
+  const v1 = opts.secrets.map((s) => `v1=${createHmac("sha256", s).update(payload).digest("hex")}`);
   return { [GATEWAY_SIGNATURE_HEADER]: [`t=${opts.nowSeconds}`, `n=${nonce}`, ...v1].join(","), [GATEWAY_PAYMENT_HEADER]: payment };
 }
 
