@@ -9,9 +9,8 @@ import { useTestDatabase } from "@/server/testing/int";
 import { handleGatewayNode } from "./handle-request";
 
 // Issue 21 (the free path's cost): on node:http the gateway relays an upstream body it does not
-// touch with the upstream's Content-Length, as a plain proxy does, instead of re-chunking it (a
-// chunked answer costs the client an extra write for its terminating chunk). A body of unknown
-// length stays chunked.
+// touch with the upstream's Content-Length, as a plain proxy does, instead of re-chunking it. A
+// body of unknown length stays chunked.
 
 const database = useTestDatabase();
 let h: GatewayHarness;

@@ -222,8 +222,8 @@ export function responseOf(rendered: RenderedOutcome): Response {
 
 /**
  * The upstream's Content-Length, when the body is the upstream's response itself, relayed byte for
- * byte: framed as the upstream framed it, the answer goes out in one write like a plain proxy's
- * (re-chunked, its terminating chunk took a write, a syscall, of its own).
+ * byte: the client gets the length as a plain proxy passes it on, rather than a re-chunked body
+ * (chunk-size lines and a terminating chunk; still one write, as `end` flushes the corked socket).
  */
 function untouchedLength(body: RenderedOutcome["body"]): string | null {
   if (!(body instanceof IncomingMessage) || body.readableDidRead) return null;
