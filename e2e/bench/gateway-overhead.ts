@@ -8,6 +8,7 @@
 //   (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one instance
 // The gateway is the production build (`next start`) on an embedded database and a local anvil.
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
+// BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request (test-results/bench-free.json).
 // BENCH_SETTLE_ONLY=1 runs the paid rows (d), (d2), (e) alone with their on-chain checks (test-results/bench-settle.json).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -136,10 +137,11 @@ async function main() {
       ? (["npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"]] as const)
       : ([process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"]] as const);
   /** Starts a gateway server on `port` with extra env, its stdout (the JSON logs) going to `logFile`. */
-  const startGateway = async (opts: { port: number; env?: Record<string, string>; logFile: string; nodeFlags?: string[] }) => {
+  const startGateway = async (opts: { port: number; env?: Record<string, string>; logFile: string; nodeFlags?: string[]; cwd?: string }) => {
     const out = openSync(opts.logFile, "w");
     const [command, args] = serverCommand(opts.port);
     const child = spawn(command, command === process.execPath ? [...(opts.nodeFlags ?? []), ...args] : [...args], {
+      cwd: opts.cwd,
       stdio: ["ignore", out, "inherit"],
       env: { ...process.env, ...envVars, APP_URL: `http://127.0.0.1:${opts.port}`, ...opts.env },
     });
@@ -156,9 +158,103 @@ async function main() {
         }),
     };
   };
-  const gateway = await startGateway({ port: gatewayPort, logFile: path.join(dataDir, "gateway-main.log") });
+  const freeOnly = process.env.BENCH_FREE_ONLY === "1";
+  // BENCH_FREE_ONLY=1 with BENCH_CPU_PROF_DIR: a CPU profile of the main server across (c)
+  const mainFlags = freeOnly && PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "free")}`] : [];
+  const gateway = await startGateway({ port: gatewayPort, logFile: path.join(dataDir, "gateway-main.log"), nodeFlags: mainFlags });
   const gatewayBase = `${appUrl}/${merchant.id}`;
   await waitFor(`${gatewayBase}/free/btc`);
+
+  /**
+   * BENCH_FREE_ONLY=1 BENCH_BASELINE_TREE=<dir>: the free path of this tree against another checkout
+   * of the project (e.g. main's, with node_modules and .next linked in), both servers up side by
+   * side and loaded in alternating 2 s bursts (ABBA, as (g)), so the machine's load hits both
+   * alike; whole runs one after the other differed by ±30 % on the shared machine.
+   */
+  const compareWithBaseline = async (baselineTree: string) => {
+    const rounds = Number(process.env.BENCH_BASELINE_ROUNDS ?? 3);
+    const BURST_S = 2;
+    const bursts = Math.max(1, Math.round(DURATION_S / BURST_S));
+    const trees = { this: process.cwd(), baseline: baselineTree } as const;
+    const ports = { this: await freePort(), baseline: await freePort() };
+    const ratios: number[] = [];
+    const embedded = dbConfig.kind === "pglite" ? dbConfig.dataDir : null;
+    for (let round = 0; round < rounds; round++) {
+      const procs = Object.fromEntries(
+        await Promise.all(
+          (["this", "baseline"] as const).map(async (tree) => {
+            const env: Record<string, string> = {};
+            if (embedded) {
+              const copy = `${embedded}-${tree}`;
+              rmSync(copy, { recursive: true, force: true });
+              cpSync(embedded, copy, { recursive: true });
+              rmSync(path.join(copy, DATA_DIR_LOCK_FILE), { force: true });
+              env.DATABASE_URL = `pglite:${copy}`;
+            }
+            const server = await startGateway({ port: ports[tree], env, cwd: trees[tree], logFile: path.join(dataDir, `gateway-${tree}-${round}.log`) });
+            return [tree, { server, url: `http://127.0.0.1:${ports[tree]}/${merchant.id}/free/btc` }] as const;
+          }),
+        ),
+      ) as Record<"this" | "baseline", { server: Awaited<ReturnType<typeof startGateway>>; url: string }>;
+      for (const tree of ["this", "baseline"] as const) {
+        await waitFor(procs[tree].url);
+        await autocannon({ url: procs[tree].url, connections: CONNECTIONS, duration: 5 });
+      }
+      const totals = { this: { requests: 0, seconds: 0, cpu: 0, p50s: [] as number[] }, baseline: { requests: 0, seconds: 0, cpu: 0, p50s: [] as number[] } };
+      for (let burst = 0; burst < bursts; burst++) {
+        for (const tree of (burst + round) % 2 === 0 ? (["this", "baseline"] as const) : (["baseline", "this"] as const)) {
+          const t = totals[tree];
+          const cpuBefore = procs[tree].server.cpuSeconds();
+          const from = Date.now();
+          const result = await autocannon({ url: procs[tree].url, connections: CONNECTIONS, duration: BURST_S });
+          t.seconds += (Date.now() - from) / 1000;
+          t.cpu += (procs[tree].server.cpuSeconds() ?? Number.NaN) - (cpuBefore ?? Number.NaN);
+          t.requests += result.requests.total;
+          t.p50s.push(result.latency.p50);
+          if (result.non2xx + result.errors > 0) console.log(`${tree}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        }
+      }
+      const line = (tree: "this" | "baseline") => {
+        const t = totals[tree];
+        const p50 = [...t.p50s].sort((x, y) => x - y)[Math.floor(t.p50s.length / 2)] as number;
+        return { rps: t.requests / t.seconds, p50, cpuUs: (t.cpu * 1e6) / t.requests };
+      };
+      const [mine, base] = [line("this"), line("baseline")];
+      ratios.push(mine.rps / base.rps);
+      console.log(
+        `round ${round + 1}: this ${mine.rps.toFixed(0)} req/s p50 ${mine.p50} ms CPU ${mine.cpuUs.toFixed(1)} µs/req | baseline ${base.rps.toFixed(0)} req/s p50 ${base.p50} ms CPU ${base.cpuUs.toFixed(1)} µs/req | this/baseline ${(mine.rps / base.rps).toFixed(3)}`,
+      );
+      await Promise.all([procs.this.server.stop(), procs.baseline.server.stop()]);
+    }
+    console.log(`this/baseline throughput, median of ${rounds} rounds: ${([...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)] as number).toFixed(3)}`);
+  };
+
+  // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request on (c)
+  // (BENCH_NEXT_ONLY=1 as well: (c) is the route handler under `next start`, as on Vercel)
+  if (freeOnly) {
+    console.log(`\n${CONNECTIONS} connections, ${DURATION_S}s per target${process.env.BENCH_NEXT_ONLY === "1" ? " (route handler under next start)" : ""}\n`);
+    const a = await measure("(a) upstream direct", { url: `${upstreamUrl}/free/btc`, duration: DURATION_S });
+    const b = await measure("(b) bare Node proxy", { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S });
+    const cpuBefore = gateway.cpuSeconds();
+    const from = Date.now();
+    const c = await measure("(c) gateway free path", { url: `${gatewayBase}/free/btc`, duration: DURATION_S });
+    const to = Date.now();
+    const cpuAfter = gateway.cpuSeconds();
+    // the warm-up's requests are in the CPU time too: counted as the measured rate over its 2 s
+    const warmUpRequests = c.requestsPerSec * 2;
+    const cpuUsPerRequest = cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1e6) / (c.total + warmUpRequests) : Number.NaN;
+    const ratios = { cOverB: c.requestsPerSec / b.requestsPerSec, cP50MinusBP50: c.p50 - b.p50, bOverA: b.requestsPerSec / a.requestsPerSec };
+    console.log(`\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   gateway CPU ≈ ${cpuUsPerRequest.toFixed(1)} µs/request`);
+    mkdirSync("test-results", { recursive: true });
+    writeFileSync("test-results/bench-free.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, { ...c, cpuUsPerRequest }], ratios }, null, 2));
+    const stoppedAt = Date.now();
+    await gateway.stop();
+    if (process.env.BENCH_BASELINE_TREE) await compareWithBaseline(path.resolve(process.env.BENCH_BASELINE_TREE));
+    // the profile's clock is not the wall clock: its end is the stop, which places (c)'s window in it
+    if (PROFILE_DIR) writeFileSync(path.join(PROFILE_DIR, "free", "window.json"), JSON.stringify({ stoppedAt, windows: [[from, to]], requests: c.total }));
+    await chain.stop();
+    return;
+  }
 
   // (g) metrics and logging on vs off, on the free path. Each round starts two servers side by side,
   // one as deployed and one with METRICS_ENABLED=false and LOG_LEVEL=silent (both read once at

@@ -50,4 +50,26 @@ describe("createTtlCache", () => {
     await cache.get("c");
     expect(cache.size()).toBe(2);
   });
+
+  it("answers a fresh entry synchronously, and nothing for a missing, stale or invalidated one", async () => {
+    let t = 0;
+    let loads = 0;
+    const cache = createTtlCache({ ttlMs: 100, now: () => t, load: (k) => Promise.resolve(`${k}:${++loads}`) });
+    expect(cache.fresh("m")).toBeUndefined();
+    expect(await cache.get("m")).toBe("m:1");
+    expect(cache.fresh("m")?.value).toBe("m:1");
+    t = 100;
+    expect(cache.fresh("m")).toBeUndefined();
+    expect(await cache.get("m")).toBe("m:2");
+    cache.invalidate("m");
+    expect(cache.fresh("m")).toBeUndefined();
+    expect(loads).toBe(2);
+  });
+
+  it("holds a cached null as a fresh value", async () => {
+    const cache = createTtlCache<string | null>({ ttlMs: 1000, load: () => Promise.resolve(null) });
+    await cache.get("gone");
+    expect(cache.fresh("gone")).toBeDefined();
+    expect(cache.fresh("gone")?.value).toBeNull();
+  });
 });

@@ -4,6 +4,11 @@
 
 export type TtlCache<V> = {
   get(key: string): Promise<V>;
+  /**
+   * The entry when it is cached and fresh, without a load and without a promise (the gateway's hot
+   * path reads the merchant this way and awaits `get` only on a miss); undefined otherwise.
+   */
+  fresh(key: string): { value: V } | undefined;
   invalidate(key: string): void;
   clear(): void;
   size(): number;
@@ -22,10 +27,16 @@ export function createTtlCache<V>(opts: {
   const generations = new Map<string, number>();
   const generationOf = (key: string) => generations.get(key) ?? 0;
 
+  const freshEntry = (key: string) => {
+    const hit = entries.get(key);
+    return hit && hit.expiresAt > now() && hit.generation === generationOf(key) ? hit : undefined;
+  };
+
   return {
+    fresh: freshEntry,
     async get(key) {
-      const hit = entries.get(key);
-      if (hit && hit.expiresAt > now() && hit.generation === generationOf(key)) return hit.value;
+      const hit = freshEntry(key);
+      if (hit) return hit.value;
       const inFlight = loading.get(key);
       if (inFlight && inFlight.generation === generationOf(key)) return inFlight.promise;
       const generation = generationOf(key);

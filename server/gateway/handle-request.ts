@@ -36,9 +36,16 @@ const REFUSED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
 
 const NO_PAYMENT: DecodeResult = { kind: "none" };
 
-/** The merchant the request names, when there is an active one to serve. */
-async function activeMerchant(deps: GatewayDeps, ctx: RequestContext): Promise<{ merchant: MerchantSnapshot } | { refused: Served }> {
-  if (!MERCHANT_ID_PATTERN.test(ctx.merchantId)) return { refused: served({ kind: "merchant_not_found" }) };
+type MerchantResolved = { merchant: MerchantSnapshot } | { refused: Served };
+
+function servable(merchant: MerchantSnapshot | null): MerchantResolved {
+  if (!merchant) return { refused: served({ kind: "merchant_not_found" }) };
+  if (merchant.status !== "ACTIVE") return { refused: served({ kind: "merchant_inactive", status: merchant.status }) };
+  return { merchant };
+}
+
+/** The merchant the request names, when there is an active one to serve (loaded on a cache miss). */
+async function loadActiveMerchant(deps: GatewayDeps, ctx: RequestContext): Promise<MerchantResolved> {
   let merchant: MerchantSnapshot | null;
   try {
     merchant = await deps.merchants.get(ctx.merchantId);
@@ -46,14 +53,16 @@ async function activeMerchant(deps: GatewayDeps, ctx: RequestContext): Promise<{
     deps.log.error({ err, requestId: ctx.requestId }, "merchant lookup failed");
     return { refused: served({ kind: "unavailable", message: "The gateway's database is unavailable; nothing was charged" }) };
   }
-  if (!merchant) return { refused: served({ kind: "merchant_not_found" }) };
-  if (merchant.status !== "ACTIVE") return { refused: served({ kind: "merchant_inactive", status: merchant.status }) };
-  return { merchant };
+  return servable(merchant);
 }
 
 export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<Served> {
   if (REFUSED_METHODS.has(ctx.method)) return served({ kind: "method_not_allowed", method: ctx.method });
-  const resolved = await activeMerchant(deps, ctx);
+  if (!MERCHANT_ID_PATTERN.test(ctx.merchantId)) return served({ kind: "merchant_not_found" });
+  // a cached merchant is read without a promise: the free path's awaits each cost a microtask
+  // and, under the AsyncLocalStorage Next.js installs, a promise hook
+  const cached = deps.merchants.fresh(ctx.merchantId);
+  const resolved = cached ? servable(cached.value) : await loadActiveMerchant(deps, ctx);
   if ("refused" in resolved) return resolved.refused;
   const { merchant } = resolved;
 
@@ -118,14 +127,6 @@ async function serveMatched(
   return servePaid(deps, req, merchant, priced, ctx, decoded.payment);
 }
 
-async function serve(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<Served> {
-  try {
-    return await resolveGatewayOutcome(deps, req, ctx);
-  } catch (err) {
-    deps.log.error({ err, requestId: ctx.requestId, merchantId: ctx.merchantId }, "gateway request failed");
-    return served({ kind: "unavailable", message: "The gateway could not complete this request; if a payment was taken it will be reconciled" });
-  }
-}
 
 /**
  * Records a finished call once, with the status its answer was rendered with: the access row
@@ -148,7 +149,13 @@ function record(deps: GatewayDeps, ctx: RequestContext, { outcome, usage }: Serv
 
 /** Serves the request and renders its answer; the call is recorded once the answer is rendered. */
 async function answer(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<RenderedOutcome> {
-  const result = await serve(deps, req, ctx);
+  let result: Served;
+  try {
+    result = await resolveGatewayOutcome(deps, req, ctx);
+  } catch (err) {
+    deps.log.error({ err, requestId: ctx.requestId, merchantId: ctx.merchantId }, "gateway request failed");
+    result = served({ kind: "unavailable", message: "The gateway could not complete this request; if a payment was taken it will be reconciled" });
+  }
   const rendered = renderForClient(result.outcome, ctx.requestId);
   record(deps, ctx, result, rendered.status);
   return rendered;

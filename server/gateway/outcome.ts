@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import { IncomingMessage, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 
 import { ERROR_STATUS, toErrorBody, type ErrorCode } from "@/server/errors";
@@ -220,8 +220,22 @@ export function responseOf(rendered: RenderedOutcome): Response {
   return new Response(body, { status: rendered.status, headers });
 }
 
+/**
+ * The upstream's Content-Length, when the body is the upstream's response itself, relayed byte for
+ * byte: the client gets the length as a plain proxy passes it on, rather than a re-chunked body
+ * (chunk-size lines and a terminating chunk; still one write, as `end` flushes the corked socket).
+ */
+function untouchedLength(body: RenderedOutcome["body"]): string | null {
+  if (!(body instanceof IncomingMessage) || body.readableDidRead) return null;
+  const length = body.headers["content-length"];
+  return length !== undefined && /^\d+$/.test(length) ? length : null;
+}
+
 /** A rendered answer written straight to a node:http response (the self-hosted server's fast path). */
 export function writeRendered(res: ServerResponse, rendered: RenderedOutcome): void {
+  const length = untouchedLength(rendered.body);
+  // the headers were rendered for this answer alone: completed in place
+  if (length !== null && !("content-length" in rendered.headers) && !("transfer-encoding" in rendered.headers)) rendered.headers["content-length"] = length;
   res.writeHead(rendered.status, rendered.headers);
   if (rendered.body instanceof Readable) {
     rendered.body.on("error", () => res.destroy());

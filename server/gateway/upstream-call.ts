@@ -27,12 +27,19 @@ export function upstreamTarget(merchant: MerchantSnapshot, match: CompiledRule |
 /** One upstream call: who asks (the context), for which merchant and target, with which facts and extra headers. */
 export type UpstreamCall = { req: GatewayRequest; ctx: RequestContext; merchant: MerchantSnapshot; target: UpstreamTarget; facts: GatewayPaymentFacts; extra: Record<string, string> };
 
+/** GATEWAY_URL's scheme, parsed once per value rather than once per request. */
+let gatewayScheme = { of: "", scheme: "" };
+function schemeOf(gatewayUrl: string): string {
+  if (gatewayScheme.of !== gatewayUrl) gatewayScheme = { of: gatewayUrl, scheme: new URL(gatewayUrl).protocol.replace(":", "") };
+  return gatewayScheme.scheme;
+}
+
 function forwardHeaders(deps: GatewayDeps, call: UpstreamCall, added: Record<string, string>): Record<string, string> {
   // the client as we established it (server/http/forwarded.ts), not the chain it may have made up
   return buildUpstreamHeaders(call.req.headers, {
     "x-forwarded-for": call.ctx.clientIp ?? "unknown",
     "x-forwarded-host": call.req.url.host,
-    "x-forwarded-proto": new URL(deps.env.GATEWAY_URL).protocol.replace(":", ""),
+    "x-forwarded-proto": schemeOf(deps.env.GATEWAY_URL),
     "x-request-id": call.ctx.requestId,
     ...added,
   });
@@ -42,8 +49,12 @@ function forwardHeaders(deps: GatewayDeps, call: UpstreamCall, added: Record<str
 function signedRequest(deps: GatewayDeps, call: UpstreamCall): { url: URL; headers: Record<string, string> } {
   const { merchant, target, ctx } = call;
   const credentials = credentialsForRule(merchant.credentials, target.ruleId);
-  const url = new URL(target.url);
-  url.search = withQueryCredentials(target.url.search, credentials.query);
+  // the target is this request's own URL: copied only when query credentials change it
+  let url = target.url;
+  if (credentials.query.length > 0) {
+    url = new URL(target.url);
+    url.search = withQueryCredentials(target.url.search, credentials.query);
+  }
   const now = deps.now();
   const secrets = merchant.signingSecrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.secret);
   const signature = signUpstreamRequest({ secrets, nowSeconds: Math.floor(now.getTime() / 1000), requestId: ctx.requestId, method: ctx.method, url, facts: call.facts });

@@ -67,20 +67,38 @@ export function mapUpstreamPath(template: string | null, pattern: CompiledPatter
   return { ok: true, path };
 }
 
+/** Merchants' base URLs as parsed (origin and path without trailing slashes): parsed once, not per request. */
+const parsedBases = new Map<string, { origin: string; basePath: string } | null>();
+const MAX_PARSED_BASES = 10_000;
+
+function parsedBase(baseUrl: string): { origin: string; basePath: string } | null {
+  let parsed = parsedBases.get(baseUrl);
+  if (parsed !== undefined) return parsed;
+  try {
+    const base = new URL(baseUrl);
+    parsed = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") };
+  } catch {
+    parsed = null;
+  }
+  if (parsedBases.size >= MAX_PARSED_BASES) parsedBases.clear();
+  parsedBases.set(baseUrl, parsed);
+  return parsed;
+}
+
 /**
  * base + path + query as a URL, or null when the result would leave the base URL's origin or path
  * (e.g. a dot segment the URL parser resolves).
  */
 export function joinUpstreamUrl(baseUrl: string, path: string, search: string): URL | null {
+  const base = parsedBase(baseUrl);
+  if (!base) return null;
   let url: URL;
-  let base: URL;
   try {
-    base = new URL(baseUrl);
     url = new URL(baseUrl + path + search);
   } catch {
     return null;
   }
-  const basePath = base.pathname.replace(/\/+$/, "");
+  const { basePath } = base;
   if (url.origin !== base.origin) return null;
   if (basePath !== "" && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) return null;
   return url;
