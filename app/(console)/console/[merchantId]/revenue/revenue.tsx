@@ -15,6 +15,8 @@ import { api } from "@/app/_lib/trpc/react";
 // Amounts are in the payment asset (test USDC locally, USDC on Base), as on the admin overview.
 const DECIMALS = 6;
 const SYMBOL = "USDC";
+/** ARPU is an average: cents on the card, the exact value on hover */
+const ARPU_DECIMALS = 2;
 
 export function Revenue({ merchantId }: { merchantId: string }) {
   const t = useTranslations("console");
@@ -52,7 +54,7 @@ export function Revenue({ merchantId }: { merchantId: string }) {
         />
         <StatCard label={t("revenue.net")} icon={Wallet} isLoading={loading} value={money(r?.netAtomic)} />
         <StatCard label={t("revenue.distinctPayers")} icon={Users} isLoading={loading} value={r?.distinctPayers ?? 0} />
-        <StatCard label={t("revenue.arpu")} icon={UserRound} isLoading={loading} value={<span data-testid="revenue-arpu">{money(r?.arpuAtomic)}</span>} />
+        <StatCard label={t("revenue.arpu")} icon={UserRound} isLoading={loading} value={<span data-testid="revenue-arpu">{r?.arpuAtomic === null || r?.arpuAtomic === undefined ? "—" : <Amount atomic={r.arpuAtomic} decimals={DECIMALS} maxDecimals={ARPU_DECIMALS} symbol={SYMBOL} />}</span>} />
       </div>
       <Card>
         <CardHeader>
