@@ -1,7 +1,9 @@
 import { validateDiscoveryExtensionSpec } from "@x402/extensions/bazaar";
 import { describe, expect, it } from "vitest";
 
-import { bazaarDeclaration, checkDeclaration, discoverySchemaInput, discoveryMethodOf, routeTemplateOf, type DiscoveryRule } from "./discovery";
+import { discoverySchemaInput } from "@/server/pricing/schemas";
+
+import { bazaarDeclaration, checkDeclaration, discoveryMethodOf, routeTemplateOf, type DiscoveryRule } from "./discovery";
 
 const rule = (over: Partial<DiscoveryRule> = {}): DiscoveryRule => ({
   methods: ["ANY"],

@@ -7,8 +7,6 @@ import {
   type BodyDiscoveryExtension,
   type QueryDiscoveryExtension,
 } from "@x402/extensions/bazaar";
-import { z } from "zod";
-
 import type { PricingRule } from "@/server/db";
 
 // Pure: a pricing rule → its declaration in the official `bazaar` discovery extension (see
@@ -21,31 +19,11 @@ export type HttpDiscoveryExtension = QueryDiscoveryExtension | BodyDiscoveryExte
 
 export const BAZAAR_KEY = BAZAAR.key;
 
-/** Largest JSON Schema a rule may carry (serialised): it rides in every 402 of the route. */
-export const MAX_DISCOVERY_SCHEMA_BYTES = 8 * 1024;
-
 const QUERY_METHODS = ["GET", "HEAD", "DELETE"] as const;
 const BODY_METHODS = ["POST", "PUT", "PATCH"] as const;
 type DiscoveryMethod = (typeof QUERY_METHODS)[number] | (typeof BODY_METHODS)[number];
 
-/**
- * A JSON Schema object for a rule's input or output. The input schema describes query parameters
- * (GET/HEAD/DELETE) or the JSON body (POST/PUT/PATCH), so it is an object schema.
- */
-export const discoverySchemaInput = z
-  .record(z.string(), z.unknown())
-  .refine((schema) => JSON.stringify(schema).length <= MAX_DISCOVERY_SCHEMA_BYTES, `Keep the schema under ${MAX_DISCOVERY_SCHEMA_BYTES / 1024} KB`)
-  .refine((schema) => schema.type === undefined || schema.type === "object", "Describe an object: type must be \"object\"")
-  .refine((schema) => schema.properties === undefined || (typeof schema.properties === "object" && schema.properties !== null && !Array.isArray(schema.properties)), "properties must be an object")
-  .refine((schema) => !hasExternalReference(schema), "Use only local references ($ref starting with #)");
-
 export type DiscoveryRule = Pick<PricingRule, "methods" | "pathPattern" | "description" | "inputSchema" | "outputSchema">;
-
-function hasExternalReference(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(hasExternalReference);
-  if (!node || typeof node !== "object") return false;
-  return Object.entries(node).some(([key, value]) => ((key === "$ref" || key === "$id") && !(typeof value === "string" && value.startsWith("#"))) || hasExternalReference(value));
-}
 
 const asSchema = (value: unknown): Record<string, unknown> | undefined =>
   value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
