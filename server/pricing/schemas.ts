@@ -32,7 +32,7 @@ function hasExternalReference(node: unknown): boolean {
  * Validators refuse external references (a facilitator would not fetch them), so we do too.
  */
 export const discoverySchemaInput = z
-  .record(z.string(), z.unknown())
+  .record(z.string(), z.unknown(), { error: 'Enter a JSON Schema object, e.g. {"type": "object", "properties": {}}' })
   .refine((schema) => JSON.stringify(schema).length <= MAX_DISCOVERY_SCHEMA_BYTES, `Keep the schema under ${MAX_DISCOVERY_SCHEMA_BYTES / 1024} KB`)
   .refine((schema) => schema.type === undefined || schema.type === "object", 'Describe an object: type must be "object"')
   .refine((schema) => schema.properties === undefined || (typeof schema.properties === "object" && schema.properties !== null && !Array.isArray(schema.properties)), "properties must be an object")

@@ -16,6 +16,7 @@ import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
+import { JsonSchemaInput } from "./json-schema-field";
 import { httpMethodSchema, pricingRuleInput } from "@/server/pricing/schemas";
 import { SETTLEMENT_POLICIES } from "@/server/pricing/settlement-policies";
 
@@ -45,6 +46,8 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           settlementPolicy: rule.settlementPolicy,
           description: rule.description ?? "",
           upstreamPath: rule.upstreamPath ?? undefined,
+          inputSchema: rule.inputSchema,
+          outputSchema: rule.outputSchema,
           caseInsensitive: rule.caseInsensitive,
           priority: rule.priority,
           active: rule.active,
@@ -308,6 +311,34 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             )}
           />
         </div>
+        <FormField
+          control={form.control}
+          name="inputSchema"
+          render={({ field }) => (
+            <FormItem>
+              <FormLabel>{t("ruleForm.inputSchema")}</FormLabel>
+              <FormControl>
+                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={'{"type": "object", "properties": {"symbol": {"type": "string"}}, "required": ["symbol"]}'} />
+              </FormControl>
+              <FormDescription>{t("ruleForm.inputSchemaHelp")}</FormDescription>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
+        <FormField
+          control={form.control}
+          name="outputSchema"
+          render={({ field }) => (
+            <FormItem>
+              <FormLabel>{t("ruleForm.outputSchema")}</FormLabel>
+              <FormControl>
+                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={'{"type": "object", "properties": {"price": {"type": "number"}}}'} />
+              </FormControl>
+              <FormDescription>{t("ruleForm.outputSchemaHelp")}</FormDescription>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
         <FormField
           control={form.control}
           name="caseInsensitive"
