@@ -25,6 +25,11 @@ type Rule = RouterOutputs["pricingRules"]["list"][number];
 type Options = RouterOutputs["pricingRules"]["options"];
 
 const METHODS = httpMethodSchema.options;
+// JSON Schema examples (code, not prose: the same in every language)
+const SCHEMA_EXAMPLES = {
+  input: JSON.stringify({ type: "object", properties: { symbol: { type: "string" } }, required: ["symbol"] }),
+  output: JSON.stringify({ type: "object", properties: { price: { type: "number" } } }),
+};
 
 export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: string; rule?: Rule; options: Options; onDone: () => void }) {
   const t = useTranslations("console");
@@ -318,7 +323,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             <FormItem>
               <FormLabel>{t("ruleForm.inputSchema")}</FormLabel>
               <FormControl>
-                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={'{"type": "object", "properties": {"symbol": {"type": "string"}}, "required": ["symbol"]}'} />
+                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={SCHEMA_EXAMPLES.input} />
               </FormControl>
               <FormDescription>{t("ruleForm.inputSchemaHelp")}</FormDescription>
               <FormMessage />
@@ -332,7 +337,7 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             <FormItem>
               <FormLabel>{t("ruleForm.outputSchema")}</FormLabel>
               <FormControl>
-                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={'{"type": "object", "properties": {"price": {"type": "number"}}}'} />
+                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={SCHEMA_EXAMPLES.output} />
               </FormControl>
               <FormDescription>{t("ruleForm.outputSchemaHelp")}</FormDescription>
               <FormMessage />
