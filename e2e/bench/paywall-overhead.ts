@@ -20,7 +20,7 @@ function rule(pathPattern: string, methods: PricingRule["methods"] = ["ANY"]): P
   return {
     id: `rule_${n}`, merchantId: "mer_bench", description: null, pathPattern, methods, priceAtomic: new Prisma.Decimal(10_000), network: "eip155:31337",
     asset: "0x0000000000000000000000000000000000000001", billingMode: "PER_REQUEST", bundleSize: null, passDurationSeconds: null, settlementPolicy: "AFTER_SUCCESS",
-    upstreamPath: null, caseInsensitive: n % 2 === 0, priority: 0, active: true, createdAt: new Date(2026, 0, 1, 0, 0, n), updatedAt: new Date(2026, 0, 1),
+    upstreamPath: null, inputSchema: null, outputSchema: null, caseInsensitive: n % 2 === 0, priority: 0, active: true, createdAt: new Date(2026, 0, 1, 0, 0, n), updatedAt: new Date(2026, 0, 1),
   };
 }
 

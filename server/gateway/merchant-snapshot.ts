@@ -17,7 +17,7 @@ import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 
 export type MerchantSnapshot = Pick<
   Merchant,
-  "id" | "name" | "status" | "upstreamBaseUrl" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "deferredSettlementOn" | "unmatchedMethods"
+  "id" | "name" | "status" | "upstreamBaseUrl" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "deferredSettlementOn" | "unmatchedMethods" | "discoverable"
 > & {
   /** the merchant's wallet (lower-case), opened from its sealed column once per load */
   payoutAddress: string;
@@ -50,6 +50,7 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string,
       paidRateLimitPerMinute: true,
       payerRateLimitPerMinute: true,
       unmatchedMethods: true,
+      discoverable: true,
       deferredSettlementOn: true,
       maxUnsettledPerPayer: true,
       pricingRules: { where: { active: true } },

@@ -3,6 +3,7 @@ import { declarePaymentIdentifierExtension, PAYMENT_IDENTIFIER } from "@x402/ext
 import { randomHex } from "@/server/db/ids";
 import { SIWX_HEADER, siwxDeclaration } from "@/server/entitlements/siwx";
 import { localeCookieFrom, resolveLocale, type Locale } from "@/server/i18n/locales";
+import { BAZAAR_KEY, bazaarDeclaration, gatewayPathPrefix } from "@/server/x402/discovery";
 import { renderPaywall } from "@/server/x402/paywall";
 import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "@/server/x402/requirements";
 
@@ -37,6 +38,11 @@ export function challengeFor(
       issuedAt: deps.now(),
       statement: `Use your ${describePurchase(route)} at ${route.merchant.name}`,
     });
+  }
+  // discovery: the route as the `bazaar` extension describes it, unless the merchant opted out
+  if (route.merchant.discoverable !== false) {
+    const declaration = bazaarDeclaration(route.rule, { method: req.method, path: new URL(route.resourceUrl).pathname, prefix: gatewayPathPrefix(deps.env.GATEWAY_URL, route.merchant.id) });
+    if (declaration) extensions[BAZAAR_KEY] = declaration;
   }
   const body = paymentRequiredBody(route, { ...opts, extensions });
   return {

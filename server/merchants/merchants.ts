@@ -20,6 +20,7 @@ const merchantDtoSelect = {
   payoutAddressCiphertext: true,
   payoutAddressKeyId: true,
   settlementMode: true,
+  discoverable: true,
   createdAt: true,
 } as const;
 
@@ -139,7 +140,7 @@ export async function updateMerchantSettings(
     const after = toMerchantDto(
       await tx.merchant.update({
         where: { id: opts.merchantId },
-        data: { name: opts.input.name, ...(payoutChanged ? payoutAddressColumns(opts.input.payoutAddress, deps.env) : {}) },
+        data: { name: opts.input.name, ...(opts.input.discoverable === undefined ? {} : { discoverable: opts.input.discoverable }), ...(payoutChanged ? payoutAddressColumns(opts.input.payoutAddress, deps.env) : {}) },
         select: merchantDtoSelect,
       }),
       deps.env,

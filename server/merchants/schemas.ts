@@ -38,6 +38,8 @@ export const merchantDtoSchema = z.object({
   upstreamBaseUrl: z.string(),
   payoutAddress: z.string(),
   settlementMode: z.enum(["DIRECT", "PLATFORM"]),
+  /** listed in discovery: the `bazaar` extension in its 402s and GET /discovery/resources */
+  discoverable: z.boolean(),
   createdAt: z.date(),
 });
 export type MerchantDto = z.infer<typeof merchantDtoSchema>;
@@ -73,6 +75,8 @@ export const testCallResultSchema = z.object({
 export const merchantSettingsInput = z.object({
   name: z.string().trim().min(2, "Use at least 2 characters").max(80),
   payoutAddress: evmAddressSchema,
+  /** list the merchant's paid endpoints in discovery (left out: unchanged) */
+  discoverable: z.boolean().optional(),
 });
 export type MerchantSettingsInput = z.infer<typeof merchantSettingsInput>;
 

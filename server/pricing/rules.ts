@@ -6,6 +6,7 @@ import { fromAtomic, toAtomic } from "@/server/db/money";
 import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
 import { getNetworkRegistry, type AssetConfig } from "@/server/networks/config";
+import { bazaarDeclaration, checkDeclaration } from "@/server/x402/discovery";
 
 import { canonicalizePath, decodedView } from "./canonical-path";
 import { compilePathPattern, matchesPath, type CompiledPattern } from "./path-pattern";
@@ -38,6 +39,13 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
     const template = checkUpstreamPathTemplate(input.upstreamPath, pattern);
     if (!template.ok) throw fieldError("upstreamPath", template.message);
   }
+  // the discovery declaration must pass the bazaar package's own validator, or facilitators drop it
+  const methods = input.methods ?? (input.method ? [input.method] : ["ANY" as const]);
+  for (const method of methods.includes("ANY") ? ["GET", "POST"] : methods) {
+    const declaration = bazaarDeclaration({ ...input, methods, description: null, inputSchema: (input.inputSchema ?? null) as Prisma.JsonValue, outputSchema: (input.outputSchema ?? null) as Prisma.JsonValue }, { method, path: "/m/x", prefix: "/m" });
+    const check = declaration ? checkDeclaration(declaration) : { valid: true as const };
+    if (!check.valid) throw fieldError("inputSchema", `The schema does not describe a valid ${method} call: ${check.errors?.[0] ?? "invalid"}`);
+  }
   const network = getNetworkRegistry(deps.env).get(input.network);
   if (!network) throw fieldError("network", `Unknown network ${input.network}`);
   const asset = network.assets.find((a) => a.address === input.asset);
@@ -50,6 +58,8 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
   }
   return {
     description: input.description || null,
+    inputSchema: input.inputSchema ? (input.inputSchema as Prisma.InputJsonObject) : Prisma.DbNull,
+    outputSchema: input.outputSchema ? (input.outputSchema as Prisma.InputJsonObject) : Prisma.DbNull,
     pathPattern: input.pathPattern,
     methods: input.methods ?? (input.method ? [input.method] : ["ANY" as const]),
     priceAtomic: fromAtomic(price.atomic),
@@ -66,6 +76,9 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
   };
 }
 
+const jsonObjectOrNull = (value: unknown): Record<string, unknown> | null =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+
 function assetOf(deps: Pick<Deps, "env">, rule: Pick<PricingRule, "network" | "asset">): AssetConfig {
   return getNetworkRegistry(deps.env).asset(rule.network, rule.asset) ?? { address: rule.asset as `0x${string}`, symbol: "?", decimals: 6, eip712: { name: "", version: "" } };
 }
@@ -77,6 +90,8 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): Pr
     id: rule.id,
     merchantId: rule.merchantId,
     description: rule.description,
+    inputSchema: jsonObjectOrNull(rule.inputSchema),
+    outputSchema: jsonObjectOrNull(rule.outputSchema),
     pathPattern: rule.pathPattern,
     methods: rule.methods,
     priceAtomic: atomic.toString(),

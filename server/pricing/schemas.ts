@@ -17,8 +17,34 @@ export const ruleMethodsSchema = z
 export const billingModeSchema = z.enum(["PER_REQUEST", "BUNDLE", "TIME_PASS"]);
 export const settlementPolicySchema = z.enum(SETTLEMENT_POLICIES);
 
+/** Largest JSON Schema a rule may carry (serialised): it rides in every 402 of the route. */
+export const MAX_DISCOVERY_SCHEMA_BYTES = 8 * 1024;
+
+function hasExternalReference(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasExternalReference);
+  if (!node || typeof node !== "object") return false;
+  return Object.entries(node).some(([key, value]) => ((key === "$ref" || key === "$id") && !(typeof value === "string" && value.startsWith("#"))) || hasExternalReference(value));
+}
+
+/**
+ * A JSON Schema for a rule's discovery input or output (the `bazaar` extension). The input schema
+ * describes query parameters (GET/HEAD/DELETE) or the JSON body (POST/PUT/PATCH): an object schema.
+ * Validators refuse external references (a facilitator would not fetch them), so we do too.
+ */
+export const discoverySchemaInput = z
+  .record(z.string(), z.unknown(), { error: 'Enter a JSON Schema object, e.g. {"type": "object", "properties": {}}' })
+  .refine((schema) => JSON.stringify(schema).length <= MAX_DISCOVERY_SCHEMA_BYTES, `Keep the schema under ${MAX_DISCOVERY_SCHEMA_BYTES / 1024} KB`)
+  .refine((schema) => schema.type === undefined || schema.type === "object", 'Describe an object: type must be "object"')
+  .refine((schema) => schema.properties === undefined || (typeof schema.properties === "object" && schema.properties !== null && !Array.isArray(schema.properties)), "properties must be an object")
+  .refine((schema) => !hasExternalReference(schema), "Use only local references ($ref starting with #)");
+
 const pricingRuleFields = z.object({
+  /** what the endpoint does: in its 402s and in discovery */
   description: z.string().trim().max(200).optional(),
+  /** discovery: JSON Schema of the query params (GET/HEAD/DELETE) or JSON body (POST/PUT/PATCH); null clears it */
+  inputSchema: discoverySchemaInput.nullable().optional(),
+  /** discovery: JSON Schema of the response; null clears it */
+  outputSchema: discoverySchemaInput.nullable().optional(),
   pathPattern: z.string().trim().min(1, "Enter a path pattern like /api/*"),
   /** the methods this rule prices; ANY (the default) prices every method, so none is left free by accident */
   methods: ruleMethodsSchema.optional(),
@@ -54,6 +80,8 @@ export const pricingRuleDtoSchema = z.object({
   id: z.string(),
   merchantId: z.string(),
   description: z.string().nullable(),
+  inputSchema: z.record(z.string(), z.unknown()).nullable(),
+  outputSchema: z.record(z.string(), z.unknown()).nullable(),
   pathPattern: z.string(),
   methods: z.array(httpMethodSchema),
   priceAtomic: z.string(),

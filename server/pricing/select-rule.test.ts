@@ -21,6 +21,8 @@ function rule(pathPattern: string, overrides: Partial<PricingRule> = {}): Pricin
     passDurationSeconds: null,
     settlementPolicy: "AFTER_SUCCESS",
     upstreamPath: null,
+    inputSchema: null,
+    outputSchema: null,
     caseInsensitive: false,
     priority: 0,
     active: true,

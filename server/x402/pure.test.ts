@@ -22,7 +22,7 @@ function route(v1Name: string | null = "base-sepolia"): PricedRoute {
   const n = network(v1Name ?? undefined);
   return {
     merchant: { id: "mer_aaaaaaaaaaaaaaaaaaaa", name: "Signals <Inc>" },
-    rule: { id: "rule_1", priceAtomic: new Prisma.Decimal(10_000), description: null, billingMode: "PER_REQUEST", bundleSize: null, passDurationSeconds: null, settlementPolicy: "AFTER_SUCCESS", upstreamPath: null, pathPattern: "/api/signal/*" },
+    rule: { id: "rule_1", priceAtomic: new Prisma.Decimal(10_000), description: null, billingMode: "PER_REQUEST", bundleSize: null, passDurationSeconds: null, settlementPolicy: "AFTER_SUCCESS", upstreamPath: null, pathPattern: "/api/signal/*", methods: ["ANY"], inputSchema: null, outputSchema: null },
     network: n,
     asset: n.assets[0]!,
     payTo: PAY_TO,

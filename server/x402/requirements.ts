@@ -42,8 +42,12 @@ export type PaymentRequiredV2Body = {
 };
 
 export type PricedRoute = {
-  merchant: { id: string; name: string };
-  rule: Pick<PricingRule, "id" | "priceAtomic" | "description" | "billingMode" | "bundleSize" | "passDurationSeconds" | "settlementPolicy" | "upstreamPath" | "pathPattern">;
+  /** `discoverable: false`: the merchant opted out of discovery (no `bazaar` declaration in its 402s) */
+  merchant: { id: string; name: string; discoverable?: boolean };
+  rule: Pick<
+    PricingRule,
+    "id" | "priceAtomic" | "description" | "billingMode" | "bundleSize" | "passDurationSeconds" | "settlementPolicy" | "upstreamPath" | "pathPattern" | "methods" | "inputSchema" | "outputSchema"
+  >;
   network: NetworkConfig;
   asset: AssetConfig;
   /** who receives the transfer: the merchant's wallet, or the platform treasury in PLATFORM mode */

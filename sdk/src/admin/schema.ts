@@ -19,7 +19,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the name (the settlement wallet changes only in the console, by an owner)
+         * Change the name or the discovery listing (the settlement wallet changes only in the console, by an owner)
          * @description Requires an API key with scope `write`.
          */
         patch: operations["merchants-updateSettings"];
@@ -568,6 +568,7 @@ export interface operations {
                         payoutAddress: string;
                         /** @enum {string} */
                         settlementMode: "DIRECT" | "PLATFORM";
+                        discoverable: boolean;
                         createdAt: string;
                         /** @enum {string} */
                         role: "OWNER" | "ADMIN" | "DEVELOPER" | "API_KEY";
@@ -651,6 +652,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     payoutAddress: string;
+                    discoverable?: boolean;
                 };
             };
         };
@@ -671,6 +673,7 @@ export interface operations {
                         payoutAddress: string;
                         /** @enum {string} */
                         settlementMode: "DIRECT" | "PLATFORM";
+                        discoverable: boolean;
                         createdAt: string;
                     };
                 };
@@ -770,6 +773,12 @@ export interface operations {
                         id: string;
                         merchantId: string;
                         description: string | null;
+                        inputSchema: {
+                            [key: string]: unknown;
+                        } | null;
+                        outputSchema: {
+                            [key: string]: unknown;
+                        } | null;
                         pathPattern: string;
                         methods: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         priceAtomic: string;
@@ -873,6 +882,12 @@ export interface operations {
                 "application/json": {
                     data: {
                         description?: string;
+                        inputSchema?: {
+                            [key: string]: unknown;
+                        } | null;
+                        outputSchema?: {
+                            [key: string]: unknown;
+                        } | null;
                         pathPattern: string;
                         methods?: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         /** @enum {string} */
@@ -915,6 +930,12 @@ export interface operations {
                         id: string;
                         merchantId: string;
                         description: string | null;
+                        inputSchema: {
+                            [key: string]: unknown;
+                        } | null;
+                        outputSchema: {
+                            [key: string]: unknown;
+                        } | null;
                         pathPattern: string;
                         methods: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         priceAtomic: string;
@@ -1027,6 +1048,12 @@ export interface operations {
                 "application/json": {
                     data: {
                         description?: string;
+                        inputSchema?: {
+                            [key: string]: unknown;
+                        } | null;
+                        outputSchema?: {
+                            [key: string]: unknown;
+                        } | null;
                         pathPattern: string;
                         methods?: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         /** @enum {string} */
@@ -1069,6 +1096,12 @@ export interface operations {
                         id: string;
                         merchantId: string;
                         description: string | null;
+                        inputSchema: {
+                            [key: string]: unknown;
+                        } | null;
+                        outputSchema: {
+                            [key: string]: unknown;
+                        } | null;
                         pathPattern: string;
                         methods: ("ANY" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         priceAtomic: string;

@@ -21,7 +21,7 @@ export const merchantsRouter = router({
     .query(async ({ ctx }) => ({ ...(await getMerchant(ctx.deps, { merchantId: ctx.merchant.id })), role: ctx.access.kind === "member" ? ctx.access.role : "API_KEY" })),
   /** name: owners and admins (merchant.update); a new settlement wallet: a freshly signed-in owner only */
   updateSettings: merchantProcedureWith("merchant.update")
-    .meta(rest("PATCH", "/", "Merchant", "Change the name (the settlement wallet changes only in the console, by an owner)", "write"))
+    .meta(rest("PATCH", "/", "Merchant", "Change the name or the discovery listing (the settlement wallet changes only in the console, by an owner)", "write"))
     .input(merchantSettingsInput)
     .output(merchantDtoSchema)
     .mutation(({ ctx, input }) =>
@@ -29,7 +29,7 @@ export const merchantsRouter = router({
         merchantId: ctx.merchant.id,
         actor: ctx.actor,
         payoutChange: payoutChangeAuthority(ctx),
-        input: { name: input.name, payoutAddress: input.payoutAddress },
+        input: { name: input.name, payoutAddress: input.payoutAddress, discoverable: input.discoverable },
       }),
     ),
   /** DEFERRED settlement: the merchant's switch, per-payer cap, queue and flagged payers */

@@ -16,6 +16,7 @@ import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
+import { JsonSchemaInput } from "./json-schema-field";
 import { httpMethodSchema, pricingRuleInput } from "@/server/pricing/schemas";
 import { SETTLEMENT_POLICIES } from "@/server/pricing/settlement-policies";
 
@@ -24,6 +25,11 @@ type Rule = RouterOutputs["pricingRules"]["list"][number];
 type Options = RouterOutputs["pricingRules"]["options"];
 
 const METHODS = httpMethodSchema.options;
+// JSON Schema examples (code, not prose: the same in every language)
+const SCHEMA_EXAMPLES = {
+  input: JSON.stringify({ type: "object", properties: { symbol: { type: "string" } }, required: ["symbol"] }),
+  output: JSON.stringify({ type: "object", properties: { price: { type: "number" } } }),
+};
 
 export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: string; rule?: Rule; options: Options; onDone: () => void }) {
   const t = useTranslations("console");
@@ -45,6 +51,8 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           settlementPolicy: rule.settlementPolicy,
           description: rule.description ?? "",
           upstreamPath: rule.upstreamPath ?? undefined,
+          inputSchema: rule.inputSchema,
+          outputSchema: rule.outputSchema,
           caseInsensitive: rule.caseInsensitive,
           priority: rule.priority,
           active: rule.active,
@@ -308,6 +316,34 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             )}
           />
         </div>
+        <FormField
+          control={form.control}
+          name="inputSchema"
+          render={({ field }) => (
+            <FormItem>
+              <FormLabel>{t("ruleForm.inputSchema")}</FormLabel>
+              <FormControl>
+                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={SCHEMA_EXAMPLES.input} />
+              </FormControl>
+              <FormDescription>{t("ruleForm.inputSchemaHelp")}</FormDescription>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
+        <FormField
+          control={form.control}
+          name="outputSchema"
+          render={({ field }) => (
+            <FormItem>
+              <FormLabel>{t("ruleForm.outputSchema")}</FormLabel>
+              <FormControl>
+                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={SCHEMA_EXAMPLES.output} />
+              </FormControl>
+              <FormDescription>{t("ruleForm.outputSchemaHelp")}</FormDescription>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
         <FormField
           control={form.control}
           name="caseInsensitive"

@@ -12,6 +12,7 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardFooter } from "@/app/_components/ui/card";
 import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
+import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
@@ -25,9 +26,9 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
   const errorText = useErrorText();
   const utils = api.useUtils();
   const merchant = api.merchants.get.useQuery({ merchantId });
-  const form = useForm<Values, unknown, z.output<typeof merchantSettingsInput>>({ resolver: zodResolver(merchantSettingsInput), defaultValues: { name: "", payoutAddress: "" } });
+  const form = useForm<Values, unknown, z.output<typeof merchantSettingsInput>>({ resolver: zodResolver(merchantSettingsInput), defaultValues: { name: "", payoutAddress: "", discoverable: true } });
   useEffect(() => {
-    if (merchant.data) form.reset({ name: merchant.data.name, payoutAddress: merchant.data.payoutAddress });
+    if (merchant.data) form.reset({ name: merchant.data.name, payoutAddress: merchant.data.payoutAddress, discoverable: merchant.data.discoverable });
   }, [merchant.data, form]);
   // changing the wallet needs a sign-in from the last few minutes: the server says so, we offer the way
   const [needsReauth, setNeedsReauth] = useState(false);
@@ -84,6 +85,21 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
                     </p>
                   ) : null}
                   <FormMessage />
+                </FormItem>
+              )}
+            />
+            <FormField
+              control={form.control}
+              name="discoverable"
+              render={({ field }) => (
+                <FormItem className="flex items-center gap-3">
+                  <FormControl>
+                    <Switch checked={field.value ?? true} onCheckedChange={field.onChange} disabled={!canEdit} aria-label={t("settings.discoverable")} />
+                  </FormControl>
+                  <div>
+                    <FormLabel className="!mt-0">{t("settings.discoverable")}</FormLabel>
+                    <FormDescription>{t("settings.discoverableHelp")}</FormDescription>
+                  </div>
                 </FormItem>
               )}
             />
