@@ -7,16 +7,37 @@ import reactHooks from "eslint-plugin-react-hooks";
 const layerRules = [
   {
     // protocol, money and pricing know nothing of how the gateway orchestrates a request
-    files: ["server/x402/**", "server/payments/**", "server/pricing/**", "server/entitlements/**", "server/facilitator/**"],
-    patterns: [{ group: ["@/server/gateway/*", "../gateway/*"], message: "server/gateway depends on this layer, not the reverse" }],
+    files: [
+      "server/x402/**",
+      "server/payments/**",
+      "server/pricing/**",
+      "server/entitlements/**",
+      "server/facilitator/**",
+    ],
+    patterns: [
+      {
+        group: ["@/server/gateway/*", "../gateway/*"],
+        message: "server/gateway depends on this layer, not the reverse",
+      },
+    ],
   },
   {
     files: ["server/**"],
-    patterns: [{ group: ["@/app/*", "../app/*"], message: "server/ must not import from app/ (pages depend on server, not the reverse)" }],
+    patterns: [
+      {
+        group: ["@/app/*", "../app/*"],
+        message: "server/ must not import from app/ (pages depend on server, not the reverse)",
+      },
+    ],
   },
   {
     files: ["sdk/src/**"],
-    patterns: [{ group: ["@/*", "../server/*", "../../server/*", "../app/*"], message: "the SDK is published on its own: no imports from the app or server" }],
+    patterns: [
+      {
+        group: ["@/*", "../server/*", "../../server/*", "../app/*"],
+        message: "the SDK is published on its own: no imports from the app or server",
+      },
+    ],
   },
 ];
 
@@ -42,8 +63,19 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
-      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        {
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          caughtErrors: "none",
+          ignoreRestSiblings: true,
+        },
+      ],
+      "@typescript-eslint/consistent-type-imports": [
+        "error",
+        { fixStyle: "inline-type-imports", disallowTypeAnnotations: false },
+      ],
       "no-console": "off",
       eqeqeq: ["error", "always", { null: "ignore" }],
     },
@@ -57,10 +89,26 @@ export default tseslint.config(
     // server/env.ts is the one reader of the environment (zod-validated, errors name the variable);
     // the few process-level exceptions carry a disable comment that says why
     files: ["app/**", "server/**", "middleware.ts", "instrumentation.ts", "prisma/**"],
-    ignores: ["server/env.ts", "server/cli/**", "server/testing/**", "**/*.test.ts", "**/*.test.tsx"],
+    ignores: [
+      "server/env.ts",
+      "server/cli/**",
+      "server/testing/**",
+      "**/*.test.ts",
+      "**/*.test.tsx",
+    ],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "read configuration through server/env.ts (one zod schema, clear errors)" }],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "process",
+          property: "env",
+          message: "read configuration through server/env.ts (one zod schema, clear errors)",
+        },
+      ],
     },
   },
-  ...layerRules.map(({ files, patterns }) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } })),
+  ...layerRules.map(({ files, patterns }) => ({
+    files,
+    rules: { "no-restricted-imports": ["error", { patterns }] },
+  })),
 );

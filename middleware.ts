@@ -30,13 +30,16 @@ function needsSession(pathname: string): boolean {
 }
 
 function hasSession(request: NextRequest): boolean {
-  return request.cookies.getAll().some((c) => SESSION_COOKIES.some((name) => c.name === name || c.name.startsWith(`${name}.`)));
+  return request.cookies
+    .getAll()
+    .some((c) => SESSION_COOKIES.some((name) => c.name === name || c.name.startsWith(`${name}.`)));
 }
 
 export function middleware(request: NextRequest) {
   const env = getEnv();
   const { pathname } = request.nextUrl;
-  if (!roleServes(env.INSTANCE_ROLE, pathname)) return errorResponse("not_found", notServedMessage(env.INSTANCE_ROLE));
+  if (!roleServes(env.INSTANCE_ROLE, pathname))
+    return errorResponse("not_found", notServedMessage(env.INSTANCE_ROLE));
   if (pathname === "/api" || pathname.startsWith("/api/")) return NextResponse.next();
   security ??= pageSecurityConfig(env);
   const https = isHttpsRequest(request.headers);
@@ -57,11 +60,14 @@ export function middleware(request: NextRequest) {
     requestHeaders.set("x-nonce", nonce);
     response = NextResponse.next({ request: { headers: requestHeaders } });
   }
-  for (const [name, value] of pageSecurityHeaders(security, { csp, https })) response.headers.set(name, value);
+  for (const [name, value] of pageSecurityHeaders(security, { csp, https }))
+    response.headers.set(name, value);
   return response;
 }
 
 export const config = {
   // everything but the probes, Next's static files and the gateway (/mer_…)
-  matcher: ["/((?!api/(?:health|ready|metrics|cron)(?:/|$)|_next/static/|_next/image|favicon\\.ico|mer_).*)"],
+  matcher: [
+    "/((?!api/(?:health|ready|metrics|cron)(?:/|$)|_next/static/|_next/image|favicon\\.ico|mer_).*)",
+  ],
 };

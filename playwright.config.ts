@@ -16,7 +16,11 @@ export default defineConfig({
   workers: 1,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [["list"], ["json"], ["html", { open: "never", outputFolder: "./test-results/e2e-report" }]],
+  reporter: [
+    ["list"],
+    ["json"],
+    ["html", { open: "never", outputFolder: "./test-results/e2e-report" }],
+  ],
   use: {
     baseURL: E2E_BASE_URL,
     trace: "retain-on-failure",

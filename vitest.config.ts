@@ -14,7 +14,12 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["server/**/*.test.ts", "sdk/test/**/*.test.ts", "app/**/*.test.ts", "prisma/**/*.test.ts"],
+          include: [
+            "server/**/*.test.ts",
+            "sdk/test/**/*.test.ts",
+            "app/**/*.test.ts",
+            "prisma/**/*.test.ts",
+          ],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
         },
@@ -23,7 +28,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "int",
-          include: ["server/**/*.int.test.ts", "sdk/test/**/*.int.test.ts", "prisma/**/*.int.test.ts"],
+          include: [
+            "server/**/*.int.test.ts",
+            "sdk/test/**/*.int.test.ts",
+            "prisma/**/*.int.test.ts",
+          ],
           environment: "node",
           globalSetup: ["./server/testing/global-setup.ts"],
           testTimeout: 60_000,

@@ -14,7 +14,12 @@ export async function generateMetadata(): Promise<Metadata> {
   return {
     title: { default: t("appName"), template: `%s · ${t("appName")}` },
     description: t("metaDescription"),
-    icons: { icon: [{ url: "/favicon.ico", sizes: "32x32" }, { url: "/logo.svg", type: "image/svg+xml" }] },
+    icons: {
+      icon: [
+        { url: "/favicon.ico", sizes: "32x32" },
+        { url: "/logo.svg", type: "image/svg+xml" },
+      ],
+    },
   };
 }
 
@@ -23,12 +28,21 @@ export async function generateMetadata(): Promise<Metadata> {
 // The locale is per request too (cookie or Accept-Language, server/i18n/request.ts); the provider
 // hands the request's locale and messages to client components.
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const [nonce, locale] = await Promise.all([headers().then((h) => h.get("x-nonce") ?? undefined), getLocale()]);
+  const [nonce, locale] = await Promise.all([
+    headers().then((h) => h.get("x-nonce") ?? undefined),
+    getLocale(),
+  ]);
   return (
     <html lang={locale} suppressHydrationWarning>
       <body className="min-h-screen bg-background font-sans text-foreground antialiased">
         <NextIntlClientProvider>
-          <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange nonce={nonce}>
+          <ThemeProvider
+            attribute="class"
+            defaultTheme="system"
+            enableSystem
+            disableTransitionOnChange
+            nonce={nonce}
+          >
             <TRPCReactProvider>{children}</TRPCReactProvider>
             <Toaster richColors closeButton />
           </ThemeProvider>

@@ -15,7 +15,8 @@ function topLevelSegments(): string[] {
     if (entry.name.startsWith("(")) {
       // route groups add no segment: look one level in
       for (const inner of readdirSync(`${appDir}/${entry.name}`, { withFileTypes: true })) {
-        if (inner.isDirectory() && !inner.name.startsWith("_") && !inner.name.startsWith("[")) segments.push(inner.name);
+        if (inner.isDirectory() && !inner.name.startsWith("_") && !inner.name.startsWith("["))
+          segments.push(inner.name);
       }
     } else segments.push(entry.name);
   }

@@ -29,7 +29,9 @@ const dev = spawn("npm", ["run", "dev"], {
   stdio: ["ignore", "pipe", "pipe"],
 });
 let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-const exitPromise = new Promise<void>((resolve) => dev.on("exit", (code, signal) => ((exited = { code, signal }), resolve())));
+const exitPromise = new Promise<void>((resolve) =>
+  dev.on("exit", (code, signal) => ((exited = { code, signal }), resolve())),
+);
 for (const stream of [dev.stdout, dev.stderr]) {
   stream.setEncoding("utf8");
   stream.on("data", (chunk: string) => {
@@ -64,7 +66,10 @@ async function firstAnswer(url: string, deadline: number): Promise<Response | nu
 async function stop(): Promise<boolean> {
   if (exited) return false;
   process.kill(-dev.pid!, "SIGINT");
-  const stopped = await Promise.race([exitPromise.then(() => true), sleep(stopTimeoutMs).then(() => false)]);
+  const stopped = await Promise.race([
+    exitPromise.then(() => true),
+    sleep(stopTimeoutMs).then(() => false),
+  ]);
   if (!stopped) process.kill(-dev.pid!, "SIGKILL");
   return stopped;
 }
@@ -73,14 +78,28 @@ async function main(): Promise<boolean> {
   const deadline = Date.now() + startTimeoutMs;
   const endpoint = await printed(/demo endpoint →\s+(\S+)/, deadline);
   const chain = await printed(/chain id (\d+)\), test USDC (0x[0-9a-fA-F]{40})/, deadline);
-  if (!check("npm run dev prints the demo endpoint and the local chain", Boolean(endpoint && chain), exited ? `exited ${JSON.stringify(exited)}` : undefined)) {
+  if (
+    !check(
+      "npm run dev prints the demo endpoint and the local chain",
+      Boolean(endpoint && chain),
+      exited ? `exited ${JSON.stringify(exited)}` : undefined,
+    )
+  ) {
     return false;
   }
   const paidUrl = new URL(endpoint![1]!);
   const [chainId, tokenAddress] = [Number(chain![1]), chain![2] as `0x${string}`];
   const unpaid = await firstAnswer(paidUrl.toString(), deadline);
-  const body = unpaid ? ((await unpaid.json().catch(() => null)) as { accepts?: unknown[] } | null) : null;
-  if (!check("the demo paid URL answers 402 with payment requirements", unpaid?.status === 402 && Array.isArray(body?.accepts), `status ${unpaid?.status}`)) {
+  const body = unpaid
+    ? ((await unpaid.json().catch(() => null)) as { accepts?: unknown[] } | null)
+    : null;
+  if (
+    !check(
+      "the demo paid URL answers 402 with payment requirements",
+      unpaid?.status === 402 && Array.isArray(body?.accepts),
+      `status ${unpaid?.status}`,
+    )
+  ) {
     return false;
   }
 
@@ -96,10 +115,22 @@ async function main(): Promise<boolean> {
   });
   try {
     const paid = await buyer.request<{ symbol?: string }>({ path: `/${rest.join("/")}` });
-    const settlementHeader = paid.headers.get("payment-response") ?? paid.headers.get("x-payment-response");
-    check("the SDK pays it once: 200, a settlement header and a transaction", paid.status === 200 && Boolean(settlementHeader) && paid.payment?.success === true && /^0x[0-9a-f]{64}$/i.test(paid.payment?.transaction ?? ""), `status ${paid.status}, tx ${paid.payment?.transaction}`);
+    const settlementHeader =
+      paid.headers.get("payment-response") ?? paid.headers.get("x-payment-response");
+    check(
+      "the SDK pays it once: 200, a settlement header and a transaction",
+      paid.status === 200 &&
+        Boolean(settlementHeader) &&
+        paid.payment?.success === true &&
+        /^0x[0-9a-f]{64}$/i.test(paid.payment?.transaction ?? ""),
+      `status ${paid.status}, tx ${paid.payment?.transaction}`,
+    );
   } catch (error) {
-    check("the SDK pays it once: 200, a settlement header and a transaction", false, error instanceof Error ? error.message : String(error));
+    check(
+      "the SDK pays it once: 200, a settlement header and a transaction",
+      false,
+      error instanceof Error ? error.message : String(error),
+    );
   }
   return true;
 }
@@ -111,14 +142,32 @@ try {
   check("first run completed", false, error instanceof Error ? error.message : String(error));
 }
 const stopped = await stop();
-if (reached || stopped) check("Ctrl-C stops npm run dev by itself", stopped, exited ? `exit ${JSON.stringify(exited)}` : "killed after 30 s");
+if (reached || stopped)
+  check(
+    "Ctrl-C stops npm run dev by itself",
+    stopped,
+    exited ? `exit ${JSON.stringify(exited)}` : "killed after 30 s",
+  );
 
 const passed = checks.filter((c) => c.ok).length;
 const failed = checks.length - passed;
 const summaryFile = process.env.TEST_SUMMARY_FILE;
 if (summaryFile) {
-  const previous = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, "utf8")) as { passed: number; failed: number; skipped: number }) : { passed: 0, failed: 0, skipped: 0 };
-  writeFileSync(summaryFile, JSON.stringify({ ...previous, passed: previous.passed + passed, failed: previous.failed + failed }));
+  const previous = existsSync(summaryFile)
+    ? (JSON.parse(readFileSync(summaryFile, "utf8")) as {
+        passed: number;
+        failed: number;
+        skipped: number;
+      })
+    : { passed: 0, failed: 0, skipped: 0 };
+  writeFileSync(
+    summaryFile,
+    JSON.stringify({
+      ...previous,
+      passed: previous.passed + passed,
+      failed: previous.failed + failed,
+    }),
+  );
 }
 console.log(`first run: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

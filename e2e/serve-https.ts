@@ -44,17 +44,21 @@ async function main() {
   await signUpWithPassword({ db }, HTTPS_E2E_USER);
   await close();
 
-  const server = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "::"], {
-    stdio: "inherit",
-    env: { ...process.env, ...envVars },
-  });
+  const server = spawn(
+    process.execPath,
+    ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "::"],
+    {
+      stdio: "inherit",
+      env: { ...process.env, ...envVars },
+    },
+  );
   const stop = () => server.kill("SIGTERM");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   server.on("exit", (code) => {
     // a server still running on this world keeps it
-  assertDataDirNotLocked(path.join(dataDir, "pglite"));
-  rmSync(dataDir, { recursive: true, force: true });
+    assertDataDirNotLocked(path.join(dataDir, "pglite"));
+    rmSync(dataDir, { recursive: true, force: true });
     process.exit(code ?? 0);
   });
 }

@@ -58,11 +58,20 @@ async function main() {
   const { db, close } = createPrismaClient(dbConfig);
   const seeded = await seedDemo(
     { db, env },
-    { localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress }, merchantWallet: accountFor("merchantWallet").address },
+    {
+      localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress },
+      merchantWallet: accountFor("merchantWallet").address,
+    },
   );
   // the seed makes no admin under NODE_ENV=production: the suite's admin comes the way an operator's does
   const admin = DEMO_CREDENTIALS.admin;
-  await bootstrapPlatformAdmin({ db }, { actor: { role: "SYSTEM", requestId: "e2e:serve" }, input: { ...admin, name: "Platform Admin" } });
+  await bootstrapPlatformAdmin(
+    { db },
+    {
+      actor: { role: "SYSTEM", requestId: "e2e:serve" },
+      input: { ...admin, name: "Platform Admin" },
+    },
+  );
   await close();
 
   const state: E2EState = {
@@ -80,10 +89,14 @@ async function main() {
   writeFileSync(E2E_STATE_FILE, JSON.stringify(state, null, 2));
 
   // the self-hosted server (gateway fast path + Next.js), as `npm start` runs it
-  const next = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(E2E_PORT), "-H", "127.0.0.1"], {
-    stdio: "inherit",
-    env: { ...process.env, ...envVars },
-  });
+  const next = spawn(
+    process.execPath,
+    ["--import", "tsx", "server/cli/start.ts", "-p", String(E2E_PORT), "-H", "127.0.0.1"],
+    {
+      stdio: "inherit",
+      env: { ...process.env, ...envVars },
+    },
+  );
   const stop = () => next.kill("SIGTERM");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

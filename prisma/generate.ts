@@ -24,7 +24,8 @@ const prismaCli = path.join(path.dirname(prismaPackageJson), "build", "index.js"
 function currentStamp(): string {
   // The client depends on the schema and on the generator's version; either change regenerates.
   const versions = ["prisma/package.json", "@prisma/client/package.json"].map(
-    (name) => (JSON.parse(readFileSync(require.resolve(name), "utf8")) as { version: string }).version,
+    (name) =>
+      (JSON.parse(readFileSync(require.resolve(name), "utf8")) as { version: string }).version,
   );
   return createHash("sha256")
     .update(readFileSync(schemaPath))

@@ -6,7 +6,11 @@ import path from "node:path";
 import { runCommand } from "@/server/cli/run-command";
 import { getEnv } from "@/server/env";
 import { parseDatabaseUrl, redactDatabaseUrl, type DatabaseConfig } from "@/server/db/config";
-import { applyMigrations, createMigration, diffMigrationsAgainstSchema } from "@/server/db/schema-engine";
+import {
+  applyMigrations,
+  createMigration,
+  diffMigrationsAgainstSchema,
+} from "@/server/db/schema-engine";
 import { sealLegacyValues } from "@/server/keys/reseal";
 import { openSql } from "@/server/keys/sql";
 
@@ -34,7 +38,10 @@ async function sealLegacy(config: DatabaseConfig): Promise<string> {
   try {
     const reports = await sealLegacyValues({ sql: handle.sql, env: getEnv() });
     const failed = reports.filter((r) => r.failed > 0);
-    if (failed.length > 0) throw new Error(`sealing clear values failed: ${failed.map((r) => `${r.table} ${r.label}: ${r.firstError}`).join("; ")}`);
+    if (failed.length > 0)
+      throw new Error(
+        `sealing clear values failed: ${failed.map((r) => `${r.table} ${r.label}: ${r.firstError}`).join("; ")}`,
+      );
     return reports
       .filter((r) => r.legacySealed > 0)
       .map((r) => `sealed ${r.legacySealed} clear ${r.table} ${r.label}(s)`)
@@ -55,7 +62,10 @@ function writeMigrationNames(): void {
   const source = readFileSync(file, "utf8");
   const start = source.indexOf("= [\n") + 4;
   const end = source.indexOf("];", start);
-  writeFileSync(file, `${source.slice(0, start)}${names.map((name) => `  "${name}",\n`).join("")}${source.slice(end)}`);
+  writeFileSync(
+    file,
+    `${source.slice(0, start)}${names.map((name) => `  "${name}",\n`).join("")}${source.slice(end)}`,
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -79,7 +89,9 @@ async function main(argv: string[]): Promise<number> {
     case "create": {
       const name = rest[0];
       if (!name || rest.length > 1) {
-        console.error(`${USAGE}\n  create needs exactly one name, e.g. npm run db:migration -- add_payouts`);
+        console.error(
+          `${USAGE}\n  create needs exactly one name, e.g. npm run db:migration -- add_payouts`,
+        );
         return 2;
       }
       const config = databaseConfig();
@@ -88,7 +100,9 @@ async function main(argv: string[]): Promise<number> {
       if (created === null) {
         console.log("no changes: schema.prisma matches the migrations; nothing written.");
       } else {
-        console.log(`created ${path.relative(process.cwd(), created.directory)}/migration.sql and applied it to ${describe(config)}; server/db/migration-names.ts lists it`);
+        console.log(
+          `created ${path.relative(process.cwd(), created.directory)}/migration.sql and applied it to ${describe(config)}; server/db/migration-names.ts lists it`,
+        );
       }
       break;
     }
@@ -96,7 +110,9 @@ async function main(argv: string[]): Promise<number> {
       const drift = await diffMigrationsAgainstSchema();
       if (drift !== "") {
         console.log(drift);
-        console.error("schema.prisma differs from prisma/migrations: run `npm run db:migration -- <name>`.");
+        console.error(
+          "schema.prisma differs from prisma/migrations: run `npm run db:migration -- <name>`.",
+        );
         return 1;
       }
       console.log("prisma/migrations matches schema.prisma.");
@@ -118,6 +134,8 @@ process.on("beforeExit", () => {
 
 runCommand(() =>
   main(process.argv.slice(2)).catch((error: unknown) => {
-    throw error instanceof Error ? new Error(`migrate failed: ${error.message}`, { cause: error }) : error;
+    throw error instanceof Error
+      ? new Error(`migrate failed: ${error.message}`, { cause: error })
+      : error;
   }),
 );

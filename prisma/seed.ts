@@ -19,12 +19,22 @@ async function main(): Promise<number> {
     const result = await seedDemo(
       { db, env },
       {
-        localChain: { chainId: env.LOCAL_CHAIN_ID, tokenAddress: env.LOCAL_TOKEN_ADDRESS ?? predictedTokenAddress(accountFor("deployer").address) },
+        localChain: {
+          chainId: env.LOCAL_CHAIN_ID,
+          tokenAddress:
+            env.LOCAL_TOKEN_ADDRESS ?? predictedTokenAddress(accountFor("deployer").address),
+        },
         merchantWallet: accountFor("merchantWallet").address,
       },
     );
-    console.log(result.created ? "seeded the demo data" : "demo data already present: nothing changed");
-    console.log(result.admin ? `  admin    ${result.admin.email} / ${result.admin.password}` : "  admin    none in production: npm run admin:create -- --email <email>");
+    console.log(
+      result.created ? "seeded the demo data" : "demo data already present: nothing changed",
+    );
+    console.log(
+      result.admin
+        ? `  admin    ${result.admin.email} / ${result.admin.password}`
+        : "  admin    none in production: npm run admin:create -- --email <email>",
+    );
     console.log(`  merchant ${result.merchantUser.email} / ${result.merchantUser.password}`);
     console.log(`  demo     ${env.GATEWAY_URL}/${result.demoMerchantId}/api/signal/btc`);
     return 0;

@@ -36,7 +36,11 @@ async function runBootChecks(): Promise<void> {
     getRuntime();
   } catch (error) {
     // EnvError and parseDatabaseUrl's errors name the variable; anything else is a bug to surface
-    if (!(error instanceof EnvError) && !(error instanceof Error && error.message.startsWith("DATABASE_URL"))) throw error;
+    if (
+      !(error instanceof EnvError) &&
+      !(error instanceof Error && error.message.startsWith("DATABASE_URL"))
+    )
+      throw error;
     exitWith(error.message);
   }
 }
@@ -48,7 +52,9 @@ async function migrationsProblem(): Promise<string | null> {
     await checkDatabaseConnection(db);
   } catch (error) {
     // checkDatabaseConnection's message names host and port without credentials
-    console.warn(`  warning: the database's migrations could not be checked at boot: ${(error as Error).message}`);
+    console.warn(
+      `  warning: the database's migrations could not be checked at boot: ${(error as Error).message}`,
+    );
     return null;
   }
   return pendingMigrationsProblem(await readMigrationStatus(db));

@@ -12,7 +12,11 @@ import type { RateLimiter } from "@/server/rate-limit/limiter";
 // transaction, or on a test database.
 
 /** The gateway as a function, for the console's test call. */
-export type GatewayCall = (req: Request, merchantId: string, opts?: { trace?: (sent: { url: string; headers: [string, string][] }) => void }) => Promise<Response>;
+export type GatewayCall = (
+  req: Request,
+  merchantId: string,
+  opts?: { trace?: (sent: { url: string; headers: [string, string][] }) => void },
+) => Promise<Response>;
 
 export type BaseDeps = {
   db: PrismaClient;
@@ -36,5 +40,11 @@ export type Deps = BaseDeps & {
 /** The database, logger and clock for `env` (the runtime's base, and what commands use on their own). */
 export function createBaseDeps(env: ServerEnv): BaseDeps {
   const handle = getDbHandle();
-  return { db: handle.db, dbPoolUse: handle.poolUse, env, log: createLogger({ level: env.LOG_LEVEL, destination: bufferedStdout() }), now: () => new Date() };
+  return {
+    db: handle.db,
+    dbPoolUse: handle.poolUse,
+    env,
+    log: createLogger({ level: env.LOG_LEVEL, destination: bufferedStdout() }),
+    now: () => new Date(),
+  };
 }

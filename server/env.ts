@@ -39,14 +39,19 @@ export const serverEnvSchema = z.object({
   /** next-auth JWT secret */
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   /** public origin of this deployment, used in 402 resource URLs and SIWE/SIWX domains */
-  APP_URL: z.url("APP_URL must be an absolute URL like https://gateway.example.com").default("http://localhost:3000"),
+  APP_URL: z
+    .url("APP_URL must be an absolute URL like https://gateway.example.com")
+    .default("http://localhost:3000"),
   /**
    * origin buyers call the gateway on (https://pay.example.com/<merchantId>/…); unset = APP_URL (the
    * embedded demo). Its own origin keeps merchant content away from the console's cookies and API.
    */
   GATEWAY_URL: z
     .url("GATEWAY_URL must be an absolute URL like https://pay.example.com")
-    .refine((v) => /^\/*$/.test(new URL(v).pathname) && !new URL(v).search, "GATEWAY_URL is an origin only (no path or query): merchants live at /<merchantId>/ under it")
+    .refine(
+      (v) => /^\/*$/.test(new URL(v).pathname) && !new URL(v).search,
+      "GATEWAY_URL is an origin only (no path or query): merchants live at /<merchantId>/ under it",
+    )
     .optional(),
   /** JSON list of networks and assets, see server/networks/config.ts; unset = the local anvil chain */
   NETWORKS_JSON: z.string().optional(),
@@ -55,18 +60,33 @@ export const serverEnvSchema = z.object({
   /** RPC URL of the local dev chain (anvil); set by `npm run dev` */
   LOCAL_CHAIN_RPC_URL: z.url().optional(),
   /** the EIP-3009 test token deployed on the local chain; set by `npm run dev` */
-  LOCAL_TOKEN_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address").optional(),
+  LOCAL_TOKEN_ADDRESS: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address")
+    .optional(),
   /** private key that sends settlement transactions (self-hosted facilitator) */
-  FACILITATOR_PRIVATE_KEY: z.string().regex(PRIVATE_KEY_PATTERN, "must be a 0x-prefixed 32-byte hex key").optional(),
+  FACILITATOR_PRIVATE_KEY: z
+    .string()
+    .regex(PRIVATE_KEY_PATTERN, "must be a 0x-prefixed 32-byte hex key")
+    .optional(),
   /** more settlement accounts, comma-separated keys: settlements are spread over these and FACILITATOR_PRIVATE_KEY */
   FACILITATOR_PRIVATE_KEYS: z
     .string()
     .optional()
-    .refine((list) => list === undefined || splitList(list).every((k) => PRIVATE_KEY_PATTERN.test(k)), "each comma-separated key must be a 0x-prefixed 32-byte hex key"),
+    .refine(
+      (list) => list === undefined || splitList(list).every((k) => PRIVATE_KEY_PATTERN.test(k)),
+      "each comma-separated key must be a 0x-prefixed 32-byte hex key",
+    ),
   /** where payments for merchants in PLATFORM settlement mode go (the platform's treasury wallet) */
-  PLATFORM_PAYOUT_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address").optional(),
+  PLATFORM_PAYOUT_ADDRESS: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address")
+    .optional(),
   /** the treasury's private key: sends settlement-run payouts and PLATFORM-mode refunds (its address is PLATFORM_PAYOUT_ADDRESS) */
-  TREASURY_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
+  TREASURY_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key")
+    .optional(),
   /** hosted facilitator base URL (e.g. https://x402.org/facilitator) */
   HOSTED_FACILITATOR_URL: z.url().optional(),
   /** bearer token sent to HOSTED_FACILITATOR_URL (another deployment's facilitator API); CDP keys take precedence */
@@ -77,7 +97,10 @@ export const serverEnvSchema = z.object({
   FACILITATOR_API_TOKENS: z
     .string()
     .optional()
-    .refine((list) => list === undefined || splitList(list).every((t) => t.length >= 24), "each comma-separated token must be at least 24 characters"),
+    .refine(
+      (list) => list === undefined || splitList(list).every((t) => t.length >= 24),
+      "each comma-separated token must be at least 24 characters",
+    ),
   /** client IPs / CIDR ranges (or `loopback`, `private`) that may call the facilitator API without a token */
   FACILITATOR_API_ALLOWED_IPS: addressList,
   /** facilitator API calls per minute per token (or per client IP) */
@@ -85,11 +108,17 @@ export const serverEnvSchema = z.object({
   CDP_API_KEY_ID: z.string().optional(),
   CDP_API_KEY_SECRET: z.string().optional(),
   /** base64 32-byte key for AES-256-GCM secrets at rest: seals every new value */
-  ENCRYPTION_KEY: z.string().refine(isEncryptionKey, "must be base64 of exactly 32 bytes (openssl rand -base64 32)").optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .refine(isEncryptionKey, "must be base64 of exactly 32 bytes (openssl rand -base64 32)")
+    .optional(),
   /** comma-separated earlier ENCRYPTION_KEYs that still open values sealed before a rotation (npm run keys:rotate) */
   ENCRYPTION_KEYS_PREVIOUS: z
     .string()
-    .refine((list) => previousKeysOf(list).every(isEncryptionKey), "each comma-separated key must be base64 of exactly 32 bytes")
+    .refine(
+      (list) => previousKeysOf(list).every(isEncryptionKey),
+      "each comma-separated key must be base64 of exactly 32 bytes",
+    )
     .optional(),
   /** allow upstream URLs on loopback/private addresses (dev and tests only) */
   ALLOW_PRIVATE_UPSTREAMS: booleanString.optional(),
@@ -98,7 +127,10 @@ export const serverEnvSchema = z.object({
   /** shared rate limits and cache invalidation across instances */
   REDIS_URL: z.string().optional(),
   /** prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis */
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/, "letters, digits and : . _ - only").default("x4g:"),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]*$/, "letters, digits and : . _ - only")
+    .default("x4g:"),
   /** which routes this instance serves: everything, only the gateway (/<merchantId>/…, facilitator) or only the consoles and APIs */
   INSTANCE_ROLE: z.enum(["all", "gateway", "console"]).default("all"),
   /** who runs the background jobs: this process's scheduler ("in-process"), only GET /api/cron/jobs ("cron"), or nobody here ("off") */
@@ -108,7 +140,11 @@ export const serverEnvSchema = z.object({
   /** requests per minute each API key may make to the public REST API (/api/v1) */
   PUBLIC_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** largest JSON body the public REST API accepts, in bytes */
-  PUBLIC_API_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  PUBLIC_API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** bearer token Prometheus presents to /api/metrics; unset = the endpoint refuses every scrape */
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
@@ -175,9 +211,15 @@ export function parseServerEnv(
   const isProduction = env.NODE_ENV === "production";
   const enforceProduction = isProduction && opts.phase === "runtime";
   const missing: { variable: string; message: string }[] = [];
-  if (enforceProduction && !env.AUTH_SECRET) missing.push({ variable: "AUTH_SECRET", message: "required in production" });
-  if (enforceProduction && !env.ENCRYPTION_KEY) missing.push({ variable: "ENCRYPTION_KEY", message: "required in production" });
-  if (enforceProduction && !env.ALLOW_EMBEDDED_DATABASE && !env.DATABASE_URL?.startsWith("postgres")) {
+  if (enforceProduction && !env.AUTH_SECRET)
+    missing.push({ variable: "AUTH_SECRET", message: "required in production" });
+  if (enforceProduction && !env.ENCRYPTION_KEY)
+    missing.push({ variable: "ENCRYPTION_KEY", message: "required in production" });
+  if (
+    enforceProduction &&
+    !env.ALLOW_EMBEDDED_DATABASE &&
+    !env.DATABASE_URL?.startsWith("postgres")
+  ) {
     missing.push({
       variable: "DATABASE_URL",
       message:
@@ -188,23 +230,49 @@ export function parseServerEnv(
   // a serverless platform freezes idle functions between requests: its cron calls the jobs route instead
   const backgroundJobs = env.BACKGROUND_JOBS ?? (source.VERCEL ? "cron" : "in-process");
   if (enforceProduction && backgroundJobs === "cron" && !env.CRON_SECRET) {
-    missing.push({ variable: "CRON_SECRET", message: "required when background jobs are driven by the cron route (BACKGROUND_JOBS=cron, the default on Vercel)" });
+    missing.push({
+      variable: "CRON_SECRET",
+      message:
+        "required when background jobs are driven by the cron route (BACKGROUND_JOBS=cron, the default on Vercel)",
+    });
   }
   // 402 resource URLs, sign-in domains and auth callbacks are built from APP_URL: the development
   // default (http://localhost:3000) would hand payers a wrong origin, and a plain-http public
   // origin would send sessions and payment headers in clear. Loopback stays allowed for local
   // production runs (the e2e suite, a demo behind `docker compose` on this machine).
   if (enforceProduction && cleaned.APP_URL === undefined) {
-    missing.push({ variable: "APP_URL", message: "required in production: the public https origin, e.g. https://gateway.example.com" });
+    missing.push({
+      variable: "APP_URL",
+      message: "required in production: the public https origin, e.g. https://gateway.example.com",
+    });
   } else if (enforceProduction && !isSecureOrLoopbackOrigin(env.APP_URL)) {
-    missing.push({ variable: "APP_URL", message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])" });
+    missing.push({
+      variable: "APP_URL",
+      message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])",
+    });
   }
   // settling spends the facilitator key's gas: a production API needs callers it can tell apart
-  if (enforceProduction && env.FACILITATOR_API_ENABLED && !env.FACILITATOR_API_TOKENS && !env.FACILITATOR_API_ALLOWED_IPS) {
-    missing.push({ variable: "FACILITATOR_API_TOKENS", message: "required with FACILITATOR_API_ENABLED=true in production (or FACILITATOR_API_ALLOWED_IPS)" });
+  if (
+    enforceProduction &&
+    env.FACILITATOR_API_ENABLED &&
+    !env.FACILITATOR_API_TOKENS &&
+    !env.FACILITATOR_API_ALLOWED_IPS
+  ) {
+    missing.push({
+      variable: "FACILITATOR_API_TOKENS",
+      message:
+        "required with FACILITATOR_API_ENABLED=true in production (or FACILITATOR_API_ALLOWED_IPS)",
+    });
   }
-  if (enforceProduction && env.GATEWAY_URL !== undefined && !isSecureOrLoopbackOrigin(env.GATEWAY_URL)) {
-    missing.push({ variable: "GATEWAY_URL", message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])" });
+  if (
+    enforceProduction &&
+    env.GATEWAY_URL !== undefined &&
+    !isSecureOrLoopbackOrigin(env.GATEWAY_URL)
+  ) {
+    missing.push({
+      variable: "GATEWAY_URL",
+      message: "must be https in production (plain http only on localhost / 127.0.0.1 / [::1])",
+    });
   }
   if (missing.length > 0) throw new EnvError(missing);
   return {
@@ -224,15 +292,25 @@ export function parseServerEnv(
  * The keys of every facilitator account that sends settlements: FACILITATOR_PRIVATE_KEY, then
  * FACILITATOR_PRIVATE_KEYS, each once. Empty: the self-hosted facilitator is not configured.
  */
-export function facilitatorPrivateKeys(env: Pick<ServerEnv, "FACILITATOR_PRIVATE_KEY" | "FACILITATOR_PRIVATE_KEYS">): `0x${string}`[] {
-  const all = [env.FACILITATOR_PRIVATE_KEY, ...splitList(env.FACILITATOR_PRIVATE_KEYS ?? "")].filter((k): k is string => Boolean(k));
+export function facilitatorPrivateKeys(
+  env: Pick<ServerEnv, "FACILITATOR_PRIVATE_KEY" | "FACILITATOR_PRIVATE_KEYS">,
+): `0x${string}`[] {
+  const all = [
+    env.FACILITATOR_PRIVATE_KEY,
+    ...splitList(env.FACILITATOR_PRIVATE_KEYS ?? ""),
+  ].filter((k): k is string => Boolean(k));
   const seen = new Set<string>();
-  return all.filter((k) => !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase())) as `0x${string}`[];
+  return all.filter(
+    (k) => !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()),
+  ) as `0x${string}`[];
 }
 
 /** A comma-separated list, trimmed, without empty entries. */
 export function splitList(list: string): string[] {
-  return list.split(",").map((s) => s.trim()).filter(Boolean);
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);

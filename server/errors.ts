@@ -39,25 +39,34 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   unauthorized: "No valid session or API key was presented.",
   forbidden: "You are signed in but your role does not allow this action.",
   not_found: "The object does not exist or belongs to another merchant.",
-  method_not_allowed: "The gateway does not serve this HTTP method (TRACE, TRACK and CONNECT are refused on every path).",
+  method_not_allowed:
+    "The gateway does not serve this HTTP method (TRACE, TRACK and CONNECT are refused on every path).",
   conflict: "The object already exists or was changed concurrently.",
   payload_too_large: "The request body exceeds the gateway's limit.",
   rate_limited: "Too many requests; retry after the number of seconds in `Retry-After`.",
   payment_required: "This endpoint is paid; the 402 body lists the payment requirements.",
-  invalid_payment: "The payment header was malformed or did not match the requirements; `details.reason` names the check.",
+  invalid_payment:
+    "The payment header was malformed or did not match the requirements; `details.reason` names the check.",
   payment_replayed: "This payment authorization was already used.",
-  payment_identifier_conflict: "This payment identifier was already used with a different payment (or for a call whose response could not be kept); `details.paymentId` names it.",
-  payment_in_progress: "A payment with this identifier is still being processed; retry after the seconds in `Retry-After` to get its outcome.",
+  payment_identifier_conflict:
+    "This payment identifier was already used with a different payment (or for a call whose response could not be kept); `details.paymentId` names it.",
+  payment_in_progress:
+    "A payment with this identifier is still being processed; retry after the seconds in `Retry-After` to get its outcome.",
   merchant_not_found: "No merchant has this id.",
   merchant_inactive: "The merchant is pending review or disabled.",
-  payer_blocked: "The platform refuses payments from this payer address; nothing was reserved or charged.",
-  client_blocked: "The platform refuses paid calls from this client IP; nothing was reserved or charged.",
+  payer_blocked:
+    "The platform refuses payments from this payer address; nothing was reserved or charged.",
+  client_blocked:
+    "The platform refuses paid calls from this client IP; nothing was reserved or charged.",
   upstream_invalid: "The merchant's upstream URL is not allowed (SSRF rules).",
   upstream_error: "The merchant's upstream could not be reached; you were not charged.",
   upstream_timeout: "The merchant's upstream did not answer in time; you were not charged.",
-  upstream_invalid_response: "The merchant's upstream answered with a status outside 200–599; you were not charged.",
-  settlement_failed: "The payment verified but could not be settled on chain; you were not charged.",
-  settlement_pending: "The payment was sent for settlement but its outcome is not known yet, and the call was not answered. The gateway reads the outcome from the chain: if the transfer landed it is recorded as owed back to you, otherwise the authorization is released when it expires. `details.paymentId` names the payment.",
+  upstream_invalid_response:
+    "The merchant's upstream answered with a status outside 200–599; you were not charged.",
+  settlement_failed:
+    "The payment verified but could not be settled on chain; you were not charged.",
+  settlement_pending:
+    "The payment was sent for settlement but its outcome is not known yet, and the call was not answered. The gateway reads the outcome from the chain: if the transfer landed it is recorded as owed back to you, otherwise the authorization is released when it expires. `details.paymentId` names the payment.",
   service_unavailable: "A dependency (database, chain RPC) is unavailable.",
   internal: "An unexpected error. It was logged with the request id.",
 };
@@ -93,10 +102,21 @@ export function toErrorBody(
   requestId?: string,
   details?: unknown,
 ): ErrorBody {
-  return { error: { code, message, ...(details === undefined ? {} : { details }), ...(requestId ? { requestId } : {}) } };
+  return {
+    error: {
+      code,
+      message,
+      ...(details === undefined ? {} : { details }),
+      ...(requestId ? { requestId } : {}),
+    },
+  };
 }
 
 /** A validation failure of one form field: the console shows `message` under that field. */
-export function fieldError(field: string, message: string, code: "invalid_request" | "conflict" = "invalid_request"): AppError {
+export function fieldError(
+  field: string,
+  message: string,
+  code: "invalid_request" | "conflict" = "invalid_request",
+): AppError {
   return new AppError(code, message, { details: { fieldErrors: { [field]: [message] } } });
 }

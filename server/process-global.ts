@@ -17,7 +17,10 @@ export function processSingleton<T>(name: string, create: () => T): T {
 }
 
 /** A settable per-process slot (a singleton that can be replaced or cleared, e.g. on close). */
-export function processSlot<T>(name: string): { get(): T | undefined; set(value: T | undefined): void } {
+export function processSlot<T>(name: string): {
+  get(): T | undefined;
+  set(value: T | undefined): void;
+} {
   return {
     get: () => store.get(name) as T | undefined,
     set: (value) => {

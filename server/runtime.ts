@@ -4,7 +4,11 @@ import { createBaseDeps, type BaseDeps, type Deps } from "@/server/deps";
 import { getEnv, type ServerEnv } from "@/server/env";
 import type { FacilitatorApiDeps } from "@/server/facilitator/http-api";
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
-import { buildGatewayRuntime, type GatewayRuntime, type GatewayRuntimeOptions } from "@/server/gateway/runtime";
+import {
+  buildGatewayRuntime,
+  type GatewayRuntime,
+  type GatewayRuntimeOptions,
+} from "@/server/gateway/runtime";
 import type { JobScheduler } from "@/server/jobs/scheduler";
 import type { Metrics } from "@/server/observability/metrics";
 import { processSingleton } from "@/server/process-global";
@@ -41,21 +45,30 @@ export function createRuntime(env: ServerEnv, opts: RuntimeOptions = {}): Runtim
   const base = given ?? createBaseDeps(env);
   const gateway = buildGatewayRuntime({ ...base, env }, gatewayOptions);
   // other instances hear of configuration changes over Redis (server/cache/redis-invalidation.ts)
-  const invalidation = env.REDIS_URL && !hasRemoteInvalidation() ? startRedisInvalidation(env.REDIS_URL, { log: base.log, keyPrefix: env.REDIS_KEY_PREFIX }) : null;
+  const invalidation =
+    env.REDIS_URL && !hasRemoteInvalidation()
+      ? startRedisInvalidation(env.REDIS_URL, { log: base.log, keyPrefix: env.REDIS_KEY_PREFIX })
+      : null;
   const deps: Deps = {
     ...base,
     env,
     chains: gateway.chains,
     metrics: gateway.metrics,
     signInLimiter: gateway.rateLimiter,
-    gateway: (req, merchantId, call) => handleGatewayRequest(gateway, req, { merchantId, trace: call?.trace }),
+    gateway: (req, merchantId, call) =>
+      handleGatewayRequest(gateway, req, { merchantId, trace: call?.trace }),
   };
   return {
     env,
     deps,
     gateway,
     publicApi: { ...deps, rateLimiter: gateway.rateLimiter },
-    facilitatorApi: { ...deps, networks: gateway.networks, rateLimiter: gateway.rateLimiter, facilitator: gateway.facilitators.local },
+    facilitatorApi: {
+      ...deps,
+      networks: gateway.networks,
+      rateLimiter: gateway.rateLimiter,
+      facilitator: gateway.facilitators.local,
+    },
     jobs: gateway.jobs,
     metrics: gateway.metrics,
     async close() {

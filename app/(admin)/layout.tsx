@@ -41,7 +41,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   return (
     <AppShell
       title={t("shell.adminTitle")}
-      nav={ADMIN_NAV.map(({ key, ...item }) => ({ ...item, label: t(`adminNav.${key}`) }))} userLabel={user.email ?? user.name ?? ""}>
+      nav={ADMIN_NAV.map(({ key, ...item }) => ({ ...item, label: t(`adminNav.${key}`) }))}
+      userLabel={user.email ?? user.name ?? ""}
+    >
       {children}
     </AppShell>
   );

@@ -1,4 +1,12 @@
-import { ArrowRight, BookOpen, Coins, FlaskConical, LayoutDashboard, ShieldCheck, Zap } from "lucide-react";
+import {
+  ArrowRight,
+  BookOpen,
+  Coins,
+  FlaskConical,
+  LayoutDashboard,
+  ShieldCheck,
+  Zap,
+} from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
@@ -26,7 +34,12 @@ export async function generateMetadata(): Promise<Metadata> {
       type: "website",
       images: [{ url: "/og.png", width: 1200, height: 630, alt: t("meta.ogImageAlt") }],
     },
-    twitter: { card: "summary_large_image", title: "x402 Gateway", description, images: ["/og.png"] },
+    twitter: {
+      card: "summary_large_image",
+      title: "x402 Gateway",
+      description,
+      images: ["/og.png"],
+    },
   };
 }
 
@@ -69,8 +82,12 @@ export default function LandingPage() {
       </header>
       <main className="mx-auto grid max-w-6xl gap-20 px-4 pb-24 sm:px-6">
         <section className="pt-12 text-center md:pt-20">
-          <p className="mb-4 text-sm font-medium tracking-wide text-primary uppercase">HTTP 402 · x402 · USDC</p>
-          <h1 className="mx-auto max-w-3xl text-4xl font-semibold tracking-tight text-balance md:text-6xl">{t("hero.title")}</h1>
+          <p className="mb-4 text-sm font-medium tracking-wide text-primary uppercase">
+            HTTP 402 · x402 · USDC
+          </p>
+          <h1 className="mx-auto max-w-3xl text-4xl font-semibold tracking-tight text-balance md:text-6xl">
+            {t("hero.title")}
+          </h1>
           <p className="mx-auto mt-6 max-w-2xl text-lg text-muted-foreground">{t("hero.lead")}</p>
           <div className="mt-10 flex flex-col items-center justify-center gap-3 sm:flex-row">
             <Button asChild size="lg">
@@ -94,13 +111,19 @@ export default function LandingPage() {
           <FlowDiagram />
         </section>
 
-        <section aria-labelledby="code-title" className="grid items-center gap-6 md:grid-cols-[2fr_3fr]">
+        <section
+          aria-labelledby="code-title"
+          className="grid items-center gap-6 md:grid-cols-[2fr_3fr]"
+        >
           <div className="grid gap-3">
             <h2 id="code-title" className="text-2xl font-semibold tracking-tight">
               {t("code.title")}
             </h2>
             <p className="text-muted-foreground">{t("code.lead")}</p>
-            <Link href="/docs/sdk" className="inline-flex w-fit items-center gap-1 text-sm font-medium text-primary hover:underline">
+            <Link
+              href="/docs/sdk"
+              className="inline-flex w-fit items-center gap-1 text-sm font-medium text-primary hover:underline"
+            >
               {t("code.more")} <ArrowRight className="size-4" aria-hidden />
             </Link>
           </div>
@@ -128,10 +151,18 @@ export default function LandingPage() {
           </h2>
           <div className="grid gap-4 md:grid-cols-3">
             {NEXT_STEPS.map((s) => (
-              <Link key={s.key} href={s.href} className="group grid gap-2 rounded-xl border bg-card p-6 transition-colors hover:border-primary">
+              <Link
+                key={s.key}
+                href={s.href}
+                className="group grid gap-2 rounded-xl border bg-card p-6 transition-colors hover:border-primary"
+              >
                 <s.icon className="size-5 text-primary" aria-hidden />
                 <span className="flex items-center gap-1 font-semibold">
-                  {t(`next.${s.key}.title`)} <ArrowRight className="size-4 transition-transform group-hover:translate-x-0.5" aria-hidden />
+                  {t(`next.${s.key}.title`)}{" "}
+                  <ArrowRight
+                    className="size-4 transition-transform group-hover:translate-x-0.5"
+                    aria-hidden
+                  />
                 </span>
                 <span className="text-sm text-muted-foreground">{t(`next.${s.key}.text`)}</span>
               </Link>

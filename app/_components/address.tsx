@@ -16,7 +16,10 @@ export function HexValue({ value, href, chars, copyLabel, className, ...props }:
   const t = useTranslations("common");
   const short = shortenAddress(value, chars);
   return (
-    <span className={cn("inline-flex items-center gap-0.5 font-mono text-sm", className)} {...props}>
+    <span
+      className={cn("inline-flex items-center gap-0.5 font-mono text-sm", className)}
+      {...props}
+    >
       {href ? (
         <a
           href={href}

@@ -22,7 +22,9 @@ export function AppShell(props: {
         <Link href="/console" aria-label={t("shell.consoleHome")} className="shrink-0">
           <Logo />
         </Link>
-        <div className="min-w-0 flex-1 truncate text-sm font-medium text-muted-foreground">{props.title}</div>
+        <div className="min-w-0 flex-1 truncate text-sm font-medium text-muted-foreground">
+          {props.title}
+        </div>
         <span className="hidden text-sm text-muted-foreground sm:inline" data-testid="user-label">
           {props.userLabel}
         </span>

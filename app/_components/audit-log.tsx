@@ -11,18 +11,33 @@ import { Card, CardContent } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { api } from "@/app/_lib/trpc/react";
 import { cn } from "@/app/_lib/utils";
 import { auditDiff } from "@/server/audit/diff";
 import type { AuditEntryDto } from "@/server/audit/audit-log";
 
-type Filters = { actor?: string; action?: string; target?: string; from?: Date; to?: Date; merchantId?: string };
+type Filters = {
+  actor?: string;
+  action?: string;
+  target?: string;
+  from?: Date;
+  to?: Date;
+  merchantId?: string;
+};
 
 function Diff({ before, after }: { before: unknown; after: unknown }) {
   const t = useTranslations("common");
   const rows = auditDiff(before, after);
-  if (rows.length === 0) return <p className="text-sm text-muted-foreground">{t("audit.noValues")}</p>;
+  if (rows.length === 0)
+    return <p className="text-sm text-muted-foreground">{t("audit.noValues")}</p>;
   return (
     <table className="w-full text-xs" data-testid="audit-diff">
       <thead>
@@ -36,8 +51,22 @@ function Diff({ before, after }: { before: unknown; after: unknown }) {
         {rows.map((r) => (
           <tr key={r.field} className={cn(!r.changed && "text-muted-foreground")}>
             <td className="py-1 pr-4 align-top">{r.field}</td>
-            <td className={cn("py-1 pr-4 align-top break-all", r.changed && r.before !== undefined && "text-destructive line-through")}>{r.before ?? "—"}</td>
-            <td className={cn("py-1 align-top break-all", r.changed && r.after !== undefined && "text-success")}>{r.after ?? "—"}</td>
+            <td
+              className={cn(
+                "py-1 pr-4 align-top break-all",
+                r.changed && r.before !== undefined && "text-destructive line-through",
+              )}
+            >
+              {r.before ?? "—"}
+            </td>
+            <td
+              className={cn(
+                "py-1 align-top break-all",
+                r.changed && r.after !== undefined && "text-success",
+              )}
+            >
+              {r.after ?? "—"}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -64,8 +93,15 @@ function Entries({ items, showMerchant }: { items: AuditEntryDto[]; showMerchant
       <TableBody>
         {items.map((e) => (
           <Fragment key={e.id}>
-            <TableRow data-testid="audit-row" className="cursor-pointer" onClick={() => setOpen(open === e.id ? null : e.id)} aria-expanded={open === e.id}>
-              <TableCell className="whitespace-nowrap"><DateTime value={e.createdAt} /></TableCell>
+            <TableRow
+              data-testid="audit-row"
+              className="cursor-pointer"
+              onClick={() => setOpen(open === e.id ? null : e.id)}
+              aria-expanded={open === e.id}
+            >
+              <TableCell className="whitespace-nowrap">
+                <DateTime value={e.createdAt} />
+              </TableCell>
               <TableCell className="max-w-56 truncate" title={e.actorEmail ?? undefined}>
                 {e.actorEmail ?? e.actorUserId ?? e.actorKeyId ?? t("audit.system")}
               </TableCell>
@@ -75,18 +111,27 @@ function Entries({ items, showMerchant }: { items: AuditEntryDto[]; showMerchant
               <TableCell className="max-w-44 text-xs">
                 {e.targetType}
                 {e.targetId && (
-                  <span className="block truncate font-mono text-muted-foreground" title={e.targetId}>
+                  <span
+                    className="block truncate font-mono text-muted-foreground"
+                    title={e.targetId}
+                  >
                     {e.targetId}
                   </span>
                 )}
               </TableCell>
-              {showMerchant && <TableCell className="max-w-40 truncate">{e.merchantName ?? "—"}</TableCell>}
+              {showMerchant && (
+                <TableCell className="max-w-40 truncate">{e.merchantName ?? "—"}</TableCell>
+              )}
             </TableRow>
             {open === e.id && (
               <TableRow>
                 <TableCell colSpan={showMerchant ? 7 : 6} className="bg-muted/40">
                   <Diff before={e.before} after={e.after} />
-                  {e.requestId && <p className="mt-2 font-mono text-xs text-muted-foreground">{t("audit.request", { requestId: e.requestId })}</p>}
+                  {e.requestId && (
+                    <p className="mt-2 font-mono text-xs text-muted-foreground">
+                      {t("audit.request", { requestId: e.requestId })}
+                    </p>
+                  )}
                 </TableCell>
               </TableRow>
             )}
@@ -97,19 +142,46 @@ function Entries({ items, showMerchant }: { items: AuditEntryDto[]; showMerchant
   );
 }
 
-function FilterForm({ onFilter, showMerchant }: { onFilter: (f: Filters) => void; showMerchant: boolean }) {
+function FilterForm({
+  onFilter,
+  showMerchant,
+}: {
+  onFilter: (f: Filters) => void;
+  showMerchant: boolean;
+}) {
   const t = useTranslations("common");
-  const [draft, setDraft] = useState({ actor: "", action: "", target: "", from: "", to: "", merchantId: "" });
-  const field = (id: keyof typeof draft, label: string, props: React.ComponentProps<typeof Input> = {}) => (
+  const [draft, setDraft] = useState({
+    actor: "",
+    action: "",
+    target: "",
+    from: "",
+    to: "",
+    merchantId: "",
+  });
+  const field = (
+    id: keyof typeof draft,
+    label: string,
+    props: React.ComponentProps<typeof Input> = {},
+  ) => (
     <div className="grid gap-1.5">
       <Label htmlFor={`audit-${id}`}>{label}</Label>
-      <Input id={`audit-${id}`} value={draft[id]} onChange={(e) => setDraft({ ...draft, [id]: e.target.value })} {...props} />
+      <Input
+        id={`audit-${id}`}
+        value={draft[id]}
+        onChange={(e) => setDraft({ ...draft, [id]: e.target.value })}
+        {...props}
+      />
     </div>
   );
   return (
     <form
       method="post"
-      className={cn("grid gap-3 sm:items-end", showMerchant ? "sm:grid-cols-[1fr_1fr_1fr_1fr_9rem_9rem_auto]" : "sm:grid-cols-[1fr_1fr_1fr_9rem_9rem_auto]")}
+      className={cn(
+        "grid gap-3 sm:items-end",
+        showMerchant
+          ? "sm:grid-cols-[1fr_1fr_1fr_1fr_9rem_9rem_auto]"
+          : "sm:grid-cols-[1fr_1fr_1fr_9rem_9rem_auto]",
+      )}
       onSubmit={(e) => {
         e.preventDefault();
         onFilter({
@@ -118,12 +190,18 @@ function FilterForm({ onFilter, showMerchant }: { onFilter: (f: Filters) => void
           target: draft.target.trim() || undefined,
           merchantId: draft.merchantId.trim() || undefined,
           from: draft.from ? new Date(`${draft.from}T00:00:00Z`) : undefined,
-          to: draft.to ? new Date(new Date(`${draft.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+          to: draft.to
+            ? new Date(new Date(`${draft.to}T00:00:00Z`).getTime() + 86_400_000)
+            : undefined,
         });
       }}
     >
       {field("actor", t("audit.actorFilter"))}
-      {showMerchant && field("merchantId", t("audit.merchantId"), { className: "font-mono", placeholder: "mer_…" })}
+      {showMerchant &&
+        field("merchantId", t("audit.merchantId"), {
+          className: "font-mono",
+          placeholder: "mer_…",
+        })}
       {field("action", t("audit.action"), { className: "font-mono", placeholder: "merchant." })}
       {field("target", t("audit.targetFilter"))}
       {field("from", t("audit.from"), { type: "date" })}
@@ -138,15 +216,38 @@ function FilterForm({ onFilter, showMerchant }: { onFilter: (f: Filters) => void
 /** The platform admin's audit log: every entry, every merchant. */
 export function AdminAuditLog() {
   const [filters, setFilters] = useState<Filters>({});
-  const q = api.admin.audit.list.useInfiniteQuery({ limit: 50, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" });
-  return <AuditLogCard query={q} filters={<FilterForm onFilter={setFilters} showMerchant />} showMerchant />;
+  const q = api.admin.audit.list.useInfiniteQuery(
+    { limit: 50, ...filters },
+    { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" },
+  );
+  return (
+    <AuditLogCard
+      query={q}
+      filters={<FilterForm onFilter={setFilters} showMerchant />}
+      showMerchant
+    />
+  );
 }
 
 /** A merchant's own audit log (OWNERs only; the procedure refuses other roles). */
 export function MerchantAuditLog({ merchantId }: { merchantId: string }) {
   const [filters, setFilters] = useState<Omit<Filters, "merchantId">>({});
-  const q = api.audit.list.useInfiniteQuery({ merchantId, limit: 50, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" });
-  return <AuditLogCard query={q} filters={<FilterForm onFilter={({ merchantId: _ignored, ...f }) => setFilters(f)} showMerchant={false} />} showMerchant={false} />;
+  const q = api.audit.list.useInfiniteQuery(
+    { merchantId, limit: 50, ...filters },
+    { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" },
+  );
+  return (
+    <AuditLogCard
+      query={q}
+      filters={
+        <FilterForm
+          onFilter={({ merchantId: _ignored, ...f }) => setFilters(f)}
+          showMerchant={false}
+        />
+      }
+      showMerchant={false}
+    />
+  );
 }
 
 type AuditQuery = {
@@ -158,7 +259,15 @@ type AuditQuery = {
   fetchNextPage: () => Promise<unknown>;
 };
 
-function AuditLogCard({ query, filters, showMerchant }: { query: AuditQuery; filters: React.ReactNode; showMerchant: boolean }) {
+function AuditLogCard({
+  query,
+  filters,
+  showMerchant,
+}: {
+  query: AuditQuery;
+  filters: React.ReactNode;
+  showMerchant: boolean;
+}) {
   const t = useTranslations("common");
   const items = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
@@ -172,12 +281,20 @@ function AuditLogCard({ query, filters, showMerchant }: { query: AuditQuery; fil
             {t("audit.loadFailed", { message: query.error.message })}
           </p>
         ) : items.length === 0 ? (
-          <EmptyState icon={ScrollText} title={t("audit.emptyTitle")} description={t("audit.emptyDescription")} />
+          <EmptyState
+            icon={ScrollText}
+            title={t("audit.emptyTitle")}
+            description={t("audit.emptyDescription")}
+          />
         ) : (
           <>
             <Entries items={items} showMerchant={showMerchant} />
             {query.hasNextPage && (
-              <Button variant="outline" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+              <Button
+                variant="outline"
+                onClick={() => void query.fetchNextPage()}
+                disabled={query.isFetchingNextPage}
+              >
                 {query.isFetchingNextPage ? t("table.loading") : t("table.loadMore")}
               </Button>
             )}

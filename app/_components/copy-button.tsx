@@ -15,7 +15,10 @@ export function CopyButton({
   label,
   className,
   ...props
-}: Omit<React.ComponentProps<typeof Button>, "onClick" | "value"> & { value: string; label?: string }) {
+}: Omit<React.ComponentProps<typeof Button>, "onClick" | "value"> & {
+  value: string;
+  label?: string;
+}) {
   const t = useTranslations("common");
   const [hasCopied, setHasCopied] = React.useState(false);
   const idleLabel = label ?? t("copy.copy");
@@ -44,7 +47,10 @@ export function CopyButton({
       data-slot="copy-button"
       aria-label={hasCopied ? t("copy.copied") : idleLabel}
       title={hasCopied ? t("copy.copied") : idleLabel}
-      className={cn("size-6 text-muted-foreground hover:text-foreground [&_svg:not([class*='size-'])]:size-3.5", className)}
+      className={cn(
+        "size-6 text-muted-foreground hover:text-foreground [&_svg:not([class*='size-'])]:size-3.5",
+        className,
+      )}
       onClick={() => void copy()}
       {...props}
     >

@@ -7,7 +7,14 @@ import * as React from "react";
 import { EmptyState } from "@/app/_components/empty-state";
 import { Button } from "@/app/_components/ui/button";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { cn } from "@/app/_lib/utils";
 
 /** The page shape every list procedure returns (STYLE 2.15: one cursor shape everywhere). */
@@ -88,7 +95,11 @@ export function DataTable<T>({
               {columns.map((column) => (
                 <TableHead
                   key={column.id}
-                  className={cn("px-3 text-muted-foreground", ALIGN_CLASS[column.align ?? "left"], column.className)}
+                  className={cn(
+                    "px-3 text-muted-foreground",
+                    ALIGN_CLASS[column.align ?? "left"],
+                    column.className,
+                  )}
                 >
                   {column.header}
                 </TableHead>
@@ -98,16 +109,25 @@ export function DataTable<T>({
           <TableBody className={cn(isFetching && !showSkeleton && "opacity-60 transition-opacity")}>
             {error ? (
               <TableRow className="hover:bg-transparent">
-                <TableCell colSpan={columns.length} className="h-24 px-3 text-center whitespace-normal text-destructive">
+                <TableCell
+                  colSpan={columns.length}
+                  className="h-24 px-3 text-center whitespace-normal text-destructive"
+                >
                   {error}
                 </TableCell>
               </TableRow>
             ) : showSkeleton ? (
               Array.from({ length: loadingRows }, (_, i) => (
-                <TableRow key={i} data-slot="data-table-skeleton-row" className="hover:bg-transparent">
+                <TableRow
+                  key={i}
+                  data-slot="data-table-skeleton-row"
+                  className="hover:bg-transparent"
+                >
                   {columns.map((column) => (
                     <TableCell key={column.id} className={cn("px-3", column.className)}>
-                      <Skeleton className={cn("h-4", column.align === "right" ? "ml-auto w-16" : "w-24")} />
+                      <Skeleton
+                        className={cn("h-4", column.align === "right" ? "ml-auto w-16" : "w-24")}
+                      />
                     </TableCell>
                   ))}
                 </TableRow>
@@ -129,12 +149,16 @@ export function DataTable<T>({
           </TableBody>
         </Table>
       </div>
-      {pagination && !error && <PaginationControls pagination={pagination} nextCursor={nextCursor} />}
+      {pagination && !error && (
+        <PaginationControls pagination={pagination} nextCursor={nextCursor} />
+      )}
     </div>
   );
 }
 
-function isPageList<T>(data: CursorPage<T> | readonly CursorPage<T>[]): data is readonly CursorPage<T>[] {
+function isPageList<T>(
+  data: CursorPage<T> | readonly CursorPage<T>[],
+): data is readonly CursorPage<T>[] {
   return Array.isArray(data);
 }
 
@@ -150,7 +174,12 @@ function PaginationControls({
     if (!nextCursor) return null;
     return (
       <div className="flex justify-center">
-        <Button variant="outline" size="sm" onClick={pagination.onLoadMore} disabled={pagination.isLoadingMore}>
+        <Button
+          variant="outline"
+          size="sm"
+          onClick={pagination.onLoadMore}
+          disabled={pagination.isLoadingMore}
+        >
           {pagination.isLoadingMore && <Loader2Icon className="animate-spin" aria-hidden />}
           {pagination.isLoadingMore ? t("table.loading") : t("table.loadMore")}
         </Button>
@@ -162,9 +191,16 @@ function PaginationControls({
   return (
     <nav aria-label={t("table.pagination")} className="flex items-center justify-end gap-2">
       {pagination.pageIndex !== undefined && (
-        <span className="mr-auto text-sm text-muted-foreground">{t("table.page", { page: pagination.pageIndex + 1 })}</span>
+        <span className="mr-auto text-sm text-muted-foreground">
+          {t("table.page", { page: pagination.pageIndex + 1 })}
+        </span>
       )}
-      <Button variant="outline" size="sm" onClick={pagination.onPrevious} disabled={!pagination.hasPrevious}>
+      <Button
+        variant="outline"
+        size="sm"
+        onClick={pagination.onPrevious}
+        disabled={!pagination.hasPrevious}
+      >
         <ChevronLeftIcon aria-hidden />
         {t("table.previous")}
       </Button>

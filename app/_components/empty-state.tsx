@@ -29,7 +29,9 @@ export function EmptyState({
         </div>
       )}
       <h2 className="text-base font-semibold">{title}</h2>
-      {description && <p className="max-w-md text-sm text-balance text-muted-foreground">{description}</p>}
+      {description && (
+        <p className="max-w-md text-sm text-balance text-muted-foreground">{description}</p>
+      )}
       {action && <div className="mt-4">{action}</div>}
     </div>
   );

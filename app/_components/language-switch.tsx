@@ -28,13 +28,23 @@ export function LanguageSwitch() {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={t("language.label")} data-testid="language-switch">
+        <Button
+          variant="ghost"
+          size="icon"
+          aria-label={t("language.label")}
+          data-testid="language-switch"
+        >
           <LanguagesIcon aria-hidden />
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end">
         {LOCALES.map((value) => (
-          <DropdownMenuItem key={value} lang={value} onSelect={() => choose(value)} data-testid={`language-${value}`}>
+          <DropdownMenuItem
+            key={value}
+            lang={value}
+            onSelect={() => choose(value)}
+            data-testid={`language-${value}`}
+          >
             {t(`language.${value}`)}
             {locale === value && <CheckIcon className="ml-auto" aria-label={t("theme.selected")} />}
           </DropdownMenuItem>

@@ -12,9 +12,14 @@ export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
   const t = useTranslations("common");
   return (
-    <nav aria-label={t("shell.sections")} className="flex gap-1 overflow-x-auto p-2 md:flex-col md:p-3">
+    <nav
+      aria-label={t("shell.sections")}
+      className="flex gap-1 overflow-x-auto p-2 md:flex-col md:p-3"
+    >
       {items.map((item) => {
-        const active = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active = item.exact
+          ? pathname === item.href
+          : pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
           <Link
             key={item.href}

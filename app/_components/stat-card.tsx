@@ -45,7 +45,9 @@ export function StatCard({
         ) : (
           <>
             <div className="text-2xl font-semibold tracking-tight tabular-nums">{value}</div>
-            {delta !== undefined && <Delta delta={delta} label={deltaLabel} isIncreaseBad={isIncreaseBad} />}
+            {delta !== undefined && (
+              <Delta delta={delta} label={deltaLabel} isIncreaseBad={isIncreaseBad} />
+            )}
           </>
         )}
       </CardContent>
@@ -53,7 +55,15 @@ export function StatCard({
   );
 }
 
-function Delta({ delta, label, isIncreaseBad }: { delta: number | null; label?: React.ReactNode; isIncreaseBad: boolean }) {
+function Delta({
+  delta,
+  label,
+  isIncreaseBad,
+}: {
+  delta: number | null;
+  label?: React.ReactNode;
+  isIncreaseBad: boolean;
+}) {
   const t = useTranslations("common");
   const format = useFormatter();
   if (delta === null || !Number.isFinite(delta)) {
@@ -61,7 +71,8 @@ function Delta({ delta, label, isIncreaseBad }: { delta: number | null; label?: 
   }
   const direction = delta > 0 ? "up" : delta < 0 ? "down" : "flat";
   const isGood = direction === "flat" ? null : (direction === "up") !== isIncreaseBad;
-  const Icon = direction === "up" ? ArrowUpRightIcon : direction === "down" ? ArrowDownRightIcon : MinusIcon;
+  const Icon =
+    direction === "up" ? ArrowUpRightIcon : direction === "down" ? ArrowDownRightIcon : MinusIcon;
   return (
     <p className="flex items-center gap-1 text-xs text-muted-foreground">
       <span
@@ -73,7 +84,11 @@ function Delta({ delta, label, isIncreaseBad }: { delta: number | null; label?: 
         )}
       >
         <Icon className="size-3.5" aria-hidden />
-        {format.number(delta, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" })}
+        {format.number(delta, {
+          style: "percent",
+          maximumFractionDigits: 1,
+          signDisplay: "exceptZero",
+        })}
       </span>
       {label ?? t("stat.vsPrevious")}
     </p>

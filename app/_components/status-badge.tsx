@@ -57,7 +57,8 @@ export function StatusBadge({
   className?: string;
 }) {
   const t = useTranslations("common");
-  const variant: BadgeVariant = (STATUS_VARIANTS as Record<string, BadgeVariant>)[status] ?? "outline";
+  const variant: BadgeVariant =
+    (STATUS_VARIANTS as Record<string, BadgeVariant>)[status] ?? "outline";
   return (
     <Badge variant={variant} data-status={status} className={cn("gap-1.5", className)}>
       <span className="size-1.5 rounded-full bg-current" aria-hidden />

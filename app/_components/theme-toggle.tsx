@@ -24,10 +24,21 @@ export function ThemeToggle() {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={t("theme.change")} data-testid="theme-toggle">
+        <Button
+          variant="ghost"
+          size="icon"
+          aria-label={t("theme.change")}
+          data-testid="theme-toggle"
+        >
           {/* Both icons render and CSS picks one, so the server HTML matches before the theme is known. */}
-          <SunIcon className="scale-100 rotate-0 transition-all dark:scale-0 dark:-rotate-90" aria-hidden />
-          <MoonIcon className="absolute scale-0 rotate-90 transition-all dark:scale-100 dark:rotate-0" aria-hidden />
+          <SunIcon
+            className="scale-100 rotate-0 transition-all dark:scale-0 dark:-rotate-90"
+            aria-hidden
+          />
+          <MoonIcon
+            className="absolute scale-0 rotate-90 transition-all dark:scale-100 dark:rotate-0"
+            aria-hidden
+          />
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end">

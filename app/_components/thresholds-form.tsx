@@ -31,14 +31,20 @@ export function ThresholdsForm({
 }) {
   const t = useTranslations("common");
   const fields = THRESHOLD_FIELDS.filter((f) => platform || !f.platformOnly);
-  const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.key, values[f.key]?.toString() ?? ""])));
+  const [draft, setDraft] = useState<Record<string, string>>(() =>
+    Object.fromEntries(fields.map((f) => [f.key, values[f.key]?.toString() ?? ""])),
+  );
   return (
     <form
       method="post"
       className="grid gap-4 sm:grid-cols-2"
       onSubmit={(e) => {
         e.preventDefault();
-        onSave(Object.fromEntries(fields.map((f) => [f.key, draft[f.key]?.trim() ? Number(draft[f.key]) : null])));
+        onSave(
+          Object.fromEntries(
+            fields.map((f) => [f.key, draft[f.key]?.trim() ? Number(draft[f.key]) : null]),
+          ),
+        );
       }}
     >
       {fields.map((f) => (

@@ -6,15 +6,36 @@ import { Amount } from "@/app/_components/amount";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { TxHash } from "@/app/_components/tx-hash";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import type { RouterOutputs } from "@/app/_lib/trpc/react";
 import type { TransactionDto } from "@/server/billing/transactions";
 
 // The payments table and the detail drawer's fields, shared by the merchant console's transactions
 // and the platform admin's payments across merchants.
 
-const USAGE_STATUSES = ["FREE", "CHARGED", "ENTITLED", "OWNER", "REJECTED", "FAILED", "UNPAID"] as const;
+const USAGE_STATUSES = [
+  "FREE",
+  "CHARGED",
+  "ENTITLED",
+  "OWNER",
+  "REJECTED",
+  "FAILED",
+  "UNPAID",
+] as const;
 const LEDGER_TYPES = ["CHARGE", "PLATFORM_FEE", "REFUND", "ADJUSTMENT", "PAYOUT"] as const;
 
 function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
@@ -22,10 +43,17 @@ function isOneOf<T extends string>(values: readonly T[], value: string): value i
 }
 
 /** The payment's fields in the detail drawer . */
-export function TransactionDetailFields({ t: tx }: { t: RouterOutputs["transactions"]["get"] & { merchantName?: string } }) {
+export function TransactionDetailFields({
+  t: tx,
+}: {
+  t: RouterOutputs["transactions"]["get"] & { merchantName?: string };
+}) {
   const t = useTranslations("common");
   return (
-    <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-3 p-4 text-sm" data-testid="transaction-detail">
+    <dl
+      className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-3 p-4 text-sm"
+      data-testid="transaction-detail"
+    >
       {tx.merchantName && (
         <>
           <dt className="text-muted-foreground">{t("transactions.merchant")}</dt>
@@ -47,7 +75,9 @@ export function TransactionDetailFields({ t: tx }: { t: RouterOutputs["transacti
       <dt className="text-muted-foreground">{t("transactions.network")}</dt>
       <dd>{tx.networkName}</dd>
       <dt className="text-muted-foreground">{t("transactions.transaction")}</dt>
-      <dd>{tx.txHash ? <TxHash hash={tx.txHash} explorerUrl={tx.explorerUrl ?? undefined} /> : "—"}</dd>
+      <dd>
+        {tx.txHash ? <TxHash hash={tx.txHash} explorerUrl={tx.explorerUrl ?? undefined} /> : "—"}
+      </dd>
       <dt className="text-muted-foreground">{t("transactions.block")}</dt>
       <dd className="tabular-nums">{tx.blockNumber ?? "—"}</dd>
       <dt className="text-muted-foreground">{t("transactions.resource")}</dt>
@@ -69,24 +99,37 @@ export function TransactionDetailFields({ t: tx }: { t: RouterOutputs["transacti
       <dd className="grid gap-1">
         {tx.usage.map((u) => (
           <span key={u.id} className="font-mono text-xs">
-            {u.method} {u.path} → {u.httpStatus} ({isOneOf(USAGE_STATUSES, u.status) ? t(`status.${u.status}`) : u.status.toLowerCase()}, {u.latencyMs} ms)
+            {u.method} {u.path} → {u.httpStatus} (
+            {isOneOf(USAGE_STATUSES, u.status) ? t(`status.${u.status}`) : u.status.toLowerCase()},{" "}
+            {u.latencyMs} ms)
           </span>
         ))}
       </dd>
       <dt className="text-muted-foreground">{t("transactions.ledger")}</dt>
       <dd className="grid gap-1">
-        {tx.ledger.length === 0 ? "—" : tx.ledger.map((e) => (
-          <span key={e.id}>
-            {isOneOf(LEDGER_TYPES, e.type) ? t(`ledgerType.${e.type}`) : e.type.toLowerCase()} <Amount atomic={e.amountAtomic} decimals={tx.decimals} symbol={tx.assetSymbol} />
-          </span>
-        ))}
+        {tx.ledger.length === 0
+          ? "—"
+          : tx.ledger.map((e) => (
+              <span key={e.id}>
+                {isOneOf(LEDGER_TYPES, e.type) ? t(`ledgerType.${e.type}`) : e.type.toLowerCase()}{" "}
+                <Amount atomic={e.amountAtomic} decimals={tx.decimals} symbol={tx.assetSymbol} />
+              </span>
+            ))}
       </dd>
     </dl>
   );
 }
 
 /** Payments as rows; a click opens the detail drawer (shared with the admin's payments page). */
-export function TransactionsTable({ items, onOpen, showMerchant = false }: { items: (TransactionDto & { merchantName?: string })[]; onOpen: (id: string) => void; showMerchant?: boolean }) {
+export function TransactionsTable({
+  items,
+  onOpen,
+  showMerchant = false,
+}: {
+  items: (TransactionDto & { merchantName?: string })[];
+  onOpen: (id: string) => void;
+  showMerchant?: boolean;
+}) {
   const t = useTranslations("common");
   return (
     <Table>
@@ -103,20 +146,37 @@ export function TransactionsTable({ items, onOpen, showMerchant = false }: { ite
       </TableHeader>
       <TableBody>
         {items.map((tx) => (
-          <TableRow key={tx.id} data-testid="transaction-row" className="cursor-pointer" onClick={() => onOpen(tx.id)}>
-            <TableCell className="whitespace-nowrap"><DateTime value={tx.createdAt} /></TableCell>
+          <TableRow
+            key={tx.id}
+            data-testid="transaction-row"
+            className="cursor-pointer"
+            onClick={() => onOpen(tx.id)}
+          >
+            <TableCell className="whitespace-nowrap">
+              <DateTime value={tx.createdAt} />
+            </TableCell>
             {showMerchant && <TableCell>{tx.merchantName ?? tx.merchantId}</TableCell>}
             <TableCell>
               <StatusBadge status={tx.status} />
             </TableCell>
-            <TableCell className="max-w-56 truncate font-mono text-xs">{new URL(tx.resource).pathname.split("/").slice(2).join("/")}</TableCell>
+            <TableCell className="max-w-56 truncate font-mono text-xs">
+              {new URL(tx.resource).pathname.split("/").slice(2).join("/")}
+            </TableCell>
             <TableCell>
               <Address value={tx.payer} />
             </TableCell>
             <TableCell className="text-right">
               <Amount atomic={tx.amountAtomic} decimals={tx.decimals} symbol={tx.assetSymbol} />
             </TableCell>
-            <TableCell>{tx.txHash ? <TxHash hash={tx.txHash} explorerUrl={tx.explorerUrl ?? undefined} /> : tx.errorReason ? <span className="font-mono text-xs text-muted-foreground">{tx.errorReason}</span> : "—"}</TableCell>
+            <TableCell>
+              {tx.txHash ? (
+                <TxHash hash={tx.txHash} explorerUrl={tx.explorerUrl ?? undefined} />
+              ) : tx.errorReason ? (
+                <span className="font-mono text-xs text-muted-foreground">{tx.errorReason}</span>
+              ) : (
+                "—"
+              )}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>
@@ -124,11 +184,18 @@ export function TransactionsTable({ items, onOpen, showMerchant = false }: { ite
   );
 }
 
-
 export type PaymentStatus = "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
 
 /** The payment-status filter of the transactions and payments pages ("ALL": no filter). */
-export function PaymentStatusSelect({ id, value, onChange }: { id: string; value: PaymentStatus | "ALL"; onChange: (status: PaymentStatus | "ALL") => void }) {
+export function PaymentStatusSelect({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: PaymentStatus | "ALL";
+  onChange: (status: PaymentStatus | "ALL") => void;
+}) {
   const t = useTranslations("common");
   return (
     <div className="grid gap-1.5">

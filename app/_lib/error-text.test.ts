@@ -11,7 +11,10 @@ function textIn(locale: "en" | "zh-CN", err: unknown) {
 }
 
 describe("errorTextFor", () => {
-  const conflict = { message: "This email is already registered", data: { appCode: "conflict", requestId: "r1" } };
+  const conflict = {
+    message: "This email is already registered",
+    data: { appCode: "conflict", requestId: "r1" },
+  };
 
   it("shows the server's specific message in English", () => {
     expect(textIn("en", conflict)).toBe("This email is already registered");
@@ -22,13 +25,20 @@ describe("errorTextFor", () => {
   });
 
   it("adds the request id to internal errors", () => {
-    const internal = { message: "Internal error", data: { appCode: "internal", requestId: "req_9" } };
-    expect(textIn("en", internal)).toBe("An unexpected error occurred. It has been logged. (request id req_9)");
+    const internal = {
+      message: "Internal error",
+      data: { appCode: "internal", requestId: "req_9" },
+    };
+    expect(textIn("en", internal)).toBe(
+      "An unexpected error occurred. It has been logged. (request id req_9)",
+    );
     expect(textIn("zh-CN", internal)).toBe("发生意外错误，我们已记录该问题。（请求 ID：req_9）");
   });
 
   it("says the server was unreachable when the error has no data (network failure)", () => {
-    expect(textIn("zh-CN", new Error("Failed to fetch"))).toBe("无法连接服务器，请检查网络后重试。");
+    expect(textIn("zh-CN", new Error("Failed to fetch"))).toBe(
+      "无法连接服务器，请检查网络后重试。",
+    );
   });
 
   it("falls back to the generic message for an unknown code outside English", () => {

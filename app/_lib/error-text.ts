@@ -17,13 +17,21 @@ function isErrorCode(value: unknown): value is ErrorCode {
 export function errorTextFor(err: unknown, opts: { locale: string; t: Translate }): string {
   const shape = (err ?? {}) as ErrorShape;
   const code = shape.data?.appCode;
-  const serverMessage = typeof shape.message === "string" && shape.message !== "" ? shape.message : null;
+  const serverMessage =
+    typeof shape.message === "string" && shape.message !== "" ? shape.message : null;
   let message: string;
   if (!shape.data) message = opts.t("network");
-  else if (!isErrorCode(code)) message = opts.locale === "en" && serverMessage ? serverMessage : opts.t("generic");
-  else message = opts.locale === "en" && serverMessage && code !== "internal" ? serverMessage : opts.t(`codes.${code}`);
+  else if (!isErrorCode(code))
+    message = opts.locale === "en" && serverMessage ? serverMessage : opts.t("generic");
+  else
+    message =
+      opts.locale === "en" && serverMessage && code !== "internal"
+        ? serverMessage
+        : opts.t(`codes.${code}`);
   const requestId = shape.data?.requestId;
-  return code === "internal" && typeof requestId === "string" ? opts.t("withRequestId", { message, requestId }) : message;
+  return code === "internal" && typeof requestId === "string"
+    ? opts.t("withRequestId", { message, requestId })
+    : message;
 }
 
 /** `const errorText = useErrorText(); toast.error(errorText(err))` wherever the UI shows a tRPC error. */

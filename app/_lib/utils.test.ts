@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { cn, formatAmount, formatDateTime, formatRelativeTime, parseAmount, shortenAddress } from "./utils";
+import {
+  cn,
+  formatAmount,
+  formatDateTime,
+  formatRelativeTime,
+  parseAmount,
+  shortenAddress,
+} from "./utils";
 
 describe("cn", () => {
   it("lets later Tailwind classes win over conflicting earlier ones", () => {
@@ -27,7 +34,9 @@ describe("formatAmount", () => {
   });
 
   it("stays exact beyond Number precision", () => {
-    expect(formatAmount(123456789012345678901234567890n, 18)).toBe("123,456,789,012.34567890123456789");
+    expect(formatAmount(123456789012345678901234567890n, 18)).toBe(
+      "123,456,789,012.34567890123456789",
+    );
   });
 
   it("accepts atomic strings, as they arrive over JSON", () => {
@@ -95,7 +104,19 @@ describe("parseAmount", () => {
 
   it("throws on negative and non-numeric input", () => {
     expect(() => parseAmount("-1", 6)).toThrow("negative");
-    for (const bad of ["", " ", ".", "abc", "1e3", "+1", "1,000", "1.2.3", "0x10", "NaN", "Infinity"]) {
+    for (const bad of [
+      "",
+      " ",
+      ".",
+      "abc",
+      "1e3",
+      "+1",
+      "1,000",
+      "1.2.3",
+      "0x10",
+      "NaN",
+      "Infinity",
+    ]) {
       expect(() => parseAmount(bad, 6), bad).toThrow();
     }
   });
@@ -115,7 +136,9 @@ describe("shortenAddress", () => {
 
 describe("formatDateTime", () => {
   it("formats in a fixed locale and the given time zone", () => {
-    expect(formatDateTime(new Date("2026-03-04T14:05:09Z"), { timeZone: "UTC" })).toBe("Mar 4, 2026, 2:05 PM");
+    expect(formatDateTime(new Date("2026-03-04T14:05:09Z"), { timeZone: "UTC" })).toBe(
+      "Mar 4, 2026, 2:05 PM",
+    );
     expect(formatDateTime("2026-03-04T14:05:09Z", { timeZone: "UTC", withSeconds: true })).toBe(
       "Mar 4, 2026, 2:05:09 PM",
     );
@@ -149,7 +172,9 @@ describe("formatRelativeTime", () => {
 
 describe("locale-aware formatting", () => {
   it("keeps every digit of an amount and uses the locale's separators", () => {
-    expect(formatAmount(123456789012345678901234567890n, 18, { locale: "zh-CN" })).toBe("123,456,789,012.34567890123456789");
+    expect(formatAmount(123456789012345678901234567890n, 18, { locale: "zh-CN" })).toBe(
+      "123,456,789,012.34567890123456789",
+    );
     expect(formatAmount(1234567890n, 6, { locale: "de-DE" })).toBe("1.234,56789");
     expect(formatAmount(1234567890n, 6, { locale: "zh-CN", group: false })).toBe("1234.56789");
   });

@@ -54,7 +54,11 @@ function groupThousands(digits: string, separator: string): string {
  *
  * formatAmount(10000n, 6) → "0.01"; formatAmount(1234567890n, 6) → "1,234.56789"
  */
-export function formatAmount(atomic: bigint | string, decimals: number, opts: FormatAmountOptions = {}): string {
+export function formatAmount(
+  atomic: bigint | string,
+  decimals: number,
+  opts: FormatAmountOptions = {},
+): string {
   assertDecimals(decimals);
   const raw = typeof atomic === "bigint" ? atomic.toString() : atomic.trim();
   if (!ATOMIC_PATTERN.test(raw)) throw new TypeError(`not an atomic amount: "${raw}"`);
@@ -73,7 +77,8 @@ export function formatAmount(atomic: bigint | string, decimals: number, opts: Fo
   if (fraction.length < minDecimals) fraction = fraction.padEnd(minDecimals, "0");
 
   const separators = numberSeparators(opts.locale ?? "en-US");
-  const integer = opts.group === false ? integerPart : groupThousands(integerPart, separators.group);
+  const integer =
+    opts.group === false ? integerPart : groupThousands(integerPart, separators.group);
   const isZero = /^0*$/.test(integerPart + fraction);
   const sign = isNegative && !isZero ? "-" : "";
   return fraction ? `${sign}${integer}${separators.decimal}${fraction}` : `${sign}${integer}`;
@@ -95,7 +100,9 @@ export function parseAmount(decimal: string, decimals: number): bigint {
     throw new Error("Enter a number such as 0.01");
   }
   if (fractionPart.length > decimals) {
-    throw new Error(decimals === 0 ? "Amount must be a whole number" : `Use at most ${decimals} decimal places`);
+    throw new Error(
+      decimals === 0 ? "Amount must be a whole number" : `Use at most ${decimals} decimal places`,
+    );
   }
   return BigInt((integerPart || "0") + fractionPart.padEnd(decimals, "0"));
 }
@@ -154,7 +161,8 @@ const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function formatRelativeTime(value: DateInput, now: DateInput, locale = "en-US"): string {
   const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
   const seconds = (toDate(value).getTime() - toDate(now).getTime()) / 1000;
-  if (Math.abs(seconds) < 45) return locale.startsWith("en") ? "just now" : relativeFormat.format(0, "second");
+  if (Math.abs(seconds) < 45)
+    return locale.startsWith("en") ? "just now" : relativeFormat.format(0, "second");
   for (const [unit, size] of RELATIVE_UNITS) {
     if (Math.abs(seconds) >= size) return relativeFormat.format(Math.round(seconds / size), unit);
   }

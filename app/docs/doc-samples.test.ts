@@ -43,7 +43,11 @@ describe("docs code samples", () => {
     // the TypeScript samples the API reference shows for each operation
     const doc = buildOpenApiDocument({ baseUrl: "https://gateway.example.com" });
     Object.values(doc.paths ?? {})
-      .flatMap((item) => Object.values(item as Record<string, { "x-codeSamples"?: { lang: string; source: string }[] }>))
+      .flatMap((item) =>
+        Object.values(
+          item as Record<string, { "x-codeSamples"?: { lang: string; source: string }[] }>,
+        ),
+      )
       .flatMap((op) => op["x-codeSamples"]?.filter((sample) => sample.lang === "typescript") ?? [])
       .forEach((sample, i) => {
         const file = path.join(outDir, `openapi_sample_${i}.ts`);
@@ -52,7 +56,10 @@ describe("docs code samples", () => {
       });
     // what a reader's environment provides: a browser wallet on window
     const globals = path.join(outDir, "reader-globals.d.ts");
-    writeFileSync(globals, `interface Window { ethereum: import("@x402-gateway/sdk").Eip1193Provider }\n`);
+    writeFileSync(
+      globals,
+      `interface Window { ethereum: import("@x402-gateway/sdk").Eip1193Provider }\n`,
+    );
     expect(files.length).toBeGreaterThanOrEqual(25);
 
     const program = ts.createProgram([...files, globals], {
@@ -65,12 +72,19 @@ describe("docs code samples", () => {
       noEmit: true,
       types: ["node"],
       baseUrl: root,
-      paths: { "@x402-gateway/sdk": ["sdk/src/index.ts"], "@x402-gateway/sdk/verify": ["sdk/src/verify.ts"], "@/*": ["./*"] },
+      paths: {
+        "@x402-gateway/sdk": ["sdk/src/index.ts"],
+        "@x402-gateway/sdk/verify": ["sdk/src/verify.ts"],
+        "@/*": ["./*"],
+      },
     });
     const diagnostics = ts
       .getPreEmitDiagnostics(program)
       .filter((d) => d.file && files.includes(path.resolve(d.file.fileName)))
-      .map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+      .map(
+        (d) =>
+          `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+      );
     expect(diagnostics).toEqual([]);
   }, 60_000);
 });

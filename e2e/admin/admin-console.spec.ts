@@ -9,7 +9,10 @@ import { E2E_BASE_URL, readE2EState } from "../fixtures/env";
 
 async function setRequireReview(request: APIRequestContext, value: boolean) {
   // a console mutation must name our origin, as the admin's browser does (CSRF check)
-  const res = await request.post("/api/trpc/admin.settings.setRequireReview", { data: { json: { value } }, headers: { origin: E2E_BASE_URL } });
+  const res = await request.post("/api/trpc/admin.settings.setRequireReview", {
+    data: { json: { value } },
+    headers: { origin: E2E_BASE_URL },
+  });
   expect(res.status()).toBe(200);
 }
 
@@ -21,7 +24,12 @@ async function confirmInDialog(page: Page, button: string) {
 }
 
 test.describe("admin console", () => {
-  test("approves, disables and re-enables a merchant, assigns a 2.5 % fee template, and audits each step", async ({ page, context, request, browser }, testInfo) => {
+  test("approves, disables and re-enables a merchant, assigns a 2.5 % fee template, and audits each step", async ({
+    page,
+    context,
+    request,
+    browser,
+  }, testInfo) => {
     const { admin, baseUrl } = readE2EState();
     await signInViaApi(request, admin);
     await useSessionIn(context, request);
@@ -45,7 +53,9 @@ test.describe("admin console", () => {
       await expect(signup).toHaveURL(/\/console\/new$/);
       await signup.getByLabel("Name").fill("Pending Weather API");
       await signup.getByLabel("Upstream base URL").fill(`${baseUrl}/api/demo`);
-      await signup.getByLabel("Settlement wallet").fill("0x90F79bf6EB2c4f870365E785982E1f101E93b906");
+      await signup
+        .getByLabel("Settlement wallet")
+        .fill("0x90F79bf6EB2c4f870365E785982E1f101E93b906");
       await signup.getByRole("button", { name: "Create merchant" }).click();
       await expect(signup).toHaveURL(/\/console\/mer_[0-9a-z]{20}$/);
       const merchantId = new URL(signup.url()).pathname.split("/").at(-1) ?? "";
@@ -61,7 +71,10 @@ test.describe("admin console", () => {
       await page.getByRole("button", { name: "Filter" }).click();
       await expect(page.getByTestId("merchant-row")).toHaveCount(1);
       await expect(page.getByTestId("merchant-row")).toContainText("Pending review");
-      await page.screenshot({ path: testInfo.outputPath("1-pending-merchant.png"), fullPage: true });
+      await page.screenshot({
+        path: testInfo.outputPath("1-pending-merchant.png"),
+        fullPage: true,
+      });
       await page.getByRole("link", { name: "Pending Weather API" }).click();
       await expect(page.locator("h1")).toContainText("Pending review");
       await page.getByRole("button", { name: "Approve" }).click();
@@ -74,16 +87,25 @@ test.describe("admin console", () => {
 
       // 4. disabled with a reason: the gateway refuses at once
       await page.getByRole("button", { name: "Disable" }).click();
-      await page.getByRole("alertdialog").getByRole("button", { name: "Disable", exact: true }).click();
-      await expect(page.getByText("Say why the merchant is disabled (at least 3 characters)")).toBeVisible();
+      await page
+        .getByRole("alertdialog")
+        .getByRole("button", { name: "Disable", exact: true })
+        .click();
+      await expect(
+        page.getByText("Say why the merchant is disabled (at least 3 characters)"),
+      ).toBeVisible();
       await page.getByLabel("Reason").fill("Chargebacks under investigation");
       await page.screenshot({ path: testInfo.outputPath("3-disable-dialog.png") });
       await confirmInDialog(page, "Disable");
       await expect(page.locator("h1")).toContainText("Disabled");
-      await expect(page.getByTestId("status-reason")).toHaveText("Disabled: Chargebacks under investigation");
+      await expect(page.getByTestId("status-reason")).toHaveText(
+        "Disabled: Chargebacks under investigation",
+      );
       const disabled = await gateway();
       expect(disabled.status()).toBe(403);
-      expect(await disabled.json()).toMatchObject({ error: { code: "merchant_inactive", message: "This merchant is disabled" } });
+      expect(await disabled.json()).toMatchObject({
+        error: { code: "merchant_inactive", message: "This merchant is disabled" },
+      });
 
       // 5. re-enabled: served again
       await page.getByRole("button", { name: "Re-enable" }).click();
@@ -139,7 +161,11 @@ test.describe("admin console", () => {
     }
   });
 
-  test("the overview, payments and errors pages show platform-wide numbers", async ({ page, context, request }, testInfo) => {
+  test("the overview, payments and errors pages show platform-wide numbers", async ({
+    page,
+    context,
+    request,
+  }, testInfo) => {
     const { admin, demoMerchantId } = readE2EState();
     await signInViaApi(request, admin);
     await useSessionIn(context, request);
@@ -147,8 +173,11 @@ test.describe("admin console", () => {
     // written in batches: wait for the API to count it, not for a fixed time)
     expect((await request.get(`/${demoMerchantId}/api/free`)).status()).toBe(200);
     const dayCalls = async () => {
-      const res = await request.get(`/api/trpc/admin.overview.get?input=${encodeURIComponent(JSON.stringify({ json: { period: "day" } }))}`);
-      return ((await res.json()) as { result: { data: { json: { calls: number } } } }).result.data.json.calls;
+      const res = await request.get(
+        `/api/trpc/admin.overview.get?input=${encodeURIComponent(JSON.stringify({ json: { period: "day" } }))}`,
+      );
+      return ((await res.json()) as { result: { data: { json: { calls: number } } } }).result.data
+        .json.calls;
     };
     await expect.poll(dayCalls).toBeGreaterThan(0);
     await page.goto("/admin");
@@ -157,7 +186,10 @@ test.describe("admin console", () => {
     await page.getByRole("tab", { name: "Last 24 hours" }).click();
     await expect(page.getByTestId("overview-calls")).toHaveText(/^[1-9]\d*$/);
     await page.getByRole("tab", { name: "30 days" }).click();
-    await expect(page.getByRole("tab", { name: "30 days" })).toHaveAttribute("data-state", "active");
+    await expect(page.getByRole("tab", { name: "30 days" })).toHaveAttribute(
+      "data-state",
+      "active",
+    );
     await page.screenshot({ path: testInfo.outputPath("overview.png"), fullPage: true });
 
     await page.goto(`/admin/payments?merchantId=${demoMerchantId}`);

@@ -15,9 +15,18 @@ async function payFrom(payer: "payerB" | "payerC", times: number) {
   const { demoMerchantId, baseUrl, chainId, tokenAddress } = readE2EState();
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: accountFor(payer) });
-  client.setSpendControls({ allowedAssets: [{ network: `eip155:${chainId}`, asset: tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: `eip155:${chainId}`,
+        asset: tokenAddress.toLowerCase(),
+        maxAmountPerPayment: "100000",
+      },
+    ],
+  });
   const paidFetch = wrapFetchWithPayment(fetch, client);
-  for (let i = 0; i < times; i++) expect((await paidFetch(`${baseUrl}/${demoMerchantId}/api/signal/eth`)).status).toBe(200);
+  for (let i = 0; i < times; i++)
+    expect((await paidFetch(`${baseUrl}/${demoMerchantId}/api/signal/eth`)).status).toBe(200);
 }
 
 /** Every value-axis label of the chart lies inside the chart's SVG (a clipped "45000" reads "5000"). */
@@ -30,20 +39,31 @@ async function expectAxisLabelsInsideChart(page: Page) {
   expect(box).not.toBeNull();
   for (const label of await labels.all()) {
     const tick = await label.boundingBox();
-    expect(tick, await label.textContent() ?? "").not.toBeNull();
+    expect(tick, (await label.textContent()) ?? "").not.toBeNull();
     if (!box || !tick) continue;
-    expect(tick.x, `label "${await label.textContent()}" starts left of the chart`).toBeGreaterThanOrEqual(box.x);
-    expect(tick.x + tick.width, `label "${await label.textContent()}" ends right of the chart`).toBeLessThanOrEqual(box.x + box.width);
+    expect(
+      tick.x,
+      `label "${await label.textContent()}" starts left of the chart`,
+    ).toBeGreaterThanOrEqual(box.x);
+    expect(
+      tick.x + tick.width,
+      `label "${await label.textContent()}" ends right of the chart`,
+    ).toBeLessThanOrEqual(box.x + box.width);
   }
 }
 
 /** Section headings (card titles) carry no English words; technical names (URL, API, CDP, Facilitator) are kept. */
 async function expectChineseCardTitles(page: Page, where: string) {
   const titles = await page.locator("[data-slot='card-title']").allTextContents();
-  for (const title of titles) expect(title, `${where}: "${title}"`).not.toMatch(/\b(?![A-Z0-9]+\b|Facilitator\b)[A-Za-z]{2,}\b/);
+  for (const title of titles)
+    expect(title, `${where}: "${title}"`).not.toMatch(
+      /\b(?![A-Z0-9]+\b|Facilitator\b)[A-Za-z]{2,}\b/,
+    );
 }
 
-test("a platform admin who signs in lands on the admin overview, not on 'Create a merchant'", async ({ page }) => {
+test("a platform admin who signs in lands on the admin overview, not on 'Create a merchant'", async ({
+  page,
+}) => {
   const { admin } = readE2EState();
   await page.goto("/login");
   await page.getByLabel("Email").fill(admin.email);
@@ -53,7 +73,11 @@ test("a platform admin who signs in lands on the admin overview, not on 'Create 
   await expect(page.getByRole("heading", { name: "Platform overview" })).toBeVisible();
 });
 
-test("the overview shows ARPU in cents and keeps the chart's axis labels inside the chart", async ({ page, context, request }, testInfo) => {
+test("the overview shows ARPU in cents and keeps the chart's axis labels inside the chart", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   // two payers, three paid calls: ARPU is 0.015 USDC from these alone, never a whole number of cents
   await payFrom("payerB", 2);
   await payFrom("payerC", 1);
@@ -70,7 +94,11 @@ test("the overview shows ARPU in cents and keeps the chart's axis labels inside 
 test.describe("in a Chinese browser", () => {
   test.use({ locale: "zh-CN" });
 
-  test("every admin page's heading and the overview's figures are in Chinese", async ({ page, context, request }, testInfo) => {
+  test("every admin page's heading and the overview's figures are in Chinese", async ({
+    page,
+    context,
+    request,
+  }, testInfo) => {
     const { admin, demoMerchantId } = readE2EState();
     await signInViaApi(request, admin);
     await useSessionIn(context, request);

@@ -18,17 +18,31 @@ const PRICE = 10_000n;
 const FEE = 250n;
 
 async function trpcQuery<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  const res = await request.get(
+    `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+  );
   expect(res.status(), await res.text()).toBe(200);
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }
 
-test("statement, settlement run, refund and audit for a PLATFORM-mode merchant with a 2.5 % fee", async ({ page, context, request, browser }, testInfo) => {
+test("statement, settlement run, refund and audit for a PLATFORM-mode merchant with a 2.5 % fee", async ({
+  page,
+  context,
+  request,
+  browser,
+}, testInfo) => {
   test.setTimeout(180_000);
   const { admin, baseUrl, rpcUrl, chainId, tokenAddress } = readE2EState();
-  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  const shot = (name: string) =>
+    page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   const chain = createPublicClient({ transport: http(rpcUrl) });
-  const balanceOf = (owner: Address) => chain.readContract({ address: tokenAddress as Address, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+  const balanceOf = (owner: Address) =>
+    chain.readContract({
+      address: tokenAddress as Address,
+      abi: erc20Abi,
+      functionName: "balanceOf",
+      args: [owner],
+    });
   const wallet = privateKeyToAccount(generatePrivateKey()).address;
 
   // 1. a merchant signs up, chooses to be paid through the platform, and prices its signals
@@ -69,7 +83,9 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   await expect(page.getByLabel("Name")).toHaveValue(templateName);
   await page.getByLabel("Platform take (bps)").fill("250");
   await page.getByRole("button", { name: "Create template" }).click();
-  await expect(page.getByTestId("fee-template").filter({ hasText: templateName })).toContainText("in force: 2.5 %");
+  await expect(page.getByTestId("fee-template").filter({ hasText: templateName })).toContainText(
+    "in force: 2.5 %",
+  );
   await page.goto(`/admin/merchants/${merchantId}`);
   await page.waitForLoadState("networkidle"); // hydrated: typing before it would be lost
   await page.getByRole("combobox", { name: "Fee template" }).click();
@@ -81,7 +97,15 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   const payer = accountFor("payerC");
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: payer });
-  client.setSpendControls({ allowedAssets: [{ network: `eip155:${chainId}`, asset: tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: `eip155:${chainId}`,
+        asset: tokenAddress.toLowerCase(),
+        maxAmountPerPayment: "100000",
+      },
+    ],
+  });
   const paying = wrapFetchWithPayment(fetch, client);
   for (const symbol of ["btc", "eth", "sol"]) {
     const res = await paying(`${baseUrl}/${merchantId}/api/signal/${symbol}`);
@@ -97,7 +121,9 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   await expect(statement.getByTestId("statement-gross")).toContainText(String(3n * PRICE));
   await expect(statement.getByTestId("statement-fees")).toContainText(String(3n * FEE));
   await expect(statement.getByTestId("statement-net")).toContainText(String(3n * (PRICE - FEE)));
-  await expect(statement.getByTestId("statement-closing")).toContainText(String(3n * (PRICE - FEE)));
+  await expect(statement.getByTestId("statement-closing")).toContainText(
+    String(3n * (PRICE - FEE)),
+  );
   await shot("1-statement");
 
   // 5. a settlement run pays the net to the merchant's wallet on chain; a second run pays nothing
@@ -116,11 +142,18 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   await page.getByRole("button", { name: "Until now" }).click();
   await page.getByRole("button", { name: "Run settlement" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Run settlement" }).click();
-  await expect(page.getByTestId("settlement-run").first()).toContainText("Nothing was owed to any merchant for this period.", { timeout: 30_000 });
+  await expect(page.getByTestId("settlement-run").first()).toContainText(
+    "Nothing was owed to any merchant for this period.",
+    { timeout: 30_000 },
+  );
   expect(await balanceOf(wallet)).toBe(3n * (PRICE - FEE));
 
   // 6. a refund from the treasury restores the payer's balance; the payment is REFUNDED
-  const { items } = await trpcQuery<{ items: { id: string; status: string }[] }>(request, "admin.payments.list", { merchantId, limit: 10 });
+  const { items } = await trpcQuery<{ items: { id: string; status: string }[] }>(
+    request,
+    "admin.payments.list",
+    { merchantId, limit: 10 },
+  );
   const paymentId = items[0]?.id ?? "";
   expect(items).toHaveLength(3);
   const payerBefore = await balanceOf(payer.address);
@@ -130,9 +163,13 @@ test("statement, settlement run, refund and audit for a PLATFORM-mode merchant w
   await page.getByLabel("Reason").fill("The signal was stale");
   await page.getByRole("button", { name: "Refund" }).click();
   await expect(page.getByText("Refund sent and confirmed")).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId("refund-row").filter({ hasText: paymentId })).toContainText("Completed");
+  await expect(page.getByTestId("refund-row").filter({ hasText: paymentId })).toContainText(
+    "Completed",
+  );
   expect(await balanceOf(payer.address)).toBe(payerBefore + PRICE);
-  const refunded = await trpcQuery<{ status: string }>(request, "admin.payments.get", { id: paymentId });
+  const refunded = await trpcQuery<{ status: string }>(request, "admin.payments.get", {
+    id: paymentId,
+  });
   expect(refunded.status).toBe("REFUNDED");
   await shot("3-refund");
 

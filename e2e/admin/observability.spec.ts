@@ -4,7 +4,11 @@ import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { readE2EState } from "../fixtures/env";
 
 test.describe("observability pages and endpoints", () => {
-  test("the admin sees live operations and the risk page with the platform thresholds", async ({ page, context, request }, testInfo) => {
+  test("the admin sees live operations and the risk page with the platform thresholds", async ({
+    page,
+    context,
+    request,
+  }, testInfo) => {
     const { admin, demoMerchantId } = readE2EState();
     // traffic for the operations view to show (an unknown path on the demo merchant is proxied free)
     for (let i = 0; i < 5; i++) await request.get(`/${demoMerchantId}/api/free/ping-${i}`);
@@ -24,21 +28,33 @@ test.describe("observability pages and endpoints", () => {
     await page.screenshot({ path: testInfo.outputPath("admin-risk.png"), fullPage: true });
   });
 
-  test("a merchant member sees its alerts page with its own thresholds, not the platform's", async ({ page, context, request }) => {
+  test("a merchant member sees its alerts page with its own thresholds, not the platform's", async ({
+    page,
+    context,
+    request,
+  }) => {
     const { merchantUser, demoMerchantId } = readE2EState();
     await signInViaApi(request, merchantUser);
     await useSessionIn(context, request);
     await page.goto(`/console/${demoMerchantId}/alerts`);
     await expect(page.getByRole("heading", { name: "Alerts", exact: true })).toBeVisible();
     await expect(page.getByText("Your thresholds")).toBeVisible();
-    await expect(page.getByLabel("Verification failure rate")).toHaveAttribute("placeholder", "0.25");
+    await expect(page.getByLabel("Verification failure rate")).toHaveAttribute(
+      "placeholder",
+      "0.25",
+    );
     await expect(page.getByLabel("Chain RPC failure rate")).toHaveCount(0);
   });
 
-  test("/api/ready names its checks, /api/health answers, /api/metrics wants its token", async ({ request }) => {
+  test("/api/ready names its checks, /api/health answers, /api/metrics wants its token", async ({
+    request,
+  }) => {
     const ready = await request.get("/api/ready");
     expect(ready.status()).toBe(200);
-    const body = (await ready.json()) as { status: string; checks: { name: string; ok: boolean }[] };
+    const body = (await ready.json()) as {
+      status: string;
+      checks: { name: string; ok: boolean }[];
+    };
     expect(body.status).toBe("ready");
     expect(body.checks.map((c) => c.name)).toContain("database");
     expect(body.checks.some((c) => c.name.startsWith("chain:eip155:"))).toBe(true);

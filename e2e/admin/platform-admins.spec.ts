@@ -8,13 +8,21 @@ import { E2E_BASE_URL, readE2EState } from "../fixtures/env";
 // The suite's own admin (created by e2e/serve.ts through admin:create's domain function) stays.
 
 test.describe("platform admins page", () => {
-  test("grants, demotes and removes admins, refusing unknown emails, and audits each change", async ({ page, context, request, browser }) => {
+  test("grants, demotes and removes admins, refusing unknown emails, and audits each change", async ({
+    page,
+    context,
+    request,
+    browser,
+  }) => {
     const { admin } = readE2EState();
     const stamp = Date.now();
     const people = [`grant-a-${stamp}@e2e.x402.local`, `grant-b-${stamp}@e2e.x402.local`];
     for (const email of people) {
       const visitor = await browser.newContext({ baseURL: E2E_BASE_URL });
-      const res = await visitor.request.post("/api/trpc/auth.signUp", { data: { json: { name: email.split("@")[0], email, password: "a long enough password" } }, headers: { origin: E2E_BASE_URL } });
+      const res = await visitor.request.post("/api/trpc/auth.signUp", {
+        data: { json: { name: email.split("@")[0], email, password: "a long enough password" } },
+        headers: { origin: E2E_BASE_URL },
+      });
       expect(res.status()).toBe(200);
       await visitor.close();
     }
@@ -30,7 +38,9 @@ test.describe("platform admins page", () => {
     const email = page.getByLabel("Email of an existing account");
     await email.fill(`nobody-${stamp}@e2e.x402.local`);
     await page.getByRole("button", { name: "Grant admin" }).click();
-    await expect(page.getByText("No account has this email: ask them to sign up first")).toBeVisible();
+    await expect(
+      page.getByText("No account has this email: ask them to sign up first"),
+    ).toBeVisible();
 
     for (const person of people) {
       await email.fill(person);
@@ -39,13 +49,19 @@ test.describe("platform admins page", () => {
     }
 
     const [demoted, removed] = people as [string, string];
-    await table.getByRole("row", { name: new RegExp(demoted) }).getByRole("button", { name: "Demote" }).click();
+    await table
+      .getByRole("row", { name: new RegExp(demoted) })
+      .getByRole("button", { name: "Demote" })
+      .click();
     const dialog = page.getByRole("alertdialog");
     await expect(dialog).toContainText(`Demote ${demoted}?`);
     await dialog.getByRole("button", { name: "Demote", exact: true }).click();
     await expect(table.getByRole("row", { name: new RegExp(demoted) })).toHaveCount(0);
 
-    await table.getByRole("row", { name: new RegExp(removed) }).getByRole("button", { name: "Remove" }).click();
+    await table
+      .getByRole("row", { name: new RegExp(removed) })
+      .getByRole("button", { name: "Remove" })
+      .click();
     await expect(dialog).toContainText(`Remove ${removed}?`);
     await dialog.getByRole("button", { name: "Remove", exact: true }).click();
     await expect(table.getByRole("row", { name: new RegExp(removed) })).toHaveCount(0);
@@ -53,13 +69,22 @@ test.describe("platform admins page", () => {
 
     // the removed account can no longer sign in
     const removedContext = await browser.newContext({ baseURL: E2E_BASE_URL });
-    await signInViaApi(removedContext.request, { email: removed, password: "a long enough password" }).catch(() => undefined);
-    const session = (await (await removedContext.request.get("/api/auth/session")).json()) as { user?: unknown } | null;
+    await signInViaApi(removedContext.request, {
+      email: removed,
+      password: "a long enough password",
+    }).catch(() => undefined);
+    const session = (await (await removedContext.request.get("/api/auth/session")).json()) as {
+      user?: unknown;
+    } | null;
     expect(session?.user ?? null).toBeNull();
     await removedContext.close();
 
     await page.goto("/admin/audit-log");
-    for (const action of ["platform_admin.grant", "platform_admin.revoke", "platform_admin.remove"]) {
+    for (const action of [
+      "platform_admin.grant",
+      "platform_admin.revoke",
+      "platform_admin.remove",
+    ]) {
       await expect(page.getByText(action).first()).toBeVisible();
     }
   });

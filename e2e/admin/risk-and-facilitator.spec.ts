@@ -16,23 +16,40 @@ function payingFetch() {
   const { chainId, tokenAddress } = readE2EState();
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: accountFor("demoPayer") });
-  client.setSpendControls({ allowedAssets: [{ network: `eip155:${chainId}`, asset: tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: `eip155:${chainId}`,
+        asset: tokenAddress.toLowerCase(),
+        maxAmountPerPayment: "100000",
+      },
+    ],
+  });
   return wrapFetchWithPayment(fetch, client);
 }
 
 async function trpc(request: APIRequestContext, procedure: string, json: unknown) {
   // a console mutation must name our origin, as the admin's browser does (CSRF check)
-  return request.post(`/api/trpc/${procedure}`, { data: { json }, headers: { origin: E2E_BASE_URL } });
+  return request.post(`/api/trpc/${procedure}`, {
+    data: { json },
+    headers: { origin: E2E_BASE_URL },
+  });
 }
 
 async function query<T>(request: APIRequestContext, procedure: string, json: unknown): Promise<T> {
-  const res = await request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json }))}`);
+  const res = await request.get(
+    `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json }))}`,
+  );
   expect(res.status()).toBe(200);
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }
 
 test.describe("admin risk actions and facilitator choice", () => {
-  test("blocks and unblocks a payer on the risk page; the gateway refuses it before verification", async ({ page, context, request }, testInfo) => {
+  test("blocks and unblocks a payer on the risk page; the gateway refuses it before verification", async ({
+    page,
+    context,
+    request,
+  }, testInfo) => {
     const { admin, baseUrl, demoMerchantId } = readE2EState();
     const payer = accountFor("demoPayer").address;
     await signInViaApi(request, admin);
@@ -69,12 +86,19 @@ test.describe("admin risk actions and facilitator choice", () => {
       await expect(page.getByText("risk.block").first()).toBeVisible();
     } finally {
       // never leave the demo payer blocked for the specs after this one
-      const active = await query<{ id: string; value: string }[]>(request, "admin.risk.blocks", { scope: "active" });
-      for (const block of active.filter((b) => b.value === payer.toLowerCase())) await trpc(request, "admin.risk.unblock", { blockId: block.id });
+      const active = await query<{ id: string; value: string }[]>(request, "admin.risk.blocks", {
+        scope: "active",
+      });
+      for (const block of active.filter((b) => b.value === payer.toLowerCase()))
+        await trpc(request, "admin.risk.unblock", { blockId: block.id });
     }
   });
 
-  test("switches the demo merchant to the hosted facilitator once its credentials are saved, and back", async ({ page, context, request }) => {
+  test("switches the demo merchant to the hosted facilitator once its credentials are saved, and back", async ({
+    page,
+    context,
+    request,
+  }) => {
     const { admin, baseUrl, demoMerchantId, facilitatorApiToken } = readE2EState();
     await signInViaApi(request, admin);
     await useSessionIn(context, request);
@@ -83,7 +107,9 @@ test.describe("admin risk actions and facilitator choice", () => {
       await page.getByRole("combobox", { name: "Facilitator" }).click();
       await page.getByRole("option", { name: /Hosted \(not configured\)/ }).click();
       await page.getByRole("button", { name: "Change" }).last().click();
-      await expect(page.getByRole("alert").filter({ hasText: "No hosted facilitator is configured" })).toBeVisible();
+      await expect(
+        page.getByRole("alert").filter({ hasText: "No hosted facilitator is configured" }),
+      ).toBeVisible();
 
       await page.goto("/admin/merchants");
       const hosted = page.getByRole("form", { name: "Hosted facilitator" });
@@ -106,10 +132,21 @@ test.describe("admin risk actions and facilitator choice", () => {
       const paid = await payingFetch()(`${baseUrl}/${demoMerchantId}/api/signal/eth`);
       expect(paid.status).toBe(200);
       // the payment was reserved with, verified and settled by the hosted facilitator
-      const payments = await query<{ items: { facilitator: string; status: string }[] }>(request, "admin.payments.list", { merchantId: demoMerchantId, limit: 1 });
+      const payments = await query<{ items: { facilitator: string; status: string }[] }>(
+        request,
+        "admin.payments.list",
+        { merchantId: demoMerchantId, limit: 1 },
+      );
       expect(payments.items[0]).toMatchObject({ facilitator: "HOSTED", status: "SETTLED" });
     } finally {
-      expect((await trpc(request, "admin.merchants.setFacilitator", { merchantId: demoMerchantId, facilitator: "LOCAL" })).status()).toBe(200);
+      expect(
+        (
+          await trpc(request, "admin.merchants.setFacilitator", {
+            merchantId: demoMerchantId,
+            facilitator: "LOCAL",
+          })
+        ).status(),
+      ).toBe(200);
       expect((await trpc(request, "admin.hostedFacilitator.reset", undefined)).status()).toBe(200);
     }
   });

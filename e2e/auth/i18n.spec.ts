@@ -7,7 +7,10 @@ import { readE2EState } from "../fixtures/env";
 // the same rule. `locale: "zh-CN"` makes Chromium send Accept-Language: zh-CN.
 test.use({ locale: "zh-CN" });
 
-test("a Chinese browser gets the sign-in page in Chinese; the switch to English is remembered across reload and sign-in", async ({ page, context }) => {
+test("a Chinese browser gets the sign-in page in Chinese; the switch to English is remembered across reload and sign-in", async ({
+  page,
+  context,
+}) => {
   const { merchantUser } = readE2EState();
   await page.goto("/login");
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
@@ -27,13 +30,17 @@ test("a Chinese browser gets the sign-in page in Chinese; the switch to English 
   await page.getByLabel("Password").fill(merchantUser.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Dashboard" })).toBeVisible();
+  await expect(
+    page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Dashboard" }),
+  ).toBeVisible();
 
   // and back to Chinese from the console shell
   await page.getByRole("button", { name: "Language" }).click();
   await page.getByRole("menuitem", { name: "简体中文" }).click();
   await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "导航" }).getByRole("link", { name: "交易记录" })).toBeVisible();
+  await expect(
+    page.getByRole("navigation", { name: "导航" }).getByRole("link", { name: "交易记录" }),
+  ).toBeVisible();
 });
 
 test("the paywall a Chinese browser sees on a paid URL is in Chinese", async ({ page }) => {
@@ -44,5 +51,8 @@ test("the paywall a Chinese browser sees on a paid URL is in Chinese", async ({ 
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
   await expect(page.getByText("402 · 需要支付")).toBeVisible();
   await expect(page.getByText("0.01 USDC")).toBeVisible();
-  await expect(page.getByRole("link", { name: "前往在线调试台支付" })).toHaveAttribute("href", new RegExp(`/docs/playground\\?merchant=${demoMerchantId}`));
+  await expect(page.getByRole("link", { name: "前往在线调试台支付" })).toHaveAttribute(
+    "href",
+    new RegExp(`/docs/playground\\?merchant=${demoMerchantId}`),
+  );
 });

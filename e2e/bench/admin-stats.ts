@@ -9,7 +9,16 @@ import path from "node:path";
 import pg from "pg";
 
 import { adminListMerchants } from "@/server/admin/merchants";
-import { getPlatformOverview, overviewActiveMerchants, overviewFeeIncome, overviewSeries, overviewTopEndpoints, overviewTopMerchants, overviewTotals, overviewWindow } from "@/server/admin/overview";
+import {
+  getPlatformOverview,
+  overviewActiveMerchants,
+  overviewFeeIncome,
+  overviewSeries,
+  overviewTopEndpoints,
+  overviewTopMerchants,
+  overviewTotals,
+  overviewWindow,
+} from "@/server/admin/overview";
 import { getErrorsReport } from "@/server/admin/payments";
 import { ensureDailyRollups, rollupCut } from "@/server/admin/rollups";
 import { getDashboard } from "@/server/billing/dashboard";
@@ -20,7 +29,8 @@ import { parseServerEnv } from "@/server/env";
 import { seedStats } from "./stats-seed";
 
 const ROWS = Number(process.env.BENCH_STATS_ROWS ?? 1_000_000);
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const POSTGRES_URL =
+  process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const RUNS = 5;
 const env = parseServerEnv({ NODE_ENV: "test", LOG_LEVEL: "silent" });
 
@@ -44,7 +54,11 @@ async function measure(db: PrismaClient): Promise<Record<string, number>> {
   const t = performance.now();
   const through = await ensureDailyRollups(deps);
   const rollupMs = performance.now() - t;
-  const [cutDay, cutWeek, cutMonth] = [rollupCut(day, through), rollupCut(week, through), rollupCut(month, through)];
+  const [cutDay, cutWeek, cutMonth] = [
+    rollupCut(day, through),
+    rollupCut(week, through),
+    rollupCut(month, through),
+  ];
   const queries: Record<string, () => Promise<unknown>> = {
     "overview totals (day)": () => overviewTotals(deps, day, cutDay),
     "overview totals (week)": () => overviewTotals(deps, week, cutWeek),
@@ -58,7 +72,8 @@ async function measure(db: PrismaClient): Promise<Record<string, number>> {
     "whole overview page (month)": () => getPlatformOverview(deps, { period: "month" }),
     "admin merchants list (30-day metrics)": () => adminListMerchants(deps, { limit: 25 }),
     "admin errors report (7 days)": () => getErrorsReport(deps, { days: 7 }),
-    "merchant dashboard (one merchant)": () => getDashboard(deps, { merchantId: "mer_00000000000000000001" }),
+    "merchant dashboard (one merchant)": () =>
+      getDashboard(deps, { merchantId: "mer_00000000000000000001" }),
   };
   const out: Record<string, number> = { "first rollup of the history (once)": rollupMs };
   for (const [name, fn] of Object.entries(queries)) out[name] = await median(fn);
@@ -73,7 +88,9 @@ async function onPglite() {
     try {
       const t = performance.now();
       await seedStats(handle.db, ROWS);
-      console.log(`pglite: seeded ${ROWS.toLocaleString("en-US")} usage records in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      console.log(
+        `pglite: seeded ${ROWS.toLocaleString("en-US")} usage records in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
       return await measure(handle.db);
     } finally {
       await handle.close();
@@ -103,7 +120,9 @@ async function onPostgres() {
     try {
       const t = performance.now();
       await seedStats(handle.db, ROWS);
-      console.log(`postgres: seeded ${ROWS.toLocaleString("en-US")} usage records in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      console.log(
+        `postgres: seeded ${ROWS.toLocaleString("en-US")} usage records in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
       return await measure(handle.db);
     } finally {
       await handle.close();
@@ -121,11 +140,23 @@ async function main() {
   const names = Object.keys(Object.values(results)[0] ?? {});
   const width = Math.max(...names.map((n) => n.length));
   console.log(`\nmedian of ${RUNS} runs, ${ROWS.toLocaleString("en-US")} usage records, ms`);
-  console.log(`${"query".padEnd(width)}  ${Object.keys(results).map((t) => t.padStart(9)).join("  ")}`);
-  for (const name of names) console.log(`${name.padEnd(width)}  ${Object.values(results).map((r) => (r[name] ?? Number.NaN).toFixed(1).padStart(9)).join("  ")}`);
+  console.log(
+    `${"query".padEnd(width)}  ${Object.keys(results)
+      .map((t) => t.padStart(9))
+      .join("  ")}`,
+  );
+  for (const name of names)
+    console.log(
+      `${name.padEnd(width)}  ${Object.values(results)
+        .map((r) => (r[name] ?? Number.NaN).toFixed(1).padStart(9))
+        .join("  ")}`,
+    );
   const dir = path.resolve("test-results");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "bench-stats.json"), JSON.stringify({ rows: ROWS, runs: RUNS, results }, null, 2));
+  writeFileSync(
+    path.join(dir, "bench-stats.json"),
+    JSON.stringify({ rows: ROWS, runs: RUNS, results }, null, 2),
+  );
 }
 
 main().then(

@@ -4,13 +4,22 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-const targets = (process.argv.length > 2 ? process.argv.slice(2) : ["http://127.0.0.1:1"]).map((t) => new URL(t));
+const targets = (process.argv.length > 2 ? process.argv.slice(2) : ["http://127.0.0.1:1"]).map(
+  (t) => new URL(t),
+);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 let next = 0;
 const server = http.createServer((req, res) => {
   const target = targets[next++ % targets.length] as URL;
   const upstream = http.request(
-    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host }, agent },
+    {
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: target.host },
+      agent,
+    },
     (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.pipe(res);
@@ -23,4 +32,6 @@ const server = http.createServer((req, res) => {
   req.pipe(upstream);
 });
 server.keepAliveTimeout = 65_000;
-server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`));
+server.listen(0, "127.0.0.1", () =>
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`),
+);

@@ -15,8 +15,14 @@ export const PAID_REQUESTS = Number(process.env.BENCH_PAID_REQUESTS ?? 2000);
 export const children: ChildProcess[] = [];
 
 /** Starts `node --import tsx <script>`; resolves with the port it prints as `{"port":…}`. */
-export function startChild(args: string[], env: Record<string, string> = {}): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+export function startChild(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = "";
@@ -44,40 +50,96 @@ export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-export type Measured = { name: string; requestsPerSec: number; p50: number; p99: number; non2xx: number; errors: number; total: number; cpuUsPerRequest?: number };
+export type Measured = {
+  name: string;
+  requestsPerSec: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+  cpuUsPerRequest?: number;
+};
 
 export async function measure(name: string, opts: autocannon.Options): Promise<Measured> {
   // a short warm-up so JIT, keep-alive pools and caches are in their steady state
   if (!opts.amount) await autocannon({ ...opts, duration: 2 });
   const result = await autocannon({ connections: CONNECTIONS, ...opts });
-  const m = { name, requestsPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
-  console.log(`${name.padEnd(26)} ${m.requestsPerSec.toFixed(0).padStart(8)} req/s   p50 ${m.p50.toFixed(1).padStart(6)} ms   p99 ${m.p99.toFixed(1).padStart(7)} ms   non-2xx ${m.non2xx}   errors ${m.errors}`);
+  const m = {
+    name,
+    requestsPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
+  console.log(
+    `${name.padEnd(26)} ${m.requestsPerSec.toFixed(0).padStart(8)} req/s   p50 ${m.p50.toFixed(1).padStart(6)} ms   p99 ${m.p99.toFixed(1).padStart(7)} ms   non-2xx ${m.non2xx}   errors ${m.errors}`,
+  );
   return m;
 }
 
-export type Requirements = { scheme: string; network: string; asset: string; amount: string; payTo: string; maxTimeoutSeconds: number; extra: { name: string; version: string } };
+export type Requirements = {
+  scheme: string;
+  network: string;
+  asset: string;
+  amount: string;
+  payTo: string;
+  maxTimeoutSeconds: number;
+  extra: { name: string; version: string };
+};
 
 /** The first payment requirements (and declared extensions) the gateway answers `url` with. */
-export async function challengeOf(url: string): Promise<{ requirements: Requirements; extensions: Record<string, unknown> }> {
+export async function challengeOf(
+  url: string,
+): Promise<{ requirements: Requirements; extensions: Record<string, unknown> }> {
   const unpaid = await fetch(url);
   await unpaid.arrayBuffer();
-  const required = JSON.parse(Buffer.from(unpaid.headers.get("payment-required") ?? "", "base64").toString("utf8")) as { accepts: Requirements[]; extensions?: Record<string, unknown> };
+  const required = JSON.parse(
+    Buffer.from(unpaid.headers.get("payment-required") ?? "", "base64").toString("utf8"),
+  ) as { accepts: Requirements[]; extensions?: Record<string, unknown> };
   if (!required.accepts[0]) throw new Error(`the gateway did not answer ${url} with requirements`);
   return { requirements: required.accepts[0], extensions: required.extensions ?? {} };
 }
 
 /** `count` payment headers (x402 v2, exact scheme), each a fresh EIP-3009 authorization. */
-export async function signPayments(payer: LocalAccount, chainId: number, requirements: Requirements, count: number): Promise<string[]> {
+export async function signPayments(
+  payer: LocalAccount,
+  chainId: number,
+  requirements: Requirements,
+  count: number,
+): Promise<string[]> {
   const validBefore = BigInt(Math.floor(Date.now() / 1000)) + 3600n;
   const signed: string[] = [];
   for (let i = 0; i < count; i++) {
-    const authorization = { from: payer.address, to: requirements.payTo as Hex, value: requirements.amount, validAfter: "0", validBefore: String(validBefore), nonce: toHex(randomBytes(32)) };
+    const authorization = {
+      from: payer.address,
+      to: requirements.payTo as Hex,
+      value: requirements.amount,
+      validAfter: "0",
+      validBefore: String(validBefore),
+      nonce: toHex(randomBytes(32)),
+    };
     const signature = await signTransferAuthorization(
       payer,
-      { name: requirements.extra.name, version: requirements.extra.version, chainId, verifyingContract: requirements.asset as Hex },
+      {
+        name: requirements.extra.name,
+        version: requirements.extra.version,
+        chainId,
+        verifyingContract: requirements.asset as Hex,
+      },
       { ...authorization, value: BigInt(authorization.value), validAfter: 0n, validBefore },
     );
-    signed.push(Buffer.from(JSON.stringify({ x402Version: 2, accepted: requirements, payload: { signature, authorization } })).toString("base64"));
+    signed.push(
+      Buffer.from(
+        JSON.stringify({
+          x402Version: 2,
+          accepted: requirements,
+          payload: { signature, authorization },
+        }),
+      ).toString("base64"),
+    );
   }
   return signed;
 }
@@ -85,5 +147,12 @@ export async function signPayments(payer: LocalAccount, chainId: number, require
 /** An autocannon request list that sends each signed header once, in order. */
 export function eachOnce(headerName: string, values: string[]): autocannon.Request[] {
   let next = 0;
-  return [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, [headerName]: values[next++ % values.length] as string } }) }];
+  return [
+    {
+      setupRequest: (req) => ({
+        ...req,
+        headers: { ...req.headers, [headerName]: values[next++ % values.length] as string },
+      }),
+    },
+  ];
 }

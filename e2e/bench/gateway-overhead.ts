@@ -12,7 +12,16 @@
 // BENCH_SETTLE_ONLY=1 runs the paid rows (d), (d2), (e) alone with their on-chain checks (test-results/bench-settle.json).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 
 import autocannon from "autocannon";
@@ -32,23 +41,44 @@ import { parsePrometheusText, sampleValue } from "@/server/observability/prometh
 import { createPricingRule } from "@/server/pricing/rules";
 import { signUpWithPassword } from "@/server/users/users";
 
-import { challengeOf as challengeAt, children, CONNECTIONS, DURATION_S, measure, PAID_REQUESTS, signPayments as signPaymentsAhead, startChild, waitFor, type Measured, type Requirements } from "./bench-kit";
+import {
+  challengeOf as challengeAt,
+  children,
+  CONNECTIONS,
+  DURATION_S,
+  measure,
+  PAID_REQUESTS,
+  signPayments as signPaymentsAhead,
+  startChild,
+  waitFor,
+  type Measured,
+  type Requirements,
+} from "./bench-kit";
 import { measureTwoInstances } from "./two-instances";
 
 /** the unloaded rows: one connection, so latency is the path's own cost rather than queueing */
 const SERIAL_PAID_REQUESTS = 200;
-const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : null;
+const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR
+  ? path.resolve(process.env.BENCH_CPU_PROF_DIR)
+  : null;
 
 const METRICS_TOKEN = "bench-only-metrics-token-0123456789";
 
 /** Polls the gateway's /api/metrics until its deferred settlement queue is empty (or the time is up). */
-async function waitForDeferredQueue(appUrl: string, timeoutMs = 10 * 60_000): Promise<{ depth: number; seconds: number }> {
+async function waitForDeferredQueue(
+  appUrl: string,
+  timeoutMs = 10 * 60_000,
+): Promise<{ depth: number; seconds: number }> {
   const started = Date.now();
   for (;;) {
-    const res = await fetch(`${appUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const res = await fetch(`${appUrl}/api/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`/api/metrics answered ${res.status}: ${text}`);
-    const depth = sampleValue(parsePrometheusText(text), "x402_queue_depth", { queue: "deferred_settlements" });
+    const depth = sampleValue(parsePrometheusText(text), "x402_queue_depth", {
+      queue: "deferred_settlements",
+    });
     const seconds = (Date.now() - started) / 1000;
     if (depth === 0 || Date.now() - started > timeoutMs) return { depth, seconds };
     await new Promise((r) => setTimeout(r, 2000));
@@ -69,8 +99,13 @@ async function main() {
   if (!existsSync(".next/BUILD_ID")) {
     console.log("no production build found: running `next build` first");
     await new Promise<void>((resolve, reject) => {
-      const build = spawn("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-      build.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`))));
+      const build = spawn("npx", ["next", "build"], {
+        stdio: "inherit",
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      });
+      build.once("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`)),
+      );
     });
   }
 
@@ -79,12 +114,26 @@ async function main() {
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const bare = await startChild(["e2e/bench/bare-proxy-process.ts", upstreamUrl]);
   // (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one (BENCH_SCALE_ONLY=1 runs it alone)
-  const compareScale = () => measureTwoInstances({ chain, upstreamUrl, logDir: path.resolve(".data/bench-scale") });
+  const compareScale = () =>
+    measureTwoInstances({ chain, upstreamUrl, logDir: path.resolve(".data/bench-scale") });
   if (process.env.BENCH_SCALE_ONLY === "1") {
     const only = await compareScale();
     console.log(`\n${only.line}`);
     mkdirSync("test-results", { recursive: true });
-    writeFileSync("test-results/bench-scale.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: only.results, ratios: only.ratios }, null, 2));
+    writeFileSync(
+      "test-results/bench-scale.json",
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          connections: CONNECTIONS,
+          durationSeconds: DURATION_S,
+          results: only.results,
+          ratios: only.ratios,
+        },
+        null,
+        2,
+      ),
+    );
     await chain.stop();
     return;
   }
@@ -93,7 +142,9 @@ async function main() {
   const dataDir = path.resolve(".data/bench");
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const databaseUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : `pglite:${path.join(dataDir, "pglite")}`;
+  const databaseUrl = process.env.DATABASE_URL?.startsWith("postgres")
+    ? process.env.DATABASE_URL
+    : `pglite:${path.join(dataDir, "pglite")}`;
   const dbConfig = parseDatabaseUrl(databaseUrl, dataDir);
   await applyMigrations(dbConfig);
   const gatewayPort = await freePort();
@@ -120,31 +171,102 @@ async function main() {
   };
   const env = parseServerEnv(envVars);
   const { db, close } = createPrismaClient(dbConfig);
-  const owner = await signUpWithPassword({ db }, { name: "Bench", email: "bench@x402.local", password: "bench-password-123" });
+  const owner = await signUpWithPassword(
+    { db },
+    { name: "Bench", email: "bench@x402.local", password: "bench-password-123" },
+  );
   const actor = { userId: owner.id, role: "OWNER" };
-  const merchant = await createMerchant({ db, env }, { userId: owner.id, actor, input: { name: "Bench API", upstreamBaseUrl: upstreamUrl, payoutAddress: accountFor("merchantWallet").address.toLowerCase(), settlementMode: "DIRECT" } });
-  await db.merchant.update({ where: { id: merchant.id }, data: { rateLimitPerMinute: 100_000_000, clientRateLimitPerMinute: 100_000_000, paidRateLimitPerMinute: 100_000_000, payerRateLimitPerMinute: 100_000_000, deferredSettlementOn: true } });
-  const priced = { method: "GET", price: "0.001", network: `eip155:${chain.chainId}`, asset: chain.tokenAddress } as const;
-  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/paid/*" } });
-  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/deferred/*", settlementPolicy: "DEFERRED" } });
-  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/before/*", settlementPolicy: "BEFORE_PROXY" } });
-  await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/pass/*", billingMode: "TIME_PASS", passDurationSeconds: 3600 } });
+  const merchant = await createMerchant(
+    { db, env },
+    {
+      userId: owner.id,
+      actor,
+      input: {
+        name: "Bench API",
+        upstreamBaseUrl: upstreamUrl,
+        payoutAddress: accountFor("merchantWallet").address.toLowerCase(),
+        settlementMode: "DIRECT",
+      },
+    },
+  );
+  await db.merchant.update({
+    where: { id: merchant.id },
+    data: {
+      rateLimitPerMinute: 100_000_000,
+      clientRateLimitPerMinute: 100_000_000,
+      paidRateLimitPerMinute: 100_000_000,
+      payerRateLimitPerMinute: 100_000_000,
+      deferredSettlementOn: true,
+    },
+  });
+  const priced = {
+    method: "GET",
+    price: "0.001",
+    network: `eip155:${chain.chainId}`,
+    asset: chain.tokenAddress,
+  } as const;
+  await createPricingRule(
+    { db, env },
+    { merchantId: merchant.id, actor, input: { ...priced, pathPattern: "/paid/*" } },
+  );
+  await createPricingRule(
+    { db, env },
+    {
+      merchantId: merchant.id,
+      actor,
+      input: { ...priced, pathPattern: "/deferred/*", settlementPolicy: "DEFERRED" },
+    },
+  );
+  await createPricingRule(
+    { db, env },
+    {
+      merchantId: merchant.id,
+      actor,
+      input: { ...priced, pathPattern: "/before/*", settlementPolicy: "BEFORE_PROXY" },
+    },
+  );
+  await createPricingRule(
+    { db, env },
+    {
+      merchantId: merchant.id,
+      actor,
+      input: {
+        ...priced,
+        pathPattern: "/pass/*",
+        billingMode: "TIME_PASS",
+        passDurationSeconds: 3600,
+      },
+    },
+  );
   await close();
 
   // the self-hosted server as `npm start` runs it; BENCH_NEXT_ONLY=1 measures `next start` alone (the route handler, as on Vercel)
   const serverCommand = (port: number) =>
     process.env.BENCH_NEXT_ONLY === "1"
       ? (["npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"]] as const)
-      : ([process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"]] as const);
+      : ([
+          process.execPath,
+          ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"],
+        ] as const);
   /** Starts a gateway server on `port` with extra env, its stdout (the JSON logs) going to `logFile`. */
-  const startGateway = async (opts: { port: number; env?: Record<string, string>; logFile: string; nodeFlags?: string[]; cwd?: string }) => {
+  const startGateway = async (opts: {
+    port: number;
+    env?: Record<string, string>;
+    logFile: string;
+    nodeFlags?: string[];
+    cwd?: string;
+  }) => {
     const out = openSync(opts.logFile, "w");
     const [command, args] = serverCommand(opts.port);
-    const child = spawn(command, command === process.execPath ? [...(opts.nodeFlags ?? []), ...args] : [...args], {
-      cwd: opts.cwd,
-      stdio: ["ignore", out, "inherit"],
-      env: { ...process.env, ...envVars, APP_URL: `http://127.0.0.1:${opts.port}`, ...opts.env },
-    });
+    const child = spawn(
+      command,
+      command === process.execPath ? [...(opts.nodeFlags ?? []), ...args] : [...args],
+      {
+        cwd: opts.cwd,
+        stdio: ["ignore", out, "inherit"],
+        env: { ...process.env, ...envVars, APP_URL: `http://127.0.0.1:${opts.port}`, ...opts.env },
+      },
+    );
     closeSync(out);
     children.push(child);
     await waitFor(`http://127.0.0.1:${opts.port}/api/health`);
@@ -160,8 +282,15 @@ async function main() {
   };
   const freeOnly = process.env.BENCH_FREE_ONLY === "1";
   // BENCH_FREE_ONLY=1 with BENCH_CPU_PROF_DIR: a CPU profile of the main server across (c)
-  const mainFlags = freeOnly && PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "free")}`] : [];
-  const gateway = await startGateway({ port: gatewayPort, logFile: path.join(dataDir, "gateway-main.log"), nodeFlags: mainFlags });
+  const mainFlags =
+    freeOnly && PROFILE_DIR
+      ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "free")}`]
+      : [];
+  const gateway = await startGateway({
+    port: gatewayPort,
+    logFile: path.join(dataDir, "gateway-main.log"),
+    nodeFlags: mainFlags,
+  });
   const gatewayBase = `${appUrl}/${merchant.id}`;
   await waitFor(`${gatewayBase}/free/btc`);
 
@@ -191,27 +320,48 @@ async function main() {
               rmSync(path.join(copy, DATA_DIR_LOCK_FILE), { force: true });
               env.DATABASE_URL = `pglite:${copy}`;
             }
-            const server = await startGateway({ port: ports[tree], env, cwd: trees[tree], logFile: path.join(dataDir, `gateway-${tree}-${round}.log`) });
-            return [tree, { server, url: `http://127.0.0.1:${ports[tree]}/${merchant.id}/free/btc` }] as const;
+            const server = await startGateway({
+              port: ports[tree],
+              env,
+              cwd: trees[tree],
+              logFile: path.join(dataDir, `gateway-${tree}-${round}.log`),
+            });
+            return [
+              tree,
+              { server, url: `http://127.0.0.1:${ports[tree]}/${merchant.id}/free/btc` },
+            ] as const;
           }),
         ),
-      ) as Record<"this" | "baseline", { server: Awaited<ReturnType<typeof startGateway>>; url: string }>;
+      ) as Record<
+        "this" | "baseline",
+        { server: Awaited<ReturnType<typeof startGateway>>; url: string }
+      >;
       for (const tree of ["this", "baseline"] as const) {
         await waitFor(procs[tree].url);
         await autocannon({ url: procs[tree].url, connections: CONNECTIONS, duration: 5 });
       }
-      const totals = { this: { requests: 0, seconds: 0, cpu: 0, p50s: [] as number[] }, baseline: { requests: 0, seconds: 0, cpu: 0, p50s: [] as number[] } };
+      const totals = {
+        this: { requests: 0, seconds: 0, cpu: 0, p50s: [] as number[] },
+        baseline: { requests: 0, seconds: 0, cpu: 0, p50s: [] as number[] },
+      };
       for (let burst = 0; burst < bursts; burst++) {
-        for (const tree of (burst + round) % 2 === 0 ? (["this", "baseline"] as const) : (["baseline", "this"] as const)) {
+        for (const tree of (burst + round) % 2 === 0
+          ? (["this", "baseline"] as const)
+          : (["baseline", "this"] as const)) {
           const t = totals[tree];
           const cpuBefore = procs[tree].server.cpuSeconds();
           const from = Date.now();
-          const result = await autocannon({ url: procs[tree].url, connections: CONNECTIONS, duration: BURST_S });
+          const result = await autocannon({
+            url: procs[tree].url,
+            connections: CONNECTIONS,
+            duration: BURST_S,
+          });
           t.seconds += (Date.now() - from) / 1000;
           t.cpu += (procs[tree].server.cpuSeconds() ?? Number.NaN) - (cpuBefore ?? Number.NaN);
           t.requests += result.requests.total;
           t.p50s.push(result.latency.p50);
-          if (result.non2xx + result.errors > 0) console.log(`${tree}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+          if (result.non2xx + result.errors > 0)
+            console.log(`${tree}: ${result.non2xx} non-2xx, ${result.errors} errors`);
         }
       }
       const line = (tree: "this" | "baseline") => {
@@ -226,32 +376,72 @@ async function main() {
       );
       await Promise.all([procs.this.server.stop(), procs.baseline.server.stop()]);
     }
-    console.log(`this/baseline throughput, median of ${rounds} rounds: ${([...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)] as number).toFixed(3)}`);
+    console.log(
+      `this/baseline throughput, median of ${rounds} rounds: ${([...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)] as number).toFixed(3)}`,
+    );
   };
 
   // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request on (c)
   // (BENCH_NEXT_ONLY=1 as well: (c) is the route handler under `next start`, as on Vercel)
   if (freeOnly) {
-    console.log(`\n${CONNECTIONS} connections, ${DURATION_S}s per target${process.env.BENCH_NEXT_ONLY === "1" ? " (route handler under next start)" : ""}\n`);
-    const a = await measure("(a) upstream direct", { url: `${upstreamUrl}/free/btc`, duration: DURATION_S });
-    const b = await measure("(b) bare Node proxy", { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S });
+    console.log(
+      `\n${CONNECTIONS} connections, ${DURATION_S}s per target${process.env.BENCH_NEXT_ONLY === "1" ? " (route handler under next start)" : ""}\n`,
+    );
+    const a = await measure("(a) upstream direct", {
+      url: `${upstreamUrl}/free/btc`,
+      duration: DURATION_S,
+    });
+    const b = await measure("(b) bare Node proxy", {
+      url: `http://127.0.0.1:${bare.port}/free/btc`,
+      duration: DURATION_S,
+    });
     const cpuBefore = gateway.cpuSeconds();
     const from = Date.now();
-    const c = await measure("(c) gateway free path", { url: `${gatewayBase}/free/btc`, duration: DURATION_S });
+    const c = await measure("(c) gateway free path", {
+      url: `${gatewayBase}/free/btc`,
+      duration: DURATION_S,
+    });
     const to = Date.now();
     const cpuAfter = gateway.cpuSeconds();
     // the warm-up's requests are in the CPU time too: counted as the measured rate over its 2 s
     const warmUpRequests = c.requestsPerSec * 2;
-    const cpuUsPerRequest = cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1e6) / (c.total + warmUpRequests) : Number.NaN;
-    const ratios = { cOverB: c.requestsPerSec / b.requestsPerSec, cP50MinusBP50: c.p50 - b.p50, bOverA: b.requestsPerSec / a.requestsPerSec };
-    console.log(`\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   gateway CPU ≈ ${cpuUsPerRequest.toFixed(1)} µs/request`);
+    const cpuUsPerRequest =
+      cpuBefore !== null && cpuAfter !== null
+        ? ((cpuAfter - cpuBefore) * 1e6) / (c.total + warmUpRequests)
+        : Number.NaN;
+    const ratios = {
+      cOverB: c.requestsPerSec / b.requestsPerSec,
+      cP50MinusBP50: c.p50 - b.p50,
+      bOverA: b.requestsPerSec / a.requestsPerSec,
+    };
+    console.log(
+      `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   gateway CPU ≈ ${cpuUsPerRequest.toFixed(1)} µs/request`,
+    );
     mkdirSync("test-results", { recursive: true });
-    writeFileSync("test-results/bench-free.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, { ...c, cpuUsPerRequest }], ratios }, null, 2));
+    writeFileSync(
+      "test-results/bench-free.json",
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          connections: CONNECTIONS,
+          durationSeconds: DURATION_S,
+          results: [a, b, { ...c, cpuUsPerRequest }],
+          ratios,
+        },
+        null,
+        2,
+      ),
+    );
     const stoppedAt = Date.now();
     await gateway.stop();
-    if (process.env.BENCH_BASELINE_TREE) await compareWithBaseline(path.resolve(process.env.BENCH_BASELINE_TREE));
+    if (process.env.BENCH_BASELINE_TREE)
+      await compareWithBaseline(path.resolve(process.env.BENCH_BASELINE_TREE));
     // the profile's clock is not the wall clock: its end is the stop, which places (c)'s window in it
-    if (PROFILE_DIR) writeFileSync(path.join(PROFILE_DIR, "free", "window.json"), JSON.stringify({ stoppedAt, windows: [[from, to]], requests: c.total }));
+    if (PROFILE_DIR)
+      writeFileSync(
+        path.join(PROFILE_DIR, "free", "window.json"),
+        JSON.stringify({ stoppedAt, windows: [[from, to]], requests: c.total }),
+      );
     await chain.stop();
     return;
   }
@@ -266,15 +456,24 @@ async function main() {
     // (e) left DEFERRED payments for the settlement queue: (g)'s servers start from copies of this
     // database and would each settle them again, so the main server works the queue off first
     const drained = await waitForDeferredQueue(appUrl);
-    if (drained.depth > 0) console.log(`(g) starts with ${drained.depth} deferred settlements still queued after ${drained.seconds.toFixed(0)} s: its servers will work on them too`);
-    else if (drained.seconds >= 1) console.log(`(g) waited ${drained.seconds.toFixed(0)} s for the deferred settlement queue to empty`);
+    if (drained.depth > 0)
+      console.log(
+        `(g) starts with ${drained.depth} deferred settlements still queued after ${drained.seconds.toFixed(0)} s: its servers will work on them too`,
+      );
+    else if (drained.seconds >= 1)
+      console.log(
+        `(g) waited ${drained.seconds.toFixed(0)} s for the deferred settlement queue to empty`,
+      );
     await gateway.stop();
     // rounds on a quiet 2-core machine spread by ±5 % around their median: five keep one odd
     // round from deciding the result (BENCH_OBS_ROUNDS to change)
     const OBS_ROUNDS = Number(process.env.BENCH_OBS_ROUNDS ?? 5);
     const BURST_S = 2;
     const bursts = Math.max(1, Math.round(DURATION_S / BURST_S));
-    const modes = { on: { METRICS_ENABLED: "true", LOG_LEVEL: "info" }, off: { METRICS_ENABLED: "false", LOG_LEVEL: "silent" } } as const;
+    const modes = {
+      on: { METRICS_ENABLED: "true", LOG_LEVEL: "info" },
+      off: { METRICS_ENABLED: "false", LOG_LEVEL: "silent" },
+    } as const;
     const observed: Record<"on" | "off", Measured[]> = { on: [], off: [] };
     const ports = { on: gatewayPort, off: await freePort() };
     const embedded = dbConfig.kind === "pglite" ? dbConfig.dataDir : null;
@@ -293,27 +492,64 @@ async function main() {
           }
           // BENCH_CPU_PROF_DIR=<dir>: a V8 CPU profile of each gateway process (one directory per
           // process: the module loader's thread writes a profile of its own), with the bursts' times
-          const profileFlags = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, `${mode}-${round}`)}`] : [];
+          const profileFlags = PROFILE_DIR
+            ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, `${mode}-${round}`)}`]
+            : [];
           const logFile = path.join(dataDir, `gateway-${mode}-${round}.log`);
-          const server = await startGateway({ port: ports[mode], env, logFile, nodeFlags: profileFlags });
-          return [mode, { server, logFile, url: `http://127.0.0.1:${ports[mode]}/${merchant.id}/free/btc` }] as const;
+          const server = await startGateway({
+            port: ports[mode],
+            env,
+            logFile,
+            nodeFlags: profileFlags,
+          });
+          return [
+            mode,
+            { server, logFile, url: `http://127.0.0.1:${ports[mode]}/${merchant.id}/free/btc` },
+          ] as const;
         }),
       );
-      const procs = Object.fromEntries(started) as Record<"on" | "off", { server: Awaited<ReturnType<typeof startGateway>>; logFile: string; url: string }>;
+      const procs = Object.fromEntries(started) as Record<
+        "on" | "off",
+        { server: Awaited<ReturnType<typeof startGateway>>; logFile: string; url: string }
+      >;
       // fresh processes: let the JIT and the database warm up before the measured bursts
       for (const mode of ["on", "off"] as const) {
         await waitFor(procs[mode].url);
         await autocannon({ url: procs[mode].url, connections: CONNECTIONS, duration: 7 });
       }
-      const totals = { on: { requests: 0, seconds: 0, cpu: 0, latencies: [] as number[], errors: 0, non2xx: 0, windows: [] as [number, number][] }, off: { requests: 0, seconds: 0, cpu: 0, latencies: [] as number[], errors: 0, non2xx: 0, windows: [] as [number, number][] } };
+      const totals = {
+        on: {
+          requests: 0,
+          seconds: 0,
+          cpu: 0,
+          latencies: [] as number[],
+          errors: 0,
+          non2xx: 0,
+          windows: [] as [number, number][],
+        },
+        off: {
+          requests: 0,
+          seconds: 0,
+          cpu: 0,
+          latencies: [] as number[],
+          errors: 0,
+          non2xx: 0,
+          windows: [] as [number, number][],
+        },
+      };
       for (let burst = 0; burst < bursts; burst++) {
         // ABBA order (on off off on …), so a steady drift during the round favours neither mode
-        const order = (burst + round) % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const);
+        const order =
+          (burst + round) % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const);
         for (const mode of order) {
           const t = totals[mode];
           const cpuBefore = procs[mode].server.cpuSeconds();
           const from = Date.now();
-          const result = await autocannon({ url: procs[mode].url, connections: CONNECTIONS, duration: BURST_S });
+          const result = await autocannon({
+            url: procs[mode].url,
+            connections: CONNECTIONS,
+            duration: BURST_S,
+          });
           const to = Date.now();
           const cpuAfter = procs[mode].server.cpuSeconds();
           t.requests += result.requests.total;
@@ -343,28 +579,54 @@ async function main() {
           `${m.name.padEnd(26)} ${m.requestsPerSec.toFixed(0).padStart(8)} req/s   p50 ${m.p50.toFixed(1).padStart(6)} ms (median of ${bursts} bursts)   non-2xx ${m.non2xx}   errors ${m.errors}   gateway CPU ${(m.cpuUsPerRequest ?? Number.NaN).toFixed(1)} µs/request`,
         );
       }
-      console.log(`${"".padEnd(26)} round ${round + 1}: on/off = ${((observed.on.at(-1) as Measured).requestsPerSec / (observed.off.at(-1) as Measured).requestsPerSec).toFixed(3)}`);
+      console.log(
+        `${"".padEnd(26)} round ${round + 1}: on/off = ${((observed.on.at(-1) as Measured).requestsPerSec / (observed.off.at(-1) as Measured).requestsPerSec).toFixed(3)}`,
+      );
       await Promise.all(
         (["on", "off"] as const).map(async (mode) => {
           const stoppedAt = Date.now();
           await procs[mode].server.stop();
-          if (PROFILE_DIR) writeFileSync(path.join(PROFILE_DIR, `${mode}-${round}`, "window.json"), JSON.stringify({ stoppedAt, windows: totals[mode].windows, requests: totals[mode].requests }));
-          if (mode === "on") logLines += readFileSync(procs[mode].logFile, "utf8").split("\n").filter((l) => l.includes('"msg":"gateway request"')).length;
+          if (PROFILE_DIR)
+            writeFileSync(
+              path.join(PROFILE_DIR, `${mode}-${round}`, "window.json"),
+              JSON.stringify({
+                stoppedAt,
+                windows: totals[mode].windows,
+                requests: totals[mode].requests,
+              }),
+            );
+          if (mode === "on")
+            logLines += readFileSync(procs[mode].logFile, "utf8")
+              .split("\n")
+              .filter((l) => l.includes('"msg":"gateway request"')).length;
         }),
       );
     }
-    const medianOf = (runs: Measured[]) => [...runs].sort((x, y) => x.requestsPerSec - y.requestsPerSec)[Math.floor(runs.length / 2)] as Measured;
+    const medianOf = (runs: Measured[]) =>
+      [...runs].sort((x, y) => x.requestsPerSec - y.requestsPerSec)[
+        Math.floor(runs.length / 2)
+      ] as Measured;
     const gOn = medianOf(observed.on);
     const gOff = medianOf(observed.off);
-    const pairRatios = observed.on.map((on, i) => on.requestsPerSec / (observed.off[i] as Measured).requestsPerSec);
-    const pairedRatio = [...pairRatios].sort((x, y) => x - y)[Math.floor(pairRatios.length / 2)] as number;
+    const pairRatios = observed.on.map(
+      (on, i) => on.requestsPerSec / (observed.off[i] as Measured).requestsPerSec,
+    );
+    const pairedRatio = [...pairRatios].sort((x, y) => x - y)[
+      Math.floor(pairRatios.length / 2)
+    ] as number;
     const onRequests = observed.on.reduce((sum, m) => sum + m.total, 0);
     const cpuOf = (runs: Measured[]) => {
-      const values = runs.map((m) => m.cpuUsPerRequest).filter((v): v is number => v !== undefined && Number.isFinite(v)).sort((x, y) => x - y);
+      const values = runs
+        .map((m) => m.cpuUsPerRequest)
+        .filter((v): v is number => v !== undefined && Number.isFinite(v))
+        .sort((x, y) => x - y);
       return values.length ? (values[Math.floor(values.length / 2)] as number) : null;
     };
     const [cpuOn, cpuOff] = [cpuOf(observed.on), cpuOf(observed.off)];
-    const cpuLine = cpuOn !== null && cpuOff !== null ? `; gateway CPU per request (medians) ${cpuOn.toFixed(1)} / ${cpuOff.toFixed(1)} µs = ${(cpuOn / cpuOff).toFixed(3)}` : "";
+    const cpuLine =
+      cpuOn !== null && cpuOff !== null
+        ? `; gateway CPU per request (medians) ${cpuOn.toFixed(1)} / ${cpuOff.toFixed(1)} µs = ${(cpuOn / cpuOff).toFixed(3)}`
+        : "";
     const line =
       `observability on/off (free path, ${OBS_ROUNDS} rounds of ${bursts}+${bursts} alternating ${BURST_S}s bursts): median of the rounds' ratios = ${pairedRatio.toFixed(3)} (aim ≥ 0.95; rounds ${pairRatios.map((r) => r.toFixed(3)).join(", ")}); ` +
       `medians ${gOn.requestsPerSec.toFixed(0)} / ${gOff.requestsPerSec.toFixed(0)} req/s = ${(gOn.requestsPerSec / gOff.requestsPerSec).toFixed(3)}; ` +
@@ -377,7 +639,21 @@ async function main() {
     const only = await compareObservability();
     console.log(`\n${only.line}`);
     mkdirSync("test-results", { recursive: true });
-    writeFileSync("test-results/bench-observability.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [...only.observed.off, ...only.observed.on], pairedRatio: only.pairedRatio, medianRatio: only.gOn.requestsPerSec / only.gOff.requestsPerSec }, null, 2));
+    writeFileSync(
+      "test-results/bench-observability.json",
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          connections: CONNECTIONS,
+          durationSeconds: DURATION_S,
+          results: [...only.observed.off, ...only.observed.on],
+          pairedRatio: only.pairedRatio,
+          medianRatio: only.gOn.requestsPerSec / only.gOff.requestsPerSec,
+        },
+        null,
+        2,
+      ),
+    );
     await chain.stop();
     return;
   }
@@ -385,11 +661,21 @@ async function main() {
   // sign payments ahead: one EIP-3009 authorization per request
   const challengeOf = (pathname: string) => challengeAt(`${gatewayBase}${pathname}`);
   const payer = accountFor("demoPayer");
-  const signPayments = (requirements: Requirements, count: number) => signPaymentsAhead(payer, chain.chainId, requirements, count);
+  const signPayments = (requirements: Requirements, count: number) =>
+    signPaymentsAhead(payer, chain.chainId, requirements, count);
   console.log(`signing ${PAID_REQUESTS} payments ahead for each paid target…`);
-  const payments = await signPayments((await challengeOf("/paid/btc")).requirements, PAID_REQUESTS + SERIAL_PAID_REQUESTS);
-  const deferredPayments = await signPayments((await challengeOf("/deferred/btc")).requirements, PAID_REQUESTS);
-  const beforeProxyPayments = await signPayments((await challengeOf("/before/btc")).requirements, PAID_REQUESTS);
+  const payments = await signPayments(
+    (await challengeOf("/paid/btc")).requirements,
+    PAID_REQUESTS + SERIAL_PAID_REQUESTS,
+  );
+  const deferredPayments = await signPayments(
+    (await challengeOf("/deferred/btc")).requirements,
+    PAID_REQUESTS,
+  );
+  const beforeProxyPayments = await signPayments(
+    (await challengeOf("/before/btc")).requirements,
+    PAID_REQUESTS,
+  );
   const price = BigInt((await challengeOf("/paid/btc")).requirements.amount);
   const merchantWallet = accountFor("merchantWallet").address;
 
@@ -398,36 +684,75 @@ async function main() {
    * more price per 2xx answer than before the row (AFTER_SUCCESS settles after answering, DEFERRED
    * in the background queue), and prints how many made it.
    */
-  const checkOnChain = async (m: Measured, balanceBefore: bigint): Promise<{ paidCalls: number; settled: number; seconds: number }> => {
+  const checkOnChain = async (
+    m: Measured,
+    balanceBefore: bigint,
+  ): Promise<{ paidCalls: number; settled: number; seconds: number }> => {
     const paidCalls = m.total - m.non2xx;
     const started = Date.now();
     let settled = 0;
     for (;;) {
-      settled = Number((await usdcBalance(chain.publicClient, chain.tokenAddress, merchantWallet)) - balanceBefore) / Number(price);
+      settled =
+        Number(
+          (await usdcBalance(chain.publicClient, chain.tokenAddress, merchantWallet)) -
+            balanceBefore,
+        ) / Number(price);
       if (settled >= paidCalls || Date.now() - started > 120_000) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const seconds = (Date.now() - started) / 1000;
-    console.log(`${"".padEnd(26)} on chain: ${settled} of ${paidCalls} paid calls settled${seconds >= 0.5 ? ` (${seconds.toFixed(1)} s after the last answer)` : ""}${settled === paidCalls && m.non2xx + m.errors === 0 ? "" : "   ← MISMATCH OR FAILURES"}`);
+    console.log(
+      `${"".padEnd(26)} on chain: ${settled} of ${paidCalls} paid calls settled${seconds >= 0.5 ? ` (${seconds.toFixed(1)} s after the last answer)` : ""}${settled === paidCalls && m.non2xx + m.errors === 0 ? "" : "   ← MISMATCH OR FAILURES"}`,
+    );
     return { paidCalls, settled, seconds };
   };
   const merchantBalance = () => usdcBalance(chain.publicClient, chain.tokenAddress, merchantWallet);
   const eachPayment = (list: string[]) => {
     let next = 0;
-    return [{ setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, "payment-signature": list[next++ % list.length] as string } }) }];
+    return [
+      {
+        setupRequest: (req: autocannon.Request) => ({
+          ...req,
+          headers: { ...req.headers, "payment-signature": list[next++ % list.length] as string },
+        }),
+      },
+    ];
   };
   const measurePaid = async (name: string, pathname: string, list: string[]) => {
     const before = await merchantBalance();
-    const m = await measure(name, { url: `${gatewayBase}${pathname}`, amount: list.length, requests: eachPayment(list) });
+    const m = await measure(name, {
+      url: `${gatewayBase}${pathname}`,
+      amount: list.length,
+      requests: eachPayment(list),
+    });
     return { ...m, onChain: await checkOnChain(m, before) };
   };
   if (process.env.BENCH_SETTLE_ONLY === "1") {
     console.log(`\n${CONNECTIONS} connections (paid: ${PAID_REQUESTS} requests each)\n`);
-    const paid = await measurePaid("(d) paid, AFTER_SUCCESS", "/paid/btc", payments.slice(0, PAID_REQUESTS));
-    const beforeProxy = await measurePaid("(d2) paid, BEFORE_PROXY", "/before/btc", beforeProxyPayments);
+    const paid = await measurePaid(
+      "(d) paid, AFTER_SUCCESS",
+      "/paid/btc",
+      payments.slice(0, PAID_REQUESTS),
+    );
+    const beforeProxy = await measurePaid(
+      "(d2) paid, BEFORE_PROXY",
+      "/before/btc",
+      beforeProxyPayments,
+    );
     const deferred = await measurePaid("(e) paid, DEFERRED", "/deferred/btc", deferredPayments);
     mkdirSync("test-results", { recursive: true });
-    writeFileSync("test-results/bench-settle.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, results: [paid, beforeProxy, deferred] }, null, 2));
+    writeFileSync(
+      "test-results/bench-settle.json",
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          connections: CONNECTIONS,
+          results: [paid, beforeProxy, deferred],
+        },
+        null,
+        2,
+      ),
+    );
     await gateway.stop();
     await chain.stop();
     return;
@@ -436,31 +761,68 @@ async function main() {
   // (f): the payer buys a one-hour pass once, then each call carries a fresh Sign-In-With-X proof
   const passChallenge = await challengeOf("/pass/btc");
   const [passPayment] = await signPayments(passChallenge.requirements, 1);
-  const bought = await fetch(`${gatewayBase}/pass/btc`, { headers: { "payment-signature": passPayment as string } });
+  const bought = await fetch(`${gatewayBase}/pass/btc`, {
+    headers: { "payment-signature": passPayment as string },
+  });
   if (bought.status !== 200) throw new Error(`buying the time pass failed with ${bought.status}`);
   const siwx = passChallenge.extensions["sign-in-with-x"] as { info: Record<string, unknown> };
   const proofs: string[] = [];
   for (let i = 0; i < PAID_REQUESTS; i++) {
-    const info = { ...siwx.info, nonce: randomBytes(16).toString("hex"), issuedAt: new Date().toISOString(), chainId: `eip155:${chain.chainId}`, type: "eip191" } as Parameters<typeof createSIWxPayload>[0];
+    const info = {
+      ...siwx.info,
+      nonce: randomBytes(16).toString("hex"),
+      issuedAt: new Date().toISOString(),
+      chainId: `eip155:${chain.chainId}`,
+      type: "eip191",
+    } as Parameters<typeof createSIWxPayload>[0];
     proofs.push(encodeSIWxHeader(await createSIWxPayload(info, payer, `${gatewayBase}/pass/btc`)));
   }
 
-  console.log(`\n${CONNECTIONS} connections, ${DURATION_S}s per target (paid: ${PAID_REQUESTS} requests)\n`);
-  const a = await measure("(a) upstream direct", { url: `${upstreamUrl}/free/btc`, duration: DURATION_S });
-  const b = await measure("(b) bare Node proxy", { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S });
-  const c = await measure("(c) gateway free path", { url: `${gatewayBase}/free/btc`, duration: DURATION_S });
-  const d = await measurePaid("(d) gateway paid path", "/paid/btc", payments.slice(0, PAID_REQUESTS));
+  console.log(
+    `\n${CONNECTIONS} connections, ${DURATION_S}s per target (paid: ${PAID_REQUESTS} requests)\n`,
+  );
+  const a = await measure("(a) upstream direct", {
+    url: `${upstreamUrl}/free/btc`,
+    duration: DURATION_S,
+  });
+  const b = await measure("(b) bare Node proxy", {
+    url: `http://127.0.0.1:${bare.port}/free/btc`,
+    duration: DURATION_S,
+  });
+  const c = await measure("(c) gateway free path", {
+    url: `${gatewayBase}/free/btc`,
+    duration: DURATION_S,
+  });
+  const d = await measurePaid(
+    "(d) gateway paid path",
+    "/paid/btc",
+    payments.slice(0, PAID_REQUESTS),
+  );
   const d2 = await measurePaid("(d2) paid, BEFORE_PROXY", "/before/btc", beforeProxyPayments);
 
   let nextProof = 0;
   const f = await measure("(f) time pass (SIWX)", {
     url: `${gatewayBase}/pass/btc`,
     amount: PAID_REQUESTS,
-    requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "sign-in-with-x": proofs[nextProof++ % proofs.length] as string } }) }],
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          headers: {
+            ...req.headers,
+            "sign-in-with-x": proofs[nextProof++ % proofs.length] as string,
+          },
+        }),
+      },
+    ],
   });
   const e = await measurePaid("(e) paid, DEFERRED", "/deferred/btc", deferredPayments);
 
-  const c1 = await measure("(c1) free, 1 connection", { url: `${gatewayBase}/free/btc`, duration: 5, connections: 1 });
+  const c1 = await measure("(c1) free, 1 connection", {
+    url: `${gatewayBase}/free/btc`,
+    duration: 5,
+    connections: 1,
+  });
   const d1 = await measure("(d1) paid, 1 connection", {
     url: `${gatewayBase}/paid/btc`,
     amount: SERIAL_PAID_REQUESTS,
@@ -468,7 +830,13 @@ async function main() {
     requests: eachPayment(payments.slice(PAID_REQUESTS)),
   });
 
-  const { gOn, gOff, observed, line: observabilityLine, pairedRatio } = await compareObservability();
+  const {
+    gOn,
+    gOff,
+    observed,
+    line: observabilityLine,
+    pairedRatio,
+  } = await compareObservability();
   const scale = await compareScale();
 
   const ratios = {
@@ -494,7 +862,20 @@ async function main() {
       scale.line,
   );
   mkdirSync("test-results", { recursive: true });
-  writeFileSync("test-results/bench.json", JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results: [a, b, c, d, d2, e, f, c1, d1, ...observed.off, ...observed.on, ...scale.results], ratios }, null, 2));
+  writeFileSync(
+    "test-results/bench.json",
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        connections: CONNECTIONS,
+        durationSeconds: DURATION_S,
+        results: [a, b, c, d, d2, e, f, c1, d1, ...observed.off, ...observed.on, ...scale.results],
+        ratios,
+      },
+      null,
+      2,
+    ),
+  );
   await chain.stop();
 }
 

@@ -29,15 +29,43 @@ async function main() {
   const chain = await setupLocalChain({ chainId: 84532 });
   const payer = accountFor("demoPayer");
   const payTo = accountFor("merchantWallet").address;
-  const requirements = { scheme: "exact", network: `eip155:${chain.chainId}`, asset: chain.tokenAddress, amount: "1000", payTo, maxTimeoutSeconds: 300, extra: { ...TEST_USDC_EIP712 } } as PaymentRequirements;
-  const networks = getNetworkRegistry({ NETWORKS_JSON: undefined, LOCAL_CHAIN_ID: chain.chainId, LOCAL_CHAIN_RPC_URL: chain.rpcUrl, LOCAL_TOKEN_ADDRESS: chain.tokenAddress });
+  const requirements = {
+    scheme: "exact",
+    network: `eip155:${chain.chainId}`,
+    asset: chain.tokenAddress,
+    amount: "1000",
+    payTo,
+    maxTimeoutSeconds: 300,
+    extra: { ...TEST_USDC_EIP712 },
+  } as PaymentRequirements;
+  const networks = getNetworkRegistry({
+    NETWORKS_JSON: undefined,
+    LOCAL_CHAIN_ID: chain.chainId,
+    LOCAL_CHAIN_RPC_URL: chain.rpcUrl,
+    LOCAL_TOKEN_ADDRESS: chain.tokenAddress,
+  });
   const log = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? "silent" });
 
   const sign = async (): Promise<PaymentPayload> => {
     const validBefore = BigInt(Math.floor(Date.now() / 1000)) + 3600n;
-    const authorization = { from: payer.address, to: payTo, value: "1000", validAfter: "0", validBefore: validBefore.toString(), nonce: toHex(randomBytes(32)) };
-    const signature = await signTransferAuthorization(payer, { ...TEST_USDC_EIP712, chainId: chain.chainId, verifyingContract: chain.tokenAddress }, { ...authorization, value: 1000n, validAfter: 0n, validBefore });
-    return { x402Version: 2, accepted: requirements, payload: { signature, authorization } } as PaymentPayload;
+    const authorization = {
+      from: payer.address,
+      to: payTo,
+      value: "1000",
+      validAfter: "0",
+      validBefore: validBefore.toString(),
+      nonce: toHex(randomBytes(32)),
+    };
+    const signature = await signTransferAuthorization(
+      payer,
+      { ...TEST_USDC_EIP712, chainId: chain.chainId, verifyingContract: chain.tokenAddress },
+      { ...authorization, value: 1000n, validAfter: 0n, validBefore },
+    );
+    return {
+      x402Version: 2,
+      accepted: requirements,
+      payload: { signature, authorization },
+    } as PaymentPayload;
   };
 
   const run = async (accounts: number) => {
@@ -45,10 +73,18 @@ async function main() {
     const keys: Hex[] = [];
     for (let i = 0; i < accounts; i++) {
       const key = generatePrivateKey();
-      await chain.publicClient.request({ method: "anvil_setBalance" as never, params: [privateKeyToAccount(key).address, toHex(parseEther("100"))] as never });
+      await chain.publicClient.request({
+        method: "anvil_setBalance" as never,
+        params: [privateKeyToAccount(key).address, toHex(parseEther("100"))] as never,
+      });
       keys.push(key);
     }
-    const facilitator = createLocalFacilitator({ chains: createChainClientRegistry(networks, keys.length === 1 ? keys[0] : keys, { onRpc: (call) => rpcCalls.set(call.method, (rpcCalls.get(call.method) ?? 0) + 1) }), log });
+    const facilitator = createLocalFacilitator({
+      chains: createChainClientRegistry(networks, keys.length === 1 ? keys[0] : keys, {
+        onRpc: (call) => rpcCalls.set(call.method, (rpcCalls.get(call.method) ?? 0) + 1),
+      }),
+      log,
+    });
     const payments = await Promise.all(Array.from({ length: SETTLEMENTS }, sign));
     const before = await usdcBalance(chain.publicClient, chain.tokenAddress, payTo);
     const latencies: number[] = [];
@@ -63,20 +99,27 @@ async function main() {
           const payment = payments[i] as PaymentPayload;
           const verified = await facilitator.verify(payment, requirements);
           verifyMs.push(performance.now() - t);
-          const settled = verified.isValid ? await facilitator.settle(payment, requirements) : { success: false, errorReason: verified.invalidReason };
+          const settled = verified.isValid
+            ? await facilitator.settle(payment, requirements)
+            : { success: false, errorReason: verified.invalidReason };
           latencies.push(performance.now() - t);
-          if (!settled.success) failures.set(settled.errorReason ?? "?", (failures.get(settled.errorReason ?? "?") ?? 0) + 1);
+          if (!settled.success)
+            failures.set(
+              settled.errorReason ?? "?",
+              (failures.get(settled.errorReason ?? "?") ?? 0) + 1,
+            );
         }
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    const settledOnChain = Number((await usdcBalance(chain.publicClient, chain.tokenAddress, payTo)) - before) / 1000;
+    const settledOnChain =
+      Number((await usdcBalance(chain.publicClient, chain.tokenAddress, payTo)) - before) / 1000;
     latencies.sort((a, b) => a - b);
     verifyMs.sort((a, b) => a - b);
     const failed = [...failures.values()].reduce((a, b) => a + b, 0);
     console.log(
       `RPC calls per settlement: ${[...rpcCalls].map(([m, n]) => `${m} ${(n / SETTLEMENTS).toFixed(1)}`).join(", ")}\n` +
-      `${`${accounts} account${accounts > 1 ? "s" : ""}`.padEnd(12)} ${(SETTLEMENTS / seconds).toFixed(0).padStart(6)} settlements/s   p50 ${percentile(latencies, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(latencies, 99).toFixed(1).padStart(7)} ms   (verify p50 ${percentile(verifyMs, 50).toFixed(1)} ms)   failures ${failed}${failed ? ` ${JSON.stringify(Object.fromEntries(failures))}` : ""}   on chain ${settledOnChain} of ${SETTLEMENTS - failed}`,
+        `${`${accounts} account${accounts > 1 ? "s" : ""}`.padEnd(12)} ${(SETTLEMENTS / seconds).toFixed(0).padStart(6)} settlements/s   p50 ${percentile(latencies, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(latencies, 99).toFixed(1).padStart(7)} ms   (verify p50 ${percentile(verifyMs, 50).toFixed(1)} ms)   failures ${failed}${failed ? ` ${JSON.stringify(Object.fromEntries(failures))}` : ""}   on chain ${settledOnChain} of ${SETTLEMENTS - failed}`,
     );
   };
 

@@ -10,7 +10,10 @@ export async function seedStats(db: PrismaClient, rows: number): Promise<void> {
   // (mostly 402 challenges), 10 % failed upstream; 5,000 distinct payers; a CHARGE and a PLATFORM_FEE
   // ledger entry per paid call.
   // one sealed payout address (under the dev key) shared by every merchant: the queries measured never open it
-  const payout = payoutAddressColumns("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", parseServerEnv({}));
+  const payout = payoutAddressColumns(
+    "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+    parseServerEnv({}),
+  );
   await db.$executeRawUnsafe(
     `INSERT INTO "Merchant" ("id", "name", "status", "upstreamBaseUrl", "payoutAddressCiphertext", "payoutAddressKeyId", "payoutAddressHash", "updatedAt")
      SELECT 'mer_' || lpad(i::text, 20, '0'), 'Merchant ' || i, 'ACTIVE', 'https://api.example.com', $1, $2, $3, now()

@@ -19,13 +19,32 @@ import { createPricingRule } from "@/server/pricing/rules";
 import { startTestRedis } from "@/server/testing/redis";
 import { signUpWithPassword } from "@/server/users/users";
 
-import { challengeOf, children, DURATION_S, eachOnce, measure, PAID_REQUESTS, signPayments, startChild, waitFor, type Measured } from "./bench-kit";
+import {
+  challengeOf,
+  children,
+  DURATION_S,
+  eachOnce,
+  measure,
+  PAID_REQUESTS,
+  signPayments,
+  startChild,
+  waitFor,
+  type Measured,
+} from "./bench-kit";
 
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
 
-export type ScaleResult = { results: Measured[]; ratios: { freeTwoOverOne: number; paidTwoOverOne: number }; line: string };
+export type ScaleResult = {
+  results: Measured[];
+  ratios: { freeTwoOverOne: number; paidTwoOverOne: number };
+  line: string;
+};
 
-export async function measureTwoInstances(opts: { chain: { chainId: number; rpcUrl: string; tokenAddress: string }; upstreamUrl: string; logDir: string }): Promise<ScaleResult> {
+export async function measureTwoInstances(opts: {
+  chain: { chainId: number; rpcUrl: string; tokenAddress: string };
+  upstreamUrl: string;
+  logDir: string;
+}): Promise<ScaleResult> {
   const database = `x4g_bench_scale_${Date.now()}`;
   const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
   await admin.connect();
@@ -58,17 +77,57 @@ export async function measureTwoInstances(opts: { chain: { chainId: number; rpcU
     };
     const env = parseServerEnv(envVars);
     const { db, close } = createPrismaClient({ kind: "postgres", url: databaseUrl });
-    const owner = await signUpWithPassword({ db }, { name: "Bench", email: "bench-scale@x402.local", password: "bench-password-123" });
+    const owner = await signUpWithPassword(
+      { db },
+      { name: "Bench", email: "bench-scale@x402.local", password: "bench-password-123" },
+    );
     const actor = { userId: owner.id, role: "OWNER" };
-    const merchant = await createMerchant({ db, env }, { userId: owner.id, actor, input: { name: "Bench API", upstreamBaseUrl: opts.upstreamUrl, payoutAddress: accountFor("merchantWallet").address.toLowerCase(), settlementMode: "DIRECT" } });
-    await db.merchant.update({ where: { id: merchant.id }, data: { rateLimitPerMinute: 100_000_000, clientRateLimitPerMinute: 100_000_000, paidRateLimitPerMinute: 100_000_000, payerRateLimitPerMinute: 100_000_000 } });
-    await createPricingRule({ db, env }, { merchantId: merchant.id, actor, input: { method: "GET", price: "0.001", network: `eip155:${opts.chain.chainId}`, asset: opts.chain.tokenAddress, pathPattern: "/paid/*" } });
+    const merchant = await createMerchant(
+      { db, env },
+      {
+        userId: owner.id,
+        actor,
+        input: {
+          name: "Bench API",
+          upstreamBaseUrl: opts.upstreamUrl,
+          payoutAddress: accountFor("merchantWallet").address.toLowerCase(),
+          settlementMode: "DIRECT",
+        },
+      },
+    );
+    await db.merchant.update({
+      where: { id: merchant.id },
+      data: {
+        rateLimitPerMinute: 100_000_000,
+        clientRateLimitPerMinute: 100_000_000,
+        paidRateLimitPerMinute: 100_000_000,
+        payerRateLimitPerMinute: 100_000_000,
+      },
+    });
+    await createPricingRule(
+      { db, env },
+      {
+        merchantId: merchant.id,
+        actor,
+        input: {
+          method: "GET",
+          price: "0.001",
+          network: `eip155:${opts.chain.chainId}`,
+          asset: opts.chain.tokenAddress,
+          pathPattern: "/paid/*",
+        },
+      },
+    );
     await close();
 
     mkdirSync(opts.logDir, { recursive: true });
     const startInstance = async (port: number, name: string) => {
       const out = openSync(path.join(opts.logDir, `${name}.log`), "w");
-      const child = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"], { stdio: ["ignore", out, "inherit"], env: { ...process.env, ...envVars } });
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"],
+        { stdio: ["ignore", out, "inherit"], env: { ...process.env, ...envVars } },
+      );
       closeSync(out);
       children.push(child);
       mine.push(child);
@@ -76,7 +135,11 @@ export async function measureTwoInstances(opts: { chain: { chainId: number; rpcU
     };
     await Promise.all([startInstance(portA, "scale-a"), startInstance(portB, "scale-b")]);
     const one = await startChild(["e2e/bench/bare-proxy-process.ts", `http://127.0.0.1:${portA}`]);
-    const two = await startChild(["e2e/bench/bare-proxy-process.ts", `http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`]);
+    const two = await startChild([
+      "e2e/bench/bare-proxy-process.ts",
+      `http://127.0.0.1:${portA}`,
+      `http://127.0.0.1:${portB}`,
+    ]);
     mine.push(one.child, two.child);
     const base = (proxyPort: number) => `http://127.0.0.1:${proxyPort}/${merchant.id}`;
     // both instances load the merchant before the measured runs
@@ -84,13 +147,35 @@ export async function measureTwoInstances(opts: { chain: { chainId: number; rpcU
 
     const { requirements } = await challengeOf(`${base(one.port)}/paid/btc`);
     console.log(`signing ${2 * PAID_REQUESTS} payments ahead for line (h)…`);
-    const payments = await signPayments(accountFor("demoPayer"), opts.chain.chainId, requirements, 2 * PAID_REQUESTS);
+    const payments = await signPayments(
+      accountFor("demoPayer"),
+      opts.chain.chainId,
+      requirements,
+      2 * PAID_REQUESTS,
+    );
 
-    const freeOne = await measure("(h1) free, 1 instance", { url: `${base(one.port)}/free/btc`, duration: DURATION_S });
-    const freeTwo = await measure("(h2) free, 2 instances", { url: `${base(two.port)}/free/btc`, duration: DURATION_S });
-    const paidOne = await measure("(h3) paid, 1 instance", { url: `${base(one.port)}/paid/btc`, amount: PAID_REQUESTS, requests: eachOnce("payment-signature", payments.slice(0, PAID_REQUESTS)) });
-    const paidTwo = await measure("(h4) paid, 2 instances", { url: `${base(two.port)}/paid/btc`, amount: PAID_REQUESTS, requests: eachOnce("payment-signature", payments.slice(PAID_REQUESTS)) });
-    const ratios = { freeTwoOverOne: freeTwo.requestsPerSec / freeOne.requestsPerSec, paidTwoOverOne: paidTwo.requestsPerSec / paidOne.requestsPerSec };
+    const freeOne = await measure("(h1) free, 1 instance", {
+      url: `${base(one.port)}/free/btc`,
+      duration: DURATION_S,
+    });
+    const freeTwo = await measure("(h2) free, 2 instances", {
+      url: `${base(two.port)}/free/btc`,
+      duration: DURATION_S,
+    });
+    const paidOne = await measure("(h3) paid, 1 instance", {
+      url: `${base(one.port)}/paid/btc`,
+      amount: PAID_REQUESTS,
+      requests: eachOnce("payment-signature", payments.slice(0, PAID_REQUESTS)),
+    });
+    const paidTwo = await measure("(h4) paid, 2 instances", {
+      url: `${base(two.port)}/paid/btc`,
+      amount: PAID_REQUESTS,
+      requests: eachOnce("payment-signature", payments.slice(PAID_REQUESTS)),
+    });
+    const ratios = {
+      freeTwoOverOne: freeTwo.requestsPerSec / freeOne.requestsPerSec,
+      paidTwoOverOne: paidTwo.requestsPerSec / paidOne.requestsPerSec,
+    };
     const line =
       `two instances / one (PostgreSQL + Redis, round-robin proxy): free ${freeTwo.requestsPerSec.toFixed(0)} / ${freeOne.requestsPerSec.toFixed(0)} req/s = ${ratios.freeTwoOverOne.toFixed(2)}, ` +
       `paid ${paidTwo.requestsPerSec.toFixed(0)} / ${paidOne.requestsPerSec.toFixed(0)} req/s = ${ratios.paidTwoOverOne.toFixed(2)} ` +
@@ -98,7 +183,11 @@ export async function measureTwoInstances(opts: { chain: { chainId: number; rpcU
     return { results: [freeOne, freeTwo, paidOne, paidTwo], ratios, line };
   } finally {
     for (const child of mine) {
-      stopped.push(new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve()))));
+      stopped.push(
+        new Promise<void>((resolve) =>
+          child.exitCode !== null ? resolve() : child.once("exit", () => resolve()),
+        ),
+      );
       child.kill("SIGTERM");
     }
     await Promise.all(stopped);

@@ -4,7 +4,11 @@ import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { readE2EState } from "../fixtures/env";
 
 test.describe("the merchant's audit log", () => {
-  test("an owner sees their merchant's entries, with what changed", async ({ page, context, request }, testInfo) => {
+  test("an owner sees their merchant's entries, with what changed", async ({
+    page,
+    context,
+    request,
+  }, testInfo) => {
     const { merchantUser, demoMerchantId } = readE2EState();
     await signInViaApi(request, merchantUser);
     await useSessionIn(context, request);

@@ -11,7 +11,11 @@ import { readE2EState } from "../fixtures/env";
 // call whose upstream answered 404 (not charged: FAILED, upstream_error, with its payer), filtered
 // by path and outcome, and exported as CSV. The unique symbol makes this test's calls its own.
 
-test("the call log lists refused and failed calls with their status, payer and reason, filters them and exports CSV", async ({ page, context, request }, testInfo) => {
+test("the call log lists refused and failed calls with their status, payer and reason, filters them and exports CSV", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   const { merchantUser, demoMerchantId, baseUrl, chainId, tokenAddress } = readE2EState();
   const marker = `calllog${Date.now()}`;
   const unpaid = await fetch(`${baseUrl}/${demoMerchantId}/api/signal/${marker}`);
@@ -19,9 +23,20 @@ test("the call log lists refused and failed calls with their status, payer and r
   const payer = accountFor("payerC");
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: payer });
-  client.setSpendControls({ allowedAssets: [{ network: `eip155:${chainId}`, asset: tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: `eip155:${chainId}`,
+        asset: tokenAddress.toLowerCase(),
+        maxAmountPerPayment: "100000",
+      },
+    ],
+  });
   // the demo upstream knows no such symbol: 404, so the verified payment is not charged
-  const paid = await wrapFetchWithPayment(fetch, client)(`${baseUrl}/${demoMerchantId}/api/signal/${marker}`);
+  const paid = await wrapFetchWithPayment(
+    fetch,
+    client,
+  )(`${baseUrl}/${demoMerchantId}/api/signal/${marker}`);
   expect(paid.status).toBe(404);
 
   await signInViaApi(request, merchantUser);
@@ -57,9 +72,13 @@ test("the call log lists refused and failed calls with their status, payer and r
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "CSV" }).click();
   const file = await download;
-  const text = Buffer.concat((await (await file.createReadStream()).toArray()) as Buffer[]).toString("utf8");
+  const text = Buffer.concat(
+    (await (await file.createReadStream()).toArray()) as Buffer[],
+  ).toString("utf8");
   const lines = text.trimEnd().split("\n");
-  expect(lines[0]).toBe("createdAt,method,path,httpStatus,upstreamStatus,latencyMs,upstreamLatencyMs,payer,outcome,reason,paymentId,amountAtomic,requestId,id");
+  expect(lines[0]).toBe(
+    "createdAt,method,path,httpStatus,upstreamStatus,latencyMs,upstreamLatencyMs,payer,outcome,reason,paymentId,amountAtomic,requestId,id",
+  );
   expect(lines).toHaveLength(2);
   expect(lines[1]).toContain(`/api/signal/${marker},404,404,`);
   expect(lines[1]).toContain(`,${payer.address.toLowerCase()},FAILED,upstream_error,`);

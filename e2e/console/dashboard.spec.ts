@@ -7,7 +7,11 @@ import { accountFor } from "../../server/chain/accounts";
 import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { readE2EState } from "../fixtures/env";
 
-test("the dashboard's numbers move with a paid call", async ({ page, context, request }, testInfo) => {
+test("the dashboard's numbers move with a paid call", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   const { merchantUser, demoMerchantId, baseUrl, chainId, tokenAddress } = readE2EState();
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);
@@ -19,8 +23,19 @@ test("the dashboard's numbers move with a paid call", async ({ page, context, re
 
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: accountFor("payerC") });
-  client.setSpendControls({ allowedAssets: [{ network: `eip155:${chainId}`, asset: tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
-  const res = await wrapFetchWithPayment(fetch, client)(`${baseUrl}/${demoMerchantId}/api/signal/sol`);
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: `eip155:${chainId}`,
+        asset: tokenAddress.toLowerCase(),
+        maxAmountPerPayment: "100000",
+      },
+    ],
+  });
+  const res = await wrapFetchWithPayment(
+    fetch,
+    client,
+  )(`${baseUrl}/${demoMerchantId}/api/signal/sol`);
   expect(res.status).toBe(200);
 
   await page.reload();

@@ -17,7 +17,9 @@ function englishWordsIn(text: string): string[] {
 
 async function headingsOf(page: Page): Promise<string[]> {
   // card titles inside the statement carry the merchant's own name, which is data
-  return page.locator('main h1, main h2, main [data-slot="card-title"]:not([data-testid="statement"] *)').allInnerTexts();
+  return page
+    .locator('main h1, main h2, main [data-slot="card-title"]:not([data-testid="statement"] *)')
+    .allInnerTexts();
 }
 
 /** Each console page and its title in Chinese. */
@@ -48,14 +50,18 @@ test.describe("in a Chinese browser", () => {
   });
 
   for (const [path, title] of PAGES) {
-    test(`console${path || " dashboard"} shows its title and headings in Chinese`, async ({ page }) => {
+    test(`console${path || " dashboard"} shows its title and headings in Chinese`, async ({
+      page,
+    }) => {
       await page.goto(`/console/${readE2EState().demoMerchantId}${path}`);
       await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
       await expect(page).toHaveTitle(new RegExp(title));
       // the client components have rendered their cards by now
       await expect(page.locator('main [data-slot="card"]').first()).toBeVisible();
-      const english = (await headingsOf(page)).flatMap((h) => englishWordsIn(h).map((w) => `"${h}" (${w})`));
+      const english = (await headingsOf(page)).flatMap((h) =>
+        englishWordsIn(h).map((w) => `"${h}" (${w})`),
+      );
       expect(english).toEqual([]);
     });
   }
@@ -74,7 +80,11 @@ for (const locale of ["en", "zh-CN"] as const) {
   test.describe(`transactions filter (${locale})`, () => {
     test.use({ locale });
 
-    test("the path field is wide enough to show its whole placeholder at 1280 px", async ({ page, context, request }, testInfo) => {
+    test("the path field is wide enough to show its whole placeholder at 1280 px", async ({
+      page,
+      context,
+      request,
+    }, testInfo) => {
       const { merchantUser, demoMerchantId } = readE2EState();
       await signInViaApi(request, merchantUser);
       await useSessionIn(context, request);
@@ -82,14 +92,19 @@ for (const locale of ["en", "zh-CN"] as const) {
       expect(page.viewportSize()?.width).toBe(1280);
       const field = page.locator("#tx-path");
       await expect(field).toBeVisible();
-      await expect(page.getByLabel(locale === "en" ? "Endpoint contains" : "接口路径包含")).toBeVisible();
+      await expect(
+        page.getByLabel(locale === "en" ? "Endpoint contains" : "接口路径包含"),
+      ).toBeVisible();
       await page.screenshot({ path: testInfo.outputPath(`transactions-filter-${locale}.png`) });
 
       // An input scrolls once its text is wider than its box: typed in, the placeholder must not.
       const placeholder = await field.getAttribute("placeholder");
       expect(placeholder).toBeTruthy();
       await field.fill(placeholder ?? "");
-      const fits = await field.evaluate((input: HTMLInputElement) => ({ scroll: input.scrollWidth, client: input.clientWidth }));
+      const fits = await field.evaluate((input: HTMLInputElement) => ({
+        scroll: input.scrollWidth,
+        client: input.clientWidth,
+      }));
       expect(fits.scroll).toBeLessThanOrEqual(fits.client);
       // and with some room to spare for a real path
       expect(fits.client).toBeGreaterThanOrEqual(200);

@@ -11,7 +11,8 @@ import { readE2EState } from "../fixtures/env";
 test("from sign-up to the first paid call, in the browser", async ({ page, request }, testInfo) => {
   test.setTimeout(120_000);
   const { baseUrl, chainId, tokenAddress } = readE2EState();
-  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  const shot = (name: string) =>
+    page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   const email = `journey-${Date.now()}@e2e.x402.local`;
 
   await page.goto("/signup");
@@ -50,7 +51,11 @@ test("from sign-up to the first paid call, in the browser", async ({ page, reque
   const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
   await page.keyboard.press("Escape");
   await shot("4-api-keys");
-  expect((await request.get(`/${merchantId}/api/signal/btc`, { headers: { "x-api-key": key } })).status()).toBe(200);
+  expect(
+    (
+      await request.get(`/${merchantId}/api/signal/btc`, { headers: { "x-api-key": key } })
+    ).status(),
+  ).toBe(200);
 
   // a buyer pays with the SDK
   const buyer = new X402Client({

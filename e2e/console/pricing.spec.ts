@@ -4,7 +4,11 @@ import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { readE2EState } from "../fixtures/env";
 
 test.describe("pricing rules in the console", () => {
-  test("the owner adds a rule with field errors first, sees it listed, and the tester explains it", async ({ page, context, request }, testInfo) => {
+  test("the owner adds a rule with field errors first, sees it listed, and the tester explains it", async ({
+    page,
+    context,
+    request,
+  }, testInfo) => {
     const { merchantUser, demoMerchantId } = readE2EState();
     await signInViaApi(request, merchantUser);
     await useSessionIn(context, request);

@@ -10,12 +10,27 @@ import { readE2EState } from "../fixtures/env";
 // The merchant's revenue view: after a paid call, each period shows paid calls, revenue, the
 // platform's share, net and ARPU, with the chart the admin overview uses.
 
-test("the owner reads revenue by day, week and month with the platform share and ARPU", async ({ page, context, request }, testInfo) => {
+test("the owner reads revenue by day, week and month with the platform share and ARPU", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   const { merchantUser, demoMerchantId, baseUrl, chainId, tokenAddress } = readE2EState();
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: accountFor("payerB") });
-  client.setSpendControls({ allowedAssets: [{ network: `eip155:${chainId}`, asset: tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
-  expect((await wrapFetchWithPayment(fetch, client)(`${baseUrl}/${demoMerchantId}/api/signal/eth`)).status).toBe(200);
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: `eip155:${chainId}`,
+        asset: tokenAddress.toLowerCase(),
+        maxAmountPerPayment: "100000",
+      },
+    ],
+  });
+  expect(
+    (await wrapFetchWithPayment(fetch, client)(`${baseUrl}/${demoMerchantId}/api/signal/eth`))
+      .status,
+  ).toBe(200);
 
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);

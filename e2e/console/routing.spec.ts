@@ -3,7 +3,11 @@ import { expect, test } from "@playwright/test";
 import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { readE2EState } from "../fixtures/env";
 
-test("the routing page validates the upstream URL and sends test calls through the gateway", async ({ page, context, request }, testInfo) => {
+test("the routing page validates the upstream URL and sends test calls through the gateway", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   const { merchantUser, demoMerchantId } = readE2EState();
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);
@@ -33,7 +37,10 @@ test("the routing page validates the upstream URL and sends test calls through t
   await expect(page.getByTestId("test-call-upstream")).toContainText("x-demo-key");
   await expect(page.getByTestId("test-call-upstream")).toContainText("••••5678");
   await expect(page.getByText("demo-upstream-secret-5678")).toHaveCount(0);
-  await page.getByRole("row", { name: /x-demo-key/ }).getByRole("button", { name: "Delete" }).click();
+  await page
+    .getByRole("row", { name: /x-demo-key/ })
+    .getByRole("button", { name: "Delete" })
+    .click();
   await expect(page.getByRole("cell", { name: "••••5678" })).toHaveCount(0);
   await page.getByLabel("Path", { exact: true }).fill("/api/signal/btc");
   await page.getByRole("button", { name: "Send test call" }).click();

@@ -11,7 +11,11 @@ import { readE2EState } from "../fixtures/env";
 // route as deferred (the form explains each policy in plain words), a paid call is answered before
 // its payment moves, and the app's own queue settles it.
 
-test("the owner sets up deferred settlement and a deferred route is answered at once, then settled by the queue", async ({ page, context, request }, testInfo) => {
+test("the owner sets up deferred settlement and a deferred route is answered at once, then settled by the queue", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   const { baseUrl, demoMerchantId, chainId, tokenAddress, merchantUser } = readE2EState();
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);
@@ -30,7 +34,10 @@ test("the owner sets up deferred settlement and a deferred route is answered at 
   await expect(page.getByText("Deferred settlement saved")).toBeVisible();
   await page.reload();
   await expect(card.getByLabel("Cap per buyer")).toHaveValue("1");
-  await expect(card.getByRole("switch", { name: "Deferred settlement" })).toHaveAttribute("aria-checked", "true");
+  await expect(card.getByRole("switch", { name: "Deferred settlement" })).toHaveAttribute(
+    "aria-checked",
+    "true",
+  );
 
   // 2. pricing: a GET /api/echo/* rule settled DEFERRED, with the policy explained
   await page.goto(`/console/${demoMerchantId}/pricing`);
@@ -38,21 +45,38 @@ test("the owner sets up deferred settlement and a deferred route is answered at 
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Path pattern").fill("/api/echo/*");
   await dialog.getByLabel("Price").fill("0.02");
-  await expect(dialog.getByTestId("settlement-policy-explanation")).toContainText("Buyers never pay for a failed call");
+  await expect(dialog.getByTestId("settlement-policy-explanation")).toContainText(
+    "Buyers never pay for a failed call",
+  );
   await dialog.getByRole("combobox", { name: "Settlement" }).click();
   await page.getByRole("option", { name: "Deferred (answer first, settle right after)" }).click();
-  await expect(dialog.getByTestId("settlement-policy-explanation")).toContainText("nearly as fast as free ones");
+  await expect(dialog.getByTestId("settlement-policy-explanation")).toContainText(
+    "nearly as fast as free ones",
+  );
   await page.screenshot({ path: testInfo.outputPath("deferred-rule.png"), fullPage: true });
   await dialog.getByRole("button", { name: "Create rule" }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByTestId("pricing-rule-row").filter({ hasText: "/api/echo/*" })).toContainText("Deferred");
+  await expect(
+    page.getByTestId("pricing-rule-row").filter({ hasText: "/api/echo/*" }),
+  ).toContainText("Deferred");
 
   // 3. an official client pays: answered before the money moved, then the queue settles it
   const payer = accountFor("payerC");
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: payer });
-  client.setSpendControls({ allowedAssets: [{ network: `eip155:${chainId}`, asset: tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
-  const res = await wrapFetchWithPayment(fetch, client)(`${baseUrl}/${demoMerchantId}/api/echo/deferred-call`);
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: `eip155:${chainId}`,
+        asset: tokenAddress.toLowerCase(),
+        maxAmountPerPayment: "100000",
+      },
+    ],
+  });
+  const res = await wrapFetchWithPayment(
+    fetch,
+    client,
+  )(`${baseUrl}/${demoMerchantId}/api/echo/deferred-call`);
   expect(res.status).toBe(200);
   expect(res.headers.get("x-x402-settlement")).toBe("deferred");
   expect(await res.json()).toMatchObject({ method: "GET", path: "/api/echo/deferred-call" });

@@ -3,7 +3,9 @@ import { expect, test } from "@playwright/test";
 import { readE2EState } from "../fixtures/env";
 
 test.describe("sign-up to an empty merchant dashboard", () => {
-  test("a new user signs up, creates a merchant and lands on its empty dashboard", async ({ page }, testInfo) => {
+  test("a new user signs up, creates a merchant and lands on its empty dashboard", async ({
+    page,
+  }, testInfo) => {
     const email = `new-${Date.now()}@e2e.x402.local`;
     await page.goto("/signup");
     await page.getByLabel("Name").fill("Grace Hopper");
@@ -39,12 +41,16 @@ test.describe("sign-up to an empty merchant dashboard", () => {
     await page.getByLabel("Email").fill(merchantUser.email);
     await page.getByLabel("Password").fill("definitely wrong");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
+    await expect(
+      page.getByRole("alert").filter({ hasText: "Wrong email or password." }),
+    ).toBeVisible();
     await page.goto("/console");
     await expect(page).toHaveURL(/\/login\?from=%2Fconsole/);
   });
 
-  test("sign-up shows field errors for bad input, and a taken email is not confirmed as taken", async ({ page }) => {
+  test("sign-up shows field errors for bad input, and a taken email is not confirmed as taken", async ({
+    page,
+  }) => {
     const { merchantUser } = readE2EState();
     await page.goto("/signup");
     await page.getByLabel("Name").fill("X");
@@ -58,7 +64,9 @@ test.describe("sign-up to an empty merchant dashboard", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     // the sign-up answer is the same as for a new email; the sign-in that follows fails generically
     await expect(page).toHaveURL(/\/login\?error=SignUpSignInFailed$/);
-    await expect(page.getByRole("alert").filter({ hasText: "We could not sign you in with these details" })).toBeVisible();
+    await expect(
+      page.getByRole("alert").filter({ hasText: "We could not sign you in with these details" }),
+    ).toBeVisible();
     await expect(page.getByText("already exists")).toHaveCount(0);
   });
 });

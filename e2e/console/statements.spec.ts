@@ -6,7 +6,11 @@ import { readE2EState } from "../fixtures/env";
 // The merchant's monthly statement in the console, after the paid calls of the specs before it:
 // the ledger's lines (DIRECT mode: the fee is what the merchant owes) and the CSV export.
 
-test("the owner reads this month's statement and downloads it as CSV", async ({ page, context, request }, testInfo) => {
+test("the owner reads this month's statement and downloads it as CSV", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   const { demoMerchantId, merchantUser } = readE2EState();
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);
@@ -20,9 +24,13 @@ test("the owner reads this month's statement and downloads it as CSV", async ({ 
   const download = page.waitForEvent("download");
   await statement.getByRole("button", { name: "CSV" }).click();
   const file = await download;
-  const text = Buffer.concat((await (await file.createReadStream()).toArray()) as Buffer[]).toString("utf8");
+  const text = Buffer.concat(
+    (await (await file.createReadStream()).toArray()) as Buffer[],
+  ).toString("utf8");
   const [header, row] = text.split("\n");
-  expect(header).toBe("month,network,asset,symbol,decimals,opening,gross,fees,refunds,adjustments,net,payouts,closing,paidCalls");
+  expect(header).toBe(
+    "month,network,asset,symbol,decimals,opening,gross,fees,refunds,adjustments,net,payouts,closing,paidCalls",
+  );
   expect(row?.split(",")[3]).toBe("USDC");
   expect(Number(row?.split(",")[6])).toBeGreaterThan(0);
 });

@@ -3,7 +3,12 @@ import { expect, test } from "@playwright/test";
 import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { readE2EState } from "../fixtures/env";
 
-test("an invitation link brings a new developer onto the team", async ({ page, context, request, browser }, testInfo) => {
+test("an invitation link brings a new developer onto the team", async ({
+  page,
+  context,
+  request,
+  browser,
+}, testInfo) => {
   const { merchantUser, demoMerchantId, baseUrl } = readE2EState();
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);

@@ -7,12 +7,27 @@ import { accountFor } from "../../server/chain/accounts";
 import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { readE2EState } from "../fixtures/env";
 
-test("a paid call shows in transactions, with its detail and a CSV export", async ({ page, context, request }, testInfo) => {
+test("a paid call shows in transactions, with its detail and a CSV export", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   const { merchantUser, demoMerchantId, baseUrl, chainId, tokenAddress } = readE2EState();
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: accountFor("payerB") });
-  client.setSpendControls({ allowedAssets: [{ network: `eip155:${chainId}`, asset: tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
-  const paid = await wrapFetchWithPayment(fetch, client)(`${baseUrl}/${demoMerchantId}/api/signal/usdc`);
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: `eip155:${chainId}`,
+        asset: tokenAddress.toLowerCase(),
+        maxAmountPerPayment: "100000",
+      },
+    ],
+  });
+  const paid = await wrapFetchWithPayment(
+    fetch,
+    client,
+  )(`${baseUrl}/${demoMerchantId}/api/signal/usdc`);
   expect(paid.status).toBe(200);
 
   await signInViaApi(request, merchantUser);
@@ -35,7 +50,9 @@ test("a paid call shows in transactions, with its detail and a CSV export", asyn
   const file = await download;
   const csv = await (await file.createReadStream()).toArray();
   const text = Buffer.concat(csv as Buffer[]).toString("utf8");
-  expect(text.split("\n")[0]).toBe("id,createdAt,status,payer,amountAtomic,assetSymbol,network,txHash,resource,errorReason");
+  expect(text.split("\n")[0]).toBe(
+    "id,createdAt,status,payer,amountAtomic,assetSymbol,network,txHash,resource,errorReason",
+  );
   expect(text).toContain("/api/signal/usdc");
   await page.screenshot({ path: testInfo.outputPath("transactions.png"), fullPage: true });
 });

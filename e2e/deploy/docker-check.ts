@@ -22,14 +22,24 @@ const HEALTH_CHECKED = new Set(["postgres", "redis", "app1", "app2"]);
 
 /** Why Docker cannot be used here, or null when a daemon and Compose v2 answer. */
 export function dockerUnavailable(): string | null {
-  const server = spawnSync("docker", ["version", "--format", "{{.Server.Version}}"], { encoding: "utf8", timeout: 20_000 });
-  if (server.error) return `no Docker daemon (${(server.error as NodeJS.ErrnoException).code === "ENOENT" ? "the docker command is not installed" : server.error.message})`;
+  const server = spawnSync("docker", ["version", "--format", "{{.Server.Version}}"], {
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+  if (server.error)
+    return `no Docker daemon (${(server.error as NodeJS.ErrnoException).code === "ENOENT" ? "the docker command is not installed" : server.error.message})`;
   if (server.status !== 0) {
-    const reason = `${server.stderr}`.split("\n").find((line) => line.trim() !== "") ?? `docker version exited ${server.status}`;
+    const reason =
+      `${server.stderr}`.split("\n").find((line) => line.trim() !== "") ??
+      `docker version exited ${server.status}`;
     return `no Docker daemon (${reason.trim()})`;
   }
-  const compose = spawnSync("docker", ["compose", "version", "--short"], { encoding: "utf8", timeout: 20_000 });
-  if (compose.status !== 0) return "no Docker Compose v2 (`docker compose version` failed; the compose file needs 2.24 or newer)";
+  const compose = spawnSync("docker", ["compose", "version", "--short"], {
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+  if (compose.status !== 0)
+    return "no Docker Compose v2 (`docker compose version` failed; the compose file needs 2.24 or newer)";
   return null;
 }
 
@@ -46,7 +56,10 @@ function freePort(): Promise<number> {
 
 type ServiceState = { Service: string; State: string; Health: string; ExitCode: number };
 
-function run(args: string[], opts: { quiet?: boolean } = {}): Promise<{ code: number | null; output: string }> {
+function run(
+  args: string[],
+  opts: { quiet?: boolean } = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn("docker", args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -72,21 +85,28 @@ function parsePs(output: string): ServiceState[] {
 async function waitForStack(compose: string[]): Promise<string | null> {
   const deadline = Date.now() + UP_TIMEOUT_MS;
   for (;;) {
-    const { code, output } = await run([...compose, "ps", "--all", "--format", "json"], { quiet: true });
+    const { code, output } = await run([...compose, "ps", "--all", "--format", "json"], {
+      quiet: true,
+    });
     if (code !== 0) return `docker compose ps failed: ${output}`;
     const services = new Map(parsePs(output).map((s) => [s.Service, s]));
     const migrate = services.get("migrate");
-    if (migrate?.State === "exited" && migrate.ExitCode !== 0) return `migrate exited ${migrate.ExitCode}`;
+    if (migrate?.State === "exited" && migrate.ExitCode !== 0)
+      return `migrate exited ${migrate.ExitCode}`;
     for (const name of LONG_RUNNING) {
       const s = services.get(name);
-      if (s && (s.State === "exited" || s.State === "dead" || s.Health === "unhealthy")) return `${name} is ${s.Health || s.State}`;
+      if (s && (s.State === "exited" || s.State === "dead" || s.Health === "unhealthy"))
+        return `${name} is ${s.Health || s.State}`;
     }
-    const up = migrate?.State === "exited" && LONG_RUNNING.every((name) => {
-      const s = services.get(name);
-      return s?.State === "running" && (!HEALTH_CHECKED.has(name) || s.Health === "healthy");
-    });
+    const up =
+      migrate?.State === "exited" &&
+      LONG_RUNNING.every((name) => {
+        const s = services.get(name);
+        return s?.State === "running" && (!HEALTH_CHECKED.has(name) || s.Health === "healthy");
+      });
     if (up) return null;
-    if (Date.now() > deadline) return `not up within ${UP_TIMEOUT_MS / 60_000} min: ${JSON.stringify([...services.values()])}`;
+    if (Date.now() > deadline)
+      return `not up within ${UP_TIMEOUT_MS / 60_000} min: ${JSON.stringify([...services.values()])}`;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
 }
@@ -116,14 +136,61 @@ async function main(): Promise<number> {
   const appUrl = `http://localhost:${httpPort}`;
   // Compose-only variables (interpolation) and the app's own secrets (an override, so no .env is written)
   const envFile = path.join(tmp, "compose.env");
-  writeFileSync(envFile, [`POSTGRES_PASSWORD=${randomBytes(16).toString("hex")}`, `HTTP_PORT=${httpPort}`, `HTTPS_PORT=${httpsPort}`, "SITE_ADDRESS=:80", ""].join("\n"));
-  const appEnvironment = { AUTH_SECRET: randomBytes(32).toString("base64"), ENCRYPTION_KEY: randomBytes(32).toString("base64"), APP_URL: appUrl, LOG_LEVEL: "warn" };
+  writeFileSync(
+    envFile,
+    [
+      `POSTGRES_PASSWORD=${randomBytes(16).toString("hex")}`,
+      `HTTP_PORT=${httpPort}`,
+      `HTTPS_PORT=${httpsPort}`,
+      "SITE_ADDRESS=:80",
+      "",
+    ].join("\n"),
+  );
+  const appEnvironment = {
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    APP_URL: appUrl,
+    LOG_LEVEL: "warn",
+  };
   const override = path.join(tmp, "compose.override.json");
-  writeFileSync(override, JSON.stringify({ services: Object.fromEntries(["migrate", "app1", "app2"].map((name) => [name, { environment: appEnvironment }])) }, null, 2));
+  writeFileSync(
+    override,
+    JSON.stringify(
+      {
+        services: Object.fromEntries(
+          ["migrate", "app1", "app2"].map((name) => [name, { environment: appEnvironment }]),
+        ),
+      },
+      null,
+      2,
+    ),
+  );
   // the images are tagged per project, so this check never replaces an `x402-gateway:local` of the user's
   const imageOverride = path.join(tmp, "compose.images.json");
-  writeFileSync(imageOverride, JSON.stringify({ services: { app1: { image: `${project}-app:check` }, app2: { image: `${project}-app:check` } } }));
-  const compose = ["compose", "--project-name", project, "--project-directory", ROOT, "--env-file", envFile, "-f", path.join(ROOT, "docker-compose.yml"), "-f", override, "-f", imageOverride];
+  writeFileSync(
+    imageOverride,
+    JSON.stringify({
+      services: {
+        app1: { image: `${project}-app:check` },
+        app2: { image: `${project}-app:check` },
+      },
+    }),
+  );
+  const compose = [
+    "compose",
+    "--project-name",
+    project,
+    "--project-directory",
+    ROOT,
+    "--env-file",
+    envFile,
+    "-f",
+    path.join(ROOT, "docker-compose.yml"),
+    "-f",
+    override,
+    "-f",
+    imageOverride,
+  ];
 
   let failure: string | null = null;
   try {
@@ -136,13 +203,20 @@ async function main(): Promise<number> {
     const health = await fetch(`${appUrl}/api/health`);
     if (!health.ok) throw new Error(`/api/health through the proxy answered ${health.status}`);
     const trace = await traceStatus(httpPort);
-    if (!trace.includes(" 405 ")) throw new Error(`TRACE through the proxy answered "${trace}", not 405 from the app's front door`);
-    console.log(`docker-check passed: images built, migrate exited 0, postgres, redis, app1, app2 healthy, proxy serving ${appUrl} (/api/health 200, TRACE 405)`);
+    if (!trace.includes(" 405 "))
+      throw new Error(
+        `TRACE through the proxy answered "${trace}", not 405 from the app's front door`,
+      );
+    console.log(
+      `docker-check passed: images built, migrate exited 0, postgres, redis, app1, app2 healthy, proxy serving ${appUrl} (/api/health 200, TRACE 405)`,
+    );
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
     await run([...compose, "logs", "--no-color", "--tail", "100"]);
   } finally {
-    await run([...compose, "down", "--volumes", "--remove-orphans", "--rmi", "local"], { quiet: true });
+    await run([...compose, "down", "--volumes", "--remove-orphans", "--rmi", "local"], {
+      quiet: true,
+    });
     await run(["image", "rm", "--force", `${project}-app:check`], { quiet: true });
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -10,7 +10,16 @@ import { decodePaymentRequiredHeader, decodePaymentResponseHeader } from "@x402/
 import { registerExactEvmScheme } from "@x402/evm/exact/client";
 import { wrapFetchWithPayment } from "@x402/fetch";
 import pg from "pg";
-import { createPublicClient, createWalletClient, erc20Abi, http, parseEther, toHex, type Address, type PublicClient } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  erc20Abi,
+  http,
+  parseEther,
+  toHex,
+  type Address,
+  type PublicClient,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { freePort } from "../../server/chain/anvil";
@@ -33,18 +42,29 @@ import { readE2EState } from "../fixtures/env";
 // facilitator key so its settlements never race the suite's server for a nonce.
 
 const ROOT = process.cwd();
-const POSTGRES_SERVER_URL = process.env.E2E_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const POSTGRES_SERVER_URL =
+  process.env.E2E_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
-type Server = { child: ChildProcessByStdio<null, Readable, Readable>; output: () => string; exited: Promise<number | null> };
+type Server = {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  output: () => string;
+  exited: Promise<number | null>;
+};
 
 function startStandalone(dir: string, env: Record<string, string>): Server {
   // nothing inherited: a variable the README does not list must not make the test pass
-  const child = spawn(process.execPath, [path.join(dir, "server.js")], { cwd: dir, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join(dir, "server.js")], {
+    cwd: dir,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -59,8 +79,12 @@ async function waitForHealth(server: Server, baseUrl: string): Promise<void> {
   let exitedWith: number | null | undefined;
   void server.exited.then((code) => (exitedWith = code));
   for (;;) {
-    if (exitedWith !== undefined) throw new Error(`the standalone server exited (${exitedWith}):\n${server.output()}`);
-    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
+    if (exitedWith !== undefined)
+      throw new Error(`the standalone server exited (${exitedWith}):\n${server.output()}`);
+    const ok = await fetch(`${baseUrl}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -85,7 +109,11 @@ function withDatabase(serverUrl: string, database: string): string {
 /** The deploy step (vercel.json's buildCommand, the compose file's migrate service). */
 function migrate(serverEnv: Record<string, string>): void {
   const migrateEnv: Record<string, string> = { ...serverEnv, PATH: process.env.PATH ?? "" };
-  const run = spawnSync("npm", ["run", "db:migrate"], { cwd: ROOT, env: migrateEnv as NodeJS.ProcessEnv, encoding: "utf8" });
+  const run = spawnSync("npm", ["run", "db:migrate"], {
+    cwd: ROOT,
+    env: migrateEnv as NodeJS.ProcessEnv,
+    encoding: "utf8",
+  });
   expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
   expect(run.stdout).toMatch(/applied \d+ migration\(s\)/);
 }
@@ -121,7 +149,11 @@ function rawRequest(port: number, request: string): Promise<RawResponse> {
       const split = text.indexOf("\r\n\r\n");
       const statusLine = /^HTTP\/1\.1 (\d{3})/.exec(text);
       if (split === -1 || !statusLine) {
-        reject(new Error(`the connection closed without a response (${JSON.stringify(text)}) for ${JSON.stringify(request.slice(0, 80))}`));
+        reject(
+          new Error(
+            `the connection closed without a response (${JSON.stringify(text)}) for ${JSON.stringify(request.slice(0, 80))}`,
+          ),
+        );
         return;
       }
       const headers: Record<string, string> = {};
@@ -130,7 +162,11 @@ function rawRequest(port: number, request: string): Promise<RawResponse> {
         headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
       const raw = text.slice(split + 4);
-      resolve({ status: Number(statusLine[1]), headers, body: headers["transfer-encoding"] === "chunked" ? dechunk(raw) : raw });
+      resolve({
+        status: Number(statusLine[1]),
+        headers,
+        body: headers["transfer-encoding"] === "chunked" ? dechunk(raw) : raw,
+      });
     });
     socket.write(request);
   });
@@ -142,7 +178,10 @@ test.describe("the standalone production server (the Docker image's entry point)
     const { rpcUrl, chainId, tokenAddress, redisUrl } = readE2EState();
     const token = tokenAddress.toLowerCase() as Address;
     const network = `eip155:${chainId}` as const;
-    expect(LOCAL_HOSTS.has(new URL(POSTGRES_SERVER_URL).hostname), "creates and drops a database: local PostgreSQL only").toBe(true);
+    expect(
+      LOCAL_HOSTS.has(new URL(POSTGRES_SERVER_URL).hostname),
+      "creates and drops a database: local PostgreSQL only",
+    ).toBe(true);
 
     const standaloneDir = prepareStandalone(ROOT);
     const database = `x4g_standalone_${randomBytes(4).toString("hex")}`;
@@ -151,7 +190,11 @@ test.describe("the standalone production server (the Docker image's entry point)
     const baseUrl = `http://127.0.0.1:${port}`;
     const chain = localChainDefinition(chainId, rpcUrl);
     const publicClient = createPublicClient({ chain, transport: http(rpcUrl) }) as PublicClient;
-    const fund = async (address: Address) => publicClient.request({ method: "anvil_setBalance" as never, params: [address, toHex(parseEther("10"))] as never });
+    const fund = async (address: Address) =>
+      publicClient.request({
+        method: "anvil_setBalance" as never,
+        params: [address, toHex(parseEther("10"))] as never,
+      });
     const facilitatorKey = generatePrivateKey();
     await fund(privateKeyToAccount(facilitatorKey).address);
 
@@ -188,14 +231,42 @@ test.describe("the standalone production server (the Docker image's entry point)
 
       // one merchant with a paid route, seeded through the domain functions (the console's path)
       const handle = createPrismaClient({ kind: "postgres", url: databaseUrl });
-      const merchantWallet = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Address;
+      const merchantWallet = privateKeyToAccount(
+        generatePrivateKey(),
+      ).address.toLowerCase() as Address;
       let merchantId: string;
       try {
-        const deps = { db: handle.db, env: parseServerEnv({ ...serverEnv, AUTO_APPROVE_MERCHANTS: "true" }) };
-        const owner = await signUpWithPassword(deps, { name: "Owner", email: `owner-${database}@x402.local`, password: "a long enough password" });
+        const deps = {
+          db: handle.db,
+          env: parseServerEnv({ ...serverEnv, AUTO_APPROVE_MERCHANTS: "true" }),
+        };
+        const owner = await signUpWithPassword(deps, {
+          name: "Owner",
+          email: `owner-${database}@x402.local`,
+          password: "a long enough password",
+        });
         const actor = { userId: owner.id, role: "OWNER" } as const;
-        const merchant = await createMerchant(deps, { userId: owner.id, actor, input: { name: "Standalone Signals", upstreamBaseUrl: upstream.url, payoutAddress: merchantWallet, settlementMode: "DIRECT" } });
-        await createPricingRule(deps, { merchantId: merchant.id, actor, input: { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network, asset: token } });
+        const merchant = await createMerchant(deps, {
+          userId: owner.id,
+          actor,
+          input: {
+            name: "Standalone Signals",
+            upstreamBaseUrl: upstream.url,
+            payoutAddress: merchantWallet,
+            settlementMode: "DIRECT",
+          },
+        });
+        await createPricingRule(deps, {
+          merchantId: merchant.id,
+          actor,
+          input: {
+            pathPattern: "/api/signal/*",
+            method: "GET",
+            price: "0.01",
+            network,
+            asset: token,
+          },
+        });
         merchantId = merchant.id;
       } finally {
         await handle.close();
@@ -215,19 +286,38 @@ test.describe("the standalone production server (the Docker image's entry point)
       const unpaid = await fetch(url);
       expect(unpaid.status).toBe(402);
       const required = decodePaymentRequiredHeader(unpaid.headers.get("payment-required") ?? "");
-      expect(required.accepts).toEqual([expect.objectContaining({ scheme: "exact", network, asset: token, amount: "10000", payTo: merchantWallet })]);
+      expect(required.accepts).toEqual([
+        expect.objectContaining({
+          scheme: "exact",
+          network,
+          asset: token,
+          amount: "10000",
+          payTo: merchantWallet,
+        }),
+      ]);
       expect(upstream.seen).toHaveLength(0);
 
       const payerKey = generatePrivateKey();
       const payer = privateKeyToAccount(payerKey);
       await fund(payer.address);
-      await mintTestUsdc(createWalletClient({ account: payer, chain, transport: http(rpcUrl) }), publicClient, token, payer.address, "1");
+      await mintTestUsdc(
+        createWalletClient({ account: payer, chain, transport: http(rpcUrl) }),
+        publicClient,
+        token,
+        payer.address,
+        "1",
+      );
       const client = new x402Client();
       registerExactEvmScheme(client, { signer: payer });
-      client.setSpendControls({ allowedAssets: [{ network, asset: token, maxAmountPerPayment: "10000" }] });
+      client.setSpendControls({
+        allowedAssets: [{ network, asset: token, maxAmountPerPayment: "10000" }],
+      });
       const paid = await wrapFetchWithPayment(fetch, client)(url);
       expect(paid.status, server.output()).toBe(200);
-      expect(await paid.json()).toMatchObject({ symbol: "BTC", paidBy: payer.address.toLowerCase() });
+      expect(await paid.json()).toMatchObject({
+        symbol: "BTC",
+        paidBy: payer.address.toLowerCase(),
+      });
       const settlement = decodePaymentResponseHeader(paid.headers.get("payment-response") ?? "");
       expect(settlement).toMatchObject({ success: true, network });
       expect(settlement.payer?.toLowerCase()).toBe(payer.address.toLowerCase());
@@ -236,28 +326,45 @@ test.describe("the standalone production server (the Docker image's entry point)
       const check = new pg.Client({ connectionString: databaseUrl });
       await check.connect();
       try {
-        const { rows } = await check.query<{ status: string; txHash: string | null; payer: string }>(
-          `SELECT status, "txHash", payer FROM "Payment" WHERE "merchantId" = $1`,
-          [merchantId],
-        );
-        expect(rows).toEqual([{ status: "SETTLED", txHash: settlement.transaction, payer: payer.address.toLowerCase() }]);
+        const { rows } = await check.query<{
+          status: string;
+          txHash: string | null;
+          payer: string;
+        }>(`SELECT status, "txHash", payer FROM "Payment" WHERE "merchantId" = $1`, [merchantId]);
+        expect(rows).toEqual([
+          { status: "SETTLED", txHash: settlement.transaction, payer: payer.address.toLowerCase() },
+        ]);
       } finally {
         await check.end();
       }
-      expect(await publicClient.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [merchantWallet] })).toBe(10_000n);
+      expect(
+        await publicClient.readContract({
+          address: token,
+          abi: erc20Abi,
+          functionName: "balanceOf",
+          args: [merchantWallet],
+        }),
+      ).toBe(10_000n);
 
       // the same build as a gateway fleet and as a console fleet (INSTANCE_ROLE): each refuses the
       // other's routes with a JSON 404, and both answer the probes
       const refusedAs = async (res: Response, role: string) => {
         expect(res.status, `${res.url} on a ${role} instance`).toBe(404);
-        expect(await res.json()).toMatchObject({ error: { code: "not_found", message: expect.stringContaining(`INSTANCE_ROLE=${role}`) } });
+        expect(await res.json()).toMatchObject({
+          error: { code: "not_found", message: expect.stringContaining(`INSTANCE_ROLE=${role}`) },
+        });
       };
       for (const role of ["gateway", "console"] as const) {
         await stopStandalone(server);
         server = startStandalone(standaloneDir, { ...serverEnv, INSTANCE_ROLE: role });
         await waitForHealth(server, baseUrl);
         expect((await fetch(`${baseUrl}/api/ready`)).status).toBe(200);
-        const gatewayCalls = [fetch(url), fetch(`${baseUrl}/api/facilitator/supported`, { headers: { authorization: `Bearer ${serverEnv.FACILITATOR_API_TOKENS}` } })];
+        const gatewayCalls = [
+          fetch(url),
+          fetch(`${baseUrl}/api/facilitator/supported`, {
+            headers: { authorization: `Bearer ${serverEnv.FACILITATOR_API_TOKENS}` },
+          }),
+        ];
         const consoleCalls = [
           fetch(`${baseUrl}/login`),
           fetch(`${baseUrl}/docs`),
@@ -265,9 +372,11 @@ test.describe("the standalone production server (the Docker image's entry point)
           fetch(`${baseUrl}/api/v1/openapi.json`),
           fetch(`${baseUrl}/api/auth/csrf`),
         ];
-        const [served, refused] = role === "gateway" ? [gatewayCalls, consoleCalls] : [consoleCalls, gatewayCalls];
+        const [served, refused] =
+          role === "gateway" ? [gatewayCalls, consoleCalls] : [consoleCalls, gatewayCalls];
         for (const res of await Promise.all(refused)) await refusedAs(res, role);
-        for (const res of await Promise.all(served)) expect(res.status, `${res.url} on a ${role} instance`).not.toBe(404);
+        for (const res of await Promise.all(served))
+          expect(res.status, `${res.url} on a ${role} instance`).not.toBe(404);
       }
     } finally {
       if (server) await stopStandalone(server);
@@ -301,26 +410,76 @@ test.describe("the standalone production server (the Docker image's entry point)
       // [what is sent, the status and error code expected]; each request asks for the connection to
       // close, so the answer ends with it
       const cases: [name: string, request: string, status: number, code: string][] = [
-        ["TRACE", "TRACE /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405, "method_not_allowed"],
+        [
+          "TRACE",
+          "TRACE /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+          405,
+          "method_not_allowed",
+        ],
         // node's HTTP parser does not know TRACK: refused as malformed HTTP before any handler
-        ["TRACK", "TRACK /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, "invalid_request"],
-        ["TRACE on a gateway path", `TRACE /${merchantLike}/api/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 405, "method_not_allowed"],
-        ["CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 405, "method_not_allowed"],
-        ["OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, "invalid_request"],
-        ["a malformed percent-escape", "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, "invalid_request"],
-        ["a malformed escape on a gateway path", `GET /${merchantLike}/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 400, "invalid_request"],
-        ["an over-long header", `GET /login HTTP/1.1\r\nHost: x\r\nX-Padding: ${"a".repeat(64 * 1024)}\r\nConnection: close\r\n\r\n`, 431, "invalid_request"],
-        ["a malformed request line", "GET /login HTTP/1.1 trailing\r\nHost: x\r\n\r\n", 400, "invalid_request"],
+        [
+          "TRACK",
+          "TRACK /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+          400,
+          "invalid_request",
+        ],
+        [
+          "TRACE on a gateway path",
+          `TRACE /${merchantLike}/api/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+          405,
+          "method_not_allowed",
+        ],
+        [
+          "CONNECT",
+          "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+          405,
+          "method_not_allowed",
+        ],
+        [
+          "OPTIONS *",
+          "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+          400,
+          "invalid_request",
+        ],
+        [
+          "a malformed percent-escape",
+          "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+          400,
+          "invalid_request",
+        ],
+        [
+          "a malformed escape on a gateway path",
+          `GET /${merchantLike}/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+          400,
+          "invalid_request",
+        ],
+        [
+          "an over-long header",
+          `GET /login HTTP/1.1\r\nHost: x\r\nX-Padding: ${"a".repeat(64 * 1024)}\r\nConnection: close\r\n\r\n`,
+          431,
+          "invalid_request",
+        ],
+        [
+          "a malformed request line",
+          "GET /login HTTP/1.1 trailing\r\nHost: x\r\n\r\n",
+          400,
+          "invalid_request",
+        ],
         ["a request line that is not HTTP", "HELLO\r\n\r\n", 400, "invalid_request"],
       ];
       for (const [name, request, status, code] of cases) {
         const res = await rawRequest(port, request);
         expect(res.status, `${name}: ${res.body}`).toBe(status);
         expect(res.headers["content-type"], name).toMatch(/^application\/json/);
-        expect(JSON.parse(res.body), name).toEqual({ error: { code, message: expect.any(String) } });
+        expect(JSON.parse(res.body), name).toEqual({
+          error: { code, message: expect.any(String) },
+        });
       }
       // the absolute form a proxy may send is served like its path, and the server still serves
-      const absolute = await rawRequest(port, `GET http://127.0.0.1:${port}/api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const absolute = await rawRequest(
+        port,
+        `GET http://127.0.0.1:${port}/api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      );
       expect(absolute.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
     } finally {
@@ -344,9 +503,16 @@ test.describe("the standalone production server (the Docker image's entry point)
       HOSTNAME: "127.0.0.1",
     });
     try {
-      const code = await Promise.race([server.exited, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 15_000))]);
+      const code = await Promise.race([
+        server.exited,
+        new Promise<"still running">((resolve) =>
+          setTimeout(() => resolve("still running"), 15_000),
+        ),
+      ]);
       expect(code, server.output()).toBe(1);
-      expect(server.output()).toMatch(/x402 Gateway cannot start\. DATABASE_URL: none of this build's migrations are applied .*Run `npm run db:migrate`/);
+      expect(server.output()).toMatch(
+        /x402 Gateway cannot start\. DATABASE_URL: none of this build's migrations are applied .*Run `npm run db:migrate`/,
+      );
     } finally {
       await stopStandalone(server);
       await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
@@ -366,7 +532,12 @@ test.describe("the standalone production server (the Docker image's entry point)
     });
     try {
       // exits at boot (instrumentation.ts), not at the first request: nothing calls it here
-      const code = await Promise.race([server.exited, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 15_000))]);
+      const code = await Promise.race([
+        server.exited,
+        new Promise<"still running">((resolve) =>
+          setTimeout(() => resolve("still running"), 15_000),
+        ),
+      ]);
       expect(code, server.output()).not.toBe("still running");
       expect(code).not.toBe(0);
       expect(server.output()).toMatch(/DATABASE_URL: production requires a PostgreSQL URL/);

@@ -14,7 +14,8 @@ test("the docs' main pages are in Chinese; an English-only page says so", async 
   await expect(page.getByRole("figure", { name: "付费调用时序图" })).toContainText("链上结算");
   await expect(page.getByRole("heading", { name: "资金何时转移", level: 2 })).toBeVisible();
   await expect(page.getByTestId("english-only")).toHaveCount(0);
-  for (const heading of await page.locator("main h1, main h2").allTextContents()) expect(heading, heading).not.toMatch(ENGLISH_WORD);
+  for (const heading of await page.locator("main h1, main h2").allTextContents())
+    expect(heading, heading).not.toMatch(ENGLISH_WORD);
 
   const nav = page.getByRole("navigation", { name: "文档目录" });
   await nav.getByLabel("搜索文档").fill("对账单");

@@ -4,7 +4,11 @@ import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { watchCsp } from "../fixtures/csp";
 import { readE2EState } from "../fixtures/env";
 
-test("the paywall leads to the playground, where the demo wallet pays the endpoint", async ({ page, context, request }, testInfo) => {
+test("the paywall leads to the playground, where the demo wallet pays the endpoint", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   const { demoMerchantId, merchantUser } = readE2EState();
   // the wallet code (wagmi, RainbowKit, the demo wallet's RPC calls) runs under the pages' CSP
   const cspViolations = await watchCsp(page);
@@ -40,5 +44,10 @@ test("the paywall leads to the playground, where the demo wallet pays the endpoi
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);
   await page.goto(`/console/${demoMerchantId}/transactions`);
-  await expect(page.getByTestId("transaction-row").filter({ hasText: hash.slice(0, 8) }).first()).toBeVisible();
+  await expect(
+    page
+      .getByTestId("transaction-row")
+      .filter({ hasText: hash.slice(0, 8) })
+      .first(),
+  ).toBeVisible();
 });

@@ -29,30 +29,57 @@ test.describe("the gateway in the production build", () => {
     const { baseUrl, demoMerchantId, chainId, tokenAddress } = readE2EState();
     const client = new x402Client();
     registerExactEvmScheme(client, { signer: accountFor("demoPayer") });
-    client.setSpendControls({ allowedAssets: [{ network: `eip155:${chainId}`, asset: tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
-    const res = await wrapFetchWithPayment(fetch, client)(`${baseUrl}/${demoMerchantId}/api/signal/btc`);
+    client.setSpendControls({
+      allowedAssets: [
+        {
+          network: `eip155:${chainId}`,
+          asset: tokenAddress.toLowerCase(),
+          maxAmountPerPayment: "100000",
+        },
+      ],
+    });
+    const res = await wrapFetchWithPayment(
+      fetch,
+      client,
+    )(`${baseUrl}/${demoMerchantId}/api/signal/btc`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ symbol: "BTC", paidBy: accountFor("demoPayer").address.toLowerCase() });
+    expect(await res.json()).toMatchObject({
+      symbol: "BTC",
+      paidBy: accountFor("demoPayer").address.toLowerCase(),
+    });
     const settlement = decodePaymentResponseHeader(res.headers.get("payment-response") ?? "");
     expect(settlement).toMatchObject({ success: true, network: `eip155:${chainId}` });
   });
 
-  test("a browser opening a paid URL sees the paywall with the price and a playground link", async ({ page }, testInfo) => {
+  test("a browser opening a paid URL sees the paywall with the price and a playground link", async ({
+    page,
+  }, testInfo) => {
     const { baseUrl, demoMerchantId } = readE2EState();
     const res = await page.goto(`${baseUrl}/${demoMerchantId}/api/signal/eth`);
     expect(res?.status()).toBe(402);
     await expect(page.getByText("0.01 USDC")).toBeVisible();
-    await expect(page.getByRole("link", { name: "Pay in the playground" })).toHaveAttribute("href", new RegExp(`/docs/playground\\?merchant=${demoMerchantId}`));
+    await expect(page.getByRole("link", { name: "Pay in the playground" })).toHaveAttribute(
+      "href",
+      new RegExp(`/docs/playground\\?merchant=${demoMerchantId}`),
+    );
     await page.screenshot({ path: testInfo.outputPath("paywall.png"), fullPage: true });
   });
 
-  test("our facilitator API answers /supported to a caller with a token, and refuses one without", async ({ request }) => {
+  test("our facilitator API answers /supported to a caller with a token, and refuses one without", async ({
+    request,
+  }) => {
     const { baseUrl, chainId, facilitatorApiToken } = readE2EState();
     const anonymous = await request.get(`${baseUrl}/api/facilitator/supported`);
     expect(anonymous.status()).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: { code: "unauthorized" } });
-    const res = await request.get(`${baseUrl}/api/facilitator/supported`, { headers: { authorization: `Bearer ${facilitatorApiToken}` } });
+    const res = await request.get(`${baseUrl}/api/facilitator/supported`, {
+      headers: { authorization: `Bearer ${facilitatorApiToken}` },
+    });
     expect(res.status()).toBe(200);
-    expect((await res.json()).kinds).toEqual(expect.arrayContaining([expect.objectContaining({ x402Version: 2, scheme: "exact", network: `eip155:${chainId}` })]));
+    expect((await res.json()).kinds).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ x402Version: 2, scheme: "exact", network: `eip155:${chainId}` }),
+      ]),
+    );
   });
 });

@@ -21,7 +21,13 @@ const POSTGRES = process.env.SCALE_POSTGRES_URL ?? "postgresql://postgres@127.0.
 const SLOW_UPSTREAM_MS = 2_000;
 const ENCRYPTION_KEY = "c2NhbGUtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=";
 
-type World = { shopId: string; changingRuleId: string; apiKey: string; limitedId: string; payoutAddress: string };
+type World = {
+  shopId: string;
+  changingRuleId: string;
+  apiKey: string;
+  limitedId: string;
+  payoutAddress: string;
+};
 type Instance = { url: string; pid: number; child: ChildProcess; exited: Promise<void> };
 
 function freePort(): Promise<number> {
@@ -47,19 +53,27 @@ function startUpstream(): Promise<{ url: string; close: () => Promise<void> }> {
   });
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) }),
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }),
     ),
   );
 }
 
 function runTsx(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited with ${code}: ${err}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited with ${code}: ${err}`)),
+    );
   });
 }
 
@@ -87,10 +101,14 @@ let a: Instance;
 let b: Instance;
 
 async function startInstance(port: number, env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, ...env },
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child);
@@ -103,7 +121,15 @@ async function paymentFor(url: string): Promise<string> {
   const required = decodePaymentRequiredHeader(unpaid.headers.get("payment-required") ?? "");
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: accountFor("demoPayer") });
-  client.setSpendControls({ allowedAssets: [{ network: `eip155:${state.chainId}`, asset: state.tokenAddress.toLowerCase(), maxAmountPerPayment: "100000" }] });
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: `eip155:${state.chainId}`,
+        asset: state.tokenAddress.toLowerCase(),
+        maxAmountPerPayment: "100000",
+      },
+    ],
+  });
   return encodePaymentSignatureHeader(await client.createPaymentPayload(required));
 }
 
@@ -130,7 +156,23 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
     await admin.end();
     const databaseUrl = `${POSTGRES}/${database}`;
     upstream = await startUpstream();
-    world = JSON.parse((await runTsx(["e2e/scale/prepare-world.ts", databaseUrl, upstream.url, String(state.chainId), state.tokenAddress], { ENCRYPTION_KEY })).trim().split("\n").pop() ?? "{}") as World;
+    world = JSON.parse(
+      (
+        await runTsx(
+          [
+            "e2e/scale/prepare-world.ts",
+            databaseUrl,
+            upstream.url,
+            String(state.chainId),
+            state.tokenAddress,
+          ],
+          { ENCRYPTION_KEY },
+        )
+      )
+        .trim()
+        .split("\n")
+        .pop() ?? "{}",
+    ) as World;
     db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
 
@@ -174,15 +216,31 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
 
   test("one payment sent to both instances at once is charged once", async () => {
     const header = await paymentFor(`${a.url}/${world.shopId}/paid/once`);
-    const answers = await Promise.all([a, b].map((i) => fetch(`${i.url}/${world.shopId}/paid/once`, { headers: { "payment-signature": header } })));
+    const answers = await Promise.all(
+      [a, b].map((i) =>
+        fetch(`${i.url}/${world.shopId}/paid/once`, { headers: { "payment-signature": header } }),
+      ),
+    );
     const statuses = answers.map((r) => r.status).sort();
     const bodies = await Promise.all(answers.map((r) => r.json() as Promise<{ error?: unknown }>));
     expect(statuses).toEqual([200, 402]);
     // the loser gets x402's PaymentRequired body naming the reason
     expect(bodies.find((_, i) => answers[i]?.status === 402)?.error).toBe("payment_replayed");
-    expect(await count(`SELECT count(*) AS n FROM "Payment" WHERE "merchantId" = $1`, [world.shopId])).toBe(1);
-    expect(await count(`SELECT count(*) AS n FROM "Payment" WHERE "merchantId" = $1 AND status = 'SETTLED' AND "txHash" IS NOT NULL`, [world.shopId])).toBe(1);
-    expect(await count(`SELECT count(*) AS n FROM "LedgerEntry" WHERE "merchantId" = $1 AND type = 'CHARGE'`, [world.shopId])).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM "Payment" WHERE "merchantId" = $1`, [world.shopId]),
+    ).toBe(1);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM "Payment" WHERE "merchantId" = $1 AND status = 'SETTLED' AND "txHash" IS NOT NULL`,
+        [world.shopId],
+      ),
+    ).toBe(1);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM "LedgerEntry" WHERE "merchantId" = $1 AND type = 'CHARGE'`,
+        [world.shopId],
+      ),
+    ).toBe(1);
   });
 
   test("the rate limit counts calls to both instances", async () => {
@@ -197,17 +255,33 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
     expect(statuses.filter((s) => s.status === 200)).toHaveLength(6);
     expect(statuses.filter((s) => s.status === 429)).toHaveLength(4);
     // each instance refused calls the other had counted
-    expect(statuses.filter((s) => s.status === 429).map((s) => s.instance).sort()).toEqual(["a", "a", "b", "b"]);
+    expect(
+      statuses
+        .filter((s) => s.status === 429)
+        .map((s) => s.instance)
+        .sort(),
+    ).toEqual(["a", "a", "b", "b"]);
   });
 
   test("a pricing rule changed through one instance is enforced by the other within a second", async () => {
     const onB = `${b.url}/${world.shopId}/changing/x`;
     expect(await priceAt(onB)).toBe("10000"); // B has the rule cached now (the cache lives 5 s)
-    const changed = await fetch(`${a.url}/api/v1/merchants/${world.shopId}/pricing-rules/${world.changingRuleId}`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${world.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ data: { pathPattern: "/changing/*", method: "GET", price: "0.02", network: `eip155:${state.chainId}`, asset: state.tokenAddress } }),
-    });
+    const changed = await fetch(
+      `${a.url}/api/v1/merchants/${world.shopId}/pricing-rules/${world.changingRuleId}`,
+      {
+        method: "PUT",
+        headers: { authorization: `Bearer ${world.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          data: {
+            pathPattern: "/changing/*",
+            method: "GET",
+            price: "0.02",
+            network: `eip155:${state.chainId}`,
+            asset: state.tokenAddress,
+          },
+        }),
+      },
+    );
     expect(changed.status).toBe(200);
     const changedAt = Date.now();
     let seenAfterMs = Number.POSITIVE_INFINITY;
@@ -225,7 +299,8 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
 
   test("a scheduled job runs once across both instances, not once per instance", async () => {
     const job = "evaluate-alerts"; // due every minute: between our nudges it would not run by itself
-    const runCount = () => count(`SELECT "runCount" AS n FROM "BackgroundJob" WHERE name = $1`, [job]);
+    const runCount = () =>
+      count(`SELECT "runCount" AS n FROM "BackgroundJob" WHERE name = $1`, [job]);
     await expect.poll(runCount, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     const runners = new Set<string>();
     for (let round = 0; round < 3; round++) {
@@ -235,10 +310,14 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
       // both schedulers look twice a second: give the other several chances to run it again
       await new Promise((r) => setTimeout(r, 2_000));
       expect(await runCount()).toBe(before + 1);
-      const { rows } = await db.query<{ lastRunBy: string }>(`SELECT "lastRunBy" FROM "BackgroundJob" WHERE name = $1`, [job]);
+      const { rows } = await db.query<{ lastRunBy: string }>(
+        `SELECT "lastRunBy" FROM "BackgroundJob" WHERE name = $1`,
+        [job],
+      );
       runners.add(rows[0]?.lastRunBy ?? "");
     }
-    for (const runner of runners) expect([`:${a.pid}:`, `:${b.pid}:`].some((pid) => runner.includes(pid))).toBe(true);
+    for (const runner of runners)
+      expect([`:${a.pid}:`, `:${b.pid}:`].some((pid) => runner.includes(pid))).toBe(true);
   });
 
   test("killing one instance loses nothing in flight on the other, which takes over its jobs", async () => {
@@ -246,7 +325,11 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
     const slowUrl = `${b.url}/${world.shopId}/slow/report`;
     const header = await paymentFor(slowUrl);
     const paidCall = fetch(slowUrl, { headers: { "payment-signature": header } });
-    const freeCalls = Array.from({ length: 20 }, (_, i) => new Promise((r) => setTimeout(r, i * 50)).then(() => fetch(`${b.url}/${world.shopId}/free/${i}`)));
+    const freeCalls = Array.from({ length: 20 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 50)).then(() =>
+        fetch(`${b.url}/${world.shopId}/free/${i}`),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 300));
     a.child.kill("SIGKILL");
     await a.exited;
@@ -258,15 +341,38 @@ test.describe("two instances on one PostgreSQL and one Redis", () => {
     expect(await paid.json()).toMatchObject({ ok: true, path: "/slow/report" });
     const free = await Promise.all(freeCalls);
     expect(free.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 200));
-    expect(await count(`SELECT count(*) AS n FROM "Payment" WHERE "merchantId" = $1 AND status = 'SETTLED'`, [world.shopId])).toBe(2);
-    expect(await count(`SELECT count(*) AS n FROM "LedgerEntry" WHERE "merchantId" = $1 AND type = 'CHARGE'`, [world.shopId])).toBe(2);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM "Payment" WHERE "merchantId" = $1 AND status = 'SETTLED'`,
+        [world.shopId],
+      ),
+    ).toBe(2);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM "LedgerEntry" WHERE "merchantId" = $1 AND type = 'CHARGE'`,
+        [world.shopId],
+      ),
+    ).toBe(2);
 
     // whatever job the dead instance held is released when its lease lapses (15 s) and run by the survivor
     await expect
-      .poll(() => count(`SELECT count(*) AS n FROM "BackgroundJob" WHERE "lockedBy" LIKE $1`, [`%:${a.pid}:%`]), { timeout: 30_000, intervals: [500] })
+      .poll(
+        () =>
+          count(`SELECT count(*) AS n FROM "BackgroundJob" WHERE "lockedBy" LIKE $1`, [
+            `%:${a.pid}:%`,
+          ]),
+        { timeout: 30_000, intervals: [500] },
+      )
       .toBe(0);
     await expect
-      .poll(() => count(`SELECT count(*) AS n FROM "BackgroundJob" WHERE name = 'settle-deferred-payments' AND "lastRunBy" LIKE $1 AND "lastFinishedAt" > $2`, [`%:${b.pid}:%`, killedAt.toISOString().replace("Z", "")]), { timeout: 30_000 })
+      .poll(
+        () =>
+          count(
+            `SELECT count(*) AS n FROM "BackgroundJob" WHERE name = 'settle-deferred-payments' AND "lastRunBy" LIKE $1 AND "lastFinishedAt" > $2`,
+            [`%:${b.pid}:%`, killedAt.toISOString().replace("Z", "")],
+          ),
+        { timeout: 30_000 },
+      )
       .toBe(1);
   });
 });

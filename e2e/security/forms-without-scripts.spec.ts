@@ -27,7 +27,9 @@ async function pressEnterNatively(page: Page, field: string, seen: Request[]): P
   return seen.slice(0, probe).filter((r) => r.isNavigationRequest());
 }
 
-test("the sign-in form cannot be submitted before its script runs: the button is disabled, the form posts, no credential in any URL", async ({ page }) => {
+test("the sign-in form cannot be submitted before its script runs: the button is disabled, the form posts, no credential in any URL", async ({
+  page,
+}) => {
   const { merchantUser } = readE2EState();
   const seen = recordRequests(page);
   await page.goto("/login?from=%2Fconsole");
@@ -43,7 +45,9 @@ test("the sign-in form cannot be submitted before its script runs: the button is
   }
 });
 
-test("the sign-up form cannot be submitted before its script runs: the button is disabled, the form posts, no credential in any URL", async ({ page }) => {
+test("the sign-up form cannot be submitted before its script runs: the button is disabled, the form posts, no credential in any URL", async ({
+  page,
+}) => {
   const email = `noscript-${Date.now()}@e2e.x402.local`;
   const password = "a secret sign-up password";
   const seen = recordRequests(page);

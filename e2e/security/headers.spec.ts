@@ -9,7 +9,12 @@ import { readE2EState } from "../fixtures/env";
 // HSTS and no upgrade-insecure-requests here (e2e/security/https.spec.ts runs an https deployment).
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name = "", ...values]) => [name, values]));
+  return new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name = "", ...values]) => [name, values]),
+  );
 }
 
 async function expectPageHeaders(res: APIResponse) {
@@ -36,9 +41,19 @@ async function expectPageHeaders(res: APIResponse) {
   return nonce;
 }
 
-test("console, admin, docs, auth and landing pages carry CSP, nosniff, frame and referrer headers", async ({ request }) => {
+test("console, admin, docs, auth and landing pages carry CSP, nosniff, frame and referrer headers", async ({
+  request,
+}) => {
   const { admin, merchantUser, demoMerchantId } = readE2EState();
-  const publicPages = ["/", "/login", "/signup", "/docs", "/docs/sdk", "/docs/api-reference", "/docs/playground"];
+  const publicPages = [
+    "/",
+    "/login",
+    "/signup",
+    "/docs",
+    "/docs/sdk",
+    "/docs/api-reference",
+    "/docs/playground",
+  ];
   const nonces = new Set<string>();
   for (const path of publicPages) {
     const res = await request.get(path);
@@ -57,14 +72,17 @@ test("console, admin, docs, auth and landing pages carry CSP, nosniff, frame and
     nonces.add((await expectPageHeaders(res)) ?? "");
   };
   await signInViaApi(request, merchantUser);
-  for (const path of [`/console/${demoMerchantId}`, `/console/${demoMerchantId}/keys`]) await signedIn(path);
+  for (const path of [`/console/${demoMerchantId}`, `/console/${demoMerchantId}/keys`])
+    await signedIn(path);
   await signInViaApi(request, admin);
   for (const path of ["/admin", "/admin/merchants"]) await signedIn(path);
   // a fresh nonce per response
   expect(nonces.size).toBe(publicPages.length + 4);
 });
 
-test("API and gateway responses are not pages: no page CSP; the gateway's is only its sandbox, and it still answers", async ({ request }) => {
+test("API and gateway responses are not pages: no page CSP; the gateway's is only its sandbox, and it still answers", async ({
+  request,
+}) => {
   const { demoMerchantId } = readE2EState();
   const health = await request.get("/api/health");
   expect(health.status()).toBe(200);
@@ -74,10 +92,16 @@ test("API and gateway responses are not pages: no page CSP; the gateway's is onl
   // merchant content shares this origin: every gateway answer is a sandboxed document (merchant-content.spec.ts)
   expect(paid.headers()["content-security-policy"]).toBe("sandbox");
   expect(paid.headers()["x-content-type-options"]).toBe("nosniff");
-  expect(await paid.json()).toMatchObject({ accepts: [expect.objectContaining({ scheme: "exact" })] });
+  expect(await paid.json()).toMatchObject({
+    accepts: [expect.objectContaining({ scheme: "exact" })],
+  });
 });
 
-test("the pages run in the browser under the CSP without a single violation", async ({ page, context, request }) => {
+test("the pages run in the browser under the CSP without a single violation", async ({
+  page,
+  context,
+  request,
+}) => {
   const { admin, merchantUser, demoMerchantId } = readE2EState();
   const violations = await watchCsp(page);
   const visit = async (path: string, ready: () => Promise<void>) => {
@@ -88,15 +112,29 @@ test("the pages run in the browser under the CSP without a single violation", as
   };
   await visit("/", () => expect(page.getByRole("link", { name: "Get started" })).toBeVisible());
   await visit("/login", () => expect(page.getByRole("button", { name: "Sign in" })).toBeVisible());
-  await visit("/docs", () => expect(page.getByRole("heading", { name: "How x402 works here", level: 1 })).toBeVisible());
-  await visit("/docs/api-reference", () => expect(page.getByTestId("api-reference").getByRole("heading", { name: "x402 Gateway merchant API", level: 1 })).toBeVisible({ timeout: 20_000 }));
-  await visit("/docs/playground", () => expect(page.getByRole("button", { name: "Connect Wallet" })).toBeVisible());
+  await visit("/docs", () =>
+    expect(page.getByRole("heading", { name: "How x402 works here", level: 1 })).toBeVisible(),
+  );
+  await visit("/docs/api-reference", () =>
+    expect(
+      page
+        .getByTestId("api-reference")
+        .getByRole("heading", { name: "x402 Gateway merchant API", level: 1 }),
+    ).toBeVisible({ timeout: 20_000 }),
+  );
+  await visit("/docs/playground", () =>
+    expect(page.getByRole("button", { name: "Connect Wallet" })).toBeVisible(),
+  );
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);
-  await visit(`/console/${demoMerchantId}`, () => expect(page.getByTestId("stat-paid-calls")).toBeVisible());
+  await visit(`/console/${demoMerchantId}`, () =>
+    expect(page.getByTestId("stat-paid-calls")).toBeVisible(),
+  );
   await signInViaApi(request, admin);
   await useSessionIn(context, request);
-  await visit("/admin/operations", () => expect(page.getByRole("heading", { name: "Operations" })).toBeVisible());
+  await visit("/admin/operations", () =>
+    expect(page.getByRole("heading", { name: "Operations" })).toBeVisible(),
+  );
   // the theme script ran (it carries the nonce): next-themes set the class on <html>
   expect(await page.locator("html").getAttribute("class")).toMatch(/light|dark/);
 });

@@ -28,9 +28,14 @@ function freePort(): Promise<number> {
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   port = await freePort();
-  server = spawn(process.execPath, ["--import", "tsx", "e2e/serve-https.ts", String(port)], { stdio: "inherit" });
+  server = spawn(process.execPath, ["--import", "tsx", "e2e/serve-https.ts", String(port)], {
+    stdio: "inherit",
+  });
   await expect
-    .poll(async () => (await fetch(viaProxy("/api/health")).catch(() => null))?.status, { timeout: 200_000, intervals: [500] })
+    .poll(async () => (await fetch(viaProxy("/api/health")).catch(() => null))?.status, {
+      timeout: 200_000,
+      intervals: [500],
+    })
     .toBe(200);
 });
 
@@ -43,14 +48,20 @@ test.afterAll(async () => {
 
 test("plain HTTP from the trusted proxy is redirected (308) to APP_URL for console, admin, login and docs pages", async () => {
   for (const path of ["/console", "/admin/merchants", "/login?from=%2Fconsole", "/docs/sdk"]) {
-    const res = await fetch(viaProxy(path), { redirect: "manual", headers: { "x-forwarded-proto": "http", "x-forwarded-for": "198.51.100.1" } });
+    const res = await fetch(viaProxy(path), {
+      redirect: "manual",
+      headers: { "x-forwarded-proto": "http", "x-forwarded-for": "198.51.100.1" },
+    });
     expect(res.status, path).toBe(308);
     expect(res.headers.get("location")).toBe(`${HTTPS_E2E_APP_URL}${path}`);
   }
 });
 
 test("HTTPS from the trusted proxy gets the page, with HSTS and a CSP that upgrades insecure requests", async () => {
-  const res = await fetch(viaProxy("/login"), { redirect: "manual", headers: { "x-forwarded-proto": "https" } });
+  const res = await fetch(viaProxy("/login"), {
+    redirect: "manual",
+    headers: { "x-forwarded-proto": "https" },
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
   expect(res.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
@@ -59,15 +70,28 @@ test("HTTPS from the trusted proxy gets the page, with HSTS and a CSP that upgra
 });
 
 test("a client that is not a trusted proxy cannot claim HTTPS", async () => {
-  const res = await fetch(direct("/login"), { redirect: "manual", headers: { "x-forwarded-proto": "https", "x-forwarded-for": "10.0.0.1" } });
+  const res = await fetch(direct("/login"), {
+    redirect: "manual",
+    headers: { "x-forwarded-proto": "https", "x-forwarded-for": "10.0.0.1" },
+  });
   expect(res.status).toBe(308);
   expect(res.headers.get("location")).toBe(`${HTTPS_E2E_APP_URL}/login`);
   expect(res.headers.get("strict-transport-security")).toBeNull();
 });
 
 test("API routes and the gateway are not redirected", async () => {
-  expect((await fetch(viaProxy("/api/health"), { redirect: "manual", headers: { "x-forwarded-proto": "http" } })).status).toBe(200);
-  const gateway = await fetch(viaProxy("/mer_aaaaaaaaaaaaaaaaaaaa/anything"), { redirect: "manual", headers: { "x-forwarded-proto": "http" } });
+  expect(
+    (
+      await fetch(viaProxy("/api/health"), {
+        redirect: "manual",
+        headers: { "x-forwarded-proto": "http" },
+      })
+    ).status,
+  ).toBe(200);
+  const gateway = await fetch(viaProxy("/mer_aaaaaaaaaaaaaaaaaaaa/anything"), {
+    redirect: "manual",
+    headers: { "x-forwarded-proto": "http" },
+  });
   expect(gateway.status).toBe(404);
   expect(await gateway.json()).toMatchObject({ error: { code: "merchant_not_found" } });
 });
@@ -79,45 +103,78 @@ async function csrf(url: (p: string) => string, headers: Record<string, string>)
   return { cookie, token: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
-async function signIn(url: (p: string) => string, headers: Record<string, string>, credentials: { email: string; password: string }) {
+async function signIn(
+  url: (p: string) => string,
+  headers: Record<string, string>,
+  credentials: { email: string; password: string },
+) {
   const { cookie, token } = await csrf(url, headers);
   const res = await fetch(url("/api/auth/callback/credentials"), {
     method: "POST",
     redirect: "manual",
-    headers: { ...headers, cookie: cookie.split(";")[0] ?? "", "content-type": "application/x-www-form-urlencoded" },
+    headers: {
+      ...headers,
+      cookie: cookie.split(";")[0] ?? "",
+      "content-type": "application/x-www-form-urlencoded",
+    },
     body: new URLSearchParams({ ...credentials, csrfToken: token, json: "true" }),
   });
-  const location = res.headers.get("location") ?? ((await res.json().catch(() => ({}))) as { url?: string }).url ?? "";
-  return { res, error: new URL(location, HTTPS_E2E_APP_URL).searchParams.get("error"), cookies: res.headers.getSetCookie() };
+  const location =
+    res.headers.get("location") ??
+    ((await res.json().catch(() => ({}))) as { url?: string }).url ??
+    "";
+  return {
+    res,
+    error: new URL(location, HTTPS_E2E_APP_URL).searchParams.get("error"),
+    cookies: res.headers.getSetCookie(),
+  };
 }
 
 test("the auth cookies are __Host-/__Secure- prefixed, Secure, HttpOnly and SameSite=Lax", async () => {
   const proxied = { "x-forwarded-proto": "https", "x-forwarded-for": "198.51.100.200" };
   const { cookie } = await csrf(viaProxy, proxied);
-  expect(cookie).toMatch(/^__Host-next-auth\.csrf-token=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+  expect(cookie).toMatch(
+    /^__Host-next-auth\.csrf-token=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+  );
 
   const { error, cookies } = await signIn(viaProxy, proxied, HTTPS_E2E_USER);
   expect(error).toBeNull();
   const session = cookies.find((c) => c.startsWith("__Secure-next-auth.session-token="));
   expect(session).toBeDefined();
-  for (const attribute of ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"]) expect(session?.split("; ")).toContain(attribute);
+  for (const attribute of ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"])
+    expect(session?.split("; ")).toContain(attribute);
 
-  const me = await fetch(viaProxy("/api/trpc/auth.me"), { headers: { ...proxied, cookie: session?.split(";")[0] ?? "" } });
+  const me = await fetch(viaProxy("/api/trpc/auth.me"), {
+    headers: { ...proxied, cookie: session?.split(";")[0] ?? "" },
+  });
   expect(me.status).toBe(200);
 });
 
 test("sign-in attempts count against the client the trusted proxy names, and against the peer otherwise", async () => {
-  const wrong = () => ({ email: `nobody-${Math.random().toString(36).slice(2)}@e2e.test`, password: "not the password" });
+  const wrong = () => ({
+    email: `nobody-${Math.random().toString(36).slice(2)}@e2e.test`,
+    password: "not the password",
+  });
   const proxiedFor = (ip: string) => ({ "x-forwarded-proto": "https", "x-forwarded-for": ip });
 
   const fromOneClient = [];
-  for (let i = 0; i <= HTTPS_E2E_MAX_PER_IP; i++) fromOneClient.push((await signIn(viaProxy, proxiedFor("198.51.100.7"), wrong())).error);
-  expect(fromOneClient).toEqual([...Array<string>(HTTPS_E2E_MAX_PER_IP).fill("CredentialsSignin"), "SignInThrottled"]);
+  for (let i = 0; i <= HTTPS_E2E_MAX_PER_IP; i++)
+    fromOneClient.push((await signIn(viaProxy, proxiedFor("198.51.100.7"), wrong())).error);
+  expect(fromOneClient).toEqual([
+    ...Array<string>(HTTPS_E2E_MAX_PER_IP).fill("CredentialsSignin"),
+    "SignInThrottled",
+  ]);
   // another client behind the same proxy has its own budget
-  expect((await signIn(viaProxy, proxiedFor("198.51.100.8"), wrong())).error).toBe("CredentialsSignin");
+  expect((await signIn(viaProxy, proxiedFor("198.51.100.8"), wrong())).error).toBe(
+    "CredentialsSignin",
+  );
 
   // a direct client cannot dodge its budget by making up X-Forwarded-For
   const spoofing = [];
-  for (let i = 0; i <= HTTPS_E2E_MAX_PER_IP; i++) spoofing.push((await signIn(direct, proxiedFor(`203.0.113.${i + 1}`), wrong())).error);
-  expect(spoofing).toEqual([...Array<string>(HTTPS_E2E_MAX_PER_IP).fill("CredentialsSignin"), "SignInThrottled"]);
+  for (let i = 0; i <= HTTPS_E2E_MAX_PER_IP; i++)
+    spoofing.push((await signIn(direct, proxiedFor(`203.0.113.${i + 1}`), wrong())).error);
+  expect(spoofing).toEqual([
+    ...Array<string>(HTTPS_E2E_MAX_PER_IP).fill("CredentialsSignin"),
+    "SignInThrottled",
+  ]);
 });

@@ -23,7 +23,10 @@ let upstreamUrl: string;
 
 test.beforeAll(async () => {
   upstream = http.createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "set-cookie": "next-auth.session-token=planted; Path=/" });
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "set-cookie": "next-auth.session-token=planted; Path=/",
+    });
     res.end(HOSTILE_PAGE);
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
@@ -33,17 +36,30 @@ test.afterAll(async () => {
   await new Promise((resolve) => upstream.close(resolve));
 });
 
-test("upstream HTML served through the gateway cannot call the console's API as the signed-in viewer", async ({ page, request, context }) => {
+test("upstream HTML served through the gateway cannot call the console's API as the signed-in viewer", async ({
+  page,
+  request,
+  context,
+}) => {
   const { merchantUser } = readE2EState();
   await signInViaApi(request, merchantUser);
   const created = await request.post("/api/trpc/merchants.create", {
-    data: { json: { name: `Hostile ${Date.now()}`, upstreamBaseUrl: upstreamUrl, payoutAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" } },
+    data: {
+      json: {
+        name: `Hostile ${Date.now()}`,
+        upstreamBaseUrl: upstreamUrl,
+        payoutAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      },
+    },
     headers: { origin: E2E_BASE_URL },
   });
   expect(created.status()).toBe(200);
-  const merchantId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+  const merchantId = ((await created.json()) as { result: { data: { json: { id: string } } } })
+    .result.data.json.id;
   await useSessionIn(context, request);
-  const sessionBefore = (await context.cookies()).find((c) => c.name === "next-auth.session-token")?.value;
+  const sessionBefore = (await context.cookies()).find(
+    (c) => c.name === "next-auth.session-token",
+  )?.value;
   expect(sessionBefore).toBeTruthy();
 
   const apiCalls: string[] = [];
@@ -65,5 +81,7 @@ test("upstream HTML served through the gateway cannot call the console's API as 
   // the sandboxed document is an opaque origin: even the browser's view of it has no origin of ours
   expect(await page.evaluate(() => window.origin)).toBe("null");
   // and the upstream could not replace the console's session cookie
-  expect((await context.cookies()).find((c) => c.name === "next-auth.session-token")?.value).toBe(sessionBefore);
+  expect((await context.cookies()).find((c) => c.name === "next-auth.session-token")?.value).toBe(
+    sessionBefore,
+  );
 });

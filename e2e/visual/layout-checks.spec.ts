@@ -3,7 +3,9 @@ import { expect, test } from "@playwright/test";
 import { measureLayout } from "./layout-checks";
 
 // The layout checks find what they look for: a page built to break each rule is reported.
-test("the layout checks report overflow, overlapping controls and a clipped placeholder", async ({ page }) => {
+test("the layout checks report overflow, overlapping controls and a clipped placeholder", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 390, height: 600 });
   await page.setContent(`<!doctype html><body style="margin:0">
     <main>

@@ -20,14 +20,16 @@ export type LayoutReport = {
 export async function measureLayout(page: Page): Promise<LayoutReport> {
   return page.evaluate(() => {
     const describe = (el: Element) => {
-      const name = el.getAttribute("aria-label") ?? (el as HTMLElement).innerText?.trim().slice(0, 40) ?? "";
+      const name =
+        el.getAttribute("aria-label") ?? (el as HTMLElement).innerText?.trim().slice(0, 40) ?? "";
       const id = el.id ? `#${el.id}` : "";
       return `${el.tagName.toLowerCase()}${id}${name ? ` "${name}"` : ""}`;
     };
     const isShown = (el: Element) => {
       if (el.closest("[aria-hidden='true'], [hidden], .sr-only")) return false;
       const style = getComputedStyle(el);
-      if (style.visibility === "hidden" || style.display === "none" || Number(style.opacity) === 0) return false;
+      if (style.visibility === "hidden" || style.display === "none" || Number(style.opacity) === 0)
+        return false;
       const rect = el.getBoundingClientRect();
       return rect.width > 2 && rect.height > 2;
     };
@@ -35,7 +37,11 @@ export async function measureLayout(page: Page): Promise<LayoutReport> {
     // the whole page, header and sidebars included: a page's main area can be all text (a docs
     // article), and the shells' controls crowd first on a phone
     const root = document.body;
-    const controls = [...root.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, [role=combobox], [role=tab]")].filter(isShown);
+    const controls = [
+      ...root.querySelectorAll(
+        "a[href], button, input:not([type=hidden]), select, textarea, [role=combobox], [role=tab]",
+      ),
+    ].filter(isShown);
     const overlaps: string[] = [];
     const rects = controls.map((el) => el.getBoundingClientRect());
     for (let i = 0; i < controls.length; i++) {
@@ -60,9 +66,13 @@ export async function measureLayout(page: Page): Promise<LayoutReport> {
       const style = getComputedStyle(input);
       canvas.font = style.font;
       const text = input.value || input.placeholder;
-      const available = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const available =
+        input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
       const needed = canvas.measureText(text).width;
-      if (input.scrollWidth > input.clientWidth || needed > available + 1) clippedInputs.push(`${describe(input)}: "${text}" needs ${Math.ceil(needed)}px of ${Math.floor(available)}px`);
+      if (input.scrollWidth > input.clientWidth || needed > available + 1)
+        clippedInputs.push(
+          `${describe(input)}: "${text}" needs ${Math.ceil(needed)}px of ${Math.floor(available)}px`,
+        );
     }
 
     return {
@@ -76,15 +86,24 @@ export async function measureLayout(page: Page): Promise<LayoutReport> {
 }
 
 /** Sets the width, waits for `ready`, asserts the layout checks and attaches a full-page screenshot. */
-export async function checkLayoutAt(page: Page, testInfo: TestInfo, opts: { name: string; width: number; locale: string; ready: () => Promise<void> }) {
+export async function checkLayoutAt(
+  page: Page,
+  testInfo: TestInfo,
+  opts: { name: string; width: number; locale: string; ready: () => Promise<void> },
+) {
   await page.setViewportSize({ width: opts.width, height: 900 });
   await opts.ready();
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   const report = await measureLayout(page);
-  await testInfo.attach(`${opts.name}-${opts.locale}-${opts.width}px.png`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await testInfo.attach(`${opts.name}-${opts.locale}-${opts.width}px.png`, {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: "image/png",
+  });
   const where = `${opts.name} at ${opts.width}px (${opts.locale})`;
   expect(report.checkedElements, `${where}: interactive elements found`).toBeGreaterThan(0);
-  expect(report.scrollWidth, `${where}: horizontal overflow`).toBeLessThanOrEqual(report.viewportWidth);
+  expect(report.scrollWidth, `${where}: horizontal overflow`).toBeLessThanOrEqual(
+    report.viewportWidth,
+  );
   expect(report.overlaps, `${where}: overlapping interactive elements`).toEqual([]);
   expect(report.clippedInputs, `${where}: text clipped in inputs`).toEqual([]);
 }

@@ -73,7 +73,11 @@ const PAGES: MainPage[] = [
 
 for (const main of PAGES) {
   for (const locale of LOCALES) {
-    test(`${main.name} (${locale}) has no overflow, overlapping controls or clipped inputs at ${WIDTHS.join(" and ")} px`, async ({ page, context, request }, testInfo) => {
+    test(`${main.name} (${locale}) has no overflow, overlapping controls or clipped inputs at ${WIDTHS.join(" and ")} px`, async ({
+      page,
+      context,
+      request,
+    }, testInfo) => {
       await context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: E2E_BASE_URL }]);
       if (main.signIn) {
         await signInViaApi(request, readE2EState()[main.signIn]);
@@ -83,7 +87,12 @@ for (const main of PAGES) {
         await page.setViewportSize({ width, height: 900 });
         await page.goto(main.path());
         await expect(page.locator("html")).toHaveAttribute("lang", locale);
-        await checkLayoutAt(page, testInfo, { name: main.name, width, locale, ready: () => main.ready(page) });
+        await checkLayoutAt(page, testInfo, {
+          name: main.name,
+          width,
+          locale,
+          ready: () => main.ready(page),
+        });
       }
     });
   }

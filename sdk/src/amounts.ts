@@ -5,7 +5,8 @@ export function toAtomic(decimal: string, decimals: number): bigint {
   if (!match) throw new RangeError(`"${decimal}" is not a decimal amount`);
   const whole = match[1] ?? "0";
   const fraction = (match[2] ?? "").replace(/0+$/, "");
-  if (fraction.length > decimals) throw new RangeError(`"${decimal}" has more than ${decimals} decimal places`);
+  if (fraction.length > decimals)
+    throw new RangeError(`"${decimal}" has more than ${decimals} decimal places`);
   return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
 }
 
@@ -20,6 +21,16 @@ export function fromAtomic(atomic: bigint, decimals: number): string {
 export type AssetInfo = { network: string; address: string; symbol: string; decimals: number };
 
 export const KNOWN_ASSETS: AssetInfo[] = [
-  { network: "eip155:8453", address: "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913", symbol: "USDC", decimals: 6 },
-  { network: "eip155:84532", address: "0x036cbd53842c5426634e7929541ec2318f3dcf7e", symbol: "USDC", decimals: 6 },
+  {
+    network: "eip155:8453",
+    address: "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913",
+    symbol: "USDC",
+    decimals: 6,
+  },
+  {
+    network: "eip155:84532",
+    address: "0x036cbd53842c5426634e7929541ec2318f3dcf7e",
+    symbol: "USDC",
+    decimals: 6,
+  },
 ];

@@ -1,7 +1,24 @@
 import { fromAtomic, KNOWN_ASSETS, toAtomic, type AssetInfo } from "./amounts";
 import { encodeJsonHeader, randomNonce } from "./encoding";
-import { AmountLimitError, NetworkError, PaymentRejectedError, PaymentRequiredError, ResponseFormatError, UpstreamError, WalletError, X402Error, type RequirementRejection } from "./errors";
-import { chainIdOf, parsePaymentRequired, parseSettlement, rejectionReason, type PaymentRequirement, type Settlement } from "./protocol";
+import {
+  AmountLimitError,
+  NetworkError,
+  PaymentRejectedError,
+  PaymentRequiredError,
+  ResponseFormatError,
+  UpstreamError,
+  WalletError,
+  X402Error,
+  type RequirementRejection,
+} from "./errors";
+import {
+  chainIdOf,
+  parsePaymentRequired,
+  parseSettlement,
+  rejectionReason,
+  type PaymentRequirement,
+  type Settlement,
+} from "./protocol";
 import { readSiwxChallenge, signSiwx, SIWX_HEADER } from "./siwx";
 import { toPaymentSigner, type PaymentSigner, type Wallet } from "./wallet";
 import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "./eip3009";
@@ -54,7 +71,16 @@ export type Entitlement = {
   expiresAt: string | null;
 };
 
-export type PaymentQuote = { network: string; asset: string; symbol: string; amount: string; amountAtomic: bigint; payTo: string; resource: string; x402Version: 1 | 2 };
+export type PaymentQuote = {
+  network: string;
+  asset: string;
+  symbol: string;
+  amount: string;
+  amountAtomic: bigint;
+  payTo: string;
+  resource: string;
+  x402Version: 1 | 2;
+};
 export type PaymentReceipt = Settlement & { quote: PaymentQuote };
 
 export type RequestOptions = {
@@ -88,20 +114,30 @@ export class X402Client {
   constructor(private readonly options: X402ClientOptions) {
     this.signer = toPaymentSigner(options.wallet);
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.assets = [...(options.assets ?? []), ...KNOWN_ASSETS].map((a) => ({ ...a, address: a.address.toLowerCase() }));
+    this.assets = [...(options.assets ?? []), ...KNOWN_ASSETS].map((a) => ({
+      ...a,
+      address: a.address.toLowerCase(),
+    }));
   }
 
   urlFor(path: string, query?: RequestOptions["query"]): string {
-    const base = this.options.endpoint.replace(/\/+$/, "") + (this.options.merchantId ? `/${this.options.merchantId}` : "");
+    const base =
+      this.options.endpoint.replace(/\/+$/, "") +
+      (this.options.merchantId ? `/${this.options.merchantId}` : "");
     const url = new URL(base + (path.startsWith("/") ? path : `/${path}`));
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
     return url.toString();
   }
 
   /** The bundles and time passes this client knows its wallet holds and that are still live. */
   entitlements(): Entitlement[] {
     const now = Date.now();
-    return [...this.held.values()].filter((e) => (e.mode === "bundle" ? (e.remaining ?? 0) > 0 : e.expiresAt !== null && Date.parse(e.expiresAt) > now));
+    return [...this.held.values()].filter((e) =>
+      e.mode === "bundle"
+        ? (e.remaining ?? 0) > 0
+        : e.expiresAt !== null && Date.parse(e.expiresAt) > now,
+    );
   }
 
   async request<T = unknown>(req: RequestOptions): Promise<X402Response<T>> {
@@ -109,7 +145,11 @@ export class X402Client {
     const first = await this.send(url, req, {});
     if (first.status !== 402) return this.finish<T>(first, req, null);
 
-    let required = parsePaymentRequired(first.headers.get("payment-required"), await readJsonLoose(first), url);
+    let required = parsePaymentRequired(
+      first.headers.get("payment-required"),
+      await readJsonLoose(first),
+      url,
+    );
     const challenge = required.x402Version === 2 ? readSiwxChallenge(required.extensions) : null;
     if (challenge && this.shouldSignIn()) {
       // a bundle or pass may cover this call: prove the wallet instead of paying
@@ -117,31 +157,58 @@ export class X402Client {
       const signedIn = await this.send(url, req, { [SIWX_HEADER]: proof });
       if (signedIn.status !== 402) return this.finish<T>(signedIn, req, null);
       // not covered (used up, expired, or never bought): the fresh 402 is what to pay
-      required = parsePaymentRequired(signedIn.headers.get("payment-required"), await readJsonLoose(signedIn), url);
+      required = parsePaymentRequired(
+        signedIn.headers.get("payment-required"),
+        await readJsonLoose(signedIn),
+        url,
+      );
     }
     const { requirement, quote } = await this.choose(required.accepts);
     // the 402 declares payment identifiers: name this payment so a retry can never pay twice
-    const paymentId = required.x402Version === 2 && required.extensions?.["payment-identifier"] ? `pay_${randomNonce().slice(2, 34)}` : null;
+    const paymentId =
+      required.x402Version === 2 && required.extensions?.["payment-identifier"]
+        ? `pay_${randomNonce().slice(2, 34)}`
+        : null;
     const header = await this.sign(requirement, required.resource, paymentId);
-    const paid = paymentId ? await this.sendIdentifiedPayment(url, req, header) : await this.send(url, req, header);
+    const paid = paymentId
+      ? await this.sendIdentifiedPayment(url, req, header)
+      : await this.send(url, req, header);
     if (paid.status === 402) {
       const body = await readJsonLoose(paid);
       const { reason, message } = rejectionReason(paid.headers.get("payment-required"), body);
       // never pays twice for one request(): a refused payment is an error, not a second attempt
-      throw new PaymentRejectedError(`The server refused the payment: ${message ?? reason}`, reason, body);
+      throw new PaymentRejectedError(
+        `The server refused the payment: ${message ?? reason}`,
+        reason,
+        body,
+      );
     }
-    const settlementHeader = paid.headers.get("payment-response") ?? paid.headers.get("x-payment-response");
+    const settlementHeader =
+      paid.headers.get("payment-response") ?? paid.headers.get("x-payment-response");
     const receipt = settlementHeader ? { ...parseSettlement(settlementHeader), quote } : null;
     if (receipt) this.options.onPaid?.(receipt);
     return this.finish<T>(paid, req, receipt);
   }
 
-  private async send(url: string, req: RequestOptions, extra: Record<string, string>): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json", ...req.headers, ...extra };
+  private async send(
+    url: string,
+    req: RequestOptions,
+    extra: Record<string, string>,
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...req.headers,
+      ...extra,
+    };
     if (this.options.apiKey) headers["x-api-key"] = this.options.apiKey;
     let body: BodyInit | undefined;
     if (req.body !== undefined && req.body !== null) {
-      if (typeof req.body === "string" || req.body instanceof Uint8Array || req.body instanceof ArrayBuffer) body = req.body as BodyInit;
+      if (
+        typeof req.body === "string" ||
+        req.body instanceof Uint8Array ||
+        req.body instanceof ArrayBuffer
+      )
+        body = req.body as BodyInit;
       else {
         body = JSON.stringify(req.body);
         headers["content-type"] ??= "application/json";
@@ -152,7 +219,11 @@ export class X402Client {
     try {
       return await this.fetchImpl(url, { method: req.method ?? "GET", headers, body, signal });
     } catch (err) {
-      const reason = req.signal?.aborted ? "aborted" : timeout.aborted ? `timed out after ${this.options.timeoutMs ?? 30_000} ms` : "failed";
+      const reason = req.signal?.aborted
+        ? "aborted"
+        : timeout.aborted
+          ? `timed out after ${this.options.timeoutMs ?? 30_000} ms`
+          : "failed";
       throw new NetworkError(`The request to ${url} ${reason}`, { cause: err });
     }
   }
@@ -162,12 +233,21 @@ export class X402Client {
    * server charged, so the same payment is sent again: the server answers a repeat with the first
    * attempt's recorded response (or 409 while it is still in progress), never with a second charge.
    */
-  private async sendIdentifiedPayment(url: string, req: RequestOptions, header: Record<string, string>): Promise<Response> {
+  private async sendIdentifiedPayment(
+    url: string,
+    req: RequestOptions,
+    header: Record<string, string>,
+  ): Promise<Response> {
     const attempts = 1 + (this.options.paidRetries ?? 2);
     for (let attempt = 1; ; attempt++) {
       try {
         const res = await this.send(url, req, header);
-        if (res.status !== 409 || attempt >= attempts || !/payment_in_progress/.test(await res.clone().text())) return res;
+        if (
+          res.status !== 409 ||
+          attempt >= attempts ||
+          !/payment_in_progress/.test(await res.clone().text())
+        )
+          return res;
         await sleep(1000 * Number(res.headers.get("retry-after") ?? "1"));
       } catch (err) {
         if (!(err instanceof NetworkError) || req.signal?.aborted || attempt >= attempts) throw err;
@@ -180,14 +260,19 @@ export class X402Client {
     const mode = this.options.signIn ?? "auto";
     if (mode === "never") return false;
     if (mode === "always") return true;
-    return this.entitlements().some((e) => e.endpoint === this.options.endpoint && e.merchantId === (this.options.merchantId ?? null));
+    return this.entitlements().some(
+      (e) =>
+        e.endpoint === this.options.endpoint && e.merchantId === (this.options.merchantId ?? null),
+    );
   }
 
   /** Reads the gateway's `x-x402-entitlement` header (mode=bundle; remaining=9; rule=…) into what the client holds. */
   private noteEntitlement(res: Response): Entitlement | null {
     const header = res.headers.get("x-x402-entitlement");
     if (!header) return null;
-    const fields = Object.fromEntries(header.split(";").map((part) => part.trim().split("=") as [string, string]));
+    const fields = Object.fromEntries(
+      header.split(";").map((part) => part.trim().split("=") as [string, string]),
+    );
     if (!fields.rule || (fields.mode !== "bundle" && fields.mode !== "time_pass")) return null;
     const entitlement: Entitlement = {
       endpoint: this.options.endpoint,
@@ -197,11 +282,18 @@ export class X402Client {
       remaining: fields.remaining === undefined ? null : Number(fields.remaining),
       expiresAt: fields.expires ?? null,
     };
-    this.held.set(`${entitlement.endpoint}|${entitlement.merchantId}|${entitlement.ruleId}`, entitlement);
+    this.held.set(
+      `${entitlement.endpoint}|${entitlement.merchantId}|${entitlement.ruleId}`,
+      entitlement,
+    );
     return entitlement;
   }
 
-  private async finish<T>(res: Response, req: RequestOptions, payment: PaymentReceipt | null): Promise<X402Response<T>> {
+  private async finish<T>(
+    res: Response,
+    req: RequestOptions,
+    payment: PaymentReceipt | null,
+  ): Promise<X402Response<T>> {
     const entitlement = this.noteEntitlement(res);
     const type = req.responseType ?? "json";
     let data: unknown;
@@ -213,17 +305,30 @@ export class X402Client {
         try {
           data = text === "" ? null : JSON.parse(text);
         } catch {
-          if (res.status >= 400) throw new UpstreamError(`The server answered ${res.status}`, res.status, text, res.headers);
-          throw new ResponseFormatError(`The response (${res.headers.get("content-type") ?? "no content type"}) is not JSON; ask for responseType "text"`, res.status, text);
+          if (res.status >= 400)
+            throw new UpstreamError(
+              `The server answered ${res.status}`,
+              res.status,
+              text,
+              res.headers,
+            );
+          throw new ResponseFormatError(
+            `The response (${res.headers.get("content-type") ?? "no content type"}) is not JSON; ask for responseType "text"`,
+            res.status,
+            text,
+          );
         }
       }
     }
-    if (res.status >= 400) throw new UpstreamError(`The server answered ${res.status}`, res.status, data, res.headers);
+    if (res.status >= 400)
+      throw new UpstreamError(`The server answered ${res.status}`, res.status, data, res.headers);
     return { status: res.status, headers: res.headers, data: data as T, payment, entitlement };
   }
 
   /** The first requirement this client may pay, or the typed reason it may pay none. */
-  private async choose(accepts: PaymentRequirement[]): Promise<{ requirement: PaymentRequirement; quote: PaymentQuote }> {
+  private async choose(
+    accepts: PaymentRequirement[],
+  ): Promise<{ requirement: PaymentRequirement; quote: PaymentQuote }> {
     const rejections: RequirementRejection[] = [];
     let overLimit: AmountLimitError | null = null;
     for (const requirement of accepts) {
@@ -231,17 +336,23 @@ export class X402Client {
         rejections.push({ requirement: requirement.raw, reason: "unsupported_scheme" });
         continue;
       }
-      if (this.options.networks && !this.options.networks.some((n) => chainIdOf(n) === requirement.chainId)) {
+      if (
+        this.options.networks &&
+        !this.options.networks.some((n) => chainIdOf(n) === requirement.chainId)
+      ) {
         rejections.push({ requirement: requirement.raw, reason: "network_not_allowed" });
         continue;
       }
       const caip = `eip155:${requirement.chainId}`;
-      const asset = this.assets.find((a) => chainIdOf(a.network) === requirement.chainId && a.address === requirement.asset);
+      const asset = this.assets.find(
+        (a) => chainIdOf(a.network) === requirement.chainId && a.address === requirement.asset,
+      );
       if (!asset) {
         rejections.push({ requirement: requirement.raw, reason: "unknown_asset" });
         continue;
       }
-      const limitText = this.options.maxAmount[asset.symbol] ?? this.options.maxAmount[asset.address];
+      const limitText =
+        this.options.maxAmount[asset.symbol] ?? this.options.maxAmount[asset.address];
       const limit = limitText === undefined ? 0n : toAtomic(limitText, asset.decimals);
       if (requirement.amount > limit) {
         overLimit ??= new AmountLimitError(
@@ -278,17 +389,28 @@ export class X402Client {
     );
   }
 
-  private async sign(requirement: PaymentRequirement, resource: Record<string, unknown> | null, paymentId: string | null = null): Promise<Record<string, string>> {
+  private async sign(
+    requirement: PaymentRequirement,
+    resource: Record<string, unknown> | null,
+    paymentId: string | null = null,
+  ): Promise<Record<string, string>> {
     const chainId = requirement.chainId as number;
     const walletChain = await this.signer.chainId();
     if (walletChain !== null && walletChain !== chainId) {
-      throw new WalletError(`The wallet is on chain ${walletChain}; this payment is on chain ${chainId}. Switch networks and retry.`, "wrong_chain");
+      throw new WalletError(
+        `The wallet is on chain ${walletChain}; this payment is on chain ${chainId}. Switch networks and retry.`,
+        "wrong_chain",
+      );
     }
     const from = await this.signer.address();
     const name = requirement.extra.name;
     const version = requirement.extra.version;
     if (typeof name !== "string" || typeof version !== "string") {
-      throw new PaymentRequiredError("The requirement does not name the token's EIP-712 domain (extra.name / extra.version)", [requirement.raw], [{ requirement: requirement.raw, reason: "unknown_asset" }]);
+      throw new PaymentRequiredError(
+        "The requirement does not name the token's EIP-712 domain (extra.name / extra.version)",
+        [requirement.raw],
+        [{ requirement: requirement.raw, reason: "unknown_asset" }],
+      );
     }
     const now = Math.floor(Date.now() / 1000);
     // a little slack before now for clock skew; valid for the server's timeout after
@@ -303,16 +425,40 @@ export class X402Client {
     const signature = await this.signer.signTypedData({
       domain: { name, version, chainId, verifyingContract: requirement.asset },
       // the signer interface takes mutable arrays (wallet libraries' own types)
-      types: { TransferWithAuthorization: [...TRANSFER_WITH_AUTHORIZATION_TYPES.TransferWithAuthorization] },
+      types: {
+        TransferWithAuthorization: [...TRANSFER_WITH_AUTHORIZATION_TYPES.TransferWithAuthorization],
+      },
       primaryType: "TransferWithAuthorization",
-      message: { ...authorization, value: requirement.amount, validAfter: BigInt(authorization.validAfter), validBefore: BigInt(authorization.validBefore) },
+      message: {
+        ...authorization,
+        value: requirement.amount,
+        validAfter: BigInt(authorization.validAfter),
+        validBefore: BigInt(authorization.validBefore),
+      },
     });
     const payload = { signature, authorization };
     if (requirement.x402Version === 1) {
-      return { "x-payment": encodeJsonHeader({ x402Version: 1, scheme: requirement.scheme, network: requirement.network, payload }) };
+      return {
+        "x-payment": encodeJsonHeader({
+          x402Version: 1,
+          scheme: requirement.scheme,
+          network: requirement.network,
+          payload,
+        }),
+      };
     }
-    const extensions = paymentId ? { extensions: { "payment-identifier": { info: { required: false, id: paymentId } } } } : {};
-    return { "payment-signature": encodeJsonHeader({ x402Version: 2, ...(resource ? { resource } : {}), accepted: requirement.raw, payload, ...extensions }) };
+    const extensions = paymentId
+      ? { extensions: { "payment-identifier": { info: { required: false, id: paymentId } } } }
+      : {};
+    return {
+      "payment-signature": encodeJsonHeader({
+        x402Version: 2,
+        ...(resource ? { resource } : {}),
+        accepted: requirement.raw,
+        payload,
+        ...extensions,
+      }),
+    };
   }
 }
 

@@ -20,7 +20,11 @@ export class X402Error extends Error {
 }
 
 /** Why one offered requirement could not be paid. */
-export type RequirementRejection = { requirement: unknown; reason: "unsupported_scheme" | "network_not_allowed" | "unknown_asset" | "over_limit" | "declined" };
+export type RequirementRejection = {
+  requirement: unknown;
+  reason:
+    "unsupported_scheme" | "network_not_allowed" | "unknown_asset" | "over_limit" | "declined";
+};
 
 /** The server wants payment, and none of its requirements can be paid under this client's rules. */
 export class PaymentRequiredError extends X402Error {

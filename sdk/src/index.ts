@@ -1,4 +1,12 @@
-export { X402Client, type Entitlement, type PaymentQuote, type PaymentReceipt, type RequestOptions, type X402ClientOptions, type X402Response } from "./client";
+export {
+  X402Client,
+  type Entitlement,
+  type PaymentQuote,
+  type PaymentReceipt,
+  type RequestOptions,
+  type X402ClientOptions,
+  type X402Response,
+} from "./client";
 export {
   AmountLimitError,
   NetworkError,
@@ -14,8 +22,25 @@ export {
 } from "./errors";
 export { KNOWN_ASSETS, type AssetInfo } from "./amounts";
 export { TRANSFER_WITH_AUTHORIZATION_TYPES } from "./eip3009";
-export { parsePaymentRequired, parseSettlement, type PaymentRequired, type PaymentRequirement, type Settlement } from "./protocol";
+export {
+  parsePaymentRequired,
+  parseSettlement,
+  type PaymentRequired,
+  type PaymentRequirement,
+  type Settlement,
+} from "./protocol";
 export { formatSiweMessage, toChecksumAddress } from "./siwx";
 export type { Eip1193Provider, LocalAccountLike, Wallet, WalletClientLike } from "./wallet";
-export { X402Admin, X402AdminError, type AdminBody, type AdminQuery, type AdminResponse, type X402AdminOptions } from "./admin/client";
-export type { components as AdminComponents, operations as AdminOperations, paths as AdminPaths } from "./admin/schema";
+export {
+  X402Admin,
+  X402AdminError,
+  type AdminBody,
+  type AdminQuery,
+  type AdminResponse,
+  type X402AdminOptions,
+} from "./admin/client";
+export type {
+  components as AdminComponents,
+  operations as AdminOperations,
+  paths as AdminPaths,
+} from "./admin/schema";

@@ -29,7 +29,11 @@ const requirementV2 = z.object({
   extra: z.record(z.string(), z.unknown()).nullish(),
 });
 
-const paymentRequiredV1 = z.object({ x402Version: z.literal(1), error: z.string().optional(), accepts: z.array(requirementV1) });
+const paymentRequiredV1 = z.object({
+  x402Version: z.literal(1),
+  error: z.string().optional(),
+  accepts: z.array(requirementV1),
+});
 const paymentRequiredV2 = z.object({
   x402Version: z.literal(2),
   error: z.string().optional(),
@@ -84,7 +88,8 @@ export function chainIdOf(network: string): number | null {
   return V1_NETWORKS[network] ?? null;
 }
 
-const address = (value: string) => (/^0x[0-9a-fA-F]{40}$/.test(value) ? (value.toLowerCase() as `0x${string}`) : null);
+const address = (value: string) =>
+  /^0x[0-9a-fA-F]{40}$/.test(value) ? (value.toLowerCase() as `0x${string}`) : null;
 
 function issueText(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -95,27 +100,42 @@ function issueText(error: z.ZodError): string {
  * The requirements of a 402: the v2 PAYMENT-REQUIRED header when present, else the JSON body (v1 or
  * v2). Throws ProtocolError when neither is valid x402.
  */
-export function parsePaymentRequired(header: string | null, body: unknown, url: string): PaymentRequired {
+export function parsePaymentRequired(
+  header: string | null,
+  body: unknown,
+  url: string,
+): PaymentRequired {
   if (header) {
     let decoded: unknown;
     try {
       decoded = decodeJsonHeader(header);
     } catch (err) {
-      throw new ProtocolError("The PAYMENT-REQUIRED header is not base64-encoded JSON", { cause: err });
+      throw new ProtocolError("The PAYMENT-REQUIRED header is not base64-encoded JSON", {
+        cause: err,
+      });
     }
     const v2 = paymentRequiredV2.safeParse(decoded);
-    if (!v2.success) throw new ProtocolError(`The PAYMENT-REQUIRED header is not a valid x402 v2 PaymentRequired (${issueText(v2.error)})`);
+    if (!v2.success)
+      throw new ProtocolError(
+        `The PAYMENT-REQUIRED header is not a valid x402 v2 PaymentRequired (${issueText(v2.error)})`,
+      );
     return fromV2(v2.data);
   }
   const version = (body as { x402Version?: unknown } | null)?.x402Version;
   if (version === 2) {
     const v2 = paymentRequiredV2.safeParse(body);
-    if (!v2.success) throw new ProtocolError(`The 402 body is not a valid x402 v2 PaymentRequired (${issueText(v2.error)})`);
+    if (!v2.success)
+      throw new ProtocolError(
+        `The 402 body is not a valid x402 v2 PaymentRequired (${issueText(v2.error)})`,
+      );
     return fromV2(v2.data);
   }
   if (version === 1) {
     const v1 = paymentRequiredV1.safeParse(body);
-    if (!v1.success) throw new ProtocolError(`The 402 body is not a valid x402 v1 PaymentRequired (${issueText(v1.error)})`);
+    if (!v1.success)
+      throw new ProtocolError(
+        `The 402 body is not a valid x402 v1 PaymentRequired (${issueText(v1.error)})`,
+      );
     return {
       x402Version: 1,
       error: v1.data.error,
@@ -124,11 +144,27 @@ export function parsePaymentRequired(header: string | null, body: unknown, url: 
         const asset = address(r.asset);
         const payTo = address(r.payTo);
         if (!asset || !payTo) return [];
-        return [{ x402Version: 1 as const, scheme: r.scheme, network: r.network, chainId: chainIdOf(r.network), asset, amount: BigInt(r.maxAmountRequired), payTo, maxTimeoutSeconds: r.maxTimeoutSeconds, extra: r.extra ?? {}, resource: r.resource || url, raw: r }];
+        return [
+          {
+            x402Version: 1 as const,
+            scheme: r.scheme,
+            network: r.network,
+            chainId: chainIdOf(r.network),
+            asset,
+            amount: BigInt(r.maxAmountRequired),
+            payTo,
+            maxTimeoutSeconds: r.maxTimeoutSeconds,
+            extra: r.extra ?? {},
+            resource: r.resource || url,
+            raw: r,
+          },
+        ];
       }),
     };
   }
-  throw new ProtocolError("The server answered 402 without x402 payment requirements (no PAYMENT-REQUIRED header, no x402Version in the body)");
+  throw new ProtocolError(
+    "The server answered 402 without x402 payment requirements (no PAYMENT-REQUIRED header, no x402Version in the body)",
+  );
 }
 
 function fromV2(data: z.infer<typeof paymentRequiredV2>): PaymentRequired {
@@ -141,16 +177,36 @@ function fromV2(data: z.infer<typeof paymentRequiredV2>): PaymentRequired {
       const asset = address(r.asset);
       const payTo = address(r.payTo);
       if (!asset || !payTo) return [];
-      return [{ x402Version: 2 as const, scheme: r.scheme, network: r.network, chainId: chainIdOf(r.network), asset, amount: BigInt(r.amount), payTo, maxTimeoutSeconds: r.maxTimeoutSeconds, extra: r.extra ?? {}, resource: data.resource.url, raw: r }];
+      return [
+        {
+          x402Version: 2 as const,
+          scheme: r.scheme,
+          network: r.network,
+          chainId: chainIdOf(r.network),
+          asset,
+          amount: BigInt(r.amount),
+          payTo,
+          maxTimeoutSeconds: r.maxTimeoutSeconds,
+          extra: r.extra ?? {},
+          resource: data.resource.url,
+          raw: r,
+        },
+      ];
     }),
   };
 }
 
 /** The reason a server gave when it refused a payment (a 402 after paying). */
-export function rejectionReason(header: string | null, body: unknown): { reason: string; message?: string } {
+export function rejectionReason(
+  header: string | null,
+  body: unknown,
+): { reason: string; message?: string } {
   const fromBody = body as { error?: unknown; errorMessage?: unknown } | null;
   if (fromBody && typeof fromBody.error === "string") {
-    return { reason: fromBody.error, message: typeof fromBody.errorMessage === "string" ? fromBody.errorMessage : undefined };
+    return {
+      reason: fromBody.error,
+      message: typeof fromBody.errorMessage === "string" ? fromBody.errorMessage : undefined,
+    };
   }
   if (header) {
     try {
@@ -177,9 +233,14 @@ export function parseSettlement(header: string): Settlement {
   try {
     decoded = decodeJsonHeader(header);
   } catch (err) {
-    throw new ProtocolError("The payment response header is not base64-encoded JSON", { cause: err });
+    throw new ProtocolError("The payment response header is not base64-encoded JSON", {
+      cause: err,
+    });
   }
   const parsed = settlementSchema.safeParse(decoded);
-  if (!parsed.success) throw new ProtocolError(`The payment response header is not a settlement response (${issueText(parsed.error)})`);
+  if (!parsed.success)
+    throw new ProtocolError(
+      `The payment response header is not a settlement response (${issueText(parsed.error)})`,
+    );
   return parsed.data;
 }

@@ -44,7 +44,12 @@ export const gatewayPaymentFactsSchema = z.discriminatedUnion("kind", [
     billingMode: z.enum(["PER_REQUEST", "BUNDLE", "TIME_PASS"]),
     settlementPolicy: z.enum(["AFTER_SUCCESS", "BEFORE_PROXY", "DEFERRED"]),
   }),
-  z.object({ kind: z.literal("entitled"), entitlementId: z.string(), payer: z.string(), billingMode: z.enum(["BUNDLE", "TIME_PASS"]) }),
+  z.object({
+    kind: z.literal("entitled"),
+    entitlementId: z.string(),
+    payer: z.string(),
+    billingMode: z.enum(["BUNDLE", "TIME_PASS"]),
+  }),
   z.object({ kind: z.literal("owner"), keyId: z.string() }),
   z.object({ kind: z.literal("free") }),
 ]);
@@ -98,7 +103,16 @@ function base64UrlDecode(value: string): string {
  * gatewaySigningPayload({ timestamp: 1700000000, nonce: "ab12", requestId: "req_1", method: "GET", path: "/v1/quote", query: "", payment: header });
  */
 export function gatewaySigningPayload(parts: GatewaySignedParts): string {
-  return [SIGNATURE_VERSION, String(parts.timestamp), parts.nonce, parts.requestId, parts.method.toUpperCase(), parts.path, parts.query, parts.payment].join("\n");
+  return [
+    SIGNATURE_VERSION,
+    String(parts.timestamp),
+    parts.nonce,
+    parts.requestId,
+    parts.method.toUpperCase(),
+    parts.path,
+    parts.query,
+    parts.payment,
+  ].join("\n");
 }
 
 /**
@@ -151,7 +165,9 @@ export function decodeGatewayPaymentFacts(value: string): GatewayPaymentFacts | 
  * @example
  * parseGatewaySignatureHeader("t=1700000000,n=ab12,v1=00ff…");
  */
-export function parseGatewaySignatureHeader(value: string): { timestamp: number; nonce: string; signatures: string[] } | null {
+export function parseGatewaySignatureHeader(
+  value: string,
+): { timestamp: number; nonce: string; signatures: string[] } | null {
   let timestamp: number | null = null;
   let nonce: string | null = null;
   const signatures: string[] = [];
@@ -164,7 +180,9 @@ export function parseGatewaySignatureHeader(value: string): { timestamp: number;
     else if (key === "n" && /^[0-9a-f]{8,64}$/.test(val)) nonce = val;
     else if (key === "v1" && /^[0-9a-f]{64}$/.test(val)) signatures.push(val);
   }
-  return timestamp === null || nonce === null || signatures.length === 0 ? null : { timestamp, nonce, signatures };
+  return timestamp === null || nonce === null || signatures.length === 0
+    ? null
+    : { timestamp, nonce, signatures };
 }
 
 function constantTimeEqual(a: string, b: string): boolean {
@@ -199,7 +217,9 @@ export interface GatewayReplayStore {
  * @example
  * const replayStore = createMemoryReplayStore();
  */
-export function createMemoryReplayStore(opts: { maxEntries?: number; now?: () => number } = {}): GatewayReplayStore {
+export function createMemoryReplayStore(
+  opts: { maxEntries?: number; now?: () => number } = {},
+): GatewayReplayStore {
   const maxEntries = opts.maxEntries ?? 100_000;
   const now = opts.now ?? Date.now;
   const seen = new Map<string, number>();
@@ -228,7 +248,12 @@ const defaultReplayStore = createMemoryReplayStore();
  * Where a secret comes from: one, several (during a rotation), or a function that looks them up for
  * the request (e.g. by host, when one service sits behind several merchants).
  */
-export type GatewaySecrets = string | readonly string[] | ((request: GatewayRequestLike) => string | readonly string[] | Promise<string | readonly string[]>);
+export type GatewaySecrets =
+  | string
+  | readonly string[]
+  | ((
+      request: GatewayRequestLike,
+    ) => string | readonly string[] | Promise<string | readonly string[]>);
 
 /** Options of {@link verifyGatewayRequest} and the middlewares. */
 export type VerifyGatewayOptions = {
@@ -243,7 +268,8 @@ export type VerifyGatewayOptions = {
 };
 
 /** Headers as Fetch `Headers` or Node's `IncomingHttpHeaders`. */
-export type HeadersLike = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
+export type HeadersLike =
+  { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
 /** The request to verify: method, the URL (a request-line path like Node's `req.url`, or absolute), headers. */
 export type GatewayRequestLike = { method: string; url: string; headers: HeadersLike };
@@ -263,7 +289,8 @@ export type GatewayVerification =
   | { ok: false; reason: GatewayVerificationFailure; message: string };
 
 function headerOf(headers: HeadersLike, name: string): string | null {
-  if (typeof (headers as { get?: unknown }).get === "function") return (headers as { get(n: string): string | null }).get(name);
+  if (typeof (headers as { get?: unknown }).get === "function")
+    return (headers as { get(n: string): string | null }).get(name);
   const value = (headers as Record<string, string | string[] | undefined>)[name];
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
@@ -271,20 +298,31 @@ function headerOf(headers: HeadersLike, name: string): string | null {
 function splitUrl(url: string): { path: string; query: string } {
   // a request-line path is used as received; an absolute URL through the WHATWG parser, which
   // keeps percent-encoding as it is
-  const target = url.startsWith("/") ? url : (() => {
-    const parsed = new URL(url);
-    return parsed.pathname + parsed.search;
-  })();
+  const target = url.startsWith("/")
+    ? url
+    : (() => {
+        const parsed = new URL(url);
+        return parsed.pathname + parsed.search;
+      })();
   const q = target.indexOf("?");
-  return q === -1 ? { path: target, query: "" } : { path: target.slice(0, q), query: target.slice(q + 1) };
+  return q === -1
+    ? { path: target, query: "" }
+    : { path: target.slice(0, q), query: target.slice(q + 1) };
 }
 
-async function secretList(secrets: GatewaySecrets, request: GatewayRequestLike): Promise<readonly string[]> {
+async function secretList(
+  secrets: GatewaySecrets,
+  request: GatewayRequestLike,
+): Promise<readonly string[]> {
   const resolved = typeof secrets === "function" ? await secrets(request) : secrets;
   return typeof resolved === "string" ? [resolved] : resolved;
 }
 
-const fail = (reason: GatewayVerificationFailure, message: string): GatewayVerification => ({ ok: false, reason, message });
+const fail = (reason: GatewayVerificationFailure, message: string): GatewayVerification => ({
+  ok: false,
+  reason,
+  message,
+});
 
 /**
  * Checks that a request came through the x402 Gateway: a signature by one of your secrets over the
@@ -299,19 +337,38 @@ const fail = (reason: GatewayVerificationFailure, message: string): GatewayVerif
  * if (!result.ok) return new Response(result.message, { status: 401 });
  * if (result.facts.kind === "paid") console.log(result.facts.payer, result.facts.paymentId);
  */
-export async function verifyGatewayRequest(request: GatewayRequestLike, options: VerifyGatewayOptions): Promise<GatewayVerification> {
+export async function verifyGatewayRequest(
+  request: GatewayRequestLike,
+  options: VerifyGatewayOptions,
+): Promise<GatewayVerification> {
   const signatureHeader = headerOf(request.headers, GATEWAY_SIGNATURE_HEADER);
-  if (!signatureHeader) return fail("missing_signature", "This API is served through the x402 Gateway; call it at the gateway's URL");
+  if (!signatureHeader)
+    return fail(
+      "missing_signature",
+      "This API is served through the x402 Gateway; call it at the gateway's URL",
+    );
   const signature = parseGatewaySignatureHeader(signatureHeader);
   if (!signature) return fail("malformed_signature", "X-Gateway-Signature is malformed");
   const payment = headerOf(request.headers, GATEWAY_PAYMENT_HEADER) ?? "";
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
-  if (Math.abs(nowSeconds - signature.timestamp) > tolerance) return fail("stale_timestamp", "The gateway signature's timestamp is outside the tolerance window");
+  if (Math.abs(nowSeconds - signature.timestamp) > tolerance)
+    return fail(
+      "stale_timestamp",
+      "The gateway signature's timestamp is outside the tolerance window",
+    );
 
   const { path, query } = splitUrl(request.url);
   const requestId = headerOf(request.headers, GATEWAY_REQUEST_ID_HEADER) ?? "";
-  const payload = gatewaySigningPayload({ timestamp: signature.timestamp, nonce: signature.nonce, requestId, method: request.method, path, query, payment });
+  const payload = gatewaySigningPayload({
+    timestamp: signature.timestamp,
+    nonce: signature.nonce,
+    requestId,
+    method: request.method,
+    path,
+    query,
+    payment,
+  });
   const secrets = await secretList(options.secrets, request);
   const matches = secrets.some((secret) => {
     const expected = computeGatewaySignature(secret, payload);
@@ -323,16 +380,27 @@ export async function verifyGatewayRequest(request: GatewayRequestLike, options:
   if (!facts) return fail("malformed_payment", "X-Gateway-Payment is missing or malformed");
   // remembered only once the signature holds, so forged requests cannot fill the store
   const store = options.replayStore === undefined ? defaultReplayStore : options.replayStore;
-  if (store && !(await store.remember(signature.nonce, signature.timestamp + tolerance))) return fail("replayed", "This gateway request was already received");
+  if (store && !(await store.remember(signature.nonce, signature.timestamp + tolerance)))
+    return fail("replayed", "This gateway request was already received");
   return { ok: true, facts, requestId, timestamp: signature.timestamp };
 }
 
 // ───────────────────────────── middlewares ─────────────────────────────
 
 /** The parts of a Node `IncomingMessage` / Express `Request` the middleware reads. */
-export type NodeRequestLike = { method?: string; url?: string; originalUrl?: string; headers: Record<string, string | string[] | undefined>; gateway?: GatewayVerification };
+export type NodeRequestLike = {
+  method?: string;
+  url?: string;
+  originalUrl?: string;
+  headers: Record<string, string | string[] | undefined>;
+  gateway?: GatewayVerification;
+};
 /** The parts of a Node `ServerResponse` / Express `Response` the middleware writes. */
-export type NodeResponseLike = { statusCode: number; setHeader(name: string, value: string): unknown; end(body?: string): unknown };
+export type NodeResponseLike = {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+};
 
 function refusal(result: Extract<GatewayVerification, { ok: false }>): string {
   return JSON.stringify({ error: result.reason, message: result.message });
@@ -349,11 +417,22 @@ function refusal(result: Extract<GatewayVerification, { ok: false }>): string {
  * app.use(gatewayVerification({ secrets: process.env.GATEWAY_SIGNING_SECRET! }));
  * app.get("/v1/quote/:id", (req, res) => res.json({ payer: req.gateway.facts.payer }));
  */
-export function gatewayVerification(options: VerifyGatewayOptions): (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void) => void {
-  const resolved: VerifyGatewayOptions = { ...options, replayStore: options.replayStore === undefined ? createMemoryReplayStore({ now: options.now }) : options.replayStore };
+export function gatewayVerification(
+  options: VerifyGatewayOptions,
+): (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void) => void {
+  const resolved: VerifyGatewayOptions = {
+    ...options,
+    replayStore:
+      options.replayStore === undefined
+        ? createMemoryReplayStore({ now: options.now })
+        : options.replayStore,
+  };
   return (req, res, next) => {
     // Express rewrites req.url inside mounted routers; originalUrl is the request line
-    verifyGatewayRequest({ method: req.method ?? "GET", url: req.originalUrl ?? req.url ?? "/", headers: req.headers }, resolved).then(
+    verifyGatewayRequest(
+      { method: req.method ?? "GET", url: req.originalUrl ?? req.url ?? "/", headers: req.headers },
+      resolved,
+    ).then(
       (result) => {
         if (!result.ok) {
           res.statusCode = 401;
@@ -386,13 +465,30 @@ export type VerifiedGatewayCall = Extract<GatewayVerification, { ok: true }>;
  * });
  */
 export function withGatewayVerification<C>(
-  handler: (request: Request, context: C, gateway: VerifiedGatewayCall) => Response | Promise<Response>,
+  handler: (
+    request: Request,
+    context: C,
+    gateway: VerifiedGatewayCall,
+  ) => Response | Promise<Response>,
   options: VerifyGatewayOptions,
 ): (request: Request, context: C) => Promise<Response> {
-  const resolved: VerifyGatewayOptions = { ...options, replayStore: options.replayStore === undefined ? createMemoryReplayStore({ now: options.now }) : options.replayStore };
+  const resolved: VerifyGatewayOptions = {
+    ...options,
+    replayStore:
+      options.replayStore === undefined
+        ? createMemoryReplayStore({ now: options.now })
+        : options.replayStore,
+  };
   return async (request, context) => {
-    const result = await verifyGatewayRequest({ method: request.method, url: request.url, headers: request.headers }, resolved);
-    if (!result.ok) return new Response(refusal(result), { status: 401, headers: { "content-type": "application/json" } });
+    const result = await verifyGatewayRequest(
+      { method: request.method, url: request.url, headers: request.headers },
+      resolved,
+    );
+    if (!result.ok)
+      return new Response(refusal(result), {
+        status: 401,
+        headers: { "content-type": "application/json" },
+      });
     return handler(request, context, result);
   };
 }

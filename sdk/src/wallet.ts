@@ -21,10 +21,20 @@ export type WalletClientLike = {
   account?: { address: `0x${string}` } | undefined;
   getAddresses: () => Promise<readonly `0x${string}`[]>;
   getChainId: () => Promise<number>;
-  signTypedData: (args: TypedDataToSign & { account: `0x${string}` | { address: `0x${string}` } }) => Promise<`0x${string}`>;
-  signMessage: (args: { account: `0x${string}` | { address: `0x${string}` }; message: string }) => Promise<`0x${string}`>;
+  signTypedData: (
+    args: TypedDataToSign & { account: `0x${string}` | { address: `0x${string}` } },
+  ) => Promise<`0x${string}`>;
+  signMessage: (args: {
+    account: `0x${string}` | { address: `0x${string}` };
+    message: string;
+  }) => Promise<`0x${string}`>;
 };
-export type Eip1193Provider = { request: (args: { method: string; params?: unknown[] | Record<string, unknown> }) => Promise<unknown> };
+export type Eip1193Provider = {
+  request: (args: {
+    method: string;
+    params?: unknown[] | Record<string, unknown>;
+  }) => Promise<unknown>;
+};
 
 export type Wallet = LocalAccountLike | WalletClientLike | Eip1193Provider;
 
@@ -43,8 +53,15 @@ function isUserRejection(err: unknown): boolean {
 }
 
 function wrapSigning(err: unknown): WalletError {
-  if (isUserRejection(err)) return new WalletError("The wallet's owner refused to sign the payment", "user_rejected", { cause: err });
-  return new WalletError(`The wallet could not sign the payment: ${err instanceof Error ? err.message : String(err)}`, "signing_failed", { cause: err });
+  if (isUserRejection(err))
+    return new WalletError("The wallet's owner refused to sign the payment", "user_rejected", {
+      cause: err,
+    });
+  return new WalletError(
+    `The wallet could not sign the payment: ${err instanceof Error ? err.message : String(err)}`,
+    "signing_failed",
+    { cause: err },
+  );
 }
 
 const EIP712_DOMAIN = [
@@ -108,10 +125,16 @@ export function toPaymentSigner(wallet: Wallet): PaymentSigner {
       let accounts = (await provider.request({ method: "eth_accounts" })) as string[] | undefined;
       if (!accounts?.length) {
         try {
-          accounts = (await provider.request({ method: "eth_requestAccounts" })) as string[] | undefined;
+          accounts = (await provider.request({ method: "eth_requestAccounts" })) as
+            string[] | undefined;
         } catch (err) {
-          if (isUserRejection(err)) throw new WalletError("The wallet's owner refused to connect", "user_rejected", { cause: err });
-          throw new WalletError("The wallet did not share an account", "no_account", { cause: err });
+          if (isUserRejection(err))
+            throw new WalletError("The wallet's owner refused to connect", "user_rejected", {
+              cause: err,
+            });
+          throw new WalletError("The wallet did not share an account", "no_account", {
+            cause: err,
+          });
         }
       }
       const first = accounts?.[0];
@@ -120,12 +143,19 @@ export function toPaymentSigner(wallet: Wallet): PaymentSigner {
     };
     return {
       address,
-      chainId: async () => Number.parseInt(String(await provider.request({ method: "eth_chainId" })), 16),
+      chainId: async () =>
+        Number.parseInt(String(await provider.request({ method: "eth_chainId" })), 16),
       signTypedData: async (data) => {
         const from = await address();
-        const typed = JSON.stringify({ ...data, types: { EIP712Domain: EIP712_DOMAIN, ...data.types } }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+        const typed = JSON.stringify(
+          { ...data, types: { EIP712Domain: EIP712_DOMAIN, ...data.types } },
+          (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+        );
         try {
-          return (await provider.request({ method: "eth_signTypedData_v4", params: [from, typed] })) as `0x${string}`;
+          return (await provider.request({
+            method: "eth_signTypedData_v4",
+            params: [from, typed],
+          })) as `0x${string}`;
         } catch (err) {
           throw wrapSigning(err);
         }
@@ -134,12 +164,18 @@ export function toPaymentSigner(wallet: Wallet): PaymentSigner {
         const from = await address();
         const hex = `0x${Array.from(new TextEncoder().encode(message), (b) => b.toString(16).padStart(2, "0")).join("")}`;
         try {
-          return (await provider.request({ method: "personal_sign", params: [hex, from] })) as `0x${string}`;
+          return (await provider.request({
+            method: "personal_sign",
+            params: [hex, from],
+          })) as `0x${string}`;
         } catch (err) {
           throw wrapSigning(err);
         }
       },
     };
   }
-  throw new WalletError("Unsupported wallet: pass a viem LocalAccount, a viem WalletClient or an EIP-1193 provider", "no_account");
+  throw new WalletError(
+    "Unsupported wallet: pass a viem LocalAccount, a viem WalletClient or an EIP-1193 provider",
+    "no_account",
+  );
 }

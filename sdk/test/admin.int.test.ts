@@ -17,9 +17,21 @@ let admin: X402Admin;
 beforeAll(async () => {
   h = await createGatewayHarness(database.db);
   const owner = await merchantOwner(database.db, h.merchant.id);
-  const { key } = await callerFor(testDeps(database.db), owner).apiKeys.create({ merchantId: h.merchant.id, name: "sdk", scopes: ["write", "keys:manage"] });
-  const deps = { ...testDeps(database.db, { env: h.runtime.env as never }), rateLimiter: createMemoryRateLimiter() };
-  admin = new X402Admin({ endpoint: "http://gateway.test", apiKey: key, merchantId: h.merchant.id, fetch: (input, init) => handlePublicApiRequest(deps, new Request(input as URL, init)) });
+  const { key } = await callerFor(testDeps(database.db), owner).apiKeys.create({
+    merchantId: h.merchant.id,
+    name: "sdk",
+    scopes: ["write", "keys:manage"],
+  });
+  const deps = {
+    ...testDeps(database.db, { env: h.runtime.env as never }),
+    rateLimiter: createMemoryRateLimiter(),
+  };
+  admin = new X402Admin({
+    endpoint: "http://gateway.test",
+    apiKey: key,
+    merchantId: h.merchant.id,
+    fetch: (input, init) => handlePublicApiRequest(deps, new Request(input as URL, init)),
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -27,12 +39,20 @@ afterAll(async () => {
 
 describe("X402Admin", () => {
   it("manages pricing rules the gateway then charges, idempotently", async () => {
-    const data = { pathPattern: "/api/sdk/*", method: "GET" as const, price: "0.04", network: h.network, asset: h.token };
+    const data = {
+      pathPattern: "/api/sdk/*",
+      method: "GET" as const,
+      price: "0.04",
+      network: h.network,
+      asset: h.token,
+    };
     const rule = await admin.pricingRules.create(data, { idempotencyKey: "sdk-rule-1" });
     expect(rule).toMatchObject({ priceAtomic: "40000", assetDecimals: 6 });
     expect(await admin.pricingRules.create(data, { idempotencyKey: "sdk-rule-1" })).toEqual(rule);
     expect((await h.requirementsFor("/api/sdk/x")).amount).toBe("40000");
-    expect((await admin.pricingRules.list()).filter((r) => r.pathPattern === "/api/sdk/*")).toHaveLength(1);
+    expect(
+      (await admin.pricingRules.list()).filter((r) => r.pathPattern === "/api/sdk/*"),
+    ).toHaveLength(1);
     expect(await admin.pricingRules.delete(rule.id)).toEqual({ id: rule.id, deleted: true });
   });
 
@@ -40,8 +60,13 @@ describe("X402Admin", () => {
     expect((await admin.merchant.get()).id).toBe(h.merchant.id);
     const payer = await h.newPayer();
     for (const symbol of ["btc", "eth"]) {
-      const { header } = await h.signPayment(payer, await h.requirementsFor(`/api/signal/${symbol}`));
-      const res = await h.call(`/api/signal/${symbol}`, { headers: { "payment-signature": header } });
+      const { header } = await h.signPayment(
+        payer,
+        await h.requirementsFor(`/api/signal/${symbol}`),
+      );
+      const res = await h.call(`/api/signal/${symbol}`, {
+        headers: { "payment-signature": header },
+      });
       expect(res.status).toBe(200);
       await res.text();
     }
@@ -53,9 +78,18 @@ describe("X402Admin", () => {
   });
 
   it("throws the API's error with its code, request id and field errors", async () => {
-    const err = await admin.pricingRules.create({ pathPattern: "/bad", price: "-1", network: h.network, asset: h.token }).then(() => null, (e: unknown) => e);
+    const err = await admin.pricingRules
+      .create({ pathPattern: "/bad", price: "-1", network: h.network, asset: h.token })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(X402AdminError);
-    expect(err).toMatchObject({ status: 400, code: "invalid_request", fieldErrors: { price: [expect.any(String)] } });
+    expect(err).toMatchObject({
+      status: 400,
+      code: "invalid_request",
+      fieldErrors: { price: [expect.any(String)] },
+    });
     expect((err as X402AdminError).requestId).toMatch(/^req_/);
   });
 });

@@ -27,7 +27,9 @@ export const MERCHANT_METRICS_DAYS = 30;
 const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 export function merchantMetricsSince(now: Date): Date {
-  return new Date((Math.floor(now.getTime() / 86_400_000) - (MERCHANT_METRICS_DAYS - 1)) * 86_400_000);
+  return new Date(
+    (Math.floor(now.getTime() / 86_400_000) - (MERCHANT_METRICS_DAYS - 1)) * 86_400_000,
+  );
 }
 
 export const adminListMerchantsInput = z.object({
@@ -59,10 +61,25 @@ export const adminMerchantRowSchema = z.object({
 });
 export type AdminMerchantRow = z.infer<typeof adminMerchantRowSchema>;
 
-type ListRow = { id: string; name: string; status: MerchantStatus; statusReason: string | null; upstreamBaseUrl: string; createdAt: Date; members: bigint; calls: bigint; errors: bigint; revenue: string; errorRate: number | null };
+type ListRow = {
+  id: string;
+  name: string;
+  status: MerchantStatus;
+  statusReason: string | null;
+  upstreamBaseUrl: string;
+  createdAt: Date;
+  members: bigint;
+  calls: bigint;
+  errors: bigint;
+  revenue: string;
+  errorRate: number | null;
+};
 
 /** All merchants across the platform (admins only), newest first, cursor-paginated. */
-export async function adminListMerchants(deps: Pick<Deps, "db" | "env" | "now">, input: AdminListMerchantsInput): Promise<{ items: AdminMerchantRow[]; nextCursor: string | null }> {
+export async function adminListMerchants(
+  deps: Pick<Deps, "db" | "env" | "now">,
+  input: AdminListMerchantsInput,
+): Promise<{ items: AdminMerchantRow[]; nextCursor: string | null }> {
   const now = deps.now();
   const w = { from: merchantMetricsSince(now), to: new Date(now.getTime() + 1) };
   const cut = rollupCut(w, await ensureDailyRollups(deps));
@@ -70,14 +87,27 @@ export async function adminListMerchants(deps: Pick<Deps, "db" | "env" | "now">,
   if (input.status) conditions.push(Prisma.sql`m."status" = ${input.status}::"MerchantStatus"`);
   if (input.search) {
     // a payout address is sealed: it matches through its keyed hash (exact address only), never by decrypting
-    const byAddress = EVM_ADDRESS.test(input.search) ? Prisma.sql` OR m."payoutAddressHash" IN (${Prisma.join(addressLookupHashes(input.search, deps.env))})` : Prisma.empty;
-    conditions.push(Prisma.sql`(m."name" ILIKE ${`%${input.search.replace(/[\\%_]/g, "\\$&")}%`} OR m."id" = ${input.search}${byAddress})`);
+    const byAddress = EVM_ADDRESS.test(input.search)
+      ? Prisma.sql` OR m."payoutAddressHash" IN (${Prisma.join(addressLookupHashes(input.search, deps.env))})`
+      : Prisma.empty;
+    conditions.push(
+      Prisma.sql`(m."name" ILIKE ${`%${input.search.replace(/[\\%_]/g, "\\$&")}%`} OR m."id" = ${input.search}${byAddress})`,
+    );
   }
   if (input.createdFrom) conditions.push(Prisma.sql`m."createdAt" >= ${input.createdFrom}`);
   if (input.createdTo) conditions.push(Prisma.sql`m."createdAt" < ${input.createdTo}`);
-  if (input.minRevenueAtomic !== undefined) conditions.push(Prisma.sql`coalesce(r.revenue, 0) >= ${input.minRevenueAtomic.toString()}::numeric`);
-  if (input.minErrorRate !== undefined) conditions.push(Prisma.sql`coalesce(u.errors::float8 / nullif(u.calls, 0), 0) >= ${input.minErrorRate}`);
-  if (input.cursor) conditions.push(Prisma.sql`(m."createdAt", m."id") < (SELECT "createdAt", "id" FROM "Merchant" WHERE "id" = ${input.cursor})`);
+  if (input.minRevenueAtomic !== undefined)
+    conditions.push(
+      Prisma.sql`coalesce(r.revenue, 0) >= ${input.minRevenueAtomic.toString()}::numeric`,
+    );
+  if (input.minErrorRate !== undefined)
+    conditions.push(
+      Prisma.sql`coalesce(u.errors::float8 / nullif(u.calls, 0), 0) >= ${input.minErrorRate}`,
+    );
+  if (input.cursor)
+    conditions.push(
+      Prisma.sql`(m."createdAt", m."id") < (SELECT "createdAt", "id" FROM "Merchant" WHERE "id" = ${input.cursor})`,
+    );
   const rows = await deps.db.$queryRaw<ListRow[]>`
     WITH u AS (
       SELECT "merchantId", sum(calls)::bigint AS calls, sum(errors)::bigint AS errors FROM (${usageDaysSql(w, cut)}) x GROUP BY 1
@@ -115,7 +145,10 @@ export async function adminListMerchants(deps: Pick<Deps, "db" | "env" | "now">,
 }
 
 /** Everything the admin's merchant page shows, in one round of parallel reads. */
-export async function getAdminMerchant(deps: Pick<Deps, "db" | "env" | "now">, opts: { merchantId: string }) {
+export async function getAdminMerchant(
+  deps: Pick<Deps, "db" | "env" | "now">,
+  opts: { merchantId: string },
+) {
   const since = merchantMetricsSince(deps.now());
   const merchant = await deps.db.merchant.findUnique({
     where: { id: opts.merchantId },
@@ -132,9 +165,49 @@ export async function getAdminMerchant(deps: Pick<Deps, "db" | "env" | "now">, o
       createdAt: true,
       updatedAt: true,
       feeTemplate: { select: { id: true, name: true } },
-      memberships: { orderBy: { createdAt: "asc" }, select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true, walletAddressCiphertext: true, walletAddressKeyId: true } } } },
-      pricingRules: { orderBy: [{ priority: "desc" }, { createdAt: "asc" }], select: { id: true, methods: true, pathPattern: true, priceAtomic: true, network: true, asset: true, billingMode: true, settlementPolicy: true, active: true } },
-      apiKeys: { orderBy: { createdAt: "desc" }, select: { id: true, name: true, prefix: true, partialKey: true, createdAt: true, lastUsedAt: true, revokedAt: true } },
+      memberships: {
+        orderBy: { createdAt: "asc" },
+        select: {
+          id: true,
+          role: true,
+          createdAt: true,
+          user: {
+            select: {
+              id: true,
+              email: true,
+              name: true,
+              walletAddressCiphertext: true,
+              walletAddressKeyId: true,
+            },
+          },
+        },
+      },
+      pricingRules: {
+        orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
+        select: {
+          id: true,
+          methods: true,
+          pathPattern: true,
+          priceAtomic: true,
+          network: true,
+          asset: true,
+          billingMode: true,
+          settlementPolicy: true,
+          active: true,
+        },
+      },
+      apiKeys: {
+        orderBy: { createdAt: "desc" },
+        select: {
+          id: true,
+          name: true,
+          prefix: true,
+          partialKey: true,
+          createdAt: true,
+          lastUsedAt: true,
+          revokedAt: true,
+        },
+      },
     },
   });
   if (!merchant) throw new AppError("not_found", "No such merchant");
@@ -146,7 +219,21 @@ export async function getAdminMerchant(deps: Pick<Deps, "db" | "env" | "now">, o
         FROM "UsageRecord"
        WHERE "merchantId" = ${opts.merchantId} AND "createdAt" >= ${since} AND ${IS_ERROR}
        GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20`,
-    deps.db.alert.findMany({ where: { merchantId: opts.merchantId }, orderBy: { openedAt: "desc" }, take: 20, select: { id: true, rule: true, severity: true, status: true, title: true, openedAt: true, lastSeenAt: true, resolvedAt: true } }),
+    deps.db.alert.findMany({
+      where: { merchantId: opts.merchantId },
+      orderBy: { openedAt: "desc" },
+      take: 20,
+      select: {
+        id: true,
+        rule: true,
+        severity: true,
+        status: true,
+        title: true,
+        openedAt: true,
+        lastSeenAt: true,
+        resolvedAt: true,
+      },
+    }),
     deps.db.$queryRaw<{ calls: bigint; paid: bigint; errors: bigint; revenue: string | null }[]>`
       SELECT count(*) AS calls, count(*) FILTER (WHERE "status" = 'CHARGED') AS paid, count(*) FILTER (WHERE ${IS_ERROR}) AS errors,
              (sum("amountAtomic") FILTER (WHERE "status" = 'CHARGED'))::text AS revenue
@@ -155,41 +242,105 @@ export async function getAdminMerchant(deps: Pick<Deps, "db" | "env" | "now">, o
   const t = totals[0];
   const calls = Number(t?.calls ?? 0);
   const errors = Number(t?.errors ?? 0);
-  const { memberships, pricingRules, apiKeys, payoutAddressCiphertext, payoutAddressKeyId, ...profile } = merchant;
+  const {
+    memberships,
+    pricingRules,
+    apiKeys,
+    payoutAddressCiphertext,
+    payoutAddressKeyId,
+    ...profile
+  } = merchant;
   return {
     ...profile,
     payoutAddress: openPayoutAddress({ payoutAddressCiphertext, payoutAddressKeyId }, deps.env),
-    members: memberships.map((m) => ({ id: m.id, role: m.role, createdAt: m.createdAt, userId: m.user.id, email: m.user.email, name: m.user.name, walletAddress: openWalletAddress(m.user, deps.env) })),
+    members: memberships.map((m) => ({
+      id: m.id,
+      role: m.role,
+      createdAt: m.createdAt,
+      userId: m.user.id,
+      email: m.user.email,
+      name: m.user.name,
+      walletAddress: openWalletAddress(m.user, deps.env),
+    })),
     pricingRules: pricingRules.map((r) => {
       const asset = registry.asset(r.network, r.asset);
-      return { ...r, priceAtomic: r.priceAtomic.toFixed(), price: asset ? formatAtomic(BigInt(r.priceAtomic.toFixed()), asset.decimals) : r.priceAtomic.toFixed(), assetSymbol: asset?.symbol ?? "?", decimals: asset?.decimals ?? 6 };
+      return {
+        ...r,
+        priceAtomic: r.priceAtomic.toFixed(),
+        price: asset
+          ? formatAtomic(BigInt(r.priceAtomic.toFixed()), asset.decimals)
+          : r.priceAtomic.toFixed(),
+        assetSymbol: asset?.symbol ?? "?",
+        decimals: asset?.decimals ?? 6,
+      };
     }),
     apiKeys,
     recentPayments: payments.items,
-    failureReasons: failureReasons.map((f) => ({ stage: f.stage, reason: f.reason, count: Number(f.count), last: f.last })),
+    failureReasons: failureReasons.map((f) => ({
+      stage: f.stage,
+      reason: f.reason,
+      count: Number(f.count),
+      last: f.last,
+    })),
     alerts,
-    metrics: { days: MERCHANT_METRICS_DAYS, calls, paidCalls: Number(t?.paid ?? 0), errors, errorRate: calls === 0 ? null : errors / calls, revenueAtomic: BigInt(t?.revenue ?? "0") },
+    metrics: {
+      days: MERCHANT_METRICS_DAYS,
+      calls,
+      paidCalls: Number(t?.paid ?? 0),
+      errors,
+      errorRate: calls === 0 ? null : errors / calls,
+      revenueAtomic: BigInt(t?.revenue ?? "0"),
+    },
   };
 }
 
 export const disableMerchantInput = z.object({
-  reason: z.string().trim().min(3, "Say why the merchant is disabled (at least 3 characters)").max(500),
+  reason: z
+    .string()
+    .trim()
+    .min(3, "Say why the merchant is disabled (at least 3 characters)")
+    .max(500),
 });
 
-type Transition = { action: "merchant.approve" | "merchant.disable" | "merchant.enable"; from: MerchantStatus[]; to: MerchantStatus; reason: string | null };
+type Transition = {
+  action: "merchant.approve" | "merchant.disable" | "merchant.enable";
+  from: MerchantStatus[];
+  to: MerchantStatus;
+  reason: string | null;
+};
 
 // The status only moves from an expected state, checked in the UPDATE itself so two admins acting
 // at once cannot both succeed (the loser gets a conflict, not a silent overwrite).
-async function transition(deps: Pick<Deps, "db">, opts: { actor: AuditActor; merchantId: string; t: Transition }) {
+async function transition(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; merchantId: string; t: Transition },
+) {
   const result = await deps.db.$transaction(async (tx) => {
-    const before = await tx.merchant.findUnique({ where: { id: opts.merchantId }, select: { status: true, statusReason: true } });
+    const before = await tx.merchant.findUnique({
+      where: { id: opts.merchantId },
+      select: { status: true, statusReason: true },
+    });
     if (!before) throw new AppError("not_found", "No such merchant");
-    const updated = await tx.merchant.updateMany({ where: { id: opts.merchantId, status: { in: opts.t.from } }, data: { status: opts.t.to, statusReason: opts.t.reason } });
+    const updated = await tx.merchant.updateMany({
+      where: { id: opts.merchantId, status: { in: opts.t.from } },
+      data: { status: opts.t.to, statusReason: opts.t.reason },
+    });
     if (updated.count === 0) {
-      throw new AppError("conflict", `The merchant is ${before.status.toLowerCase().replace("_", " ")}; it cannot be ${opts.t.to === "ACTIVE" ? (opts.t.action === "merchant.approve" ? "approved" : "re-enabled") : "disabled"} from there`);
+      throw new AppError(
+        "conflict",
+        `The merchant is ${before.status.toLowerCase().replace("_", " ")}; it cannot be ${opts.t.to === "ACTIVE" ? (opts.t.action === "merchant.approve" ? "approved" : "re-enabled") : "disabled"} from there`,
+      );
     }
     const after = { status: opts.t.to, statusReason: opts.t.reason };
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: opts.t.action, targetType: "merchant", targetId: opts.merchantId, before, after });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: opts.t.action,
+      targetType: "merchant",
+      targetId: opts.merchantId,
+      before,
+      after,
+    });
     return after;
   });
   // after the commit: the gateway's snapshot cache drops the merchant and reloads the new status
@@ -197,16 +348,39 @@ async function transition(deps: Pick<Deps, "db">, opts: { actor: AuditActor; mer
   return result;
 }
 
-export function approveMerchant(deps: Pick<Deps, "db">, opts: { actor: AuditActor; merchantId: string }) {
-  return transition(deps, { ...opts, t: { action: "merchant.approve", from: ["PENDING_REVIEW"], to: "ACTIVE", reason: null } });
+export function approveMerchant(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; merchantId: string },
+) {
+  return transition(deps, {
+    ...opts,
+    t: { action: "merchant.approve", from: ["PENDING_REVIEW"], to: "ACTIVE", reason: null },
+  });
 }
 
-export function disableMerchant(deps: Pick<Deps, "db">, opts: { actor: AuditActor; merchantId: string; reason: string }) {
-  return transition(deps, { ...opts, t: { action: "merchant.disable", from: ["ACTIVE", "PENDING_REVIEW"], to: "DISABLED", reason: opts.reason } });
+export function disableMerchant(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; merchantId: string; reason: string },
+) {
+  return transition(deps, {
+    ...opts,
+    t: {
+      action: "merchant.disable",
+      from: ["ACTIVE", "PENDING_REVIEW"],
+      to: "DISABLED",
+      reason: opts.reason,
+    },
+  });
 }
 
-export function enableMerchant(deps: Pick<Deps, "db">, opts: { actor: AuditActor; merchantId: string }) {
-  return transition(deps, { ...opts, t: { action: "merchant.enable", from: ["DISABLED"], to: "ACTIVE", reason: null } });
+export function enableMerchant(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; merchantId: string },
+) {
+  return transition(deps, {
+    ...opts,
+    t: { action: "merchant.enable", from: ["DISABLED"], to: "ACTIVE", reason: null },
+  });
 }
 
 export const settlementModeSchema = z.enum(["DIRECT", "PLATFORM"]);
@@ -216,12 +390,30 @@ export const settlementModeSchema = z.enum(["DIRECT", "PLATFORM"]);
  * treasury; settlement runs pay it out). Past payments keep the `payTo` they were made to, so the
  * ledger and open balances stay right across a change. Audited; the gateway picks it up at once.
  */
-export async function setMerchantSettlementMode(deps: Pick<Deps, "db">, opts: { actor: AuditActor; merchantId: string; mode: z.infer<typeof settlementModeSchema> }) {
+export async function setMerchantSettlementMode(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; merchantId: string; mode: z.infer<typeof settlementModeSchema> },
+) {
   const result = await deps.db.$transaction(async (tx) => {
-    const before = await tx.merchant.findUnique({ where: { id: opts.merchantId }, select: { settlementMode: true } });
+    const before = await tx.merchant.findUnique({
+      where: { id: opts.merchantId },
+      select: { settlementMode: true },
+    });
     if (!before) throw new AppError("not_found", "No such merchant");
-    const after = await tx.merchant.update({ where: { id: opts.merchantId }, data: { settlementMode: opts.mode }, select: { settlementMode: true } });
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.settlement_mode.update", targetType: "merchant", targetId: opts.merchantId, before, after });
+    const after = await tx.merchant.update({
+      where: { id: opts.merchantId },
+      data: { settlementMode: opts.mode },
+      select: { settlementMode: true },
+    });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "merchant.settlement_mode.update",
+      targetType: "merchant",
+      targetId: opts.merchantId,
+      before,
+      after,
+    });
     return after;
   });
   publishMerchantConfigChanged(opts.merchantId);
@@ -235,18 +427,42 @@ export async function setMerchantSettlementMode(deps: Pick<Deps, "db">, opts: { 
  * can never leave the merchant's paid routes answering "unavailable". Payments in flight keep the
  * facilitator they were reserved with. Audited; the gateway picks it up at once.
  */
-export async function setMerchantFacilitator(deps: Pick<Deps, "db" | "env">, opts: { actor: AuditActor; merchantId: string; kind: z.infer<typeof facilitatorKindSchema> }) {
+export async function setMerchantFacilitator(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { actor: AuditActor; merchantId: string; kind: z.infer<typeof facilitatorKindSchema> },
+) {
   if (opts.kind === "HOSTED" && !(await readHostedFacilitatorConfig(deps)).config) {
-    throw fieldError("facilitator", "No hosted facilitator is configured: save its URL and credentials under Merchants → Hosted facilitator first (or set HOSTED_FACILITATOR_URL)");
+    throw fieldError(
+      "facilitator",
+      "No hosted facilitator is configured: save its URL and credentials under Merchants → Hosted facilitator first (or set HOSTED_FACILITATOR_URL)",
+    );
   }
   if (opts.kind === "LOCAL" && !deps.env.FACILITATOR_PRIVATE_KEY) {
-    throw fieldError("facilitator", "This deployment has no self-hosted facilitator: FACILITATOR_PRIVATE_KEY is not set");
+    throw fieldError(
+      "facilitator",
+      "This deployment has no self-hosted facilitator: FACILITATOR_PRIVATE_KEY is not set",
+    );
   }
   const result = await deps.db.$transaction(async (tx) => {
-    const before = await tx.merchant.findUnique({ where: { id: opts.merchantId }, select: { facilitator: true } });
+    const before = await tx.merchant.findUnique({
+      where: { id: opts.merchantId },
+      select: { facilitator: true },
+    });
     if (!before) throw new AppError("not_found", "No such merchant");
-    const after = await tx.merchant.update({ where: { id: opts.merchantId }, data: { facilitator: opts.kind }, select: { facilitator: true } });
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.facilitator.update", targetType: "merchant", targetId: opts.merchantId, before, after });
+    const after = await tx.merchant.update({
+      where: { id: opts.merchantId },
+      data: { facilitator: opts.kind },
+      select: { facilitator: true },
+    });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "merchant.facilitator.update",
+      targetType: "merchant",
+      targetId: opts.merchantId,
+      before,
+      after,
+    });
     return after;
   });
   publishMerchantConfigChanged(opts.merchantId);

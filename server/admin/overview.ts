@@ -4,7 +4,14 @@ import { Prisma } from "@/server/db";
 import type { Deps } from "@/server/deps";
 
 import { IS_ERROR } from "./metrics-sql";
-import { ensureDailyRollups, ledgerDaysSql, payersSql, rollupCut, usageDaysSql, type RollupScope } from "./rollups";
+import {
+  ensureDailyRollups,
+  ledgerDaysSql,
+  payersSql,
+  rollupCut,
+  usageDaysSql,
+  type RollupScope,
+} from "./rollups";
 
 // The platform overview: totals, a time series and the top merchants and endpoints over the last
 // day (hourly buckets), week or month (daily buckets), each one SQL aggregate over the usage
@@ -34,13 +41,28 @@ export function overviewWindow(now: Date, period: OverviewPeriod): OverviewWindo
 
 type Db = Pick<Deps, "db">;
 
-export async function overviewTotals(deps: Db, w: OverviewWindow, cut: Date, scope: RollupScope = {}) {
-  const rows = await deps.db.$queryRaw<{ calls: string | null; paid: string | null; errors: string | null; revenue: string | null; merchants: bigint }[]>`
+export async function overviewTotals(
+  deps: Db,
+  w: OverviewWindow,
+  cut: Date,
+  scope: RollupScope = {},
+) {
+  const rows = await deps.db.$queryRaw<
+    {
+      calls: string | null;
+      paid: string | null;
+      errors: string | null;
+      revenue: string | null;
+      merchants: bigint;
+    }[]
+  >`
     WITH u AS (${usageDaysSql(w, cut, scope)})
     SELECT sum(calls)::text AS calls, sum(paid)::text AS paid, sum(errors)::text AS errors, sum(revenue)::text AS revenue,
            count(DISTINCT "merchantId") AS merchants
       FROM u`;
-  const payers = await deps.db.$queryRaw<{ payers: bigint }[]>`SELECT count(*) AS payers FROM (${payersSql(w, cut, scope)}) p`;
+  const payers = await deps.db.$queryRaw<
+    { payers: bigint }[]
+  >`SELECT count(*) AS payers FROM (${payersSql(w, cut, scope)}) p`;
   const r = rows[0];
   return {
     calls: Number(r?.calls ?? 0),
@@ -53,7 +75,12 @@ export async function overviewTotals(deps: Db, w: OverviewWindow, cut: Date, sco
 }
 
 /** Platform fee income: PLATFORM_FEE entries are negative from the merchant's side, income to us. */
-export async function overviewFeeIncome(deps: Db, w: OverviewWindow, cut: Date, scope: RollupScope = {}): Promise<bigint> {
+export async function overviewFeeIncome(
+  deps: Db,
+  w: OverviewWindow,
+  cut: Date,
+  scope: RollupScope = {},
+): Promise<bigint> {
   const rows = await deps.db.$queryRaw<{ fees: string | null }[]>`
     SELECT (-sum(amount))::text AS fees FROM (${ledgerDaysSql(w, cut, scope)}) l WHERE "type" = 'PLATFORM_FEE'`;
   return BigInt(rows[0]?.fees ?? "0");
@@ -63,12 +90,32 @@ export async function overviewActiveMerchants(deps: Db): Promise<number> {
   return deps.db.merchant.count({ where: { status: "ACTIVE" } });
 }
 
-export type OverviewPoint = { at: Date; calls: number; paidCalls: number; errors: number; revenueAtomic: string; feesAtomic: string };
+export type OverviewPoint = {
+  at: Date;
+  calls: number;
+  paidCalls: number;
+  errors: number;
+  revenueAtomic: string;
+  feesAtomic: string;
+};
 
-type SeriesRow = { at: Date; calls: bigint | string; paid: bigint | string; errors: bigint | string; revenue: string | null };
+type SeriesRow = {
+  at: Date;
+  calls: bigint | string;
+  paid: bigint | string;
+  errors: bigint | string;
+  revenue: string | null;
+};
 
-export async function overviewSeries(deps: Db, w: OverviewWindow, cut: Date, scope: RollupScope = {}): Promise<OverviewPoint[]> {
-  const merchant = scope.merchantId ? Prisma.sql` AND "merchantId" = ${scope.merchantId}` : Prisma.empty;
+export async function overviewSeries(
+  deps: Db,
+  w: OverviewWindow,
+  cut: Date,
+  scope: RollupScope = {},
+): Promise<OverviewPoint[]> {
+  const merchant = scope.merchantId
+    ? Prisma.sql` AND "merchantId" = ${scope.merchantId}`
+    : Prisma.empty;
   // hourly buckets cover the last 24 hours only: read raw; daily buckets combine rollups and raw rows
   const [usage, fees] =
     w.bucket === "hour"
@@ -94,7 +141,13 @@ export async function overviewSeries(deps: Db, w: OverviewWindow, cut: Date, sco
         ]);
   return fillBuckets(
     w,
-    usage.map((u) => ({ at: u.at, calls: Number(u.calls), paidCalls: Number(u.paid), errors: Number(u.errors), revenueAtomic: u.revenue ?? "0" })),
+    usage.map((u) => ({
+      at: u.at,
+      calls: Number(u.calls),
+      paidCalls: Number(u.paid),
+      errors: Number(u.errors),
+      revenueAtomic: u.revenue ?? "0",
+    })),
     fees.map((f) => ({ at: f.at, feesAtomic: f.fees ?? "0" })),
   );
 }
@@ -111,31 +164,66 @@ export function fillBuckets(
   const out: OverviewPoint[] = [];
   for (let t = Math.floor(w.from.getTime() / unit) * unit; t < w.to.getTime(); t += unit) {
     const u = byAt.get(t);
-    out.push({ at: new Date(t), calls: u?.calls ?? 0, paidCalls: u?.paidCalls ?? 0, errors: u?.errors ?? 0, revenueAtomic: u?.revenueAtomic ?? "0", feesAtomic: feeByAt.get(t) ?? "0" });
+    out.push({
+      at: new Date(t),
+      calls: u?.calls ?? 0,
+      paidCalls: u?.paidCalls ?? 0,
+      errors: u?.errors ?? 0,
+      revenueAtomic: u?.revenueAtomic ?? "0",
+      feesAtomic: feeByAt.get(t) ?? "0",
+    });
   }
   return out;
 }
 
 export async function overviewTopMerchants(deps: Db, w: OverviewWindow, cut: Date, limit = 10) {
-  const rows = await deps.db.$queryRaw<{ merchantId: string; name: string; calls: string; paid: string; revenue: string }[]>`
+  const rows = await deps.db.$queryRaw<
+    { merchantId: string; name: string; calls: string; paid: string; revenue: string }[]
+  >`
     SELECT t."merchantId", m."name", t.calls::text AS calls, t.paid::text AS paid, t.revenue::text AS revenue
       FROM (SELECT "merchantId", sum(calls) AS calls, sum(paid) AS paid, sum(revenue) AS revenue
               FROM (${usageDaysSql(w, cut)}) u GROUP BY 1 ORDER BY revenue DESC, calls DESC LIMIT ${limit}) t
       JOIN "Merchant" m ON m."id" = t."merchantId"
      ORDER BY t.revenue DESC, t.calls DESC`;
-  return rows.map((r) => ({ merchantId: r.merchantId, name: r.name, calls: Number(r.calls), paidCalls: Number(r.paid), revenueAtomic: BigInt(r.revenue) }));
+  return rows.map((r) => ({
+    merchantId: r.merchantId,
+    name: r.name,
+    calls: Number(r.calls),
+    paidCalls: Number(r.paid),
+    revenueAtomic: BigInt(r.revenue),
+  }));
 }
 
 /** Endpoints are pricing rules (a pattern of one merchant); unpriced traffic has no rule and is left out. */
 export async function overviewTopEndpoints(deps: Db, w: OverviewWindow, cut: Date, limit = 10) {
-  const rows = await deps.db.$queryRaw<{ ruleId: string; merchantId: string; merchantName: string; method: string; pathPattern: string; calls: string; paid: string; revenue: string }[]>`
+  const rows = await deps.db.$queryRaw<
+    {
+      ruleId: string;
+      merchantId: string;
+      merchantName: string;
+      method: string;
+      pathPattern: string;
+      calls: string;
+      paid: string;
+      revenue: string;
+    }[]
+  >`
     SELECT t."ruleId", r."merchantId", m."name" AS "merchantName", array_to_string(r."methods"::text[], ', ') AS method, r."pathPattern", t.calls::text AS calls, t.paid::text AS paid, t.revenue::text AS revenue
       FROM (SELECT "ruleId", sum(calls) AS calls, sum(paid) AS paid, sum(revenue) AS revenue
               FROM (${usageDaysSql(w, cut)}) u WHERE "ruleId" <> '' GROUP BY 1 ORDER BY revenue DESC, calls DESC LIMIT ${limit}) t
       JOIN "PricingRule" r ON r."id" = t."ruleId"
       JOIN "Merchant" m ON m."id" = r."merchantId"
      ORDER BY t.revenue DESC, t.calls DESC`;
-  return rows.map((r) => ({ ruleId: r.ruleId, merchantId: r.merchantId, merchantName: r.merchantName, method: r.method, pathPattern: r.pathPattern, calls: Number(r.calls), paidCalls: Number(r.paid), revenueAtomic: BigInt(r.revenue) }));
+  return rows.map((r) => ({
+    ruleId: r.ruleId,
+    merchantId: r.merchantId,
+    merchantName: r.merchantName,
+    method: r.method,
+    pathPattern: r.pathPattern,
+    calls: Number(r.calls),
+    paidCalls: Number(r.paid),
+    revenueAtomic: BigInt(r.revenue),
+  }));
 }
 
 /** ARPU: revenue per distinct paying wallet (integer division of atomic units), null with no payers. */
@@ -148,25 +236,36 @@ export function arpu(revenueAtomic: bigint, distinctPayers: number): bigint | nu
  * fees); `platformShare` is the fees' share of revenue (0.025 = 2.5 %), to six decimal places, null
  * without revenue; ARPU as above.
  */
-export function revenueSummary(t: { revenueAtomic: bigint; feesAtomic: bigint; distinctPayers: number }) {
+export function revenueSummary(t: {
+  revenueAtomic: bigint;
+  feesAtomic: bigint;
+  distinctPayers: number;
+}) {
   return {
     netAtomic: t.revenueAtomic - t.feesAtomic,
-    platformShare: t.revenueAtomic === 0n ? null : Number((t.feesAtomic * 1_000_000n) / t.revenueAtomic) / 1_000_000,
+    platformShare:
+      t.revenueAtomic === 0n
+        ? null
+        : Number((t.feesAtomic * 1_000_000n) / t.revenueAtomic) / 1_000_000,
     arpuAtomic: arpu(t.revenueAtomic, t.distinctPayers),
   };
 }
 
-export async function getPlatformOverview(deps: Pick<Deps, "db" | "now">, opts: { period: OverviewPeriod }) {
+export async function getPlatformOverview(
+  deps: Pick<Deps, "db" | "now">,
+  opts: { period: OverviewPeriod },
+) {
   const w = overviewWindow(deps.now(), opts.period);
   const cut = rollupCut(w, await ensureDailyRollups(deps));
-  const [totals, feeIncomeAtomic, activeMerchants, series, topMerchants, topEndpoints] = await Promise.all([
-    overviewTotals(deps, w, cut),
-    overviewFeeIncome(deps, w, cut),
-    overviewActiveMerchants(deps),
-    overviewSeries(deps, w, cut),
-    overviewTopMerchants(deps, w, cut),
-    overviewTopEndpoints(deps, w, cut),
-  ]);
+  const [totals, feeIncomeAtomic, activeMerchants, series, topMerchants, topEndpoints] =
+    await Promise.all([
+      overviewTotals(deps, w, cut),
+      overviewFeeIncome(deps, w, cut),
+      overviewActiveMerchants(deps),
+      overviewSeries(deps, w, cut),
+      overviewTopMerchants(deps, w, cut),
+      overviewTopEndpoints(deps, w, cut),
+    ]);
   return {
     period: opts.period,
     from: w.from,

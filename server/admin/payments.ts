@@ -14,16 +14,31 @@ export const adminListPaymentsInput = listTransactionsInput.extend({
   payer: z.string().trim().max(64).optional(),
 });
 
-export async function adminListPayments(deps: Pick<Deps, "db" | "env">, input: z.infer<typeof adminListPaymentsInput>) {
+export async function adminListPayments(
+  deps: Pick<Deps, "db" | "env">,
+  input: z.infer<typeof adminListPaymentsInput>,
+) {
   const page = await listPayments(deps, { ...input, merchantId: input.merchantId });
-  const names = await deps.db.merchant.findMany({ where: { id: { in: [...new Set(page.items.map((p) => p.merchantId))] } }, select: { id: true, name: true } });
+  const names = await deps.db.merchant.findMany({
+    where: { id: { in: [...new Set(page.items.map((p) => p.merchantId))] } },
+    select: { id: true, name: true },
+  });
   const nameOf = new Map(names.map((m) => [m.id, m.name]));
-  return { ...page, items: page.items.map((p) => ({ ...p, merchantName: nameOf.get(p.merchantId) ?? p.merchantId })) };
+  return {
+    ...page,
+    items: page.items.map((p) => ({
+      ...p,
+      merchantName: nameOf.get(p.merchantId) ?? p.merchantId,
+    })),
+  };
 }
 
 export async function adminGetPayment(deps: Pick<Deps, "db" | "env">, opts: { paymentId: string }) {
   const payment = await getPayment(deps, { merchantId: undefined, paymentId: opts.paymentId });
-  const merchant = await deps.db.merchant.findUnique({ where: { id: payment.merchantId }, select: { name: true } });
+  const merchant = await deps.db.merchant.findUnique({
+    where: { id: payment.merchantId },
+    select: { name: true },
+  });
   return { ...payment, merchantName: merchant?.name ?? payment.merchantId };
 }
 
@@ -32,17 +47,39 @@ export const errorsReportInput = z.object({
   merchantId: merchantIdSchema.optional(),
 });
 
-type Group = { stage: string; reason: string; merchantId: string; merchantName: string; count: number; last: Date };
+type Group = {
+  stage: string;
+  reason: string;
+  merchantId: string;
+  merchantName: string;
+  count: number;
+  last: Date;
+};
 
 /**
  * Failed verifications, settlements and upstream calls over the last `days`: grouped by stage,
  * reason and merchant, a daily series per stage, and failed payments by their recorded reason.
  */
-export async function getErrorsReport(deps: Pick<Deps, "db" | "now">, input: z.infer<typeof errorsReportInput>) {
-  const since = new Date(Date.UTC(deps.now().getUTCFullYear(), deps.now().getUTCMonth(), deps.now().getUTCDate()) - (input.days - 1) * 86_400_000);
+export async function getErrorsReport(
+  deps: Pick<Deps, "db" | "now">,
+  input: z.infer<typeof errorsReportInput>,
+) {
+  const since = new Date(
+    Date.UTC(deps.now().getUTCFullYear(), deps.now().getUTCMonth(), deps.now().getUTCDate()) -
+      (input.days - 1) * 86_400_000,
+  );
   const merchant = input.merchantId ?? null;
   const [groups, series, payments] = await Promise.all([
-    deps.db.$queryRaw<{ stage: string; reason: string; merchantId: string; merchantName: string; count: bigint; last: Date }[]>`
+    deps.db.$queryRaw<
+      {
+        stage: string;
+        reason: string;
+        merchantId: string;
+        merchantName: string;
+        count: bigint;
+        last: Date;
+      }[]
+    >`
       SELECT g.stage, g.reason, g."merchantId", m."name" AS "merchantName", g.count, g.last
         FROM (SELECT ${ERROR_STAGE} AS stage, coalesce("reason", 'unknown') AS reason, "merchantId", count(*) AS count, max("createdAt") AS last
                 FROM "UsageRecord"
@@ -55,7 +92,9 @@ export async function getErrorsReport(deps: Pick<Deps, "db" | "now">, input: z.i
         FROM "UsageRecord"
        WHERE "createdAt" >= ${since} AND ${IS_ERROR} AND (${merchant}::text IS NULL OR "merchantId" = ${merchant})
        GROUP BY 1, 2`,
-    deps.db.$queryRaw<{ reason: string; merchantId: string; merchantName: string; count: bigint; last: Date }[]>`
+    deps.db.$queryRaw<
+      { reason: string; merchantId: string; merchantName: string; count: bigint; last: Date }[]
+    >`
       SELECT p.reason, p."merchantId", m."name" AS "merchantName", p.count, p.last
         FROM (SELECT coalesce("errorReason", 'unknown') AS reason, "merchantId", count(*) AS count, max("createdAt") AS last
                 FROM "Payment"
@@ -67,7 +106,11 @@ export async function getErrorsReport(deps: Pick<Deps, "db" | "now">, input: z.i
   return {
     since,
     groups: groups.map((g): Group => ({ ...g, count: Number(g.count) })),
-    series: errorSeries(since, input.days, series.map((s) => ({ day: s.day, stage: s.stage, count: Number(s.count) }))),
+    series: errorSeries(
+      since,
+      input.days,
+      series.map((s) => ({ day: s.day, stage: s.stage, count: Number(s.count) })),
+    ),
     failedPayments: payments.map((p) => ({ ...p, count: Number(p.count) })),
   };
 }
@@ -75,12 +118,18 @@ export async function getErrorsReport(deps: Pick<Deps, "db" | "now">, input: z.i
 export const ERROR_STAGES = ["verification", "settlement", "upstream"] as const;
 
 /** Pure: one row per UTC day from `since`, with a count per stage (zero when none). */
-export function errorSeries(since: Date, days: number, rows: { day: string; stage: string; count: number }[]) {
+export function errorSeries(
+  since: Date,
+  days: number,
+  rows: { day: string; stage: string; count: number }[],
+) {
   const out: ({ day: string } & Record<(typeof ERROR_STAGES)[number], number>)[] = [];
   for (let i = 0; i < days; i++) {
     const day = new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10);
     const point = { day, verification: 0, settlement: 0, upstream: 0 };
-    for (const r of rows) if (r.day === day && (ERROR_STAGES as readonly string[]).includes(r.stage)) point[r.stage as (typeof ERROR_STAGES)[number]] += r.count;
+    for (const r of rows)
+      if (r.day === day && (ERROR_STAGES as readonly string[]).includes(r.stage))
+        point[r.stage as (typeof ERROR_STAGES)[number]] += r.count;
     out.push(point);
   }
   return out;

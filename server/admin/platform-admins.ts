@@ -10,7 +10,11 @@ import { emailSchema } from "@/server/users/schemas";
 
 import { bootstrapPlatformAdminInput } from "./schemas";
 
-export { bootstrapPlatformAdminInput, grantPlatformAdminInput, revokePlatformAdminInput } from "./schemas";
+export {
+  bootstrapPlatformAdminInput,
+  grantPlatformAdminInput,
+  revokePlatformAdminInput,
+} from "./schemas";
 
 // Platform administrators: the first one comes from `npm run admin:create` (server/cli/admin-create.ts),
 // later ones are granted by an admin from the console. A grant names a user who already signed up
@@ -21,7 +25,13 @@ export { bootstrapPlatformAdminInput, grantPlatformAdminInput, revokePlatformAdm
 // admin takes one transaction-scoped advisory lock before counting, so two admins demoting each
 // other at once cannot both see "one other admin left" (READ COMMITTED would let both counts pass).
 
-export type PlatformAdminRow = { id: string; email: string | null; name: string | null; createdAt: Date; updatedAt: Date };
+export type PlatformAdminRow = {
+  id: string;
+  email: string | null;
+  name: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 const ADMIN_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('x402_platform_admins'))`;
 
@@ -39,24 +49,45 @@ export async function listPlatformAdmins(deps: Pick<Deps, "db">): Promise<Platfo
 }
 
 /** Makes an existing, active user (found by email) a platform admin; audited in the same transaction. */
-export async function grantPlatformAdmin(deps: Pick<Deps, "db">, opts: { actor: AuditActor; email: string }): Promise<PlatformAdminRow> {
+export async function grantPlatformAdmin(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; email: string },
+): Promise<PlatformAdminRow> {
   const email = emailSchema.parse(opts.email);
   return deps.db.$transaction(async (tx) => {
     await lockPlatformAdmins(tx);
-    const user = await tx.user.findUnique({ where: { email }, select: { id: true, role: true, status: true } });
+    const user = await tx.user.findUnique({
+      where: { email },
+      select: { id: true, role: true, status: true },
+    });
     if (!user) {
       throw new AppError("not_found", "No account has this email: ask them to sign up first", {
-        details: { fieldErrors: { email: ["No account has this email: ask them to sign up first"] } },
+        details: {
+          fieldErrors: { email: ["No account has this email: ask them to sign up first"] },
+        },
       });
     }
-    if (user.status !== "ACTIVE") throw new AppError("conflict", "This account is disabled", { details: { fieldErrors: { email: ["This account is disabled"] } } });
-    if (user.role === "PLATFORM_ADMIN") throw new AppError("conflict", "Already a platform admin", { details: { fieldErrors: { email: ["Already a platform admin"] } } });
+    if (user.status !== "ACTIVE")
+      throw new AppError("conflict", "This account is disabled", {
+        details: { fieldErrors: { email: ["This account is disabled"] } },
+      });
+    if (user.role === "PLATFORM_ADMIN")
+      throw new AppError("conflict", "Already a platform admin", {
+        details: { fieldErrors: { email: ["Already a platform admin"] } },
+      });
     const updated = await tx.user.update({
       where: { id: user.id },
       data: { role: "PLATFORM_ADMIN" },
       select: { id: true, email: true, name: true, createdAt: true, updatedAt: true },
     });
-    await recordAudit(tx, { actor: opts.actor, action: "platform_admin.grant", targetType: "user", targetId: user.id, before: { role: user.role }, after: { role: "PLATFORM_ADMIN" } });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      action: "platform_admin.grant",
+      targetType: "user",
+      targetId: user.id,
+      before: { role: user.role },
+      after: { role: "PLATFORM_ADMIN" },
+    });
     return updated;
   });
 }
@@ -73,12 +104,22 @@ export async function revokePlatformAdmin(
   const disable = opts.disableAccount ?? false;
   return deps.db.$transaction(async (tx) => {
     await lockPlatformAdmins(tx);
-    const user = await tx.user.findUnique({ where: { id: opts.userId }, select: { id: true, role: true, status: true } });
-    if (!user || user.role !== "PLATFORM_ADMIN") throw new AppError("not_found", "No such platform admin");
-    const others = await tx.user.count({ where: { role: "PLATFORM_ADMIN", status: "ACTIVE", NOT: { id: user.id } } });
-    if (others === 0) throw new AppError("conflict", "This is the last platform admin: grant another one first");
+    const user = await tx.user.findUnique({
+      where: { id: opts.userId },
+      select: { id: true, role: true, status: true },
+    });
+    if (!user || user.role !== "PLATFORM_ADMIN")
+      throw new AppError("not_found", "No such platform admin");
+    const others = await tx.user.count({
+      where: { role: "PLATFORM_ADMIN", status: "ACTIVE", NOT: { id: user.id } },
+    });
+    if (others === 0)
+      throw new AppError("conflict", "This is the last platform admin: grant another one first");
     const status = disable ? "DISABLED" : user.status;
-    await tx.user.update({ where: { id: user.id }, data: { role: "USER", status, sessionVersion: { increment: 1 } } });
+    await tx.user.update({
+      where: { id: user.id },
+      data: { role: "USER", status, sessionVersion: { increment: 1 } },
+    });
     await recordAudit(tx, {
       actor: opts.actor,
       action: disable ? "platform_admin.remove" : "platform_admin.revoke",
@@ -91,11 +132,21 @@ export async function revokePlatformAdmin(
   });
 }
 
-export type BootstrapOutcome = { userId: string; email: string; outcome: "created" | "promoted" | "unchanged" };
+export type BootstrapOutcome = {
+  userId: string;
+  email: string;
+  outcome: "created" | "promoted" | "unchanged";
+};
 
 /** Whether an account has this email (the CLI asks for a password only when one must be created). */
-export async function findUserIdByEmail(deps: Pick<Deps, "db">, email: string): Promise<string | null> {
-  const user = await deps.db.user.findUnique({ where: { email: emailSchema.parse(email) }, select: { id: true } });
+export async function findUserIdByEmail(
+  deps: Pick<Deps, "db">,
+  email: string,
+): Promise<string | null> {
+  const user = await deps.db.user.findUnique({
+    where: { email: emailSchema.parse(email) },
+    select: { id: true },
+  });
   return user?.id ?? null;
 }
 
@@ -109,13 +160,20 @@ export async function bootstrapPlatformAdmin(
   opts: { actor: AuditActor; input: z.input<typeof bootstrapPlatformAdminInput> },
 ): Promise<BootstrapOutcome> {
   const input = bootstrapPlatformAdminInput.parse(opts.input);
-  const existing = await deps.db.user.findUnique({ where: { email: input.email }, select: { id: true, role: true, status: true } });
+  const existing = await deps.db.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, role: true, status: true },
+  });
   if (existing) {
-    if (existing.role === "PLATFORM_ADMIN" && existing.status === "ACTIVE") return { userId: existing.id, email: input.email, outcome: "unchanged" };
+    if (existing.role === "PLATFORM_ADMIN" && existing.status === "ACTIVE")
+      return { userId: existing.id, email: input.email, outcome: "unchanged" };
     await deps.db.$transaction(async (tx) => {
       await lockPlatformAdmins(tx);
       // re-enabling is part of the promotion: an operator recovering a disabled admin account runs this
-      await tx.user.update({ where: { id: existing.id }, data: { role: "PLATFORM_ADMIN", status: "ACTIVE", sessionVersion: { increment: 1 } } });
+      await tx.user.update({
+        where: { id: existing.id },
+        data: { role: "PLATFORM_ADMIN", status: "ACTIVE", sessionVersion: { increment: 1 } },
+      });
       await recordAudit(tx, {
         actor: opts.actor,
         action: "platform_admin.grant",
@@ -128,24 +186,44 @@ export async function bootstrapPlatformAdmin(
     return { userId: existing.id, email: input.email, outcome: "promoted" };
   }
   if (!input.password) {
-    throw new AppError("invalid_request", "No account has this email: a password is needed to create it", {
-      details: { fieldErrors: { password: ["Required to create the account"] } },
-    });
+    throw new AppError(
+      "invalid_request",
+      "No account has this email: a password is needed to create it",
+      {
+        details: { fieldErrors: { password: ["Required to create the account"] } },
+      },
+    );
   }
   const passwordHash = await hashPassword(input.password);
   try {
     const userId = await deps.db.$transaction(async (tx) => {
       const created = await tx.user.create({
-        data: { id: createId("user"), email: input.email, name: input.name, passwordHash, role: "PLATFORM_ADMIN" },
+        data: {
+          id: createId("user"),
+          email: input.email,
+          name: input.name,
+          passwordHash,
+          role: "PLATFORM_ADMIN",
+        },
         select: { id: true },
       });
-      await recordAudit(tx, { actor: opts.actor, action: "platform_admin.create", targetType: "user", targetId: created.id, after: { email: input.email, role: "PLATFORM_ADMIN" } });
+      await recordAudit(tx, {
+        actor: opts.actor,
+        action: "platform_admin.create",
+        targetType: "user",
+        targetId: created.id,
+        after: { email: input.email, role: "PLATFORM_ADMIN" },
+      });
       return created.id;
     });
     return { userId, email: input.email, outcome: "created" };
   } catch (err) {
     // someone signed up with this email between the lookup and the insert: promote that account instead
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return bootstrapPlatformAdmin(deps, { actor: opts.actor, input: { email: input.email, name: input.name } });
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")
+      return bootstrapPlatformAdmin(deps, {
+        actor: opts.actor,
+        input: { email: input.email, name: input.name },
+      });
     throw err;
   }
 }

@@ -33,7 +33,9 @@ export async function ensureDailyRollups(deps: Db): Promise<Date | null> {
   return deps.db.$transaction(
     async (tx) => {
       // one refresher at a time; the others read raw rows meanwhile instead of waiting
-      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('x402_daily_rollups')) AS locked`;
+      const [lock] = await tx.$queryRaw<
+        { locked: boolean }[]
+      >`SELECT pg_try_advisory_xact_lock(hashtext('x402_daily_rollups')) AS locked`;
       if (!lock?.locked) return state?.through ?? null;
       const current = await tx.rollupState.findUnique({ where: { key: STATE_KEY } });
       if (current && current.through.getTime() >= target.getTime()) return current.through;
@@ -66,7 +68,11 @@ export async function ensureDailyRollups(deps: Db): Promise<Date | null> {
             FROM "LedgerEntry" WHERE "createdAt" >= ${start} AND "createdAt" < ${target}
            GROUP BY 1, 2, 3`;
       }
-      await tx.rollupState.upsert({ where: { key: STATE_KEY }, create: { key: STATE_KEY, through: target }, update: { through: target } });
+      await tx.rollupState.upsert({
+        where: { key: STATE_KEY },
+        create: { key: STATE_KEY, through: target },
+        update: { through: target },
+      });
       return target;
     },
     // the first rollup of a large history takes seconds; later ones cover one or two days
@@ -91,7 +97,11 @@ function merchantFilter(scope: RollupScope): Prisma.Sql {
 }
 
 /** Usage per (day, merchant, rule) over [from, to): rollups before `cut`, raw rows from it. */
-export function usageDaysSql(w: { from: Date; to: Date }, cut: Date, scope: RollupScope = {}): Prisma.Sql {
+export function usageDaysSql(
+  w: { from: Date; to: Date },
+  cut: Date,
+  scope: RollupScope = {},
+): Prisma.Sql {
   return Prisma.sql`
     SELECT "day" AS at, "merchantId", "ruleId", "calls"::bigint AS calls, "paidCalls"::bigint AS paid, "errors"::bigint AS errors, "revenueAtomic" AS revenue
       FROM "UsageDailyRollup" WHERE "day" >= ${w.from} AND "day" < ${cut}${merchantFilter(scope)}
@@ -104,7 +114,11 @@ export function usageDaysSql(w: { from: Date; to: Date }, cut: Date, scope: Roll
 }
 
 /** Ledger sums per (day, merchant, type) over [from, to): rollups before `cut`, raw rows from it. */
-export function ledgerDaysSql(w: { from: Date; to: Date }, cut: Date, scope: RollupScope = {}): Prisma.Sql {
+export function ledgerDaysSql(
+  w: { from: Date; to: Date },
+  cut: Date,
+  scope: RollupScope = {},
+): Prisma.Sql {
   return Prisma.sql`
     SELECT "day" AS at, "merchantId", "type", "amountAtomic" AS amount
       FROM "LedgerDailyRollup" WHERE "day" >= ${w.from} AND "day" < ${cut}${merchantFilter(scope)}
@@ -119,7 +133,11 @@ export function ledgerDaysSql(w: { from: Date; to: Date }, cut: Date, scope: Rol
  * payer rollup is platform-wide (no merchant column), so one merchant's payers come from its raw
  * rows over the whole window, through the (merchantId, status, createdAt) index.
  */
-export function payersSql(w: { from: Date; to: Date }, cut: Date, scope: RollupScope = {}): Prisma.Sql {
+export function payersSql(
+  w: { from: Date; to: Date },
+  cut: Date,
+  scope: RollupScope = {},
+): Prisma.Sql {
   if (scope.merchantId) {
     return Prisma.sql`
       SELECT DISTINCT "payer" FROM "UsageRecord"

@@ -7,7 +7,20 @@ import type { listAlertsInput } from "./schemas";
 // Reading stored alerts: a merchant sees its own (the query is scoped by its id); the platform's
 // risk page sees every alert, platform-wide ones (chain RPC) included.
 
-const alertSelect = { id: true, merchantId: true, rule: true, dedupeKey: true, severity: true, status: true, title: true, details: true, openedAt: true, lastSeenAt: true, resolvedAt: true, acknowledgedAt: true } as const;
+const alertSelect = {
+  id: true,
+  merchantId: true,
+  rule: true,
+  dedupeKey: true,
+  severity: true,
+  status: true,
+  title: true,
+  details: true,
+  openedAt: true,
+  lastSeenAt: true,
+  resolvedAt: true,
+  acknowledgedAt: true,
+} as const;
 
 export type AlertDto = {
   id: string;
@@ -25,7 +38,10 @@ export type AlertDto = {
   acknowledgedAt: Date | null;
 };
 
-export async function listMerchantAlerts(deps: Pick<Deps, "db">, opts: { merchantId: string } & z.infer<typeof listAlertsInput>): Promise<AlertDto[]> {
+export async function listMerchantAlerts(
+  deps: Pick<Deps, "db">,
+  opts: { merchantId: string } & z.infer<typeof listAlertsInput>,
+): Promise<AlertDto[]> {
   return deps.db.alert.findMany({
     where: { merchantId: opts.merchantId, ...(opts.status ? { status: opts.status } : {}) },
     orderBy: [{ status: "asc" }, { openedAt: "desc" }],
@@ -34,7 +50,10 @@ export async function listMerchantAlerts(deps: Pick<Deps, "db">, opts: { merchan
   });
 }
 
-export async function listAllAlerts(deps: Pick<Deps, "db">, opts: z.infer<typeof listAlertsInput>): Promise<(AlertDto & { merchantName: string | null })[]> {
+export async function listAllAlerts(
+  deps: Pick<Deps, "db">,
+  opts: z.infer<typeof listAlertsInput>,
+): Promise<(AlertDto & { merchantName: string | null })[]> {
   const rows = await deps.db.alert.findMany({
     where: opts.status ? { status: opts.status } : {},
     orderBy: [{ status: "asc" }, { openedAt: "desc" }],

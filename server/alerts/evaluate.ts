@@ -24,8 +24,18 @@ import { findMerchantThresholds, getPlatformThresholds, merchantPart } from "./t
 // read the RPC counters, apply the rules, then open, refresh or resolve stored alerts. Opening and
 // resolving queue the merchant's alert.opened / alert.resolved webhooks in the same transaction.
 
-export type AlertDeps = { db: PrismaClient; log: Log; now: () => Date; rpcTotals?: () => RpcTotals };
-export type AlertRun = { opened: number; refreshed: number; resolved: number; evaluated: AlertRule[] };
+export type AlertDeps = {
+  db: PrismaClient;
+  log: Log;
+  now: () => Date;
+  rpcTotals?: () => RpcTotals;
+};
+export type AlertRun = {
+  opened: number;
+  refreshed: number;
+  resolved: number;
+  evaluated: AlertRule[];
+};
 
 const BASELINE_MS = 24 * 60 * 60_000;
 
@@ -43,30 +53,69 @@ async function paymentAttempts(db: PrismaClient, from: Date, to: Date): Promise<
            COUNT(*) FILTER (WHERE ${REFUSED_PAYMENT}) AS failures
       FROM "UsageRecord" WHERE "createdAt" >= ${from} AND "createdAt" < ${to}
      GROUP BY "merchantId"`;
-  return rows.map((r) => ({ merchantId: r.merchantId, attempts: Number(r.attempts), failures: Number(r.failures) }));
+  return rows.map((r) => ({
+    merchantId: r.merchantId,
+    attempts: Number(r.attempts),
+    failures: Number(r.failures),
+  }));
 }
 
-async function payerFailures(db: PrismaClient, from: Date, to: Date, atLeast: number): Promise<PayerFailures[]> {
-  const rows = await db.$queryRaw<{ merchantId: string; payer: string; failures: bigint; reasons: string[] }[]>`
+async function payerFailures(
+  db: PrismaClient,
+  from: Date,
+  to: Date,
+  atLeast: number,
+): Promise<PayerFailures[]> {
+  const rows = await db.$queryRaw<
+    { merchantId: string; payer: string; failures: bigint; reasons: string[] }[]
+  >`
     SELECT "merchantId", payer, COUNT(*) AS failures, array_agg(DISTINCT reason) AS reasons
       FROM "UsageRecord" WHERE "createdAt" >= ${from} AND "createdAt" < ${to} AND payer IS NOT NULL AND ${REFUSED_PAYMENT}
      GROUP BY "merchantId", payer HAVING COUNT(*) >= ${atLeast}`;
-  return rows.map((r) => ({ merchantId: r.merchantId, payer: r.payer, failures: Number(r.failures), reasons: r.reasons }));
+  return rows.map((r) => ({
+    merchantId: r.merchantId,
+    payer: r.payer,
+    failures: Number(r.failures),
+    reasons: r.reasons,
+  }));
 }
 
-async function ipCalls(db: PrismaClient, baselineFrom: Date, windowFrom: Date, to: Date, atLeast: number, baselineWindows: number): Promise<IpCalls[]> {
-  const rows = await db.$queryRaw<{ merchantId: string; clientIp: string; recent: bigint; baseline: bigint }[]>`
+async function ipCalls(
+  db: PrismaClient,
+  baselineFrom: Date,
+  windowFrom: Date,
+  to: Date,
+  atLeast: number,
+  baselineWindows: number,
+): Promise<IpCalls[]> {
+  const rows = await db.$queryRaw<
+    { merchantId: string; clientIp: string; recent: bigint; baseline: bigint }[]
+  >`
     SELECT "merchantId", "clientIp",
            COUNT(*) FILTER (WHERE "createdAt" >= ${windowFrom}) AS recent,
            COUNT(*) FILTER (WHERE "createdAt" < ${windowFrom}) AS baseline
       FROM "UsageRecord" WHERE "createdAt" >= ${baselineFrom} AND "createdAt" < ${to} AND "clientIp" IS NOT NULL
      GROUP BY "merchantId", "clientIp"
     HAVING COUNT(*) FILTER (WHERE "createdAt" >= ${windowFrom}) >= ${atLeast}`;
-  return rows.map((r) => ({ merchantId: r.merchantId, clientIp: r.clientIp, recent: Number(r.recent), baselineCalls: Number(r.baseline), baselineWindows }));
+  return rows.map((r) => ({
+    merchantId: r.merchantId,
+    clientIp: r.clientIp,
+    recent: Number(r.recent),
+    baselineCalls: Number(r.baseline),
+    baselineWindows,
+  }));
 }
 
-async function merchantSeries(db: PrismaClient, baselineFrom: Date, to: Date, windowMs: number, windows: number): Promise<MerchantSeries[]> {
-  const rows = await db.$queryRaw<{ merchantId: string; bucket: number; calls: bigint; revenue: string }[]>`
+async function merchantSeries(
+  db: PrismaClient,
+  baselineFrom: Date,
+  to: Date,
+  windowMs: number,
+  windows: number,
+): Promise<MerchantSeries[]> {
+  const rows = await db.$queryRaw<
+    { merchantId: string; bucket: number; calls: bigint; revenue: string }[]
+  >`
     SELECT "merchantId",
            FLOOR((${to.getTime()}::float8 - EXTRACT(EPOCH FROM "createdAt")::float8 * 1000) / ${windowMs}::float8)::int AS bucket,
            COUNT(*) AS calls,
@@ -78,7 +127,13 @@ async function merchantSeries(db: PrismaClient, baselineFrom: Date, to: Date, wi
     if (row.bucket < 0 || row.bucket > windows) continue;
     let s = byMerchant.get(row.merchantId);
     if (!s) {
-      s = { merchantId: row.merchantId, calls: new Array<number>(windows).fill(0), revenue: new Array<number>(windows).fill(0), currentCalls: 0, currentRevenue: 0 };
+      s = {
+        merchantId: row.merchantId,
+        calls: new Array<number>(windows).fill(0),
+        revenue: new Array<number>(windows).fill(0),
+        currentCalls: 0,
+        currentRevenue: 0,
+      };
       byMerchant.set(row.merchantId, s);
     }
     if (row.bucket === 0) {
@@ -94,7 +149,10 @@ async function merchantSeries(db: PrismaClient, baselineFrom: Date, to: Date, wi
 }
 
 /** Evaluates every rule once. `previousRpc` is the RPC counters' last reading (null: first run). */
-export async function evaluateAlerts(deps: AlertDeps, opts: { previousRpc: RpcTotals | null }): Promise<AlertRun & { rpc: RpcTotals | null }> {
+export async function evaluateAlerts(
+  deps: AlertDeps,
+  opts: { previousRpc: RpcTotals | null },
+): Promise<AlertRun & { rpc: RpcTotals | null }> {
   const now = deps.now();
   const platform = await getPlatformThresholds(deps);
   const windowMs = platform.windowMinutes * 60_000;
@@ -102,13 +160,22 @@ export async function evaluateAlerts(deps: AlertDeps, opts: { previousRpc: RpcTo
   const baselineWindows = Math.floor(BASELINE_MS / windowMs);
   const baselineFrom = new Date(windowFrom.getTime() - baselineWindows * windowMs);
 
-  const [attempts, series] = await Promise.all([paymentAttempts(deps.db, windowFrom, now), merchantSeries(deps.db, baselineFrom, now, windowMs, baselineWindows)]);
-  const merchantIds = [...new Set([...attempts.map((a) => a.merchantId), ...series.map((s) => s.merchantId)])];
+  const [attempts, series] = await Promise.all([
+    paymentAttempts(deps.db, windowFrom, now),
+    merchantSeries(deps.db, baselineFrom, now, windowMs, baselineWindows),
+  ]);
+  const merchantIds = [
+    ...new Set([...attempts.map((a) => a.merchantId), ...series.map((s) => s.merchantId)]),
+  ];
   const own = await findMerchantThresholds(deps, merchantIds);
   const defaults = merchantPart(platform);
-  const thresholdsFor = (merchantId: string): MerchantAlertThresholds => ({ ...defaults, ...own.get(merchantId) });
+  const thresholdsFor = (merchantId: string): MerchantAlertThresholds => ({
+    ...defaults,
+    ...own.get(merchantId),
+  });
   // the SQL keeps only candidates: the smallest threshold any merchant uses
-  const minimum = (key: "payerFailedPayments" | "ipMinCalls") => Math.min(defaults[key], ...[...own.values()].map((t) => t[key] ?? Infinity));
+  const minimum = (key: "payerFailedPayments" | "ipMinCalls") =>
+    Math.min(defaults[key], ...[...own.values()].map((t) => t[key] ?? Infinity));
   const [payers, ips] = await Promise.all([
     payerFailures(deps.db, windowFrom, now, minimum("payerFailedPayments")),
     ipCalls(deps.db, baselineFrom, windowFrom, now, minimum("ipMinCalls"), baselineWindows),
@@ -120,7 +187,12 @@ export async function evaluateAlerts(deps: AlertDeps, opts: { previousRpc: RpcTo
     ...highFrequencyIpAlerts(ips, thresholdsFor),
     ...trendBreakAlerts(series, thresholdsFor),
   ];
-  const evaluated: AlertRule[] = ["verification_failure_rate", "abnormal_payments", "high_frequency_ip", "trend_break"];
+  const evaluated: AlertRule[] = [
+    "verification_failure_rate",
+    "abnormal_payments",
+    "high_frequency_ip",
+    "trend_break",
+  ];
   const rpc = deps.rpcTotals ? deps.rpcTotals() : null;
   // the RPC rule needs two readings: the first run only takes one
   if (rpc && opts.previousRpc) {
@@ -131,12 +203,38 @@ export async function evaluateAlerts(deps: AlertDeps, opts: { previousRpc: RpcTo
   return { ...stored, evaluated, rpc };
 }
 
-export function alertEvent(alert: { id: string; rule: string; severity: string; title: string; openedAt: Date; resolvedAt?: Date | null }, details: unknown) {
-  return { alertId: alert.id, rule: alert.rule, severity: alert.severity, title: alert.title, details, openedAt: alert.openedAt.toISOString(), resolvedAt: alert.resolvedAt?.toISOString() ?? null };
+export function alertEvent(
+  alert: {
+    id: string;
+    rule: string;
+    severity: string;
+    title: string;
+    openedAt: Date;
+    resolvedAt?: Date | null;
+  },
+  details: unknown,
+) {
+  return {
+    alertId: alert.id,
+    rule: alert.rule,
+    severity: alert.severity,
+    title: alert.title,
+    details,
+    openedAt: alert.openedAt.toISOString(),
+    resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+  };
 }
 
-async function storeAlerts(deps: AlertDeps, firing: FiringAlert[], evaluated: AlertRule[], now: Date): Promise<Omit<AlertRun, "evaluated">> {
-  const open = await deps.db.alert.findMany({ where: { status: "OPEN", rule: { in: evaluated } }, select: { id: true, dedupeKey: true, merchantId: true } });
+async function storeAlerts(
+  deps: AlertDeps,
+  firing: FiringAlert[],
+  evaluated: AlertRule[],
+  now: Date,
+): Promise<Omit<AlertRun, "evaluated">> {
+  const open = await deps.db.alert.findMany({
+    where: { status: "OPEN", rule: { in: evaluated } },
+    select: { id: true, dedupeKey: true, merchantId: true },
+  });
   const openByKey = new Map(open.map((a) => [a.dedupeKey, a]));
   const firingKeys = new Set(firing.map((f) => f.dedupeKey));
   let opened = 0;
@@ -147,21 +245,44 @@ async function storeAlerts(deps: AlertDeps, firing: FiringAlert[], evaluated: Al
     const existing = openByKey.get(f.dedupeKey);
     const details = f.details as Prisma.InputJsonValue;
     if (existing) {
-      await deps.db.alert.updateMany({ where: { id: existing.id, merchantId: existing.merchantId, status: "OPEN" }, data: { lastSeenAt: now, details, title: f.title, severity: f.severity } });
+      await deps.db.alert.updateMany({
+        where: { id: existing.id, merchantId: existing.merchantId, status: "OPEN" },
+        data: { lastSeenAt: now, details, title: f.title, severity: f.severity },
+      });
       refreshed += 1;
       continue;
     }
     try {
       await deps.db.$transaction(async (tx) => {
         const alert = await tx.alert.create({
-          data: { id: createId("alert"), merchantId: f.merchantId, rule: f.rule, severity: f.severity, openKey: f.dedupeKey, dedupeKey: f.dedupeKey, title: f.title, details, openedAt: now, lastSeenAt: now },
+          data: {
+            id: createId("alert"),
+            merchantId: f.merchantId,
+            rule: f.rule,
+            severity: f.severity,
+            openKey: f.dedupeKey,
+            dedupeKey: f.dedupeKey,
+            title: f.title,
+            details,
+            openedAt: now,
+            lastSeenAt: now,
+          },
         });
         if (alert.merchantId) {
-          await enqueueWebhookEvent(tx, { merchantId: alert.merchantId, type: "alert.opened", eventId: `${alert.id}:alert.opened`, data: alertEvent(alert, f.details), at: now });
+          await enqueueWebhookEvent(tx, {
+            merchantId: alert.merchantId,
+            type: "alert.opened",
+            eventId: `${alert.id}:alert.opened`,
+            data: alertEvent(alert, f.details),
+            at: now,
+          });
         }
       });
       opened += 1;
-      deps.log.warn({ rule: f.rule, merchantId: f.merchantId, dedupeKey: f.dedupeKey }, `alert opened: ${f.title}`);
+      deps.log.warn(
+        { rule: f.rule, merchantId: f.merchantId, dedupeKey: f.dedupeKey },
+        `alert opened: ${f.title}`,
+      );
     } catch (err) {
       // another instance opened the same alert between our read and this write: it stays one alert
       if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
@@ -171,17 +292,31 @@ async function storeAlerts(deps: AlertDeps, firing: FiringAlert[], evaluated: Al
   for (const alert of open) {
     if (firingKeys.has(alert.dedupeKey)) continue;
     const done = await deps.db.$transaction(async (tx) => {
-      const updated = await tx.alert.updateMany({ where: { id: alert.id, merchantId: alert.merchantId, status: "OPEN" }, data: { status: "RESOLVED", openKey: null, resolvedAt: now } });
+      const updated = await tx.alert.updateMany({
+        where: { id: alert.id, merchantId: alert.merchantId, status: "OPEN" },
+        data: { status: "RESOLVED", openKey: null, resolvedAt: now },
+      });
       if (updated.count === 0) return false;
       if (alert.merchantId) {
-        const row = await tx.alert.findFirstOrThrow({ where: { id: alert.id, merchantId: alert.merchantId } });
-        await enqueueWebhookEvent(tx, { merchantId: alert.merchantId, type: "alert.resolved", eventId: `${alert.id}:alert.resolved`, data: alertEvent(row, row.details), at: now });
+        const row = await tx.alert.findFirstOrThrow({
+          where: { id: alert.id, merchantId: alert.merchantId },
+        });
+        await enqueueWebhookEvent(tx, {
+          merchantId: alert.merchantId,
+          type: "alert.resolved",
+          eventId: `${alert.id}:alert.resolved`,
+          data: alertEvent(row, row.details),
+          at: now,
+        });
       }
       return true;
     });
     if (done) {
       resolved += 1;
-      deps.log.info({ alertId: alert.id, merchantId: alert.merchantId, dedupeKey: alert.dedupeKey }, "alert resolved");
+      deps.log.info(
+        { alertId: alert.id, merchantId: alert.merchantId, dedupeKey: alert.dedupeKey },
+        "alert resolved",
+      );
     }
   }
   return { opened, refreshed, resolved };

@@ -25,7 +25,10 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 /** Payment attempts at a merchant in the window, and how many were refused (bad signature, replay, …). */
 export type PaymentAttempts = { merchantId: string; attempts: number; failures: number };
 
-export function verificationFailureAlerts(rows: PaymentAttempts[], thresholdsFor: ThresholdsFor): FiringAlert[] {
+export function verificationFailureAlerts(
+  rows: PaymentAttempts[],
+  thresholdsFor: ThresholdsFor,
+): FiringAlert[] {
   const firing: FiringAlert[] = [];
   for (const row of rows) {
     const t = thresholdsFor(row.merchantId);
@@ -38,7 +41,12 @@ export function verificationFailureAlerts(rows: PaymentAttempts[], thresholdsFor
       dedupeKey: `verification_failure_rate:${row.merchantId}`,
       severity: rate >= Math.min(1, t.verificationFailureRate * 2) ? "CRITICAL" : "WARNING",
       title: `${pct(rate)} of payment attempts failed verification`,
-      details: { attempts: row.attempts, failures: row.failures, rate: Number(rate.toFixed(4)), threshold: t.verificationFailureRate },
+      details: {
+        attempts: row.attempts,
+        failures: row.failures,
+        rate: Number(rate.toFixed(4)),
+        threshold: t.verificationFailureRate,
+      },
     });
   }
   return firing;
@@ -49,7 +57,11 @@ export function verificationFailureAlerts(rows: PaymentAttempts[], thresholdsFor
 export type RpcTotals = Record<string, { calls: number; errors: number }>;
 
 /** Compares two readings of the cumulative RPC counters; the calls between them decide. */
-export function rpcFailureAlerts(previous: RpcTotals, current: RpcTotals, t: Pick<PlatformAlertThresholds, "rpcFailureRate" | "rpcMinCalls">): FiringAlert[] {
+export function rpcFailureAlerts(
+  previous: RpcTotals,
+  current: RpcTotals,
+  t: Pick<PlatformAlertThresholds, "rpcFailureRate" | "rpcMinCalls">,
+): FiringAlert[] {
   const firing: FiringAlert[] = [];
   for (const [network, now] of Object.entries(current)) {
     const before = previous[network] ?? { calls: 0, errors: 0 };
@@ -66,7 +78,13 @@ export function rpcFailureAlerts(previous: RpcTotals, current: RpcTotals, t: Pic
       dedupeKey: `chain_rpc_failure_rate:${network}`,
       severity: "CRITICAL",
       title: `${pct(rate)} of chain RPC calls to ${network} failed`,
-      details: { network, calls, errors, rate: Number(rate.toFixed(4)), threshold: t.rpcFailureRate },
+      details: {
+        network,
+        calls,
+        errors,
+        rate: Number(rate.toFixed(4)),
+        threshold: t.rpcFailureRate,
+      },
     });
   }
   return firing;
@@ -74,9 +92,17 @@ export function rpcFailureAlerts(previous: RpcTotals, current: RpcTotals, t: Pic
 
 // ── abnormal payments: one payer with many failed signatures or replays ─────────────────────────
 
-export type PayerFailures = { merchantId: string; payer: string; failures: number; reasons: string[] };
+export type PayerFailures = {
+  merchantId: string;
+  payer: string;
+  failures: number;
+  reasons: string[];
+};
 
-export function abnormalPaymentAlerts(rows: PayerFailures[], thresholdsFor: ThresholdsFor): FiringAlert[] {
+export function abnormalPaymentAlerts(
+  rows: PayerFailures[],
+  thresholdsFor: ThresholdsFor,
+): FiringAlert[] {
   return rows
     .filter((row) => row.failures >= thresholdsFor(row.merchantId).payerFailedPayments)
     .map((row) => ({
@@ -85,16 +111,30 @@ export function abnormalPaymentAlerts(rows: PayerFailures[], thresholdsFor: Thre
       dedupeKey: `abnormal_payments:${row.merchantId}:${row.payer}`,
       severity: "WARNING" as const,
       title: `Payer ${row.payer} sent ${row.failures} failed or replayed payments`,
-      details: { payer: row.payer, failures: row.failures, reasons: row.reasons.slice(0, 10), threshold: thresholdsFor(row.merchantId).payerFailedPayments },
+      details: {
+        payer: row.payer,
+        failures: row.failures,
+        reasons: row.reasons.slice(0, 10),
+        threshold: thresholdsFor(row.merchantId).payerFailedPayments,
+      },
     }));
 }
 
 // ── high-frequency IPs: one client IP far above its usual rate on a merchant ────────────────────
 
 /** Calls from one IP at a merchant in the window, and in the baseline day before it. */
-export type IpCalls = { merchantId: string; clientIp: string; recent: number; baselineCalls: number; baselineWindows: number };
+export type IpCalls = {
+  merchantId: string;
+  clientIp: string;
+  recent: number;
+  baselineCalls: number;
+  baselineWindows: number;
+};
 
-export function highFrequencyIpAlerts(rows: IpCalls[], thresholdsFor: ThresholdsFor): FiringAlert[] {
+export function highFrequencyIpAlerts(
+  rows: IpCalls[],
+  thresholdsFor: ThresholdsFor,
+): FiringAlert[] {
   const firing: FiringAlert[] = [];
   for (const row of rows) {
     const t = thresholdsFor(row.merchantId);
@@ -107,7 +147,13 @@ export function highFrequencyIpAlerts(rows: IpCalls[], thresholdsFor: Thresholds
       dedupeKey: `high_frequency_ip:${row.merchantId}:${row.clientIp}`,
       severity: "WARNING",
       title: `${row.clientIp} made ${row.recent} calls in the window (usually ${usual.toFixed(1)})`,
-      details: { clientIp: row.clientIp, recent: row.recent, usualPerWindow: Number(usual.toFixed(2)), multiplier: t.ipRateMultiplier, minCalls: t.ipMinCalls },
+      details: {
+        clientIp: row.clientIp,
+        recent: row.recent,
+        usualPerWindow: Number(usual.toFixed(2)),
+        multiplier: t.ipRateMultiplier,
+        minCalls: t.ipMinCalls,
+      },
     });
   }
   return firing;
@@ -129,10 +175,16 @@ export function median(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export function robustZ(x: number, baseline: number[], floor: number): { median: number; mad: number; scale: number; z: number } {
+export function robustZ(
+  x: number,
+  baseline: number[],
+  floor: number,
+): { median: number; mad: number; scale: number; z: number } {
   const m = median(baseline);
   const mad = median(baseline.map((v) => Math.abs(v - m)));
   const scale = Math.max(1.4826 * mad, floor, Number.EPSILON);
@@ -140,20 +192,46 @@ export function robustZ(x: number, baseline: number[], floor: number): { median:
 }
 
 /** A merchant's calls and revenue (atomic units) per window: the baseline day, oldest first, and the last window. */
-export type MerchantSeries = { merchantId: string; calls: number[]; revenue: number[]; currentCalls: number; currentRevenue: number };
+export type MerchantSeries = {
+  merchantId: string;
+  calls: number[];
+  revenue: number[];
+  currentCalls: number;
+  currentRevenue: number;
+};
 
-export function trendBreakAlerts(series: MerchantSeries[], thresholdsFor: ThresholdsFor): FiringAlert[] {
+export function trendBreakAlerts(
+  series: MerchantSeries[],
+  thresholdsFor: ThresholdsFor,
+): FiringAlert[] {
   const firing: FiringAlert[] = [];
   for (const s of series) {
     const t = thresholdsFor(s.merchantId);
     const calls = robustZ(s.currentCalls, s.calls, Math.sqrt(Math.max(median(s.calls), 1)));
     if (calls.median < t.trendMinBaselineCalls) continue;
-    const breaks: { statistic: "calls" | "revenue"; z: number; median: number; current: number }[] = [];
-    if (Math.abs(calls.z) >= t.trendZScore) breaks.push({ statistic: "calls", z: calls.z, median: calls.median, current: s.currentCalls });
+    const breaks: { statistic: "calls" | "revenue"; z: number; median: number; current: number }[] =
+      [];
+    if (Math.abs(calls.z) >= t.trendZScore)
+      breaks.push({
+        statistic: "calls",
+        z: calls.z,
+        median: calls.median,
+        current: s.currentCalls,
+      });
     const medianRevenue = median(s.revenue);
     if (medianRevenue > 0) {
-      const revenue = robustZ(s.currentRevenue, s.revenue, (medianRevenue / calls.median) * Math.sqrt(calls.median));
-      if (Math.abs(revenue.z) >= t.trendZScore) breaks.push({ statistic: "revenue", z: revenue.z, median: revenue.median, current: s.currentRevenue });
+      const revenue = robustZ(
+        s.currentRevenue,
+        s.revenue,
+        (medianRevenue / calls.median) * Math.sqrt(calls.median),
+      );
+      if (Math.abs(revenue.z) >= t.trendZScore)
+        breaks.push({
+          statistic: "revenue",
+          z: revenue.z,
+          median: revenue.median,
+          current: s.currentRevenue,
+        });
     }
     for (const b of breaks) {
       const direction = b.z > 0 ? "above" : "below";
@@ -163,7 +241,13 @@ export function trendBreakAlerts(series: MerchantSeries[], thresholdsFor: Thresh
         dedupeKey: `trend_break:${s.merchantId}:${b.statistic}`,
         severity: b.z < 0 ? "WARNING" : "INFO",
         title: `${b.statistic === "calls" ? "Calls" : "Revenue"} ${direction} the usual level (robust z ${b.z.toFixed(1)})`,
-        details: { statistic: b.statistic, current: b.current, baselineMedian: b.median, z: Number(b.z.toFixed(2)), threshold: t.trendZScore },
+        details: {
+          statistic: b.statistic,
+          current: b.current,
+          baselineMedian: b.median,
+          z: Number(b.z.toFixed(2)),
+          threshold: t.trendZScore,
+        },
       });
     }
   }

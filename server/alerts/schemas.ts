@@ -5,7 +5,13 @@ import { z } from "zod";
 // RPC rule are the platform's alone (the RPC belongs to the platform, and one window keeps the
 // evaluation one pass over the access log).
 
-export const ALERT_RULES = ["verification_failure_rate", "chain_rpc_failure_rate", "abnormal_payments", "high_frequency_ip", "trend_break"] as const;
+export const ALERT_RULES = [
+  "verification_failure_rate",
+  "chain_rpc_failure_rate",
+  "abnormal_payments",
+  "high_frequency_ip",
+  "trend_break",
+] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
 export const merchantAlertThresholdsSchema = z.object({
@@ -51,8 +57,15 @@ export const DEFAULT_ALERT_THRESHOLDS: PlatformAlertThresholds = {
 export const updatePlatformThresholdsInput = platformAlertThresholdsSchema.partial();
 /** a merchant's update: a number sets its own value, null returns that one to the platform's */
 export const updateMerchantThresholdsInput = z.object(
-  Object.fromEntries(Object.entries(merchantAlertThresholdsSchema.shape).map(([k, v]) => [k, v.nullable().optional()])) as {
-    [K in keyof MerchantAlertThresholds]: z.ZodOptional<z.ZodNullable<(typeof merchantAlertThresholdsSchema.shape)[K]>>;
+  Object.fromEntries(
+    Object.entries(merchantAlertThresholdsSchema.shape).map(([k, v]) => [
+      k,
+      v.nullable().optional(),
+    ]),
+  ) as {
+    [K in keyof MerchantAlertThresholds]: z.ZodOptional<
+      z.ZodNullable<(typeof merchantAlertThresholdsSchema.shape)[K]>
+    >;
   },
 );
 
@@ -64,15 +77,63 @@ export const listAlertsInput = z.object({
 });
 
 /** How each threshold reads in the consoles' forms. */
-export const THRESHOLD_FIELDS: { key: keyof PlatformAlertThresholds; label: string; hint: string; platformOnly?: boolean }[] = [
-  { key: "verificationFailureRate", label: "Verification failure rate", hint: "share of payment attempts refused in the window (0–1)" },
-  { key: "verificationMinAttempts", label: "…after at least (attempts)", hint: "payment attempts in the window before the rate counts" },
-  { key: "payerFailedPayments", label: "Failed payments by one payer", hint: "failed signatures or replays by one wallet in the window" },
-  { key: "ipMinCalls", label: "Calls from one IP", hint: "calls in the window before an IP can be flagged" },
-  { key: "ipRateMultiplier", label: "…times its usual rate", hint: "against its average window over the day before" },
-  { key: "trendZScore", label: "Trend break (robust z)", hint: "how far calls or revenue stray from the day's median, in MAD-based deviations" },
-  { key: "trendMinBaselineCalls", label: "…for merchants with (calls per window)", hint: "median calls per window needed before trends are judged" },
-  { key: "rpcFailureRate", label: "Chain RPC failure rate", hint: "share of JSON-RPC calls failing per network between runs (0–1)", platformOnly: true },
-  { key: "rpcMinCalls", label: "…after at least (RPC calls)", hint: "calls between runs before the rate counts", platformOnly: true },
-  { key: "windowMinutes", label: "Window (minutes)", hint: "recent traffic is this long; the baseline is the day before", platformOnly: true },
+export const THRESHOLD_FIELDS: {
+  key: keyof PlatformAlertThresholds;
+  label: string;
+  hint: string;
+  platformOnly?: boolean;
+}[] = [
+  {
+    key: "verificationFailureRate",
+    label: "Verification failure rate",
+    hint: "share of payment attempts refused in the window (0–1)",
+  },
+  {
+    key: "verificationMinAttempts",
+    label: "…after at least (attempts)",
+    hint: "payment attempts in the window before the rate counts",
+  },
+  {
+    key: "payerFailedPayments",
+    label: "Failed payments by one payer",
+    hint: "failed signatures or replays by one wallet in the window",
+  },
+  {
+    key: "ipMinCalls",
+    label: "Calls from one IP",
+    hint: "calls in the window before an IP can be flagged",
+  },
+  {
+    key: "ipRateMultiplier",
+    label: "…times its usual rate",
+    hint: "against its average window over the day before",
+  },
+  {
+    key: "trendZScore",
+    label: "Trend break (robust z)",
+    hint: "how far calls or revenue stray from the day's median, in MAD-based deviations",
+  },
+  {
+    key: "trendMinBaselineCalls",
+    label: "…for merchants with (calls per window)",
+    hint: "median calls per window needed before trends are judged",
+  },
+  {
+    key: "rpcFailureRate",
+    label: "Chain RPC failure rate",
+    hint: "share of JSON-RPC calls failing per network between runs (0–1)",
+    platformOnly: true,
+  },
+  {
+    key: "rpcMinCalls",
+    label: "…after at least (RPC calls)",
+    hint: "calls between runs before the rate counts",
+    platformOnly: true,
+  },
+  {
+    key: "windowMinutes",
+    label: "Window (minutes)",
+    hint: "recent traffic is this long; the baseline is the day before",
+    platformOnly: true,
+  },
 ];

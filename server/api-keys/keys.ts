@@ -14,7 +14,12 @@ function randomChars(length: number): string {
   return out;
 }
 
-export function generateApiKey(): { key: string; prefix: string; partialKey: string; keyHash: string } {
+export function generateApiKey(): {
+  key: string;
+  prefix: string;
+  partialKey: string;
+  keyHash: string;
+} {
   const prefix = `x4g_live_${randomChars(8)}`;
   const key = `${prefix}_${randomChars(32)}`;
   return { key, prefix, partialKey: key.slice(-4), keyHash: hashApiKey(key) };

@@ -18,18 +18,35 @@ export async function handleConsoleTrpcRequest(deps: Deps, req: Request): Promis
   const requestId = requestIdFrom(req.headers);
   const verdict = checkSameOrigin(req, new URL(deps.env.APP_URL).origin);
   if (!verdict.ok) {
-    deps.log.warn({ requestId, reason: verdict.reason, origin: req.headers.get("origin"), ip: clientIpFrom(req.headers) }, "cross-site request refused");
-    return errorResponse("forbidden", "Cross-site request refused: mutations must come from this site's own pages", {
-      requestId,
-      details: { reason: verdict.reason },
-    });
+    deps.log.warn(
+      {
+        requestId,
+        reason: verdict.reason,
+        origin: req.headers.get("origin"),
+        ip: clientIpFrom(req.headers),
+      },
+      "cross-site request refused",
+    );
+    return errorResponse(
+      "forbidden",
+      "Cross-site request refused: mutations must come from this site's own pages",
+      {
+        requestId,
+        details: { reason: verdict.reason },
+      },
+    );
   }
   const response = await fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
     createContext: async () =>
-      createTRPCContext({ deps, session: await getSessionClaims(deps, req.headers), requestId, ip: clientIpFrom(req.headers) }),
+      createTRPCContext({
+        deps,
+        session: await getSessionClaims(deps, req.headers),
+        requestId,
+        ip: clientIpFrom(req.headers),
+      }),
   });
   response.headers.set("x-request-id", requestId);
   return response;

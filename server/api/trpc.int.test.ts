@@ -25,36 +25,69 @@ async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"
 
 async function newUser(role: "USER" | "PLATFORM_ADMIN" = "USER") {
   const deps = testDeps(database.db);
-  return signUpWithPassword(deps, { name: "Test", email: uniqueEmail(), password: "correct horse battery", role });
+  return signUpWithPassword(deps, {
+    name: "Test",
+    email: uniqueEmail(),
+    password: "correct horse battery",
+    role,
+  });
 }
 
 describe("sign-up and sign-in", () => {
   it("creates an account, and answers a taken email as it answers a new one", async () => {
     const deps = testDeps(database.db, { signInLimiter: createMemoryRateLimiter() });
     const email = uniqueEmail();
-    const created = await callerFor(deps, null).auth.signUp({ name: "Ada", email, password: "long enough password" });
+    const created = await callerFor(deps, null).auth.signUp({
+      name: "Ada",
+      email,
+      password: "long enough password",
+    });
     expect(created).toEqual({ accepted: true });
-    expect(await authenticateWithPassword(deps, { email, password: "long enough password" })).toMatchObject({ ok: true });
-    expect(await callerFor(deps, null).auth.signUp({ name: "Ada", email, password: "long enough password" })).toEqual(created);
+    expect(
+      await authenticateWithPassword(deps, { email, password: "long enough password" }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await callerFor(deps, null).auth.signUp({
+        name: "Ada",
+        email,
+        password: "long enough password",
+      }),
+    ).toEqual(created);
   });
 
   it("rejects a short password with a zod field error", async () => {
     const deps = testDeps(database.db);
-    await expectTrpcError(callerFor(deps, null).auth.signUp({ name: "Ada", email: uniqueEmail(), password: "short" }), "BAD_REQUEST");
+    await expectTrpcError(
+      callerFor(deps, null).auth.signUp({ name: "Ada", email: uniqueEmail(), password: "short" }),
+      "BAD_REQUEST",
+    );
   });
 
   it("gives the same answer for a wrong password and an unknown email", async () => {
     const deps = testDeps(database.db);
     const user = await newUser();
-    expect(await authenticateWithPassword(deps, { email: user.email ?? "", password: "wrong password!" })).toEqual({
+    expect(
+      await authenticateWithPassword(deps, {
+        email: user.email ?? "",
+        password: "wrong password!",
+      }),
+    ).toEqual({
       ok: false,
       reason: "invalid_credentials",
     });
-    expect(await authenticateWithPassword(deps, { email: uniqueEmail("nobody"), password: "whatever it is" })).toEqual({
+    expect(
+      await authenticateWithPassword(deps, {
+        email: uniqueEmail("nobody"),
+        password: "whatever it is",
+      }),
+    ).toEqual({
       ok: false,
       reason: "invalid_credentials",
     });
-    const ok = await authenticateWithPassword(deps, { email: user.email ?? "", password: "correct horse battery" });
+    const ok = await authenticateWithPassword(deps, {
+      email: user.email ?? "",
+      password: "correct horse battery",
+    });
     expect(ok.ok && ok.user.id).toBe(user.id);
   });
 
@@ -62,7 +95,10 @@ describe("sign-up and sign-in", () => {
     const deps = testDeps(database.db);
     const user = await newUser();
     const oldSession = callerFor(deps, user);
-    await oldSession.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a brand new password" });
+    await oldSession.auth.changePassword({
+      currentPassword: "correct horse battery",
+      newPassword: "a brand new password",
+    });
     await expectTrpcError(oldSession.merchants.listMine(), "UNAUTHORIZED");
     await expectTrpcError(
       callerFor(deps, { ...user, sessionVersion: user.sessionVersion + 1 }).auth.changePassword({
@@ -107,20 +143,35 @@ describe("merchant procedures", () => {
     const owner = await newUser();
     const stranger = await newUser();
     const merchant = await callerFor(deps, owner).merchants.create(MERCHANT_INPUT);
-    await expectTrpcError(callerFor(deps, stranger).merchants.get({ merchantId: merchant.id }), "NOT_FOUND");
-    await expectTrpcError(callerFor(deps, stranger).merchants.get({ merchantId: "mer_00000000000000000000" }), "NOT_FOUND");
-    await expectTrpcError(callerFor(deps, stranger).merchants.get({ merchantId: "not-an-id" }), "BAD_REQUEST");
+    await expectTrpcError(
+      callerFor(deps, stranger).merchants.get({ merchantId: merchant.id }),
+      "NOT_FOUND",
+    );
+    await expectTrpcError(
+      callerFor(deps, stranger).merchants.get({ merchantId: "mer_00000000000000000000" }),
+      "NOT_FOUND",
+    );
+    await expectTrpcError(
+      callerFor(deps, stranger).merchants.get({ merchantId: "not-an-id" }),
+      "BAD_REQUEST",
+    );
   });
 
   it("applies the SSRF rules to the upstream URL with a field error", async () => {
     const deps = testDeps(database.db, { env: testEnv({ ALLOW_PRIVATE_UPSTREAMS: "false" }) });
     const user = await newUser();
     const err = await expectTrpcError(
-      callerFor(deps, user).merchants.create({ ...MERCHANT_INPUT, upstreamBaseUrl: "http://169.254.169.254/latest" }),
+      callerFor(deps, user).merchants.create({
+        ...MERCHANT_INPUT,
+        upstreamBaseUrl: "http://169.254.169.254/latest",
+      }),
       "BAD_REQUEST",
     );
     expect(err.message).toMatch(/Private, loopback and link-local/);
-    await expectTrpcError(callerFor(deps, user).merchants.create({ ...MERCHANT_INPUT, payoutAddress: "0x123" }), "BAD_REQUEST");
+    await expectTrpcError(
+      callerFor(deps, user).merchants.create({ ...MERCHANT_INPUT, payoutAddress: "0x123" }),
+      "BAD_REQUEST",
+    );
   });
 });
 

@@ -7,7 +7,13 @@ import { z, ZodError } from "zod";
 import type { Deps } from "@/server/deps";
 import { AppError, ERROR_STATUS, type ErrorCode } from "@/server/errors";
 import type { SessionClaims } from "@/server/auth/config";
-import { can, isFreshSignIn, PAYOUT_REAUTH_MESSAGE, type MerchantAction, type MerchantRoleName } from "@/server/auth/permissions";
+import {
+  can,
+  isFreshSignIn,
+  PAYOUT_REAUTH_MESSAGE,
+  type MerchantAction,
+  type MerchantRoleName,
+} from "@/server/auth/permissions";
 import type { AuditActor } from "@/server/audit/record-audit";
 import { scopesAllow, type KeyGrantor } from "@/server/api-keys/scopes";
 import type { PayoutChangeAuthority } from "@/server/merchants/merchants";
@@ -44,7 +50,11 @@ export function createTRPCContext(opts: {
     apiKey: opts.apiKey ?? null,
     requestId: opts.requestId,
     ip: opts.ip ?? null,
-    log: opts.deps.log.child({ requestId: opts.requestId, userId: opts.session?.userId, apiKeyId: opts.apiKey?.keyId }),
+    log: opts.deps.log.child({
+      requestId: opts.requestId,
+      userId: opts.session?.userId,
+      apiKeyId: opts.apiKey?.keyId,
+    }),
   };
 }
 
@@ -64,11 +74,17 @@ const STATUS_TO_TRPC: Record<number, TRPC_ERROR_CODE_KEY> = {
 export function toTRPCError(err: unknown): TRPCError {
   if (err instanceof TRPCError) return err;
   if (err instanceof AppError) {
-    return new TRPCError({ code: STATUS_TO_TRPC[ERROR_STATUS[err.code]] ?? "INTERNAL_SERVER_ERROR", message: err.message, cause: err });
+    return new TRPCError({
+      code: STATUS_TO_TRPC[ERROR_STATUS[err.code]] ?? "INTERNAL_SERVER_ERROR",
+      message: err.message,
+      cause: err,
+    });
   }
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
-    if (err.code === "P2025") return toTRPCError(new AppError("not_found", "Not found", { cause: err }));
-    if (err.code === "P2002") return toTRPCError(new AppError("conflict", "Already exists", { cause: err }));
+    if (err.code === "P2025")
+      return toTRPCError(new AppError("not_found", "Not found", { cause: err }));
+    if (err.code === "P2002")
+      return toTRPCError(new AppError("conflict", "Already exists", { cause: err }));
   }
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: err });
 }
@@ -89,7 +105,8 @@ function appCodeOf(error: TRPCError): ErrorCode {
 }
 
 function fieldErrorsOf(error: TRPCError): Record<string, string[] | undefined> | null {
-  if (error.cause instanceof ZodError) return z.flattenError(error.cause).fieldErrors as Record<string, string[]>;
+  if (error.cause instanceof ZodError)
+    return z.flattenError(error.cause).fieldErrors as Record<string, string[]>;
   if (error.cause instanceof AppError) {
     const details = error.cause.details as { fieldErrors?: Record<string, string[]> } | undefined;
     return details?.fieldErrors ?? null;
@@ -97,24 +114,27 @@ function fieldErrorsOf(error: TRPCError): Record<string, string[] | undefined> |
   return null;
 }
 
-const t = initTRPC.context<TRPCContext>().meta<OpenApiMeta>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error, ctx }) {
-    const isInternal = error.code === "INTERNAL_SERVER_ERROR";
-    return {
-      ...shape,
-      // unknown errors never reach the client with their internal message
-      message: isInternal ? "Internal error" : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        appCode: appCodeOf(error),
-        zodError: fieldErrorsOf(error),
-        requestId: ctx?.requestId ?? null,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<OpenApiMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error, ctx }) {
+      const isInternal = error.code === "INTERNAL_SERVER_ERROR";
+      return {
+        ...shape,
+        // unknown errors never reach the client with their internal message
+        message: isInternal ? "Internal error" : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          appCode: appCodeOf(error),
+          zodError: fieldErrorsOf(error),
+          requestId: ctx?.requestId ?? null,
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -127,7 +147,16 @@ const errorConversion = t.middleware(async ({ ctx, next, path, type }) => {
     const converted = toTRPCError(result.error.cause ?? result.error);
     const trpcError = result.error.cause instanceof ZodError ? result.error : converted;
     const level = trpcError.code === "INTERNAL_SERVER_ERROR" ? "error" : "info";
-    ctx.log[level]({ path, type, code: trpcError.code, err: level === "error" ? result.error.cause ?? result.error : undefined, ms: Math.round(performance.now() - started) }, "trpc error");
+    ctx.log[level](
+      {
+        path,
+        type,
+        code: trpcError.code,
+        err: level === "error" ? (result.error.cause ?? result.error) : undefined,
+        ms: Math.round(performance.now() - started),
+      },
+      "trpc error",
+    );
     return { ...result, error: trpcError };
   }
   return result;
@@ -140,13 +169,21 @@ export const publicProcedure = t.procedure.use(errorConversion);
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
   const user = await findActiveSessionUser(ctx.deps, ctx.session);
-  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended; sign in again" });
-  const actor: AuditActor = { userId: user.id, role: user.role, ip: ctx.ip, requestId: ctx.requestId };
+  if (!user)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended; sign in again" });
+  const actor: AuditActor = {
+    userId: user.id,
+    role: user.role,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+  };
   return next({ ctx: { ...ctx, user, actor } });
 });
 
 /** How the caller reached the merchant: as a member with a role, or as one of its API keys. */
-export type MerchantAccess = { kind: "member"; membershipId: string; role: MerchantRoleName } | { kind: "apiKey"; keyId: string; scopes: string[] };
+export type MerchantAccess =
+  | { kind: "member"; membershipId: string; role: MerchantRoleName }
+  | { kind: "apiKey"; keyId: string; scopes: string[] };
 
 /**
  * A member of the merchant named in the input, or one of that merchant's API keys. The membership
@@ -163,10 +200,20 @@ export const merchantProcedure = publicProcedure
 async function resolveMerchantAccess(
   ctx: TRPCContext,
   merchantId: string,
-): Promise<{ user: SessionUser | null; merchant: MerchantDto; access: MerchantAccess; actor: AuditActor }> {
+): Promise<{
+  user: SessionUser | null;
+  merchant: MerchantDto;
+  access: MerchantAccess;
+  actor: AuditActor;
+}> {
   if (ctx.apiKey) {
-    if (ctx.apiKey.merchantId !== merchantId) throw new TRPCError({ code: "NOT_FOUND", message: "Merchant not found" });
-    if (!scopesAllow(ctx.apiKey.scopes, "merchant.read")) throw new TRPCError({ code: "FORBIDDEN", message: "This API key has no scope that allows reading (read, write or keys:manage)" });
+    if (ctx.apiKey.merchantId !== merchantId)
+      throw new TRPCError({ code: "NOT_FOUND", message: "Merchant not found" });
+    if (!scopesAllow(ctx.apiKey.scopes, "merchant.read"))
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "This API key has no scope that allows reading (read, write or keys:manage)",
+      });
     return {
       user: null,
       merchant: await getMerchant(ctx.deps, { merchantId: ctx.apiKey.merchantId }),
@@ -176,7 +223,8 @@ async function resolveMerchantAccess(
   }
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
   const user = await findActiveSessionUser(ctx.deps, ctx.session);
-  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended; sign in again" });
+  if (!user)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended; sign in again" });
   const membership = await findMembership(ctx.deps, { userId: user.id, merchantId });
   if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Merchant not found" });
   return {
@@ -191,10 +239,16 @@ async function resolveMerchantAccess(
 export function merchantProcedureWith(action: MerchantAction) {
   return merchantProcedure.use(({ ctx, next }) => {
     if (ctx.access.kind === "apiKey" && !scopesAllow(ctx.access.scopes, action)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `This API key's scopes (${ctx.access.scopes.join(", ")}) do not allow ${action}` });
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This API key's scopes (${ctx.access.scopes.join(", ")}) do not allow ${action}`,
+      });
     }
     if (ctx.access.kind === "member" && !can(ctx.access.role, action)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${ctx.access.role}) cannot do ${action}` });
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `Your role (${ctx.access.role}) cannot do ${action}`,
+      });
     }
     return next();
   });
@@ -202,7 +256,9 @@ export function merchantProcedureWith(action: MerchantAction) {
 
 /** Who hands out a key's scopes when this caller creates one (server/api-keys/scopes.ts). */
 export function keyGrantorOf(access: MerchantAccess): KeyGrantor {
-  return access.kind === "member" ? { kind: "role", role: access.role } : { kind: "scopes", scopes: access.scopes };
+  return access.kind === "member"
+    ? { kind: "role", role: access.role }
+    : { kind: "scopes", scopes: access.scopes };
 }
 
 /**
@@ -211,11 +267,23 @@ export function keyGrantorOf(access: MerchantAccess): KeyGrantor {
  * that sits in CI systems and config files, cannot prove a person is present, and a leaked one must
  * not be able to redirect the merchant's money (owners change the address in the console).
  */
-export function payoutChangeAuthority(
-  ctx: { access: MerchantAccess; session: SessionClaims | null; deps: Pick<Deps, "now"> },
-): PayoutChangeAuthority {
-  if (ctx.access.kind === "apiKey") return { allowed: false, reason: "api_key", message: "API keys cannot change the payout address: an owner changes it in the console" };
-  if (!can(ctx.access.role, "payout.update")) return { allowed: false, reason: "role", message: `Only an owner can change the payout address (your role: ${ctx.access.role})` };
+export function payoutChangeAuthority(ctx: {
+  access: MerchantAccess;
+  session: SessionClaims | null;
+  deps: Pick<Deps, "now">;
+}): PayoutChangeAuthority {
+  if (ctx.access.kind === "apiKey")
+    return {
+      allowed: false,
+      reason: "api_key",
+      message: "API keys cannot change the payout address: an owner changes it in the console",
+    };
+  if (!can(ctx.access.role, "payout.update"))
+    return {
+      allowed: false,
+      reason: "role",
+      message: `Only an owner can change the payout address (your role: ${ctx.access.role})`,
+    };
   if (!isFreshSignIn(ctx.session?.signedInAt ?? null, ctx.deps.now())) {
     return { allowed: false, reason: "reauth_required", message: PAYOUT_REAUTH_MESSAGE };
   }
@@ -224,6 +292,7 @@ export function payoutChangeAuthority(
 
 /** A platform administrator. No session is UNAUTHORIZED; another role is FORBIDDEN. */
 export const platformAdminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== "PLATFORM_ADMIN") throw new TRPCError({ code: "FORBIDDEN", message: "Platform administrators only" });
+  if (ctx.user.role !== "PLATFORM_ADMIN")
+    throw new TRPCError({ code: "FORBIDDEN", message: "Platform administrators only" });
   return next({ ctx: { ...ctx, actor: { ...ctx.actor, role: "PLATFORM_ADMIN" } } });
 });

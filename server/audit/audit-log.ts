@@ -20,7 +20,9 @@ export const auditFiltersSchema = z.object({
 });
 export type AuditFilters = z.infer<typeof auditFiltersSchema>;
 
-export const adminAuditFiltersSchema = auditFiltersSchema.extend({ merchantId: merchantIdSchema.optional() });
+export const adminAuditFiltersSchema = auditFiltersSchema.extend({
+  merchantId: merchantIdSchema.optional(),
+});
 
 export type AuditEntryDto = {
   id: string;
@@ -44,13 +46,32 @@ export type AuditEntryDto = {
  * Audit entries newest first. `merchantId` undefined reads every merchant's and the platform's own
  * entries (platform admins only); the merchant console always passes its merchant.
  */
-export async function listAuditEntries(deps: Pick<Deps, "db">, opts: AuditFilters & { merchantId: string | undefined }): Promise<{ items: AuditEntryDto[]; nextCursor: string | null }> {
+export async function listAuditEntries(
+  deps: Pick<Deps, "db">,
+  opts: AuditFilters & { merchantId: string | undefined },
+): Promise<{ items: AuditEntryDto[]; nextCursor: string | null }> {
   const where: Prisma.AuditLogWhereInput = {
     ...(opts.merchantId ? { merchantId: opts.merchantId } : {}),
-    ...(opts.actor ? { OR: [{ actorUserId: opts.actor }, { actor: { email: { contains: opts.actor, mode: "insensitive" } } }] } : {}),
+    ...(opts.actor
+      ? {
+          OR: [
+            { actorUserId: opts.actor },
+            { actor: { email: { contains: opts.actor, mode: "insensitive" } } },
+          ],
+        }
+      : {}),
     ...(opts.action ? { action: { startsWith: opts.action } } : {}),
-    ...(opts.target ? { AND: [{ OR: [{ targetType: opts.target }, { targetId: opts.target }] }] } : {}),
-    ...(opts.from || opts.to ? { createdAt: { ...(opts.from ? { gte: opts.from } : {}), ...(opts.to ? { lt: opts.to } : {}) } } : {}),
+    ...(opts.target
+      ? { AND: [{ OR: [{ targetType: opts.target }, { targetId: opts.target }] }] }
+      : {}),
+    ...(opts.from || opts.to
+      ? {
+          createdAt: {
+            ...(opts.from ? { gte: opts.from } : {}),
+            ...(opts.to ? { lt: opts.to } : {}),
+          },
+        }
+      : {}),
   };
   const rows = await deps.db.auditLog.findMany({
     where,
@@ -61,7 +82,11 @@ export async function listAuditEntries(deps: Pick<Deps, "db">, opts: AuditFilter
   });
   const page = rows.slice(0, opts.limit);
   return {
-    items: page.map(({ actor, merchant, ...r }) => ({ ...r, actorEmail: actor?.email ?? null, merchantName: merchant?.name ?? null })),
+    items: page.map(({ actor, merchant, ...r }) => ({
+      ...r,
+      actorEmail: actor?.email ?? null,
+      merchantName: merchant?.name ?? null,
+    })),
     nextCursor: rows.length > opts.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }

@@ -4,7 +4,12 @@ import { auditDiff } from "./diff";
 
 describe("auditDiff", () => {
   it("lists every field of either side and marks the changed ones", () => {
-    expect(auditDiff({ status: "ACTIVE", statusReason: null }, { status: "DISABLED", statusReason: "fraud" })).toEqual([
+    expect(
+      auditDiff(
+        { status: "ACTIVE", statusReason: null },
+        { status: "DISABLED", statusReason: "fraud" },
+      ),
+    ).toEqual([
       { field: "status", before: "ACTIVE", after: "DISABLED", changed: true },
       { field: "statusReason", before: "null", after: "fraud", changed: true },
     ]);

@@ -1,6 +1,11 @@
 // Pure: what an audit entry changed, as rows of (field, before, after) for the diff view.
 
-export type AuditDiffRow = { field: string; before: string | undefined; after: string | undefined; changed: boolean };
+export type AuditDiffRow = {
+  field: string;
+  before: string | undefined;
+  after: string | undefined;
+  changed: boolean;
+};
 
 function show(value: unknown): string | undefined {
   if (value === undefined) return undefined;

@@ -27,7 +27,9 @@ export type AuditEntry = {
 const ADDRESS_FIELDS = new Set(["payoutAddress", "walletAddress", "toAddress", "payTo"]);
 
 export function maskAddress(address: string): string {
-  return /^0x[0-9a-fA-F]{40}$/.test(address) ? `${address.slice(0, 6)}…${address.slice(-4)}` : "••••";
+  return /^0x[0-9a-fA-F]{40}$/.test(address)
+    ? `${address.slice(0, 6)}…${address.slice(-4)}`
+    : "••••";
 }
 
 function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull {

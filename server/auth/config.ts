@@ -9,7 +9,11 @@ import { safeAuthRedirect } from "@/server/http/safe-redirect";
 import { SIGN_IN_THROTTLED, signInInput } from "@/server/users/schemas";
 import type { SessionUser } from "@/server/users/users";
 
-import { signInWithEthereumAttempt, signInWithPasswordAttempt, type SignInOutcome } from "./sign-in";
+import {
+  signInWithEthereumAttempt,
+  signInWithPasswordAttempt,
+  type SignInOutcome,
+} from "./sign-in";
 
 declare module "next-auth" {
   interface Session {
@@ -35,12 +39,26 @@ declare module "next-auth/jwt" {
  * What a verified session token carries; the DB re-check happens in tRPC / route wrappers.
  * `signedInAt` (ms) is when the credentials were last presented; null for tokens from before it.
  */
-export type SessionClaims = { userId: string; role: PlatformRole; sessionVersion: number; signedInAt: number | null };
+export type SessionClaims = {
+  userId: string;
+  role: PlatformRole;
+  sessionVersion: number;
+  signedInAt: number | null;
+};
 
-const siweCredentials = z.object({ message: z.string().min(1).max(4000), signature: z.string().regex(/^0x[0-9a-fA-F]+$/) });
+const siweCredentials = z.object({
+  message: z.string().min(1).max(4000),
+  signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
+});
 
 function toNextAuthUser(user: SessionUser) {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    sessionVersion: user.sessionVersion,
+  };
 }
 
 /** A throttled attempt throws: next-auth hands the message to the login page as `error`. */
@@ -53,7 +71,9 @@ function userOrRefusal(outcome: SignInOutcome) {
 /** next-auth gives authorize() the request headers as a plain record. */
 function ipOf(req: { headers?: Record<string, unknown> } | undefined): string | null {
   const headers = req?.headers ?? {};
-  return clientIpFrom({ get: (name) => (typeof headers[name] === "string" ? headers[name] : null) });
+  return clientIpFrom({
+    get: (name) => (typeof headers[name] === "string" ? headers[name] : null),
+  });
 }
 
 /**
@@ -76,7 +96,9 @@ export function getAuthOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const parsed = signInInput.safeParse(credentials);
           if (!parsed.success) return null;
-          return userOrRefusal(await signInWithPasswordAttempt(getRuntime().deps, parsed.data, ipOf(req)));
+          return userOrRefusal(
+            await signInWithPasswordAttempt(getRuntime().deps, parsed.data, ipOf(req)),
+          );
         },
       }),
       CredentialsProvider({
@@ -89,8 +111,14 @@ export function getAuthOptions(): NextAuthOptions {
           const { getCsrfToken } = await import("next-auth/react");
           const nonce = await getCsrfToken({ req: { headers: req.headers } });
           if (!nonce) return null;
-          const input = { message: parsed.data.message, signature: parsed.data.signature as `0x${string}`, expectedNonce: nonce };
-          return userOrRefusal(await signInWithEthereumAttempt(getRuntime().deps, input, ipOf(req)));
+          const input = {
+            message: parsed.data.message,
+            signature: parsed.data.signature as `0x${string}`,
+            expectedNonce: nonce,
+          };
+          return userOrRefusal(
+            await signInWithEthereumAttempt(getRuntime().deps, input, ipOf(req)),
+          );
         },
       }),
     ],

@@ -51,9 +51,14 @@ export function can(role: MerchantRoleName, action: MerchantAction): boolean {
 export const PAYOUT_REAUTH_MS = 10 * 60_000;
 
 /** What a stale session is told (the console offers the re-authentication link when it sees it). */
-export const PAYOUT_REAUTH_MESSAGE = "Sign in again to change the payout address: it needs a sign-in from the last 10 minutes";
+export const PAYOUT_REAUTH_MESSAGE =
+  "Sign in again to change the payout address: it needs a sign-in from the last 10 minutes";
 
 /** Whether a session signed in at `signedInAt` (ms; null for tokens from before the claim) is fresh at `now`. */
 export function isFreshSignIn(signedInAt: number | null, now: Date): boolean {
-  return signedInAt !== null && now.getTime() - signedInAt <= PAYOUT_REAUTH_MS && signedInAt <= now.getTime() + 60_000;
+  return (
+    signedInAt !== null &&
+    now.getTime() - signedInAt <= PAYOUT_REAUTH_MS &&
+    signedInAt <= now.getTime() + 60_000
+  );
 }

@@ -22,12 +22,23 @@ function parseCookieHeader(header: string | null): Record<string, string> {
 }
 
 /** Decodes the next-auth session JWT from request headers; null when absent, expired or forged. */
-export async function getSessionClaims(deps: Pick<Deps, "env">, headers: Headers): Promise<SessionClaims | null> {
+export async function getSessionClaims(
+  deps: Pick<Deps, "env">,
+  headers: Headers,
+): Promise<SessionClaims | null> {
   const token = await getToken({
-    req: { headers: Object.fromEntries(headers.entries()), cookies: parseCookieHeader(headers.get("cookie")) } as never,
+    req: {
+      headers: Object.fromEntries(headers.entries()),
+      cookies: parseCookieHeader(headers.get("cookie")),
+    } as never,
     secret: deps.env.AUTH_SECRET,
     secureCookie: deps.env.APP_URL.startsWith("https://"),
   }).catch(() => null);
   if (!token?.uid || !token.role || typeof token.sv !== "number") return null;
-  return { userId: token.uid, role: token.role, sessionVersion: token.sv, signedInAt: typeof token.authAt === "number" ? token.authAt : null };
+  return {
+    userId: token.uid,
+    role: token.role,
+    sessionVersion: token.sv,
+    signedInAt: typeof token.authAt === "number" ? token.authAt : null,
+  };
 }

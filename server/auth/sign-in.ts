@@ -5,7 +5,12 @@ import type { SignInInput } from "@/server/users/schemas";
 import { authenticateWithPassword, signInWithWallet, type SessionUser } from "@/server/users/users";
 
 import { verifySiweSignIn } from "./siwe";
-import { clearAccountAttempts, takeSignInAttempt, type SignInAttempt, type SignInThrottleDeps } from "./sign-in-throttle";
+import {
+  clearAccountAttempts,
+  takeSignInAttempt,
+  type SignInAttempt,
+  type SignInThrottleDeps,
+} from "./sign-in-throttle";
 
 // The two ways to sign in, as next-auth's credentials providers call them: throttle, check, and on
 // success forget the account's failed attempts.
@@ -17,9 +22,14 @@ export type SignInOutcome =
   | { ok: false; reason: "throttled"; retryAfterSeconds: number }
   | { ok: false; reason: string };
 
-async function attempt(deps: SignInDeps, who: SignInAttempt, check: () => Promise<SignInOutcome>): Promise<SignInOutcome> {
+async function attempt(
+  deps: SignInDeps,
+  who: SignInAttempt,
+  check: () => Promise<SignInOutcome>,
+): Promise<SignInOutcome> {
   const throttle = await takeSignInAttempt(deps, who);
-  if (!throttle.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: throttle.retryAfterSeconds };
+  if (!throttle.allowed)
+    return { ok: false, reason: "throttled", retryAfterSeconds: throttle.retryAfterSeconds };
   const outcome = await check();
   if (outcome.ok) await clearAccountAttempts(deps, who);
   else deps.log.info({ method: who.method, reason: outcome.reason, ip: who.ip }, "sign-in refused");
@@ -27,8 +37,14 @@ async function attempt(deps: SignInDeps, who: SignInAttempt, check: () => Promis
 }
 
 /** Email + password. */
-export function signInWithPasswordAttempt(deps: SignInDeps, input: SignInInput, ip: string | null): Promise<SignInOutcome> {
-  return attempt(deps, { method: "password", account: input.email, ip }, () => authenticateWithPassword(deps, input));
+export function signInWithPasswordAttempt(
+  deps: SignInDeps,
+  input: SignInInput,
+  ip: string | null,
+): Promise<SignInOutcome> {
+  return attempt(deps, { method: "password", account: input.email, ip }, () =>
+    authenticateWithPassword(deps, input),
+  );
 }
 
 /** Sign-In with Ethereum: `expectedNonce` is the CSRF token next-auth issued to this browser. */

@@ -24,23 +24,37 @@ function emailKey(email: string): string {
   return `signup:account:${createHash("sha256").update(email.trim().toLowerCase()).digest("hex").slice(0, 32)}`;
 }
 
-async function takeSignUpAttempt(deps: SignUpDeps, email: string, ip: string | null): Promise<void> {
+async function takeSignUpAttempt(
+  deps: SignUpDeps,
+  email: string,
+  ip: string | null,
+): Promise<void> {
   const window = { windowMs: SIGN_UP_WINDOW_MS };
   const decisions = [
-    ...(ip ? [await deps.signInLimiter.take(`signup:ip:${ip}`, deps.env.SIGN_UP_MAX_PER_IP, window)] : []),
+    ...(ip
+      ? [await deps.signInLimiter.take(`signup:ip:${ip}`, deps.env.SIGN_UP_MAX_PER_IP, window)]
+      : []),
     await deps.signInLimiter.take(emailKey(email), deps.env.SIGN_IN_MAX_PER_ACCOUNT, window),
   ];
   const refused = decisions.find((d) => !d.allowed);
   if (refused && !refused.allowed) {
     deps.log.warn({ ip, retryAfterSeconds: refused.retryAfterSeconds }, "sign-up throttled");
-    throw new AppError("rate_limited", "Too many sign-ups from your network. Wait a while, then try again.", {
-      details: { retryAfterSeconds: refused.retryAfterSeconds },
-    });
+    throw new AppError(
+      "rate_limited",
+      "Too many sign-ups from your network. Wait a while, then try again.",
+      {
+        details: { retryAfterSeconds: refused.retryAfterSeconds },
+      },
+    );
   }
 }
 
 /** Creates the account when the email is new; answers the same when it is taken (see above). */
-export async function signUpAttempt(deps: SignUpDeps, input: SignUpInput, ip: string | null): Promise<SignUpReceipt> {
+export async function signUpAttempt(
+  deps: SignUpDeps,
+  input: SignUpInput,
+  ip: string | null,
+): Promise<SignUpReceipt> {
   await takeSignUpAttempt(deps, input.email, ip);
   try {
     await signUpWithPassword(deps, input);

@@ -15,7 +15,8 @@ export async function verifySiweSignIn(opts: {
   now: Date;
 }): Promise<SiweVerification> {
   const fields = parseSiweMessage(opts.message);
-  if (!fields.address || !fields.nonce || !fields.domain) return { ok: false, reason: "malformed_message" };
+  if (!fields.address || !fields.nonce || !fields.domain)
+    return { ok: false, reason: "malformed_message" };
   const valid = validateSiweMessage({
     message: fields,
     domain: opts.expectedDomain,
@@ -23,9 +24,11 @@ export async function verifySiweSignIn(opts: {
     time: opts.now,
   });
   if (!valid) return { ok: false, reason: "message_mismatch" };
-  const signed = await verifyMessage({ address: fields.address, message: opts.message, signature: opts.signature }).catch(
-    () => false,
-  );
+  const signed = await verifyMessage({
+    address: fields.address,
+    message: opts.message,
+    signature: opts.signature,
+  }).catch(() => false);
   if (!signed) return { ok: false, reason: "bad_signature" };
   return { ok: true, address: fields.address.toLowerCase() };
 }

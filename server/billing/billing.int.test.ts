@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
 import { setMerchantSettlementMode } from "@/server/admin/merchants";
 import { AppError } from "@/server/errors";
-import { createGatewayHarness, fundedAccount, type GatewayHarness } from "@/server/testing/gateway-harness";
+import {
+  createGatewayHarness,
+  fundedAccount,
+  type GatewayHarness,
+} from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
 
 import { billingDeps } from "./deps";
@@ -32,7 +36,15 @@ const deps = (h: GatewayHarness) => billingDeps(h.deps);
 
 async function feeTemplate(bps: number): Promise<string> {
   const id = `fee_test_${bps}_${Date.now()}`;
-  await database.db.feeTemplate.create({ data: { id, name: `Test ${id}`, versions: { create: { id: `${id}_v1`, bps, effectiveFrom: new Date(Date.now() - 86_400_000) } } } });
+  await database.db.feeTemplate.create({
+    data: {
+      id,
+      name: `Test ${id}`,
+      versions: {
+        create: { id: `${id}_v1`, bps, effectiveFrom: new Date(Date.now() - 86_400_000) },
+      },
+    },
+  });
   return id;
 }
 
@@ -45,12 +57,35 @@ async function pay(h: GatewayHarness, payer: PrivateKeyAccount, path: string): P
 }
 
 async function paymentOf(h: GatewayHarness, payer: Address) {
-  return database.db.payment.findFirstOrThrow({ where: { merchantId: h.merchant.id, payer: payer.toLowerCase(), status: { in: ["SETTLED", "REFUNDED"] } }, orderBy: { createdAt: "desc" } });
+  return database.db.payment.findFirstOrThrow({
+    where: {
+      merchantId: h.merchant.id,
+      payer: payer.toLowerCase(),
+      status: { in: ["SETTLED", "REFUNDED"] },
+    },
+    orderBy: { createdAt: "desc" },
+  });
 }
 
-async function send(from: PrivateKeyAccount, h: GatewayHarness, to: Address, amount: bigint): Promise<Hex> {
-  const wallet = createWalletClient({ account: from, chain: h.publicClient.chain, transport: http(h.rpcUrl) });
-  const hash = await wallet.writeContract({ address: h.token, abi: TEST_USDC_ABI, functionName: "transfer", args: [to, amount], chain: h.publicClient.chain, account: from });
+async function send(
+  from: PrivateKeyAccount,
+  h: GatewayHarness,
+  to: Address,
+  amount: bigint,
+): Promise<Hex> {
+  const wallet = createWalletClient({
+    account: from,
+    chain: h.publicClient.chain,
+    transport: http(h.rpcUrl),
+  });
+  const hash = await wallet.writeContract({
+    address: h.token,
+    abi: TEST_USDC_ABI,
+    functionName: "transfer",
+    args: [to, amount],
+    chain: h.publicClient.chain,
+    account: from,
+  });
   await h.publicClient.waitForTransactionReceipt({ hash });
   return hash;
 }
@@ -60,10 +95,26 @@ beforeAll(async () => {
   treasury = await fundedAccount(probe.publicClient, probe.rpcUrl, probe.token, "0");
   directWallet = await fundedAccount(probe.publicClient, probe.rpcUrl, probe.token, "1");
   await probe.close();
-  const env = { PLATFORM_PAYOUT_ADDRESS: treasury.address, TREASURY_PRIVATE_KEY: treasury.privateKey };
-  const rules = [{ pathPattern: "/api/signal/*", method: "GET" as const, price: "0.01", network: "", asset: "" }];
-  platform = await createGatewayHarness(database.db, { rules, env, merchant: { settlementMode: "PLATFORM", feeTemplateId: await feeTemplate(250) } });
-  direct = await createGatewayHarness(database.db, { rules, env, merchant: { payoutAddress: directWallet.address.toLowerCase(), feeTemplateId: await feeTemplate(250) } });
+  const env = {
+    PLATFORM_PAYOUT_ADDRESS: treasury.address,
+    TREASURY_PRIVATE_KEY: treasury.privateKey,
+  };
+  const rules = [
+    { pathPattern: "/api/signal/*", method: "GET" as const, price: "0.01", network: "", asset: "" },
+  ];
+  platform = await createGatewayHarness(database.db, {
+    rules,
+    env,
+    merchant: { settlementMode: "PLATFORM", feeTemplateId: await feeTemplate(250) },
+  });
+  direct = await createGatewayHarness(database.db, {
+    rules,
+    env,
+    merchant: {
+      payoutAddress: directWallet.address.toLowerCase(),
+      feeTemplateId: await feeTemplate(250),
+    },
+  });
 });
 afterAll(async () => {
   await platform?.close();
@@ -74,27 +125,60 @@ describe("a PLATFORM-mode merchant with a 2.5 % fee", () => {
   it("has a statement to the atomic unit and is paid its net once by a settlement run", async () => {
     const payer = await platform.newPayer("1");
     for (const symbol of ["a", "b", "c"]) await pay(platform, payer, `/api/signal/${symbol}`);
-    const before = await merchantStatement(deps(platform), { merchantId: platform.merchant.id, month: month() });
-    expect(before.lines).toMatchObject([{ gross: String(3n * PRICE), fees: String(3n * FEE), refunds: "0", net: String(3n * (PRICE - FEE)), payouts: "0", closing: String(3n * (PRICE - FEE)), paidCalls: 3, symbol: "USDC" }]);
+    const before = await merchantStatement(deps(platform), {
+      merchantId: platform.merchant.id,
+      month: month(),
+    });
+    expect(before.lines).toMatchObject([
+      {
+        gross: String(3n * PRICE),
+        fees: String(3n * FEE),
+        refunds: "0",
+        net: String(3n * (PRICE - FEE)),
+        payouts: "0",
+        closing: String(3n * (PRICE - FEE)),
+        paidCalls: 3,
+        symbol: "USDC",
+      },
+    ]);
 
     const walletBefore = await platform.balanceOf(platform.merchantWallet);
     const period = { periodStart: new Date(Date.now() - 86_400_000), periodEnd: new Date() };
     const { runId } = await startSettlementRun(deps(platform), { ...period, actor: admin });
     const progress = await processSettlementRun(deps(platform), { runId });
     expect(progress).toMatchObject({ status: "COMPLETED", failed: 0 });
-    expect(await platform.balanceOf(platform.merchantWallet)).toBe(walletBefore + 3n * (PRICE - FEE));
-    const after = await merchantStatement(deps(platform), { merchantId: platform.merchant.id, month: month() });
+    expect(await platform.balanceOf(platform.merchantWallet)).toBe(
+      walletBefore + 3n * (PRICE - FEE),
+    );
+    const after = await merchantStatement(deps(platform), {
+      merchantId: platform.merchant.id,
+      month: month(),
+    });
     expect(after.lines[0]).toMatchObject({ payouts: String(3n * (PRICE - FEE)), closing: "0" });
 
     // the same period again resumes the same run; a later period finds nothing owed: nothing is paid twice
     const again = await startSettlementRun(deps(platform), { ...period, actor: admin });
     expect(again).toEqual({ runId, created: false });
     await processSettlementRun(deps(platform), { runId });
-    const later = await startSettlementRun(deps(platform), { periodStart: period.periodStart, periodEnd: new Date(), actor: admin });
-    expect(await processSettlementRun(deps(platform), { runId: later.runId })).toMatchObject({ status: "COMPLETED", confirmed: 0, paidAtomic: "0" });
-    expect(await platform.balanceOf(platform.merchantWallet)).toBe(walletBefore + 3n * (PRICE - FEE));
+    const later = await startSettlementRun(deps(platform), {
+      periodStart: period.periodStart,
+      periodEnd: new Date(),
+      actor: admin,
+    });
+    expect(await processSettlementRun(deps(platform), { runId: later.runId })).toMatchObject({
+      status: "COMPLETED",
+      confirmed: 0,
+      paidAtomic: "0",
+    });
+    expect(await platform.balanceOf(platform.merchantWallet)).toBe(
+      walletBefore + 3n * (PRICE - FEE),
+    );
     expect(await database.db.payout.count({ where: { merchantId: platform.merchant.id } })).toBe(1);
-    expect(await database.db.ledgerEntry.count({ where: { merchantId: platform.merchant.id, type: "PAYOUT" } })).toBe(1);
+    expect(
+      await database.db.ledgerEntry.count({
+        where: { merchantId: platform.merchant.id, type: "PAYOUT" },
+      }),
+    ).toBe(1);
   });
 
   it("refuses a payout cleanly when the treasury lacks funds or gas, and pays it once they are back", async () => {
@@ -107,18 +191,40 @@ describe("a PLATFORM-mode merchant with a 2.5 % fee", () => {
 
     const period = { periodStart: new Date(Date.now() - 86_400_000), periodEnd: new Date() };
     const { runId } = await startSettlementRun(deps(platform), { ...period, actor: admin });
-    expect(await processSettlementRun(deps(platform), { runId })).toMatchObject({ status: "FAILED", failed: 1 });
-    expect(await database.db.payout.findFirstOrThrow({ where: { runId } })).toMatchObject({ status: "FAILED", error: expect.stringContaining("treasury_insufficient_funds") });
+    expect(await processSettlementRun(deps(platform), { runId })).toMatchObject({
+      status: "FAILED",
+      failed: 1,
+    });
+    expect(await database.db.payout.findFirstOrThrow({ where: { runId } })).toMatchObject({
+      status: "FAILED",
+      error: expect.stringContaining("treasury_insufficient_funds"),
+    });
     expect(await database.db.ledgerEntry.count({ where: { payout: { runId } } })).toBe(0);
 
     await send(parking, platform, treasury.address, held);
-    await platform.publicClient.request({ method: "anvil_setBalance" as never, params: [treasury.address, "0x0"] as never });
-    expect(await processSettlementRun(deps(platform), { runId })).toMatchObject({ status: "FAILED", failed: 1 });
-    expect(await database.db.payout.findFirstOrThrow({ where: { runId } })).toMatchObject({ status: "FAILED", error: expect.stringContaining("treasury_insufficient_gas") });
+    await platform.publicClient.request({
+      method: "anvil_setBalance" as never,
+      params: [treasury.address, "0x0"] as never,
+    });
+    expect(await processSettlementRun(deps(platform), { runId })).toMatchObject({
+      status: "FAILED",
+      failed: 1,
+    });
+    expect(await database.db.payout.findFirstOrThrow({ where: { runId } })).toMatchObject({
+      status: "FAILED",
+      error: expect.stringContaining("treasury_insufficient_gas"),
+    });
     expect(await platform.balanceOf(platform.merchantWallet)).toBe(walletBefore);
 
-    await platform.publicClient.request({ method: "anvil_setBalance" as never, params: [treasury.address, toHex(parseEther("10"))] as never });
-    expect(await processSettlementRun(deps(platform), { runId })).toMatchObject({ status: "COMPLETED", confirmed: 1, paidAtomic: String(PRICE - FEE) });
+    await platform.publicClient.request({
+      method: "anvil_setBalance" as never,
+      params: [treasury.address, toHex(parseEther("10"))] as never,
+    });
+    expect(await processSettlementRun(deps(platform), { runId })).toMatchObject({
+      status: "COMPLETED",
+      confirmed: 1,
+      paidAtomic: String(PRICE - FEE),
+    });
     expect(await platform.balanceOf(platform.merchantWallet)).toBe(walletBefore + PRICE - FEE);
   });
 
@@ -128,22 +234,41 @@ describe("a PLATFORM-mode merchant with a 2.5 % fee", () => {
     const payment = await paymentOf(platform, payer.address);
     const before = await platform.balanceOf(payer.address);
 
-    const part = await createRefund(deps(platform), { actor: admin, input: { paymentId: payment.id, amountAtomic: "4000", reason: "partial outage" } });
+    const part = await createRefund(deps(platform), {
+      actor: admin,
+      input: { paymentId: payment.id, amountAtomic: "4000", reason: "partial outage" },
+    });
     expect(part).toMatchObject({ status: "COMPLETED", paidBy: "treasury", amountAtomic: "4000" });
     expect(await platform.balanceOf(payer.address)).toBe(before + 4_000n);
 
-    const over = await createRefund(deps(platform), { actor: admin, input: { paymentId: payment.id, amountAtomic: "7000", reason: "too much" } }).catch((e: unknown) => e);
+    const over = await createRefund(deps(platform), {
+      actor: admin,
+      input: { paymentId: payment.id, amountAtomic: "7000", reason: "too much" },
+    }).catch((e: unknown) => e);
     expect(over).toBeInstanceOf(AppError);
     expect((over as AppError).message).toMatch(/At most 6000/);
 
-    const rest = await createRefund(deps(platform), { actor: admin, input: { paymentId: payment.id, reason: "the rest" } });
+    const rest = await createRefund(deps(platform), {
+      actor: admin,
+      input: { paymentId: payment.id, reason: "the rest" },
+    });
     expect(rest).toMatchObject({ status: "COMPLETED", amountAtomic: "6000" });
     expect(await platform.balanceOf(payer.address)).toBe(before + PRICE);
-    expect(await database.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: "REFUNDED" });
+    expect(
+      await database.db.payment.findUniqueOrThrow({ where: { id: payment.id } }),
+    ).toMatchObject({ status: "REFUNDED" });
 
-    const twice = await createRefund(deps(platform), { actor: admin, input: { paymentId: payment.id, reason: "again" } }).catch((e: unknown) => e);
+    const twice = await createRefund(deps(platform), {
+      actor: admin,
+      input: { paymentId: payment.id, reason: "again" },
+    }).catch((e: unknown) => e);
     expect((twice as AppError).message).toMatch(/already refunded in full/);
-    expect(await database.db.ledgerEntry.findMany({ where: { paymentId: payment.id, type: "REFUND" }, select: { amountAtomic: true } })).toHaveLength(2);
+    expect(
+      await database.db.ledgerEntry.findMany({
+        where: { paymentId: payment.id, type: "REFUND" },
+        select: { amountAtomic: true },
+      }),
+    ).toHaveLength(2);
   });
 });
 
@@ -153,40 +278,90 @@ describe("a DIRECT-mode merchant", () => {
     const walletBefore = await direct.balanceOf(directWallet.address);
     await pay(direct, payer, "/api/signal/x");
     expect(await direct.balanceOf(directWallet.address)).toBe(walletBefore + PRICE);
-    const statement = await merchantStatement(deps(direct), { merchantId: direct.merchant.id, month: month() });
-    expect(statement.lines[0]).toMatchObject({ gross: String(PRICE), fees: String(FEE), net: String(PRICE - FEE), payouts: String(PRICE), closing: String(-FEE) });
+    const statement = await merchantStatement(deps(direct), {
+      merchantId: direct.merchant.id,
+      month: month(),
+    });
+    expect(statement.lines[0]).toMatchObject({
+      gross: String(PRICE),
+      fees: String(FEE),
+      net: String(PRICE - FEE),
+      payouts: String(PRICE),
+      closing: String(-FEE),
+    });
   });
 
   it("records a refund as owed by the merchant and completes it only for a transaction that pays the payer back", async () => {
     const payer = await direct.newPayer("1");
     await pay(direct, payer, "/api/signal/y");
     const payment = await paymentOf(direct, payer.address);
-    const refund = await createRefund(deps(direct), { merchantId: direct.merchant.id, actor: { userId: null, role: "OWNER" }, input: { paymentId: payment.id, reason: "customer asked" } });
-    expect(refund).toMatchObject({ status: "PENDING", paidBy: "merchant", amountAtomic: String(PRICE) });
+    const refund = await createRefund(deps(direct), {
+      merchantId: direct.merchant.id,
+      actor: { userId: null, role: "OWNER" },
+      input: { paymentId: payment.id, reason: "customer asked" },
+    });
+    expect(refund).toMatchObject({
+      status: "PENDING",
+      paidBy: "merchant",
+      amountAtomic: String(PRICE),
+    });
     const submit = (txHash: string) =>
-      submitDirectRefundTx(deps(direct), { merchantId: direct.merchant.id, actor: { userId: null, role: "OWNER" }, input: { refundId: refund.id, txHash } }).catch((e: unknown) => e);
+      submitDirectRefundTx(deps(direct), {
+        merchantId: direct.merchant.id,
+        actor: { userId: null, role: "OWNER" },
+        input: { refundId: refund.id, txHash },
+      }).catch((e: unknown) => e);
 
-    expect(((await submit(`0x${"12".repeat(32)}`)) as AppError).message).toMatch(/No mined transaction/);
+    expect(((await submit(`0x${"12".repeat(32)}`)) as AppError).message).toMatch(
+      /No mined transaction/,
+    );
     const elsewhere = await send(directWallet, direct, (await direct.newPayer("0")).address, PRICE);
-    expect(((await submit(elsewhere)) as AppError).message).toMatch(/sends none of the payment's token/);
+    expect(((await submit(elsewhere)) as AppError).message).toMatch(
+      /sends none of the payment's token/,
+    );
     const tooLittle = await send(directWallet, direct, payer.address, PRICE - 1n);
     expect(((await submit(tooLittle)) as AppError).message).toMatch(/the refund is 10000/);
 
     const good = await send(directWallet, direct, payer.address, PRICE);
     expect(await submit(good)).toMatchObject({ status: "COMPLETED", txHash: good.toLowerCase() });
-    expect(await database.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: "REFUNDED" });
+    expect(
+      await database.db.payment.findUniqueOrThrow({ where: { id: payment.id } }),
+    ).toMatchObject({ status: "REFUNDED" });
     expect(((await submit(good)) as AppError).message).toMatch(/not waiting/);
-    const statement = await merchantStatement(deps(direct), { merchantId: direct.merchant.id, month: month() });
+    const statement = await merchantStatement(deps(direct), {
+      merchantId: direct.merchant.id,
+      month: month(),
+    });
     // two paid calls, one refunded by the merchant itself: the fees stay owed
-    expect(statement.lines[0]).toMatchObject({ gross: String(2n * PRICE), refunds: String(PRICE), fees: String(2n * FEE), closing: String(-2n * FEE) });
+    expect(statement.lines[0]).toMatchObject({
+      gross: String(2n * PRICE),
+      refunds: String(PRICE),
+      fees: String(2n * FEE),
+      closing: String(-2n * FEE),
+    });
   });
 
   it("can be switched to PLATFORM by an admin: the next 402 asks for payment to the treasury", async () => {
-    expect((await direct.requirementsFor("/api/signal/z")).payTo.toLowerCase()).toBe(directWallet.address.toLowerCase());
-    await setMerchantSettlementMode({ db: database.db }, { actor: admin, merchantId: direct.merchant.id, mode: "PLATFORM" });
-    expect((await direct.requirementsFor("/api/signal/z")).payTo.toLowerCase()).toBe(treasury.address.toLowerCase());
-    const audit = await database.db.auditLog.findFirstOrThrow({ where: { merchantId: direct.merchant.id, action: "merchant.settlement_mode.update" } });
-    expect(audit).toMatchObject({ before: { settlementMode: "DIRECT" }, after: { settlementMode: "PLATFORM" } });
-    await setMerchantSettlementMode({ db: database.db }, { actor: admin, merchantId: direct.merchant.id, mode: "DIRECT" });
+    expect((await direct.requirementsFor("/api/signal/z")).payTo.toLowerCase()).toBe(
+      directWallet.address.toLowerCase(),
+    );
+    await setMerchantSettlementMode(
+      { db: database.db },
+      { actor: admin, merchantId: direct.merchant.id, mode: "PLATFORM" },
+    );
+    expect((await direct.requirementsFor("/api/signal/z")).payTo.toLowerCase()).toBe(
+      treasury.address.toLowerCase(),
+    );
+    const audit = await database.db.auditLog.findFirstOrThrow({
+      where: { merchantId: direct.merchant.id, action: "merchant.settlement_mode.update" },
+    });
+    expect(audit).toMatchObject({
+      before: { settlementMode: "DIRECT" },
+      after: { settlementMode: "PLATFORM" },
+    });
+    await setMerchantSettlementMode(
+      { db: database.db },
+      { actor: admin, merchantId: direct.merchant.id, mode: "DIRECT" },
+    );
   });
 });

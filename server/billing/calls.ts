@@ -12,7 +12,15 @@ import { csvCell } from "./csv";
 // the same on row 10 and row 10 million, and rows written meanwhile (the access log is written in
 // batches, so a late row may carry an older time) never shift or repeat the rows of later pages.
 
-export const callOutcomeSchema = z.enum(["FREE", "CHARGED", "FAILED", "REJECTED", "OWNER", "ENTITLED", "UNPAID"]);
+export const callOutcomeSchema = z.enum([
+  "FREE",
+  "CHARGED",
+  "FAILED",
+  "REJECTED",
+  "OWNER",
+  "ENTITLED",
+  "UNPAID",
+]);
 export const statusClassSchema = z.enum(["2xx", "3xx", "4xx", "5xx"]);
 
 export const callFiltersSchema = z.object({
@@ -54,7 +62,10 @@ export const callDtoSchema = z.object({
 });
 export type CallDto = z.infer<typeof callDtoSchema>;
 
-export const callPageSchema = z.object({ items: z.array(callDtoSchema), nextCursor: z.string().nullable() });
+export const callPageSchema = z.object({
+  items: z.array(callDtoSchema),
+  nextCursor: z.string().nullable(),
+});
 
 type CursorKey = { t: Date; id: string };
 
@@ -67,16 +78,28 @@ export function decodeCallCursor(cursor: string): CursorKey {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const t = new Date(iso ?? "");
   if (!id || Number.isNaN(t.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(iso ?? "")) {
-    throw new AppError("invalid_request", "The cursor is not one this API returned", { details: { fieldErrors: { cursor: ["Invalid cursor"] } } });
+    throw new AppError("invalid_request", "The cursor is not one this API returned", {
+      details: { fieldErrors: { cursor: ["Invalid cursor"] } },
+    });
   }
   return { t, id };
 }
 
-const STATUS_RANGES: Record<z.infer<typeof statusClassSchema>, [number, number]> = { "2xx": [200, 300], "3xx": [300, 400], "4xx": [400, 500], "5xx": [500, 600] };
+const STATUS_RANGES: Record<z.infer<typeof statusClassSchema>, [number, number]> = {
+  "2xx": [200, 300],
+  "3xx": [300, 400],
+  "4xx": [400, 500],
+  "5xx": [500, 600],
+};
 
-function where(merchantId: string, f: CallFilters, cursor?: CursorKey): Prisma.UsageRecordWhereInput {
+function where(
+  merchantId: string,
+  f: CallFilters,
+  cursor?: CursorKey,
+): Prisma.UsageRecordWhereInput {
   const and: Prisma.UsageRecordWhereInput[] = [{ merchantId }];
-  if (f.from || f.to) and.push({ createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } });
+  if (f.from || f.to)
+    and.push({ createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } });
   if (f.statusClass) {
     const [lo, hi] = STATUS_RANGES[f.statusClass];
     and.push({ httpStatus: { gte: lo, lt: hi } });
@@ -85,7 +108,10 @@ function where(merchantId: string, f: CallFilters, cursor?: CursorKey): Prisma.U
   if (f.path) and.push({ path: { contains: f.path } });
   // payers are stored lower-case (the gateway normalises them); compare the same way
   if (f.payer) and.push({ payer: f.payer.toLowerCase() });
-  if (cursor) and.push({ OR: [{ createdAt: { lt: cursor.t } }, { createdAt: cursor.t, id: { lt: cursor.id } }] });
+  if (cursor)
+    and.push({
+      OR: [{ createdAt: { lt: cursor.t } }, { createdAt: cursor.t, id: { lt: cursor.id } }],
+    });
   return { AND: and };
 }
 
@@ -110,11 +136,18 @@ type Row = Prisma.UsageRecordGetPayload<{ select: typeof select }>;
 
 function toDto(r: Row): CallDto {
   const { status, amountAtomic, ...rest } = r;
-  return { ...rest, outcome: status, amountAtomic: amountAtomic === null ? null : amountAtomic.toFixed() };
+  return {
+    ...rest,
+    outcome: status,
+    amountAtomic: amountAtomic === null ? null : amountAtomic.toFixed(),
+  };
 }
 
 /** One page of the merchant's calls, newest first. */
-export async function listCalls(deps: Pick<Deps, "db">, opts: { merchantId: string } & z.input<typeof listCallsInput>): Promise<z.infer<typeof callPageSchema>> {
+export async function listCalls(
+  deps: Pick<Deps, "db">,
+  opts: { merchantId: string } & z.input<typeof listCallsInput>,
+): Promise<z.infer<typeof callPageSchema>> {
   const input = listCallsInput.parse(opts);
   const cursor = input.cursor ? decodeCallCursor(input.cursor) : undefined;
   const rows = await deps.db.usageRecord.findMany({
@@ -125,10 +158,31 @@ export async function listCalls(deps: Pick<Deps, "db">, opts: { merchantId: stri
   });
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
-  return { items: page.map(toDto), nextCursor: rows.length > input.limit && last ? encodeCallCursor({ t: last.createdAt, id: last.id }) : null };
+  return {
+    items: page.map(toDto),
+    nextCursor:
+      rows.length > input.limit && last
+        ? encodeCallCursor({ t: last.createdAt, id: last.id })
+        : null,
+  };
 }
 
-const CSV_COLUMNS = ["createdAt", "method", "path", "httpStatus", "upstreamStatus", "latencyMs", "upstreamLatencyMs", "payer", "outcome", "reason", "paymentId", "amountAtomic", "requestId", "id"] as const;
+const CSV_COLUMNS = [
+  "createdAt",
+  "method",
+  "path",
+  "httpStatus",
+  "upstreamStatus",
+  "latencyMs",
+  "upstreamLatencyMs",
+  "payer",
+  "outcome",
+  "reason",
+  "paymentId",
+  "amountAtomic",
+  "requestId",
+  "id",
+] as const;
 export const MAX_CALLS_CSV_ROWS = 100_000;
 const CSV_BATCH = 2_000;
 
@@ -136,7 +190,10 @@ const CSV_BATCH = 2_000;
  * The filtered calls as CSV, newest first, read in keyset batches (never one query holding every
  * row); at most MAX_CALLS_CSV_ROWS rows, the last line saying so when the filter matched more.
  */
-export async function exportCallsCsv(deps: Pick<Deps, "db">, opts: { merchantId: string } & CallFilters): Promise<string> {
+export async function exportCallsCsv(
+  deps: Pick<Deps, "db">,
+  opts: { merchantId: string } & CallFilters,
+): Promise<string> {
   const filters = callFiltersSchema.parse(opts);
   const lines: string[] = [CSV_COLUMNS.join(",")];
   let cursor: CursorKey | undefined;

@@ -24,9 +24,14 @@ export const createCorrectionInput = z.object({
 export type CreateCorrectionInput = z.infer<typeof createCorrectionInput>;
 
 export const decideCorrectionInput = z.object({ correctionId: z.string().trim().min(1).max(64) });
-export const rejectCorrectionInput = decideCorrectionInput.extend({ note: z.string().trim().min(3, "Say why (at least 3 characters)").max(500) });
+export const rejectCorrectionInput = decideCorrectionInput.extend({
+  note: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
+});
 
 export const correctionThresholdInput = z.object({
   /** corrections above this many atomic units wait for a second admin; "0" makes every one wait */
-  thresholdAtomic: z.string().trim().regex(/^\d{1,78}$/, "Enter a whole number of atomic units"),
+  thresholdAtomic: z
+    .string()
+    .trim()
+    .regex(/^\d{1,78}$/, "Enter a whole number of atomic units"),
 });

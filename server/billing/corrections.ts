@@ -65,7 +65,10 @@ const select = {
   createdAt: true,
 } as const satisfies Prisma.AdjustmentSelect;
 
-function toDto(deps: Pick<Deps, "env">, row: Prisma.AdjustmentGetPayload<{ select: typeof select }>): CorrectionDto {
+function toDto(
+  deps: Pick<Deps, "env">,
+  row: Prisma.AdjustmentGetPayload<{ select: typeof select }>,
+): CorrectionDto {
   const signed = toAtomic(row.amountAtomic);
   const asset = getNetworkRegistry(deps.env).asset(row.network, row.asset);
   const { merchant, amountAtomic: _signed, ...rest } = row;
@@ -86,38 +89,78 @@ export async function getCorrectionApprovalThreshold(deps: { db: Db }): Promise<
   return parsed.success ? BigInt(parsed.data) : DEFAULT_CORRECTION_APPROVAL_THRESHOLD;
 }
 
-export async function setCorrectionApprovalThreshold(deps: Pick<Deps, "db">, opts: { actor: AuditActor; thresholdAtomic: string }): Promise<{ thresholdAtomic: string }> {
+export async function setCorrectionApprovalThreshold(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; thresholdAtomic: string },
+): Promise<{ thresholdAtomic: string }> {
   const value = BigInt(opts.thresholdAtomic).toString();
   await deps.db.$transaction(async (tx) => {
     const before = await getCorrectionApprovalThreshold({ db: tx });
-    await tx.platformSetting.upsert({ where: { key: THRESHOLD_KEY }, create: { key: THRESHOLD_KEY, value }, update: { value } });
-    await recordAudit(tx, { actor: opts.actor, action: "platform.correction_threshold.update", targetType: "platform_setting", targetId: THRESHOLD_KEY, before: { thresholdAtomic: before }, after: { thresholdAtomic: value } });
+    await tx.platformSetting.upsert({
+      where: { key: THRESHOLD_KEY },
+      create: { key: THRESHOLD_KEY, value },
+      update: { value },
+    });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      action: "platform.correction_threshold.update",
+      targetType: "platform_setting",
+      targetId: THRESHOLD_KEY,
+      before: { thresholdAtomic: before },
+      after: { thresholdAtomic: value },
+    });
   });
   return { thresholdAtomic: value };
 }
 
 /** The network and token of a correction: the linked payment's or payout's, else the input's (a known asset). */
-async function resolveAsset(deps: Pick<Deps, "db" | "env">, input: CreateCorrectionInput): Promise<{ network: string; asset: string }> {
+async function resolveAsset(
+  deps: Pick<Deps, "db" | "env">,
+  input: CreateCorrectionInput,
+): Promise<{ network: string; asset: string }> {
   let linked: { network: string; asset: string } | null = null;
   if (input.paymentId) {
-    linked = await deps.db.payment.findFirst({ where: { id: input.paymentId, merchantId: input.merchantId }, select: { network: true, asset: true } });
+    linked = await deps.db.payment.findFirst({
+      where: { id: input.paymentId, merchantId: input.merchantId },
+      select: { network: true, asset: true },
+    });
     if (!linked) throw fieldError("paymentId", "This merchant has no payment with this id");
   }
   if (input.payoutId) {
-    const payout = await deps.db.payout.findFirst({ where: { id: input.payoutId, merchantId: input.merchantId }, select: { network: true, asset: true } });
+    const payout = await deps.db.payout.findFirst({
+      where: { id: input.payoutId, merchantId: input.merchantId },
+      select: { network: true, asset: true },
+    });
     if (!payout) throw fieldError("payoutId", "This merchant has no payout with this id");
-    if (linked && (linked.network !== payout.network || linked.asset !== payout.asset)) throw fieldError("payoutId", "The payment and the payout are in different assets");
+    if (linked && (linked.network !== payout.network || linked.asset !== payout.asset))
+      throw fieldError("payoutId", "The payment and the payout are in different assets");
     linked = payout;
   }
   const network = input.network || linked?.network;
   const asset = (input.asset || linked?.asset)?.toLowerCase();
-  if (!network || !asset) throw fieldError("asset", "Choose the network and token, or link a payment or payout");
-  if (linked && (linked.network !== network || linked.asset.toLowerCase() !== asset)) throw fieldError("asset", "The linked payment or payout is in another asset");
-  if (!getNetworkRegistry(deps.env).asset(network, asset)) throw fieldError("asset", "Not a token of a configured network");
+  if (!network || !asset)
+    throw fieldError("asset", "Choose the network and token, or link a payment or payout");
+  if (linked && (linked.network !== network || linked.asset.toLowerCase() !== asset))
+    throw fieldError("asset", "The linked payment or payout is in another asset");
+  if (!getNetworkRegistry(deps.env).asset(network, asset))
+    throw fieldError("asset", "Not a token of a configured network");
   return { network, asset };
 }
 
-function ledgerEntryFor(row: { id: string; merchantId: string; amountAtomic: Prisma.Decimal; network: string; asset: string; paymentId: string | null; payoutId: string | null; reason: string }, approverId: string | null, at: Date) {
+function ledgerEntryFor(
+  row: {
+    id: string;
+    merchantId: string;
+    amountAtomic: Prisma.Decimal;
+    network: string;
+    asset: string;
+    paymentId: string | null;
+    payoutId: string | null;
+    reason: string;
+  },
+  approverId: string | null,
+  at: Date,
+) {
   return {
     id: createId("ledgerEntry"),
     merchantId: row.merchantId,
@@ -138,9 +181,15 @@ function ledgerEntryFor(row: { id: string; merchantId: string; amountAtomic: Pri
  * Records a correction. Above the threshold it waits for another admin (PENDING); otherwise its
  * ledger entry is written in the same transaction and it is COMPLETED.
  */
-export async function createCorrection(deps: Pick<Deps, "db" | "env" | "now">, opts: { actor: AuditActor; input: CreateCorrectionInput }): Promise<CorrectionDto> {
+export async function createCorrection(
+  deps: Pick<Deps, "db" | "env" | "now">,
+  opts: { actor: AuditActor; input: CreateCorrectionInput },
+): Promise<CorrectionDto> {
   const { input } = opts;
-  const merchant = await deps.db.merchant.findUnique({ where: { id: input.merchantId }, select: { id: true } });
+  const merchant = await deps.db.merchant.findUnique({
+    where: { id: input.merchantId },
+    select: { id: true },
+  });
   if (!merchant) throw fieldError("merchantId", "No merchant has this id");
   const { network, asset } = await resolveAsset(deps, input);
   const magnitude = BigInt(input.amountAtomic);
@@ -166,14 +215,25 @@ export async function createCorrection(deps: Pick<Deps, "db" | "env" | "now">, o
         ...(requiresApproval ? {} : { decidedById: opts.actor.userId ?? null, decidedAt: now }),
       },
     });
-    if (!requiresApproval) await tx.ledgerEntry.create({ data: ledgerEntryFor(row, opts.actor.userId ?? null, now) });
+    if (!requiresApproval)
+      await tx.ledgerEntry.create({ data: ledgerEntryFor(row, opts.actor.userId ?? null, now) });
     await recordAudit(tx, {
       actor: opts.actor,
       merchantId: input.merchantId,
       action: "correction.create",
       targetType: "adjustment",
       targetId: row.id,
-      after: { direction: input.direction, amountAtomic: magnitude, network, asset, reason: input.reason, paymentId: row.paymentId, payoutId: row.payoutId, status: row.status, thresholdAtomic: threshold },
+      after: {
+        direction: input.direction,
+        amountAtomic: magnitude,
+        network,
+        asset,
+        reason: input.reason,
+        paymentId: row.paymentId,
+        payoutId: row.payoutId,
+        status: row.status,
+        thresholdAtomic: threshold,
+      },
     });
     return row.id;
   });
@@ -186,19 +246,33 @@ async function decide(
 ): Promise<CorrectionDto> {
   const now = deps.now();
   await deps.db.$transaction(async (tx) => {
-    const row = await tx.adjustment.findFirst({ where: { id: opts.correctionId, kind: "CORRECTION" } });
+    const row = await tx.adjustment.findFirst({
+      where: { id: opts.correctionId, kind: "CORRECTION" },
+    });
     if (!row) throw new AppError("not_found", "No such correction");
-    if (row.status !== "PENDING") throw new AppError("conflict", `This correction is already ${row.status.toLowerCase()}`);
+    if (row.status !== "PENDING")
+      throw new AppError("conflict", `This correction is already ${row.status.toLowerCase()}`);
     if (!opts.actor.userId || row.createdById === opts.actor.userId) {
-      throw new AppError("forbidden", opts.to === "COMPLETED" ? "Another platform admin must approve a correction you created" : "Another platform admin must reject a correction you created; it stays pending");
+      throw new AppError(
+        "forbidden",
+        opts.to === "COMPLETED"
+          ? "Another platform admin must approve a correction you created"
+          : "Another platform admin must reject a correction you created; it stays pending",
+      );
     }
     // the conditional update is the guard: of two concurrent decisions exactly one moves PENDING on
     const moved = await tx.adjustment.updateMany({
       where: { id: row.id, status: "PENDING" },
-      data: { status: opts.to, decidedById: opts.actor.userId, decidedAt: now, decisionNote: opts.note ?? null },
+      data: {
+        status: opts.to,
+        decidedById: opts.actor.userId,
+        decidedAt: now,
+        decisionNote: opts.note ?? null,
+      },
     });
     if (moved.count === 0) throw new AppError("conflict", "This correction was decided meanwhile");
-    if (opts.to === "COMPLETED") await tx.ledgerEntry.create({ data: ledgerEntryFor(row, opts.actor.userId, now) });
+    if (opts.to === "COMPLETED")
+      await tx.ledgerEntry.create({ data: ledgerEntryFor(row, opts.actor.userId, now) });
     await recordAudit(tx, {
       actor: opts.actor,
       merchantId: row.merchantId,
@@ -209,23 +283,39 @@ async function decide(
       after: { status: opts.to, amountAtomic: toAtomic(row.amountAtomic), note: opts.note ?? null },
     });
   });
-  return toDto(deps, await deps.db.adjustment.findUniqueOrThrow({ where: { id: opts.correctionId }, select }));
+  return toDto(
+    deps,
+    await deps.db.adjustment.findUniqueOrThrow({ where: { id: opts.correctionId }, select }),
+  );
 }
 
 /** A second admin approves a pending correction: its ledger entry is written in this transaction. */
-export function approveCorrection(deps: Pick<Deps, "db" | "env" | "now">, opts: { actor: AuditActor; correctionId: string }): Promise<CorrectionDto> {
+export function approveCorrection(
+  deps: Pick<Deps, "db" | "env" | "now">,
+  opts: { actor: AuditActor; correctionId: string },
+): Promise<CorrectionDto> {
   return decide(deps, { ...opts, to: "COMPLETED" });
 }
 
 /** A second admin rejects a pending correction, with a note; nothing reaches the ledger. */
-export function rejectCorrection(deps: Pick<Deps, "db" | "env" | "now">, opts: { actor: AuditActor; correctionId: string; note: string }): Promise<CorrectionDto> {
+export function rejectCorrection(
+  deps: Pick<Deps, "db" | "env" | "now">,
+  opts: { actor: AuditActor; correctionId: string; note: string },
+): Promise<CorrectionDto> {
   return decide(deps, { ...opts, to: "REJECTED" });
 }
 
 /** Corrections, newest first; one merchant's or all (admins). */
-export async function listCorrections(deps: { db: PrismaClient; env: Deps["env"] }, opts: { merchantId?: string; status?: CorrectionDto["status"]; limit?: number } = {}): Promise<CorrectionDto[]> {
+export async function listCorrections(
+  deps: { db: PrismaClient; env: Deps["env"] },
+  opts: { merchantId?: string; status?: CorrectionDto["status"]; limit?: number } = {},
+): Promise<CorrectionDto[]> {
   const rows = await deps.db.adjustment.findMany({
-    where: { kind: "CORRECTION", ...(opts.merchantId ? { merchantId: opts.merchantId } : {}), ...(opts.status ? { status: opts.status } : {}) },
+    where: {
+      kind: "CORRECTION",
+      ...(opts.merchantId ? { merchantId: opts.merchantId } : {}),
+      ...(opts.status ? { status: opts.status } : {}),
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: opts.limit ?? 100,
     select,

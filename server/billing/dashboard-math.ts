@@ -1,6 +1,13 @@
 // Pure: the dashboard's derived numbers from raw period totals.
 
-export type PeriodTotals = { calls: number; paidCalls: number; failedCalls: number; revenueAtomic: bigint; p50LatencyMs: number | null; p95LatencyMs: number | null };
+export type PeriodTotals = {
+  calls: number;
+  paidCalls: number;
+  failedCalls: number;
+  revenueAtomic: bigint;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+};
 
 export type PeriodStats = PeriodTotals & { failureRate: number | null };
 
@@ -16,7 +23,12 @@ export function delta(current: number | bigint, previous: number | bigint): numb
 }
 
 /** Fills the days a query returned nothing for, oldest first, ending at `end` (UTC days). */
-export function fillDays<T extends { day: string }>(rows: T[], end: Date, days: number, empty: (day: string) => T): T[] {
+export function fillDays<T extends { day: string }>(
+  rows: T[],
+  end: Date,
+  days: number,
+  empty: (day: string) => T,
+): T[] {
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const out: T[] = [];
   const last = Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate());

@@ -15,10 +15,34 @@ let merchantId: string;
 
 beforeAll(async () => {
   const deps = testDeps(database.db, { env });
-  owner = await signUpWithPassword(deps, { name: "Dash", email: uniqueEmail("dash"), password: "correct horse battery" });
-  merchantId = (await callerFor(deps, owner).merchants.create({ name: "Dash Inc", upstreamBaseUrl: "https://api.example.com", payoutAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" })).id;
-  await callerFor(deps, owner).pricingRules.create({ merchantId, data: { pathPattern: "/api/*", method: "GET", price: "0.01", network: "eip155:31337", asset: TOKEN } });
-  const row = (at: string, status: "CHARGED" | "FREE" | "FAILED" | "REJECTED", latency: number | null, amount?: bigint) => ({
+  owner = await signUpWithPassword(deps, {
+    name: "Dash",
+    email: uniqueEmail("dash"),
+    password: "correct horse battery",
+  });
+  merchantId = (
+    await callerFor(deps, owner).merchants.create({
+      name: "Dash Inc",
+      upstreamBaseUrl: "https://api.example.com",
+      payoutAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+    })
+  ).id;
+  await callerFor(deps, owner).pricingRules.create({
+    merchantId,
+    data: {
+      pathPattern: "/api/*",
+      method: "GET",
+      price: "0.01",
+      network: "eip155:31337",
+      asset: TOKEN,
+    },
+  });
+  const row = (
+    at: string,
+    status: "CHARGED" | "FREE" | "FAILED" | "REJECTED",
+    latency: number | null,
+    amount?: bigint,
+  ) => ({
     id: createId("usage"),
     merchantId,
     requestId: createId("request"),
@@ -52,13 +76,39 @@ beforeAll(async () => {
 
 describe("the dashboard", () => {
   it("reports today against yesterday and 30 days of calls and revenue from the usage records", async () => {
-    const dash = await callerFor(testDeps(database.db, { env, now: () => NOW }), owner).dashboard.get({ merchantId });
+    const dash = await callerFor(
+      testDeps(database.db, { env, now: () => NOW }),
+      owner,
+    ).dashboard.get({ merchantId });
     expect(dash.asset).toEqual({ symbol: "USDC", decimals: 6 });
-    expect(dash.today).toMatchObject({ calls: 8, paidCalls: 4, failedCalls: 1, revenueAtomic: 50_000n, failureRate: 1 / 8, p50LatencyMs: 20, p95LatencyMs: 38 });
-    expect(dash.yesterday).toMatchObject({ calls: 1, paidCalls: 1, revenueAtomic: 10_000n, p50LatencyMs: 50 });
+    expect(dash.today).toMatchObject({
+      calls: 8,
+      paidCalls: 4,
+      failedCalls: 1,
+      revenueAtomic: 50_000n,
+      failureRate: 1 / 8,
+      p50LatencyMs: 20,
+      p95LatencyMs: 38,
+    });
+    expect(dash.yesterday).toMatchObject({
+      calls: 1,
+      paidCalls: 1,
+      revenueAtomic: 10_000n,
+      p50LatencyMs: 50,
+    });
     expect(dash.days).toHaveLength(30);
-    expect(dash.days.at(-1)).toEqual({ day: "2026-11-26", calls: 8, paidCalls: 4, revenueAtomic: "50000" });
-    expect(dash.days.at(-2)).toEqual({ day: "2026-11-25", calls: 1, paidCalls: 1, revenueAtomic: "10000" });
+    expect(dash.days.at(-1)).toEqual({
+      day: "2026-11-26",
+      calls: 8,
+      paidCalls: 4,
+      revenueAtomic: "50000",
+    });
+    expect(dash.days.at(-2)).toEqual({
+      day: "2026-11-25",
+      calls: 1,
+      paidCalls: 1,
+      revenueAtomic: "10000",
+    });
     expect(dash.days.reduce((n, d) => n + d.calls, 0)).toBe(9);
   });
 });

@@ -15,7 +15,14 @@ export type Dashboard = {
   days: DashboardDay[];
 };
 
-type TotalsRow = { calls: bigint; paid: bigint; failed: bigint; revenue: string | null; p50: number | null; p95: number | null };
+type TotalsRow = {
+  calls: bigint;
+  paid: bigint;
+  failed: bigint;
+  revenue: string | null;
+  p50: number | null;
+  p95: number | null;
+};
 
 async function totals(deps: Pick<Deps, "db">, merchantId: string, from: Date, to: Date) {
   const rows = await deps.db.$queryRawUnsafe<TotalsRow[]>(
@@ -42,9 +49,14 @@ async function totals(deps: Pick<Deps, "db">, merchantId: string, from: Date, to
   });
 }
 
-export async function getDashboard(deps: Pick<Deps, "db" | "env" | "now">, opts: { merchantId: string }): Promise<Dashboard> {
+export async function getDashboard(
+  deps: Pick<Deps, "db" | "env" | "now">,
+  opts: { merchantId: string },
+): Promise<Dashboard> {
   const now = deps.now();
-  const startOfToday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const startOfToday = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()),
+  );
   const startOfYesterday = new Date(startOfToday.getTime() - 86_400_000);
   const from30 = new Date(startOfToday.getTime() - 29 * 86_400_000);
   const [today, yesterday, daily, anyRule] = await Promise.all([
@@ -61,15 +73,26 @@ export async function getDashboard(deps: Pick<Deps, "db" | "env" | "now">, opts:
       opts.merchantId,
       from30,
     ),
-    deps.db.pricingRule.findFirst({ where: { merchantId: opts.merchantId }, orderBy: { createdAt: "asc" }, select: { network: true, asset: true } }),
+    deps.db.pricingRule.findFirst({
+      where: { merchantId: opts.merchantId },
+      orderBy: { createdAt: "asc" },
+      select: { network: true, asset: true },
+    }),
   ]);
-  const asset = anyRule ? getNetworkRegistry(deps.env).asset(anyRule.network, anyRule.asset) : undefined;
+  const asset = anyRule
+    ? getNetworkRegistry(deps.env).asset(anyRule.network, anyRule.asset)
+    : undefined;
   return {
     asset: asset ? { symbol: asset.symbol, decimals: asset.decimals } : null,
     today,
     yesterday,
     days: fillDays(
-      daily.map((d) => ({ day: d.day, calls: Number(d.calls), paidCalls: Number(d.paid), revenueAtomic: d.revenue ?? "0" })),
+      daily.map((d) => ({
+        day: d.day,
+        calls: Number(d.calls),
+        paidCalls: Number(d.paid),
+        revenueAtomic: d.revenue ?? "0",
+      })),
       now,
       30,
       (day) => ({ day, calls: 0, paidCalls: 0, revenueAtomic: "0" }),

@@ -27,32 +27,56 @@ describe("platformFeeFor", () => {
 
 function fieldErrors(result: { success: boolean; error?: z.ZodError }) {
   expect(result.success).toBe(false);
-  return z.flattenError(result.error as z.ZodError).fieldErrors as Record<string, string[] | undefined>;
+  return z.flattenError(result.error as z.ZodError).fieldErrors as Record<
+    string,
+    string[] | undefined
+  >;
 }
 
 describe("fee template validation", () => {
   const valid = { name: "Standard", bps: 250, fixedFeeAtomic: "0" };
 
   it("accepts 0–10000 whole basis points and a non-negative whole fixed fee", () => {
-    expect(createFeeTemplateInput.parse(valid)).toMatchObject({ bps: 250, fixedFeeAtomic: 0n, isDefault: false });
-    expect(createFeeTemplateInput.parse({ ...valid, bps: 10_000, fixedFeeAtomic: "1000" }).fixedFeeAtomic).toBe(1000n);
+    expect(createFeeTemplateInput.parse(valid)).toMatchObject({
+      bps: 250,
+      fixedFeeAtomic: 0n,
+      isDefault: false,
+    });
+    expect(
+      createFeeTemplateInput.parse({ ...valid, bps: 10_000, fixedFeeAtomic: "1000" })
+        .fixedFeeAtomic,
+    ).toBe(1000n);
     expect(createFeeTemplateInput.parse({ ...valid, bps: 0 }).bps).toBe(0);
   });
 
   it("refuses a negative fee", () => {
-    expect(fieldErrors(createFeeTemplateInput.safeParse({ ...valid, bps: -1 })).bps).toEqual(["A fee cannot be negative"]);
+    expect(fieldErrors(createFeeTemplateInput.safeParse({ ...valid, bps: -1 })).bps).toEqual([
+      "A fee cannot be negative",
+    ]);
   });
 
   it("refuses a fee over 100 %", () => {
-    expect(fieldErrors(createFeeTemplateInput.safeParse({ ...valid, bps: 10_001 })).bps).toEqual(["A fee cannot exceed 100 % (10000 bps)"]);
+    expect(fieldErrors(createFeeTemplateInput.safeParse({ ...valid, bps: 10_001 })).bps).toEqual([
+      "A fee cannot exceed 100 % (10000 bps)",
+    ]);
   });
 
   it("refuses fractional basis points", () => {
-    expect(fieldErrors(addFeeVersionInput.safeParse({ templateId: "fee_00000000000000000000", bps: 2.5 })).bps).toEqual(["Basis points must be a whole number (1 bp = 0.01 %)"]);
+    expect(
+      fieldErrors(
+        addFeeVersionInput.safeParse({ templateId: "fee_00000000000000000000", bps: 2.5 }),
+      ).bps,
+    ).toEqual(["Basis points must be a whole number (1 bp = 0.01 %)"]);
   });
 
   it("refuses a negative or fractional fixed fee", () => {
-    expect(fieldErrors(createFeeTemplateInput.safeParse({ ...valid, fixedFeeAtomic: "-5" })).fixedFeeAtomic).toEqual(["The fixed fee cannot be negative"]);
-    expect(fieldErrors(createFeeTemplateInput.safeParse({ ...valid, fixedFeeAtomic: "0.5" })).fixedFeeAtomic).toEqual(["Enter a whole number of atomic units (1 USDC = 1000000)"]);
+    expect(
+      fieldErrors(createFeeTemplateInput.safeParse({ ...valid, fixedFeeAtomic: "-5" }))
+        .fixedFeeAtomic,
+    ).toEqual(["The fixed fee cannot be negative"]);
+    expect(
+      fieldErrors(createFeeTemplateInput.safeParse({ ...valid, fixedFeeAtomic: "0.5" }))
+        .fixedFeeAtomic,
+    ).toEqual(["Enter a whole number of atomic units (1 USDC = 1000000)"]);
   });
 });

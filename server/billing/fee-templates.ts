@@ -13,13 +13,21 @@ import type { CreateFeeTemplateInput, FeeTerms } from "./schemas";
 // fixed fee in atomic units). A template's terms only ever change by a new version effective from a
 // time that is not in the past, so the version in force for any moment already billed never moves.
 
-export type FeeVersion = { templateId: string; versionId: string; bps: number; fixedFeeAtomic: bigint };
+export type FeeVersion = {
+  templateId: string;
+  versionId: string;
+  bps: number;
+  fixedFeeAtomic: bigint;
+};
 
 /**
  * The platform fee for one paid call of `amountAtomic`: floor(amount × bps / 10000) + fixed, capped at
  * the amount (a fee never exceeds what was paid) and never negative.
  */
-export function platformFeeFor(amountAtomic: bigint, version: Pick<FeeVersion, "bps" | "fixedFeeAtomic">): bigint {
+export function platformFeeFor(
+  amountAtomic: bigint,
+  version: Pick<FeeVersion, "bps" | "fixedFeeAtomic">,
+): bigint {
   if (amountAtomic <= 0n) return 0n;
   const fee = (amountAtomic * BigInt(version.bps)) / 10_000n + version.fixedFeeAtomic;
   if (fee < 0n) return 0n;
@@ -32,7 +40,14 @@ async function versionInForce(db: Db, templateId: string, at: Date): Promise<Fee
     orderBy: { effectiveFrom: "desc" },
     select: { id: true, templateId: true, bps: true, fixedFeeAtomic: true },
   });
-  return v ? { templateId: v.templateId, versionId: v.id, bps: v.bps, fixedFeeAtomic: toAtomic(v.fixedFeeAtomic) } : null;
+  return v
+    ? {
+        templateId: v.templateId,
+        versionId: v.id,
+        bps: v.bps,
+        fixedFeeAtomic: toAtomic(v.fixedFeeAtomic),
+      }
+    : null;
 }
 
 /**
@@ -41,20 +56,34 @@ async function versionInForce(db: Db, templateId: string, at: Date): Promise<Fee
  * template has no version in force yet (its first version starts later) pays the default's terms.
  * Null when neither has terms in force (no platform fee).
  */
-export async function feeVersionInForce(db: Db, opts: { merchantId: string; at: Date }): Promise<FeeVersion | null> {
-  const merchant = await db.merchant.findUnique({ where: { id: opts.merchantId }, select: { feeTemplateId: true } });
+export async function feeVersionInForce(
+  db: Db,
+  opts: { merchantId: string; at: Date },
+): Promise<FeeVersion | null> {
+  const merchant = await db.merchant.findUnique({
+    where: { id: opts.merchantId },
+    select: { feeTemplateId: true },
+  });
   if (merchant?.feeTemplateId) {
     const own = await versionInForce(db, merchant.feeTemplateId, opts.at);
     if (own) return own;
   }
-  const defaultTemplate = await db.feeTemplate.findFirst({ where: { isDefault: true }, orderBy: { updatedAt: "desc" }, select: { id: true } });
+  const defaultTemplate = await db.feeTemplate.findFirst({
+    where: { isDefault: true },
+    orderBy: { updatedAt: "desc" },
+    select: { id: true },
+  });
   return defaultTemplate ? versionInForce(db, defaultTemplate.id, opts.at) : null;
 }
 
 function effectiveFromOrThrow(now: Date, effectiveFrom: Date | undefined): Date {
   if (!effectiveFrom) return now;
   // a version starting in the past would change the fee of calls already billed
-  if (effectiveFrom.getTime() < now.getTime()) throw fieldError("effectiveFrom", "The start must not be in the past: periods already billed keep their fee");
+  if (effectiveFrom.getTime() < now.getTime())
+    throw fieldError(
+      "effectiveFrom",
+      "The start must not be in the past: periods already billed keep their fee",
+    );
   return effectiveFrom;
 }
 
@@ -62,42 +91,103 @@ function effectiveFromOrThrow(now: Date, effectiveFrom: Date | undefined): Date 
 // concurrent "make default" calls cannot both win.
 async function makeDefault(tx: Prisma.TransactionClient, templateId: string) {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('fee_template_default'))`);
-  await tx.feeTemplate.updateMany({ where: { isDefault: true, NOT: { id: templateId } }, data: { isDefault: false } });
+  await tx.feeTemplate.updateMany({
+    where: { isDefault: true, NOT: { id: templateId } },
+    data: { isDefault: false },
+  });
   await tx.feeTemplate.update({ where: { id: templateId }, data: { isDefault: true } });
 }
 
-function versionDto(v: { id: string; bps: number; fixedFeeAtomic: Prisma.Decimal; effectiveFrom: Date; createdAt: Date }) {
-  return { id: v.id, bps: v.bps, fixedFeeAtomic: toAtomic(v.fixedFeeAtomic), effectiveFrom: v.effectiveFrom, createdAt: v.createdAt };
+function versionDto(v: {
+  id: string;
+  bps: number;
+  fixedFeeAtomic: Prisma.Decimal;
+  effectiveFrom: Date;
+  createdAt: Date;
+}) {
+  return {
+    id: v.id,
+    bps: v.bps,
+    fixedFeeAtomic: toAtomic(v.fixedFeeAtomic),
+    effectiveFrom: v.effectiveFrom,
+    createdAt: v.createdAt,
+  };
 }
 
-export async function createFeeTemplate(deps: Pick<Deps, "db" | "now">, opts: { actor: AuditActor; input: CreateFeeTemplateInput }) {
+export async function createFeeTemplate(
+  deps: Pick<Deps, "db" | "now">,
+  opts: { actor: AuditActor; input: CreateFeeTemplateInput },
+) {
   const now = deps.now();
   const effectiveFrom = effectiveFromOrThrow(now, opts.input.effectiveFrom);
-  const existing = await deps.db.feeTemplate.findUnique({ where: { name: opts.input.name }, select: { id: true } });
+  const existing = await deps.db.feeTemplate.findUnique({
+    where: { name: opts.input.name },
+    select: { id: true },
+  });
   if (existing) throw fieldError("name", "A template with this name already exists", "conflict");
   return deps.db.$transaction(async (tx) => {
-    const template = await tx.feeTemplate.create({ data: { id: createId("feeTemplate"), name: opts.input.name } });
+    const template = await tx.feeTemplate.create({
+      data: { id: createId("feeTemplate"), name: opts.input.name },
+    });
     const version = await tx.feeTemplateVersion.create({
-      data: { id: createId("feeTemplateVersion"), templateId: template.id, bps: opts.input.bps, fixedFeeAtomic: fromAtomic(opts.input.fixedFeeAtomic), effectiveFrom, createdById: opts.actor.userId ?? null },
+      data: {
+        id: createId("feeTemplateVersion"),
+        templateId: template.id,
+        bps: opts.input.bps,
+        fixedFeeAtomic: fromAtomic(opts.input.fixedFeeAtomic),
+        effectiveFrom,
+        createdById: opts.actor.userId ?? null,
+      },
     });
     if (opts.input.isDefault) await makeDefault(tx, template.id);
-    const after = { name: template.name, isDefault: opts.input.isDefault, version: versionDto(version) };
-    await recordAudit(tx, { actor: opts.actor, action: "fee_template.create", targetType: "fee_template", targetId: template.id, after });
+    const after = {
+      name: template.name,
+      isDefault: opts.input.isDefault,
+      version: versionDto(version),
+    };
+    await recordAudit(tx, {
+      actor: opts.actor,
+      action: "fee_template.create",
+      targetType: "fee_template",
+      targetId: template.id,
+      after,
+    });
     return { id: template.id, versionId: version.id };
   });
 }
 
-export async function addFeeTemplateVersion(deps: Pick<Deps, "db" | "now">, opts: { actor: AuditActor; templateId: string; terms: FeeTerms }) {
+export async function addFeeTemplateVersion(
+  deps: Pick<Deps, "db" | "now">,
+  opts: { actor: AuditActor; templateId: string; terms: FeeTerms },
+) {
   const now = deps.now();
   const effectiveFrom = effectiveFromOrThrow(now, opts.terms.effectiveFrom);
   return deps.db.$transaction(async (tx) => {
-    const template = await tx.feeTemplate.findUnique({ where: { id: opts.templateId }, select: { id: true } });
+    const template = await tx.feeTemplate.findUnique({
+      where: { id: opts.templateId },
+      select: { id: true },
+    });
     if (!template) throw new AppError("not_found", "No such fee template");
     const before = await versionInForce(tx, opts.templateId, effectiveFrom);
-    const clash = await tx.feeTemplateVersion.findUnique({ where: { templateId_effectiveFrom: { templateId: opts.templateId, effectiveFrom } }, select: { id: true } });
-    if (clash) throw fieldError("effectiveFrom", "This template already has a version starting at that time", "conflict");
+    const clash = await tx.feeTemplateVersion.findUnique({
+      where: { templateId_effectiveFrom: { templateId: opts.templateId, effectiveFrom } },
+      select: { id: true },
+    });
+    if (clash)
+      throw fieldError(
+        "effectiveFrom",
+        "This template already has a version starting at that time",
+        "conflict",
+      );
     const version = await tx.feeTemplateVersion.create({
-      data: { id: createId("feeTemplateVersion"), templateId: opts.templateId, bps: opts.terms.bps, fixedFeeAtomic: fromAtomic(opts.terms.fixedFeeAtomic), effectiveFrom, createdById: opts.actor.userId ?? null },
+      data: {
+        id: createId("feeTemplateVersion"),
+        templateId: opts.templateId,
+        bps: opts.terms.bps,
+        fixedFeeAtomic: fromAtomic(opts.terms.fixedFeeAtomic),
+        effectiveFrom,
+        createdById: opts.actor.userId ?? null,
+      },
     });
     await tx.feeTemplate.update({ where: { id: opts.templateId }, data: { updatedAt: now } });
     await recordAudit(tx, {
@@ -112,26 +202,62 @@ export async function addFeeTemplateVersion(deps: Pick<Deps, "db" | "now">, opts
   });
 }
 
-export async function setDefaultFeeTemplate(deps: Pick<Deps, "db">, opts: { actor: AuditActor; templateId: string }) {
+export async function setDefaultFeeTemplate(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; templateId: string },
+) {
   await deps.db.$transaction(async (tx) => {
-    const template = await tx.feeTemplate.findUnique({ where: { id: opts.templateId }, select: { id: true } });
+    const template = await tx.feeTemplate.findUnique({
+      where: { id: opts.templateId },
+      select: { id: true },
+    });
     if (!template) throw new AppError("not_found", "No such fee template");
-    const previous = await tx.feeTemplate.findFirst({ where: { isDefault: true }, select: { id: true } });
+    const previous = await tx.feeTemplate.findFirst({
+      where: { isDefault: true },
+      select: { id: true },
+    });
     await makeDefault(tx, opts.templateId);
-    await recordAudit(tx, { actor: opts.actor, action: "fee_template.set_default", targetType: "fee_template", targetId: opts.templateId, before: { defaultTemplateId: previous?.id ?? null }, after: { defaultTemplateId: opts.templateId } });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      action: "fee_template.set_default",
+      targetType: "fee_template",
+      targetId: opts.templateId,
+      before: { defaultTemplateId: previous?.id ?? null },
+      after: { defaultTemplateId: opts.templateId },
+    });
   });
 }
 
 /** Assigns a template to a merchant (null: back to the default template). */
-export async function assignMerchantFeeTemplate(deps: Pick<Deps, "db">, opts: { actor: AuditActor; merchantId: string; templateId: string | null }) {
+export async function assignMerchantFeeTemplate(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; merchantId: string; templateId: string | null },
+) {
   await deps.db.$transaction(async (tx) => {
-    const merchant = await tx.merchant.findUnique({ where: { id: opts.merchantId }, select: { feeTemplateId: true } });
+    const merchant = await tx.merchant.findUnique({
+      where: { id: opts.merchantId },
+      select: { feeTemplateId: true },
+    });
     if (!merchant) throw new AppError("not_found", "No such merchant");
-    if (opts.templateId && !(await tx.feeTemplate.findUnique({ where: { id: opts.templateId }, select: { id: true } }))) {
+    if (
+      opts.templateId &&
+      !(await tx.feeTemplate.findUnique({ where: { id: opts.templateId }, select: { id: true } }))
+    ) {
       throw fieldError("templateId", "No such fee template");
     }
-    await tx.merchant.update({ where: { id: opts.merchantId }, data: { feeTemplateId: opts.templateId } });
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.fee_template.assign", targetType: "merchant", targetId: opts.merchantId, before: { feeTemplateId: merchant.feeTemplateId }, after: { feeTemplateId: opts.templateId } });
+    await tx.merchant.update({
+      where: { id: opts.merchantId },
+      data: { feeTemplateId: opts.templateId },
+    });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "merchant.fee_template.assign",
+      targetType: "merchant",
+      targetId: opts.merchantId,
+      before: { feeTemplateId: merchant.feeTemplateId },
+      after: { feeTemplateId: opts.templateId },
+    });
   });
   publishMerchantConfigChanged(opts.merchantId);
 }
@@ -147,11 +273,19 @@ export async function listFeeTemplates(deps: Pick<Deps, "db" | "now">) {
       isDefault: true,
       createdAt: true,
       _count: { select: { merchants: true } },
-      versions: { orderBy: { effectiveFrom: "desc" }, select: { id: true, bps: true, fixedFeeAtomic: true, effectiveFrom: true, createdAt: true } },
+      versions: {
+        orderBy: { effectiveFrom: "desc" },
+        select: { id: true, bps: true, fixedFeeAtomic: true, effectiveFrom: true, createdAt: true },
+      },
     },
   });
   return templates.map(({ _count, versions, ...t }) => {
     const dtos = versions.map(versionDto);
-    return { ...t, merchants: _count.merchants, versions: dtos, inForce: dtos.find((v) => v.effectiveFrom.getTime() <= now.getTime()) ?? null };
+    return {
+      ...t,
+      merchants: _count.merchants,
+      versions: dtos,
+      inForce: dtos.find((v) => v.effectiveFrom.getTime() <= now.getTime()) ?? null,
+    };
   });
 }

@@ -4,13 +4,21 @@ import { z } from "zod";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
-import { sendStoredTreasuryTransfer, treasuryAddress, unconfirmedReason } from "@/server/chain/treasury";
+import {
+  sendStoredTreasuryTransfer,
+  treasuryAddress,
+  unconfirmedReason,
+} from "@/server/chain/treasury";
 import { Prisma, type PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { toAtomic } from "@/server/db/money";
 import { AppError, fieldError } from "@/server/errors";
 import { ERC20_TRANSFER_EVENTS } from "@/server/facilitator/receipt";
-import { directPaymentSelect, openPayTo, paidMerchantDirectly } from "@/server/payments/sealed-payment";
+import {
+  directPaymentSelect,
+  openPayTo,
+  paidMerchantDirectly,
+} from "@/server/payments/sealed-payment";
 import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 
 // Refunds of settled payments, fully or partly, with a reason. Where the money sits decides how:
@@ -22,16 +30,18 @@ import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 // A completed refund writes its REFUND ledger entry, raises the payment's refunded amount (REFUNDED
 // once fully refunded) and revokes the bundle or pass the payment bought, in one transaction.
 
-export type RefundDeps = { db: PrismaClient; env: EncryptionKeys; chains: ChainClientRegistry; treasuryKey: `0x${string}` | undefined; now: () => Date };
+export type RefundDeps = {
+  db: PrismaClient;
+  env: EncryptionKeys;
+  chains: ChainClientRegistry;
+  treasuryKey: `0x${string}` | undefined;
+  now: () => Date;
+};
 
 export const createRefundInput = z.object({
   paymentId: z.string().trim().min(1, "Enter a payment id").max(64),
   /** atomic units as a decimal string; empty for everything not yet refunded */
-  amountAtomic: z
-    .string()
-    .trim()
-    .regex(/^\d*$/, "Enter a whole number of atomic units")
-    .optional(),
+  amountAtomic: z.string().trim().regex(/^\d*$/, "Enter a whole number of atomic units").optional(),
   reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
 });
 
@@ -77,13 +87,24 @@ const refundSelect = {
   payment: { select: directPaymentSelect },
 } as const satisfies Prisma.AdjustmentSelect;
 
-function toDto(row: Prisma.AdjustmentGetPayload<{ select: typeof refundSelect }>, keys: EncryptionKeys): RefundDto {
+function toDto(
+  row: Prisma.AdjustmentGetPayload<{ select: typeof refundSelect }>,
+  keys: EncryptionKeys,
+): RefundDto {
   const { payment, signedTx, amountAtomic, ...rest } = row;
   const direct = payment ? paidMerchantDirectly(payment, keys) : false;
-  return { ...rest, paymentId: rest.paymentId, amountAtomic: amountAtomic.toFixed(), paidBy: direct && !signedTx ? "merchant" : "treasury" };
+  return {
+    ...rest,
+    paymentId: rest.paymentId,
+    amountAtomic: amountAtomic.toFixed(),
+    paidBy: direct && !signedTx ? "merchant" : "treasury",
+  };
 }
 
-export async function listRefunds(deps: { db: PrismaClient; env: EncryptionKeys }, opts: { merchantId?: string; limit?: number } = {}): Promise<RefundDto[]> {
+export async function listRefunds(
+  deps: { db: PrismaClient; env: EncryptionKeys },
+  opts: { merchantId?: string; limit?: number } = {},
+): Promise<RefundDto[]> {
   const rows = await deps.db.adjustment.findMany({
     where: { kind: "REFUND", ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
     orderBy: { createdAt: "desc" },
@@ -102,57 +123,149 @@ export async function createRefund(
   opts: { merchantId?: string; actor: AuditActor; input: z.infer<typeof createRefundInput> },
 ): Promise<RefundDto> {
   const payment = await deps.db.payment.findFirst({
-    where: { id: opts.input.paymentId, ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
-    select: { id: true, merchantId: true, status: true, amountAtomic: true, refundedAmountAtomic: true, network: true, asset: true, payer: true, ...directPaymentSelect },
+    where: {
+      id: opts.input.paymentId,
+      ...(opts.merchantId ? { merchantId: opts.merchantId } : {}),
+    },
+    select: {
+      id: true,
+      merchantId: true,
+      status: true,
+      amountAtomic: true,
+      refundedAmountAtomic: true,
+      network: true,
+      asset: true,
+      payer: true,
+      ...directPaymentSelect,
+    },
   });
   if (!payment) throw fieldError("paymentId", "No payment with this id");
-  if (payment.status !== "SETTLED") throw fieldError("paymentId", payment.status === "REFUNDED" ? "This payment was already refunded in full" : `Only settled payments can be refunded (this one is ${payment.status})`);
+  if (payment.status !== "SETTLED")
+    throw fieldError(
+      "paymentId",
+      payment.status === "REFUNDED"
+        ? "This payment was already refunded in full"
+        : `Only settled payments can be refunded (this one is ${payment.status})`,
+    );
   const treasury = treasuryAddress(deps.treasuryKey)?.toLowerCase() ?? null;
   const direct = paidMerchantDirectly(payment, deps.env);
   if (!direct && openPayTo(payment, deps.env).toLowerCase() !== treasury) {
-    throw new AppError("service_unavailable", "This payment was paid to a treasury whose key this deployment does not hold; it cannot be refunded from here");
+    throw new AppError(
+      "service_unavailable",
+      "This payment was paid to a treasury whose key this deployment does not hold; it cannot be refunded from here",
+    );
   }
 
   const refund = await deps.db.$transaction(async (tx) => {
     // refunds of one payment are opened one at a time, so two can never both fit the remainder
     await tx.$queryRaw`SELECT id FROM "Payment" WHERE id = ${payment.id} FOR UPDATE`;
-    const open = await tx.adjustment.aggregate({ where: { paymentId: payment.id, kind: "REFUND", status: { in: ["PENDING", "COMPLETED"] } }, _sum: { amountAtomic: true } });
-    const remaining = toAtomic(payment.amountAtomic) - (open._sum.amountAtomic ? toAtomic(open._sum.amountAtomic) : 0n);
+    const open = await tx.adjustment.aggregate({
+      where: { paymentId: payment.id, kind: "REFUND", status: { in: ["PENDING", "COMPLETED"] } },
+      _sum: { amountAtomic: true },
+    });
+    const remaining =
+      toAtomic(payment.amountAtomic) -
+      (open._sum.amountAtomic ? toAtomic(open._sum.amountAtomic) : 0n);
     const amount = opts.input.amountAtomic ? BigInt(opts.input.amountAtomic) : remaining;
-    if (amount <= 0n) throw fieldError("amountAtomic", remaining <= 0n ? "Nothing is left to refund on this payment" : "The amount must be above zero");
-    if (amount > remaining) throw fieldError("amountAtomic", `At most ${remaining} atomic units are left to refund (paid ${toAtomic(payment.amountAtomic)})`);
+    if (amount <= 0n)
+      throw fieldError(
+        "amountAtomic",
+        remaining <= 0n
+          ? "Nothing is left to refund on this payment"
+          : "The amount must be above zero",
+      );
+    if (amount > remaining)
+      throw fieldError(
+        "amountAtomic",
+        `At most ${remaining} atomic units are left to refund (paid ${toAtomic(payment.amountAtomic)})`,
+      );
     const created = await tx.adjustment.create({
-      data: { id: createId("adjustment"), merchantId: payment.merchantId, kind: "REFUND", paymentId: payment.id, amountAtomic: new Prisma.Decimal(amount.toString()), network: payment.network, asset: payment.asset, reason: opts.input.reason, createdById: opts.actor.userId ?? null },
+      data: {
+        id: createId("adjustment"),
+        merchantId: payment.merchantId,
+        kind: "REFUND",
+        paymentId: payment.id,
+        amountAtomic: new Prisma.Decimal(amount.toString()),
+        network: payment.network,
+        asset: payment.asset,
+        reason: opts.input.reason,
+        createdById: opts.actor.userId ?? null,
+      },
       select: { id: true },
     });
-    await recordAudit(tx, { actor: opts.actor, merchantId: payment.merchantId, action: "refund.create", targetType: "payment", targetId: payment.id, after: { refundId: created.id, amountAtomic: amount, reason: opts.input.reason, paidBy: direct ? "merchant" : "treasury" } });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: payment.merchantId,
+      action: "refund.create",
+      targetType: "payment",
+      targetId: payment.id,
+      after: {
+        refundId: created.id,
+        amountAtomic: amount,
+        reason: opts.input.reason,
+        paidBy: direct ? "merchant" : "treasury",
+      },
+    });
     return created;
   });
 
   if (!direct) await sendTreasuryRefund(deps, { refundId: refund.id, to: payment.payer });
-  return toDto(await deps.db.adjustment.findUniqueOrThrow({ where: { id: refund.id }, select: refundSelect }), deps.env);
+  return toDto(
+    await deps.db.adjustment.findUniqueOrThrow({ where: { id: refund.id }, select: refundSelect }),
+    deps.env,
+  );
 }
 
 /** Sends (or resumes sending) a PLATFORM-mode refund from the treasury; completes it on confirmation. */
-export async function sendTreasuryRefund(deps: RefundDeps, opts: { refundId: string; to: string }): Promise<void> {
-  const refund = await deps.db.adjustment.findUniqueOrThrow({ where: { id: opts.refundId }, select: { id: true, status: true, amountAtomic: true, network: true, asset: true, signedTx: true, txHash: true } });
+export async function sendTreasuryRefund(
+  deps: RefundDeps,
+  opts: { refundId: string; to: string },
+): Promise<void> {
+  const refund = await deps.db.adjustment.findUniqueOrThrow({
+    where: { id: opts.refundId },
+    select: {
+      id: true,
+      status: true,
+      amountAtomic: true,
+      network: true,
+      asset: true,
+      signedTx: true,
+      txHash: true,
+    },
+  });
   if (refund.status !== "PENDING") return;
   const landed = await sendStoredTreasuryTransfer(
     { chains: deps.chains, treasuryKey: deps.treasuryKey },
     {
       stored: refund,
-      transfer: { network: refund.network, asset: refund.asset, to: opts.to, amountAtomic: toAtomic(refund.amountAtomic) },
+      transfer: {
+        network: refund.network,
+        asset: refund.asset,
+        to: opts.to,
+        amountAtomic: toAtomic(refund.amountAtomic),
+      },
       store: async (signed) => {
-        await deps.db.adjustment.update({ where: { id: refund.id }, data: { signedTx: signed.signedTx, txHash: signed.txHash } });
+        await deps.db.adjustment.update({
+          where: { id: refund.id },
+          data: { signedTx: signed.signedTx, txHash: signed.txHash },
+        });
       },
     },
   );
   if (!("kind" in landed) || landed.kind !== "confirmed") {
     // nothing moved: the hash is freed so another refund transfer may use the row's place
-    await deps.db.adjustment.update({ where: { id: refund.id }, data: { status: "FAILED", errorReason: unconfirmedReason(landed), txHash: null } });
+    await deps.db.adjustment.update({
+      where: { id: refund.id },
+      data: { status: "FAILED", errorReason: unconfirmedReason(landed), txHash: null },
+    });
     return;
   }
-  await completeRefund(deps.db, { refundId: refund.id, txHash: landed.txHash, paidBy: "treasury", at: deps.now() });
+  await completeRefund(deps.db, {
+    refundId: refund.id,
+    txHash: landed.txHash,
+    paidBy: "treasury",
+    at: deps.now(),
+  });
 }
 
 /**
@@ -164,38 +277,108 @@ export async function submitDirectRefundTx(
   opts: { merchantId?: string; actor: AuditActor; input: z.infer<typeof submitRefundTxInput> },
 ): Promise<RefundDto> {
   const refund = await deps.db.adjustment.findFirst({
-    where: { id: opts.input.refundId, kind: "REFUND", ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
-    select: { id: true, merchantId: true, status: true, amountAtomic: true, network: true, asset: true, signedTx: true, payment: { select: { payer: true } } },
+    where: {
+      id: opts.input.refundId,
+      kind: "REFUND",
+      ...(opts.merchantId ? { merchantId: opts.merchantId } : {}),
+    },
+    select: {
+      id: true,
+      merchantId: true,
+      status: true,
+      amountAtomic: true,
+      network: true,
+      asset: true,
+      signedTx: true,
+      payment: { select: { payer: true } },
+    },
   });
   if (!refund?.payment) throw new AppError("not_found", "No refund has this id");
-  if (refund.status !== "PENDING" || refund.signedTx) throw fieldError("txHash", "This refund is not waiting for a transaction from your wallet");
-  const used = await deps.db.adjustment.findUnique({ where: { txHash: opts.input.txHash }, select: { id: true } });
+  if (refund.status !== "PENDING" || refund.signedTx)
+    throw fieldError("txHash", "This refund is not waiting for a transaction from your wallet");
+  const used = await deps.db.adjustment.findUnique({
+    where: { txHash: opts.input.txHash },
+    select: { id: true },
+  });
   if (used) throw fieldError("txHash", "This transaction was already used for a refund");
 
   const client = deps.chains.forNetwork(refund.network)?.publicClient;
-  if (!client) throw new AppError("service_unavailable", `No RPC is configured for ${refund.network}`);
-  const receipt = await client.getTransactionReceipt({ hash: opts.input.txHash as Hash }).catch(() => null);
-  if (!receipt) throw fieldError("txHash", "No mined transaction has this hash on this network (wait for it to be mined)");
-  if (receipt.status !== "success") throw fieldError("txHash", "This transaction reverted: it moved nothing");
+  if (!client)
+    throw new AppError("service_unavailable", `No RPC is configured for ${refund.network}`);
+  const receipt = await client
+    .getTransactionReceipt({ hash: opts.input.txHash as Hash })
+    .catch(() => null);
+  if (!receipt)
+    throw fieldError(
+      "txHash",
+      "No mined transaction has this hash on this network (wait for it to be mined)",
+    );
+  if (receipt.status !== "success")
+    throw fieldError("txHash", "This transaction reverted: it moved nothing");
   const payer = refund.payment.payer.toLowerCase();
-  const paid = parseEventLogs({ abi: ERC20_TRANSFER_EVENTS, eventName: "Transfer", logs: receipt.logs })
-    .filter((log) => log.address.toLowerCase() === refund.asset.toLowerCase() && (log.args as { to: string }).to.toLowerCase() === payer)
+  const paid = parseEventLogs({
+    abi: ERC20_TRANSFER_EVENTS,
+    eventName: "Transfer",
+    logs: receipt.logs,
+  })
+    .filter(
+      (log) =>
+        log.address.toLowerCase() === refund.asset.toLowerCase() &&
+        (log.args as { to: string }).to.toLowerCase() === payer,
+    )
     .reduce((sum, log) => sum + (log.args as { value: bigint }).value, 0n);
   const amount = toAtomic(refund.amountAtomic);
-  if (paid < amount) throw fieldError("txHash", paid === 0n ? `This transaction sends none of the payment's token (${refund.asset}) to the payer ${payer}` : `This transaction sends the payer ${paid} atomic units; the refund is ${amount}`);
+  if (paid < amount)
+    throw fieldError(
+      "txHash",
+      paid === 0n
+        ? `This transaction sends none of the payment's token (${refund.asset}) to the payer ${payer}`
+        : `This transaction sends the payer ${paid} atomic units; the refund is ${amount}`,
+    );
 
   await deps.db.$transaction(async (tx) => {
-    await recordAudit(tx, { actor: opts.actor, merchantId: refund.merchantId, action: "refund.submit_tx", targetType: "refund", targetId: refund.id, after: { txHash: opts.input.txHash } });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: refund.merchantId,
+      action: "refund.submit_tx",
+      targetType: "refund",
+      targetId: refund.id,
+      after: { txHash: opts.input.txHash },
+    });
   });
-  await completeRefund(deps.db, { refundId: refund.id, txHash: opts.input.txHash, paidBy: "merchant", at: deps.now() });
-  return toDto(await deps.db.adjustment.findUniqueOrThrow({ where: { id: refund.id }, select: refundSelect }), deps.env);
+  await completeRefund(deps.db, {
+    refundId: refund.id,
+    txHash: opts.input.txHash,
+    paidBy: "merchant",
+    at: deps.now(),
+  });
+  return toDto(
+    await deps.db.adjustment.findUniqueOrThrow({ where: { id: refund.id }, select: refundSelect }),
+    deps.env,
+  );
 }
 
-async function completeRefund(db: PrismaClient, opts: { refundId: string; txHash: string; paidBy: "treasury" | "merchant"; at: Date }): Promise<void> {
+async function completeRefund(
+  db: PrismaClient,
+  opts: { refundId: string; txHash: string; paidBy: "treasury" | "merchant"; at: Date },
+): Promise<void> {
   await db.$transaction(async (tx) => {
-    const done = await tx.adjustment.updateMany({ where: { id: opts.refundId, status: "PENDING" }, data: { status: "COMPLETED", txHash: opts.txHash, errorReason: null } });
+    const done = await tx.adjustment.updateMany({
+      where: { id: opts.refundId, status: "PENDING" },
+      data: { status: "COMPLETED", txHash: opts.txHash, errorReason: null },
+    });
     if (done.count === 0) return;
-    const refund = await tx.adjustment.findUniqueOrThrow({ where: { id: opts.refundId }, select: { merchantId: true, paymentId: true, amountAtomic: true, network: true, asset: true, reason: true } });
+    const refund = await tx.adjustment.findUniqueOrThrow({
+      where: { id: opts.refundId },
+      select: {
+        merchantId: true,
+        paymentId: true,
+        amountAtomic: true,
+        network: true,
+        asset: true,
+        reason: true,
+      },
+    });
     const paymentId = refund.paymentId as string;
     const amount = toAtomic(refund.amountAtomic);
     const entry = (type: "REFUND" | "PAYOUT", signed: bigint, reason: string) => ({
@@ -213,7 +396,8 @@ async function completeRefund(db: PrismaClient, opts: { refundId: string; txHash
     // a refund from the merchant's own wallet also reverses that much of the direct payment it
     // received, so what the platform owes the merchant does not change
     const entries = [entry("REFUND", -amount, refund.reason)];
-    if (opts.paidBy === "merchant") entries.push(entry("PAYOUT", amount, "refund sent from the merchant's own wallet"));
+    if (opts.paidBy === "merchant")
+      entries.push(entry("PAYOUT", amount, "refund sent from the merchant's own wallet"));
     await tx.ledgerEntry.createMany({ data: entries });
     const payment = await tx.payment.update({
       where: { id: paymentId },
@@ -224,12 +408,23 @@ async function completeRefund(db: PrismaClient, opts: { refundId: string; txHash
       await tx.payment.update({ where: { id: paymentId }, data: { status: "REFUNDED" } });
     }
     // what the payment bought ends with it
-    await tx.entitlement.updateMany({ where: { paymentId, revokedAt: null }, data: { revokedAt: opts.at } });
+    await tx.entitlement.updateMany({
+      where: { paymentId, revokedAt: null },
+      data: { revokedAt: opts.at },
+    });
     await enqueueWebhookEvent(tx, {
       merchantId: refund.merchantId,
       type: "payment.refunded",
       eventId: `${opts.refundId}:payment.refunded`,
-      data: { paymentId, refundId: opts.refundId, amountAtomic: amount.toString(), asset: refund.asset, network: refund.network, payer: payment.payer, transaction: opts.txHash },
+      data: {
+        paymentId,
+        refundId: opts.refundId,
+        amountAtomic: amount.toString(),
+        asset: refund.asset,
+        network: refund.network,
+        payer: payment.payer,
+        transaction: opts.txHash,
+      },
       at: opts.at,
     });
   });

@@ -17,7 +17,9 @@ export const statementInput = z.object({
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM")
     .optional()
-    .describe("YYYY-MM (UTC). When omitted, the current UTC month at the time the request is served."),
+    .describe(
+      "YYYY-MM (UTC). When omitted, the current UTC month at the time the request is served.",
+    ),
 });
 
 /** The statement month a request asks for: its own, or the current UTC month at `now`. */
@@ -68,17 +70,41 @@ export type StatementLine = {
   paidCalls: number;
 };
 
-export type Statement = { merchantId: string; merchantName: string; settlementMode: "DIRECT" | "PLATFORM"; month: string; periodStart: Date; periodEnd: Date; lines: StatementLine[] };
+export type Statement = {
+  merchantId: string;
+  merchantName: string;
+  settlementMode: "DIRECT" | "PLATFORM";
+  month: string;
+  periodStart: Date;
+  periodEnd: Date;
+  lines: StatementLine[];
+};
 
 export function monthPeriod(month: string): { periodStart: Date; periodEnd: Date } {
   const [year, mon] = month.split("-").map(Number) as [number, number];
-  return { periodStart: new Date(Date.UTC(year, mon - 1, 1)), periodEnd: new Date(Date.UTC(year, mon, 1)) };
+  return {
+    periodStart: new Date(Date.UTC(year, mon - 1, 1)),
+    periodEnd: new Date(Date.UTC(year, mon, 1)),
+  };
 }
 
-type Row = { network: string; asset: string; opening: string; charge: string; fee: string; refund: string; adjustment: string; payout: string; paid_calls: bigint };
+type Row = {
+  network: string;
+  asset: string;
+  opening: string;
+  charge: string;
+  fee: string;
+  refund: string;
+  adjustment: string;
+  payout: string;
+  paid_calls: bigint;
+};
 
 /** Pure: the statement's lines from the per-type sums (charges +, fees −, refunds −, payouts −). */
-export function statementLine(row: Omit<Row, "paid_calls"> & { paidCalls: number }, asset: { symbol: string; decimals: number }): StatementLine {
+export function statementLine(
+  row: Omit<Row, "paid_calls"> & { paidCalls: number },
+  asset: { symbol: string; decimals: number },
+): StatementLine {
   const opening = BigInt(row.opening);
   const gross = BigInt(row.charge);
   const fees = -BigInt(row.fee);
@@ -108,7 +134,10 @@ export async function merchantStatement(
   opts: { merchantId: string; month?: string },
 ): Promise<Statement> {
   const month = statementMonth(opts.month, deps.now());
-  const merchant = await deps.db.merchant.findUnique({ where: { id: opts.merchantId }, select: { id: true, name: true, settlementMode: true } });
+  const merchant = await deps.db.merchant.findUnique({
+    where: { id: opts.merchantId },
+    select: { id: true, name: true, settlementMode: true },
+  });
   if (!merchant) throw new AppError("not_found", "No merchant has this id");
   const { periodStart, periodEnd } = monthPeriod(month);
   const rows = await deps.db.$queryRaw<Row[]>`
@@ -125,16 +154,46 @@ export async function merchantStatement(
      GROUP BY network, asset
      ORDER BY network, asset`;
   const lines = rows.map((row) => {
-    const asset = deps.networks.get(row.network)?.assets.find((a) => a.address === row.asset.toLowerCase());
-    return statementLine({ ...row, paidCalls: Number(row.paid_calls) }, { symbol: asset?.symbol ?? row.asset, decimals: asset?.decimals ?? 0 });
+    const asset = deps.networks
+      .get(row.network)
+      ?.assets.find((a) => a.address === row.asset.toLowerCase());
+    return statementLine(
+      { ...row, paidCalls: Number(row.paid_calls) },
+      { symbol: asset?.symbol ?? row.asset, decimals: asset?.decimals ?? 0 },
+    );
   });
-  return { merchantId: merchant.id, merchantName: merchant.name, settlementMode: merchant.settlementMode, month, periodStart, periodEnd, lines };
+  return {
+    merchantId: merchant.id,
+    merchantName: merchant.name,
+    settlementMode: merchant.settlementMode,
+    month,
+    periodStart,
+    periodEnd,
+    lines,
+  };
 }
 
-const CSV_COLUMNS = ["month", "network", "asset", "symbol", "decimals", "opening", "gross", "fees", "refunds", "adjustments", "net", "payouts", "closing", "paidCalls"] as const;
+const CSV_COLUMNS = [
+  "month",
+  "network",
+  "asset",
+  "symbol",
+  "decimals",
+  "opening",
+  "gross",
+  "fees",
+  "refunds",
+  "adjustments",
+  "net",
+  "payouts",
+  "closing",
+  "paidCalls",
+] as const;
 
 /** The statement as CSV: one row per network and asset, amounts in atomic units. */
 export function statementCsv(statement: Statement): string {
-  const rows = statement.lines.map((line) => CSV_COLUMNS.map((c) => (c === "month" ? statement.month : String(line[c]))).join(","));
+  const rows = statement.lines.map((line) =>
+    CSV_COLUMNS.map((c) => (c === "month" ? statement.month : String(line[c]))).join(","),
+  );
   return [CSV_COLUMNS.join(","), ...rows].join("\n") + "\n";
 }

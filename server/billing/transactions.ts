@@ -52,7 +52,10 @@ export const transactionDtoSchema = z.object({
 });
 export type TransactionDto = z.infer<typeof transactionDtoSchema>;
 
-export const transactionPageSchema = z.object({ items: z.array(transactionDtoSchema), nextCursor: z.string().nullable() });
+export const transactionPageSchema = z.object({
+  items: z.array(transactionDtoSchema),
+  nextCursor: z.string().nullable(),
+});
 
 export const transactionDetailSchema = transactionDtoSchema.extend({
   validAfter: z.date(),
@@ -60,19 +63,36 @@ export const transactionDetailSchema = transactionDtoSchema.extend({
   errorMessage: z.string().nullable(),
   authorizationNonce: z.string(),
   blockNumber: z.string().nullable(),
-  usage: z.array(z.object({ id: z.string(), status: z.string(), path: z.string(), method: z.string(), httpStatus: z.number().int(), latencyMs: z.number().int(), createdAt: z.date() })),
-  ledger: z.array(z.object({ id: z.string(), type: z.string(), amountAtomic: z.string(), createdAt: z.date() })),
+  usage: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      path: z.string(),
+      method: z.string(),
+      httpStatus: z.number().int(),
+      latencyMs: z.number().int(),
+      createdAt: z.date(),
+    }),
+  ),
+  ledger: z.array(
+    z.object({ id: z.string(), type: z.string(), amountAtomic: z.string(), createdAt: z.date() }),
+  ),
 });
 
 // `merchantId` undefined only for the platform admin's view across merchants (server/admin/payments.ts)
-function where(merchantId: string | undefined, f: TransactionFilters & { payer?: string }): Prisma.PaymentWhereInput {
+function where(
+  merchantId: string | undefined,
+  f: TransactionFilters & { payer?: string },
+): Prisma.PaymentWhereInput {
   return {
     ...(merchantId ? { merchantId } : {}),
     ...(f.payer ? { payer: { equals: f.payer, mode: "insensitive" } } : {}),
     ...(f.status ? { status: f.status } : {}),
     ...(f.network ? { network: f.network } : {}),
     ...(f.path ? { resource: { contains: f.path } } : {}),
-    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+    ...(f.from || f.to
+      ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } }
+      : {}),
   };
 }
 
@@ -109,7 +129,10 @@ function toDto(deps: Pick<Deps, "env">, row: Row): TransactionDto {
     assetSymbol: asset?.symbol ?? "?",
     decimals: asset?.decimals ?? 6,
     networkName: network?.name ?? row.network,
-    explorerUrl: row.txHash && network?.explorerTxUrl ? network.explorerTxUrl.replace("{hash}", row.txHash) : null,
+    explorerUrl:
+      row.txHash && network?.explorerTxUrl
+        ? network.explorerTxUrl.replace("{hash}", row.txHash)
+        : null,
   };
 }
 
@@ -136,15 +159,24 @@ export async function listPayments(
     select,
   });
   const page = rows.slice(0, opts.limit);
-  return { items: page.map((r) => toDto(deps, r)), nextCursor: rows.length > opts.limit ? (page.at(-1)?.id ?? null) : null };
+  return {
+    items: page.map((r) => toDto(deps, r)),
+    nextCursor: rows.length > opts.limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }
 
-export async function getTransaction(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string; paymentId: string }) {
+export async function getTransaction(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { merchantId: string; paymentId: string },
+) {
   return getPayment(deps, opts);
 }
 
 /** One payment in detail; of any merchant when `merchantId` is undefined (platform admins only). */
-export async function getPayment(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string | undefined; paymentId: string }) {
+export async function getPayment(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { merchantId: string | undefined; paymentId: string },
+) {
   const row = await deps.db.payment.findFirst({
     where: { id: opts.paymentId, ...(opts.merchantId ? { merchantId: opts.merchantId } : {}) },
     select: {
@@ -154,12 +186,35 @@ export async function getPayment(deps: Pick<Deps, "db" | "env">, opts: { merchan
       errorMessage: true,
       authorizationNonce: true,
       blockNumber: true,
-      usageRecords: { select: { id: true, status: true, path: true, method: true, httpStatus: true, latencyMs: true, createdAt: true }, orderBy: { createdAt: "asc" } },
-      ledgerEntries: { select: { id: true, type: true, amountAtomic: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      usageRecords: {
+        select: {
+          id: true,
+          status: true,
+          path: true,
+          method: true,
+          httpStatus: true,
+          latencyMs: true,
+          createdAt: true,
+        },
+        orderBy: { createdAt: "asc" },
+      },
+      ledgerEntries: {
+        select: { id: true, type: true, amountAtomic: true, createdAt: true },
+        orderBy: { createdAt: "asc" },
+      },
     },
   });
   if (!row) throw new AppError("not_found", "No such transaction");
-  const { usageRecords, ledgerEntries, validAfter, validBefore, errorMessage, authorizationNonce, blockNumber, ...base } = row;
+  const {
+    usageRecords,
+    ledgerEntries,
+    validAfter,
+    validBefore,
+    errorMessage,
+    authorizationNonce,
+    blockNumber,
+    ...base
+  } = row;
   return {
     ...toDto(deps, base),
     validAfter,
@@ -172,12 +227,31 @@ export async function getPayment(deps: Pick<Deps, "db" | "env">, opts: { merchan
   };
 }
 
-const CSV_COLUMNS = ["id", "createdAt", "status", "payer", "amountAtomic", "assetSymbol", "network", "txHash", "resource", "errorReason"] as const;
+const CSV_COLUMNS = [
+  "id",
+  "createdAt",
+  "status",
+  "payer",
+  "amountAtomic",
+  "assetSymbol",
+  "network",
+  "txHash",
+  "resource",
+  "errorReason",
+] as const;
 const MAX_CSV_ROWS = 50_000;
 
 /** The filtered transactions as CSV (newest first), with atomic amounts as exact integers. */
-export async function exportTransactionsCsv(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string } & TransactionFilters): Promise<string> {
-  const rows = await deps.db.payment.findMany({ where: where(opts.merchantId, opts), orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: MAX_CSV_ROWS, select });
+export async function exportTransactionsCsv(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { merchantId: string } & TransactionFilters,
+): Promise<string> {
+  const rows = await deps.db.payment.findMany({
+    where: where(opts.merchantId, opts),
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: MAX_CSV_ROWS,
+    select,
+  });
   const lines = [CSV_COLUMNS.join(",")];
   for (const row of rows) {
     const dto = toDto(deps, row);

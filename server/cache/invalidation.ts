@@ -29,7 +29,9 @@ export function publishMerchantConfigChanged(merchantId: string): void {
 }
 
 /** Connects this process to the other instances (undefined disconnects it). */
-export function setRemoteInvalidation(bus: { publish: (merchantId: string) => void } | undefined): void {
+export function setRemoteInvalidation(
+  bus: { publish: (merchantId: string) => void } | undefined,
+): void {
   remote.set(bus);
 }
 

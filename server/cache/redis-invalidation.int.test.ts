@@ -28,12 +28,21 @@ describe("cache invalidation across instances over Redis", () => {
     const stop = onMerchantConfigChanged((id) => seen.push(id));
     // the subscription is made asynchronously: publish until it is in place
     await expect
-      .poll(async () => {
-        await other.publish(bus.channel, JSON.stringify({ origin: "another-instance", merchantId: "mer_remote" }));
-        return seen.includes("mer_remote");
-      }, { timeout: 10_000, interval: 50 })
+      .poll(
+        async () => {
+          await other.publish(
+            bus.channel,
+            JSON.stringify({ origin: "another-instance", merchantId: "mer_remote" }),
+          );
+          return seen.includes("mer_remote");
+        },
+        { timeout: 10_000, interval: 50 },
+      )
       .toBe(true);
-    await other.publish(bus.channel, JSON.stringify({ origin: "another-instance", merchantId: "mer_second" }));
+    await other.publish(
+      bus.channel,
+      JSON.stringify({ origin: "another-instance", merchantId: "mer_second" }),
+    );
     await expect.poll(() => seen.includes("mer_second"), { timeout: 10_000 }).toBe(true);
     stop();
   });
@@ -51,7 +60,10 @@ describe("cache invalidation across instances over Redis", () => {
     await other.publish(bus.channel, JSON.stringify({ merchantId: "mer_no_origin" }));
     // Redis delivers one channel's messages to a subscriber in the order it accepted them: once this
     // marker has arrived, the echo of "mer_local" and the two malformed messages have been handled
-    await other.publish(bus.channel, JSON.stringify({ origin: "another-instance", merchantId: "mer_marker" }));
+    await other.publish(
+      bus.channel,
+      JSON.stringify({ origin: "another-instance", merchantId: "mer_marker" }),
+    );
     await expect.poll(() => seen.includes("mer_marker"), { timeout: 10_000 }).toBe(true);
     // delivered locally once (directly), not again when its own message came back
     expect(seen).toEqual(["mer_local", "mer_marker"]);

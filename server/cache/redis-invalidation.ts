@@ -20,15 +20,26 @@ export function invalidationChannel(keyPrefix: string): string {
   return `${keyPrefix}merchant-config`;
 }
 
-export function startRedisInvalidation(url: string, deps: { log: Log; keyPrefix: string }): RedisInvalidation {
+export function startRedisInvalidation(
+  url: string,
+  deps: { log: Log; keyPrefix: string },
+): RedisInvalidation {
   const origin = randomBytes(8).toString("hex");
   const channel = invalidationChannel(deps.keyPrefix);
-  const publisher = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 });
+  const publisher = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    commandTimeout: 500,
+  });
   // a subscribed connection can't run other commands, hence two; ioredis resubscribes on reconnect
   const subscriber = new Redis(url, { connectTimeout: 1000 });
   publisher.on("error", (err) => deps.log.warn({ err }, "redis invalidation publisher error"));
   subscriber.on("error", (err) => deps.log.warn({ err }, "redis invalidation subscriber error"));
-  subscriber.subscribe(channel).catch((err: unknown) => deps.log.warn({ err }, "redis invalidation subscribe failed; caches fall back to their TTL"));
+  subscriber
+    .subscribe(channel)
+    .catch((err: unknown) =>
+      deps.log.warn({ err }, "redis invalidation subscribe failed; caches fall back to their TTL"),
+    );
   subscriber.on("message", (_channel: string, raw: string) => {
     let parsed: z.infer<typeof messageSchema>;
     try {
@@ -41,7 +52,14 @@ export function startRedisInvalidation(url: string, deps: { log: Log; keyPrefix:
   });
   setRemoteInvalidation({
     publish(merchantId) {
-      publisher.publish(channel, JSON.stringify({ origin, merchantId })).catch((err: unknown) => deps.log.warn({ err, merchantId }, "could not publish a cache invalidation; other instances wait for the TTL"));
+      publisher
+        .publish(channel, JSON.stringify({ origin, merchantId }))
+        .catch((err: unknown) =>
+          deps.log.warn(
+            { err, merchantId },
+            "could not publish a cache invalidation; other instances wait for the TTL",
+          ),
+        );
     },
   });
   return {

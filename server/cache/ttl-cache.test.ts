@@ -6,7 +6,11 @@ describe("createTtlCache", () => {
   it("loads once per key while fresh, including concurrent gets", async () => {
     let loads = 0;
     let t = 0;
-    const cache = createTtlCache({ ttlMs: 100, now: () => t, load: (k) => Promise.resolve(`${k}:${++loads}`) });
+    const cache = createTtlCache({
+      ttlMs: 100,
+      now: () => t,
+      load: (k) => Promise.resolve(`${k}:${++loads}`),
+    });
     const [a, b] = await Promise.all([cache.get("m"), cache.get("m")]);
     expect([a, b]).toEqual(["m:1", "m:1"]);
     t = 99;
@@ -37,7 +41,10 @@ describe("createTtlCache", () => {
 
   it("does not cache failures", async () => {
     let fail = true;
-    const cache = createTtlCache({ ttlMs: 1000, load: () => (fail ? Promise.reject(new Error("db down")) : Promise.resolve("ok")) });
+    const cache = createTtlCache({
+      ttlMs: 1000,
+      load: () => (fail ? Promise.reject(new Error("db down")) : Promise.resolve("ok")),
+    });
     await expect(cache.get("k")).rejects.toThrow("db down");
     fail = false;
     expect(await cache.get("k")).toBe("ok");
@@ -54,7 +61,11 @@ describe("createTtlCache", () => {
   it("answers a fresh entry synchronously, and nothing for a missing, stale or invalidated one", async () => {
     let t = 0;
     let loads = 0;
-    const cache = createTtlCache({ ttlMs: 100, now: () => t, load: (k) => Promise.resolve(`${k}:${++loads}`) });
+    const cache = createTtlCache({
+      ttlMs: 100,
+      now: () => t,
+      load: (k) => Promise.resolve(`${k}:${++loads}`),
+    });
     expect(cache.fresh("m")).toBeUndefined();
     expect(await cache.get("m")).toBe("m:1");
     expect(cache.fresh("m")?.value).toBe("m:1");

@@ -6,7 +6,12 @@ import path from "node:path";
 
 import { ANVIL_MNEMONIC } from "./accounts";
 
-export type AnvilNode = { rpcUrl: string; port: number; chainId: number; stop: () => Promise<void> };
+export type AnvilNode = {
+  rpcUrl: string;
+  port: number;
+  chainId: number;
+  stop: () => Promise<void>;
+};
 
 export type StartAnvilOptions = {
   port?: number;
@@ -27,15 +32,23 @@ export function anvilBinaryPath(): string {
   // eslint-disable-next-line no-restricted-properties
   const override = process.env.ANVIL_BINARY;
   const candidates = override ? [override] : [];
-  for (const pkg of ["@foundry-rs/anvil-linux-amd64", "@foundry-rs/anvil-linux-arm64", "@foundry-rs/anvil-darwin-arm64", "@foundry-rs/anvil-darwin-amd64"]) {
+  for (const pkg of [
+    "@foundry-rs/anvil-linux-amd64",
+    "@foundry-rs/anvil-linux-arm64",
+    "@foundry-rs/anvil-darwin-arm64",
+    "@foundry-rs/anvil-darwin-amd64",
+  ]) {
     try {
-      candidates.push(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "bin", "anvil"));
+      candidates.push(
+        path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "bin", "anvil"),
+      );
     } catch {
       // that platform's package is not installed
     }
   }
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error("anvil binary not found: run `npm install` (it comes with @foundry-rs/anvil)");
+  if (!found)
+    throw new Error("anvil binary not found: run `npm install` (it comes with @foundry-rs/anvil)");
   if ((statSync(found).mode & 0o111) === 0) chmodSync(found, 0o755);
   return found;
 }
@@ -47,7 +60,11 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -70,25 +87,44 @@ async function rpcChainId(rpcUrl: string): Promise<number | null> {
 export async function startAnvil(opts: StartAnvilOptions = {}): Promise<AnvilNode> {
   const port = opts.port ?? (await freePort());
   const chainId = opts.chainId ?? 31337;
-  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--mnemonic", ANVIL_MNEMONIC, "--accounts", "10", "--silent"];
+  const args = [
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--chain-id",
+    String(chainId),
+    "--mnemonic",
+    ANVIL_MNEMONIC,
+    "--accounts",
+    "10",
+    "--silent",
+  ];
   if (opts.statePath) args.push("--state", opts.statePath);
   if (opts.blockTime) args.push("--block-time", String(opts.blockTime));
-  const child: ChildProcess = spawn(anvilBinaryPath(), args, { stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn(anvilBinaryPath(), args, {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
 
   const rpcUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode} on port ${port}: ${stderr.trim()}`);
+    if (child.exitCode !== null)
+      throw new Error(`anvil exited with ${child.exitCode} on port ${port}: ${stderr.trim()}`);
     const id = await rpcChainId(rpcUrl);
     if (id === chainId) break;
     if (id !== null) {
       child.kill("SIGKILL");
-      throw new Error(`port ${port} answers with chain id ${id}, expected ${chainId}: another node is running there`);
+      throw new Error(
+        `port ${port} answers with chain id ${id}, expected ${chainId}: another node is running there`,
+      );
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");

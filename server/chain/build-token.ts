@@ -13,13 +13,23 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export function sourcesHash(): string {
   const hash = createHash("sha256");
-  for (const file of CONTRACT_SOURCES) hash.update(file).update(readFileSync(path.join(here, file)));
+  for (const file of CONTRACT_SOURCES)
+    hash.update(file).update(readFileSync(path.join(here, file)));
   return hash.digest("hex");
 }
 
 type SolcOutput = {
   errors?: { severity: string; formattedMessage: string }[];
-  contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>>;
+  contracts: Record<
+    string,
+    Record<
+      string,
+      {
+        abi: unknown[];
+        evm: { bytecode: { object: string }; deployedBytecode: { object: string } };
+      }
+    >
+  >;
 };
 
 function compile() {
@@ -27,11 +37,15 @@ function compile() {
   const solc = require("solc") as { compile: (input: string) => string; version: () => string };
   const input = {
     language: "Solidity",
-    sources: Object.fromEntries(CONTRACT_SOURCES.map((f) => [f, { content: readFileSync(path.join(here, f), "utf8") }])),
+    sources: Object.fromEntries(
+      CONTRACT_SOURCES.map((f) => [f, { content: readFileSync(path.join(here, f), "utf8") }]),
+    ),
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: "cancun",
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } },
+      outputSelection: {
+        "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] },
+      },
     },
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;

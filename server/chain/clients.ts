@@ -1,4 +1,13 @@
-import { createPublicClient, defineChain, http, type Chain, type Hex, type PrivateKeyAccount, type PublicClient, type Transport } from "viem";
+import {
+  createPublicClient,
+  defineChain,
+  http,
+  type Chain,
+  type Hex,
+  type PrivateKeyAccount,
+  type PublicClient,
+  type Transport,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import type { NetworkConfig, NetworkRegistry } from "@/server/networks/config";
@@ -34,7 +43,12 @@ function chainFor(network: NetworkConfig): Chain {
 }
 
 /** Told of every JSON-RPC call a chain client makes (the chain RPC metrics). */
-export type RpcObserver = (call: { network: string; method: string; ok: boolean; seconds: number }) => void;
+export type RpcObserver = (call: {
+  network: string;
+  method: string;
+  ok: boolean;
+  seconds: number;
+}) => void;
 
 // Wraps the transport's request function, so each logical call is counted once by its method
 // (viem's retries happen inside it; a batch of reads is still one call per method).
@@ -47,10 +61,20 @@ function observedTransport(transport: Transport, network: string, observe: RpcOb
         const started = performance.now();
         try {
           const result = await inner.request(args, options);
-          observe({ network, method: args.method, ok: true, seconds: (performance.now() - started) / 1000 });
+          observe({
+            network,
+            method: args.method,
+            ok: true,
+            seconds: (performance.now() - started) / 1000,
+          });
           return result;
         } catch (err) {
-          observe({ network, method: args.method, ok: false, seconds: (performance.now() - started) / 1000 });
+          observe({
+            network,
+            method: args.method,
+            ok: false,
+            seconds: (performance.now() - started) / 1000,
+          });
           throw err;
         }
       },
@@ -58,8 +82,17 @@ function observedTransport(transport: Transport, network: string, observe: RpcOb
   };
 }
 
-export function createChainClientRegistry(registry: NetworkRegistry, facilitatorKeys: readonly Hex[] | Hex | undefined, opts: { onRpc?: RpcObserver } = {}): ChainClientRegistry {
-  const keys = facilitatorKeys === undefined ? [] : typeof facilitatorKeys === "string" ? [facilitatorKeys] : facilitatorKeys;
+export function createChainClientRegistry(
+  registry: NetworkRegistry,
+  facilitatorKeys: readonly Hex[] | Hex | undefined,
+  opts: { onRpc?: RpcObserver } = {},
+): ChainClientRegistry {
+  const keys =
+    facilitatorKeys === undefined
+      ? []
+      : typeof facilitatorKeys === "string"
+        ? [facilitatorKeys]
+        : facilitatorKeys;
   const facilitatorAccounts = keys.map((key) => privateKeyToAccount(key));
   const clients = new Map<string, ChainClients>();
   for (const network of registry.list()) {
@@ -67,7 +100,11 @@ export function createChainClientRegistry(registry: NetworkRegistry, facilitator
     const chain = chainFor(network);
     const base = http(network.rpcUrl, { batch: { wait: 0 }, timeout: 20_000, retryCount: 2 });
     const transport = opts.onRpc ? observedTransport(base, network.id, opts.onRpc) : base;
-    const publicClient = createPublicClient({ chain, transport, pollingInterval: 250 }) as PublicClient;
+    const publicClient = createPublicClient({
+      chain,
+      transport,
+      pollingInterval: 250,
+    }) as PublicClient;
     clients.set(network.id, { network, chain, publicClient, facilitatorAccounts });
   }
   return { forNetwork: (id) => clients.get(id), all: () => [...clients.values()] };

@@ -9,8 +9,12 @@ describe("committed contract artifact", () => {
   });
 
   it("exposes both transferWithAuthorization overloads and authorizationState", () => {
-    const overloads = TEST_USDC_ABI.filter((item) => item.type === "function" && item.name === "transferWithAuthorization");
+    const overloads = TEST_USDC_ABI.filter(
+      (item) => item.type === "function" && item.name === "transferWithAuthorization",
+    );
     expect(overloads.map((o) => ("inputs" in o ? o.inputs.length : 0)).sort()).toEqual([7, 9]);
-    expect(TEST_USDC_ABI.some((item) => item.type === "function" && item.name === "authorizationState")).toBe(true);
+    expect(
+      TEST_USDC_ABI.some((item) => item.type === "function" && item.name === "authorizationState"),
+    ).toBe(true);
   });
 });

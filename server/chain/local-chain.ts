@@ -1,6 +1,14 @@
 import { existsSync } from "node:fs";
 
-import { createPublicClient, createWalletClient, defineChain, http, type Address, type Chain, type PublicClient } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  type Address,
+  type Chain,
+  type PublicClient,
+} from "viem";
 
 import { accountFor, type LocalAccountRole } from "./accounts";
 import { startAnvil } from "./anvil";
@@ -55,10 +63,17 @@ export function localChainDefinition(chainId: number, rpcUrl: string): Chain {
  */
 export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promise<LocalChain> {
   const hadState = opts.statePath ? existsSync(opts.statePath) : false;
-  const node = await startAnvil({ port: opts.port, chainId: opts.chainId, statePath: opts.statePath });
+  const node = await startAnvil({
+    port: opts.port,
+    chainId: opts.chainId,
+    statePath: opts.statePath,
+  });
   try {
     const chain = localChainDefinition(node.chainId, node.rpcUrl);
-    const publicClient = createPublicClient({ chain, transport: http(node.rpcUrl) }) as PublicClient;
+    const publicClient = createPublicClient({
+      chain,
+      transport: http(node.rpcUrl),
+    }) as PublicClient;
     const deployer = accountFor("deployer");
     const wallet = createWalletClient({ chain, account: deployer, transport: http(node.rpcUrl) });
 
@@ -75,13 +90,26 @@ export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promis
     } else {
       tokenAddress = await deployTestUsdc(wallet, publicClient);
       for (const [role, amount] of Object.entries(DEFAULT_FUNDING)) {
-        await mintTestUsdc(wallet, publicClient, tokenAddress, accountFor(role as LocalAccountRole).address, amount);
+        await mintTestUsdc(
+          wallet,
+          publicClient,
+          tokenAddress,
+          accountFor(role as LocalAccountRole).address,
+          amount,
+        );
       }
     }
     for (const [address, amount] of Object.entries(opts.fund ?? {})) {
       await mintTestUsdc(wallet, publicClient, tokenAddress, address as Address, amount);
     }
-    return { rpcUrl: node.rpcUrl, chainId: node.chainId, chain, tokenAddress, publicClient, stop: node.stop };
+    return {
+      rpcUrl: node.rpcUrl,
+      chainId: node.chainId,
+      chain,
+      tokenAddress,
+      publicClient,
+      stop: node.stop,
+    };
   } catch (err) {
     await node.stop();
     throw err;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 
-import { chooseAccount, emptyNonceBook, planStuckRecovery, releaseNonce, syncNonceBook, takeNonce, type NonceBook } from "./nonce-book";
+import {
+  chooseAccount,
+  emptyNonceBook,
+  planStuckRecovery,
+  releaseNonce,
+  syncNonceBook,
+  takeNonce,
+  type NonceBook,
+} from "./nonce-book";
 
 function takeMany(book: NonceBook, count: number): { book: NonceBook; nonces: bigint[] } {
   const nonces: bigint[] = [];
@@ -68,7 +76,10 @@ describe("the nonce book", () => {
 
 describe("recovering stuck transactions", () => {
   it("fills the holes below ours and broadcasts ours again", () => {
-    expect(planStuckRecovery(10n, [12n, 13n, 15n])).toEqual({ fill: [10n, 11n, 14n], rebroadcast: [12n, 13n, 15n] });
+    expect(planStuckRecovery(10n, [12n, 13n, 15n])).toEqual({
+      fill: [10n, 11n, 14n],
+      rebroadcast: [12n, 13n, 15n],
+    });
   });
 
   it("only broadcasts again when nothing is missing", () => {
@@ -88,7 +99,9 @@ describe("choosing the sending account", () => {
   });
 
   it("takes turns among equally loaded accounts", () => {
-    expect([0, 1, 2, 3].map((rotation) => chooseAccount([2, 2, 2], rotation))).toEqual([0, 1, 2, 0]);
+    expect([0, 1, 2, 3].map((rotation) => chooseAccount([2, 2, 2], rotation))).toEqual([
+      0, 1, 2, 0,
+    ]);
     expect(chooseAccount([5, 2, 2], 0)).toBe(1);
     expect(chooseAccount([5, 2, 2], 2)).toBe(2);
   });

@@ -30,7 +30,8 @@ export function syncNonceBook(book: NonceBook, chainCount: bigint): NonceBook {
 
 /** The nonce for the next transaction: a given-back one first (it fills a hole), else a new one. */
 export function takeNonce(book: NonceBook): { book: NonceBook; nonce: bigint } {
-  if (book.next === null) throw new Error("takeNonce before the nonce book was synced with the chain");
+  if (book.next === null)
+    throw new Error("takeNonce before the nonce book was synced with the chain");
   const [lowest, ...rest] = book.free;
   if (lowest !== undefined) return { book: { ...book, free: rest }, nonce: lowest };
   return { book: { ...book, next: book.next + 1n }, nonce: book.next };
@@ -60,7 +61,10 @@ export function releaseNonce(book: NonceBook, nonce: bigint): NonceBook {
  * the nonce and died) which stalls all of ours above it: it is filled with a no-op transaction. Ours
  * at the head of the line are broadcast again (a node may have dropped them).
  */
-export function planStuckRecovery(minedCount: bigint, waiting: readonly bigint[]): { fill: bigint[]; rebroadcast: bigint[] } {
+export function planStuckRecovery(
+  minedCount: bigint,
+  waiting: readonly bigint[],
+): { fill: bigint[]; rebroadcast: bigint[] } {
   const ours = new Set(waiting.filter((n) => n >= minedCount));
   if (ours.size === 0) return { fill: [], rebroadcast: [] };
   const highest = [...ours].reduce((a, b) => (b > a ? b : a));
@@ -79,7 +83,8 @@ export function chooseAccount(pendingCounts: readonly number[], rotation: number
   let best = -1;
   for (let i = 0; i < pendingCounts.length; i++) {
     const index = (rotation + i) % pendingCounts.length;
-    if (best === -1 || (pendingCounts[index] as number) < (pendingCounts[best] as number)) best = index;
+    if (best === -1 || (pendingCounts[index] as number) < (pendingCounts[best] as number))
+      best = index;
   }
   return best;
 }

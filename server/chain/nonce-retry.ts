@@ -5,13 +5,23 @@
 // accepted are retried that way: anything else (a timeout, say) may have broadcast it, and
 // re-signing then could pay twice.
 
-const NONCE_REJECTIONS = [/nonce too low/i, /nonce has already been used/i, /replacement transaction underpriced/i, /invalid nonce/i, /nonce.*(lower|less) than/i];
+const NONCE_REJECTIONS = [
+  /nonce too low/i,
+  /nonce has already been used/i,
+  /replacement transaction underpriced/i,
+  /invalid nonce/i,
+  /nonce.*(lower|less) than/i,
+];
 
 export function isNonceRejection(err: unknown): boolean {
   const texts: string[] = [];
   for (let e: unknown = err, depth = 0; e && depth < 6; depth++) {
     if (e instanceof Error) {
-      texts.push(e.message, (e as { details?: string }).details ?? "", (e as { shortMessage?: string }).shortMessage ?? "");
+      texts.push(
+        e.message,
+        (e as { details?: string }).details ?? "",
+        (e as { shortMessage?: string }).shortMessage ?? "",
+      );
       e = (e as { cause?: unknown }).cause;
     } else {
       texts.push(String(e));
@@ -33,5 +43,8 @@ export function nonceRetryDelayMs(attempt: number, random: number): number {
 /** A short description of a send error for the logs (viem's errors carry the whole ABI and calldata). */
 export function describeSendError(err: unknown): string {
   const e = err as { shortMessage?: string; details?: string; message?: string };
-  return [e?.shortMessage ?? e?.message ?? String(err), e?.details].filter(Boolean).join(": ").slice(0, 300);
+  return [e?.shortMessage ?? e?.message ?? String(err), e?.details]
+    .filter(Boolean)
+    .join(": ")
+    .slice(0, 300);
 }

@@ -1,4 +1,9 @@
-import { TransactionReceiptNotFoundError, type Hash, type PublicClient, type TransactionReceipt } from "viem";
+import {
+  TransactionReceiptNotFoundError,
+  type Hash,
+  type PublicClient,
+  type TransactionReceipt,
+} from "viem";
 
 // One receipt poller per chain for every settlement in flight, instead of one
 // waitForTransactionReceipt poller per transaction (50 settlements in flight were 50 pollers). Each
@@ -18,16 +23,29 @@ export type ReceiptWatcher = {
 };
 
 export class ReceiptTimeoutError extends Error {
-  constructor(readonly hash: Hash, timeoutMs: number) {
+  constructor(
+    readonly hash: Hash,
+    timeoutMs: number,
+  ) {
     super(`no receipt for ${hash} within ${timeoutMs} ms (it may still be mined)`);
     this.name = "ReceiptTimeoutError";
   }
 }
 
-type Waiter = { resolve: (r: TransactionReceipt) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout };
-type Watched = { waiters: Waiter[]; /** the newest block known before the last look (null: never looked) */ lookedAt: bigint | null };
+type Waiter = {
+  resolve: (r: TransactionReceipt) => void;
+  reject: (e: unknown) => void;
+  timer: NodeJS.Timeout;
+};
+type Watched = {
+  waiters: Waiter[];
+  /** the newest block known before the last look (null: never looked) */ lookedAt: bigint | null;
+};
 
-export function createReceiptWatcher(deps: { publicClient: PublicClient }, opts: { pollIntervalMs?: number; onError?: (err: unknown) => void } = {}): ReceiptWatcher {
+export function createReceiptWatcher(
+  deps: { publicClient: PublicClient },
+  opts: { pollIntervalMs?: number; onError?: (err: unknown) => void } = {},
+): ReceiptWatcher {
   const pollIntervalMs = opts.pollIntervalMs ?? 250;
   const watched = new Map<Hash, Watched>();
   let knownBlock = -1n;
@@ -57,7 +75,9 @@ export function createReceiptWatcher(deps: { publicClient: PublicClient }, opts:
         pollAgain = false;
         const before = knownBlock;
         if (watched.size === 0) break;
-        const due = [...watched].filter(([, w]) => w.lookedAt === null || w.lookedAt < before).map(([hash]) => hash);
+        const due = [...watched]
+          .filter(([, w]) => w.lookedAt === null || w.lookedAt < before)
+          .map(([hash]) => hash);
         const [block, ...receipts] = await Promise.all([
           deps.publicClient.getBlockNumber({ cacheTime: 0 }),
           ...due.map((hash) =>
@@ -150,10 +170,11 @@ export function createReceiptWatcher(deps: { publicClient: PublicClient }, opts:
       ticker = null;
       if (soon) clearImmediate(soon);
       soon = null;
-      for (const [hash, entry] of watched) for (const w of entry.waiters) {
-        clearTimeout(w.timer);
-        w.reject(new Error(`receipt watcher stopped while waiting for ${hash}`));
-      }
+      for (const [hash, entry] of watched)
+        for (const w of entry.waiters) {
+          clearTimeout(w.timer);
+          w.reject(new Error(`receipt watcher stopped while waiting for ${hash}`));
+        }
       watched.clear();
     },
   };

@@ -1,6 +1,19 @@
 import { randomBytes } from "node:crypto";
 
-import { createPublicClient, custom, encodeFunctionData, http, RpcRequestError, TimeoutError, toHex, type Address, type Hash, type Hex, type PrivateKeyAccount, type PublicClient } from "viem";
+import {
+  createPublicClient,
+  custom,
+  encodeFunctionData,
+  http,
+  RpcRequestError,
+  TimeoutError,
+  toHex,
+  type Address,
+  type Hash,
+  type Hex,
+  type PrivateKeyAccount,
+  type PublicClient,
+} from "viem";
 import { afterEach, describe, expect, inject, it } from "vitest";
 
 import { createLogger } from "@/server/observability/logger";
@@ -10,13 +23,20 @@ import { accountFor } from "./accounts";
 import { TEST_USDC_ABI } from "./contracts.artifact";
 import { localChainDefinition } from "./local-chain";
 import { createReceiptWatcher } from "./receipt-watcher";
-import { AlreadySentError, createSettlementSender, type SettlementSender } from "./settlement-sender";
+import {
+  AlreadySentError,
+  createSettlementSender,
+  type SettlementSender,
+} from "./settlement-sender";
 import { signTransferAuthorization, TEST_USDC_EIP712, usdcBalance } from "./test-usdc";
 
 const provided = inject("chain");
 const chain = localChainDefinition(provided.chainId, provided.rpcUrl);
 const token = provided.tokenAddress;
-const publicClient = createPublicClient({ chain, transport: http(provided.rpcUrl, { batch: { wait: 0 } }) }) as PublicClient;
+const publicClient = createPublicClient({
+  chain,
+  transport: http(provided.rpcUrl, { batch: { wait: 0 } }),
+}) as PublicClient;
 const log = createLogger({ level: "silent" });
 const merchant = accountFor("merchantWallet").address;
 
@@ -37,10 +57,15 @@ function clientWithFaults(faults: (Fault | undefined)[]): PublicClient {
       if (method === "eth_sendRawTransaction") {
         const fault = faults[broadcast++];
         nextBroadcast();
-        if (fault === "lose-request") throw new TimeoutError({ body: { method, params }, url: provided.rpcUrl });
+        if (fault === "lose-request")
+          throw new TimeoutError({ body: { method, params }, url: provided.rpcUrl });
         if (fault === "refuse-slowly") {
           await new Promise<void>((resolve) => (nextBroadcast = resolve));
-          throw new RpcRequestError({ body: { method, params }, error: { code: -32003, message: "transaction pool is full" }, url: provided.rpcUrl });
+          throw new RpcRequestError({
+            body: { method, params },
+            error: { code: -32003, message: "transaction pool is full" },
+            url: provided.rpcUrl,
+          });
         }
         if (fault === "lose-response") {
           await inner.request({ method, params } as never);
@@ -50,7 +75,10 @@ function clientWithFaults(faults: (Fault | undefined)[]): PublicClient {
       return inner.request({ method, params } as never);
     },
   });
-  return createPublicClient({ chain, transport: (p) => transport({ ...p, retryCount: 0 }) }) as PublicClient;
+  return createPublicClient({
+    chain,
+    transport: (p) => transport({ ...p, retryCount: 0 }),
+  }) as PublicClient;
 }
 
 const senders: SettlementSender[] = [];
@@ -60,22 +88,47 @@ afterEach(() => {
   for (const w of watchers.splice(0)) w.stop();
 });
 
-function senderFor(accounts: PrivateKeyAccount[], opts: { client?: PublicClient; stuckAfterMs?: number } = {}): SettlementSender {
+function senderFor(
+  accounts: PrivateKeyAccount[],
+  opts: { client?: PublicClient; stuckAfterMs?: number } = {},
+): SettlementSender {
   const client = opts.client ?? publicClient;
   const watcher = createReceiptWatcher({ publicClient: client }, { pollIntervalMs: 50 });
-  const sender = createSettlementSender({ publicClient: client, chain, accounts, watcher, log }, { stuckAfterMs: opts.stuckAfterMs ?? 60_000 });
+  const sender = createSettlementSender(
+    { publicClient: client, chain, accounts, watcher, log },
+    { stuckAfterMs: opts.stuckAfterMs ?? 60_000 },
+  );
   watchers.push(watcher);
   senders.push(sender);
   return sender;
 }
 
 /** A signed EIP-3009 authorization from `payer` as the settlement call it becomes, with the key naming it. */
-async function authorizationCall(payer: PrivateKeyAccount, value = 1000n): Promise<{ call: { to: Address; data: Hex }; key: string }> {
+async function authorizationCall(
+  payer: PrivateKeyAccount,
+  value = 1000n,
+): Promise<{ call: { to: Address; data: Hex }; key: string }> {
   const nonce = toHex(randomBytes(32));
   const validBefore = BigInt(Math.floor(Date.now() / 1000)) + 3600n;
   const message = { from: payer.address, to: merchant, value, validAfter: 0n, validBefore, nonce };
-  const signature = await signTransferAuthorization(payer, { ...TEST_USDC_EIP712, chainId: provided.chainId, verifyingContract: token }, message);
-  const data = encodeFunctionData({ abi: TEST_USDC_ABI, functionName: "transferWithAuthorization", args: [message.from, message.to, message.value, message.validAfter, message.validBefore, message.nonce, signature] });
+  const signature = await signTransferAuthorization(
+    payer,
+    { ...TEST_USDC_EIP712, chainId: provided.chainId, verifyingContract: token },
+    message,
+  );
+  const data = encodeFunctionData({
+    abi: TEST_USDC_ABI,
+    functionName: "transferWithAuthorization",
+    args: [
+      message.from,
+      message.to,
+      message.value,
+      message.validAfter,
+      message.validBefore,
+      message.nonce,
+      signature,
+    ],
+  });
   return { call: { to: token, data }, key: `eip3009:${token}:${payer.address}:${nonce}` };
 }
 
@@ -85,7 +138,8 @@ async function authorizationCalls(payer: PrivateKeyAccount, count: number) {
 
 const facilitatorAccount = () => fundedAccount(publicClient, provided.rpcUrl, token, "0");
 const payerAccount = () => fundedAccount(publicClient, provided.rpcUrl, token, "100");
-const minedCount = (address: Address) => publicClient.getTransactionCount({ address, blockTag: "latest" });
+const minedCount = (address: Address) =>
+  publicClient.getTransactionCount({ address, blockTag: "latest" });
 const nonceOf = async (hash: Hash) => (await publicClient.getTransaction({ hash })).nonce;
 
 describe("the settlement sender (pipelined, local nonces)", () => {
@@ -103,7 +157,9 @@ describe("the settlement sender (pipelined, local nonces)", () => {
     const nonces = (await Promise.all(hashes.map(nonceOf))).sort((a, b) => a - b);
     expect(nonces).toEqual(Array.from({ length: 50 }, (_, i) => start + i));
     expect(await minedCount(account.address)).toBe(start + 50);
-    expect(await usdcBalance(publicClient, token, merchant)).toBeGreaterThanOrEqual(before + 50n * 1000n);
+    expect(await usdcBalance(publicClient, token, merchant)).toBeGreaterThanOrEqual(
+      before + 50n * 1000n,
+    );
     expect(sender.inFlight()).toEqual([0]);
   });
 
@@ -116,21 +172,33 @@ describe("the settlement sender (pipelined, local nonces)", () => {
 
     // a second sender (a fresh process) does not know the key: the chain refuses the used authorization in estimation
     const fresh = senderFor([account]);
-    await expect(fresh.send(used.call, { key: used.key })).rejects.toThrow(/authorization is used or canceled/);
+    await expect(fresh.send(used.call, { key: used.key })).rejects.toThrow(
+      /authorization is used or canceled/,
+    );
 
     const calls = await authorizationCalls(payer, 20);
-    const attempts = [...calls, used, calls[3]!, used].map(({ call, key }) => fresh.send(call, { key }));
+    const attempts = [...calls, used, calls[3]!, used].map(({ call, key }) =>
+      fresh.send(call, { key }),
+    );
     const outcomes = await Promise.allSettled(attempts);
     const ok = outcomes.filter((o): o is PromiseFulfilledResult<Hash> => o.status === "fulfilled");
     const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
     expect(ok).toHaveLength(20);
     expect(failed).toHaveLength(3);
     // the repeat of calls[3] is refused by the sender itself, named as used for the official error parser
-    expect(failed.some((f) => f.reason instanceof AlreadySentError && /authorization already used/.test(String(f.reason.message)))).toBe(true);
+    expect(
+      failed.some(
+        (f) =>
+          f.reason instanceof AlreadySentError &&
+          /authorization already used/.test(String(f.reason.message)),
+      ),
+    ).toBe(true);
     const receipts = await Promise.all(ok.map((o) => fresh.waitForReceipt(o.value, 30_000)));
     expect(receipts.every((r) => r.status === "success")).toBe(true);
     expect(await minedCount(account.address)).toBe(start + 20);
-    expect(await publicClient.getTransactionCount({ address: account.address, blockTag: "pending" })).toBe(start + 20);
+    expect(
+      await publicClient.getTransactionCount({ address: account.address, blockTag: "pending" }),
+    ).toBe(start + 20);
   });
 
   it("lets two instances on the same key both finish everything (nonce collisions are sent again)", async () => {
@@ -140,8 +208,12 @@ describe("the settlement sender (pipelined, local nonces)", () => {
     const calls = await authorizationCalls(payer, 50);
     const start = await minedCount(account.address);
 
-    const hashes = await Promise.all(calls.map(({ call, key }, i) => (i % 2 === 0 ? first : second).send(call, { key })));
-    const receipts = await Promise.all(hashes.map((h, i) => (i % 2 === 0 ? first : second).waitForReceipt(h, 30_000)));
+    const hashes = await Promise.all(
+      calls.map(({ call, key }, i) => (i % 2 === 0 ? first : second).send(call, { key })),
+    );
+    const receipts = await Promise.all(
+      hashes.map((h, i) => (i % 2 === 0 ? first : second).waitForReceipt(h, 30_000)),
+    );
 
     expect(receipts.every((r) => r.status === "success")).toBe(true);
     expect(new Set(hashes).size).toBe(50);
@@ -164,13 +236,19 @@ describe("the settlement sender (pipelined, local nonces)", () => {
 
   it("broadcasts a lost transaction again (same bytes) once the ones after it are stuck behind it", async () => {
     const [account, payer] = await Promise.all([facilitatorAccount(), payerAccount()]);
-    const sender = senderFor([account], { client: clientWithFaults(["lose-request"]), stuckAfterMs: 300 });
+    const sender = senderFor([account], {
+      client: clientWithFaults(["lose-request"]),
+      stuckAfterMs: 300,
+    });
     const start = await minedCount(account.address);
     const [lost, next] = await authorizationCalls(payer, 2);
 
     const lostHash = await sender.send(lost!.call, { key: lost!.key });
     const nextHash = await sender.send(next!.call, { key: next!.key });
-    const receipts = await Promise.all([sender.waitForReceipt(lostHash, 30_000), sender.waitForReceipt(nextHash, 30_000)]);
+    const receipts = await Promise.all([
+      sender.waitForReceipt(lostHash, 30_000),
+      sender.waitForReceipt(nextHash, 30_000),
+    ]);
 
     expect(receipts.map((r) => r.status)).toEqual(["success", "success"]);
     expect([await nonceOf(lostHash), await nonceOf(nextHash)]).toEqual([start, start + 1]);
@@ -181,15 +259,29 @@ describe("the settlement sender (pipelined, local nonces)", () => {
     const [account, payer] = await Promise.all([facilitatorAccount(), payerAccount()]);
     // three sends take three nonces; the node refuses the middle one after the third went out, so
     // the third waits behind a hole that no later send reuses
-    const sender = senderFor([account], { client: clientWithFaults([undefined, "refuse-slowly", undefined]), stuckAfterMs: 300 });
+    const sender = senderFor([account], {
+      client: clientWithFaults([undefined, "refuse-slowly", undefined]),
+      stuckAfterMs: 300,
+    });
     const start = await minedCount(account.address);
     const calls = await authorizationCalls(payer, 3);
     const fromBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
 
-    const outcomes = await Promise.allSettled(calls.map(({ call, key }) => sender.send(call, { key })));
-    const sent = outcomes.filter((o): o is PromiseFulfilledResult<Hash> => o.status === "fulfilled").map((o) => o.value);
-    expect(outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason))).toEqual([expect.stringMatching(/transaction pool is full/)]);
-    expect((await Promise.all(sent.map(nonceOf))).sort((a, b) => a - b)).toEqual([start, start + 2]);
+    const outcomes = await Promise.allSettled(
+      calls.map(({ call, key }) => sender.send(call, { key })),
+    );
+    const sent = outcomes
+      .filter((o): o is PromiseFulfilledResult<Hash> => o.status === "fulfilled")
+      .map((o) => o.value);
+    expect(
+      outcomes
+        .filter((o) => o.status === "rejected")
+        .map((o) => String((o as PromiseRejectedResult).reason)),
+    ).toEqual([expect.stringMatching(/transaction pool is full/)]);
+    expect((await Promise.all(sent.map(nonceOf))).sort((a, b) => a - b)).toEqual([
+      start,
+      start + 2,
+    ]);
 
     const receipts = await Promise.all(sent.map((h) => sender.waitForReceipt(h, 30_000)));
     expect(receipts.map((r) => r.status)).toEqual(["success", "success"]);
@@ -199,7 +291,11 @@ describe("the settlement sender (pipelined, local nonces)", () => {
     const filler = [];
     for (let n = fromBlock + 1n; n <= toBlock; n++) {
       const block = await publicClient.getBlock({ blockNumber: n, includeTransactions: true });
-      filler.push(...block.transactions.filter((t) => t.from.toLowerCase() === account.address.toLowerCase() && t.nonce === start + 1));
+      filler.push(
+        ...block.transactions.filter(
+          (t) => t.from.toLowerCase() === account.address.toLowerCase() && t.nonce === start + 1,
+        ),
+      );
     }
     expect(filler).toHaveLength(1);
     expect(filler[0]!.to?.toLowerCase()).toBe(account.address.toLowerCase());
@@ -208,7 +304,12 @@ describe("the settlement sender (pipelined, local nonces)", () => {
   });
 
   it("spreads settlements over several accounts, least busy first", async () => {
-    const [a, b, c, payer] = await Promise.all([facilitatorAccount(), facilitatorAccount(), facilitatorAccount(), payerAccount()]);
+    const [a, b, c, payer] = await Promise.all([
+      facilitatorAccount(),
+      facilitatorAccount(),
+      facilitatorAccount(),
+      payerAccount(),
+    ]);
     const sender = senderFor([a, b, c]);
     expect(sender.addresses()).toEqual([a.address, b.address, c.address]);
     const calls = await authorizationCalls(payer, 30);
@@ -218,8 +319,11 @@ describe("the settlement sender (pipelined, local nonces)", () => {
 
     expect(receipts.every((r) => r.status === "success")).toBe(true);
     const perAccount = new Map<string, number>();
-    for (const r of receipts) perAccount.set(r.from.toLowerCase(), (perAccount.get(r.from.toLowerCase()) ?? 0) + 1);
-    expect([...perAccount.keys()].sort()).toEqual([a.address, b.address, c.address].map((x) => x.toLowerCase()).sort());
+    for (const r of receipts)
+      perAccount.set(r.from.toLowerCase(), (perAccount.get(r.from.toLowerCase()) ?? 0) + 1);
+    expect([...perAccount.keys()].sort()).toEqual(
+      [a.address, b.address, c.address].map((x) => x.toLowerCase()).sort(),
+    );
     for (const count of perAccount.values()) expect(count).toBeGreaterThanOrEqual(5);
   });
 });

@@ -14,7 +14,15 @@ import {
 
 import type { Log } from "@/server/observability/logger";
 
-import { chooseAccount, emptyNonceBook, planStuckRecovery, releaseNonce, syncNonceBook, takeNonce, type NonceBook } from "./nonce-book";
+import {
+  chooseAccount,
+  emptyNonceBook,
+  planStuckRecovery,
+  releaseNonce,
+  syncNonceBook,
+  takeNonce,
+  type NonceBook,
+} from "./nonce-book";
 import { describeSendError, isNonceRejection, nonceRetryDelayMs } from "./nonce-retry";
 import type { ReceiptWatcher } from "./receipt-watcher";
 
@@ -54,9 +62,16 @@ export type SettlementSender = {
 };
 
 export class AlreadySentError extends Error {
-  constructor(readonly key: string, readonly hash: Hash | null) {
+  constructor(
+    readonly key: string,
+    readonly hash: Hash | null,
+  ) {
     // worded so the official scheme's error parser reports the authorization as used
-    super(hash ? `authorization already used by settlement transaction ${hash}` : "authorization already used by a settlement being sent");
+    super(
+      hash
+        ? `authorization already used by settlement transaction ${hash}`
+        : "authorization already used by a settlement being sent",
+    );
     this.name = "AlreadySentError";
   }
 }
@@ -90,25 +105,42 @@ function isRefusal(err: unknown): boolean {
 }
 
 function isAlreadyKnown(err: unknown): boolean {
-  return /already known|known transaction|already imported|already in (the )?(mem)?pool/i.test(describeSendError(err) + String((err as { details?: string })?.details ?? ""));
+  return /already known|known transaction|already imported|already in (the )?(mem)?pool/i.test(
+    describeSendError(err) + String((err as { details?: string })?.details ?? ""),
+  );
 }
 
 export function createSettlementSender(
-  deps: { publicClient: PublicClient; chain: Chain; accounts: readonly PrivateKeyAccount[]; watcher: ReceiptWatcher; log: Log },
+  deps: {
+    publicClient: PublicClient;
+    chain: Chain;
+    accounts: readonly PrivateKeyAccount[];
+    watcher: ReceiptWatcher;
+    log: Log;
+  },
   opts: { stuckAfterMs?: number; wait?: (ms: number) => Promise<void>; random?: () => number } = {},
 ): SettlementSender {
-  if (deps.accounts.length === 0) throw new Error("createSettlementSender needs at least one account");
+  if (deps.accounts.length === 0)
+    throw new Error("createSettlementSender needs at least one account");
   const { publicClient, chain, watcher, log } = deps;
   const stuckAfterMs = opts.stuckAfterMs ?? 20_000;
-  const wait = opts.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait =
+    opts.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = opts.random ?? Math.random;
-  const lanes: Lane[] = deps.accounts.map((account) => ({ account, book: emptyNonceBook(), synced: null, sent: new Map(), preparing: 0 }));
+  const lanes: Lane[] = deps.accounts.map((account) => ({
+    account,
+    book: emptyNonceBook(),
+    synced: null,
+    sent: new Map(),
+    preparing: 0,
+  }));
   // key → hash (null while being sent); bounded: an old key's authorization is used on chain anyway
   const keys = new Map<string, Hash | null>();
   let rotation = 0;
   let fees: { at: number; value: Promise<Fees> } | null = null;
 
-  const pendingCount = (lane: Lane) => publicClient.getTransactionCount({ address: lane.account.address, blockTag: "pending" });
+  const pendingCount = (lane: Lane) =>
+    publicClient.getTransactionCount({ address: lane.account.address, blockTag: "pending" });
 
   const ensureSynced = (lane: Lane): Promise<void> => {
     lane.synced ??= pendingCount(lane).then(
@@ -136,9 +168,24 @@ export function createSettlementSender(
     return value;
   };
 
-  const sign = async (lane: Lane, call: SettlementCall, nonce: bigint, gas: bigint, f: Fees): Promise<Hex> => {
-    const base = { chainId: chain.id, nonce: Number(nonce), to: call.to, data: call.data, value: call.value ?? 0n, gas };
-    return "gasPrice" in f ? lane.account.signTransaction({ ...base, type: "legacy", gasPrice: f.gasPrice }) : lane.account.signTransaction({ ...base, type: "eip1559", ...f });
+  const sign = async (
+    lane: Lane,
+    call: SettlementCall,
+    nonce: bigint,
+    gas: bigint,
+    f: Fees,
+  ): Promise<Hex> => {
+    const base = {
+      chainId: chain.id,
+      nonce: Number(nonce),
+      to: call.to,
+      data: call.data,
+      value: call.value ?? 0n,
+      gas,
+    };
+    return "gasPrice" in f
+      ? lane.account.signTransaction({ ...base, type: "legacy", gasPrice: f.gasPrice })
+      : lane.account.signTransaction({ ...base, type: "eip1559", ...f });
   };
 
   const broadcast = (raw: Hex) => publicClient.sendRawTransaction({ serializedTransaction: raw });
@@ -158,9 +205,18 @@ export function createSettlementSender(
     );
   };
 
-  async function sendFrom(lane: Lane, call: SettlementCall, key: string | undefined): Promise<Hash> {
+  async function sendFrom(
+    lane: Lane,
+    call: SettlementCall,
+    key: string | undefined,
+  ): Promise<Hash> {
     // runs the call against the chain: a doomed settlement fails here, before it takes a nonce
-    const estimated = await publicClient.estimateGas({ account: lane.account.address, to: call.to, data: call.data, value: call.value });
+    const estimated = await publicClient.estimateGas({
+      account: lane.account.address,
+      to: call.to,
+      data: call.data,
+      value: call.value,
+    });
     const gas = estimated + estimated / 5n;
     const f = await currentFees();
     await ensureSynced(lane);
@@ -186,7 +242,15 @@ export function createSettlementSender(
           // another instance on this key used the nonce: it is not ours to give back
           lane.sent.delete(nonce);
           if (attempt >= SEND_ATTEMPTS) throw err;
-          log.warn({ attempt, account: lane.account.address, nonce: nonce.toString(), error: describeSendError(err) }, "settlement transaction's nonce was taken (another instance sent from the same key); sending again");
+          log.warn(
+            {
+              attempt,
+              account: lane.account.address,
+              nonce: nonce.toString(),
+              error: describeSendError(err),
+            },
+            "settlement transaction's nonce was taken (another instance sent from the same key); sending again",
+          );
           lane.book = syncNonceBook(lane.book, BigInt(await pendingCount(lane)));
           await wait(nonceRetryDelayMs(attempt, random()));
           continue;
@@ -197,7 +261,15 @@ export function createSettlementSender(
         } else {
           // not known to be refused: it may be in the pool. Keep its nonce and hash; the stuck
           // check broadcasts the same bytes again until it is mined or its nonce is used otherwise.
-          log.warn({ account: lane.account.address, nonce: nonce.toString(), hash: entry.hash, error: describeSendError(err) }, "settlement broadcast did not answer; waiting for the transaction and broadcasting it again if it stays missing");
+          log.warn(
+            {
+              account: lane.account.address,
+              nonce: nonce.toString(),
+              hash: entry.hash,
+              error: describeSendError(err),
+            },
+            "settlement broadcast did not answer; waiting for the transaction and broadcasting it again if it stays missing",
+          );
         }
       }
       track(lane, nonce, entry);
@@ -207,10 +279,19 @@ export function createSettlementSender(
 
   async function fillNonce(lane: Lane, nonce: bigint): Promise<void> {
     lane.book = { ...lane.book, free: lane.book.free.filter((n) => n !== nonce) };
-    const raw = await sign(lane, { to: lane.account.address, data: "0x" }, nonce, 21_000n, await currentFees());
+    const raw = await sign(
+      lane,
+      { to: lane.account.address, data: "0x" },
+      nonce,
+      21_000n,
+      await currentFees(),
+    );
     try {
       await broadcast(raw);
-      log.warn({ account: lane.account.address, nonce: nonce.toString(), hash: keccak256(raw) }, "filled a nonce gap that stalled settlement transactions (zero-value transfer to self)");
+      log.warn(
+        { account: lane.account.address, nonce: nonce.toString(), hash: keccak256(raw) },
+        "filled a nonce gap that stalled settlement transactions (zero-value transfer to self)",
+      );
     } catch (err) {
       // refused for its nonce: someone filled it meanwhile, which is all we wanted
       if (!isNonceRejection(err) && !isAlreadyKnown(err)) throw err;
@@ -221,16 +302,23 @@ export function createSettlementSender(
     const now = Date.now();
     const stuck = [...lane.sent.values()].some((s) => now - s.since >= stuckAfterMs);
     if (!stuck) return;
-    const mined = BigInt(await publicClient.getTransactionCount({ address: lane.account.address, blockTag: "latest" }));
+    const mined = BigInt(
+      await publicClient.getTransactionCount({ address: lane.account.address, blockTag: "latest" }),
+    );
     // ours below the mined count were mined or replaced: a receipt clears them, none means replaced
     for (const [nonce, entry] of lane.sent) {
       if (nonce >= mined || now - entry.since < stuckAfterMs) continue;
-      const receipt = await publicClient.getTransactionReceipt({ hash: entry.hash }).catch(() => null);
+      const receipt = await publicClient
+        .getTransactionReceipt({ hash: entry.hash })
+        .catch(() => null);
       if (receipt) continue; // the watcher delivers it
       lane.sent.delete(nonce);
       forgetKey(entry.key);
       watcher.cancel(entry.hash, "settlement transaction was replaced at its nonce");
-      log.warn({ account: lane.account.address, nonce: nonce.toString(), hash: entry.hash }, "settlement transaction was replaced by another at its nonce; it will never be mined");
+      log.warn(
+        { account: lane.account.address, nonce: nonce.toString(), hash: entry.hash },
+        "settlement transaction was replaced by another at its nonce; it will never be mined",
+      );
     }
     const plan = planStuckRecovery(mined, [...lane.sent.keys()]);
     for (const nonce of plan.fill) await fillNonce(lane, nonce);
@@ -245,10 +333,18 @@ export function createSettlementSender(
     () => {
       if (recovering || lanes.every((l) => l.sent.size === 0)) return;
       recovering = true;
-      Promise.all(lanes.map((lane) => recoverLane(lane).catch((err: unknown) => log.warn({ account: lane.account.address, error: describeSendError(err) }, "checking for stuck settlement transactions failed"))))
-        .finally(() => {
-          recovering = false;
-        });
+      Promise.all(
+        lanes.map((lane) =>
+          recoverLane(lane).catch((err: unknown) =>
+            log.warn(
+              { account: lane.account.address, error: describeSendError(err) },
+              "checking for stuck settlement transactions failed",
+            ),
+          ),
+        ),
+      ).finally(() => {
+        recovering = false;
+      });
     },
     Math.max(50, Math.floor(stuckAfterMs / 2)),
   );
@@ -263,7 +359,12 @@ export function createSettlementSender(
         keys.set(key, null);
         if (keys.size > SENT_KEYS_KEPT) keys.delete(keys.keys().next().value as string);
       }
-      const lane = lanes[chooseAccount(lanes.map((l) => l.sent.size + l.preparing), rotation++)] as Lane;
+      const lane = lanes[
+        chooseAccount(
+          lanes.map((l) => l.sent.size + l.preparing),
+          rotation++,
+        )
+      ] as Lane;
       lane.preparing += 1;
       try {
         const hash = await sendFrom(lane, call, key);

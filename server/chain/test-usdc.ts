@@ -1,4 +1,12 @@
-import { getContractAddress, parseUnits, type Address, type Hex, type LocalAccount, type PublicClient, type WalletClient } from "viem";
+import {
+  getContractAddress,
+  parseUnits,
+  type Address,
+  type Hex,
+  type LocalAccount,
+  type PublicClient,
+  type WalletClient,
+} from "viem";
 
 import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "@/sdk/src/eip3009";
 
@@ -13,11 +21,21 @@ export function predictedTokenAddress(deployer: Address): Address {
   return getContractAddress({ from: deployer, nonce: 0n });
 }
 
-export async function deployTestUsdc(wallet: WalletClient, publicClient: PublicClient): Promise<Address> {
-  if (!wallet.account || !wallet.chain) throw new Error("deployTestUsdc needs a wallet client with an account and a chain");
-  const hash = await wallet.deployContract({ abi: TEST_USDC_ABI, bytecode: TEST_USDC_BYTECODE, account: wallet.account, chain: wallet.chain });
+export async function deployTestUsdc(
+  wallet: WalletClient,
+  publicClient: PublicClient,
+): Promise<Address> {
+  if (!wallet.account || !wallet.chain)
+    throw new Error("deployTestUsdc needs a wallet client with an account and a chain");
+  const hash = await wallet.deployContract({
+    abi: TEST_USDC_ABI,
+    bytecode: TEST_USDC_BYTECODE,
+    account: wallet.account,
+    chain: wallet.chain,
+  });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`TestUsdc deployment failed in ${hash}`);
+  if (receipt.status !== "success" || !receipt.contractAddress)
+    throw new Error(`TestUsdc deployment failed in ${hash}`);
   return receipt.contractAddress;
 }
 
@@ -28,7 +46,8 @@ export async function mintTestUsdc(
   to: Address,
   amount: string,
 ): Promise<void> {
-  if (!wallet.account || !wallet.chain) throw new Error("mintTestUsdc needs a wallet client with an account and a chain");
+  if (!wallet.account || !wallet.chain)
+    throw new Error("mintTestUsdc needs a wallet client with an account and a chain");
   const hash = await wallet.writeContract({
     address: token,
     abi: TEST_USDC_ABI,
@@ -40,11 +59,27 @@ export async function mintTestUsdc(
   await publicClient.waitForTransactionReceipt({ hash });
 }
 
-export function usdcBalance(publicClient: PublicClient, token: Address, owner: Address): Promise<bigint> {
-  return publicClient.readContract({ address: token, abi: TEST_USDC_ABI, functionName: "balanceOf", args: [owner] });
+export function usdcBalance(
+  publicClient: PublicClient,
+  token: Address,
+  owner: Address,
+): Promise<bigint> {
+  return publicClient.readContract({
+    address: token,
+    abi: TEST_USDC_ABI,
+    functionName: "balanceOf",
+    args: [owner],
+  });
 }
 
-export type TransferAuthorization = { from: Address; to: Address; value: bigint; validAfter: bigint; validBefore: bigint; nonce: Hex };
+export type TransferAuthorization = {
+  from: Address;
+  to: Address;
+  value: bigint;
+  validAfter: bigint;
+  validBefore: bigint;
+  nonce: Hex;
+};
 
 /** Signs an EIP-3009 authorization under a token's EIP-712 domain (tests, bench and tooling), with the SDK's typed-data definition. */
 export function signTransferAuthorization(
@@ -52,5 +87,10 @@ export function signTransferAuthorization(
   domain: { name: string; version: string; chainId: number; verifyingContract: Address },
   message: TransferAuthorization,
 ): Promise<Hex> {
-  return signer.signTypedData({ domain, types: TRANSFER_WITH_AUTHORIZATION_TYPES, primaryType: "TransferWithAuthorization", message });
+  return signer.signTypedData({
+    domain,
+    types: TRANSFER_WITH_AUTHORIZATION_TYPES,
+    primaryType: "TransferWithAuthorization",
+    message,
+  });
 }

@@ -19,11 +19,18 @@ afterAll(async () => {
   await shared?.close();
 });
 
-async function runCli(args: string[], stdin: string): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/cli/admin-create.ts", ...args], {
-    env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "silent", DATABASE_URL: shared.url },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+async function runCli(
+  args: string[],
+  stdin: string,
+): Promise<{ code: number | null; out: string }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "server/cli/admin-create.ts", ...args],
+    {
+      env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "silent", DATABASE_URL: shared.url },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr.on("data", (c: Buffer) => (out += c.toString()));
@@ -39,12 +46,25 @@ describe("npm run admin:create", () => {
     expect(out).toContain(`created platform admin ${email}`);
     expect(code).toBe(0);
     await shared.withDb(async (db) => {
-      const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true, name: true, role: true, passwordHash: true } });
+      const user = await db.user.findUniqueOrThrow({
+        where: { email },
+        select: { id: true, name: true, role: true, passwordHash: true },
+      });
       expect(user).toMatchObject({ name: "Ops", role: "PLATFORM_ADMIN" });
       // the newline that ends the piped line is not part of the password
       expect(await verifyPassword(user.passwordHash ?? "", "piped password 123")).toBe(true);
-      const audit = await db.auditLog.findMany({ where: { targetId: user.id }, select: { action: true, actorRole: true, actorUserId: true, requestId: true } });
-      expect(audit).toEqual([{ action: "platform_admin.create", actorRole: "SYSTEM", actorUserId: null, requestId: "cli:admin:create" }]);
+      const audit = await db.auditLog.findMany({
+        where: { targetId: user.id },
+        select: { action: true, actorRole: true, actorUserId: true, requestId: true },
+      });
+      expect(audit).toEqual([
+        {
+          action: "platform_admin.create",
+          actorRole: "SYSTEM",
+          actorUserId: null,
+          requestId: "cli:admin:create",
+        },
+      ]);
     });
   });
 
@@ -58,12 +78,24 @@ describe("npm run admin:create", () => {
 
   it("promotes an existing account without reading a password", async () => {
     const email = uniqueEmail("member");
-    const userId = await shared.withDb(async (db) => (await signUpWithPassword(testDeps(db), { name: "M", email, password: "their own password" })).id);
+    const userId = await shared.withDb(
+      async (db) =>
+        (
+          await signUpWithPassword(testDeps(db), {
+            name: "M",
+            email,
+            password: "their own password",
+          })
+        ).id,
+    );
     const { code, out } = await runCli([`--email=${email.toUpperCase()}`], "");
     expect(out).toContain(`promoted ${email} (${userId}) to platform admin`);
     expect(code).toBe(0);
     await shared.withDb(async (db) => {
-      const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { role: true, passwordHash: true } });
+      const user = await db.user.findUniqueOrThrow({
+        where: { id: userId },
+        select: { role: true, passwordHash: true },
+      });
       expect(user.role).toBe("PLATFORM_ADMIN");
       expect(await verifyPassword(user.passwordHash ?? "", "their own password")).toBe(true);
     });

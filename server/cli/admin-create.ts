@@ -14,7 +14,8 @@ import { emailSchema, passwordSchema } from "@/server/users/schemas";
 
 import { flagValue } from "./args";
 
-const USAGE = "usage: npm run admin:create -- --email <email> [--name <name>]  (password on the terminal, or piped on stdin)";
+const USAGE =
+  "usage: npm run admin:create -- --email <email> [--name <name>]  (password on the terminal, or piped on stdin)";
 
 /** Reads one line from a TTY with echo off, so the password never shows on screen. */
 function readHidden(prompt: string): Promise<string> {
@@ -56,7 +57,7 @@ function readHidden(prompt: string): Promise<string> {
 async function readPipedLine(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return (Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "");
+  return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
 }
 
 async function readPassword(): Promise<string> {
@@ -64,13 +65,16 @@ async function readPassword(): Promise<string> {
   if (process.stdin.isTTY) {
     password = await readHidden("Password for the new admin: ");
     const checked = passwordSchema.safeParse(password);
-    if (!checked.success) throw new Error(`password refused: ${checked.error.issues.map((i) => i.message).join("; ")}`);
-    if ((await readHidden("Repeat the password: ")) !== password) throw new Error("the passwords do not match");
+    if (!checked.success)
+      throw new Error(`password refused: ${checked.error.issues.map((i) => i.message).join("; ")}`);
+    if ((await readHidden("Repeat the password: ")) !== password)
+      throw new Error("the passwords do not match");
   } else {
     password = await readPipedLine();
   }
   const checked = passwordSchema.safeParse(password);
-  if (!checked.success) throw new Error(`password refused: ${checked.error.issues.map((i) => i.message).join("; ")}`);
+  if (!checked.success)
+    throw new Error(`password refused: ${checked.error.issues.map((i) => i.message).join("; ")}`);
   return checked.data;
 }
 

@@ -16,7 +16,9 @@ describe("command-line flags", () => {
     expect(portFrom(["-p", "4000"], "5000")).toBe(4000);
     expect(portFrom([], "5000")).toBe(5000);
     expect(portFrom([], undefined)).toBe(3000);
-    expect(() => portFrom(["--port=http"], undefined)).toThrow('port: "http" is not a port number (1–65535)');
+    expect(() => portFrom(["--port=http"], undefined)).toThrow(
+      'port: "http" is not a port number (1–65535)',
+    );
     expect(() => portFrom(["-p"], undefined)).toThrow(/not a port number/);
   });
 });

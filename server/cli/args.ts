@@ -10,9 +10,14 @@ export function flagValue(args: readonly string[], ...names: string[]): string |
 }
 
 /** The listen port from `-p` / `--port` (either form), else PORT, else `fallback`; refuses anything but 1–65535. */
-export function portFrom(args: readonly string[], envPort: string | undefined, fallback = 3000): number {
+export function portFrom(
+  args: readonly string[],
+  envPort: string | undefined,
+  fallback = 3000,
+): number {
   const raw = flagValue(args, "-p", "--port") ?? envPort ?? String(fallback);
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`port: "${raw}" is not a port number (1–65535)`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`port: "${raw}" is not a port number (1–65535)`);
   return port;
 }

@@ -37,14 +37,19 @@ function stop(signal: NodeJS.Signals) {
   }
   if (stopping) process.exit(1);
   stopping = true;
-  void Promise.allSettled([closeFileBackedPglites(), chain?.stop()]).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  void Promise.allSettled([closeFileBackedPglites(), chain?.stop()]).finally(() =>
+    process.exit(signal === "SIGINT" ? 130 : 143),
+  );
 }
 
 async function main() {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   const env = getEnv();
-  const appUrl = env.APP_URL === "http://localhost:3000" && port !== 3000 ? `http://localhost:${port}` : env.APP_URL;
+  const appUrl =
+    env.APP_URL === "http://localhost:3000" && port !== 3000
+      ? `http://localhost:${port}`
+      : env.APP_URL;
   // GATEWAY_URL defaults to APP_URL: follow the port change unless it was set on its own
   const gatewayUrl = env.GATEWAY_URL === env.APP_URL ? appUrl : env.GATEWAY_URL;
   mkdirSync(env.DATA_DIR, { recursive: true });
@@ -54,7 +59,11 @@ async function main() {
   const dbConfig = parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR);
   const applied = await applyMigrations(dbConfig);
   if (applied.length > 0) console.log(`applied migrations: ${applied.join(", ")}`);
-  chain = await setupLocalChain({ port: Number(process.env.ANVIL_PORT ?? 8545), chainId: env.LOCAL_CHAIN_ID, statePath: path.join(env.DATA_DIR, "anvil-state.json") });
+  chain = await setupLocalChain({
+    port: Number(process.env.ANVIL_PORT ?? 8545),
+    chainId: env.LOCAL_CHAIN_ID,
+    statePath: path.join(env.DATA_DIR, "anvil-state.json"),
+  });
 
   if (stopping) return;
   const { db, close } = createPrismaClient(dbConfig);
@@ -62,7 +71,10 @@ async function main() {
   await sealLegacyValues({ sql: prismaSql(db), env });
   const seeded = await seedDemo(
     { db, env: { ...env, APP_URL: appUrl } },
-    { localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress }, merchantWallet: accountFor("merchantWallet").address },
+    {
+      localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress },
+      merchantWallet: accountFor("merchantWallet").address,
+    },
   );
   // PGlite files open in one process at a time: release them (and the directory's lock) before the
   // server opens the database
@@ -93,7 +105,18 @@ async function main() {
     ].join("\n"),
   );
 
-  const started = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", ...(production ? [] : ["--dev"]), "-p", String(port)], { stdio: "inherit", env: childEnv });
+  const started = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "server/cli/start.ts",
+      ...(production ? [] : ["--dev"]),
+      "-p",
+      String(port),
+    ],
+    { stdio: "inherit", env: childEnv },
+  );
   server = started;
   const localChain = chain;
   started.on("exit", async (code, signal) => {

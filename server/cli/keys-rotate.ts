@@ -15,21 +15,30 @@ import { DEFAULT_BATCH_SIZE, rotateEncryptionKeys } from "@/server/keys/rotate-k
 async function main(): Promise<number> {
   const sizeArg = process.argv.indexOf("--batch-size");
   const batchSize = sizeArg >= 0 ? Number(process.argv[sizeArg + 1]) : DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error("--batch-size takes a whole number from 1 to 10000");
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+    throw new Error("--batch-size takes a whole number from 1 to 10000");
   const deps = createBaseDeps(getEnv());
   const ring = keyRingOf(deps.env);
-  console.log(`current key ${currentKeyId(ring)}; previous keys: ${[...ring.byId.keys()].filter((id) => id !== ring.current.id).join(", ") || "none"}`);
+  console.log(
+    `current key ${currentKeyId(ring)}; previous keys: ${[...ring.byId.keys()].filter((id) => id !== ring.current.id).join(", ") || "none"}`,
+  );
   const reports = await rotateEncryptionKeys(deps, { batchSize });
   for (const r of reports) {
     const name = `${r.table} ${r.label}`.padEnd(36);
-    console.log(`${name} re-sealed ${String(r.rotated).padStart(8)}   clear sealed ${String(r.legacySealed).padStart(8)}   under current key ${String(r.current).padStart(8)}   failed ${r.failed}${r.firstError ? ` (${r.firstError})` : ""}`);
+    console.log(
+      `${name} re-sealed ${String(r.rotated).padStart(8)}   clear sealed ${String(r.legacySealed).padStart(8)}   under current key ${String(r.current).padStart(8)}   failed ${r.failed}${r.firstError ? ` (${r.firstError})` : ""}`,
+    );
   }
   const failed = reports.reduce((n, r) => n + r.failed, 0);
   if (failed > 0) {
-    console.error(`${failed} value(s) could not be re-sealed: keep ENCRYPTION_KEYS_PREVIOUS as it is, fix the cause and run again.`);
+    console.error(
+      `${failed} value(s) could not be re-sealed: keep ENCRYPTION_KEYS_PREVIOUS as it is, fix the cause and run again.`,
+    );
     return 1;
   }
-  console.log("every sealed value is under the current key: the previous keys may be removed from ENCRYPTION_KEYS_PREVIOUS.");
+  console.log(
+    "every sealed value is under the current key: the previous keys may be removed from ENCRYPTION_KEYS_PREVIOUS.",
+  );
   return 0;
 }
 

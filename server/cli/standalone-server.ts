@@ -17,12 +17,22 @@ import { fileURLToPath } from "node:url";
 
 import next from "next";
 
-import { answerClientError, answerConnect, refuseMalformedEscapes, refuseUnservableTarget, writeNodeError } from "@/server/http/front-door";
+import {
+  answerClientError,
+  answerConnect,
+  refuseMalformedEscapes,
+  refuseUnservableTarget,
+  writeNodeError,
+} from "@/server/http/front-door";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Parses Next's standalone variables the way its own server.js does. */
-function listenOptions(vars: Record<string, string | undefined>): { port: number; hostname: string; keepAliveTimeout: number | undefined } {
+function listenOptions(vars: Record<string, string | undefined>): {
+  port: number;
+  hostname: string;
+  keepAliveTimeout: number | undefined;
+} {
   const keepAlive = Number.parseInt(vars.KEEP_ALIVE_TIMEOUT ?? "", 10);
   return {
     port: Number.parseInt(vars.PORT ?? "", 10) || 3000,
@@ -37,7 +47,9 @@ async function main(): Promise<void> {
   const vars: Record<string, string | undefined> = process.env;
   vars.NODE_ENV = "production";
   process.chdir(dir);
-  const { config } = JSON.parse(readFileSync(path.join(dir, ".next", "required-server-files.json"), "utf8")) as { config: Record<string, unknown> };
+  const { config } = JSON.parse(
+    readFileSync(path.join(dir, ".next", "required-server-files.json"), "utf8"),
+  ) as { config: Record<string, unknown> };
   vars.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
   const { port, hostname, keepAliveTimeout } = listenOptions(vars);
 
@@ -69,7 +81,9 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
-  server.listen(port, hostname, () => console.log(`  ready on http://${hostname}:${port} (standalone)`));
+  server.listen(port, hostname, () =>
+    console.log(`  ready on http://${hostname}:${port} (standalone)`),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -62,7 +62,8 @@ async function main() {
   if (env.APP_URL.startsWith("https://") && trustedProxies.isEmpty) {
     // this server speaks plain HTTP, so an https APP_URL means a TLS proxy in front; unless it is
     // trusted, every page request looks like plain HTTP and is redirected to HTTPS, forever
-    const message = "TRUSTED_PROXIES: APP_URL is https, so name the TLS-terminating proxy in front of this server (its IPs or CIDR ranges, or `loopback` / `private`)";
+    const message =
+      "TRUSTED_PROXIES: APP_URL is https, so name the TLS-terminating proxy in front of this server (its IPs or CIDR ranges, or `loopback` / `private`)";
     if (!dev) throw new Error(message);
     console.warn(`  warning: ${message}`);
   }
@@ -80,7 +81,14 @@ async function main() {
 
   server = http.createServer((req, res) => {
     const headers = req.headers;
-    applyForwarded(headers, resolveForwarded(req.socket.remoteAddress, (name) => headers[name] as string | undefined, trustedProxies));
+    applyForwarded(
+      headers,
+      resolveForwarded(
+        req.socket.remoteAddress,
+        (name) => headers[name] as string | undefined,
+        trustedProxies,
+      ),
+    );
     if (serveGatewayNode(gateway, req, res, { origin, gatewayEnabled: role !== "console" })) return;
     if (role !== "all" && !roleServes(role, new URL(req.url ?? "/", origin).pathname)) {
       void writeWebResponse(res, errorResponse("not_found", notServedMessage(role)));
@@ -92,7 +100,11 @@ async function main() {
   server.on("connect", answerConnect);
   if (stopping) return;
   server.keepAliveTimeout = 65_000;
-  server.listen(port, hostname, () => console.log(`  ready on http://${hostname}:${port} (${dev ? "development" : "production"}, role ${role}, background jobs ${env.BACKGROUND_JOBS})`));
+  server.listen(port, hostname, () =>
+    console.log(
+      `  ready on http://${hostname}:${port} (${dev ? "development" : "production"}, role ${role}, background jobs ${env.BACKGROUND_JOBS})`,
+    ),
+  );
 }
 
 main().catch(async (err: unknown) => {

@@ -22,20 +22,37 @@ function run(cmd: string, cmdArgs: string[], env: Record<string, string> = {}): 
 
 export function chromiumPath(): string | null {
   const configured = process.env.CHROMIUM_PATH;
-  const candidates = [configured, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean) as string[];
+  const candidates = [configured, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
+    Boolean,
+  ) as string[];
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
 function readVitest(file: string): Counts | null {
   if (!existsSync(file)) return null;
-  const report = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+  const report = JSON.parse(readFileSync(file, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
 }
 
 function readPlaywright(file: string): Counts | null {
   if (!existsSync(file)) return null;
-  const report = JSON.parse(readFileSync(file, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
-  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+  const report = JSON.parse(readFileSync(file, "utf8")) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  };
+  return {
+    passed: report.stats.expected + report.stats.flaky,
+    failed: report.stats.unexpected,
+    skipped: report.stats.skipped,
+  };
 }
 
 async function main() {
@@ -64,22 +81,35 @@ async function main() {
       console.error(`${name}: exited ${exitCode} without a failed test (setup error?)`);
       broken = true;
     }
-    console.log(`${name}: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}`);
+    console.log(
+      `${name}: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}`,
+    );
   };
 
   for (const suite of suites) {
-    const label = process.env.DATABASE_URL?.startsWith("postgres") ? `${suite} (PostgreSQL)` : suite;
+    const label = process.env.DATABASE_URL?.startsWith("postgres")
+      ? `${suite} (PostgreSQL)`
+      : suite;
     if (suite === "lint") {
       // two checks, each passed or failed as a whole: ESLint's rules and Prettier's formatting
       const eslint = await run("npx", ["eslint", "."]);
       const prettier = await run("npx", ["prettier", "--check", "--log-level=warn", "."]);
       const failed = (eslint === 0 ? 0 : 1) + (prettier === 0 ? 0 : 1);
-      if (prettier !== 0) console.error("lint: formatting differs from Prettier's; run `npm run format`");
+      if (prettier !== 0)
+        console.error("lint: formatting differs from Prettier's; run `npm run format`");
       add(label, { passed: 2 - failed, failed, skipped: 0 }, 0);
     } else if (suite === "unit" || suite === "int") {
       const out = path.join(resultsDir, `vitest-${suite}.json`);
       rmSync(out, { force: true });
-      const code = await run("npx", ["vitest", "run", "--project", suite, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
+      const code = await run("npx", [
+        "vitest",
+        "run",
+        "--project",
+        suite,
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${out}`,
+      ]);
       add(label, readVitest(out), code);
     } else {
       const out = path.join(resultsDir, "playwright.json");
@@ -102,10 +132,21 @@ async function main() {
 
   const summaryFile = process.env.TEST_SUMMARY_FILE;
   if (summaryFile) {
-    const previous: Counts = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, "utf8")) as Counts) : { passed: 0, failed: 0, skipped: 0 };
-    writeFileSync(summaryFile, JSON.stringify({ passed: previous.passed + total.passed, failed: previous.failed + total.failed + (broken ? 1 : 0), skipped: previous.skipped + total.skipped }));
+    const previous: Counts = existsSync(summaryFile)
+      ? (JSON.parse(readFileSync(summaryFile, "utf8")) as Counts)
+      : { passed: 0, failed: 0, skipped: 0 };
+    writeFileSync(
+      summaryFile,
+      JSON.stringify({
+        passed: previous.passed + total.passed,
+        failed: previous.failed + total.failed + (broken ? 1 : 0),
+        skipped: previous.skipped + total.skipped,
+      }),
+    );
   }
-  console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
+  console.log(
+    `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`,
+  );
   process.exit(total.failed > 0 || broken ? 1 : 0);
 }
 

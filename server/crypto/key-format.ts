@@ -10,5 +10,8 @@ export function isEncryptionKey(base64Key: string): boolean {
 }
 
 export function previousKeysOf(list: string | undefined): string[] {
-  return (list ?? "").split(",").map((k) => k.trim()).filter((k) => k !== "");
+  return (list ?? "")
+    .split(",")
+    .map((k) => k.trim())
+    .filter((k) => k !== "");
 }

@@ -39,9 +39,15 @@ describe("sealed secrets", () => {
 
   it("refuse tampering, a truncated value, and a key of the wrong size", () => {
     const sealed = sealSecret("whsec_abc", onlyA);
-    expect(() => openSecret({ ...sealed, ciphertext: flipLastByte(sealed.ciphertext) }, onlyA)).toThrow(/unable to authenticate/i);
-    expect(() => openSecret({ ...sealed, ciphertext: Buffer.from("short").toString("base64") }, onlyA)).toThrow(/truncated/);
-    expect(() => sealSecret("x", { ENCRYPTION_KEY: Buffer.from("short").toString("base64") })).toThrow(/32 bytes/);
+    expect(() =>
+      openSecret({ ...sealed, ciphertext: flipLastByte(sealed.ciphertext) }, onlyA),
+    ).toThrow(/unable to authenticate/i);
+    expect(() =>
+      openSecret({ ...sealed, ciphertext: Buffer.from("short").toString("base64") }, onlyA),
+    ).toThrow(/truncated/);
+    expect(() =>
+      sealSecret("x", { ENCRYPTION_KEY: Buffer.from("short").toString("base64") }),
+    ).toThrow(/32 bytes/);
   });
 });
 
@@ -59,17 +65,24 @@ describe("the key ring", () => {
     const underA = sealSecret("gws_old", onlyA);
     const attempt = () => openSecret(underA, { ENCRYPTION_KEY: keyB });
     expect(attempt).toThrow(UnknownEncryptionKeyError);
-    expect(attempt).toThrow(`value was sealed with encryption key ${encryptionKeyId(keyA)}, which is neither ENCRYPTION_KEY nor listed in ENCRYPTION_KEYS_PREVIOUS`);
+    expect(attempt).toThrow(
+      `value was sealed with encryption key ${encryptionKeyId(keyA)}, which is neither ENCRYPTION_KEY nor listed in ENCRYPTION_KEYS_PREVIOUS`,
+    );
   });
 
   it("refuses a ciphertext moved under another key's id", () => {
     const underA = sealSecret("gws_old", onlyA);
-    expect(() => openSecret({ ciphertext: underA.ciphertext, keyId: encryptionKeyId(keyB) }, rotated)).toThrow(/unable to authenticate/i);
+    expect(() =>
+      openSecret({ ciphertext: underA.ciphertext, keyId: encryptionKeyId(keyB) }, rotated),
+    ).toThrow(/unable to authenticate/i);
   });
 
   it("reads ENCRYPTION_KEYS_PREVIOUS as a comma-separated list, ignoring blanks and repeats", () => {
     const keyC = newKey();
-    const ring = keyRingOf({ ENCRYPTION_KEY: keyB, ENCRYPTION_KEYS_PREVIOUS: ` ${keyA}, ,${keyC},${keyB}` });
+    const ring = keyRingOf({
+      ENCRYPTION_KEY: keyB,
+      ENCRYPTION_KEYS_PREVIOUS: ` ${keyA}, ,${keyC},${keyB}`,
+    });
     expect([...ring.byId.keys()]).toEqual([keyB, keyA, keyC].map(encryptionKeyId));
     expect(openSecret(sealSecret("x", { ENCRYPTION_KEY: keyC }), ring)).toBe("x");
   });
@@ -81,12 +94,17 @@ describe("keyed lookup hashes", () => {
     expect(lookupHash(address, onlyA)).toBe(lookupHash(address, onlyA));
     expect(lookupHash(address, { ENCRYPTION_KEY: keyB })).not.toBe(lookupHash(address, onlyA));
     expect(lookupHash(address, onlyA)).toMatch(/^[0-9a-f]{64}$/);
-    expect(lookupHashes(address, rotated)).toEqual([lookupHash(address, { ENCRYPTION_KEY: keyB }), lookupHash(address, onlyA)]);
+    expect(lookupHashes(address, rotated)).toEqual([
+      lookupHash(address, { ENCRYPTION_KEY: keyB }),
+      lookupHash(address, onlyA),
+    ]);
   });
 
   it("match an address however it is cased", () => {
     const sealed = sealAddress("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", onlyA);
     expect(openSecret(sealed, onlyA)).toBe("0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
-    expect(addressLookupHashes("0x70997970C51812DC3A010C7D01B50E0D17DC79C8", rotated)).toContain(sealed.hash);
+    expect(addressLookupHashes("0x70997970C51812DC3A010C7D01B50E0D17DC79C8", rotated)).toContain(
+      sealed.hash,
+    );
   });
 });

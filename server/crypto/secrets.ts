@@ -1,6 +1,13 @@
 export { isEncryptionKey, previousKeysOf } from "./key-format";
 import { previousKeysOf } from "./key-format";
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+} from "node:crypto";
 
 // Secrets and sensitive values at rest (webhook and gateway signing secrets, upstream credentials,
 // merchant payout and user wallet addresses): AES-256-GCM under a key ring from the environment.
@@ -17,7 +24,10 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, ran
 export type SealedSecret = { ciphertext: string; keyId: string };
 
 /** The part of the environment the key ring is read from (ServerEnv satisfies it). */
-export type EncryptionKeys = { ENCRYPTION_KEY: string; ENCRYPTION_KEYS_PREVIOUS?: string | undefined };
+export type EncryptionKeys = {
+  ENCRYPTION_KEY: string;
+  ENCRYPTION_KEYS_PREVIOUS?: string | undefined;
+};
 
 type RingKey = { id: string; cipherKey: Buffer; lookupKey: Buffer };
 export type KeyRing = { current: RingKey; byId: ReadonlyMap<string, RingKey> };
@@ -25,7 +35,9 @@ export type KeyRing = { current: RingKey; byId: ReadonlyMap<string, RingKey> };
 /** A value sealed under a key that is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_PREVIOUS. */
 export class UnknownEncryptionKeyError extends Error {
   constructor(readonly keyId: string) {
-    super(`value was sealed with encryption key ${keyId}, which is neither ENCRYPTION_KEY nor listed in ENCRYPTION_KEYS_PREVIOUS`);
+    super(
+      `value was sealed with encryption key ${keyId}, which is neither ENCRYPTION_KEY nor listed in ENCRYPTION_KEYS_PREVIOUS`,
+    );
     this.name = "UnknownEncryptionKeyError";
   }
 }

@@ -48,7 +48,10 @@ export type AdapterOptions = {
 
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
 
-export function createAdapterFactory(config: DatabaseConfig, options: AdapterOptions = {}): AdapterHandle {
+export function createAdapterFactory(
+  config: DatabaseConfig,
+  options: AdapterOptions = {},
+): AdapterHandle {
   if (config.kind === "pglite") {
     const pglite = options.pglite ?? openPglite(config.dataDir);
     const ownsPglite = options.pglite === undefined;
@@ -110,7 +113,11 @@ class FileBackedPGlite extends PGlite {
   // PGlite answers through promises alone, with no I/O between queries: a loop of queries (a
   // migration, keys:rotate, a background job) never lets the event loop turn, so neither a signal
   // (Ctrl-C), nor a timer, nor an HTTP request would be handled until it ends. One turn per statement.
-  override async query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+  override async query<T>(
+    query: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<Results<T>> {
     await yieldToEventLoop();
     return super.query<T>(query, params, options);
   }
@@ -172,7 +179,9 @@ const PG_TEXT_OID = 25;
 type FieldsResult = { fields?: { dataTypeID: number }[] };
 
 function relabelCharFields<T>(result: T): T {
-  for (const item of Array.isArray(result) ? (result as FieldsResult[]) : [result as FieldsResult]) {
+  for (const item of Array.isArray(result)
+    ? (result as FieldsResult[])
+    : [result as FieldsResult]) {
     for (const field of item?.fields ?? []) {
       if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
     }

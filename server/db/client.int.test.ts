@@ -36,7 +36,11 @@ afterAll(async () => {
 async function seedOwner() {
   const { db } = database;
   const user = await db.user.create({
-    data: { id: createId("user"), email: `${createId("user")}@test.x402.local`, passwordHash: "argon2id$fake" },
+    data: {
+      id: createId("user"),
+      email: `${createId("user")}@test.x402.local`,
+      passwordHash: "argon2id$fake",
+    },
   });
   const merchant = await db.merchant.create({
     data: {
@@ -55,7 +59,9 @@ describe("createPrismaClient on a migrated database", () => {
   it("creates a user, a merchant and its owner membership", async () => {
     const { user, merchant } = await seedOwner();
     expect(merchant.status).toBe("PENDING_REVIEW");
-    expect(merchant.memberships).toEqual([expect.objectContaining({ userId: user.id, role: "OWNER" })]);
+    expect(merchant.memberships).toEqual([
+      expect.objectContaining({ userId: user.id, role: "OWNER" }),
+    ]);
   });
 
   it("omits secret columns unless a query asks for them", async () => {
@@ -64,9 +70,14 @@ describe("createPrismaClient on a migrated database", () => {
     expect(user).not.toHaveProperty("passwordHash");
     const read = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(read).not.toHaveProperty("passwordHash");
-    const inTransaction = await db.$transaction((tx) => tx.user.findUniqueOrThrow({ where: { id: user.id } }));
+    const inTransaction = await db.$transaction((tx) =>
+      tx.user.findUniqueOrThrow({ where: { id: user.id } }),
+    );
     expect(inTransaction).not.toHaveProperty("passwordHash");
-    const withHash = await db.user.findUniqueOrThrow({ where: { id: user.id }, omit: { passwordHash: false } });
+    const withHash = await db.user.findUniqueOrThrow({
+      where: { id: user.id },
+      omit: { passwordHash: false },
+    });
     expect(withHash.passwordHash).toBe("argon2id$fake");
   });
 
@@ -102,17 +113,26 @@ describe("database configuration errors", () => {
     }
   });
 
-  it("says which PostgreSQL it cannot reach, quickly and without the password", { timeout: 15_000 }, async () => {
-    const handle = createPrismaClient({ kind: "postgres", url: "postgresql://postgres:s3cret@127.0.0.1:1/x" });
-    try {
-      const error = await checkDatabaseConnection(handle.db).then(
-        () => null,
-        (e: unknown) => e as Error,
-      );
-      expect(error?.message).toMatch(/^cannot reach PostgreSQL at 127\.0\.0\.1:1 \(DATABASE_URL\)/);
-      expect(error?.message).not.toContain("s3cret");
-    } finally {
-      await handle.close();
-    }
-  });
+  it(
+    "says which PostgreSQL it cannot reach, quickly and without the password",
+    { timeout: 15_000 },
+    async () => {
+      const handle = createPrismaClient({
+        kind: "postgres",
+        url: "postgresql://postgres:s3cret@127.0.0.1:1/x",
+      });
+      try {
+        const error = await checkDatabaseConnection(handle.db).then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+        expect(error?.message).toMatch(
+          /^cannot reach PostgreSQL at 127\.0\.0\.1:1 \(DATABASE_URL\)/,
+        );
+        expect(error?.message).not.toContain("s3cret");
+      } finally {
+        await handle.close();
+      }
+    },
+  );
 });

@@ -37,8 +37,14 @@ export type DatabaseHandle = {
 
 const configs = new WeakMap<object, DatabaseConfig>();
 
-export function createPrismaClient(config: DatabaseConfig, options: { pglite?: PGlite; maxConnections?: number } = {}): DatabaseHandle {
-  const adapter = createAdapterFactory(config, { pglite: options.pglite, maxConnections: options.maxConnections });
+export function createPrismaClient(
+  config: DatabaseConfig,
+  options: { pglite?: PGlite; maxConnections?: number } = {},
+): DatabaseHandle {
+  const adapter = createAdapterFactory(config, {
+    pglite: options.pglite,
+    maxConnections: options.maxConnections,
+  });
   const db = new GeneratedPrismaClient({
     adapter: adapter.factory,
     omit: GLOBAL_OMIT,
@@ -50,7 +56,15 @@ export function createPrismaClient(config: DatabaseConfig, options: { pglite?: P
   return {
     db,
     config,
-    poolUse: () => (pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 } : null),
+    poolUse: () =>
+      pool
+        ? {
+            total: pool.totalCount,
+            idle: pool.idleCount,
+            waiting: pool.waitingCount,
+            max: pool.options.max ?? 10,
+          }
+        : null,
     close: () =>
       (closing ??= (async () => {
         try {
@@ -94,14 +108,19 @@ function describeConnectionFailure(error: unknown, config: DatabaseConfig | unde
     );
   }
   const where = config?.kind === "pglite" ? (config.dataDir ?? "memory") : "unknown";
-  return new Error(`cannot open the embedded PGlite database (${where}): ${reason}`, { cause: error });
+  return new Error(`cannot open the embedded PGlite database (${where}): ${reason}`, {
+    cause: error,
+  });
 }
 
 function driverReason(message: string): string {
   // Prisma wraps driver errors as "Raw query failed. Code: `…`. Message: `<the driver's message>`".
   const driverMessage = /Message: `([^`]*)`/.exec(message)?.[1];
   if (driverMessage) return driverMessage;
-  const lines = message.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.at(-1) ?? message;
 }
 
@@ -126,7 +145,9 @@ export function getDbHandle(): DatabaseHandle {
   let handle = dbSlot.get();
   if (!handle) {
     const env = getEnv();
-    handle = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR), { maxConnections: env.DATABASE_POOL_MAX });
+    handle = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR), {
+      maxConnections: env.DATABASE_POOL_MAX,
+    });
     dbSlot.set(handle);
   }
   return handle;

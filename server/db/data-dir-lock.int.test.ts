@@ -27,30 +27,45 @@ const children: ChildProcess[] = [];
 
 afterAll(() => {
   // a failed assertion must not leave a writer holding its directory forever
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   rmSync(tmp, { recursive: true, force: true });
 });
 
 /** A migrated data directory of its own, with one merchant; returns its config and the merchant id. */
-async function freshDataDir(): Promise<{ dir: string; config: DatabaseConfig; merchantId: string }> {
+async function freshDataDir(): Promise<{
+  dir: string;
+  config: DatabaseConfig;
+  merchantId: string;
+}> {
   const dir = path.join(tmp, `db-${++seq}`);
   const config: DatabaseConfig = { kind: "pglite", dataDir: dir };
   const template = inject("dbTemplate");
   if (template.kind === "pglite") {
-    await openPglite(dir, { loadDataDir: new Blob([new Uint8Array(readFileSync(template.tarballPath))]) }).close();
+    await openPglite(dir, {
+      loadDataDir: new Blob([new Uint8Array(readFileSync(template.tarballPath))]),
+    }).close();
   } else {
     await applyMigrations(config);
   }
   const merchantId = createId("merchant");
   await withDb(config, (db) =>
     db.merchant.create({
-      data: { id: merchantId, name: "Lock test", upstreamBaseUrl: "http://127.0.0.1:9/", ...payoutAddressColumns("0x0000000000000000000000000000000000000001", parseServerEnv({})) },
+      data: {
+        id: merchantId,
+        name: "Lock test",
+        upstreamBaseUrl: "http://127.0.0.1:9/",
+        ...payoutAddressColumns("0x0000000000000000000000000000000000000001", parseServerEnv({})),
+      },
     }),
   );
   return { dir, config, merchantId };
 }
 
-async function withDb<T>(config: DatabaseConfig, fn: (db: ReturnType<typeof createPrismaClient>["db"]) => Promise<T>): Promise<T> {
+async function withDb<T>(
+  config: DatabaseConfig,
+  fn: (db: ReturnType<typeof createPrismaClient>["db"]) => Promise<T>,
+): Promise<T> {
   const handle = createPrismaClient(config);
   try {
     return await fn(handle.db);
@@ -59,7 +74,8 @@ async function withDb<T>(config: DatabaseConfig, fn: (db: ReturnType<typeof crea
   }
 }
 
-const countRows = (config: DatabaseConfig, merchantId: string) => withDb(config, (db) => db.auditLog.count({ where: { merchantId } }));
+const countRows = (config: DatabaseConfig, merchantId: string) =>
+  withDb(config, (db) => db.auditLog.count({ where: { merchantId } }));
 
 type Child = {
   process: ChildProcess;
@@ -96,7 +112,9 @@ function start(entry: string, env: Record<string, string>, args: string[] = []):
     }
   });
   child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     process: child,
     pid: child.pid ?? 0,
@@ -105,14 +123,20 @@ function start(entry: string, env: Record<string, string>, args: string[] = []):
     waitFor: (test) =>
       new Promise<void>((resolve, reject) => {
         waiters.push({ test, resolve });
-        void exited.then(({ code, signal }) => reject(new Error(`process exited (${code ?? signal}) before the expected line:\n${out}`)));
+        void exited.then(({ code, signal }) =>
+          reject(new Error(`process exited (${code ?? signal}) before the expected line:\n${out}`)),
+        );
       }),
     exited,
   };
 }
 
 const writer = (dir: string, merchantId: string, extra: Record<string, string> = {}) =>
-  start("server/testing/db-writer-process.ts", { DATABASE_URL: `pglite:${dir}`, MERCHANT_ID: merchantId, ...extra });
+  start("server/testing/db-writer-process.ts", {
+    DATABASE_URL: `pglite:${dir}`,
+    MERCHANT_ID: merchantId,
+    ...extra,
+  });
 
 describe("a second process on a held embedded database", () => {
   let db: Awaited<ReturnType<typeof freshDataDir>>;
@@ -128,15 +152,18 @@ describe("a second process on a held embedded database", () => {
     ["npm run db:migrate", "prisma/migrate.ts", ["apply"]],
     ["npm run db:seed", "prisma/seed.ts", []],
     ["npm start", "server/cli/start.ts", ["-p", "3311"]],
-  ])("%s exits non-zero naming the directory, the holder's pid and command and how to stop it", async (_name, entry, args) => {
-    const second = start(entry, { DATABASE_URL: `pglite:${db.dir}` }, args);
-    const { code } = await second.exited;
-    expect(code, second.output()).not.toBe(0);
-    expect(second.output()).toContain(path.resolve(db.dir));
-    expect(second.output()).toContain(`pid ${holder.pid}`);
-    expect(second.output()).toContain("db-writer-process.ts");
-    expect(second.output()).toContain(`kill ${holder.pid}`);
-  });
+  ])(
+    "%s exits non-zero naming the directory, the holder's pid and command and how to stop it",
+    async (_name, entry, args) => {
+      const second = start(entry, { DATABASE_URL: `pglite:${db.dir}` }, args);
+      const { code } = await second.exited;
+      expect(code, second.output()).not.toBe(0);
+      expect(second.output()).toContain(path.resolve(db.dir));
+      expect(second.output()).toContain(`pid ${holder.pid}`);
+      expect(second.output()).toContain("db-writer-process.ts");
+      expect(second.output()).toContain(`kill ${holder.pid}`);
+    },
+  );
 
   it("is refused in this process too, before anything is opened", () => {
     expect(() => createPrismaClient(db.config)).toThrow(DataDirLockedError);
@@ -151,7 +178,10 @@ describe("a second process on a held embedded database", () => {
     expect(existsSync(path.join(db.dir, DATA_DIR_LOCK_FILE))).toBe(false);
     expect(holder.committed).toHaveLength(40);
     await withDb(db.config, async (client) => {
-      const rows = await client.auditLog.findMany({ where: { merchantId: db.merchantId }, select: { id: true } });
+      const rows = await client.auditLog.findMany({
+        where: { merchantId: db.merchantId },
+        select: { id: true },
+      });
       expect(rows.map((r) => r.id).sort()).toEqual([...holder.committed].sort());
       // the refused seed wrote nothing either
       expect(await client.user.count()).toBe(0);
@@ -171,7 +201,12 @@ describe("a command stopped with SIGTERM in the middle of writing", () => {
     expect(existsSync(path.join(db.dir, "postmaster.pid"))).toBe(false);
     expect(existsSync(path.join(db.dir, DATA_DIR_LOCK_FILE))).toBe(false);
     const ids = await withDb(db.config, async (client) =>
-      (await client.auditLog.findMany({ where: { merchantId: db.merchantId }, select: { id: true } })).map((r) => r.id),
+      (
+        await client.auditLog.findMany({
+          where: { merchantId: db.merchantId },
+          select: { id: true },
+        })
+      ).map((r) => r.id),
     );
     expect(ids).toEqual(expect.arrayContaining(child.committed));
     expect(ids.length - child.committed.length).toBeLessThanOrEqual(1);
@@ -181,11 +216,21 @@ describe("a command stopped with SIGTERM in the middle of writing", () => {
 describe("the server (server/cli/start.ts) on the embedded database", () => {
   it("holds the directory while it serves, and SIGTERM closes the database cleanly before it exits", async () => {
     const db = await freshDataDir();
-    const server = start("server/cli/start.ts", { DATABASE_URL: `pglite:${db.dir}`, NODE_ENV: "development" }, ["--dev", "-p", "3311", "-H", "127.0.0.1"]);
+    const server = start(
+      "server/cli/start.ts",
+      { DATABASE_URL: `pglite:${db.dir}`, NODE_ENV: "development" },
+      ["--dev", "-p", "3311", "-H", "127.0.0.1"],
+    );
     try {
       await server.waitFor((line) => line.includes("ready on"));
-      const lock = JSON.parse(readFileSync(path.join(db.dir, DATA_DIR_LOCK_FILE), "utf8")) as { pid: number; command: string };
-      expect(lock).toMatchObject({ pid: server.pid, command: expect.stringContaining("server/cli/start.ts") as string });
+      const lock = JSON.parse(readFileSync(path.join(db.dir, DATA_DIR_LOCK_FILE), "utf8")) as {
+        pid: number;
+        command: string;
+      };
+      expect(lock).toMatchObject({
+        pid: server.pid,
+        command: expect.stringContaining("server/cli/start.ts") as string,
+      });
       server.process.kill("SIGTERM");
       expect(await server.exited, server.output()).toEqual({ code: 0, signal: null });
       expect(existsSync(path.join(db.dir, "postmaster.pid"))).toBe(false);
@@ -211,7 +256,12 @@ describe("a writer killed with SIGKILL at any moment", () => {
       expect(existsSync(path.join(db.dir, DATA_DIR_LOCK_FILE))).toBe(true);
     }
     const ids = await withDb(db.config, async (client) =>
-      (await client.auditLog.findMany({ where: { merchantId: db.merchantId }, select: { id: true } })).map((r) => r.id),
+      (
+        await client.auditLog.findMany({
+          where: { merchantId: db.merchantId },
+          select: { id: true },
+        })
+      ).map((r) => r.id),
     );
     expect(committed.length).toBeGreaterThanOrEqual(1 + 57 + 211);
     // every acknowledged row survived; at most one row per kill was written but not yet reported
@@ -226,8 +276,19 @@ describe("stale and live locks", () => {
     const lockPath = path.join(db.dir, DATA_DIR_LOCK_FILE);
     const sleeper = spawn("sleep", ["60"], { stdio: "ignore" });
     try {
-      const realStart = readFileSync(`/proc/${sleeper.pid}/stat`, "utf8").split(") ")[1]?.split(" ")[19];
-      const record = (processStart: string) => JSON.stringify({ pid: sleeper.pid, hostname: hostname(), bootId: bootId(), processStart, startedAt: new Date().toISOString(), command: "sleep 60", nonce: "n" });
+      const realStart = readFileSync(`/proc/${sleeper.pid}/stat`, "utf8")
+        .split(") ")[1]
+        ?.split(" ")[19];
+      const record = (processStart: string) =>
+        JSON.stringify({
+          pid: sleeper.pid,
+          hostname: hostname(),
+          bootId: bootId(),
+          processStart,
+          startedAt: new Date().toISOString(),
+          command: "sleep 60",
+          nonce: "n",
+        });
       writeFileSync(lockPath, record(String(Number(realStart) + 12_345)));
       expect(await countRows(db.config, db.merchantId)).toBe(0);
       writeFileSync(lockPath, record(realStart ?? ""));
@@ -240,11 +301,33 @@ describe("stale and live locks", () => {
   it("a lock from before a reboot, or of an exited process, is taken over", async () => {
     const db = await freshDataDir();
     const lockPath = path.join(db.dir, DATA_DIR_LOCK_FILE);
-    writeFileSync(lockPath, JSON.stringify({ pid: process.pid, hostname: hostname(), bootId: "another-boot", processStart: "1", startedAt: "2026-01-01T00:00:00.000Z", command: "old", nonce: "a" }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({
+        pid: process.pid,
+        hostname: hostname(),
+        bootId: "another-boot",
+        processStart: "1",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        command: "old",
+        nonce: "a",
+      }),
+    );
     expect(await countRows(db.config, db.merchantId)).toBe(0);
     const gone = spawn("true");
     await new Promise((resolve) => gone.once("exit", resolve));
-    writeFileSync(lockPath, JSON.stringify({ pid: gone.pid, hostname: hostname(), bootId: bootId(), processStart: "1", startedAt: "2026-01-01T00:00:00.000Z", command: "true", nonce: "b" }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({
+        pid: gone.pid,
+        hostname: hostname(),
+        bootId: bootId(),
+        processStart: "1",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        command: "true",
+        nonce: "b",
+      }),
+    );
     expect(await countRows(db.config, db.merchantId)).toBe(0);
     expect(existsSync(lockPath)).toBe(false);
   });
@@ -258,10 +341,16 @@ describe("stale and live locks", () => {
     const racers = [1, 2, 3, 4].map(() => writer(db.dir, db.merchantId, { WRITE_COUNT: "5" }));
     const outcomes = await Promise.all(
       racers.map((r) =>
-        Promise.race([r.waitFor((line) => line === "holding").then(() => "holding"), r.exited.then(() => "exited")]).catch(() => "exited"),
+        Promise.race([
+          r.waitFor((line) => line === "holding").then(() => "holding"),
+          r.exited.then(() => "exited"),
+        ]).catch(() => "exited"),
       ),
     );
-    expect(outcomes.filter((o) => o === "holding"), racers.map((r) => r.output()).join("\n---\n")).toHaveLength(1);
+    expect(
+      outcomes.filter((o) => o === "holding"),
+      racers.map((r) => r.output()).join("\n---\n"),
+    ).toHaveLength(1);
     const winner = racers[outcomes.indexOf("holding")];
     for (const r of racers.filter((x) => x !== winner)) {
       expect((await r.exited).code).toBe(1);
@@ -281,11 +370,29 @@ describe("contenders taking a stale lock at the same instant", () => {
     await new Promise((resolve) => gone.once("exit", resolve));
     for (let round = 0; round < 3; round++) {
       // a dead process's lock, as a crash leaves it
-      writeFileSync(lockPath, JSON.stringify({ pid: gone.pid, hostname: hostname(), bootId: bootId(), processStart: "1", startedAt: "", command: "crashed", nonce: `dead-${round}` }));
+      writeFileSync(
+        lockPath,
+        JSON.stringify({
+          pid: gone.pid,
+          hostname: hostname(),
+          bootId: bootId(),
+          processStart: "1",
+          startedAt: "",
+          command: "crashed",
+          nonce: `dead-${round}`,
+        }),
+      );
       const startAt = String(Date.now() + 6_000);
-      const contenders = Array.from({ length: 5 }, () => start("server/testing/lock-race-process.ts", { LOCK_DIR: dir, START_AT: startAt }));
+      const contenders = Array.from({ length: 5 }, () =>
+        start("server/testing/lock-race-process.ts", { LOCK_DIR: dir, START_AT: startAt }),
+      );
       const results = await Promise.all(
-        contenders.map((c) => Promise.race([c.waitFor((line) => line === "won").then(() => "won"), c.exited.then(() => "lost")]).catch(() => "lost")),
+        contenders.map((c) =>
+          Promise.race([
+            c.waitFor((line) => line === "won").then(() => "won"),
+            c.exited.then(() => "lost"),
+          ]).catch(() => "lost"),
+        ),
       );
       const winners = contenders.filter((_, i) => results[i] === "won");
       expect(winners, contenders.map((c) => c.output()).join("\n")).toHaveLength(1);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { judgeLock, lockedMessage, parseLockRecord, parseProcStat, type LockRecord } from "./data-dir-lock";
+import {
+  judgeLock,
+  lockedMessage,
+  parseLockRecord,
+  parseProcStat,
+  type LockRecord,
+} from "./data-dir-lock";
 
 const self = { pid: 100, hostname: "vm", bootId: "boot-a", processStart: "5000" };
 const record = (over: Partial<LockRecord> = {}): LockRecord => ({
@@ -19,7 +25,10 @@ describe("parseProcStat", () => {
     const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
     fields[0] = "S";
     fields[19] = "123456";
-    expect(parseProcStat(`42 (node (worker) x) ${fields.join(" ")}`)).toEqual({ state: "S", processStart: "123456" });
+    expect(parseProcStat(`42 (node (worker) x) ${fields.join(" ")}`)).toEqual({
+      state: "S",
+      processStart: "123456",
+    });
   });
 
   it("returns null for text that is not a stat line", () => {
@@ -49,15 +58,26 @@ describe("judgeLock", () => {
   });
 
   it("holds when the start time cannot be read (no /proc)", () => {
-    expect(judgeLock(record({ processStart: null }), { ...self, processStart: null }, { ...alive, processStart: null })).toEqual({ kind: "held", otherHost: false });
+    expect(
+      judgeLock(
+        record({ processStart: null }),
+        { ...self, processStart: null },
+        { ...alive, processStart: null },
+      ),
+    ).toEqual({ kind: "held", otherHost: false });
   });
 
   it("is stale when the process has exited", () => {
-    expect(judgeLock(record(), self, { alive: false, processStart: null, command: null })).toMatchObject({ kind: "stale", reason: "process 200 has exited" });
+    expect(
+      judgeLock(record(), self, { alive: false, processStart: null, command: null }),
+    ).toMatchObject({ kind: "stale", reason: "process 200 has exited" });
   });
 
   it("is stale when the pid now belongs to another process (its start time differs)", () => {
-    expect(judgeLock(record(), self, { ...alive, processStart: "9999" })).toMatchObject({ kind: "stale", reason: "pid 200 belongs to another process now" });
+    expect(judgeLock(record(), self, { ...alive, processStart: "9999" })).toMatchObject({
+      kind: "stale",
+      reason: "pid 200 belongs to another process now",
+    });
   });
 
   it("is stale when it was taken before the machine's last boot, even if the pid runs now", () => {
@@ -65,8 +85,14 @@ describe("judgeLock", () => {
   });
 
   it("is stale when it records this process's pid (this process's own, or a previous holder of the pid)", () => {
-    expect(judgeLock(record({ pid: 100, processStart: "5000" }), self, alive)).toMatchObject({ kind: "stale", reason: "it is this process's own" });
-    expect(judgeLock(record({ pid: 100, processStart: "1" }), self, alive)).toMatchObject({ kind: "stale", reason: "pid 100 is this process now" });
+    expect(judgeLock(record({ pid: 100, processStart: "5000" }), self, alive)).toMatchObject({
+      kind: "stale",
+      reason: "it is this process's own",
+    });
+    expect(judgeLock(record({ pid: 100, processStart: "1" }), self, alive)).toMatchObject({
+      kind: "stale",
+      reason: "pid 100 is this process now",
+    });
   });
 
   it("is stale when unreadable", () => {
@@ -74,13 +100,24 @@ describe("judgeLock", () => {
   });
 
   it("holds a lock of another host, whose pid cannot be checked from here", () => {
-    expect(judgeLock(record({ hostname: "other" }), self, { alive: false, processStart: null, command: null })).toEqual({ kind: "held", otherHost: true });
+    expect(
+      judgeLock(record({ hostname: "other" }), self, {
+        alive: false,
+        processStart: null,
+        command: null,
+      }),
+    ).toEqual({ kind: "held", otherHost: true });
   });
 });
 
 describe("lockedMessage", () => {
   it("names the directory, the holder's pid and command, and how to stop it", () => {
-    const message = lockedMessage("/data/pglite", record(), "node --import tsx server/cli/start.ts -p 3000", false);
+    const message = lockedMessage(
+      "/data/pglite",
+      record(),
+      "node --import tsx server/cli/start.ts -p 3000",
+      false,
+    );
     expect(message).toContain("/data/pglite");
     expect(message).toContain("pid 200 (node --import tsx server/cli/start.ts -p 3000)");
     expect(message).toContain("kill 200");

@@ -39,7 +39,10 @@ export type LockRecord = {
 export type ProcessProbe = { alive: boolean; processStart: string | null; command: string | null };
 
 export type LockVerdict =
-  | { kind: "held"; /** the owner is on another host: its pid cannot be checked from here */ otherHost: boolean }
+  | {
+      kind: "held";
+      /** the owner is on another host: its pid cannot be checked from here */ otherHost: boolean;
+    }
   | { kind: "stale"; reason: string };
 
 export class DataDirLockedError extends Error {
@@ -60,7 +63,13 @@ export type DataDirLock = { readonly dir: string; readonly path: string; release
 export function parseLockRecord(text: string): LockRecord | null {
   try {
     const value = JSON.parse(text) as Partial<LockRecord>;
-    if (!Number.isInteger(value.pid) || (value.pid ?? 0) <= 0 || typeof value.hostname !== "string" || typeof value.nonce !== "string") return null;
+    if (
+      !Number.isInteger(value.pid) ||
+      (value.pid ?? 0) <= 0 ||
+      typeof value.hostname !== "string" ||
+      typeof value.nonce !== "string"
+    )
+      return null;
     return {
       pid: value.pid as number,
       hostname: value.hostname,
@@ -77,7 +86,10 @@ export function parseLockRecord(text: string): LockRecord | null {
 
 /** State and start time from the text of /proc/<pid>/stat (the command name may hold spaces and parentheses). */
 export function parseProcStat(text: string): { state: string; processStart: string } | null {
-  const fields = text.slice(text.lastIndexOf(")") + 2).trim().split(" ");
+  const fields = text
+    .slice(text.lastIndexOf(")") + 2)
+    .trim()
+    .split(" ");
   // fields[0] is field 3 (state); field 22 (starttime) is fields[19]
   const state = fields[0];
   const processStart = fields[19];
@@ -98,11 +110,18 @@ export function judgeLock(
   // opener (a crash of the machine before the file reached the disk, or a hand edit)
   if (!record) return { kind: "stale", reason: "the lock file is unreadable" };
   if (record.hostname !== self.hostname) return { kind: "held", otherHost: true };
-  if (record.bootId && self.bootId && record.bootId !== self.bootId) return { kind: "stale", reason: "it was taken before this machine's last boot" };
+  if (record.bootId && self.bootId && record.bootId !== self.bootId)
+    return { kind: "stale", reason: "it was taken before this machine's last boot" };
   if (record.pid === self.pid) {
     // our own pid: either an earlier open of this process that was not released, or a previous
     // process that had our pid (a container's pid 1 after a restart)
-    return { kind: "stale", reason: record.processStart === self.processStart ? "it is this process's own" : `pid ${record.pid} is this process now` };
+    return {
+      kind: "stale",
+      reason:
+        record.processStart === self.processStart
+          ? "it is this process's own"
+          : `pid ${record.pid} is this process now`,
+    };
   }
   if (!probe?.alive) return { kind: "stale", reason: `process ${record.pid} has exited` };
   if (record.processStart && probe.processStart && record.processStart !== probe.processStart) {
@@ -111,7 +130,12 @@ export function judgeLock(
   return { kind: "held", otherHost: false };
 }
 
-export function lockedMessage(dir: string, record: LockRecord, liveCommand: string | null, otherHost: boolean): string {
+export function lockedMessage(
+  dir: string,
+  record: LockRecord,
+  liveCommand: string | null,
+  otherHost: boolean,
+): string {
   const command = liveCommand ?? record.command;
   const who = `pid ${record.pid}${command ? ` (${command})` : ""}${record.startedAt ? `, opened at ${record.startedAt}` : ""}`;
   const lockPath = path.join(dir, DATA_DIR_LOCK_FILE);
@@ -154,11 +178,20 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   const dir = fs.realpathSync(dataDir);
   const held = heldLocks().get(dir);
   if (held) {
-    throw new DataDirLockedError(dir, held.record, `the embedded database ${dir} is already open in this process (pid ${process.pid}): close it before opening it again.`);
+    throw new DataDirLockedError(
+      dir,
+      held.record,
+      `the embedded database ${dir} is already open in this process (pid ${process.pid}): close it before opening it again.`,
+    );
   }
   const lockPath = path.join(dir, DATA_DIR_LOCK_FILE);
   const self = ownIdentity();
-  const record: LockRecord = { ...self, startedAt: new Date().toISOString(), command: commandOf(process.pid) ?? process.argv.join(" "), nonce: randomBytes(12).toString("hex") };
+  const record: LockRecord = {
+    ...self,
+    startedAt: new Date().toISOString(),
+    command: commandOf(process.pid) ?? process.argv.join(" "),
+    nonce: randomBytes(12).toString("hex"),
+  };
   const text = JSON.stringify(record);
   for (let attempt = 0; attempt < 20; attempt++) {
     if (createExclusive(lockPath, text)) {
@@ -171,7 +204,8 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
           released = true;
           heldLocks().delete(dir);
           // only our own: never remove a lock someone else holds now
-          if (parseLockRecord(readOrNull(lockPath) ?? "")?.nonce === record.nonce) unlinkQuietly(lockPath);
+          if (parseLockRecord(readOrNull(lockPath) ?? "")?.nonce === record.nonce)
+            unlinkQuietly(lockPath);
         },
       };
       heldLocks().set(dir, { lock, record });
@@ -182,7 +216,12 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     const existing = parseLockRecord(existingText);
     const probe = existing ? probeProcess(existing.pid) : null;
     const verdict = judgeLock(existing, self, probe);
-    if (verdict.kind === "held" && existing) throw new DataDirLockedError(dir, existing, lockedMessage(dir, existing, probe?.command ?? null, verdict.otherHost));
+    if (verdict.kind === "held" && existing)
+      throw new DataDirLockedError(
+        dir,
+        existing,
+        lockedMessage(dir, existing, probe?.command ?? null, verdict.otherHost),
+      );
     removeStaleLock(lockPath, existingText, existing?.nonce ?? `unreadable-${hash(existingText)}`);
   }
   throw new Error(`could not take the lock ${lockPath}: it changed hands 20 times in a row`);
@@ -197,9 +236,19 @@ export function assertDataDirNotLocked(dataDir: string): void {
   const record = parseLockRecord(text);
   const probe = record ? probeProcess(record.pid) : null;
   const verdict = judgeLock(record, ownIdentity(), probe);
-  if (verdict.kind === "held" && record) throw new DataDirLockedError(dir, record, lockedMessage(dir, record, probe?.command ?? null, verdict.otherHost));
+  if (verdict.kind === "held" && record)
+    throw new DataDirLockedError(
+      dir,
+      record,
+      lockedMessage(dir, record, probe?.command ?? null, verdict.otherHost),
+    );
   const own = heldLocks().get(dir);
-  if (own) throw new DataDirLockedError(dir, own.record, `the embedded database ${dir} is open in this process (pid ${process.pid}).`);
+  if (own)
+    throw new DataDirLockedError(
+      dir,
+      own.record,
+      `the embedded database ${dir} is open in this process (pid ${process.pid}).`,
+    );
 }
 
 // Creates `target` with `text` unless it exists: the content is written under a temporary name first
@@ -226,7 +275,12 @@ function createExclusive(target: string, text: string): boolean {
 function removeStaleLock(lockPath: string, staleText: string, staleNonce: string): void {
   for (let level = 0; level < 10; level++) {
     const guard = `${lockPath}.takeover-${staleNonce.replace(/[^a-z0-9-]/gi, "")}-${level}`;
-    const guardRecord = JSON.stringify({ ...ownIdentity(), startedAt: new Date().toISOString(), command: "", nonce: `guard-${level}` });
+    const guardRecord = JSON.stringify({
+      ...ownIdentity(),
+      startedAt: new Date().toISOString(),
+      command: "",
+      nonce: `guard-${level}`,
+    });
     if (createExclusive(guard, guardRecord)) {
       try {
         if (readOrNull(lockPath) === staleText) unlinkQuietly(lockPath);
@@ -254,7 +308,12 @@ let identity: Pick<LockRecord, "pid" | "hostname" | "bootId" | "processStart"> |
 
 function ownIdentity(): Pick<LockRecord, "pid" | "hostname" | "bootId" | "processStart"> {
   if (identity?.pid !== process.pid) {
-    identity = { pid: process.pid, hostname: osHostname(), bootId: readOrNull("/proc/sys/kernel/random/boot_id")?.trim() ?? null, processStart: procStat(process.pid)?.processStart ?? null };
+    identity = {
+      pid: process.pid,
+      hostname: osHostname(),
+      bootId: readOrNull("/proc/sys/kernel/random/boot_id")?.trim() ?? null,
+      processStart: procStat(process.pid)?.processStart ?? null,
+    };
   }
   return identity;
 }
@@ -264,7 +323,8 @@ function probeProcess(pid: number): ProcessProbe {
     process.kill(pid, 0);
   } catch (error) {
     // EPERM: it exists, under another user
-    if ((error as NodeJS.ErrnoException).code === "ESRCH") return { alive: false, processStart: null, command: null };
+    if ((error as NodeJS.ErrnoException).code === "ESRCH")
+      return { alive: false, processStart: null, command: null };
   }
   const stat = procStat(pid);
   // a zombie has exited; only its exit status waits for its parent

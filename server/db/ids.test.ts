@@ -11,7 +11,9 @@ describe("ids and nonces from the random pool", () => {
 
   it("hands out hex nonces that never repeat, across pool refills", () => {
     // 16-byte nonces through several 4 KiB refills (with ids drawn between them, misaligning the pool)
-    const nonces = Array.from({ length: 1_000 }, (_, i) => (i % 7 === 0 ? (randomId(), randomHex(16)) : randomHex(16)));
+    const nonces = Array.from({ length: 1_000 }, (_, i) =>
+      i % 7 === 0 ? (randomId(), randomHex(16)) : randomHex(16),
+    );
     for (const nonce of nonces) expect(nonce).toMatch(/^[0-9a-f]{32}$/);
     expect(new Set(nonces).size).toBe(nonces.length);
     expect(randomHex(4)).toMatch(/^[0-9a-f]{8}$/);

@@ -17,9 +17,17 @@ describe("migration status", () => {
 
   it("names the pending migrations and tolerates newer ones", () => {
     const expected = ["1_init", "2_jobs", "3_secrets"];
-    expect(compareMigrations(["1_init", "2_jobs", "3_secrets"], expected)).toEqual({ pending: [], unknown: [] });
-    expect(compareMigrations(["1_init", "2_jobs", "3_secrets", "4_next_release"], expected)).toEqual({ pending: [], unknown: ["4_next_release"] });
-    expect(compareMigrations(["1_init"], expected)).toEqual({ pending: ["2_jobs", "3_secrets"], unknown: [] });
+    expect(compareMigrations(["1_init", "2_jobs", "3_secrets"], expected)).toEqual({
+      pending: [],
+      unknown: [],
+    });
+    expect(
+      compareMigrations(["1_init", "2_jobs", "3_secrets", "4_next_release"], expected),
+    ).toEqual({ pending: [], unknown: ["4_next_release"] });
+    expect(compareMigrations(["1_init"], expected)).toEqual({
+      pending: ["2_jobs", "3_secrets"],
+      unknown: [],
+    });
     expect(compareMigrations([], expected)).toEqual({ pending: expected, unknown: [] });
   });
 
@@ -28,6 +36,10 @@ describe("migration status", () => {
     expect(pendingMigrationsProblem({ pending: ["2_jobs", "3_secrets"], unknown: [] }, 3)).toBe(
       "DATABASE_URL: 2 of this build's 3 migrations are not applied (2_jobs, 3_secrets). Run `npm run db:migrate` against this database (with the same DATABASE_URL and NODE_ENV), then start again.",
     );
-    expect(pendingMigrationsProblem({ pending: ["1_init", "2_jobs", "3_secrets"], unknown: [] }, 3)).toMatch(/^DATABASE_URL: none of this build's migrations are applied \(an empty database\?\)\. Run `npm run db:migrate`/);
+    expect(
+      pendingMigrationsProblem({ pending: ["1_init", "2_jobs", "3_secrets"], unknown: [] }, 3),
+    ).toMatch(
+      /^DATABASE_URL: none of this build's migrations are applied \(an empty database\?\)\. Run `npm run db:migrate`/,
+    );
   });
 });

@@ -14,15 +14,26 @@ export type MigrationStatus = {
   unknown: string[];
 };
 
-export function compareMigrations(applied: readonly string[], expected: readonly string[] = MIGRATION_NAMES): MigrationStatus {
+export function compareMigrations(
+  applied: readonly string[],
+  expected: readonly string[] = MIGRATION_NAMES,
+): MigrationStatus {
   const done = new Set(applied);
   const known = new Set(expected);
-  return { pending: expected.filter((name) => !done.has(name)), unknown: applied.filter((name) => !known.has(name)) };
+  return {
+    pending: expected.filter((name) => !done.has(name)),
+    unknown: applied.filter((name) => !known.has(name)),
+  };
 }
 
 /** The database's finished migrations compared with this build's (none applied when the table is missing). */
-export async function readMigrationStatus(db: PrismaClient, expected: readonly string[] = MIGRATION_NAMES): Promise<MigrationStatus> {
-  const [table] = await db.$queryRawUnsafe<{ exists: boolean }[]>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "exists"`);
+export async function readMigrationStatus(
+  db: PrismaClient,
+  expected: readonly string[] = MIGRATION_NAMES,
+): Promise<MigrationStatus> {
+  const [table] = await db.$queryRawUnsafe<{ exists: boolean }[]>(
+    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "exists"`,
+  );
   if (!table?.exists) return compareMigrations([], expected);
   const rows = await db.$queryRawUnsafe<{ name: string }[]>(
     `SELECT migration_name AS "name" FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
@@ -34,8 +45,14 @@ export async function readMigrationStatus(db: PrismaClient, expected: readonly s
 }
 
 /** Why this build cannot serve from the database, or null when every migration it needs is applied. */
-export function pendingMigrationsProblem(status: MigrationStatus, expectedCount = MIGRATION_NAMES.length): string | null {
+export function pendingMigrationsProblem(
+  status: MigrationStatus,
+  expectedCount = MIGRATION_NAMES.length,
+): string | null {
   if (status.pending.length === 0) return null;
-  const which = status.pending.length === expectedCount ? "none of this build's migrations are applied (an empty database?)" : `${status.pending.length} of this build's ${expectedCount} migrations are not applied (${status.pending.join(", ")})`;
+  const which =
+    status.pending.length === expectedCount
+      ? "none of this build's migrations are applied (an empty database?)"
+      : `${status.pending.length} of this build's ${expectedCount} migrations are not applied (${status.pending.join(", ")})`;
   return `DATABASE_URL: ${which}. Run \`npm run db:migrate\` against this database (with the same DATABASE_URL and NODE_ENV), then start again.`;
 }

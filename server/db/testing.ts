@@ -52,7 +52,10 @@ export async function prepareTestDatabases(
     const templateDatabase = uniqueName("x4g_tpl");
     await adminQuery(config.url, `CREATE DATABASE "${templateDatabase}"`);
     try {
-      await migrateFreshDatabase({ kind: "postgres", url: withDatabase(config.url, templateDatabase) });
+      await migrateFreshDatabase({
+        kind: "postgres",
+        url: withDatabase(config.url, templateDatabase),
+      });
     } catch (error) {
       await adminQuery(config.url, `DROP DATABASE IF EXISTS "${templateDatabase}" WITH (FORCE)`);
       throw error;
@@ -79,7 +82,10 @@ export async function teardownTestDatabases(template: TestDbTemplate): Promise<v
     await rm(path.dirname(template.tarballPath), { recursive: true, force: true });
     return;
   }
-  await adminQuery(template.serverUrl, `DROP DATABASE IF EXISTS "${template.templateDatabase}" WITH (FORCE)`);
+  await adminQuery(
+    template.serverUrl,
+    `DROP DATABASE IF EXISTS "${template.templateDatabase}" WITH (FORCE)`,
+  );
 }
 
 /** A fresh, migrated database for one test file; `close()` disposes of it. */
@@ -101,7 +107,10 @@ export async function createTestDatabase(template: TestDbTemplate): Promise<Test
   assertLocalDatabase(template.serverUrl);
   const database = uniqueName("x4g_t");
   await createDatabaseFromTemplate(template.serverUrl, database, template.templateDatabase);
-  const config: DatabaseConfig = { kind: "postgres", url: withDatabase(template.serverUrl, database) };
+  const config: DatabaseConfig = {
+    kind: "postgres",
+    url: withDatabase(template.serverUrl, database),
+  };
   const handle = createPrismaClient(config);
   return {
     db: handle.db,
@@ -124,7 +133,11 @@ export async function migrateFreshDatabase(target: DatabaseConfig | PGlite): Pro
   return applyMigrations(target);
 }
 
-async function createDatabaseFromTemplate(serverUrl: string, database: string, template: string): Promise<void> {
+async function createDatabaseFromTemplate(
+  serverUrl: string,
+  database: string,
+  template: string,
+): Promise<void> {
   // PostgreSQL refuses to copy a template while another session is connected to it ("source
   // database is being accessed by other users"); only our own short-lived admin sessions ever are,
   // so a few quick retries cover two test files starting at once.

@@ -29,14 +29,27 @@ export async function seedDemo(
 ): Promise<SeedResult> {
   const withAdmin = deps.env.NODE_ENV !== "production";
   const admin = withAdmin ? DEMO_CREDENTIALS.admin : null;
-  const existing = await deps.db.user.findUnique({ where: { email: DEMO_CREDENTIALS.merchantUser.email }, select: { id: true } });
+  const existing = await deps.db.user.findUnique({
+    where: { email: DEMO_CREDENTIALS.merchantUser.email },
+    select: { id: true },
+  });
   if (existing) {
-    const adminExists = (await deps.db.user.count({ where: { email: DEMO_CREDENTIALS.admin.email } })) > 0;
-    return { admin: withAdmin && adminExists ? admin : null, merchantUser: DEMO_CREDENTIALS.merchantUser, demoMerchantId: DEMO_MERCHANT_ID, created: false };
+    const adminExists =
+      (await deps.db.user.count({ where: { email: DEMO_CREDENTIALS.admin.email } })) > 0;
+    return {
+      admin: withAdmin && adminExists ? admin : null,
+      merchantUser: DEMO_CREDENTIALS.merchantUser,
+      demoMerchantId: DEMO_MERCHANT_ID,
+      created: false,
+    };
   }
 
-  if (admin) await signUpWithPassword(deps, { name: "Platform Admin", ...admin, role: "PLATFORM_ADMIN" });
-  const owner = await signUpWithPassword(deps, { name: "Demo Merchant", ...DEMO_CREDENTIALS.merchantUser });
+  if (admin)
+    await signUpWithPassword(deps, { name: "Platform Admin", ...admin, role: "PLATFORM_ADMIN" });
+  const owner = await signUpWithPassword(deps, {
+    name: "Demo Merchant",
+    ...DEMO_CREDENTIALS.merchantUser,
+  });
   const actor = { userId: owner.id, role: "SYSTEM" };
   await createMerchant(
     { ...deps, env: { ...deps.env, ALLOW_PRIVATE_UPSTREAMS: true, AUTO_APPROVE_MERCHANTS: true } },
@@ -55,18 +68,44 @@ export async function seedDemo(
   const network = `eip155:${opts.localChain.chainId}`;
   const asset = opts.localChain.tokenAddress.toLowerCase();
   // the rules are priced on the local chain this seed runs against, whatever the env said before
-  const ruleDeps = { db: deps.db, env: { ...deps.env, LOCAL_CHAIN_ID: opts.localChain.chainId, LOCAL_TOKEN_ADDRESS: opts.localChain.tokenAddress } };
+  const ruleDeps = {
+    db: deps.db,
+    env: {
+      ...deps.env,
+      LOCAL_CHAIN_ID: opts.localChain.chainId,
+      LOCAL_TOKEN_ADDRESS: opts.localChain.tokenAddress,
+    },
+  };
   await createPricingRule(ruleDeps, {
     merchantId: DEMO_MERCHANT_ID,
     actor,
     // the demo upstream answers every method on its paths: each rule prices them all (ANY), so no
     // method is served free by omission
-    input: { pathPattern: "/api/signal/*", methods: ["ANY"], price: "0.01", network, asset, description: "A trading signal for one symbol" },
+    input: {
+      pathPattern: "/api/signal/*",
+      methods: ["ANY"],
+      price: "0.01",
+      network,
+      asset,
+      description: "A trading signal for one symbol",
+    },
   });
   await createPricingRule(ruleDeps, {
     merchantId: DEMO_MERCHANT_ID,
     actor,
-    input: { pathPattern: "/api/echo", methods: ["ANY"], price: "0.05", network, asset, description: "Echoes the request back" },
+    input: {
+      pathPattern: "/api/echo",
+      methods: ["ANY"],
+      price: "0.05",
+      network,
+      asset,
+      description: "Echoes the request back",
+    },
   });
-  return { admin, merchantUser: DEMO_CREDENTIALS.merchantUser, demoMerchantId: DEMO_MERCHANT_ID, created: true };
+  return {
+    admin,
+    merchantUser: DEMO_CREDENTIALS.merchantUser,
+    demoMerchantId: DEMO_MERCHANT_ID,
+    created: true,
+  };
 }

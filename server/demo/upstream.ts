@@ -2,7 +2,11 @@ import { createHash } from "node:crypto";
 
 import type { Deps } from "@/server/deps";
 import { loadSigningSecrets } from "@/server/merchants/signing-secrets";
-import { withGatewayVerification, type GatewayRequestLike, type VerifiedGatewayCall } from "@/sdk/src/verify";
+import {
+  withGatewayVerification,
+  type GatewayRequestLike,
+  type VerifiedGatewayCall,
+} from "@/sdk/src/verify";
 
 // A tiny "market signals" API that the seeded demo merchant sells through the gateway. It is
 // deterministic per symbol and hour so docs, tests and the playground show stable output. It is
@@ -22,14 +26,22 @@ function signalFor(symbol: string, hourBucket: number) {
 }
 
 function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
 }
 
 /** The path below the demo upstream's mount point, as segments: /api/demo/api/signal/btc → [api, signal, btc]. */
 function demoPath(req: Request): string[] {
   const pathname = new URL(req.url).pathname;
-  const below = pathname.startsWith(DEMO_UPSTREAM_MOUNT) ? pathname.slice(DEMO_UPSTREAM_MOUNT.length) : pathname;
-  return below.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+  const below = pathname.startsWith(DEMO_UPSTREAM_MOUNT)
+    ? pathname.slice(DEMO_UPSTREAM_MOUNT.length)
+    : pathname;
+  return below
+    .split("/")
+    .filter(Boolean)
+    .map((s) => decodeURIComponent(s));
 }
 
 export const DEMO_UPSTREAM_MOUNT = "/api/demo";
@@ -42,13 +54,28 @@ async function serveDemo(req: Request, gateway: VerifiedGatewayCall): Promise<Re
     if (!SYMBOLS.has(name)) return json({ error: "unknown_symbol", symbols: [...SYMBOLS] }, 404);
     const hourBucket = Math.floor(Date.now() / 3_600_000);
     const facts = gateway.facts;
-    const paid = facts.kind === "paid" ? { paidBy: facts.payer, paymentId: facts.paymentId, txHash: facts.txHash } : { paidBy: facts.kind === "entitled" ? facts.payer : null, paymentId: null };
-    return json({ ...signalFor(name, hourBucket), ...paid, asOf: new Date(hourBucket * 3_600_000).toISOString() });
+    const paid =
+      facts.kind === "paid"
+        ? { paidBy: facts.payer, paymentId: facts.paymentId, txHash: facts.txHash }
+        : { paidBy: facts.kind === "entitled" ? facts.payer : null, paymentId: null };
+    return json({
+      ...signalFor(name, hourBucket),
+      ...paid,
+      asOf: new Date(hourBucket * 3_600_000).toISOString(),
+    });
   }
-  if (resource === "free") return json({ ok: true, message: "This path is free.", path: `/${path.join("/")}` });
+  if (resource === "free")
+    return json({ ok: true, message: "This path is free.", path: `/${path.join("/")}` });
   if (resource === "echo") {
     const body = req.method === "GET" || req.method === "HEAD" ? null : await req.text();
-    return json({ method: req.method, path: `/${path.join("/")}`, query: Object.fromEntries(new URL(req.url).searchParams), headers: Object.fromEntries(req.headers), body, gateway: gateway.facts });
+    return json({
+      method: req.method,
+      path: `/${path.join("/")}`,
+      query: Object.fromEntries(new URL(req.url).searchParams),
+      headers: Object.fromEntries(req.headers),
+      body,
+      gateway: gateway.facts,
+    });
   }
   return json({ error: "not_found" }, 404);
 }
@@ -59,13 +86,20 @@ type DemoDeps = Pick<Deps, "db" | "env" | "now">;
  * The demo upstream as a fetch handler, refusing calls that did not come through the gateway
  * (401). `deps` is a function so the route module builds nothing at import time.
  */
-export function createDemoUpstream(deps: () => DemoDeps): (req: Request, context?: unknown) => Promise<Response> {
-  return withGatewayVerification((req, _ctx: unknown, gateway) => serveDemo(req, gateway), { secrets: (req) => demoUpstreamSecrets(deps(), req) });
+export function createDemoUpstream(
+  deps: () => DemoDeps,
+): (req: Request, context?: unknown) => Promise<Response> {
+  return withGatewayVerification((req, _ctx: unknown, gateway) => serveDemo(req, gateway), {
+    secrets: (req) => demoUpstreamSecrets(deps(), req),
+  });
 }
 
 function hostOf(req: GatewayRequestLike): string | null {
   const headers = req.headers;
-  const raw = typeof headers.get === "function" ? (headers as { get(n: string): string | null }).get("host") : (headers as Record<string, string | string[] | undefined>).host;
+  const raw =
+    typeof headers.get === "function"
+      ? (headers as { get(n: string): string | null }).get("host")
+      : (headers as Record<string, string | string[] | undefined>).host;
   const host = Array.isArray(raw) ? raw[0] : raw;
   if (host) return host;
   return /^https?:\/\//.test(req.url) ? new URL(req.url).host : null;
@@ -77,11 +111,22 @@ function hostOf(req: GatewayRequestLike): string | null {
  * it, so it reads their secrets from the database where a real API would hold its own one in its
  * configuration.
  */
-export async function demoUpstreamSecrets(deps: DemoDeps, req: GatewayRequestLike): Promise<string[]> {
+export async function demoUpstreamSecrets(
+  deps: DemoDeps,
+  req: GatewayRequestLike,
+): Promise<string[]> {
   const host = hostOf(req);
   if (!host) return [];
-  const bases = ["http", "https"].flatMap((scheme) => [`${scheme}://${host}${DEMO_UPSTREAM_MOUNT}`, `${scheme}://${host}${DEMO_UPSTREAM_MOUNT}/`]);
-  const merchants = await deps.db.merchant.findMany({ where: { upstreamBaseUrl: { in: bases } }, select: { id: true } });
-  const secrets = await Promise.all(merchants.map((m) => loadSigningSecrets(deps, { merchantId: m.id })));
+  const bases = ["http", "https"].flatMap((scheme) => [
+    `${scheme}://${host}${DEMO_UPSTREAM_MOUNT}`,
+    `${scheme}://${host}${DEMO_UPSTREAM_MOUNT}/`,
+  ]);
+  const merchants = await deps.db.merchant.findMany({
+    where: { upstreamBaseUrl: { in: bases } },
+    select: { id: true },
+  });
+  const secrets = await Promise.all(
+    merchants.map((m) => loadSigningSecrets(deps, { merchantId: m.id })),
+  );
   return secrets.flat().map((s) => s.secret);
 }

@@ -6,7 +6,13 @@ import type { PricingRule } from "@/server/db";
 import type { Deps } from "@/server/deps";
 import { openPayoutAddress } from "@/server/merchants/merchants";
 import { getNetworkRegistry } from "@/server/networks/config";
-import { BAZAAR_KEY, bazaarDeclaration, discoveryMethodOf, gatewayPathPrefix, routeTemplateOf } from "@/server/x402/discovery";
+import {
+  BAZAAR_KEY,
+  bazaarDeclaration,
+  discoveryMethodOf,
+  gatewayPathPrefix,
+  routeTemplateOf,
+} from "@/server/x402/discovery";
 import { paymentRequiredV2, requirementsV2, type PricedRoute } from "@/server/x402/requirements";
 
 // Discovery (issue 22): every ACTIVE merchant's priced rules, unless it opted out, as the `bazaar`
@@ -32,7 +38,10 @@ export type DiscoverableEndpoint = {
 
 /** A concrete example path for a pattern (`/api/signal/*` → `/api/signal/btc`). */
 export function examplePath(pattern: string): string {
-  return pattern.replace(/\/\*\*$/, "/example").replace(/\*\*/g, "example").replace(/\*/g, "btc");
+  return pattern
+    .replace(/\/\*\*$/, "/example")
+    .replace(/\*\*/g, "example")
+    .replace(/\*/g, "btc");
 }
 
 /** How long a listing is reused: discovery is read by crawlers, a short staleness is fine. */
@@ -45,7 +54,19 @@ async function loadEndpoints(deps: Pick<Deps, "db" | "env">): Promise<Discoverab
     where: { active: true, merchant: { status: "ACTIVE", discoverable: true } },
     orderBy: [{ merchant: { createdAt: "asc" } }, { createdAt: "asc" }, { id: "asc" }],
     take: MAX_LISTED_RULES,
-    include: { merchant: { select: { id: true, name: true, settlementMode: true, payoutAddressCiphertext: true, payoutAddressKeyId: true, discoverable: true, updatedAt: true } } },
+    include: {
+      merchant: {
+        select: {
+          id: true,
+          name: true,
+          settlementMode: true,
+          payoutAddressCiphertext: true,
+          payoutAddressKeyId: true,
+          discoverable: true,
+          updatedAt: true,
+        },
+      },
+    },
   });
   const payTos = new Map<string, string | null>();
   const endpoints: DiscoverableEndpoint[] = [];
@@ -54,7 +75,12 @@ async function loadEndpoints(deps: Pick<Deps, "db" | "env">): Promise<Discoverab
     const asset = network?.assets.find((a) => a.address === rule.asset.toLowerCase());
     const method = discoveryMethodOf(rule);
     if (!payTos.has(merchant.id)) {
-      payTos.set(merchant.id, merchant.settlementMode === "PLATFORM" ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? null) : openPayoutAddress(merchant, deps.env));
+      payTos.set(
+        merchant.id,
+        merchant.settlementMode === "PLATFORM"
+          ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? null)
+          : openPayoutAddress(merchant, deps.env),
+      );
     }
     const payTo = payTos.get(merchant.id);
     // what the gateway could not charge for (a misconfigured rule) or the convention cannot describe is not listed
@@ -62,10 +88,23 @@ async function loadEndpoints(deps: Pick<Deps, "db" | "env">): Promise<Discoverab
     const prefix = gatewayPathPrefix(deps.env.GATEWAY_URL, merchant.id);
     const example = examplePath(rule.pathPattern);
     const origin = new URL(deps.env.GATEWAY_URL).origin;
-    const template = rule.pathPattern.includes("*") ? routeTemplateOf(prefix, rule.pathPattern) : null;
-    const route: PricedRoute = { merchant: { id: merchant.id, name: merchant.name, discoverable: true }, rule, network, asset, payTo, resourceUrl: `${origin}${prefix}${example}` };
+    const template = rule.pathPattern.includes("*")
+      ? routeTemplateOf(prefix, rule.pathPattern)
+      : null;
+    const route: PricedRoute = {
+      merchant: { id: merchant.id, name: merchant.name, discoverable: true },
+      rule,
+      network,
+      asset,
+      payTo,
+      resourceUrl: `${origin}${prefix}${example}`,
+    };
     const declaration = bazaarDeclaration(rule, { method, path: `${prefix}${example}`, prefix });
-    const body = paymentRequiredV2(route, undefined, declaration ? { [BAZAAR_KEY]: declaration } : undefined);
+    const body = paymentRequiredV2(
+      route,
+      undefined,
+      declaration ? { [BAZAAR_KEY]: declaration } : undefined,
+    );
     const updatedAt = rule.updatedAt > merchant.updatedAt ? rule.updatedAt : merchant.updatedAt;
     endpoints.push({
       route,
@@ -93,10 +132,16 @@ async function loadEndpoints(deps: Pick<Deps, "db" | "env">): Promise<Discoverab
 const caches = new WeakMap<object, TtlCache<DiscoverableEndpoint[]>>();
 
 /** The discoverable endpoints, reused for DISCOVERY_CACHE_SECONDS. The playground and the list endpoint read this. */
-export function discoverableEndpoints(deps: Pick<Deps, "db" | "env">): Promise<DiscoverableEndpoint[]> {
+export function discoverableEndpoints(
+  deps: Pick<Deps, "db" | "env">,
+): Promise<DiscoverableEndpoint[]> {
   let cache = caches.get(deps.db);
   if (!cache) {
-    cache = createTtlCache({ ttlMs: DISCOVERY_CACHE_SECONDS * 1000, load: () => loadEndpoints(deps), maxEntries: 1 });
+    cache = createTtlCache({
+      ttlMs: DISCOVERY_CACHE_SECONDS * 1000,
+      load: () => loadEndpoints(deps),
+      maxEntries: 1,
+    });
     caches.set(deps.db, cache);
   }
   return cache.get("all");
@@ -120,19 +165,32 @@ export const listDiscoveryQuery = z.object({
 export type ListDiscoveryQuery = z.infer<typeof listDiscoveryQuery>;
 
 /** Pure: the page of items the filters select. */
-export function pageOfItems(items: DiscoveryResource[], query: ListDiscoveryQuery): DiscoveryResourcesResponse {
+export function pageOfItems(
+  items: DiscoveryResource[],
+  query: ListDiscoveryQuery,
+): DiscoveryResourcesResponse {
   const matching = items.filter(
     (item) =>
       (!query.type || item.type === query.type) &&
       (!query.extensions || Object.hasOwn(item.extensions ?? {}, query.extensions)) &&
       item.accepts.some(
-        (a) => (!query.scheme || a.scheme === query.scheme) && (!query.network || a.network === query.network) && (!query.payTo || a.payTo.toLowerCase() === query.payTo.toLowerCase()),
+        (a) =>
+          (!query.scheme || a.scheme === query.scheme) &&
+          (!query.network || a.network === query.network) &&
+          (!query.payTo || a.payTo.toLowerCase() === query.payTo.toLowerCase()),
       ),
   );
-  return { x402Version: 2, items: matching.slice(query.offset, query.offset + query.limit), pagination: { limit: query.limit, offset: query.offset, total: matching.length } };
+  return {
+    x402Version: 2,
+    items: matching.slice(query.offset, query.offset + query.limit),
+    pagination: { limit: query.limit, offset: query.offset, total: matching.length },
+  };
 }
 
-export async function listDiscoveryResources(deps: Pick<Deps, "db" | "env">, query: ListDiscoveryQuery): Promise<DiscoveryResourcesResponse> {
+export async function listDiscoveryResources(
+  deps: Pick<Deps, "db" | "env">,
+  query: ListDiscoveryQuery,
+): Promise<DiscoveryResourcesResponse> {
   const endpoints = await discoverableEndpoints(deps);
   return pageOfItems(
     endpoints.map((e) => e.item),

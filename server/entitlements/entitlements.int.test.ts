@@ -1,7 +1,11 @@
 import { x402Client } from "@x402/core/client";
 import { decodePaymentRequiredHeader } from "@x402/core/http";
 import { registerExactEvmScheme } from "@x402/evm/exact/client";
-import { createSIWxPayload, encodeSIWxHeader, wrapFetchWithSIWx } from "@x402/extensions/sign-in-with-x";
+import {
+  createSIWxPayload,
+  encodeSIWxHeader,
+  wrapFetchWithSIWx,
+} from "@x402/extensions/sign-in-with-x";
 import { wrapFetchWithPayment } from "@x402/fetch";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,8 +23,24 @@ let h: GatewayHarness;
 beforeAll(async () => {
   h = await createGatewayHarness(database.db, {
     rules: [
-      { pathPattern: "/api/pass/*", method: "GET", price: "0.10", network: "", asset: "", billingMode: "TIME_PASS", passDurationSeconds: 3600 },
-      { pathPattern: "/api/bundle/*", method: "GET", price: "0.05", network: "", asset: "", billingMode: "BUNDLE", bundleSize: 10 },
+      {
+        pathPattern: "/api/pass/*",
+        method: "GET",
+        price: "0.10",
+        network: "",
+        asset: "",
+        billingMode: "TIME_PASS",
+        passDurationSeconds: 3600,
+      },
+      {
+        pathPattern: "/api/bundle/*",
+        method: "GET",
+        price: "0.05",
+        network: "",
+        asset: "",
+        billingMode: "BUNDLE",
+        bundleSize: 10,
+      },
     ],
   });
 });
@@ -38,12 +58,22 @@ const gatewayFetch: typeof fetch = async (input, init) => {
 function payingFetch(payer: PrivateKeyAccount): typeof fetch {
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: payer });
-  client.setSpendControls({ allowedAssets: [{ network: h.network as `${string}:${string}`, asset: h.token, maxAmountPerPayment: "1000000" }] });
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: h.network as `${string}:${string}`,
+        asset: h.token,
+        maxAmountPerPayment: "1000000",
+      },
+    ],
+  });
   return wrapFetchWithPayment(wrapFetchWithSIWx(gatewayFetch, payer), client) as typeof fetch;
 }
 
 async function settledPayments(payer: string) {
-  return database.db.payment.count({ where: { merchantId: h.merchant.id, payer: payer.toLowerCase(), status: "SETTLED" } });
+  return database.db.payment.count({
+    where: { merchantId: h.merchant.id, payer: payer.toLowerCase(), status: "SETTLED" },
+  });
 }
 
 describe("a time pass", () => {
@@ -63,7 +93,15 @@ describe("a time pass", () => {
     expect(await h.balanceOf(h.merchantWallet)).toBe(before + 100_000n);
     expect(await settledPayments(payer.address)).toBe(1);
     await h.runtime.usage.flush();
-    expect(await database.db.usageRecord.count({ where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase(), status: "ENTITLED" } })).toBe(20);
+    expect(
+      await database.db.usageRecord.count({
+        where: {
+          merchantId: h.merchant.id,
+          payer: payer.address.toLowerCase(),
+          status: "ENTITLED",
+        },
+      }),
+    ).toBe(20);
   });
 
   it("declares Sign-In-With-X and what the payment buys in its 402", async () => {
@@ -71,7 +109,10 @@ describe("a time pass", () => {
     expect(res.status).toBe(402);
     const required = decodePaymentRequiredHeader(res.headers.get("payment-required") ?? "");
     expect(required.resource.description).toContain("unlimited calls on /api/pass/* for 1 hour");
-    expect(required.extensions?.["sign-in-with-x"]).toMatchObject({ info: { domain: "gateway.test", uri: h.url("/api/pass/eth") }, supportedChains: [{ chainId: h.network, type: "eip191" }] });
+    expect(required.extensions?.["sign-in-with-x"]).toMatchObject({
+      info: { domain: "gateway.test", uri: h.url("/api/pass/eth") },
+      supportedChains: [{ chainId: h.network, type: "eip191" }],
+    });
   });
 });
 
@@ -95,34 +136,66 @@ describe("a bundle", () => {
 
     // the merchant console lists it: used up, so among all entitlements and not the active ones
     await h.runtime.usage.flush();
-    const api = callerFor(testDeps(database.db), await merchantOwner(database.db, h.merchant.id)).entitlements;
+    const api = callerFor(
+      testDeps(database.db),
+      await merchantOwner(database.db, h.merchant.id),
+    ).entitlements;
     const all = await api.list({ merchantId: h.merchant.id, payer: payer.address, state: "all" });
-    expect(all).toMatchObject([{ payer: payer.address.toLowerCase(), billingMode: "BUNDLE", callsTotal: 10, callsRemaining: 0, active: false, callsServed: 10, rule: { pathPattern: "/api/bundle/*" } }]);
+    expect(all).toMatchObject([
+      {
+        payer: payer.address.toLowerCase(),
+        billingMode: "BUNDLE",
+        callsTotal: 10,
+        callsRemaining: 0,
+        active: false,
+        callsServed: 10,
+        rule: { pathPattern: "/api/bundle/*" },
+      },
+    ]);
     expect(await api.list({ merchantId: h.merchant.id, payer: payer.address })).toEqual([]);
   });
 
   it("50 parallel calls against a bundle with 10 calls left: exactly 10 are served", async () => {
     const payer = await h.newPayer();
     expect((await payingFetch(payer)(h.url("/api/bundle/p"))).status).toBe(200);
-    await database.db.entitlement.updateMany({ where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() }, data: { callsRemaining: 10 } });
+    await database.db.entitlement.updateMany({
+      where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() },
+      data: { callsRemaining: 10 },
+    });
     const signIn = wrapFetchWithSIWx(gatewayFetch, payer);
-    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => signIn(h.url(`/api/bundle/par-${i}`))));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => signIn(h.url(`/api/bundle/par-${i}`))),
+    );
     const statuses = responses.map((r) => r.status);
     const bodies = await Promise.all(responses.map((r) => r.text()));
     const unexpected = bodies.filter((_, i) => statuses[i] !== 200 && statuses[i] !== 402);
-    expect(statuses.filter((s) => s === 200), `statuses ${statuses.join(",")}; other answers: ${unexpected.join(" | ")}`).toHaveLength(10);
+    expect(
+      statuses.filter((s) => s === 200),
+      `statuses ${statuses.join(",")}; other answers: ${unexpected.join(" | ")}`,
+    ).toHaveLength(10);
     expect(statuses.filter((s) => s === 402)).toHaveLength(40);
-    const left = await database.db.entitlement.findFirstOrThrow({ where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() } });
+    const left = await database.db.entitlement.findFirstOrThrow({
+      where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() },
+    });
     expect(left.callsRemaining).toBe(0);
   });
 });
 
 describe("sign-in proofs", () => {
-  async function proofFor(payer: PrivateKeyAccount, path: string, override: { domain?: string; uri?: string } = {}) {
+  async function proofFor(
+    payer: PrivateKeyAccount,
+    path: string,
+    override: { domain?: string; uri?: string } = {},
+  ) {
     const challenge = await gatewayFetch(h.url(path));
     const required = decodePaymentRequiredHeader(challenge.headers.get("payment-required") ?? "");
-    const siwx = required.extensions?.["sign-in-with-x"] as { info: Record<string, unknown>; supportedChains: { chainId: string; type: string }[] };
-    const info = { ...siwx.info, ...override, chainId: h.network, type: "eip191" } as Parameters<typeof createSIWxPayload>[0];
+    const siwx = required.extensions?.["sign-in-with-x"] as {
+      info: Record<string, unknown>;
+      supportedChains: { chainId: string; type: string }[];
+    };
+    const info = { ...siwx.info, ...override, chainId: h.network, type: "eip191" } as Parameters<
+      typeof createSIWxPayload
+    >[0];
     const requestUrl = override.domain ? `http://${override.domain}${path}` : h.url(path);
     return encodeSIWxHeader(await createSIWxPayload(info, payer, override.uri ?? requestUrl));
   }
@@ -131,8 +204,12 @@ describe("sign-in proofs", () => {
     const payer = await h.newPayer();
     expect((await payingFetch(payer)(h.url("/api/pass/r"))).status).toBe(200);
     const header = await proofFor(payer, "/api/pass/r");
-    expect((await gatewayFetch(h.url("/api/pass/r"), { headers: { "sign-in-with-x": header } })).status).toBe(200);
-    const replay = await gatewayFetch(h.url("/api/pass/r"), { headers: { "sign-in-with-x": header } });
+    expect(
+      (await gatewayFetch(h.url("/api/pass/r"), { headers: { "sign-in-with-x": header } })).status,
+    ).toBe(200);
+    const replay = await gatewayFetch(h.url("/api/pass/r"), {
+      headers: { "sign-in-with-x": header },
+    });
     expect(replay.status).toBe(402);
     expect((await replay.json()).error).toBe("invalid_siwx_nonce");
   });
@@ -140,12 +217,19 @@ describe("sign-in proofs", () => {
   it("are refused for another origin or another resource", async () => {
     const payer = await h.newPayer();
     expect((await payingFetch(payer)(h.url("/api/pass/o"))).status).toBe(200);
-    const foreign = await proofFor(payer, "/api/pass/o", { domain: "evil.example", uri: "http://evil.example/api/pass/o" });
-    const res = await gatewayFetch(h.url("/api/pass/o"), { headers: { "sign-in-with-x": foreign } });
+    const foreign = await proofFor(payer, "/api/pass/o", {
+      domain: "evil.example",
+      uri: "http://evil.example/api/pass/o",
+    });
+    const res = await gatewayFetch(h.url("/api/pass/o"), {
+      headers: { "sign-in-with-x": foreign },
+    });
     expect(res.status).toBe(402);
     expect((await res.json()).error).toBe("invalid_siwx_domain_mismatch");
     const elsewhere = await proofFor(payer, "/api/pass/a");
-    const other = await gatewayFetch(h.url("/api/pass/b"), { headers: { "sign-in-with-x": elsewhere } });
+    const other = await gatewayFetch(h.url("/api/pass/b"), {
+      headers: { "sign-in-with-x": elsewhere },
+    });
     expect(other.status).toBe(402);
     expect((await other.json()).error).toBe("invalid_siwx_uri_mismatch");
   });

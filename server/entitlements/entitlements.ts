@@ -6,17 +6,36 @@ import { createId } from "@/server/db/ids";
 // Bundles (N calls) and time passes (unlimited calls until a time): what one payment buys beyond
 // the call that paid. The paying call is the first of a bundle's N.
 
-export type GrantedEntitlement = { id: string; ruleId: string; billingMode: Exclude<BillingMode, "PER_REQUEST">; callsRemaining: number | null; expiresAt: Date | null };
+export type GrantedEntitlement = {
+  id: string;
+  ruleId: string;
+  billingMode: Exclude<BillingMode, "PER_REQUEST">;
+  callsRemaining: number | null;
+  expiresAt: Date | null;
+};
 
 export async function grantEntitlement(
   tx: Db,
-  opts: { merchantId: string; ruleId: string; paymentId: string; payer: string; rule: { billingMode: BillingMode; bundleSize: number | null; passDurationSeconds: number | null }; at: Date },
+  opts: {
+    merchantId: string;
+    ruleId: string;
+    paymentId: string;
+    payer: string;
+    rule: {
+      billingMode: BillingMode;
+      bundleSize: number | null;
+      passDurationSeconds: number | null;
+    };
+    at: Date;
+  },
 ): Promise<GrantedEntitlement | null> {
   const { rule } = opts;
   if (rule.billingMode === "PER_REQUEST") return null;
   const bundle = rule.billingMode === "BUNDLE";
   const callsTotal = bundle ? (rule.bundleSize ?? 1) : null;
-  const expiresAt = bundle ? null : new Date(opts.at.getTime() + (rule.passDurationSeconds ?? 0) * 1000);
+  const expiresAt = bundle
+    ? null
+    : new Date(opts.at.getTime() + (rule.passDurationSeconds ?? 0) * 1000);
   const created = await tx.entitlement.create({
     data: {
       id: createId("entitlement"),
@@ -31,7 +50,13 @@ export async function grantEntitlement(
     },
     select: { id: true, callsRemaining: true, expiresAt: true },
   });
-  return { id: created.id, ruleId: opts.ruleId, billingMode: rule.billingMode, callsRemaining: created.callsRemaining, expiresAt: created.expiresAt };
+  return {
+    id: created.id,
+    ruleId: opts.ruleId,
+    billingMode: rule.billingMode,
+    callsRemaining: created.callsRemaining,
+    expiresAt: created.expiresAt,
+  };
 }
 
 /**
@@ -45,14 +70,35 @@ export async function consumeEntitlement(
 ): Promise<GrantedEntitlement | null> {
   const payer = opts.payer.toLowerCase();
   const pass = await db.entitlement.findFirst({
-    where: { merchantId: opts.merchantId, ruleId: opts.ruleId, payer, billingMode: "TIME_PASS", revokedAt: null, expiresAt: { gt: opts.now } },
+    where: {
+      merchantId: opts.merchantId,
+      ruleId: opts.ruleId,
+      payer,
+      billingMode: "TIME_PASS",
+      revokedAt: null,
+      expiresAt: { gt: opts.now },
+    },
     orderBy: { expiresAt: "desc" },
     select: { id: true, expiresAt: true },
   });
-  if (pass) return { id: pass.id, ruleId: opts.ruleId, billingMode: "TIME_PASS", callsRemaining: null, expiresAt: pass.expiresAt };
+  if (pass)
+    return {
+      id: pass.id,
+      ruleId: opts.ruleId,
+      billingMode: "TIME_PASS",
+      callsRemaining: null,
+      expiresAt: pass.expiresAt,
+    };
   for (let attempt = 0; attempt < 5; attempt++) {
     const bundle = await db.entitlement.findFirst({
-      where: { merchantId: opts.merchantId, ruleId: opts.ruleId, payer, billingMode: "BUNDLE", revokedAt: null, callsRemaining: { gt: 0 } },
+      where: {
+        merchantId: opts.merchantId,
+        ruleId: opts.ruleId,
+        payer,
+        billingMode: "BUNDLE",
+        revokedAt: null,
+        callsRemaining: { gt: 0 },
+      },
       orderBy: { createdAt: "asc" },
       select: { id: true },
     });
@@ -62,8 +108,17 @@ export async function consumeEntitlement(
       data: { callsRemaining: { decrement: 1 } },
     });
     if (taken.count === 1) {
-      const after = await db.entitlement.findUniqueOrThrow({ where: { id: bundle.id }, select: { callsRemaining: true } });
-      return { id: bundle.id, ruleId: opts.ruleId, billingMode: "BUNDLE", callsRemaining: after.callsRemaining, expiresAt: null };
+      const after = await db.entitlement.findUniqueOrThrow({
+        where: { id: bundle.id },
+        select: { callsRemaining: true },
+      });
+      return {
+        id: bundle.id,
+        ruleId: opts.ruleId,
+        billingMode: "BUNDLE",
+        callsRemaining: after.callsRemaining,
+        expiresAt: null,
+      };
     }
     // another call took the last one between the read and the decrement: look again
   }
@@ -71,7 +126,10 @@ export async function consumeEntitlement(
 }
 
 /** Gives a bundle call back when the upstream failed: an entitlement is not spent on a failure. */
-export async function restoreEntitlementCall(db: PrismaClient, opts: { merchantId: string; entitlementId: string }): Promise<void> {
+export async function restoreEntitlementCall(
+  db: PrismaClient,
+  opts: { merchantId: string; entitlementId: string },
+): Promise<void> {
   await db.entitlement.updateMany({
     where: { id: opts.entitlementId, merchantId: opts.merchantId, billingMode: "BUNDLE" },
     data: { callsRemaining: { increment: 1 } },
@@ -112,11 +170,24 @@ export const entitlementDtoSchema = z.object({
 export type EntitlementDto = z.infer<typeof entitlementDtoSchema>;
 
 /** A merchant's bundles and time passes, newest first, with how many calls each has served. */
-export async function listEntitlements(deps: { db: PrismaClient; now: () => Date }, opts: { merchantId: string } & z.infer<typeof listEntitlementsInput>): Promise<EntitlementDto[]> {
+export async function listEntitlements(
+  deps: { db: PrismaClient; now: () => Date },
+  opts: { merchantId: string } & z.infer<typeof listEntitlementsInput>,
+): Promise<EntitlementDto[]> {
   const now = deps.now();
-  const live = { revokedAt: null, OR: [{ billingMode: "TIME_PASS" as const, expiresAt: { gt: now } }, { billingMode: "BUNDLE" as const, callsRemaining: { gt: 0 } }] };
+  const live = {
+    revokedAt: null,
+    OR: [
+      { billingMode: "TIME_PASS" as const, expiresAt: { gt: now } },
+      { billingMode: "BUNDLE" as const, callsRemaining: { gt: 0 } },
+    ],
+  };
   const rows = await deps.db.entitlement.findMany({
-    where: { merchantId: opts.merchantId, ...(opts.payer ? { payer: opts.payer } : {}), ...(opts.state === "active" ? live : {}) },
+    where: {
+      merchantId: opts.merchantId,
+      ...(opts.payer ? { payer: opts.payer } : {}),
+      ...(opts.state === "active" ? live : {}),
+    },
     orderBy: { createdAt: "desc" },
     take: 200,
     select: {
@@ -134,8 +205,17 @@ export async function listEntitlements(deps: { db: PrismaClient; now: () => Date
     },
   });
   return rows.map(({ _count, ...row }) => {
-    const active = row.revokedAt === null && (row.billingMode === "TIME_PASS" ? (row.expiresAt?.getTime() ?? 0) > now.getTime() : (row.callsRemaining ?? 0) > 0);
+    const active =
+      row.revokedAt === null &&
+      (row.billingMode === "TIME_PASS"
+        ? (row.expiresAt?.getTime() ?? 0) > now.getTime()
+        : (row.callsRemaining ?? 0) > 0);
     // the paying call is the first of what the payment bought
-    return { ...row, billingMode: row.billingMode as "BUNDLE" | "TIME_PASS", active, callsServed: _count.usageRecords + 1 };
+    return {
+      ...row,
+      billingMode: row.billingMode as "BUNDLE" | "TIME_PASS",
+      active,
+      callsServed: _count.usageRecords + 1,
+    };
   });
 }

@@ -19,18 +19,28 @@ export type Facilitators = {
   forKind(kind: FacilitatorKind): Facilitator | null;
 };
 
-export function createFacilitators(
-  deps: {
-    env: Pick<ServerEnv, "FACILITATOR_PRIVATE_KEY" | "FACILITATOR_PRIVATE_KEYS" | "HOSTED_FACILITATOR_URL" | "HOSTED_FACILITATOR_TOKEN" | "CDP_API_KEY_ID" | "CDP_API_KEY_SECRET">;
-    chains: ChainClientRegistry;
-    log: Log;
-    metrics?: Metrics;
-    /** where the hosted config comes from (default: the environment, fixed) */
-    hostedConfig?: { current(): HostedFacilitatorConfig | null };
-  },
-): Facilitators {
-  const instrument = (f: Facilitator) => instrumentFacilitator(f, { metrics: deps.metrics ?? DISABLED_METRICS, log: deps.log });
-  const local = facilitatorPrivateKeys(deps.env).length > 0 ? instrument(createLocalFacilitator({ chains: deps.chains, log: deps.log })) : null;
+export function createFacilitators(deps: {
+  env: Pick<
+    ServerEnv,
+    | "FACILITATOR_PRIVATE_KEY"
+    | "FACILITATOR_PRIVATE_KEYS"
+    | "HOSTED_FACILITATOR_URL"
+    | "HOSTED_FACILITATOR_TOKEN"
+    | "CDP_API_KEY_ID"
+    | "CDP_API_KEY_SECRET"
+  >;
+  chains: ChainClientRegistry;
+  log: Log;
+  metrics?: Metrics;
+  /** where the hosted config comes from (default: the environment, fixed) */
+  hostedConfig?: { current(): HostedFacilitatorConfig | null };
+}): Facilitators {
+  const instrument = (f: Facilitator) =>
+    instrumentFacilitator(f, { metrics: deps.metrics ?? DISABLED_METRICS, log: deps.log });
+  const local =
+    facilitatorPrivateKeys(deps.env).length > 0
+      ? instrument(createLocalFacilitator({ chains: deps.chains, log: deps.log }))
+      : null;
   const fromEnv = hostedConfigFromEnv(deps.env);
   const hostedConfig = deps.hostedConfig ?? { current: () => fromEnv };
   // one client per distinct config, rebuilt only when the config changes
@@ -38,8 +48,14 @@ export function createFacilitators(
   const hostedNow = (): Facilitator | null => {
     const config = hostedConfig.current();
     if (!config) return null;
-    const key = JSON.stringify([config.url, config.cdpApiKeyId, config.cdpApiKeySecret, config.bearerToken]);
-    if (built?.key !== key) built = { key, facilitator: instrument(createHostedFacilitator(config, { log: deps.log })) };
+    const key = JSON.stringify([
+      config.url,
+      config.cdpApiKeyId,
+      config.cdpApiKeySecret,
+      config.bearerToken,
+    ]);
+    if (built?.key !== key)
+      built = { key, facilitator: instrument(createHostedFacilitator(config, { log: deps.log })) };
     return built.facilitator;
   };
   return {

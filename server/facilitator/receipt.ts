@@ -11,17 +11,29 @@ export const ERC20_TRANSFER_EVENTS = parseAbi([
 
 export type ReceiptCheck =
   | { ok: true; transferred: bigint }
-  | { ok: false; reason: "invalid_exact_evm_transaction_failed" | "invalid_exact_evm_transfer_event_mismatch"; message: string };
+  | {
+      ok: false;
+      reason: "invalid_exact_evm_transaction_failed" | "invalid_exact_evm_transfer_event_mismatch";
+      message: string;
+    };
 
 export function checkTransferReceipt(
   receipt: { status: "success" | "reverted"; logs: Log[]; transactionHash: Hash },
   expected: { asset: string; from: string; payTo: string; amount: bigint },
 ): ReceiptCheck {
   if (receipt.status !== "success") {
-    return { ok: false, reason: "invalid_exact_evm_transaction_failed", message: `transaction ${receipt.transactionHash} reverted` };
+    return {
+      ok: false,
+      reason: "invalid_exact_evm_transaction_failed",
+      message: `transaction ${receipt.transactionHash} reverted`,
+    };
   }
   const asset = expected.asset.toLowerCase();
-  const transfers = parseEventLogs({ abi: ERC20_TRANSFER_EVENTS, eventName: "Transfer", logs: receipt.logs }).filter(
+  const transfers = parseEventLogs({
+    abi: ERC20_TRANSFER_EVENTS,
+    eventName: "Transfer",
+    logs: receipt.logs,
+  }).filter(
     (log) =>
       log.address.toLowerCase() === asset &&
       log.args.from.toLowerCase() === expected.from.toLowerCase() &&

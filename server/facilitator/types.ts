@@ -1,6 +1,18 @@
-import type { PaymentPayload, PaymentRequirements, SettleResponse, SupportedResponse, VerifyResponse } from "@x402/core/types";
+import type {
+  PaymentPayload,
+  PaymentRequirements,
+  SettleResponse,
+  SupportedResponse,
+  VerifyResponse,
+} from "@x402/core/types";
 
-export type { PaymentPayload, PaymentRequirements, SettleResponse, SupportedResponse, VerifyResponse };
+export type {
+  PaymentPayload,
+  PaymentRequirements,
+  SettleResponse,
+  SupportedResponse,
+  VerifyResponse,
+};
 
 export type FacilitatorKind = "LOCAL" | "HOSTED";
 
@@ -14,8 +26,16 @@ export type FacilitatorCallContext = { requestId?: string; merchantId?: string }
 
 export interface Facilitator {
   readonly kind: FacilitatorKind;
-  verify(payload: PaymentPayload, requirements: PaymentRequirements, context?: FacilitatorCallContext): Promise<VerifyResponse>;
-  settle(payload: PaymentPayload, requirements: PaymentRequirements, context?: FacilitatorCallContext): Promise<SettleResponse>;
+  verify(
+    payload: PaymentPayload,
+    requirements: PaymentRequirements,
+    context?: FacilitatorCallContext,
+  ): Promise<VerifyResponse>;
+  settle(
+    payload: PaymentPayload,
+    requirements: PaymentRequirements,
+    context?: FacilitatorCallContext,
+  ): Promise<SettleResponse>;
   supported(): Promise<SupportedResponse>;
 }
 

@@ -1,12 +1,20 @@
 import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
-import { paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "@/server/x402/requirements";
+import {
+  paymentRequiredBody,
+  paymentRequiredV2,
+  type PricedRoute,
+} from "@/server/x402/requirements";
 import { openPayoutAddress } from "@/server/merchants/merchants";
 import { getNetworkRegistry } from "@/server/networks/config";
 
 import { canonicalizePath } from "@/server/pricing/canonical-path";
 import { compileRules, matchRequest, toPricingRuleDto } from "@/server/pricing/rules";
-import { joinUpstreamUrl, mapUpstreamPath, withQueryCredentials } from "@/server/pricing/upstream-path";
+import {
+  joinUpstreamUrl,
+  mapUpstreamPath,
+  withQueryCredentials,
+} from "@/server/pricing/upstream-path";
 import type { PricingRuleDto } from "@/server/pricing/schemas";
 
 export type RuleMatchExplanation = {
@@ -40,7 +48,9 @@ export async function explainRuleMatch(
       settlementMode: true,
       unmatchedMethods: true,
       pricingRules: { where: { active: true } },
-      upstreamCredentials: { select: { ruleId: true, location: true, name: true, maskedValue: true } },
+      upstreamCredentials: {
+        select: { ruleId: true, location: true, name: true, maskedValue: true },
+      },
     },
   });
   if (!merchant) throw new AppError("not_found", "Merchant not found");
@@ -50,44 +60,106 @@ export async function explainRuleMatch(
   const canonical = canonicalizePath(parsed.pathname.slice(merchant.id.length + 1) || "/");
   if (!canonical.ok) {
     // the gateway answers 400 before matching any rule
-    return { method: opts.method, path, gatewayUrl: parsed.toString(), upstreamUrl: null, upstreamRefusal: canonical.message, injectedHeaders: [], rule: null, outcome: "free", paymentRequired: null };
+    return {
+      method: opts.method,
+      path,
+      gatewayUrl: parsed.toString(),
+      upstreamUrl: null,
+      upstreamRefusal: canonical.message,
+      injectedHeaders: [],
+      rule: null,
+      outcome: "free",
+      paymentRequired: null,
+    };
   }
-  const { match, path: pathOnly, pricedForOtherMethods } = matchRequest(compileRules(merchant.pricingRules), opts.method, canonical.path);
+  const {
+    match,
+    path: pathOnly,
+    pricedForOtherMethods,
+  } = matchRequest(compileRules(merchant.pricingRules), opts.method, canonical.path);
   if (pricedForOtherMethods && merchant.unmatchedMethods === "REFUSE") {
     const refusal = `404: no rule prices ${opts.method} on this path, and unpriced methods are refused (Traffic settings)`;
-    return { method: opts.method, path, gatewayUrl: parsed.toString(), upstreamUrl: null, upstreamRefusal: refusal, injectedHeaders: [], rule: null, outcome: "free", paymentRequired: null };
+    return {
+      method: opts.method,
+      path,
+      gatewayUrl: parsed.toString(),
+      upstreamUrl: null,
+      upstreamRefusal: refusal,
+      injectedHeaders: [],
+      rule: null,
+      outcome: "free",
+      paymentRequired: null,
+    };
   }
   const gatewayUrl = `${parsed.origin}/${merchant.id}${pathOnly}${parsed.search}`;
-  const mapped = match ? mapUpstreamPath(match.rule.upstreamPath, match.pattern, pathOnly) : ({ ok: true, path: pathOnly } as const);
-  const joined = mapped.ok ? joinUpstreamUrl(merchant.upstreamBaseUrl, mapped.path, parsed.search) : null;
-  const upstreamRefusal = !mapped.ok ? mapped.message : joined ? null : "This path cannot be mapped to the upstream: it would leave the upstream's base path";
+  const mapped = match
+    ? mapUpstreamPath(match.rule.upstreamPath, match.pattern, pathOnly)
+    : ({ ok: true, path: pathOnly } as const);
+  const joined = mapped.ok
+    ? joinUpstreamUrl(merchant.upstreamBaseUrl, mapped.path, parsed.search)
+    : null;
+  const upstreamRefusal = !mapped.ok
+    ? mapped.message
+    : joined
+      ? null
+      : "This path cannot be mapped to the upstream: it would leave the upstream's base path";
   // the credentials that apply: merchant-wide ones, overridden by the matched rule's own
   const applicable = new Map<string, { location: string; name: string; maskedValue: string }>();
   for (const c of merchant.upstreamCredentials) {
     if (c.ruleId !== null && c.ruleId !== match?.rule.id) continue;
-    if (c.ruleId !== null || !applicable.has(`${c.location}:${c.name}`)) applicable.set(`${c.location}:${c.name}`, c);
+    if (c.ruleId !== null || !applicable.has(`${c.location}:${c.name}`))
+      applicable.set(`${c.location}:${c.name}`, c);
   }
   const queryCredentials = [...applicable.values()].filter((c) => c.location === "QUERY");
-  const injectedHeaders = [...applicable.values()].filter((c) => c.location === "HEADER").map((c) => ({ name: c.name, maskedValue: c.maskedValue }));
+  const injectedHeaders = [...applicable.values()]
+    .filter((c) => c.location === "HEADER")
+    .map((c) => ({ name: c.name, maskedValue: c.maskedValue }));
   let upstreamUrl: string | null = null;
   if (joined) {
-    const search = withQueryCredentials(joined.search, queryCredentials.map((c) => [c.name, c.maskedValue]));
+    const search = withQueryCredentials(
+      joined.search,
+      queryCredentials.map((c) => [c.name, c.maskedValue]),
+    );
     // the masks are for people: show them unencoded
-    upstreamUrl = queryCredentials.reduce((url, c) => url.split(encodeURIComponent(c.maskedValue)).join(c.maskedValue), `${joined.origin}${joined.pathname}${search}`);
+    upstreamUrl = queryCredentials.reduce(
+      (url, c) => url.split(encodeURIComponent(c.maskedValue)).join(c.maskedValue),
+      `${joined.origin}${joined.pathname}${search}`,
+    );
   }
-  const shared = { method: opts.method, path, gatewayUrl, upstreamUrl, upstreamRefusal, injectedHeaders };
+  const shared = {
+    method: opts.method,
+    path,
+    gatewayUrl,
+    upstreamUrl,
+    upstreamRefusal,
+    injectedHeaders,
+  };
   if (!match) return { ...shared, rule: null, outcome: "free", paymentRequired: null };
   const network = getNetworkRegistry(deps.env).get(match.rule.network);
   const asset = network?.assets.find((a) => a.address === match.rule.asset);
-  const payTo = merchant.settlementMode === "PLATFORM" ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? "") : openPayoutAddress(merchant, deps.env);
+  const payTo =
+    merchant.settlementMode === "PLATFORM"
+      ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? "")
+      : openPayoutAddress(merchant, deps.env);
   const rule = toPricingRuleDto(deps, match.rule);
-  if (!network || !asset) return { ...shared, rule, outcome: "payment_required", paymentRequired: null };
-  const route: PricedRoute = { merchant, rule: match.rule, network, asset, payTo, resourceUrl: `${deps.env.APP_URL}/${merchant.id}${pathOnly}` };
+  if (!network || !asset)
+    return { ...shared, rule, outcome: "payment_required", paymentRequired: null };
+  const route: PricedRoute = {
+    merchant,
+    rule: match.rule,
+    network,
+    asset,
+    payTo,
+    resourceUrl: `${deps.env.APP_URL}/${merchant.id}${pathOnly}`,
+  };
   return {
     ...shared,
     rule,
     outcome: "payment_required",
-    paymentRequired: { v1Body: paymentRequiredBody(route, { clientVersion: null }), v2: paymentRequiredV2(route) },
+    paymentRequired: {
+      v1Body: paymentRequiredBody(route, { clientVersion: null }),
+      v2: paymentRequiredV2(route),
+    },
   };
 }
 
@@ -95,5 +167,10 @@ export async function explainRuleMatch(
 export function pricingOptions(deps: Pick<Deps, "env">) {
   return getNetworkRegistry(deps.env)
     .list()
-    .map((n) => ({ id: n.id, name: n.name, testnet: n.testnet, assets: n.assets.map((a) => ({ address: a.address, symbol: a.symbol, decimals: a.decimals })) }));
+    .map((n) => ({
+      id: n.id,
+      name: n.name,
+      testnet: n.testnet,
+      assets: n.assets.map((a) => ({ address: a.address, symbol: a.symbol, decimals: a.decimals })),
+    }));
 }

@@ -15,7 +15,15 @@ import type { MerchantSnapshot } from "./merchant-snapshot";
 /** What the gateway's request path reads; the runtime (server/runtime.ts) builds it once per process. */
 export type GatewayDeps = {
   db: PrismaClient;
-  env: Pick<ServerEnv, "APP_URL" | "GATEWAY_URL" | "ALLOW_PRIVATE_UPSTREAMS" | "PLATFORM_PAYOUT_ADDRESS" | "ENCRYPTION_KEY" | "ENCRYPTION_KEYS_PREVIOUS">;
+  env: Pick<
+    ServerEnv,
+    | "APP_URL"
+    | "GATEWAY_URL"
+    | "ALLOW_PRIVATE_UPSTREAMS"
+    | "PLATFORM_PAYOUT_ADDRESS"
+    | "ENCRYPTION_KEY"
+    | "ENCRYPTION_KEYS_PREVIOUS"
+  >;
   log: Log;
   /** the one-line-per-request logger (fixed, secret-free fields; see accessLogger) */
   accessLog: AccessLog;

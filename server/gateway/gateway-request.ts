@@ -26,7 +26,14 @@ export type GatewayRequest = {
 };
 
 export function fromWebRequest(req: Request): GatewayRequest {
-  return { method: req.method.toUpperCase(), url: new URL(req.url), headers: req.headers, body: req.body, remoteAddress: null, signal: req.signal };
+  return {
+    method: req.method.toUpperCase(),
+    url: new URL(req.url),
+    headers: req.headers,
+    body: req.body,
+    remoteAddress: null,
+    signal: req.signal,
+  };
 }
 
 function nodeHeaders(req: IncomingMessage): HeaderReader {

@@ -40,24 +40,38 @@ type MerchantResolved = { merchant: MerchantSnapshot } | { refused: Served };
 
 function servable(merchant: MerchantSnapshot | null): MerchantResolved {
   if (!merchant) return { refused: served({ kind: "merchant_not_found" }) };
-  if (merchant.status !== "ACTIVE") return { refused: served({ kind: "merchant_inactive", status: merchant.status }) };
+  if (merchant.status !== "ACTIVE")
+    return { refused: served({ kind: "merchant_inactive", status: merchant.status }) };
   return { merchant };
 }
 
 /** The merchant the request names, when there is an active one to serve (loaded on a cache miss). */
-async function loadActiveMerchant(deps: GatewayDeps, ctx: RequestContext): Promise<MerchantResolved> {
+async function loadActiveMerchant(
+  deps: GatewayDeps,
+  ctx: RequestContext,
+): Promise<MerchantResolved> {
   let merchant: MerchantSnapshot | null;
   try {
     merchant = await deps.merchants.get(ctx.merchantId);
   } catch (err) {
     deps.log.error({ err, requestId: ctx.requestId }, "merchant lookup failed");
-    return { refused: served({ kind: "unavailable", message: "The gateway's database is unavailable; nothing was charged" }) };
+    return {
+      refused: served({
+        kind: "unavailable",
+        message: "The gateway's database is unavailable; nothing was charged",
+      }),
+    };
   }
   return servable(merchant);
 }
 
-export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<Served> {
-  if (REFUSED_METHODS.has(ctx.method)) return served({ kind: "method_not_allowed", method: ctx.method });
+export async function resolveGatewayOutcome(
+  deps: GatewayDeps,
+  req: GatewayRequest,
+  ctx: RequestContext,
+): Promise<Served> {
+  if (REFUSED_METHODS.has(ctx.method))
+    return served({ kind: "method_not_allowed", method: ctx.method });
   if (!MERCHANT_ID_PATTERN.test(ctx.merchantId)) return served({ kind: "merchant_not_found" });
   // a cached merchant is read without a promise: the free path's awaits each cost a microtask
   // and, under the AsyncLocalStorage Next.js installs, a promise hook
@@ -75,20 +89,41 @@ export async function resolveGatewayOutcome(deps: GatewayDeps, req: GatewayReque
   const decoded: DecodeResult = matched?.match ? decodePaymentHeader(req.headers) : NO_PAYMENT;
   // a Sign-In-With-X proof on a bundle or pass route is a buyer coming back: the paying lane too
   // (its wallet is known once the proof is verified, so its client's bucket stands in for it)
-  const returning = matched?.match && matched.match.rule.billingMode !== "PER_REQUEST" && req.headers.get(SIWX_HEADER) !== null;
-  const lane: Lane = decoded.kind === "ok" ? { paid: true, payer: decoded.payment.exact.authorization.from.toLowerCase() } : { paid: returning === true, payer: null };
+  const returning =
+    matched?.match &&
+    matched.match.rule.billingMode !== "PER_REQUEST" &&
+    req.headers.get(SIWX_HEADER) !== null;
+  const lane: Lane =
+    decoded.kind === "ok"
+      ? { paid: true, payer: decoded.payment.exact.authorization.from.toLowerCase() }
+      : { paid: returning === true, payer: null };
   const limited = await admit(deps, merchant, ctx, lane);
   if (limited) return limited;
 
-  if (!canonical.ok || !matched) return served({ kind: "invalid_request", message: canonical.ok ? "Invalid path" : canonical.message }, { status: "REJECTED", reason: "path_refused" });
+  if (!canonical.ok || !matched)
+    return served(
+      { kind: "invalid_request", message: canonical.ok ? "Invalid path" : canonical.message },
+      { status: "REJECTED", reason: "path_refused" },
+    );
   ctx.path = matched.path;
   if (matched.pricedForOtherMethods && merchant.unmatchedMethods === "REFUSE") {
     // the merchant priced this path and serves no method it did not price
-    return served({ kind: "not_priced", method: ctx.method }, { status: "REJECTED", reason: "method_not_priced" });
+    return served(
+      { kind: "not_priced", method: ctx.method },
+      { status: "REJECTED", reason: "method_not_priced" },
+    );
   }
   // the upstream URL is settled before anything is charged: a refused mapping costs the buyer nothing
   const target = upstreamTarget(merchant, matched.match, ctx);
-  if ("refused" in target) return served({ kind: "invalid_request", message: target.refused }, { ruleId: matched.match?.rule.id ?? null, status: "REJECTED", reason: "upstream_path_refused" });
+  if ("refused" in target)
+    return served(
+      { kind: "invalid_request", message: target.refused },
+      {
+        ruleId: matched.match?.rule.id ?? null,
+        status: "REJECTED",
+        reason: "upstream_path_refused",
+      },
+    );
   return serveMatched(deps, req, merchant, ctx, { match: matched.match, target, decoded });
 }
 
@@ -98,7 +133,11 @@ async function serveMatched(
   req: GatewayRequest,
   merchant: MerchantSnapshot,
   ctx: RequestContext,
-  { match, target, decoded }: { match: CompiledRule | null; target: UpstreamTarget; decoded: DecodeResult },
+  {
+    match,
+    target,
+    decoded,
+  }: { match: CompiledRule | null; target: UpstreamTarget; decoded: DecodeResult },
 ): Promise<Served> {
   const ownerKey = presentedApiKey(req);
   const owner = ownerKey ? await serveOwner(deps, req, merchant, ctx, ownerKey, target) : null;
@@ -106,55 +145,120 @@ async function serveMatched(
 
   const priced = priceRoute(deps, merchant, ctx, match, target);
   if (priced === "misconfigured") {
-    deps.log.error({ merchantId: merchant.id, path: ctx.path }, "pricing rule names an unknown network, asset or payout address");
-    return served({ kind: "unavailable", message: "This route's pricing is misconfigured (unknown network or asset); nothing was charged" });
+    deps.log.error(
+      { merchantId: merchant.id, path: ctx.path },
+      "pricing rule names an unknown network, asset or payout address",
+    );
+    return served({
+      kind: "unavailable",
+      message:
+        "This route's pricing is misconfigured (unknown network or asset); nothing was charged",
+    });
   }
   if (priced === null) return serveFree(deps, req, merchant, ctx, target);
 
   // the platform's blocklist (server/risk/): a blocked client IP on any paid path, a blocked payer as
   // soon as its payment header is decoded; refused before entitlements, verification and reservation
-  const payer = decoded.kind === "ok" ? decoded.payment.exact.authorization.from.toLowerCase() : null;
+  const payer =
+    decoded.kind === "ok" ? decoded.payment.exact.authorization.from.toLowerCase() : null;
   const block = await deps.blocklist.check({ clientIp: ctx.clientIp, payer, now: deps.now() });
-  if (block) return served({ kind: "blocked", code: block.code }, { ruleId: priced.ruleId, status: "REJECTED", reason: block.code, payer });
+  if (block)
+    return served(
+      { kind: "blocked", code: block.code },
+      { ruleId: priced.ruleId, status: "REJECTED", reason: block.code, payer },
+    );
 
-  const proof = priced.route.rule.billingMode === "PER_REQUEST" ? null : req.headers.get(SIWX_HEADER);
-  const entitled = proof ? await serveEntitled(deps, req, merchant, priced, ctx, proof, decoded.kind !== "none") : null;
+  const proof =
+    priced.route.rule.billingMode === "PER_REQUEST" ? null : req.headers.get(SIWX_HEADER);
+  const entitled = proof
+    ? await serveEntitled(deps, req, merchant, priced, ctx, proof, decoded.kind !== "none")
+    : null;
   if (entitled) return entitled;
   if (decoded.kind === "none") {
-    return served({ kind: "payment_required", challenge: challengeFor(deps, req, priced.route, ctx, { clientVersion: null }) }, { ruleId: priced.ruleId, status: "REJECTED", reason: "payment_required" });
+    return served(
+      {
+        kind: "payment_required",
+        challenge: challengeFor(deps, req, priced.route, ctx, { clientVersion: null }),
+      },
+      { ruleId: priced.ruleId, status: "REJECTED", reason: "payment_required" },
+    );
   }
-  if (decoded.kind === "invalid") return rejectPayment(deps, req, priced, ctx, { version: decoded.version, reason: decoded.reason, message: decoded.message });
+  if (decoded.kind === "invalid")
+    return rejectPayment(deps, req, priced, ctx, {
+      version: decoded.version,
+      reason: decoded.reason,
+      message: decoded.message,
+    });
   return servePaid(deps, req, merchant, priced, ctx, decoded.payment);
 }
-
 
 /**
  * Records a finished call once, with the status its answer was rendered with: the access row
  * (batched; a CHARGED row was written with its payment, in the ledger's transaction), one metrics
  * observation and one access-log line.
  */
-function record(deps: GatewayDeps, ctx: RequestContext, { outcome, usage }: Served, httpStatus: number): void {
+function record(
+  deps: GatewayDeps,
+  ctx: RequestContext,
+  { outcome, usage }: Served,
+  httpStatus: number,
+): void {
   const ms = performance.now() - ctx.startedAt;
   if (usage && usage.status !== "CHARGED") {
     const { requestId, merchantId, method, path, clientIp } = ctx;
-    deps.usage.write({ ...usage, status: usage.status, requestId, merchantId, method, path, clientIp, httpStatus, latencyMs: Math.round(ms), createdAt: deps.now() });
+    deps.usage.write({
+      ...usage,
+      status: usage.status,
+      requestId,
+      merchantId,
+      method,
+      path,
+      clientIp,
+      httpStatus,
+      latencyMs: Math.round(ms),
+      createdAt: deps.now(),
+    });
   }
   const label = gatewayOutcomeLabel(outcome, usage);
-  deps.metrics.gatewayRequest({ outcome: label.outcome, reason: label.reason, merchantId: outcome.kind === "merchant_not_found" ? null : ctx.merchantId, seconds: ms / 1000 });
+  deps.metrics.gatewayRequest({
+    outcome: label.outcome,
+    reason: label.reason,
+    merchantId: outcome.kind === "merchant_not_found" ? null : ctx.merchantId,
+    seconds: ms / 1000,
+  });
   // the path only: a query string may carry the buyer's own credentials
   if (deps.accessLog.enabled()) {
-    deps.accessLog.write({ requestId: ctx.requestId, merchantId: ctx.merchantId, method: ctx.method, path: ctx.path, outcome: label.outcome, reason: label.reason, ms: Math.round(ms) });
+    deps.accessLog.write({
+      requestId: ctx.requestId,
+      merchantId: ctx.merchantId,
+      method: ctx.method,
+      path: ctx.path,
+      outcome: label.outcome,
+      reason: label.reason,
+      ms: Math.round(ms),
+    });
   }
 }
 
 /** Serves the request and renders its answer; the call is recorded once the answer is rendered. */
-async function answer(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContext): Promise<RenderedOutcome> {
+async function answer(
+  deps: GatewayDeps,
+  req: GatewayRequest,
+  ctx: RequestContext,
+): Promise<RenderedOutcome> {
   let result: Served;
   try {
     result = await resolveGatewayOutcome(deps, req, ctx);
   } catch (err) {
-    deps.log.error({ err, requestId: ctx.requestId, merchantId: ctx.merchantId }, "gateway request failed");
-    result = served({ kind: "unavailable", message: "The gateway could not complete this request; if a payment was taken it will be reconciled" });
+    deps.log.error(
+      { err, requestId: ctx.requestId, merchantId: ctx.merchantId },
+      "gateway request failed",
+    );
+    result = served({
+      kind: "unavailable",
+      message:
+        "The gateway could not complete this request; if a payment was taken it will be reconciled",
+    });
   }
   const rendered = renderForClient(result.outcome, ctx.requestId);
   record(deps, ctx, result, rendered.status);
@@ -162,13 +266,24 @@ async function answer(deps: GatewayDeps, req: GatewayRequest, ctx: RequestContex
 }
 
 /** The gateway's entry point for fetch-style handlers: any method on /<merchantId>/<path>. */
-export async function handleGatewayRequest(deps: GatewayDeps, req: Request, params: { merchantId: string; trace?: UpstreamTrace }): Promise<Response> {
+export async function handleGatewayRequest(
+  deps: GatewayDeps,
+  req: Request,
+  params: { merchantId: string; trace?: UpstreamTrace },
+): Promise<Response> {
   const request = fromWebRequest(req);
-  return responseOf(await answer(deps, request, contextOf(request, params.merchantId, params.trace)));
+  return responseOf(
+    await answer(deps, request, contextOf(request, params.merchantId, params.trace)),
+  );
 }
 
 /** The same gateway on node:http, without web-stream conversions (the self-hosted server). */
-export async function handleGatewayNode(deps: GatewayDeps, req: IncomingMessage, res: ServerResponse, params: { merchantId: string; origin: string }): Promise<void> {
+export async function handleGatewayNode(
+  deps: GatewayDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: { merchantId: string; origin: string },
+): Promise<void> {
   const request = fromNodeRequest(req, params.origin);
   writeRendered(res, await answer(deps, request, contextOf(request, params.merchantId)));
 }

@@ -15,7 +15,11 @@ import type { AddressInfo } from "node:net";
 
 import { handleGatewayNode } from "@/server/gateway/handle-request";
 import { serveFetchHandler } from "@/server/http/node-adapter";
-import { createGatewayHarness, GATEWAY_ORIGIN, type GatewayHarness } from "@/server/testing/gateway-harness";
+import {
+  createGatewayHarness,
+  GATEWAY_ORIGIN,
+  type GatewayHarness,
+} from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
 
 // The ecosystem's own clients and servers against ours, over real sockets: no x402 code of ours
@@ -35,7 +39,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   gateway = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 });
 afterAll(async () => {
@@ -47,7 +55,15 @@ afterAll(async () => {
 function payingClient(payer: Parameters<typeof registerExactEvmScheme>[1]["signer"]): x402Client {
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: payer });
-  client.setSpendControls({ allowedAssets: [{ network: h.network as `${string}:${string}`, asset: h.token, maxAmountPerPayment: "1000000" }] });
+  client.setSpendControls({
+    allowedAssets: [
+      {
+        network: h.network as `${string}:${string}`,
+        asset: h.token,
+        maxAmountPerPayment: "1000000",
+      },
+    ],
+  });
   return client;
 }
 
@@ -64,23 +80,35 @@ describe("official x402 clients pay the gateway on anvil", () => {
     const settlement = decodePaymentResponseHeader(res.headers.get("payment-response") ?? "");
     expect(settlement).toMatchObject({ success: true, network: h.network, payer: payer.address });
     expect(await h.balanceOf(h.merchantWallet)).toBe(before + 10_000n);
-    const payment = await database.db.payment.findFirst({ where: { txHash: settlement.transaction.toLowerCase() } });
+    const payment = await database.db.payment.findFirst({
+      where: { txHash: settlement.transaction.toLowerCase() },
+    });
     expect(payment).toMatchObject({ status: "SETTLED", x402Version: 2 });
   });
 
   it("x402-fetch (v1) gets the upstream body and a decodable X-PAYMENT-RESPONSE; the merchant is paid", async () => {
     const payer = await h.newPayer();
-    const wallet = createWalletClient({ account: payer, chain: h.publicClient.chain, transport: http(h.rpcUrl) });
+    const wallet = createWalletClient({
+      account: payer,
+      chain: h.publicClient.chain,
+      transport: http(h.rpcUrl),
+    });
     const payingFetch = wrapFetchWithPaymentV1(fetch, wallet as never, 100_000n);
     const before = await h.balanceOf(h.merchantWallet);
 
-    const res = await payingFetch(`${gateway.url}/${h.merchant.id}/api/echo`, { method: "POST", body: "ping", headers: { "content-type": "text/plain" } });
+    const res = await payingFetch(`${gateway.url}/${h.merchant.id}/api/echo`, {
+      method: "POST",
+      body: "ping",
+      headers: { "content-type": "text/plain" },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ method: "POST", body: "ping" });
     const settlement = decodeXPaymentResponse(res.headers.get("x-payment-response") ?? "");
     expect(settlement).toMatchObject({ success: true, network: "base-sepolia" });
     expect(await h.balanceOf(h.merchantWallet)).toBe(before + 50_000n);
-    const payment = await database.db.payment.findFirst({ where: { txHash: String(settlement.transaction).toLowerCase() } });
+    const payment = await database.db.payment.findFirst({
+      where: { txHash: String(settlement.transaction).toLowerCase() },
+    });
     expect(payment).toMatchObject({ status: "SETTLED", x402Version: 1 });
   });
 });
@@ -90,7 +118,10 @@ describe("our facilitator API serves an x402 server no one here wrote", () => {
     // our facilitator settles only to this platform's payees: the merchant runs its own x402 server
     const payTo = h.merchantWallet;
     const auth = { Authorization: `Bearer ${h.facilitatorApiToken}` };
-    const facilitatorClient = new HTTPFacilitatorClient({ url: h.facilitatorApiUrl, createAuthHeaders: async () => ({ verify: auth, settle: auth, supported: auth }) });
+    const facilitatorClient = new HTTPFacilitatorClient({
+      url: h.facilitatorApiUrl,
+      createAuthHeaders: async () => ({ verify: auth, settle: auth, supported: auth }),
+    });
     const resourceServer = new x402ResourceServer(facilitatorClient).register(
       h.network as `${string}:${string}`,
       new ExactEvmServerScheme() as never,
@@ -98,7 +129,12 @@ describe("our facilitator API serves an x402 server no one here wrote", () => {
     const paidHandler = withX402(
       async () => NextResponse.json({ weather: "sunny" }),
       {
-        accepts: { scheme: "exact", network: h.network as `${string}:${string}`, payTo, price: { amount: "20000", asset: h.token, extra: { name: "USD Coin", version: "2" } } },
+        accepts: {
+          scheme: "exact",
+          network: h.network as `${string}:${string}`,
+          payTo,
+          price: { amount: "20000", asset: h.token, extra: { name: "USD Coin", version: "2" } },
+        },
         description: "Weather, served by a third-party x402 server",
       },
       resourceServer,
@@ -121,12 +157,20 @@ describe("our facilitator API serves an x402 server no one here wrote", () => {
 
   it("answers /supported with the exact scheme on the local network in both versions, and refuses a malformed body", async () => {
     const auth = { authorization: `Bearer ${h.facilitatorApiToken}` };
-    const supported = await (await fetch(`${h.facilitatorApiUrl}/supported`, { headers: auth })).json();
-    expect(supported.kinds).toEqual(expect.arrayContaining([
-      expect.objectContaining({ x402Version: 2, scheme: "exact", network: h.network }),
-      expect.objectContaining({ x402Version: 1, scheme: "exact", network: "base-sepolia" }),
-    ]));
-    const bad = await fetch(`${h.facilitatorApiUrl}/verify`, { method: "POST", body: "{}", headers: { "content-type": "application/json", ...auth } });
+    const supported = await (
+      await fetch(`${h.facilitatorApiUrl}/supported`, { headers: auth })
+    ).json();
+    expect(supported.kinds).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ x402Version: 2, scheme: "exact", network: h.network }),
+        expect.objectContaining({ x402Version: 1, scheme: "exact", network: "base-sepolia" }),
+      ]),
+    );
+    const bad = await fetch(`${h.facilitatorApiUrl}/verify`, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json", ...auth },
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: "invalid_request" } });
   });

@@ -6,7 +6,10 @@ import { Readable } from "node:stream";
 
 export const KEPT_BODY_MAX_BYTES = 1024 * 1024;
 
-export async function keepBody(body: Readable | null, maxBytes: number): Promise<{ kept: Buffer | null; body: Readable | null }> {
+export async function keepBody(
+  body: Readable | null,
+  maxBytes: number,
+): Promise<{ kept: Buffer | null; body: Readable | null }> {
   if (!body) return { kept: Buffer.alloc(0), body: null };
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const chunks: Buffer[] = [];

@@ -4,7 +4,13 @@ import { sealSecret } from "@/server/crypto/secrets";
 import { createId } from "@/server/db/ids";
 import type { ServerEnv } from "@/server/env";
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
-import { callerFor, merchantOwner, testDeps, trpcErrorCode, useTestDatabase } from "@/server/testing/int";
+import {
+  callerFor,
+  merchantOwner,
+  testDeps,
+  trpcErrorCode,
+  useTestDatabase,
+} from "@/server/testing/int";
 import type { SessionUser } from "@/server/users/users";
 
 // Issue 24 item 8: nothing a merchant configures can crash the gateway. A header value Node refuses
@@ -24,7 +30,16 @@ async function insertRawCredential(name: string, value: string): Promise<string>
   const sealed = sealSecret(value, h.runtime.env);
   const id = createId("upstreamCredential");
   await database.db.upstreamCredential.create({
-    data: { id, merchantId: h.merchant.id, ruleId: null, location: "HEADER", name, valueCiphertext: sealed.ciphertext, valueKeyId: sealed.keyId, maskedValue: "••••" },
+    data: {
+      id,
+      merchantId: h.merchant.id,
+      ruleId: null,
+      location: "HEADER",
+      name,
+      valueCiphertext: sealed.ciphertext,
+      valueKeyId: sealed.keyId,
+      maskedValue: "••••",
+    },
   });
   h.runtime.merchants.invalidate(h.merchant.id);
   return id;
@@ -51,20 +66,52 @@ describe("header values are validated when saved", () => {
     ["a control character", "abc\u0007def"],
     ["a line break", "abc\r\nx-evil: 1"],
   ])("refuses a header credential with %s (400 at the tRPC boundary)", async (_label, value) => {
-    expect(await trpcErrorCode(api().upstream.setCredential({ merchantId: h.merchant.id, location: "HEADER", name: "x-upstream-key", value }))).toBe("BAD_REQUEST");
-    expect(await database.db.upstreamCredential.count({ where: { merchantId: h.merchant.id } })).toBe(0);
+    expect(
+      await trpcErrorCode(
+        api().upstream.setCredential({
+          merchantId: h.merchant.id,
+          location: "HEADER",
+          name: "x-upstream-key",
+          value,
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await database.db.upstreamCredential.count({ where: { merchantId: h.merchant.id } }),
+    ).toBe(0);
   });
 
   it("refuses a query credential holding a lone surrogate (it cannot be percent-encoded)", async () => {
-    expect(await trpcErrorCode(api().upstream.setCredential({ merchantId: h.merchant.id, location: "QUERY", name: "key", value: "half \ud800" }))).toBe("BAD_REQUEST");
+    expect(
+      await trpcErrorCode(
+        api().upstream.setCredential({
+          merchantId: h.merchant.id,
+          location: "QUERY",
+          name: "key",
+          value: "half \ud800",
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
   });
 
   it("still accepts a query credential with any printable text (it is percent-encoded) and an ordinary header value", async () => {
-    const query = await api().upstream.setCredential({ merchantId: h.merchant.id, location: "QUERY", name: "key", value: "tok€n" });
-    const header = await api().upstream.setCredential({ merchantId: h.merchant.id, location: "HEADER", name: "x-upstream-key", value: "Bearer abc.DEF-123_~+/=" });
+    const query = await api().upstream.setCredential({
+      merchantId: h.merchant.id,
+      location: "QUERY",
+      name: "key",
+      value: "tok€n",
+    });
+    const header = await api().upstream.setCredential({
+      merchantId: h.merchant.id,
+      location: "HEADER",
+      name: "x-upstream-key",
+      value: "Bearer abc.DEF-123_~+/=",
+    });
     expect(query).toMatchObject({ location: "QUERY", name: "key" });
     expect(header).toMatchObject({ location: "HEADER", name: "x-upstream-key" });
-    expect((await api().upstream.credentials({ merchantId: h.merchant.id })).map((c) => c.id).sort()).toEqual([query.id, header.id].sort());
+    expect(
+      (await api().upstream.credentials({ merchantId: h.merchant.id })).map((c) => c.id).sort(),
+    ).toEqual([query.id, header.id].sort());
     await api().upstream.deleteCredential({ merchantId: h.merchant.id, id: query.id });
     await api().upstream.deleteCredential({ merchantId: h.merchant.id, id: header.id });
   });
@@ -97,10 +144,14 @@ describe("a bad header value already in the database", () => {
     expect(await res.json()).toMatchObject({ error: { code: "upstream_error" } });
     await removeCredential(id);
 
-    const payment = await database.db.payment.findFirstOrThrow({ where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() } });
+    const payment = await database.db.payment.findFirstOrThrow({
+      where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() },
+    });
     expect(payment).toMatchObject({ status: "FAILED", reservationKey: null, txHash: null });
     expect(await database.db.ledgerEntry.count({ where: { paymentId: payment.id } })).toBe(0);
-    expect(await database.db.usageRecord.count({ where: { paymentId: payment.id, status: "CHARGED" } })).toBe(0);
+    expect(
+      await database.db.usageRecord.count({ where: { paymentId: payment.id, status: "CHARGED" } }),
+    ).toBe(0);
     expect(await h.balanceOf(payer.address)).toBe(before);
 
     // the same authorization buys the call once the credential is fixed

@@ -5,7 +5,10 @@ import type { Merchant, PrismaClient } from "@/server/db";
 import { toAtomic } from "@/server/db/money";
 import { openPayoutAddress } from "@/server/merchants/merchants";
 import { loadSigningSecrets } from "@/server/merchants/signing-secrets";
-import { loadInjectedCredentials, type InjectedCredential } from "@/server/merchants/upstream-credentials";
+import {
+  loadInjectedCredentials,
+  type InjectedCredential,
+} from "@/server/merchants/upstream-credentials";
 import { rateLimitsOf } from "@/server/merchants/traffic";
 import { getRateLimitCaps } from "@/server/platform/rate-limit-caps";
 import { effectiveRateLimits, type RateLimits } from "@/server/platform/schemas";
@@ -17,7 +20,17 @@ import { compileRules, type CompiledRule } from "@/server/pricing/rules";
 
 export type MerchantSnapshot = Pick<
   Merchant,
-  "id" | "name" | "status" | "upstreamBaseUrl" | "settlementMode" | "facilitator" | "upstreamTimeoutMs" | "chargeOnUpstreamError" | "deferredSettlementOn" | "unmatchedMethods" | "discoverable"
+  | "id"
+  | "name"
+  | "status"
+  | "upstreamBaseUrl"
+  | "settlementMode"
+  | "facilitator"
+  | "upstreamTimeoutMs"
+  | "chargeOnUpstreamError"
+  | "deferredSettlementOn"
+  | "unmatchedMethods"
+  | "discoverable"
 > & {
   /** the merchant's wallet (lower-case), opened from its sealed column once per load */
   payoutAddress: string;
@@ -31,7 +44,11 @@ export type MerchantSnapshot = Pick<
   credentials: InjectedCredential[];
 };
 
-export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string, keys: EncryptionKeys): Promise<MerchantSnapshot | null> {
+export async function loadMerchantSnapshot(
+  db: PrismaClient,
+  merchantId: string,
+  keys: EncryptionKeys,
+): Promise<MerchantSnapshot | null> {
   const merchant = await db.merchant.findUnique({
     where: { id: merchantId },
     select: {
@@ -57,8 +74,17 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string,
     },
   });
   if (!merchant) return null;
-  const { pricingRules, maxUnsettledPerPayer, payoutAddressCiphertext, payoutAddressKeyId, rateLimitPerMinute, clientRateLimitPerMinute, paidRateLimitPerMinute, payerRateLimitPerMinute, ...rest } =
-    merchant;
+  const {
+    pricingRules,
+    maxUnsettledPerPayer,
+    payoutAddressCiphertext,
+    payoutAddressKeyId,
+    rateLimitPerMinute,
+    clientRateLimitPerMinute,
+    paidRateLimitPerMinute,
+    payerRateLimitPerMinute,
+    ...rest
+  } = merchant;
   const [signingSecrets, credentials, caps] = await Promise.all([
     loadSigningSecrets({ db, env: keys, now: () => new Date() }, { merchantId }),
     loadInjectedCredentials(db, keys, merchantId),
@@ -69,7 +95,15 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string,
     payoutAddress: openPayoutAddress({ payoutAddressCiphertext, payoutAddressKeyId }, keys),
     maxUnsettledPerPayer: maxUnsettledPerPayer === null ? null : toAtomic(maxUnsettledPerPayer),
     rules: compileRules(pricingRules),
-    limits: effectiveRateLimits(rateLimitsOf({ rateLimitPerMinute, clientRateLimitPerMinute, paidRateLimitPerMinute, payerRateLimitPerMinute }), caps),
+    limits: effectiveRateLimits(
+      rateLimitsOf({
+        rateLimitPerMinute,
+        clientRateLimitPerMinute,
+        paidRateLimitPerMinute,
+        payerRateLimitPerMinute,
+      }),
+      caps,
+    ),
     signingSecrets,
     credentials,
   };
@@ -77,8 +111,15 @@ export async function loadMerchantSnapshot(db: PrismaClient, merchantId: string,
 
 export const MERCHANT_SNAPSHOT_TTL_MS = 5_000;
 
-export function createMerchantSnapshotCache(db: PrismaClient, keys: EncryptionKeys, ttlMs = MERCHANT_SNAPSHOT_TTL_MS): TtlCache<MerchantSnapshot | null> & { dispose: () => void } {
-  const cache = createTtlCache({ ttlMs, load: (merchantId) => loadMerchantSnapshot(db, merchantId, keys) });
+export function createMerchantSnapshotCache(
+  db: PrismaClient,
+  keys: EncryptionKeys,
+  ttlMs = MERCHANT_SNAPSHOT_TTL_MS,
+): TtlCache<MerchantSnapshot | null> & { dispose: () => void } {
+  const cache = createTtlCache({
+    ttlMs,
+    load: (merchantId) => loadMerchantSnapshot(db, merchantId, keys),
+  });
   const dispose = onMerchantConfigChanged((merchantId) => cache.invalidate(merchantId));
   return { ...cache, dispose };
 }

@@ -3,7 +3,11 @@ import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createGatewayHarness, GATEWAY_ORIGIN, type GatewayHarness } from "@/server/testing/gateway-harness";
+import {
+  createGatewayHarness,
+  GATEWAY_ORIGIN,
+  type GatewayHarness,
+} from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
 
 import { handleGatewayNode } from "./handle-request";
@@ -23,7 +27,11 @@ async function listen(server: http.Server) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -38,15 +46,24 @@ beforeAll(async () => {
         res.end("second part");
         return;
       }
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(SIZED) });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(SIZED),
+      });
       res.end(SIZED);
     }),
   );
-  await database.db.merchant.update({ where: { id: h.merchant.id }, data: { upstreamBaseUrl: upstream.url } });
+  await database.db.merchant.update({
+    where: { id: h.merchant.id },
+    data: { upstreamBaseUrl: upstream.url },
+  });
   h.runtime.merchants.invalidate(h.merchant.id);
   gateway = await listen(
     http.createServer((req, res) => {
-      handleGatewayNode(h.runtime, req, res, { merchantId: h.merchant.id, origin: GATEWAY_ORIGIN }).catch(() => {
+      handleGatewayNode(h.runtime, req, res, {
+        merchantId: h.merchant.id,
+        origin: GATEWAY_ORIGIN,
+      }).catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
@@ -60,13 +77,21 @@ afterAll(async () => {
 });
 
 /** One GET through the node gateway, with the response's framing headers as sent. */
-function get(path: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  path: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     http
       .get(`${gateway.url}/${h.merchant.id}${path}`, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
         res.on("error", reject);
       })
       .on("error", reject);
@@ -94,7 +119,11 @@ describe("the node:http free path's framing", () => {
 
   it("a HEAD answer carries no body", async () => {
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = http.request(`${gateway.url}/${h.merchant.id}/sized`, { method: "HEAD" }, resolve);
+      const req = http.request(
+        `${gateway.url}/${h.merchant.id}/sized`,
+        { method: "HEAD" },
+        resolve,
+      );
       req.on("error", reject);
       req.end();
     });

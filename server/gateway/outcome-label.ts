@@ -10,7 +10,10 @@ export type ServedAs = Pick<UsageNote, "status" | "reason">;
  * The metrics labels of a finished gateway request. A proxied answer alone does not say whether
  * the call was free, paid or covered by a pass, so the status the request path recorded decides.
  */
-export function gatewayOutcomeLabel(outcome: GatewayOutcome, served: ServedAs | null | undefined): { outcome: GatewayOutcomeLabel; reason: string } {
+export function gatewayOutcomeLabel(
+  outcome: GatewayOutcome,
+  served: ServedAs | null | undefined,
+): { outcome: GatewayOutcomeLabel; reason: string } {
   switch (outcome.kind) {
     case "rate_limited":
       return { outcome: "rate_limited", reason: "rate_limited" };

@@ -7,9 +7,20 @@ describe("toResponse", () => {
     const res = toResponse({ kind: "rate_limited", retryAfterSeconds: 7 }, "req_12345678");
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("7");
-    expect(await res.json()).toEqual({ error: { code: "rate_limited", message: "Too many requests for this merchant", details: { retryAfterSeconds: 7 }, requestId: "req_12345678" } });
-    expect(toResponse({ kind: "upstream_timeout", timeoutMs: 100 }, "req_12345678").status).toBe(504);
-    expect(toResponse({ kind: "merchant_inactive", status: "PENDING_REVIEW" }, "req_12345678").status).toBe(403);
+    expect(await res.json()).toEqual({
+      error: {
+        code: "rate_limited",
+        message: "Too many requests for this merchant",
+        details: { retryAfterSeconds: 7 },
+        requestId: "req_12345678",
+      },
+    });
+    expect(toResponse({ kind: "upstream_timeout", timeoutMs: 100 }, "req_12345678").status).toBe(
+      504,
+    );
+    expect(
+      toResponse({ kind: "merchant_inactive", status: "PENDING_REVIEW" }, "req_12345678").status,
+    ).toBe(403);
   });
 });
 
@@ -19,7 +30,13 @@ describe("toResponse for the blocklist", () => {
       const res = toResponse({ kind: "blocked", code }, "req_12345678");
       expect(res.status).toBe(403);
       expect(res.headers.get("cache-control")).toBe("no-store");
-      expect(await res.json()).toEqual({ error: { code, message: expect.stringContaining("nothing was charged"), requestId: "req_12345678" } });
+      expect(await res.json()).toEqual({
+        error: {
+          code,
+          message: expect.stringContaining("nothing was charged"),
+          requestId: "req_12345678",
+        },
+      });
     }
   });
 });

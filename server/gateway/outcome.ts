@@ -49,9 +49,20 @@ export type GatewayOutcome =
   /** the settlement's outcome is not known (threw, timed out, no receipt): not answered, left to the reconciler */
   | { kind: "settlement_pending"; paymentId: string }
   /** BEFORE_PROXY: settled, then the upstream could not answer; the payment is recorded for refund */
-  | { kind: "upstream_failed_after_settlement"; message: string; paymentId: string; paymentResponse: { name: string; value: string } }
+  | {
+      kind: "upstream_failed_after_settlement";
+      message: string;
+      paymentId: string;
+      paymentResponse: { name: string; value: string };
+    }
   /** a retry with a payment identifier: the response the first attempt got, replayed without charging */
-  | { kind: "replayed"; status: number; headers: Record<string, string | string[]>; body: Buffer; paymentResponse: { name: string; value: string } }
+  | {
+      kind: "replayed";
+      status: number;
+      headers: Record<string, string | string[]>;
+      body: Buffer;
+      paymentResponse: { name: string; value: string };
+    }
   | {
       kind: "proxied";
       status: number;
@@ -63,11 +74,13 @@ export type GatewayOutcome =
       paymentResponse?: { name: string; value: string };
     };
 
-export type RateLimitScope = "unpaid_merchant" | "unpaid_client" | "paid_merchant" | "paid_payer" | "paid_client";
+export type RateLimitScope =
+  "unpaid_merchant" | "unpaid_client" | "paid_merchant" | "paid_payer" | "paid_client";
 
 const RATE_LIMIT_MESSAGES: Record<RateLimitScope, string> = {
   unpaid_merchant: "Too many unpaid requests for this API; paying requests are limited separately",
-  unpaid_client: "Too many unpaid requests from this client; paying requests are limited separately",
+  unpaid_client:
+    "Too many unpaid requests from this client; paying requests are limited separately",
   paid_merchant: "Too many paid requests for this API right now; nothing was charged",
   paid_payer: "Too many paid requests from this payer; nothing was charged",
   paid_client: "Too many paid requests from this client; nothing was charged",
@@ -77,12 +90,27 @@ const RATE_LIMIT_MESSAGES: Record<RateLimitScope, string> = {
 const GATEWAY_ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
 /** A transport-neutral HTTP answer: the route handler makes a Response of it, the node server writes it. */
-export type RenderedOutcome = { status: number; headers: Record<string, string | string[]>; body: string | Readable | null };
+export type RenderedOutcome = {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string | Readable | null;
+};
 
-function errorJson(code: ErrorCode, message: string, requestId: string, details?: unknown, headers?: Record<string, string>): RenderedOutcome {
+function errorJson(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  details?: unknown,
+  headers?: Record<string, string>,
+): RenderedOutcome {
   return {
     status: ERROR_STATUS[code],
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-request-id": requestId, ...headers },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      "x-request-id": requestId,
+      ...headers,
+    },
     body: JSON.stringify(toErrorBody(code, message, requestId, details)),
   };
 }
@@ -95,8 +123,17 @@ function challengeResponse(challenge: PaymentChallenge, requestId: string): Rend
     "access-control-expose-headers": "payment-required, x-request-id",
     ...challenge.headers,
   };
-  if (challenge.html) return { status: 402, headers: { ...headers, "content-type": "text/html; charset=utf-8" }, body: challenge.html };
-  return { status: 402, headers: { ...headers, "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(challenge.body) };
+  if (challenge.html)
+    return {
+      status: 402,
+      headers: { ...headers, "content-type": "text/html; charset=utf-8" },
+      body: challenge.html,
+    };
+  return {
+    status: 402,
+    headers: { ...headers, "content-type": "application/json; charset=utf-8" },
+    body: JSON.stringify(challenge.body),
+  };
 }
 
 /** Maps a gateway outcome to the status, headers and body the client receives (always isolated, see response-headers.ts). */
@@ -117,47 +154,98 @@ function renderUnisolated(outcome: GatewayOutcome, requestId: string): RenderedO
     case "merchant_inactive":
       return errorJson(
         "merchant_inactive",
-        outcome.status === "DISABLED" ? "This merchant is disabled" : "This merchant is pending review",
+        outcome.status === "DISABLED"
+          ? "This merchant is disabled"
+          : "This merchant is pending review",
         requestId,
         { status: outcome.status },
       );
     case "blocked":
       return errorJson(
         outcome.code,
-        outcome.code === "payer_blocked" ? "Payments from this address are refused on this gateway; nothing was charged" : "Paid calls from this client are refused on this gateway; nothing was charged",
+        outcome.code === "payer_blocked"
+          ? "Payments from this address are refused on this gateway; nothing was charged"
+          : "Paid calls from this client are refused on this gateway; nothing was charged",
         requestId,
       );
     case "rate_limited":
-      return errorJson("rate_limited", outcome.scope ? RATE_LIMIT_MESSAGES[outcome.scope] : "Too many requests for this merchant", requestId, { retryAfterSeconds: outcome.retryAfterSeconds, scope: outcome.scope }, {
-        "retry-after": String(outcome.retryAfterSeconds),
-      });
+      return errorJson(
+        "rate_limited",
+        outcome.scope ? RATE_LIMIT_MESSAGES[outcome.scope] : "Too many requests for this merchant",
+        requestId,
+        { retryAfterSeconds: outcome.retryAfterSeconds, scope: outcome.scope },
+        {
+          "retry-after": String(outcome.retryAfterSeconds),
+        },
+      );
     case "invalid_request":
       return errorJson("invalid_request", outcome.message, requestId);
     case "not_priced":
-      return errorJson("not_found", `This API does not serve ${outcome.method} on this path`, requestId);
+      return errorJson(
+        "not_found",
+        `This API does not serve ${outcome.method} on this path`,
+        requestId,
+      );
     case "method_not_allowed":
-      return errorJson("method_not_allowed", `${outcome.method} is not served by the gateway`, requestId, undefined, { allow: GATEWAY_ALLOW });
+      return errorJson(
+        "method_not_allowed",
+        `${outcome.method} is not served by the gateway`,
+        requestId,
+        undefined,
+        { allow: GATEWAY_ALLOW },
+      );
     case "unauthorized":
       return errorJson("unauthorized", outcome.message, requestId);
     case "payment_required":
     case "payment_rejected":
       return challengeResponse(outcome.challenge, requestId);
     case "upstream_blocked":
-      return errorJson("upstream_invalid", "The merchant's upstream resolves to a private address", requestId);
+      return errorJson(
+        "upstream_invalid",
+        "The merchant's upstream resolves to a private address",
+        requestId,
+      );
     case "body_too_large":
-      return errorJson("payload_too_large", `The request body exceeds ${outcome.maxBytes} bytes`, requestId, { maxBytes: outcome.maxBytes });
+      return errorJson(
+        "payload_too_large",
+        `The request body exceeds ${outcome.maxBytes} bytes`,
+        requestId,
+        { maxBytes: outcome.maxBytes },
+      );
     case "upstream_timeout":
-      return errorJson("upstream_timeout", `The upstream did not answer within ${outcome.timeoutMs} ms; you were not charged`, requestId);
+      return errorJson(
+        "upstream_timeout",
+        `The upstream did not answer within ${outcome.timeoutMs} ms; you were not charged`,
+        requestId,
+      );
     case "upstream_unreachable":
-      return errorJson("upstream_error", "The upstream could not be reached; you were not charged", requestId, { cause: outcome.message });
+      return errorJson(
+        "upstream_error",
+        "The upstream could not be reached; you were not charged",
+        requestId,
+        { cause: outcome.message },
+      );
     case "upstream_invalid_response":
-      return errorJson("upstream_invalid_response", `The upstream answered with status ${outcome.status}, which is not a valid HTTP answer; you were not charged`, requestId, { upstreamStatus: outcome.status });
+      return errorJson(
+        "upstream_invalid_response",
+        `The upstream answered with status ${outcome.status}, which is not a valid HTTP answer; you were not charged`,
+        requestId,
+        { upstreamStatus: outcome.status },
+      );
     case "unavailable":
       return errorJson("service_unavailable", outcome.message, requestId);
     case "payment_identifier_conflict":
-      return errorJson("payment_identifier_conflict", outcome.message, requestId, { paymentId: outcome.paymentId });
+      return errorJson("payment_identifier_conflict", outcome.message, requestId, {
+        paymentId: outcome.paymentId,
+      });
     case "payment_in_progress":
-      return errorJson("payment_in_progress", "A payment with this identifier is still being processed; retry shortly for its outcome", requestId, { paymentId: outcome.paymentId }, { "retry-after": "1" });
+      return errorJson(
+        "payment_in_progress",
+        "A payment with this identifier is still being processed; retry shortly for its outcome",
+        requestId,
+        { paymentId: outcome.paymentId },
+        { "retry-after": "1" },
+      );
     case "settlement_pending":
       return errorJson(
         "settlement_pending",
@@ -166,8 +254,18 @@ function renderUnisolated(outcome: GatewayOutcome, requestId: string): RenderedO
         { paymentId: outcome.paymentId },
       );
     case "upstream_failed_after_settlement": {
-      const rendered = errorJson("upstream_error", outcome.message, requestId, { paymentId: outcome.paymentId, refundDue: true });
-      return { ...rendered, headers: { ...rendered.headers, [outcome.paymentResponse.name.toLowerCase()]: outcome.paymentResponse.value, "access-control-expose-headers": `x-request-id, ${outcome.paymentResponse.name}` } };
+      const rendered = errorJson("upstream_error", outcome.message, requestId, {
+        paymentId: outcome.paymentId,
+        refundDue: true,
+      });
+      return {
+        ...rendered,
+        headers: {
+          ...rendered.headers,
+          [outcome.paymentResponse.name.toLowerCase()]: outcome.paymentResponse.value,
+          "access-control-expose-headers": `x-request-id, ${outcome.paymentResponse.name}`,
+        },
+      };
     }
     case "replayed":
       return {
@@ -182,7 +280,10 @@ function renderUnisolated(outcome: GatewayOutcome, requestId: string): RenderedO
         body: Readable.from([outcome.body]),
       };
     case "proxied": {
-      const headers: Record<string, string | string[]> = { ...outcome.headers, "x-request-id": requestId };
+      const headers: Record<string, string | string[]> = {
+        ...outcome.headers,
+        "x-request-id": requestId,
+      };
       const exposed = ["x-request-id"];
       if (outcome.paymentResponse) {
         headers[outcome.paymentResponse.name.toLowerCase()] = outcome.paymentResponse.value;
@@ -216,7 +317,10 @@ export function responseOf(rendered: RenderedOutcome): Response {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  const body = rendered.body instanceof Readable ? (Readable.toWeb(rendered.body) as unknown as ReadableStream<Uint8Array>) : rendered.body;
+  const body =
+    rendered.body instanceof Readable
+      ? (Readable.toWeb(rendered.body) as unknown as ReadableStream<Uint8Array>)
+      : rendered.body;
   return new Response(body, { status: rendered.status, headers });
 }
 
@@ -235,7 +339,12 @@ function untouchedLength(body: RenderedOutcome["body"]): string | null {
 export function writeRendered(res: ServerResponse, rendered: RenderedOutcome): void {
   const length = untouchedLength(rendered.body);
   // the headers were rendered for this answer alone: completed in place
-  if (length !== null && !("content-length" in rendered.headers) && !("transfer-encoding" in rendered.headers)) rendered.headers["content-length"] = length;
+  if (
+    length !== null &&
+    !("content-length" in rendered.headers) &&
+    !("transfer-encoding" in rendered.headers)
+  )
+    rendered.headers["content-length"] = length;
   res.writeHead(rendered.status, rendered.headers);
   if (rendered.body instanceof Readable) {
     rendered.body.on("error", () => res.destroy());

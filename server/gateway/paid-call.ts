@@ -62,21 +62,56 @@ export function paidUsage(call: PaidCall): Pick<UsageNote, "ruleId" | "paymentId
 }
 
 /** The payment refused with the protocol's reason: a 402 that says why. */
-export function refusePaidCall(call: PaidCall, reason: string, message: string, extra: Pick<UsageNote, "upstreamStatus" | "upstreamLatencyMs"> = {}): Served {
-  return rejectPayment(call.deps, call.req, call.priced, call.ctx, { version: call.payment.version, reason, message }, { payer: call.payer, paymentId: call.paymentId, ...extra });
+export function refusePaidCall(
+  call: PaidCall,
+  reason: string,
+  message: string,
+  extra: Pick<UsageNote, "upstreamStatus" | "upstreamLatencyMs"> = {},
+): Served {
+  return rejectPayment(
+    call.deps,
+    call.req,
+    call.priced,
+    call.ctx,
+    { version: call.payment.version, reason, message },
+    { payer: call.payer, paymentId: call.paymentId, ...extra },
+  );
 }
 
 export function releasePaidCall(call: PaidCall, reason: string, message?: string): Promise<void> {
-  return releasePayment(call.deps.db, { merchantId: call.merchant.id, paymentId: call.paymentId, reason, message, at: call.deps.now() });
+  return releasePayment(call.deps.db, {
+    merchantId: call.merchant.id,
+    paymentId: call.paymentId,
+    reason,
+    message,
+    at: call.deps.now(),
+  });
 }
 
 /** The call's usage as the ledger records it with the payment (CHARGED, or kept for the reconciler). */
-export function usageOf(call: PaidCall, httpStatus: number, upstreamStatus: number | null, upstreamLatencyMs: number | null): ChargedUsage {
+export function usageOf(
+  call: PaidCall,
+  httpStatus: number,
+  upstreamStatus: number | null,
+  upstreamLatencyMs: number | null,
+): ChargedUsage {
   const { ctx } = call;
-  return { requestId: ctx.requestId, method: ctx.method, path: ctx.path, httpStatus, upstreamStatus, latencyMs: elapsedMs(ctx), upstreamLatencyMs, clientIp: ctx.clientIp };
+  return {
+    requestId: ctx.requestId,
+    method: ctx.method,
+    path: ctx.path,
+    httpStatus,
+    upstreamStatus,
+    latencyMs: elapsedMs(ctx),
+    upstreamLatencyMs,
+    clientIp: ctx.clientIp,
+  };
 }
 
-export function paymentResponseOf(call: PaidCall, settlement: SettleResponse): { name: string; value: string } {
+export function paymentResponseOf(
+  call: PaidCall,
+  settlement: SettleResponse,
+): { name: string; value: string } {
   const { extra: _internal, ...publicSettlement } = settlement;
   return encodePaymentResponse(call.payment.version, publicSettlement);
 }
@@ -98,9 +133,26 @@ export async function callPaidUpstream(call: PaidCall, txHash: string): Promise<
     billingMode: route.rule.billingMode,
     settlementPolicy: route.rule.settlementPolicy,
   };
-  const extra = { "x-x402-payer": call.payer, "x-x402-payment-id": call.paymentId, "x-x402-amount": call.amount.toString(), "x-x402-network": route.network.id };
-  const result = await callUpstream(call.deps, { req: call.req, ctx: call.ctx, merchant: call.merchant, target: call.priced.target, facts, extra });
-  call.log.info(result.kind === "response" ? { upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs } : { upstreamFailure: result.kind }, "upstream answered");
+  const extra = {
+    "x-x402-payer": call.payer,
+    "x-x402-payment-id": call.paymentId,
+    "x-x402-amount": call.amount.toString(),
+    "x-x402-network": route.network.id,
+  };
+  const result = await callUpstream(call.deps, {
+    req: call.req,
+    ctx: call.ctx,
+    merchant: call.merchant,
+    target: call.priced.target,
+    facts,
+    extra,
+  });
+  call.log.info(
+    result.kind === "response"
+      ? { upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs }
+      : { upstreamFailure: result.kind },
+    "upstream answered",
+  );
   return result;
 }
 
@@ -109,13 +161,35 @@ export async function callPaidUpstream(call: PaidCall, txHash: string): Promise<
  * switch on — the admission that decides it inside the reservation (exposure cap, flag, balance:
  * server/payments/deferred.ts), so concurrent calls cannot all pass the cap.
  */
-async function settlementPolicyFor(deps: GatewayDeps, merchant: MerchantSnapshot, priced: PricedCall, payer: string, amountAtomic: bigint): Promise<{ policy: SettlementPolicy; choosePolicy?: ReturnType<typeof deferredAdmission> }> {
+async function settlementPolicyFor(
+  deps: GatewayDeps,
+  merchant: MerchantSnapshot,
+  priced: PricedCall,
+  payer: string,
+  amountAtomic: bigint,
+): Promise<{ policy: SettlementPolicy; choosePolicy?: ReturnType<typeof deferredAdmission> }> {
   const { route } = priced;
   if (priced.settlementPolicy !== "DEFERRED") return { policy: priced.settlementPolicy };
   if (!merchant.deferredSettlementOn) return { policy: "AFTER_SUCCESS" };
-  const balanceAtomic = await deps.payerBalances.get(`${route.network.id}|${route.asset.address}|${payer}`).catch(() => null);
-  const onDowngrade = (because: string) => deps.log.info({ merchantId: merchant.id, payer, because }, "deferred payment settles after success instead");
-  return { policy: "DEFERRED", choosePolicy: deferredAdmission({ merchantId: merchant.id, payer, capAtomic: merchant.maxUnsettledPerPayer, amountAtomic, balanceAtomic, onDowngrade }) };
+  const balanceAtomic = await deps.payerBalances
+    .get(`${route.network.id}|${route.asset.address}|${payer}`)
+    .catch(() => null);
+  const onDowngrade = (because: string) =>
+    deps.log.info(
+      { merchantId: merchant.id, payer, because },
+      "deferred payment settles after success instead",
+    );
+  return {
+    policy: "DEFERRED",
+    choosePolicy: deferredAdmission({
+      merchantId: merchant.id,
+      payer,
+      capAtomic: merchant.maxUnsettledPerPayer,
+      amountAtomic,
+      balanceAtomic,
+      onDowngrade,
+    }),
+  };
 }
 
 /**
@@ -123,11 +197,24 @@ async function settlementPolicyFor(deps: GatewayDeps, merchant: MerchantSnapshot
  * (or "still in progress"); another authorization under the same identifier is a conflict. Null
  * when no payment holds the identifier (the reservation clashed on the authorization itself).
  */
-async function retriedPaymentOutcome(deps: GatewayDeps, merchant: MerchantSnapshot, paymentIdentifier: string, payer: string, nonce: string): Promise<GatewayOutcome | null> {
-  const existing = await findIdentifiedPayment(deps.db, { merchantId: merchant.id, paymentIdentifier });
+async function retriedPaymentOutcome(
+  deps: GatewayDeps,
+  merchant: MerchantSnapshot,
+  paymentIdentifier: string,
+  payer: string,
+  nonce: string,
+): Promise<GatewayOutcome | null> {
+  const existing = await findIdentifiedPayment(deps.db, {
+    merchantId: merchant.id,
+    paymentIdentifier,
+  });
   if (!existing) return null;
   if (existing.payer !== payer || existing.authorizationNonce !== nonce.toLowerCase()) {
-    return { kind: "payment_identifier_conflict", message: "This payment identifier was already used with a different payment", paymentId: existing.id };
+    return {
+      kind: "payment_identifier_conflict",
+      message: "This payment identifier was already used with a different payment",
+      paymentId: existing.id,
+    };
   }
   const outcome = existing.outcome;
   if (outcome?.body) {
@@ -139,14 +226,35 @@ async function retriedPaymentOutcome(deps: GatewayDeps, merchant: MerchantSnapsh
       paymentResponse: { name: outcome.paymentResponseName, value: outcome.paymentResponseValue },
     };
   }
-  if (existing.status === "PENDING" || existing.status === "VERIFIED") return { kind: "payment_in_progress", paymentId: existing.id };
-  const why = existing.status === "SETTLED" || existing.status === "REFUNDED" ? "was charged once already; its response was too large to keep" : "failed and cannot be used again";
-  return { kind: "payment_identifier_conflict", message: `The payment with this identifier ${why}`, paymentId: existing.id };
+  if (existing.status === "PENDING" || existing.status === "VERIFIED")
+    return { kind: "payment_in_progress", paymentId: existing.id };
+  const why =
+    existing.status === "SETTLED" || existing.status === "REFUNDED"
+      ? "was charged once already; its response was too large to keep"
+      : "failed and cannot be used again";
+  return {
+    kind: "payment_identifier_conflict",
+    message: `The payment with this identifier ${why}`,
+    paymentId: existing.id,
+  };
 }
 
-type Reserving = { deps: GatewayDeps; req: GatewayRequest; ctx: RequestContext; merchant: MerchantSnapshot; priced: PricedCall; payment: DecodedPayment };
+type Reserving = {
+  deps: GatewayDeps;
+  req: GatewayRequest;
+  ctx: RequestContext;
+  merchant: MerchantSnapshot;
+  priced: PricedCall;
+  payment: DecodedPayment;
+};
 
-function reservationInput(r: Reserving, payer: string, amount: bigint, facilitator: Facilitator, policy: SettlementPolicy): ReservationInput {
+function reservationInput(
+  r: Reserving,
+  payer: string,
+  amount: bigint,
+  facilitator: Facilitator,
+  policy: SettlementPolicy,
+): ReservationInput {
   const { route } = r.priced;
   const { authorization } = r.payment.exact;
   return {
@@ -179,26 +287,86 @@ function reservationInput(r: Reserving, payer: string, amount: bigint, facilitat
  */
 export async function reservePaidCall(r: Reserving): Promise<PaidCall | Served> {
   const { deps, merchant, payment, priced } = r;
-  const check = checkPaymentForRoute(payment, priced.route, Math.floor(deps.now().getTime() / 1000));
+  const check = checkPaymentForRoute(
+    payment,
+    priced.route,
+    Math.floor(deps.now().getTime() / 1000),
+  );
   const payer = payment.exact.authorization.from.toLowerCase();
-  if (!check.ok) return rejectPayment(deps, r.req, priced, r.ctx, { version: payment.version, reason: check.reason, message: check.message }, { payer });
+  if (!check.ok)
+    return rejectPayment(
+      deps,
+      r.req,
+      priced,
+      r.ctx,
+      { version: payment.version, reason: check.reason, message: check.message },
+      { payer },
+    );
   const facilitator = deps.facilitators.forKind(merchant.facilitator);
   if (!facilitator) {
-    deps.log.error({ merchantId: merchant.id, facilitator: merchant.facilitator }, "the merchant's facilitator is not configured");
-    return served({ kind: "unavailable", message: `The ${merchant.facilitator.toLowerCase()} facilitator is not configured on this gateway; nothing was charged` });
+    deps.log.error(
+      { merchantId: merchant.id, facilitator: merchant.facilitator },
+      "the merchant's facilitator is not configured",
+    );
+    return served({
+      kind: "unavailable",
+      message: `The ${merchant.facilitator.toLowerCase()} facilitator is not configured on this gateway; nothing was charged`,
+    });
   }
   const admission = await settlementPolicyFor(deps, merchant, priced, payer, check.amount);
-  const reservation = await reservePayment(deps.db, reservationInput(r, payer, check.amount, facilitator, admission.policy), deps.env, { choosePolicy: admission.choosePolicy });
+  const reservation = await reservePayment(
+    deps.db,
+    reservationInput(r, payer, check.amount, facilitator, admission.policy),
+    deps.env,
+    { choosePolicy: admission.choosePolicy },
+  );
   if (!reservation.ok) {
-    const retried = payment.paymentIdentifier ? await retriedPaymentOutcome(deps, merchant, payment.paymentIdentifier, payer, payment.exact.authorization.nonce) : null;
-    if (retried) return served(retried, { ruleId: priced.ruleId, status: "REJECTED", reason: `idempotent_${retried.kind}`, payer });
-    const message = reservation.reason === "payment_replayed" ? "This payment authorization was already used" : "This payment identifier was already used for another payment";
-    return rejectPayment(deps, r.req, priced, r.ctx, { version: payment.version, reason: reservation.reason, message }, { payer });
+    const retried = payment.paymentIdentifier
+      ? await retriedPaymentOutcome(
+          deps,
+          merchant,
+          payment.paymentIdentifier,
+          payer,
+          payment.exact.authorization.nonce,
+        )
+      : null;
+    if (retried)
+      return served(retried, {
+        ruleId: priced.ruleId,
+        status: "REJECTED",
+        reason: `idempotent_${retried.kind}`,
+        payer,
+      });
+    const message =
+      reservation.reason === "payment_replayed"
+        ? "This payment authorization was already used"
+        : "This payment identifier was already used for another payment";
+    return rejectPayment(
+      deps,
+      r.req,
+      priced,
+      r.ctx,
+      { version: payment.version, reason: reservation.reason, message },
+      { payer },
+    );
   }
   const { paymentId, settlementPolicy: policy } = reservation;
   const log = deps.log.child({ requestId: r.ctx.requestId, merchantId: merchant.id, paymentId });
-  log.info({ payer, amountAtomic: check.amount.toString(), network: priced.route.network.id, policy }, "payment reserved");
-  return { ...r, amount: check.amount, requirements: check.requirements, payer, paymentId, policy, facilitator, log, verifiedWrite: Promise.resolve() };
+  log.info(
+    { payer, amountAtomic: check.amount.toString(), network: priced.route.network.id, policy },
+    "payment reserved",
+  );
+  return {
+    ...r,
+    amount: check.amount,
+    requirements: check.requirements,
+    payer,
+    paymentId,
+    policy,
+    facilitator,
+    log,
+    verifiedWrite: Promise.resolve(),
+  };
 }
 
 /**
@@ -210,21 +378,42 @@ export async function reservePaidCall(r: Reserving): Promise<PaidCall | Served> 
  */
 export async function verifyPaidCall(call: PaidCall): Promise<PaidCall | Served> {
   const { deps, priced, payment, payer } = call;
-  const signedLocally = call.policy === "DEFERRED" && (await signedByPayer(payment.exact, priced.route));
-  const spent = signedLocally ? await isAuthorizationSpent(deps.chains, { network: priced.route.network.id, asset: priced.route.asset.address, payer, nonce: payment.exact.authorization.nonce }) : null;
+  const signedLocally =
+    call.policy === "DEFERRED" && (await signedByPayer(payment.exact, priced.route));
+  const spent = signedLocally
+    ? await isAuthorizationSpent(deps.chains, {
+        network: priced.route.network.id,
+        asset: priced.route.asset.address,
+        payer,
+        nonce: payment.exact.authorization.nonce,
+      })
+    : null;
   if (spent === true) {
     const message = "This authorization was already used or cancelled on chain";
     await releasePaidCall(call, AUTHORIZATION_SPENT, message);
     return refusePaidCall(call, AUTHORIZATION_SPENT, message);
   }
-  const verification = spent === false ? { isValid: true as const } : await call.facilitator.verify(payment.payload, call.requirements, { requestId: call.ctx.requestId, merchantId: call.merchant.id });
+  const verification =
+    spent === false
+      ? { isValid: true as const }
+      : await call.facilitator.verify(payment.payload, call.requirements, {
+          requestId: call.ctx.requestId,
+          merchantId: call.merchant.id,
+        });
   if (!verification.isValid) {
     const reason = verification.invalidReason ?? "invalid_payment";
     await releasePaidCall(call, reason, verification.invalidMessage);
     return refusePaidCall(call, reason, verification.invalidMessage ?? reason);
   }
   // A DEFERRED payment becomes VERIFIED when it is queued, in one write after the upstream answered
-  const verifiedWrite = call.policy === "DEFERRED" ? Promise.resolve() : markPaymentVerified(deps.db, { merchantId: call.merchant.id, paymentId: call.paymentId, at: deps.now() });
+  const verifiedWrite =
+    call.policy === "DEFERRED"
+      ? Promise.resolve()
+      : markPaymentVerified(deps.db, {
+          merchantId: call.merchant.id,
+          paymentId: call.paymentId,
+          at: deps.now(),
+        });
   verifiedWrite.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
   return { ...call, verifiedWrite };
 }

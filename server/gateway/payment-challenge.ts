@@ -1,11 +1,19 @@
-import { declarePaymentIdentifierExtension, PAYMENT_IDENTIFIER } from "@x402/extensions/payment-identifier";
+import {
+  declarePaymentIdentifierExtension,
+  PAYMENT_IDENTIFIER,
+} from "@x402/extensions/payment-identifier";
 
 import { randomHex } from "@/server/db/ids";
 import { SIWX_HEADER, siwxDeclaration } from "@/server/entitlements/siwx";
 import { localeCookieFrom, resolveLocale, type Locale } from "@/server/i18n/locales";
 import { BAZAAR_KEY, bazaarDeclaration, gatewayPathPrefix } from "@/server/x402/discovery";
 import { renderPaywall } from "@/server/x402/paywall";
-import { describePurchase, paymentRequiredBody, paymentRequiredV2, type PricedRoute } from "@/server/x402/requirements";
+import {
+  describePurchase,
+  paymentRequiredBody,
+  paymentRequiredV2,
+  type PricedRoute,
+} from "@/server/x402/requirements";
 
 import type { GatewayDeps } from "./gateway-deps";
 import type { GatewayRequest } from "./gateway-request";
@@ -24,11 +32,16 @@ export function challengeFor(
   ctx: RequestContext,
   opts: { clientVersion: 1 | 2 | null; error?: string; errorMessage?: string },
 ): PaymentChallenge {
-  const wantsHtml = opts.clientVersion === null && !opts.error && (req.headers.get("accept") ?? "").includes("text/html");
+  const wantsHtml =
+    opts.clientVersion === null &&
+    !opts.error &&
+    (req.headers.get("accept") ?? "").includes("text/html");
   // `error` is the protocol's reason string; `errorMessage` says it in words (clients ignore extra fields)
   // every route accepts a payment identifier (a retried payment gets its first outcome, never a
   // second charge); bundles and passes also declare Sign-In-With-X: how the buyer comes back without paying
-  const extensions: Record<string, unknown> = { [PAYMENT_IDENTIFIER]: PAYMENT_IDENTIFIER_DECLARATION };
+  const extensions: Record<string, unknown> = {
+    [PAYMENT_IDENTIFIER]: PAYMENT_IDENTIFIER_DECLARATION,
+  };
   if (route.rule.billingMode !== "PER_REQUEST") {
     extensions[SIWX_HEADER] = siwxDeclaration({
       appUrl: deps.env.GATEWAY_URL,
@@ -41,20 +54,29 @@ export function challengeFor(
   }
   // discovery: the route as the `bazaar` extension describes it, unless the merchant opted out
   if (route.merchant.discoverable !== false) {
-    const declaration = bazaarDeclaration(route.rule, { method: req.method, path: new URL(route.resourceUrl).pathname, prefix: gatewayPathPrefix(deps.env.GATEWAY_URL, route.merchant.id) });
+    const declaration = bazaarDeclaration(route.rule, {
+      method: req.method,
+      path: new URL(route.resourceUrl).pathname,
+      prefix: gatewayPathPrefix(deps.env.GATEWAY_URL, route.merchant.id),
+    });
     if (declaration) extensions[BAZAAR_KEY] = declaration;
   }
   const body = paymentRequiredBody(route, { ...opts, extensions });
   return {
     v2Header: btoa64(paymentRequiredV2(route, opts.error, extensions)),
     body: opts.errorMessage ? { ...body, errorMessage: opts.errorMessage } : body,
-    html: wantsHtml ? renderPaywall(route, { appUrl: deps.env.APP_URL, path: ctx.path, locale: localeOf(req) }) : undefined,
+    html: wantsHtml
+      ? renderPaywall(route, { appUrl: deps.env.APP_URL, path: ctx.path, locale: localeOf(req) })
+      : undefined,
   };
 }
 
 /** The paywall's language: the switch's cookie, else the browser's Accept-Language (as the pages). */
 function localeOf(req: GatewayRequest): Locale {
-  return resolveLocale({ cookie: localeCookieFrom(req.headers.get("cookie")), acceptLanguage: req.headers.get("accept-language") });
+  return resolveLocale({
+    cookie: localeCookieFrom(req.headers.get("cookie")),
+    acceptLanguage: req.headers.get("accept-language"),
+  });
 }
 
 /** A refused payment (or proof): a 402 that says why, logged REJECTED with the reason. */
@@ -68,7 +90,16 @@ export function rejectPayment(
 ): Served {
   const { version, reason, message } = refusal;
   return served(
-    { kind: "payment_rejected", reason, message, challenge: challengeFor(deps, req, priced.route, ctx, { clientVersion: version, error: reason, errorMessage: message }) },
+    {
+      kind: "payment_rejected",
+      reason,
+      message,
+      challenge: challengeFor(deps, req, priced.route, ctx, {
+        clientVersion: version,
+        error: reason,
+        errorMessage: message,
+      }),
+    },
     { ...usage, ruleId: priced.ruleId, status: "REJECTED", reason },
   );
 }

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrivateKeyAccount } from "viem/accounts";
 
 import { answerClientError, answerConnect, serveGatewayNode } from "@/server/gateway/node-entry";
-import { createGatewayHarness, GATEWAY_ORIGIN, type GatewayHarness } from "@/server/testing/gateway-harness";
+import {
+  createGatewayHarness,
+  GATEWAY_ORIGIN,
+  type GatewayHarness,
+} from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
 
 // Issue #20, probed as a buyer would: every spelling of a paid path must be priced or refused,
@@ -26,11 +30,14 @@ function rawRequest(port: number, head: string): Promise<RawAnswer> {
     socket.on("close", () => {
       const text = Buffer.concat(chunks).toString("utf8");
       const split = text.indexOf("\r\n\r\n");
-      const [statusLine = "", ...lines] = text.slice(0, split === -1 ? text.length : split).split("\r\n");
+      const [statusLine = "", ...lines] = text
+        .slice(0, split === -1 ? text.length : split)
+        .split("\r\n");
       const headers: Record<string, string> = {};
       for (const line of lines) {
         const colon = line.indexOf(":");
-        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+        if (colon > 0)
+          headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
       let body = split === -1 ? "" : text.slice(split + 4);
       if (headers["transfer-encoding"] === "chunked") body = dechunk(body);
@@ -51,7 +58,8 @@ function dechunk(body: string): string {
   }
 }
 
-const get = (target: string, method = "GET", extra = "") => `${method} ${target} HTTP/1.1\r\nhost: gateway.test\r\nconnection: close\r\n${extra}\r\n`;
+const get = (target: string, method = "GET", extra = "") =>
+  `${method} ${target} HTTP/1.1\r\nhost: gateway.test\r\nconnection: close\r\n${extra}\r\n`;
 
 describe("paywall integrity", () => {
   let h: GatewayHarness;
@@ -62,10 +70,23 @@ describe("paywall integrity", () => {
   beforeAll(async () => {
     h = await createGatewayHarness(database.db, {
       rules: [
-        { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network: "", asset: "", caseInsensitive: true },
+        {
+          pathPattern: "/api/signal/*",
+          method: "GET",
+          price: "0.01",
+          network: "",
+          asset: "",
+          caseInsensitive: true,
+        },
         { pathPattern: "/api/caf%C3%A9/*", method: "GET", price: "0.01", network: "", asset: "" },
         { pathPattern: "/api/a!b", method: "GET", price: "0.01", network: "", asset: "" },
-        { pathPattern: "/api/multi/*", methods: ["GET", "POST"], price: "0.01", network: "", asset: "" },
+        {
+          pathPattern: "/api/multi/*",
+          methods: ["GET", "POST"],
+          price: "0.01",
+          network: "",
+          asset: "",
+        },
         { pathPattern: "/api/all/*", price: "0.01", network: "", asset: "" },
       ],
       merchant: { rateLimitPerMinute: 100_000 },
@@ -73,7 +94,9 @@ describe("paywall integrity", () => {
     payer = await h.newPayer();
     // the self-hosted server's front door, on a real socket
     server = http.createServer((req, res) => {
-      if (!serveGatewayNode(h.runtime, req, res, { origin: GATEWAY_ORIGIN, gatewayEnabled: true })) {
+      if (
+        !serveGatewayNode(h.runtime, req, res, { origin: GATEWAY_ORIGIN, gatewayEnabled: true })
+      ) {
         res.writeHead(418);
         res.end("not the gateway");
       }
@@ -135,22 +158,29 @@ describe("paywall integrity", () => {
     "/api/a%21b",
   ];
 
-  it.each(VARIANTS)("GET %s in-process (the route handler's path) is priced or refused, never served free", async (variant) => {
-    const seen = h.upstream.seen.length;
-    const res = await h.call(variant);
-    const body = await res.text();
-    expect([402, 400], body).toContain(res.status);
-    expect(h.upstream.seen.length).toBe(seen);
-  });
+  it.each(VARIANTS)(
+    "GET %s in-process (the route handler's path) is priced or refused, never served free",
+    async (variant) => {
+      const seen = h.upstream.seen.length;
+      const res = await h.call(variant);
+      const body = await res.text();
+      expect([402, 400], body).toContain(res.status);
+      expect(h.upstream.seen.length).toBe(seen);
+    },
+  );
 
-  it.each(VARIANTS)("GET %s over node:http (the raw request target) is priced or refused, never served free", async (variant) => {
-    const seen = h.upstream.seen.length;
-    const res = await rawRequest(port, get(`${m()}${variant}`));
-    expect([402, 400], res.body).toContain(res.status);
-    expect(res.headers["content-type"]).toMatch(/json/);
-    if (res.status === 400) expect(JSON.parse(res.body)).toMatchObject({ error: { code: "invalid_request" } });
-    expect(h.upstream.seen.length).toBe(seen);
-  });
+  it.each(VARIANTS)(
+    "GET %s over node:http (the raw request target) is priced or refused, never served free",
+    async (variant) => {
+      const seen = h.upstream.seen.length;
+      const res = await rawRequest(port, get(`${m()}${variant}`));
+      expect([402, 400], res.body).toContain(res.status);
+      expect(res.headers["content-type"]).toMatch(/json/);
+      if (res.status === 400)
+        expect(JSON.parse(res.body)).toMatchObject({ error: { code: "invalid_request" } });
+      expect(h.upstream.seen.length).toBe(seen);
+    },
+  );
 
   it("forwards the canonical form: the upstream is sent exactly the path that was priced", async () => {
     const res = await rawRequest(port, get(`${m()}/api/free//%62tc%7e?q=%73`));
@@ -166,24 +196,44 @@ describe("paywall integrity", () => {
     const { header } = await h.signPayment(payer, requirements);
     const res = await h.call("/api/%73ignal/eth", { headers: { "payment-signature": header } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ path: "/api/signal/eth", paidBy: payer.address.toLowerCase() });
+    expect(await res.json()).toMatchObject({
+      path: "/api/signal/eth",
+      paidBy: payer.address.toLowerCase(),
+    });
   });
 
   describe("exact means exact", () => {
     it("refuses an authorization for twice the price with the official reason, before any settlement", async () => {
       const requirements = await h.requirementsFor("/api/signal/sol");
-      const { header, nonce } = await h.signPayment(payer, requirements, { value: String(BigInt(requirements.amount) * 2n) });
-      const [payerBefore, merchantBefore] = [await h.balanceOf(payer.address), await h.balanceOf(h.merchantWallet)];
+      const { header, nonce } = await h.signPayment(payer, requirements, {
+        value: String(BigInt(requirements.amount) * 2n),
+      });
+      const [payerBefore, merchantBefore] = [
+        await h.balanceOf(payer.address),
+        await h.balanceOf(h.merchantWallet),
+      ];
       const seen = h.upstream.seen.length;
       const res = await h.call("/api/signal/sol", { headers: { "payment-signature": header } });
       expect(res.status).toBe(402);
-      expect(await res.json()).toMatchObject({ x402Version: 2, error: "invalid_exact_evm_payload_authorization_value_mismatch" });
+      expect(await res.json()).toMatchObject({
+        x402Version: 2,
+        error: "invalid_exact_evm_payload_authorization_value_mismatch",
+      });
       expect(h.upstream.seen.length).toBe(seen);
       expect(await h.balanceOf(payer.address)).toBe(payerBefore);
       expect(await h.balanceOf(h.merchantWallet)).toBe(merchantBefore);
       // refused before anything was reserved: no payment row, no ledger entry
-      expect(await database.db.payment.count({ where: { authorizationNonce: nonce.toLowerCase() } })).toBe(0);
-      expect(await database.db.ledgerEntry.count({ where: { merchantId: h.merchant.id, payment: { authorizationNonce: nonce.toLowerCase() } } })).toBe(0);
+      expect(
+        await database.db.payment.count({ where: { authorizationNonce: nonce.toLowerCase() } }),
+      ).toBe(0);
+      expect(
+        await database.db.ledgerEntry.count({
+          where: {
+            merchantId: h.merchant.id,
+            payment: { authorizationNonce: nonce.toLowerCase() },
+          },
+        }),
+      ).toBe(0);
     });
   });
 
@@ -192,7 +242,9 @@ describe("paywall integrity", () => {
       expect(res.status, res.body).toBeGreaterThanOrEqual(400);
       expect(res.status, res.body).toBeLessThan(500);
       expect(res.headers["content-type"]).toMatch(/application\/json/);
-      expect(JSON.parse(res.body)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+      expect(JSON.parse(res.body)).toMatchObject({
+        error: { code: expect.any(String), message: expect.any(String) },
+      });
     };
 
     it.each(["TRACE", "CONNECT"])("%s on a gateway path, paid or free", async (method) => {
@@ -213,7 +265,14 @@ describe("paywall integrity", () => {
     });
 
     it("a malformed percent-escape on any other path is refused by the front door (the app answered 500)", async () => {
-      for (const target of ["/%", "/%zz", "/api/trpc/%", "/docs/%E0%A4%A", "/api/health/%c0%ae%c0%ae/", "/api/v1/%?x=1"]) {
+      for (const target of [
+        "/%",
+        "/%zz",
+        "/api/trpc/%",
+        "/docs/%E0%A4%A",
+        "/api/health/%c0%ae%c0%ae/",
+        "/api/v1/%?x=1",
+      ]) {
         const res = await rawRequest(port, get(target));
         errorBody(res);
         expect(res.status, target).toBe(400);
@@ -227,13 +286,21 @@ describe("paywall integrity", () => {
     });
 
     it("an asterisk-form target (OPTIONS *)", async () => {
-      const res = await rawRequest(port, "OPTIONS * HTTP/1.1\r\nhost: gateway.test\r\nconnection: close\r\n\r\n");
+      const res = await rawRequest(
+        port,
+        "OPTIONS * HTTP/1.1\r\nhost: gateway.test\r\nconnection: close\r\n\r\n",
+      );
       errorBody(res);
       expect(res.status).toBe(400);
     });
 
     it("an authority-form target (CONNECT host:port)", async () => {
-      errorBody(await rawRequest(port, "CONNECT gateway.test:443 HTTP/1.1\r\nhost: gateway.test:443\r\n\r\n"));
+      errorBody(
+        await rawRequest(
+          port,
+          "CONNECT gateway.test:443 HTTP/1.1\r\nhost: gateway.test:443\r\n\r\n",
+        ),
+      );
     });
 
     it.each([
@@ -241,12 +308,17 @@ describe("paywall integrity", () => {
       ["a control character in a header", (t: string) => get(t, "GET", "x-bad: a\u0001b\r\n")],
       ["a header without a colon", (t: string) => get(t, "GET", "not a header\r\n")],
       ["a non-numeric content-length", (t: string) => get(t, "POST", "content-length: abc\r\n")],
-      ["both content-length and transfer-encoding", (t: string) => get(t, "POST", "content-length: 3\r\ntransfer-encoding: chunked\r\n")],
+      [
+        "both content-length and transfer-encoding",
+        (t: string) => get(t, "POST", "content-length: 3\r\ntransfer-encoding: chunked\r\n"),
+      ],
       ["a space in the target", (t: string) => `GET ${t} x HTTP/1.1\r\nhost: gateway.test\r\n\r\n`],
       ["oversized headers", (t: string) => get(t, "GET", `x-big: ${"a".repeat(20_000)}\r\n`)],
       ["a broken request line", "GARBAGE\r\n\r\n"],
     ])("%s", async (_label, build) => {
-      errorBody(await rawRequest(port, typeof build === "string" ? build : build(`${m()}/api/signal/btc`)));
+      errorBody(
+        await rawRequest(port, typeof build === "string" ? build : build(`${m()}/api/signal/btc`)),
+      );
     });
 
     it("an absolute-form target is served as its path", async () => {
@@ -255,7 +327,14 @@ describe("paywall integrity", () => {
     });
 
     it("a malformed payment header, cookie or forwarding header on a paid path is a 402 or 4xx", async () => {
-      for (const header of ["payment-signature: %%%", "x-payment: e30=", "cookie: ;;;=;", "x-forwarded-for: not an ip, ::zz", "accept: \u00ff\u00fe", "content-type: ;;"]) {
+      for (const header of [
+        "payment-signature: %%%",
+        "x-payment: e30=",
+        "cookie: ;;;=;",
+        "x-forwarded-for: not an ip, ::zz",
+        "accept: \u00ff\u00fe",
+        "content-type: ;;",
+      ]) {
         const res = await rawRequest(port, get(`${m()}/api/signal/btc`, "GET", `${header}\r\n`));
         expect(res.status, header).toBeGreaterThanOrEqual(400);
         expect(res.status, header).toBeLessThan(500);
@@ -267,17 +346,26 @@ describe("paywall integrity", () => {
     const OTHERS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
     async function setUnmatched(value: "PROXY_FREE" | "REFUSE") {
-      await database.db.merchant.update({ where: { id: h.merchant.id }, data: { unmatchedMethods: value } });
+      await database.db.merchant.update({
+        where: { id: h.merchant.id },
+        data: { unmatchedMethods: value },
+      });
       h.runtime.merchants.invalidate(h.merchant.id);
     }
 
     it("a new merchant refuses (404) the methods no rule prices on a priced path, on both serving paths", async () => {
       const seen = h.upstream.seen.length;
       for (const method of OTHERS) {
-        const res = await h.call("/api/signal/btc", { method, body: method === "OPTIONS" ? undefined : "{}" });
+        const res = await h.call("/api/signal/btc", {
+          method,
+          body: method === "OPTIONS" ? undefined : "{}",
+        });
         expect(res.status, method).toBe(404);
         expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
-        const raw = await rawRequest(port, get(`${m()}/api/%73ignal/btc`, method, "content-length: 0\r\n"));
+        const raw = await rawRequest(
+          port,
+          get(`${m()}/api/%73ignal/btc`, method, "content-length: 0\r\n"),
+        );
         expect(raw.status, method).toBe(404);
       }
       expect(h.upstream.seen.length).toBe(seen);
@@ -286,9 +374,19 @@ describe("paywall integrity", () => {
     });
 
     it("a rule naming several methods prices each, and ANY prices every method", async () => {
-      for (const method of ["GET", "HEAD", "POST"]) expect((await h.call("/api/multi/x", { method })).status, method).toBe(402);
+      for (const method of ["GET", "HEAD", "POST"])
+        expect((await h.call("/api/multi/x", { method })).status, method).toBe(402);
       expect((await h.call("/api/multi/x", { method: "DELETE" })).status).toBe(404);
-      for (const method of ["GET", ...OTHERS]) expect((await h.call("/api/all/x", { method, body: method === "GET" || method === "OPTIONS" ? undefined : "{}" })).status, method).toBe(402);
+      for (const method of ["GET", ...OTHERS])
+        expect(
+          (
+            await h.call("/api/all/x", {
+              method,
+              body: method === "GET" || method === "OPTIONS" ? undefined : "{}",
+            })
+          ).status,
+          method,
+        ).toBe(402);
     });
 
     it("serves unpriced methods free only when the merchant chose to", async () => {

@@ -8,17 +8,38 @@ import type { RequestContext } from "./request-context";
 import type { UpstreamTarget } from "./upstream-call";
 
 /** A call on a priced path: the route's price and destination, and where the call goes upstream. */
-export type PricedCall = { route: PricedRoute; target: UpstreamTarget; settlementPolicy: SettlementPolicy; ruleId: string };
+export type PricedCall = {
+  route: PricedRoute;
+  target: UpstreamTarget;
+  settlementPolicy: SettlementPolicy;
+  ruleId: string;
+};
 
 /** The priced call of a matched rule; null for a free path, "misconfigured" when the rule names what this gateway lacks. */
-export function priceRoute(deps: GatewayDeps, merchant: MerchantSnapshot, ctx: RequestContext, match: CompiledRule | null, target: UpstreamTarget): PricedCall | null | "misconfigured" {
+export function priceRoute(
+  deps: GatewayDeps,
+  merchant: MerchantSnapshot,
+  ctx: RequestContext,
+  match: CompiledRule | null,
+  target: UpstreamTarget,
+): PricedCall | null | "misconfigured" {
   if (!match) return null;
   const network = deps.networks.get(match.rule.network);
   const asset = network?.assets.find((a) => a.address === match.rule.asset.toLowerCase());
-  const payTo = merchant.settlementMode === "PLATFORM" ? deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() : merchant.payoutAddress;
+  const payTo =
+    merchant.settlementMode === "PLATFORM"
+      ? deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase()
+      : merchant.payoutAddress;
   if (!network || !asset || !payTo) return "misconfigured";
   return {
-    route: { merchant, rule: match.rule, network, asset, payTo, resourceUrl: `${deps.env.GATEWAY_URL}/${merchant.id}${ctx.path}` },
+    route: {
+      merchant,
+      rule: match.rule,
+      network,
+      asset,
+      payTo,
+      resourceUrl: `${deps.env.GATEWAY_URL}/${merchant.id}${ctx.path}`,
+    },
     target,
     settlementPolicy: match.rule.settlementPolicy,
     ruleId: match.rule.id,

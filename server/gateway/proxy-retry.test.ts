@@ -21,7 +21,9 @@ beforeAll(async () => {
       requestsPerConnection[index] = (requestsPerConnection[index] ?? 0) + 1;
       if ((requestsPerConnection[index] ?? 0) > 1) return socket.resetAndDestroy();
       const body = JSON.stringify({ connection: index });
-      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`);
+      socket.write(
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`,
+      );
     });
     socket.on("error", () => undefined);
   });
@@ -31,7 +33,16 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const call = (method: string, body: string | null = null) =>
-  proxyToUpstream({ method, url: new URL(`${url}/x`), headers: body ? { "content-length": String(body.length) } : {}, body: body ? new Blob([body]).stream() : null, declaredLength: body ? body.length : null, timeoutMs: 5_000, maxBodyBytes: 1024, allowPrivate: true });
+  proxyToUpstream({
+    method,
+    url: new URL(`${url}/x`),
+    headers: body ? { "content-length": String(body.length) } : {},
+    body: body ? new Blob([body]).stream() : null,
+    declaredLength: body ? body.length : null,
+    timeoutMs: 5_000,
+    maxBodyBytes: 1024,
+    allowPrivate: true,
+  });
 
 async function read(outcome: Awaited<ReturnType<typeof call>>): Promise<unknown> {
   if (outcome.kind !== "response" || !outcome.body) return outcome;

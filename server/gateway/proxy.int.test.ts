@@ -34,7 +34,17 @@ afterAll(async () => {
 });
 
 function request(path: string, over: Partial<ProxyRequest> = {}): ProxyRequest {
-  return { method: "GET", url: new URL(path, url), headers: {}, body: null, declaredLength: null, timeoutMs: 5000, maxBodyBytes: 1024, allowPrivate: true, ...over };
+  return {
+    method: "GET",
+    url: new URL(path, url),
+    headers: {},
+    body: null,
+    declaredLength: null,
+    timeoutMs: 5000,
+    maxBodyBytes: 1024,
+    allowPrivate: true,
+    ...over,
+  };
 }
 
 async function text(outcome: Awaited<ReturnType<typeof proxyToUpstream>>): Promise<string> {

@@ -69,12 +69,21 @@ function stripPlatformCookies(value: string): string | null {
 }
 
 /** The headers the upstream sees: the buyer's minus hop-by-hop, payment and platform auth, plus ours. */
-export function buildUpstreamHeaders(incoming: { forEach(callback: (value: string, name: string) => void): void }, added: Record<string, string>): Record<string, string> {
+export function buildUpstreamHeaders(
+  incoming: { forEach(callback: (value: string, name: string) => void): void },
+  added: Record<string, string>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   incoming.forEach((value, rawName) => {
     const name = rawName.toLowerCase();
     // x-gateway-*: only the gateway signs; a buyer's copy would at best confuse the upstream's verifier
-    if (STRIPPED_REQUEST_HEADERS.has(name) || name.startsWith("x-x402-") || name.startsWith("x-gateway-") || isPlatformCredential(name, value)) return;
+    if (
+      STRIPPED_REQUEST_HEADERS.has(name) ||
+      name.startsWith("x-x402-") ||
+      name.startsWith("x-gateway-") ||
+      isPlatformCredential(name, value)
+    )
+      return;
     if (name === "cookie") {
       const kept = stripPlatformCookies(value);
       if (kept) out.cookie = kept;
@@ -87,17 +96,27 @@ export function buildUpstreamHeaders(incoming: { forEach(callback: (value: strin
 }
 
 /** The headers the client sees from the upstream response, minus hop-by-hop and origin-wide ones (response-headers.ts). */
-export function buildClientHeaders(upstream: IncomingHttpHeaders): Record<string, string | string[]> {
+export function buildClientHeaders(
+  upstream: IncomingHttpHeaders,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || STRIPPED_RESPONSE_HEADERS.has(name) || isOriginWideHeader(name)) continue;
+    if (value === undefined || STRIPPED_RESPONSE_HEADERS.has(name) || isOriginWideHeader(name))
+      continue;
     out[name] = value;
   }
   return out;
 }
 
 export type ProxyOutcome =
-  | { kind: "response"; status: number; headers: Record<string, string | string[]>; body: Readable | null; upstreamLatencyMs: number; consume: () => void }
+  | {
+      kind: "response";
+      status: number;
+      headers: Record<string, string | string[]>;
+      body: Readable | null;
+      upstreamLatencyMs: number;
+      consume: () => void;
+    }
   | { kind: "timeout"; upstreamLatencyMs: number }
   /** a final status outside 200–599, which neither a fetch Response nor the protocol can relay */
   | { kind: "invalid_response"; status: number; upstreamLatencyMs: number }
@@ -121,8 +140,14 @@ export type ProxyRequest = {
 class BodyTooLargeError extends Error {}
 
 const agents = {
-  http: { strict: new http.Agent({ keepAlive: true, maxSockets: 256, lookup: safeLookup(false) }), open: new http.Agent({ keepAlive: true, maxSockets: 256 }) },
-  https: { strict: new https.Agent({ keepAlive: true, maxSockets: 256, lookup: safeLookup(false) }), open: new https.Agent({ keepAlive: true, maxSockets: 256 }) },
+  http: {
+    strict: new http.Agent({ keepAlive: true, maxSockets: 256, lookup: safeLookup(false) }),
+    open: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  },
+  https: {
+    strict: new https.Agent({ keepAlive: true, maxSockets: 256, lookup: safeLookup(false) }),
+    open: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  },
 };
 
 function limitBody(max: number): Transform {
@@ -149,19 +174,38 @@ function answerOf(res: IncomingMessage, method: string, started: number): ProxyO
   }
   const noBody = method === "HEAD" || isNullBodyStatus(status);
   if (noBody) res.resume();
-  return { kind: "response", status, headers: buildClientHeaders(res.headers), body: noBody ? null : res, upstreamLatencyMs: msSince(started), consume: () => res.resume() };
+  return {
+    kind: "response",
+    status,
+    headers: buildClientHeaders(res.headers),
+    body: noBody ? null : res,
+    upstreamLatencyMs: msSince(started),
+    consume: () => res.resume(),
+  };
 }
 
 /** A request that failed on its way: to a private address, with too large a body, or on the socket. */
 function failureOf(err: Error, started: number): ProxyOutcome {
   if (isPrivateAddressRefusal(err)) return { kind: "blocked", reason: "private_address" };
   if (err instanceof BodyTooLargeError) return { kind: "body_too_large" };
-  return { kind: "error", message: (err as NodeJS.ErrnoException).code ?? err.message, upstreamLatencyMs: msSince(started) };
+  return {
+    kind: "error",
+    message: (err as NodeJS.ErrnoException).code ?? err.message,
+    upstreamLatencyMs: msSince(started),
+  };
 }
 
 /** Streams the buyer's body to the upstream, at most maxBodyBytes of it. */
-function sendBody(req: ProxyRequest, sent: http.ClientRequest, body: Readable | ReadableStream<Uint8Array>, onTooLarge: () => void): void {
-  const source = body instanceof Readable ? body : Readable.fromWeb(body as unknown as NodeReadableStream<Uint8Array>);
+function sendBody(
+  req: ProxyRequest,
+  sent: http.ClientRequest,
+  body: Readable | ReadableStream<Uint8Array>,
+  onTooLarge: () => void,
+): void {
+  const source =
+    body instanceof Readable
+      ? body
+      : Readable.fromWeb(body as unknown as NodeReadableStream<Uint8Array>);
   const limiter = limitBody(req.maxBodyBytes);
   limiter.on("error", (err) => {
     sent.destroy(err);
@@ -176,11 +220,13 @@ function sendBody(req: ProxyRequest, sent: http.ClientRequest, body: Readable | 
  * (the body streams on), so the caller can decide to settle before the body reaches the client.
  */
 export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
-  if (req.declaredLength !== null && req.declaredLength > req.maxBodyBytes) return Promise.resolve({ kind: "body_too_large" });
+  if (req.declaredLength !== null && req.declaredLength > req.maxBodyBytes)
+    return Promise.resolve({ kind: "body_too_large" });
   const started = performance.now();
   const isHttps = req.url.protocol === "https:";
   const hostIsLiteralPrivate = isPrivateAddress(req.url.hostname);
-  if (!req.allowPrivate && hostIsLiteralPrivate) return Promise.resolve({ kind: "blocked", reason: "private_address" });
+  if (!req.allowPrivate && hostIsLiteralPrivate)
+    return Promise.resolve({ kind: "blocked", reason: "private_address" });
   const agentSet = isHttps ? agents.https : agents.http;
   const agent = req.allowPrivate ? agentSet.open : agentSet.strict;
 
@@ -206,12 +252,20 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
     const send = (isRetry: boolean) => {
       let sent: http.ClientRequest;
       try {
-        sent = (isHttps ? https : http).request(req.url, { method: req.method, headers: req.headers, agent });
+        sent = (isHttps ? https : http).request(req.url, {
+          method: req.method,
+          headers: req.headers,
+          agent,
+        });
       } catch (err) {
         // Node validates header names and values in the constructor and throws (ERR_INVALID_CHAR,
         // ERR_INVALID_HTTP_TOKEN): nothing was sent, and this request fails alone
         const code = (err as NodeJS.ErrnoException).code ?? "ERR_INVALID_REQUEST";
-        finish({ kind: "error", message: `invalid_upstream_request (${code})`, upstreamLatencyMs: msSince(started) });
+        finish({
+          kind: "error",
+          message: `invalid_upstream_request (${code})`,
+          upstreamLatencyMs: msSince(started),
+        });
         return;
       }
       upstreamReq = sent;
@@ -219,14 +273,22 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
         // a kept-alive socket the upstream closed just as we reused it: nothing reached the
         // upstream, so a bodiless request is sent once more on a fresh socket (Node's documented race)
         const code = (err as NodeJS.ErrnoException).code;
-        if (!isRetry && !hasBody && sent.reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !settled) return send(true);
+        if (
+          !isRetry &&
+          !hasBody &&
+          sent.reusedSocket &&
+          (code === "ECONNRESET" || code === "EPIPE") &&
+          !settled
+        )
+          return send(true);
         finish(failureOf(err, started));
       });
       sent.on("response", (res: IncomingMessage) => {
         clearTimeout(timer);
         finish(answerOf(res, req.method, started));
       });
-      if (hasBody && req.body) sendBody(req, sent, req.body, () => finish({ kind: "body_too_large" }));
+      if (hasBody && req.body)
+        sendBody(req, sent, req.body, () => finish({ kind: "body_too_large" }));
       else sent.end();
     };
     try {
@@ -234,7 +296,11 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
     } catch (err) {
       // anything else that throws while the request is put together fails this request, never the process
       upstreamReq?.destroy();
-      finish({ kind: "error", message: (err as NodeJS.ErrnoException).code ?? "invalid_upstream_request", upstreamLatencyMs: msSince(started) });
+      finish({
+        kind: "error",
+        message: (err as NodeJS.ErrnoException).code ?? "invalid_upstream_request",
+        upstreamLatencyMs: msSince(started),
+      });
     }
   });
 }

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PrivateKeyAccount } from "viem/accounts";
 
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
-import { callerFor, merchantOwner, trpcErrorCode, uniqueEmail, useTestDatabase } from "@/server/testing/int";
+import {
+  callerFor,
+  merchantOwner,
+  trpcErrorCode,
+  uniqueEmail,
+  useTestDatabase,
+} from "@/server/testing/int";
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 // Issue #20: one bucket per merchant, taken before the payment was looked at, let one client's
@@ -20,7 +26,12 @@ describe("the gateway's rate limits", () => {
   beforeAll(async () => {
     h = await createGatewayHarness(database.db);
     owner = await merchantOwner(database.db, h.merchant.id);
-    admin = await signUpWithPassword(h.deps, { name: "Admin", email: uniqueEmail("admin"), password: "a long enough password", role: "PLATFORM_ADMIN" });
+    admin = await signUpWithPassword(h.deps, {
+      name: "Admin",
+      email: uniqueEmail("admin"),
+      password: "a long enough password",
+      role: "PLATFORM_ADMIN",
+    });
     buyers = await Promise.all([h.newPayer(), h.newPayer(), h.newPayer()]);
   });
   afterAll(async () => {
@@ -29,10 +40,21 @@ describe("the gateway's rate limits", () => {
 
   const asOwner = () => callerFor(h.deps, owner);
   const asAdmin = () => callerFor(h.deps, admin);
-  const from = (ip: string, headers: Record<string, string> = {}) => ({ headers: { "x-forwarded-for": ip, ...headers } });
+  const from = (ip: string, headers: Record<string, string> = {}) => ({
+    headers: { "x-forwarded-for": ip, ...headers },
+  });
 
-  async function setLimits(rateLimits: { unpaidPerMerchant: number; unpaidPerClient: number; paidPerMerchant: number; paidPerPayer: number }) {
-    await asOwner().upstream.updateTraffic({ merchantId: h.merchant.id, unmatchedMethods: "REFUSE", rateLimits });
+  async function setLimits(rateLimits: {
+    unpaidPerMerchant: number;
+    unpaidPerClient: number;
+    paidPerMerchant: number;
+    paidPerPayer: number;
+  }) {
+    await asOwner().upstream.updateTraffic({
+      merchantId: h.merchant.id,
+      unmatchedMethods: "REFUSE",
+      rateLimits,
+    });
     h.runtime.merchants.invalidate(h.merchant.id);
   }
 
@@ -43,11 +65,21 @@ describe("the gateway's rate limits", () => {
   }
 
   beforeEach(async () => {
-    await setLimits({ unpaidPerMerchant: 100_000, unpaidPerClient: 100_000, paidPerMerchant: 100_000, paidPerPayer: 100_000 });
+    await setLimits({
+      unpaidPerMerchant: 100_000,
+      unpaidPerClient: 100_000,
+      paidPerMerchant: 100_000,
+      paidPerPayer: 100_000,
+    });
   });
 
   it("answers one client's flood of unpaid probes with 429 + Retry-After, and serves other clients and paying buyers", async () => {
-    await setLimits({ unpaidPerMerchant: 1000, unpaidPerClient: 5, paidPerMerchant: 1000, paidPerPayer: 100 });
+    await setLimits({
+      unpaidPerMerchant: 1000,
+      unpaidPerClient: 5,
+      paidPerMerchant: 1000,
+      paidPerPayer: 100,
+    });
     const statuses: number[] = [];
     let refused: Response | null = null;
     for (let i = 0; i < 12; i++) {
@@ -59,35 +91,71 @@ describe("the gateway's rate limits", () => {
     expect(statuses.slice(0, 5)).toEqual([402, 402, 402, 402, 402]);
     expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
     expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(await refused?.json()).toMatchObject({ error: { code: "rate_limited", details: { scope: "unpaid_client" } } });
+    expect(await refused?.json()).toMatchObject({
+      error: { code: "rate_limited", details: { scope: "unpaid_client" } },
+    });
     // another client still gets its 402, and a paying buyer on the probing client's own address is served
     expect((await h.call("/api/signal/btc", from("198.51.100.1"))).status).toBe(402);
     expect((await pay(buyers[0]!, "203.0.113.7", "eth")).status).toBe(200);
   });
 
   it("does not let probes from many clients use up the paying lane: a burst of distinct valid payments is served", async () => {
-    await setLimits({ unpaidPerMerchant: 4, unpaidPerClient: 100, paidPerMerchant: 1000, paidPerPayer: 100 });
-    for (let i = 0; i < 8; i++) await (await h.call("/api/signal/btc", from(`192.0.2.${i + 1}`))).text();
+    await setLimits({
+      unpaidPerMerchant: 4,
+      unpaidPerClient: 100,
+      paidPerMerchant: 1000,
+      paidPerPayer: 100,
+    });
+    for (let i = 0; i < 8; i++)
+      await (await h.call("/api/signal/btc", from(`192.0.2.${i + 1}`))).text();
     const probe = await h.call("/api/signal/btc", from("192.0.2.200"));
     expect(probe.status).toBe(429);
     expect(await probe.json()).toMatchObject({ error: { details: { scope: "unpaid_merchant" } } });
     // the payments are signed against the requirements the 402s above announced
     const signed = await Promise.all(
-      buyers.flatMap((buyer) => ["a", "b"].map(async () => (await h.signPayment(buyer, { scheme: "exact", network: h.network, asset: h.token, amount: "10000", payTo: h.merchantWallet, maxTimeoutSeconds: 300, extra: { name: "USD Coin", version: "2" } })).header)),
+      buyers.flatMap((buyer) =>
+        ["a", "b"].map(
+          async () =>
+            (
+              await h.signPayment(buyer, {
+                scheme: "exact",
+                network: h.network,
+                asset: h.token,
+                amount: "10000",
+                payTo: h.merchantWallet,
+                maxTimeoutSeconds: 300,
+                extra: { name: "USD Coin", version: "2" },
+              })
+            ).header,
+        ),
+      ),
     );
     const statuses = [];
-    for (const header of signed) statuses.push((await h.call("/api/signal/sol", from("192.0.2.50", { "payment-signature": header }))).status);
+    for (const header of signed)
+      statuses.push(
+        (await h.call("/api/signal/sol", from("192.0.2.50", { "payment-signature": header })))
+          .status,
+      );
     expect(statuses).toEqual(signed.map(() => 200));
   });
 
   it("limits each payer in the paying lane, refusing before anything is reserved or charged", async () => {
-    await setLimits({ unpaidPerMerchant: 1000, unpaidPerClient: 1000, paidPerMerchant: 1000, paidPerPayer: 2 });
+    await setLimits({
+      unpaidPerMerchant: 1000,
+      unpaidPerClient: 1000,
+      paidPerMerchant: 1000,
+      paidPerPayer: 2,
+    });
     const buyer = buyers[1]!;
     const before = await h.balanceOf(buyer.address);
-    const rows = () => database.db.payment.count({ where: { merchantId: h.merchant.id, payer: buyer.address.toLowerCase() } });
+    const rows = () =>
+      database.db.payment.count({
+        where: { merchantId: h.merchant.id, payer: buyer.address.toLowerCase() },
+      });
     const rowsBefore = await rows();
     const statuses = [];
-    for (const symbol of ["btc", "eth", "sol"]) statuses.push((await pay(buyer, `198.51.100.${statuses.length + 10}`, symbol)).status);
+    for (const symbol of ["btc", "eth", "sol"])
+      statuses.push((await pay(buyer, `198.51.100.${statuses.length + 10}`, symbol)).status);
     expect(statuses).toEqual([200, 200, 429]);
     expect(await h.balanceOf(buyer.address)).toBe(before - 20_000n);
     expect(await rows()).toBe(rowsBefore + 2);
@@ -98,14 +166,27 @@ describe("the gateway's rate limits", () => {
     expect(caps.unpaidPerClient).toBeGreaterThanOrEqual(1000);
     await asAdmin().admin.settings.setRateLimitCaps({ ...caps, unpaidPerClient: 3 });
     try {
-      const tooHigh = asOwner().upstream.updateTraffic({ merchantId: h.merchant.id, unmatchedMethods: "REFUSE", rateLimits: { unpaidPerMerchant: 100, unpaidPerClient: 10, paidPerMerchant: 100, paidPerPayer: 100 } });
+      const tooHigh = asOwner().upstream.updateTraffic({
+        merchantId: h.merchant.id,
+        unmatchedMethods: "REFUSE",
+        rateLimits: {
+          unpaidPerMerchant: 100,
+          unpaidPerClient: 10,
+          paidPerMerchant: 100,
+          paidPerPayer: 100,
+        },
+      });
       expect(await trpcErrorCode(tooHigh)).toBe("BAD_REQUEST");
       // a merchant whose limit was set higher before the cap was lowered gets the cap
       h.runtime.merchants.invalidate(h.merchant.id);
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push((await h.call("/api/signal/btc", from("203.0.113.99"))).status);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await h.call("/api/signal/btc", from("203.0.113.99"))).status);
       expect(statuses).toEqual([402, 402, 402, 429, 429]);
-      expect(await asOwner().upstream.traffic({ merchantId: h.merchant.id })).toMatchObject({ caps: { unpaidPerClient: 3 }, rateLimits: { unpaidPerClient: 100_000 } });
+      expect(await asOwner().upstream.traffic({ merchantId: h.merchant.id })).toMatchObject({
+        caps: { unpaidPerClient: 3 },
+        rateLimits: { unpaidPerClient: 100_000 },
+      });
     } finally {
       await asAdmin().admin.settings.setRateLimitCaps(caps);
     }

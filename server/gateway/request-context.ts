@@ -19,7 +19,11 @@ export type RequestContext = {
   startedAt: number;
 };
 
-export function contextOf(req: GatewayRequest, merchantId: string, trace?: UpstreamTrace): RequestContext {
+export function contextOf(
+  req: GatewayRequest,
+  merchantId: string,
+  trace?: UpstreamTrace,
+): RequestContext {
   const prefix = `/${merchantId}`;
   const pathname = req.rawPath ?? req.url.pathname;
   const rest = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : pathname;

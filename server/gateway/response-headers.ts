@@ -32,13 +32,16 @@ export const GATEWAY_CSP = "sandbox";
  * responses a payment-identifier retry replays), `sandbox` added to any CSP the upstream sent
  * (browsers enforce every policy, so the upstream's can only restrict further), and nosniff.
  */
-export function isolateResponseHeaders(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+export function isolateResponseHeaders(
+  headers: Record<string, string | string[]>,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const policies: string[] = [];
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
     if (isOriginWideHeader(name)) continue;
-    if (name === "content-security-policy") policies.push(...(Array.isArray(value) ? value : [value]));
+    if (name === "content-security-policy")
+      policies.push(...(Array.isArray(value) ? value : [value]));
     else out[name] = value;
   }
   out["content-security-policy"] = policies.length > 0 ? [...policies, GATEWAY_CSP] : GATEWAY_CSP;

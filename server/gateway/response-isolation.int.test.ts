@@ -4,7 +4,11 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { handleGatewayNode } from "@/server/gateway/handle-request";
-import { createGatewayHarness, GATEWAY_ORIGIN, type GatewayHarness } from "@/server/testing/gateway-harness";
+import {
+  createGatewayHarness,
+  GATEWAY_ORIGIN,
+  type GatewayHarness,
+} from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
 
 // Merchant content is served from the gateway's origin, which may be the console's own (the
@@ -17,7 +21,16 @@ const database = useTestDatabase();
 let h: GatewayHarness;
 let node: { url: string; close: () => Promise<void> };
 
-const ORIGIN_WIDE = ["set-cookie", "clear-site-data", "strict-transport-security", "nel", "report-to", "alt-svc", "service-worker-allowed", "access-control-allow-credentials"];
+const ORIGIN_WIDE = [
+  "set-cookie",
+  "clear-site-data",
+  "strict-transport-security",
+  "nel",
+  "report-to",
+  "alt-svc",
+  "service-worker-allowed",
+  "access-control-allow-credentials",
+];
 
 beforeAll(async () => {
   h = await createGatewayHarness(database.db, { env: { GATEWAY_URL: "https://pay.example.com" } });
@@ -28,7 +41,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   node = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 });
 afterAll(async () => {
@@ -36,7 +53,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-function nodeGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+function nodeGet(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${node.url}/${h.merchant.id}${path}`, { headers }, (res) => {
       res.resume();
@@ -48,7 +68,9 @@ function nodeGet(path: string, headers: Record<string, string> = {}): Promise<{ 
 }
 
 function cspOf(value: string | string[] | null | undefined): string[] {
-  return (Array.isArray(value) ? value : value ? [value] : []).flatMap((v) => v.split(",")).map((p) => p.trim());
+  return (Array.isArray(value) ? value : value ? [value] : [])
+    .flatMap((v) => v.split(","))
+    .map((p) => p.trim());
 }
 
 describe("proxied responses are isolated from the console's origin", () => {
@@ -71,7 +93,11 @@ describe("proxied responses are isolated from the console's origin", () => {
   });
 
   it("the gateway's own answers (402, errors) carry the same headers", async () => {
-    for (const res of [await h.call("/api/signal/btc"), await h.call("/api/signal/btc", { headers: { accept: "text/html" } }), await h.call("/api/fail")]) {
+    for (const res of [
+      await h.call("/api/signal/btc"),
+      await h.call("/api/signal/btc", { headers: { accept: "text/html" } }),
+      await h.call("/api/fail"),
+    ]) {
       expect(cspOf(res.headers.get("content-security-policy"))).toContain("sandbox");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       await res.body?.cancel();
@@ -79,7 +105,8 @@ describe("proxied responses are isolated from the console's origin", () => {
   });
 
   it("the console's session cookies never reach the upstream, on either path", async () => {
-    const cookie = "next-auth.session-token=console-session; __Secure-next-auth.csrf-token=x; theirs=1";
+    const cookie =
+      "next-auth.session-token=console-session; __Secure-next-auth.csrf-token=x; theirs=1";
     h.upstream.seen.length = 0;
     await (await h.call("/api/quiet", { headers: { cookie } })).text();
     await nodeGet("/api/quiet", { cookie });
@@ -90,7 +117,9 @@ describe("proxied responses are isolated from the console's origin", () => {
 describe("GATEWAY_URL", () => {
   it("is the origin of the 402's resource URL and of the Sign-In-With-X domain", async () => {
     const res = await h.call("/api/signal/btc");
-    const required = JSON.parse(Buffer.from(res.headers.get("payment-required") ?? "", "base64").toString("utf8")) as { resource: { url: string } };
+    const required = JSON.parse(
+      Buffer.from(res.headers.get("payment-required") ?? "", "base64").toString("utf8"),
+    ) as { resource: { url: string } };
     expect(required.resource.url).toBe(`https://pay.example.com/${h.merchant.id}/api/signal/btc`);
   });
 });

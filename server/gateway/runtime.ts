@@ -5,7 +5,10 @@ import { createTtlCache } from "@/server/cache/ttl-cache";
 import { createChainClientRegistry, type ChainClientRegistry } from "@/server/chain/clients";
 import type { BaseDeps } from "@/server/deps";
 import { createFacilitators, type Facilitators } from "@/server/facilitator";
-import { createHostedConfigSource, type HostedConfigSource } from "@/server/facilitator/hosted/hosted-settings";
+import {
+  createHostedConfigSource,
+  type HostedConfigSource,
+} from "@/server/facilitator/hosted/hosted-settings";
 import { billingDeps } from "@/server/billing/deps";
 import { runScheduledSettlement } from "@/server/billing/settlement-runs";
 import { facilitatorPrivateKeys, type ServerEnv } from "@/server/env";
@@ -57,7 +60,12 @@ async function readPayerBalance(chains: ChainClientRegistry, key: string): Promi
   const [network = "", asset = "", payer = ""] = key.split("|");
   const client = chains.forNetwork(network)?.publicClient;
   if (!client) return null;
-  return client.readContract({ address: asset as Address, abi: erc20Abi, functionName: "balanceOf", args: [payer as Address] });
+  return client.readContract({
+    address: asset as Address,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: [payer as Address],
+  });
 }
 
 export type GatewayRuntimeOptions = {
@@ -83,60 +91,131 @@ export type GatewayRuntimeOptions = {
 
 function metricsFor(env: BaseDeps["env"]): Metrics {
   if (!env.METRICS_ENABLED) return DISABLED_METRICS;
-  const allowList = (env.METRICS_MERCHANTS ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  const allowList = (env.METRICS_MERCHANTS ?? "")
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
   return createMetrics({ merchantAllowList: allowList });
 }
 
 /** The background jobs this runtime schedules (claimed once across instances, server/jobs/scheduler.ts). */
 function backgroundJobs(
   base: BaseDeps,
-  parts: { chains: ChainClientRegistry; facilitators: Facilitators; metrics: Metrics; afterSettle: (paymentId: string) => Promise<void> },
+  parts: {
+    chains: ChainClientRegistry;
+    facilitators: Facilitators;
+    metrics: Metrics;
+    afterSettle: (paymentId: string) => Promise<void>;
+  },
   opts: GatewayRuntimeOptions,
 ): JobDefinition[] {
   const { chains, facilitators, metrics } = parts;
   // the alert rules over the stored usage and this instance's RPC counters (server/alerts/)
-  const alerts = createAlertEvaluator({ db: base.db, log: base.log, now: base.now, rpcTotals: () => metrics.rpcTotals() });
+  const alerts = createAlertEvaluator({
+    db: base.db,
+    log: base.log,
+    now: base.now,
+    rpcTotals: () => metrics.rpcTotals(),
+  });
   const jobs: JobDefinition[] = [];
-  const schedule = (everyMs: number | null | undefined, fallbackMs: number, name: string, run: () => Promise<unknown>) => {
+  const schedule = (
+    everyMs: number | null | undefined,
+    fallbackMs: number,
+    name: string,
+    run: () => Promise<unknown>,
+  ) => {
     const every = everyMs === undefined ? fallbackMs : everyMs;
     if (every !== null) jobs.push({ name, everyMs: every, run });
   };
   schedule(opts.reconcileEveryMs, RECONCILE_EVERY_MS, "reconcile-payments", () =>
-    reconcilePayments({ db: base.db, env: base.env, chains, log: base.log, now: base.now }, { olderThanMs: RECONCILE_AFTER_MS }),
+    reconcilePayments(
+      { db: base.db, env: base.env, chains, log: base.log, now: base.now },
+      { olderThanMs: RECONCILE_AFTER_MS },
+    ),
   );
-  schedule(opts.webhooksEveryMs, WEBHOOKS_EVERY_MS, "deliver-webhooks", () => deliverDueWebhooks(base));
+  schedule(opts.webhooksEveryMs, WEBHOOKS_EVERY_MS, "deliver-webhooks", () =>
+    deliverDueWebhooks(base),
+  );
   schedule(opts.deferredEveryMs, DEFERRED_EVERY_MS, "settle-deferred-payments", () =>
-    settleDeferredPayments({ db: base.db, env: base.env, chains, facilitators, log: base.log, now: base.now, afterSettleHook: parts.afterSettle }, opts.deferredQueue),
+    settleDeferredPayments(
+      {
+        db: base.db,
+        env: base.env,
+        chains,
+        facilitators,
+        log: base.log,
+        now: base.now,
+        afterSettleHook: parts.afterSettle,
+      },
+      opts.deferredQueue,
+    ),
   );
   // the monthly settlement run: started on the 1st for the month before, resumed until it completes
-  if (base.env.TREASURY_PRIVATE_KEY) schedule(opts.settlementEveryMs, SETTLEMENT_CHECK_EVERY_MS, "settlement-run", () => runScheduledSettlement(billingDeps({ ...base, chains })));
+  if (base.env.TREASURY_PRIVATE_KEY)
+    schedule(opts.settlementEveryMs, SETTLEMENT_CHECK_EVERY_MS, "settlement-run", () =>
+      runScheduledSettlement(billingDeps({ ...base, chains })),
+    );
   schedule(opts.alertsEveryMs, ALERTS_EVERY_MS, "evaluate-alerts", () => alerts.run());
   // Idempotency-Key records hold sealed responses for a day; nothing else would ever delete them
-  schedule(opts.idempotencyPurgeEveryMs, IDEMPOTENCY_PURGE_EVERY_MS, "purge-idempotency-keys", () => purgeExpiredIdempotencyKeys(base));
+  schedule(opts.idempotencyPurgeEveryMs, IDEMPOTENCY_PURGE_EVERY_MS, "purge-idempotency-keys", () =>
+    purgeExpiredIdempotencyKeys(base),
+  );
   return jobs;
 }
 
-export function buildGatewayRuntime(base: BaseDeps, opts: GatewayRuntimeOptions = {}): GatewayRuntime {
+export function buildGatewayRuntime(
+  base: BaseDeps,
+  opts: GatewayRuntimeOptions = {},
+): GatewayRuntime {
   const networks = getNetworkRegistry(base.env);
   const metrics = opts.metrics ?? metricsFor(base.env);
-  const chains = createChainClientRegistry(networks, facilitatorPrivateKeys(base.env), metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {});
+  const chains = createChainClientRegistry(
+    networks,
+    facilitatorPrivateKeys(base.env),
+    metrics.enabled ? { onRpc: (call) => metrics.rpcCall(call) } : {},
+  );
   // the hosted facilitator's config can change at runtime (admin settings, sealed): reloaded on change
   const hostedConfig = createHostedConfigSource({ db: base.db, env: base.env, log: base.log });
-  const facilitators = createFacilitators({ env: base.env, chains, log: base.log, metrics, hostedConfig });
+  const facilitators = createFacilitators({
+    env: base.env,
+    chains,
+    log: base.log,
+    metrics,
+    hostedConfig,
+  });
   const merchants = createMerchantSnapshotCache(base.db, base.env);
   const blocklist = createBlocklistCache({ db: base.db, now: base.now });
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
   metrics.registerQueue("usage_writer", () => {
     const oldest = usage.oldestPending();
-    return { depth: usage.pending(), oldestAgeSeconds: oldest ? Math.max(0, (base.now().getTime() - oldest.getTime()) / 1000) : 0 };
+    return {
+      depth: usage.pending(),
+      oldestAgeSeconds: oldest ? Math.max(0, (base.now().getTime() - oldest.getTime()) / 1000) : 0,
+    };
   });
   metrics.registerQueue("webhooks", () => readWebhookQueue(base.db, base.now()));
   metrics.registerQueue("deferred_settlements", () => readDeferredQueue(base.db, base.now()));
   if (base.dbPoolUse) metrics.registerDbPool(base.dbPoolUse);
-  const payerBalances = createTtlCache<bigint | null>({ ttlMs: PAYER_BALANCE_TTL_MS, load: (key) => readPayerBalance(chains, key) });
+  const payerBalances = createTtlCache<bigint | null>({
+    ttlMs: PAYER_BALANCE_TTL_MS,
+    load: (key) => readPayerBalance(chains, key),
+  });
 
-  const scheduler = createJobScheduler({ db: base.db, log: base.log, now: base.now }, backgroundJobs(base, { chains, facilitators, metrics, afterSettle: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve() }, opts), { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId });
+  const scheduler = createJobScheduler(
+    { db: base.db, log: base.log, now: base.now },
+    backgroundJobs(
+      base,
+      {
+        chains,
+        facilitators,
+        metrics,
+        afterSettle: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve(),
+      },
+      opts,
+    ),
+    { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId },
+  );
   if ((opts.backgroundJobs ?? base.env.BACKGROUND_JOBS) === "in-process") scheduler.start();
 
   const runtime: GatewayRuntime = {

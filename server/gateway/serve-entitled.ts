@@ -1,5 +1,10 @@
 import type { GatewayPaymentFacts } from "@/sdk/src/verify";
-import { consumeEntitlement, entitlementHeader, restoreEntitlementCall, type GrantedEntitlement } from "@/server/entitlements/entitlements";
+import {
+  consumeEntitlement,
+  entitlementHeader,
+  restoreEntitlementCall,
+  type GrantedEntitlement,
+} from "@/server/entitlements/entitlements";
 import { verifySiwxProof } from "@/server/entitlements/siwx";
 import { localFirstMessageVerifier } from "@/server/x402/local-signature";
 import { describePurchase } from "@/server/x402/requirements";
@@ -13,10 +18,17 @@ import type { RequestContext } from "./request-context";
 import { served, type Served } from "./served";
 import { callUpstream, upstreamFailure } from "./upstream-call";
 
-type Proved = { ok: true; payer: string; entitlement: GrantedEntitlement } | { ok: false; reason: string; message: string; payer?: string };
+type Proved =
+  | { ok: true; payer: string; entitlement: GrantedEntitlement }
+  | { ok: false; reason: string; message: string; payer?: string };
 
 /** The wallet the SIGN-IN-WITH-X proof names, and the entitlement of it that covers this call (one use consumed). */
-async function provedEntitlement(deps: GatewayDeps, merchant: MerchantSnapshot, priced: PricedCall, proof: string): Promise<Proved> {
+async function provedEntitlement(
+  deps: GatewayDeps,
+  merchant: MerchantSnapshot,
+  priced: PricedCall,
+  proof: string,
+): Promise<Proved> {
   const { route } = priced;
   const publicClient = deps.chains.forNetwork(route.network.id)?.publicClient;
   const check = await verifySiwxProof(deps, {
@@ -26,11 +38,24 @@ async function provedEntitlement(deps: GatewayDeps, merchant: MerchantSnapshot, 
     network: route.network.id,
     merchantId: merchant.id,
     now: deps.now(),
-    verifier: localFirstMessageVerifier(publicClient ? (args) => publicClient.verifyMessage(args) : undefined),
+    verifier: localFirstMessageVerifier(
+      publicClient ? (args) => publicClient.verifyMessage(args) : undefined,
+    ),
   });
   if (!check.ok) return check;
-  const entitlement = await consumeEntitlement(deps.db, { merchantId: merchant.id, ruleId: priced.ruleId, payer: check.address, now: deps.now() });
-  if (!entitlement) return { ok: false, reason: "no_entitlement", message: `No bundle or time pass of ${check.address} covers this call; pay to buy ${describePurchase(route)}`, payer: check.address };
+  const entitlement = await consumeEntitlement(deps.db, {
+    merchantId: merchant.id,
+    ruleId: priced.ruleId,
+    payer: check.address,
+    now: deps.now(),
+  });
+  if (!entitlement)
+    return {
+      ok: false,
+      reason: "no_entitlement",
+      message: `No bundle or time pass of ${check.address} covers this call; pay to buy ${describePurchase(route)}`,
+      payer: check.address,
+    };
   return { ok: true, payer: check.address, entitlement };
 }
 
@@ -49,25 +74,72 @@ export async function serveEntitled(
   hasPayment: boolean,
 ): Promise<Served | null> {
   const proved = await provedEntitlement(deps, merchant, priced, proof);
-  if (!proved.ok) return hasPayment ? null : rejectPayment(deps, req, priced, ctx, { version: 2, reason: proved.reason, message: proved.message }, proved.payer ? { payer: proved.payer } : {});
+  if (!proved.ok)
+    return hasPayment
+      ? null
+      : rejectPayment(
+          deps,
+          req,
+          priced,
+          ctx,
+          { version: 2, reason: proved.reason, message: proved.message },
+          proved.payer ? { payer: proved.payer } : {},
+        );
   const { entitlement, payer } = proved;
-  const facts: GatewayPaymentFacts = { kind: "entitled", entitlementId: entitlement.id, payer, billingMode: entitlement.billingMode };
-  const result = await callUpstream(deps, { req, ctx, merchant, target: priced.target, facts, extra: { "x-x402-payer": payer, "x-x402-entitlement-id": entitlement.id } });
+  const facts: GatewayPaymentFacts = {
+    kind: "entitled",
+    entitlementId: entitlement.id,
+    payer,
+    billingMode: entitlement.billingMode,
+  };
+  const result = await callUpstream(deps, {
+    req,
+    ctx,
+    merchant,
+    target: priced.target,
+    facts,
+    extra: { "x-x402-payer": payer, "x-x402-entitlement-id": entitlement.id },
+  });
   const usage = { ruleId: priced.ruleId, entitlementId: entitlement.id, payer };
   if (result.kind !== "response" || result.status >= 400) {
     // a failed call does not use up a bundle's call
-    if (entitlement.billingMode === "BUNDLE") await restoreEntitlementCall(deps.db, { merchantId: merchant.id, entitlementId: entitlement.id });
+    if (entitlement.billingMode === "BUNDLE")
+      await restoreEntitlementCall(deps.db, {
+        merchantId: merchant.id,
+        entitlementId: entitlement.id,
+      });
     if (result.kind !== "response") {
       const failure = upstreamFailure(result, merchant, deps.maxBodyBytes);
-      return served(failure.outcome, { ...usage, status: "FAILED", reason: failure.reason, upstreamLatencyMs: failure.upstreamLatencyMs });
+      return served(failure.outcome, {
+        ...usage,
+        status: "FAILED",
+        reason: failure.reason,
+        upstreamLatencyMs: failure.upstreamLatencyMs,
+      });
     }
     return served(
       { kind: "proxied", status: result.status, headers: result.headers, body: result.body },
-      { ...usage, status: "FAILED", reason: "upstream_error", upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs },
+      {
+        ...usage,
+        status: "FAILED",
+        reason: "upstream_error",
+        upstreamStatus: result.status,
+        upstreamLatencyMs: result.upstreamLatencyMs,
+      },
     );
   }
   return served(
-    { kind: "proxied", status: result.status, headers: { ...result.headers, "x-x402-entitlement": entitlementHeader(entitlement) }, body: result.body },
-    { ...usage, status: "ENTITLED", upstreamStatus: result.status, upstreamLatencyMs: result.upstreamLatencyMs },
+    {
+      kind: "proxied",
+      status: result.status,
+      headers: { ...result.headers, "x-x402-entitlement": entitlementHeader(entitlement) },
+      body: result.body,
+    },
+    {
+      ...usage,
+      status: "ENTITLED",
+      upstreamStatus: result.status,
+      upstreamLatencyMs: result.upstreamLatencyMs,
+    },
   );
 }

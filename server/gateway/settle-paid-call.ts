@@ -1,7 +1,12 @@
 import type { SettleResponse } from "@x402/core/types";
 
 import type { GrantedEntitlement } from "@/server/entitlements/entitlements";
-import { markSettlementUnclear, recordSettlement, type ChargedUsage, type RecordedOutcome } from "@/server/payments/ledger";
+import {
+  markSettlementUnclear,
+  recordSettlement,
+  type ChargedUsage,
+  type RecordedOutcome,
+} from "@/server/payments/ledger";
 import { settleVerdict } from "@/server/x402/settle-verdict";
 
 import { paidUsage, releasePaidCall, type PaidCall } from "./paid-call";
@@ -12,23 +17,42 @@ import { served, type Served, type UsageNote } from "./served";
 // receipt, a record that failed after the transfer) keeps it reserved and marked unclear for the
 // reconciler, with the usage of the call, which is not answered (server/x402/settle-verdict.ts).
 
-export type Settled = { ok: true; settlement: SettleResponse } | { ok: false; unclear: false; reason: string; message: string } | { ok: false; unclear: true };
+export type Settled =
+  | { ok: true; settlement: SettleResponse }
+  | { ok: false; unclear: false; reason: string; message: string }
+  | { ok: false; unclear: true };
 
 async function leaveUnclear(call: PaidCall, detail: string, usage: ChargedUsage): Promise<void> {
-  call.log.warn({ detail }, "settlement outcome unknown: the payment stays reserved for the reconciler");
-  // a database that failed the record may fail this too: the row is VERIFIED either way, which the reconciler examines
-  await markSettlementUnclear(call.deps.db, { merchantId: call.merchant.id, paymentId: call.paymentId, message: detail, usage, at: call.deps.now() }).catch((err: unknown) =>
-    call.log.error({ err }, "could not mark the settlement unclear"),
+  call.log.warn(
+    { detail },
+    "settlement outcome unknown: the payment stays reserved for the reconciler",
   );
+  // a database that failed the record may fail this too: the row is VERIFIED either way, which the reconciler examines
+  await markSettlementUnclear(call.deps.db, {
+    merchantId: call.merchant.id,
+    paymentId: call.paymentId,
+    message: detail,
+    usage,
+    at: call.deps.now(),
+  }).catch((err: unknown) => call.log.error({ err }, "could not mark the settlement unclear"));
 }
 
 async function facilitatorSettle(call: PaidCall): Promise<SettleResponse> {
   try {
-    return await call.facilitator.settle(call.payment.payload, call.requirements, { requestId: call.ctx.requestId, merchantId: call.merchant.id });
+    return await call.facilitator.settle(call.payment.payload, call.requirements, {
+      requestId: call.ctx.requestId,
+      merchantId: call.merchant.id,
+    });
   } catch (err) {
     call.log.error({ err }, "settlement threw: its outcome is unknown");
     const network = call.priced.route.network.id as SettleResponse["network"];
-    return { success: false, errorReason: "settlement_threw", errorMessage: err instanceof Error ? err.message : String(err), transaction: "", network };
+    return {
+      success: false,
+      errorReason: "settlement_threw",
+      errorMessage: err instanceof Error ? err.message : String(err),
+      transaction: "",
+      network,
+    };
   }
 }
 
@@ -39,7 +63,9 @@ export async function settlePaidCall(call: PaidCall, usage: ChargedUsage): Promi
   const verdict = settleVerdict(settlement);
   if (verdict === "nothing_moved") {
     const reason = settlement.errorReason ?? "settlement_failed";
-    const message = settlement.transaction ? `${settlement.errorMessage ?? "reverted"} (${settlement.transaction})` : settlement.errorMessage;
+    const message = settlement.transaction
+      ? `${settlement.errorMessage ?? "reverted"} (${settlement.transaction})`
+      : settlement.errorMessage;
     await releasePaidCall(call, reason, message);
     return { ok: false, unclear: false, reason, message: settlement.errorMessage ?? reason };
   }
@@ -52,7 +78,11 @@ export async function settlePaidCall(call: PaidCall, usage: ChargedUsage): Promi
     await call.deps.afterSettleHook?.(call.paymentId);
   } catch (err) {
     call.log.error({ err }, "settled, but stopped before recording it");
-    await leaveUnclear(call, `settled in ${settlement.transaction}, stopped before recording it`, usage);
+    await leaveUnclear(
+      call,
+      `settled in ${settlement.transaction}, stopped before recording it`,
+      usage,
+    );
     return { ok: false, unclear: true };
   }
   return { ok: true, settlement };
@@ -88,6 +118,12 @@ export async function recordOrLeaveUnclear(
 }
 
 /** The answer when the settlement's outcome is unknown: no content, and the payment id to ask about. */
-export function settlementPending(call: PaidCall, extra: Pick<UsageNote, "upstreamStatus" | "upstreamLatencyMs"> = {}): Served {
-  return served({ kind: "settlement_pending", paymentId: call.paymentId }, { ...paidUsage(call), status: "FAILED", reason: "settlement_pending", ...extra });
+export function settlementPending(
+  call: PaidCall,
+  extra: Pick<UsageNote, "upstreamStatus" | "upstreamLatencyMs"> = {},
+): Served {
+  return served(
+    { kind: "settlement_pending", paymentId: call.paymentId },
+    { ...paidUsage(call), status: "FAILED", reason: "settlement_pending", ...extra },
+  );
 }

@@ -16,13 +16,20 @@ import {
 // node:crypto, which is faster than the SDK's portable one on the hot path), and the merchant's
 // injected credentials.
 
-export type UpstreamCredentials = { headers: Record<string, string>; query: [string, string][]; secrets: string[] };
+export type UpstreamCredentials = {
+  headers: Record<string, string>;
+  query: [string, string][];
+  secrets: string[];
+};
 
 /**
  * The credentials for a request priced by `ruleId` (null: unpriced): merchant-wide ones, with a
  * rule's own credential of the same location and name taking precedence.
  */
-export function credentialsForRule(all: InjectedCredential[], ruleId: string | null): UpstreamCredentials {
+export function credentialsForRule(
+  all: InjectedCredential[],
+  ruleId: string | null,
+): UpstreamCredentials {
   const chosen = new Map<string, InjectedCredential>();
   for (const c of all) {
     if (c.ruleId !== null && c.ruleId !== ruleId) continue;
@@ -64,18 +71,33 @@ export function signUpstreamRequest(opts: {
     payment,
   });
   const v1 = opts.secrets.map((s) => `v1=${createHmac("sha256", s).update(payload).digest("hex")}`);
-  return { [GATEWAY_SIGNATURE_HEADER]: [`t=${opts.nowSeconds}`, `n=${nonce}`, ...v1].join(","), [GATEWAY_PAYMENT_HEADER]: payment };
+  return {
+    [GATEWAY_SIGNATURE_HEADER]: [`t=${opts.nowSeconds}`, `n=${nonce}`, ...v1].join(","),
+    [GATEWAY_PAYMENT_HEADER]: payment,
+  };
 }
 
 /** What the upstream received, with every injected credential value masked (the console's test call). */
-export function maskUpstreamRequest(sent: { url: URL; headers: Record<string, string> }, secrets: string[]): { url: string; headers: [string, string][] } {
+export function maskUpstreamRequest(
+  sent: { url: URL; headers: Record<string, string> },
+  secrets: string[],
+): { url: string; headers: [string, string][] } {
   const mask = (text: string) => {
     let out = text;
     for (const secret of secrets) {
       if (!secret) continue;
-      out = out.split(secret).join(maskSecret(secret)).split(encodeURIComponent(secret)).join(maskSecret(secret));
+      out = out
+        .split(secret)
+        .join(maskSecret(secret))
+        .split(encodeURIComponent(secret))
+        .join(maskSecret(secret));
     }
     return out;
   };
-  return { url: mask(sent.url.toString()), headers: Object.entries(sent.headers).map(([name, value]) => [name, mask(value)] as [string, string]) };
+  return {
+    url: mask(sent.url.toString()),
+    headers: Object.entries(sent.headers).map(
+      ([name, value]) => [name, mask(value)] as [string, string],
+    ),
+  };
 }

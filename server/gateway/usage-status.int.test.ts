@@ -19,7 +19,10 @@ afterAll(async () => {
 
 async function accessRowsFor(path: string) {
   await h.runtime.usage.flush();
-  return database.db.usageRecord.findMany({ where: { merchantId: h.merchant.id, path }, select: { status: true, reason: true, httpStatus: true } });
+  return database.db.usageRecord.findMany({
+    where: { merchantId: h.merchant.id, path },
+    select: { status: true, reason: true, httpStatus: true },
+  });
 }
 
 describe("the access row records the status the client received", () => {
@@ -27,16 +30,27 @@ describe("the access row records the status the client received", () => {
     const res = await h.call("/api/free/slow/timeout?ms=3000");
     expect(res.status).toBe(504);
     await res.text();
-    expect(await accessRowsFor("/api/free/slow/timeout")).toEqual([{ status: "FAILED", reason: "upstream_timeout", httpStatus: 504 }]);
+    expect(await accessRowsFor("/api/free/slow/timeout")).toEqual([
+      { status: "FAILED", reason: "upstream_timeout", httpStatus: 504 },
+    ]);
   });
 
   it("an owner call with an oversized body: the client gets 413, the row says 413", async () => {
     const owner = await merchantOwner(database.db, h.merchant.id);
-    const { key } = await callerFor(testDeps(database.db), owner).apiKeys.create({ merchantId: h.merchant.id, name: "monitor" });
+    const { key } = await callerFor(testDeps(database.db), owner).apiKeys.create({
+      merchantId: h.merchant.id,
+      name: "monitor",
+    });
     const oversized = Buffer.alloc(2 * 1024 * 1024, 120); // the harness caps bodies at 1 MiB
-    const res = await h.call("/api/echo", { method: "POST", body: oversized, headers: { "x-api-key": key, "content-type": "text/plain" } });
+    const res = await h.call("/api/echo", {
+      method: "POST",
+      body: oversized,
+      headers: { "x-api-key": key, "content-type": "text/plain" },
+    });
     expect(res.status).toBe(413);
     await res.text();
-    expect(await accessRowsFor("/api/echo")).toEqual([{ status: "FAILED", reason: "body_too_large", httpStatus: 413 }]);
+    expect(await accessRowsFor("/api/echo")).toEqual([
+      { status: "FAILED", reason: "body_too_large", httpStatus: 413 },
+    ]);
   });
 });

@@ -8,7 +8,10 @@
 export function clientIpFrom(headers: Pick<Headers, "get">): string | null {
   const forwarded = headers.get("x-forwarded-for");
   if (forwarded) {
-    const parts = forwarded.split(",").map((p) => p.trim()).filter(Boolean);
+    const parts = forwarded
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean);
     return parts.at(-1) ?? null;
   }
   return headers.get("x-real-ip");

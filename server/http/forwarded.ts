@@ -103,7 +103,10 @@ export function inRange(ip: ParsedIp, range: IpRange): boolean {
  */
 export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
   const ranges: IpRange[] = [];
-  const entries = (spec ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+  const entries = (spec ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const entry of entries.flatMap((e) => NAMED_RANGES[e.toLowerCase()] ?? [e])) {
     const [address = "", prefix, extra] = entry.split("/");
     const parsed = extra === undefined ? parseIp(normalizeIp(address)) : null;
@@ -153,7 +156,8 @@ export function resolveForwarded(
 ): ForwardedInfo {
   const socketProto = opts.encrypted ? "https" : "http";
   const peerIp = peer ? normalizeIp(peer) : null;
-  if (!peerIp || trusted.isEmpty || !trusted.has(peerIp)) return { clientIp: peerIp, proto: socketProto, host: null, viaTrustedProxy: false };
+  if (!peerIp || trusted.isEmpty || !trusted.has(peerIp))
+    return { clientIp: peerIp, proto: socketProto, host: null, viaTrustedProxy: false };
 
   let clientIp = peerIp;
   const hops = (header("x-forwarded-for") ?? "").split(",");
@@ -174,16 +178,27 @@ export function resolveForwarded(
   };
 }
 
-const FORWARDING_HEADERS = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-real-ip", "forwarded"] as const;
+const FORWARDING_HEADERS = [
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "x-real-ip",
+  "forwarded",
+] as const;
 
 /**
  * Rewrites a node request's headers to the decision, so that every later reader (Next.js, which
  * only fills in X-Forwarded-* when absent; our middleware; route handlers; the gateway) sees one
  * verified client address and scheme instead of whatever the client sent.
  */
-export function applyForwarded(headers: Record<string, string | string[] | undefined>, info: ForwardedInfo): void {
+export function applyForwarded(
+  headers: Record<string, string | string[] | undefined>,
+  info: ForwardedInfo,
+): void {
   for (const name of FORWARDING_HEADERS) {
-    if (headers[name] !== undefined && !(info.viaTrustedProxy && name === "x-forwarded-port")) delete headers[name];
+    if (headers[name] !== undefined && !(info.viaTrustedProxy && name === "x-forwarded-port"))
+      delete headers[name];
   }
   if (info.clientIp) headers["x-forwarded-for"] = info.clientIp;
   headers["x-forwarded-proto"] = info.proto;

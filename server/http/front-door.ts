@@ -11,16 +11,29 @@ import { ERROR_STATUS, toErrorBody, type ErrorCode } from "@/server/errors";
 // over-long headers). This module imports nothing but the error table, so the standalone
 // build can bundle it without the gateway.
 
-function errorJson(code: ErrorCode, message: string, headers: Record<string, string> = {}): { status: number; headers: Record<string, string>; body: string } {
+function errorJson(
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): { status: number; headers: Record<string, string>; body: string } {
   return {
     status: ERROR_STATUS[code],
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      ...headers,
+    },
     body: JSON.stringify(toErrorBody(code, message)),
   };
 }
 
 /** Writes our one error body, unless the response has begun (then the connection is all we can end). */
-export function writeNodeError(res: ServerResponse, code: ErrorCode, message: string, headers?: Record<string, string>): void {
+export function writeNodeError(
+  res: ServerResponse,
+  code: ErrorCode,
+  message: string,
+  headers?: Record<string, string>,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -41,7 +54,9 @@ const SERVED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 export function refuseUnservableTarget(req: IncomingMessage, res: ServerResponse): boolean {
   // TRACE echoes the request (cookies, payment headers) back, and Next.js answered it with a 500
   if (req.method === "TRACE" || req.method === "TRACK") {
-    writeNodeError(res, "method_not_allowed", `${req.method} is not served`, { allow: SERVED_METHODS });
+    writeNodeError(res, "method_not_allowed", `${req.method} is not served`, {
+      allow: SERVED_METHODS,
+    });
     return true;
   }
   const target = req.url ?? "";
@@ -52,9 +67,14 @@ export function refuseUnservableTarget(req: IncomingMessage, res: ServerResponse
     req.url = rest.startsWith("/") ? rest : `/${rest}`;
     return false;
   }
-  writeNodeError(res, "invalid_request", "The request target must be a path (like /mer_…/api/x); * and host:port targets are not served here", {
-    connection: "close",
-  });
+  writeNodeError(
+    res,
+    "invalid_request",
+    "The request target must be a path (like /mer_…/api/x); * and host:port targets are not served here",
+    {
+      connection: "close",
+    },
+  );
   return true;
 }
 
@@ -81,8 +101,18 @@ export function refuseMalformedEscapes(req: IncomingMessage, res: ServerResponse
 // node:http's answers to requests its parser refuses (bad header characters, oversized headers, a
 // malformed request line) have no body; ours carry the one error body and close the connection
 const CLIENT_ERRORS: Record<string, [number, string, ErrorCode, string]> = {
-  HPE_HEADER_OVERFLOW: [431, "Request Header Fields Too Large", "invalid_request", "The request's headers are too large"],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, "Request Timeout", "invalid_request", "The request was not received in time"],
+  HPE_HEADER_OVERFLOW: [
+    431,
+    "Request Header Fields Too Large",
+    "invalid_request",
+    "The request's headers are too large",
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: [
+    408,
+    "Request Timeout",
+    "invalid_request",
+    "The request was not received in time",
+  ],
 };
 
 /** The `clientError` handler for the server: a 4xx with the error body, never a silent drop. */
@@ -91,9 +121,16 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
     socket.destroy();
     return;
   }
-  const [status, reason, code, message] = CLIENT_ERRORS[err.code ?? ""] ?? [400, "Bad Request", "invalid_request" as ErrorCode, "The request is malformed HTTP"];
+  const [status, reason, code, message] = CLIENT_ERRORS[err.code ?? ""] ?? [
+    400,
+    "Bad Request",
+    "invalid_request" as ErrorCode,
+    "The request is malformed HTTP",
+  ];
   const body = JSON.stringify(toErrorBody(code, message));
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -101,6 +138,10 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
  * listener, drops the connection. This server tunnels nothing: a 405 with the error body.
  */
 export function answerConnect(_req: IncomingMessage, socket: Duplex): void {
-  const body = JSON.stringify(toErrorBody("method_not_allowed", "CONNECT is not served: this server is not a proxy"));
-  socket.end(`HTTP/1.1 405 Method Not Allowed\r\nallow: ${SERVED_METHODS}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  const body = JSON.stringify(
+    toErrorBody("method_not_allowed", "CONNECT is not served: this server is not a proxy"),
+  );
+  socket.end(
+    `HTTP/1.1 405 Method Not Allowed\r\nallow: ${SERVED_METHODS}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -10,7 +10,8 @@ export type RouteOwner = "gateway" | "console" | "shared";
 
 const SHARED_ROUTES = ["/api/health", "/api/ready", "/api/metrics", "/api/cron"];
 
-const under = (pathname: string, route: string) => pathname === route || pathname.startsWith(`${route}/`);
+const under = (pathname: string, route: string) =>
+  pathname === route || pathname.startsWith(`${route}/`);
 
 export function routeOwner(pathname: string): RouteOwner {
   const end = pathname.indexOf("/", 1);

@@ -26,7 +26,10 @@ export function toWebRequest(req: http.IncomingMessage, origin: string): Request
   } as RequestInit);
 }
 
-export async function writeWebResponse(res: http.ServerResponse, response: Response): Promise<void> {
+export async function writeWebResponse(
+  res: http.ServerResponse,
+  response: Response,
+): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name === "set-cookie") return;
@@ -45,7 +48,10 @@ export async function writeWebResponse(res: http.ServerResponse, response: Respo
   });
 }
 
-export async function serveFetchHandler(handler: FetchHandler, opts: { port?: number } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveFetchHandler(
+  handler: FetchHandler,
+  opts: { port?: number } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   let origin = "";
   const server = http.createServer((req, res) => {
     handler(toWebRequest(req, origin))

@@ -25,7 +25,16 @@ export type PageSecurityConfig = {
 export const HSTS_VALUE = "max-age=31536000; includeSubDomains";
 
 export function pageSecurityConfig(
-  env: Pick<ServerEnv, "APP_URL" | "NODE_ENV" | "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS"> & Partial<Pick<ServerEnv, "GATEWAY_URL">>,
+  env: Pick<
+    ServerEnv,
+    | "APP_URL"
+    | "NODE_ENV"
+    | "NETWORKS_JSON"
+    | "LOCAL_CHAIN_ID"
+    | "LOCAL_CHAIN_RPC_URL"
+    | "LOCAL_TOKEN_ADDRESS"
+  > &
+    Partial<Pick<ServerEnv, "GATEWAY_URL">>,
 ): PageSecurityConfig {
   const appUrl = new URL(env.APP_URL);
   const rpcOrigins = buildNetworkRegistry(env)
@@ -36,7 +45,9 @@ export function pageSecurityConfig(
     requireHttps: appUrl.protocol === "https:",
     isDev: env.NODE_ENV === "development",
     // the playground calls the gateway, which may live on its own origin (GATEWAY_URL)
-    connectSources: [...new Set([...rpcOrigins, new URL(env.GATEWAY_URL ?? env.APP_URL).origin])].filter((o) => o !== appUrl.origin),
+    connectSources: [
+      ...new Set([...rpcOrigins, new URL(env.GATEWAY_URL ?? env.APP_URL).origin]),
+    ].filter((o) => o !== appUrl.origin),
   };
 }
 
@@ -44,7 +55,13 @@ export function buildContentSecurityPolicy(config: PageSecurityConfig, nonce: st
   const directives: [string, ...string[]][] = [
     ["default-src", "'self'"],
     // React needs eval only in development (server error stacks); never in production
-    ["script-src", "'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(config.isDev ? ["'unsafe-eval'"] : [])],
+    [
+      "script-src",
+      "'self'",
+      `'nonce-${nonce}'`,
+      "'strict-dynamic'",
+      ...(config.isDev ? ["'unsafe-eval'"] : []),
+    ],
     ["style-src", "'self'", "'unsafe-inline'"],
     // wallet icons are data: URIs, QR codes and avatars blobs
     ["img-src", "'self'", "data:", "blob:"],
@@ -64,19 +81,28 @@ export function buildContentSecurityPolicy(config: PageSecurityConfig, nonce: st
 }
 
 /** The headers of a page response; HSTS only on a response that travelled over HTTPS. */
-export function pageSecurityHeaders(config: PageSecurityConfig, opts: { csp: string; https: boolean }): [string, string][] {
+export function pageSecurityHeaders(
+  config: PageSecurityConfig,
+  opts: { csp: string; https: boolean },
+): [string, string][] {
   return [
     ["Content-Security-Policy", opts.csp],
     ["X-Content-Type-Options", "nosniff"],
     ["X-Frame-Options", "DENY"],
     ["Referrer-Policy", "strict-origin-when-cross-origin"],
     ["Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"],
-    ...(config.requireHttps && opts.https ? [["Strict-Transport-Security", HSTS_VALUE] as [string, string]] : []),
+    ...(config.requireHttps && opts.https
+      ? [["Strict-Transport-Security", HSTS_VALUE] as [string, string]]
+      : []),
   ];
 }
 
 /** Where a plain-HTTP page request goes when the deployment is HTTPS (always APP_URL's host, never the request's). */
-export function httpsRedirectTarget(config: PageSecurityConfig, url: { pathname: string; search: string }, https: boolean): string | null {
+export function httpsRedirectTarget(
+  config: PageSecurityConfig,
+  url: { pathname: string; search: string },
+  https: boolean,
+): string | null {
   if (!config.requireHttps || https) return null;
   return `${config.appOrigin}${url.pathname}${url.search}`;
 }

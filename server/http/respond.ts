@@ -19,12 +19,16 @@ export function errorResponse(
 ): Response {
   const headers = new Headers(opts?.headers);
   if (opts?.requestId) headers.set("x-request-id", opts.requestId);
-  return json(toErrorBody(code, message, opts?.requestId, opts?.details), { status: ERROR_STATUS[code], headers });
+  return json(toErrorBody(code, message, opts?.requestId, opts?.details), {
+    status: ERROR_STATUS[code],
+    headers,
+  });
 }
 
 /** Maps anything thrown in a route handler to our error shape; unknown errors become a logged 500. */
 export function toErrorResponse(err: unknown, ctx: { requestId: string; log: Log }): Response {
-  if (err instanceof AppError) return errorResponse(err.code, err.message, { requestId: ctx.requestId, details: err.details });
+  if (err instanceof AppError)
+    return errorResponse(err.code, err.message, { requestId: ctx.requestId, details: err.details });
   if (err instanceof ZodError) {
     return errorResponse("invalid_request", "The request failed validation", {
       requestId: ctx.requestId,

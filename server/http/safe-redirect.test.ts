@@ -41,11 +41,15 @@ describe("safeAuthRedirect", () => {
   const base = "https://app.example.com";
   it("keeps same-origin URLs and paths", () => {
     expect(safeAuthRedirect("/console/x", base)).toBe("https://app.example.com/console/x");
-    expect(safeAuthRedirect("https://app.example.com/admin", base)).toBe("https://app.example.com/admin");
+    expect(safeAuthRedirect("https://app.example.com/admin", base)).toBe(
+      "https://app.example.com/admin",
+    );
   });
   it("sends other origins and backslash tricks to the console", () => {
     expect(safeAuthRedirect("https://evil.com/", base)).toBe("https://app.example.com/console");
     expect(safeAuthRedirect("/\\evil.com", base)).toBe("https://app.example.com/console");
-    expect(safeAuthRedirect("https://app.example.com.evil.com/", base)).toBe("https://app.example.com/console");
+    expect(safeAuthRedirect("https://app.example.com.evil.com/", base)).toBe(
+      "https://app.example.com/console",
+    );
   });
 });

@@ -34,7 +34,11 @@ export function safeAuthRedirect(url: string, baseUrl: string): string {
   if (url.startsWith("/")) return new URL(safeRedirectPath(url), base).toString();
   try {
     const target = new URL(url);
-    if (target.origin === base.origin) return new URL(safeRedirectPath(target.pathname + target.search + target.hash), base).toString();
+    if (target.origin === base.origin)
+      return new URL(
+        safeRedirectPath(target.pathname + target.search + target.hash),
+        base,
+      ).toString();
   } catch {
     // not a URL: fall through
   }

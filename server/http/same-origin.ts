@@ -7,10 +7,14 @@
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export type OriginVerdict = { ok: true } | { ok: false; reason: "cross_site" | "origin_mismatch" | "origin_missing" };
+export type OriginVerdict =
+  { ok: true } | { ok: false; reason: "cross_site" | "origin_mismatch" | "origin_missing" };
 
 /** `allowedOrigin` is APP_URL's origin (scheme://host[:port]). */
-export function checkSameOrigin(req: { method: string; headers: Pick<Headers, "get"> }, allowedOrigin: string): OriginVerdict {
+export function checkSameOrigin(
+  req: { method: string; headers: Pick<Headers, "get"> },
+  allowedOrigin: string,
+): OriginVerdict {
   if (SAFE_METHODS.has(req.method.toUpperCase())) return { ok: true };
   const site = req.headers.get("sec-fetch-site");
   // "same-site" is refused too: a sibling subdomain shares our cookies but is not us

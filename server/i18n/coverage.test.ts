@@ -38,7 +38,8 @@ function placeholders(message: string): string[] {
       if (el.type === TYPE.literal || el.type === TYPE.pound) continue;
       names.add(el.type === TYPE.tag ? `<${el.value}>` : el.value);
       if (el.type === TYPE.tag) walk(el.children);
-      if (el.type === TYPE.plural || el.type === TYPE.select) for (const option of Object.values(el.options)) walk(option.value);
+      if (el.type === TYPE.plural || el.type === TYPE.select)
+        for (const option of Object.values(el.options)) walk(option.value);
     }
   };
   walk(parse(message));
@@ -59,11 +60,17 @@ describe("message catalogues", () => {
     it(`${namespace}: every locale has the same keys, no empty text and the same placeholders as English`, () => {
       const reference = flatten(en[namespace] ?? {});
       for (const locale of LOCALES) {
-        const messages = flatten((messagesFor(locale) as unknown as Record<string, Tree>)[namespace] ?? {});
-        expect([...messages.keys()].sort(), `${locale}/${namespace}.json keys`).toEqual([...reference.keys()].sort());
+        const messages = flatten(
+          (messagesFor(locale) as unknown as Record<string, Tree>)[namespace] ?? {},
+        );
+        expect([...messages.keys()].sort(), `${locale}/${namespace}.json keys`).toEqual(
+          [...reference.keys()].sort(),
+        );
         for (const [key, text] of messages) {
           expect(text.trim(), `${locale}/${namespace}.json "${key}" is empty`).not.toBe("");
-          expect(placeholders(text), `${locale}/${namespace}.json "${key}" placeholders`).toEqual(placeholders(reference.get(key) ?? ""));
+          expect(placeholders(text), `${locale}/${namespace}.json "${key}" placeholders`).toEqual(
+            placeholders(reference.get(key) ?? ""),
+          );
         }
       }
     });
@@ -77,23 +84,34 @@ describe("message catalogues", () => {
 });
 
 describe("keys used in the code", () => {
-  const files = [...sourceFiles("app", /\.tsx?$/), ...sourceFiles("server", /\.tsx?$/)].filter((f) => f !== "server/i18n/scan.ts");
+  const files = [...sourceFiles("app", /\.tsx?$/), ...sourceFiles("server", /\.tsx?$/)].filter(
+    (f) => f !== "server/i18n/scan.ts",
+  );
 
   it("finds translated files to check (the scan is not vacuous)", () => {
-    const withBindings = files.filter((f) => translatorBindings(readFileSync(path.join(ROOT, f), "utf8")).bindings.size > 0);
+    const withBindings = files.filter(
+      (f) => translatorBindings(readFileSync(path.join(ROOT, f), "utf8")).bindings.size > 0,
+    );
     expect(withBindings).toContain("app/(auth)/login/login-form.tsx");
     expect(withBindings).toContain("server/x402/paywall.ts");
   });
 
-  it("every literal key passed to t(…) exists in its namespace, and every translator is bound as `const t = …(\"ns\")`", () => {
+  it('every literal key passed to t(…) exists in its namespace, and every translator is bound as `const t = …("ns")`', () => {
     const missing: string[] = [];
     for (const file of files) {
       const source = readFileSync(path.join(ROOT, file), "utf8");
       const { bindings, unbound } = translatorBindings(source);
-      if (unbound > 0) missing.push(`${file}: write \`const t = useTranslations("ns")\` (or getTranslations / translatorFor) so the keys can be checked`);
+      if (unbound > 0)
+        missing.push(
+          `${file}: write \`const t = useTranslations("ns")\` (or getTranslations / translatorFor) so the keys can be checked`,
+        );
       for (const [name, namespaces] of bindings) {
         for (const key of literalKeys(source, name)) {
-          const exists = [...namespaces].some((ns) => flatten((en[ns.split(".")[0] ?? ""] ?? {}) as Tree, ns.split(".")[0]).has(`${ns}.${key}`));
+          const exists = [...namespaces].some((ns) =>
+            flatten((en[ns.split(".")[0] ?? ""] ?? {}) as Tree, ns.split(".")[0]).has(
+              `${ns}.${key}`,
+            ),
+          );
           if (!exists) missing.push(`${file}: ${[...namespaces].join("|")}.${key}`);
         }
       }
@@ -113,14 +131,22 @@ describe("hard-coded English in JSX", () => {
         <p className="text-sm">{t("ok")}</p>
       </div>
     );`;
-    expect(hardCodedTexts("a.tsx", source).map((f) => f.text)).toEqual(["Close the panel", "Sign in now", "Saving…"]);
+    expect(hardCodedTexts("a.tsx", source).map((f) => f.text)).toEqual([
+      "Close the panel",
+      "Sign in now",
+      "Saving…",
+    ]);
   });
 
   it("finds none in the files already translated (see UNTRANSLATED for the rest)", () => {
-    const checked = sourceFiles("app", /\.tsx$/).filter((f) => !UNTRANSLATED.some((prefix) => f.startsWith(prefix)));
+    const checked = sourceFiles("app", /\.tsx$/).filter(
+      (f) => !UNTRANSLATED.some((prefix) => f.startsWith(prefix)),
+    );
     expect(checked).toContain("app/(auth)/login/login-form.tsx");
     const found = checked.flatMap((file) =>
-      hardCodedTexts(file, readFileSync(path.join(ROOT, file), "utf8")).map((f) => `${file}:${f.line}: "${f.text}"`),
+      hardCodedTexts(file, readFileSync(path.join(ROOT, file), "utf8")).map(
+        (f) => `${file}:${f.line}: "${f.text}"`,
+      ),
     );
     expect(found).toEqual([]);
   });

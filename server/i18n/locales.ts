@@ -41,7 +41,10 @@ export function parseAcceptLanguage(header: string): string[] {
 }
 
 /** The cookie wins when it names a supported locale; else the best Accept-Language match; else English. */
-export function resolveLocale(input: { cookie?: string | null; acceptLanguage?: string | null }): Locale {
+export function resolveLocale(input: {
+  cookie?: string | null;
+  acceptLanguage?: string | null;
+}): Locale {
   if (isLocale(input.cookie)) return input.cookie;
   for (const tag of parseAcceptLanguage(input.acceptLanguage ?? "")) {
     const match = matchTag(tag);

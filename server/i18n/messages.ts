@@ -24,7 +24,17 @@ import type { Locale } from "./locales";
 // One JSON file per namespace and locale (server/i18n/README.md). Static imports: the bundler and
 // tsx both resolve them, and a missing file fails the build instead of a request.
 
-export const NAMESPACES = ["common", "auth", "errors", "paywall", "console", "admin", "marketing", "docs", "playground"] as const;
+export const NAMESPACES = [
+  "common",
+  "auth",
+  "errors",
+  "paywall",
+  "console",
+  "admin",
+  "marketing",
+  "docs",
+  "playground",
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 const EN = {

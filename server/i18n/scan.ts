@@ -22,20 +22,44 @@ export function translatorBindings(source: string): { bindings: Bindings; unboun
   }
   // calls the pattern cannot follow (destructuring, a variable namespace): the file must be rewritten
   // to the plain form, or its keys would go unchecked
-  const calls = [...source.matchAll(TRANSLATOR_CALL)].length - [...source.matchAll(/function\s+(?:useTranslations|getTranslations|translatorFor)\(/g)].length;
+  const calls =
+    [...source.matchAll(TRANSLATOR_CALL)].length -
+    [...source.matchAll(/function\s+(?:useTranslations|getTranslations|translatorFor)\(/g)].length;
   return { bindings, unbound: calls - bound };
 }
 
 /** Literal keys passed to a bound translator: `t("a.b")`, `t.rich("a")`, `t.markup("a")`, `t.has("a")`. */
 export function literalKeys(source: string, name: string): string[] {
-  const call = new RegExp(`(?<![\\w.])${name}(?:\\.rich|\\.markup|\\.has|\\.raw)?\\(\\s*(["'\`])([^"'\`$]+)\\1`, "g");
+  const call = new RegExp(
+    `(?<![\\w.])${name}(?:\\.rich|\\.markup|\\.has|\\.raw)?\\(\\s*(["'\`])([^"'\`$]+)\\1`,
+    "g",
+  );
   return [...source.matchAll(call)].map((m) => m[2] as string);
 }
 
 /** Tokens that are the same in every language. All-caps words (HTTP, GET, USDC, API) pass by rule. */
-export const TECHNICAL_WORDS = new Set(["x402", "px", "ms", "ok", "iOS", "macOS", "eth", "wagmi", "viem"]);
+export const TECHNICAL_WORDS = new Set([
+  "x402",
+  "px",
+  "ms",
+  "ok",
+  "iOS",
+  "macOS",
+  "eth",
+  "wagmi",
+  "viem",
+]);
 
-const VISIBLE_ATTRIBUTES = new Set(["aria-label", "aria-description", "title", "placeholder", "alt", "label", "description", "heading"]);
+const VISIBLE_ATTRIBUTES = new Set([
+  "aria-label",
+  "aria-description",
+  "title",
+  "placeholder",
+  "alt",
+  "label",
+  "description",
+  "heading",
+]);
 const CODE_ELEMENTS = new Set(["code", "pre", "kbd", "samp", "Code", "CodeBlock"]);
 
 /** The English words a person would read in `text` once technical tokens are set aside. */
@@ -43,7 +67,12 @@ export function englishWords(text: string): string[] {
   const words: string[] = [];
   for (const chunk of text.replace(/&[a-z]+;|&#\d+;/gi, " ").split(/\s+/)) {
     // code-like chunks: paths, identifiers, URLs, hex, key=value, calls
-    if (chunk === "" || /[/_=@<>{}()[\]#\\]|\w\.\w|\w:\w|^0x/i.test(chunk) || /[a-z][A-Z]/.test(chunk)) continue;
+    if (
+      chunk === "" ||
+      /[/_=@<>{}()[\]#\\]|\w\.\w|\w:\w|^0x/i.test(chunk) ||
+      /[a-z][A-Z]/.test(chunk)
+    )
+      continue;
     for (const word of chunk.match(/[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?/g) ?? []) {
       if (word.length < 2 || !/[a-z]/.test(word) || TECHNICAL_WORDS.has(word)) continue;
       words.push(word);
@@ -64,7 +93,14 @@ function isInsideCode(node: ts.Node): boolean {
 /** Where a string literal ends up: a JSX child or a visible attribute, through ?:, ||, ?? and (). */
 function rendersAsText(node: ts.Node): boolean {
   let n = node.parent;
-  while (n && (ts.isConditionalExpression(n) || ts.isParenthesizedExpression(n) || (ts.isBinaryExpression(n) && n.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsEqualsToken && n.operatorToken.kind !== ts.SyntaxKind.ExclamationEqualsEqualsToken))) {
+  while (
+    n &&
+    (ts.isConditionalExpression(n) ||
+      ts.isParenthesizedExpression(n) ||
+      (ts.isBinaryExpression(n) &&
+        n.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsEqualsToken &&
+        n.operatorToken.kind !== ts.SyntaxKind.ExclamationEqualsEqualsToken))
+  ) {
     if (ts.isConditionalExpression(n) && n.condition === node) return false;
     node = n;
     n = n.parent;
@@ -80,15 +116,28 @@ function rendersAsText(node: ts.Node): boolean {
 
 /** JSX text and visible attribute strings with English words in them (a translated file has none). */
 export function hardCodedTexts(fileName: string, source: string): HardCodedText[] {
-  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  const file = ts.createSourceFile(
+    fileName,
+    source,
+    ts.ScriptTarget.Latest,
+    true,
+    ts.ScriptKind.TSX,
+  );
   const found: HardCodedText[] = [];
   const report = (node: ts.Node, text: string) => {
     if (englishWords(text).length === 0 || isInsideCode(node)) return;
-    found.push({ line: file.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: text.trim() });
+    found.push({
+      line: file.getLineAndCharacterOfPosition(node.getStart()).line + 1,
+      text: text.trim(),
+    });
   };
   const visit = (node: ts.Node) => {
     if (ts.isJsxText(node)) report(node, node.getText());
-    else if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && rendersAsText(node)) report(node, node.text);
+    else if (
+      (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) &&
+      rendersAsText(node)
+    )
+      report(node, node.text);
     ts.forEachChild(node, visit);
   };
   visit(file);

@@ -15,17 +15,28 @@ describe("GET /api/cron/jobs", () => {
     const ran: string[] = [];
     const jobs = createJobScheduler({ db: t.db, log, now: () => new Date() }, [
       { name: "cron-a", everyMs: 60_000, run: async () => void ran.push("a") },
-      { name: "cron-b", everyMs: 60_000, run: async () => Promise.reject(new Error("upstream RPC down")) },
+      {
+        name: "cron-b",
+        everyMs: 60_000,
+        run: async () => Promise.reject(new Error("upstream RPC down")),
+      },
     ]);
-    const call = (headers: Record<string, string>, env: { CRON_SECRET?: string } = { CRON_SECRET: SECRET }) => serveCronJobs({ env, jobs }, new Request("http://gw.test/api/cron/jobs", { headers }));
+    const call = (
+      headers: Record<string, string>,
+      env: { CRON_SECRET?: string } = { CRON_SECRET: SECRET },
+    ) => serveCronJobs({ env, jobs }, new Request("http://gw.test/api/cron/jobs", { headers }));
 
     const anonymous = await call({});
     expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toMatchObject({ error: { code: "unauthorized", message: "Present CRON_SECRET as a bearer token" } });
+    expect(await anonymous.json()).toMatchObject({
+      error: { code: "unauthorized", message: "Present CRON_SECRET as a bearer token" },
+    });
     expect((await call({ authorization: "Bearer wrong-secret-0123456789" })).status).toBe(401);
     const unconfigured = await call({ authorization: `Bearer ${SECRET}` }, {});
     expect(unconfigured.status).toBe(401);
-    expect(await unconfigured.json()).toMatchObject({ error: { message: "The cron route is disabled: CRON_SECRET is not set" } });
+    expect(await unconfigured.json()).toMatchObject({
+      error: { message: "The cron route is disabled: CRON_SECRET is not set" },
+    });
     expect(ran).toEqual([]);
 
     const first = await call({ authorization: `Bearer ${SECRET}` });
@@ -33,7 +44,10 @@ describe("GET /api/cron/jobs", () => {
     expect(await first.json()).toMatchObject({
       instanceId: jobs.instanceId,
       failed: 1,
-      ran: expect.arrayContaining([expect.objectContaining({ name: "cron-a", ok: true }), expect.objectContaining({ name: "cron-b", ok: false, error: "upstream RPC down" })]),
+      ran: expect.arrayContaining([
+        expect.objectContaining({ name: "cron-a", ok: true }),
+        expect.objectContaining({ name: "cron-b", ok: false, error: "upstream RPC down" }),
+      ]),
     });
     // a second call within the minute finds nothing due
     const second = await call({ authorization: `Bearer ${SECRET}` });

@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { createLogger } from "@/server/observability/logger";
 import { useTestDatabase } from "@/server/testing/int";
 
-import { claimRetryDelayMs, createJobScheduler, logsClaimFailure, type JobDefinition } from "./scheduler";
+import {
+  claimRetryDelayMs,
+  createJobScheduler,
+  logsClaimFailure,
+  type JobDefinition,
+} from "./scheduler";
 
 const log = createLogger({ level: "silent" });
 const t = useTestDatabase();
@@ -32,7 +37,9 @@ describe("background jobs across instances", () => {
       },
     });
     const ids = ["a", "b", "c", "d"];
-    const instances = ids.map((id) => createJobScheduler({ db: t.db, log, now: clock.now }, [job(id)], { instanceId: id }));
+    const instances = ids.map((id) =>
+      createJobScheduler({ db: t.db, log, now: clock.now }, [job(id)], { instanceId: id }),
+    );
 
     // every instance ticks at the same moment; the winner's run stays open while the others'
     // attempts return and all four tick four more times
@@ -43,7 +50,12 @@ describe("background jobs across instances", () => {
     expect(ranOn).toHaveLength(1);
     finishFirstRun();
     await Promise.all(firstTick);
-    expect(await jobRow("race")).toMatchObject({ runCount: 1, lockedBy: null, lastRunBy: ranOn[0], nextRunAt: new Date("2026-11-26T10:01:00Z") });
+    expect(await jobRow("race")).toMatchObject({
+      runCount: 1,
+      lockedBy: null,
+      lastRunBy: ranOn[0],
+      nextRunAt: new Date("2026-11-26T10:01:00Z"),
+    });
 
     clock.advance(59_000);
     await Promise.all(instances.map((s) => s.runDue()));
@@ -61,8 +73,16 @@ describe("background jobs across instances", () => {
     let release: () => void = () => undefined;
     const stuck = new Promise<void>((r) => (release = r));
     const runs: string[] = [];
-    const holder = createJobScheduler({ db: t.db, log, now: clock.now }, [{ name: "lease", everyMs: 1_000, run: () => (runs.push("holder"), stuck) }], { instanceId: "holder", leaseMs: 30_000 });
-    const other = createJobScheduler({ db: t.db, log, now: clock.now }, [{ name: "lease", everyMs: 1_000, run: async () => runs.push("other") }], { instanceId: "other", leaseMs: 30_000 });
+    const holder = createJobScheduler(
+      { db: t.db, log, now: clock.now },
+      [{ name: "lease", everyMs: 1_000, run: () => (runs.push("holder"), stuck) }],
+      { instanceId: "holder", leaseMs: 30_000 },
+    );
+    const other = createJobScheduler(
+      { db: t.db, log, now: clock.now },
+      [{ name: "lease", everyMs: 1_000, run: async () => runs.push("other") }],
+      { instanceId: "other", leaseMs: 30_000 },
+    );
 
     const holding = holder.runDue();
     await expect.poll(() => runs).toEqual(["holder"]);
@@ -81,21 +101,43 @@ describe("background jobs across instances", () => {
 
   it("books a failed run with its error and keeps the schedule", async () => {
     const clock = clockAt("2026-11-26T12:00:00Z");
-    const scheduler = createJobScheduler({ db: t.db, log, now: clock.now }, [{ name: "failing", everyMs: 30_000, run: async () => Promise.reject(new Error("RPC down")) }], { instanceId: "x" });
-    expect(await scheduler.runDue()).toEqual([expect.objectContaining({ name: "failing", ok: false, error: "RPC down" })]);
-    expect(await jobRow("failing")).toMatchObject({ runCount: 1, failureCount: 1, lastError: "RPC down", lockedBy: null, nextRunAt: new Date("2026-11-26T12:00:30Z") });
+    const scheduler = createJobScheduler(
+      { db: t.db, log, now: clock.now },
+      [
+        {
+          name: "failing",
+          everyMs: 30_000,
+          run: async () => Promise.reject(new Error("RPC down")),
+        },
+      ],
+      { instanceId: "x" },
+    );
+    expect(await scheduler.runDue()).toEqual([
+      expect.objectContaining({ name: "failing", ok: false, error: "RPC down" }),
+    ]);
+    expect(await jobRow("failing")).toMatchObject({
+      runCount: 1,
+      failureCount: 1,
+      lastError: "RPC down",
+      lockedBy: null,
+      nextRunAt: new Date("2026-11-26T12:00:30Z"),
+    });
   });
 
   it("ticks on its own and finishes the run in progress when stopped", async () => {
     let runs = 0;
-    const scheduler = createJobScheduler({ db: t.db, log, now: () => new Date() }, [{ name: "ticking", everyMs: 100, run: async () => void (runs += 1) }]);
+    const scheduler = createJobScheduler({ db: t.db, log, now: () => new Date() }, [
+      { name: "ticking", everyMs: 100, run: async () => void (runs += 1) },
+    ]);
     scheduler.start();
     await expect.poll(() => runs, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
     await scheduler.stop();
     const stoppedAt = runs;
     // a witness on the same interval ticks three times: the stopped one would have ticked meanwhile
     let witnessed = 0;
-    const witness = createJobScheduler({ db: t.db, log, now: () => new Date() }, [{ name: "witness", everyMs: 100, run: async () => void (witnessed += 1) }]);
+    const witness = createJobScheduler({ db: t.db, log, now: () => new Date() }, [
+      { name: "witness", everyMs: 100, run: async () => void (witnessed += 1) },
+    ]);
     witness.start();
     await expect.poll(() => witnessed, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
     await witness.stop();
@@ -105,10 +147,15 @@ describe("background jobs across instances", () => {
 
   it("backs off while claims fail (a database without the job table) and says once when they work again", async () => {
     const lines: { msg: string; time: string; failedClaims?: number; retryInMs?: number }[] = [];
-    const captured = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    const captured = createLogger({
+      level: "info",
+      destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    });
     let runs = 0;
     await t.db.$executeRawUnsafe(`ALTER TABLE "BackgroundJob" RENAME TO "BackgroundJob_away"`);
-    const scheduler = createJobScheduler({ db: t.db, log: captured, now: () => new Date() }, [{ name: "outage", everyMs: 100, run: async () => void (runs += 1) }]);
+    const scheduler = createJobScheduler({ db: t.db, log: captured, now: () => new Date() }, [
+      { name: "outage", everyMs: 100, run: async () => void (runs += 1) },
+    ]);
     try {
       scheduler.start(20);
       const failures = () => lines.filter((l) => l.msg === "background job claim failed");
@@ -120,7 +167,11 @@ describe("background jobs across instances", () => {
         expect(line.retryInMs).toBe(claimRetryDelayMs(20, line.failedClaims ?? 0));
       }
       const [first, second, fourth] = failures();
-      expect([first, second, fourth].map((l) => [l?.failedClaims, l?.retryInMs])).toEqual([[1, 40], [2, 80], [4, 320]]);
+      expect([first, second, fourth].map((l) => [l?.failedClaims, l?.retryInMs])).toEqual([
+        [1, 40],
+        [2, 80],
+        [4, 320],
+      ]);
       // the waits were taken: lower bounds on the lines' own times, stamped when each failure is logged
       // (a loaded machine makes the gaps longer, never shorter; 10 ms of slack for the log clock's
       // re-anchoring), where every 20 ms tick retrying would give gaps of 20 and 40 ms
@@ -137,7 +188,9 @@ describe("background jobs across instances", () => {
   });
 
   it("doubles the retry delay from one tick up to a minute, logging the 1st, 2nd, 4th, 8th… failure", () => {
-    expect([1, 2, 3, 10, 40].map((n) => claimRetryDelayMs(500, n))).toEqual([1_000, 2_000, 4_000, 60_000, 60_000]);
+    expect([1, 2, 3, 10, 40].map((n) => claimRetryDelayMs(500, n))).toEqual([
+      1_000, 2_000, 4_000, 60_000, 60_000,
+    ]);
     expect([1, 2, 3, 4, 5, 8, 12, 16].filter(logsClaimFailure)).toEqual([1, 2, 4, 8, 16]);
     expect(logsClaimFailure(0)).toBe(false);
   });

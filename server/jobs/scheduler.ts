@@ -86,7 +86,11 @@ export function tickIntervalMs(jobs: Pick<JobDefinition, "everyMs">[]): number {
   return Math.max(50, Math.min(MAX_TICK_MS, Math.floor(shortest / 2)));
 }
 
-export function createJobScheduler(deps: JobSchedulerDeps, jobs: JobDefinition[], opts: JobSchedulerOptions = {}): JobScheduler {
+export function createJobScheduler(
+  deps: JobSchedulerDeps,
+  jobs: JobDefinition[],
+  opts: JobSchedulerOptions = {},
+): JobScheduler {
   const instanceId = opts.instanceId ?? defaultInstanceId();
   const leaseMs = opts.leaseMs ?? DEFAULT_JOB_LEASE_MS;
   const running = new Map<string, Promise<JobRunReport>>();
@@ -106,20 +110,40 @@ export function createJobScheduler(deps: JobSchedulerDeps, jobs: JobDefinition[]
   async function claim(names: string[]): Promise<Set<string>> {
     if (names.length === 0) return new Set();
     const now = deps.now();
-    const rows = await deps.db.$queryRawUnsafe<{ name: string }[]>(CLAIM_SQL, names.join(","), instanceId, now, new Date(now.getTime() + leaseMs));
+    const rows = await deps.db.$queryRawUnsafe<{ name: string }[]>(
+      CLAIM_SQL,
+      names.join(","),
+      instanceId,
+      now,
+      new Date(now.getTime() + leaseMs),
+    );
     return new Set(rows.map((r) => r.name));
   }
 
   async function runClaimed(job: JobDefinition): Promise<JobRunReport> {
     const startedAt = deps.now();
-    const renew = setInterval(() => {
-      deps.db
-        .$executeRawUnsafe(RENEW_SQL, job.name, instanceId, new Date(deps.now().getTime() + leaseMs))
-        .then((updated) => {
-          if (updated === 0) deps.log.warn({ job: job.name, instanceId }, "background job lease lost while running");
-        })
-        .catch((err: unknown) => deps.log.warn({ err, job: job.name }, "background job lease renewal failed"));
-    }, Math.max(10, Math.floor(leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        deps.db
+          .$executeRawUnsafe(
+            RENEW_SQL,
+            job.name,
+            instanceId,
+            new Date(deps.now().getTime() + leaseMs),
+          )
+          .then((updated) => {
+            if (updated === 0)
+              deps.log.warn(
+                { job: job.name, instanceId },
+                "background job lease lost while running",
+              );
+          })
+          .catch((err: unknown) =>
+            deps.log.warn({ err, job: job.name }, "background job lease renewal failed"),
+          );
+      },
+      Math.max(10, Math.floor(leaseMs / 3)),
+    );
     renew.unref();
     let error: string | undefined;
     try {
@@ -132,9 +156,27 @@ export function createJobScheduler(deps: JobSchedulerDeps, jobs: JobDefinition[]
     }
     const finishedAt = deps.now();
     await deps.db
-      .$executeRawUnsafe(COMPLETE_SQL, job.name, instanceId, finishedAt, new Date(startedAt.getTime() + job.everyMs), error ? 1 : 0, error ?? null)
-      .catch((err: unknown) => deps.log.error({ err, job: job.name }, "could not book a background job run; its lease will lapse"));
-    return { name: job.name, ok: !error, durationMs: finishedAt.getTime() - startedAt.getTime(), ...(error ? { error } : {}) };
+      .$executeRawUnsafe(
+        COMPLETE_SQL,
+        job.name,
+        instanceId,
+        finishedAt,
+        new Date(startedAt.getTime() + job.everyMs),
+        error ? 1 : 0,
+        error ?? null,
+      )
+      .catch((err: unknown) =>
+        deps.log.error(
+          { err, job: job.name },
+          "could not book a background job run; its lease will lapse",
+        ),
+      );
+    return {
+      name: job.name,
+      ok: !error,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      ...(error ? { error } : {}),
+    };
   }
 
   /** Claims every due job this process is not running yet and starts it; returns the started runs. */
@@ -166,14 +208,19 @@ export function createJobScheduler(deps: JobSchedulerDeps, jobs: JobDefinition[]
         // runs are not awaited here: a long settlement run must not hold up the one-second queues
         claimAndStart()
           .then(() => {
-            if (failures > 0) deps.log.info({ failedClaims: failures }, "background job claims work again");
+            if (failures > 0)
+              deps.log.info({ failedClaims: failures }, "background job claims work again");
             failures = 0;
           })
           .catch((err: unknown) => {
             failures += 1;
             const retryInMs = claimRetryDelayMs(tickMs, failures);
             retryAt = Date.now() + retryInMs;
-            if (logsClaimFailure(failures)) deps.log.warn({ err, failedClaims: failures, retryInMs }, "background job claim failed");
+            if (logsClaimFailure(failures))
+              deps.log.warn(
+                { err, failedClaims: failures, retryInMs },
+                "background job claim failed",
+              );
           })
           .finally(() => {
             ticking = false;

@@ -1,4 +1,11 @@
-import { keyRingOf, lookupHash, openSecret, sealSecret, type EncryptionKeys, type KeyRing } from "@/server/crypto/secrets";
+import {
+  keyRingOf,
+  lookupHash,
+  openSecret,
+  sealSecret,
+  type EncryptionKeys,
+  type KeyRing,
+} from "@/server/crypto/secrets";
 
 import { ident, SEALED_COLUMNS, type SealedColumn } from "./sealed-columns";
 import type { SqlClient } from "./sql";
@@ -29,11 +36,22 @@ export type ColumnReport = {
   firstError: string | null;
 };
 
-export type ResealOptions = { batchSize?: number; onBatch?: (column: SealedColumn, report: ColumnReport) => void };
+export type ResealOptions = {
+  batchSize?: number;
+  onBatch?: (column: SealedColumn, report: ColumnReport) => void;
+};
 type Update = { id: string; ciphertext: string; keyId: string; hash: string | null; guard: string };
 
 export function emptyReport(column: SealedColumn): ColumnReport {
-  return { table: column.table, label: column.label, legacySealed: 0, rotated: 0, current: 0, failed: 0, firstError: null };
+  return {
+    table: column.table,
+    label: column.label,
+    legacySealed: 0,
+    rotated: 0,
+    current: 0,
+    failed: 0,
+    firstError: null,
+  };
 }
 
 function fail(report: ColumnReport, err: unknown): void {
@@ -44,13 +62,22 @@ function fail(report: ColumnReport, err: unknown): void {
 // One statement per batch: a VALUES list joined on the id, guarded so a row changed since it was
 // read is skipped. A batch that fails as a whole (e.g. a unique hash) is retried row by row so one
 // bad row does not hold up the others.
-async function applyUpdates(sql: SqlClient, column: SealedColumn, kind: "legacy" | "rotate", updates: Update[], report: ColumnReport): Promise<number> {
+async function applyUpdates(
+  sql: SqlClient,
+  column: SealedColumn,
+  kind: "legacy" | "rotate",
+  updates: Update[],
+  report: ColumnReport,
+): Promise<number> {
   if (updates.length === 0) return 0;
   const t = ident(column.table);
   const sets = [`${ident(column.ciphertext)} = v.ct`, `${ident(column.keyId)} = v.kid`];
   if (column.hash) sets.push(`${ident(column.hash)} = v.h`);
   if (column.legacy) sets.push(`${ident(column.legacy)} = NULL`);
-  const guard = kind === "legacy" && column.legacy ? `t.${ident(column.legacy)} = v.g` : `t.${ident(column.ciphertext)} = v.g`;
+  const guard =
+    kind === "legacy" && column.legacy
+      ? `t.${ident(column.legacy)} = v.g`
+      : `t.${ident(column.ciphertext)} = v.g`;
   const run = async (rows: Update[]) => {
     const params: (string | null)[] = [];
     const tuples = rows.map((u) => {
@@ -58,7 +85,10 @@ async function applyUpdates(sql: SqlClient, column: SealedColumn, kind: "legacy"
       const n = params.length;
       return `($${n - 4}::text, $${n - 3}::text, $${n - 2}::text, $${n - 1}::text, $${n}::text)`;
     });
-    return sql.execute(`UPDATE ${t} AS t SET ${sets.join(", ")} FROM (VALUES ${tuples.join(", ")}) AS v(id, ct, kid, h, g) WHERE t."id" = v.id AND ${guard}`, params);
+    return sql.execute(
+      `UPDATE ${t} AS t SET ${sets.join(", ")} FROM (VALUES ${tuples.join(", ")}) AS v(id, ct, kid, h, g) WHERE t."id" = v.id AND ${guard}`,
+      params,
+    );
   };
   try {
     return await run(updates);
@@ -75,7 +105,13 @@ async function applyUpdates(sql: SqlClient, column: SealedColumn, kind: "legacy"
   }
 }
 
-export async function sealLegacyColumn(sql: SqlClient, ring: KeyRing, column: SealedColumn, report: ColumnReport, opts: ResealOptions): Promise<void> {
+export async function sealLegacyColumn(
+  sql: SqlClient,
+  ring: KeyRing,
+  column: SealedColumn,
+  report: ColumnReport,
+  opts: ResealOptions,
+): Promise<void> {
   if (!column.legacy) return;
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   let after = "";
@@ -89,14 +125,26 @@ export async function sealLegacyColumn(sql: SqlClient, ring: KeyRing, column: Se
     const updates = rows.map((row) => {
       const plain = column.normalize ? column.normalize(row.value) : row.value;
       const sealed = sealSecret(plain, ring);
-      return { id: row.id, ciphertext: sealed.ciphertext, keyId: sealed.keyId, hash: column.hash ? lookupHash(plain, ring) : null, guard: row.value };
+      return {
+        id: row.id,
+        ciphertext: sealed.ciphertext,
+        keyId: sealed.keyId,
+        hash: column.hash ? lookupHash(plain, ring) : null,
+        guard: row.value,
+      };
     });
     report.legacySealed += await applyUpdates(sql, column, "legacy", updates, report);
     opts.onBatch?.(column, report);
   }
 }
 
-export async function rotateColumn(sql: SqlClient, ring: KeyRing, column: SealedColumn, report: ColumnReport, opts: ResealOptions): Promise<void> {
+export async function rotateColumn(
+  sql: SqlClient,
+  ring: KeyRing,
+  column: SealedColumn,
+  report: ColumnReport,
+  opts: ResealOptions,
+): Promise<void> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const t = ident(column.table);
   const ct = ident(column.ciphertext);
@@ -114,7 +162,13 @@ export async function rotateColumn(sql: SqlClient, ring: KeyRing, column: Sealed
       try {
         const plain = openSecret({ ciphertext: row.ciphertext, keyId: row.keyId }, ring);
         const sealed = sealSecret(plain, ring);
-        updates.push({ id: row.id, ciphertext: sealed.ciphertext, keyId: sealed.keyId, hash: column.hash ? lookupHash(plain, ring) : null, guard: row.ciphertext });
+        updates.push({
+          id: row.id,
+          ciphertext: sealed.ciphertext,
+          keyId: sealed.keyId,
+          hash: column.hash ? lookupHash(plain, ring) : null,
+          guard: row.ciphertext,
+        });
       } catch (err) {
         fail(report, err);
       }
@@ -124,13 +178,23 @@ export async function rotateColumn(sql: SqlClient, ring: KeyRing, column: Sealed
   }
 }
 
-export async function countCurrent(sql: SqlClient, ring: KeyRing, column: SealedColumn): Promise<number> {
-  const [row] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ident(column.table)} WHERE ${ident(column.keyId)} = $1`, [ring.current.id]);
+export async function countCurrent(
+  sql: SqlClient,
+  ring: KeyRing,
+  column: SealedColumn,
+): Promise<number> {
+  const [row] = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${ident(column.table)} WHERE ${ident(column.keyId)} = $1`,
+    [ring.current.id],
+  );
   return row?.n ?? 0;
 }
 
 /** Seals every clear value kept from before sealing (run by `npm run db:migrate` after migrating). */
-export async function sealLegacyValues(deps: { sql: SqlClient; env: EncryptionKeys }, opts: ResealOptions = {}): Promise<ColumnReport[]> {
+export async function sealLegacyValues(
+  deps: { sql: SqlClient; env: EncryptionKeys },
+  opts: ResealOptions = {},
+): Promise<ColumnReport[]> {
   const ring = keyRingOf(deps.env);
   const reports: ColumnReport[] = [];
   for (const column of SEALED_COLUMNS) {

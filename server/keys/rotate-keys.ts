@@ -2,7 +2,14 @@ import { recordAudit } from "@/server/audit/record-audit";
 import { currentKeyId, keyRingOf, type EncryptionKeys } from "@/server/crypto/secrets";
 import type { PrismaClient } from "@/server/db";
 
-import { countCurrent, emptyReport, rotateColumn, sealLegacyColumn, type ColumnReport, type ResealOptions } from "./reseal";
+import {
+  countCurrent,
+  emptyReport,
+  rotateColumn,
+  sealLegacyColumn,
+  type ColumnReport,
+  type ResealOptions,
+} from "./reseal";
 import { SEALED_COLUMNS } from "./sealed-columns";
 import { prismaSql } from "./sql";
 
@@ -14,7 +21,10 @@ export { DEFAULT_BATCH_SIZE, sealLegacyValues, type ColumnReport } from "./resea
  * legacy clear values first. Batched, idempotent and resumable (server/keys/reseal.ts); a second
  * run finds nothing to do. A run that changed anything is recorded in the audit log with its counts.
  */
-export async function rotateEncryptionKeys(deps: { db: PrismaClient; env: EncryptionKeys }, opts: ResealOptions = {}): Promise<ColumnReport[]> {
+export async function rotateEncryptionKeys(
+  deps: { db: PrismaClient; env: EncryptionKeys },
+  opts: ResealOptions = {},
+): Promise<ColumnReport[]> {
   const ring = keyRingOf(deps.env);
   const sql = prismaSql(deps.db);
   const reports: ColumnReport[] = [];
@@ -32,7 +42,12 @@ export async function rotateEncryptionKeys(deps: { db: PrismaClient; env: Encryp
       action: "encryption_keys.rotate",
       targetType: "encryption_key",
       targetId: currentKeyId(ring),
-      after: Object.fromEntries(reports.map((r) => [`${r.table}.${r.label}`, { rotated: r.rotated, legacySealed: r.legacySealed, failed: r.failed }])),
+      after: Object.fromEntries(
+        reports.map((r) => [
+          `${r.table}.${r.label}`,
+          { rotated: r.rotated, legacySealed: r.legacySealed, failed: r.failed },
+        ]),
+      ),
     });
   }
   return reports;

@@ -23,19 +23,90 @@ export type SealedColumn = {
 const lowerCase = (value: string) => value.trim().toLowerCase();
 
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
-  { table: "User", label: "wallet address", ciphertext: "walletAddressCiphertext", keyId: "walletAddressKeyId", hash: "walletAddressHash", legacy: "legacyWalletAddress", normalize: lowerCase, nullable: true },
-  { table: "Merchant", label: "payout address", ciphertext: "payoutAddressCiphertext", keyId: "payoutAddressKeyId", hash: "payoutAddressHash", legacy: "legacyPayoutAddress", normalize: lowerCase },
-  { table: "Payment", label: "payTo", ciphertext: "payToCiphertext", keyId: "payToKeyId", legacy: "legacyPayTo", normalize: lowerCase },
-  { table: "Payment", label: "signed payload", ciphertext: "payloadCiphertext", keyId: "payloadKeyId", legacy: "legacyPayloadEncoded" },
-  { table: "Payout", label: "destination address", ciphertext: "toAddressCiphertext", keyId: "toAddressKeyId", legacy: "legacyToAddress", normalize: lowerCase },
-  { table: "Payout", label: "signed transaction", ciphertext: "signedTxCiphertext", keyId: "signedTxKeyId", legacy: "legacySignedTx", nullable: true },
-  { table: "WebhookEndpoint", label: "signing secret", ciphertext: "secretCiphertext", keyId: "secretKeyId" },
-  { table: "GatewaySigningSecret", label: "signing secret", ciphertext: "secretCiphertext", keyId: "secretKeyId" },
-  { table: "UpstreamCredential", label: "credential value", ciphertext: "valueCiphertext", keyId: "valueKeyId" },
+  {
+    table: "User",
+    label: "wallet address",
+    ciphertext: "walletAddressCiphertext",
+    keyId: "walletAddressKeyId",
+    hash: "walletAddressHash",
+    legacy: "legacyWalletAddress",
+    normalize: lowerCase,
+    nullable: true,
+  },
+  {
+    table: "Merchant",
+    label: "payout address",
+    ciphertext: "payoutAddressCiphertext",
+    keyId: "payoutAddressKeyId",
+    hash: "payoutAddressHash",
+    legacy: "legacyPayoutAddress",
+    normalize: lowerCase,
+  },
+  {
+    table: "Payment",
+    label: "payTo",
+    ciphertext: "payToCiphertext",
+    keyId: "payToKeyId",
+    legacy: "legacyPayTo",
+    normalize: lowerCase,
+  },
+  {
+    table: "Payment",
+    label: "signed payload",
+    ciphertext: "payloadCiphertext",
+    keyId: "payloadKeyId",
+    legacy: "legacyPayloadEncoded",
+  },
+  {
+    table: "Payout",
+    label: "destination address",
+    ciphertext: "toAddressCiphertext",
+    keyId: "toAddressKeyId",
+    legacy: "legacyToAddress",
+    normalize: lowerCase,
+  },
+  {
+    table: "Payout",
+    label: "signed transaction",
+    ciphertext: "signedTxCiphertext",
+    keyId: "signedTxKeyId",
+    legacy: "legacySignedTx",
+    nullable: true,
+  },
+  {
+    table: "WebhookEndpoint",
+    label: "signing secret",
+    ciphertext: "secretCiphertext",
+    keyId: "secretKeyId",
+  },
+  {
+    table: "GatewaySigningSecret",
+    label: "signing secret",
+    ciphertext: "secretCiphertext",
+    keyId: "secretKeyId",
+  },
+  {
+    table: "UpstreamCredential",
+    label: "credential value",
+    ciphertext: "valueCiphertext",
+    keyId: "valueKeyId",
+  },
   // platform settings that are secrets (the hosted facilitator's URL and credentials, as sealed JSON)
-  { table: "PlatformSecret", label: "platform secret", ciphertext: "valueCiphertext", keyId: "valueKeyId" },
+  {
+    table: "PlatformSecret",
+    label: "platform secret",
+    ciphertext: "valueCiphertext",
+    keyId: "valueKeyId",
+  },
   // a replayable public-API response (can hold a created key or webhook secret); rows live a day
-  { table: "ApiIdempotencyKey", label: "replayable response", ciphertext: "responseCiphertext", keyId: "responseKeyId", legacy: "responseBody", nullable: true },
+  {
+    table: "ApiIdempotencyKey",
+    label: "replayable response",
+    ciphertext: "responseCiphertext",
+    keyId: "responseKeyId",
+    legacy: "responseBody",
+    nullable: true,
+  },
 ];
 
 /** A quoted SQL identifier (the names above are plain; the check keeps it so). */

@@ -36,7 +36,8 @@ export function openSql(config: DatabaseConfig): { sql: SqlClient; close(): Prom
   const pool = createPgPool(config.url, { maxConnections: 2 });
   return {
     sql: {
-      query: async <T>(sql: string, params: unknown[]) => (await pool.query(sql, params)).rows as T[],
+      query: async <T>(sql: string, params: unknown[]) =>
+        (await pool.query(sql, params)).rows as T[],
       execute: async (sql, params) => (await pool.query(sql, params)).rowCount ?? 0,
     },
     close: () => pool.end(),

@@ -24,22 +24,38 @@ const merchantDtoSelect = {
   createdAt: true,
 } as const;
 
-type MerchantDtoRow = Omit<MerchantDto, "payoutAddress"> & { payoutAddressCiphertext: string; payoutAddressKeyId: string };
+type MerchantDtoRow = Omit<MerchantDto, "payoutAddress"> & {
+  payoutAddressCiphertext: string;
+  payoutAddressKeyId: string;
+};
 
 /** The merchant's payout address, opened from its sealed columns. */
-export function openPayoutAddress(row: { payoutAddressCiphertext: string; payoutAddressKeyId: string }, keys: EncryptionKeys): string {
-  return openSecret({ ciphertext: row.payoutAddressCiphertext, keyId: row.payoutAddressKeyId }, keys);
+export function openPayoutAddress(
+  row: { payoutAddressCiphertext: string; payoutAddressKeyId: string },
+  keys: EncryptionKeys,
+): string {
+  return openSecret(
+    { ciphertext: row.payoutAddressCiphertext, keyId: row.payoutAddressKeyId },
+    keys,
+  );
 }
 
 /** The columns that store a payout address: sealed, with the keyed hash for lookups. */
 export function payoutAddressColumns(address: string, keys: EncryptionKeys) {
   const sealed = sealAddress(address, keys);
-  return { payoutAddressCiphertext: sealed.ciphertext, payoutAddressKeyId: sealed.keyId, payoutAddressHash: sealed.hash };
+  return {
+    payoutAddressCiphertext: sealed.ciphertext,
+    payoutAddressKeyId: sealed.keyId,
+    payoutAddressHash: sealed.hash,
+  };
 }
 
 function toMerchantDto(row: MerchantDtoRow, keys: EncryptionKeys): MerchantDto {
   const { payoutAddressCiphertext, payoutAddressKeyId, ...rest } = row;
-  return { ...rest, payoutAddress: openPayoutAddress({ payoutAddressCiphertext, payoutAddressKeyId }, keys) };
+  return {
+    ...rest,
+    payoutAddress: openPayoutAddress({ payoutAddressCiphertext, payoutAddressKeyId }, keys),
+  };
 }
 
 /** Validates an upstream base URL against the SSRF rules; throws a field error. */
@@ -56,7 +72,12 @@ export function assertUpstreamUrlAllowed(deps: Pick<Deps, "env">, raw: string): 
 /** Creates a merchant owned by the user; it starts ACTIVE or PENDING_REVIEW per the platform setting. */
 export async function createMerchant(
   deps: Pick<Deps, "db" | "env">,
-  opts: { userId: string; input: CreateMerchantInput; actor: AuditActor; /** seeds only */ merchantId?: string },
+  opts: {
+    userId: string;
+    input: CreateMerchantInput;
+    actor: AuditActor;
+    /** seeds only */ merchantId?: string;
+  },
 ): Promise<MerchantDto> {
   const upstreamBaseUrl = assertUpstreamUrlAllowed(deps, opts.input.upstreamBaseUrl);
   const requiresReview = await getMerchantsRequireReview(deps);
@@ -71,7 +92,9 @@ export async function createMerchant(
           ...payoutAddressColumns(opts.input.payoutAddress, deps.env),
           settlementMode: opts.input.settlementMode,
           status: requiresReview ? "PENDING_REVIEW" : "ACTIVE",
-          memberships: { create: { id: createId("membership"), userId: opts.userId, role: "OWNER" } },
+          memberships: {
+            create: { id: createId("membership"), userId: opts.userId, role: "OWNER" },
+          },
         },
         select: merchantDtoSelect,
       }),
@@ -90,7 +113,10 @@ export async function createMerchant(
 }
 
 /** The merchants a user belongs to, oldest membership first. */
-export async function listMerchantsForUser(deps: Pick<Deps, "db" | "env">, opts: { userId: string }): Promise<MyMerchant[]> {
+export async function listMerchantsForUser(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { userId: string },
+): Promise<MyMerchant[]> {
   const memberships = await deps.db.membership.findMany({
     where: { userId: opts.userId },
     orderBy: { createdAt: "asc" },
@@ -112,14 +138,22 @@ export async function findMembership(
 }
 
 /** The merchant by id, scoped: callers pass the merchant id proven by membership. */
-export async function getMerchant(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string }): Promise<MerchantDto> {
-  const merchant = await deps.db.merchant.findUnique({ where: { id: opts.merchantId }, select: merchantDtoSelect });
+export async function getMerchant(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { merchantId: string },
+): Promise<MerchantDto> {
+  const merchant = await deps.db.merchant.findUnique({
+    where: { id: opts.merchantId },
+    select: merchantDtoSelect,
+  });
   if (!merchant) throw new AppError("not_found", "Merchant not found");
   return toMerchantDto(merchant, deps.env);
 }
 
 /** Whether the caller may change the payout address (decided at the edge: server/api/trpc.ts payoutChangeAuthority). */
-export type PayoutChangeAuthority = { allowed: true } | { allowed: false; reason: "api_key" | "role" | "reauth_required"; message: string };
+export type PayoutChangeAuthority =
+  | { allowed: true }
+  | { allowed: false; reason: "api_key" | "role" | "reauth_required"; message: string };
 
 /**
  * Renames the merchant and sets its settlement wallet (new payments go there at once). A new
@@ -129,33 +163,77 @@ export type PayoutChangeAuthority = { allowed: true } | { allowed: false; reason
  */
 export async function updateMerchantSettings(
   deps: Pick<Deps, "db" | "env" | "now">,
-  opts: { merchantId: string; actor: AuditActor; payoutChange: PayoutChangeAuthority; input: import("./schemas").MerchantSettingsInput },
+  opts: {
+    merchantId: string;
+    actor: AuditActor;
+    payoutChange: PayoutChangeAuthority;
+    input: import("./schemas").MerchantSettingsInput;
+  },
 ): Promise<MerchantDto> {
   const updated = await deps.db.$transaction(async (tx) => {
-    const before = toMerchantDto(await tx.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: merchantDtoSelect }), deps.env);
-    const payoutChanged = before.payoutAddress.toLowerCase() !== opts.input.payoutAddress.toLowerCase();
-    if (payoutChanged && !opts.payoutChange.allowed) {
-      throw new AppError("forbidden", opts.payoutChange.message, { details: { reason: opts.payoutChange.reason } });
-    }
-    const after = toMerchantDto(
-      await tx.merchant.update({
+    const before = toMerchantDto(
+      await tx.merchant.findUniqueOrThrow({
         where: { id: opts.merchantId },
-        data: { name: opts.input.name, ...(opts.input.discoverable === undefined ? {} : { discoverable: opts.input.discoverable }), ...(payoutChanged ? payoutAddressColumns(opts.input.payoutAddress, deps.env) : {}) },
         select: merchantDtoSelect,
       }),
       deps.env,
     );
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.settings.update", targetType: "merchant", targetId: opts.merchantId, before, after });
+    const payoutChanged =
+      before.payoutAddress.toLowerCase() !== opts.input.payoutAddress.toLowerCase();
+    if (payoutChanged && !opts.payoutChange.allowed) {
+      throw new AppError("forbidden", opts.payoutChange.message, {
+        details: { reason: opts.payoutChange.reason },
+      });
+    }
+    const after = toMerchantDto(
+      await tx.merchant.update({
+        where: { id: opts.merchantId },
+        data: {
+          name: opts.input.name,
+          ...(opts.input.discoverable === undefined
+            ? {}
+            : { discoverable: opts.input.discoverable }),
+          ...(payoutChanged ? payoutAddressColumns(opts.input.payoutAddress, deps.env) : {}),
+        },
+        select: merchantDtoSelect,
+      }),
+      deps.env,
+    );
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "merchant.settings.update",
+      targetType: "merchant",
+      targetId: opts.merchantId,
+      before,
+      after,
+    });
     if (payoutChanged) {
-      const change = { from: before.payoutAddress.toLowerCase(), to: after.payoutAddress.toLowerCase() };
-      await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.payout_address.change", targetType: "merchant", targetId: opts.merchantId, before: { payoutAddress: change.from }, after: { payoutAddress: change.to } });
+      const change = {
+        from: before.payoutAddress.toLowerCase(),
+        to: after.payoutAddress.toLowerCase(),
+      };
+      await recordAudit(tx, {
+        actor: opts.actor,
+        merchantId: opts.merchantId,
+        action: "merchant.payout_address.change",
+        targetType: "merchant",
+        targetId: opts.merchantId,
+        before: { payoutAddress: change.from },
+        after: { payoutAddress: change.to },
+      });
       const at = deps.now();
       await enqueueWebhookEvent(tx, {
         merchantId: opts.merchantId,
         type: "merchant.payout_address_changed",
         eventId: `${opts.merchantId}:payout:${at.getTime()}`,
         // masked like the audit row: delivery payloads are stored in clear, addresses are sealed at rest
-        data: { merchantId: opts.merchantId, from: maskAddress(change.from), to: maskAddress(change.to), changedBy: opts.actor.userId ?? null },
+        data: {
+          merchantId: opts.merchantId,
+          from: maskAddress(change.from),
+          to: maskAddress(change.to),
+          changedBy: opts.actor.userId ?? null,
+        },
         at,
         allEndpoints: true,
         requestId: opts.actor.requestId ?? null,

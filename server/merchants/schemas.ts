@@ -49,7 +49,11 @@ export type MyMerchant = z.infer<typeof myMerchantSchema>;
 
 export const upstreamSettingsSchema = z.object({
   upstreamBaseUrl: upstreamBaseUrlSchema,
-  upstreamTimeoutMs: z.number().int().min(1000, "At least 1 000 ms").max(120_000, "At most 120 000 ms"),
+  upstreamTimeoutMs: z
+    .number()
+    .int()
+    .min(1000, "At least 1 000 ms")
+    .max(120_000, "At most 120 000 ms"),
   chargeOnUpstreamError: z.boolean(),
 });
 export type UpstreamSettings = z.infer<typeof upstreamSettingsSchema>;
@@ -57,7 +61,10 @@ export type UpstreamSettings = z.infer<typeof upstreamSettingsSchema>;
 export const testCallInput = z.object({
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
   path: z.string().trim().startsWith("/", "Start the path with /").max(2048),
-  body: z.string().max(64 * 1024).optional(),
+  body: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
 });
 export type TestCallInput = z.infer<typeof testCallInput>;
 
@@ -69,7 +76,9 @@ export const testCallResultSchema = z.object({
   body: z.string(),
   truncated: z.boolean(),
   /** what the upstream received (URL and headers, credentials masked), when the call reached it */
-  upstreamRequest: z.object({ url: z.string(), headers: z.array(z.tuple([z.string(), z.string()])) }).nullable(),
+  upstreamRequest: z
+    .object({ url: z.string(), headers: z.array(z.tuple([z.string(), z.string()])) })
+    .nullable(),
 });
 
 export const merchantSettingsInput = z.object({
@@ -154,14 +163,32 @@ export const upstreamCredentialInput = z
   })
   .superRefine((v, ctx) => {
     if (v.location === "HEADER") {
-      if (!HEADER_NAME.test(v.name)) ctx.addIssue({ code: "custom", path: ["name"], message: "Not a valid header name" });
-      if (!HEADER_VALUE.test(v.value)) ctx.addIssue({ code: "custom", path: ["value"], message: "A header value may hold only printable ASCII characters, spaces and tabs" });
+      if (!HEADER_NAME.test(v.name))
+        ctx.addIssue({ code: "custom", path: ["name"], message: "Not a valid header name" });
+      if (!HEADER_VALUE.test(v.value))
+        ctx.addIssue({
+          code: "custom",
+          path: ["value"],
+          message: "A header value may hold only printable ASCII characters, spaces and tabs",
+        });
       const lower = v.name.toLowerCase();
-      if (RESERVED_HEADERS.has(lower) || lower.startsWith("x-x402-") || lower.startsWith("x-gateway-")) {
-        ctx.addIssue({ code: "custom", path: ["name"], message: `The gateway sets ${v.name} itself` });
+      if (
+        RESERVED_HEADERS.has(lower) ||
+        lower.startsWith("x-x402-") ||
+        lower.startsWith("x-gateway-")
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["name"],
+          message: `The gateway sets ${v.name} itself`,
+        });
       }
     } else if (!/^[A-Za-z0-9._~\-[\]]+$/.test(v.name)) {
-      ctx.addIssue({ code: "custom", path: ["name"], message: "Use letters, digits and . _ ~ - [ ] in a query parameter name" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["name"],
+        message: "Use letters, digits and . _ ~ - [ ] in a query parameter name",
+      });
     }
   });
 export type UpstreamCredentialInput = z.infer<typeof upstreamCredentialInput>;
@@ -189,7 +216,9 @@ export const upstreamHealthSchema = z.object({
   lastErrorAt: z.date().nullable(),
 });
 export type UpstreamHealth = z.infer<typeof upstreamHealthSchema>;
-export const upstreamHealthInput = z.object({ windowHours: z.union([z.literal(1), z.literal(24)]).default(24) });
+export const upstreamHealthInput = z.object({
+  windowHours: z.union([z.literal(1), z.literal(24)]).default(24),
+});
 
 /**
  * How the gateway treats a merchant's traffic: what happens to a priced path's methods no rule

@@ -10,9 +10,21 @@ import type { TrafficSettings } from "./schemas";
 // A merchant's gateway traffic settings (issue #20): unpriced methods on priced paths, and rate
 // limits in two lanes (unpaid / paying). The platform caps each limit (server/platform).
 
-const SELECT = { unmatchedMethods: true, rateLimitPerMinute: true, clientRateLimitPerMinute: true, paidRateLimitPerMinute: true, payerRateLimitPerMinute: true } as const;
+const SELECT = {
+  unmatchedMethods: true,
+  rateLimitPerMinute: true,
+  clientRateLimitPerMinute: true,
+  paidRateLimitPerMinute: true,
+  payerRateLimitPerMinute: true,
+} as const;
 
-type Row = { unmatchedMethods: TrafficSettings["unmatchedMethods"]; rateLimitPerMinute: number; clientRateLimitPerMinute: number; paidRateLimitPerMinute: number; payerRateLimitPerMinute: number };
+type Row = {
+  unmatchedMethods: TrafficSettings["unmatchedMethods"];
+  rateLimitPerMinute: number;
+  clientRateLimitPerMinute: number;
+  paidRateLimitPerMinute: number;
+  payerRateLimitPerMinute: number;
+};
 
 /** The merchant's limits as columns → as the settings' shape (also used by the gateway's snapshot). */
 export function rateLimitsOf(row: Omit<Row, "unmatchedMethods">): RateLimits {
@@ -28,8 +40,14 @@ function toSettings(row: Row): TrafficSettings {
   return { unmatchedMethods: row.unmatchedMethods, rateLimits: rateLimitsOf(row) };
 }
 
-export async function getTrafficSettings(deps: Pick<Deps, "db">, opts: { merchantId: string }): Promise<TrafficSettings & { caps: RateLimits }> {
-  const [row, caps] = await Promise.all([deps.db.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: SELECT }), getRateLimitCaps(deps)]);
+export async function getTrafficSettings(
+  deps: Pick<Deps, "db">,
+  opts: { merchantId: string },
+): Promise<TrafficSettings & { caps: RateLimits }> {
+  const [row, caps] = await Promise.all([
+    deps.db.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: SELECT }),
+    getRateLimitCaps(deps),
+  ]);
   return { ...toSettings(row), caps };
 }
 
@@ -40,12 +58,19 @@ export async function updateTrafficSettings(
   const caps = await getRateLimitCaps(deps);
   const over = RATE_LIMIT_KEYS.filter((k) => opts.input.rateLimits[k] > caps[k]);
   if (over.length > 0) {
-    const fieldErrors = Object.fromEntries(over.map((k) => [`rateLimits.${k}`, [`The platform allows at most ${caps[k]} a minute`]]));
-    throw new AppError("invalid_request", `Above the platform's limit: ${over.join(", ")}`, { details: { fieldErrors } });
+    const fieldErrors = Object.fromEntries(
+      over.map((k) => [`rateLimits.${k}`, [`The platform allows at most ${caps[k]} a minute`]]),
+    );
+    throw new AppError("invalid_request", `Above the platform's limit: ${over.join(", ")}`, {
+      details: { fieldErrors },
+    });
   }
   const { rateLimits } = opts.input;
   const after = await deps.db.$transaction(async (tx) => {
-    const before = await tx.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: SELECT });
+    const before = await tx.merchant.findUniqueOrThrow({
+      where: { id: opts.merchantId },
+      select: SELECT,
+    });
     const updated = await tx.merchant.update({
       where: { id: opts.merchantId },
       data: {
@@ -57,7 +82,15 @@ export async function updateTrafficSettings(
       },
       select: SELECT,
     });
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.traffic.update", targetType: "merchant", targetId: opts.merchantId, before: toSettings(before), after: toSettings(updated) });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "merchant.traffic.update",
+      targetType: "merchant",
+      targetId: opts.merchantId,
+      before: toSettings(before),
+      after: toSettings(updated),
+    });
     return updated;
   });
   publishMerchantConfigChanged(opts.merchantId);

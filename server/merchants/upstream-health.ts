@@ -6,12 +6,31 @@ import type { UpstreamHealth } from "./schemas";
 // calls that went to the upstream, how many failed on its side (>= 500, timeouts, connection
 // failures) and its latency. 4xx answers are the upstream working as designed, not errors.
 
-export const UPSTREAM_FAILURE_REASONS = ["upstream_timeout", "upstream_error", "upstream_blocked"] as const;
+export const UPSTREAM_FAILURE_REASONS = [
+  "upstream_timeout",
+  "upstream_error",
+  "upstream_blocked",
+] as const;
 
-type HealthRow = { calls: bigint; errors: bigint; p50: number | null; p95: number | null; last_error: Date | null };
+type HealthRow = {
+  calls: bigint;
+  errors: bigint;
+  p50: number | null;
+  p95: number | null;
+  last_error: Date | null;
+};
 
 /** Error rate and rounded latencies from the aggregate row (pure). */
-export function summarizeUpstreamHealth(row: { calls: number; errors: number; p50: number | null; p95: number | null; lastErrorAt: Date | null }, windowHours: number): UpstreamHealth {
+export function summarizeUpstreamHealth(
+  row: {
+    calls: number;
+    errors: number;
+    p50: number | null;
+    p95: number | null;
+    lastErrorAt: Date | null;
+  },
+  windowHours: number,
+): UpstreamHealth {
   return {
     windowHours,
     calls: row.calls,
@@ -23,7 +42,10 @@ export function summarizeUpstreamHealth(row: { calls: number; errors: number; p5
   };
 }
 
-export async function getUpstreamHealth(deps: Pick<Deps, "db" | "now">, opts: { merchantId: string; windowHours: number }): Promise<UpstreamHealth> {
+export async function getUpstreamHealth(
+  deps: Pick<Deps, "db" | "now">,
+  opts: { merchantId: string; windowHours: number },
+): Promise<UpstreamHealth> {
   const since = new Date(deps.now().getTime() - opts.windowHours * 3_600_000);
   // a row reached the upstream when it has an upstream status, or failed on the way there
   const rows = await deps.db.$queryRawUnsafe<HealthRow[]>(

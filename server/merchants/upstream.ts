@@ -3,14 +3,22 @@ import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import type { Deps } from "@/server/deps";
 
 import { assertUpstreamUrlAllowed } from "./merchants";
-import { testCallInput, upstreamSettingsSchema, type TestCallInput, type UpstreamSettings } from "./schemas";
+import {
+  testCallInput,
+  upstreamSettingsSchema,
+  type TestCallInput,
+  type UpstreamSettings,
+} from "./schemas";
 
 export { testCallInput, upstreamSettingsSchema };
 
 // The merchant's upstream: where the gateway forwards calls, how long it waits, and whether a
 // failed upstream call is still charged. Plus the console's test call through the real gateway.
 
-export async function getUpstreamSettings(deps: Pick<Deps, "db">, opts: { merchantId: string }): Promise<UpstreamSettings> {
+export async function getUpstreamSettings(
+  deps: Pick<Deps, "db">,
+  opts: { merchantId: string },
+): Promise<UpstreamSettings> {
   return deps.db.merchant.findUniqueOrThrow({
     where: { id: opts.merchantId },
     select: { upstreamBaseUrl: true, upstreamTimeoutMs: true, chargeOnUpstreamError: true },
@@ -23,13 +31,28 @@ export async function updateUpstreamSettings(
 ): Promise<UpstreamSettings> {
   const upstreamBaseUrl = assertUpstreamUrlAllowed(deps, opts.input.upstreamBaseUrl);
   const after = await deps.db.$transaction(async (tx) => {
-    const before = await tx.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: { upstreamBaseUrl: true, upstreamTimeoutMs: true, chargeOnUpstreamError: true } });
-    const updated = await tx.merchant.update({
+    const before = await tx.merchant.findUniqueOrThrow({
       where: { id: opts.merchantId },
-      data: { upstreamBaseUrl, upstreamTimeoutMs: opts.input.upstreamTimeoutMs, chargeOnUpstreamError: opts.input.chargeOnUpstreamError },
       select: { upstreamBaseUrl: true, upstreamTimeoutMs: true, chargeOnUpstreamError: true },
     });
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.upstream.update", targetType: "merchant", targetId: opts.merchantId, before, after: updated });
+    const updated = await tx.merchant.update({
+      where: { id: opts.merchantId },
+      data: {
+        upstreamBaseUrl,
+        upstreamTimeoutMs: opts.input.upstreamTimeoutMs,
+        chargeOnUpstreamError: opts.input.chargeOnUpstreamError,
+      },
+      select: { upstreamBaseUrl: true, upstreamTimeoutMs: true, chargeOnUpstreamError: true },
+    });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "merchant.upstream.update",
+      targetType: "merchant",
+      targetId: opts.merchantId,
+      before,
+      after: updated,
+    });
     return updated;
   });
   publishMerchantConfigChanged(opts.merchantId);
@@ -58,11 +81,19 @@ export async function runTestCall(
   opts: { merchantId: string; input: TestCallInput },
 ): Promise<TestCallResult> {
   const url = `${deps.env.APP_URL}/${opts.merchantId}${opts.input.path}`;
-  const hasBody = opts.input.body !== undefined && opts.input.method !== "GET" && opts.input.method !== "HEAD";
+  const hasBody =
+    opts.input.body !== undefined && opts.input.method !== "GET" && opts.input.method !== "HEAD";
   const started = performance.now();
   let upstreamRequest: TestCallResult["upstreamRequest"] = null;
   const res = await deps.gateway(
-    new Request(url, { method: opts.input.method, body: hasBody ? opts.input.body : undefined, headers: { accept: "application/json", ...(hasBody ? { "content-type": "application/json" } : {}) } }),
+    new Request(url, {
+      method: opts.input.method,
+      body: hasBody ? opts.input.body : undefined,
+      headers: {
+        accept: "application/json",
+        ...(hasBody ? { "content-type": "application/json" } : {}),
+      },
+    }),
     opts.merchantId,
     { trace: (sent) => (upstreamRequest = sent) },
   );

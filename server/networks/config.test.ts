@@ -2,19 +2,33 @@ import { describe, expect, it } from "vitest";
 
 import { buildNetworkRegistry } from "./config";
 
-const base = { NETWORKS_JSON: undefined, LOCAL_CHAIN_ID: 31337, LOCAL_CHAIN_RPC_URL: undefined, LOCAL_TOKEN_ADDRESS: undefined };
+const base = {
+  NETWORKS_JSON: undefined,
+  LOCAL_CHAIN_ID: 31337,
+  LOCAL_CHAIN_RPC_URL: undefined,
+  LOCAL_TOKEN_ADDRESS: undefined,
+};
 const TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
 describe("buildNetworkRegistry", () => {
   it("knows Base and Base Sepolia USDC with their EIP-712 domains", () => {
     const r = buildNetworkRegistry(base);
     expect(r.resolve("base")?.id).toBe("eip155:8453");
-    expect(r.asset("eip155:8453", "0x833589FCD6EDB6E08F4C7C32D4F71B54BDA02913")?.eip712).toEqual({ name: "USD Coin", version: "2" });
-    expect(r.asset("eip155:84532", "0x036cbd53842c5426634e7929541ec2318f3dcf7e")?.eip712.name).toBe("USDC");
+    expect(r.asset("eip155:8453", "0x833589FCD6EDB6E08F4C7C32D4F71B54BDA02913")?.eip712).toEqual({
+      name: "USD Coin",
+      version: "2",
+    });
+    expect(r.asset("eip155:84532", "0x036cbd53842c5426634e7929541ec2318f3dcf7e")?.eip712.name).toBe(
+      "USDC",
+    );
   });
 
   it("adds the local chain when its token is known, lower-casing the address", () => {
-    const r = buildNetworkRegistry({ ...base, LOCAL_TOKEN_ADDRESS: TOKEN, LOCAL_CHAIN_RPC_URL: "http://127.0.0.1:8545" });
+    const r = buildNetworkRegistry({
+      ...base,
+      LOCAL_TOKEN_ADDRESS: TOKEN,
+      LOCAL_CHAIN_RPC_URL: "http://127.0.0.1:8545",
+    });
     const local = r.get("eip155:31337");
     expect(local?.chainId).toBe(31337);
     expect(local?.v1Name).toBeUndefined();
@@ -22,21 +36,43 @@ describe("buildNetworkRegistry", () => {
   });
 
   it("lets a local chain with id 84532 stand in for Base Sepolia under its v1 name", () => {
-    const r = buildNetworkRegistry({ ...base, LOCAL_CHAIN_ID: 84532, LOCAL_TOKEN_ADDRESS: TOKEN, LOCAL_CHAIN_RPC_URL: "http://127.0.0.1:8545" });
+    const r = buildNetworkRegistry({
+      ...base,
+      LOCAL_CHAIN_ID: 84532,
+      LOCAL_TOKEN_ADDRESS: TOKEN,
+      LOCAL_CHAIN_RPC_URL: "http://127.0.0.1:8545",
+    });
     expect(r.resolve("base-sepolia")?.rpcUrl).toBe("http://127.0.0.1:8545");
     expect(r.asset("eip155:84532", TOKEN)?.eip712).toEqual({ name: "USD Coin", version: "2" });
   });
 
   it("rejects a malformed NETWORKS_JSON naming the field", () => {
     expect(() => buildNetworkRegistry({ ...base, NETWORKS_JSON: "{" })).toThrow(/not valid JSON/);
-    expect(() => buildNetworkRegistry({ ...base, NETWORKS_JSON: JSON.stringify([{ id: "base", name: "x", assets: [] }]) })).toThrow(/0\.id/);
+    expect(() =>
+      buildNetworkRegistry({
+        ...base,
+        NETWORKS_JSON: JSON.stringify([{ id: "base", name: "x", assets: [] }]),
+      }),
+    ).toThrow(/0\.id/);
   });
 });
 
 describe("network order", () => {
   it("lists a configured local chain first, so new rules default to it in development", () => {
-    const r = buildNetworkRegistry({ NETWORKS_JSON: undefined, LOCAL_CHAIN_ID: 31337, LOCAL_CHAIN_RPC_URL: "http://127.0.0.1:8545", LOCAL_TOKEN_ADDRESS: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+    const r = buildNetworkRegistry({
+      NETWORKS_JSON: undefined,
+      LOCAL_CHAIN_ID: 31337,
+      LOCAL_CHAIN_RPC_URL: "http://127.0.0.1:8545",
+      LOCAL_TOKEN_ADDRESS: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    });
     expect(r.list().map((n) => n.id)).toEqual(["eip155:31337", "eip155:8453", "eip155:84532"]);
-    expect(buildNetworkRegistry({ NETWORKS_JSON: undefined, LOCAL_CHAIN_ID: 31337, LOCAL_CHAIN_RPC_URL: undefined, LOCAL_TOKEN_ADDRESS: undefined }).list()[0]?.id).toBe("eip155:8453");
+    expect(
+      buildNetworkRegistry({
+        NETWORKS_JSON: undefined,
+        LOCAL_CHAIN_ID: 31337,
+        LOCAL_CHAIN_RPC_URL: undefined,
+        LOCAL_TOKEN_ADDRESS: undefined,
+      }).list()[0]?.id,
+    ).toBe("eip155:8453");
   });
 });

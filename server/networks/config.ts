@@ -39,7 +39,14 @@ const BUILT_IN: z.input<typeof networkConfigSchema>[] = [
     v1Name: "base",
     rpcUrl: "https://mainnet.base.org",
     explorerTxUrl: "https://basescan.org/tx/{hash}",
-    assets: [{ address: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", symbol: "USDC", decimals: 6, eip712: { name: "USD Coin", version: "2" } }],
+    assets: [
+      {
+        address: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+        symbol: "USDC",
+        decimals: 6,
+        eip712: { name: "USD Coin", version: "2" },
+      },
+    ],
   },
   {
     id: "eip155:84532",
@@ -48,7 +55,14 @@ const BUILT_IN: z.input<typeof networkConfigSchema>[] = [
     rpcUrl: "https://sepolia.base.org",
     testnet: true,
     explorerTxUrl: "https://sepolia.basescan.org/tx/{hash}",
-    assets: [{ address: "0x036CbD53842c5426634e7929541eC2318f3dCF7e", symbol: "USDC", decimals: 6, eip712: { name: "USDC", version: "2" } }],
+    assets: [
+      {
+        address: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+        symbol: "USDC",
+        decimals: 6,
+        eip712: { name: "USDC", version: "2" },
+      },
+    ],
   },
 ];
 
@@ -88,7 +102,10 @@ function withChainId(n: z.output<typeof networkConfigSchema>): NetworkConfig {
  * then NETWORKS_JSON entries, each replacing a built-in with the same id.
  */
 export function buildNetworkRegistry(
-  env: Pick<ServerEnv, "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS">,
+  env: Pick<
+    ServerEnv,
+    "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS"
+  >,
 ): NetworkRegistry {
   const entries = new Map<string, NetworkConfig>();
   for (const n of BUILT_IN) entries.set(n.id, withChainId(networkConfigSchema.parse(n)));
@@ -103,7 +120,14 @@ export function buildNetworkRegistry(
         v1Name: standIn?.v1Name,
         rpcUrl: env.LOCAL_CHAIN_RPC_URL,
         testnet: true,
-        assets: [{ address: env.LOCAL_TOKEN_ADDRESS, symbol: "USDC", decimals: 6, eip712: { name: "USD Coin", version: "2" } }],
+        assets: [
+          {
+            address: env.LOCAL_TOKEN_ADDRESS,
+            symbol: "USDC",
+            decimals: 6,
+            eip712: { name: "USD Coin", version: "2" },
+          },
+        ],
       }),
     );
     entries.delete(id);
@@ -121,7 +145,9 @@ export function buildNetworkRegistry(
     }
     const parsed = z.array(networkConfigSchema).safeParse(raw);
     if (!parsed.success) {
-      throw new Error(`NETWORKS_JSON: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw new Error(
+        `NETWORKS_JSON: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     }
     for (const n of parsed.data) entries.set(n.id, withChainId(n));
   }
@@ -132,9 +158,17 @@ let cached: { key: string; registry: NetworkRegistry } | undefined;
 
 /** The registry for an env, built once per distinct configuration. */
 export function getNetworkRegistry(
-  env: Pick<ServerEnv, "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS">,
+  env: Pick<
+    ServerEnv,
+    "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS"
+  >,
 ): NetworkRegistry {
-  const key = JSON.stringify([env.NETWORKS_JSON, env.LOCAL_CHAIN_ID, env.LOCAL_CHAIN_RPC_URL, env.LOCAL_TOKEN_ADDRESS]);
+  const key = JSON.stringify([
+    env.NETWORKS_JSON,
+    env.LOCAL_CHAIN_ID,
+    env.LOCAL_CHAIN_RPC_URL,
+    env.LOCAL_TOKEN_ADDRESS,
+  ]);
   if (cached?.key !== key) cached = { key, registry: buildNetworkRegistry(env) };
   return cached.registry;
 }

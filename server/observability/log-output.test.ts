@@ -5,16 +5,29 @@ import { createIsoTimestamp, createLineBuffer, createLogClock, jsonString } from
 describe("log timestamps", () => {
   it("formats every millisecond exactly as Date#toISOString, across second, day and year boundaries", () => {
     const stamp = createIsoTimestamp();
-    const starts = [Date.UTC(2024, 1, 28, 23, 59, 58, 990), Date.UTC(2024, 11, 31, 23, 59, 59, 0), 0, Date.UTC(1999, 0, 1), Date.UTC(2100, 5, 15, 12, 0, 0, 5)];
+    const starts = [
+      Date.UTC(2024, 1, 28, 23, 59, 58, 990),
+      Date.UTC(2024, 11, 31, 23, 59, 59, 0),
+      0,
+      Date.UTC(1999, 0, 1),
+      Date.UTC(2100, 5, 15, 12, 0, 0, 5),
+    ];
     for (const start of starts) {
       const times = Array.from({ length: 2500 }, (_, i) => start + i);
-      expect(times.map(stamp)).toEqual(times.map((ms) => `,"time":"${new Date(ms).toISOString()}"`));
+      expect(times.map(stamp)).toEqual(
+        times.map((ms) => `,"time":"${new Date(ms).toISOString()}"`),
+      );
     }
   });
 
   it("gives the right time when the clock goes back or jumps", () => {
     const stamp = createIsoTimestamp();
-    for (const ms of [Date.UTC(2030, 0, 1, 0, 0, 1, 7), Date.UTC(2030, 0, 1, 0, 0, 0, 999), Date.UTC(2031, 6, 4, 10, 20, 30, 40), Date.UTC(2030, 0, 1, 0, 0, 1, 8)]) {
+    for (const ms of [
+      Date.UTC(2030, 0, 1, 0, 0, 1, 7),
+      Date.UTC(2030, 0, 1, 0, 0, 0, 999),
+      Date.UTC(2031, 6, 4, 10, 20, 30, 40),
+      Date.UTC(2030, 0, 1, 0, 0, 1, 8),
+    ]) {
       expect(stamp(ms)).toBe(`,"time":"${new Date(ms).toISOString()}"`);
     }
   });
@@ -72,7 +85,25 @@ describe("log line buffer", () => {
 
 describe("JSON strings for the access line", () => {
   it("quotes exactly as JSON.stringify does, for plain and for escaped characters", () => {
-    const samples = ["", "GET", "/api/signal/btc", "req_0123456789abcdefghij", 'a"b', "a\\b", "tab\there", "nl\n", "\u0000", "\u001f", "\u007f", "é", "😀", "\ud800", "\udc00x", "/%22/%5C", " ~!#$%&'()*+,-./:;<=>?@[]^_`{|}"];
+    const samples = [
+      "",
+      "GET",
+      "/api/signal/btc",
+      "req_0123456789abcdefghij",
+      'a"b',
+      "a\\b",
+      "tab\there",
+      "nl\n",
+      "\u0000",
+      "\u001f",
+      "\u007f",
+      "é",
+      "😀",
+      "\ud800",
+      "\udc00x",
+      "/%22/%5C",
+      " ~!#$%&'()*+,-./:;<=>?@[]^_`{|}",
+    ];
     for (const s of samples) expect(jsonString(s)).toBe(JSON.stringify(s));
   });
 
@@ -84,7 +115,9 @@ describe("JSON strings for the access line", () => {
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
     for (let i = 0; i < 2000; i++) {
-      const s = Array.from({ length: next() % 12 }, () => String.fromCharCode(next() % 3 === 0 ? next() % 0x10000 : 0x20 + (next() % 0x5f))).join("");
+      const s = Array.from({ length: next() % 12 }, () =>
+        String.fromCharCode(next() % 3 === 0 ? next() % 0x10000 : 0x20 + (next() % 0x5f)),
+      ).join("");
       expect(jsonString(s)).toBe(JSON.stringify(s));
     }
   });
@@ -95,7 +128,11 @@ describe("log clock", () => {
     let wall = 1_700_000_000_000;
     let mono = 500;
     let wallReads = 0;
-    const clock = createLogClock({ wall: () => (wallReads++, wall), monotonic: () => mono, resyncMs: 1000 });
+    const clock = createLogClock({
+      wall: () => (wallReads++, wall),
+      monotonic: () => mono,
+      resyncMs: 1000,
+    });
     expect(clock()).toBe(1_700_000_000_000);
     mono += 250.5;
     wall += 250.5;

@@ -32,7 +32,11 @@ export function createIsoTimestamp(): (epochMs: number) => string {
  * call, measured at about a third of the timestamp's cost on the gateway's free path); between
  * re-anchorings a line's time is within the monotonic clock's drift of the wall clock.
  */
-export function createLogClock(opts: { wall: () => number; monotonic: () => number; resyncMs: number }): () => number {
+export function createLogClock(opts: {
+  wall: () => number;
+  monotonic: () => number;
+  resyncMs: number;
+}): () => number {
   let anchoredAt = opts.monotonic();
   let offset = opts.wall() - anchoredAt;
   return () => {
@@ -60,7 +64,10 @@ export type LineBuffer = {
  * byte length on every write, which flattens (copies) the whole pending string per line: ~3 µs a
  * line in a micro-benchmark. Here a line costs an array push; the join copies each byte once.
  */
-export function createLineBuffer(opts: { minChars: number; write: (chunk: string) => void }): LineBuffer {
+export function createLineBuffer(opts: {
+  minChars: number;
+  write: (chunk: string) => void;
+}): LineBuffer {
   let lines: string[] = [];
   let chars = 0;
   const flush = () => {
@@ -82,7 +89,15 @@ export function createLineBuffer(opts: { minChars: number; write: (chunk: string
 }
 
 /** The fields of the gateway's one line per request (ids, method, path without query, outcome, timing). */
-export type AccessLine = { requestId: string; merchantId: string; method: string; path: string; outcome: string; reason: string; ms: number };
+export type AccessLine = {
+  requestId: string;
+  merchantId: string;
+  method: string;
+  path: string;
+  outcome: string;
+  reason: string;
+  ms: number;
+};
 
 /**
  * The access-log line as pino writes `log.info(entry, "gateway request")` with createLogger's

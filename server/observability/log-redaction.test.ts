@@ -36,7 +36,10 @@ const TX_HASH = `0x${"7c".repeat(32)}`;
 function settleError(): ContractFunctionExecutionError {
   const args = [FROM, TO, 10_000n, 0n, 4_000_000_000n, NONCE, SIGNATURE] as const;
   const data = encodeFunctionData({ abi: ABI, functionName: "transferWithAuthorization", args });
-  const cause = new BaseError("Execution reverted for an unknown reason.", { details: `data: ${data}`, metaMessages: [`calldata: ${data}`] });
+  const cause = new BaseError("Execution reverted for an unknown reason.", {
+    details: `data: ${data}`,
+    metaMessages: [`calldata: ${data}`],
+  });
   return new ContractFunctionExecutionError(cause, {
     abi: ABI,
     functionName: "transferWithAuthorization",
@@ -48,13 +51,23 @@ function settleError(): ContractFunctionExecutionError {
 
 function capture() {
   const lines: string[] = [];
-  return { log: createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } }), text: () => lines.join("\n") };
+  return {
+    log: createLogger({
+      level: "info",
+      destination: { write: (line: string) => void lines.push(line) },
+    }),
+    text: () => lines.join("\n"),
+  };
 }
 
 describe("logged errors", () => {
   it("never carry a signed authorization or calldata from viem's settle errors", () => {
     const err = settleError();
-    const data = encodeFunctionData({ abi: ABI, functionName: "transferWithAuthorization", args: [FROM, TO, 10_000n, 0n, 4_000_000_000n, NONCE, SIGNATURE] });
+    const data = encodeFunctionData({
+      abi: ABI,
+      functionName: "transferWithAuthorization",
+      args: [FROM, TO, 10_000n, 0n, 4_000_000_000n, NONCE, SIGNATURE],
+    });
     // the error itself does quote them (what made this a leak)
     expect(`${err.message}${JSON.stringify(err.cause)}`).toContain(SIGNATURE.slice(2));
     const { log, text } = capture();
@@ -68,7 +81,10 @@ describe("logged errors", () => {
 
   it("keep short hex values such as transaction hashes and addresses", () => {
     const { log, text } = capture();
-    log.error({ err: new Error(`receipt for ${TX_HASH} from ${FROM} not found`) }, "settle check failed");
+    log.error(
+      { err: new Error(`receipt for ${TX_HASH} from ${FROM} not found`) },
+      "settle check failed",
+    );
     expect(text()).toContain(TX_HASH);
     expect(text()).toContain(FROM);
   });

@@ -5,11 +5,22 @@ import { accessLogger, createLogger } from "./logger";
 
 function capture(level: string) {
   const lines: string[] = [];
-  const log = createLogger({ level, destination: { write: (line: string) => void lines.push(line) } });
+  const log = createLogger({
+    level,
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   return { log, lines };
 }
 
-const entry: AccessLine = { requestId: "req_0123456789abcdefghij", merchantId: "mer_0123456789abcdefghij", method: "GET", path: "/api/signal/btc", outcome: "free", reason: "none", ms: 3 };
+const entry: AccessLine = {
+  requestId: "req_0123456789abcdefghij",
+  merchantId: "mer_0123456789abcdefghij",
+  method: "GET",
+  path: "/api/signal/btc",
+  outcome: "free",
+  reason: "none",
+  ms: 3,
+};
 
 describe("the gateway's access line", () => {
   it("is the same JSON, key for key and in the same order, as the logger's own info line", () => {
@@ -25,13 +36,32 @@ describe("the gateway's access line", () => {
   });
 
   it("stays valid JSON whatever the path and method hold", () => {
-    const odd = { ...entry, method: 'GE"T', path: '/a"b\\c\n\u0001/é/😀', reason: "</script>", ms: Number.NaN };
-    const parsed = JSON.parse(formatAccessLine(',"time":"2025-01-01T00:00:00.000Z"', odd)) as Record<string, unknown>;
-    expect(parsed).toEqual({ level: "info", time: "2025-01-01T00:00:00.000Z", ...odd, ms: null, msg: "gateway request" });
+    const odd = {
+      ...entry,
+      method: 'GE"T',
+      path: '/a"b\\c\n\u0001/é/😀',
+      reason: "</script>",
+      ms: Number.NaN,
+    };
+    const parsed = JSON.parse(
+      formatAccessLine(',"time":"2025-01-01T00:00:00.000Z"', odd),
+    ) as Record<string, unknown>;
+    expect(parsed).toEqual({
+      level: "info",
+      time: "2025-01-01T00:00:00.000Z",
+      ...odd,
+      ms: null,
+      msg: "gateway request",
+    });
   });
 
   it("is written only when the level includes info", () => {
-    for (const [level, expected] of [["info", 1], ["debug", 1], ["warn", 0], ["silent", 0]] as const) {
+    for (const [level, expected] of [
+      ["info", 1],
+      ["debug", 1],
+      ["warn", 0],
+      ["silent", 0],
+    ] as const) {
       const { log, lines } = capture(level);
       const access = accessLogger(log);
       expect(access.enabled()).toBe(expected === 1);
@@ -43,6 +73,9 @@ describe("the gateway's access line", () => {
   it("writes to the logger's destination when given a child logger too (without the child's bindings)", () => {
     const { log, lines } = capture("info");
     accessLogger(log.child({ component: "gateway" })).write(entry);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ msg: "gateway request", requestId: entry.requestId });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      msg: "gateway request",
+      requestId: entry.requestId,
+    });
   });
 });

@@ -1,7 +1,13 @@
 import pino, { type Logger } from "pino";
 
 import { redactChainDetails } from "./redact";
-import { createIsoTimestamp, createLineBuffer, createLogClock, formatAccessLine, type AccessLine } from "./log-output";
+import {
+  createIsoTimestamp,
+  createLineBuffer,
+  createLogClock,
+  formatAccessLine,
+  type AccessLine,
+} from "./log-output";
 
 export type Log = Logger;
 
@@ -43,7 +49,9 @@ export type AccessLog = {
  * CPU profile of benchmark run (g). Anything else goes through the redacting logger.
  */
 export function accessLogger(log: Log): AccessLog {
-  const destination = (log as unknown as Record<symbol, pino.DestinationStream>)[pino.symbols.streamSym] as pino.DestinationStream;
+  const destination = (log as unknown as Record<symbol, pino.DestinationStream>)[
+    pino.symbols.streamSym
+  ] as pino.DestinationStream;
   return {
     enabled: () => log.isLevelEnabled("info"),
     write(entry) {
@@ -61,7 +69,9 @@ export function accessLogger(log: Log): AccessLog {
  * buffered is written when the process exits normally (SIGTERM included, through the servers'
  * shutdown); a SIGKILL loses at most the last second or chunk.
  */
-export function bufferedStdout(): pino.DestinationStream & { flush(cb?: (err?: Error) => void): void } {
+export function bufferedStdout(): pino.DestinationStream & {
+  flush(cb?: (err?: Error) => void): void;
+} {
   const stdout = pino.destination({ dest: 1, sync: false });
   const lines = createLineBuffer({ minChars: 8192, write: (chunk) => void stdout.write(chunk) });
   setInterval(lines.flush, 1000).unref();
@@ -84,7 +94,11 @@ export function bufferedStdout(): pino.DestinationStream & { flush(cb?: (err?: E
 
 /** one per process: every logger's lines in the same second share the formatted time */
 const isoTime = createIsoTimestamp();
-const clock = createLogClock({ wall: () => Date.now(), monotonic: () => performance.now(), resyncMs: 1000 });
+const clock = createLogClock({
+  wall: () => Date.now(),
+  monotonic: () => performance.now(),
+  resyncMs: 1000,
+});
 const stamp = () => isoTime(clock());
 
 export function createLogger(opts: { level: string; destination?: pino.DestinationStream }): Log {

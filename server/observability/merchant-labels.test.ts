@@ -9,17 +9,32 @@ function* traffic(calls: number, merchants: number, heavy: string[]): Generator<
   let seed = 42;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < calls; i++) {
-    yield next() < 0.5 ? (heavy[Math.floor(next() * heavy.length)] as string) : `mer_${Math.floor(next() * merchants).toString().padStart(20, "0")}`;
+    yield next() < 0.5
+      ? (heavy[Math.floor(next() * heavy.length)] as string)
+      : `mer_${Math.floor(next() * merchants)
+          .toString()
+          .padStart(20, "0")}`;
   }
 }
 
 describe("per-merchant metric labels", () => {
   it("keeps the merchant label count bounded under 10 000 merchants' traffic, and gives the heavy ones their own", async () => {
     const heavy = Array.from({ length: 5 }, (_, i) => `mer_heavy${i.toString().padStart(15, "0")}`);
-    const metrics = createMetrics({ merchantTopN: 20, merchantAllowList: ["mer_allowed00000000000"] });
-    for (const merchantId of traffic(200_000, 10_000, heavy)) metrics.gatewayRequest({ outcome: "free", reason: "none", merchantId, seconds: 0.001 });
-    metrics.gatewayRequest({ outcome: "free", reason: "none", merchantId: "mer_allowed00000000000", seconds: 0.001 });
-    const samples = parsePrometheusText((await metrics.registry?.metrics()) ?? "").filter((s) => s.name === "x402_gateway_merchant_requests_total");
+    const metrics = createMetrics({
+      merchantTopN: 20,
+      merchantAllowList: ["mer_allowed00000000000"],
+    });
+    for (const merchantId of traffic(200_000, 10_000, heavy))
+      metrics.gatewayRequest({ outcome: "free", reason: "none", merchantId, seconds: 0.001 });
+    metrics.gatewayRequest({
+      outcome: "free",
+      reason: "none",
+      merchantId: "mer_allowed00000000000",
+      seconds: 0.001,
+    });
+    const samples = parsePrometheusText((await metrics.registry?.metrics()) ?? "").filter(
+      (s) => s.name === "x402_gateway_merchant_requests_total",
+    );
     const merchants = new Set(samples.map((s) => s.labels.merchant));
     expect(merchants.size).toBeLessThanOrEqual(20 + 1 + 1);
     for (const id of heavy) expect(merchants).toContain(id);

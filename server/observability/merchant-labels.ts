@@ -17,7 +17,12 @@ export type MerchantLabeler = {
   labels(): ReadonlySet<string>;
 };
 
-export function createMerchantLabeler(opts: { topN: number; allowList?: readonly string[]; capacity?: number; minCalls?: number }): MerchantLabeler {
+export function createMerchantLabeler(opts: {
+  topN: number;
+  allowList?: readonly string[];
+  capacity?: number;
+  minCalls?: number;
+}): MerchantLabeler {
   const allow = new Set(opts.allowList ?? []);
   const capacity = Math.max(opts.capacity ?? opts.topN * 4, opts.topN);
   // a merchant needs this many (estimated) calls before it can take one of the top-N places, so the

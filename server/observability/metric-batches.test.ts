@@ -58,7 +58,10 @@ describe("pending observations", () => {
 
   it("calls onFull when max values are pending, so memory stays bounded without a drain from outside", () => {
     const drained: number[] = [];
-    const pending = createPendingObservations({ max: 4, onFull: () => pending.drain((_label, value) => drained.push(value)) });
+    const pending = createPendingObservations({
+      max: 4,
+      onFull: () => pending.drain((_label, value) => drained.push(value)),
+    });
     for (let i = 0; i < 10; i++) pending.add("free", i);
     expect(drained).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(pending.pending()).toBe(2);

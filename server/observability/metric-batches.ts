@@ -45,7 +45,10 @@ export type PendingObservations = {
   pending(): number;
 };
 
-export function createPendingObservations(opts: { max: number; onFull: () => void }): PendingObservations {
+export function createPendingObservations(opts: {
+  max: number;
+  onFull: () => void;
+}): PendingObservations {
   const labels: string[] = [];
   const values: number[] = [];
   let n = 0;

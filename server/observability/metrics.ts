@@ -11,7 +11,17 @@ import { createPairTally, createPendingObservations } from "./metric-batches";
 // with metrics off every recorder is a no-op (the benchmark's "off" run, METRICS_ENABLED=false).
 
 /** How a gateway request ended, as the `outcome` label (a closed set: label count stays bounded). */
-export const GATEWAY_OUTCOMES = ["free", "payment_required", "paid", "rejected", "upstream_error", "rate_limited", "owner", "entitled", "error"] as const;
+export const GATEWAY_OUTCOMES = [
+  "free",
+  "payment_required",
+  "paid",
+  "rejected",
+  "upstream_error",
+  "rate_limited",
+  "owner",
+  "entitled",
+  "error",
+] as const;
 export type GatewayOutcomeLabel = (typeof GATEWAY_OUTCOMES)[number];
 
 export type FacilitatorOperation = "verify" | "settle";
@@ -22,8 +32,18 @@ export type PoolReading = { total: number; idle: number; waiting: number; max: n
 export type Metrics = {
   readonly enabled: boolean;
   readonly registry: Registry | null;
-  gatewayRequest(o: { outcome: GatewayOutcomeLabel; reason: string; merchantId: string | null; seconds: number }): void;
-  facilitatorCall(o: { operation: FacilitatorOperation; facilitator: string; seconds: number; failureReason: string | null }): void;
+  gatewayRequest(o: {
+    outcome: GatewayOutcomeLabel;
+    reason: string;
+    merchantId: string | null;
+    seconds: number;
+  }): void;
+  facilitatorCall(o: {
+    operation: FacilitatorOperation;
+    facilitator: string;
+    seconds: number;
+    failureReason: string | null;
+  }): void;
   rpcCall(o: { network: string; method: string; ok: boolean; seconds: number }): void;
   /** Reads a queue when Prometheus scrapes. */
   registerQueue(name: QueueName, read: () => QueueReading | Promise<QueueReading>): void;
@@ -65,19 +85,30 @@ export type MetricsOptions = {
 
 export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const registry = new Registry();
-  const merchants = opts.merchantLabeler ?? createMerchantLabeler({ topN: opts.merchantTopN ?? 20, allowList: opts.merchantAllowList });
+  const merchants =
+    opts.merchantLabeler ??
+    createMerchantLabeler({ topN: opts.merchantTopN ?? 20, allowList: opts.merchantAllowList });
 
   // the per-request metrics are recorded in batches (metric-batches.ts) and handed to prom-client
   // when any of them is collected, so a scrape sees all three at the same point
   const requestTally = createPairTally();
   const merchantTally = createPairTally();
-  const latencies = createPendingObservations({ max: PENDING_LATENCIES, onFull: () => flushRequests() });
+  const latencies = createPendingObservations({
+    max: PENDING_LATENCIES,
+    onFull: () => flushRequests(),
+  });
   const flushRequests = () => {
     requestTally.drain((outcome, reason, n) => requests.inc({ outcome, reason }, n));
     merchantTally.drain((merchant, outcome, n) => merchantRequests.inc({ merchant, outcome }, n));
     latencies.drain((outcome, seconds) => requestSeconds.observe({ outcome }, seconds));
   };
-  const requests = new Counter({ name: "x402_gateway_requests_total", help: "Gateway requests by outcome and reason", labelNames: ["outcome", "reason"] as const, registers: [registry], collect: flushRequests });
+  const requests = new Counter({
+    name: "x402_gateway_requests_total",
+    help: "Gateway requests by outcome and reason",
+    labelNames: ["outcome", "reason"] as const,
+    registers: [registry],
+    collect: flushRequests,
+  });
   const requestSeconds = new Histogram({
     name: "x402_gateway_request_duration_seconds",
     help: "Gateway time to the response head, by outcome",
@@ -88,7 +119,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   });
   const merchantRequests = new Counter({
     name: "x402_gateway_merchant_requests_total",
-    help: "Gateway requests per merchant (allow-listed and top-N merchants; the rest are merchant=\"other\")",
+    help: 'Gateway requests per merchant (allow-listed and top-N merchants; the rest are merchant="other")',
     labelNames: ["merchant", "outcome"] as const,
     registers: [registry],
     collect: flushRequests,
@@ -100,10 +131,31 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     buckets: FACILITATOR_BUCKETS,
     registers: [registry],
   });
-  const facilitatorFailures = new Counter({ name: "x402_facilitator_failures_total", help: "Failed verifications and settlements by reason and facilitator", labelNames: ["operation", "facilitator", "reason"] as const, registers: [registry] });
-  const rpcCalls = new Counter({ name: "x402_chain_rpc_requests_total", help: "Chain JSON-RPC calls by network and method", labelNames: ["network", "method"] as const, registers: [registry] });
-  const rpcErrors = new Counter({ name: "x402_chain_rpc_errors_total", help: "Failed chain JSON-RPC calls by network and method", labelNames: ["network", "method"] as const, registers: [registry] });
-  const rpcSeconds = new Histogram({ name: "x402_chain_rpc_duration_seconds", help: "Chain JSON-RPC latency by network", labelNames: ["network"] as const, buckets: LATENCY_BUCKETS, registers: [registry] });
+  const facilitatorFailures = new Counter({
+    name: "x402_facilitator_failures_total",
+    help: "Failed verifications and settlements by reason and facilitator",
+    labelNames: ["operation", "facilitator", "reason"] as const,
+    registers: [registry],
+  });
+  const rpcCalls = new Counter({
+    name: "x402_chain_rpc_requests_total",
+    help: "Chain JSON-RPC calls by network and method",
+    labelNames: ["network", "method"] as const,
+    registers: [registry],
+  });
+  const rpcErrors = new Counter({
+    name: "x402_chain_rpc_errors_total",
+    help: "Failed chain JSON-RPC calls by network and method",
+    labelNames: ["network", "method"] as const,
+    registers: [registry],
+  });
+  const rpcSeconds = new Histogram({
+    name: "x402_chain_rpc_duration_seconds",
+    help: "Chain JSON-RPC latency by network",
+    labelNames: ["network"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
 
   // the same counts as the RPC counters, kept as plain numbers so the alert rules read them cheaply
   const rpcTotals: Record<string, { calls: number; errors: number }> = {};
@@ -146,7 +198,8 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     collect() {
       const pool = readPool?.();
       if (!pool) return;
-      for (const state of ["total", "idle", "waiting", "max"] as const) this.set({ state }, pool[state]);
+      for (const state of ["total", "idle", "waiting", "max"] as const)
+        this.set({ state }, pool[state]);
     },
   });
 
@@ -159,7 +212,10 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       if (merchantId) merchantTally.add(merchants.labelFor(merchantId), outcome);
     },
     facilitatorCall({ operation, facilitator, seconds, failureReason }) {
-      facilitatorSeconds.observe({ operation, facilitator, result: failureReason ? "failed" : "ok" }, seconds);
+      facilitatorSeconds.observe(
+        { operation, facilitator, result: failureReason ? "failed" : "ok" },
+        seconds,
+      );
       if (failureReason) facilitatorFailures.inc({ operation, facilitator, reason: failureReason });
     },
     rpcCall({ network, method, ok, seconds }) {

@@ -20,7 +20,9 @@ export function histogramQuantile(buckets: HistogramBucket[], q: number): number
       // the open-ended bucket has no upper bound: answer its lower one, as Prometheus does
       if (!Number.isFinite(bucket.le)) return previousLe;
       const inBucket = bucket.count - previousCount;
-      return inBucket <= 0 ? bucket.le : previousLe + ((bucket.le - previousLe) * (rank - previousCount)) / inBucket;
+      return inBucket <= 0
+        ? bucket.le
+        : previousLe + ((bucket.le - previousLe) * (rank - previousCount)) / inBucket;
     }
     previousLe = bucket.le;
     previousCount = bucket.count;
@@ -28,7 +30,11 @@ export function histogramQuantile(buckets: HistogramBucket[], q: number): number
   return previousLe;
 }
 
-type Snapshot = { at: number; byOutcome: Record<string, number>; settleBuckets: Map<number, number> };
+type Snapshot = {
+  at: number;
+  byOutcome: Record<string, number>;
+  settleBuckets: Map<number, number>;
+};
 
 export type OperationsView =
   | { enabled: false }
@@ -59,10 +65,17 @@ export async function operationsView(metrics: Metrics, now: Date): Promise<Opera
       if (metric.name === "x402_gateway_requests_total") {
         const outcome = String(labels.outcome);
         snapshot.byOutcome[outcome] = (snapshot.byOutcome[outcome] ?? 0) + v.value;
-      } else if (metric.name === "x402_facilitator_duration_seconds" && labels.operation === "settle" && (v as { metricName?: string }).metricName?.endsWith("_bucket")) {
+      } else if (
+        metric.name === "x402_facilitator_duration_seconds" &&
+        labels.operation === "settle" &&
+        (v as { metricName?: string }).metricName?.endsWith("_bucket")
+      ) {
         const le = labels.le === "+Inf" ? Infinity : Number(labels.le);
         snapshot.settleBuckets.set(le, (snapshot.settleBuckets.get(le) ?? 0) + v.value);
-      } else if (metric.name === "x402_queue_depth" || metric.name === "x402_queue_oldest_age_seconds") {
+      } else if (
+        metric.name === "x402_queue_depth" ||
+        metric.name === "x402_queue_oldest_age_seconds"
+      ) {
         const queue = String(labels.queue) as QueueName;
         const entry = queues.get(queue) ?? { depth: 0, oldestAgeSeconds: 0 };
         if (metric.name === "x402_queue_depth") entry.depth = v.value;
@@ -72,10 +85,16 @@ export async function operationsView(metrics: Metrics, now: Date): Promise<Opera
     }
   }
 
-  const kept = (history.get(metrics.registry) ?? []).filter((s) => snapshot.at - s.at <= HISTORY_MS && s.at < snapshot.at);
+  const kept = (history.get(metrics.registry) ?? []).filter(
+    (s) => snapshot.at - s.at <= HISTORY_MS && s.at < snapshot.at,
+  );
   history.set(metrics.registry, [...kept, snapshot]);
   // the oldest snapshot of the last minute; before there is one, the interval starts at zero
-  const base: Snapshot = kept[0] ?? { at: snapshot.at - 1000 * Math.max(1, process.uptime()), byOutcome: {}, settleBuckets: new Map() };
+  const base: Snapshot = kept[0] ?? {
+    at: snapshot.at - 1000 * Math.max(1, process.uptime()),
+    byOutcome: {},
+    settleBuckets: new Map(),
+  };
   const windowSeconds = Math.max((snapshot.at - base.at) / 1000, 0.001);
 
   const byOutcome: Record<string, number> = {};
@@ -87,7 +106,10 @@ export async function operationsView(metrics: Metrics, now: Date): Promise<Opera
     total += delta;
     if (ERROR_OUTCOMES.has(outcome)) errors += delta;
   }
-  const buckets = [...snapshot.settleBuckets].map(([le, count]) => ({ le, count: count - (base.settleBuckets.get(le) ?? 0) }));
+  const buckets = [...snapshot.settleBuckets].map(([le, count]) => ({
+    le,
+    count: count - (base.settleBuckets.get(le) ?? 0),
+  }));
   const p = (q: number) => {
     const seconds = histogramQuantile(buckets, q);
     return seconds === null ? null : Math.round(seconds * 1000);
@@ -99,7 +121,11 @@ export async function operationsView(metrics: Metrics, now: Date): Promise<Opera
     requestsPerSecond: total / windowSeconds,
     errorRate: total > 0 ? errors / total : null,
     byOutcome,
-    settlement: { count: buckets.find((b) => !Number.isFinite(b.le))?.count ?? 0, p50Ms: p(0.5), p95Ms: p(0.95) },
+    settlement: {
+      count: buckets.find((b) => !Number.isFinite(b.le))?.count ?? 0,
+      p50Ms: p(0.5),
+      p95Ms: p(0.95),
+    },
     queues: [...queues].map(([queue, q]) => ({ queue, ...q })),
   };
 }

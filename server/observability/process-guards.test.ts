@@ -21,7 +21,9 @@ describe("installProcessGuards", () => {
     const err = new TypeError("Cannot read properties of undefined (reading 'destroy')");
     // an EventEmitter with a listener does not rethrow: the process-level event is handled
     expect(target.emit("uncaughtException", err)).toBe(true);
-    expect(log.lines).toEqual([{ level: "fatal", obj: { err }, msg: "uncaught exception: the process keeps serving" }]);
+    expect(log.lines).toEqual([
+      { level: "fatal", obj: { err }, msg: "uncaught exception: the process keeps serving" },
+    ]);
   });
 
   it("logs an unhandled rejection at error level", () => {
@@ -30,7 +32,9 @@ describe("installProcessGuards", () => {
     installProcessGuards(target, log as never);
     const reason = new Error("nobody awaited this");
     expect(target.emit("unhandledRejection", reason)).toBe(true);
-    expect(log.lines).toEqual([{ level: "error", obj: { err: reason }, msg: "unhandled promise rejection" }]);
+    expect(log.lines).toEqual([
+      { level: "error", obj: { err: reason }, msg: "unhandled promise rejection" },
+    ]);
   });
 
   it("installs its listeners once however often it is called (boot runs in two bundles)", () => {

@@ -9,7 +9,12 @@ import type { Log } from "./logger";
 // work; under a supervisor it would restart, but `next start` and the standalone server often run
 // without one. The error is logged at fatal level with its stack so it is fixed at the source.
 
-type ProcessLike = { on(event: "uncaughtException" | "unhandledRejection", listener: (error: unknown) => void): unknown };
+type ProcessLike = {
+  on(
+    event: "uncaughtException" | "unhandledRejection",
+    listener: (error: unknown) => void,
+  ): unknown;
+};
 
 // a registry symbol, not module state: `npm start` and Next's instrumentation bundle each load this module
 const INSTALLED = Symbol.for("x402.processGuards");
@@ -19,6 +24,8 @@ export function installProcessGuards(target: ProcessLike, log: Pick<Log, "fatal"
   const marked = target as ProcessLike & { [INSTALLED]?: true };
   if (marked[INSTALLED]) return;
   marked[INSTALLED] = true;
-  target.on("uncaughtException", (err) => log.fatal({ err }, "uncaught exception: the process keeps serving"));
+  target.on("uncaughtException", (err) =>
+    log.fatal({ err }, "uncaught exception: the process keeps serving"),
+  );
   target.on("unhandledRejection", (err) => log.error({ err }, "unhandled promise rejection"));
 }

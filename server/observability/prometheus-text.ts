@@ -13,15 +13,24 @@ export function parsePrometheusText(text: string): Sample[] {
     const match = SAMPLE_LINE.exec(line);
     if (!match) continue;
     const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? "").matchAll(LABEL)) labels[key as string] = (value as string).replace(/\\(.)/g, "$1");
+    for (const [, key, value] of (match[2] ?? "").matchAll(LABEL))
+      labels[key as string] = (value as string).replace(/\\(.)/g, "$1");
     const raw = match[3] as string;
-    samples.push({ name: match[1] as string, labels, value: raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : Number(raw) });
+    samples.push({
+      name: match[1] as string,
+      labels,
+      value: raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : Number(raw),
+    });
   }
   return samples;
 }
 
 /** The sum of the samples named `name` whose labels include `labels` (0 when none). */
-export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(
+  samples: Sample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   let sum = 0;
   for (const s of samples) {
     if (s.name !== name) continue;

@@ -16,7 +16,11 @@ export const READINESS_TIMEOUT_MS = 2_000;
 export type ReadinessCheck = { name: string; ok: boolean; ms: number; error?: string };
 export type Readiness = { ok: boolean; failing: string[]; checks: ReadinessCheck[] };
 
-async function timed(name: string, timeoutMs: number, check: (signal: AbortSignal) => Promise<void>): Promise<ReadinessCheck> {
+async function timed(
+  name: string,
+  timeoutMs: number,
+  check: (signal: AbortSignal) => Promise<void>,
+): Promise<ReadinessCheck> {
   const started = performance.now();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -30,7 +34,12 @@ async function timed(name: string, timeoutMs: number, check: (signal: AbortSigna
     await Promise.race([check(controller.signal), timeout]);
     return { name, ok: true, ms: Math.round(performance.now() - started) };
   } catch (err) {
-    return { name, ok: false, ms: Math.round(performance.now() - started), error: err instanceof Error ? err.message : String(err) };
+    return {
+      name,
+      ok: false,
+      ms: Math.round(performance.now() - started),
+      error: err instanceof Error ? err.message : String(err),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -48,11 +57,18 @@ async function checkChain(network: NetworkConfig, signal: AbortSignal): Promise<
   if (!res.ok) throw new Error(`RPC answered HTTP ${res.status}`);
   const body = (await res.json()) as { result?: string; error?: { message?: string } };
   if (!body.result) throw new Error(`RPC error: ${body.error?.message ?? "no result"}`);
-  if (Number(body.result) !== network.chainId) throw new Error(`RPC serves chain ${Number(body.result)}, expected ${network.chainId}`);
+  if (Number(body.result) !== network.chainId)
+    throw new Error(`RPC serves chain ${Number(body.result)}, expected ${network.chainId}`);
 }
 
 async function checkRedis(url: string, timeoutMs: number): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, enableOfflineQueue: false, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: timeoutMs,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   redis.on("error", () => undefined); // reported through the failed ping
   try {
     await redis.connect();
@@ -66,11 +82,17 @@ async function checkRedis(url: string, timeoutMs: number): Promise<void> {
  * The networks a deployment relies on: the local chain and NETWORKS_JSON entries when any is
  * configured, otherwise the built-in Base networks (what rules can then be priced in).
  */
-export function readinessNetworks(env: Pick<ServerEnv, "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS">): NetworkConfig[] {
+export function readinessNetworks(
+  env: Pick<
+    ServerEnv,
+    "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS"
+  >,
+): NetworkConfig[] {
   const all = getNetworkRegistry(env).list();
   const named = new Set<string>();
   if (env.LOCAL_TOKEN_ADDRESS) named.add(`eip155:${env.LOCAL_CHAIN_ID}`);
-  if (env.NETWORKS_JSON) for (const n of JSON.parse(env.NETWORKS_JSON) as { id: string }[]) named.add(n.id);
+  if (env.NETWORKS_JSON)
+    for (const n of JSON.parse(env.NETWORKS_JSON) as { id: string }[]) named.add(n.id);
   return named.size === 0 ? all : all.filter((n) => named.has(n.id));
 }
 
@@ -81,8 +103,12 @@ export async function checkReadiness(
   const timeoutMs = opts.timeoutMs ?? READINESS_TIMEOUT_MS;
   const checks = await Promise.all([
     timed("database", timeoutMs, () => checkDatabaseConnection(deps.db, { timeoutMs })),
-    ...deps.networks.map((n) => timed(`chain:${n.id}`, timeoutMs, (signal) => checkChain(n, signal))),
-    ...(deps.redisUrl ? [timed("redis", timeoutMs, () => checkRedis(deps.redisUrl as string, timeoutMs))] : []),
+    ...deps.networks.map((n) =>
+      timed(`chain:${n.id}`, timeoutMs, (signal) => checkChain(n, signal)),
+    ),
+    ...(deps.redisUrl
+      ? [timed("redis", timeoutMs, () => checkRedis(deps.redisUrl as string, timeoutMs))]
+      : []),
   ]);
   const failing = checks.filter((c) => !c.ok).map((c) => c.name);
   return { ok: failing.length === 0, failing, checks };
@@ -94,15 +120,31 @@ export async function checkReadiness(
  * presents METRICS_TOKEN, and the log.
  */
 export async function serveReadiness(
-  deps: { db: PrismaClient; networks: NetworkConfig[]; env: Pick<ServerEnv, "REDIS_URL" | "METRICS_TOKEN">; log: Log },
+  deps: {
+    db: PrismaClient;
+    networks: NetworkConfig[];
+    env: Pick<ServerEnv, "REDIS_URL" | "METRICS_TOKEN">;
+    log: Log;
+  },
   req: Request,
   opts: { timeoutMs?: number } = {},
 ): Promise<Response> {
-  const readiness = await checkReadiness({ db: deps.db, networks: deps.networks, redisUrl: deps.env.REDIS_URL }, opts);
+  const readiness = await checkReadiness(
+    { db: deps.db, networks: deps.networks, redisUrl: deps.env.REDIS_URL },
+    opts,
+  );
   const failed = readiness.checks.filter((c) => !c.ok);
   if (failed.length > 0) deps.log.warn({ checks: failed }, "not ready");
   const status = readiness.ok ? 200 : 503;
   const word = readiness.ok ? "ready" : "unavailable";
-  if (presentsBearerToken(req, deps.env.METRICS_TOKEN)) return json({ status: word, ...readiness }, { status });
-  return json({ status: word, failing: readiness.failing, checks: readiness.checks.map((c) => ({ name: c.name, ok: c.ok })) }, { status });
+  if (presentsBearerToken(req, deps.env.METRICS_TOKEN))
+    return json({ status: word, ...readiness }, { status });
+  return json(
+    {
+      status: word,
+      failing: readiness.failing,
+      checks: readiness.checks.map((c) => ({ name: c.name, ok: c.ok })),
+    },
+    { status },
+  );
 }

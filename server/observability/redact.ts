@@ -8,11 +8,20 @@ const HEX_BLOB = /0x[0-9a-fA-F]{130,}/g;
 /** viem's "args: (…)" line of a contract call, where r and s of a split signature are 32 bytes each. */
 const CALL_ARGS = /args:\s*\([^)]*\)/g;
 /** structured copies of the same call on viem's error objects */
-const CALL_FIELDS = new Set(["args", "abi", "data", "calldata", "request", "serializedTransaction"]);
+const CALL_FIELDS = new Set([
+  "args",
+  "abi",
+  "data",
+  "calldata",
+  "request",
+  "serializedTransaction",
+]);
 
 /** The text with call arguments and long hex values replaced. */
 export function redactChainText(text: string): string {
-  return text.replace(CALL_ARGS, "args: [redacted]").replace(HEX_BLOB, (blob) => `0x[redacted ${(blob.length - 2) / 2} bytes]`);
+  return text
+    .replace(CALL_ARGS, "args: [redacted]")
+    .replace(HEX_BLOB, (blob) => `0x[redacted ${(blob.length - 2) / 2} bytes]`);
 }
 
 /** A serialised error (or any JSON-ish value) with call fields dropped and every string redacted. */

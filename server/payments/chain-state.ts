@@ -8,7 +8,9 @@ import { checkTransferReceipt, ERC20_TRANSFER_EVENTS } from "@/server/facilitato
 // settlement queue both ask before acting, so a transfer that went out before a crash is recorded,
 // never sent twice.
 
-const AUTHORIZATION_CANCELED = parseAbiItem("event AuthorizationCanceled(address indexed authorizer, bytes32 indexed nonce)");
+const AUTHORIZATION_CANCELED = parseAbiItem(
+  "event AuthorizationCanceled(address indexed authorizer, bytes32 indexed nonce)",
+);
 
 /** How far back to look for the settlement transaction on chains where logs queries are ranged. */
 const LOG_LOOKBACK_BLOCKS = 100_000n;
@@ -26,11 +28,19 @@ export type AuthorizationOnChain =
  * Whether the authorization's nonce is used or cancelled on chain (EIP-3009 authorizationState);
  * null when the network has no client or the read failed (the caller then asks the facilitator).
  */
-export async function isAuthorizationSpent(chains: ChainClientRegistry, opts: { network: string; asset: string; payer: string; nonce: string }): Promise<boolean | null> {
+export async function isAuthorizationSpent(
+  chains: ChainClientRegistry,
+  opts: { network: string; asset: string; payer: string; nonce: string },
+): Promise<boolean | null> {
   const clients = chains.forNetwork(opts.network);
   if (!clients) return null;
   try {
-    return await clients.publicClient.readContract({ address: opts.asset as `0x${string}`, abi: TEST_USDC_ABI, functionName: "authorizationState", args: [opts.payer as `0x${string}`, opts.nonce as `0x${string}`] });
+    return await clients.publicClient.readContract({
+      address: opts.asset as `0x${string}`,
+      abi: TEST_USDC_ABI,
+      functionName: "authorizationState",
+      args: [opts.payer as `0x${string}`, opts.nonce as `0x${string}`],
+    });
   } catch {
     return null;
   }
@@ -38,14 +48,26 @@ export async function isAuthorizationSpent(chains: ChainClientRegistry, opts: { 
 
 export async function readAuthorizationOnChain(
   chains: ChainClientRegistry,
-  payment: { network: string; asset: string; payer: string; payTo: string; authorizationNonce: string; amountAtomic: bigint },
+  payment: {
+    network: string;
+    asset: string;
+    payer: string;
+    payTo: string;
+    authorizationNonce: string;
+    amountAtomic: bigint;
+  },
 ): Promise<AuthorizationOnChain> {
   const clients = chains.forNetwork(payment.network);
   if (!clients) return { kind: "no_chain" };
   const { publicClient } = clients;
   const asset = payment.asset as `0x${string}`;
   const nonce = payment.authorizationNonce as `0x${string}`;
-  const used = await publicClient.readContract({ address: asset, abi: TEST_USDC_ABI, functionName: "authorizationState", args: [payment.payer as `0x${string}`, nonce] });
+  const used = await publicClient.readContract({
+    address: asset,
+    abi: TEST_USDC_ABI,
+    functionName: "authorizationState",
+    args: [payment.payer as `0x${string}`, nonce],
+  });
   if (!used) return { kind: "unused" };
   // uncached: viem caches the block number for seconds, which would hide a transfer mined just now
   const latest = await publicClient.getBlockNumber({ cacheTime: 0 });
@@ -66,11 +88,21 @@ export async function readAuthorizationOnChain(
       fromBlock: latest > LOG_LOOKBACK_BLOCKS ? latest - LOG_LOOKBACK_BLOCKS : 0n,
       toBlock: latest,
     });
-    if (canceled.length > 0) return { kind: "spent_elsewhere", reason: "authorization_canceled", message: "the payer cancelled the authorization on chain" };
+    if (canceled.length > 0)
+      return {
+        kind: "spent_elsewhere",
+        reason: "authorization_canceled",
+        message: "the payer cancelled the authorization on chain",
+      };
     return { kind: "not_found" };
   }
   const receipt = await publicClient.getTransactionReceipt({ hash: txHash });
-  const check = checkTransferReceipt(receipt, { asset, from: payment.payer, payTo: payment.payTo, amount: payment.amountAtomic });
+  const check = checkTransferReceipt(receipt, {
+    asset,
+    from: payment.payer,
+    payTo: payment.payTo,
+    amount: payment.amountAtomic,
+  });
   if (!check.ok) return { kind: "spent_elsewhere", reason: check.reason, message: check.message };
   return { kind: "settled", txHash, blockNumber: receipt.blockNumber };
 }

@@ -23,16 +23,36 @@ export type DeferredSettings = {
   flaggedPayers: number;
 };
 
-export async function getDeferredSettings(deps: { db: PrismaClient }, opts: { merchantId: string }): Promise<DeferredSettings> {
+export async function getDeferredSettings(
+  deps: { db: PrismaClient },
+  opts: { merchantId: string },
+): Promise<DeferredSettings> {
   const [merchant, queued, flagged] = await Promise.all([
-    deps.db.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: { deferredSettlementOn: true, maxUnsettledPerPayer: true } }),
-    deps.db.payment.aggregate({ where: { merchantId: opts.merchantId, status: "VERIFIED", settlementPolicy: "DEFERRED" }, _count: true, _sum: { amountAtomic: true } }),
-    deps.db.payerFlag.findMany({ where: { merchantId: opts.merchantId }, distinct: ["payer"], select: { payer: true } }),
+    deps.db.merchant.findUniqueOrThrow({
+      where: { id: opts.merchantId },
+      select: { deferredSettlementOn: true, maxUnsettledPerPayer: true },
+    }),
+    deps.db.payment.aggregate({
+      where: { merchantId: opts.merchantId, status: "VERIFIED", settlementPolicy: "DEFERRED" },
+      _count: true,
+      _sum: { amountAtomic: true },
+    }),
+    deps.db.payerFlag.findMany({
+      where: { merchantId: opts.merchantId },
+      distinct: ["payer"],
+      select: { payer: true },
+    }),
   ]);
   return {
     enabled: merchant.deferredSettlementOn,
-    maxUnsettledPerPayer: merchant.maxUnsettledPerPayer === null ? null : formatAtomic(toAtomic(merchant.maxUnsettledPerPayer), CAP_DECIMALS),
-    queued: { count: queued._count, amountAtomic: queued._sum.amountAtomic ? toAtomic(queued._sum.amountAtomic).toString() : "0" },
+    maxUnsettledPerPayer:
+      merchant.maxUnsettledPerPayer === null
+        ? null
+        : formatAtomic(toAtomic(merchant.maxUnsettledPerPayer), CAP_DECIMALS),
+    queued: {
+      count: queued._count,
+      amountAtomic: queued._sum.amountAtomic ? toAtomic(queued._sum.amountAtomic).toString() : "0",
+    },
     flaggedPayers: flagged.length,
   };
 }
@@ -45,17 +65,32 @@ export async function updateDeferredSettings(
   if (opts.input.maxUnsettledPerPayer !== null && opts.input.maxUnsettledPerPayer !== "") {
     const parsed = parseDecimalToAtomic(opts.input.maxUnsettledPerPayer, CAP_DECIMALS);
     if (!parsed.ok) throw fieldError("maxUnsettledPerPayer", parsed.message);
-    if (parsed.atomic <= 0n) throw fieldError("maxUnsettledPerPayer", "The cap must be above zero (clear it for no cap)");
+    if (parsed.atomic <= 0n)
+      throw fieldError("maxUnsettledPerPayer", "The cap must be above zero (clear it for no cap)");
     cap = parsed.atomic;
   }
   await deps.db.$transaction(async (tx) => {
-    const before = await tx.merchant.findUniqueOrThrow({ where: { id: opts.merchantId }, select: { deferredSettlementOn: true, maxUnsettledPerPayer: true } });
-    const after = await tx.merchant.update({
+    const before = await tx.merchant.findUniqueOrThrow({
       where: { id: opts.merchantId },
-      data: { deferredSettlementOn: opts.input.enabled, maxUnsettledPerPayer: cap === null ? null : fromAtomic(cap) },
       select: { deferredSettlementOn: true, maxUnsettledPerPayer: true },
     });
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "merchant.deferred_settlement.update", targetType: "merchant", targetId: opts.merchantId, before, after });
+    const after = await tx.merchant.update({
+      where: { id: opts.merchantId },
+      data: {
+        deferredSettlementOn: opts.input.enabled,
+        maxUnsettledPerPayer: cap === null ? null : fromAtomic(cap),
+      },
+      select: { deferredSettlementOn: true, maxUnsettledPerPayer: true },
+    });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "merchant.deferred_settlement.update",
+      targetType: "merchant",
+      targetId: opts.merchantId,
+      before,
+      after,
+    });
   });
   publishMerchantConfigChanged(opts.merchantId);
   return getDeferredSettings(deps, opts);

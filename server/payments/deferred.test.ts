@@ -6,30 +6,79 @@ import { keepBody } from "@/server/gateway/keep-body";
 
 import { effectiveSettlementPolicy, retryDelayMs } from "./deferred";
 
-const base = { rulePolicy: "DEFERRED" as const, deferredOn: true, capAtomic: 30_000n, exposure: { unsettledAtomic: 0n, flagged: false }, amountAtomic: 10_000n, balanceAtomic: 10n ** 9n };
+const base = {
+  rulePolicy: "DEFERRED" as const,
+  deferredOn: true,
+  capAtomic: 30_000n,
+  exposure: { unsettledAtomic: 0n, flagged: false },
+  amountAtomic: 10_000n,
+  balanceAtomic: 10n ** 9n,
+};
 
 describe("effectiveSettlementPolicy", () => {
   it("keeps the rule's policy when it is not DEFERRED", () => {
-    expect(effectiveSettlementPolicy({ ...base, rulePolicy: "BEFORE_PROXY" })).toEqual({ policy: "BEFORE_PROXY", downgraded: null });
-    expect(effectiveSettlementPolicy({ ...base, rulePolicy: "AFTER_SUCCESS", deferredOn: false })).toEqual({ policy: "AFTER_SUCCESS", downgraded: null });
+    expect(effectiveSettlementPolicy({ ...base, rulePolicy: "BEFORE_PROXY" })).toEqual({
+      policy: "BEFORE_PROXY",
+      downgraded: null,
+    });
+    expect(
+      effectiveSettlementPolicy({ ...base, rulePolicy: "AFTER_SUCCESS", deferredOn: false }),
+    ).toEqual({ policy: "AFTER_SUCCESS", downgraded: null });
   });
 
   it("defers while the merchant's switch is on, the payer unflagged and under the cap", () => {
     expect(effectiveSettlementPolicy(base)).toEqual({ policy: "DEFERRED", downgraded: null });
-    expect(effectiveSettlementPolicy({ ...base, exposure: { unsettledAtomic: 20_000n, flagged: false } })).toEqual({ policy: "DEFERRED", downgraded: null });
-    expect(effectiveSettlementPolicy({ ...base, capAtomic: null, exposure: { unsettledAtomic: 10n ** 30n, flagged: false }, balanceAtomic: 10n ** 31n }).policy).toBe("DEFERRED");
+    expect(
+      effectiveSettlementPolicy({
+        ...base,
+        exposure: { unsettledAtomic: 20_000n, flagged: false },
+      }),
+    ).toEqual({ policy: "DEFERRED", downgraded: null });
+    expect(
+      effectiveSettlementPolicy({
+        ...base,
+        capAtomic: null,
+        exposure: { unsettledAtomic: 10n ** 30n, flagged: false },
+        balanceAtomic: 10n ** 31n,
+      }).policy,
+    ).toBe("DEFERRED");
   });
 
   it("settles after success when the switch is off, the payer is flagged or the cap would be passed", () => {
-    expect(effectiveSettlementPolicy({ ...base, deferredOn: false, exposure: null })).toEqual({ policy: "AFTER_SUCCESS", downgraded: "deferred_off" });
-    expect(effectiveSettlementPolicy({ ...base, exposure: { unsettledAtomic: 0n, flagged: true } })).toEqual({ policy: "AFTER_SUCCESS", downgraded: "payer_flagged" });
-    expect(effectiveSettlementPolicy({ ...base, exposure: { unsettledAtomic: 20_001n, flagged: false } })).toEqual({ policy: "AFTER_SUCCESS", downgraded: "exposure_cap" });
+    expect(effectiveSettlementPolicy({ ...base, deferredOn: false, exposure: null })).toEqual({
+      policy: "AFTER_SUCCESS",
+      downgraded: "deferred_off",
+    });
+    expect(
+      effectiveSettlementPolicy({ ...base, exposure: { unsettledAtomic: 0n, flagged: true } }),
+    ).toEqual({ policy: "AFTER_SUCCESS", downgraded: "payer_flagged" });
+    expect(
+      effectiveSettlementPolicy({
+        ...base,
+        exposure: { unsettledAtomic: 20_001n, flagged: false },
+      }),
+    ).toEqual({ policy: "AFTER_SUCCESS", downgraded: "exposure_cap" });
   });
 
   it("settles after success when the wallet cannot cover what it owes plus this call, or its balance is unknown", () => {
-    expect(effectiveSettlementPolicy({ ...base, exposure: { unsettledAtomic: 10_000n, flagged: false }, balanceAtomic: 20_000n })).toEqual({ policy: "DEFERRED", downgraded: null });
-    expect(effectiveSettlementPolicy({ ...base, exposure: { unsettledAtomic: 10_000n, flagged: false }, balanceAtomic: 19_999n })).toEqual({ policy: "AFTER_SUCCESS", downgraded: "insufficient_balance" });
-    expect(effectiveSettlementPolicy({ ...base, balanceAtomic: null })).toEqual({ policy: "AFTER_SUCCESS", downgraded: "insufficient_balance" });
+    expect(
+      effectiveSettlementPolicy({
+        ...base,
+        exposure: { unsettledAtomic: 10_000n, flagged: false },
+        balanceAtomic: 20_000n,
+      }),
+    ).toEqual({ policy: "DEFERRED", downgraded: null });
+    expect(
+      effectiveSettlementPolicy({
+        ...base,
+        exposure: { unsettledAtomic: 10_000n, flagged: false },
+        balanceAtomic: 19_999n,
+      }),
+    ).toEqual({ policy: "AFTER_SUCCESS", downgraded: "insufficient_balance" });
+    expect(effectiveSettlementPolicy({ ...base, balanceAtomic: null })).toEqual({
+      policy: "AFTER_SUCCESS",
+      downgraded: "insufficient_balance",
+    });
   });
 });
 

@@ -10,7 +10,14 @@ import { decodePaymentHeader, PAYMENT_HEADER_V2 } from "@/server/x402/payment-he
 import type { Log } from "@/server/observability/logger";
 
 import { readAuthorizationOnChain } from "./chain-state";
-import { outcomeRow, paymentUsageRow, queuedUsageOf, recordSettlement, type DeferredSettlement, type RecordedOutcome } from "./ledger";
+import {
+  outcomeRow,
+  paymentUsageRow,
+  queuedUsageOf,
+  recordSettlement,
+  type DeferredSettlement,
+  type RecordedOutcome,
+} from "./ledger";
 import { openPayload, openPayTo } from "./sealed-payment";
 import { settleVerdict } from "@/server/x402/settle-verdict";
 
@@ -41,7 +48,12 @@ export type DeferredQueueOptions = {
   retryBaseMs?: number;
 };
 
-export const DEFERRED_DEFAULTS = { limit: 20, leaseMs: 60_000, maxAttempts: 6, retryBaseMs: 2_000 } as const;
+export const DEFERRED_DEFAULTS = {
+  limit: 20,
+  leaseMs: 60_000,
+  maxAttempts: 6,
+  retryBaseMs: 2_000,
+} as const;
 
 /** A deferred payment is given up this long before its authorization expires (it could not land). */
 const EXPIRY_MARGIN_MS = 10_000;
@@ -65,13 +77,25 @@ export function effectiveSettlementPolicy(input: {
   amountAtomic: bigint;
   /** the payer's token balance (read through a short cache), null when unknown */
   balanceAtomic: bigint | null;
-}): { policy: SettlementPolicy; downgraded: null | "deferred_off" | "payer_flagged" | "exposure_cap" | "insufficient_balance" } {
+}): {
+  policy: SettlementPolicy;
+  downgraded: null | "deferred_off" | "payer_flagged" | "exposure_cap" | "insufficient_balance";
+} {
   if (input.rulePolicy !== "DEFERRED") return { policy: input.rulePolicy, downgraded: null };
-  if (!input.deferredOn || !input.exposure) return { policy: "AFTER_SUCCESS", downgraded: "deferred_off" };
+  if (!input.deferredOn || !input.exposure)
+    return { policy: "AFTER_SUCCESS", downgraded: "deferred_off" };
   if (input.exposure.flagged) return { policy: "AFTER_SUCCESS", downgraded: "payer_flagged" };
-  if (input.capAtomic !== null && input.exposure.unsettledAtomic + input.amountAtomic > input.capAtomic) return { policy: "AFTER_SUCCESS", downgraded: "exposure_cap" };
+  if (
+    input.capAtomic !== null &&
+    input.exposure.unsettledAtomic + input.amountAtomic > input.capAtomic
+  )
+    return { policy: "AFTER_SUCCESS", downgraded: "exposure_cap" };
   // the wallet must hold what it already owes here plus this call; otherwise the facilitator decides now
-  if (input.balanceAtomic === null || input.balanceAtomic < input.exposure.unsettledAtomic + input.amountAtomic) return { policy: "AFTER_SUCCESS", downgraded: "insufficient_balance" };
+  if (
+    input.balanceAtomic === null ||
+    input.balanceAtomic < input.exposure.unsettledAtomic + input.amountAtomic
+  )
+    return { policy: "AFTER_SUCCESS", downgraded: "insufficient_balance" };
   return { policy: "DEFERRED", downgraded: null };
 }
 
@@ -96,14 +120,24 @@ export function deferredAdmission(opts: {
   return async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('x402_deferred_exposure'), hashtext(${`${opts.merchantId}:${opts.payer}`}))`;
     const exposure = await deferredExposure(tx, { merchantId: opts.merchantId, payer: opts.payer });
-    const decision = effectiveSettlementPolicy({ rulePolicy: "DEFERRED", deferredOn: true, capAtomic: opts.capAtomic, exposure, amountAtomic: opts.amountAtomic, balanceAtomic: opts.balanceAtomic });
+    const decision = effectiveSettlementPolicy({
+      rulePolicy: "DEFERRED",
+      deferredOn: true,
+      capAtomic: opts.capAtomic,
+      exposure,
+      amountAtomic: opts.amountAtomic,
+      balanceAtomic: opts.balanceAtomic,
+    });
     if (decision.downgraded) opts.onDowngrade?.(decision.downgraded);
     return decision.policy;
   };
 }
 
 /** The payer's unsettled deferred amount at a merchant and whether it is flagged, in one query. */
-export async function deferredExposure(db: Pick<PrismaClient, "$queryRaw">, opts: { merchantId: string; payer: string }): Promise<{ unsettledAtomic: bigint; flagged: boolean }> {
+export async function deferredExposure(
+  db: Pick<PrismaClient, "$queryRaw">,
+  opts: { merchantId: string; payer: string },
+): Promise<{ unsettledAtomic: bigint; flagged: boolean }> {
   const rows = await db.$queryRaw<{ unsettled: string; flagged: boolean }[]>`
     SELECT COALESCE(SUM("amountAtomic"), 0)::text AS unsettled,
            EXISTS (SELECT 1 FROM "PayerFlag" WHERE payer = ${opts.payer}) AS flagged
@@ -134,9 +168,17 @@ type ClaimedRow = {
   requestId: string;
 };
 
-type ClaimedPayment = Omit<ClaimedRow, "payToCiphertext" | "payToKeyId" | "payloadCiphertext" | "payloadKeyId"> & { payTo: string; payloadEncoded: string };
+type ClaimedPayment = Omit<
+  ClaimedRow,
+  "payToCiphertext" | "payToKeyId" | "payloadCiphertext" | "payloadKeyId"
+> & { payTo: string; payloadEncoded: string };
 
-async function claimDuePayments(db: PrismaClient, now: Date, limit: number, leaseMs: number): Promise<ClaimedRow[]> {
+async function claimDuePayments(
+  db: PrismaClient,
+  now: Date,
+  limit: number,
+  leaseMs: number,
+): Promise<ClaimedRow[]> {
   const leaseUntil = new Date(now.getTime() + leaseMs);
   return db.$queryRaw<ClaimedRow[]>`
     UPDATE "Payment" SET "nextSettleAt" = ${leaseUntil}, "settleAttempts" = "settleAttempts" + 1, "updatedAt" = ${now}
@@ -150,17 +192,36 @@ async function claimDuePayments(db: PrismaClient, now: Date, limit: number, leas
               "validBefore", "payloadCiphertext", "payloadKeyId", facilitator::text AS facilitator, "settleAttempts", "deferredSettlement", "requestId"`;
 }
 
-export type DeferredRunResult = { claimed: number; settled: number; retried: number; unpaid: number; errors: number };
+export type DeferredRunResult = {
+  claimed: number;
+  settled: number;
+  retried: number;
+  unpaid: number;
+  errors: number;
+};
 
 /** One pass over the due deferred payments. Safe to run concurrently on any number of instances. */
-export async function settleDeferredPayments(deps: DeferredQueueDeps, options: DeferredQueueOptions = {}): Promise<DeferredRunResult> {
+export async function settleDeferredPayments(
+  deps: DeferredQueueDeps,
+  options: DeferredQueueOptions = {},
+): Promise<DeferredRunResult> {
   const opts = { ...DEFERRED_DEFAULTS, ...options };
   const claimed = await claimDuePayments(deps.db, deps.now(), opts.limit, opts.leaseMs);
-  const result: DeferredRunResult = { claimed: claimed.length, settled: 0, retried: 0, unpaid: 0, errors: 0 };
+  const result: DeferredRunResult = {
+    claimed: claimed.length,
+    settled: 0,
+    retried: 0,
+    unpaid: 0,
+    errors: 0,
+  };
   for (const row of claimed) {
     try {
       const { payToCiphertext, payToKeyId, payloadCiphertext, payloadKeyId, ...rest } = row;
-      const payment = { ...rest, payTo: openPayTo(row, deps.env), payloadEncoded: openPayload(row, deps.env) };
+      const payment = {
+        ...rest,
+        payTo: openPayTo(row, deps.env),
+        payloadEncoded: openPayload(row, deps.env),
+      };
       const outcome = await settleOne(deps, payment, opts);
       result[outcome] += 1;
     } catch (err) {
@@ -172,22 +233,49 @@ export async function settleDeferredPayments(deps: DeferredQueueDeps, options: D
   return result;
 }
 
-async function settleOne(deps: DeferredQueueDeps, payment: ClaimedPayment, opts: Required<DeferredQueueOptions>): Promise<"settled" | "retried" | "unpaid"> {
+async function settleOne(
+  deps: DeferredQueueDeps,
+  payment: ClaimedPayment,
+  opts: Required<DeferredQueueOptions>,
+): Promise<"settled" | "retried" | "unpaid"> {
   const amountAtomic = BigInt(payment.amountAtomic);
   const record = async (txHash: string, blockNumber: bigint | null) => {
-    await recordSettlement(deps.db, deps.env, { merchantId: payment.merchantId, paymentId: payment.id, txHash, blockNumber, at: deps.now(), usage: null });
+    await recordSettlement(deps.db, deps.env, {
+      merchantId: payment.merchantId,
+      paymentId: payment.id,
+      txHash,
+      blockNumber,
+      at: deps.now(),
+      usage: null,
+    });
     return "settled" as const;
   };
   const unpaid = async (reason: string, message: string) => {
-    await markDeferredUnpaid(deps.db, { merchantId: payment.merchantId, paymentId: payment.id, reason, message, at: deps.now() });
-    deps.log.warn({ paymentId: payment.id, payer: payment.payer, reason }, "deferred payment could not be settled: recorded as unpaid and the payer flagged");
+    await markDeferredUnpaid(deps.db, {
+      merchantId: payment.merchantId,
+      paymentId: payment.id,
+      reason,
+      message,
+      at: deps.now(),
+    });
+    deps.log.warn(
+      { paymentId: payment.id, payer: payment.payer, reason },
+      "deferred payment could not be settled: recorded as unpaid and the payer flagged",
+    );
     return "unpaid" as const;
   };
-  const retryOrGiveUp = async (reason: string, message: string, opts2: { mayHaveMoved?: boolean } = {}) => {
+  const retryOrGiveUp = async (
+    reason: string,
+    message: string,
+    opts2: { mayHaveMoved?: boolean } = {},
+  ) => {
     const now = deps.now().getTime();
     const next = now + retryDelayMs(payment.settleAttempts, opts.retryBaseMs);
     // a transaction that went out and may still land is never given up: the next run reads the chain
-    const giveUp = !opts2.mayHaveMoved && (payment.settleAttempts >= opts.maxAttempts || next >= payment.validBefore.getTime() - EXPIRY_MARGIN_MS);
+    const giveUp =
+      !opts2.mayHaveMoved &&
+      (payment.settleAttempts >= opts.maxAttempts ||
+        next >= payment.validBefore.getTime() - EXPIRY_MARGIN_MS);
     if (giveUp) return unpaid(reason, message);
     await deps.db.payment.updateMany({
       where: { id: payment.id, merchantId: payment.merchantId, status: "VERIFIED" },
@@ -200,18 +288,37 @@ async function settleOne(deps: DeferredQueueDeps, payment: ClaimedPayment, opts:
   const state = await readAuthorizationOnChain(deps.chains, { ...payment, amountAtomic });
   if (state.kind === "settled") return record(state.txHash, state.blockNumber);
   if (state.kind === "spent_elsewhere") return unpaid(state.reason, state.message);
-  if (state.kind === "not_found") return retryOrGiveUp("settlement_not_found", "the authorization is used on chain but its transaction was not found yet", { mayHaveMoved: true });
+  if (state.kind === "not_found")
+    return retryOrGiveUp(
+      "settlement_not_found",
+      "the authorization is used on chain but its transaction was not found yet",
+      { mayHaveMoved: true },
+    );
 
   // 2. settle through the merchant's facilitator
   const facilitator = deps.facilitators.forKind(payment.facilitator);
-  const decoded = decodePaymentHeader({ get: (name: string) => (name === PAYMENT_HEADER_V2 ? payment.payloadEncoded : null) });
+  const decoded = decodePaymentHeader({
+    get: (name: string) => (name === PAYMENT_HEADER_V2 ? payment.payloadEncoded : null),
+  });
   // queued without payTo (sealed in its own column): put it back for the facilitator
-  const queued = payment.deferredSettlement?.requirements as Omit<PaymentRequirements, "payTo"> | undefined;
-  const requirements: PaymentRequirements | undefined = queued ? { ...queued, payTo: payment.payTo } : undefined;
+  const queued = payment.deferredSettlement?.requirements as
+    Omit<PaymentRequirements, "payTo"> | undefined;
+  const requirements: PaymentRequirements | undefined = queued
+    ? { ...queued, payTo: payment.payTo }
+    : undefined;
   if (!facilitator || decoded.kind !== "ok" || !requirements) {
-    return retryOrGiveUp("settlement_unavailable", facilitator ? "the queued payment cannot be decoded" : `the ${payment.facilitator.toLowerCase()} facilitator is not configured`);
+    return retryOrGiveUp(
+      "settlement_unavailable",
+      facilitator
+        ? "the queued payment cannot be decoded"
+        : `the ${payment.facilitator.toLowerCase()} facilitator is not configured`,
+    );
   }
-  const settlement = await facilitator.settle(decoded.payment.payload as PaymentPayload, requirements, { requestId: payment.requestId, merchantId: payment.merchantId });
+  const settlement = await facilitator.settle(
+    decoded.payment.payload as PaymentPayload,
+    requirements,
+    { requestId: payment.requestId, merchantId: payment.merchantId },
+  );
   if (settlement.success) {
     await deps.afterSettleHook?.(payment.id);
     const blockNumber = (settlement.extra as { blockNumber?: string } | undefined)?.blockNumber;
@@ -238,14 +345,32 @@ function withoutPayTo(deferred: DeferredSettlement): DeferredSettlement {
  */
 export async function queueDeferredSettlement(
   db: Db,
-  opts: { merchantId: string; paymentId: string; at: Date; deferred: DeferredSettlement; outcome?: RecordedOutcome | null },
+  opts: {
+    merchantId: string;
+    paymentId: string;
+    at: Date;
+    deferred: DeferredSettlement;
+    outcome?: RecordedOutcome | null;
+  },
 ): Promise<boolean> {
   const run = async (tx: Prisma.TransactionClient) => {
     const queued = await tx.payment.updateMany({
-      where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
-      data: { status: "VERIFIED", verifiedAt: opts.at, nextSettleAt: opts.at, deferredSettlement: withoutPayTo(opts.deferred) as unknown as Prisma.InputJsonValue },
+      where: {
+        id: opts.paymentId,
+        merchantId: opts.merchantId,
+        status: { in: ["PENDING", "VERIFIED"] },
+      },
+      data: {
+        status: "VERIFIED",
+        verifiedAt: opts.at,
+        nextSettleAt: opts.at,
+        deferredSettlement: withoutPayTo(opts.deferred) as unknown as Prisma.InputJsonValue,
+      },
     });
-    if (queued.count === 1 && opts.outcome) await tx.paymentOutcome.create({ data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome) });
+    if (queued.count === 1 && opts.outcome)
+      await tx.paymentOutcome.create({
+        data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome),
+      });
     return queued.count === 1;
   };
   if (opts.outcome && "$transaction" in db) return db.$transaction(run);
@@ -258,25 +383,74 @@ export async function queueDeferredSettlement(
  * calls settle before they are answered, and the merchant hears of it — all in one transaction.
  * The reservation key stays: the authorization must not buy another call.
  */
-export async function markDeferredUnpaid(db: Db, opts: { merchantId: string; paymentId: string; reason: string; message: string; at: Date }): Promise<boolean> {
+export async function markDeferredUnpaid(
+  db: Db,
+  opts: { merchantId: string; paymentId: string; reason: string; message: string; at: Date },
+): Promise<boolean> {
   const run = async (tx: Prisma.TransactionClient) => {
     const failed = await tx.payment.updateMany({
-      where: { id: opts.paymentId, merchantId: opts.merchantId, status: "VERIFIED", settlementPolicy: "DEFERRED" },
-      data: { status: "FAILED", errorReason: opts.reason, errorMessage: opts.message, failedAt: opts.at, nextSettleAt: null },
+      where: {
+        id: opts.paymentId,
+        merchantId: opts.merchantId,
+        status: "VERIFIED",
+        settlementPolicy: "DEFERRED",
+      },
+      data: {
+        status: "FAILED",
+        errorReason: opts.reason,
+        errorMessage: opts.message,
+        failedAt: opts.at,
+        nextSettleAt: null,
+      },
     });
     if (failed.count === 0) return false;
     const payment = await tx.payment.findUniqueOrThrow({
       where: { id: opts.paymentId },
-      select: { ruleId: true, payer: true, amountAtomic: true, asset: true, network: true, requestId: true, resource: true, deferredSettlement: true },
+      select: {
+        ruleId: true,
+        payer: true,
+        amountAtomic: true,
+        asset: true,
+        network: true,
+        requestId: true,
+        resource: true,
+        deferredSettlement: true,
+      },
     });
     const usage = queuedUsageOf(payment.deferredSettlement);
-    await tx.usageRecord.create({ data: paymentUsageRow({ merchantId: opts.merchantId, paymentId: opts.paymentId, payment, usage, status: "UNPAID", reason: opts.reason }) });
-    await tx.payerFlag.create({ data: { id: createId("payerFlag"), payer: payment.payer, merchantId: opts.merchantId, paymentId: opts.paymentId, reason: opts.reason } });
+    await tx.usageRecord.create({
+      data: paymentUsageRow({
+        merchantId: opts.merchantId,
+        paymentId: opts.paymentId,
+        payment,
+        usage,
+        status: "UNPAID",
+        reason: opts.reason,
+      }),
+    });
+    await tx.payerFlag.create({
+      data: {
+        id: createId("payerFlag"),
+        payer: payment.payer,
+        merchantId: opts.merchantId,
+        paymentId: opts.paymentId,
+        reason: opts.reason,
+      },
+    });
     await enqueueWebhookEvent(tx, {
       merchantId: opts.merchantId,
       type: "payment.unpaid",
       eventId: `${opts.paymentId}:payment.unpaid`,
-      data: { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, resource: payment.resource, reason: opts.reason, message: opts.message },
+      data: {
+        paymentId: opts.paymentId,
+        payer: payment.payer,
+        amountAtomic: payment.amountAtomic.toFixed(),
+        asset: payment.asset,
+        network: payment.network,
+        resource: payment.resource,
+        reason: opts.reason,
+        message: opts.message,
+      },
       at: opts.at,
     });
     return true;

@@ -36,7 +36,12 @@ export type ReservationInput = {
 };
 
 /** The replay key of an EIP-3009 authorization: nonces are unique per (token, payer). */
-export function reservationKeyOf(p: { network: string; asset: string; payer: string; nonce: string }): string {
+export function reservationKeyOf(p: {
+  network: string;
+  asset: string;
+  payer: string;
+  nonce: string;
+}): string {
   return `${p.network}:${p.asset.toLowerCase()}:${p.payer.toLowerCase()}:${p.nonce.toLowerCase()}`;
 }
 
@@ -63,7 +68,10 @@ export async function reservePayment(
      */
     choosePolicy?: (tx: Prisma.TransactionClient) => Promise<SettlementPolicy>;
   } = {},
-): Promise<{ ok: true; paymentId: string; settlementPolicy: SettlementPolicy } | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }> {
+): Promise<
+  | { ok: true; paymentId: string; settlementPolicy: SettlementPolicy }
+  | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }
+> {
   const paymentId = createId("payment");
   const insert = (tx: Db, settlementPolicy: SettlementPolicy) =>
     tx.payment.create({
@@ -102,20 +110,30 @@ export async function reservePayment(
       });
       return { ok: true, paymentId, settlementPolicy };
     }
-    const settlementPolicy = choose ? await choose(db as Prisma.TransactionClient) : input.settlementPolicy;
+    const settlementPolicy = choose
+      ? await choose(db as Prisma.TransactionClient)
+      : input.settlementPolicy;
     await insert(db, settlementPolicy);
     return { ok: true, paymentId, settlementPolicy };
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       const target = JSON.stringify(err.meta ?? {});
-      return { ok: false, reason: target.includes("paymentIdentifier") ? "payment_identifier_reused" : "payment_replayed" };
+      return {
+        ok: false,
+        reason: target.includes("paymentIdentifier")
+          ? "payment_identifier_reused"
+          : "payment_replayed",
+      };
     }
     throw err;
   }
 }
 
 /** Marks a reserved payment as verified by the facilitator. */
-export async function markPaymentVerified(db: Db, opts: { merchantId: string; paymentId: string; at: Date }): Promise<void> {
+export async function markPaymentVerified(
+  db: Db,
+  opts: { merchantId: string; paymentId: string; at: Date },
+): Promise<void> {
   await db.payment.updateMany({
     where: { id: opts.paymentId, merchantId: opts.merchantId, status: "PENDING" },
     data: { status: "VERIFIED", verifiedAt: opts.at },
@@ -132,12 +150,29 @@ export async function releasePayment(
 ): Promise<void> {
   const run = async (tx: Prisma.TransactionClient) => {
     const released = await tx.payment.updateMany({
-      where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+      where: {
+        id: opts.paymentId,
+        merchantId: opts.merchantId,
+        status: { in: ["PENDING", "VERIFIED"] },
+      },
       // nothing was charged: the authorization and the client's payment identifier may be used again
-      data: { status: "FAILED", reservationKey: null, paymentIdentifier: null, errorReason: opts.reason, errorMessage: opts.message ?? null, failedAt: opts.at },
+      data: {
+        status: "FAILED",
+        reservationKey: null,
+        paymentIdentifier: null,
+        errorReason: opts.reason,
+        errorMessage: opts.message ?? null,
+        failedAt: opts.at,
+      },
     });
     if (released.count === 1) {
-      await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.failed", eventId: `${opts.paymentId}:payment.failed`, data: { paymentId: opts.paymentId, reason: opts.reason }, at: opts.at });
+      await enqueueWebhookEvent(tx, {
+        merchantId: opts.merchantId,
+        type: "payment.failed",
+        eventId: `${opts.paymentId}:payment.failed`,
+        data: { paymentId: opts.paymentId, reason: opts.reason },
+        at: opts.at,
+      });
     }
   };
   if ("$transaction" in db) await db.$transaction(run);
@@ -155,7 +190,11 @@ export async function markSettlementUnclear(
   opts: { merchantId: string; paymentId: string; message: string; usage: ChargedUsage; at: Date },
 ): Promise<void> {
   await db.payment.updateMany({
-    where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+    where: {
+      id: opts.paymentId,
+      merchantId: opts.merchantId,
+      status: { in: ["PENDING", "VERIFIED"] },
+    },
     data: {
       status: "VERIFIED",
       errorReason: SETTLEMENT_UNCLEAR,
@@ -219,9 +258,15 @@ export async function recordSettlement(
     refundDue?: string | null;
   },
 ): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> {
-  const run = async (tx: Prisma.TransactionClient): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> => {
+  const run = async (
+    tx: Prisma.TransactionClient,
+  ): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> => {
     const updated = await tx.payment.updateMany({
-      where: { id: opts.paymentId, merchantId: opts.merchantId, status: { in: ["PENDING", "VERIFIED"] } },
+      where: {
+        id: opts.paymentId,
+        merchantId: opts.merchantId,
+        status: { in: ["PENDING", "VERIFIED"] },
+      },
       data: {
         status: "SETTLED",
         txHash: opts.txHash.toLowerCase(),
@@ -250,18 +295,75 @@ export async function recordSettlement(
       },
     });
     const usage = opts.usage ?? queuedUsageOf(payment.deferredSettlement);
-    await tx.usageRecord.create({ data: paymentUsageRow({ merchantId: opts.merchantId, paymentId: opts.paymentId, payment, usage, status: "CHARGED", reason: opts.refundDue ? "refund_due" : usage ? null : "reconciled" }) });
-    await writeSettlementEntries(tx, { merchantId: opts.merchantId, paymentId: opts.paymentId, payment, direct: paidMerchantDirectly(payment, keys), at: opts.at });
+    await tx.usageRecord.create({
+      data: paymentUsageRow({
+        merchantId: opts.merchantId,
+        paymentId: opts.paymentId,
+        payment,
+        usage,
+        status: "CHARGED",
+        reason: opts.refundDue ? "refund_due" : usage ? null : "reconciled",
+      }),
+    });
+    await writeSettlementEntries(tx, {
+      merchantId: opts.merchantId,
+      paymentId: opts.paymentId,
+      payment,
+      direct: paidMerchantDirectly(payment, keys),
+      at: opts.at,
+    });
     // the merchant's webhooks hear of it in the same transaction: a settled payment is never unannounced
-    const event = { paymentId: opts.paymentId, payer: payment.payer, amountAtomic: payment.amountAtomic.toFixed(), asset: payment.asset, network: payment.network, transaction: opts.txHash.toLowerCase(), resource: payment.resource };
-    await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, requestId: usage?.requestId ?? payment.requestId, data: event, at: opts.at });
-    await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "usage.charged", eventId: `${opts.paymentId}:usage.charged`, requestId: usage?.requestId ?? payment.requestId, data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null }, at: opts.at });
+    const event = {
+      paymentId: opts.paymentId,
+      payer: payment.payer,
+      amountAtomic: payment.amountAtomic.toFixed(),
+      asset: payment.asset,
+      network: payment.network,
+      transaction: opts.txHash.toLowerCase(),
+      resource: payment.resource,
+    };
+    await enqueueWebhookEvent(tx, {
+      merchantId: opts.merchantId,
+      type: "payment.settled",
+      eventId: `${opts.paymentId}:payment.settled`,
+      requestId: usage?.requestId ?? payment.requestId,
+      data: event,
+      at: opts.at,
+    });
+    await enqueueWebhookEvent(tx, {
+      merchantId: opts.merchantId,
+      type: "usage.charged",
+      eventId: `${opts.paymentId}:usage.charged`,
+      requestId: usage?.requestId ?? payment.requestId,
+      data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null },
+      at: opts.at,
+    });
     if (opts.refundDue) {
-      await enqueueWebhookEvent(tx, { merchantId: opts.merchantId, type: "payment.refundable", eventId: `${opts.paymentId}:payment.refundable`, requestId: usage?.requestId ?? payment.requestId, data: { ...event, reason: opts.refundDue }, at: opts.at });
+      await enqueueWebhookEvent(tx, {
+        merchantId: opts.merchantId,
+        type: "payment.refundable",
+        eventId: `${opts.paymentId}:payment.refundable`,
+        requestId: usage?.requestId ?? payment.requestId,
+        data: { ...event, reason: opts.refundDue },
+        at: opts.at,
+      });
     }
-    if (opts.outcome) await tx.paymentOutcome.create({ data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome) });
+    if (opts.outcome)
+      await tx.paymentOutcome.create({
+        data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome),
+      });
     // a bundle or a time pass is bought by this payment: its entitlement commits with it
-    const entitlement = payment.ruleId && payment.rule ? await grantEntitlement(tx, { merchantId: opts.merchantId, ruleId: payment.ruleId, paymentId: opts.paymentId, payer: payment.payer, rule: payment.rule, at: opts.at }) : null;
+    const entitlement =
+      payment.ruleId && payment.rule
+        ? await grantEntitlement(tx, {
+            merchantId: opts.merchantId,
+            ruleId: payment.ruleId,
+            paymentId: opts.paymentId,
+            payer: payment.payer,
+            rule: payment.rule,
+            at: opts.at,
+          })
+        : null;
     return { recorded: true, entitlement };
   };
   if ("$transaction" in db) return db.$transaction(run);
@@ -276,10 +378,20 @@ export async function recordSettlement(
  */
 async function writeSettlementEntries(
   tx: Prisma.TransactionClient,
-  opts: { merchantId: string; paymentId: string; at: Date; direct: boolean; payment: { amountAtomic: Prisma.Decimal; network: string; asset: string } },
+  opts: {
+    merchantId: string;
+    paymentId: string;
+    at: Date;
+    direct: boolean;
+    payment: { amountAtomic: Prisma.Decimal; network: string; asset: string };
+  },
 ): Promise<void> {
   const { payment } = opts;
-  const entry = (type: "CHARGE" | "PLATFORM_FEE" | "PAYOUT", amountAtomic: bigint, reason: string | null) => ({
+  const entry = (
+    type: "CHARGE" | "PLATFORM_FEE" | "PAYOUT",
+    amountAtomic: bigint,
+    reason: string | null,
+  ) => ({
     id: createId("ledgerEntry"),
     merchantId: opts.merchantId,
     type,
@@ -294,7 +406,14 @@ async function writeSettlementEntries(
   const entries = [entry("CHARGE", amount, null)];
   const version = await feeVersionInForce(tx, { merchantId: opts.merchantId, at: opts.at });
   const fee = version ? platformFeeFor(amount, version) : 0n;
-  if (version && fee > 0n) entries.push(entry("PLATFORM_FEE", -fee, `fee version ${version.versionId}: ${version.bps} bps + ${version.fixedFeeAtomic}`));
+  if (version && fee > 0n)
+    entries.push(
+      entry(
+        "PLATFORM_FEE",
+        -fee,
+        `fee version ${version.versionId}: ${version.bps} bps + ${version.fixedFeeAtomic}`,
+      ),
+    );
   if (opts.direct) entries.push(entry("PAYOUT", -amount, DIRECT_SETTLEMENT_REASON));
   await tx.ledgerEntry.createMany({ data: entries });
 }
@@ -311,13 +430,28 @@ export function queuedUsageOf(value: unknown): ChargedUsage | null {
   return usage && typeof usage.requestId === "string" ? usage : null;
 }
 
-type PaymentOfUsage = { ruleId: string | null; payer: string; amountAtomic: Prisma.Decimal; asset: string; network: string; requestId: string; resource: string };
+type PaymentOfUsage = {
+  ruleId: string | null;
+  payer: string;
+  amountAtomic: Prisma.Decimal;
+  asset: string;
+  network: string;
+  requestId: string;
+  resource: string;
+};
 
 /**
  * The one usage row of a call tied to a payment (CHARGED when it settled, UNPAID when a deferred one
  * never can): the call's own usage when known, else what the payment row says of it.
  */
-export function paymentUsageRow(opts: { merchantId: string; paymentId: string; payment: PaymentOfUsage; usage: ChargedUsage | null; status: "CHARGED" | "UNPAID"; reason: string | null }) {
+export function paymentUsageRow(opts: {
+  merchantId: string;
+  paymentId: string;
+  payment: PaymentOfUsage;
+  usage: ChargedUsage | null;
+  status: "CHARGED" | "UNPAID";
+  reason: string | null;
+}) {
   const { payment, usage } = opts;
   return {
     id: createId("usage"),
@@ -342,16 +476,32 @@ export function paymentUsageRow(opts: { merchantId: string; paymentId: string; p
 }
 
 /** A payment a client identified with a payment identifier, and what a retry of it should get. */
-export async function findIdentifiedPayment(db: Db, opts: { merchantId: string; paymentIdentifier: string }) {
+export async function findIdentifiedPayment(
+  db: Db,
+  opts: { merchantId: string; paymentIdentifier: string },
+) {
   return db.payment.findUnique({
-    where: { merchantId_paymentIdentifier: { merchantId: opts.merchantId, paymentIdentifier: opts.paymentIdentifier } },
+    where: {
+      merchantId_paymentIdentifier: {
+        merchantId: opts.merchantId,
+        paymentIdentifier: opts.paymentIdentifier,
+      },
+    },
     select: {
       id: true,
       status: true,
       payer: true,
       authorizationNonce: true,
       txHash: true,
-      outcome: { select: { status: true, headers: true, body: true, paymentResponseName: true, paymentResponseValue: true } },
+      outcome: {
+        select: {
+          status: true,
+          headers: true,
+          body: true,
+          paymentResponseName: true,
+          paymentResponseValue: true,
+        },
+      },
     },
   });
 }

@@ -9,10 +9,18 @@ export type SealedPayToRow = { payToCiphertext: string; payToKeyId: string };
 export type SealedPayloadRow = { payloadCiphertext: string; payloadKeyId: string };
 
 /** The sealed columns of a new payment's destination and signed payload. */
-export function sealedPaymentColumns(input: { payTo: string; payloadEncoded: string }, keys: EncryptionKeys): SealedPayToRow & SealedPayloadRow {
+export function sealedPaymentColumns(
+  input: { payTo: string; payloadEncoded: string },
+  keys: EncryptionKeys,
+): SealedPayToRow & SealedPayloadRow {
   const payTo = sealSecret(input.payTo.toLowerCase(), keys);
   const payload = sealSecret(input.payloadEncoded, keys);
-  return { payToCiphertext: payTo.ciphertext, payToKeyId: payTo.keyId, payloadCiphertext: payload.ciphertext, payloadKeyId: payload.keyId };
+  return {
+    payToCiphertext: payTo.ciphertext,
+    payToKeyId: payTo.keyId,
+    payloadCiphertext: payload.ciphertext,
+    payloadKeyId: payload.keyId,
+  };
 }
 
 /** Where the payment went (lower-case address). */
@@ -27,10 +35,15 @@ export function openPayload(row: SealedPayloadRow, keys: EncryptionKeys): string
 
 /** Whether the payer paid the merchant's own wallet (DIRECT) rather than the treasury. */
 export function paidMerchantDirectly(
-  payment: SealedPayToRow & { merchant: { payoutAddressCiphertext: string; payoutAddressKeyId: string } },
+  payment: SealedPayToRow & {
+    merchant: { payoutAddressCiphertext: string; payoutAddressKeyId: string };
+  },
   keys: EncryptionKeys,
 ): boolean {
-  return openPayTo(payment, keys).toLowerCase() === openPayoutAddress(payment.merchant, keys).toLowerCase();
+  return (
+    openPayTo(payment, keys).toLowerCase() ===
+    openPayoutAddress(payment.merchant, keys).toLowerCase()
+  );
 }
 
 /** The Prisma select of what paidMerchantDirectly needs. */

@@ -17,28 +17,68 @@ import { createUsageWriter, type AccessLogEntry } from "./usage-writer";
 const database = useTestDatabase();
 
 function entry(merchantId: string, over: Partial<AccessLogEntry> = {}): AccessLogEntry {
-  return { merchantId, requestId: createId("request"), status: "FREE", method: "GET", path: "/api/free", httpStatus: 200, latencyMs: 3, createdAt: new Date(), ...over };
+  return {
+    merchantId,
+    requestId: createId("request"),
+    status: "FREE",
+    method: "GET",
+    path: "/api/free",
+    httpStatus: 200,
+    latencyMs: 3,
+    createdAt: new Date(),
+    ...over,
+  };
 }
 
 describe("the usage writer", () => {
   it("stores every good row of a batch that holds bad ones, and logs each bad one", async () => {
     const deps = testDeps(database.db);
-    const owner = await signUpWithPassword(deps, { name: "Owner", email: uniqueEmail("usage"), password: "correct horse battery" });
-    const merchantId = (await callerFor(deps, owner).merchants.create({ name: "Usage Inc", upstreamBaseUrl: "https://api.example.com", payoutAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" })).id;
+    const owner = await signUpWithPassword(deps, {
+      name: "Owner",
+      email: uniqueEmail("usage"),
+      password: "correct horse battery",
+    });
+    const merchantId = (
+      await callerFor(deps, owner).merchants.create({
+        name: "Usage Inc",
+        upstreamBaseUrl: "https://api.example.com",
+        payoutAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      })
+    ).id;
     const lines: Record<string, unknown>[] = [];
-    const log = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
-    const writer = createUsageWriter({ db: database.db, log }, { maxBatch: 1000, intervalMs: 60_000 });
+    const log = createLogger({
+      level: "info",
+      destination: {
+        write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+      },
+    });
+    const writer = createUsageWriter(
+      { db: database.db, log },
+      { maxBatch: 1000, intervalMs: 60_000 },
+    );
 
     const good = Array.from({ length: 9 }, (_, i) => entry(merchantId, { path: `/api/good/${i}` }));
     const unknownMerchant = entry("mer_00000000000000000000");
     const nulByte = entry(merchantId, { path: "/api/bad\u0000path" });
-    for (const e of [...good.slice(0, 3), unknownMerchant, ...good.slice(3, 6), nulByte, ...good.slice(6)]) writer.write(e);
+    for (const e of [
+      ...good.slice(0, 3),
+      unknownMerchant,
+      ...good.slice(3, 6),
+      nulByte,
+      ...good.slice(6),
+    ])
+      writer.write(e);
     await writer.flush();
 
-    const stored = await database.db.usageRecord.findMany({ where: { requestId: { in: [...good, unknownMerchant, nulByte].map((e) => e.requestId) } }, select: { requestId: true } });
+    const stored = await database.db.usageRecord.findMany({
+      where: { requestId: { in: [...good, unknownMerchant, nulByte].map((e) => e.requestId) } },
+      select: { requestId: true },
+    });
     expect(stored.map((r) => r.requestId).sort()).toEqual(good.map((e) => e.requestId).sort());
     const dropped = lines.filter((l) => l.msg === "usage row refused");
-    expect(dropped.map((l) => l.requestId).sort()).toEqual([unknownMerchant.requestId, nulByte.requestId].sort());
+    expect(dropped.map((l) => l.requestId).sort()).toEqual(
+      [unknownMerchant.requestId, nulByte.requestId].sort(),
+    );
     await writer.close();
   });
 
@@ -46,10 +86,20 @@ describe("the usage writer", () => {
     const stopped = await createTestDatabase(inject("dbTemplate"));
     await stopped.close();
     const lines: Record<string, unknown>[] = [];
-    const log = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
-    const writer = createUsageWriter({ db: stopped.db, log }, { maxBatch: 1000, intervalMs: 60_000 });
+    const log = createLogger({
+      level: "info",
+      destination: {
+        write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+      },
+    });
+    const writer = createUsageWriter(
+      { db: stopped.db, log },
+      { maxBatch: 1000, intervalMs: 60_000 },
+    );
     for (let i = 0; i < 16; i++) writer.write(entry("mer_00000000000000000000"));
     await writer.flush();
-    expect(lines.filter((l) => l.level === "error").map((l) => [l.msg, l.rows])).toEqual([["usage writer batch failed", 16]]);
+    expect(lines.filter((l) => l.level === "error").map((l) => [l.msg, l.rows])).toEqual([
+      ["usage writer batch failed", 16],
+    ]);
   });
 });

@@ -70,7 +70,8 @@ function toRow(e: AccessLogEntry) {
     upstreamLatencyMs: e.upstreamLatencyMs ?? null,
     clientIp: e.clientIp ?? null,
     payer: e.payer ?? null,
-    amountAtomic: e.amountAtomic === null || e.amountAtomic === undefined ? null : e.amountAtomic.toString(),
+    amountAtomic:
+      e.amountAtomic === null || e.amountAtomic === undefined ? null : e.amountAtomic.toString(),
     asset: e.asset ?? null,
     network: e.network ?? null,
     createdAt: e.createdAt.toISOString(),
@@ -83,20 +84,31 @@ function toRow(e: AccessLogEntry) {
  * outage must not turn one failed batch into a thousand failed statements.
  */
 function isRowRefusal(err: unknown): boolean {
-  const meta = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta;
+  const meta = (
+    err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null
+  )?.meta;
   const original = meta?.driverAdapterError?.cause?.originalCode;
-  const sqlState = typeof original === "string" ? original : /Code: `([0-9A-Z]{5})`/.exec(err instanceof Error ? err.message : "")?.[1];
+  const sqlState =
+    typeof original === "string"
+      ? original
+      : /Code: `([0-9A-Z]{5})`/.exec(err instanceof Error ? err.message : "")?.[1];
   return sqlState !== undefined && (sqlState.startsWith("22") || sqlState.startsWith("23"));
 }
 
 /** The driver's code and first line only: a refused row's message can quote the row's values. */
 function errorSummary(err: unknown): { code?: string; message: string } {
   const code = (err as { code?: unknown } | null)?.code;
-  const message = err instanceof Error ? (err.message.split("\n")[0] ?? "").slice(0, 200) : String(err).slice(0, 200);
+  const message =
+    err instanceof Error
+      ? (err.message.split("\n")[0] ?? "").slice(0, 200)
+      : String(err).slice(0, 200);
   return { ...(typeof code === "string" ? { code } : {}), message };
 }
 
-export function createUsageWriter(deps: { db: PrismaClient; log: Log }, opts: { maxBatch?: number; intervalMs?: number } = {}): UsageWriter {
+export function createUsageWriter(
+  deps: { db: PrismaClient; log: Log },
+  opts: { maxBatch?: number; intervalMs?: number } = {},
+): UsageWriter {
   const maxBatch = opts.maxBatch ?? 500;
   const intervalMs = opts.intervalMs ?? 250;
   let buffer: AccessLogEntry[] = [];
@@ -122,7 +134,15 @@ export function createUsageWriter(deps: { db: PrismaClient; log: Log }, opts: { 
         return;
       }
       const [row] = batch;
-      deps.log.error({ err: errorSummary(err), requestId: row?.requestId, merchantId: row?.merchantId, status: row?.status }, "usage row refused");
+      deps.log.error(
+        {
+          err: errorSummary(err),
+          requestId: row?.requestId,
+          merchantId: row?.merchantId,
+          status: row?.status,
+        },
+        "usage row refused",
+      );
     }
   };
 

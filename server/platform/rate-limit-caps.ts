@@ -17,12 +17,26 @@ export async function getRateLimitCaps(deps: { db: Db }): Promise<RateLimits> {
 }
 
 /** The admin console's form: replaces the caps and audits the change in one transaction. */
-export async function changeRateLimitCaps(deps: Pick<Deps, "db">, opts: { actor: AuditActor; value: RateLimits }): Promise<RateLimits> {
+export async function changeRateLimitCaps(
+  deps: Pick<Deps, "db">,
+  opts: { actor: AuditActor; value: RateLimits },
+): Promise<RateLimits> {
   const value = rateLimitsSchema.parse(opts.value);
   await deps.db.$transaction(async (tx) => {
     const before = await getRateLimitCaps({ db: tx });
-    await tx.platformSetting.upsert({ where: { key: RATE_LIMIT_CAPS }, create: { key: RATE_LIMIT_CAPS, value }, update: { value } });
-    await recordAudit(tx, { actor: opts.actor, action: "platform.rate_limit_caps.update", targetType: "platform_setting", targetId: RATE_LIMIT_CAPS, before, after: value });
+    await tx.platformSetting.upsert({
+      where: { key: RATE_LIMIT_CAPS },
+      create: { key: RATE_LIMIT_CAPS, value },
+      update: { value },
+    });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      action: "platform.rate_limit_caps.update",
+      targetType: "platform_setting",
+      targetId: RATE_LIMIT_CAPS,
+      before,
+      after: value,
+    });
   });
   return value;
 }

@@ -3,7 +3,12 @@ import { z } from "zod";
 // Shared by the admin console, the merchant console and the gateway (STYLE 2.1.4: one schema per
 // boundary).
 
-const perMinute = (label: string) => z.number().int(`${label}: a whole number of requests per minute`).min(1, `${label}: at least 1 a minute`).max(100_000_000);
+const perMinute = (label: string) =>
+  z
+    .number()
+    .int(`${label}: a whole number of requests per minute`)
+    .min(1, `${label}: at least 1 a minute`)
+    .max(100_000_000);
 
 /**
  * Requests per minute, in two lanes so unpaid probes cannot starve paying buyers: unpaid traffic
@@ -19,9 +24,19 @@ export const rateLimitsSchema = z.object({
 export type RateLimits = z.infer<typeof rateLimitsSchema>;
 
 /** The platform's caps until an admin sets them: high enough never to bind a default merchant. */
-export const DEFAULT_RATE_LIMIT_CAPS: RateLimits = { unpaidPerMerchant: 10_000_000, unpaidPerClient: 10_000_000, paidPerMerchant: 10_000_000, paidPerPayer: 10_000_000 };
+export const DEFAULT_RATE_LIMIT_CAPS: RateLimits = {
+  unpaidPerMerchant: 10_000_000,
+  unpaidPerClient: 10_000_000,
+  paidPerMerchant: 10_000_000,
+  paidPerPayer: 10_000_000,
+};
 
-export const RATE_LIMIT_KEYS = ["unpaidPerMerchant", "unpaidPerClient", "paidPerMerchant", "paidPerPayer"] as const satisfies readonly (keyof RateLimits)[];
+export const RATE_LIMIT_KEYS = [
+  "unpaidPerMerchant",
+  "unpaidPerClient",
+  "paidPerMerchant",
+  "paidPerPayer",
+] as const satisfies readonly (keyof RateLimits)[];
 
 /** Each of a merchant's limits, lowered to the platform's cap. */
 export function effectiveRateLimits(merchant: RateLimits, caps: RateLimits): RateLimits {

@@ -10,7 +10,9 @@ const MERCHANTS_REQUIRE_REVIEW = "merchants.requireReview";
 
 /** Whether new merchants start PENDING_REVIEW (true) or ACTIVE (false). */
 export async function getMerchantsRequireReview(deps: Pick<Deps, "db" | "env">): Promise<boolean> {
-  const row = await deps.db.platformSetting.findUnique({ where: { key: MERCHANTS_REQUIRE_REVIEW } });
+  const row = await deps.db.platformSetting.findUnique({
+    where: { key: MERCHANTS_REQUIRE_REVIEW },
+  });
   const parsed = z.boolean().safeParse(row?.value);
   return parsed.success ? parsed.data : !deps.env.AUTO_APPROVE_MERCHANTS;
 }
@@ -24,11 +26,21 @@ export async function setMerchantsRequireReview(deps: { db: Db }, value: boolean
 }
 
 /** The admin console's switch: changes the setting and audits it in one transaction. */
-export async function changeMerchantsRequireReview(deps: Pick<Deps, "db" | "env">, opts: { actor: AuditActor; value: boolean }): Promise<{ requireReview: boolean }> {
+export async function changeMerchantsRequireReview(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { actor: AuditActor; value: boolean },
+): Promise<{ requireReview: boolean }> {
   const before = await getMerchantsRequireReview(deps);
   await deps.db.$transaction(async (tx) => {
     await setMerchantsRequireReview({ db: tx }, opts.value);
-    await recordAudit(tx, { actor: opts.actor, action: "platform.merchants_require_review.update", targetType: "platform_setting", targetId: MERCHANTS_REQUIRE_REVIEW, before: { requireReview: before }, after: { requireReview: opts.value } });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      action: "platform.merchants_require_review.update",
+      targetType: "platform_setting",
+      targetId: MERCHANTS_REQUIRE_REVIEW,
+      before: { requireReview: before },
+      after: { requireReview: opts.value },
+    });
   });
   return { requireReview: opts.value };
 }

@@ -10,29 +10,55 @@ import { formatAtomic } from "@/server/pricing/price";
 // can use, and — where a local chain is configured — the demo wallet, an unlocked anvil account that
 // the chain itself signs for.
 
-export type PlaygroundEndpoint = { merchantId: string; merchantName: string; method: string; path: string; pattern: string; price: string; symbol: string; network: string };
-export type PlaygroundChain = { id: number; name: string; rpcUrl: string | null; testnet: boolean; asset: { address: string; symbol: string; decimals: number } | null };
+export type PlaygroundEndpoint = {
+  merchantId: string;
+  merchantName: string;
+  method: string;
+  path: string;
+  pattern: string;
+  price: string;
+  symbol: string;
+  network: string;
+};
+export type PlaygroundChain = {
+  id: number;
+  name: string;
+  rpcUrl: string | null;
+  testnet: boolean;
+  asset: { address: string; symbol: string; decimals: number } | null;
+};
 
 export async function getPlaygroundSetup(deps: Pick<Deps, "db" | "env">) {
   const registry = getNetworkRegistry(deps.env);
   // the same endpoints the discovery list publishes (server/discovery/resources.ts)
-  const endpoints: PlaygroundEndpoint[] = (await discoverableEndpoints(deps)).map(({ route, rule, method, examplePath }) => ({
-    merchantId: route.merchant.id,
-    merchantName: route.merchant.name,
-    method,
-    path: examplePath,
-    pattern: rule.pathPattern,
-    price: formatAtomic(toAtomic(rule.priceAtomic), route.asset.decimals),
-    symbol: route.asset.symbol,
-    network: rule.network,
-  }));
+  const endpoints: PlaygroundEndpoint[] = (await discoverableEndpoints(deps)).map(
+    ({ route, rule, method, examplePath }) => ({
+      merchantId: route.merchant.id,
+      merchantName: route.merchant.name,
+      method,
+      path: examplePath,
+      pattern: rule.pathPattern,
+      price: formatAtomic(toAtomic(rule.priceAtomic), route.asset.decimals),
+      symbol: route.asset.symbol,
+      network: rule.network,
+    }),
+  );
   const chains: PlaygroundChain[] = registry.list().map((n) => ({
     id: n.chainId,
     name: n.name,
     rpcUrl: n.rpcUrl ?? null,
     testnet: n.testnet,
-    asset: n.assets[0] ? { address: n.assets[0].address, symbol: n.assets[0].symbol, decimals: n.assets[0].decimals } : null,
+    asset: n.assets[0]
+      ? { address: n.assets[0].address, symbol: n.assets[0].symbol, decimals: n.assets[0].decimals }
+      : null,
   }));
   const localChain = deps.env.LOCAL_TOKEN_ADDRESS ? deps.env.LOCAL_CHAIN_ID : null;
-  return { gatewayUrl: deps.env.GATEWAY_URL, endpoints, chains, demoWallet: localChain ? { address: accountFor("demoPayer").address, chainId: localChain } : null };
+  return {
+    gatewayUrl: deps.env.GATEWAY_URL,
+    endpoints,
+    chains,
+    demoWallet: localChain
+      ? { address: accountFor("demoPayer").address, chainId: localChain }
+      : null,
+  };
 }

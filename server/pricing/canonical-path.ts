@@ -18,7 +18,8 @@ export type CanonicalPath = { ok: true; path: string } | { ok: false; message: s
 
 // 1: kept raw (RFC 3986 pchar and "/", minus ";"); 2: the escape of it is decoded (unreserved)
 const RAW = new Uint8Array(128);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") RAW[c.charCodeAt(0)] = 2;
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+  RAW[c.charCodeAt(0)] = 2;
 for (const c of "!$&'()*+,=:@/") RAW[c.charCodeAt(0)] = 1;
 
 const HEX = "0123456789ABCDEF";
@@ -76,8 +77,10 @@ export function canonicalizePath(path: string): CanonicalPath {
       if (hi < 0 || lo < 0) return refuse("The path has a malformed percent-escape");
       const byte = hi * 16 + lo;
       i += 2;
-      if (byte === SLASH || byte === 0x5c) return refuse("Encoded slashes and backslashes (%2F, %5C) are not allowed in the path");
-      if (byte < 0x20 || byte === 0x7f) return refuse("Encoded control characters (such as %00) are not allowed in the path");
+      if (byte === SLASH || byte === 0x5c)
+        return refuse("Encoded slashes and backslashes (%2F, %5C) are not allowed in the path");
+      if (byte < 0x20 || byte === 0x7f)
+        return refuse("Encoded control characters (such as %00) are not allowed in the path");
       if (byte < 128 && RAW[byte] === 2) out += String.fromCharCode(byte);
       else {
         if (byte >= 128) hasHighBytes = true;
@@ -86,8 +89,10 @@ export function canonicalizePath(path: string): CanonicalPath {
       continue;
     }
     if (code === 0x5c) return refuse("Backslashes are not allowed in the path");
-    if (code === 0x3b) return refuse("Path parameters (;) are not allowed: upstreams disagree about what they mean");
-    if (code < 0x20 || code === 0x7f) return refuse("Control characters are not allowed in the path");
+    if (code === 0x3b)
+      return refuse("Path parameters (;) are not allowed: upstreams disagree about what they mean");
+    if (code < 0x20 || code === 0x7f)
+      return refuse("Control characters are not allowed in the path");
     if (code === SLASH && out.charCodeAt(out.length - 1) === SLASH) continue; // "//" → "/"
     if (code < 128) {
       out += RAW[code] === 0 ? `%${HEX[code >> 4]}${HEX[code & 15]}` : path[i];
@@ -114,7 +119,8 @@ export function canonicalizePath(path: string): CanonicalPath {
   let segmentStart = 0;
   for (let i = 0; i <= out.length; i++) {
     if (i === out.length || out.charCodeAt(i) === SLASH) {
-      if (isDotSegment(out, segmentStart, i)) return refuse("Dot segments (. and ..) are not allowed in the path");
+      if (isDotSegment(out, segmentStart, i))
+        return refuse("Dot segments (. and ..) are not allowed in the path");
       segmentStart = i + 1;
     }
   }
@@ -134,11 +140,14 @@ function normaliseUnicode(path: string): string | CanonicalPath {
   const nfc = text.normalize("NFC");
   for (const ch of nfc) {
     if (ch.charCodeAt(0) < 128) continue;
-    if (ch.normalize("NFKC") !== ch) return refuse(`The path contains "${ch}", which some servers read as another character`);
+    if (ch.normalize("NFKC") !== ch)
+      return refuse(`The path contains "${ch}", which some servers read as another character`);
     const upper = ch.toUpperCase();
     const lower = ch.toLowerCase();
     if ((upper.length === 1 && upper.charCodeAt(0) < 128) || lower.charCodeAt(0) < 128) {
-      return refuse(`The path contains "${ch}", which case-insensitive servers read as a plain letter`);
+      return refuse(
+        `The path contains "${ch}", which case-insensitive servers read as a plain letter`,
+      );
     }
   }
   // re-encode only what was decoded: the ASCII escapes kept above stay as they are
@@ -158,6 +167,8 @@ const SUB_DELIM_ESCAPE = /%(2[146789ABC]|3[AD]|40)/g;
  */
 export function decodedView(canonical: string): string | null {
   if (!canonical.includes("%")) return null;
-  const decoded = canonical.replace(SUB_DELIM_ESCAPE, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const decoded = canonical.replace(SUB_DELIM_ESCAPE, (_m, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
   return decoded === canonical ? null : decoded;
 }

@@ -11,7 +11,13 @@ import { canonicalizePath } from "./canonical-path";
 
 export type PatternError = { ok: false; message: string };
 /** `wildcards`: how many `*`/`**` the pattern has; the regex captures each, in order (path mapping uses them). */
-export type CompiledPattern = { ok: true; pattern: string; regex: RegExp; specificity: number; wildcards: number };
+export type CompiledPattern = {
+  ok: true;
+  pattern: string;
+  regex: RegExp;
+  specificity: number;
+  wildcards: number;
+};
 
 const SEGMENT_CHARS = /^[A-Za-z0-9\-._~!$&'()+,;=:@%*]*$/;
 
@@ -19,12 +25,20 @@ function escapeRegex(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 }
 
-export function compilePathPattern(pattern: string, opts: { caseInsensitive?: boolean } = {}): CompiledPattern | PatternError {
+export function compilePathPattern(
+  pattern: string,
+  opts: { caseInsensitive?: boolean } = {},
+): CompiledPattern | PatternError {
   if (!pattern.startsWith("/")) return { ok: false, message: "Start the pattern with /" };
   if (pattern.length > 512) return { ok: false, message: "Use at most 512 characters" };
-  if (/[?#]/.test(pattern)) return { ok: false, message: "Patterns match the path only: leave out ? and #" };
-  const bad = pattern.slice(1).split("/").find((segment) => !SEGMENT_CHARS.test(segment));
-  if (bad !== undefined) return { ok: false, message: `"${bad}" has characters that cannot appear in a URL path` };
+  if (/[?#]/.test(pattern))
+    return { ok: false, message: "Patterns match the path only: leave out ? and #" };
+  const bad = pattern
+    .slice(1)
+    .split("/")
+    .find((segment) => !SEGMENT_CHARS.test(segment));
+  if (bad !== undefined)
+    return { ok: false, message: `"${bad}" has characters that cannot appear in a URL path` };
   if (pattern.includes("//")) return { ok: false, message: "Remove the empty segment (//)" };
   // a pattern the canonical form refuses (a ";" or "\\" in it) keeps its text: no request can match it
   const canonical = canonicalizePath(pattern);
@@ -41,9 +55,12 @@ export function compilePathPattern(pattern: string, opts: { caseInsensitive?: bo
       wildcards += 1;
       continue;
     }
-    if (segment.includes("**")) return { ok: false, message: "Use ** only as a whole segment, like /api/**" };
-    if (!SEGMENT_CHARS.test(segment)) return { ok: false, message: `"${segment}" has characters that cannot appear in a URL path` };
-    if (segment === "" && i !== segments.length - 1) return { ok: false, message: "Remove the empty segment (//)" };
+    if (segment.includes("**"))
+      return { ok: false, message: "Use ** only as a whole segment, like /api/**" };
+    if (!SEGMENT_CHARS.test(segment))
+      return { ok: false, message: `"${segment}" has characters that cannot appear in a URL path` };
+    if (segment === "" && i !== segments.length - 1)
+      return { ok: false, message: "Remove the empty segment (//)" };
     const parts = segment.split("*");
     regex += "/" + parts.map(escapeRegex).join("([^/]*)");
     wildcards += parts.length - 1;
@@ -51,7 +68,13 @@ export function compilePathPattern(pattern: string, opts: { caseInsensitive?: bo
     specificity += 10 + literal.length * 4 - (segment.length - literal.length) * 2;
   }
   regex += "/?$";
-  return { ok: true, pattern, regex: new RegExp(regex, opts.caseInsensitive ? "i" : ""), specificity, wildcards };
+  return {
+    ok: true,
+    pattern,
+    regex: new RegExp(regex, opts.caseInsensitive ? "i" : ""),
+    specificity,
+    wildcards,
+  };
 }
 
 export function matchesPath(compiled: CompiledPattern, path: string): boolean {

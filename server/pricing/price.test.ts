@@ -14,8 +14,12 @@ describe("parseDecimalToAtomic", () => {
   });
 
   it("refuses more decimal places than the asset has, and non-numbers", () => {
-    expect(parseDecimalToAtomic("0.0000001", 6)).toEqual({ ok: false, message: "Use at most 6 decimal places for this asset" });
-    for (const bad of ["", "-1", "1e-6", "0x10", "1,5", ".5", "abc"]) expect(parseDecimalToAtomic(bad, 6).ok).toBe(false);
+    expect(parseDecimalToAtomic("0.0000001", 6)).toEqual({
+      ok: false,
+      message: "Use at most 6 decimal places for this asset",
+    });
+    for (const bad of ["", "-1", "1e-6", "0x10", "1,5", ".5", "abc"])
+      expect(parseDecimalToAtomic(bad, 6).ok).toBe(false);
   });
 });
 

@@ -14,7 +14,8 @@ export function parseDecimalToAtomic(input: string, decimals: number): ParsePric
   if (trimmedFraction.length > decimals) {
     return { ok: false, message: `Use at most ${decimals} decimal places for this asset` };
   }
-  const atomic = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(trimmedFraction.padEnd(decimals, "0") || "0");
+  const atomic =
+    BigInt(whole) * 10n ** BigInt(decimals) + BigInt(trimmedFraction.padEnd(decimals, "0") || "0");
   return { ok: true, atomic };
 }
 

@@ -12,7 +12,13 @@ import { canonicalizePath, decodedView } from "./canonical-path";
 import { compilePathPattern, matchesPath, type CompiledPattern } from "./path-pattern";
 import { formatAtomic, parseDecimalToAtomic } from "./price";
 import { checkUpstreamPathTemplate } from "./upstream-path";
-import { pricingRuleInput, REQUEST_METHODS, type ParsedPricingRuleInput, type PricingRuleDto, type PricingRuleInput } from "./schemas";
+import {
+  pricingRuleInput,
+  REQUEST_METHODS,
+  type ParsedPricingRuleInput,
+  type PricingRuleDto,
+  type PricingRuleInput,
+} from "./schemas";
 
 type RequestMethod = (typeof REQUEST_METHODS)[number];
 
@@ -22,8 +28,13 @@ function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
   const parsed = pricingRuleInput.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
-    throw new AppError("invalid_request", parsed.error.issues[0]?.message ?? "Invalid pricing rule", { details: { fieldErrors } });
+    for (const issue of parsed.error.issues)
+      (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+    throw new AppError(
+      "invalid_request",
+      parsed.error.issues[0]?.message ?? "Invalid pricing rule",
+      { details: { fieldErrors } },
+    );
   }
   return parsed.data;
 }
@@ -42,24 +53,47 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
   // the discovery declaration must pass the bazaar package's own validator, or facilitators drop it
   const methods = input.methods ?? (input.method ? [input.method] : ["ANY" as const]);
   for (const method of methods.includes("ANY") ? ["GET", "POST"] : methods) {
-    const declaration = bazaarDeclaration({ ...input, methods, description: null, inputSchema: (input.inputSchema ?? null) as Prisma.JsonValue, outputSchema: (input.outputSchema ?? null) as Prisma.JsonValue }, { method, path: "/m/x", prefix: "/m" });
+    const declaration = bazaarDeclaration(
+      {
+        ...input,
+        methods,
+        description: null,
+        inputSchema: (input.inputSchema ?? null) as Prisma.JsonValue,
+        outputSchema: (input.outputSchema ?? null) as Prisma.JsonValue,
+      },
+      { method, path: "/m/x", prefix: "/m" },
+    );
     const check = declaration ? checkDeclaration(declaration) : { valid: true as const };
-    if (!check.valid) throw fieldError("inputSchema", `The schema does not describe a valid ${method} call: ${check.errors?.[0] ?? "invalid"}`);
+    if (!check.valid)
+      throw fieldError(
+        "inputSchema",
+        `The schema does not describe a valid ${method} call: ${check.errors?.[0] ?? "invalid"}`,
+      );
   }
   const network = getNetworkRegistry(deps.env).get(input.network);
   if (!network) throw fieldError("network", `Unknown network ${input.network}`);
   const asset = network.assets.find((a) => a.address === input.asset);
-  if (!asset) throw fieldError("asset", `${input.asset} is not a supported asset on ${network.name}`);
+  if (!asset)
+    throw fieldError("asset", `${input.asset} is not a supported asset on ${network.name}`);
   const price = parseDecimalToAtomic(input.price, asset.decimals);
   if (!price.ok) throw fieldError("price", price.message);
-  if (price.atomic <= 0n) throw fieldError("price", "A paid rule needs a price above zero (leave a path without a rule to make it free)");
+  if (price.atomic <= 0n)
+    throw fieldError(
+      "price",
+      "A paid rule needs a price above zero (leave a path without a rule to make it free)",
+    );
   if (input.settlementPolicy === "DEFERRED" && input.billingMode !== "PER_REQUEST") {
-    throw fieldError("settlementPolicy", "Deferred settlement is for per-request rules: a bundle or time pass is granted when its payment settles");
+    throw fieldError(
+      "settlementPolicy",
+      "Deferred settlement is for per-request rules: a bundle or time pass is granted when its payment settles",
+    );
   }
   return {
     description: input.description || null,
     inputSchema: input.inputSchema ? (input.inputSchema as Prisma.InputJsonObject) : Prisma.DbNull,
-    outputSchema: input.outputSchema ? (input.outputSchema as Prisma.InputJsonObject) : Prisma.DbNull,
+    outputSchema: input.outputSchema
+      ? (input.outputSchema as Prisma.InputJsonObject)
+      : Prisma.DbNull,
     pathPattern: input.pathPattern,
     methods: input.methods ?? (input.method ? [input.method] : ["ANY" as const]),
     priceAtomic: fromAtomic(price.atomic),
@@ -67,7 +101,8 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
     asset: input.asset,
     billingMode: input.billingMode,
     bundleSize: input.billingMode === "BUNDLE" ? (input.bundleSize ?? null) : null,
-    passDurationSeconds: input.billingMode === "TIME_PASS" ? (input.passDurationSeconds ?? null) : null,
+    passDurationSeconds:
+      input.billingMode === "TIME_PASS" ? (input.passDurationSeconds ?? null) : null,
     settlementPolicy: input.settlementPolicy,
     upstreamPath: input.upstreamPath || null,
     caseInsensitive: input.caseInsensitive,
@@ -77,10 +112,22 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
 }
 
 const jsonObjectOrNull = (value: unknown): Record<string, unknown> | null =>
-  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  value && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 
-function assetOf(deps: Pick<Deps, "env">, rule: Pick<PricingRule, "network" | "asset">): AssetConfig {
-  return getNetworkRegistry(deps.env).asset(rule.network, rule.asset) ?? { address: rule.asset as `0x${string}`, symbol: "?", decimals: 6, eip712: { name: "", version: "" } };
+function assetOf(
+  deps: Pick<Deps, "env">,
+  rule: Pick<PricingRule, "network" | "asset">,
+): AssetConfig {
+  return (
+    getNetworkRegistry(deps.env).asset(rule.network, rule.asset) ?? {
+      address: rule.asset as `0x${string}`,
+      symbol: "?",
+      decimals: 6,
+      eip712: { name: "", version: "" },
+    }
+  );
 }
 
 export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): PricingRuleDto {
@@ -116,7 +163,9 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): Pr
 function duplicateRule(err: unknown): AppError | null {
   if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
     return new AppError("conflict", "A rule for this method and path pattern already exists", {
-      details: { fieldErrors: { pathPattern: ["A rule for this method and path pattern already exists"] } },
+      details: {
+        fieldErrors: { pathPattern: ["A rule for this method and path pattern already exists"] },
+      },
       cause: err,
     });
   }
@@ -129,9 +178,16 @@ export function methodsOverlap(a: readonly HttpMethod[], b: readonly HttpMethod[
 }
 
 /** Two rules on one pattern must not both price a method (the database cannot key on a list). */
-async function refuseOverlap(tx: Db, opts: { merchantId: string; ruleId?: string; pathPattern: string; methods: HttpMethod[] }): Promise<void> {
+async function refuseOverlap(
+  tx: Db,
+  opts: { merchantId: string; ruleId?: string; pathPattern: string; methods: HttpMethod[] },
+): Promise<void> {
   const same = await tx.pricingRule.findMany({
-    where: { merchantId: opts.merchantId, pathPattern: opts.pathPattern, ...(opts.ruleId ? { id: { not: opts.ruleId } } : {}) },
+    where: {
+      merchantId: opts.merchantId,
+      pathPattern: opts.pathPattern,
+      ...(opts.ruleId ? { id: { not: opts.ruleId } } : {}),
+    },
     select: { methods: true },
   });
   const clash = same.find((r) => methodsOverlap(r.methods, opts.methods));
@@ -141,7 +197,10 @@ async function refuseOverlap(tx: Db, opts: { merchantId: string; ruleId?: string
   }
 }
 
-export async function listPricingRules(deps: RuleDeps, opts: { merchantId: string }): Promise<PricingRuleDto[]> {
+export async function listPricingRules(
+  deps: RuleDeps,
+  opts: { merchantId: string },
+): Promise<PricingRuleDto[]> {
   const rules = await deps.db.pricingRule.findMany({
     where: { merchantId: opts.merchantId },
     orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
@@ -150,10 +209,22 @@ export async function listPricingRules(deps: RuleDeps, opts: { merchantId: strin
 }
 
 /** For each active rule's pattern, the methods no rule prices there, and what the gateway does with them. */
-export async function listUnpricedMethods(deps: Pick<RuleDeps, "db">, opts: { merchantId: string }): Promise<{ unmatchedMethods: "PROXY_FREE" | "REFUSE"; patterns: { pathPattern: string; methods: RequestMethod[] }[] }> {
-  const merchant = await deps.db.merchant.findFirstOrThrow({ where: { id: opts.merchantId }, select: { unmatchedMethods: true, pricingRules: { where: { active: true } } } });
+export async function listUnpricedMethods(
+  deps: Pick<RuleDeps, "db">,
+  opts: { merchantId: string },
+): Promise<{
+  unmatchedMethods: "PROXY_FREE" | "REFUSE";
+  patterns: { pathPattern: string; methods: RequestMethod[] }[];
+}> {
+  const merchant = await deps.db.merchant.findFirstOrThrow({
+    where: { id: opts.merchantId },
+    select: { unmatchedMethods: true, pricingRules: { where: { active: true } } },
+  });
   const unpriced = unpricedMethodsByPattern(compileRules(merchant.pricingRules));
-  return { unmatchedMethods: merchant.unmatchedMethods, patterns: [...unpriced].map(([pathPattern, methods]) => ({ pathPattern, methods })) };
+  return {
+    unmatchedMethods: merchant.unmatchedMethods,
+    patterns: [...unpriced].map(([pathPattern, methods]) => ({ pathPattern, methods })),
+  };
 }
 
 export async function createPricingRule(
@@ -163,9 +234,22 @@ export async function createPricingRule(
   const values = resolveRuleValues(deps, parseInput(opts.input));
   try {
     const rule = await deps.db.$transaction(async (tx) => {
-      await refuseOverlap(tx, { merchantId: opts.merchantId, pathPattern: values.pathPattern, methods: values.methods });
-      const created = await tx.pricingRule.create({ data: { id: createId("pricingRule"), merchantId: opts.merchantId, ...values } });
-      await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.create", targetType: "pricing_rule", targetId: created.id, after: created });
+      await refuseOverlap(tx, {
+        merchantId: opts.merchantId,
+        pathPattern: values.pathPattern,
+        methods: values.methods,
+      });
+      const created = await tx.pricingRule.create({
+        data: { id: createId("pricingRule"), merchantId: opts.merchantId, ...values },
+      });
+      await recordAudit(tx, {
+        actor: opts.actor,
+        merchantId: opts.merchantId,
+        action: "pricing_rule.create",
+        targetType: "pricing_rule",
+        targetId: created.id,
+        after: created,
+      });
       return created;
     });
     publishMerchantConfigChanged(opts.merchantId);
@@ -182,11 +266,26 @@ export async function updatePricingRule(
   const values = resolveRuleValues(deps, parseInput(opts.input));
   try {
     const rule = await deps.db.$transaction(async (tx) => {
-      const before = await tx.pricingRule.findFirst({ where: { id: opts.ruleId, merchantId: opts.merchantId } });
+      const before = await tx.pricingRule.findFirst({
+        where: { id: opts.ruleId, merchantId: opts.merchantId },
+      });
       if (!before) throw new AppError("not_found", "No such pricing rule");
-      await refuseOverlap(tx, { merchantId: opts.merchantId, ruleId: before.id, pathPattern: values.pathPattern, methods: values.methods });
+      await refuseOverlap(tx, {
+        merchantId: opts.merchantId,
+        ruleId: before.id,
+        pathPattern: values.pathPattern,
+        methods: values.methods,
+      });
       const after = await tx.pricingRule.update({ where: { id: before.id }, data: values });
-      await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.update", targetType: "pricing_rule", targetId: before.id, before, after });
+      await recordAudit(tx, {
+        actor: opts.actor,
+        merchantId: opts.merchantId,
+        action: "pricing_rule.update",
+        targetType: "pricing_rule",
+        targetId: before.id,
+        before,
+        after,
+      });
       return after;
     });
     publishMerchantConfigChanged(opts.merchantId);
@@ -197,12 +296,24 @@ export async function updatePricingRule(
 }
 
 /** Deletes a rule; payments and usage keep their history (their rule reference becomes null). */
-export async function deletePricingRule(deps: RuleDeps, opts: { merchantId: string; ruleId: string; actor: AuditActor }): Promise<void> {
+export async function deletePricingRule(
+  deps: RuleDeps,
+  opts: { merchantId: string; ruleId: string; actor: AuditActor },
+): Promise<void> {
   await deps.db.$transaction(async (tx) => {
-    const before = await tx.pricingRule.findFirst({ where: { id: opts.ruleId, merchantId: opts.merchantId } });
+    const before = await tx.pricingRule.findFirst({
+      where: { id: opts.ruleId, merchantId: opts.merchantId },
+    });
     if (!before) throw new AppError("not_found", "No such pricing rule");
     await tx.pricingRule.delete({ where: { id: before.id } });
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "pricing_rule.delete", targetType: "pricing_rule", targetId: before.id, before });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "pricing_rule.delete",
+      targetType: "pricing_rule",
+      targetId: before.id,
+      before,
+    });
   });
   publishMerchantConfigChanged(opts.merchantId);
 }
@@ -225,7 +336,12 @@ export function compileRules(rules: PricingRule[]): CompiledRule[] {
 function methodMatches(ruleMethods: PricingRule["methods"], method: string): boolean {
   for (const ruleMethod of ruleMethods) {
     // a HEAD costs what the GET costs: it is the same resource
-    if (ruleMethod === "ANY" || ruleMethod === method || (ruleMethod === "GET" && method === "HEAD")) return true;
+    if (
+      ruleMethod === "ANY" ||
+      ruleMethod === method ||
+      (ruleMethod === "GET" && method === "HEAD")
+    )
+      return true;
   }
   return false;
 }
@@ -234,12 +350,20 @@ function methodMatches(ruleMethods: PricingRule["methods"], method: string): boo
  * The rule that prices a request: highest priority first, then the most specific pattern, then a
  * rule naming the method over ANY, then the oldest. Null means the path is free.
  */
-export function selectRule(rules: CompiledRule[], method: string, path: string): CompiledRule | null {
+export function selectRule(
+  rules: CompiledRule[],
+  method: string,
+  path: string,
+): CompiledRule | null {
   return scanRules(rules, method, path).best;
 }
 
 /** One pass: the best rule for method + path, and whether any rule's pattern matched the path at all. */
-function scanRules(rules: CompiledRule[], method: string, path: string): { best: CompiledRule | null; pathMatched: boolean } {
+function scanRules(
+  rules: CompiledRule[],
+  method: string,
+  path: string,
+): { best: CompiledRule | null; pathMatched: boolean } {
   let best: CompiledRule | null = null;
   let pathMatched = false;
   for (const candidate of rules) {
@@ -257,21 +381,34 @@ function scanRules(rules: CompiledRule[], method: string, path: string): { best:
  * upstream that decodes every escape would serve `/a%21b` as `/a!b`, so if a rule prices that, the
  * request is priced by it and served as the decoded path (what is priced is what is served).
  */
-export function matchRequest(rules: CompiledRule[], method: string, canonicalPath: string): RequestMatch {
+export function matchRequest(
+  rules: CompiledRule[],
+  method: string,
+  canonicalPath: string,
+): RequestMatch {
   const direct = scanRules(rules, method, canonicalPath);
   if (direct.best) return { match: direct.best, path: canonicalPath, pricedForOtherMethods: false };
   const view = decodedView(canonicalPath);
-  if (view === null) return { match: null, path: canonicalPath, pricedForOtherMethods: direct.pathMatched };
+  if (view === null)
+    return { match: null, path: canonicalPath, pricedForOtherMethods: direct.pathMatched };
   const decoded = scanRules(rules, method, view);
   if (decoded.best) return { match: decoded.best, path: view, pricedForOtherMethods: false };
-  return { match: null, path: canonicalPath, pricedForOtherMethods: direct.pathMatched || decoded.pathMatched };
+  return {
+    match: null,
+    path: canonicalPath,
+    pricedForOtherMethods: direct.pathMatched || decoded.pathMatched,
+  };
 }
 
 /**
  * `pricedForOtherMethods`: no rule prices this method here, but one prices the path for another
  * method (the merchant's `unmatchedMethods` decides: free, or 404).
  */
-export type RequestMatch = { match: CompiledRule | null; path: string; pricedForOtherMethods: boolean };
+export type RequestMatch = {
+  match: CompiledRule | null;
+  path: string;
+  pricedForOtherMethods: boolean;
+};
 
 /**
  * For each priced pattern, the request methods no rule prices at a path it matches (the pattern
@@ -282,7 +419,14 @@ export function unpricedMethodsByPattern(rules: CompiledRule[]): Map<string, Req
   for (const { rule } of rules) {
     if (out.has(rule.pathPattern)) continue;
     const sample = rule.pathPattern.replace(/\*\*|\*/g, "x");
-    out.set(rule.pathPattern, REQUEST_METHODS.filter((method) => selectRule(rules, method, canonicalizePath(sample).ok ? sample : rule.pathPattern) === null));
+    out.set(
+      rule.pathPattern,
+      REQUEST_METHODS.filter(
+        (method) =>
+          selectRule(rules, method, canonicalizePath(sample).ok ? sample : rule.pathPattern) ===
+          null,
+      ),
+    );
   }
   return out;
 }

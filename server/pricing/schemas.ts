@@ -2,7 +2,16 @@ import { z } from "zod";
 
 import { SETTLEMENT_POLICIES } from "./settlement-policies";
 
-export const httpMethodSchema = z.enum(["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
+export const httpMethodSchema = z.enum([
+  "ANY",
+  "GET",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "HEAD",
+  "OPTIONS",
+]);
 /** The methods a request can have (a rule's list may also be just ANY). */
 export const REQUEST_METHODS = httpMethodSchema.exclude(["ANY"]).options;
 export const unmatchedMethodsSchema = z.enum(["PROXY_FREE", "REFUSE"]);
@@ -12,7 +21,10 @@ export const ruleMethodsSchema = z
   .array(httpMethodSchema)
   .min(1, "Choose at least one method, or ANY")
   .max(8)
-  .refine((methods) => !methods.includes("ANY") || methods.length === 1, "ANY already covers every method: choose it alone")
+  .refine(
+    (methods) => !methods.includes("ANY") || methods.length === 1,
+    "ANY already covers every method: choose it alone",
+  )
   .transform((methods) => httpMethodSchema.options.filter((m) => methods.includes(m)));
 export const billingModeSchema = z.enum(["PER_REQUEST", "BUNDLE", "TIME_PASS"]);
 export const settlementPolicySchema = z.enum(SETTLEMENT_POLICIES);
@@ -23,7 +35,12 @@ export const MAX_DISCOVERY_SCHEMA_BYTES = 8 * 1024;
 function hasExternalReference(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(hasExternalReference);
   if (!node || typeof node !== "object") return false;
-  return Object.entries(node).some(([key, value]) => ((key === "$ref" || key === "$id") && !(typeof value === "string" && value.startsWith("#"))) || hasExternalReference(value));
+  return Object.entries(node).some(
+    ([key, value]) =>
+      ((key === "$ref" || key === "$id") &&
+        !(typeof value === "string" && value.startsWith("#"))) ||
+      hasExternalReference(value),
+  );
 }
 
 /**
@@ -32,11 +49,29 @@ function hasExternalReference(node: unknown): boolean {
  * Validators refuse external references (a facilitator would not fetch them), so we do too.
  */
 export const discoverySchemaInput = z
-  .record(z.string(), z.unknown(), { error: 'Enter a JSON Schema object, e.g. {"type": "object", "properties": {}}' })
-  .refine((schema) => JSON.stringify(schema).length <= MAX_DISCOVERY_SCHEMA_BYTES, `Keep the schema under ${MAX_DISCOVERY_SCHEMA_BYTES / 1024} KB`)
-  .refine((schema) => schema.type === undefined || schema.type === "object", 'Describe an object: type must be "object"')
-  .refine((schema) => schema.properties === undefined || (typeof schema.properties === "object" && schema.properties !== null && !Array.isArray(schema.properties)), "properties must be an object")
-  .refine((schema) => !hasExternalReference(schema), "Use only local references ($ref starting with #)");
+  .record(z.string(), z.unknown(), {
+    error: 'Enter a JSON Schema object, e.g. {"type": "object", "properties": {}}',
+  })
+  .refine(
+    (schema) => JSON.stringify(schema).length <= MAX_DISCOVERY_SCHEMA_BYTES,
+    `Keep the schema under ${MAX_DISCOVERY_SCHEMA_BYTES / 1024} KB`,
+  )
+  .refine(
+    (schema) => schema.type === undefined || schema.type === "object",
+    'Describe an object: type must be "object"',
+  )
+  .refine(
+    (schema) =>
+      schema.properties === undefined ||
+      (typeof schema.properties === "object" &&
+        schema.properties !== null &&
+        !Array.isArray(schema.properties)),
+    "properties must be an object",
+  )
+  .refine(
+    (schema) => !hasExternalReference(schema),
+    "Use only local references ($ref starting with #)",
+  );
 
 const pricingRuleFields = z.object({
   /** what the endpoint does: in its 402s and in discovery */
@@ -53,22 +88,47 @@ const pricingRuleFields = z.object({
   /** decimal in the asset's units, e.g. "0.01" */
   price: z.string().trim().min(1, "Enter a price"),
   network: z.string().trim().min(1, "Choose a network"),
-  asset: z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, "Choose an asset").transform((a) => a.toLowerCase()),
+  asset: z
+    .string()
+    .trim()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "Choose an asset")
+    .transform((a) => a.toLowerCase()),
   billingMode: billingModeSchema.default("PER_REQUEST"),
   bundleSize: z.number().int().min(2, "A bundle has at least 2 calls").max(1_000_000).optional(),
-  passDurationSeconds: z.number().int().min(60, "A pass lasts at least 60 seconds").max(366 * 24 * 3600).optional(),
+  passDurationSeconds: z
+    .number()
+    .int()
+    .min(60, "A pass lasts at least 60 seconds")
+    .max(366 * 24 * 3600)
+    .optional(),
   settlementPolicy: settlementPolicySchema.default("AFTER_SUCCESS"),
-  upstreamPath: z.string().trim().startsWith("/", "Start the upstream path with /").max(512).optional(),
+  upstreamPath: z
+    .string()
+    .trim()
+    .startsWith("/", "Start the upstream path with /")
+    .max(512)
+    .optional(),
   /** match the pattern ignoring ASCII case; on by default, so an upstream that routes case-insensitively is safe */
   caseInsensitive: z.boolean().default(true),
   priority: z.number().int().min(-1000).max(1000).default(0),
   active: z.boolean().default(true),
 });
 
-function billingModeFields<T extends { billingMode: string; bundleSize?: number; passDurationSeconds?: number }>(v: T, ctx: z.RefinementCtx) {
-  if (v.billingMode === "BUNDLE" && !v.bundleSize) ctx.addIssue({ code: "custom", path: ["bundleSize"], message: "Enter how many calls the bundle holds" });
+function billingModeFields<
+  T extends { billingMode: string; bundleSize?: number; passDurationSeconds?: number },
+>(v: T, ctx: z.RefinementCtx) {
+  if (v.billingMode === "BUNDLE" && !v.bundleSize)
+    ctx.addIssue({
+      code: "custom",
+      path: ["bundleSize"],
+      message: "Enter how many calls the bundle holds",
+    });
   if (v.billingMode === "TIME_PASS" && !v.passDurationSeconds) {
-    ctx.addIssue({ code: "custom", path: ["passDurationSeconds"], message: "Enter how long the pass lasts" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["passDurationSeconds"],
+      message: "Enter how long the pass lasts",
+    });
   }
 }
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 
 import { Prisma, type PricingRule } from "@/server/db";
 
-import { compileRules, matchRequest, methodsOverlap, selectRule, unpricedMethodsByPattern } from "./rules";
+import {
+  compileRules,
+  matchRequest,
+  methodsOverlap,
+  selectRule,
+  unpricedMethodsByPattern,
+} from "./rules";
 
 let n = 0;
 function rule(pathPattern: string, overrides: Partial<PricingRule> = {}): PricingRule {
@@ -38,7 +44,12 @@ describe("selectRule", () => {
   });
 
   it("prefers the most specific pattern", () => {
-    const rules = compileRules([rule("/**"), rule("/api/**"), rule("/api/signal/*"), rule("/api/signal/btc")]);
+    const rules = compileRules([
+      rule("/**"),
+      rule("/api/**"),
+      rule("/api/signal/*"),
+      rule("/api/signal/btc"),
+    ]);
     expect(selectRule(rules, "GET", "/api/signal/btc")?.rule.pathPattern).toBe("/api/signal/btc");
     expect(selectRule(rules, "GET", "/api/signal/eth")?.rule.pathPattern).toBe("/api/signal/*");
     expect(selectRule(rules, "GET", "/api/other")?.rule.pathPattern).toBe("/api/**");
@@ -51,7 +62,10 @@ describe("selectRule", () => {
   });
 
   it("matches methods, with HEAD priced like GET, and prefers a named method over ANY", () => {
-    const rules = compileRules([rule("/api/echo", { methods: ["POST"], id: "post" }), rule("/api/echo", { methods: ["ANY"], id: "any" })]);
+    const rules = compileRules([
+      rule("/api/echo", { methods: ["POST"], id: "post" }),
+      rule("/api/echo", { methods: ["ANY"], id: "any" }),
+    ]);
     expect(selectRule(rules, "POST", "/api/echo")?.rule.id).toBe("post");
     expect(selectRule(rules, "GET", "/api/echo")?.rule.id).toBe("any");
     const getOnly = compileRules([rule("/x", { methods: ["GET"] })]);
@@ -69,7 +83,9 @@ describe("matchRequest", () => {
     const strict = compileRules([rule("/api/signal/*")]);
     const folded = compileRules([rule("/api/signal/*", { caseInsensitive: true })]);
     expect(matchRequest(strict, "GET", "/API/Signal/btc").match).toBeNull();
-    expect(matchRequest(folded, "GET", "/API/Signal/btc").match?.rule.pathPattern).toBe("/api/signal/*");
+    expect(matchRequest(folded, "GET", "/API/Signal/btc").match?.rule.pathPattern).toBe(
+      "/api/signal/*",
+    );
   });
 
   it("matches a pattern written with escapes against the canonical path", () => {
@@ -79,8 +95,15 @@ describe("matchRequest", () => {
 
   it("prices a path whose sub-delimiter escapes decode to a priced path, and serves it decoded", () => {
     const rules = compileRules([rule("/api/a!b")]);
-    expect(matchRequest(rules, "GET", "/api/a%21b")).toMatchObject({ path: "/api/a!b", match: { rule: { pathPattern: "/api/a!b" } } });
-    expect(matchRequest(rules, "GET", "/api/a%20b")).toEqual({ match: null, path: "/api/a%20b", pricedForOtherMethods: false });
+    expect(matchRequest(rules, "GET", "/api/a%21b")).toMatchObject({
+      path: "/api/a!b",
+      match: { rule: { pathPattern: "/api/a!b" } },
+    });
+    expect(matchRequest(rules, "GET", "/api/a%20b")).toEqual({
+      match: null,
+      path: "/api/a%20b",
+      pricedForOtherMethods: false,
+    });
   });
 });
 
@@ -89,16 +112,35 @@ describe("rules naming several methods", () => {
     const rules = compileRules([rule("/api/signal/*", { methods: ["GET", "POST"] })]);
     expect(selectRule(rules, "POST", "/api/signal/btc")).not.toBeNull();
     expect(selectRule(rules, "HEAD", "/api/signal/btc")).not.toBeNull();
-    expect(matchRequest(rules, "PUT", "/api/signal/btc")).toMatchObject({ match: null, pricedForOtherMethods: true });
-    expect(matchRequest(rules, "PUT", "/api/free/btc")).toMatchObject({ match: null, pricedForOtherMethods: false });
-    expect(unpricedMethodsByPattern(rules).get("/api/signal/*")).toEqual(["PUT", "PATCH", "DELETE", "OPTIONS"]);
+    expect(matchRequest(rules, "PUT", "/api/signal/btc")).toMatchObject({
+      match: null,
+      pricedForOtherMethods: true,
+    });
+    expect(matchRequest(rules, "PUT", "/api/free/btc")).toMatchObject({
+      match: null,
+      pricedForOtherMethods: false,
+    });
+    expect(unpricedMethodsByPattern(rules).get("/api/signal/*")).toEqual([
+      "PUT",
+      "PATCH",
+      "DELETE",
+      "OPTIONS",
+    ]);
     const any = compileRules([rule("/api/signal/*")]);
     expect(unpricedMethodsByPattern(any).get("/api/signal/*")).toEqual([]);
   });
 
   it("count a broader rule's methods as priced on a narrower pattern", () => {
-    const rules = compileRules([rule("/api/signal/*", { methods: ["GET"] }), rule("/api/**", { methods: ["POST"] })]);
-    expect(unpricedMethodsByPattern(rules).get("/api/signal/*")).toEqual(["PUT", "PATCH", "DELETE", "OPTIONS"]);
+    const rules = compileRules([
+      rule("/api/signal/*", { methods: ["GET"] }),
+      rule("/api/**", { methods: ["POST"] }),
+    ]);
+    expect(unpricedMethodsByPattern(rules).get("/api/signal/*")).toEqual([
+      "PUT",
+      "PATCH",
+      "DELETE",
+      "OPTIONS",
+    ]);
   });
 
   it("overlap when they share a method or either is ANY", () => {

@@ -4,11 +4,15 @@
 export const SETTLEMENT_POLICIES = ["AFTER_SUCCESS", "BEFORE_PROXY", "DEFERRED"] as const;
 export type SettlementPolicyName = (typeof SETTLEMENT_POLICIES)[number];
 
-export const SETTLEMENT_POLICY_COPY: Record<SettlementPolicyName, { label: string; short: string; explanation: string }> = {
+export const SETTLEMENT_POLICY_COPY: Record<
+  SettlementPolicyName,
+  { label: string; short: string; explanation: string }
+> = {
   AFTER_SUCCESS: {
     label: "After the upstream succeeds",
     short: "After success",
-    explanation: "The payment is checked, your API is called, and the money moves only if your API answered below 400. Buyers never pay for a failed call.",
+    explanation:
+      "The payment is checked, your API is called, and the money moves only if your API answered below 400. Buyers never pay for a failed call.",
   },
   BEFORE_PROXY: {
     label: "Before calling the upstream",

@@ -7,7 +7,8 @@ import { pathCaptures, type CompiledPattern } from "./path-pattern";
 // final URL once more against the base (that last check covers unmapped paths too).
 
 export type UpstreamPathCheck = { ok: true } | { ok: false; message: string };
-export type MappedPath = { ok: true; path: string } | { ok: false; reason: "upstream_path_refused"; message: string };
+export type MappedPath =
+  { ok: true; path: string } | { ok: false; reason: "upstream_path_refused"; message: string };
 
 const TEMPLATE_CHARS = /^[A-Za-z0-9\-._~!$&'()+,;=:@%*/]*$/;
 // encoded "/", "\" and "." are how traversal hides from a check on the decoded form
@@ -27,19 +28,40 @@ function isDotSegment(segment: string): boolean {
 }
 
 /** Validates a rule's upstream path template against its public pattern (at save time). */
-export function checkUpstreamPathTemplate(template: string, pattern: CompiledPattern): UpstreamPathCheck {
+export function checkUpstreamPathTemplate(
+  template: string,
+  pattern: CompiledPattern,
+): UpstreamPathCheck {
   if (!template.startsWith("/")) return { ok: false, message: "Start the upstream path with /" };
   if (template.length > 512) return { ok: false, message: "Use at most 512 characters" };
-  if (/[?#]/.test(template)) return { ok: false, message: "The upstream path is a path only: the caller's query is passed on as it is" };
-  if (template.includes("\\") || ENCODED_SEPARATOR.test(template)) return { ok: false, message: "Encoded slashes, backslashes and encoded dots are not allowed in the upstream path" };
-  if (!TEMPLATE_CHARS.test(template)) return { ok: false, message: "The upstream path has characters that cannot appear in a URL path" };
+  if (/[?#]/.test(template))
+    return {
+      ok: false,
+      message: "The upstream path is a path only: the caller's query is passed on as it is",
+    };
+  if (template.includes("\\") || ENCODED_SEPARATOR.test(template))
+    return {
+      ok: false,
+      message: "Encoded slashes, backslashes and encoded dots are not allowed in the upstream path",
+    };
+  if (!TEMPLATE_CHARS.test(template))
+    return {
+      ok: false,
+      message: "The upstream path has characters that cannot appear in a URL path",
+    };
   const segments = template.slice(1).split("/");
-  if (segments.some((s, i) => s === "" && i !== segments.length - 1)) return { ok: false, message: "Remove the empty segment (//)" };
-  if (segments.some((s) => s === "." || s === "..")) return { ok: false, message: "The upstream path may not contain . or .. segments" };
-  if (segments.some((s) => s.includes("**") && s !== "**")) return { ok: false, message: "Use ** only as a whole segment, like /internal/**" };
+  if (segments.some((s, i) => s === "" && i !== segments.length - 1))
+    return { ok: false, message: "Remove the empty segment (//)" };
+  if (segments.some((s) => s === "." || s === ".."))
+    return { ok: false, message: "The upstream path may not contain . or .. segments" };
+  if (segments.some((s) => s.includes("**") && s !== "**"))
+    return { ok: false, message: "Use ** only as a whole segment, like /internal/**" };
   const wildcards = template.match(/\*\*|\*/g)?.length ?? 0;
   if (wildcards > pattern.wildcards) {
-    return { ok: false, message: `The upstream path has ${wildcards} wildcard(s) but the pattern captures only ${pattern.wildcards}` };
+    return {
+      ok: false,
+      message: `The upstream path has ${wildcards} wildcard(s) but the pattern captures only ${pattern.wildcards}`,
+    };
   }
   return { ok: true };
 }
@@ -55,11 +77,21 @@ function isSafeCapture(capture: string): boolean {
  * with its wildcards replaced by what the pattern captured. Refused when a captured value could
  * climb out of the template's directory.
  */
-export function mapUpstreamPath(template: string | null, pattern: CompiledPattern, requestPath: string): MappedPath {
+export function mapUpstreamPath(
+  template: string | null,
+  pattern: CompiledPattern,
+  requestPath: string,
+): MappedPath {
   if (!template) return { ok: true, path: requestPath };
   const captures = pathCaptures(pattern, requestPath);
   if (!captures) return { ok: true, path: requestPath };
-  if (!captures.every(isSafeCapture)) return { ok: false, reason: "upstream_path_refused", message: "This path cannot be mapped to the upstream: it contains dot segments or encoded slashes" };
+  if (!captures.every(isSafeCapture))
+    return {
+      ok: false,
+      reason: "upstream_path_refused",
+      message:
+        "This path cannot be mapped to the upstream: it contains dot segments or encoded slashes",
+    };
   let i = 0;
   let path = template.replace(/\*\*|\*/g, () => captures[i++] ?? "");
   // `/internal/**` for a request that matched `/v1/**` with nothing below it: `/internal`, not `/internal/`
@@ -100,7 +132,8 @@ export function joinUpstreamUrl(baseUrl: string, path: string, search: string): 
   }
   const { basePath } = base;
   if (url.origin !== base.origin) return null;
-  if (basePath !== "" && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) return null;
+  if (basePath !== "" && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`))
+    return null;
   return url;
 }
 
@@ -124,6 +157,7 @@ export function withQueryCredentials(search: string, query: [string, string][]):
     .replace(/^\?/, "")
     .split("&")
     .filter((part) => part !== "" && !names.has(decodedName(part)));
-  for (const [name, value] of query) kept.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  for (const [name, value] of query)
+    kept.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   return `?${kept.join("&")}`;
 }

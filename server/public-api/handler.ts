@@ -12,7 +12,17 @@ import type { RateLimiter } from "@/server/rate-limit/limiter";
 
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "./idempotency";
 import { buildOpenApiDocument, PUBLIC_API_PREFIX } from "./openapi";
-import { bodySchemaOf, etagMatches, etagOf, matchOperation, requestFingerprint, toPublicErrorBody, unknownFields, unknownQueryParameters, type OpenApiDoc } from "./request-shape";
+import {
+  bodySchemaOf,
+  etagMatches,
+  etagOf,
+  matchOperation,
+  requestFingerprint,
+  toPublicErrorBody,
+  unknownFields,
+  unknownQueryParameters,
+  type OpenApiDoc,
+} from "./request-shape";
 
 // The public REST API's edge (/api/v1/…): authenticate the API key, rate-limit it, bound and check
 // the body, honour Idempotency-Key, then hand the request to trpc-to-openapi, which calls the same
@@ -43,8 +53,18 @@ function respond(status: number, body: string | null, headers: Headers): Respons
   return new Response(body, { status, headers });
 }
 
-function errorOut(code: ErrorCode, message: string, requestId: string, headers: Headers, details?: unknown): Response {
-  return respond(ERROR_STATUS[code], JSON.stringify(toErrorBody(code, message, requestId, details)), headers);
+function errorOut(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  headers: Headers,
+  details?: unknown,
+): Response {
+  return respond(
+    ERROR_STATUS[code],
+    JSON.stringify(toErrorBody(code, message, requestId, details)),
+    headers,
+  );
 }
 
 /** Reads at most `max` bytes of the body; null when it is larger. */
@@ -72,15 +92,28 @@ export async function handlePublicApiRequest(deps: PublicApiDeps, req: Request):
   const requestId = requestIdFrom(req.headers);
   const headers = new Headers({ "x-request-id": requestId });
   const url = new URL(req.url);
-  const path = url.pathname.slice(url.pathname.indexOf(PUBLIC_API_PREFIX) + PUBLIC_API_PREFIX.length) || "/";
+  const path =
+    url.pathname.slice(url.pathname.indexOf(PUBLIC_API_PREFIX) + PUBLIC_API_PREFIX.length) || "/";
   const method = req.method.toUpperCase();
 
   const authorization = req.headers.get("authorization");
-  if (!authorization) return errorOut("unauthorized", "Send an API key: Authorization: Bearer x4g_live_…", requestId, headers);
+  if (!authorization)
+    return errorOut(
+      "unauthorized",
+      "Send an API key: Authorization: Bearer x4g_live_…",
+      requestId,
+      headers,
+    );
   const presented = /^bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
-  const check = presented ? await authenticateApiKey(deps, presented) : ({ ok: false, reason: "malformed" } as const);
+  const check = presented
+    ? await authenticateApiKey(deps, presented)
+    : ({ ok: false, reason: "malformed" } as const);
   if (!check.ok) return errorOut("unauthorized", KEY_REFUSALS[check.reason], requestId, headers);
-  const principal: ApiKeyPrincipal = { keyId: check.keyId, merchantId: check.merchantId, scopes: check.scopes };
+  const principal: ApiKeyPrincipal = {
+    keyId: check.keyId,
+    merchantId: check.merchantId,
+    scopes: check.scopes,
+  };
 
   const limit = deps.env.PUBLIC_API_RATE_LIMIT_PER_MINUTE;
   const decision = await deps.rateLimiter.take(`apikey:${principal.keyId}`, limit);
@@ -91,8 +124,10 @@ export async function handlePublicApiRequest(deps: PublicApiDeps, req: Request):
     headers.set("retry-after", String(decision.retryAfterSeconds));
     return errorOut("rate_limited", "Too many requests for this API key", requestId, headers);
   }
-  if (decision.remaining !== undefined) headers.set("ratelimit-remaining", String(decision.remaining));
-  if (decision.resetSeconds !== undefined) headers.set("ratelimit-reset", String(decision.resetSeconds));
+  if (decision.remaining !== undefined)
+    headers.set("ratelimit-remaining", String(decision.remaining));
+  if (decision.resetSeconds !== undefined)
+    headers.set("ratelimit-reset", String(decision.resetSeconds));
 
   const response = await serve(deps, req, { method, path, url, requestId, headers, principal });
   await recordAudit(deps.db, {
@@ -109,19 +144,43 @@ export async function handlePublicApiRequest(deps: PublicApiDeps, req: Request):
 async function serve(
   deps: PublicApiDeps,
   req: Request,
-  r: { method: string; path: string; url: URL; requestId: string; headers: Headers; principal: ApiKeyPrincipal },
+  r: {
+    method: string;
+    path: string;
+    url: URL;
+    requestId: string;
+    headers: Headers;
+    principal: ApiKeyPrincipal;
+  },
 ): Promise<Response> {
   const { method, path, requestId, headers, principal } = r;
   const matched = matchOperation(document(), method, path);
-  if (!matched) return errorOut("not_found", `No operation ${method} ${PUBLIC_API_PREFIX}${path}; see ${PUBLIC_API_PREFIX}/openapi.json`, requestId, headers);
+  if (!matched)
+    return errorOut(
+      "not_found",
+      `No operation ${method} ${PUBLIC_API_PREFIX}${path}; see ${PUBLIC_API_PREFIX}/openapi.json`,
+      requestId,
+      headers,
+    );
 
   let bodyText = "";
   if (BODY_METHODS.has(method)) {
     if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
-      return errorOut("invalid_request", "Send the body as JSON with Content-Type: application/json", requestId, headers);
+      return errorOut(
+        "invalid_request",
+        "Send the body as JSON with Content-Type: application/json",
+        requestId,
+        headers,
+      );
     }
     const read = await readBody(req, deps.env.PUBLIC_API_MAX_BODY_BYTES);
-    if (read === null) return errorOut("payload_too_large", `The body exceeds ${deps.env.PUBLIC_API_MAX_BODY_BYTES} bytes`, requestId, headers);
+    if (read === null)
+      return errorOut(
+        "payload_too_large",
+        `The body exceeds ${deps.env.PUBLIC_API_MAX_BODY_BYTES} bytes`,
+        requestId,
+        headers,
+      );
     bodyText = read;
     let parsed: unknown;
     try {
@@ -129,23 +188,60 @@ async function serve(
     } catch {
       return errorOut("invalid_request", "The body is not valid JSON", requestId, headers);
     }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return errorOut("invalid_request", "The body must be a JSON object", requestId, headers);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      return errorOut("invalid_request", "The body must be a JSON object", requestId, headers);
     const unknown = unknownFields(document(), bodySchemaOf(matched.operation), parsed);
-    if (unknown.length) return errorOut("invalid_request", `Unknown field${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, requestId, headers, { fieldErrors: Object.fromEntries(unknown.map((f) => [f, ["Unknown field"]])) });
+    if (unknown.length)
+      return errorOut(
+        "invalid_request",
+        `Unknown field${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`,
+        requestId,
+        headers,
+        { fieldErrors: Object.fromEntries(unknown.map((f) => [f, ["Unknown field"]])) },
+      );
   } else {
     const unknown = unknownQueryParameters(matched.operation, r.url.searchParams);
-    if (unknown.length) return errorOut("invalid_request", `Unknown query parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, requestId, headers, { fieldErrors: Object.fromEntries(unknown.map((f) => [f, ["Unknown parameter"]])) });
+    if (unknown.length)
+      return errorOut(
+        "invalid_request",
+        `Unknown query parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`,
+        requestId,
+        headers,
+        { fieldErrors: Object.fromEntries(unknown.map((f) => [f, ["Unknown parameter"]])) },
+      );
   }
 
   const idempotencyKey = method === "POST" ? req.headers.get("idempotency-key") : null;
   let claimId: string | null = null;
   if (idempotencyKey !== null) {
-    if (idempotencyKey.length < 1 || idempotencyKey.length > 255) return errorOut("invalid_request", "Idempotency-Key must be 1 to 255 characters", requestId, headers);
-    const claim = await claimIdempotencyKey(deps, { apiKeyId: principal.keyId, merchantId: principal.merchantId, key: idempotencyKey, requestHash: requestFingerprint(method, path, bodyText) });
-    if (claim.kind === "mismatch") return errorOut("conflict", "This Idempotency-Key was used with a different request", requestId, headers);
+    if (idempotencyKey.length < 1 || idempotencyKey.length > 255)
+      return errorOut(
+        "invalid_request",
+        "Idempotency-Key must be 1 to 255 characters",
+        requestId,
+        headers,
+      );
+    const claim = await claimIdempotencyKey(deps, {
+      apiKeyId: principal.keyId,
+      merchantId: principal.merchantId,
+      key: idempotencyKey,
+      requestHash: requestFingerprint(method, path, bodyText),
+    });
+    if (claim.kind === "mismatch")
+      return errorOut(
+        "conflict",
+        "This Idempotency-Key was used with a different request",
+        requestId,
+        headers,
+      );
     if (claim.kind === "in_progress") {
       headers.set("retry-after", "1");
-      return errorOut("conflict", "A request with this Idempotency-Key is still being processed", requestId, headers);
+      return errorOut(
+        "conflict",
+        "A request with this Idempotency-Key is still being processed",
+        requestId,
+        headers,
+      );
     }
     if (claim.kind === "replay") {
       headers.set("idempotent-replayed", "true");
@@ -154,7 +250,11 @@ async function serve(
     claimId = claim.id;
   }
 
-  const forwarded = new Request(r.url, { method, headers: req.headers, body: BODY_METHODS.has(method) ? bodyText || "{}" : undefined });
+  const forwarded = new Request(r.url, {
+    method,
+    headers: req.headers,
+    body: BODY_METHODS.has(method) ? bodyText || "{}" : undefined,
+  });
   let status: number;
   let body: string;
   try {
@@ -162,7 +262,14 @@ async function serve(
       endpoint: PUBLIC_API_PREFIX,
       router: appRouter,
       req: forwarded,
-      createContext: async () => createTRPCContext({ deps, session: null, apiKey: principal, requestId, ip: clientIpFrom(req.headers) }),
+      createContext: async () =>
+        createTRPCContext({
+          deps,
+          session: null,
+          apiKey: principal,
+          requestId,
+          ip: clientIpFrom(req.headers),
+        }),
     });
     const text = await res.text();
     if (res.status >= 400) {

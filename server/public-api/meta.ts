@@ -5,9 +5,24 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 
 type Method = NonNullable<OpenApiMeta["openapi"]>["method"];
 
-export const PUBLIC_API_TAGS = ["Merchant", "Pricing rules", "API keys", "Payments", "Calls", "Webhooks", "Entitlements", "Billing"] as const;
+export const PUBLIC_API_TAGS = [
+  "Merchant",
+  "Pricing rules",
+  "API keys",
+  "Payments",
+  "Calls",
+  "Webhooks",
+  "Entitlements",
+  "Billing",
+] as const;
 
-export function rest(method: Method, path: `/${string}`, tag: (typeof PUBLIC_API_TAGS)[number], summary: string, scope: "read" | "write" | "keys:manage"): OpenApiMeta {
+export function rest(
+  method: Method,
+  path: `/${string}`,
+  tag: (typeof PUBLIC_API_TAGS)[number],
+  summary: string,
+  scope: "read" | "write" | "keys:manage",
+): OpenApiMeta {
   return {
     openapi: {
       method,

@@ -21,11 +21,24 @@ describe("the OpenAPI document", () => {
 
   it("describes every operation with the bearer key, our error shape and an idempotency header on POSTs", () => {
     const doc = buildOpenApiDocument({ baseUrl: "https://gateway.example.com" });
-    const ops = Object.values(doc.paths ?? {}).flatMap((item) => Object.entries(item as Record<string, { security?: unknown; responses: Record<string, unknown>; parameters?: { name: string }[] }>));
+    const ops = Object.values(doc.paths ?? {}).flatMap((item) =>
+      Object.entries(
+        item as Record<
+          string,
+          {
+            security?: unknown;
+            responses: Record<string, unknown>;
+            parameters?: { name: string }[];
+          }
+        >,
+      ),
+    );
     expect(ops.length).toBeGreaterThanOrEqual(20);
     for (const [method, op] of ops) {
       expect(op.security).toEqual([{ apiKey: [] }]);
-      expect(op.responses["401"]).toMatchObject({ content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+      expect(op.responses["401"]).toMatchObject({
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      });
       if (method === "post") expect(op.parameters?.map((p) => p.name)).toContain("Idempotency-Key");
     }
   });

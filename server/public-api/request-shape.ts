@@ -18,20 +18,37 @@ type JsonSchema = {
   allOf?: JsonSchema[];
 };
 type Parameter = { name: string; in: string };
-type Operation = { operationId?: string; parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } };
-export type OpenApiDoc = { paths?: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, JsonSchema> } };
+type Operation = {
+  operationId?: string;
+  parameters?: Parameter[];
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+};
+export type OpenApiDoc = {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, JsonSchema> };
+};
 
 export type MatchedOperation = { operationId: string; template: string; operation: Operation };
 
 /** The operation a method + path (below the API prefix) names, or null. */
-export function matchOperation(doc: OpenApiDoc, method: string, path: string): MatchedOperation | null {
+export function matchOperation(
+  doc: OpenApiDoc,
+  method: string,
+  path: string,
+): MatchedOperation | null {
   const segments = path.replace(/\/+$/, "").split("/");
   for (const [template, item] of Object.entries(doc.paths ?? {})) {
     const op = item[method.toLowerCase()];
     if (!op) continue;
     const parts = template.split("/");
     if (parts.length !== segments.length) continue;
-    if (parts.every((p, i) => (p.startsWith("{") && p.endsWith("}") ? (segments[i] ?? "") !== "" : p.toLowerCase() === segments[i]?.toLowerCase()))) {
+    if (
+      parts.every((p, i) =>
+        p.startsWith("{") && p.endsWith("}")
+          ? (segments[i] ?? "") !== ""
+          : p.toLowerCase() === segments[i]?.toLowerCase(),
+      )
+    ) {
       return { operationId: op.operationId ?? `${method} ${template}`, template, operation: op };
     }
   }
@@ -45,7 +62,14 @@ function resolve(doc: OpenApiDoc, schema: JsonSchema | undefined): JsonSchema | 
 
 function admits(schema: JsonSchema | undefined, value: unknown): boolean {
   if (!schema?.type) return true;
-  const kind = value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
+  const kind =
+    value === null
+      ? "null"
+      : Array.isArray(value)
+        ? "array"
+        : typeof value === "object"
+          ? "object"
+          : typeof value;
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   return types.includes(kind) || (kind === "number" && types.includes("integer"));
 }
@@ -54,7 +78,12 @@ function admits(schema: JsonSchema | undefined, value: unknown): boolean {
  * Dotted paths of the fields in `value` that the schema does not declare. zod strips unknown keys
  * silently, which would turn a typo ("prize") into a default; the API refuses them instead.
  */
-export function unknownFields(doc: OpenApiDoc, schemaIn: JsonSchema | undefined, value: unknown, at = ""): string[] {
+export function unknownFields(
+  doc: OpenApiDoc,
+  schemaIn: JsonSchema | undefined,
+  value: unknown,
+  at = "",
+): string[] {
   const schema = resolve(doc, schemaIn);
   if (!schema || value === null || typeof value !== "object") return [];
   const variants = (schema.anyOf ?? schema.oneOf)?.filter((v) => admits(resolve(doc, v), value));
@@ -66,12 +95,15 @@ export function unknownFields(doc: OpenApiDoc, schemaIn: JsonSchema | undefined,
   if (schema.allOf) return schema.allOf.flatMap((s) => unknownFields(doc, s, value, at));
   if (Array.isArray(value)) {
     return value.flatMap((item, i) => {
-      const itemSchema = Array.isArray(schema.items) ? schema.items[i] : (schema.prefixItems?.[i] ?? schema.items);
+      const itemSchema = Array.isArray(schema.items)
+        ? schema.items[i]
+        : (schema.prefixItems?.[i] ?? schema.items);
       return unknownFields(doc, itemSchema, item, `${at}${at ? "." : ""}${i}`);
     });
   }
   if (!schema.properties) return [];
-  const extra = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
+  const extra =
+    typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
   return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) => {
     const path = `${at}${at ? "." : ""}${key}`;
     const declared = schema.properties?.[key] ?? extra;
@@ -92,7 +124,11 @@ export function unknownQueryParameters(op: Operation, query: URLSearchParams): s
 
 type AdapterError = {
   message?: string;
-  data?: { appCode?: string; zodError?: Record<string, string[] | undefined> | null; requestId?: string | null };
+  data?: {
+    appCode?: string;
+    zodError?: Record<string, string[] | undefined> | null;
+    requestId?: string | null;
+  };
   issues?: { path?: (string | number)[]; message: string }[];
 };
 
@@ -102,7 +138,9 @@ type AdapterError = {
  */
 export function toPublicErrorBody(adapter: unknown, requestId: string): ErrorBody {
   const a = (adapter ?? {}) as AdapterError;
-  const code = (ERROR_CODES as string[]).includes(a.data?.appCode ?? "") ? (a.data!.appCode as ErrorCode) : "internal";
+  const code = (ERROR_CODES as string[]).includes(a.data?.appCode ?? "")
+    ? (a.data!.appCode as ErrorCode)
+    : "internal";
   const fieldErrors: Record<string, string[]> = {};
   if (a.issues?.length) {
     for (const issue of a.issues) {

@@ -4,7 +4,9 @@ import { takeToken, type BucketState } from "./token-bucket";
  * `remaining` and `resetSeconds` (until the bucket is full again) feed the public API's
  * RateLimit-* headers; a limiter that failed open leaves them out.
  */
-export type RateLimitDecision = { allowed: true; remaining?: number; resetSeconds?: number } | { allowed: false; retryAfterSeconds: number };
+export type RateLimitDecision =
+  | { allowed: true; remaining?: number; resetSeconds?: number }
+  | { allowed: false; retryAfterSeconds: number };
 
 /** Per-key rate limiting; in memory by default, shared through Redis when configured. */
 export interface RateLimiter {
@@ -14,7 +16,10 @@ export interface RateLimiter {
    * Takes one token from each key's bucket, or from none (all-or-nothing: a request refused by one
    * limit does not use up the others). Each `limit` is per `windowMs` (default one minute).
    */
-  takeAll(buckets: readonly { key: string; limit: number }[], opts?: { windowMs?: number }): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number; key: string }>;
+  takeAll(
+    buckets: readonly { key: string; limit: number }[],
+    opts?: { windowMs?: number },
+  ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number; key: string }>;
   /** Refills a key's bucket (a successful sign-in clears its account's failed attempts). */
   reset(key: string): Promise<void>;
 }
@@ -24,9 +29,17 @@ const MAX_KEYS = 100_000;
 const ALLOWED = Promise.resolve({ allowed: true as const });
 
 /** A bucket's tokens now (takeToken's refill, without allocating a new state). */
-function refill(state: BucketState | undefined, capacity: number, windowMs: number, nowMs: number): number {
+function refill(
+  state: BucketState | undefined,
+  capacity: number,
+  windowMs: number,
+  nowMs: number,
+): number {
   if (!state) return capacity;
-  return Math.min(capacity, state.tokens + (Math.max(0, nowMs - state.updatedAtMs) * capacity) / windowMs);
+  return Math.min(
+    capacity,
+    state.tokens + (Math.max(0, nowMs - state.updatedAtMs) * capacity) / windowMs,
+  );
 }
 
 /** A per-process token bucket per key (one instance; use the Redis limiter for several). */
@@ -42,7 +55,18 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
         if (oldest !== undefined) buckets.delete(oldest);
       }
       buckets.set(key, result.state);
-      return Promise.resolve(result.allowed ? { allowed: true, remaining: result.remaining, resetSeconds: Math.ceil(((limit - result.state.tokens) * windowMs) / limit / 1000) } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) });
+      return Promise.resolve(
+        result.allowed
+          ? {
+              allowed: true,
+              remaining: result.remaining,
+              resetSeconds: Math.ceil(((limit - result.state.tokens) * windowMs) / limit / 1000),
+            }
+          : {
+              allowed: false,
+              retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
+            },
+      );
     },
     takeAll(entries, opts) {
       // the gateway's hot path: two or three buckets per request, so no intermediate arrays
@@ -74,7 +98,13 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
         }
         buckets.set(entry.key, { tokens, updatedAtMs: nowMs });
       }
-      return take === 1 ? ALLOWED : Promise.resolve({ allowed: false as const, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)), key: refusing });
+      return take === 1
+        ? ALLOWED
+        : Promise.resolve({
+            allowed: false as const,
+            retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+            key: refusing,
+          });
     },
     reset(key) {
       buckets.delete(key);

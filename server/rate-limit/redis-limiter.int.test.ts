@@ -17,13 +17,18 @@ describe("the Redis rate limiter", () => {
     const two = createRedisRateLimiter(REDIS_URL, { log, keyPrefix: prefix });
     try {
       const decisions = [];
-      for (let i = 0; i < 8; i++) decisions.push(await (i % 2 === 0 ? one : two).take("merchant:mer_1", 5));
+      for (let i = 0; i < 8; i++)
+        decisions.push(await (i % 2 === 0 ? one : two).take("merchant:mer_1", 5));
       expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
       const refused = decisions.find((d) => !d.allowed);
       expect(refused).toMatchObject({ allowed: false });
       expect(refused && !refused.allowed && refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       // another merchant has its own bucket
-      expect(await one.take("merchant:mer_2", 5)).toEqual({ allowed: true, remaining: 4, resetSeconds: 12 });
+      expect(await one.take("merchant:mer_2", 5)).toEqual({
+        allowed: true,
+        remaining: 4,
+        resetSeconds: 12,
+      });
     } finally {
       await one.close();
       await two.close();
@@ -35,7 +40,10 @@ describe("the Redis rate limiter", () => {
     const one = createRedisRateLimiter(REDIS_URL, { log, keyPrefix: prefix });
     const two = createRedisRateLimiter(REDIS_URL, { log, keyPrefix: prefix });
     try {
-      const buckets = (client: string) => [{ key: `client:${client}`, limit: 2 }, { key: "merchant", limit: 3 }];
+      const buckets = (client: string) => [
+        { key: `client:${client}`, limit: 2 },
+        { key: "merchant", limit: 3 },
+      ];
       expect(await one.takeAll(buckets("a"))).toEqual({ allowed: true });
       expect(await two.takeAll(buckets("a"))).toEqual({ allowed: true });
       // client a is out; its refusal does not use up the merchant's third token

@@ -63,9 +63,16 @@ end
 return { allowed and 1 or 0, retry_ms, refusing }
 `;
 
-export function createRedisRateLimiter(url: string, deps: { log: Log; keyPrefix?: string }): RateLimiter & { close(): Promise<void> } {
+export function createRedisRateLimiter(
+  url: string,
+  deps: { log: Log; keyPrefix?: string },
+): RateLimiter & { close(): Promise<void> } {
   // commands queue while connecting; a dead Redis costs a request at most commandTimeout before failing open
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 });
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    commandTimeout: 500,
+  });
   redis.on("error", (err) => deps.log.warn({ err }, "redis rate limiter connection error"));
   redis.defineCommand("x4gTakeToken", { numberOfKeys: 1, lua: TAKE_TOKEN_LUA });
   // no numberOfKeys: each call passes its key count first (ioredis then runs it by EVALSHA)
@@ -74,12 +81,23 @@ export function createRedisRateLimiter(url: string, deps: { log: Log; keyPrefix?
   return {
     async take(key, limit, opts) {
       try {
-        const [allowed, retryMs, remaining, resetMs] = (await (redis as unknown as { x4gTakeToken: (k: string, c: number, w: number) => Promise<[number, number, number, number]> }).x4gTakeToken(
-          prefix + key,
-          limit,
-          opts?.windowMs ?? 60_000,
-        )) as [number, number, number, number];
-        return allowed === 1 ? { allowed: true, remaining, resetSeconds: Math.ceil(resetMs / 1000) } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
+        const [allowed, retryMs, remaining, resetMs] = (await (
+          redis as unknown as {
+            x4gTakeToken: (
+              k: string,
+              c: number,
+              w: number,
+            ) => Promise<[number, number, number, number]>;
+          }
+        ).x4gTakeToken(prefix + key, limit, opts?.windowMs ?? 60_000)) as [
+          number,
+          number,
+          number,
+          number,
+        ];
+        return allowed === 1
+          ? { allowed: true, remaining, resetSeconds: Math.ceil(resetMs / 1000) }
+          : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
       } catch (err) {
         // a rate limiter outage must not take paid traffic down: fail open, loudly
         deps.log.error({ err }, "redis rate limiter unavailable; allowing the request");
@@ -90,9 +108,27 @@ export function createRedisRateLimiter(url: string, deps: { log: Log; keyPrefix?
       try {
         const keys = entries.map((e) => prefix + e.key);
         const args = [opts?.windowMs ?? 60_000, ...entries.map((e) => e.limit)];
-        const command = (redis as unknown as { x4gTakeAll: (n: number, ...rest: (string | number)[]) => Promise<[number, number, number]> }).x4gTakeAll;
-        const [allowed, retryMs, refusing] = await command.call(redis, keys.length, ...keys, ...args);
-        return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)), key: entries[refusing - 1]?.key ?? "" };
+        const command = (
+          redis as unknown as {
+            x4gTakeAll: (
+              n: number,
+              ...rest: (string | number)[]
+            ) => Promise<[number, number, number]>;
+          }
+        ).x4gTakeAll;
+        const [allowed, retryMs, refusing] = await command.call(
+          redis,
+          keys.length,
+          ...keys,
+          ...args,
+        );
+        return allowed === 1
+          ? { allowed: true }
+          : {
+              allowed: false,
+              retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)),
+              key: entries[refusing - 1]?.key ?? "",
+            };
       } catch (err) {
         deps.log.error({ err }, "redis rate limiter unavailable; allowing the request");
         return { allowed: true };

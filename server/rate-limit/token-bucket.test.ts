@@ -30,4 +30,3 @@ describe("takeToken", () => {
     expect(r.allowed).toBe(true);
   });
 });
-

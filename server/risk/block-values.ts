@@ -1,4 +1,10 @@
-import { inRange, normalizeIp, parseIp, type IpRange, type ParsedIp } from "@/server/http/forwarded";
+import {
+  inRange,
+  normalizeIp,
+  parseIp,
+  type IpRange,
+  type ParsedIp,
+} from "@/server/http/forwarded";
 
 import type { RiskBlockKind } from "./schemas";
 
@@ -19,17 +25,32 @@ function formatIp(ip: ParsedIp): string {
 export function normalizeBlockValue(kind: RiskBlockKind, raw: string): NormalizedValue {
   const value = raw.trim();
   if (kind === "PAYER") {
-    return EVM_ADDRESS.test(value) ? { ok: true, value: value.toLowerCase() } : { ok: false, message: "Enter a 0x address of 40 hex characters" };
+    return EVM_ADDRESS.test(value)
+      ? { ok: true, value: value.toLowerCase() }
+      : { ok: false, message: "Enter a 0x address of 40 hex characters" };
   }
   const [address = "", prefix, extra] = value.split("/");
   const parsed = extra === undefined ? parseIp(normalizeIp(address)) : null;
-  if (!parsed) return { ok: false, message: "Enter an IPv4 or IPv6 address, or a CIDR range (e.g. 203.0.113.0/24)" };
+  if (!parsed)
+    return {
+      ok: false,
+      message: "Enter an IPv4 or IPv6 address, or a CIDR range (e.g. 203.0.113.0/24)",
+    };
   const width = parsed.family === 4 ? 32 : 128;
   if (prefix === undefined) return { ok: true, value: formatIp(parsed) };
-  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > width || Number(prefix) < (parsed.family === 4 ? 8 : 16)) {
-    return { ok: false, message: `The prefix length must be ${parsed.family === 4 ? "8–32" : "16–128"}` };
+  if (
+    !/^\d{1,3}$/.test(prefix) ||
+    Number(prefix) > width ||
+    Number(prefix) < (parsed.family === 4 ? 8 : 16)
+  ) {
+    return {
+      ok: false,
+      message: `The prefix length must be ${parsed.family === 4 ? "8–32" : "16–128"}`,
+    };
   }
-  return Number(prefix) === width ? { ok: true, value: formatIp(parsed) } : { ok: true, value: `${formatIp(parsed)}/${prefix}` };
+  return Number(prefix) === width
+    ? { ok: true, value: formatIp(parsed) }
+    : { ok: true, value: `${formatIp(parsed)}/${prefix}` };
 }
 
 type Entry = { id: string; expiresAt: Date | null };
@@ -46,10 +67,17 @@ export type Blocklist = {
   ranges: readonly (Entry & { range: IpRange })[];
 };
 
-export const EMPTY_BLOCKLIST: Blocklist = { size: 0, payers: new Map(), ips: new Map(), ranges: [] };
+export const EMPTY_BLOCKLIST: Blocklist = {
+  size: 0,
+  payers: new Map(),
+  ips: new Map(),
+  ranges: [],
+};
 
 /** The gateway's view of the active blocks (rows already normalised when written). */
-export function compileBlocklist(rows: { id: string; kind: RiskBlockKind; value: string; expiresAt: Date | null }[]): Blocklist {
+export function compileBlocklist(
+  rows: { id: string; kind: RiskBlockKind; value: string; expiresAt: Date | null }[],
+): Blocklist {
   const payers = new Map<string, Entry>();
   const ips = new Map<number | string, Entry>();
   const ranges: (Entry & { range: IpRange })[] = [];
@@ -68,7 +96,8 @@ export function compileBlocklist(rows: { id: string; kind: RiskBlockKind; value:
   return { size: payers.size + ips.size + ranges.length, payers, ips, ranges };
 }
 
-const inForce = (entry: Entry | undefined, now: Date): entry is Entry => entry !== undefined && (entry.expiresAt === null || entry.expiresAt > now);
+const inForce = (entry: Entry | undefined, now: Date): entry is Entry =>
+  entry !== undefined && (entry.expiresAt === null || entry.expiresAt > now);
 
 export type BlockMatch = { code: "client_blocked" | "payer_blocked"; blockId: string };
 
@@ -76,7 +105,10 @@ export type BlockMatch = { code: "client_blocked" | "payer_blocked"; blockId: st
  * Whether a request is refused: its client IP (on any paid path) or its payer (once the payment
  * header is decoded) is blocked and the block has not lapsed at `now`. The client is checked first.
  */
-export function findBlock(list: Blocklist, request: { clientIp: string | null; payer: string | null; now: Date }): BlockMatch | null {
+export function findBlock(
+  list: Blocklist,
+  request: { clientIp: string | null; payer: string | null; now: Date },
+): BlockMatch | null {
   if (list.size === 0) return null;
   if (request.clientIp && (list.ips.size > 0 || list.ranges.length > 0)) {
     const parsed = parseIp(normalizeIp(request.clientIp));
@@ -84,7 +116,8 @@ export function findBlock(list: Blocklist, request: { clientIp: string | null; p
       const exact = list.ips.size > 0 ? list.ips.get(ipKey(parsed)) : undefined;
       if (inForce(exact, request.now)) return { code: "client_blocked", blockId: exact.id };
       for (const range of list.ranges) {
-        if (inForce(range, request.now) && inRange(parsed, range.range)) return { code: "client_blocked", blockId: range.id };
+        if (inForce(range, request.now) && inRange(parsed, range.range))
+          return { code: "client_blocked", blockId: range.id };
       }
     }
   }

@@ -15,12 +15,23 @@ export const BLOCKLIST_TTL_MS = 5_000;
 
 export type BlocklistCache = {
   /** the block refusing this request, or null (a cached Map lookup; loads the list when stale) */
-  check(request: { clientIp: string | null; payer: string | null; now: Date }): Promise<BlockMatch | null>;
+  check(request: {
+    clientIp: string | null;
+    payer: string | null;
+    now: Date;
+  }): Promise<BlockMatch | null>;
   dispose(): void;
 };
 
-export function createBlocklistCache(deps: { db: PrismaClient; now: () => Date }, ttlMs = BLOCKLIST_TTL_MS): BlocklistCache {
-  const cache = createTtlCache<Blocklist>({ ttlMs, maxEntries: 1, load: async () => compileBlocklist(await loadActiveBlocks(deps.db, deps.now())) });
+export function createBlocklistCache(
+  deps: { db: PrismaClient; now: () => Date },
+  ttlMs = BLOCKLIST_TTL_MS,
+): BlocklistCache {
+  const cache = createTtlCache<Blocklist>({
+    ttlMs,
+    maxEntries: 1,
+    load: async () => compileBlocklist(await loadActiveBlocks(deps.db, deps.now())),
+  });
   const dispose = onMerchantConfigChanged((key) => {
     if (key === BLOCKLIST_CHANGED) cache.invalidate(BLOCKLIST_CHANGED);
   });

@@ -17,7 +17,10 @@ export class PrivateAddressError extends Error {
 
 /** Whether an http(s) request error is (or wraps) the lookup's refusal. */
 export function isPrivateAddressRefusal(err: unknown): boolean {
-  return err instanceof PrivateAddressError || (err as { cause?: unknown } | null)?.cause instanceof PrivateAddressError;
+  return (
+    err instanceof PrivateAddressError ||
+    (err as { cause?: unknown } | null)?.cause instanceof PrivateAddressError
+  );
 }
 
 export function safeLookup(allowPrivate: boolean): LookupFunction {
@@ -25,12 +28,25 @@ export function safeLookup(allowPrivate: boolean): LookupFunction {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return (callback as (e: Error | null, a: LookupAddress[]) => void)(err, []);
       if (!allowPrivate && addresses.some((a) => isPrivateAddress(a.address))) {
-        return (callback as (e: Error | null, a: LookupAddress[]) => void)(new PrivateAddressError(hostname), []);
+        return (callback as (e: Error | null, a: LookupAddress[]) => void)(
+          new PrivateAddressError(hostname),
+          [],
+        );
       }
-      if (options.all) return (callback as (e: Error | null, a: LookupAddress[]) => void)(null, addresses);
+      if (options.all)
+        return (callback as (e: Error | null, a: LookupAddress[]) => void)(null, addresses);
       const first = addresses[0];
-      if (!first) return (callback as (e: Error | null, a: string, f: number) => void)(new Error(`no address for ${hostname}`), "", 4);
-      (callback as (e: Error | null, a: string, f: number) => void)(null, first.address, first.family);
+      if (!first)
+        return (callback as (e: Error | null, a: string, f: number) => void)(
+          new Error(`no address for ${hostname}`),
+          "",
+          4,
+        );
+      (callback as (e: Error | null, a: string, f: number) => void)(
+        null,
+        first.address,
+        first.family,
+      );
     });
   };
 }

@@ -6,7 +6,10 @@ import { isIP } from "node:net";
 
 export type UpstreamUrlCheck =
   | { ok: true; url: URL }
-  | { ok: false; reason: "invalid_url" | "unsupported_protocol" | "credentials_in_url" | "private_address" };
+  | {
+      ok: false;
+      reason: "invalid_url" | "unsupported_protocol" | "credentials_in_url" | "private_address";
+    };
 
 const PRIVATE_HOSTNAME = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/i;
 
@@ -18,7 +21,8 @@ export function checkUpstreamUrl(raw: string, opts: { allowPrivate: boolean }): 
   } catch {
     return { ok: false, reason: "invalid_url" };
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, reason: "unsupported_protocol" };
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return { ok: false, reason: "unsupported_protocol" };
   if (url.username || url.password) return { ok: false, reason: "credentials_in_url" };
   if (!url.hostname) return { ok: false, reason: "invalid_url" };
   if (!opts.allowPrivate) {
@@ -30,10 +34,14 @@ export function checkUpstreamUrl(raw: string, opts: { allowPrivate: boolean }): 
   return { ok: true, url };
 }
 
-export const UPSTREAM_URL_MESSAGES: Record<Exclude<UpstreamUrlCheck, { ok: true }>["reason"], string> = {
+export const UPSTREAM_URL_MESSAGES: Record<
+  Exclude<UpstreamUrlCheck, { ok: true }>["reason"],
+  string
+> = {
   invalid_url: "Enter an absolute URL such as https://api.example.com",
   unsupported_protocol: "Only http:// and https:// upstreams are supported",
-  credentials_in_url: "Remove the user:password part; use injected upstream headers for credentials",
+  credentials_in_url:
+    "Remove the user:password part; use injected upstream headers for credentials",
   private_address: "Private, loopback and link-local addresses are not allowed as upstreams",
 };
 
@@ -108,8 +116,10 @@ function isPrivateV6(ip: string): boolean {
   const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, last = 0] = h;
   const allZeroPrefix = a === 0 && b === 0 && c === 0 && d === 0 && e === 0;
   if (allZeroPrefix && f === 0 && g === 0 && (last === 0 || last === 1)) return true; // :: and ::1
-  if (allZeroPrefix && f === 0xffff) return isPrivateV4(`${g >> 8}.${g & 255}.${last >> 8}.${last & 255}`); // v4-mapped
-  if (a === 0x64 && b === 0xff9b) return isPrivateV4(`${g >> 8}.${g & 255}.${last >> 8}.${last & 255}`); // NAT64
+  if (allZeroPrefix && f === 0xffff)
+    return isPrivateV4(`${g >> 8}.${g & 255}.${last >> 8}.${last & 255}`); // v4-mapped
+  if (a === 0x64 && b === 0xff9b)
+    return isPrivateV4(`${g >> 8}.${g & 255}.${last >> 8}.${last & 255}`); // NAT64
   if ((a & 0xfe00) === 0xfc00) return true; // unique local fc00::/7
   if ((a & 0xffc0) === 0xfe80) return true; // link-local fe80::/10
   if ((a & 0xff00) === 0xff00) return true; // multicast

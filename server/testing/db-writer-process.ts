@@ -15,12 +15,23 @@ import { parseServerEnv } from "@/server/env";
 async function main(): Promise<number> {
   const env = parseServerEnv(process.env);
   const merchantId = process.env.MERCHANT_ID ?? "";
-  const limit = process.env.WRITE_COUNT ? Number(process.env.WRITE_COUNT) : Number.POSITIVE_INFINITY;
+  const limit = process.env.WRITE_COUNT
+    ? Number(process.env.WRITE_COUNT)
+    : Number.POSITIVE_INFINITY;
   const { db } = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR));
   process.stdout.write(`opened ${process.pid}\n`);
   for (let i = 0; i < limit; i++) {
     const id = createId("audit");
-    await db.auditLog.create({ data: { id, merchantId, actorRole: "SYSTEM", action: "test.write", targetType: "test", targetId: String(i) } });
+    await db.auditLog.create({
+      data: {
+        id,
+        merchantId,
+        actorRole: "SYSTEM",
+        action: "test.write",
+        targetType: "test",
+        targetId: String(i),
+      },
+    });
     process.stdout.write(`committed ${id}\n`);
   }
   process.stdout.write("holding\n");

@@ -1,6 +1,16 @@
 import { randomBytes } from "node:crypto";
 
-import { createPublicClient, createWalletClient, http, parseEther, parseUnits, toHex, type Address, type Hex, type PublicClient } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  parseEther,
+  parseUnits,
+  toHex,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { inject } from "vitest";
 
@@ -10,7 +20,11 @@ import { signTransferAuthorization, usdcBalance } from "@/server/chain/test-usdc
 import type { PrismaClient } from "@/server/db";
 import type { ServerEnv } from "@/server/env";
 import type { Log } from "@/server/observability/logger";
-import { handleFacilitatorSettle, handleFacilitatorSupported, handleFacilitatorVerify } from "@/server/facilitator/http-api";
+import {
+  handleFacilitatorSettle,
+  handleFacilitatorSupported,
+  handleFacilitatorVerify,
+} from "@/server/facilitator/http-api";
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
 import { buildGatewayRuntime, type GatewayRuntime } from "@/server/gateway/runtime";
 import { createMerchant } from "@/server/merchants/merchants";
@@ -27,18 +41,41 @@ import { startTestUpstream, type TestUpstream } from "./upstream";
 
 export const GATEWAY_ORIGIN = "http://gateway.test";
 
-export type Requirements = { scheme: string; network: string; asset: string; amount: string; payTo: string; maxTimeoutSeconds: number; extra: { name: string; version: string } };
+export type Requirements = {
+  scheme: string;
+  network: string;
+  asset: string;
+  amount: string;
+  payTo: string;
+  maxTimeoutSeconds: number;
+  extra: { name: string; version: string };
+};
 
 export type GatewayHarness = Awaited<ReturnType<typeof createGatewayHarness>>;
 
-export async function fundedAccount(publicClient: PublicClient, rpcUrl: string, token: Address, usdc = "100"): Promise<PrivateKeyAccount & { privateKey: Hex }> {
+export async function fundedAccount(
+  publicClient: PublicClient,
+  rpcUrl: string,
+  token: Address,
+  usdc = "100",
+): Promise<PrivateKeyAccount & { privateKey: Hex }> {
   const privateKey = generatePrivateKey();
   const account = Object.assign(privateKeyToAccount(privateKey), { privateKey });
-  await publicClient.request({ method: "anvil_setBalance" as never, params: [account.address, toHex(parseEther("10"))] as never });
+  await publicClient.request({
+    method: "anvil_setBalance" as never,
+    params: [account.address, toHex(parseEther("10"))] as never,
+  });
   if (usdc !== "0") {
     const chain = publicClient.chain;
     const wallet = createWalletClient({ account, chain, transport: http(rpcUrl) });
-    const hash = await wallet.writeContract({ address: token, abi: TEST_USDC_ABI, functionName: "mint", args: [account.address, parseUnits(usdc, 6)], chain, account });
+    const hash = await wallet.writeContract({
+      address: token,
+      abi: TEST_USDC_ABI,
+      functionName: "mint",
+      args: [account.address, parseUnits(usdc, 6)],
+      chain,
+      account,
+    });
     await publicClient.waitForTransactionReceipt({ hash });
   }
   return account;
@@ -48,7 +85,16 @@ export async function createGatewayHarness(
   db: PrismaClient,
   opts: {
     rules?: PricingRuleInput[];
-    merchant?: { chargeOnUpstreamError?: boolean; upstreamTimeoutMs?: number; rateLimitPerMinute?: number; deferredSettlementOn?: boolean; maxUnsettledPerPayer?: string | null; settlementMode?: "DIRECT" | "PLATFORM"; payoutAddress?: string; feeTemplateId?: string };
+    merchant?: {
+      chargeOnUpstreamError?: boolean;
+      upstreamTimeoutMs?: number;
+      rateLimitPerMinute?: number;
+      deferredSettlementOn?: boolean;
+      maxUnsettledPerPayer?: string | null;
+      settlementMode?: "DIRECT" | "PLATFORM";
+      payoutAddress?: string;
+      feeTemplateId?: string;
+    };
     /** HOSTED: the merchant settles through our hosted-facilitator adapter, pointed at our own facilitator API on a real socket */
     facilitator?: "LOCAL" | "HOSTED";
     env?: Record<string, string>;
@@ -58,7 +104,10 @@ export async function createGatewayHarness(
 ) {
   const provided = inject("chain");
   const chain = localChainDefinition(provided.chainId, provided.rpcUrl);
-  const publicClient = createPublicClient({ chain, transport: http(provided.rpcUrl) }) as PublicClient;
+  const publicClient = createPublicClient({
+    chain,
+    transport: http(provided.rpcUrl),
+  }) as PublicClient;
   const token = provided.tokenAddress.toLowerCase() as Address;
   const network = `eip155:${provided.chainId}`;
   const facilitatorAccount = await fundedAccount(publicClient, provided.rpcUrl, token, "0");
@@ -70,7 +119,11 @@ export async function createGatewayHarness(
   const facilitatorApiToken = `fac_${randomBytes(24).toString("hex")}`;
   const facilitatorApi = await serveFetchHandler(async (req) => {
     const runtime = runtimeRef.current!;
-    const deps = { ...runtime, env: runtime.env as ServerEnv, facilitator: runtime.facilitators.local };
+    const deps = {
+      ...runtime,
+      env: runtime.env as ServerEnv,
+      facilitator: runtime.facilitators.local,
+    };
     const path = new URL(req.url).pathname;
     if (path.endsWith("/verify")) return handleFacilitatorVerify(deps, req);
     if (path.endsWith("/settle")) return handleFacilitatorSettle(deps, req);
@@ -91,20 +144,43 @@ export async function createGatewayHarness(
     ...opts.env,
   });
   const base = testDeps(db, { env, ...(opts.log ? { log: opts.log } : {}) });
-  const runtime: GatewayRuntime = buildGatewayRuntime(base, { reconcileEveryMs: null, webhooksEveryMs: null, deferredEveryMs: null, settlementEveryMs: null, alertsEveryMs: null, maxBodyBytes: 1024 * 1024 });
+  const runtime: GatewayRuntime = buildGatewayRuntime(base, {
+    reconcileEveryMs: null,
+    webhooksEveryMs: null,
+    deferredEveryMs: null,
+    settlementEveryMs: null,
+    alertsEveryMs: null,
+    maxBodyBytes: 1024 * 1024,
+  });
   runtimeRef.current = runtime;
 
-  const owner = await signUpWithPassword(base, { name: "Owner", email: uniqueEmail("owner"), password: "a long enough password" });
+  const owner = await signUpWithPassword(base, {
+    name: "Owner",
+    email: uniqueEmail("owner"),
+    password: "a long enough password",
+  });
   const merchant = await createMerchant(base, {
     userId: owner.id,
     actor: { userId: owner.id, role: "OWNER" },
-    input: { name: "Signals Inc", upstreamBaseUrl: upstream.url, payoutAddress: opts.merchant?.payoutAddress ?? merchantWallet, settlementMode: "DIRECT" },
+    input: {
+      name: "Signals Inc",
+      upstreamBaseUrl: upstream.url,
+      payoutAddress: opts.merchant?.payoutAddress ?? merchantWallet,
+      settlementMode: "DIRECT",
+    },
   });
   // the payout address is sealed: createMerchant wrote it above
   const { payoutAddress: _sealedAbove, ...settings } = opts.merchant ?? {};
   // tests send many calls from one client: only the limits a test sets bind (rate-limits.int.test.ts sets its own)
-  const unbound = { clientRateLimitPerMinute: 1_000_000, paidRateLimitPerMinute: 1_000_000, payerRateLimitPerMinute: 1_000_000 };
-  await db.merchant.update({ where: { id: merchant.id }, data: { ...unbound, ...settings, facilitator: opts.facilitator ?? "LOCAL" } });
+  const unbound = {
+    clientRateLimitPerMinute: 1_000_000,
+    paidRateLimitPerMinute: 1_000_000,
+    payerRateLimitPerMinute: 1_000_000,
+  };
+  await db.merchant.update({
+    where: { id: merchant.id },
+    data: { ...unbound, ...settings, facilitator: opts.facilitator ?? "LOCAL" },
+  });
   const rules: PricingRuleInput[] = opts.rules ?? [
     { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network, asset: token },
     { pathPattern: "/api/echo", method: "POST", price: "0.05", network, asset: token },
@@ -113,19 +189,34 @@ export async function createGatewayHarness(
   ];
   // rules given without network or asset are priced in the local chain's test token
   for (const input of rules) {
-    await createPricingRule(base, { merchantId: merchant.id, actor: { userId: owner.id, role: "OWNER" }, input: { ...input, network: input.network || network, asset: input.asset || token } });
+    await createPricingRule(base, {
+      merchantId: merchant.id,
+      actor: { userId: owner.id, role: "OWNER" },
+      input: { ...input, network: input.network || network, asset: input.asset || token },
+    });
   }
 
   const url = (path: string) => `${GATEWAY_ORIGIN}/${merchant.id}${path}`;
 
   /** An in-process call through the real gateway handler (the route handler is this one line). */
-  const call = (path: string, init: RequestInit = {}) => handleGatewayRequest(runtime, new Request(url(path), init), { merchantId: merchant.id });
+  const call = (path: string, init: RequestInit = {}) =>
+    handleGatewayRequest(runtime, new Request(url(path), init), { merchantId: merchant.id });
 
   /** Signs an EIP-3009 authorization for the requirements; `tamper` builds the flawed ones. */
   async function signPayment(
     payer: PrivateKeyAccount,
     requirements: Requirements,
-    tamper: { to?: Address; value?: string; validAfter?: bigint; validBefore?: bigint; nonce?: Hex; chainId?: number; verifyingContract?: Address; signer?: PrivateKeyAccount; paymentIdentifier?: string } = {},
+    tamper: {
+      to?: Address;
+      value?: string;
+      validAfter?: bigint;
+      validBefore?: bigint;
+      nonce?: Hex;
+      chainId?: number;
+      verifyingContract?: Address;
+      signer?: PrivateKeyAccount;
+      paymentIdentifier?: string;
+    } = {},
     version: 1 | 2 = 2,
   ): Promise<{ header: string; nonce: Hex }> {
     const now = BigInt(Math.floor(Date.now() / 1000));
@@ -139,8 +230,18 @@ export async function createGatewayHarness(
     };
     const signature = await signTransferAuthorization(
       tamper.signer ?? payer,
-      { name: requirements.extra.name, version: requirements.extra.version, chainId: tamper.chainId ?? provided.chainId, verifyingContract: tamper.verifyingContract ?? (requirements.asset as Address) },
-      { ...authorization, value: BigInt(authorization.value), validAfter: BigInt(authorization.validAfter), validBefore: BigInt(authorization.validBefore) },
+      {
+        name: requirements.extra.name,
+        version: requirements.extra.version,
+        chainId: tamper.chainId ?? provided.chainId,
+        verifyingContract: tamper.verifyingContract ?? (requirements.asset as Address),
+      },
+      {
+        ...authorization,
+        value: BigInt(authorization.value),
+        validAfter: BigInt(authorization.validAfter),
+        validBefore: BigInt(authorization.validBefore),
+      },
     );
     const payload =
       version === 2
@@ -148,19 +249,38 @@ export async function createGatewayHarness(
             x402Version: 2,
             accepted: requirements,
             payload: { signature, authorization },
-            ...(tamper.paymentIdentifier ? { extensions: { "payment-identifier": { info: { required: false, id: tamper.paymentIdentifier } } } } : {}),
+            ...(tamper.paymentIdentifier
+              ? {
+                  extensions: {
+                    "payment-identifier": {
+                      info: { required: false, id: tamper.paymentIdentifier },
+                    },
+                  },
+                }
+              : {}),
           }
-        : { x402Version: 1, scheme: "exact", network: "base-sepolia", payload: { signature, authorization } };
-    return { header: Buffer.from(JSON.stringify(payload)).toString("base64"), nonce: authorization.nonce };
+        : {
+            x402Version: 1,
+            scheme: "exact",
+            network: "base-sepolia",
+            payload: { signature, authorization },
+          };
+    return {
+      header: Buffer.from(JSON.stringify(payload)).toString("base64"),
+      nonce: authorization.nonce,
+    };
   }
 
   /** The v2 requirements from an unpaid call's PAYMENT-REQUIRED header. */
   async function requirementsFor(path: string, init: RequestInit = {}): Promise<Requirements> {
     const res = await call(path, init);
     const header = res.headers.get("payment-required");
-    if (res.status !== 402 || !header) throw new Error(`expected a 402 with PAYMENT-REQUIRED for ${path}, got ${res.status}`);
+    if (res.status !== 402 || !header)
+      throw new Error(`expected a 402 with PAYMENT-REQUIRED for ${path}, got ${res.status}`);
     await res.body?.cancel();
-    return (JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { accepts: Requirements[] }).accepts[0] as Requirements;
+    return (
+      JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { accepts: Requirements[] }
+    ).accepts[0] as Requirements;
   }
 
   return {

@@ -16,16 +16,19 @@ import { createLogger } from "@/server/observability/logger";
 async function main() {
   const env = parseServerEnv(process.env);
   const { db } = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR));
-  const runtime = buildGatewayRuntime({ db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date() }, {
-    reconcileEveryMs: null,
-    webhooksEveryMs: null,
-    alertsEveryMs: null,
-    deferredEveryMs: process.env.DEFERRED_EVERY_MS ? Number(process.env.DEFERRED_EVERY_MS) : null,
-    deferredQueue: { leaseMs: Number(process.env.DEFERRED_LEASE_MS ?? 60_000) },
-    // a killed predecessor's claim on the queue job lapses as fast as its claims on the rows
-    jobLeaseMs: Number(process.env.DEFERRED_LEASE_MS ?? 15_000),
-    settlementEveryMs: null,
-  });
+  const runtime = buildGatewayRuntime(
+    { db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date() },
+    {
+      reconcileEveryMs: null,
+      webhooksEveryMs: null,
+      alertsEveryMs: null,
+      deferredEveryMs: process.env.DEFERRED_EVERY_MS ? Number(process.env.DEFERRED_EVERY_MS) : null,
+      deferredQueue: { leaseMs: Number(process.env.DEFERRED_LEASE_MS ?? 60_000) },
+      // a killed predecessor's claim on the queue job lapses as fast as its claims on the rows
+      jobLeaseMs: Number(process.env.DEFERRED_LEASE_MS ?? 15_000),
+      settlementEveryMs: null,
+    },
+  );
   if (process.env.KILL_AFTER_SETTLE === "1") {
     runtime.afterSettleHook = async () => {
       process.kill(process.pid, "SIGKILL");
@@ -47,7 +50,9 @@ async function main() {
     void handleGatewayNode(runtime, req, res, { merchantId, origin: env.APP_URL });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,11 @@
 import type { TestProject } from "vitest/node";
 
 import { setupLocalChain } from "@/server/chain/local-chain";
-import { prepareTestDatabases, teardownTestDatabases, type TestDbTemplate } from "@/server/db/testing";
+import {
+  prepareTestDatabases,
+  teardownTestDatabases,
+  type TestDbTemplate,
+} from "@/server/db/testing";
 
 import { startTestRedis } from "./redis";
 
@@ -21,8 +25,16 @@ declare module "vitest" {
 // integration run; each test file clones the template (server/testing/int.ts). One redis-server of the
 // run's own for the Redis-backed tests (rate limits, cache invalidation, readiness).
 export default async function setup(project: TestProject) {
-  const [chain, dbTemplate, redis] = await Promise.all([setupLocalChain({ chainId: 84532 }), prepareTestDatabases(), startTestRedis()]);
-  project.provide("chain", { rpcUrl: chain.rpcUrl, chainId: chain.chainId, tokenAddress: chain.tokenAddress });
+  const [chain, dbTemplate, redis] = await Promise.all([
+    setupLocalChain({ chainId: 84532 }),
+    prepareTestDatabases(),
+    startTestRedis(),
+  ]);
+  project.provide("chain", {
+    rpcUrl: chain.rpcUrl,
+    chainId: chain.chainId,
+    tokenAddress: chain.tokenAddress,
+  });
   project.provide("dbTemplate", dbTemplate);
   project.provide("redisUrl", redis.url);
   return async () => {

@@ -47,7 +47,8 @@ export function testDeps(db: PrismaClient, overrides: Partial<Deps> = {}): Deps 
     metrics: DISABLED_METRICS,
     signInLimiter: createMemoryRateLimiter(),
     // the console's test call needs a gateway: tests that make one pass it (createGatewayHarness's runtime)
-    gateway: () => Promise.reject(new Error("these test deps have no gateway: pass `gateway` to testDeps")),
+    gateway: () =>
+      Promise.reject(new Error("these test deps have no gateway: pass `gateway` to testDeps")),
     ...overrides,
   };
 }
@@ -56,11 +57,22 @@ export function testDeps(db: PrismaClient, overrides: Partial<Deps> = {}): Deps 
  * A tRPC caller acting as `user` (or signed out), through the real middleware chain. The session
  * was signed into just now unless `signedInAt` (ms) says otherwise (null: a token from before the claim).
  */
-export function callerFor(deps: Deps, user: Pick<SessionUser, "id" | "role" | "sessionVersion"> | null, opts: { signedInAt?: number | null } = {}) {
+export function callerFor(
+  deps: Deps,
+  user: Pick<SessionUser, "id" | "role" | "sessionVersion"> | null,
+  opts: { signedInAt?: number | null } = {},
+) {
   return createCaller(
     createTRPCContext({
       deps,
-      session: user ? { userId: user.id, role: user.role, sessionVersion: user.sessionVersion, signedInAt: opts.signedInAt === undefined ? Date.now() : opts.signedInAt } : null,
+      session: user
+        ? {
+            userId: user.id,
+            role: user.role,
+            sessionVersion: user.sessionVersion,
+            signedInAt: opts.signedInAt === undefined ? Date.now() : opts.signedInAt,
+          }
+        : null,
       requestId: createId("request"),
       ip: "127.0.0.1",
     }),
@@ -68,8 +80,19 @@ export function callerFor(deps: Deps, user: Pick<SessionUser, "id" | "role" | "s
 }
 
 /** A tRPC caller acting as one of a merchant's API keys (as the public REST API builds it). */
-export function keyCallerFor(deps: Deps, key: { keyId: string; merchantId: string; scopes: string[] }) {
-  return createCaller(createTRPCContext({ deps, session: null, apiKey: key, requestId: createId("request"), ip: "127.0.0.1" }));
+export function keyCallerFor(
+  deps: Deps,
+  key: { keyId: string; merchantId: string; scopes: string[] },
+) {
+  return createCaller(
+    createTRPCContext({
+      deps,
+      session: null,
+      apiKey: key,
+      requestId: createId("request"),
+      ip: "127.0.0.1",
+    }),
+  );
 }
 
 let counter = 0;
@@ -81,7 +104,10 @@ export function uniqueEmail(label = "user"): string {
 
 /** The session user who owns a merchant (e.g. the one a gateway harness created). */
 export async function merchantOwner(db: PrismaClient, merchantId: string): Promise<SessionUser> {
-  const membership = await db.membership.findFirstOrThrow({ where: { merchantId, role: "OWNER" }, select: { userId: true } });
+  const membership = await db.membership.findFirstOrThrow({
+    where: { merchantId, role: "OWNER" },
+    select: { userId: true },
+  });
   // owners in tests sign up with a password: no wallet to open
   const user = await db.user.findUniqueOrThrow({
     where: { id: membership.userId },
@@ -103,7 +129,11 @@ export async function trpcErrorCode(promise: Promise<unknown>): Promise<TRPCErro
 /** A signed-up user promoted to platform administrator (the seed does the same for the demo admin). */
 export async function platformAdmin(db: PrismaClient): Promise<SessionUser> {
   const deps = testDeps(db);
-  const user = await signUpWithPassword(deps, { name: "Admin", email: uniqueEmail("admin"), password: "a long enough password" });
+  const user = await signUpWithPassword(deps, {
+    name: "Admin",
+    email: uniqueEmail("admin"),
+    password: "a long enough password",
+  });
   await db.user.update({ where: { id: user.id }, data: { role: "PLATFORM_ADMIN" } });
   return { ...user, role: "PLATFORM_ADMIN" };
 }

@@ -10,7 +10,11 @@ import { freePort } from "@/server/chain/anvil";
 
 export type TestRedis = { url: string; stop: () => Promise<void> };
 
-const CANDIDATES = [process.env.REDIS_SERVER_BINARY, "/usr/bin/redis-server", "/usr/local/bin/redis-server"];
+const CANDIDATES = [
+  process.env.REDIS_SERVER_BINARY,
+  "/usr/bin/redis-server",
+  "/usr/local/bin/redis-server",
+];
 
 export function redisServerBinary(): string {
   const found = CANDIDATES.find((p): p is string => Boolean(p && existsSync(p)));
@@ -32,20 +36,41 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-export async function startTestRedis(options: { readyTimeoutMs?: number } = {}): Promise<TestRedis> {
+export async function startTestRedis(
+  options: { readyTimeoutMs?: number } = {},
+): Promise<TestRedis> {
   const port = await freePort();
-  const child = spawn(redisServerBinary(), ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    redisServerBinary(),
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+    ],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let exited = false;
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exit = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
+  const exit = new Promise<void>((resolve) =>
+    child.once("exit", () => ((exited = true), resolve())),
+  );
   const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
   while (!(await answersPing(port))) {
     if (exited || Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`redis-server did not start on port ${port}${stderr ? `: ${stderr.trim()}` : ""}`);
+      throw new Error(
+        `redis-server did not start on port ${port}${stderr ? `: ${stderr.trim()}` : ""}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

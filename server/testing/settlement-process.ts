@@ -13,7 +13,13 @@ import { createLogger } from "@/server/observability/logger";
 async function main() {
   const env = parseServerEnv(process.env);
   const { db, close } = createPrismaClient(parseDatabaseUrl(env.DATABASE_URL, env.DATA_DIR));
-  const deps = billingDeps({ db, env, log: createLogger({ level: env.LOG_LEVEL }), now: () => new Date(), chains: createChainClientRegistry(getNetworkRegistry(env), undefined) });
+  const deps = billingDeps({
+    db,
+    env,
+    log: createLogger({ level: env.LOG_LEVEL }),
+    now: () => new Date(),
+    chains: createChainClientRegistry(getNetworkRegistry(env), undefined),
+  });
   const afterBroadcast =
     process.env.KILL_AFTER_BROADCAST === "1"
       ? async () => {
@@ -21,7 +27,10 @@ async function main() {
           await new Promise(() => undefined);
         }
       : undefined;
-  const progress = await processSettlementRun({ ...deps, afterBroadcast }, { runId: process.env.RUN_ID ?? "" });
+  const progress = await processSettlementRun(
+    { ...deps, afterBroadcast },
+    { runId: process.env.RUN_ID ?? "" },
+  );
   process.stdout.write(`${JSON.stringify(progress)}\n`);
   await close();
 }

@@ -30,7 +30,9 @@ export async function createSharedDatabase(): Promise<SharedDatabase> {
   let closeDatabase: () => Promise<void> = async () => undefined;
   if (template.kind === "pglite") {
     const dataDir = path.join(tmp, "pglite");
-    await openPglite(dataDir, { loadDataDir: new Blob([new Uint8Array(readFileSync(template.tarballPath))]) }).close();
+    await openPglite(dataDir, {
+      loadDataDir: new Blob([new Uint8Array(readFileSync(template.tarballPath))]),
+    }).close();
     config = { kind: "pglite", dataDir };
     url = `pglite:${dataDir}`;
   } else {
@@ -55,14 +57,23 @@ export async function createSharedDatabase(): Promise<SharedDatabase> {
   };
 }
 
-export type ChildProcessHandle = { pid: number; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
+export type ChildProcessHandle = {
+  pid: number;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
 
 /** Runs a TypeScript entry point of ours in a child process with `env` added. */
 export function startTsProcess(entry: string, env: Record<string, string>): ChildProcessHandle {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return { pid: child.pid ?? 0, output: () => out, exited };
 }

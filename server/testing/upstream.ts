@@ -4,7 +4,12 @@ import type { AddressInfo } from "node:net";
 // A real HTTP upstream for gateway tests: it records what it received, so tests can check the
 // gateway's header hygiene, and it can fail or stall on demand.
 
-export type SeenRequest = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string };
+export type SeenRequest = {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+};
 
 export type TestUpstream = {
   url: string;
@@ -48,7 +53,10 @@ export async function startTestUpstream(): Promise<TestUpstream> {
           res.on("close", () => (held = held.filter((a) => a !== answer)));
           return;
         }
-        const timer = setTimeout(() => send(200, { slow: true }), Number(url.searchParams.get("ms") ?? 5000));
+        const timer = setTimeout(
+          () => send(200, { slow: true }),
+          Number(url.searchParams.get("ms") ?? 5000),
+        );
         res.on("close", () => clearTimeout(timer));
         return;
       }
@@ -65,17 +73,31 @@ export async function startTestUpstream(): Promise<TestUpstream> {
           "clear-site-data": '"cookies", "storage"',
           "strict-transport-security": "max-age=63072000; includeSubDomains; preload",
           nel: '{"report_to":"merchant","max_age":31536000}',
-          "report-to": '{"group":"merchant","max_age":31536000,"endpoints":[{"url":"https://merchant.example/reports"}]}',
+          "report-to":
+            '{"group":"merchant","max_age":31536000,"endpoints":[{"url":"https://merchant.example/reports"}]}',
           "alt-svc": 'h3=":443"; ma=86400',
           "service-worker-allowed": "/",
           "access-control-allow-credentials": "true",
           "x-merchant": "kept",
         });
-        return res.end(`<!doctype html><title>merchant</title><script>fetch("/api/trpc/auth.me",{credentials:"include"}).then(r=>r.text()).then(t=>{document.title="stolen:"+t})</script>`);
+        return res.end(
+          `<!doctype html><title>merchant</title><script>fetch("/api/trpc/auth.me",{credentials:"include"}).then(r=>r.text()).then(t=>{document.title="stolen:"+t})</script>`,
+        );
       }
-      if (url.pathname.startsWith("/api/echo")) return send(200, { method: req.method, path: url.pathname, query: url.search, body });
+      if (url.pathname.startsWith("/api/echo"))
+        return send(200, { method: req.method, path: url.pathname, query: url.search, body });
       const symbol = url.pathname.split("/").at(-1) ?? "";
-      return send(200, { symbol: symbol.toUpperCase(), signal: "buy", path: url.pathname, query: url.search, paidBy: req.headers["x-x402-payer"] ?? null }, { "set-cookie": "upstream=1; Path=/" });
+      return send(
+        200,
+        {
+          symbol: symbol.toUpperCase(),
+          signal: "buy",
+          path: url.pathname,
+          query: url.search,
+          paidBy: req.headers["x-x402-payer"] ?? null,
+        },
+        { "set-cookie": "upstream=1; Path=/" },
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -85,7 +107,9 @@ export async function startTestUpstream(): Promise<TestUpstream> {
     seen,
     arrived: (prefix) => {
       const already = seen.find((r) => r.url.startsWith(prefix));
-      return already ? Promise.resolve(already) : new Promise((resolve) => waiting.push({ prefix, resolve }));
+      return already
+        ? Promise.resolve(already)
+        : new Promise((resolve) => waiting.push({ prefix, resolve }));
     },
     releaseHeld: () => {
       const answers = held;

@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-export const emailSchema = z.email("Enter a valid email address").max(254).transform((v) => v.toLowerCase());
+export const emailSchema = z
+  .email("Enter a valid email address")
+  .max(254)
+  .transform((v) => v.toLowerCase());
 
 export const passwordSchema = z
   .string()

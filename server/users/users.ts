@@ -1,7 +1,12 @@
 import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
 import { hashPassword, verifyPassword } from "@/server/crypto/password";
-import { addressLookupHashes, openSecret, sealAddress, type EncryptionKeys } from "@/server/crypto/secrets";
+import {
+  addressLookupHashes,
+  openSecret,
+  sealAddress,
+  type EncryptionKeys,
+} from "@/server/crypto/secrets";
 import { createId } from "@/server/db/ids";
 import { Prisma, type PlatformRole } from "@/server/db";
 
@@ -16,18 +21,42 @@ export type SessionUser = {
   sessionVersion: number;
 };
 
-const sessionUserSelect = { id: true, email: true, name: true, walletAddressCiphertext: true, walletAddressKeyId: true, role: true, sessionVersion: true } as const;
+const sessionUserSelect = {
+  id: true,
+  email: true,
+  name: true,
+  walletAddressCiphertext: true,
+  walletAddressKeyId: true,
+  role: true,
+  sessionVersion: true,
+} as const;
 
-type SessionUserRow = Omit<SessionUser, "walletAddress"> & { walletAddressCiphertext: string | null; walletAddressKeyId: string | null };
+type SessionUserRow = Omit<SessionUser, "walletAddress"> & {
+  walletAddressCiphertext: string | null;
+  walletAddressKeyId: string | null;
+};
 
 /** A user's wallet address, opened from its sealed column (null for accounts without a wallet). */
-export function openWalletAddress(row: { walletAddressCiphertext: string | null; walletAddressKeyId: string | null }, keys: EncryptionKeys): string | null {
+export function openWalletAddress(
+  row: { walletAddressCiphertext: string | null; walletAddressKeyId: string | null },
+  keys: EncryptionKeys,
+): string | null {
   if (row.walletAddressCiphertext === null || row.walletAddressKeyId === null) return null;
-  return openSecret({ ciphertext: row.walletAddressCiphertext, keyId: row.walletAddressKeyId }, keys);
+  return openSecret(
+    { ciphertext: row.walletAddressCiphertext, keyId: row.walletAddressKeyId },
+    keys,
+  );
 }
 
 function toSessionUser(u: SessionUserRow, keys: EncryptionKeys): SessionUser {
-  return { id: u.id, email: u.email, name: u.name, walletAddress: openWalletAddress(u, keys), role: u.role, sessionVersion: u.sessionVersion };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    walletAddress: openWalletAddress(u, keys),
+    role: u.role,
+    sessionVersion: u.sessionVersion,
+  };
 }
 
 /** Creates a user with an email and password; a taken email is a `conflict`. */
@@ -38,7 +67,13 @@ export async function signUpWithPassword(
   const passwordHash = await hashPassword(input.password);
   try {
     const user = await deps.db.user.create({
-      data: { id: createId("user"), email: input.email, name: input.name, passwordHash, role: input.role ?? "USER" },
+      data: {
+        id: createId("user"),
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        role: input.role ?? "USER",
+      },
       select: { id: true, email: true, name: true, role: true, sessionVersion: true },
     });
     return { ...user, walletAddress: null };
@@ -70,7 +105,8 @@ export async function authenticateWithPassword(
     await verifyPassword(await getDummyHash(), input.password);
     return { ok: false, reason: "invalid_credentials" };
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) return { ok: false, reason: "invalid_credentials" };
+  if (!(await verifyPassword(user.passwordHash, input.password)))
+    return { ok: false, reason: "invalid_credentials" };
   if (user.status !== "ACTIVE") return { ok: false, reason: "account_disabled" };
   return { ok: true, user: toSessionUser(user, deps.env) };
 }
@@ -87,7 +123,10 @@ function getDummyHash(): Promise<string> {
  * keep signing in while a key rotation is under way. The unique hash column keeps one user per
  * wallet for values hashed under the same key (keys:rotate brings every row to the current one).
  */
-export async function signInWithWallet(deps: Pick<Deps, "db" | "env">, address: string): Promise<PasswordSignInOutcome> {
+export async function signInWithWallet(
+  deps: Pick<Deps, "db" | "env">,
+  address: string,
+): Promise<PasswordSignInOutcome> {
   const walletAddress = address.toLowerCase();
   const existing = await deps.db.user.findFirst({
     where: { walletAddressHash: { in: addressLookupHashes(walletAddress, deps.env) } },
@@ -112,7 +151,8 @@ export async function signInWithWallet(deps: Pick<Deps, "db" | "env">, address: 
     return { ok: true, user: toSessionUser(user, deps.env) };
   } catch (err) {
     // two first sign-ins racing: the loser reads the winner's row
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return signInWithWallet(deps, address);
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")
+      return signInWithWallet(deps, address);
     throw err;
   }
 }
@@ -130,7 +170,8 @@ export async function findActiveSessionUser(
     where: { id: session.userId },
     select: { ...sessionUserSelect, status: true },
   });
-  if (!user || user.status !== "ACTIVE" || user.sessionVersion !== session.sessionVersion) return null;
+  if (!user || user.status !== "ACTIVE" || user.sessionVersion !== session.sessionVersion)
+    return null;
   return toSessionUser(user, deps.env);
 }
 
@@ -139,7 +180,10 @@ export async function changePassword(
   deps: Pick<Deps, "db">,
   opts: { userId: string; currentPassword: string; newPassword: string },
 ): Promise<void> {
-  const user = await deps.db.user.findUnique({ where: { id: opts.userId }, select: { passwordHash: true } });
+  const user = await deps.db.user.findUnique({
+    where: { id: opts.userId },
+    select: { passwordHash: true },
+  });
   if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, opts.currentPassword))) {
     throw new AppError("invalid_request", "The current password is wrong", {
       details: { fieldErrors: { currentPassword: ["The current password is wrong"] } },

@@ -2,7 +2,12 @@ import { createId } from "@/server/db/ids";
 import type { Deps } from "@/server/deps";
 
 import { postWebhook, WEBHOOK_REFUSED_MESSAGE } from "./post";
-import { MAX_WEBHOOK_ATTEMPTS, signWebhook, WEBHOOK_SIGNATURE_HEADER, webhookBackoffSeconds } from "./signature";
+import {
+  MAX_WEBHOOK_ATTEMPTS,
+  signWebhook,
+  WEBHOOK_SIGNATURE_HEADER,
+  webhookBackoffSeconds,
+} from "./signature";
 import { endpointSecret } from "./webhooks";
 
 // Sends queued webhook deliveries: each is leased before it is sent (so two instances never send
@@ -13,7 +18,13 @@ import { endpointSecret } from "./webhooks";
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
 
-export type DeliveryRun = { sent: number; succeeded: number; retrying: number; failed: number; refused: number };
+export type DeliveryRun = {
+  sent: number;
+  succeeded: number;
+  retrying: number;
+  failed: number;
+  refused: number;
+};
 
 export async function deliverDueWebhooks(
   deps: Pick<Deps, "db" | "env" | "log" | "now">,
@@ -29,7 +40,17 @@ export async function deliverDueWebhooks(
     },
     orderBy: { nextAttemptAt: "asc" },
     take: opts.limit ?? 20,
-    select: { id: true, merchantId: true, endpointId: true, eventId: true, eventType: true, payload: true, attempts: true, requestId: true, endpoint: { select: { url: true } } },
+    select: {
+      id: true,
+      merchantId: true,
+      endpointId: true,
+      eventId: true,
+      eventType: true,
+      payload: true,
+      attempts: true,
+      requestId: true,
+      endpoint: { select: { url: true } },
+    },
   });
   const run: DeliveryRun = { sent: 0, succeeded: 0, retrying: 0, failed: 0, refused: 0 };
   for (const delivery of due) {
@@ -45,7 +66,10 @@ export async function deliverDueWebhooks(
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const secret = await endpointSecret(deps, { merchantId: delivery.merchantId, endpointId: delivery.endpointId });
+      const secret = await endpointSecret(deps, {
+        merchantId: delivery.merchantId,
+        endpointId: delivery.endpointId,
+      });
       const result = await postWebhook(delivery.endpoint.url, {
         headers: {
           "content-type": "application/json",
@@ -72,7 +96,16 @@ export async function deliverDueWebhooks(
     const attempts = delivery.attempts + 1;
     const exhausted = !ok && attempts >= MAX_WEBHOOK_ATTEMPTS;
     await deps.db.$transaction([
-      deps.db.webhookAttempt.create({ data: { id: createId("webhookAttempt"), merchantId: delivery.merchantId, deliveryId: delivery.id, statusCode, error, durationMs } }),
+      deps.db.webhookAttempt.create({
+        data: {
+          id: createId("webhookAttempt"),
+          merchantId: delivery.merchantId,
+          deliveryId: delivery.id,
+          statusCode,
+          error,
+          durationMs,
+        },
+      }),
       deps.db.webhookDelivery.update({
         where: { id: delivery.id },
         data: {
@@ -81,14 +114,25 @@ export async function deliverDueWebhooks(
           lastError: error ?? (ok ? null : `HTTP ${statusCode}`),
           status: ok ? "SUCCEEDED" : exhausted ? "FAILED" : "PENDING",
           deliveredAt: ok ? deps.now() : null,
-          nextAttemptAt: ok || exhausted ? now : new Date(now.getTime() + webhookBackoffSeconds(attempts) * 1000),
+          nextAttemptAt:
+            ok || exhausted
+              ? now
+              : new Date(now.getTime() + webhookBackoffSeconds(attempts) * 1000),
         },
       }),
     ]);
     if (ok) run.succeeded += 1;
     else if (exhausted) run.failed += 1;
     else run.retrying += 1;
-    const logged = { requestId: delivery.requestId, merchantId: delivery.merchantId, deliveryId: delivery.id, eventType: delivery.eventType, statusCode, attempts, durationMs };
+    const logged = {
+      requestId: delivery.requestId,
+      merchantId: delivery.merchantId,
+      deliveryId: delivery.id,
+      eventType: delivery.eventType,
+      statusCode,
+      attempts,
+      durationMs,
+    };
     if (ok) deps.log.info(logged, "webhook delivered");
     else deps.log.info({ ...logged, error }, "webhook delivery failed");
   }

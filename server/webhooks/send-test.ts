@@ -15,7 +15,10 @@ export async function sendTestWebhook(
   deps: Pick<Deps, "db" | "env" | "log" | "now">,
   opts: { merchantId: string; endpointId: string },
 ): Promise<{ result: "delivered" | "refused" }> {
-  const endpoint = await deps.db.webhookEndpoint.findFirst({ where: { id: opts.endpointId, merchantId: opts.merchantId }, select: { id: true, enabled: true } });
+  const endpoint = await deps.db.webhookEndpoint.findFirst({
+    where: { id: opts.endpointId, merchantId: opts.merchantId },
+    select: { id: true, enabled: true },
+  });
   if (!endpoint) throw new AppError("not_found", "No such webhook endpoint");
   if (!endpoint.enabled) throw new AppError("conflict", "This webhook endpoint is disabled");
   const eventId = createId("request");
@@ -27,8 +30,14 @@ export async function sendTestWebhook(
     data: { message: "A test event from x402 Gateway" },
     at: deps.now(),
   });
-  const delivery = await deps.db.webhookDelivery.findFirst({ where: { merchantId: opts.merchantId, endpointId: endpoint.id, eventId }, select: { id: true } });
+  const delivery = await deps.db.webhookDelivery.findFirst({
+    where: { merchantId: opts.merchantId, endpointId: endpoint.id, eventId },
+    select: { id: true },
+  });
   if (!delivery) return { result: "refused" };
-  const run = await deliverDueWebhooks(deps, { merchantId: opts.merchantId, deliveryId: delivery.id });
+  const run = await deliverDueWebhooks(deps, {
+    merchantId: opts.merchantId,
+    deliveryId: delivery.id,
+  });
   return { result: run.succeeded > 0 ? "delivered" : "refused" };
 }

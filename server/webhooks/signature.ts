@@ -10,8 +10,15 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `t=${timestamp},v1=${mac}`;
 }
 
-export function verifyWebhookSignature(secret: string, header: string, body: string, opts: { nowSeconds: number; toleranceSeconds?: number }): boolean {
-  const parts = Object.fromEntries(header.split(",").map((p) => p.split("=", 2) as [string, string]));
+export function verifyWebhookSignature(
+  secret: string,
+  header: string,
+  body: string,
+  opts: { nowSeconds: number; toleranceSeconds?: number },
+): boolean {
+  const parts = Object.fromEntries(
+    header.split(",").map((p) => p.split("=", 2) as [string, string]),
+  );
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1) return false;
   if (Math.abs(opts.nowSeconds - t) > (opts.toleranceSeconds ?? 300)) return false;

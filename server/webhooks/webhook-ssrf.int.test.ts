@@ -51,7 +51,15 @@ async function endpointResolvingToLoopback(): Promise<string> {
   const id = createId("webhookEndpoint");
   const sealed = sealSecret("whsec_test_secret_for_ssrf", h.runtime.env);
   await database.db.webhookEndpoint.create({
-    data: { id, merchantId: h.merchant.id, url: `http://localhost:${internal.port}/admin`, events: ["payment.settled"], enabled: true, secretCiphertext: sealed.ciphertext, secretKeyId: sealed.keyId },
+    data: {
+      id,
+      merchantId: h.merchant.id,
+      url: `http://localhost:${internal.port}/admin`,
+      events: ["payment.settled"],
+      enabled: true,
+      secretCiphertext: sealed.ciphertext,
+      secretKeyId: sealed.keyId,
+    },
   });
   return id;
 }
@@ -60,21 +68,41 @@ describe("webhook delivery checks the address it connects to", () => {
   it("the test send refuses a name that resolves to a private address, and reports only refused", async () => {
     const endpointId = await endpointResolvingToLoopback();
     const before = internal.hits;
-    const result = await callerFor(testDeps(database.db, { env: strictEnv() }), owner).webhooks.sendTest({ merchantId: h.merchant.id, id: endpointId });
+    const result = await callerFor(
+      testDeps(database.db, { env: strictEnv() }),
+      owner,
+    ).webhooks.sendTest({ merchantId: h.merchant.id, id: endpointId });
     expect(result).toEqual({ result: "refused" });
     expect(internal.hits).toBe(before);
   });
 
   it("queued deliveries to such a name never reach it, and the log says refused without a status", async () => {
     const endpointId = await endpointResolvingToLoopback();
-    await database.db.webhookEndpoint.update({ where: { id: endpointId }, data: { events: ["payment.settled"] } });
+    await database.db.webhookEndpoint.update({
+      where: { id: endpointId },
+      data: { events: ["payment.settled"] },
+    });
     const before = internal.hits;
     await database.db.webhookDelivery.create({
-      data: { id: createId("webhookDelivery"), merchantId: h.merchant.id, endpointId, eventId: createId("request"), eventType: "payment.settled", payload: { id: "evt", type: "payment.settled" }, nextAttemptAt: new Date() },
+      data: {
+        id: createId("webhookDelivery"),
+        merchantId: h.merchant.id,
+        endpointId,
+        eventId: createId("request"),
+        eventType: "payment.settled",
+        payload: { id: "evt", type: "payment.settled" },
+        nextAttemptAt: new Date(),
+      },
     });
-    await deliverDueWebhooks({ db: database.db, env: strictEnv(), log: h.runtime.log, now: () => new Date() }, { merchantId: h.merchant.id });
+    await deliverDueWebhooks(
+      { db: database.db, env: strictEnv(), log: h.runtime.log, now: () => new Date() },
+      { merchantId: h.merchant.id },
+    );
     expect(internal.hits).toBe(before);
-    const delivery = await database.db.webhookDelivery.findFirstOrThrow({ where: { endpointId }, select: { lastStatusCode: true, lastError: true } });
+    const delivery = await database.db.webhookDelivery.findFirstOrThrow({
+      where: { endpointId },
+      select: { lastStatusCode: true, lastError: true },
+    });
     expect(delivery.lastStatusCode).toBeNull();
     expect(delivery.lastError).toBe("refused: the endpoint resolves to a private address");
   });

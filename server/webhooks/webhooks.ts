@@ -17,7 +17,8 @@ import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf"
 
 export { WEBHOOK_EVENT_TYPES };
 /** Security notices go to every enabled endpoint, whatever it subscribed to (see enqueueWebhookEvent's allEndpoints). */
-export type WebhookEventType = SubscribableWebhookEvent | "webhook.test" | "merchant.payout_address_changed";
+export type WebhookEventType =
+  SubscribableWebhookEvent | "webhook.test" | "merchant.payout_address_changed";
 
 export const createWebhookInput = z.object({
   url: z.string().trim().url("Enter an absolute URL").max(2048),
@@ -25,11 +26,21 @@ export const createWebhookInput = z.object({
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, "Choose at least one event"),
 });
 
-export const webhookEndpointDtoSchema = z.object({ id: z.string(), url: z.string(), description: z.string().nullable(), events: z.array(z.string()), enabled: z.boolean(), createdAt: z.date() });
+export const webhookEndpointDtoSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  description: z.string().nullable(),
+  events: z.array(z.string()),
+  enabled: z.boolean(),
+  createdAt: z.date(),
+});
 export type WebhookEndpointDto = z.infer<typeof webhookEndpointDtoSchema>;
 
 /** The signing secret is shown once, here. */
-export const createdWebhookEndpointSchema = z.object({ secret: z.string(), endpoint: webhookEndpointDtoSchema });
+export const createdWebhookEndpointSchema = z.object({
+  secret: z.string(),
+  endpoint: webhookEndpointDtoSchema,
+});
 
 export const webhookDeliveryDtoSchema = z.object({
   id: z.string(),
@@ -43,12 +54,34 @@ export const webhookDeliveryDtoSchema = z.object({
   deliveredAt: z.date().nullable(),
   createdAt: z.date(),
   endpoint: z.object({ url: z.string() }),
-  attemptsLog: z.array(z.object({ id: z.string(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number().int(), createdAt: z.date() })),
+  attemptsLog: z.array(
+    z.object({
+      id: z.string(),
+      statusCode: z.number().int().nullable(),
+      error: z.string().nullable(),
+      durationMs: z.number().int(),
+      createdAt: z.date(),
+    }),
+  ),
 });
-const endpointSelect = { id: true, url: true, description: true, events: true, enabled: true, createdAt: true } as const;
+const endpointSelect = {
+  id: true,
+  url: true,
+  description: true,
+  events: true,
+  enabled: true,
+  createdAt: true,
+} as const;
 
-export async function listWebhookEndpoints(deps: Pick<Deps, "db">, opts: { merchantId: string }): Promise<WebhookEndpointDto[]> {
-  return deps.db.webhookEndpoint.findMany({ where: { merchantId: opts.merchantId }, orderBy: { createdAt: "asc" }, select: endpointSelect });
+export async function listWebhookEndpoints(
+  deps: Pick<Deps, "db">,
+  opts: { merchantId: string },
+): Promise<WebhookEndpointDto[]> {
+  return deps.db.webhookEndpoint.findMany({
+    where: { merchantId: opts.merchantId },
+    orderBy: { createdAt: "asc" },
+    select: endpointSelect,
+  });
 }
 
 /** Creates an endpoint; its signing secret is returned this once and stored encrypted. */
@@ -56,7 +89,9 @@ export async function createWebhookEndpoint(
   deps: Pick<Deps, "db" | "env">,
   opts: { merchantId: string; actor: AuditActor; input: z.infer<typeof createWebhookInput> },
 ): Promise<{ secret: string; endpoint: WebhookEndpointDto }> {
-  const check = checkUpstreamUrl(opts.input.url, { allowPrivate: deps.env.ALLOW_PRIVATE_UPSTREAMS });
+  const check = checkUpstreamUrl(opts.input.url, {
+    allowPrivate: deps.env.ALLOW_PRIVATE_UPSTREAMS,
+  });
   if (!check.ok) {
     const message = UPSTREAM_URL_MESSAGES[check.reason];
     throw fieldError("url", message);
@@ -65,26 +100,58 @@ export async function createWebhookEndpoint(
   const sealed = sealSecret(secret, deps.env);
   const endpoint = await deps.db.$transaction(async (tx) => {
     const created = await tx.webhookEndpoint.create({
-      data: { id: createId("webhookEndpoint"), merchantId: opts.merchantId, url: check.url.toString(), description: opts.input.description || null, secretCiphertext: sealed.ciphertext, secretKeyId: sealed.keyId, events: opts.input.events },
+      data: {
+        id: createId("webhookEndpoint"),
+        merchantId: opts.merchantId,
+        url: check.url.toString(),
+        description: opts.input.description || null,
+        secretCiphertext: sealed.ciphertext,
+        secretKeyId: sealed.keyId,
+        events: opts.input.events,
+      },
       select: endpointSelect,
     });
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "webhook.create", targetType: "webhook_endpoint", targetId: created.id, after: created });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "webhook.create",
+      targetType: "webhook_endpoint",
+      targetId: created.id,
+      after: created,
+    });
     return created;
   });
   return { secret, endpoint };
 }
 
-export async function deleteWebhookEndpoint(deps: Pick<Deps, "db">, opts: { merchantId: string; endpointId: string; actor: AuditActor }): Promise<void> {
+export async function deleteWebhookEndpoint(
+  deps: Pick<Deps, "db">,
+  opts: { merchantId: string; endpointId: string; actor: AuditActor },
+): Promise<void> {
   await deps.db.$transaction(async (tx) => {
-    const deleted = await tx.webhookEndpoint.deleteMany({ where: { id: opts.endpointId, merchantId: opts.merchantId } });
+    const deleted = await tx.webhookEndpoint.deleteMany({
+      where: { id: opts.endpointId, merchantId: opts.merchantId },
+    });
     if (deleted.count === 0) throw new AppError("not_found", "No such webhook endpoint");
-    await recordAudit(tx, { actor: opts.actor, merchantId: opts.merchantId, action: "webhook.delete", targetType: "webhook_endpoint", targetId: opts.endpointId });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      merchantId: opts.merchantId,
+      action: "webhook.delete",
+      targetType: "webhook_endpoint",
+      targetId: opts.endpointId,
+    });
   });
 }
 
 /** The endpoint's signing secret, decrypted for signing a delivery. */
-export async function endpointSecret(deps: Pick<Deps, "db" | "env">, opts: { merchantId: string; endpointId: string }): Promise<string> {
-  const row = await deps.db.webhookEndpoint.findFirstOrThrow({ where: { id: opts.endpointId, merchantId: opts.merchantId }, select: { secretCiphertext: true, secretKeyId: true } });
+export async function endpointSecret(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { merchantId: string; endpointId: string },
+): Promise<string> {
+  const row = await deps.db.webhookEndpoint.findFirstOrThrow({
+    where: { id: opts.endpointId, merchantId: opts.merchantId },
+    select: { secretCiphertext: true, secretKeyId: true },
+  });
   return openSecret({ ciphertext: row.secretCiphertext, keyId: row.secretKeyId }, deps.env);
 }
 
@@ -94,23 +161,53 @@ export async function endpointSecret(deps: Pick<Deps, "db" | "env">, opts: { mer
  */
 export async function enqueueWebhookEvent(
   db: Db,
-  opts: { merchantId: string; type: WebhookEventType; eventId: string; data: Record<string, unknown>; at: Date; endpointId?: string; allEndpoints?: boolean; requestId?: string | null },
+  opts: {
+    merchantId: string;
+    type: WebhookEventType;
+    eventId: string;
+    data: Record<string, unknown>;
+    at: Date;
+    endpointId?: string;
+    allEndpoints?: boolean;
+    requestId?: string | null;
+  },
 ): Promise<number> {
-  const scope = opts.endpointId ? { id: opts.endpointId } : opts.allEndpoints ? {} : { events: { has: opts.type } };
+  const scope = opts.endpointId
+    ? { id: opts.endpointId }
+    : opts.allEndpoints
+      ? {}
+      : { events: { has: opts.type } };
   const endpoints = await db.webhookEndpoint.findMany({
     where: { merchantId: opts.merchantId, enabled: true, ...scope },
     select: { id: true },
   });
   if (endpoints.length === 0) return 0;
-  const payload = { id: opts.eventId, type: opts.type, createdAt: opts.at.toISOString(), data: opts.data } as Prisma.InputJsonValue;
+  const payload = {
+    id: opts.eventId,
+    type: opts.type,
+    createdAt: opts.at.toISOString(),
+    data: opts.data,
+  } as Prisma.InputJsonValue;
   const created = await db.webhookDelivery.createMany({
-    data: endpoints.map((e) => ({ id: createId("webhookDelivery"), merchantId: opts.merchantId, endpointId: e.id, eventId: opts.eventId, eventType: opts.type, payload, nextAttemptAt: opts.at, requestId: opts.requestId ?? null })),
+    data: endpoints.map((e) => ({
+      id: createId("webhookDelivery"),
+      merchantId: opts.merchantId,
+      endpointId: e.id,
+      eventId: opts.eventId,
+      eventType: opts.type,
+      payload,
+      nextAttemptAt: opts.at,
+      requestId: opts.requestId ?? null,
+    })),
     skipDuplicates: true,
   });
   return created.count;
 }
 
-export async function listWebhookDeliveries(deps: Pick<Deps, "db">, opts: { merchantId: string; limit?: number }) {
+export async function listWebhookDeliveries(
+  deps: Pick<Deps, "db">,
+  opts: { merchantId: string; limit?: number },
+) {
   return deps.db.webhookDelivery.findMany({
     where: { merchantId: opts.merchantId },
     orderBy: { createdAt: "desc" },
@@ -127,7 +224,10 @@ export async function listWebhookDeliveries(deps: Pick<Deps, "db">, opts: { merc
       deliveredAt: true,
       createdAt: true,
       endpoint: { select: { url: true } },
-      attemptsLog: { select: { id: true, statusCode: true, error: true, durationMs: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      attemptsLog: {
+        select: { id: true, statusCode: true, error: true, durationMs: true, createdAt: true },
+        orderBy: { createdAt: "asc" },
+      },
     },
   });
 }

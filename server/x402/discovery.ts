@@ -23,15 +23,30 @@ const QUERY_METHODS = ["GET", "HEAD", "DELETE"] as const;
 const BODY_METHODS = ["POST", "PUT", "PATCH"] as const;
 type DiscoveryMethod = (typeof QUERY_METHODS)[number] | (typeof BODY_METHODS)[number];
 
-export type DiscoveryRule = Pick<PricingRule, "methods" | "pathPattern" | "description" | "inputSchema" | "outputSchema">;
+export type DiscoveryRule = Pick<
+  PricingRule,
+  "methods" | "pathPattern" | "description" | "inputSchema" | "outputSchema"
+>;
 
 const asSchema = (value: unknown): Record<string, unknown> | undefined =>
-  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  value && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 
 /** The method a declaration names: the request's, else the one a client tries first (GET when the rule prices it). */
-export function discoveryMethodOf(rule: Pick<PricingRule, "methods">, requestMethod?: string): DiscoveryMethod | null {
-  const method = (requestMethod ?? (rule.methods.includes("ANY") || rule.methods.includes("GET") ? "GET" : rule.methods[0]) ?? "GET").toUpperCase();
-  return (QUERY_METHODS as readonly string[]).includes(method) || (BODY_METHODS as readonly string[]).includes(method) ? (method as DiscoveryMethod) : null;
+export function discoveryMethodOf(
+  rule: Pick<PricingRule, "methods">,
+  requestMethod?: string,
+): DiscoveryMethod | null {
+  const method = (
+    requestMethod ??
+    (rule.methods.includes("ANY") || rule.methods.includes("GET") ? "GET" : rule.methods[0]) ??
+    "GET"
+  ).toUpperCase();
+  return (QUERY_METHODS as readonly string[]).includes(method) ||
+    (BODY_METHODS as readonly string[]).includes(method)
+    ? (method as DiscoveryMethod)
+    : null;
 }
 
 /**
@@ -59,7 +74,8 @@ function exampleValue(schema: Record<string, unknown>): unknown {
   if ("const" in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  if (type === "number" || type === "integer") return typeof schema.minimum === "number" ? schema.minimum : 0;
+  if (type === "number" || type === "integer")
+    return typeof schema.minimum === "number" ? schema.minimum : 0;
   if (type === "boolean") return false;
   if (type === "array") return [];
   if (type === "object") return exampleObject(schema);
@@ -69,8 +85,12 @@ function exampleValue(schema: Record<string, unknown>): unknown {
 
 function exampleObject(schema: Record<string, unknown>): Record<string, unknown> {
   const properties = asSchema(schema.properties) ?? {};
-  const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === "string") : [];
-  return Object.fromEntries(required.map((name) => [name, exampleValue(asSchema(properties[name]) ?? {})]));
+  const required = Array.isArray(schema.required)
+    ? schema.required.filter((r): r is string => typeof r === "string")
+    : [];
+  return Object.fromEntries(
+    required.map((name) => [name, exampleValue(asSchema(properties[name]) ?? {})]),
+  );
 }
 
 /**
@@ -78,13 +98,20 @@ function exampleObject(schema: Record<string, unknown>): Record<string, unknown>
  * (the merchant id included), `prefix` the path before the rule's pattern. Null for a method the
  * convention cannot describe (OPTIONS).
  */
-export function bazaarDeclaration(rule: DiscoveryRule, opts: { method?: string; path: string; prefix: string }): HttpDiscoveryExtension | null {
+export function bazaarDeclaration(
+  rule: DiscoveryRule,
+  opts: { method?: string; path: string; prefix: string },
+): HttpDiscoveryExtension | null {
   const method = discoveryMethodOf(rule, opts.method);
   if (!method) return null;
   const inputSchema = asSchema(rule.inputSchema);
   const input = inputSchema ? exampleObject(inputSchema) : undefined;
   const declared = (BODY_METHODS as readonly string[]).includes(method)
-    ? declareDiscoveryExtension({ bodyType: "json", input, inputSchema: inputSchema ? { type: "object", ...inputSchema } : undefined })
+    ? declareDiscoveryExtension({
+        bodyType: "json",
+        input,
+        inputSchema: inputSchema ? { type: "object", ...inputSchema } : undefined,
+      })
     : declareDiscoveryExtension({ input, inputSchema });
   const template = routeTemplateOf(opts.prefix, rule.pathPattern);
   // the package's server enricher adds the method, and for a pattern with wildcards the route template and path params
@@ -103,13 +130,20 @@ export function bazaarDeclaration(rule: DiscoveryRule, opts: { method?: string; 
       ...enriched.schema,
       properties: {
         ...enriched.schema.properties,
-        output: { type: "object", properties: { type: { type: "string" }, example: { type: "object", ...outputSchema } }, required: ["type"] },
+        output: {
+          type: "object",
+          properties: { type: { type: "string" }, example: { type: "object", ...outputSchema } },
+          required: ["type"],
+        },
       },
     },
   } as HttpDiscoveryExtension;
 }
 
 /** Whether the package's validator accepts the declaration (a rule's schemas are checked with it when saved). */
-export function checkDeclaration(extension: HttpDiscoveryExtension): { valid: boolean; errors?: string[] } {
+export function checkDeclaration(extension: HttpDiscoveryExtension): {
+  valid: boolean;
+  errors?: string[];
+} {
   return validateDiscoveryExtension(extension);
 }

@@ -11,11 +11,19 @@ import type { PricedRoute } from "./requirements";
 // signature) falls back to the chain.
 
 /** Whether `authorization.from` itself signed the authorization for this route's token (EOA only). */
-export async function signedByPayer(exact: ExactEvmPayload, route: Pick<PricedRoute, "network" | "asset">): Promise<boolean> {
+export async function signedByPayer(
+  exact: ExactEvmPayload,
+  route: Pick<PricedRoute, "network" | "asset">,
+): Promise<boolean> {
   const { authorization } = exact;
   try {
     const signer = await recoverTypedDataAddress({
-      domain: { name: route.asset.eip712.name, version: route.asset.eip712.version, chainId: route.network.chainId, verifyingContract: route.asset.address as Hex },
+      domain: {
+        name: route.asset.eip712.name,
+        version: route.asset.eip712.version,
+        chainId: route.network.chainId,
+        verifyingContract: route.asset.address as Hex,
+      },
       types: TRANSFER_WITH_AUTHORIZATION_TYPES,
       primaryType: "TransferWithAuthorization",
       message: {
@@ -37,7 +45,9 @@ export async function signedByPayer(exact: ExactEvmPayload, route: Pick<PricedRo
 type MessageCheck = { address: Hex; message: string; signature: Hex };
 
 /** A Sign-In-With-X verifier: local recovery first, the chain (contract wallets) only if that fails. */
-export function localFirstMessageVerifier(onChain?: (args: MessageCheck) => Promise<boolean>): (args: MessageCheck) => Promise<boolean> {
+export function localFirstMessageVerifier(
+  onChain?: (args: MessageCheck) => Promise<boolean>,
+): (args: MessageCheck) => Promise<boolean> {
   return async (args) => {
     const local = await verifyMessage(args).catch(() => false);
     if (local || !onChain) return local;

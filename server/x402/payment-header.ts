@@ -45,7 +45,12 @@ export type DecodedPayment = {
 
 export type DecodeResult =
   | { kind: "none" }
-  | { kind: "invalid"; reason: "invalid_payload" | "invalid_x402_version" | "unsupported_scheme"; message: string; version: 1 | 2 | null }
+  | {
+      kind: "invalid";
+      reason: "invalid_payload" | "invalid_x402_version" | "unsupported_scheme";
+      message: string;
+      version: 1 | 2 | null;
+    }
   | { kind: "ok"; payment: DecodedPayment };
 
 function decodeBase64Json(value: string): unknown {
@@ -53,10 +58,16 @@ function decodeBase64Json(value: string): unknown {
   return JSON.parse(Buffer.from(value, "base64").toString("utf8"));
 }
 
-const paymentIdentifierSchema = z.string().min(16).max(128).regex(/^[A-Za-z0-9_-]+$/);
+const paymentIdentifierSchema = z
+  .string()
+  .min(16)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 function paymentIdentifierOf(extensions: unknown): string | undefined {
-  const info = (extensions as { "payment-identifier"?: { info?: { id?: unknown } } } | undefined)?.["payment-identifier"]?.info;
+  const info = (extensions as { "payment-identifier"?: { info?: { id?: unknown } } } | undefined)?.[
+    "payment-identifier"
+  ]?.info;
   const parsed = paymentIdentifierSchema.safeParse(info?.id);
   return parsed.success ? parsed.data : undefined;
 }
@@ -66,31 +77,69 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
   const encoded = (headers.get(PAYMENT_HEADER_V2) ?? headers.get(PAYMENT_HEADER_V1))?.trim();
   if (!encoded) return { kind: "none" };
   if (encoded.length > MAX_PAYMENT_HEADER_BYTES) {
-    return { kind: "invalid", reason: "invalid_payload", message: `The payment header exceeds ${MAX_PAYMENT_HEADER_BYTES} bytes`, version: null };
+    return {
+      kind: "invalid",
+      reason: "invalid_payload",
+      message: `The payment header exceeds ${MAX_PAYMENT_HEADER_BYTES} bytes`,
+      version: null,
+    };
   }
   let json: unknown;
   try {
     json = decodeBase64Json(encoded);
   } catch {
-    return { kind: "invalid", reason: "invalid_payload", message: "The payment header is not base64-encoded JSON", version: null };
+    return {
+      kind: "invalid",
+      reason: "invalid_payload",
+      message: "The payment header is not base64-encoded JSON",
+      version: null,
+    };
   }
   const version = (json as { x402Version?: unknown } | null)?.x402Version;
   if (version !== 1 && version !== 2) {
-    return { kind: "invalid", reason: "invalid_x402_version", message: "x402Version must be 1 or 2", version: null };
+    return {
+      kind: "invalid",
+      reason: "invalid_x402_version",
+      message: "x402Version must be 1 or 2",
+      version: null,
+    };
   }
-  const envelope = version === 1 ? PaymentPayloadV1Schema.safeParse(json) : PaymentPayloadV2Schema.safeParse(json);
+  const envelope =
+    version === 1 ? PaymentPayloadV1Schema.safeParse(json) : PaymentPayloadV2Schema.safeParse(json);
   if (!envelope.success) {
     const issue = envelope.error.issues[0];
-    return { kind: "invalid", reason: "invalid_payload", message: `Invalid payment payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`, version };
+    return {
+      kind: "invalid",
+      reason: "invalid_payload",
+      message: `Invalid payment payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
+      version,
+    };
   }
-  const payload = envelope.data as PaymentPayload & { scheme?: string; network?: string; accepted?: DecodedPayment["accepted"]; resource?: { url?: string }; extensions?: unknown };
+  const payload = envelope.data as PaymentPayload & {
+    scheme?: string;
+    network?: string;
+    accepted?: DecodedPayment["accepted"];
+    resource?: { url?: string };
+    extensions?: unknown;
+  };
   const scheme = version === 1 ? (payload.scheme ?? "") : (payload.accepted?.scheme ?? "");
   const network = version === 1 ? (payload.network ?? "") : (payload.accepted?.network ?? "");
-  if (scheme !== "exact") return { kind: "invalid", reason: "unsupported_scheme", message: `Scheme "${scheme}" is not accepted here; use "exact"`, version };
+  if (scheme !== "exact")
+    return {
+      kind: "invalid",
+      reason: "unsupported_scheme",
+      message: `Scheme "${scheme}" is not accepted here; use "exact"`,
+      version,
+    };
   const exact = exactEvmPayloadSchema.safeParse(payload.payload);
   if (!exact.success) {
     const issue = exact.error.issues[0];
-    return { kind: "invalid", reason: "invalid_payload", message: `Invalid exact EVM payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`, version };
+    return {
+      kind: "invalid",
+      reason: "invalid_payload",
+      message: `Invalid exact EVM payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
+      version,
+    };
   }
   return {
     kind: "ok",
@@ -109,7 +158,10 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
 }
 
 /** The settlement header: X-PAYMENT-RESPONSE for v1 clients, PAYMENT-RESPONSE for v2. */
-export function encodePaymentResponse(version: 1 | 2, settle: SettleResponse): { name: string; value: string } {
+export function encodePaymentResponse(
+  version: 1 | 2,
+  settle: SettleResponse,
+): { name: string; value: string } {
   const value = Buffer.from(JSON.stringify(settle)).toString("base64");
   return { name: version === 1 ? "X-PAYMENT-RESPONSE" : "PAYMENT-RESPONSE", value };
 }

@@ -9,10 +9,16 @@ import { priceOf, type PricedRoute } from "./requirements";
 // `paywall` namespace in the request's language (server/i18n/locales.ts: cookie, then Accept-Language).
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 }
 
-export function renderPaywall(route: PricedRoute, opts: { appUrl: string; path: string; locale: Locale }): string {
+export function renderPaywall(
+  route: PricedRoute,
+  opts: { appUrl: string; path: string; locale: Locale },
+): string {
   const t = translatorFor(opts.locale, "paywall");
   const price = `${formatAtomic(priceOf(route), route.asset.decimals)} ${route.asset.symbol}`;
   const playground = `${opts.appUrl}/docs/playground?merchant=${encodeURIComponent(route.merchant.id)}&path=${encodeURIComponent(opts.path)}`;

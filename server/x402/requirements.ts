@@ -46,7 +46,18 @@ export type PricedRoute = {
   merchant: { id: string; name: string; discoverable?: boolean };
   rule: Pick<
     PricingRule,
-    "id" | "priceAtomic" | "description" | "billingMode" | "bundleSize" | "passDurationSeconds" | "settlementPolicy" | "upstreamPath" | "pathPattern" | "methods" | "inputSchema" | "outputSchema"
+    | "id"
+    | "priceAtomic"
+    | "description"
+    | "billingMode"
+    | "bundleSize"
+    | "passDurationSeconds"
+    | "settlementPolicy"
+    | "upstreamPath"
+    | "pathPattern"
+    | "methods"
+    | "inputSchema"
+    | "outputSchema"
   >;
   network: NetworkConfig;
   asset: AssetConfig;
@@ -60,7 +71,10 @@ export function priceOf(route: PricedRoute): bigint {
   return toAtomic(route.rule.priceAtomic);
 }
 
-export function requirementsV2(route: PricedRoute, amount: bigint = priceOf(route)): RequirementsV2 {
+export function requirementsV2(
+  route: PricedRoute,
+  amount: bigint = priceOf(route),
+): RequirementsV2 {
   return {
     scheme: "exact",
     network: route.network.id,
@@ -83,17 +97,23 @@ function describeDuration(seconds: number): string {
 export function describePurchase(route: Pick<PricedRoute, "rule">): string {
   const { rule } = route;
   if (rule.billingMode === "BUNDLE") return `${rule.bundleSize ?? 1} calls on ${rule.pathPattern}`;
-  if (rule.billingMode === "TIME_PASS") return `unlimited calls on ${rule.pathPattern} for ${describeDuration(rule.passDurationSeconds ?? 0)}`;
+  if (rule.billingMode === "TIME_PASS")
+    return `unlimited calls on ${rule.pathPattern} for ${describeDuration(rule.passDurationSeconds ?? 0)}`;
   return "this call";
 }
 
 function describe(route: PricedRoute): string {
   const base = route.rule.description ?? `${route.merchant.name}: ${route.rule.pathPattern}`;
-  return route.rule.billingMode === "PER_REQUEST" ? base : `${base} (one payment buys ${describePurchase(route)})`;
+  return route.rule.billingMode === "PER_REQUEST"
+    ? base
+    : `${base} (one payment buys ${describePurchase(route)})`;
 }
 
 /** The v1 requirements, or null on a network that has no v1 name (v1 clients cannot pay there). */
-export function requirementsV1(route: PricedRoute, amount: bigint = priceOf(route)): RequirementsV1 | null {
+export function requirementsV1(
+  route: PricedRoute,
+  amount: bigint = priceOf(route),
+): RequirementsV1 | null {
   if (!route.network.v1Name) return null;
   return {
     scheme: "exact",
@@ -109,17 +129,29 @@ export function requirementsV1(route: PricedRoute, amount: bigint = priceOf(rout
   };
 }
 
-export function paymentRequiredV2(route: PricedRoute, error?: string, extensions?: Record<string, unknown>): PaymentRequiredV2Body {
+export function paymentRequiredV2(
+  route: PricedRoute,
+  error?: string,
+  extensions?: Record<string, unknown>,
+): PaymentRequiredV2Body {
   return {
     x402Version: 2,
     ...(error ? { error } : {}),
-    resource: { url: route.resourceUrl, description: describe(route), mimeType: "application/json", serviceName: route.merchant.name },
+    resource: {
+      url: route.resourceUrl,
+      description: describe(route),
+      mimeType: "application/json",
+      serviceName: route.merchant.name,
+    },
     accepts: [requirementsV2(route)],
     ...(extensions ? { extensions } : {}),
   };
 }
 
-export function paymentRequiredV1(route: PricedRoute, error?: string): PaymentRequiredV1Body | null {
+export function paymentRequiredV1(
+  route: PricedRoute,
+  error?: string,
+): PaymentRequiredV1Body | null {
   const accepts = requirementsV1(route);
   if (!accepts) return null;
   return { x402Version: 1, error: error ?? "X-PAYMENT header is required", accepts: [accepts] };

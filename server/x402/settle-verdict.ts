@@ -10,21 +10,36 @@ const REVERTED = "invalid_exact_evm_transaction_failed";
 
 // `invalid_*` reasons are verification failures the facilitator reports before sending anything,
 // except these, which it reports after a transaction went out (or when its state is unknown)
-const INVALID_AFTER_SEND = new Set([REVERTED, "invalid_transaction_state", "invalid_exact_evm_transfer_event_mismatch"]);
+const INVALID_AFTER_SEND = new Set([
+  REVERTED,
+  "invalid_transaction_state",
+  "invalid_exact_evm_transfer_event_mismatch",
+]);
 
 // refusals before sending that do not start with invalid_ (the scheme's and ours)
-const REFUSED_BEFORE_SEND = new Set(["asset_not_deployed_contract", "unsupported_payload_type", "unsupported_scheme", "unsupported_network", "eip6492_factory_not_allowed"]);
+const REFUSED_BEFORE_SEND = new Set([
+  "asset_not_deployed_contract",
+  "unsupported_payload_type",
+  "unsupported_scheme",
+  "unsupported_network",
+  "eip6492_factory_not_allowed",
+]);
 
 export type SettleVerdict = "settled" | "nothing_moved" | "unclear";
 
 /** Whether a settle answer proves the transfer happened, proves it did not, or proves neither. */
-export function settleVerdict(settlement: { success: boolean; errorReason?: string | null; transaction?: string | null }): SettleVerdict {
+export function settleVerdict(settlement: {
+  success: boolean;
+  errorReason?: string | null;
+  transaction?: string | null;
+}): SettleVerdict {
   if (settlement.success) return "settled";
   const reason = settlement.errorReason ?? "";
   if (settlement.transaction) return reason === REVERTED ? "nothing_moved" : "unclear";
   // without a transaction hash a refusal is proof only when it is one the facilitator gives before sending
   if (REFUSED_BEFORE_SEND.has(reason)) return "nothing_moved";
-  if (/^invalid_[a-z0-9_]+$/.test(reason) && !INVALID_AFTER_SEND.has(reason)) return "nothing_moved";
+  if (/^invalid_[a-z0-9_]+$/.test(reason) && !INVALID_AFTER_SEND.has(reason))
+    return "nothing_moved";
   return "unclear";
 }
 

@@ -10,12 +10,31 @@ import { useForm } from "react-hook-form";
 
 import { Alert, AlertDescription } from "@/app/_components/ui/alert";
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Form, FormControl, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardFooter,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
+import {
+  Form,
+  FormControl,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
 import { useHydrated } from "@/app/_lib/use-hydrated";
 import { safeRedirectPath } from "@/server/http/safe-redirect";
-import { SIGN_IN_THROTTLED, SIGN_UP_SIGN_IN_FAILED, signInInput, type SignInInput } from "@/server/users/schemas";
+import {
+  SIGN_IN_THROTTLED,
+  SIGN_UP_SIGN_IN_FAILED,
+  signInInput,
+  type SignInInput,
+} from "@/server/users/schemas";
 
 /** Which auth.login message a sign-in error code (from the URL or signIn's result) shows. */
 function messageKeyFor(error: string | null): "throttled" | "signUpSignInFailed" | "failed" | null {
@@ -28,11 +47,14 @@ export function LoginForm() {
   const router = useRouter();
   const params = useSearchParams();
   const t = useTranslations("auth");
-  const [errorKey, setErrorKey] = useState<"throttled" | "signUpSignInFailed" | "failed" | "wrongCredentials" | null>(
-    messageKeyFor(params.get("error")),
-  );
+  const [errorKey, setErrorKey] = useState<
+    "throttled" | "signUpSignInFailed" | "failed" | "wrongCredentials" | null
+  >(messageKeyFor(params.get("error")));
   const hydrated = useHydrated();
-  const form = useForm<SignInInput>({ resolver: zodResolver(signInInput), defaultValues: { email: "", password: "" } });
+  const form = useForm<SignInInput>({
+    resolver: zodResolver(signInInput),
+    defaultValues: { email: "", password: "" },
+  });
 
   async function onSubmit(values: SignInInput) {
     setErrorKey(null);
@@ -88,12 +110,19 @@ export function LoginForm() {
             />
           </CardContent>
           <CardFooter className="mt-6 flex flex-col gap-3">
-            <Button type="submit" className="w-full" disabled={!hydrated || form.formState.isSubmitting}>
+            <Button
+              type="submit"
+              className="w-full"
+              disabled={!hydrated || form.formState.isSubmitting}
+            >
               {form.formState.isSubmitting ? t("login.submitting") : t("login.submit")}
             </Button>
             <p className="text-sm text-muted-foreground">
               {t("login.noAccount")}{" "}
-              <Link className="font-medium text-primary underline-offset-4 hover:underline" href="/signup">
+              <Link
+                className="font-medium text-primary underline-offset-4 hover:underline"
+                href="/signup"
+              >
                 {t("login.createOne")}
               </Link>
             </p>

@@ -26,7 +26,11 @@ const { data, payment } = await client.request({ path: "/api/signal/btc" }); // 
   const [active, setActive] = useState("curl");
   // the copy button sits in the tab bar, not over the code: on a phone the code scrolls under it
   return (
-    <Tabs value={active} onValueChange={setActive} className="min-w-0 gap-0 overflow-hidden rounded-xl border bg-card">
+    <Tabs
+      value={active}
+      onValueChange={setActive}
+      className="min-w-0 gap-0 overflow-hidden rounded-xl border bg-card"
+    >
       <div className="flex items-center justify-between gap-2 border-b px-3 py-2">
         <TabsList aria-label={t("code.tabsLabel")}>
           {samples.map((s) => (
@@ -35,11 +39,17 @@ const { data, payment } = await client.request({ path: "/api/signal/btc" }); // 
             </TabsTrigger>
           ))}
         </TabsList>
-        <CopyButton value={samples.find((s) => s.id === active)?.code ?? ""} label={t("code.copy")} />
+        <CopyButton
+          value={samples.find((s) => s.id === active)?.code ?? ""}
+          label={t("code.copy")}
+        />
       </div>
       {samples.map((s) => (
         <TabsContent key={s.id} value={s.id}>
-          <pre className="overflow-x-auto p-4 font-mono text-xs leading-relaxed" data-testid={`code-${s.id}`}>
+          <pre
+            className="overflow-x-auto p-4 font-mono text-xs leading-relaxed"
+            data-testid={`code-${s.id}`}
+          >
             <code>{s.code}</code>
           </pre>
         </TabsContent>

@@ -15,4 +15,12 @@ async function handler(req: Request, ctx: { params: Promise<{ merchantId: string
   return handleGatewayRequest(getRuntime().gateway, req, { merchantId });
 }
 
-export { handler as DELETE, handler as GET, handler as HEAD, handler as OPTIONS, handler as PATCH, handler as POST, handler as PUT };
+export {
+  handler as DELETE,
+  handler as GET,
+  handler as HEAD,
+  handler as OPTIONS,
+  handler as PATCH,
+  handler as POST,
+  handler as PUT,
+};

@@ -25,9 +25,14 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
   const [trpcClient] = useState(() =>
     api.createClient({
       links: [
-        // a client bundle cannot import server/env.ts; Next inlines NODE_ENV at build time
-        // eslint-disable-next-line no-restricted-properties
-        loggerLink({ enabled: (op) => process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error }),
+        loggerLink({
+          enabled: (op) =>
+            // a client bundle cannot import server/env.ts; Next inlines NODE_ENV at build time
+            // eslint-disable-next-line no-restricted-properties
+            process.env.NODE_ENV === "development" &&
+            op.direction === "down" &&
+            op.result instanceof Error,
+        }),
         httpBatchStreamLink({ transformer: superjson, url: "/api/trpc" }),
       ],
     }),

@@ -16,11 +16,19 @@ import { createQueryClient } from "./query-client";
 const createContext = cache(async () => {
   const h = await headers();
   const deps = getRuntime().deps;
-  return createTRPCContext({ deps, session: await getSessionClaims(deps, h), requestId: requestIdFrom(h), ip: clientIpFrom(h) });
+  return createTRPCContext({
+    deps,
+    session: await getSessionClaims(deps, h),
+    requestId: requestIdFrom(h),
+    ip: clientIpFrom(h),
+  });
 });
 
 const getQueryClient = cache(createQueryClient);
 const caller = createCaller(createContext);
 
 /** RSC caller: `await api.merchants.get(...)` in server components, with hydration for client leaves. */
-export const { trpc: api, HydrateClient } = createHydrationHelpers<AppRouter>(caller, getQueryClient);
+export const { trpc: api, HydrateClient } = createHydrationHelpers<AppRouter>(
+  caller,
+  getQueryClient,
+);

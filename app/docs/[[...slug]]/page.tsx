@@ -12,7 +12,9 @@ export function generateStaticParams() {
   return DOC_PAGES.map((p) => ({ slug: p.slug ? [p.slug] : [] }));
 }
 
-export async function generateMetadata(props: { params: Promise<{ slug?: string[] }> }): Promise<Metadata> {
+export async function generateMetadata(props: {
+  params: Promise<{ slug?: string[] }>;
+}): Promise<Metadata> {
   const { slug } = await props.params;
   const t = await getTranslations("docs");
   const page = findDoc(slug?.join("/") ?? "");
@@ -30,7 +32,11 @@ export default async function DocPage(props: { params: Promise<{ slug?: string[]
     <article className="docs-prose">
       <h1>{t(`pages.${page.key}`)}</h1>
       {!translated && (
-        <p role="note" data-testid="english-only" className="flex items-center gap-2 rounded-md border bg-muted/50 px-3 py-2 text-sm text-muted-foreground">
+        <p
+          role="note"
+          data-testid="english-only"
+          className="flex items-center gap-2 rounded-md border bg-muted/50 px-3 py-2 text-sm text-muted-foreground"
+        >
           <Languages className="size-4 shrink-0" aria-hidden />
           {t("englishOnly")}
         </p>

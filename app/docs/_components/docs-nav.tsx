@@ -17,10 +17,17 @@ export function DocsNav({ pages }: { pages: NavPage[] }) {
   const [query, setQuery] = useState("");
   const shown = pages.filter((p) => p.title.toLowerCase().includes(query.trim().toLowerCase()));
   const sections = [...new Set(shown.map((p) => p.section))];
-  const linkClass = (href: string) => cn("rounded px-2 py-1 hover:bg-muted", pathname === href && "bg-muted font-medium");
+  const linkClass = (href: string) =>
+    cn("rounded px-2 py-1 hover:bg-muted", pathname === href && "bg-muted font-medium");
   return (
     <nav aria-label={t("nav.label")} className="grid content-start gap-4 text-sm">
-      <Input type="search" placeholder={t("nav.searchPlaceholder")} aria-label={t("nav.search")} value={query} onChange={(e) => setQuery(e.target.value)} />
+      <Input
+        type="search"
+        placeholder={t("nav.searchPlaceholder")}
+        aria-label={t("nav.search")}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       {sections.map((section) => (
         <div key={section} className="grid gap-1">
           <p className="font-medium text-muted-foreground">{section}</p>
@@ -29,7 +36,12 @@ export function DocsNav({ pages }: { pages: NavPage[] }) {
             .map((p) => {
               const href = p.slug ? `/docs/${p.slug}` : "/docs";
               return (
-                <Link key={p.slug} href={href} aria-current={pathname === href ? "page" : undefined} className={linkClass(href)}>
+                <Link
+                  key={p.slug}
+                  href={href}
+                  aria-current={pathname === href ? "page" : undefined}
+                  className={linkClass(href)}
+                >
                   {p.title}
                 </Link>
               );
@@ -38,7 +50,11 @@ export function DocsNav({ pages }: { pages: NavPage[] }) {
       ))}
       {shown.length === 0 && <p className="text-muted-foreground">{t("nav.noMatch")}</p>}
       {query.trim() === "" && (
-        <Link href="/docs/playground" aria-current={pathname === "/docs/playground" ? "page" : undefined} className={cn(linkClass("/docs/playground"), "border")}>
+        <Link
+          href="/docs/playground"
+          aria-current={pathname === "/docs/playground" ? "page" : undefined}
+          className={cn(linkClass("/docs/playground"), "border")}
+        >
           {t("nav.playground")}
         </Link>
       )}

@@ -38,7 +38,13 @@ export function SequenceDiagram() {
                 <span className="text-muted-foreground">{i + 1}. </span>
                 {step.label ? t(`sequence.${step.label}`) : <code>GET /mer_…/api/signal/btc</code>}
                 <div className="mx-[12.5%] border-t-2 border-primary" aria-hidden>
-                  <span className={step.to > step.from ? "float-right -mt-[9px]" : "float-left -mt-[9px]"}>{step.to > step.from ? "▶" : "◀"}</span>
+                  <span
+                    className={
+                      step.to > step.from ? "float-right -mt-[9px]" : "float-left -mt-[9px]"
+                    }
+                  >
+                    {step.to > step.from ? "▶" : "◀"}
+                  </span>
                 </div>
               </div>
             </li>

@@ -20,8 +20,14 @@ const FENCE_LANGUAGE: Record<string, string> = { py: "python", go: "go" };
 async function expandIncludes(markdown: string): Promise<string> {
   let out = markdown;
   for (const [line, file, ext] of markdown.matchAll(INCLUDE)) {
-    const code = await readFile(path.join(/*turbopackIgnore: true*/ process.cwd(), file as string), "utf8");
-    out = out.replace(line, "```" + FENCE_LANGUAGE[ext as string] + "\n" + code.trimEnd() + "\n```");
+    const code = await readFile(
+      path.join(/*turbopackIgnore: true*/ process.cwd(), file as string),
+      "utf8",
+    );
+    out = out.replace(
+      line,
+      "```" + FENCE_LANGUAGE[ext as string] + "\n" + code.trimEnd() + "\n```",
+    );
   }
   return out;
 }
@@ -29,7 +35,9 @@ async function expandIncludes(markdown: string): Promise<string> {
 export async function renderDoc(file: string): Promise<string> {
   // turbopackIgnore: a computed path would make the build trace the whole project into the
   // standalone output; next.config.ts lists the Markdown the docs routes read instead
-  const markdown = await expandIncludes(await readFile(path.join(/*turbopackIgnore: true*/ process.cwd(), file), "utf8"));
+  const markdown = await expandIncludes(
+    await readFile(path.join(/*turbopackIgnore: true*/ process.cwd(), file), "utf8"),
+  );
   // the SDK README starts with its package name as a title; the page header shows ours
   return marked.parse(markdown.replace(/^# .*\n/, ""), { async: false });
 }

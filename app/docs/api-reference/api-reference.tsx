@@ -4,10 +4,13 @@ import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 
 // Scalar renders with Vue in the browser: load it on the client only, and only on this page.
-const ApiReferenceReact = dynamic(() => import("@scalar/api-reference-react").then((m) => m.ApiReferenceReact), {
-  ssr: false,
-  loading: () => <ReferenceLoading />,
-});
+const ApiReferenceReact = dynamic(
+  () => import("@scalar/api-reference-react").then((m) => m.ApiReferenceReact),
+  {
+    ssr: false,
+    loading: () => <ReferenceLoading />,
+  },
+);
 
 function ReferenceLoading() {
   const t = useTranslations("docs");

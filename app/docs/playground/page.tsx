@@ -12,7 +12,9 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 export const dynamic = "force-dynamic";
 
-export default async function PlaygroundPage(props: { searchParams: Promise<{ merchant?: string; path?: string }> }) {
+export default async function PlaygroundPage(props: {
+  searchParams: Promise<{ merchant?: string; path?: string }>;
+}) {
   const query = await props.searchParams;
   const setup = await api.playground.setup();
   const t = await getTranslations("playground");
@@ -22,8 +24,17 @@ export default async function PlaygroundPage(props: { searchParams: Promise<{ me
         <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
         <p className="text-sm text-muted-foreground">{t("lead")}</p>
       </div>
-      <WalletProviders demoName={t("wallet.demoName")} chains={setup.chains} demoAddress={(setup.demoWallet?.address as `0x${string}` | undefined) ?? null}>
-        <Playground gatewayUrl={setup.gatewayUrl} endpoints={setup.endpoints} chains={setup.chains} initial={{ merchantId: query.merchant, path: query.path }} />
+      <WalletProviders
+        demoName={t("wallet.demoName")}
+        chains={setup.chains}
+        demoAddress={(setup.demoWallet?.address as `0x${string}` | undefined) ?? null}
+      >
+        <Playground
+          gatewayUrl={setup.gatewayUrl}
+          endpoints={setup.endpoints}
+          chains={setup.chains}
+          initial={{ merchantId: query.merchant, path: query.path }}
+        />
       </WalletProviders>
     </article>
   );

@@ -4,19 +4,37 @@ import { ConnectButton } from "@rainbow-me/rainbowkit";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { erc20Abi } from "viem";
-import { useAccount, usePublicClient, useReadContract, useSwitchChain, useWalletClient } from "wagmi";
+import {
+  useAccount,
+  usePublicClient,
+  useReadContract,
+  useSwitchChain,
+  useWalletClient,
+} from "wagmi";
 
 import { Badge } from "@/app/_components/ui/badge";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { formatAmount } from "@/app/_lib/utils";
 import { X402Client, X402Error, parsePaymentRequired } from "@/sdk/src";
 import type { PlaygroundChain, PlaygroundEndpoint } from "@/server/playground/endpoints";
 
-type Step = { title: string; status?: number; request?: [string, string][]; response?: [string, string][]; body?: string };
+type Step = {
+  title: string;
+  status?: number;
+  request?: [string, string][];
+  response?: [string, string][];
+  body?: string;
+};
 
 function HeaderList({ rows }: { rows: [string, string][] }) {
   return (
@@ -49,10 +67,19 @@ export function Playground({
   const [merchantId, setMerchantId] = useState(initial.merchantId ?? preselected?.merchantId ?? "");
   const [path, setPath] = useState(initial.path ?? preselected?.path ?? "/");
   const [timeline, setTimeline] = useState<Step[]>([]);
-  const [result, setResult] = useState<{ status: number; body: string; tx?: string; network?: string; block?: string } | null>(null);
+  const [result, setResult] = useState<{
+    status: number;
+    body: string;
+    tx?: string;
+    network?: string;
+    block?: string;
+  } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const endpoint = endpoints.find((e) => e.merchantId === merchantId && path.startsWith(e.pattern.replace(/\*.*$/, ""))) ?? endpoints.find((e) => e.merchantId === merchantId);
+  const endpoint =
+    endpoints.find(
+      (e) => e.merchantId === merchantId && path.startsWith(e.pattern.replace(/\*.*$/, "")),
+    ) ?? endpoints.find((e) => e.merchantId === merchantId);
   const chainId = endpoint ? Number(endpoint.network.split(":")[1]) : undefined;
   const chain = chains.find((c) => c.id === chainId);
   const { address, chainId: walletChainId, isConnected } = useAccount();
@@ -76,13 +103,30 @@ export function Playground({
     setResult(null);
     const res = await fetch(url, { headers: { accept: "application/json" } });
     const body = await res.text();
-    setTimeline([{ title: t("steps.unpaid"), status: res.status, request: [["GET", url]], response: [...res.headers.entries()], body }]);
+    setTimeline([
+      {
+        title: t("steps.unpaid"),
+        status: res.status,
+        request: [["GET", url]],
+        response: [...res.headers.entries()],
+        body,
+      },
+    ]);
     if (res.status === 402) {
       try {
-        const required = parsePaymentRequired(res.headers.get("payment-required"), JSON.parse(body), location.href);
+        const required = parsePaymentRequired(
+          res.headers.get("payment-required"),
+          JSON.parse(body),
+          location.href,
+        );
         const r = required.accepts[0];
         if (r) {
-          const title = t("steps.required", { amount: formatAmount(r.amount, chain?.asset?.decimals ?? 6, { locale }), symbol: chain?.asset?.symbol ?? "", network: chain?.name ?? r.network, payTo: r.payTo });
+          const title = t("steps.required", {
+            amount: formatAmount(r.amount, chain?.asset?.decimals ?? 6, { locale }),
+            symbol: chain?.asset?.symbol ?? "",
+            network: chain?.name ?? r.network,
+            payTo: r.payTo,
+          });
           setTimeline((steps) => [...steps, { title }]);
         }
       } catch (err) {
@@ -106,7 +150,16 @@ export function Playground({
         const copy = res.clone();
         const text = await copy.text();
         const paying = headers.has("payment-signature") || headers.has("x-payment");
-        setTimeline((steps) => [...steps, { title: paying ? t("steps.retry") : t("steps.sdkRequest"), status: res.status, request: [...headers.entries()], response: [...res.headers.entries()], body: text }]);
+        setTimeline((steps) => [
+          ...steps,
+          {
+            title: paying ? t("steps.retry") : t("steps.sdkRequest"),
+            status: res.status,
+            request: [...headers.entries()],
+            response: [...res.headers.entries()],
+            body: text,
+          },
+        ]);
         return res;
       };
       const client = new X402Client({
@@ -115,19 +168,40 @@ export function Playground({
         // a viem WalletClient; its generic typed-data signature is wider than the SDK's structural type
         wallet: walletClient as unknown as ConstructorParameters<typeof X402Client>[0]["wallet"],
         maxAmount: { [chain.asset.address]: endpoint.price },
-        assets: [{ network: endpoint.network, address: chain.asset.address, symbol: chain.asset.symbol, decimals: chain.asset.decimals }],
+        assets: [
+          {
+            network: endpoint.network,
+            address: chain.asset.address,
+            symbol: chain.asset.symbol,
+            decimals: chain.asset.decimals,
+          },
+        ],
         fetch: recording,
       });
       const res = await client.request<string>({ path, responseType: "text" });
       let block: string | undefined;
       if (res.payment?.transaction && publicClient) {
-        const receipt = await publicClient.waitForTransactionReceipt({ hash: res.payment.transaction as `0x${string}` });
+        const receipt = await publicClient.waitForTransactionReceipt({
+          hash: res.payment.transaction as `0x${string}`,
+        });
         block = receipt.blockNumber.toString();
       }
-      setResult({ status: res.status, body: res.data, tx: res.payment?.transaction, network: res.payment?.network, block });
+      setResult({
+        status: res.status,
+        body: res.data,
+        tx: res.payment?.transaction,
+        network: res.payment?.network,
+        block,
+      });
       await balance.refetch();
     } catch (err) {
-      setError(err instanceof X402Error ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err));
+      setError(
+        err instanceof X402Error
+          ? `${err.code}: ${err.message}`
+          : err instanceof Error
+            ? err.message
+            : String(err),
+      );
     } finally {
       setBusy(false);
     }
@@ -155,13 +229,26 @@ export function Playground({
                   }
                 }}
               >
-                <SelectTrigger id="pg-endpoint" aria-label={t("endpoint.paid")} className="w-full min-w-0" data-testid="pg-endpoint">
+                <SelectTrigger
+                  id="pg-endpoint"
+                  aria-label={t("endpoint.paid")}
+                  className="w-full min-w-0"
+                  data-testid="pg-endpoint"
+                >
                   <SelectValue placeholder={t("endpoint.choose")} />
                 </SelectTrigger>
                 <SelectContent>
                   {endpoints.map((e) => (
-                    <SelectItem key={`${e.merchantId} ${e.pattern}`} value={`${e.merchantId} ${e.pattern}`}>
-                      {t("endpoint.option", { merchant: e.merchantName, pattern: e.pattern, price: e.price, symbol: e.symbol })}
+                    <SelectItem
+                      key={`${e.merchantId} ${e.pattern}`}
+                      value={`${e.merchantId} ${e.pattern}`}
+                    >
+                      {t("endpoint.option", {
+                        merchant: e.merchantName,
+                        pattern: e.pattern,
+                        price: e.price,
+                        symbol: e.symbol,
+                      })}
                     </SelectItem>
                   ))}
                 </SelectContent>
@@ -169,7 +256,12 @@ export function Playground({
             </div>
             <div className="grid min-w-0 gap-1.5">
               <Label htmlFor="pg-path">{t("endpoint.path")}</Label>
-              <Input id="pg-path" className="font-mono" value={path} onChange={(e) => setPath(e.target.value)} />
+              <Input
+                id="pg-path"
+                className="font-mono"
+                value={path}
+                onChange={(e) => setPath(e.target.value)}
+              />
             </div>
             <Button onClick={() => void send()} disabled={busy || !merchantId}>
               {t("endpoint.send")}
@@ -187,12 +279,25 @@ export function Playground({
         <CardContent className="grid gap-2 text-sm">
           {isConnected && chain?.asset ? (
             <p data-testid="playground-balance">
-              {t("wallet.balance", { amount: balance.data === undefined ? "…" : formatAmount(balance.data, chain.asset.decimals, { locale }), symbol: chain.asset.symbol, network: chain.name })}
+              {t("wallet.balance", {
+                amount:
+                  balance.data === undefined
+                    ? "…"
+                    : formatAmount(balance.data, chain.asset.decimals, { locale }),
+                symbol: chain.asset.symbol,
+                network: chain.name,
+              })}
             </p>
           ) : (
-            <p className="text-muted-foreground">{t("wallet.connectHint", { demo: t("wallet.demoName") })}</p>
+            <p className="text-muted-foreground">
+              {t("wallet.connectHint", { demo: t("wallet.demoName") })}
+            </p>
           )}
-          <Button onClick={() => void pay()} disabled={busy || !isConnected || !endpoint} className="w-fit">
+          <Button
+            onClick={() => void pay()}
+            disabled={busy || !isConnected || !endpoint}
+            className="w-fit"
+          >
             {t("wallet.pay")}
           </Button>
         </CardContent>
@@ -225,18 +330,31 @@ export function Playground({
                   </>
                 )}
               </p>
-              <pre className="max-h-60 overflow-auto rounded-md bg-muted p-3 font-mono text-xs">{result.body}</pre>
+              <pre className="max-h-60 overflow-auto rounded-md bg-muted p-3 font-mono text-xs">
+                {result.body}
+              </pre>
             </div>
           )}
           <ol className="grid gap-3" data-testid="playground-timeline">
             {timeline.map((step, i) => (
               <li key={i} className="rounded-md border p-3 text-sm">
                 <p className="font-medium">
-                  {i + 1}. {step.title} {step.status !== undefined && <Badge variant={step.status < 300 ? "success" : step.status === 402 ? "warning" : "danger"}>{step.status}</Badge>}
+                  {i + 1}. {step.title}{" "}
+                  {step.status !== undefined && (
+                    <Badge
+                      variant={
+                        step.status < 300 ? "success" : step.status === 402 ? "warning" : "danger"
+                      }
+                    >
+                      {step.status}
+                    </Badge>
+                  )}
                 </p>
                 {(step.request || step.response) && (
                   <details className="mt-2">
-                    <summary className="cursor-pointer text-xs text-muted-foreground">{t("result.rawHeaders")}</summary>
+                    <summary className="cursor-pointer text-xs text-muted-foreground">
+                      {t("result.rawHeaders")}
+                    </summary>
                     <div className="mt-2 grid gap-2">
                       {step.request && <HeaderList rows={step.request} />}
                       {step.response && <HeaderList rows={step.response} />}

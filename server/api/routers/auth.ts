@@ -8,9 +8,7 @@ export const authRouter = router({
   // the same answer for a new and a taken email (server/auth/sign-up.ts)
   signUp: publicProcedure
     .input(signUpInput)
-    .mutation(({ ctx, input }) =>
-      signUpAttempt(ctx.deps, input, ctx.ip),
-    ),
+    .mutation(({ ctx, input }) => signUpAttempt(ctx.deps, input, ctx.ip)),
   me: authedProcedure.query(({ ctx }) => ctx.user),
   changePassword: authedProcedure
     .input(changePasswordInput)

@@ -1,4 +1,8 @@
-import { entitlementDtoSchema, listEntitlements, listEntitlementsInput } from "@/server/entitlements/entitlements";
+import {
+  entitlementDtoSchema,
+  listEntitlements,
+  listEntitlementsInput,
+} from "@/server/entitlements/entitlements";
 
 import { z } from "zod";
 
@@ -8,8 +12,22 @@ import { merchantProcedure, router } from "../trpc";
 export const entitlementsRouter = router({
   /** bundles and time passes bought from this merchant, active ones by default */
   list: merchantProcedure
-    .meta(rest("GET", "/entitlements", "Entitlements", "Bundles and time passes bought from this merchant", "read"))
+    .meta(
+      rest(
+        "GET",
+        "/entitlements",
+        "Entitlements",
+        "Bundles and time passes bought from this merchant",
+        "read",
+      ),
+    )
     .input(listEntitlementsInput)
     .output(z.array(entitlementDtoSchema))
-    .query(({ ctx, input }) => listEntitlements(ctx.deps, { merchantId: ctx.merchant.id, payer: input.payer, state: input.state })),
+    .query(({ ctx, input }) =>
+      listEntitlements(ctx.deps, {
+        merchantId: ctx.merchant.id,
+        payer: input.payer,
+        state: input.state,
+      }),
+    ),
 });

@@ -1,11 +1,31 @@
-import { createMerchant, getMerchant, listMerchantsForUser, updateMerchantSettings } from "@/server/merchants/merchants";
-import { createMerchantInput, merchantDtoSchema, merchantSettingsInput, myMerchantSchema } from "@/server/merchants/schemas";
+import {
+  createMerchant,
+  getMerchant,
+  listMerchantsForUser,
+  updateMerchantSettings,
+} from "@/server/merchants/merchants";
+import {
+  createMerchantInput,
+  merchantDtoSchema,
+  merchantSettingsInput,
+  myMerchantSchema,
+} from "@/server/merchants/schemas";
 import { z } from "zod";
 
-import { deferredSettingsInput, getDeferredSettings, updateDeferredSettings } from "@/server/payments/deferred-settings";
+import {
+  deferredSettingsInput,
+  getDeferredSettings,
+  updateDeferredSettings,
+} from "@/server/payments/deferred-settings";
 
 import { rest } from "@/server/public-api/meta";
-import { authedProcedure, merchantProcedure, merchantProcedureWith, payoutChangeAuthority, router } from "../trpc";
+import {
+  authedProcedure,
+  merchantProcedure,
+  merchantProcedureWith,
+  payoutChangeAuthority,
+  router,
+} from "../trpc";
 
 export const merchantsRouter = router({
   listMine: authedProcedure
@@ -14,14 +34,35 @@ export const merchantsRouter = router({
   create: authedProcedure
     .input(createMerchantInput)
     .output(merchantDtoSchema)
-    .mutation(({ ctx, input }) => createMerchant(ctx.deps, { userId: ctx.user.id, input, actor: ctx.actor })),
+    .mutation(({ ctx, input }) =>
+      createMerchant(ctx.deps, { userId: ctx.user.id, input, actor: ctx.actor }),
+    ),
   get: merchantProcedure
-    .meta(rest("GET", "/", "Merchant", "The merchant's profile (role is API_KEY when called with a key)", "read"))
+    .meta(
+      rest(
+        "GET",
+        "/",
+        "Merchant",
+        "The merchant's profile (role is API_KEY when called with a key)",
+        "read",
+      ),
+    )
     .output(merchantDtoSchema.extend({ role: z.enum(["OWNER", "ADMIN", "DEVELOPER", "API_KEY"]) }))
-    .query(async ({ ctx }) => ({ ...(await getMerchant(ctx.deps, { merchantId: ctx.merchant.id })), role: ctx.access.kind === "member" ? ctx.access.role : "API_KEY" })),
+    .query(async ({ ctx }) => ({
+      ...(await getMerchant(ctx.deps, { merchantId: ctx.merchant.id })),
+      role: ctx.access.kind === "member" ? ctx.access.role : "API_KEY",
+    })),
   /** name: owners and admins (merchant.update); a new settlement wallet: a freshly signed-in owner only */
   updateSettings: merchantProcedureWith("merchant.update")
-    .meta(rest("PATCH", "/", "Merchant", "Change the name or the discovery listing (the settlement wallet changes only in the console, by an owner)", "write"))
+    .meta(
+      rest(
+        "PATCH",
+        "/",
+        "Merchant",
+        "Change the name or the discovery listing (the settlement wallet changes only in the console, by an owner)",
+        "write",
+      ),
+    )
     .input(merchantSettingsInput)
     .output(merchantDtoSchema)
     .mutation(({ ctx, input }) =>
@@ -29,12 +70,24 @@ export const merchantsRouter = router({
         merchantId: ctx.merchant.id,
         actor: ctx.actor,
         payoutChange: payoutChangeAuthority(ctx),
-        input: { name: input.name, payoutAddress: input.payoutAddress, discoverable: input.discoverable },
+        input: {
+          name: input.name,
+          payoutAddress: input.payoutAddress,
+          discoverable: input.discoverable,
+        },
       }),
     ),
   /** DEFERRED settlement: the merchant's switch, per-payer cap, queue and flagged payers */
-  deferredSettings: merchantProcedure.query(({ ctx }) => getDeferredSettings(ctx.deps, { merchantId: ctx.merchant.id })),
+  deferredSettings: merchantProcedure.query(({ ctx }) =>
+    getDeferredSettings(ctx.deps, { merchantId: ctx.merchant.id }),
+  ),
   updateDeferredSettings: merchantProcedureWith("settlement.update")
     .input(deferredSettingsInput)
-    .mutation(({ ctx, input }) => updateDeferredSettings(ctx.deps, { merchantId: ctx.merchant.id, actor: ctx.actor, input: { enabled: input.enabled, maxUnsettledPerPayer: input.maxUnsettledPerPayer } })),
+    .mutation(({ ctx, input }) =>
+      updateDeferredSettings(ctx.deps, {
+        merchantId: ctx.merchant.id,
+        actor: ctx.actor,
+        input: { enabled: input.enabled, maxUnsettledPerPayer: input.maxUnsettledPerPayer },
+      }),
+    ),
 });

@@ -5,7 +5,14 @@ import { SettleError, VerifyError } from "@x402/core/types";
 
 import type { Log } from "@/server/observability/logger";
 
-import { FACILITATOR_UNAVAILABLE, type Facilitator, type FacilitatorCallContext, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
+import {
+  FACILITATOR_UNAVAILABLE,
+  type Facilitator,
+  type FacilitatorCallContext,
+  type SettleResponse,
+  type SupportedResponse,
+  type VerifyResponse,
+} from "../types";
 
 // A hosted x402 facilitator (Coinbase's, x402.org's, or our own /api/facilitator on another
 // deployment) over the standard HTTP API, through the official HTTP facilitator client. With CDP
@@ -20,7 +27,9 @@ export type HostedFacilitatorConfig = {
   timeoutMs?: number;
 };
 
-async function cdpAuthHeaders(config: HostedFacilitatorConfig): Promise<Record<string, Record<string, string>>> {
+async function cdpAuthHeaders(
+  config: HostedFacilitatorConfig,
+): Promise<Record<string, Record<string, string>>> {
   if (!config.cdpApiKeyId || !config.cdpApiKeySecret) {
     if (!config.bearerToken) return {};
     const bearer = { Authorization: `Bearer ${config.bearerToken}` };
@@ -51,16 +60,28 @@ async function cdpAuthHeaders(config: HostedFacilitatorConfig): Promise<Record<s
 // context rides along in async-local storage so the facilitator receives our X-Request-Id.
 const callContext = new AsyncLocalStorage<FacilitatorCallContext | undefined>();
 
-function withRequestId(headers: Record<string, Record<string, string>>, requestId: string | undefined): Record<string, Record<string, string>> {
+function withRequestId(
+  headers: Record<string, Record<string, string>>,
+  requestId: string | undefined,
+): Record<string, Record<string, string>> {
   if (!requestId) return headers;
-  return Object.fromEntries((["verify", "settle", "supported"] as const).map((path) => [path, { ...headers[path], "X-Request-Id": requestId }]));
+  return Object.fromEntries(
+    (["verify", "settle", "supported"] as const).map((path) => [
+      path,
+      { ...headers[path], "X-Request-Id": requestId },
+    ]),
+  );
 }
 
-export function createHostedFacilitator(config: HostedFacilitatorConfig, deps: { log: Log }): Facilitator {
+export function createHostedFacilitator(
+  config: HostedFacilitatorConfig,
+  deps: { log: Log },
+): Facilitator {
   const client = new HTTPFacilitatorClient({
     url: config.url.replace(/\/+$/, ""),
     timeoutMs: config.timeoutMs ?? 30_000,
-    createAuthHeaders: async () => withRequestId(await cdpAuthHeaders(config), callContext.getStore()?.requestId),
+    createAuthHeaders: async () =>
+      withRequestId(await cdpAuthHeaders(config), callContext.getStore()?.requestId),
   });
   return {
     kind: "HOSTED",
@@ -69,9 +90,19 @@ export function createHostedFacilitator(config: HostedFacilitatorConfig, deps: {
         return await callContext.run(context, () => client.verify(payload, requirements));
       } catch (err) {
         // a facilitator that answers 4xx with a verify body still gave us its verdict
-        if (err instanceof VerifyError) return { isValid: false, invalidReason: err.invalidReason ?? "invalid_payload", invalidMessage: err.invalidMessage, payer: err.payer };
+        if (err instanceof VerifyError)
+          return {
+            isValid: false,
+            invalidReason: err.invalidReason ?? "invalid_payload",
+            invalidMessage: err.invalidMessage,
+            payer: err.payer,
+          };
         deps.log.warn({ err, url: config.url }, "hosted facilitator verify failed");
-        return { isValid: false, invalidReason: FACILITATOR_UNAVAILABLE, invalidMessage: err instanceof Error ? err.message : String(err) };
+        return {
+          isValid: false,
+          invalidReason: FACILITATOR_UNAVAILABLE,
+          invalidMessage: err instanceof Error ? err.message : String(err),
+        };
       }
     },
     async settle(payload, requirements, context): Promise<SettleResponse> {
@@ -79,10 +110,23 @@ export function createHostedFacilitator(config: HostedFacilitatorConfig, deps: {
         return await callContext.run(context, () => client.settle(payload, requirements));
       } catch (err) {
         if (err instanceof SettleError) {
-          return { success: false, errorReason: err.errorReason ?? "invalid_transaction_state", errorMessage: err.errorMessage, payer: err.payer, transaction: err.transaction ?? "", network: err.network ?? requirements.network };
+          return {
+            success: false,
+            errorReason: err.errorReason ?? "invalid_transaction_state",
+            errorMessage: err.errorMessage,
+            payer: err.payer,
+            transaction: err.transaction ?? "",
+            network: err.network ?? requirements.network,
+          };
         }
         deps.log.warn({ err, url: config.url }, "hosted facilitator settle failed");
-        return { success: false, errorReason: FACILITATOR_UNAVAILABLE, errorMessage: err instanceof Error ? err.message : String(err), transaction: "", network: requirements.network };
+        return {
+          success: false,
+          errorReason: FACILITATOR_UNAVAILABLE,
+          errorMessage: err instanceof Error ? err.message : String(err),
+          transaction: "",
+          network: requirements.network,
+        };
       }
     },
     supported: (): Promise<SupportedResponse> => client.getSupported(),

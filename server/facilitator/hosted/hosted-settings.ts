@@ -9,7 +9,11 @@ import type { ServerEnv } from "@/server/env";
 import type { Log } from "@/server/observability/logger";
 
 import type { HostedFacilitatorConfig } from "./hosted-facilitator";
-import { hostedFacilitatorSettingsInput, type HostedFacilitatorSettingsInput, type HostedFacilitatorView } from "./schemas";
+import {
+  hostedFacilitatorSettingsInput,
+  type HostedFacilitatorSettingsInput,
+  type HostedFacilitatorView,
+} from "./schemas";
 
 // The hosted facilitator's URL and credentials as a sealed platform setting (PlatformSecret row,
 // listed in server/keys/sealed-columns.ts so key rotation re-seals it). When no setting is stored
@@ -21,23 +25,47 @@ export const HOSTED_FACILITATOR_SETTING = "facilitator.hosted";
 /** The invalidation key the gateways' config source listens on (a key no merchant id can take). */
 export const HOSTED_FACILITATOR_CHANGED = "platform:hosted-facilitator";
 
-type HostedEnv = Pick<ServerEnv, "HOSTED_FACILITATOR_URL" | "HOSTED_FACILITATOR_TOKEN" | "CDP_API_KEY_ID" | "CDP_API_KEY_SECRET">;
+type HostedEnv = Pick<
+  ServerEnv,
+  "HOSTED_FACILITATOR_URL" | "HOSTED_FACILITATOR_TOKEN" | "CDP_API_KEY_ID" | "CDP_API_KEY_SECRET"
+>;
 
-const storedSchema = z.object({ url: z.string(), cdpApiKeyId: z.string().optional(), cdpApiKeySecret: z.string().optional(), bearerToken: z.string().optional() });
+const storedSchema = z.object({
+  url: z.string(),
+  cdpApiKeyId: z.string().optional(),
+  cdpApiKeySecret: z.string().optional(),
+  bearerToken: z.string().optional(),
+});
 
 /** The environment's hosted facilitator, or null when HOSTED_FACILITATOR_URL is unset. */
 export function hostedConfigFromEnv(env: HostedEnv): HostedFacilitatorConfig | null {
   if (!env.HOSTED_FACILITATOR_URL) return null;
-  return { url: env.HOSTED_FACILITATOR_URL, cdpApiKeyId: env.CDP_API_KEY_ID, cdpApiKeySecret: env.CDP_API_KEY_SECRET, bearerToken: env.HOSTED_FACILITATOR_TOKEN };
+  return {
+    url: env.HOSTED_FACILITATOR_URL,
+    cdpApiKeyId: env.CDP_API_KEY_ID,
+    cdpApiKeySecret: env.CDP_API_KEY_SECRET,
+    bearerToken: env.HOSTED_FACILITATOR_TOKEN,
+  };
 }
 
-type Resolved = { config: HostedFacilitatorConfig | null; source: HostedFacilitatorView["source"]; updatedAt: Date | null };
+type Resolved = {
+  config: HostedFacilitatorConfig | null;
+  source: HostedFacilitatorView["source"];
+  updatedAt: Date | null;
+};
 
 /** The config in force: the stored setting, else the environment's. */
-export async function readHostedFacilitatorConfig(deps: { db: Db; env: HostedEnv & EncryptionKeys }): Promise<Resolved> {
-  const row = await deps.db.platformSecret.findUnique({ where: { id: HOSTED_FACILITATOR_SETTING } });
+export async function readHostedFacilitatorConfig(deps: {
+  db: Db;
+  env: HostedEnv & EncryptionKeys;
+}): Promise<Resolved> {
+  const row = await deps.db.platformSecret.findUnique({
+    where: { id: HOSTED_FACILITATOR_SETTING },
+  });
   if (row) {
-    const stored = storedSchema.parse(JSON.parse(openSecret({ ciphertext: row.valueCiphertext, keyId: row.valueKeyId }, deps.env)));
+    const stored = storedSchema.parse(
+      JSON.parse(openSecret({ ciphertext: row.valueCiphertext, keyId: row.valueKeyId }, deps.env)),
+    );
     return { config: stored, source: "settings", updatedAt: row.updatedAt };
   }
   const fromEnv = hostedConfigFromEnv(deps.env);
@@ -57,12 +85,17 @@ function viewOf(resolved: Resolved): HostedFacilitatorView {
 }
 
 /** What the admin console shows: where the config comes from, the URL and key id, never a secret. */
-export async function getHostedFacilitatorView(deps: Pick<Deps, "db" | "env">): Promise<HostedFacilitatorView> {
+export async function getHostedFacilitatorView(
+  deps: Pick<Deps, "db" | "env">,
+): Promise<HostedFacilitatorView> {
   return viewOf(await readHostedFacilitatorConfig(deps));
 }
 
 /** Stores the hosted facilitator's URL and credentials sealed (replacing any stored), audited. */
-export async function saveHostedFacilitatorSettings(deps: Pick<Deps, "db" | "env">, opts: { actor: AuditActor; input: HostedFacilitatorSettingsInput }): Promise<HostedFacilitatorView> {
+export async function saveHostedFacilitatorSettings(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { actor: AuditActor; input: HostedFacilitatorSettingsInput },
+): Promise<HostedFacilitatorView> {
   const input = hostedFacilitatorSettingsInput.parse(opts.input);
   const stored = storedSchema.parse(input);
   const sealed = sealSecret(JSON.stringify(stored), deps.env);
@@ -70,22 +103,43 @@ export async function saveHostedFacilitatorSettings(deps: Pick<Deps, "db" | "env
     const before = viewOf(await readHostedFacilitatorConfig({ db: tx, env: deps.env }));
     await tx.platformSecret.upsert({
       where: { id: HOSTED_FACILITATOR_SETTING },
-      create: { id: HOSTED_FACILITATOR_SETTING, valueCiphertext: sealed.ciphertext, valueKeyId: sealed.keyId },
+      create: {
+        id: HOSTED_FACILITATOR_SETTING,
+        valueCiphertext: sealed.ciphertext,
+        valueKeyId: sealed.keyId,
+      },
       update: { valueCiphertext: sealed.ciphertext, valueKeyId: sealed.keyId },
     });
     const after = viewOf({ config: stored, source: "settings", updatedAt: null });
-    await recordAudit(tx, { actor: opts.actor, action: "platform.hosted_facilitator.update", targetType: "platform_setting", targetId: HOSTED_FACILITATOR_SETTING, before, after: { ...after, updatedAt: undefined } });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      action: "platform.hosted_facilitator.update",
+      targetType: "platform_setting",
+      targetId: HOSTED_FACILITATOR_SETTING,
+      before,
+      after: { ...after, updatedAt: undefined },
+    });
   });
   publishMerchantConfigChanged(HOSTED_FACILITATOR_CHANGED);
   return getHostedFacilitatorView(deps);
 }
 
 /** Deletes the stored setting: the environment's values apply again. Audited. */
-export async function resetHostedFacilitatorSettings(deps: Pick<Deps, "db" | "env">, opts: { actor: AuditActor }): Promise<HostedFacilitatorView> {
+export async function resetHostedFacilitatorSettings(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { actor: AuditActor },
+): Promise<HostedFacilitatorView> {
   await deps.db.$transaction(async (tx) => {
     const before = viewOf(await readHostedFacilitatorConfig({ db: tx, env: deps.env }));
     await tx.platformSecret.deleteMany({ where: { id: HOSTED_FACILITATOR_SETTING } });
-    await recordAudit(tx, { actor: opts.actor, action: "platform.hosted_facilitator.reset", targetType: "platform_setting", targetId: HOSTED_FACILITATOR_SETTING, before, after: { source: hostedConfigFromEnv(deps.env) ? "environment" : "none" } });
+    await recordAudit(tx, {
+      actor: opts.actor,
+      action: "platform.hosted_facilitator.reset",
+      targetType: "platform_setting",
+      targetId: HOSTED_FACILITATOR_SETTING,
+      before,
+      after: { source: hostedConfigFromEnv(deps.env) ? "environment" : "none" },
+    });
   });
   publishMerchantConfigChanged(HOSTED_FACILITATOR_CHANGED);
   return getHostedFacilitatorView(deps);
@@ -106,7 +160,10 @@ export type HostedConfigSource = {
  * stored setting at once, reloads when a change is published and, as a fallback for instances
  * without the Redis bus, when the last load is older than the TTL (in the background).
  */
-export function createHostedConfigSource(deps: { db: Db; env: HostedEnv & EncryptionKeys; log: Log }, ttlMs = HOSTED_CONFIG_TTL_MS): HostedConfigSource {
+export function createHostedConfigSource(
+  deps: { db: Db; env: HostedEnv & EncryptionKeys; log: Log },
+  ttlMs = HOSTED_CONFIG_TTL_MS,
+): HostedConfigSource {
   let config = hostedConfigFromEnv(deps.env);
   let loadedAt = 0;
   let running: Promise<void> | null = null;

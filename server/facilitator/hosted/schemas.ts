@@ -20,7 +20,11 @@ export const hostedFacilitatorSettingsInput = z
   })
   .superRefine((value, ctx) => {
     if (Boolean(value.cdpApiKeyId) !== Boolean(value.cdpApiKeySecret)) {
-      ctx.addIssue({ code: "custom", path: [value.cdpApiKeyId ? "cdpApiKeySecret" : "cdpApiKeyId"], message: "A CDP API key needs both its id and its secret" });
+      ctx.addIssue({
+        code: "custom",
+        path: [value.cdpApiKeyId ? "cdpApiKeySecret" : "cdpApiKeyId"],
+        message: "A CDP API key needs both its id and its secret",
+      });
     }
   });
 export type HostedFacilitatorSettingsInput = z.input<typeof hostedFacilitatorSettingsInput>;

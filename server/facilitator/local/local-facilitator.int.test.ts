@@ -19,7 +19,10 @@ import { createLocalFacilitator } from "./local-facilitator";
 
 const provided = inject("chain");
 const chain = localChainDefinition(provided.chainId, provided.rpcUrl);
-const publicClient = createPublicClient({ chain, transport: http(provided.rpcUrl) }) as PublicClient;
+const publicClient = createPublicClient({
+  chain,
+  transport: http(provided.rpcUrl),
+}) as PublicClient;
 const token = provided.tokenAddress;
 const payTo = accountFor("merchantWallet").address;
 const requirements = {
@@ -34,30 +37,54 @@ const requirements = {
 
 async function payment(payer: PrivateKeyAccount): Promise<PaymentPayload> {
   const validBefore = BigInt(Math.floor(Date.now() / 1000)) + 3600n;
-  const authorization = { from: payer.address, to: payTo, value: "1000", validAfter: "0", validBefore: validBefore.toString(), nonce: toHex(randomBytes(32)) };
+  const authorization = {
+    from: payer.address,
+    to: payTo,
+    value: "1000",
+    validAfter: "0",
+    validBefore: validBefore.toString(),
+    nonce: toHex(randomBytes(32)),
+  };
   const signature = await signTransferAuthorization(
     payer,
     { ...TEST_USDC_EIP712, chainId: provided.chainId, verifyingContract: token },
     { ...authorization, value: 1000n, validAfter: 0n, validBefore },
   );
-  return { x402Version: 2, accepted: requirements, payload: { signature, authorization } } as PaymentPayload;
+  return {
+    x402Version: 2,
+    accepted: requirements,
+    payload: { signature, authorization },
+  } as PaymentPayload;
 }
 
 function facilitatorWith(keys: `0x${string}`[]) {
-  const networks = getNetworkRegistry({ NETWORKS_JSON: undefined, LOCAL_CHAIN_ID: provided.chainId, LOCAL_CHAIN_RPC_URL: provided.rpcUrl, LOCAL_TOKEN_ADDRESS: token });
-  return createLocalFacilitator({ chains: createChainClientRegistry(networks, keys), log: createLogger({ level: "silent" }) }, { receiptPollMs: 50 });
+  const networks = getNetworkRegistry({
+    NETWORKS_JSON: undefined,
+    LOCAL_CHAIN_ID: provided.chainId,
+    LOCAL_CHAIN_RPC_URL: provided.rpcUrl,
+    LOCAL_TOKEN_ADDRESS: token,
+  });
+  return createLocalFacilitator(
+    { chains: createChainClientRegistry(networks, keys), log: createLogger({ level: "silent" }) },
+    { receiptPollMs: 50 },
+  );
 }
 
 describe("the local facilitator settling many payments at once", () => {
   it("settles 50 concurrent payments from one account; a replayed one among them fails alone", async () => {
-    const [account, payer] = await Promise.all([fundedAccount(publicClient, provided.rpcUrl, token, "0"), fundedAccount(publicClient, provided.rpcUrl, token, "100")]);
+    const [account, payer] = await Promise.all([
+      fundedAccount(publicClient, provided.rpcUrl, token, "0"),
+      fundedAccount(publicClient, provided.rpcUrl, token, "100"),
+    ]);
     const facilitator = facilitatorWith([account.privateKey]);
     const payments = await Promise.all(Array.from({ length: 50 }, () => payment(payer)));
     const replayed = payments[7] as PaymentPayload;
     const payerBefore = await usdcBalance(publicClient, token, payer.address);
     const start = await publicClient.getTransactionCount({ address: account.address });
 
-    const results = await Promise.all([...payments, replayed].map((p) => facilitator.settle(p, requirements)));
+    const results = await Promise.all(
+      [...payments, replayed].map((p) => facilitator.settle(p, requirements)),
+    );
 
     const succeeded = results.filter((r) => r.success);
     const failed = results.filter((r) => !r.success);
@@ -72,17 +99,32 @@ describe("the local facilitator settling many payments at once", () => {
   });
 
   it("spreads settlements over several facilitator accounts and lists them all as signers", async () => {
-    const accounts = await Promise.all([0, 1, 2].map(() => fundedAccount(publicClient, provided.rpcUrl, token, "0")));
+    const accounts = await Promise.all(
+      [0, 1, 2].map(() => fundedAccount(publicClient, provided.rpcUrl, token, "0")),
+    );
     const payer = await fundedAccount(publicClient, provided.rpcUrl, token, "100");
     const facilitator = facilitatorWith(accounts.map((a) => a.privateKey));
     const supported = await facilitator.supported();
-    const signers = Object.values(supported.signers ?? {}).flat().map((s) => s.toLowerCase());
+    const signers = Object.values(supported.signers ?? {})
+      .flat()
+      .map((s) => s.toLowerCase());
     for (const a of accounts) expect(signers).toContain(a.address.toLowerCase());
 
-    const results = await Promise.all(Array.from({ length: 30 }, async () => facilitator.settle(await payment(payer), requirements)));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, async () =>
+        facilitator.settle(await payment(payer), requirements),
+      ),
+    );
 
     expect(results.every((r) => r.success)).toBe(true);
-    const senders = await Promise.all(results.map(async (r) => (await publicClient.getTransaction({ hash: r.transaction as `0x${string}` })).from.toLowerCase()));
-    for (const a of accounts) expect(senders.filter((s) => s === a.address.toLowerCase()).length).toBeGreaterThanOrEqual(5);
+    const senders = await Promise.all(
+      results.map(async (r) =>
+        (
+          await publicClient.getTransaction({ hash: r.transaction as `0x${string}` })
+        ).from.toLowerCase(),
+      ),
+    );
+    for (const a of accounts)
+      expect(senders.filter((s) => s === a.address.toLowerCase()).length).toBeGreaterThanOrEqual(5);
   });
 });

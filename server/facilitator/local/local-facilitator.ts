@@ -3,7 +3,15 @@ import type { Network } from "@x402/core/types";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/facilitator";
 import type { FacilitatorEvmSigner } from "@x402/evm";
-import { concat, encodeFunctionData, keccak256, type Abi, type Hash, type Hex, type TransactionReceipt } from "viem";
+import {
+  concat,
+  encodeFunctionData,
+  keccak256,
+  type Abi,
+  type Hash,
+  type Hex,
+  type TransactionReceipt,
+} from "viem";
 
 import type { ChainClientRegistry, ChainClients } from "@/server/chain/clients";
 import { createReceiptWatcher } from "@/server/chain/receipt-watcher";
@@ -12,7 +20,14 @@ import { redactChainText } from "@/server/observability/redact";
 import type { Log } from "@/server/observability/logger";
 
 import { checkTransferReceipt } from "../receipt";
-import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentRequirements, type SettleResponse, type SupportedResponse, type VerifyResponse } from "../types";
+import {
+  FACILITATOR_UNAVAILABLE,
+  type Facilitator,
+  type PaymentRequirements,
+  type SettleResponse,
+  type SupportedResponse,
+  type VerifyResponse,
+} from "../types";
 
 // The self-hosted facilitator: the official x402 facilitator core with the exact EVM scheme (v2
 // and v1) doing the EIP-3009 checks, on viem clients from our network configuration. What we add:
@@ -27,8 +42,17 @@ import { FACILITATOR_UNAVAILABLE, type Facilitator, type PaymentRequirements, ty
 // each settle awaits only its own receipt, while nothing serialises the sends.
 
 /** What a call spends, so the sender never sends it twice: an EIP-3009 authorization is (token, payer, nonce). */
-export function settlementKeyOf(to: Hex, functionName: string, args: readonly unknown[], data: Hex): string {
-  if ((functionName === "transferWithAuthorization" || functionName === "receiveWithAuthorization") && typeof args[0] === "string" && typeof args[5] === "string") {
+export function settlementKeyOf(
+  to: Hex,
+  functionName: string,
+  args: readonly unknown[],
+  data: Hex,
+): string {
+  if (
+    (functionName === "transferWithAuthorization" || functionName === "receiveWithAuthorization") &&
+    typeof args[0] === "string" &&
+    typeof args[5] === "string"
+  ) {
     return `eip3009:${to}:${args[0]}:${args[5]}`.toLowerCase();
   }
   return `call:${to}:${keccak256(data)}`.toLowerCase();
@@ -37,7 +61,12 @@ export function settlementKeyOf(to: Hex, functionName: string, args: readonly un
 /** How long an account's code read is reused (see getCode below). */
 const CODE_REUSE_MS = 1000;
 
-function evmSignerFor(clients: ChainClients, sender: SettlementSender, receiptTimeoutMs: number, receipts: Map<string, TransactionReceipt>): FacilitatorEvmSigner {
+function evmSignerFor(
+  clients: ChainClients,
+  sender: SettlementSender,
+  receiptTimeoutMs: number,
+  receipts: Map<string, TransactionReceipt>,
+): FacilitatorEvmSigner {
   const { publicClient } = clients;
   // the official verify and settle each read the payer's code twice (ERC-6492 classification, then
   // the signature check): four eth_getCode per payment, about half of all RPC calls under load. A
@@ -59,14 +88,27 @@ function evmSignerFor(clients: ChainClients, sender: SettlementSender, receiptTi
   };
   return {
     getAddresses: () => sender.addresses(),
-    readContract: (args) => publicClient.readContract(args as Parameters<typeof publicClient.readContract>[0]),
-    verifyTypedData: (args) => publicClient.verifyTypedData(args as Parameters<typeof publicClient.verifyTypedData>[0]),
+    readContract: (args) =>
+      publicClient.readContract(args as Parameters<typeof publicClient.readContract>[0]),
+    verifyTypedData: (args) =>
+      publicClient.verifyTypedData(args as Parameters<typeof publicClient.verifyTypedData>[0]),
     writeContract: (args) => {
-      const encoded = encodeFunctionData({ abi: args.abi as Abi, functionName: args.functionName, args: args.args });
+      const encoded = encodeFunctionData({
+        abi: args.abi as Abi,
+        functionName: args.functionName,
+        args: args.args,
+      });
       const data = args.dataSuffix ? concat([encoded, args.dataSuffix]) : encoded;
-      return sender.send({ to: args.address, data }, { key: settlementKeyOf(args.address, args.functionName, args.args, data) });
+      return sender.send(
+        { to: args.address, data },
+        { key: settlementKeyOf(args.address, args.functionName, args.args, data) },
+      );
     },
-    sendTransaction: (args) => sender.send({ to: args.to, data: args.data }, { key: settlementKeyOf(args.to, "", [], args.data) }),
+    sendTransaction: (args) =>
+      sender.send(
+        { to: args.to, data: args.data },
+        { key: settlementKeyOf(args.to, "", [], args.data) },
+      ),
     waitForTransactionReceipt: async (args) => {
       const receipt = await sender.waitForReceipt(args.hash, args.timeout ?? receiptTimeoutMs);
       // kept briefly so the receipt check after settle needs no second round trip
@@ -86,7 +128,10 @@ export type LocalFacilitatorOptions = {
   stuckAfterMs?: number;
 };
 
-export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log: Log }, opts: LocalFacilitatorOptions = {}): Facilitator {
+export function createLocalFacilitator(
+  deps: { chains: ChainClientRegistry; log: Log },
+  opts: LocalFacilitatorOptions = {},
+): Facilitator {
   const core = new x402Facilitator();
   const receiptTimeoutMs = opts.receiptTimeoutMs ?? 60_000;
   const receipts = new Map<string, TransactionReceipt>();
@@ -94,17 +139,39 @@ export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log:
     if (clients.facilitatorAccounts.length === 0) continue;
     const watcher = createReceiptWatcher(
       { publicClient: clients.publicClient },
-      { pollIntervalMs: opts.receiptPollMs, onError: (err) => deps.log.warn({ network: clients.network.id, error: redactChainText(err instanceof Error ? err.message : String(err)) }, "looking for settlement receipts failed; trying again") },
+      {
+        pollIntervalMs: opts.receiptPollMs,
+        onError: (err) =>
+          deps.log.warn(
+            {
+              network: clients.network.id,
+              error: redactChainText(err instanceof Error ? err.message : String(err)),
+            },
+            "looking for settlement receipts failed; trying again",
+          ),
+      },
     );
-    const sender = createSettlementSender({ publicClient: clients.publicClient, chain: clients.chain, accounts: clients.facilitatorAccounts, watcher, log: deps.log }, { stuckAfterMs: opts.stuckAfterMs });
+    const sender = createSettlementSender(
+      {
+        publicClient: clients.publicClient,
+        chain: clients.chain,
+        accounts: clients.facilitatorAccounts,
+        watcher,
+        log: deps.log,
+      },
+      { stuckAfterMs: opts.stuckAfterMs },
+    );
     const signer = evmSignerFor(clients, sender, receiptTimeoutMs, receipts);
     core.register(clients.network.id as Network, new ExactEvmScheme(signer));
-    if (clients.network.v1Name) core.registerV1(clients.network.v1Name as Network, new ExactEvmSchemeV1(signer));
+    if (clients.network.v1Name)
+      core.registerV1(clients.network.v1Name as Network, new ExactEvmSchemeV1(signer));
   }
 
   const networkIdOf = (requirements: PaymentRequirements): string => {
     const n = requirements.network;
-    return deps.chains.all().find((c) => c.network.id === n || c.network.v1Name === n)?.network.id ?? n;
+    return (
+      deps.chains.all().find((c) => c.network.id === n || c.network.v1Name === n)?.network.id ?? n
+    );
   };
 
   return {
@@ -114,7 +181,11 @@ export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log:
         return await core.verify(payload, requirements);
       } catch (err) {
         deps.log.warn({ err }, "local facilitator verify threw");
-        return { isValid: false, invalidReason: FACILITATOR_UNAVAILABLE, invalidMessage: redactChainText(err instanceof Error ? err.message : String(err)) };
+        return {
+          isValid: false,
+          invalidReason: FACILITATOR_UNAVAILABLE,
+          invalidMessage: redactChainText(err instanceof Error ? err.message : String(err)),
+        };
       }
     },
     async settle(payload, requirements): Promise<SettleResponse> {
@@ -123,18 +194,43 @@ export function createLocalFacilitator(deps: { chains: ChainClientRegistry; log:
         result = await core.settle(payload, requirements);
       } catch (err) {
         deps.log.warn({ err }, "local facilitator settle threw");
-        return { success: false, errorReason: FACILITATOR_UNAVAILABLE, errorMessage: redactChainText(err instanceof Error ? err.message : String(err)), transaction: "", network: requirements.network };
+        return {
+          success: false,
+          errorReason: FACILITATOR_UNAVAILABLE,
+          errorMessage: redactChainText(err instanceof Error ? err.message : String(err)),
+          transaction: "",
+          network: requirements.network,
+        };
       }
       if (!result.success) return result;
       const clients = deps.chains.forNetwork(networkIdOf(requirements));
-      const authorization = (payload.payload as { authorization?: { from?: string; value?: string } }).authorization;
+      const authorization = (
+        payload.payload as { authorization?: { from?: string; value?: string } }
+      ).authorization;
       if (!clients || !authorization?.from) return result;
       const hash = result.transaction.toLowerCase();
-      const receipt = receipts.get(hash) ?? (await clients.publicClient.getTransactionReceipt({ hash: hash as Hash }));
+      const receipt =
+        receipts.get(hash) ??
+        (await clients.publicClient.getTransactionReceipt({ hash: hash as Hash }));
       receipts.delete(hash);
-      const amount = BigInt((requirements as { amount?: string; maxAmountRequired?: string }).amount ?? (requirements as { maxAmountRequired?: string }).maxAmountRequired ?? "0");
-      const check = checkTransferReceipt(receipt, { asset: requirements.asset, from: authorization.from, payTo: requirements.payTo, amount });
-      if (!check.ok) return { ...result, success: false, errorReason: check.reason, errorMessage: check.message };
+      const amount = BigInt(
+        (requirements as { amount?: string; maxAmountRequired?: string }).amount ??
+          (requirements as { maxAmountRequired?: string }).maxAmountRequired ??
+          "0",
+      );
+      const check = checkTransferReceipt(receipt, {
+        asset: requirements.asset,
+        from: authorization.from,
+        payTo: requirements.payTo,
+        amount,
+      });
+      if (!check.ok)
+        return {
+          ...result,
+          success: false,
+          errorReason: check.reason,
+          errorMessage: check.message,
+        };
       // the block goes to the ledger; `extra` is the protocol's place for facilitator-specific data
       return { ...result, extra: { ...result.extra, blockNumber: receipt.blockNumber.toString() } };
     },

@@ -20,11 +20,32 @@ import {
   AlertDialogTitle,
 } from "@/app/_components/ui/alert-dialog";
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
@@ -36,7 +57,11 @@ function GrantForm() {
   const t = useTranslations("admin");
   const errorText = useErrorText();
   const utils = api.useUtils();
-  const form = useForm<z.input<typeof grantPlatformAdminInput>, unknown, z.output<typeof grantPlatformAdminInput>>({
+  const form = useForm<
+    z.input<typeof grantPlatformAdminInput>,
+    unknown,
+    z.output<typeof grantPlatformAdminInput>
+  >({
     resolver: zodResolver(grantPlatformAdminInput),
     defaultValues: { email: "" },
   });
@@ -54,11 +79,19 @@ function GrantForm() {
     <Card>
       <CardHeader>
         <CardTitle>{t("admins.grantTitle")}</CardTitle>
-        <CardDescription>{t.rich("admins.grantDescription", { code: (chunks) => <code className="font-mono">{chunks}</code> })}</CardDescription>
+        <CardDescription>
+          {t.rich("admins.grantDescription", {
+            code: (chunks) => <code className="font-mono">{chunks}</code>,
+          })}
+        </CardDescription>
       </CardHeader>
       <CardContent>
         <Form {...form}>
-          <form method="post" className="flex flex-wrap items-start gap-3" onSubmit={form.handleSubmit((values) => grant.mutate(values))}>
+          <form
+            method="post"
+            className="flex flex-wrap items-start gap-3"
+            onSubmit={form.handleSubmit((values) => grant.mutate(values))}
+          >
             <FormField
               control={form.control}
               name="email"
@@ -66,7 +99,12 @@ function GrantForm() {
                 <FormItem className="min-w-72 flex-1">
                   <FormLabel>{t("admins.email")}</FormLabel>
                   <FormControl>
-                    <Input type="email" autoComplete="off" placeholder="ops@example.com" {...field} />
+                    <Input
+                      type="email"
+                      autoComplete="off"
+                      placeholder="ops@example.com"
+                      {...field}
+                    />
                   </FormControl>
                   <FormDescription>{t("admins.emailHint")}</FormDescription>
                   <FormMessage />
@@ -118,7 +156,11 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
           ) : admins.error ? (
             <p className="text-sm text-destructive">{errorText(admins.error)}</p>
           ) : rows.length === 0 ? (
-            <EmptyState icon={ShieldCheck} title={t("admins.emptyTitle")} description={t("admins.emptyDescription")} />
+            <EmptyState
+              icon={ShieldCheck}
+              title={t("admins.emptyTitle")}
+              description={t("admins.emptyDescription")}
+            />
           ) : (
             <Table>
               <TableHeader>
@@ -136,7 +178,11 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
                     <TableRow key={a.id} data-testid={`admin-row-${a.id}`}>
                       <TableCell>
                         {a.name ?? "—"}
-                        {a.id === currentUserId && <span className="ml-2 text-xs text-muted-foreground">{t("admins.you")}</span>}
+                        {a.id === currentUserId && (
+                          <span className="ml-2 text-xs text-muted-foreground">
+                            {t("admins.you")}
+                          </span>
+                        )}
                       </TableCell>
                       <TableCell className="font-mono text-xs">{a.email ?? "—"}</TableCell>
                       <TableCell>
@@ -149,7 +195,9 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
                             variant="outline"
                             disabled={isLast}
                             title={isLast ? t("admins.lastCannotDemote") : undefined}
-                            onClick={() => setPending({ userId: a.id, label, disableAccount: false })}
+                            onClick={() =>
+                              setPending({ userId: a.id, label, disableAccount: false })
+                            }
                           >
                             {t("admins.demote")}
                           </Button>
@@ -158,7 +206,9 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
                             variant="destructive"
                             disabled={isLast}
                             title={isLast ? t("admins.lastCannotRemove") : undefined}
-                            onClick={() => setPending({ userId: a.id, label, disableAccount: true })}
+                            onClick={() =>
+                              setPending({ userId: a.id, label, disableAccount: true })
+                            }
                           >
                             {t("admins.remove")}
                           </Button>
@@ -175,9 +225,15 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
       <AlertDialog open={pending !== null} onOpenChange={(o) => !o && setPending(null)}>
         <AlertDialogContent>
           <AlertDialogHeader>
-            <AlertDialogTitle>{pending?.disableAccount ? t("admins.removeTitle", { who: pending.label }) : t("admins.demoteTitle", { who: pending?.label ?? "" })}</AlertDialogTitle>
+            <AlertDialogTitle>
+              {pending?.disableAccount
+                ? t("admins.removeTitle", { who: pending.label })
+                : t("admins.demoteTitle", { who: pending?.label ?? "" })}
+            </AlertDialogTitle>
             <AlertDialogDescription>
-              {pending?.disableAccount ? t("admins.removeDescription") : t("admins.demoteDescription")}
+              {pending?.disableAccount
+                ? t("admins.removeDescription")
+                : t("admins.demoteDescription")}
             </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
@@ -185,7 +241,10 @@ export function PlatformAdmins({ currentUserId }: { currentUserId: string }) {
             <Button
               variant={pending?.disableAccount ? "destructive" : "default"}
               disabled={revoke.isPending}
-              onClick={() => pending && revoke.mutate({ userId: pending.userId, disableAccount: pending.disableAccount })}
+              onClick={() =>
+                pending &&
+                revoke.mutate({ userId: pending.userId, disableAccount: pending.disableAccount })
+              }
             >
               {pending?.disableAccount ? t("admins.remove") : t("admins.demote")}
             </Button>

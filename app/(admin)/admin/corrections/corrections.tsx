@@ -13,17 +13,47 @@ import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
-import { correctionThresholdInput, createCorrectionInput } from "@/server/billing/correction-schemas";
+import {
+  correctionThresholdInput,
+  createCorrectionInput,
+} from "@/server/billing/correction-schemas";
 
 type CreateValues = z.input<typeof createCorrectionInput>;
 
@@ -32,7 +62,10 @@ function ThresholdForm() {
   const errorText = useErrorText();
   const utils = api.useUtils();
   const threshold = api.admin.corrections.threshold.useQuery();
-  const form = useForm<z.input<typeof correctionThresholdInput>>({ resolver: zodResolver(correctionThresholdInput), values: { thresholdAtomic: threshold.data?.thresholdAtomic ?? "" } });
+  const form = useForm<z.input<typeof correctionThresholdInput>>({
+    resolver: zodResolver(correctionThresholdInput),
+    values: { thresholdAtomic: threshold.data?.thresholdAtomic ?? "" },
+  });
   const save = api.admin.corrections.setThreshold.useMutation({
     onSuccess: async () => {
       toast.success(t("corrections.thresholdSaved"));
@@ -44,7 +77,11 @@ function ThresholdForm() {
   });
   return (
     <Form {...form}>
-      <form method="post" className="flex flex-wrap items-start gap-3" onSubmit={form.handleSubmit((v) => save.mutate(v))}>
+      <form
+        method="post"
+        className="flex flex-wrap items-start gap-3"
+        onSubmit={form.handleSubmit((v) => save.mutate(v))}
+      >
         <FormField
           control={form.control}
           name="thresholdAtomic"
@@ -59,7 +96,12 @@ function ThresholdForm() {
             </FormItem>
           )}
         />
-        <Button type="submit" variant="secondary" className="mt-6" disabled={save.isPending || threshold.isLoading}>
+        <Button
+          type="submit"
+          variant="secondary"
+          className="mt-6"
+          disabled={save.isPending || threshold.isLoading}
+        >
           {t("corrections.saveThreshold")}
         </Button>
       </form>
@@ -73,11 +115,22 @@ function CreateForm() {
   const utils = api.useUtils();
   const form = useForm<CreateValues, unknown, z.output<typeof createCorrectionInput>>({
     resolver: zodResolver(createCorrectionInput),
-    defaultValues: { merchantId: "", direction: "CREDIT", amountAtomic: "", network: "", asset: "", reason: "", paymentId: "", payoutId: "" },
+    defaultValues: {
+      merchantId: "",
+      direction: "CREDIT",
+      amountAtomic: "",
+      network: "",
+      asset: "",
+      reason: "",
+      paymentId: "",
+      payoutId: "",
+    },
   });
   const create = api.admin.corrections.create.useMutation({
     onSuccess: async (c) => {
-      toast.success(c.status === "PENDING" ? t("corrections.recordedPending") : t("corrections.applied"));
+      toast.success(
+        c.status === "PENDING" ? t("corrections.recordedPending") : t("corrections.applied"),
+      );
       form.reset();
       await utils.admin.corrections.list.invalidate();
     },
@@ -85,7 +138,11 @@ function CreateForm() {
       if (!applyServerFieldErrors(form, e)) toast.error(errorText(e));
     },
   });
-  const text = (name: keyof CreateValues, label: string, opts: { description?: string; placeholder?: string; mono?: boolean } = {}) => (
+  const text = (
+    name: keyof CreateValues,
+    label: string,
+    opts: { description?: string; placeholder?: string; mono?: boolean } = {},
+  ) => (
     <FormField
       control={form.control}
       name={name}
@@ -93,7 +150,12 @@ function CreateForm() {
         <FormItem>
           <FormLabel>{label}</FormLabel>
           <FormControl>
-            <Input className={opts.mono ? "font-mono" : undefined} placeholder={opts.placeholder} {...field} value={(field.value as string | undefined) ?? ""} />
+            <Input
+              className={opts.mono ? "font-mono" : undefined}
+              placeholder={opts.placeholder}
+              {...field}
+              value={(field.value as string | undefined) ?? ""}
+            />
           </FormControl>
           {opts.description && <FormDescription>{opts.description}</FormDescription>}
           <FormMessage />
@@ -106,7 +168,15 @@ function CreateForm() {
       <form
         method="post"
         className="grid gap-4 md:grid-cols-2"
-        onSubmit={form.handleSubmit((v) => create.mutate({ ...v, network: v.network || undefined, asset: v.asset || undefined, paymentId: v.paymentId || undefined, payoutId: v.payoutId || undefined }))}
+        onSubmit={form.handleSubmit((v) =>
+          create.mutate({
+            ...v,
+            network: v.network || undefined,
+            asset: v.asset || undefined,
+            paymentId: v.paymentId || undefined,
+            payoutId: v.payoutId || undefined,
+          }),
+        )}
       >
         {text("merchantId", t("shared.merchantId"), { mono: true, placeholder: "mer_…" })}
         <FormField
@@ -130,9 +200,17 @@ function CreateForm() {
             </FormItem>
           )}
         />
-        {text("amountAtomic", t("corrections.amountAtomic"), { mono: true, description: t("corrections.amountHint"), placeholder: "5000000" })}
+        {text("amountAtomic", t("corrections.amountAtomic"), {
+          mono: true,
+          description: t("corrections.amountHint"),
+          placeholder: "5000000",
+        })}
         {text("reason", t("shared.reason"), { placeholder: t("corrections.reasonPlaceholder") })}
-        {text("paymentId", t("corrections.payment"), { mono: true, placeholder: "pay_…", description: t("corrections.paymentHint") })}
+        {text("paymentId", t("corrections.payment"), {
+          mono: true,
+          placeholder: "pay_…",
+          description: t("corrections.paymentHint"),
+        })}
         {text("payoutId", t("corrections.payout"), { mono: true, placeholder: "pout_…" })}
         {text("network", t("corrections.network"), { mono: true, placeholder: "eip155:8453" })}
         {text("asset", t("corrections.asset"), { mono: true, placeholder: "0x…" })}
@@ -153,7 +231,9 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
   const errorText = useErrorText();
   const utils = api.useUtils();
   const [status, setStatus] = useState<"ALL" | "PENDING" | "COMPLETED" | "REJECTED">("ALL");
-  const list = api.admin.corrections.list.useQuery({ status: status === "ALL" ? undefined : status });
+  const list = api.admin.corrections.list.useQuery({
+    status: status === "ALL" ? undefined : status,
+  });
   const [decision, setDecision] = useState<Decision>(null);
   const [note, setNote] = useState("");
   const done = async (message: string) => {
@@ -162,8 +242,14 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
     setNote("");
     await utils.admin.corrections.list.invalidate();
   };
-  const approve = api.admin.corrections.approve.useMutation({ onSuccess: () => done(t("corrections.approvedDone")), onError: (e) => toast.error(errorText(e)) });
-  const reject = api.admin.corrections.reject.useMutation({ onSuccess: () => done(t("corrections.rejectedDone")), onError: (e) => toast.error(errorText(e)) });
+  const approve = api.admin.corrections.approve.useMutation({
+    onSuccess: () => done(t("corrections.approvedDone")),
+    onError: (e) => toast.error(errorText(e)),
+  });
+  const reject = api.admin.corrections.reject.useMutation({
+    onSuccess: () => done(t("corrections.rejectedDone")),
+    onError: (e) => toast.error(errorText(e)),
+  });
   const rows = list.data ?? [];
 
   return (
@@ -184,7 +270,11 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
           <div className="grid gap-1.5">
             <Label htmlFor="corrections-status">{t("shared.status")}</Label>
             <Select value={status} onValueChange={(v) => setStatus(v as typeof status)}>
-              <SelectTrigger id="corrections-status" aria-label={t("shared.status")} className="w-44">
+              <SelectTrigger
+                id="corrections-status"
+                aria-label={t("shared.status")}
+                className="w-44"
+              >
                 <SelectValue />
               </SelectTrigger>
               <SelectContent>
@@ -205,7 +295,11 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
               {errorText(list.error)}
             </p>
           ) : rows.length === 0 ? (
-            <EmptyState icon={Scale} title={t("corrections.emptyTitle")} description={t("corrections.emptyDescription")} />
+            <EmptyState
+              icon={Scale}
+              title={t("corrections.emptyTitle")}
+              description={t("corrections.emptyDescription")}
+            />
           ) : (
             <Table data-testid="corrections">
               <TableHeader>
@@ -234,28 +328,45 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
                       </TableCell>
                       <TableCell className="max-w-64">
                         {c.reason}
-                        {c.decisionNote && <span className="block text-xs text-muted-foreground">{t("corrections.rejectedNote", { note: c.decisionNote })}</span>}
+                        {c.decisionNote && (
+                          <span className="block text-xs text-muted-foreground">
+                            {t("corrections.rejectedNote", { note: c.decisionNote })}
+                          </span>
+                        )}
                       </TableCell>
-                      <TableCell className="font-mono text-xs">{c.paymentId ?? c.payoutId ?? "—"}</TableCell>
+                      <TableCell className="font-mono text-xs">
+                        {c.paymentId ?? c.payoutId ?? "—"}
+                      </TableCell>
                       <TableCell>
                         <StatusBadge status={c.status} />
                       </TableCell>
                       <TableCell className="text-right">
                         {c.status === "PENDING" ? (
                           own ? (
-                            <span className="text-xs text-muted-foreground">{t("corrections.anotherAdmin")}</span>
+                            <span className="text-xs text-muted-foreground">
+                              {t("corrections.anotherAdmin")}
+                            </span>
                           ) : (
                             <div className="flex justify-end gap-2">
-                              <Button size="sm" onClick={() => setDecision({ id: c.id, kind: "approve" })}>
+                              <Button
+                                size="sm"
+                                onClick={() => setDecision({ id: c.id, kind: "approve" })}
+                              >
                                 {t("corrections.approve")}
                               </Button>
-                              <Button size="sm" variant="outline" onClick={() => setDecision({ id: c.id, kind: "reject" })}>
+                              <Button
+                                size="sm"
+                                variant="outline"
+                                onClick={() => setDecision({ id: c.id, kind: "reject" })}
+                              >
                                 {t("corrections.reject")}
                               </Button>
                             </div>
                           )
                         ) : (
-                          <span className="text-xs text-muted-foreground">{c.decidedAt ? <DateTime value={c.decidedAt} /> : "—"}</span>
+                          <span className="text-xs text-muted-foreground">
+                            {c.decidedAt ? <DateTime value={c.decidedAt} /> : "—"}
+                          </span>
                         )}
                       </TableCell>
                     </TableRow>
@@ -265,7 +376,11 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
             </Table>
           )}
           {decision && (
-            <div className="mt-4 grid gap-3 rounded-md border p-4" role="group" aria-label={t("corrections.decision")}>
+            <div
+              className="mt-4 grid gap-3 rounded-md border p-4"
+              role="group"
+              aria-label={t("corrections.decision")}
+            >
               {decision.kind === "reject" && (
                 <div className="grid gap-1.5">
                   <Label htmlFor="reject-note">{t("corrections.whyReject")}</Label>
@@ -276,9 +391,15 @@ export function Corrections({ currentUserId }: { currentUserId: string }) {
                 <Button
                   variant={decision.kind === "reject" ? "destructive" : "default"}
                   disabled={approve.isPending || reject.isPending}
-                  onClick={() => (decision.kind === "approve" ? approve.mutate({ correctionId: decision.id }) : reject.mutate({ correctionId: decision.id, note }))}
+                  onClick={() =>
+                    decision.kind === "approve"
+                      ? approve.mutate({ correctionId: decision.id })
+                      : reject.mutate({ correctionId: decision.id, note })
+                  }
                 >
-                  {decision.kind === "approve" ? t("corrections.confirmApproval") : t("corrections.confirmRejection")}
+                  {decision.kind === "approve"
+                    ? t("corrections.confirmApproval")
+                    : t("corrections.confirmRejection")}
                 </Button>
                 <Button variant="ghost" onClick={() => setDecision(null)}>
                   {t("shared.cancel")}

@@ -19,7 +19,10 @@ export default async function CorrectionsPage() {
   const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title={t("pages.corrections.title")} description={t("pages.corrections.description")} />
+      <PageHeader
+        title={t("pages.corrections.title")}
+        description={t("pages.corrections.description")}
+      />
       <Corrections currentUserId={user.id} />
     </div>
   );

@@ -4,18 +4,38 @@ import { ShieldCheck } from "lucide-react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 
 import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { Tabs, TabsList, TabsTrigger } from "@/app/_components/ui/tabs";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
-const STAGE_COLORS = { verification: "var(--color-warning, #d97706)", settlement: "var(--color-destructive, #dc2626)", upstream: "var(--color-muted-foreground)" } as const;
+const STAGE_COLORS = {
+  verification: "var(--color-warning, #d97706)",
+  settlement: "var(--color-destructive, #dc2626)",
+  upstream: "var(--color-muted-foreground)",
+} as const;
 
 export function ErrorsReport() {
   const t = useTranslations("admin");
@@ -39,7 +59,11 @@ export function ErrorsReport() {
       ) : !r ? (
         <Skeleton className="h-72" />
       ) : r.groups.length === 0 && r.failedPayments.length === 0 ? (
-        <EmptyState icon={ShieldCheck} title={t("errors.emptyTitle")} description={t("errors.emptyDescription")} />
+        <EmptyState
+          icon={ShieldCheck}
+          title={t("errors.emptyTitle")}
+          description={t("errors.emptyDescription")}
+        />
       ) : (
         <>
           <Card>
@@ -48,14 +72,23 @@ export function ErrorsReport() {
             </CardHeader>
             <CardContent className="h-64">
               <ResponsiveContainer width="100%" height="100%">
-                <BarChart data={r.series.map((d) => ({ ...d, label: d.day.slice(5) }))} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+                <BarChart
+                  data={r.series.map((d) => ({ ...d, label: d.day.slice(5) }))}
+                  margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+                >
                   <CartesianGrid strokeDasharray="3 3" className="stroke-border" />
                   <XAxis dataKey="label" tick={{ fontSize: 11 }} />
                   <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={36} />
                   <Tooltip />
                   <Legend />
                   {(Object.keys(STAGE_COLORS) as (keyof typeof STAGE_COLORS)[]).map((stage) => (
-                    <Bar key={stage} dataKey={stage} name={t(`errors.stageName.${stage}`)} stackId="errors" fill={STAGE_COLORS[stage]} />
+                    <Bar
+                      key={stage}
+                      dataKey={stage}
+                      name={t(`errors.stageName.${stage}`)}
+                      stackId="errors"
+                      fill={STAGE_COLORS[stage]}
+                    />
                   ))}
                 </BarChart>
               </ResponsiveContainer>
@@ -78,11 +111,21 @@ export function ErrorsReport() {
                 </TableHeader>
                 <TableBody>
                   {r.groups.map((g) => (
-                    <TableRow key={`${g.stage}:${g.reason}:${g.merchantId}`} data-testid="error-group">
-                      <TableCell>{g.stage in STAGE_COLORS ? t(`errors.stageName.${g.stage as keyof typeof STAGE_COLORS}`) : g.stage}</TableCell>
+                    <TableRow
+                      key={`${g.stage}:${g.reason}:${g.merchantId}`}
+                      data-testid="error-group"
+                    >
+                      <TableCell>
+                        {g.stage in STAGE_COLORS
+                          ? t(`errors.stageName.${g.stage as keyof typeof STAGE_COLORS}`)
+                          : g.stage}
+                      </TableCell>
                       <TableCell className="font-mono text-xs">{g.reason}</TableCell>
                       <TableCell>
-                        <Link className="underline-offset-4 hover:underline" href={`/admin/merchants/${g.merchantId}`}>
+                        <Link
+                          className="underline-offset-4 hover:underline"
+                          href={`/admin/merchants/${g.merchantId}`}
+                        >
                           {g.merchantName}
                         </Link>
                       </TableCell>

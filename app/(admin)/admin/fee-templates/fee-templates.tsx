@@ -13,11 +13,26 @@ import { EmptyState } from "@/app/_components/empty-state";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Switch } from "@/app/_components/ui/switch";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
@@ -29,15 +44,22 @@ function useTerms() {
   const format = useFormatter();
   return (bps: number, fixed: bigint) => {
     const percent = format.number(bps / 100, { maximumFractionDigits: 2 });
-    return fixed > 0n ? t("feeTemplates.termsWithFixed", { percent, fixed: fixed.toString() }) : t("feeTemplates.terms", { percent });
+    return fixed > 0n
+      ? t("feeTemplates.termsWithFixed", { percent, fixed: fixed.toString() })
+      : t("feeTemplates.terms", { percent });
   };
 }
 
 // datetime-local speaks the browser's local time; empty means "now"
-const toInputValue = (d: Date | undefined) => (d ? new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : "");
+const toInputValue = (d: Date | undefined) =>
+  d ? new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : "";
 
 /** bps, fixed fee and start: the fields a template and a new version share. */
-function TermsFields<T extends FieldValues, Out extends FieldValues>({ control }: { control: Control<T, unknown, Out> }) {
+function TermsFields<T extends FieldValues, Out extends FieldValues>({
+  control,
+}: {
+  control: Control<T, unknown, Out>;
+}) {
   const t = useTranslations("admin");
   return (
     <>
@@ -48,7 +70,14 @@ function TermsFields<T extends FieldValues, Out extends FieldValues>({ control }
           <FormItem>
             <FormLabel>{t("feeTemplates.bps")}</FormLabel>
             <FormControl>
-              <Input type="number" step={1} value={Number.isNaN(field.value) ? "" : (field.value as number)} onChange={(e) => field.onChange(e.target.value === "" ? Number.NaN : Number(e.target.value))} />
+              <Input
+                type="number"
+                step={1}
+                value={Number.isNaN(field.value) ? "" : (field.value as number)}
+                onChange={(e) =>
+                  field.onChange(e.target.value === "" ? Number.NaN : Number(e.target.value))
+                }
+              />
             </FormControl>
             <FormDescription>{t("feeTemplates.bpsHint")}</FormDescription>
             <FormMessage />
@@ -62,7 +91,12 @@ function TermsFields<T extends FieldValues, Out extends FieldValues>({ control }
           <FormItem>
             <FormLabel>{t("feeTemplates.fixedFee")}</FormLabel>
             <FormControl>
-              <Input inputMode="numeric" className="font-mono" {...field} value={field.value as string} />
+              <Input
+                inputMode="numeric"
+                className="font-mono"
+                {...field}
+                value={field.value as string}
+              />
             </FormControl>
             <FormDescription>{t("feeTemplates.fixedFeeHint")}</FormDescription>
             <FormMessage />
@@ -76,7 +110,13 @@ function TermsFields<T extends FieldValues, Out extends FieldValues>({ control }
           <FormItem>
             <FormLabel>{t("feeTemplates.effectiveFrom")}</FormLabel>
             <FormControl>
-              <Input type="datetime-local" value={toInputValue(field.value as Date | undefined)} onChange={(e) => field.onChange(e.target.value ? new Date(e.target.value) : undefined)} />
+              <Input
+                type="datetime-local"
+                value={toInputValue(field.value as Date | undefined)}
+                onChange={(e) =>
+                  field.onChange(e.target.value ? new Date(e.target.value) : undefined)
+                }
+              />
             </FormControl>
             <FormDescription>{t("feeTemplates.effectiveFromHint")}</FormDescription>
             <FormMessage />
@@ -91,7 +131,11 @@ function CreateTemplateForm() {
   const t = useTranslations("admin");
   const errorText = useErrorText();
   const utils = api.useUtils();
-  const form = useForm<z.input<typeof createFeeTemplateInput>, unknown, z.output<typeof createFeeTemplateInput>>({
+  const form = useForm<
+    z.input<typeof createFeeTemplateInput>,
+    unknown,
+    z.output<typeof createFeeTemplateInput>
+  >({
     resolver: zodResolver(createFeeTemplateInput),
     defaultValues: { name: "", bps: 250, fixedFeeAtomic: "0", isDefault: false },
   });
@@ -112,7 +156,14 @@ function CreateTemplateForm() {
       </CardHeader>
       <CardContent>
         <Form {...form}>
-          <form method="post" noValidate className="grid gap-4 sm:grid-cols-2" onSubmit={form.handleSubmit((values) => create.mutate({ ...values, fixedFeeAtomic: values.fixedFeeAtomic.toString() }))}>
+          <form
+            method="post"
+            noValidate
+            className="grid gap-4 sm:grid-cols-2"
+            onSubmit={form.handleSubmit((values) =>
+              create.mutate({ ...values, fixedFeeAtomic: values.fixedFeeAtomic.toString() }),
+            )}
+          >
             <FormField
               control={form.control}
               name="name"
@@ -132,7 +183,11 @@ function CreateTemplateForm() {
               render={({ field }) => (
                 <FormItem className="flex items-center gap-3 self-end">
                   <FormControl>
-                    <Switch checked={field.value ?? false} onCheckedChange={field.onChange} aria-label={t("feeTemplates.platformDefault")} />
+                    <Switch
+                      checked={field.value ?? false}
+                      onCheckedChange={field.onChange}
+                      aria-label={t("feeTemplates.platformDefault")}
+                    />
                   </FormControl>
                   <FormLabel className="!mt-0">{t("feeTemplates.platformDefaultLabel")}</FormLabel>
                 </FormItem>
@@ -155,7 +210,10 @@ function NewVersionForm({ templateId, onDone }: { templateId: string; onDone: ()
   const t = useTranslations("admin");
   const errorText = useErrorText();
   const utils = api.useUtils();
-  const form = useForm<z.input<typeof feeTermsSchema>, unknown, z.output<typeof feeTermsSchema>>({ resolver: zodResolver(feeTermsSchema), defaultValues: { bps: 250, fixedFeeAtomic: "0" } });
+  const form = useForm<z.input<typeof feeTermsSchema>, unknown, z.output<typeof feeTermsSchema>>({
+    resolver: zodResolver(feeTermsSchema),
+    defaultValues: { bps: 250, fixedFeeAtomic: "0" },
+  });
   const add = api.admin.feeTemplates.addVersion.useMutation({
     onSuccess: async () => {
       toast.success(t("feeTemplates.versionScheduled"));
@@ -168,7 +226,14 @@ function NewVersionForm({ templateId, onDone }: { templateId: string; onDone: ()
   });
   return (
     <Form {...form}>
-      <form method="post" noValidate className="grid gap-4 rounded-md border p-4 sm:grid-cols-3" onSubmit={form.handleSubmit((values) => add.mutate({ templateId, ...values, fixedFeeAtomic: values.fixedFeeAtomic.toString() }))}>
+      <form
+        method="post"
+        noValidate
+        className="grid gap-4 rounded-md border p-4 sm:grid-cols-3"
+        onSubmit={form.handleSubmit((values) =>
+          add.mutate({ templateId, ...values, fixedFeeAtomic: values.fixedFeeAtomic.toString() }),
+        )}
+      >
         <TermsFields control={form.control} />
         <div className="flex gap-2 sm:col-span-3">
           <Button type="submit" disabled={add.isPending}>
@@ -212,31 +277,56 @@ export function FeeTemplates() {
               {t("feeTemplates.loadFailed", { error: errorText(list.error) })}
             </p>
           ) : (list.data ?? []).length === 0 ? (
-            <EmptyState icon={Percent} title={t("feeTemplates.emptyTitle")} description={t("feeTemplates.emptyDescription")} />
+            <EmptyState
+              icon={Percent}
+              title={t("feeTemplates.emptyTitle")}
+              description={t("feeTemplates.emptyDescription")}
+            />
           ) : (
             (list.data ?? []).map((template) => (
-              <div key={template.id} className="grid gap-3 rounded-md border p-4" data-testid="fee-template">
+              <div
+                key={template.id}
+                className="grid gap-3 rounded-md border p-4"
+                data-testid="fee-template"
+              >
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <div className="flex items-center gap-2">
                     <span className="font-medium">{template.name}</span>
-                    {template.isDefault && <StatusBadge status="ACTIVE" label={t("feeTemplates.default")} />}
+                    {template.isDefault && (
+                      <StatusBadge status="ACTIVE" label={t("feeTemplates.default")} />
+                    )}
                     <span className="text-sm text-muted-foreground">
-                      {template.inForce ? t("feeTemplates.inForce", { terms: terms(template.inForce.bps, template.inForce.fixedFeeAtomic) }) : t("feeTemplates.notInForce")} ·{" "}
-                      {t("feeTemplates.merchantCount", { count: template.merchants })}
+                      {template.inForce
+                        ? t("feeTemplates.inForce", {
+                            terms: terms(template.inForce.bps, template.inForce.fixedFeeAtomic),
+                          })
+                        : t("feeTemplates.notInForce")}{" "}
+                      · {t("feeTemplates.merchantCount", { count: template.merchants })}
                     </span>
                   </div>
                   <div className="flex gap-2">
                     {!template.isDefault && (
-                      <Button size="sm" variant="outline" disabled={setDefault.isPending} onClick={() => setDefault.mutate({ templateId: template.id })}>
+                      <Button
+                        size="sm"
+                        variant="outline"
+                        disabled={setDefault.isPending}
+                        onClick={() => setDefault.mutate({ templateId: template.id })}
+                      >
                         {t("feeTemplates.makeDefault")}
                       </Button>
                     )}
-                    <Button size="sm" variant="secondary" onClick={() => setVersioning(template.id)}>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      onClick={() => setVersioning(template.id)}
+                    >
                       {t("feeTemplates.newVersion")}
                     </Button>
                   </div>
                 </div>
-                {versioning === template.id && <NewVersionForm templateId={template.id} onDone={() => setVersioning(null)} />}
+                {versioning === template.id && (
+                  <NewVersionForm templateId={template.id} onDone={() => setVersioning(null)} />
+                )}
                 <Table>
                   <TableHeader>
                     <TableRow>
@@ -253,7 +343,13 @@ export function FeeTemplates() {
                         </TableCell>
                         <TableCell>
                           {terms(v.bps, v.fixedFeeAtomic)}
-                          {template.inForce?.id === v.id && <StatusBadge status="ACTIVE" label={t("feeTemplates.inForceBadge")} className="ml-2" />}
+                          {template.inForce?.id === v.id && (
+                            <StatusBadge
+                              status="ACTIVE"
+                              label={t("feeTemplates.inForceBadge")}
+                              className="ml-2"
+                            />
+                          )}
                         </TableCell>
                         <TableCell className="text-muted-foreground">
                           <DateTime value={v.createdAt} />

@@ -18,7 +18,10 @@ export default async function FeeTemplatesPage() {
   const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title={t("pages.feeTemplates.title")} description={t("pages.feeTemplates.description")} />
+      <PageHeader
+        title={t("pages.feeTemplates.title")}
+        description={t("pages.feeTemplates.description")}
+      />
       <FeeTemplates />
     </div>
   );

@@ -5,7 +5,13 @@ import { useState } from "react";
 import { toast } from "sonner";
 
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
@@ -23,7 +29,12 @@ export function HostedFacilitatorSettings() {
   const utils = api.useUtils();
   const hydrated = useHydrated();
   const view = api.admin.hostedFacilitator.get.useQuery();
-  const [form, setForm] = useState({ url: "", cdpApiKeyId: "", cdpApiKeySecret: "", bearerToken: "" });
+  const [form, setForm] = useState({
+    url: "",
+    cdpApiKeyId: "",
+    cdpApiKeySecret: "",
+    bearerToken: "",
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const done = async (message: string) => {
     setForm({ url: "", cdpApiKeyId: "", cdpApiKeySecret: "", bearerToken: "" });
@@ -35,12 +46,20 @@ export function HostedFacilitatorSettings() {
     onSuccess: () => done(t("hosted.saved")),
     onError: (err) => {
       const fields = err.data?.zodError;
-      if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
+      if (fields)
+        setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
       else toast.error(errorText(err));
     },
   });
-  const reset = api.admin.hostedFacilitator.reset.useMutation({ onSuccess: () => done(t("hosted.reset")), onError: (e) => toast.error(errorText(e)) });
-  const field = (key: keyof typeof form, label: string, opts: { secret?: boolean; placeholder?: string } = {}) => (
+  const reset = api.admin.hostedFacilitator.reset.useMutation({
+    onSuccess: () => done(t("hosted.reset")),
+    onError: (e) => toast.error(errorText(e)),
+  });
+  const field = (
+    key: keyof typeof form,
+    label: string,
+    opts: { secret?: boolean; placeholder?: string } = {},
+  ) => (
     <div className="grid gap-1.5">
       <Label htmlFor={`hosted-${key}`}>{label}</Label>
       <Input
@@ -66,7 +85,10 @@ export function HostedFacilitatorSettings() {
       </CardHeader>
       <CardContent className="grid gap-4">
         {view.data ? (
-          <dl className="grid grid-cols-[9rem_1fr] gap-x-4 gap-y-1 text-sm" data-testid="hosted-facilitator-view">
+          <dl
+            className="grid grid-cols-[9rem_1fr] gap-x-4 gap-y-1 text-sm"
+            data-testid="hosted-facilitator-view"
+          >
             <dt className="text-muted-foreground">{t("hosted.inForce")}</dt>
             <dd>{t(`hosted.source.${view.data.source}`)}</dd>
             <dt className="text-muted-foreground">{t("hosted.url")}</dt>
@@ -78,7 +100,11 @@ export function HostedFacilitatorSettings() {
                 : view.data.hasBearerToken
                   ? t("hosted.bearerSet")
                   : t("hosted.none")}
-              {view.data.updatedAt ? <span className="text-muted-foreground">{t("hosted.savedAt", { time: formatDateTime(view.data.updatedAt, { locale }) })}</span> : null}
+              {view.data.updatedAt ? (
+                <span className="text-muted-foreground">
+                  {t("hosted.savedAt", { time: formatDateTime(view.data.updatedAt, { locale }) })}
+                </span>
+              ) : null}
             </dd>
           </dl>
         ) : (
@@ -91,11 +117,18 @@ export function HostedFacilitatorSettings() {
           onSubmit={(e) => {
             e.preventDefault();
             const parsed = hostedFacilitatorSettingsInput.safeParse(form);
-            if (!parsed.success) return setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "url"), i.message])));
+            if (!parsed.success)
+              return setErrors(
+                Object.fromEntries(
+                  parsed.error.issues.map((i) => [String(i.path[0] ?? "url"), i.message]),
+                ),
+              );
             save.mutate(form);
           }}
         >
-          {field("url", t("hosted.url"), { placeholder: "https://api.cdp.coinbase.com/platform/v2/x402" })}
+          {field("url", t("hosted.url"), {
+            placeholder: "https://api.cdp.coinbase.com/platform/v2/x402",
+          })}
           {field("bearerToken", t("hosted.bearerToken"), { secret: true })}
           {field("cdpApiKeyId", t("hosted.cdpApiKeyId"))}
           {field("cdpApiKeySecret", t("hosted.cdpApiKeySecret"), { secret: true })}
@@ -104,7 +137,12 @@ export function HostedFacilitatorSettings() {
               {t("hosted.save")}
             </Button>
             {view.data?.source === "settings" && (
-              <Button type="button" variant="ghost" disabled={reset.isPending} onClick={() => reset.mutate()}>
+              <Button
+                type="button"
+                variant="ghost"
+                disabled={reset.isPending}
+                onClick={() => reset.mutate()}
+              >
                 {t("hosted.useEnvironment")}
               </Button>
             )}

@@ -14,16 +14,36 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Switch } from "@/app/_components/ui/switch";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { parseAmount } from "@/app/_lib/utils";
 
 type Status = "PENDING_REVIEW" | "ACTIVE" | "DISABLED";
-type Filters = { status?: Status; search?: string; createdFrom?: Date; createdTo?: Date; minRevenueAtomic?: bigint; minErrorRate?: number };
+type Filters = {
+  status?: Status;
+  search?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  minRevenueAtomic?: bigint;
+  minErrorRate?: number;
+};
 const day = (v: string, plus = 0) => new Date(new Date(`${v}T00:00:00Z`).getTime() + plus);
 
 function RequireReviewSwitch() {
@@ -33,14 +53,21 @@ function RequireReviewSwitch() {
   const settings = api.admin.settings.get.useQuery();
   const set = api.admin.settings.setRequireReview.useMutation({
     onSuccess: async (r) => {
-      toast.success(r.requireReview ? t("merchants.requireReviewOn") : t("merchants.requireReviewOff"));
+      toast.success(
+        r.requireReview ? t("merchants.requireReviewOn") : t("merchants.requireReviewOff"),
+      );
       await utils.admin.settings.get.invalidate();
     },
     onError: (e) => toast.error(errorText(e)),
   });
   return (
     <div className="flex items-center gap-2">
-      <Switch id="require-review" checked={settings.data?.requireReview ?? false} disabled={!settings.data || set.isPending} onCheckedChange={(value) => set.mutate({ value })} />
+      <Switch
+        id="require-review"
+        checked={settings.data?.requireReview ?? false}
+        disabled={!settings.data || set.isPending}
+        onCheckedChange={(value) => set.mutate({ value })}
+      />
       <Label htmlFor="require-review">{t("merchants.requireReview")}</Label>
     </div>
   );
@@ -50,10 +77,20 @@ export function MerchantsList() {
   const t = useTranslations("admin");
   const format = useFormatter();
   const errorText = useErrorText();
-  const [draft, setDraft] = useState({ status: "ALL" as Status | "ALL", search: "", from: "", to: "", minRevenue: "", minErrorRate: "" });
+  const [draft, setDraft] = useState({
+    status: "ALL" as Status | "ALL",
+    search: "",
+    from: "",
+    to: "",
+    minRevenue: "",
+    minErrorRate: "",
+  });
   const [filters, setFilters] = useState<Filters>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const list = api.admin.merchants.list.useInfiniteQuery({ limit: 25, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" });
+  const list = api.admin.merchants.list.useInfiniteQuery(
+    { limit: 25, ...filters },
+    { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" },
+  );
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
@@ -92,11 +129,19 @@ export function MerchantsList() {
         >
           <div className="grid gap-1.5">
             <Label htmlFor="m-search">{t("merchants.search")}</Label>
-            <Input id="m-search" value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.target.value })} placeholder={t("merchants.searchPlaceholder")} />
+            <Input
+              id="m-search"
+              value={draft.search}
+              onChange={(e) => setDraft({ ...draft, search: e.target.value })}
+              placeholder={t("merchants.searchPlaceholder")}
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="m-status">{t("shared.status")}</Label>
-            <Select value={draft.status} onValueChange={(v) => setDraft({ ...draft, status: v as Status | "ALL" })}>
+            <Select
+              value={draft.status}
+              onValueChange={(v) => setDraft({ ...draft, status: v as Status | "ALL" })}
+            >
               <SelectTrigger id="m-status" aria-label={t("shared.status")}>
                 <SelectValue />
               </SelectTrigger>
@@ -111,19 +156,41 @@ export function MerchantsList() {
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="m-from">{t("merchants.createdFrom")}</Label>
-            <Input id="m-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+            <Input
+              id="m-from"
+              type="date"
+              value={draft.from}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="m-to">{t("merchants.createdTo")}</Label>
-            <Input id="m-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+            <Input
+              id="m-to"
+              type="date"
+              value={draft.to}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="m-revenue">{t("merchants.minRevenue", { symbol: "USDC" })}</Label>
-            <Input id="m-revenue" inputMode="decimal" value={draft.minRevenue} onChange={(e) => setDraft({ ...draft, minRevenue: e.target.value })} placeholder="0.00" />
+            <Input
+              id="m-revenue"
+              inputMode="decimal"
+              value={draft.minRevenue}
+              onChange={(e) => setDraft({ ...draft, minRevenue: e.target.value })}
+              placeholder="0.00"
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="m-errors">{t("merchants.minErrorRate")}</Label>
-            <Input id="m-errors" inputMode="decimal" value={draft.minErrorRate} onChange={(e) => setDraft({ ...draft, minErrorRate: e.target.value })} placeholder="0" />
+            <Input
+              id="m-errors"
+              inputMode="decimal"
+              value={draft.minErrorRate}
+              onChange={(e) => setDraft({ ...draft, minErrorRate: e.target.value })}
+              placeholder="0"
+            />
           </div>
           <Button type="submit" variant="secondary">
             {t("shared.filter")}
@@ -144,7 +211,11 @@ export function MerchantsList() {
             {t("merchants.loadFailed", { error: errorText(list.error) })}
           </p>
         ) : items.length === 0 ? (
-          <EmptyState icon={Building2} title={t("merchants.emptyTitle")} description={t("merchants.emptyDescription")} />
+          <EmptyState
+            icon={Building2}
+            title={t("merchants.emptyTitle")}
+            description={t("merchants.emptyDescription")}
+          />
         ) : (
           <>
             <Table>
@@ -163,7 +234,10 @@ export function MerchantsList() {
                 {items.map((m) => (
                   <TableRow key={m.id} data-testid="merchant-row">
                     <TableCell className="font-medium">
-                      <Link href={`/admin/merchants/${m.id}`} className="underline-offset-4 hover:underline">
+                      <Link
+                        href={`/admin/merchants/${m.id}`}
+                        className="underline-offset-4 hover:underline"
+                      >
                         {m.name}
                       </Link>
                       <span className="block font-mono text-xs text-muted-foreground">{m.id}</span>
@@ -171,8 +245,17 @@ export function MerchantsList() {
                     <TableCell>
                       <StatusBadge status={m.status} />
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">{format.number(m.calls)}</TableCell>
-                    <TableCell className="text-right tabular-nums">{m.errorRate === null ? "—" : format.number(m.errorRate, { style: "percent", maximumFractionDigits: 1 })}</TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {format.number(m.calls)}
+                    </TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {m.errorRate === null
+                        ? "—"
+                        : format.number(m.errorRate, {
+                            style: "percent",
+                            maximumFractionDigits: 1,
+                          })}
+                    </TableCell>
                     <TableCell className="text-right">
                       <Amount atomic={m.revenueAtomic} decimals={6} symbol="USDC" />
                     </TableCell>
@@ -185,7 +268,11 @@ export function MerchantsList() {
               </TableBody>
             </Table>
             {list.hasNextPage && (
-              <Button variant="outline" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+              <Button
+                variant="outline"
+                onClick={() => void list.fetchNextPage()}
+                disabled={list.isFetchingNextPage}
+              >
                 {list.isFetchingNextPage ? t("shared.loading") : t("shared.loadMore")}
               </Button>
             )}

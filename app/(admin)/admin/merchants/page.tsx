@@ -20,7 +20,10 @@ export default async function AdminMerchantsPage() {
   const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title={t("pages.merchants.title")} description={t("pages.merchants.description")} />
+      <PageHeader
+        title={t("pages.merchants.title")}
+        description={t("pages.merchants.description")}
+      />
       <MerchantsList />
       <RateLimitCaps />
       <HostedFacilitatorSettings />

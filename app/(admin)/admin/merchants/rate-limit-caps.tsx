@@ -21,7 +21,13 @@ export function RateLimitCaps() {
   const [draft, setDraft] = useState<Record<keyof RateLimits, string> | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (caps.data) setDraft(Object.fromEntries(RATE_LIMIT_KEYS.map((k) => [k, String(caps.data[k])])) as Record<keyof RateLimits, string>);
+    if (caps.data)
+      setDraft(
+        Object.fromEntries(RATE_LIMIT_KEYS.map((k) => [k, String(caps.data[k])])) as Record<
+          keyof RateLimits,
+          string
+        >,
+      );
   }, [caps.data]);
   const save = api.admin.settings.setRateLimitCaps.useMutation({
     onSuccess: async () => {
@@ -42,7 +48,9 @@ export function RateLimitCaps() {
             className="grid gap-3 sm:grid-cols-[repeat(4,1fr)_auto] sm:items-end"
             onSubmit={(e) => {
               e.preventDefault();
-              const parsed = rateLimitsSchema.safeParse(Object.fromEntries(RATE_LIMIT_KEYS.map((k) => [k, Number(draft[k])])));
+              const parsed = rateLimitsSchema.safeParse(
+                Object.fromEntries(RATE_LIMIT_KEYS.map((k) => [k, Number(draft[k])])),
+              );
               if (!parsed.success) return setError(t("rateLimits.invalid"));
               setError(null);
               save.mutate(parsed.data);
@@ -51,7 +59,13 @@ export function RateLimitCaps() {
             {RATE_LIMIT_KEYS.map((k) => (
               <div key={k} className="grid gap-1.5">
                 <Label htmlFor={`cap-${k}`}>{t(`rateLimits.${k}`)}</Label>
-                <Input id={`cap-${k}`} type="number" min={1} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
+                <Input
+                  id={`cap-${k}`}
+                  type="number"
+                  min={1}
+                  value={draft[k]}
+                  onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
+                />
               </div>
             ))}
             <Button type="submit" disabled={save.isPending}>

@@ -3,7 +3,14 @@
 import { useFormatter, useTranslations } from "next-intl";
 
 import { StatCard } from "@/app/_components/stat-card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { api } from "@/app/_lib/trpc/react";
 
 export function OperationsLive() {
@@ -13,19 +20,38 @@ export function OperationsLive() {
   const ms = (v: number | null) => (v === null ? "—" : t("operations.milliseconds", { value: v }));
   const view = api.admin.operations.useQuery(undefined, { refetchInterval: 5_000 });
   const data = view.data;
-  if (data && !data.enabled) return <p className="text-sm text-muted-foreground">{t("operations.metricsOff")}</p>;
+  if (data && !data.enabled)
+    return <p className="text-sm text-muted-foreground">{t("operations.metricsOff")}</p>;
   const live = data?.enabled ? data : null;
   return (
     <div className="grid gap-6">
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <StatCard label={t("operations.requestsPerSecond")} value={live ? rate(live.requestsPerSecond) : ""} isLoading={!live} />
         <StatCard
-          label={t("operations.errorRate")}
-          value={live ? (live.errorRate === null ? "—" : format.number(live.errorRate, { style: "percent", maximumFractionDigits: 1 })) : ""}
+          label={t("operations.requestsPerSecond")}
+          value={live ? rate(live.requestsPerSecond) : ""}
           isLoading={!live}
         />
-        <StatCard label={t("operations.settlementP50")} value={live ? ms(live.settlement.p50Ms) : ""} isLoading={!live} />
-        <StatCard label={t("operations.settlementP95")} value={live ? ms(live.settlement.p95Ms) : ""} isLoading={!live} />
+        <StatCard
+          label={t("operations.errorRate")}
+          value={
+            live
+              ? live.errorRate === null
+                ? "—"
+                : format.number(live.errorRate, { style: "percent", maximumFractionDigits: 1 })
+              : ""
+          }
+          isLoading={!live}
+        />
+        <StatCard
+          label={t("operations.settlementP50")}
+          value={live ? ms(live.settlement.p50Ms) : ""}
+          isLoading={!live}
+        />
+        <StatCard
+          label={t("operations.settlementP95")}
+          value={live ? ms(live.settlement.p95Ms) : ""}
+          isLoading={!live}
+        />
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <div className="rounded-lg border">
@@ -42,7 +68,9 @@ export function OperationsLive() {
                 <TableRow key={q.queue} data-testid="queue-row">
                   <TableCell className="font-mono text-xs">{q.queue}</TableCell>
                   <TableCell className="text-right tabular-nums">{q.depth}</TableCell>
-                  <TableCell className="text-right tabular-nums">{rate(q.oldestAgeSeconds)}</TableCell>
+                  <TableCell className="text-right tabular-nums">
+                    {rate(q.oldestAgeSeconds)}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -67,7 +95,14 @@ export function OperationsLive() {
           </Table>
         </div>
       </div>
-      {live ? <p className="text-xs text-muted-foreground">{t("operations.window", { seconds: live.windowSeconds, time: format.dateTime(new Date(live.at), { timeStyle: "medium" }) })}</p> : null}
+      {live ? (
+        <p className="text-xs text-muted-foreground">
+          {t("operations.window", {
+            seconds: live.windowSeconds,
+            time: format.dateTime(new Date(live.at), { timeStyle: "medium" }),
+          })}
+        </p>
+      ) : null}
     </div>
   );
 }

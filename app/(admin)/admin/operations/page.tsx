@@ -18,7 +18,10 @@ export default async function AdminOperationsPage() {
   const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title={t("pages.operations.title")} description={t("pages.operations.description")} />
+      <PageHeader
+        title={t("pages.operations.title")}
+        description={t("pages.operations.description")}
+      />
       <OperationsLive />
     </div>
   );

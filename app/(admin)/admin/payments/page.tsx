@@ -14,7 +14,9 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export const dynamic = "force-dynamic";
 
-export default async function AdminPaymentsPage(props: { searchParams: Promise<{ merchantId?: string }> }) {
+export default async function AdminPaymentsPage(props: {
+  searchParams: Promise<{ merchantId?: string }>;
+}) {
   if ((await auth())?.role !== "PLATFORM_ADMIN") return null;
   const { merchantId } = await props.searchParams;
   const initial = merchantIdSchema.safeParse(merchantId);

@@ -9,14 +9,32 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/app/_components/ui/sheet";
+import {
+  Sheet,
+  SheetContent,
+  SheetDescription,
+  SheetHeader,
+  SheetTitle,
+} from "@/app/_components/ui/sheet";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { TransactionDetailFields, TransactionsTable, PaymentStatusSelect, type PaymentStatus } from "@/app/_components/transactions-table";
+import {
+  TransactionDetailFields,
+  TransactionsTable,
+  PaymentStatusSelect,
+  type PaymentStatus,
+} from "@/app/_components/transactions-table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
 type Status = PaymentStatus;
-type Filters = { status?: Status; path?: string; from?: Date; to?: Date; merchantId?: string; payer?: string };
+type Filters = {
+  status?: Status;
+  path?: string;
+  from?: Date;
+  to?: Date;
+  merchantId?: string;
+  payer?: string;
+};
 
 function PaymentDetail({ id, onClose }: { id: string | null; onClose: () => void }) {
   const t = useTranslations("admin");
@@ -28,7 +46,11 @@ function PaymentDetail({ id, onClose }: { id: string | null; onClose: () => void
           <SheetTitle>{t("payments.payment")}</SheetTitle>
           <SheetDescription className="font-mono text-xs">{id}</SheetDescription>
         </SheetHeader>
-        {detail.data ? <TransactionDetailFields t={detail.data} /> : <Skeleton className="m-4 h-40" />}
+        {detail.data ? (
+          <TransactionDetailFields t={detail.data} />
+        ) : (
+          <Skeleton className="m-4 h-40" />
+        )}
       </SheetContent>
     </Sheet>
   );
@@ -38,10 +60,22 @@ function PaymentDetail({ id, onClose }: { id: string | null; onClose: () => void
 export function AdminPayments({ initialMerchantId }: { initialMerchantId?: string }) {
   const t = useTranslations("admin");
   const errorText = useErrorText();
-  const [draft, setDraft] = useState({ status: "ALL" as Status | "ALL", path: "", from: "", to: "", merchantId: initialMerchantId ?? "", payer: "" });
-  const [filters, setFilters] = useState<Filters>(initialMerchantId ? { merchantId: initialMerchantId } : {});
+  const [draft, setDraft] = useState({
+    status: "ALL" as Status | "ALL",
+    path: "",
+    from: "",
+    to: "",
+    merchantId: initialMerchantId ?? "",
+    payer: "",
+  });
+  const [filters, setFilters] = useState<Filters>(
+    initialMerchantId ? { merchantId: initialMerchantId } : {},
+  );
   const [openId, setOpenId] = useState<string | null>(null);
-  const list = api.admin.payments.list.useInfiniteQuery({ limit: 25, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" });
+  const list = api.admin.payments.list.useInfiniteQuery(
+    { limit: 25, ...filters },
+    { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" },
+  );
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Card>
@@ -57,30 +91,64 @@ export function AdminPayments({ initialMerchantId }: { initialMerchantId?: strin
               merchantId: draft.merchantId.trim() || undefined,
               payer: draft.payer.trim() || undefined,
               from: draft.from ? new Date(`${draft.from}T00:00:00Z`) : undefined,
-              to: draft.to ? new Date(new Date(`${draft.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+              to: draft.to
+                ? new Date(new Date(`${draft.to}T00:00:00Z`).getTime() + 86_400_000)
+                : undefined,
             });
           }}
         >
-          <PaymentStatusSelect id="p-status" value={draft.status} onChange={(status) => setDraft({ ...draft, status })} />
+          <PaymentStatusSelect
+            id="p-status"
+            value={draft.status}
+            onChange={(status) => setDraft({ ...draft, status })}
+          />
           <div className="grid gap-1.5">
             <Label htmlFor="p-merchant">{t("shared.merchantId")}</Label>
-            <Input id="p-merchant" className="font-mono" value={draft.merchantId} onChange={(e) => setDraft({ ...draft, merchantId: e.target.value })} placeholder="mer_…" />
+            <Input
+              id="p-merchant"
+              className="font-mono"
+              value={draft.merchantId}
+              onChange={(e) => setDraft({ ...draft, merchantId: e.target.value })}
+              placeholder="mer_…"
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="p-payer">{t("payments.payer")}</Label>
-            <Input id="p-payer" className="font-mono" value={draft.payer} onChange={(e) => setDraft({ ...draft, payer: e.target.value })} placeholder="0x…" />
+            <Input
+              id="p-payer"
+              className="font-mono"
+              value={draft.payer}
+              onChange={(e) => setDraft({ ...draft, payer: e.target.value })}
+              placeholder="0x…"
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="p-path">{t("payments.endpointContains")}</Label>
-            <Input id="p-path" className="font-mono" value={draft.path} onChange={(e) => setDraft({ ...draft, path: e.target.value })} placeholder="/api/signal" />
+            <Input
+              id="p-path"
+              className="font-mono"
+              value={draft.path}
+              onChange={(e) => setDraft({ ...draft, path: e.target.value })}
+              placeholder="/api/signal"
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="p-from">{t("shared.from")}</Label>
-            <Input id="p-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+            <Input
+              id="p-from"
+              type="date"
+              value={draft.from}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="p-to">{t("shared.to")}</Label>
-            <Input id="p-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+            <Input
+              id="p-to"
+              type="date"
+              value={draft.to}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            />
           </div>
           <Button type="submit" variant="secondary">
             {t("shared.filter")}
@@ -96,12 +164,20 @@ export function AdminPayments({ initialMerchantId }: { initialMerchantId?: strin
             {t("payments.loadFailed", { error: errorText(list.error) })}
           </p>
         ) : items.length === 0 ? (
-          <EmptyState icon={Receipt} title={t("payments.emptyTitle")} description={t("payments.emptyDescription")} />
+          <EmptyState
+            icon={Receipt}
+            title={t("payments.emptyTitle")}
+            description={t("payments.emptyDescription")}
+          />
         ) : (
           <>
             <TransactionsTable items={items} onOpen={setOpenId} showMerchant />
             {list.hasNextPage && (
-              <Button variant="outline" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+              <Button
+                variant="outline"
+                onClick={() => void list.fetchNextPage()}
+                disabled={list.isFetchingNextPage}
+              >
                 {list.isFetchingNextPage ? t("shared.loading") : t("shared.loadMore")}
               </Button>
             )}

@@ -20,7 +20,10 @@ export function AdminRefunds() {
     onSuccess: async (refund) => {
       setErrors({});
       await utils.admin.billing.refunds.list.invalidate();
-      if (refund.status === "FAILED") toast.error(t("refunds.failed", { reason: refund.errorReason ?? t("refunds.unknownReason") }));
+      if (refund.status === "FAILED")
+        toast.error(
+          t("refunds.failed", { reason: refund.errorReason ?? t("refunds.unknownReason") }),
+        );
       else toast.success(refund.status === "COMPLETED" ? t("refunds.sent") : t("refunds.owed"));
     },
     onError: (err) => {
@@ -36,7 +39,17 @@ export function AdminRefunds() {
           <CardTitle>{t("refunds.refundTitle")}</CardTitle>
         </CardHeader>
         <CardContent>
-          <RefundForm pending={create.isPending} errors={errors} onSubmit={(v) => create.mutate({ paymentId: v.paymentId, amountAtomic: v.amountAtomic || undefined, reason: v.reason })} />
+          <RefundForm
+            pending={create.isPending}
+            errors={errors}
+            onSubmit={(v) =>
+              create.mutate({
+                paymentId: v.paymentId,
+                amountAtomic: v.amountAtomic || undefined,
+                reason: v.reason,
+              })
+            }
+          />
         </CardContent>
       </Card>
       <Card>

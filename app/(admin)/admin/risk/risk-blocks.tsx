@@ -8,12 +8,31 @@ import { DateTime } from "@/app/_components/date-time";
 import { EmptyState } from "@/app/_components/empty-state";
 import { Badge } from "@/app/_components/ui/badge";
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { useHydrated } from "@/app/_lib/use-hydrated";
@@ -47,7 +66,8 @@ export function RiskBlocks() {
     onError: (err) => {
       // field errors from the input schema or from the server's checks (fieldError), by field
       const fields = err.data?.zodError;
-      if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
+      if (fields)
+        setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
       else setErrors({ value: errorText(err) });
     },
   });
@@ -75,7 +95,11 @@ export function RiskBlocks() {
             const input = { kind, value, reason, expiresAt: expires ? new Date(expires) : null };
             const parsed = createBlockInput.safeParse(input);
             if (!parsed.success) {
-              return setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "value"), i.message])));
+              return setErrors(
+                Object.fromEntries(
+                  parsed.error.issues.map((i) => [String(i.path[0] ?? "value"), i.message]),
+                ),
+              );
             }
             block.mutate(parsed.data);
           }}
@@ -94,18 +118,40 @@ export function RiskBlocks() {
               </Select>
             </div>
             <div className="grid flex-1 gap-1.5">
-              <Label htmlFor="block-value">{kind === "PAYER" ? t("risk.address") : t("risk.ipOrCidr")}</Label>
-              <Input id="block-value" className="font-mono" value={value} onChange={(e) => setValue(e.target.value)} placeholder={kind === "PAYER" ? "0x…" : t("risk.ipPlaceholder")} spellCheck={false} aria-invalid={Boolean(errors.value)} />
+              <Label htmlFor="block-value">
+                {kind === "PAYER" ? t("risk.address") : t("risk.ipOrCidr")}
+              </Label>
+              <Input
+                id="block-value"
+                className="font-mono"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+                placeholder={kind === "PAYER" ? "0x…" : t("risk.ipPlaceholder")}
+                spellCheck={false}
+                aria-invalid={Boolean(errors.value)}
+              />
               {errors.value && <p className="text-sm text-destructive">{errors.value}</p>}
             </div>
             <div className="grid flex-1 gap-1.5">
               <Label htmlFor="block-reason">{t("shared.reason")}</Label>
-              <Input id="block-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t("risk.reasonPlaceholder")} aria-invalid={Boolean(errors.reason)} />
+              <Input
+                id="block-reason"
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                placeholder={t("risk.reasonPlaceholder")}
+                aria-invalid={Boolean(errors.reason)}
+              />
               {errors.reason && <p className="text-sm text-destructive">{errors.reason}</p>}
             </div>
             <div className="grid gap-1.5">
               <Label htmlFor="block-expires">{t("risk.expires")}</Label>
-              <Input id="block-expires" type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} aria-invalid={Boolean(errors.expiresAt)} />
+              <Input
+                id="block-expires"
+                type="datetime-local"
+                value={expires}
+                onChange={(e) => setExpires(e.target.value)}
+                aria-invalid={Boolean(errors.expiresAt)}
+              />
               {errors.expiresAt && <p className="text-sm text-destructive">{errors.expiresAt}</p>}
             </div>
             <Button type="submit" className="lg:mt-6" disabled={!hydrated || block.isPending}>
@@ -157,14 +203,26 @@ export function RiskBlocks() {
                     <TableCell className="text-muted-foreground">
                       <DateTime value={b.createdAt} />
                     </TableCell>
-                    <TableCell className="text-muted-foreground">{b.expiresAt ? <DateTime value={b.expiresAt} /> : t("risk.never")}</TableCell>
+                    <TableCell className="text-muted-foreground">
+                      {b.expiresAt ? <DateTime value={b.expiresAt} /> : t("risk.never")}
+                    </TableCell>
                     <TableCell className="text-right">
                       {b.active ? (
-                        <Button type="button" size="sm" variant="ghost" disabled={unblock.isPending} onClick={() => unblock.mutate({ blockId: b.id })}>
+                        <Button
+                          type="button"
+                          size="sm"
+                          variant="ghost"
+                          disabled={unblock.isPending}
+                          onClick={() => unblock.mutate({ blockId: b.id })}
+                        >
                           {t("risk.unblock")}
                         </Button>
                       ) : (
-                        <Badge variant="muted">{b.revokedAt ? t("risk.lifted", { time: formatDateTime(b.revokedAt, { locale }) }) : t("risk.lapsed")}</Badge>
+                        <Badge variant="muted">
+                          {b.revokedAt
+                            ? t("risk.lifted", { time: formatDateTime(b.revokedAt, { locale }) })
+                            : t("risk.lapsed")}
+                        </Badge>
                       )}
                     </TableCell>
                   </TableRow>

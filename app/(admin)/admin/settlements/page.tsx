@@ -18,7 +18,10 @@ export default async function AdminSettlementsPage() {
   const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title={t("pages.settlements.title")} description={t("pages.settlements.description")} />
+      <PageHeader
+        title={t("pages.settlements.title")}
+        description={t("pages.settlements.description")}
+      />
       <SettlementRuns />
     </div>
   );

@@ -5,18 +5,41 @@ import { useState } from "react";
 import { toast } from "sonner";
 
 import { StatusBadge } from "@/app/_components/status-badge";
-import { AlertDialog, AlertDialogAction, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogFooter, AlertDialogHeader, AlertDialogTitle } from "@/app/_components/ui/alert-dialog";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/app/_components/ui/alert-dialog";
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
 
 // to the second: a period ending "now" must include the payments of the current minute
-const toLocalInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+const toLocalInput = (d: Date) =>
+  new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
 
 export function SettlementRuns() {
   const t = useTranslations("admin");
@@ -24,10 +47,14 @@ export function SettlementRuns() {
   const errorText = useErrorText();
   const utils = api.useUtils();
   const now = new Date();
-  const [periodStart, setPeriodStart] = useState(toLocalInput(new Date(now.getFullYear(), now.getMonth(), 1)));
+  const [periodStart, setPeriodStart] = useState(
+    toLocalInput(new Date(now.getFullYear(), now.getMonth(), 1)),
+  );
   const [periodEnd, setPeriodEnd] = useState(toLocalInput(now));
   const [confirming, setConfirming] = useState(false);
-  const runs = api.admin.billing.settlementRuns.list.useQuery(undefined, { refetchInterval: (q) => (q.state.data?.some((r) => r.status === "RUNNING") ? 1_000 : 10_000) });
+  const runs = api.admin.billing.settlementRuns.list.useQuery(undefined, {
+    refetchInterval: (q) => (q.state.data?.some((r) => r.status === "RUNNING") ? 1_000 : 10_000),
+  });
   const start = api.admin.billing.settlementRuns.start.useMutation({
     onSuccess: async (started) => {
       await utils.admin.billing.settlementRuns.list.invalidate();
@@ -45,11 +72,23 @@ export function SettlementRuns() {
         <CardContent className="flex flex-wrap items-end gap-4">
           <div className="grid gap-1.5">
             <Label htmlFor="period-start">{t("settlements.from")}</Label>
-            <Input id="period-start" type="datetime-local" step={1} value={periodStart} onChange={(e) => setPeriodStart(e.target.value)} />
+            <Input
+              id="period-start"
+              type="datetime-local"
+              step={1}
+              value={periodStart}
+              onChange={(e) => setPeriodStart(e.target.value)}
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="period-end">{t("settlements.until")}</Label>
-            <Input id="period-end" type="datetime-local" step={1} value={periodEnd} onChange={(e) => setPeriodEnd(e.target.value)} />
+            <Input
+              id="period-end"
+              type="datetime-local"
+              step={1}
+              value={periodEnd}
+              onChange={(e) => setPeriodEnd(e.target.value)}
+            />
           </div>
           <Button variant="outline" onClick={() => setPeriodEnd(toLocalInput(new Date()))}>
             {t("settlements.untilNow")}
@@ -65,10 +104,16 @@ export function SettlementRuns() {
           <CardHeader className="flex flex-row items-start justify-between gap-4">
             <div>
               <CardTitle className="text-base">
-                {t("settlements.period", { start: formatDateTime(run.periodStart, { locale }), end: formatDateTime(run.periodEnd, { locale }) })}
+                {t("settlements.period", {
+                  start: formatDateTime(run.periodStart, { locale }),
+                  end: formatDateTime(run.periodEnd, { locale }),
+                })}
               </CardTitle>
               <CardDescription>
-                {t("settlements.confirmedCount", { confirmed: run.payouts.filter((p) => p.status === "CONFIRMED").length, total: run.payouts.length })}
+                {t("settlements.confirmedCount", {
+                  confirmed: run.payouts.filter((p) => p.status === "CONFIRMED").length,
+                  total: run.payouts.length,
+                })}
                 {run.error ? ` · ${run.error}` : ""}
               </CardDescription>
             </div>
@@ -96,7 +141,9 @@ export function SettlementRuns() {
                       <TableCell className="font-mono text-xs">{p.toAddress}</TableCell>
                       <TableCell>
                         <StatusBadge status={p.status} />
-                        {p.error && <span className="block text-xs text-destructive">{p.error}</span>}
+                        {p.error && (
+                          <span className="block text-xs text-destructive">{p.error}</span>
+                        )}
                       </TableCell>
                       <TableCell className="font-mono text-xs">{p.txHash ?? "—"}</TableCell>
                     </TableRow>
@@ -116,7 +163,13 @@ export function SettlementRuns() {
           </AlertDialogHeader>
           <AlertDialogFooter>
             <AlertDialogCancel>{t("shared.cancel")}</AlertDialogCancel>
-            <AlertDialogAction onClick={() => start.mutate({ periodStart: new Date(periodStart), periodEnd: new Date(periodEnd) })}>{t("settlements.run")}</AlertDialogAction>
+            <AlertDialogAction
+              onClick={() =>
+                start.mutate({ periodStart: new Date(periodStart), periodEnd: new Date(periodEnd) })
+              }
+            >
+              {t("settlements.run")}
+            </AlertDialogAction>
           </AlertDialogFooter>
         </AlertDialogContent>
       </AlertDialog>

@@ -4,7 +4,12 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
-import { downloadCsv, MonthSelect, recentMonths, StatementView } from "@/app/_components/statement-view";
+import {
+  downloadCsv,
+  MonthSelect,
+  recentMonths,
+  StatementView,
+} from "@/app/_components/statement-view";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { useErrorText } from "@/app/_lib/error-text";
@@ -19,12 +24,20 @@ export function AdminStatements() {
   const [merchantId, setMerchantId] = useState("");
   const valid = MERCHANT_ID.test(merchantId.trim());
   const utils = api.useUtils();
-  const statement = api.admin.billing.statements.get.useQuery({ merchantId: merchantId.trim(), month }, { enabled: valid });
+  const statement = api.admin.billing.statements.get.useQuery(
+    { merchantId: merchantId.trim(), month },
+    { enabled: valid },
+  );
   const csv = async () => {
     try {
-      downloadCsv(await utils.admin.billing.statements.csv.fetch({ merchantId: merchantId.trim(), month }), `statement-${merchantId.trim()}-${month}.csv`);
+      downloadCsv(
+        await utils.admin.billing.statements.csv.fetch({ merchantId: merchantId.trim(), month }),
+        `statement-${merchantId.trim()}-${month}.csv`,
+      );
     } catch (err) {
-      toast.error(err instanceof Error && "data" in err ? errorText(err) : t("statements.exportFailed"));
+      toast.error(
+        err instanceof Error && "data" in err ? errorText(err) : t("statements.exportFailed"),
+      );
     }
   };
   return (
@@ -32,7 +45,13 @@ export function AdminStatements() {
       <div className="flex flex-wrap items-end gap-4 print:hidden">
         <div className="grid gap-1.5">
           <Label htmlFor="statement-merchant">{t("shared.merchantId")}</Label>
-          <Input id="statement-merchant" className="w-80 font-mono" placeholder="mer_…" value={merchantId} onChange={(e) => setMerchantId(e.target.value)} />
+          <Input
+            id="statement-merchant"
+            className="w-80 font-mono"
+            placeholder="mer_…"
+            value={merchantId}
+            onChange={(e) => setMerchantId(e.target.value)}
+          />
         </div>
         <MonthSelect id="admin-statement-month" value={month} onChange={setMonth} />
       </div>

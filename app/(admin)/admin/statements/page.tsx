@@ -18,7 +18,10 @@ export default async function AdminStatementsPage() {
   const t = await getTranslations("admin");
   return (
     <div className="grid gap-6">
-      <PageHeader title={t("pages.statements.title")} description={t("pages.statements.description")} />
+      <PageHeader
+        title={t("pages.statements.title")}
+        description={t("pages.statements.description")}
+      />
       <AdminStatements />
     </div>
   );

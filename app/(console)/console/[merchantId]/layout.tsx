@@ -9,7 +9,10 @@ import { merchantIdSchema } from "@/server/merchants/schemas";
 
 import { consoleNav } from "./_components/console-nav";
 
-export default async function MerchantLayout(props: { children: React.ReactNode; params: Promise<{ merchantId: string }> }) {
+export default async function MerchantLayout(props: {
+  children: React.ReactNode;
+  params: Promise<{ merchantId: string }>;
+}) {
   const { merchantId } = await props.params;
   if (!merchantIdSchema.safeParse(merchantId).success) notFound();
   const user = await auth();

@@ -17,7 +17,10 @@ export default async function DashboardPage(props: { params: Promise<{ merchantI
   const merchant = await api.merchants.get({ merchantId });
   return (
     <div className="grid gap-6">
-      <PageHeader title={t("dashboard.title")} description={t("dashboard.description", { name: merchant.name })} />
+      <PageHeader
+        title={t("dashboard.title")}
+        description={t("dashboard.description", { name: merchant.name })}
+      />
       <Dashboard merchantId={merchantId} />
     </div>
   );

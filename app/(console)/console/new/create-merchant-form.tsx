@@ -8,10 +8,31 @@ import { toast } from "sonner";
 import type { z } from "zod";
 
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardFooter,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
@@ -31,7 +52,11 @@ export function CreateMerchantForm() {
   const create = api.merchants.create.useMutation({
     onSuccess: async (merchant) => {
       await utils.merchants.listMine.invalidate();
-      toast.success(merchant.status === "ACTIVE" ? t("newMerchant.created") : t("newMerchant.createdPendingReview"));
+      toast.success(
+        merchant.status === "ACTIVE"
+          ? t("newMerchant.created")
+          : t("newMerchant.createdPendingReview"),
+      );
       router.push(`/console/${merchant.id}`);
     },
     onError: (err) => {
@@ -46,7 +71,11 @@ export function CreateMerchantForm() {
         <CardDescription>{t("newMerchant.description")}</CardDescription>
       </CardHeader>
       <Form {...form}>
-        <form method="post" onSubmit={form.handleSubmit((values) => create.mutate(values))} noValidate>
+        <form
+          method="post"
+          onSubmit={form.handleSubmit((values) => create.mutate(values))}
+          noValidate
+        >
           <CardContent className="grid gap-4">
             <FormField
               control={form.control}
@@ -107,7 +136,9 @@ export function CreateMerchantForm() {
                     </SelectContent>
                   </Select>
                   <FormDescription>
-                    {field.value === "PLATFORM" ? t("newMerchant.platformHelp") : t("newMerchant.directHelp")}
+                    {field.value === "PLATFORM"
+                      ? t("newMerchant.platformHelp")
+                      : t("newMerchant.directHelp")}
                   </FormDescription>
                   <FormMessage />
                 </FormItem>

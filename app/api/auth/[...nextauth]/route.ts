@@ -6,7 +6,10 @@ import { getAuthOptions } from "@/server/auth";
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
 async function handler(req: Request, context: RouteContext) {
-  return (NextAuth(getAuthOptions()) as (req: Request, ctx: RouteContext) => Promise<Response>)(req, context);
+  return (NextAuth(getAuthOptions()) as (req: Request, ctx: RouteContext) => Promise<Response>)(
+    req,
+    context,
+  );
 }
 
 export { handler as GET, handler as POST };

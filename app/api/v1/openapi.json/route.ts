@@ -6,5 +6,7 @@ import { buildOpenApiDocument } from "@/server/public-api/openapi";
 export const dynamic = "force-dynamic";
 
 export function GET() {
-  return json(buildOpenApiDocument({ baseUrl: getEnv().APP_URL }), { headers: { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" } });
+  return json(buildOpenApiDocument({ baseUrl: getEnv().APP_URL }), {
+    headers: { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" },
+  });
 }

@@ -16,7 +16,13 @@ import {
 } from "@/app/_components/ui/alert-dialog";
 import { Button } from "@/app/_components/ui/button";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { Textarea } from "@/app/_components/ui/textarea";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
@@ -24,7 +30,13 @@ import { api } from "@/app/_lib/trpc/react";
 type Action = "approve" | "disable" | "enable";
 
 /** Approve / disable (with a reason) / re-enable, each confirmed in a dialog. */
-export function MerchantActions({ merchantId, status }: { merchantId: string; status: "PENDING_REVIEW" | "ACTIVE" | "DISABLED" }) {
+export function MerchantActions({
+  merchantId,
+  status,
+}: {
+  merchantId: string;
+  status: "PENDING_REVIEW" | "ACTIVE" | "DISABLED";
+}) {
   const t = useTranslations("admin");
   const errorText = useErrorText();
   const router = useRouter();
@@ -37,14 +49,26 @@ export function MerchantActions({ merchantId, status }: { merchantId: string; st
     setReason("");
     router.refresh();
   };
-  const onError = (e: { message: string; data?: { zodError?: Record<string, string[] | undefined> | null } | null }) => {
+  const onError = (e: {
+    message: string;
+    data?: { zodError?: Record<string, string[] | undefined> | null } | null;
+  }) => {
     const field = e.data?.zodError?.reason?.[0];
     if (field) setReasonError(field);
     else toast.error(errorText(e));
   };
-  const approve = api.admin.merchants.approve.useMutation({ onSuccess: () => done(t("merchantActions.approve.done")), onError });
-  const disable = api.admin.merchants.disable.useMutation({ onSuccess: () => done(t("merchantActions.disable.done")), onError });
-  const enable = api.admin.merchants.enable.useMutation({ onSuccess: () => done(t("merchantActions.enable.done")), onError });
+  const approve = api.admin.merchants.approve.useMutation({
+    onSuccess: () => done(t("merchantActions.approve.done")),
+    onError,
+  });
+  const disable = api.admin.merchants.disable.useMutation({
+    onSuccess: () => done(t("merchantActions.disable.done")),
+    onError,
+  });
+  const enable = api.admin.merchants.enable.useMutation({
+    onSuccess: () => done(t("merchantActions.enable.done")),
+    onError,
+  });
   const pending = approve.isPending || disable.isPending || enable.isPending;
   const confirm = () => {
     if (open === "approve") approve.mutate({ merchantId });
@@ -57,8 +81,12 @@ export function MerchantActions({ merchantId, status }: { merchantId: string; st
 
   return (
     <div className="flex flex-wrap gap-2">
-      {status === "PENDING_REVIEW" && <Button onClick={() => setOpen("approve")}>{t("merchantActions.approve.confirm")}</Button>}
-      {status === "DISABLED" && <Button onClick={() => setOpen("enable")}>{t("merchantActions.enable.confirm")}</Button>}
+      {status === "PENDING_REVIEW" && (
+        <Button onClick={() => setOpen("approve")}>{t("merchantActions.approve.confirm")}</Button>
+      )}
+      {status === "DISABLED" && (
+        <Button onClick={() => setOpen("enable")}>{t("merchantActions.enable.confirm")}</Button>
+      )}
       {status !== "DISABLED" && (
         <Button variant="destructive" onClick={() => setOpen("disable")}>
           {t("merchantActions.disable.confirm")}
@@ -68,7 +96,9 @@ export function MerchantActions({ merchantId, status }: { merchantId: string; st
         <AlertDialogContent>
           <AlertDialogHeader>
             <AlertDialogTitle>{open ? t(`merchantActions.${open}.title`) : ""}</AlertDialogTitle>
-            <AlertDialogDescription>{open ? t(`merchantActions.${open}.description`) : ""}</AlertDialogDescription>
+            <AlertDialogDescription>
+              {open ? t(`merchantActions.${open}.description`) : ""}
+            </AlertDialogDescription>
           </AlertDialogHeader>
           {open === "disable" && (
             <div className="grid gap-1.5">
@@ -89,7 +119,11 @@ export function MerchantActions({ merchantId, status }: { merchantId: string; st
           <AlertDialogFooter>
             <AlertDialogCancel>{t("shared.cancel")}</AlertDialogCancel>
             {/* a plain button: the dialog stays open until the server answers (or a field error shows) */}
-            <Button variant={open === "disable" ? "destructive" : "default"} onClick={confirm} disabled={pending}>
+            <Button
+              variant={open === "disable" ? "destructive" : "default"}
+              onClick={confirm}
+              disabled={pending}
+            >
               {open ? t(`merchantActions.${open}.confirm`) : ""}
             </Button>
           </AlertDialogFooter>
@@ -100,7 +134,13 @@ export function MerchantActions({ merchantId, status }: { merchantId: string; st
 }
 
 /** Which fee template the merchant pays; "default" follows the platform's default template. */
-export function FeeTemplateAssign({ merchantId, templateId }: { merchantId: string; templateId: string | null }) {
+export function FeeTemplateAssign({
+  merchantId,
+  templateId,
+}: {
+  merchantId: string;
+  templateId: string | null;
+}) {
   const t = useTranslations("admin");
   const format = useFormatter();
   const errorText = useErrorText();
@@ -119,7 +159,11 @@ export function FeeTemplateAssign({ merchantId, templateId }: { merchantId: stri
       <div className="grid gap-1.5">
         <Label htmlFor="fee-template">{t("merchantActions.feeTemplate")}</Label>
         <Select value={value} onValueChange={setValue}>
-          <SelectTrigger id="fee-template" aria-label={t("merchantActions.feeTemplate")} className="w-64">
+          <SelectTrigger
+            id="fee-template"
+            aria-label={t("merchantActions.feeTemplate")}
+            className="w-64"
+          >
             <SelectValue />
           </SelectTrigger>
           <SelectContent>
@@ -127,14 +171,25 @@ export function FeeTemplateAssign({ merchantId, templateId }: { merchantId: stri
             {templates.data?.map((template) => (
               <SelectItem key={template.id} value={template.id}>
                 {template.inForce
-                  ? t("merchantActions.templateInForce", { name: template.name, percent: format.number(template.inForce.bps / 100, { maximumFractionDigits: 2 }) })
+                  ? t("merchantActions.templateInForce", {
+                      name: template.name,
+                      percent: format.number(template.inForce.bps / 100, {
+                        maximumFractionDigits: 2,
+                      }),
+                    })
                   : t("merchantActions.templateNotInForce", { name: template.name })}
               </SelectItem>
             ))}
           </SelectContent>
         </Select>
       </div>
-      <Button variant="secondary" disabled={assign.isPending || value === (templateId ?? "DEFAULT")} onClick={() => assign.mutate({ merchantId, templateId: value === "DEFAULT" ? null : value })}>
+      <Button
+        variant="secondary"
+        disabled={assign.isPending || value === (templateId ?? "DEFAULT")}
+        onClick={() =>
+          assign.mutate({ merchantId, templateId: value === "DEFAULT" ? null : value })
+        }
+      >
         {t("merchantActions.assign")}
       </Button>
     </div>
@@ -142,7 +197,13 @@ export function FeeTemplateAssign({ merchantId, templateId }: { merchantId: stri
 }
 
 /** How the merchant is paid: straight to its wallet, or through the treasury and settlement runs. */
-export function SettlementModeChange({ merchantId, mode }: { merchantId: string; mode: "DIRECT" | "PLATFORM" }) {
+export function SettlementModeChange({
+  merchantId,
+  mode,
+}: {
+  merchantId: string;
+  mode: "DIRECT" | "PLATFORM";
+}) {
   const t = useTranslations("admin");
   const errorText = useErrorText();
   const router = useRouter();
@@ -159,7 +220,11 @@ export function SettlementModeChange({ merchantId, mode }: { merchantId: string;
       <div className="grid gap-1.5">
         <Label htmlFor="settlement-mode">{t("merchantActions.settlementMode")}</Label>
         <Select value={value} onValueChange={(v) => setValue(v as "DIRECT" | "PLATFORM")}>
-          <SelectTrigger id="settlement-mode" aria-label={t("merchantActions.settlementMode")} className="w-64">
+          <SelectTrigger
+            id="settlement-mode"
+            aria-label={t("merchantActions.settlementMode")}
+            className="w-64"
+          >
             <SelectValue />
           </SelectTrigger>
           <SelectContent>
@@ -168,7 +233,11 @@ export function SettlementModeChange({ merchantId, mode }: { merchantId: string;
           </SelectContent>
         </Select>
       </div>
-      <Button variant="secondary" disabled={change.isPending || value === mode} onClick={() => change.mutate({ merchantId, mode: value })}>
+      <Button
+        variant="secondary"
+        disabled={change.isPending || value === mode}
+        onClick={() => change.mutate({ merchantId, mode: value })}
+      >
         {t("shared.change")}
       </Button>
     </div>
@@ -176,7 +245,13 @@ export function SettlementModeChange({ merchantId, mode }: { merchantId: string;
 }
 
 /** Which facilitator verifies and settles the merchant's payments: this deployment's or the hosted one. */
-export function FacilitatorChange({ merchantId, facilitator }: { merchantId: string; facilitator: "LOCAL" | "HOSTED" }) {
+export function FacilitatorChange({
+  merchantId,
+  facilitator,
+}: {
+  merchantId: string;
+  facilitator: "LOCAL" | "HOSTED";
+}) {
   const t = useTranslations("admin");
   const errorText = useErrorText();
   const router = useRouter();
@@ -203,18 +278,28 @@ export function FacilitatorChange({ merchantId, facilitator }: { merchantId: str
               setError(null);
             }}
           >
-            <SelectTrigger id="facilitator" aria-label={t("merchantActions.facilitator")} className="w-64">
+            <SelectTrigger
+              id="facilitator"
+              aria-label={t("merchantActions.facilitator")}
+              className="w-64"
+            >
               <SelectValue />
             </SelectTrigger>
             <SelectContent>
               <SelectItem value="LOCAL">{t("merchantActions.facilitatorLocal")}</SelectItem>
               <SelectItem value="HOSTED">
-                {hosted.data?.url ? t("merchantActions.facilitatorHosted", { host: new URL(hosted.data.url).host }) : t("merchantActions.facilitatorHostedNotConfigured")}
+                {hosted.data?.url
+                  ? t("merchantActions.facilitatorHosted", { host: new URL(hosted.data.url).host })
+                  : t("merchantActions.facilitatorHostedNotConfigured")}
               </SelectItem>
             </SelectContent>
           </Select>
         </div>
-        <Button variant="secondary" disabled={change.isPending || value === facilitator} onClick={() => change.mutate({ merchantId, facilitator: value })}>
+        <Button
+          variant="secondary"
+          disabled={change.isPending || value === facilitator}
+          onClick={() => change.mutate({ merchantId, facilitator: value })}
+        >
           {t("shared.change")}
         </Button>
       </div>

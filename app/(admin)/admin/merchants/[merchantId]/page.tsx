@@ -10,13 +10,25 @@ import { PageHeader } from "@/app/_components/page-header";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { TxHash } from "@/app/_components/tx-hash";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { api } from "@/app/_lib/trpc/server";
 import { formatDateTime } from "@/app/_lib/utils";
 import { auth } from "@/server/auth";
 import { merchantIdSchema } from "@/server/merchants/schemas";
 
-import { FacilitatorChange, FeeTemplateAssign, MerchantActions, SettlementModeChange } from "./merchant-actions";
+import {
+  FacilitatorChange,
+  FeeTemplateAssign,
+  MerchantActions,
+  SettlementModeChange,
+} from "./merchant-actions";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("admin");
@@ -25,18 +37,30 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export const dynamic = "force-dynamic";
 
-function Section({ title, children, empty }: { title: string; children: React.ReactNode; empty?: string | false }) {
+function Section({
+  title,
+  children,
+  empty,
+}: {
+  title: string;
+  children: React.ReactNode;
+  empty?: string | false;
+}) {
   return (
     <Card>
       <CardHeader>
         <CardTitle>{title}</CardTitle>
       </CardHeader>
-      <CardContent>{empty ? <p className="text-sm text-muted-foreground">{empty}</p> : children}</CardContent>
+      <CardContent>
+        {empty ? <p className="text-sm text-muted-foreground">{empty}</p> : children}
+      </CardContent>
     </Card>
   );
 }
 
-export default async function AdminMerchantPage(props: { params: Promise<{ merchantId: string }> }) {
+export default async function AdminMerchantPage(props: {
+  params: Promise<{ merchantId: string }>;
+}) {
   if ((await auth())?.role !== "PLATFORM_ADMIN") return null;
   const { merchantId } = await props.params;
   if (!merchantIdSchema.safeParse(merchantId).success) notFound();
@@ -57,7 +81,10 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
         actions={<MerchantActions merchantId={m.id} status={m.status} />}
       />
       {m.statusReason && (
-        <p className="rounded-md border border-destructive/40 p-3 text-sm" data-testid="status-reason">
+        <p
+          className="rounded-md border border-destructive/40 p-3 text-sm"
+          data-testid="status-reason"
+        >
           {t("merchant.disabledReason", { reason: m.statusReason })}
         </p>
       )}
@@ -74,18 +101,29 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
             </dd>
             <dt className="text-muted-foreground">{t("merchant.settlement")}</dt>
             <dd>
-              {t("merchant.settlementValue", { mode: m.settlementMode, facilitator: m.facilitator })}
+              {t("merchant.settlementValue", {
+                mode: m.settlementMode,
+                facilitator: m.facilitator,
+              })}
             </dd>
             <dt className="text-muted-foreground">{t("merchant.created")}</dt>
             <dd>
               <DateTime value={m.createdAt} />
             </dd>
-            <dt className="text-muted-foreground">{t("merchant.lastDays", { days: m.metrics.days })}</dt>
+            <dt className="text-muted-foreground">
+              {t("merchant.lastDays", { days: m.metrics.days })}
+            </dt>
             <dd>
               {t("merchant.metrics", {
                 calls: m.metrics.calls,
                 paid: m.metrics.paidCalls,
-                errorRate: m.metrics.errorRate === null ? "—" : format.number(m.metrics.errorRate, { style: "percent", maximumFractionDigits: 1 }),
+                errorRate:
+                  m.metrics.errorRate === null
+                    ? "—"
+                    : format.number(m.metrics.errorRate, {
+                        style: "percent",
+                        maximumFractionDigits: 1,
+                      }),
               })}{" "}
               <Amount atomic={m.metrics.revenueAtomic} decimals={6} symbol="USDC" />
             </dd>
@@ -96,7 +134,10 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
             <FacilitatorChange merchantId={m.id} facilitator={m.facilitator} />
           </div>
         </Section>
-        <Section title={t("merchant.members")} empty={m.members.length === 0 && t("merchant.noMembers")}>
+        <Section
+          title={t("merchant.members")}
+          empty={m.members.length === 0 && t("merchant.noMembers")}
+        >
           <Table>
             <TableBody>
               {m.members.map((u) => (
@@ -113,7 +154,10 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
             </TableBody>
           </Table>
         </Section>
-        <Section title={t("merchant.pricingRules")} empty={m.pricingRules.length === 0 && t("merchant.noPricingRules")}>
+        <Section
+          title={t("merchant.pricingRules")}
+          empty={m.pricingRules.length === 0 && t("merchant.noPricingRules")}
+        >
           <Table>
             <TableBody>
               {m.pricingRules.map((r) => (
@@ -125,7 +169,8 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
                     {r.price} {r.assetSymbol}
                   </TableCell>
                   <TableCell className="text-xs text-muted-foreground">
-                    {t("merchant.billingMode", { mode: r.billingMode })} · {t("merchant.settlementPolicy", { policy: r.settlementPolicy })}
+                    {t("merchant.billingMode", { mode: r.billingMode })} ·{" "}
+                    {t("merchant.settlementPolicy", { policy: r.settlementPolicy })}
                     {r.active ? "" : t("merchant.inactive")}
                   </TableCell>
                 </TableRow>
@@ -133,7 +178,10 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
             </TableBody>
           </Table>
         </Section>
-        <Section title={t("merchant.apiKeys")} empty={m.apiKeys.length === 0 && t("merchant.noApiKeys")}>
+        <Section
+          title={t("merchant.apiKeys")}
+          empty={m.apiKeys.length === 0 && t("merchant.noApiKeys")}
+        >
           <Table>
             <TableBody>
               {m.apiKeys.map((k) => (
@@ -142,13 +190,22 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
                   <TableCell className="font-mono text-xs">
                     {k.prefix}…{k.partialKey}
                   </TableCell>
-                  <TableCell className="text-xs text-muted-foreground">{k.revokedAt ? t("merchant.keyRevoked", { time: formatDateTime(k.revokedAt, { locale }) }) : k.lastUsedAt ? t("merchant.keyUsed", { time: formatDateTime(k.lastUsedAt, { locale }) }) : t("merchant.keyNeverUsed")}</TableCell>
+                  <TableCell className="text-xs text-muted-foreground">
+                    {k.revokedAt
+                      ? t("merchant.keyRevoked", { time: formatDateTime(k.revokedAt, { locale }) })
+                      : k.lastUsedAt
+                        ? t("merchant.keyUsed", { time: formatDateTime(k.lastUsedAt, { locale }) })
+                        : t("merchant.keyNeverUsed")}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
         </Section>
-        <Section title={t("merchant.failureReasons")} empty={m.failureReasons.length === 0 && t("merchant.noFailures")}>
+        <Section
+          title={t("merchant.failureReasons")}
+          empty={m.failureReasons.length === 0 && t("merchant.noFailures")}
+        >
           <Table>
             <TableHeader>
               <TableRow>
@@ -172,7 +229,10 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
             </TableBody>
           </Table>
         </Section>
-        <Section title={t("merchant.alerts")} empty={m.alerts.length === 0 && t("merchant.noAlerts")}>
+        <Section
+          title={t("merchant.alerts")}
+          empty={m.alerts.length === 0 && t("merchant.noAlerts")}
+        >
           <Table>
             <TableBody>
               {m.alerts.map((a) => (
@@ -193,7 +253,10 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
           </Table>
         </Section>
       </div>
-      <Section title={t("merchant.recentPayments")} empty={m.recentPayments.length === 0 && t("merchant.noPayments")}>
+      <Section
+        title={t("merchant.recentPayments")}
+        empty={m.recentPayments.length === 0 && t("merchant.noPayments")}
+      >
         <Table>
           <TableHeader>
             <TableRow>
@@ -219,13 +282,22 @@ export default async function AdminMerchantPage(props: { params: Promise<{ merch
                 <TableCell className="text-right">
                   <Amount atomic={p.amountAtomic} decimals={p.decimals} symbol={p.assetSymbol} />
                 </TableCell>
-                <TableCell>{p.txHash ? <TxHash hash={p.txHash} explorerUrl={p.explorerUrl ?? undefined} /> : (p.errorReason ?? "—")}</TableCell>
+                <TableCell>
+                  {p.txHash ? (
+                    <TxHash hash={p.txHash} explorerUrl={p.explorerUrl ?? undefined} />
+                  ) : (
+                    (p.errorReason ?? "—")
+                  )}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
         </Table>
         <p className="mt-3 text-sm">
-          <Link className="underline-offset-4 hover:underline" href={`/admin/payments?merchantId=${m.id}`}>
+          <Link
+            className="underline-offset-4 hover:underline"
+            href={`/admin/payments?merchantId=${m.id}`}
+          >
             {t("merchant.allPayments")}
           </Link>
         </p>

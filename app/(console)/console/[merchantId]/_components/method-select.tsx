@@ -3,7 +3,13 @@
 import { useTranslations } from "next-intl";
 
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { httpMethodSchema } from "@/server/pricing/schemas";
 
 /** The methods a request can have (a rule may also say ANY). */
@@ -11,7 +17,17 @@ export const REQUEST_METHODS = httpMethodSchema.exclude(["ANY"]).options;
 export type RequestMethod = (typeof REQUEST_METHODS)[number];
 
 /** A labelled method picker for the console's "try a request" forms. */
-export function MethodSelect({ id, value, onChange, ariaLabel }: { id: string; value: RequestMethod; onChange: (method: RequestMethod) => void; ariaLabel: string }) {
+export function MethodSelect({
+  id,
+  value,
+  onChange,
+  ariaLabel,
+}: {
+  id: string;
+  value: RequestMethod;
+  onChange: (method: RequestMethod) => void;
+  ariaLabel: string;
+}) {
   const t = useTranslations("console");
   return (
     <div className="grid gap-1.5">

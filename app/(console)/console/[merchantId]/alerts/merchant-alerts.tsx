@@ -6,7 +6,13 @@ import { toast } from "sonner";
 
 import { AlertsTable } from "@/app/_components/alerts-table";
 import { ThresholdsForm } from "@/app/_components/thresholds-form";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
@@ -18,9 +24,25 @@ export function MerchantAlerts({ merchantId }: { merchantId: string }) {
   const alerts = api.alerts.list.useQuery({ merchantId }, { refetchInterval: 15_000 });
   const thresholds = api.alerts.thresholds.useQuery({ merchantId });
   const refreshAlerts = () => utils.alerts.list.invalidate({ merchantId });
-  const acknowledge = api.alerts.acknowledge.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success(t("alerts.acknowledgedToast")); }, onError: (e) => toast.error(errorText(e)) });
-  const resolve = api.alerts.resolve.useMutation({ onSuccess: async () => { await refreshAlerts(); toast.success(t("alerts.resolvedToast")); }, onError: (e) => toast.error(errorText(e)) });
-  const actions = { onAcknowledge: (alertId: string) => acknowledge.mutate({ merchantId, alertId }), onResolve: (alertId: string) => resolve.mutate({ merchantId, alertId }), pending: acknowledge.isPending || resolve.isPending };
+  const acknowledge = api.alerts.acknowledge.useMutation({
+    onSuccess: async () => {
+      await refreshAlerts();
+      toast.success(t("alerts.acknowledgedToast"));
+    },
+    onError: (e) => toast.error(errorText(e)),
+  });
+  const resolve = api.alerts.resolve.useMutation({
+    onSuccess: async () => {
+      await refreshAlerts();
+      toast.success(t("alerts.resolvedToast"));
+    },
+    onError: (e) => toast.error(errorText(e)),
+  });
+  const actions = {
+    onAcknowledge: (alertId: string) => acknowledge.mutate({ merchantId, alertId }),
+    onResolve: (alertId: string) => resolve.mutate({ merchantId, alertId }),
+    pending: acknowledge.isPending || resolve.isPending,
+  };
   const [errors, setErrors] = useState<Record<string, string>>({});
   const update = api.alerts.updateThresholds.useMutation({
     onSuccess: async () => {
@@ -29,14 +51,23 @@ export function MerchantAlerts({ merchantId }: { merchantId: string }) {
       toast.success(t("alerts.thresholdsSaved"));
     },
     onError: (err) => {
-      const fields = (err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors;
-      if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
+      const fields = (
+        err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined
+      )?.zodError?.fieldErrors;
+      if (fields)
+        setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
       else toast.error(errorText(err));
     },
   });
   return (
     <div className="grid gap-6">
-      {alerts.data ? <AlertsTable alerts={alerts.data} actions={actions} /> : alerts.error ? <p className="text-sm text-destructive">{errorText(alerts.error)}</p> : <Skeleton className="h-40" />}
+      {alerts.data ? (
+        <AlertsTable alerts={alerts.data} actions={actions} />
+      ) : alerts.error ? (
+        <p className="text-sm text-destructive">{errorText(alerts.error)}</p>
+      ) : (
+        <Skeleton className="h-40" />
+      )}
       <Card>
         <CardHeader>
           <CardTitle>{t("alerts.thresholdsTitle")}</CardTitle>

@@ -15,10 +15,7 @@ export default async function AlertsPage(props: { params: Promise<{ merchantId: 
   const t = await getTranslations("console");
   return (
     <div className="grid gap-6">
-      <PageHeader
-        title={t("alerts.title")}
-        description={t("alerts.description")}
-      />
+      <PageHeader title={t("alerts.title")} description={t("alerts.description")} />
       <MerchantAlerts merchantId={merchantId} />
     </div>
   );

@@ -12,7 +12,9 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("audit.title") };
 }
 
-export default async function MerchantAuditPage(props: { params: Promise<{ merchantId: string }> }) {
+export default async function MerchantAuditPage(props: {
+  params: Promise<{ merchantId: string }>;
+}) {
   const { merchantId } = await props.params;
   const t = await getTranslations("console");
   // the layout already proved membership; the procedure itself refuses non-owners as well
@@ -20,7 +22,15 @@ export default async function MerchantAuditPage(props: { params: Promise<{ merch
   return (
     <div className="grid gap-6">
       <PageHeader title={t("audit.title")} description={t("audit.description")} />
-      {merchant.role === "OWNER" ? <MerchantAuditLog merchantId={merchantId} /> : <EmptyState icon={ShieldAlert} title={t("audit.ownersOnlyTitle")} description={t("audit.ownersOnlyDescription")} />}
+      {merchant.role === "OWNER" ? (
+        <MerchantAuditLog merchantId={merchantId} />
+      ) : (
+        <EmptyState
+          icon={ShieldAlert}
+          title={t("audit.ownersOnlyTitle")}
+          description={t("audit.ownersOnlyDescription")}
+        />
+      )}
     </div>
   );
 }

@@ -13,9 +13,22 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
@@ -24,10 +37,25 @@ import type { CallFilters } from "@/server/billing/calls";
 type Outcome = NonNullable<CallFilters["outcome"]>;
 type StatusClass = NonNullable<CallFilters["statusClass"]>;
 
-const OUTCOMES = ["CHARGED", "FREE", "ENTITLED", "OWNER", "REJECTED", "FAILED", "UNPAID"] as const satisfies readonly Outcome[];
+const OUTCOMES = [
+  "CHARGED",
+  "FREE",
+  "ENTITLED",
+  "OWNER",
+  "REJECTED",
+  "FAILED",
+  "UNPAID",
+] as const satisfies readonly Outcome[];
 const STATUS_CLASSES: StatusClass[] = ["2xx", "3xx", "4xx", "5xx"];
 
-type Draft = { statusClass: StatusClass | "ALL"; outcome: Outcome | "ALL"; path: string; payer: string; from: string; to: string };
+type Draft = {
+  statusClass: StatusClass | "ALL";
+  outcome: Outcome | "ALL";
+  path: string;
+  payer: string;
+  from: string;
+  to: string;
+};
 const EMPTY: Draft = { statusClass: "ALL", outcome: "ALL", path: "", payer: "", from: "", to: "" };
 
 // datetime-local speaks the browser's local time
@@ -41,7 +69,10 @@ export function CallLog({ merchantId }: { merchantId: string }) {
   const errorText = useErrorText();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [filters, setFilters] = useState<CallFilters>({});
-  const list = api.calls.list.useInfiniteQuery({ merchantId, limit: 50, ...filters }, { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" });
+  const list = api.calls.list.useInfiniteQuery(
+    { merchantId, limit: 50, ...filters },
+    { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchOnMount: "always" },
+  );
   const exportCsv = api.calls.exportCsv.useMutation({
     onSuccess: (csv) => downloadCsv(csv, `calls-${merchantId}.csv`),
     onError: (err) => toast.error(errorText(err)),
@@ -68,7 +99,10 @@ export function CallLog({ merchantId }: { merchantId: string }) {
         >
           <div className="grid gap-1.5">
             <Label htmlFor="calls-status">{t("callLog.status")}</Label>
-            <Select value={draft.statusClass} onValueChange={(v) => setDraft({ ...draft, statusClass: v as Draft["statusClass"] })}>
+            <Select
+              value={draft.statusClass}
+              onValueChange={(v) => setDraft({ ...draft, statusClass: v as Draft["statusClass"] })}
+            >
               <SelectTrigger id="calls-status" aria-label={t("callLog.status")}>
                 <SelectValue />
               </SelectTrigger>
@@ -84,7 +118,10 @@ export function CallLog({ merchantId }: { merchantId: string }) {
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="calls-outcome">{t("callLog.outcome")}</Label>
-            <Select value={draft.outcome} onValueChange={(v) => setDraft({ ...draft, outcome: v as Draft["outcome"] })}>
+            <Select
+              value={draft.outcome}
+              onValueChange={(v) => setDraft({ ...draft, outcome: v as Draft["outcome"] })}
+            >
               <SelectTrigger id="calls-outcome" aria-label={t("callLog.outcome")}>
                 <SelectValue />
               </SelectTrigger>
@@ -100,19 +137,41 @@ export function CallLog({ merchantId }: { merchantId: string }) {
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="calls-path">{t("callLog.pathContains")}</Label>
-            <Input id="calls-path" className="font-mono" value={draft.path} onChange={(e) => setDraft({ ...draft, path: e.target.value })} placeholder="/api/signal" />
+            <Input
+              id="calls-path"
+              className="font-mono"
+              value={draft.path}
+              onChange={(e) => setDraft({ ...draft, path: e.target.value })}
+              placeholder="/api/signal"
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="calls-payer">{t("callLog.payer")}</Label>
-            <Input id="calls-payer" className="font-mono" value={draft.payer} onChange={(e) => setDraft({ ...draft, payer: e.target.value })} placeholder="0x…" />
+            <Input
+              id="calls-payer"
+              className="font-mono"
+              value={draft.payer}
+              onChange={(e) => setDraft({ ...draft, payer: e.target.value })}
+              placeholder="0x…"
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="calls-from">{t("callLog.from")}</Label>
-            <Input id="calls-from" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+            <Input
+              id="calls-from"
+              type="datetime-local"
+              value={draft.from}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="calls-to">{t("callLog.to")}</Label>
-            <Input id="calls-to" type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+            <Input
+              id="calls-to"
+              type="datetime-local"
+              value={draft.to}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            />
           </div>
           <div className="col-span-full flex flex-wrap gap-2">
             <Button type="submit" variant="secondary">
@@ -128,7 +187,12 @@ export function CallLog({ merchantId }: { merchantId: string }) {
             >
               {t("callLog.clear")}
             </Button>
-            <Button type="button" variant="outline" onClick={() => exportCsv.mutate({ merchantId, ...filters })} disabled={exportCsv.isPending}>
+            <Button
+              type="button"
+              variant="outline"
+              onClick={() => exportCsv.mutate({ merchantId, ...filters })}
+              disabled={exportCsv.isPending}
+            >
               <Download aria-hidden /> CSV
             </Button>
           </div>
@@ -143,7 +207,11 @@ export function CallLog({ merchantId }: { merchantId: string }) {
             {t("callLog.loadFailed", { message: errorText(list.error) })}
           </p>
         ) : items.length === 0 ? (
-          <EmptyState icon={ScrollText} title={t("callLog.emptyTitle")} description={t("callLog.emptyDescription")} />
+          <EmptyState
+            icon={ScrollText}
+            title={t("callLog.emptyTitle")}
+            description={t("callLog.emptyDescription")}
+          />
         ) : (
           <>
             <Table data-testid="call-log">
@@ -163,14 +231,23 @@ export function CallLog({ merchantId }: { merchantId: string }) {
               <TableBody>
                 {items.map((c) => (
                   <TableRow key={c.id}>
-                    <TableCell className="whitespace-nowrap">{formatDateTime(c.createdAt, { withSeconds: true, locale })}</TableCell>
+                    <TableCell className="whitespace-nowrap">
+                      {formatDateTime(c.createdAt, { withSeconds: true, locale })}
+                    </TableCell>
                     <TableCell className="font-mono text-xs">{c.method}</TableCell>
                     <TableCell className="max-w-48 truncate font-mono text-xs" title={c.path}>
                       {c.path}
                     </TableCell>
                     <TableCell className="text-right font-mono">{c.httpStatus}</TableCell>
                     <TableCell className="text-right">{ms(c.latencyMs)}</TableCell>
-                    <TableCell className="text-right" title={c.upstreamStatus === null ? undefined : t("callLog.upstreamAnswered", { status: c.upstreamStatus })}>
+                    <TableCell
+                      className="text-right"
+                      title={
+                        c.upstreamStatus === null
+                          ? undefined
+                          : t("callLog.upstreamAnswered", { status: c.upstreamStatus })
+                      }
+                    >
                       {ms(c.upstreamLatencyMs)}
                     </TableCell>
                     <TableCell>{c.payer ? <Address value={c.payer} /> : "—"}</TableCell>
@@ -183,7 +260,11 @@ export function CallLog({ merchantId }: { merchantId: string }) {
               </TableBody>
             </Table>
             {list.hasNextPage && (
-              <Button variant="outline" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+              <Button
+                variant="outline"
+                onClick={() => void list.fetchNextPage()}
+                disabled={list.isFetchingNextPage}
+              >
                 {list.isFetchingNextPage ? t("loading") : t("loadMore")}
               </Button>
             )}

@@ -13,18 +13,37 @@ import { Badge } from "@/app/_components/ui/badge";
 import { Button } from "@/app/_components/ui/button";
 import { Checkbox } from "@/app/_components/ui/checkbox";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/app/_components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/app/_components/ui/dialog";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
 import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, type ApiKeyScope } from "@/server/api-keys/scopes";
 
 // message keys cannot hold ":", the scope names do
-const SCOPE_MESSAGE_KEYS = { read: "read", write: "write", "keys:manage": "keysManage", "gateway:owner": "gatewayOwner" } as const satisfies Record<ApiKeyScope, string>;
+const SCOPE_MESSAGE_KEYS = {
+  read: "read",
+  write: "write",
+  "keys:manage": "keysManage",
+  "gateway:owner": "gatewayOwner",
+} as const satisfies Record<ApiKeyScope, string>;
 
 export function ApiKeys({ merchantId }: { merchantId: string }) {
   const t = useTranslations("console");
@@ -83,7 +102,11 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
             {t("keys.loadFailed", { message: errorText(keys.error) })}
           </p>
         ) : !keys.data?.length ? (
-          <EmptyState icon={KeyRound} title={t("keys.emptyTitle")} description={t("keys.emptyDescription")} />
+          <EmptyState
+            icon={KeyRound}
+            title={t("keys.emptyTitle")}
+            description={t("keys.emptyDescription")}
+          />
         ) : (
           <Table>
             <TableHeader>
@@ -114,13 +137,20 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
                     </span>
                   </TableCell>
                   <TableCell>{formatDateTime(k.createdAt, { locale })}</TableCell>
-                  <TableCell>{k.lastUsedAt ? formatDateTime(k.lastUsedAt, { locale }) : t("keys.never")}</TableCell>
+                  <TableCell>
+                    {k.lastUsedAt ? formatDateTime(k.lastUsedAt, { locale }) : t("keys.never")}
+                  </TableCell>
                   <TableCell>
                     <StatusBadge status={k.revokedAt ? "REVOKED" : "ACTIVE"} />
                   </TableCell>
                   <TableCell className="text-right">
                     {!k.revokedAt && (
-                      <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ merchantId, id: k.id })} disabled={revoke.isPending}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => revoke.mutate({ merchantId, id: k.id })}
+                        disabled={revoke.isPending}
+                      >
                         {t("keys.revoke")}
                       </Button>
                     )}
@@ -136,7 +166,9 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
         <DialogContent>
           <DialogHeader>
             <DialogTitle>{created ? t("keys.newKeyTitle") : t("keys.createTitle")}</DialogTitle>
-            <DialogDescription>{created ? t("keys.newKeyDescription") : t("keys.createDescription")}</DialogDescription>
+            <DialogDescription>
+              {created ? t("keys.newKeyDescription") : t("keys.createDescription")}
+            </DialogDescription>
           </DialogHeader>
           {created ? (
             <Alert>
@@ -161,7 +193,14 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
               }}
             >
               <Label htmlFor="api-key-name">{t("keys.name")}</Label>
-              <Input id="api-key-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={nameError !== null} aria-describedby="api-key-name-error" placeholder={t("keys.namePlaceholder")} />
+              <Input
+                id="api-key-name"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                aria-invalid={nameError !== null}
+                aria-describedby="api-key-name-error"
+                placeholder={t("keys.namePlaceholder")}
+              />
               {nameError && (
                 <p id="api-key-name-error" className="text-sm text-destructive">
                   {nameError}
@@ -171,9 +210,19 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
                 <legend className="mb-1 text-sm font-medium">{t("keys.scopesLabel")}</legend>
                 {API_KEY_SCOPES.map((scope) => (
                   <label key={scope} className="flex items-start gap-2 text-sm">
-                    <Checkbox className="mt-0.5" checked={scopes.includes(scope)} onCheckedChange={(checked) => setScopes(checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))} aria-label={scope} />
+                    <Checkbox
+                      className="mt-0.5"
+                      checked={scopes.includes(scope)}
+                      onCheckedChange={(checked) =>
+                        setScopes(checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))
+                      }
+                      aria-label={scope}
+                    />
                     <span>
-                      <span className="font-mono">{scope}</span> <span className="text-muted-foreground">{t(`keys.scopes.${SCOPE_MESSAGE_KEYS[scope]}`)}</span>
+                      <span className="font-mono">{scope}</span>{" "}
+                      <span className="text-muted-foreground">
+                        {t(`keys.scopes.${SCOPE_MESSAGE_KEYS[scope]}`)}
+                      </span>
                     </span>
                   </label>
                 ))}

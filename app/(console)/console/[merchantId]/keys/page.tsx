@@ -15,10 +15,7 @@ export default async function ApiKeysPage(props: { params: Promise<{ merchantId:
   const t = await getTranslations("console");
   return (
     <div className="grid gap-6">
-      <PageHeader
-        title={t("keys.title")}
-        description={t("keys.description")}
-      />
+      <PageHeader title={t("keys.title")} description={t("keys.description")} />
       <ApiKeys merchantId={merchantId} />
     </div>
   );

@@ -8,8 +8,26 @@ import { Textarea } from "@/app/_components/ui/textarea";
  * A JSON Schema typed as text. The form holds the parsed object (null when empty); text that is not
  * JSON is handed on as text, so the form's schema refuses it with its own message.
  */
-export function JsonSchemaInput({ value, onChange, onBlur, name, placeholder }: { value: unknown; onChange: (value: unknown) => void; onBlur: () => void; name: string; placeholder?: string }) {
-  const [text, setText] = useState(() => (value && typeof value === "object" ? JSON.stringify(value, null, 2) : typeof value === "string" ? value : ""));
+export function JsonSchemaInput({
+  value,
+  onChange,
+  onBlur,
+  name,
+  placeholder,
+}: {
+  value: unknown;
+  onChange: (value: unknown) => void;
+  onBlur: () => void;
+  name: string;
+  placeholder?: string;
+}) {
+  const [text, setText] = useState(() =>
+    value && typeof value === "object"
+      ? JSON.stringify(value, null, 2)
+      : typeof value === "string"
+        ? value
+        : "",
+  );
   return (
     <Textarea
       className="min-h-24 font-mono text-xs"

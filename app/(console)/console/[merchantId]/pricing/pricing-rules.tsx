@@ -19,9 +19,22 @@ import {
 } from "@/app/_components/ui/alert-dialog";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/app/_components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogHeader,
+  DialogTitle,
+} from "@/app/_components/ui/dialog";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
 
@@ -31,16 +44,27 @@ type Rule = RouterOutputs["pricingRules"]["list"][number];
 
 function BillingText({ rule }: { rule: Rule }) {
   const t = useTranslations("console");
-  if (rule.billingMode === "BUNDLE") return t("pricing.billingBundle", { size: rule.bundleSize ?? 0 });
-  if (rule.billingMode === "TIME_PASS") return t("pricing.billingPass", { minutes: Math.round((rule.passDurationSeconds ?? 0) / 60) });
+  if (rule.billingMode === "BUNDLE")
+    return t("pricing.billingBundle", { size: rule.bundleSize ?? 0 });
+  if (rule.billingMode === "TIME_PASS")
+    return t("pricing.billingPass", { minutes: Math.round((rule.passDurationSeconds ?? 0) / 60) });
   return t("pricing.billingPerRequest");
 }
 
 /** Plainly, which methods on this rule's path nothing prices: free (or refused, per the traffic setting). */
-function UnpricedMethods({ methods, refused, active }: { methods: string[] | undefined; refused: boolean; active: boolean }) {
+function UnpricedMethods({
+  methods,
+  refused,
+  active,
+}: {
+  methods: string[] | undefined;
+  refused: boolean;
+  active: boolean;
+}) {
   const t = useTranslations("console");
   if (!active || methods === undefined) return <span className="text-muted-foreground">—</span>;
-  if (methods.length === 0) return <span className="text-muted-foreground">{t("pricing.allPriced")}</span>;
+  if (methods.length === 0)
+    return <span className="text-muted-foreground">{t("pricing.allPriced")}</span>;
   return refused ? (
     <span>
       <span className="font-mono">{methods.join(", ")}</span> {t("pricing.refused404")}
@@ -63,7 +87,10 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
   const [deleting, setDeleting] = useState<Rule | null>(null);
   const remove = api.pricingRules.delete.useMutation({
     onSuccess: async () => {
-      await Promise.all([utils.pricingRules.list.invalidate({ merchantId }), utils.pricingRules.unpricedMethods.invalidate({ merchantId })]);
+      await Promise.all([
+        utils.pricingRules.list.invalidate({ merchantId }),
+        utils.pricingRules.unpricedMethods.invalidate({ merchantId }),
+      ]);
       toast.success(t("pricing.deleted"));
       setDeleting(null);
     },
@@ -90,7 +117,11 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
             {t("pricing.loadFailed", { message: errorText(rules.error) })}
           </p>
         ) : !rules.data?.length ? (
-          <EmptyState icon={Tags} title={t("pricing.emptyTitle")} description={t("pricing.emptyDescription", { example: "GET /api/* = 0.01 USDC" })} />
+          <EmptyState
+            icon={Tags}
+            title={t("pricing.emptyTitle")}
+            description={t("pricing.emptyDescription", { example: "GET /api/* = 0.01 USDC" })}
+          />
         ) : (
           <Table>
             <TableHeader>
@@ -112,7 +143,14 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
                   <TableCell className="font-mono text-xs">{rule.methods.join(", ")}</TableCell>
                   <TableCell className="font-mono">{rule.pathPattern}</TableCell>
                   <TableCell className="text-xs" data-testid="unpriced-methods">
-                    <UnpricedMethods methods={unpriced.data?.patterns.find((p) => p.pathPattern === rule.pathPattern)?.methods} refused={unpriced.data?.unmatchedMethods === "REFUSE"} active={rule.active} />
+                    <UnpricedMethods
+                      methods={
+                        unpriced.data?.patterns.find((p) => p.pathPattern === rule.pathPattern)
+                          ?.methods
+                      }
+                      refused={unpriced.data?.unmatchedMethods === "REFUSE"}
+                      active={rule.active}
+                    />
                   </TableCell>
                   <TableCell className="text-right tabular-nums">
                     {rule.price} <span className="text-muted-foreground">{rule.assetSymbol}</span>
@@ -121,7 +159,9 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
                   <TableCell>
                     <BillingText rule={rule} />
                   </TableCell>
-                  <TableCell title={t(`policies.${rule.settlementPolicy}.explanation`)}>{t(`policies.${rule.settlementPolicy}.short`)}</TableCell>
+                  <TableCell title={t(`policies.${rule.settlementPolicy}.explanation`)}>
+                    {t(`policies.${rule.settlementPolicy}.short`)}
+                  </TableCell>
                   <TableCell>
                     <StatusBadge status={rule.active ? "ACTIVE" : "DISABLED"} />
                   </TableCell>
@@ -145,11 +185,18 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
       <Dialog open={editing !== null} onOpenChange={(open) => !open && setEditing(null)}>
         <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-2xl">
           <DialogHeader>
-            <DialogTitle>{editing === "new" ? t("pricing.newRuleTitle") : t("pricing.editRuleTitle")}</DialogTitle>
+            <DialogTitle>
+              {editing === "new" ? t("pricing.newRuleTitle") : t("pricing.editRuleTitle")}
+            </DialogTitle>
             <DialogDescription>{t("pricing.formDescription")}</DialogDescription>
           </DialogHeader>
           {editing !== null && options.data && (
-            <RuleForm merchantId={merchantId} rule={editing === "new" ? undefined : editing} options={options.data} onDone={() => setEditing(null)} />
+            <RuleForm
+              merchantId={merchantId}
+              rule={editing === "new" ? undefined : editing}
+              options={options.data}
+              onDone={() => setEditing(null)}
+            />
           )}
         </DialogContent>
       </Dialog>
@@ -159,12 +206,18 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
           <AlertDialogHeader>
             <AlertDialogTitle>{t("pricing.deleteTitle")}</AlertDialogTitle>
             <AlertDialogDescription>
-              {t("pricing.deleteDescription", { rule: `${deleting?.methods.join(", ") ?? ""} ${deleting?.pathPattern ?? ""}` })}
+              {t("pricing.deleteDescription", {
+                rule: `${deleting?.methods.join(", ") ?? ""} ${deleting?.pathPattern ?? ""}`,
+              })}
             </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
             <AlertDialogCancel>{t("pricing.cancel")}</AlertDialogCancel>
-            <AlertDialogAction onClick={() => deleting && remove.mutate({ merchantId, id: deleting.id })}>{t("pricing.delete")}</AlertDialogAction>
+            <AlertDialogAction
+              onClick={() => deleting && remove.mutate({ merchantId, id: deleting.id })}
+            >
+              {t("pricing.delete")}
+            </AlertDialogAction>
           </AlertDialogFooter>
         </AlertDialogContent>
       </AlertDialog>

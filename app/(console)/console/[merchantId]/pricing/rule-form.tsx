@@ -8,10 +8,24 @@ import type { z } from "zod";
 
 import { Button } from "@/app/_components/ui/button";
 import { DialogFooter } from "@/app/_components/ui/dialog";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/app/_components/ui/form";
 import { Checkbox } from "@/app/_components/ui/checkbox";
 import { Input } from "@/app/_components/ui/input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { useErrorText } from "@/app/_lib/error-text";
@@ -27,11 +41,25 @@ type Options = RouterOutputs["pricingRules"]["options"];
 const METHODS = httpMethodSchema.options;
 // JSON Schema examples (code, not prose: the same in every language)
 const SCHEMA_EXAMPLES = {
-  input: JSON.stringify({ type: "object", properties: { symbol: { type: "string" } }, required: ["symbol"] }),
+  input: JSON.stringify({
+    type: "object",
+    properties: { symbol: { type: "string" } },
+    required: ["symbol"],
+  }),
   output: JSON.stringify({ type: "object", properties: { price: { type: "number" } } }),
 };
 
-export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: string; rule?: Rule; options: Options; onDone: () => void }) {
+export function RuleForm({
+  merchantId,
+  rule,
+  options,
+  onDone,
+}: {
+  merchantId: string;
+  rule?: Rule;
+  options: Options;
+  onDone: () => void;
+}) {
   const t = useTranslations("console");
   const errorText = useErrorText();
   const utils = api.useUtils();
@@ -57,13 +85,28 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           priority: rule.priority,
           active: rule.active,
         }
-      : { pathPattern: "", methods: ["ANY"], price: "", network: firstNetwork?.id ?? "", asset: firstNetwork?.assets[0]?.address ?? "", billingMode: "PER_REQUEST", settlementPolicy: "AFTER_SUCCESS", description: "", caseInsensitive: true, priority: 0, active: true },
+      : {
+          pathPattern: "",
+          methods: ["ANY"],
+          price: "",
+          network: firstNetwork?.id ?? "",
+          asset: firstNetwork?.assets[0]?.address ?? "",
+          billingMode: "PER_REQUEST",
+          settlementPolicy: "AFTER_SUCCESS",
+          description: "",
+          caseInsensitive: true,
+          priority: 0,
+          active: true,
+        },
   });
   const network = useWatch({ control: form.control, name: "network" });
   const billingMode = useWatch({ control: form.control, name: "billingMode" });
   const assets = options.find((n) => n.id === network)?.assets ?? [];
   const onSuccess = async () => {
-    await Promise.all([utils.pricingRules.list.invalidate({ merchantId }), utils.pricingRules.unpricedMethods.invalidate({ merchantId })]);
+    await Promise.all([
+      utils.pricingRules.list.invalidate({ merchantId }),
+      utils.pricingRules.unpricedMethods.invalidate({ merchantId }),
+    ]);
     toast.success(rule ? t("ruleForm.saved") : t("ruleForm.created"));
     onDone();
   };
@@ -80,7 +123,11 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
         method="post"
         noValidate
         className="grid gap-4"
-        onSubmit={form.handleSubmit((data) => (rule ? update.mutate({ merchantId, id: rule.id, data }) : create.mutate({ merchantId, data })))}
+        onSubmit={form.handleSubmit((data) =>
+          rule
+            ? update.mutate({ merchantId, id: rule.id, data })
+            : create.mutate({ merchantId, data }),
+        )}
       >
         <div className="grid gap-4">
           <FormField
@@ -96,10 +143,18 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
               return (
                 <FormItem>
                   <FormLabel>{t("ruleForm.methods")}</FormLabel>
-                  <div className="flex flex-wrap gap-x-4 gap-y-1.5" role="group" aria-label={t("ruleForm.methods")}>
+                  <div
+                    className="flex flex-wrap gap-x-4 gap-y-1.5"
+                    role="group"
+                    aria-label={t("ruleForm.methods")}
+                  >
                     {METHODS.map((m) => (
                       <label key={m} className="flex items-center gap-2 font-mono text-xs">
-                        <Checkbox checked={selected.includes(m)} onCheckedChange={(on) => toggle(m, on === true)} aria-label={m} />
+                        <Checkbox
+                          checked={selected.includes(m)}
+                          onCheckedChange={(on) => toggle(m, on === true)}
+                          aria-label={m}
+                        />
                         {m}
                       </label>
                     ))}
@@ -117,7 +172,12 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
               <FormItem>
                 <FormLabel>{t("ruleForm.pathPattern")}</FormLabel>
                 <FormControl>
-                  <Input placeholder="/api/signal/*" className="font-mono" spellCheck={false} {...field} />
+                  <Input
+                    placeholder="/api/signal/*"
+                    className="font-mono"
+                    spellCheck={false}
+                    {...field}
+                  />
                 </FormControl>
                 <FormDescription>{t("ruleForm.pathPatternHelp")}</FormDescription>
                 <FormMessage />
@@ -149,7 +209,10 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                   value={field.value}
                   onValueChange={(value) => {
                     field.onChange(value);
-                    form.setValue("asset", options.find((n) => n.id === value)?.assets[0]?.address ?? "");
+                    form.setValue(
+                      "asset",
+                      options.find((n) => n.id === value)?.assets[0]?.address ?? "",
+                    );
                   }}
                 >
                   <FormControl>
@@ -225,7 +288,14 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                 <FormItem>
                   <FormLabel>{t("ruleForm.bundleSize")}</FormLabel>
                   <FormControl>
-                    <Input type="number" min={2} value={field.value ?? ""} onChange={(e) => field.onChange(e.target.value === "" ? undefined : Number(e.target.value))} />
+                    <Input
+                      type="number"
+                      min={2}
+                      value={field.value ?? ""}
+                      onChange={(e) =>
+                        field.onChange(e.target.value === "" ? undefined : Number(e.target.value))
+                      }
+                    />
                   </FormControl>
                   <FormMessage />
                 </FormItem>
@@ -244,7 +314,13 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                       type="number"
                       min={1}
                       value={field.value === undefined ? "" : field.value / 60}
-                      onChange={(e) => field.onChange(e.target.value === "" ? undefined : Math.round(Number(e.target.value) * 60))}
+                      onChange={(e) =>
+                        field.onChange(
+                          e.target.value === ""
+                            ? undefined
+                            : Math.round(Number(e.target.value) * 60),
+                        )
+                      }
                     />
                   </FormControl>
                   <FormMessage />
@@ -274,7 +350,9 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                     ))}
                   </SelectContent>
                 </Select>
-                <FormDescription data-testid="settlement-policy-explanation">{t(`policies.${field.value ?? "AFTER_SUCCESS"}.explanation`)}</FormDescription>
+                <FormDescription data-testid="settlement-policy-explanation">
+                  {t(`policies.${field.value ?? "AFTER_SUCCESS"}.explanation`)}
+                </FormDescription>
                 <FormMessage />
               </FormItem>
             )}
@@ -286,7 +364,11 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
               <FormItem>
                 <FormLabel>{t("ruleForm.description")}</FormLabel>
                 <FormControl>
-                  <Input placeholder={t("ruleForm.descriptionPlaceholder")} {...field} value={field.value ?? ""} />
+                  <Input
+                    placeholder={t("ruleForm.descriptionPlaceholder")}
+                    {...field}
+                    value={field.value ?? ""}
+                  />
                 </FormControl>
                 <FormMessage />
               </FormItem>
@@ -307,7 +389,9 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
                     ref={field.ref}
                     onBlur={field.onBlur}
                     value={field.value ?? ""}
-                    onChange={(e) => field.onChange(e.target.value === "" ? undefined : e.target.value)}
+                    onChange={(e) =>
+                      field.onChange(e.target.value === "" ? undefined : e.target.value)
+                    }
                   />
                 </FormControl>
                 <FormDescription>{t("ruleForm.upstreamPathHelp")}</FormDescription>
@@ -323,7 +407,13 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             <FormItem>
               <FormLabel>{t("ruleForm.inputSchema")}</FormLabel>
               <FormControl>
-                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={SCHEMA_EXAMPLES.input} />
+                <JsonSchemaInput
+                  name={field.name}
+                  value={field.value}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  placeholder={SCHEMA_EXAMPLES.input}
+                />
               </FormControl>
               <FormDescription>{t("ruleForm.inputSchemaHelp")}</FormDescription>
               <FormMessage />
@@ -337,7 +427,13 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
             <FormItem>
               <FormLabel>{t("ruleForm.outputSchema")}</FormLabel>
               <FormControl>
-                <JsonSchemaInput name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder={SCHEMA_EXAMPLES.output} />
+                <JsonSchemaInput
+                  name={field.name}
+                  value={field.value}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  placeholder={SCHEMA_EXAMPLES.output}
+                />
               </FormControl>
               <FormDescription>{t("ruleForm.outputSchemaHelp")}</FormDescription>
               <FormMessage />
@@ -350,7 +446,11 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           render={({ field }) => (
             <FormItem className="flex items-center gap-3">
               <FormControl>
-                <Switch checked={field.value ?? true} onCheckedChange={field.onChange} aria-label={t("ruleForm.ignoreCase")} />
+                <Switch
+                  checked={field.value ?? true}
+                  onCheckedChange={field.onChange}
+                  aria-label={t("ruleForm.ignoreCase")}
+                />
               </FormControl>
               <div>
                 <FormLabel className="!mt-0">{t("ruleForm.ignoreCase")}</FormLabel>
@@ -365,7 +465,11 @@ export function RuleForm({ merchantId, rule, options, onDone }: { merchantId: st
           render={({ field }) => (
             <FormItem className="flex items-center gap-3">
               <FormControl>
-                <Switch checked={field.value ?? true} onCheckedChange={field.onChange} aria-label={t("ruleForm.active")} />
+                <Switch
+                  checked={field.value ?? true}
+                  onCheckedChange={field.onChange}
+                  aria-label={t("ruleForm.active")}
+                />
               </FormControl>
               <FormLabel className="!mt-0">{t("ruleForm.active")}</FormLabel>
             </FormItem>

@@ -9,9 +9,23 @@ import type { z } from "zod";
 
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { useErrorText } from "@/app/_lib/error-text";
@@ -36,14 +50,29 @@ export function TrafficForm({ merchantId }: { merchantId: string }) {
   const settings = api.upstream.traffic.useQuery({ merchantId });
   const form = useForm<Values, unknown, z.output<typeof trafficSettingsSchema>>({
     resolver: zodResolver(trafficSettingsSchema),
-    defaultValues: { unmatchedMethods: "REFUSE", rateLimits: { unpaidPerMerchant: 600, unpaidPerClient: 120, paidPerMerchant: 6000, paidPerPayer: 600 } },
+    defaultValues: {
+      unmatchedMethods: "REFUSE",
+      rateLimits: {
+        unpaidPerMerchant: 600,
+        unpaidPerClient: 120,
+        paidPerMerchant: 6000,
+        paidPerPayer: 600,
+      },
+    },
   });
   useEffect(() => {
-    if (settings.data) form.reset({ unmatchedMethods: settings.data.unmatchedMethods, rateLimits: settings.data.rateLimits });
+    if (settings.data)
+      form.reset({
+        unmatchedMethods: settings.data.unmatchedMethods,
+        rateLimits: settings.data.rateLimits,
+      });
   }, [settings.data, form]);
   const update = api.upstream.updateTraffic.useMutation({
     onSuccess: async () => {
-      await Promise.all([utils.upstream.traffic.invalidate({ merchantId }), utils.pricingRules.unpricedMethods.invalidate({ merchantId })]);
+      await Promise.all([
+        utils.upstream.traffic.invalidate({ merchantId }),
+        utils.pricingRules.unpricedMethods.invalidate({ merchantId }),
+      ]);
       toast.success(t("traffic.saved"));
     },
     onError: (err) => {
@@ -62,7 +91,10 @@ export function TrafficForm({ merchantId }: { merchantId: string }) {
         </CardContent>
       ) : (
         <Form {...form}>
-          <form noValidate onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}>
+          <form
+            noValidate
+            onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}
+          >
             <CardContent className="grid gap-4">
               <FormField
                 control={form.control}
@@ -81,7 +113,12 @@ export function TrafficForm({ merchantId }: { merchantId: string }) {
                         <SelectItem value="PROXY_FREE">{t("traffic.serveFree")}</SelectItem>
                       </SelectContent>
                     </Select>
-                    <FormDescription>{t("traffic.unmatchedMethodsHelp", { priced: "GET /api/x", other: "DELETE /api/x" })}</FormDescription>
+                    <FormDescription>
+                      {t("traffic.unmatchedMethodsHelp", {
+                        priced: "GET /api/x",
+                        other: "DELETE /api/x",
+                      })}
+                    </FormDescription>
                     <FormMessage />
                   </FormItem>
                 )}
@@ -96,10 +133,19 @@ export function TrafficForm({ merchantId }: { merchantId: string }) {
                       <FormItem>
                         <FormLabel>{t(`traffic.limits.${limit.key}.label`)}</FormLabel>
                         <FormControl>
-                          <Input type="number" min={1} max={settings.data.caps[limit.key]} value={field.value} onChange={(e) => field.onChange(Number(e.target.value))} />
+                          <Input
+                            type="number"
+                            min={1}
+                            max={settings.data.caps[limit.key]}
+                            value={field.value}
+                            onChange={(e) => field.onChange(Number(e.target.value))}
+                          />
                         </FormControl>
                         <FormDescription>
-                          {t("traffic.limitHelp", { help: t(`traffic.limits.${limit.key}.help`), cap: format.number(settings.data.caps[limit.key]) })}
+                          {t("traffic.limitHelp", {
+                            help: t(`traffic.limits.${limit.key}.help`),
+                            cap: format.number(settings.data.caps[limit.key]),
+                          })}
                         </FormDescription>
                         <FormMessage />
                       </FormItem>

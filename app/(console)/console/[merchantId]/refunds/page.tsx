@@ -15,10 +15,7 @@ export default async function RefundsPage(props: { params: Promise<{ merchantId:
   const t = await getTranslations("console");
   return (
     <div className="grid gap-6">
-      <PageHeader
-        title={t("refunds.title")}
-        description={t("refunds.description")}
-      />
+      <PageHeader title={t("refunds.title")} description={t("refunds.description")} />
       <Refunds merchantId={merchantId} />
     </div>
   );

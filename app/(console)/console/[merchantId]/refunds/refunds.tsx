@@ -24,7 +24,11 @@ export function Refunds({ merchantId }: { merchantId: string }) {
     onSuccess: async (refund) => {
       setErrors({});
       await utils.billing.refunds.invalidate({ merchantId });
-      toast.success(refund.paidBy === "merchant" ? t("refunds.recordedSendFromWallet") : t("refunds.created", { status: refund.status }));
+      toast.success(
+        refund.paidBy === "merchant"
+          ? t("refunds.recordedSendFromWallet")
+          : t("refunds.created", { status: refund.status }),
+      );
     },
     onError: (err) => {
       setErrors(serverFieldErrors(err));
@@ -47,7 +51,18 @@ export function Refunds({ merchantId }: { merchantId: string }) {
             <CardTitle>{t("refunds.formTitle")}</CardTitle>
           </CardHeader>
           <CardContent>
-            <RefundForm pending={create.isPending} errors={errors} onSubmit={(v) => create.mutate({ merchantId, paymentId: v.paymentId, amountAtomic: v.amountAtomic || undefined, reason: v.reason })} />
+            <RefundForm
+              pending={create.isPending}
+              errors={errors}
+              onSubmit={(v) =>
+                create.mutate({
+                  merchantId,
+                  paymentId: v.paymentId,
+                  amountAtomic: v.amountAtomic || undefined,
+                  reason: v.reason,
+                })
+              }
+            />
           </CardContent>
         </Card>
       )}
@@ -68,7 +83,13 @@ export function Refunds({ merchantId }: { merchantId: string }) {
                     submit.mutate({ merchantId, refundId: r.id, txHash: txHashes[r.id] ?? "" });
                   }}
                 >
-                  <Input aria-label={t("refunds.txHashLabel")} placeholder={t("refunds.txHashPlaceholder")} className="h-8 w-72 font-mono text-xs" value={txHashes[r.id] ?? ""} onChange={(e) => setTxHashes({ ...txHashes, [r.id]: e.target.value })} />
+                  <Input
+                    aria-label={t("refunds.txHashLabel")}
+                    placeholder={t("refunds.txHashPlaceholder")}
+                    className="h-8 w-72 font-mono text-xs"
+                    value={txHashes[r.id] ?? ""}
+                    onChange={(e) => setTxHashes({ ...txHashes, [r.id]: e.target.value })}
+                  />
                   <Button size="sm" type="submit" disabled={submit.isPending}>
                     {t("refunds.verify")}
                   </Button>

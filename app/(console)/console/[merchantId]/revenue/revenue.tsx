@@ -1,11 +1,24 @@
 "use client";
 
-import { Activity, CircleDollarSign, Landmark, Receipt, UserRound, Users, Wallet } from "lucide-react";
+import {
+  Activity,
+  CircleDollarSign,
+  Landmark,
+  Receipt,
+  UserRound,
+  Users,
+  Wallet,
+} from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 
 import { Amount } from "@/app/_components/amount";
-import { CallsRevenueChart, PeriodTabs, toChartPoints, type RevenuePeriod } from "@/app/_components/calls-revenue-chart";
+import {
+  CallsRevenueChart,
+  PeriodTabs,
+  toChartPoints,
+  type RevenuePeriod,
+} from "@/app/_components/calls-revenue-chart";
 import { EmptyState } from "@/app/_components/empty-state";
 import { StatCard } from "@/app/_components/stat-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
@@ -23,7 +36,10 @@ export function Revenue({ merchantId }: { merchantId: string }) {
   const format = useFormatter();
   const errorText = useErrorText();
   const [period, setPeriod] = useState<RevenuePeriod>("week");
-  const revenue = api.dashboard.revenue.useQuery({ merchantId, period }, { refetchOnMount: "always", refetchInterval: 60_000 });
+  const revenue = api.dashboard.revenue.useQuery(
+    { merchantId, period },
+    { refetchOnMount: "always", refetchInterval: 60_000 },
+  );
   const r = revenue.data;
   const loading = revenue.isLoading;
   if (revenue.error) {
@@ -33,14 +49,30 @@ export function Revenue({ merchantId }: { merchantId: string }) {
       </p>
     );
   }
-  const money = (v: bigint | null | undefined) => (v === null || v === undefined ? "—" : <Amount atomic={v} decimals={DECIMALS} symbol={SYMBOL} />);
+  const money = (v: bigint | null | undefined) =>
+    v === null || v === undefined ? "—" : <Amount atomic={v} decimals={DECIMALS} symbol={SYMBOL} />;
   return (
     <div className="grid gap-6">
       <PeriodTabs value={period} onChange={setPeriod} />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="revenue-stats">
-        <StatCard label={t("revenue.calls")} icon={Activity} isLoading={loading} value={r?.calls ?? 0} />
-        <StatCard label={t("revenue.paidCalls")} icon={Receipt} isLoading={loading} value={<span data-testid="revenue-paid-calls">{r?.paidCalls ?? 0}</span>} />
-        <StatCard label={t("revenue.revenue")} icon={CircleDollarSign} isLoading={loading} value={<span data-testid="revenue-gross">{money(r?.revenueAtomic)}</span>} />
+        <StatCard
+          label={t("revenue.calls")}
+          icon={Activity}
+          isLoading={loading}
+          value={r?.calls ?? 0}
+        />
+        <StatCard
+          label={t("revenue.paidCalls")}
+          icon={Receipt}
+          isLoading={loading}
+          value={<span data-testid="revenue-paid-calls">{r?.paidCalls ?? 0}</span>}
+        />
+        <StatCard
+          label={t("revenue.revenue")}
+          icon={CircleDollarSign}
+          isLoading={loading}
+          value={<span data-testid="revenue-gross">{money(r?.revenueAtomic)}</span>}
+        />
         <StatCard
           label={t("revenue.platformShare")}
           icon={Landmark}
@@ -48,13 +80,45 @@ export function Revenue({ merchantId }: { merchantId: string }) {
           value={
             <span data-testid="revenue-fees">
               {money(r?.feesAtomic)}
-              {r?.platformShare !== null && r?.platformShare !== undefined && <span className="ml-2 text-sm text-muted-foreground">{format.number(r.platformShare, { style: "percent", maximumFractionDigits: 2 })}</span>}
+              {r?.platformShare !== null && r?.platformShare !== undefined && (
+                <span className="ml-2 text-sm text-muted-foreground">
+                  {format.number(r.platformShare, { style: "percent", maximumFractionDigits: 2 })}
+                </span>
+              )}
             </span>
           }
         />
-        <StatCard label={t("revenue.net")} icon={Wallet} isLoading={loading} value={money(r?.netAtomic)} />
-        <StatCard label={t("revenue.distinctPayers")} icon={Users} isLoading={loading} value={r?.distinctPayers ?? 0} />
-        <StatCard label={t("revenue.arpu")} icon={UserRound} isLoading={loading} value={<span data-testid="revenue-arpu">{r?.arpuAtomic === null || r?.arpuAtomic === undefined ? "—" : <Amount atomic={r.arpuAtomic} decimals={DECIMALS} maxDecimals={ARPU_DECIMALS} symbol={SYMBOL} />}</span>} />
+        <StatCard
+          label={t("revenue.net")}
+          icon={Wallet}
+          isLoading={loading}
+          value={money(r?.netAtomic)}
+        />
+        <StatCard
+          label={t("revenue.distinctPayers")}
+          icon={Users}
+          isLoading={loading}
+          value={r?.distinctPayers ?? 0}
+        />
+        <StatCard
+          label={t("revenue.arpu")}
+          icon={UserRound}
+          isLoading={loading}
+          value={
+            <span data-testid="revenue-arpu">
+              {r?.arpuAtomic === null || r?.arpuAtomic === undefined ? (
+                "—"
+              ) : (
+                <Amount
+                  atomic={r.arpuAtomic}
+                  decimals={DECIMALS}
+                  maxDecimals={ARPU_DECIMALS}
+                  symbol={SYMBOL}
+                />
+              )}
+            </span>
+          }
+        />
       </div>
       <Card>
         <CardHeader>
@@ -62,9 +126,17 @@ export function Revenue({ merchantId }: { merchantId: string }) {
         </CardHeader>
         <CardContent className="h-72">
           {!loading && (r?.calls ?? 0) === 0 ? (
-            <EmptyState icon={Activity} title={t("revenue.emptyTitle")} description={t("revenue.emptyDescription")} />
+            <EmptyState
+              icon={Activity}
+              title={t("revenue.emptyTitle")}
+              description={t("revenue.emptyDescription")}
+            />
           ) : (
-            <CallsRevenueChart data={toChartPoints(r?.series ?? [], r?.bucket ?? "day", DECIMALS)} symbol={SYMBOL} showFees />
+            <CallsRevenueChart
+              data={toChartPoints(r?.series ?? [], r?.bucket ?? "day", DECIMALS)}
+              symbol={SYMBOL}
+              showFees
+            />
           )}
         </CardContent>
       </Card>

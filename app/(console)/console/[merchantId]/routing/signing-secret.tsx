@@ -6,9 +6,21 @@ import { toast } from "sonner";
 
 import { CopyButton } from "@/app/_components/copy-button";
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
@@ -59,16 +71,25 @@ export function SigningSecret({ merchantId }: { merchantId: string }) {
         ) : (
           <>
             <p>
-              {t("signing.current", { generation: status.data.current.generation, createdAt: formatDateTime(status.data.current.createdAt, { locale }) })}{" "}
+              {t("signing.current", {
+                generation: status.data.current.generation,
+                createdAt: formatDateTime(status.data.current.createdAt, { locale }),
+              })}{" "}
               {status.data.current.revealed ? t("signing.shownAlready") : t("signing.notShownYet")}
             </p>
             {status.data.previous.map((p) => (
               <p key={p.generation} className="text-muted-foreground">
-                {t("signing.previous", { generation: p.generation, expiresAt: formatDateTime(p.expiresAt, { locale }) })}
+                {t("signing.previous", {
+                  generation: p.generation,
+                  expiresAt: formatDateTime(p.expiresAt, { locale }),
+                })}
               </p>
             ))}
             {shown && (
-              <div className="flex items-center gap-2 rounded-md border p-3" data-testid="signing-secret">
+              <div
+                className="flex items-center gap-2 rounded-md border p-3"
+                data-testid="signing-secret"
+              >
                 <code className="break-all font-mono text-xs">{shown}</code>
                 <CopyButton value={shown} />
               </div>
@@ -76,14 +97,23 @@ export function SigningSecret({ merchantId }: { merchantId: string }) {
             {shown && <p className="text-muted-foreground">{t("signing.copyNow")}</p>}
             <div className="flex flex-wrap items-end gap-3">
               {!status.data.current.revealed && (
-                <Button type="button" variant="outline" disabled={reveal.isPending} onClick={() => reveal.mutate({ merchantId })}>
+                <Button
+                  type="button"
+                  variant="outline"
+                  disabled={reveal.isPending}
+                  onClick={() => reveal.mutate({ merchantId })}
+                >
                   {t("signing.reveal")}
                 </Button>
               )}
               <div className="grid gap-1.5">
                 <Label htmlFor="signing-overlap">{t("signing.overlap")}</Label>
                 <Select value={overlap} onValueChange={setOverlap}>
-                  <SelectTrigger id="signing-overlap" className="w-72" aria-label={t("signing.overlapLabel")}>
+                  <SelectTrigger
+                    id="signing-overlap"
+                    className="w-72"
+                    aria-label={t("signing.overlapLabel")}
+                  >
                     <SelectValue />
                   </SelectTrigger>
                   <SelectContent>
@@ -95,7 +125,11 @@ export function SigningSecret({ merchantId }: { merchantId: string }) {
                   </SelectContent>
                 </Select>
               </div>
-              <Button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate({ merchantId, overlapSeconds: Number(overlap) })}>
+              <Button
+                type="button"
+                disabled={rotate.isPending}
+                onClick={() => rotate.mutate({ merchantId, overlapSeconds: Number(overlap) })}
+              >
                 {t("signing.rotate")}
               </Button>
             </div>

@@ -6,12 +6,31 @@ import { toast } from "sonner";
 
 import { EmptyState } from "@/app/_components/empty-state";
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { useHydrated } from "@/app/_lib/use-hydrated";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { upstreamCredentialInput } from "@/server/merchants/schemas";
@@ -44,7 +63,10 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
     },
     onError: (err) => setError(errorText(err)),
   });
-  const remove = api.upstream.deleteCredential.useMutation({ onSuccess: refresh, onError: (err) => toast.error(errorText(err)) });
+  const remove = api.upstream.deleteCredential.useMutation({
+    onSuccess: refresh,
+    onError: (err) => toast.error(errorText(err)),
+  });
 
   return (
     <Card>
@@ -53,7 +75,12 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
         <CardDescription>{t("credentials.description")}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
-        {list.data && list.data.length === 0 && <EmptyState title={t("credentials.emptyTitle")} description={t("credentials.emptyDescription")} />}
+        {list.data && list.data.length === 0 && (
+          <EmptyState
+            title={t("credentials.emptyTitle")}
+            description={t("credentials.emptyDescription")}
+          />
+        )}
         {list.data && list.data.length > 0 && (
           <Table>
             <TableHeader>
@@ -68,12 +95,21 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
             <TableBody>
               {list.data.map((c) => (
                 <TableRow key={c.id}>
-                  <TableCell>{c.location === "HEADER" ? t("credentials.header") : t("credentials.query")}</TableCell>
+                  <TableCell>
+                    {c.location === "HEADER" ? t("credentials.header") : t("credentials.query")}
+                  </TableCell>
                   <TableCell className="font-mono">{c.name}</TableCell>
                   <TableCell className="font-mono">{c.maskedValue}</TableCell>
-                  <TableCell className="font-mono">{c.rulePattern ?? t("credentials.everyPathLower")}</TableCell>
+                  <TableCell className="font-mono">
+                    {c.rulePattern ?? t("credentials.everyPathLower")}
+                  </TableCell>
                   <TableCell className="text-right">
-                    <Button type="button" variant="ghost" size="sm" onClick={() => remove.mutate({ merchantId, id: c.id })}>
+                    <Button
+                      type="button"
+                      variant="ghost"
+                      size="sm"
+                      onClick={() => remove.mutate({ merchantId, id: c.id })}
+                    >
                       {t("credentials.delete")}
                     </Button>
                   </TableCell>
@@ -89,7 +125,8 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
             e.preventDefault();
             const input = { location, name, value, ruleId: ruleId === ALL_RULES ? null : ruleId };
             const parsed = upstreamCredentialInput.safeParse(input);
-            if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? t("credentials.invalid"));
+            if (!parsed.success)
+              return setError(parsed.error.issues[0]?.message ?? t("credentials.invalid"));
             save.mutate({ merchantId, ...input });
           }}
         >
@@ -97,7 +134,11 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
             <div className="grid gap-1.5">
               <Label htmlFor="credential-location">{t("credentials.where")}</Label>
               <Select value={location} onValueChange={(v) => setLocation(v as "HEADER" | "QUERY")}>
-                <SelectTrigger id="credential-location" className="w-32" aria-label={t("credentials.locationLabel")}>
+                <SelectTrigger
+                  id="credential-location"
+                  className="w-32"
+                  aria-label={t("credentials.locationLabel")}
+                >
                   <SelectValue />
                 </SelectTrigger>
                 <SelectContent>
@@ -108,16 +149,33 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
             </div>
             <div className="grid flex-1 gap-1.5">
               <Label htmlFor="credential-name">{t("credentials.name")}</Label>
-              <Input id="credential-name" className="font-mono" value={name} onChange={(e) => setName(e.target.value)} placeholder={NAME_PLACEHOLDERS[location]} spellCheck={false} />
+              <Input
+                id="credential-name"
+                className="font-mono"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder={NAME_PLACEHOLDERS[location]}
+                spellCheck={false}
+              />
             </div>
             <div className="grid flex-1 gap-1.5">
               <Label htmlFor="credential-value">{t("credentials.value")}</Label>
-              <Input id="credential-value" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+              <Input
+                id="credential-value"
+                type="password"
+                autoComplete="off"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+              />
             </div>
             <div className="grid gap-1.5">
               <Label htmlFor="credential-rule">{t("credentials.appliesTo")}</Label>
               <Select value={ruleId} onValueChange={setRuleId}>
-                <SelectTrigger id="credential-rule" className="w-48" aria-label={t("credentials.ruleLabel")}>
+                <SelectTrigger
+                  id="credential-rule"
+                  className="w-48"
+                  aria-label={t("credentials.ruleLabel")}
+                >
                   <SelectValue />
                 </SelectTrigger>
                 <SelectContent>

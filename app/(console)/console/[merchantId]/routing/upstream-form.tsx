@@ -9,7 +9,15 @@ import type { z } from "zod";
 
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { Switch } from "@/app/_components/ui/switch";
@@ -54,7 +62,11 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
         </CardContent>
       ) : (
         <Form {...form}>
-          <form method="post" noValidate onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}>
+          <form
+            method="post"
+            noValidate
+            onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}
+          >
             <CardContent className="grid gap-4">
               <FormField
                 control={form.control}
@@ -65,7 +77,9 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
                     <FormControl>
                       <Input inputMode="url" className="font-mono" spellCheck={false} {...field} />
                     </FormControl>
-                    <FormDescription>{t("upstream.baseUrlHelp", { path: `/${merchantId}/path` })}</FormDescription>
+                    <FormDescription>
+                      {t("upstream.baseUrlHelp", { path: `/${merchantId}/path` })}
+                    </FormDescription>
                     <FormMessage />
                   </FormItem>
                 )}
@@ -77,7 +91,13 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
                   <FormItem>
                     <FormLabel>{t("upstream.timeout")}</FormLabel>
                     <FormControl>
-                      <Input type="number" min={1000} max={120000} value={field.value} onChange={(e) => field.onChange(Number(e.target.value))} />
+                      <Input
+                        type="number"
+                        min={1000}
+                        max={120000}
+                        value={field.value}
+                        onChange={(e) => field.onChange(Number(e.target.value))}
+                      />
                     </FormControl>
                     <FormDescription>{t("upstream.timeoutHelp")}</FormDescription>
                     <FormMessage />
@@ -90,7 +110,11 @@ export function UpstreamForm({ merchantId }: { merchantId: string }) {
                 render={({ field }) => (
                   <FormItem className="flex items-center gap-3">
                     <FormControl>
-                      <Switch checked={field.value} onCheckedChange={field.onChange} aria-label={t("upstream.chargeFailedShort")} />
+                      <Switch
+                        checked={field.value}
+                        onCheckedChange={field.onChange}
+                        aria-label={t("upstream.chargeFailedShort")}
+                      />
                     </FormControl>
                     <div className="grid gap-1">
                       <FormLabel className="!mt-0">{t("upstream.chargeFailed")}</FormLabel>

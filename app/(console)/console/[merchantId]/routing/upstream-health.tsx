@@ -5,7 +5,13 @@ import { useState } from "react";
 
 import { StatCard } from "@/app/_components/stat-card";
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { api } from "@/app/_lib/trpc/react";
 
@@ -23,7 +29,13 @@ export function UpstreamHealth({ merchantId }: { merchantId: string }) {
         <CardDescription>{t("health.description", { hours: windowHours })}</CardDescription>
         <div className="flex gap-2">
           {([1, 24] as const).map((w) => (
-            <Button key={w} type="button" size="sm" variant={w === windowHours ? "default" : "outline"} onClick={() => setWindowHours(w)}>
+            <Button
+              key={w}
+              type="button"
+              size="sm"
+              variant={w === windowHours ? "default" : "outline"}
+              onClick={() => setWindowHours(w)}
+            >
               {t("health.window", { hours: w })}
             </Button>
           ))}
@@ -35,9 +47,26 @@ export function UpstreamHealth({ merchantId }: { merchantId: string }) {
         ) : (
           <div className="grid gap-3 sm:grid-cols-4" data-testid="upstream-health">
             <StatCard label={t("health.calls")} value={String(h.calls)} />
-            <StatCard label={t("health.errorRate")} value={h.errorRate === null ? "—" : format.number(h.errorRate, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 })} />
-            <StatCard label={t("health.p50")} value={h.p50LatencyMs === null ? "—" : `${h.p50LatencyMs} ms`} />
-            <StatCard label={t("health.p95")} value={h.p95LatencyMs === null ? "—" : `${h.p95LatencyMs} ms`} />
+            <StatCard
+              label={t("health.errorRate")}
+              value={
+                h.errorRate === null
+                  ? "—"
+                  : format.number(h.errorRate, {
+                      style: "percent",
+                      minimumFractionDigits: 1,
+                      maximumFractionDigits: 1,
+                    })
+              }
+            />
+            <StatCard
+              label={t("health.p50")}
+              value={h.p50LatencyMs === null ? "—" : `${h.p50LatencyMs} ms`}
+            />
+            <StatCard
+              label={t("health.p95")}
+              value={h.p95LatencyMs === null ? "—" : `${h.p95LatencyMs} ms`}
+            />
           </div>
         )}
       </CardContent>

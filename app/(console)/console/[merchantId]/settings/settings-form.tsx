@@ -10,7 +10,15 @@ import type { z } from "zod";
 
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardFooter } from "@/app/_components/ui/card";
-import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/app/_components/ui/form";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
 import { Switch } from "@/app/_components/ui/switch";
 import { applyServerFieldErrors } from "@/app/_lib/form-errors";
@@ -26,9 +34,17 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
   const errorText = useErrorText();
   const utils = api.useUtils();
   const merchant = api.merchants.get.useQuery({ merchantId });
-  const form = useForm<Values, unknown, z.output<typeof merchantSettingsInput>>({ resolver: zodResolver(merchantSettingsInput), defaultValues: { name: "", payoutAddress: "", discoverable: true } });
+  const form = useForm<Values, unknown, z.output<typeof merchantSettingsInput>>({
+    resolver: zodResolver(merchantSettingsInput),
+    defaultValues: { name: "", payoutAddress: "", discoverable: true },
+  });
   useEffect(() => {
-    if (merchant.data) form.reset({ name: merchant.data.name, payoutAddress: merchant.data.payoutAddress, discoverable: merchant.data.discoverable });
+    if (merchant.data)
+      form.reset({
+        name: merchant.data.name,
+        payoutAddress: merchant.data.payoutAddress,
+        discoverable: merchant.data.discoverable,
+      });
   }, [merchant.data, form]);
   // changing the wallet needs a sign-in from the last few minutes: the server says so, we offer the way
   const [needsReauth, setNeedsReauth] = useState(false);
@@ -48,7 +64,11 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
   return (
     <Card>
       <Form {...form}>
-        <form method="post" noValidate onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}>
+        <form
+          method="post"
+          noValidate
+          onSubmit={form.handleSubmit((values) => update.mutate({ merchantId, ...values }))}
+        >
           <CardContent className="grid gap-4 pt-6">
             <FormField
               control={form.control}
@@ -70,16 +90,26 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
                 <FormItem>
                   <FormLabel>{t("settings.wallet")}</FormLabel>
                   <FormControl>
-                    <Input className="font-mono" spellCheck={false} {...field} disabled={!canChangeWallet} />
+                    <Input
+                      className="font-mono"
+                      spellCheck={false}
+                      {...field}
+                      disabled={!canChangeWallet}
+                    />
                   </FormControl>
                   <FormDescription>
                     {t("settings.walletHelp")}{" "}
-                    {canChangeWallet ? t("settings.walletChangeNeedsReauth") : t("settings.walletOwnersOnly")}
+                    {canChangeWallet
+                      ? t("settings.walletChangeNeedsReauth")
+                      : t("settings.walletOwnersOnly")}
                   </FormDescription>
                   {needsReauth ? (
                     <p role="alert" className="text-sm text-destructive">
                       {t("settings.reauthNeeded")}{" "}
-                      <Link className="font-medium underline" href={`/login?from=${encodeURIComponent(`/console/${merchantId}/settings`)}`}>
+                      <Link
+                        className="font-medium underline"
+                        href={`/login?from=${encodeURIComponent(`/console/${merchantId}/settings`)}`}
+                      >
                         {t("settings.signInAgain")}
                       </Link>
                     </p>
@@ -94,7 +124,12 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
               render={({ field }) => (
                 <FormItem className="flex items-center gap-3">
                   <FormControl>
-                    <Switch checked={field.value ?? true} onCheckedChange={field.onChange} disabled={!canEdit} aria-label={t("settings.discoverable")} />
+                    <Switch
+                      checked={field.value ?? true}
+                      onCheckedChange={field.onChange}
+                      disabled={!canEdit}
+                      aria-label={t("settings.discoverable")}
+                    />
                   </FormControl>
                   <div>
                     <FormLabel className="!mt-0">{t("settings.discoverable")}</FormLabel>
@@ -105,7 +140,10 @@ export function SettingsForm({ merchantId }: { merchantId: string }) {
             />
           </CardContent>
           <CardFooter className="mt-4">
-            <Button type="submit" disabled={!canEdit || update.isPending || !form.formState.isDirty}>
+            <Button
+              type="submit"
+              disabled={!canEdit || update.isPending || !form.formState.isDirty}
+            >
               {update.isPending ? t("saving") : t("settings.save")}
             </Button>
           </CardFooter>

@@ -4,7 +4,12 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 
-import { downloadCsv, MonthSelect, recentMonths, StatementView } from "@/app/_components/statement-view";
+import {
+  downloadCsv,
+  MonthSelect,
+  recentMonths,
+  StatementView,
+} from "@/app/_components/statement-view";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
@@ -17,7 +22,10 @@ export function Statements({ merchantId }: { merchantId: string }) {
   const statement = api.billing.statement.useQuery({ merchantId, month });
   const csv = async () => {
     try {
-      downloadCsv(await utils.billing.statementCsv.fetch({ merchantId, month }), `statement-${merchantId}-${month}.csv`);
+      downloadCsv(
+        await utils.billing.statementCsv.fetch({ merchantId, month }),
+        `statement-${merchantId}-${month}.csv`,
+      );
     } catch (err) {
       toast.error(errorText(err));
     }

@@ -11,9 +11,22 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/app/_components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/app/_components/ui/select";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
@@ -36,14 +49,24 @@ export function Team({ merchantId }: { merchantId: string }) {
       await refresh();
     },
     onError: (err) => {
-      const field = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError?.email?.[0];
+      const field = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError
+        ?.email?.[0];
       if (field) setEmailError(field);
       else toast.error(errorText(err));
     },
   });
-  const changeRole = api.team.changeRole.useMutation({ onSuccess: refresh, onError: (err) => toast.error(errorText(err)) });
-  const remove = api.team.remove.useMutation({ onSuccess: refresh, onError: (err) => toast.error(errorText(err)) });
-  const revoke = api.team.revokeInvitation.useMutation({ onSuccess: refresh, onError: (err) => toast.error(errorText(err)) });
+  const changeRole = api.team.changeRole.useMutation({
+    onSuccess: refresh,
+    onError: (err) => toast.error(errorText(err)),
+  });
+  const remove = api.team.remove.useMutation({
+    onSuccess: refresh,
+    onError: (err) => toast.error(errorText(err)),
+  });
+  const revoke = api.team.revokeInvitation.useMutation({
+    onSuccess: refresh,
+    onError: (err) => toast.error(errorText(err)),
+  });
 
   return (
     <div className="grid gap-6">
@@ -69,8 +92,22 @@ export function Team({ merchantId }: { merchantId: string }) {
                   <TableRow key={m.id} data-testid="team-member-row">
                     <TableCell>{m.user.email ?? m.user.walletAddress ?? m.user.name}</TableCell>
                     <TableCell>
-                      <Select value={m.role} onValueChange={(value) => changeRole.mutate({ merchantId, membershipId: m.id, role: value as "OWNER" | "ADMIN" | "DEVELOPER" })}>
-                        <SelectTrigger className="w-36" aria-label={t("teamPage.roleOf", { member: m.user.email ?? m.user.name ?? "" })}>
+                      <Select
+                        value={m.role}
+                        onValueChange={(value) =>
+                          changeRole.mutate({
+                            merchantId,
+                            membershipId: m.id,
+                            role: value as "OWNER" | "ADMIN" | "DEVELOPER",
+                          })
+                        }
+                      >
+                        <SelectTrigger
+                          className="w-36"
+                          aria-label={t("teamPage.roleOf", {
+                            member: m.user.email ?? m.user.name ?? "",
+                          })}
+                        >
                           <SelectValue />
                         </SelectTrigger>
                         <SelectContent>
@@ -82,7 +119,11 @@ export function Team({ merchantId }: { merchantId: string }) {
                     </TableCell>
                     <TableCell>{formatDateTime(m.createdAt, { locale })}</TableCell>
                     <TableCell className="text-right">
-                      <Button variant="ghost" size="sm" onClick={() => remove.mutate({ merchantId, membershipId: m.id })}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => remove.mutate({ merchantId, membershipId: m.id })}
+                      >
                         {t("teamPage.remove")}
                       </Button>
                     </TableCell>
@@ -111,13 +152,23 @@ export function Team({ merchantId }: { merchantId: string }) {
           >
             <div className="grid flex-1 gap-1.5">
               <Label htmlFor="invite-email">{t("teamPage.email")}</Label>
-              <Input id="invite-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} aria-invalid={emailError !== null} />
+              <Input
+                id="invite-email"
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                aria-invalid={emailError !== null}
+              />
               {emailError && <p className="text-sm text-destructive">{emailError}</p>}
             </div>
             <div className="grid gap-1.5">
               <Label htmlFor="invite-role">{t("teamPage.role")}</Label>
               <Select value={role} onValueChange={(v) => setRole(v as "ADMIN" | "DEVELOPER")}>
-                <SelectTrigger id="invite-role" className="w-36" aria-label={t("teamPage.inviteRole")}>
+                <SelectTrigger
+                  id="invite-role"
+                  className="w-36"
+                  aria-label={t("teamPage.inviteRole")}
+                >
                   <SelectValue />
                 </SelectTrigger>
                 <SelectContent>
@@ -147,9 +198,15 @@ export function Team({ merchantId }: { merchantId: string }) {
                 <li key={i.id} className="flex items-center justify-between gap-2">
                   <span>
                     {i.email} <Badge variant="outline">{t(`teamPage.roles.${i.role}`)}</Badge>{" "}
-                    <span className="text-muted-foreground">{t("teamPage.until", { date: formatDateTime(i.expiresAt, { locale }) })}</span>
+                    <span className="text-muted-foreground">
+                      {t("teamPage.until", { date: formatDateTime(i.expiresAt, { locale }) })}
+                    </span>
                   </span>
-                  <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ merchantId, invitationId: i.id })}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    onClick={() => revoke.mutate({ merchantId, invitationId: i.id })}
+                  >
                     {t("teamPage.revoke")}
                   </Button>
                 </li>

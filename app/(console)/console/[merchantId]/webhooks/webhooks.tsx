@@ -12,11 +12,25 @@ import { Alert, AlertDescription, AlertTitle } from "@/app/_components/ui/alert"
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
 import { Checkbox } from "@/app/_components/ui/checkbox";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/app/_components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/app/_components/ui/dialog";
 import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/app/_components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 import { formatDateTime } from "@/app/_lib/utils";
@@ -56,7 +70,8 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
     },
     onError: (err) => {
       const fields = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError;
-      if (fields) setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
+      if (fields)
+        setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
       else toast.error(errorText(err));
     },
   });
@@ -92,7 +107,11 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
           {endpoints.isLoading ? (
             <Skeleton className="h-8" />
           ) : !endpoints.data?.length ? (
-            <EmptyState icon={Webhook} title={t("webhooks.emptyTitle")} description={t("webhooks.emptyDescription")} />
+            <EmptyState
+              icon={Webhook}
+              title={t("webhooks.emptyTitle")}
+              description={t("webhooks.emptyDescription")}
+            />
           ) : (
             <Table>
               <TableHeader>
@@ -109,10 +128,19 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
                     <TableCell className="text-xs">{e.events.join(", ")}</TableCell>
                     <TableCell className="text-right">
                       <div className="flex justify-end gap-2">
-                        <Button variant="outline" size="sm" onClick={() => sendTest.mutate({ merchantId, id: e.id })} disabled={sendTest.isPending}>
+                        <Button
+                          variant="outline"
+                          size="sm"
+                          onClick={() => sendTest.mutate({ merchantId, id: e.id })}
+                          disabled={sendTest.isPending}
+                        >
                           {t("webhooks.sendTest")}
                         </Button>
-                        <Button variant="ghost" size="sm" onClick={() => remove.mutate({ merchantId, id: e.id })}>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          onClick={() => remove.mutate({ merchantId, id: e.id })}
+                        >
                           {t("webhooks.delete")}
                         </Button>
                       </div>
@@ -146,15 +174,24 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
               <TableBody>
                 {deliveries.data.map((d) => (
                   <TableRow key={d.id} data-testid="webhook-delivery-row">
-                    <TableCell className="whitespace-nowrap">{formatDateTime(d.createdAt, { locale })}</TableCell>
+                    <TableCell className="whitespace-nowrap">
+                      {formatDateTime(d.createdAt, { locale })}
+                    </TableCell>
                     <TableCell className="font-mono text-xs">{d.eventType}</TableCell>
                     <TableCell>
                       <StatusBadge status={d.status} />
                     </TableCell>
-                    <TableCell className="tabular-nums" title={d.attemptsLog.map((a) => `${a.statusCode ?? a.error} (${a.durationMs} ms)`).join("\n")}>
+                    <TableCell
+                      className="tabular-nums"
+                      title={d.attemptsLog
+                        .map((a) => `${a.statusCode ?? a.error} (${a.durationMs} ms)`)
+                        .join("\n")}
+                    >
                       {d.attempts}
                     </TableCell>
-                    <TableCell className="text-xs">{d.lastStatusCode ?? d.lastError ?? "—"}</TableCell>
+                    <TableCell className="text-xs">
+                      {d.lastStatusCode ?? d.lastError ?? "—"}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>
@@ -167,7 +204,9 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
         <DialogContent>
           <DialogHeader>
             <DialogTitle>{secret ? t("webhooks.secretTitle") : t("webhooks.addTitle")}</DialogTitle>
-            <DialogDescription>{secret ? t("webhooks.secretDescription") : t("webhooks.addDescription")}</DialogDescription>
+            <DialogDescription>
+              {secret ? t("webhooks.secretDescription") : t("webhooks.addDescription")}
+            </DialogDescription>
           </DialogHeader>
           {secret ? (
             <Alert>
@@ -192,7 +231,14 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
             >
               <div className="grid gap-1.5">
                 <Label htmlFor="webhook-url">{t("webhooks.url")}</Label>
-                <Input id="webhook-url" inputMode="url" className="font-mono" value={url} onChange={(e) => setUrl(e.target.value)} aria-invalid={Boolean(errors.url)} />
+                <Input
+                  id="webhook-url"
+                  inputMode="url"
+                  className="font-mono"
+                  value={url}
+                  onChange={(e) => setUrl(e.target.value)}
+                  aria-invalid={Boolean(errors.url)}
+                />
                 {errors.url && <p className="text-sm text-destructive">{errors.url}</p>}
               </div>
               <fieldset className="grid gap-2">
@@ -201,10 +247,14 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
                   <label key={event} className="flex items-center gap-2 text-sm">
                     <Checkbox
                       checked={events.includes(event)}
-                      onCheckedChange={(checked) => setEvents(checked ? [...events, event] : events.filter((x) => x !== event))}
+                      onCheckedChange={(checked) =>
+                        setEvents(checked ? [...events, event] : events.filter((x) => x !== event))
+                      }
                     />
                     <span className="font-mono">{event}</span>
-                    <span className="text-muted-foreground">{t(`webhooks.eventDescriptions.${EVENT_MESSAGE_KEYS[event]}`)}</span>
+                    <span className="text-muted-foreground">
+                      {t(`webhooks.eventDescriptions.${EVENT_MESSAGE_KEYS[event]}`)}
+                    </span>
                   </label>
                 ))}
                 {errors.events && <p className="text-sm text-destructive">{errors.events}</p>}

@@ -4,7 +4,14 @@ import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/app/_components/ui/card";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardFooter,
+  CardHeader,
+  CardTitle,
+} from "@/app/_components/ui/card";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
 
@@ -33,7 +40,11 @@ export function AcceptInvitation({ token }: { token: string }) {
         </CardContent>
       )}
       <CardFooter>
-        <Button className="w-full" onClick={() => accept.mutate({ token })} disabled={accept.isPending}>
+        <Button
+          className="w-full"
+          onClick={() => accept.mutate({ token })}
+          disabled={accept.isPending}
+        >
           {accept.isPending ? t("invitation.joining") : t("invitation.accept")}
         </Button>
       </CardFooter>
