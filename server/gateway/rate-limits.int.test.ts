@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import type { PrivateKeyAccount } from "viem/accounts";
 
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
@@ -17,14 +20,22 @@ import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 const database = useTestDatabase();
 
-describe("the gateway's rate limits", () => {
+// the same behaviour from the per-process memory limiter and from Redis (what several instances share)
+const REDIS_URL = inject("redisUrl");
+const prefix = () => `t${randomBytes(4).toString("hex")}:`;
+const LIMITERS: [string, Record<string, string>][] = [
+  ["memory", { REDIS_KEY_PREFIX: prefix() }],
+  ["Redis", { REDIS_URL, REDIS_KEY_PREFIX: prefix() }],
+];
+
+describe.each(LIMITERS)("the gateway's rate limits (%s)", (_limiter, env) => {
   let h: GatewayHarness;
   let owner: SessionUser;
   let admin: SessionUser;
   let buyers: PrivateKeyAccount[];
 
   beforeAll(async () => {
-    h = await createGatewayHarness(database.db);
+    h = await createGatewayHarness(database.db, { env });
     owner = await merchantOwner(database.db, h.merchant.id);
     admin = await signUpWithPassword(h.deps, {
       name: "Admin",
@@ -189,6 +200,16 @@ describe("the gateway's rate limits", () => {
       });
     } finally {
       await asAdmin().admin.settings.setRateLimitCaps(caps);
+    }
+  });
+  it("keeps its buckets where the limiter says: in Redis when REDIS_URL is set, else in memory", async () => {
+    await (await h.call("/api/signal/btc", from("203.0.113.250"))).text();
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${env.REDIS_KEY_PREFIX}rl:*`);
+      expect(keys.length > 0).toBe(env.REDIS_URL !== undefined);
+    } finally {
+      redis.disconnect();
     }
   });
 });
