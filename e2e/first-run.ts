@@ -78,10 +78,12 @@ async function main(): Promise<boolean> {
   const deadline = Date.now() + startTimeoutMs;
   const endpoint = await printed(/demo endpoint →\s+(\S+)/, deadline);
   const chain = await printed(/chain id (\d+)\), test USDC (0x[0-9a-fA-F]{40})/, deadline);
+  // "ready" is what a person waits for before trying the URL (dev compiles the demo API first)
+  const ready = await printed(/ready on http/, deadline);
   if (
     !check(
-      "npm run dev prints the demo endpoint and the local chain",
-      Boolean(endpoint && chain),
+      "npm run dev prints the demo endpoint, the local chain and ready",
+      Boolean(endpoint && chain && ready),
       exited ? `exited ${JSON.stringify(exited)}` : undefined,
     )
   ) {

@@ -100,11 +100,28 @@ async function main() {
   server.on("connect", answerConnect);
   if (stopping) return;
   server.keepAliveTimeout = 65_000;
-  server.listen(port, hostname, () =>
-    console.log(
-      `  ready on http://${hostname}:${port} (${dev ? "development" : "production"}, role ${role}, background jobs ${env.BACKGROUND_JOBS})`,
-    ),
-  );
+  server.listen(port, hostname, () => {
+    void (dev ? warmDevRoutes(hostname, port) : Promise.resolve()).then(() =>
+      console.log(
+        `  ready on http://${hostname}:${port} (${dev ? "development" : "production"}, role ${role}, background jobs ${env.BACKGROUND_JOBS})`,
+      ),
+    );
+  });
+}
+
+/**
+ * `next dev` compiles a route on its first request, which on a busy 2-core machine took longer than
+ * the gateway's upstream timeout: the first paid call of a fresh clone (its upstream is the demo API
+ * on this same server) answered 504. The demo upstream is compiled before "ready" is printed.
+ */
+async function warmDevRoutes(hostname: string, port: number): Promise<void> {
+  const host = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+  // unsigned, so the demo API refuses it; compiling the route is the point
+  await fetch(`http://${host.includes(":") ? `[${host}]` : host}:${port}/api/demo/warm-up`, {
+    signal: AbortSignal.timeout(180_000),
+  })
+    .then((res) => res.body?.cancel())
+    .catch(() => undefined);
 }
 
 main().catch(async (err: unknown) => {
