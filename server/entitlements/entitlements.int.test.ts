@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
 import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
-import { callerFor, merchantOwner, testDeps, useTestDatabase } from "@/server/testing/int";
+import {
+  callerFor,
+  merchantOwner,
+  platformAdmin,
+  testDeps,
+  useTestDatabase,
+} from "@/server/testing/int";
 
 // Bundles and time passes bought with one payment and used with Sign-In-With-X proofs, driven by
 // the ecosystem's own clients: @x402/fetch pays, @x402/extensions' wrapFetchWithSIWx signs in.
@@ -232,5 +238,40 @@ describe("sign-in proofs", () => {
     });
     expect(other.status).toBe(402);
     expect((await other.json()).error).toBe("invalid_siwx_uri_mismatch");
+  });
+});
+
+describe("a payer blocked after buying", () => {
+  it("cannot use its time pass while blocked (403 payer_blocked, recorded), and can again once unblocked", async () => {
+    const payer = await h.newPayer();
+    const bought = await payingFetch(payer)(h.url("/api/pass/blocked-0"));
+    expect(bought.status).toBe(200);
+    const admin = callerFor(h.deps, await platformAdmin(database.db));
+    const block = await admin.admin.risk.block({
+      kind: "PAYER",
+      value: payer.address,
+      reason: "disputed purchases",
+    });
+    const signIn = wrapFetchWithSIWx(gatewayFetch, payer);
+    try {
+      const refused = await signIn(h.url("/api/pass/blocked-1"));
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).error).toMatchObject({ code: "payer_blocked" });
+      await h.runtime.usage.flush();
+      expect(
+        await database.db.usageRecord.count({
+          where: {
+            merchantId: h.merchant.id,
+            payer: payer.address.toLowerCase(),
+            reason: "payer_blocked",
+          },
+        }),
+      ).toBe(1);
+    } finally {
+      await admin.admin.risk.unblock({ blockId: block.id });
+    }
+    const served = await signIn(h.url("/api/pass/blocked-2"));
+    expect(served.status).toBe(200);
+    expect(await settledPayments(payer.address)).toBe(1);
   });
 });

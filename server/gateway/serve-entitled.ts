@@ -20,7 +20,8 @@ import { callUpstream, upstreamFailure } from "./upstream-call";
 
 type Proved =
   | { ok: true; payer: string; entitlement: GrantedEntitlement }
-  | { ok: false; reason: string; message: string; payer?: string };
+  | { ok: false; reason: string; message: string; payer?: string }
+  | { ok: false; blocked: "payer_blocked"; payer: string };
 
 /** The wallet the SIGN-IN-WITH-X proof names, and the entitlement of it that covers this call (one use consumed). */
 async function provedEntitlement(
@@ -43,6 +44,10 @@ async function provedEntitlement(
     ),
   });
   if (!check.ok) return check;
+  // a blocked payer's wallet is refused here too: what it bought before the block is not served
+  const payer = check.address.toLowerCase();
+  const block = await deps.blocklist.check({ clientIp: null, payer, now: deps.now() });
+  if (block) return { ok: false, blocked: "payer_blocked", payer };
   const entitlement = await consumeEntitlement(deps.db, {
     merchantId: merchant.id,
     ruleId: priced.ruleId,
@@ -74,6 +79,11 @@ export async function serveEntitled(
   hasPayment: boolean,
 ): Promise<Served | null> {
   const proved = await provedEntitlement(deps, merchant, priced, proof);
+  if (!proved.ok && "blocked" in proved)
+    return served(
+      { kind: "blocked", code: proved.blocked },
+      { ruleId: priced.ruleId, status: "REJECTED", reason: proved.blocked, payer: proved.payer },
+    );
   if (!proved.ok)
     return hasPayment
       ? null
