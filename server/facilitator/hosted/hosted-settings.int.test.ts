@@ -67,6 +67,27 @@ describe("choosing the merchant's facilitator", () => {
     ).toEqual({ facilitator: "LOCAL" });
   });
 
+  it("refuses a private, loopback or credentialed URL where private upstreams are not allowed (production)", async () => {
+    const production = callerFor(
+      { ...h.deps, env: { ...h.deps.env, ALLOW_PRIVATE_UPSTREAMS: false } },
+      admin,
+    );
+    for (const url of [
+      h.facilitatorApiUrl,
+      "https://10.0.0.8/x402",
+      "https://user:pw@facilitator.example",
+    ]) {
+      const refused = production.admin.hostedFacilitator.save({
+        url,
+        bearerToken: "a-token-0123456789abcdef",
+      });
+      expect(await trpcErrorCode(refused)).toBe("BAD_REQUEST");
+    }
+    expect(
+      await database.db.platformSecret.findUnique({ where: { id: HOSTED_FACILITATOR_SETTING } }),
+    ).toBeNull();
+  });
+
   it("stores the credentials sealed and shows only whether a secret is set", async () => {
     const view = await asAdmin().admin.hostedFacilitator.save({
       url: h.facilitatorApiUrl,
@@ -159,7 +180,9 @@ describe("choosing the merchant's facilitator", () => {
 
   it("returns to the environment's default when the stored settings are reset", async () => {
     expect(await asAdmin().admin.hostedFacilitator.reset()).toMatchObject({ source: "none" });
-    expect(await database.db.platformSecret.count()).toBe(0);
+    expect(
+      await database.db.platformSecret.findUnique({ where: { id: HOSTED_FACILITATOR_SETTING } }),
+    ).toBeNull();
     expect(
       await database.db.auditLog.count({ where: { action: "platform.hosted_facilitator.reset" } }),
     ).toBe(1);

@@ -6,7 +6,9 @@ import { openSecret, sealSecret, type EncryptionKeys } from "@/server/crypto/sec
 import type { Db } from "@/server/db";
 import type { Deps } from "@/server/deps";
 import type { ServerEnv } from "@/server/env";
+import { fieldError } from "@/server/errors";
 import type { Log } from "@/server/observability/logger";
+import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf";
 
 import type { HostedFacilitatorConfig } from "./hosted-facilitator";
 import {
@@ -97,6 +99,10 @@ export async function saveHostedFacilitatorSettings(
   opts: { actor: AuditActor; input: HostedFacilitatorSettingsInput },
 ): Promise<HostedFacilitatorView> {
   const input = hostedFacilitatorSettingsInput.parse(opts.input);
+  // the gateway will send every payment there: the upstreams' SSRF rules apply (no private or
+  // loopback hosts in production, no credentials in the URL)
+  const target = checkUpstreamUrl(input.url, { allowPrivate: deps.env.ALLOW_PRIVATE_UPSTREAMS });
+  if (!target.ok) throw fieldError("url", UPSTREAM_URL_MESSAGES[target.reason]);
   const stored = storedSchema.parse(input);
   const sealed = sealSecret(JSON.stringify(stored), deps.env);
   await deps.db.$transaction(async (tx) => {
