@@ -20,7 +20,7 @@ test("the docs' main pages are in Chinese; an English-only page says so", async 
   const nav = page.getByRole("navigation", { name: "文档目录" });
   await nav.getByLabel("搜索文档").fill("对账单");
   await expect(nav.getByRole("link")).toHaveCount(1);
-  await nav.getByRole("link", { name: "手续费、对账单、打款与退款" }).click();
+  await nav.getByRole("link", { name: "手续费、对账单、结算出款与退款" }).click();
   await expect(page).toHaveURL(/\/docs\/billing$/);
   await expect(page.getByRole("heading", { name: "结算模式", level: 2 })).toBeVisible();
 
