@@ -29,3 +29,20 @@ export function Amount({
     </span>
   );
 }
+
+/**
+ * An average per payer (ARPU): not an amount anyone paid, so shown at the asset's display
+ * precision (cents), the exact value on hover; "—" when there is nothing to average.
+ */
+export function AverageAmount({
+  atomic,
+  decimals,
+  symbol,
+}: {
+  atomic: bigint | string | null | undefined;
+  decimals: number;
+  symbol: string;
+}) {
+  if (atomic === null || atomic === undefined) return "—";
+  return <Amount atomic={atomic} decimals={decimals} maxDecimals={2} symbol={symbol} />;
+}

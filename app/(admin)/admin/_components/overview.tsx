@@ -14,7 +14,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
 
-import { Amount } from "@/app/_components/amount";
+import { Amount, AverageAmount } from "@/app/_components/amount";
 import {
   CallsRevenueChart,
   PeriodTabs,
@@ -38,8 +38,6 @@ import { api } from "@/app/_lib/trpc/react";
 // Amounts are shown in the platform's settlement asset (test USDC locally, USDC on Base): 6 decimals.
 const DECIMALS = 6;
 const SYMBOL = "USDC";
-// per-payer averages are not amounts anyone paid: shown at the asset's display precision (cents)
-const DISPLAY_DECIMALS = 2;
 
 export function PlatformOverview() {
   const t = useTranslations("admin");
@@ -127,16 +125,7 @@ export function PlatformOverview() {
           isLoading={loading}
           value={
             <span data-testid="overview-arpu">
-              {o?.arpuAtomic === null || o?.arpuAtomic === undefined ? (
-                "—"
-              ) : (
-                <Amount
-                  atomic={o.arpuAtomic}
-                  decimals={DECIMALS}
-                  maxDecimals={DISPLAY_DECIMALS}
-                  symbol={SYMBOL}
-                />
-              )}
+              <AverageAmount atomic={o?.arpuAtomic} decimals={DECIMALS} symbol={SYMBOL} />
             </span>
           }
         />

@@ -12,7 +12,7 @@ import {
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 
-import { Amount } from "@/app/_components/amount";
+import { Amount, AverageAmount } from "@/app/_components/amount";
 import {
   CallsRevenueChart,
   PeriodTabs,
@@ -28,8 +28,6 @@ import { api } from "@/app/_lib/trpc/react";
 // Amounts are in the payment asset (test USDC locally, USDC on Base), as on the admin overview.
 const DECIMALS = 6;
 const SYMBOL = "USDC";
-/** ARPU is an average: cents on the card, the exact value on hover */
-const ARPU_DECIMALS = 2;
 
 export function Revenue({ merchantId }: { merchantId: string }) {
   const t = useTranslations("console");
@@ -106,16 +104,7 @@ export function Revenue({ merchantId }: { merchantId: string }) {
           isLoading={loading}
           value={
             <span data-testid="revenue-arpu">
-              {r?.arpuAtomic === null || r?.arpuAtomic === undefined ? (
-                "—"
-              ) : (
-                <Amount
-                  atomic={r.arpuAtomic}
-                  decimals={DECIMALS}
-                  maxDecimals={ARPU_DECIMALS}
-                  symbol={SYMBOL}
-                />
-              )}
+              <AverageAmount atomic={r?.arpuAtomic} decimals={DECIMALS} symbol={SYMBOL} />
             </span>
           }
         />
