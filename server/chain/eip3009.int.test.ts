@@ -8,6 +8,7 @@ import {
   type Hex,
   type PublicClient,
 } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { randomBytes } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 
@@ -58,7 +59,8 @@ async function chainNow(): Promise<bigint> {
 
 describe("EIP-3009 on anvil with the committed TestUsdc artifact", () => {
   it("moves tokens with a signed authorization (bytes overload) and refuses the same authorization twice", async () => {
-    const to = accountFor("merchantWallet").address;
+    // a payee of its own: other files pay the shared wallets while this one reads a balance
+    const to = privateKeyToAccount(generatePrivateKey()).address;
     const now = await chainNow();
     const { message, signature, nonce } = await signAuthorization(to, 250_000n, {
       validAfter: 0n,

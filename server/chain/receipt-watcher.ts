@@ -17,6 +17,11 @@ export type ReceiptWatcher = {
   wait(hash: Hash, timeoutMs: number): Promise<TransactionReceipt>;
   /** Stops looking for `hash` (it was replaced and will never be mined): its waiters are rejected. */
   cancel(hash: Hash, reason: string): void;
+  /**
+   * `from` was replaced and its call sent again as `to`: `from`'s waiters get `to`'s receipt
+   * (within their own time limits).
+   */
+  redirect(from: Hash, to: Hash): void;
   /** How many hashes are being waited for. */
   size(): number;
   stop(): void;
@@ -33,6 +38,8 @@ export class ReceiptTimeoutError extends Error {
 }
 
 type Waiter = {
+  /** the hash whose receipt it waits for (changes when redirected) */
+  hash: Hash;
   resolve: (r: TransactionReceipt) => void;
   reject: (e: unknown) => void;
   timer: NodeJS.Timeout;
@@ -136,15 +143,16 @@ export function createReceiptWatcher(
       return new Promise<TransactionReceipt>((resolve, reject) => {
         const entry: Watched = watched.get(key) ?? { waiters: [], lookedAt: null };
         const waiter: Waiter = {
+          hash: key,
           resolve,
           reject,
           timer: setTimeout(() => {
-            const current = watched.get(key);
+            const current = watched.get(waiter.hash);
             if (current) {
               current.waiters = current.waiters.filter((w) => w !== waiter);
-              if (current.waiters.length === 0) watched.delete(key);
+              if (current.waiters.length === 0) watched.delete(waiter.hash);
             }
-            reject(new ReceiptTimeoutError(key, timeoutMs));
+            reject(new ReceiptTimeoutError(waiter.hash, timeoutMs));
           }, timeoutMs),
         };
         waiter.timer.unref();
@@ -163,6 +171,21 @@ export function createReceiptWatcher(
         clearTimeout(w.timer);
         w.reject(new Error(`${reason} (${key})`));
       }
+    },
+    redirect(from, to) {
+      const fromKey = from.toLowerCase() as Hash;
+      const toKey = to.toLowerCase() as Hash;
+      const entry = watched.get(fromKey);
+      if (!entry || fromKey === toKey) return;
+      watched.delete(fromKey);
+      const target: Watched = watched.get(toKey) ?? { waiters: [], lookedAt: null };
+      for (const w of entry.waiters) {
+        w.hash = toKey;
+        target.waiters.push(w);
+      }
+      target.lookedAt = null;
+      watched.set(toKey, target);
+      pollSoon();
     },
     size: () => watched.size,
     stop() {

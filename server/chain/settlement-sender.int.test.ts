@@ -5,6 +5,8 @@ import {
   custom,
   encodeFunctionData,
   http,
+  keccak256,
+  parseTransaction,
   RpcRequestError,
   TimeoutError,
   toHex,
@@ -40,15 +42,21 @@ const publicClient = createPublicClient({
 const log = createLogger({ level: "silent" });
 const merchant = accountFor("merchantWallet").address;
 
-type Fault = "lose-request" | "lose-response" | "refuse-slowly";
+type Fault = "lose-request" | "lose-response" | "refuse-slowly" | "replace";
 
 /**
  * A public client whose broadcasts meet the network faults listed in `faults` (one per broadcast,
  * in order; undefined passes): a request lost on the way (never reaches the node), a response lost
  * on the way back (the node took it), or a node that refuses it, answering only after the next
- * broadcast went out. Everything else reaches anvil.
+ * broadcast went out, or another transaction from the same account at the same nonce that reaches
+ * the node instead (what another instance's send with a higher fee does to ours in the pool; the
+ * broadcast answers with our hash, as the node did when it accepted ours). Everything else reaches
+ * anvil.
  */
-function clientWithFaults(faults: (Fault | undefined)[]): PublicClient {
+function clientWithFaults(
+  faults: (Fault | undefined)[],
+  replacer?: PrivateKeyAccount,
+): PublicClient {
   const inner = http(provided.rpcUrl)({ chain, retryCount: 0 });
   let broadcast = 0;
   let nextBroadcast: () => void = () => undefined;
@@ -66,6 +74,21 @@ function clientWithFaults(faults: (Fault | undefined)[]): PublicClient {
             error: { code: -32003, message: "transaction pool is full" },
             url: provided.rpcUrl,
           });
+        }
+        if (fault === "replace") {
+          const [raw] = params as [Hex];
+          const ours = parseTransaction(raw);
+          const other = await replacer!.signTransaction({
+            chainId: provided.chainId,
+            type: "legacy",
+            nonce: ours.nonce!,
+            to: replacer!.address,
+            value: 0n,
+            gas: 21_000n,
+            gasPrice: await publicClient.getGasPrice(),
+          });
+          await inner.request({ method, params: [other] } as never);
+          return keccak256(raw);
         }
         if (fault === "lose-response") {
           await inner.request({ method, params } as never);
@@ -216,9 +239,32 @@ describe("the settlement sender (pipelined, local nonces)", () => {
     );
 
     expect(receipts.every((r) => r.status === "success")).toBe(true);
-    expect(new Set(hashes).size).toBe(50);
-    expect(new Set(await Promise.all(hashes.map(nonceOf))).size).toBe(50);
+    // a send the other instance replaced in the pool was sent again: its receipt names the new hash
+    const mined = receipts.map((r) => r.transactionHash);
+    expect(new Set(mined).size).toBe(50);
+    expect(new Set(await Promise.all(mined.map(nonceOf))).size).toBe(50);
     expect(await minedCount(account.address)).toBe(start + 50);
+  });
+
+  it("sends a settlement again when another transaction took its nonce in the pool, and its waiters get the new receipt", async () => {
+    const [account, payer] = await Promise.all([facilitatorAccount(), payerAccount()]);
+    const sender = senderFor([account], { client: clientWithFaults(["replace"], account) });
+    const start = await minedCount(account.address);
+    // the payer is this test's own (the merchant wallet is paid by other files running meanwhile)
+    const before = await usdcBalance(publicClient, token, payer.address);
+    const { call, key } = await authorizationCall(payer);
+
+    const hash = await sender.send(call, { key });
+    const receipt = await sender.waitForReceipt(hash, 30_000);
+
+    expect(receipt.status).toBe("success");
+    expect(receipt.transactionHash).not.toBe(hash);
+    expect(await nonceOf(receipt.transactionHash)).toBe(start + 1);
+    expect(await minedCount(account.address)).toBe(start + 2);
+    expect(await usdcBalance(publicClient, token, payer.address)).toBe(before - 1000n);
+    expect(sender.inFlight()).toEqual([0]);
+    // the authorization is spent once: sending it again is refused as already sent
+    await expect(sender.send(call, { key })).rejects.toBeInstanceOf(AlreadySentError);
   });
 
   it("never sends a timed-out broadcast again with a new nonce: the node had it, the receipt arrives", async () => {

@@ -3,6 +3,7 @@ import {
   keccak256,
   RpcError,
   TimeoutError,
+  TransactionReceiptNotFoundError,
   type Address,
   type Chain,
   type Hash,
@@ -37,6 +38,10 @@ import type { ReceiptWatcher } from "./receipt-watcher";
 // nonce. Only refusals that prove the transaction was not accepted lead to a new nonce: after a
 // timeout the transaction may be in the pool, so its nonce stays taken and the *same signed bytes*
 // are broadcast again later (same hash: it can be mined once at most).
+//
+// Replaced: another instance's transaction at the same nonce with a higher fee can push ours out
+// of the pool. Once the account's mined count passes our nonce with no receipt for our hash, the
+// call is sent again with a new nonce and the old hash's waiters get the new receipt.
 //
 // Holes: a nonce taken and then given up (a refusal, or another instance that died between taking
 // and sending) stalls every later transaction from the account. Given-back nonces are reused first;
@@ -76,7 +81,7 @@ export class AlreadySentError extends Error {
   }
 }
 
-type Sent = { hash: Hash; raw: Hex; since: number; key?: string };
+type Sent = { hash: Hash; raw: Hex; since: number; call: SettlementCall; key?: string };
 
 type Lane = {
   account: PrivateKeyAccount;
@@ -93,6 +98,8 @@ type Fees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | { gasPrice:
 const SEND_ATTEMPTS = 12;
 const FEE_TTL_MS = 1000;
 const SENT_KEYS_KEPT = 10_000;
+/** how old a transaction of ours must be before a missing receipt below the mined count means it was replaced */
+const REPLACED_CHECK_AFTER_MS = 1000;
 
 /** The node answered the broadcast with a JSON-RPC error: it refused the transaction. */
 function isRefusal(err: unknown): boolean {
@@ -231,7 +238,7 @@ export function createSettlementSender(
         lane.book = releaseNonce(lane.book, nonce);
         throw err;
       }
-      const entry: Sent = { hash: keccak256(raw), raw, since: Date.now(), key };
+      const entry: Sent = { hash: keccak256(raw), raw, since: Date.now(), call, key };
       lane.sent.set(nonce, entry);
       try {
         await broadcast(raw);
@@ -298,28 +305,53 @@ export function createSettlementSender(
     }
   }
 
+  // Another instance on the same key can replace ours in the pool (same nonce, higher fee): the
+  // account's mined count then passes our nonce and our hash has no receipt. The call was not made,
+  // so it is sent again with a new nonce, and waiters for the old hash get the new one's receipt.
+  async function resendReplaced(lane: Lane): Promise<void> {
+    const now = Date.now();
+    const old = [...lane.sent].filter(([, s]) => now - s.since >= REPLACED_CHECK_AFTER_MS);
+    if (old.length === 0) return;
+    const mined = BigInt(
+      await publicClient.getTransactionCount({ address: lane.account.address, blockTag: "latest" }),
+    );
+    for (const [nonce, entry] of old) {
+      if (nonce >= mined || lane.sent.get(nonce) !== entry) continue;
+      const receipt = await publicClient
+        .getTransactionReceipt({ hash: entry.hash })
+        .catch((err: unknown) => {
+          if (err instanceof TransactionReceiptNotFoundError) return null;
+          throw err;
+        });
+      if (receipt || lane.sent.get(nonce) !== entry) continue; // the watcher delivers it
+      lane.sent.delete(nonce);
+      log.warn(
+        { account: lane.account.address, nonce: nonce.toString(), hash: entry.hash },
+        "settlement transaction was replaced by another at its nonce; sending it again",
+      );
+      try {
+        const hash = await sendFrom(lane, entry.call, entry.key);
+        if (entry.key !== undefined) keys.set(entry.key, hash);
+        watcher.redirect(entry.hash, hash);
+      } catch (err) {
+        // it no longer runs (its authorization was used meanwhile, say): its waiters learn why
+        forgetKey(entry.key);
+        watcher.cancel(
+          entry.hash,
+          `settlement transaction was replaced at its nonce and could not be sent again: ${describeSendError(err)}`,
+        );
+      }
+    }
+  }
+
   async function recoverLane(lane: Lane): Promise<void> {
+    await resendReplaced(lane);
     const now = Date.now();
     const stuck = [...lane.sent.values()].some((s) => now - s.since >= stuckAfterMs);
     if (!stuck) return;
     const mined = BigInt(
       await publicClient.getTransactionCount({ address: lane.account.address, blockTag: "latest" }),
     );
-    // ours below the mined count were mined or replaced: a receipt clears them, none means replaced
-    for (const [nonce, entry] of lane.sent) {
-      if (nonce >= mined || now - entry.since < stuckAfterMs) continue;
-      const receipt = await publicClient
-        .getTransactionReceipt({ hash: entry.hash })
-        .catch(() => null);
-      if (receipt) continue; // the watcher delivers it
-      lane.sent.delete(nonce);
-      forgetKey(entry.key);
-      watcher.cancel(entry.hash, "settlement transaction was replaced at its nonce");
-      log.warn(
-        { account: lane.account.address, nonce: nonce.toString(), hash: entry.hash },
-        "settlement transaction was replaced by another at its nonce; it will never be mined",
-      );
-    }
     const plan = planStuckRecovery(mined, [...lane.sent.keys()]);
     for (const nonce of plan.fill) await fillNonce(lane, nonce);
     for (const nonce of plan.rebroadcast) {
@@ -346,7 +378,7 @@ export function createSettlementSender(
         recovering = false;
       });
     },
-    Math.max(50, Math.floor(stuckAfterMs / 2)),
+    Math.min(REPLACED_CHECK_AFTER_MS, Math.max(50, Math.floor(stuckAfterMs / 2))),
   );
   recoveryTimer.unref();
 

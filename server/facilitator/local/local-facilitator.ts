@@ -231,8 +231,13 @@ export function createLocalFacilitator(
           errorReason: check.reason,
           errorMessage: check.message,
         };
-      // the block goes to the ledger; `extra` is the protocol's place for facilitator-specific data
-      return { ...result, extra: { ...result.extra, blockNumber: receipt.blockNumber.toString() } };
+      // the block goes to the ledger; `extra` is the protocol's place for facilitator-specific data.
+      // The mined hash is the receipt's: a transaction replaced in the pool was sent again as another
+      return {
+        ...result,
+        transaction: receipt.transactionHash,
+        extra: { ...result.extra, blockNumber: receipt.blockNumber.toString() },
+      };
     },
     supported: () => Promise.resolve(core.getSupported() as SupportedResponse),
   };
