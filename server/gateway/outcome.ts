@@ -147,155 +147,131 @@ export function outcomeStatus(outcome: GatewayOutcome): number {
   return renderUnisolated(outcome, "").status;
 }
 
+/** How each kind of outcome is answered: one small renderer per kind, checked exhaustive by the type. */
+type Renderers = {
+  [K in GatewayOutcome["kind"]]: (
+    outcome: Extract<GatewayOutcome, { kind: K }>,
+    requestId: string,
+  ) => RenderedOutcome;
+};
+
+const RENDERERS: Renderers = {
+  merchant_not_found: (_, id) => errorJson("merchant_not_found", "No merchant has this id", id),
+  merchant_inactive: (o, id) =>
+    errorJson(
+      "merchant_inactive",
+      o.status === "DISABLED" ? "This merchant is disabled" : "This merchant is pending review",
+      id,
+      { status: o.status },
+    ),
+  blocked: (o, id) =>
+    errorJson(
+      o.code,
+      o.code === "payer_blocked"
+        ? "Payments from this address are refused on this gateway; nothing was charged"
+        : "Paid calls from this client are refused on this gateway; nothing was charged",
+      id,
+    ),
+  rate_limited: (o, id) =>
+    errorJson(
+      "rate_limited",
+      o.scope ? RATE_LIMIT_MESSAGES[o.scope] : "Too many requests for this merchant",
+      id,
+      { retryAfterSeconds: o.retryAfterSeconds, scope: o.scope },
+      { "retry-after": String(o.retryAfterSeconds) },
+    ),
+  invalid_request: (o, id) => errorJson("invalid_request", o.message, id),
+  not_priced: (o, id) =>
+    errorJson("not_found", `This API does not serve ${o.method} on this path`, id),
+  method_not_allowed: (o, id) =>
+    errorJson("method_not_allowed", `${o.method} is not served by the gateway`, id, undefined, {
+      allow: GATEWAY_ALLOW,
+    }),
+  unauthorized: (o, id) => errorJson("unauthorized", o.message, id),
+  payment_required: (o, id) => challengeResponse(o.challenge, id),
+  payment_rejected: (o, id) => challengeResponse(o.challenge, id),
+  upstream_blocked: (_, id) =>
+    errorJson("upstream_invalid", "The merchant's upstream resolves to a private address", id),
+  body_too_large: (o, id) =>
+    errorJson("payload_too_large", `The request body exceeds ${o.maxBytes} bytes`, id, {
+      maxBytes: o.maxBytes,
+    }),
+  upstream_timeout: (o, id) =>
+    errorJson(
+      "upstream_timeout",
+      `The upstream did not answer within ${o.timeoutMs} ms; you were not charged`,
+      id,
+    ),
+  upstream_unreachable: (o, id) =>
+    errorJson("upstream_error", "The upstream could not be reached; you were not charged", id, {
+      cause: o.message,
+    }),
+  upstream_invalid_response: (o, id) =>
+    errorJson(
+      "upstream_invalid_response",
+      `The upstream answered with status ${o.status}, which is not a valid HTTP answer; you were not charged`,
+      id,
+      { upstreamStatus: o.status },
+    ),
+  unavailable: (o, id) => errorJson("service_unavailable", o.message, id),
+  payment_identifier_conflict: (o, id) =>
+    errorJson("payment_identifier_conflict", o.message, id, { paymentId: o.paymentId }),
+  payment_in_progress: (o, id) =>
+    errorJson(
+      "payment_in_progress",
+      "A payment with this identifier is still being processed; retry shortly for its outcome",
+      id,
+      { paymentId: o.paymentId },
+      { "retry-after": "1" },
+    ),
+  settlement_pending: (o, id) =>
+    errorJson(
+      "settlement_pending",
+      "The payment was sent for settlement but its outcome is not known yet, so the call was not answered. If the transfer lands it is recorded as owed back to you; otherwise the authorization is released when it expires. Do not pay again for this call with the same authorization.",
+      id,
+      { paymentId: o.paymentId },
+    ),
+  upstream_failed_after_settlement: (o, id) => {
+    const rendered = errorJson("upstream_error", o.message, id, {
+      paymentId: o.paymentId,
+      refundDue: true,
+    });
+    return {
+      ...rendered,
+      headers: {
+        ...rendered.headers,
+        [o.paymentResponse.name.toLowerCase()]: o.paymentResponse.value,
+        "access-control-expose-headers": `x-request-id, ${o.paymentResponse.name}`,
+      },
+    };
+  },
+  replayed: (o, id) => ({
+    status: o.status,
+    headers: {
+      ...o.headers,
+      "x-request-id": id,
+      [o.paymentResponse.name.toLowerCase()]: o.paymentResponse.value,
+      "x-x402-idempotent-replay": "true",
+      "access-control-expose-headers": `x-request-id, ${o.paymentResponse.name}, x-x402-idempotent-replay`,
+    },
+    body: Readable.from([o.body]),
+  }),
+  proxied: (o, id) => {
+    const headers: Record<string, string | string[]> = { ...o.headers, "x-request-id": id };
+    const exposed = ["x-request-id"];
+    if (o.paymentResponse) {
+      headers[o.paymentResponse.name.toLowerCase()] = o.paymentResponse.value;
+      exposed.push(o.paymentResponse.name);
+    }
+    if (headers["x-x402-entitlement"]) exposed.push("x-x402-entitlement");
+    if (exposed.length > 1) headers["access-control-expose-headers"] = exposed.join(", ");
+    return { status: o.status, headers, body: o.body };
+  },
+};
+
 function renderUnisolated(outcome: GatewayOutcome, requestId: string): RenderedOutcome {
-  switch (outcome.kind) {
-    case "merchant_not_found":
-      return errorJson("merchant_not_found", "No merchant has this id", requestId);
-    case "merchant_inactive":
-      return errorJson(
-        "merchant_inactive",
-        outcome.status === "DISABLED"
-          ? "This merchant is disabled"
-          : "This merchant is pending review",
-        requestId,
-        { status: outcome.status },
-      );
-    case "blocked":
-      return errorJson(
-        outcome.code,
-        outcome.code === "payer_blocked"
-          ? "Payments from this address are refused on this gateway; nothing was charged"
-          : "Paid calls from this client are refused on this gateway; nothing was charged",
-        requestId,
-      );
-    case "rate_limited":
-      return errorJson(
-        "rate_limited",
-        outcome.scope ? RATE_LIMIT_MESSAGES[outcome.scope] : "Too many requests for this merchant",
-        requestId,
-        { retryAfterSeconds: outcome.retryAfterSeconds, scope: outcome.scope },
-        {
-          "retry-after": String(outcome.retryAfterSeconds),
-        },
-      );
-    case "invalid_request":
-      return errorJson("invalid_request", outcome.message, requestId);
-    case "not_priced":
-      return errorJson(
-        "not_found",
-        `This API does not serve ${outcome.method} on this path`,
-        requestId,
-      );
-    case "method_not_allowed":
-      return errorJson(
-        "method_not_allowed",
-        `${outcome.method} is not served by the gateway`,
-        requestId,
-        undefined,
-        { allow: GATEWAY_ALLOW },
-      );
-    case "unauthorized":
-      return errorJson("unauthorized", outcome.message, requestId);
-    case "payment_required":
-    case "payment_rejected":
-      return challengeResponse(outcome.challenge, requestId);
-    case "upstream_blocked":
-      return errorJson(
-        "upstream_invalid",
-        "The merchant's upstream resolves to a private address",
-        requestId,
-      );
-    case "body_too_large":
-      return errorJson(
-        "payload_too_large",
-        `The request body exceeds ${outcome.maxBytes} bytes`,
-        requestId,
-        { maxBytes: outcome.maxBytes },
-      );
-    case "upstream_timeout":
-      return errorJson(
-        "upstream_timeout",
-        `The upstream did not answer within ${outcome.timeoutMs} ms; you were not charged`,
-        requestId,
-      );
-    case "upstream_unreachable":
-      return errorJson(
-        "upstream_error",
-        "The upstream could not be reached; you were not charged",
-        requestId,
-        { cause: outcome.message },
-      );
-    case "upstream_invalid_response":
-      return errorJson(
-        "upstream_invalid_response",
-        `The upstream answered with status ${outcome.status}, which is not a valid HTTP answer; you were not charged`,
-        requestId,
-        { upstreamStatus: outcome.status },
-      );
-    case "unavailable":
-      return errorJson("service_unavailable", outcome.message, requestId);
-    case "payment_identifier_conflict":
-      return errorJson("payment_identifier_conflict", outcome.message, requestId, {
-        paymentId: outcome.paymentId,
-      });
-    case "payment_in_progress":
-      return errorJson(
-        "payment_in_progress",
-        "A payment with this identifier is still being processed; retry shortly for its outcome",
-        requestId,
-        { paymentId: outcome.paymentId },
-        { "retry-after": "1" },
-      );
-    case "settlement_pending":
-      return errorJson(
-        "settlement_pending",
-        "The payment was sent for settlement but its outcome is not known yet, so the call was not answered. If the transfer lands it is recorded as owed back to you; otherwise the authorization is released when it expires. Do not pay again for this call with the same authorization.",
-        requestId,
-        { paymentId: outcome.paymentId },
-      );
-    case "upstream_failed_after_settlement": {
-      const rendered = errorJson("upstream_error", outcome.message, requestId, {
-        paymentId: outcome.paymentId,
-        refundDue: true,
-      });
-      return {
-        ...rendered,
-        headers: {
-          ...rendered.headers,
-          [outcome.paymentResponse.name.toLowerCase()]: outcome.paymentResponse.value,
-          "access-control-expose-headers": `x-request-id, ${outcome.paymentResponse.name}`,
-        },
-      };
-    }
-    case "replayed":
-      return {
-        status: outcome.status,
-        headers: {
-          ...outcome.headers,
-          "x-request-id": requestId,
-          [outcome.paymentResponse.name.toLowerCase()]: outcome.paymentResponse.value,
-          "x-x402-idempotent-replay": "true",
-          "access-control-expose-headers": `x-request-id, ${outcome.paymentResponse.name}, x-x402-idempotent-replay`,
-        },
-        body: Readable.from([outcome.body]),
-      };
-    case "proxied": {
-      const headers: Record<string, string | string[]> = {
-        ...outcome.headers,
-        "x-request-id": requestId,
-      };
-      const exposed = ["x-request-id"];
-      if (outcome.paymentResponse) {
-        headers[outcome.paymentResponse.name.toLowerCase()] = outcome.paymentResponse.value;
-        exposed.push(outcome.paymentResponse.name);
-      }
-      if (headers["x-x402-entitlement"]) exposed.push("x-x402-entitlement");
-      if (exposed.length > 1) headers["access-control-expose-headers"] = exposed.join(", ");
-      return { status: outcome.status, headers, body: outcome.body };
-    }
-    default:
-      return outcome satisfies never;
-  }
+  const render = RENDERERS[outcome.kind] as (o: GatewayOutcome, id: string) => RenderedOutcome;
+  return render(outcome, requestId);
 }
 
 /** A 204, 205 or 304 goes out without a body (a replayed one was kept as an empty buffer). */
