@@ -215,6 +215,55 @@ function sendBody(
   source.pipe(limiter).pipe(sent);
 }
 
+/** One upstream request in flight: what it sends, and how its outcome is reported (once). */
+type Exchange = {
+  req: ProxyRequest;
+  started: number;
+  isHttps: boolean;
+  agent: http.Agent;
+  hasBody: boolean;
+  isFinished: () => boolean;
+  finish: (outcome: ProxyOutcome) => void;
+  /** the request made, for the timer and the client's abort to destroy */
+  madeRequest: (sent: http.ClientRequest) => void;
+};
+
+/** Makes the request (once more on a fresh socket when a kept-alive one was closed under it). */
+function sendExchange(x: Exchange, isRetry: boolean): void {
+  const { req, started } = x;
+  let sent: http.ClientRequest;
+  try {
+    sent = (x.isHttps ? https : http).request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      agent: x.agent,
+    });
+  } catch (err) {
+    // Node validates header names and values in the constructor and throws (ERR_INVALID_CHAR,
+    // ERR_INVALID_HTTP_TOKEN): nothing was sent, and this request fails alone
+    const code = (err as NodeJS.ErrnoException).code ?? "ERR_INVALID_REQUEST";
+    x.finish({
+      kind: "error",
+      message: `invalid_upstream_request (${code})`,
+      upstreamLatencyMs: msSince(started),
+    });
+    return;
+  }
+  x.madeRequest(sent);
+  sent.on("error", (err) => {
+    // a kept-alive socket the upstream closed just as we reused it: nothing reached the
+    // upstream, so a bodiless request is sent once more on a fresh socket (Node's documented race)
+    const code = (err as NodeJS.ErrnoException).code;
+    const closedUnderUs = sent.reusedSocket && (code === "ECONNRESET" || code === "EPIPE");
+    if (!isRetry && !x.hasBody && closedUnderUs && !x.isFinished()) return sendExchange(x, true);
+    x.finish(failureOf(err, started));
+  });
+  sent.on("response", (res: IncomingMessage) => x.finish(answerOf(res, req.method, started)));
+  if (x.hasBody && req.body)
+    sendBody(req, sent, req.body, () => x.finish({ kind: "body_too_large" }));
+  else sent.end();
+}
+
 /**
  * Sends the request to the upstream and resolves once the response status and headers arrived
  * (the body streams on), so the caller can decide to settle before the body reaches the client.
@@ -224,75 +273,39 @@ export function proxyToUpstream(req: ProxyRequest): Promise<ProxyOutcome> {
     return Promise.resolve({ kind: "body_too_large" });
   const started = performance.now();
   const isHttps = req.url.protocol === "https:";
-  const hostIsLiteralPrivate = isPrivateAddress(req.url.hostname);
-  if (!req.allowPrivate && hostIsLiteralPrivate)
+  if (!req.allowPrivate && isPrivateAddress(req.url.hostname))
     return Promise.resolve({ kind: "blocked", reason: "private_address" });
   const agentSet = isHttps ? agents.https : agents.http;
-  const agent = req.allowPrivate ? agentSet.open : agentSet.strict;
 
   return new Promise<ProxyOutcome>((resolve) => {
-    let settled = false;
+    let finished = false;
+    // undefined until a request was made: the timer and the abort may fire when none ever was
+    let upstreamReq: http.ClientRequest | undefined;
     const finish = (outcome: ProxyOutcome) => {
-      if (settled) return;
-      settled = true;
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       req.signal?.removeEventListener("abort", onAbort);
       resolve(outcome);
     };
-    const hasBody = Boolean(req.body) && req.method !== "GET" && req.method !== "HEAD";
-    // undefined until a request was made: the timer and the abort may fire when none ever was
-    let upstreamReq: http.ClientRequest | undefined;
     const timer = setTimeout(() => {
       upstreamReq?.destroy(new Error("upstream timeout"));
       finish({ kind: "timeout", upstreamLatencyMs: msSince(started) });
     }, req.timeoutMs);
     const onAbort = () => upstreamReq?.destroy(new Error("client aborted"));
     req.signal?.addEventListener("abort", onAbort, { once: true });
-
-    const send = (isRetry: boolean) => {
-      let sent: http.ClientRequest;
-      try {
-        sent = (isHttps ? https : http).request(req.url, {
-          method: req.method,
-          headers: req.headers,
-          agent,
-        });
-      } catch (err) {
-        // Node validates header names and values in the constructor and throws (ERR_INVALID_CHAR,
-        // ERR_INVALID_HTTP_TOKEN): nothing was sent, and this request fails alone
-        const code = (err as NodeJS.ErrnoException).code ?? "ERR_INVALID_REQUEST";
-        finish({
-          kind: "error",
-          message: `invalid_upstream_request (${code})`,
-          upstreamLatencyMs: msSince(started),
-        });
-        return;
-      }
-      upstreamReq = sent;
-      sent.on("error", (err) => {
-        // a kept-alive socket the upstream closed just as we reused it: nothing reached the
-        // upstream, so a bodiless request is sent once more on a fresh socket (Node's documented race)
-        const code = (err as NodeJS.ErrnoException).code;
-        if (
-          !isRetry &&
-          !hasBody &&
-          sent.reusedSocket &&
-          (code === "ECONNRESET" || code === "EPIPE") &&
-          !settled
-        )
-          return send(true);
-        finish(failureOf(err, started));
-      });
-      sent.on("response", (res: IncomingMessage) => {
-        clearTimeout(timer);
-        finish(answerOf(res, req.method, started));
-      });
-      if (hasBody && req.body)
-        sendBody(req, sent, req.body, () => finish({ kind: "body_too_large" }));
-      else sent.end();
+    const exchange: Exchange = {
+      req,
+      started,
+      isHttps,
+      agent: req.allowPrivate ? agentSet.open : agentSet.strict,
+      hasBody: Boolean(req.body) && req.method !== "GET" && req.method !== "HEAD",
+      isFinished: () => finished,
+      finish,
+      madeRequest: (sent) => (upstreamReq = sent),
     };
     try {
-      send(false);
+      sendExchange(exchange, false);
     } catch (err) {
       // anything else that throws while the request is put together fails this request, never the process
       upstreamReq?.destroy();

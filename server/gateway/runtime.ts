@@ -19,7 +19,7 @@ import { createMetrics, DISABLED_METRICS, type Metrics } from "@/server/observab
 import { readDeferredQueue, readWebhookQueue } from "@/server/observability/queues";
 import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/payments/deferred";
 import { reconcilePayments } from "@/server/payments/reconcile";
-import { createUsageWriter } from "@/server/payments/usage-writer";
+import { createUsageWriter, type UsageWriter } from "@/server/payments/usage-writer";
 import { createBlocklistCache } from "@/server/risk/blocklist-cache";
 import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
 import { purgeExpiredIdempotencyKeys } from "@/server/public-api/idempotency";
@@ -163,6 +163,35 @@ function backgroundJobs(
   return jobs;
 }
 
+/** The background jobs' scheduler, started here when this process runs them (BACKGROUND_JOBS). */
+function startJobScheduler(
+  base: BaseDeps,
+  parts: Parameters<typeof backgroundJobs>[1],
+  opts: GatewayRuntimeOptions,
+) {
+  const scheduler = createJobScheduler(
+    { db: base.db, log: base.log, now: base.now },
+    backgroundJobs(base, parts, opts),
+    { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId },
+  );
+  if ((opts.backgroundJobs ?? base.env.BACKGROUND_JOBS) === "in-process") scheduler.start();
+  return scheduler;
+}
+
+/** The queues' depth and oldest age, and the database pool's use, read at scrape time. */
+function registerQueueMetrics(base: BaseDeps, metrics: Metrics, usage: UsageWriter): void {
+  metrics.registerQueue("usage_writer", () => {
+    const oldest = usage.oldestPending();
+    return {
+      depth: usage.pending(),
+      oldestAgeSeconds: oldest ? Math.max(0, (base.now().getTime() - oldest.getTime()) / 1000) : 0,
+    };
+  });
+  metrics.registerQueue("webhooks", () => readWebhookQueue(base.db, base.now()));
+  metrics.registerQueue("deferred_settlements", () => readDeferredQueue(base.db, base.now()));
+  if (base.dbPoolUse) metrics.registerDbPool(base.dbPoolUse);
+}
+
 export function buildGatewayRuntime(
   base: BaseDeps,
   opts: GatewayRuntimeOptions = {},
@@ -187,36 +216,22 @@ export function buildGatewayRuntime(
   const blocklist = createBlocklistCache({ db: base.db, now: base.now });
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
-  metrics.registerQueue("usage_writer", () => {
-    const oldest = usage.oldestPending();
-    return {
-      depth: usage.pending(),
-      oldestAgeSeconds: oldest ? Math.max(0, (base.now().getTime() - oldest.getTime()) / 1000) : 0,
-    };
-  });
-  metrics.registerQueue("webhooks", () => readWebhookQueue(base.db, base.now()));
-  metrics.registerQueue("deferred_settlements", () => readDeferredQueue(base.db, base.now()));
-  if (base.dbPoolUse) metrics.registerDbPool(base.dbPoolUse);
+  registerQueueMetrics(base, metrics, usage);
   const payerBalances = createTtlCache<bigint | null>({
     ttlMs: PAYER_BALANCE_TTL_MS,
     load: (key) => readPayerBalance(chains, key),
   });
 
-  const scheduler = createJobScheduler(
-    { db: base.db, log: base.log, now: base.now },
-    backgroundJobs(
-      base,
-      {
-        chains,
-        facilitators,
-        metrics,
-        afterSettle: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve(),
-      },
-      opts,
-    ),
-    { leaseMs: opts.jobLeaseMs, instanceId: opts.instanceId },
+  const scheduler = startJobScheduler(
+    base,
+    {
+      chains,
+      facilitators,
+      metrics,
+      afterSettle: (id) => runtime.afterSettleHook?.(id) ?? Promise.resolve(),
+    },
+    opts,
   );
-  if ((opts.backgroundJobs ?? base.env.BACKGROUND_JOBS) === "in-process") scheduler.start();
 
   const runtime: GatewayRuntime = {
     db: base.db,
