@@ -85,6 +85,39 @@ async function waitForDeferredQueue(
   }
 }
 
+/** A process's resident set in MB, from /proc (null where there is none). */
+function rssMbOf(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return null;
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) / 1024 : null;
+}
+
+/**
+ * BENCH_SOAK_S=<seconds> (with BENCH_FREE_ONLY=1): the free path loaded without pause for that long
+ * (600 for the 10-minute soak), the server's RSS read every 30 s. Flat means the last samples sit
+ * within 10 % of the samples after the first minute (the JIT, pools and caches are warm by then).
+ */
+async function soakFreePath(
+  url: string,
+  seconds: number,
+  rssMb: () => number | null,
+): Promise<{ samples: { atS: number; rssMb: number | null; rps: number }[]; maxMb: number }> {
+  const STEP_S = 30;
+  const samples: { atS: number; rssMb: number | null; rps: number }[] = [
+    { atS: 0, rssMb: rssMb(), rps: 0 },
+  ];
+  for (let at = 0; at < seconds; at += STEP_S) {
+    const step = Math.min(STEP_S, seconds - at);
+    const result = await autocannon({ url, connections: CONNECTIONS, duration: step });
+    samples.push({ atS: at + step, rssMb: rssMb(), rps: result.requests.average });
+    console.log(
+      `soak ${String(at + step).padStart(4)} s   RSS ${rssMb()?.toFixed(0) ?? "?"} MB   ${result.requests.average.toFixed(0)} req/s   non-2xx ${result.non2xx}   errors ${result.errors}`,
+    );
+  }
+  const maxMb = Math.max(...samples.map((x) => x.rssMb ?? 0));
+  return { samples, maxMb };
+}
+
 /** CPU seconds (user + system, all threads) a process has used, from /proc (null where there is none). */
 function cpuSecondsOf(pid: number | undefined): number | null {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
@@ -273,6 +306,8 @@ async function main() {
     return {
       /** CPU seconds (user + system, all threads) the server process has used so far (Linux). */
       cpuSeconds: () => cpuSecondsOf(child.pid),
+      /** The server process's resident set in MB (Linux). */
+      rssMb: () => rssMbOf(child.pid),
       stop: () =>
         new Promise<void>((resolve) => {
           child.once("exit", () => resolve());
@@ -414,9 +449,30 @@ async function main() {
       cP50MinusBP50: c.p50 - b.p50,
       bOverA: b.requestsPerSec / a.requestsPerSec,
     };
+    const rssAfterC = gateway.rssMb();
     console.log(
-      `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   gateway CPU ≈ ${cpuUsPerRequest.toFixed(1)} µs/request`,
+      `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   gateway CPU ≈ ${cpuUsPerRequest.toFixed(1)} µs/request   RSS ${rssAfterC?.toFixed(0) ?? "?"} MB`,
     );
+    const soakSeconds = Number(process.env.BENCH_SOAK_S ?? 0);
+    if (soakSeconds > 0) {
+      const soak = await soakFreePath(`${gatewayBase}/free/btc`, soakSeconds, gateway.rssMb);
+      const warm = soak.samples.filter((x) => x.atS >= 60 && x.rssMb !== null);
+      const settled = warm[0]?.rssMb ?? null;
+      const last = warm.at(-1)?.rssMb ?? null;
+      const flat = settled !== null && last !== null && last <= settled * 1.1;
+      console.log(
+        `soak: ${soakSeconds} s, RSS max ${soak.maxMb.toFixed(0)} MB (aim < 300), after the first minute ${settled?.toFixed(0) ?? "?"} MB → at the end ${last?.toFixed(0) ?? "?"} MB (${flat ? "flat" : "growing"})`,
+      );
+      mkdirSync("test-results", { recursive: true });
+      writeFileSync(
+        "test-results/bench-soak.json",
+        JSON.stringify(
+          { at: new Date().toISOString(), seconds: soakSeconds, ...soak, flat },
+          null,
+          2,
+        ),
+      );
+    }
     mkdirSync("test-results", { recursive: true });
     writeFileSync(
       "test-results/bench-free.json",
@@ -425,7 +481,7 @@ async function main() {
           at: new Date().toISOString(),
           connections: CONNECTIONS,
           durationSeconds: DURATION_S,
-          results: [a, b, { ...c, cpuUsPerRequest }],
+          results: [a, b, { ...c, cpuUsPerRequest, rssMb: rssAfterC }],
           ratios,
         },
         null,
