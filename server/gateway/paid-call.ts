@@ -282,6 +282,46 @@ function reservationInput(
 }
 
 /**
+ * A reservation that clashed: a retry of an identified payment gets the first attempt's outcome;
+ * anything else is refused as a replay (or an identifier used for another payment).
+ */
+async function refusedReservation(
+  r: Reserving,
+  reason: "payment_replayed" | "payment_identifier_reused",
+  payer: string,
+): Promise<Served> {
+  const { deps, merchant, payment, priced } = r;
+  const retried = payment.paymentIdentifier
+    ? await retriedPaymentOutcome(
+        deps,
+        merchant,
+        payment.paymentIdentifier,
+        payer,
+        payment.exact.authorization.nonce,
+      )
+    : null;
+  if (retried)
+    return served(retried, {
+      ruleId: priced.ruleId,
+      status: "REJECTED",
+      reason: `idempotent_${retried.kind}`,
+      payer,
+    });
+  const message =
+    reason === "payment_replayed"
+      ? "This payment authorization was already used"
+      : "This payment identifier was already used for another payment";
+  return rejectPayment(
+    deps,
+    r.req,
+    priced,
+    r.ctx,
+    { version: payment.version, reason, message },
+    { payer },
+  );
+}
+
+/**
  * Checks the payment against the route and reserves it: the unique reservation key makes a second
  * use of this authorization impossible. A retry of an identified payment gets the first attempt's
  * outcome instead of a refusal.
@@ -324,36 +364,7 @@ export async function reservePaidCall(offered: Reserving): Promise<PaidCall | Se
     deps.env,
     { choosePolicy: admission.choosePolicy },
   );
-  if (!reservation.ok) {
-    const retried = payment.paymentIdentifier
-      ? await retriedPaymentOutcome(
-          deps,
-          merchant,
-          payment.paymentIdentifier,
-          payer,
-          payment.exact.authorization.nonce,
-        )
-      : null;
-    if (retried)
-      return served(retried, {
-        ruleId: priced.ruleId,
-        status: "REJECTED",
-        reason: `idempotent_${retried.kind}`,
-        payer,
-      });
-    const message =
-      reservation.reason === "payment_replayed"
-        ? "This payment authorization was already used"
-        : "This payment identifier was already used for another payment";
-    return rejectPayment(
-      deps,
-      r.req,
-      priced,
-      r.ctx,
-      { version: payment.version, reason: reservation.reason, message },
-      { payer },
-    );
-  }
+  if (!reservation.ok) return refusedReservation(r, reservation.reason, payer);
   const { paymentId, settlementPolicy: policy } = reservation;
   const log = deps.log.child({ requestId: r.ctx.requestId, merchantId: merchant.id, paymentId });
   log.info(

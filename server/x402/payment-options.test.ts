@@ -6,6 +6,7 @@ import { NetworkRegistry, type NetworkConfig } from "@/server/networks/config";
 
 import { checkPaymentForRoute } from "./check-payment";
 import { decodePaymentHeader } from "./payment-header";
+import { renderPaywall } from "./paywall";
 import { paymentRequiredBody, paymentRequiredV2, pricedRouteOf } from "./requirements";
 
 // A rule with further payment options: one `accepts` entry per option, in order, and a payment
@@ -252,5 +253,20 @@ describe("a payment checked against the option its buyer chose", () => {
       ok: false,
       reason: "invalid_exact_evm_payload_authorization_value_mismatch",
     });
+  });
+});
+
+describe("the paywall page", () => {
+  it("lists the further options under the rule's own price, in both languages", () => {
+    const page = (locale: "en" | "zh-CN") =>
+      renderPaywall(twoAssetRoute(), {
+        appUrl: "https://gw.example",
+        path: "/api/signal/btc",
+        locale,
+      });
+    expect(page("en")).toContain("0.01 USDC");
+    expect(page("en")).toContain("or 0.02 TUSD on Base Sepolia (local anvil)");
+    expect(page("en")).toContain("or 0.03 USDC on Base");
+    expect(page("zh-CN")).toContain("或 0.02 TUSD（Base Sepolia (local anvil)）");
   });
 });
