@@ -12,6 +12,8 @@ import { X402Client } from "@/sdk/src";
 import { listTransactions, listTransactionsInput } from "@/server/billing/transactions";
 import { merchantStatement } from "@/server/billing/statements";
 import { AppError } from "@/server/errors";
+import { discoverableEndpoints } from "@/server/discovery/resources";
+import { explainRuleMatch } from "@/server/gateway/explain-route";
 import { handleGatewayNode } from "@/server/gateway/handle-request";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { createPricingRule, listPricingRules, updatePricingRule } from "@/server/pricing/rules";
@@ -106,6 +108,20 @@ describe("a rule with two payment options", () => {
       ["base-sepolia", h.token, "10000"],
       ["base-sepolia", h.secondToken, "20000"],
     ]);
+
+    // the discovery list and the console's "which rule matches?" offer the same two
+    const listed = (await discoverableEndpoints(h.deps)).find(
+      (e) => e.route.merchant.id === h.merchant.id && e.rule.pathPattern === "/api/signal/*",
+    );
+    expect(listed?.item.accepts.map((a) => a.asset)).toEqual([h.token, h.secondToken]);
+    const explained = await explainRuleMatch(h.deps, {
+      merchantId: h.merchant.id,
+      method: "GET",
+      path: "/api/signal/btc",
+    });
+    const v2 = explained.paymentRequired?.v2 as { accepts: { asset: string }[] } | undefined;
+    expect(v2?.accepts.map((a) => a.asset)).toEqual([h.token, h.secondToken]);
+    expect(explained.rule?.paymentOptions).toMatchObject([{ asset: h.secondToken, price: "0.02" }]);
   });
 
   it("@x402/fetch choosing the second option settles in that token, and the ledger records it", async () => {
