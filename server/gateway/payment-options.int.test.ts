@@ -274,6 +274,26 @@ describe("a rule with two payment options", () => {
       where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() },
     });
     expect(entitlement).toMatchObject({ callsTotal: 2, callsRemaining: 1 });
+
+    // our SDK buys the same bundle in the second token, then spends it by signing in, unpaid
+    const buyer = await payerWithBoth();
+    const sdk = new X402Client({
+      // in process, so the gateway's public origin (its sign-in domain) is the URL the client calls
+      endpoint: GATEWAY_ORIGIN,
+      merchantId: h.merchant.id,
+      wallet: buyer,
+      maxAmount: { TUSD: "0.10" },
+      assets: [{ network: h.network, address: h.secondToken, symbol: "TUSD", decimals: 6 }],
+      fetch: (input, init) => {
+        const url = new URL(String(input));
+        return h.call(url.pathname.slice(h.merchant.id.length + 1) + url.search, init);
+      },
+    });
+    const bought = await sdk.request({ path: "/api/bundle/x" });
+    expect(bought.payment).toMatchObject({ quote: { asset: h.secondToken, amount: "0.05" } });
+    const reused = await sdk.request({ path: "/api/bundle/y" });
+    expect(reused.payment).toBeNull();
+    expect(reused.entitlement).toMatchObject({ mode: "bundle", remaining: 0 });
   });
 });
 
