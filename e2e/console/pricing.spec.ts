@@ -43,5 +43,38 @@ test.describe("pricing rules in the console", () => {
     // the gateway prices the new path at once
     const res = await request.get(`/${demoMerchantId}/api/premium/btc`);
     expect(res.status()).toBe(402);
+
+    // a further way to pay: added, refused while it repeats the rule's own asset, saved on Base
+    const row = page.getByTestId("pricing-rule-row").filter({ hasText: "/api/premium/*" });
+    await row.getByRole("button", { name: "Edit" }).click();
+    await dialog.getByRole("button", { name: "Add a payment option" }).click();
+    const option = dialog.getByRole("group", { name: "Payment option 2" });
+    await option.getByLabel("Payment option 2: Price").fill("0.3");
+    await dialog.getByRole("button", { name: "Save rule" }).click();
+    await expect(
+      dialog.getByText("the rule already offers this asset on this network"),
+    ).toBeVisible();
+    await option.getByLabel("Payment option 2: Network").click();
+    await page.getByRole("option", { name: "Base", exact: true }).click();
+    await dialog.getByRole("button", { name: "Save rule" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(row.getByTestId("payment-option")).toHaveText("or 0.3 USDC on Base");
+    const offered = await request.get(`/${demoMerchantId}/api/premium/btc`);
+    const accepts = (
+      JSON.parse(Buffer.from(offered.headers()["payment-required"] ?? "", "base64").toString()) as {
+        accepts: { network: string; amount: string }[];
+      }
+    ).accepts;
+    expect(accepts.map((a) => [a.network, a.amount])).toEqual([
+      [expect.any(String), "250000"],
+      ["eip155:8453", "300000"],
+    ]);
+
+    // and removed again
+    await row.getByRole("button", { name: "Edit" }).click();
+    await dialog.getByRole("button", { name: "Remove" }).click();
+    await dialog.getByRole("button", { name: "Save rule" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(row.getByTestId("payment-option")).toHaveCount(0);
   });
 });

@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   membership: "mem",
   invitation: "inv",
   pricingRule: "rule",
+  pricingRuleOption: "ropt",
   apiKey: "key",
   payment: "pay",
   usage: "use",

@@ -26,6 +26,7 @@ export type {
   Payout,
   PlatformSetting,
   PricingRule,
+  PricingRuleOption,
   SettlementRun,
   SiwxNonce,
   UsageRecord,

@@ -13,7 +13,8 @@ import {
   gatewayPathPrefix,
   routeTemplateOf,
 } from "@/server/x402/discovery";
-import { paymentRequiredV2, requirementsV2, type PricedRoute } from "@/server/x402/requirements";
+import { WITH_PAYMENT_OPTIONS } from "@/server/pricing/rules";
+import { paymentRequiredV2, pricedRouteOf, type PricedRoute } from "@/server/x402/requirements";
 
 // Discovery (issue 22): every ACTIVE merchant's priced rules, unless it opted out, as the `bazaar`
 // convention's list items — what a facilitator serves at GET /discovery/resources, and what
@@ -55,6 +56,7 @@ async function loadEndpoints(deps: Pick<Deps, "db" | "env">): Promise<Discoverab
     orderBy: [{ merchant: { createdAt: "asc" } }, { createdAt: "asc" }, { id: "asc" }],
     take: MAX_LISTED_RULES,
     include: {
+      ...WITH_PAYMENT_OPTIONS,
       merchant: {
         select: {
           id: true,
@@ -71,8 +73,6 @@ async function loadEndpoints(deps: Pick<Deps, "db" | "env">): Promise<Discoverab
   const payTos = new Map<string, string | null>();
   const endpoints: DiscoverableEndpoint[] = [];
   for (const { merchant, ...rule } of rules) {
-    const network = registry.get(rule.network);
-    const asset = network?.assets.find((a) => a.address === rule.asset.toLowerCase());
     const method = discoveryMethodOf(rule);
     if (!payTos.has(merchant.id)) {
       payTos.set(
@@ -83,22 +83,21 @@ async function loadEndpoints(deps: Pick<Deps, "db" | "env">): Promise<Discoverab
       );
     }
     const payTo = payTos.get(merchant.id);
-    // what the gateway could not charge for (a misconfigured rule) or the convention cannot describe is not listed
-    if (!network || !asset || !payTo || !method) continue;
     const prefix = gatewayPathPrefix(deps.env.GATEWAY_URL, merchant.id);
     const example = examplePath(rule.pathPattern);
     const origin = new URL(deps.env.GATEWAY_URL).origin;
+    const route = payTo
+      ? pricedRouteOf(registry, rule, {
+          merchant: { id: merchant.id, name: merchant.name, discoverable: true },
+          payTo,
+          resourceUrl: `${origin}${prefix}${example}`,
+        })
+      : null;
+    // what the gateway could not charge for (a misconfigured rule) or the convention cannot describe is not listed
+    if (!route || !method) continue;
     const template = rule.pathPattern.includes("*")
       ? routeTemplateOf(prefix, rule.pathPattern)
       : null;
-    const route: PricedRoute = {
-      merchant: { id: merchant.id, name: merchant.name, discoverable: true },
-      rule,
-      network,
-      asset,
-      payTo,
-      resourceUrl: `${origin}${prefix}${example}`,
-    };
     const declaration = bazaarDeclaration(rule, { method, path: `${prefix}${example}`, prefix });
     const body = paymentRequiredV2(
       route,
@@ -116,7 +115,7 @@ async function loadEndpoints(deps: Pick<Deps, "db" | "env">): Promise<Discoverab
         type: "http",
         x402Version: 2,
         // our requirements name a CAIP-2 network (`eip155:…`), the template type the package spells out
-        accepts: [requirementsV2(route) as DiscoveryResource["accepts"][number]],
+        accepts: body.accepts as DiscoveryResource["accepts"],
         lastUpdated: updatedAt.toISOString(),
         description: body.resource.description,
         mimeType: body.resource.mimeType,

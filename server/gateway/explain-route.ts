@@ -1,15 +1,16 @@
 import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
-import {
-  paymentRequiredBody,
-  paymentRequiredV2,
-  type PricedRoute,
-} from "@/server/x402/requirements";
+import { paymentRequiredBody, paymentRequiredV2, pricedRouteOf } from "@/server/x402/requirements";
 import { openPayoutAddress } from "@/server/merchants/merchants";
 import { getNetworkRegistry } from "@/server/networks/config";
 
 import { canonicalizePath } from "@/server/pricing/canonical-path";
-import { compileRules, matchRequest, toPricingRuleDto } from "@/server/pricing/rules";
+import {
+  compileRules,
+  matchRequest,
+  toPricingRuleDto,
+  WITH_PAYMENT_OPTIONS,
+} from "@/server/pricing/rules";
 import {
   joinUpstreamUrl,
   mapUpstreamPath,
@@ -47,7 +48,7 @@ export async function explainRuleMatch(
       payoutAddressKeyId: true,
       settlementMode: true,
       unmatchedMethods: true,
-      pricingRules: { where: { active: true } },
+      pricingRules: { where: { active: true }, include: WITH_PAYMENT_OPTIONS },
       upstreamCredentials: {
         select: { ruleId: true, location: true, name: true, maskedValue: true },
       },
@@ -135,23 +136,17 @@ export async function explainRuleMatch(
     injectedHeaders,
   };
   if (!match) return { ...shared, rule: null, outcome: "free", paymentRequired: null };
-  const network = getNetworkRegistry(deps.env).get(match.rule.network);
-  const asset = network?.assets.find((a) => a.address === match.rule.asset);
   const payTo =
     merchant.settlementMode === "PLATFORM"
       ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? "")
       : openPayoutAddress(merchant, deps.env);
   const rule = toPricingRuleDto(deps, match.rule);
-  if (!network || !asset)
-    return { ...shared, rule, outcome: "payment_required", paymentRequired: null };
-  const route: PricedRoute = {
+  const route = pricedRouteOf(getNetworkRegistry(deps.env), match.rule, {
     merchant,
-    rule: match.rule,
-    network,
-    asset,
     payTo,
     resourceUrl: `${deps.env.APP_URL}/${merchant.id}${pathOnly}`,
-  };
+  });
+  if (!route) return { ...shared, rule, outcome: "payment_required", paymentRequired: null };
   return {
     ...shared,
     rule,

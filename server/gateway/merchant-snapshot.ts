@@ -12,7 +12,7 @@ import {
 import { rateLimitsOf } from "@/server/merchants/traffic";
 import { getRateLimitCaps } from "@/server/platform/rate-limit-caps";
 import { effectiveRateLimits, type RateLimits } from "@/server/platform/schemas";
-import { compileRules, type CompiledRule } from "@/server/pricing/rules";
+import { compileRules, WITH_PAYMENT_OPTIONS, type CompiledRule } from "@/server/pricing/rules";
 
 // What the gateway needs to know about a merchant on every request, loaded in one query and kept
 // in memory: invalidated at once when this instance changes it, and expiring after a short TTL so
@@ -70,7 +70,7 @@ export async function loadMerchantSnapshot(
       discoverable: true,
       deferredSettlementOn: true,
       maxUnsettledPerPayer: true,
-      pricingRules: { where: { active: true } },
+      pricingRules: { where: { active: true }, include: WITH_PAYMENT_OPTIONS },
     },
   });
   if (!merchant) return null;

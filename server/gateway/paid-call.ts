@@ -15,6 +15,7 @@ import {
   type ReservationInput,
 } from "@/server/payments/ledger";
 import { checkPaymentForRoute } from "@/server/x402/check-payment";
+import { priceOf } from "@/server/x402/requirements";
 import { signedByPayer } from "@/server/x402/local-signature";
 import { encodePaymentResponse, type DecodedPayment } from "@/server/x402/payment-header";
 
@@ -267,7 +268,7 @@ function reservationInput(
     payer,
     payTo: route.payTo,
     amountAtomic: amount,
-    requiredAmountAtomic: BigInt(route.rule.priceAtomic.toFixed()),
+    requiredAmountAtomic: priceOf(route),
     nonce: authorization.nonce,
     validAfter: BigInt(authorization.validAfter),
     validBefore: BigInt(authorization.validBefore),
@@ -281,27 +282,70 @@ function reservationInput(
 }
 
 /**
+ * A reservation that clashed: a retry of an identified payment gets the first attempt's outcome;
+ * anything else is refused as a replay (or an identifier used for another payment).
+ */
+async function refusedReservation(
+  r: Reserving,
+  reason: "payment_replayed" | "payment_identifier_reused",
+  payer: string,
+): Promise<Served> {
+  const { deps, merchant, payment, priced } = r;
+  const retried = payment.paymentIdentifier
+    ? await retriedPaymentOutcome(
+        deps,
+        merchant,
+        payment.paymentIdentifier,
+        payer,
+        payment.exact.authorization.nonce,
+      )
+    : null;
+  if (retried)
+    return served(retried, {
+      ruleId: priced.ruleId,
+      status: "REJECTED",
+      reason: `idempotent_${retried.kind}`,
+      payer,
+    });
+  const message =
+    reason === "payment_replayed"
+      ? "This payment authorization was already used"
+      : "This payment identifier was already used for another payment";
+  return rejectPayment(
+    deps,
+    r.req,
+    priced,
+    r.ctx,
+    { version: payment.version, reason, message },
+    { payer },
+  );
+}
+
+/**
  * Checks the payment against the route and reserves it: the unique reservation key makes a second
  * use of this authorization impossible. A retry of an identified payment gets the first attempt's
  * outcome instead of a refusal.
  */
-export async function reservePaidCall(r: Reserving): Promise<PaidCall | Served> {
-  const { deps, merchant, payment, priced } = r;
+export async function reservePaidCall(offered: Reserving): Promise<PaidCall | Served> {
+  const { deps, merchant, payment } = offered;
   const check = checkPaymentForRoute(
     payment,
-    priced.route,
+    offered.priced.route,
     Math.floor(deps.now().getTime() / 1000),
   );
   const payer = payment.exact.authorization.from.toLowerCase();
   if (!check.ok)
     return rejectPayment(
       deps,
-      r.req,
-      priced,
-      r.ctx,
+      offered.req,
+      offered.priced,
+      offered.ctx,
       { version: payment.version, reason: check.reason, message: check.message },
       { payer },
     );
+  // from here on the call is priced in the option the buyer chose (its 402s still offer them all)
+  const r: Reserving = { ...offered, priced: { ...offered.priced, route: check.route } };
+  const { priced } = r;
   const facilitator = deps.facilitators.forKind(merchant.facilitator);
   if (!facilitator) {
     deps.log.error(
@@ -320,36 +364,7 @@ export async function reservePaidCall(r: Reserving): Promise<PaidCall | Served> 
     deps.env,
     { choosePolicy: admission.choosePolicy },
   );
-  if (!reservation.ok) {
-    const retried = payment.paymentIdentifier
-      ? await retriedPaymentOutcome(
-          deps,
-          merchant,
-          payment.paymentIdentifier,
-          payer,
-          payment.exact.authorization.nonce,
-        )
-      : null;
-    if (retried)
-      return served(retried, {
-        ruleId: priced.ruleId,
-        status: "REJECTED",
-        reason: `idempotent_${retried.kind}`,
-        payer,
-      });
-    const message =
-      reservation.reason === "payment_replayed"
-        ? "This payment authorization was already used"
-        : "This payment identifier was already used for another payment";
-    return rejectPayment(
-      deps,
-      r.req,
-      priced,
-      r.ctx,
-      { version: payment.version, reason: reservation.reason, message },
-      { payer },
-    );
-  }
+  if (!reservation.ok) return refusedReservation(r, reservation.reason, payer);
   const { paymentId, settlementPolicy: policy } = reservation;
   const log = deps.log.child({ requestId: r.ctx.requestId, merchantId: merchant.id, paymentId });
   log.info(

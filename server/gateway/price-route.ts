@@ -1,6 +1,6 @@
 import type { SettlementPolicy } from "@/server/db";
 import type { CompiledRule } from "@/server/pricing/rules";
-import type { PricedRoute } from "@/server/x402/requirements";
+import { pricedRouteOf, type PricedRoute } from "@/server/x402/requirements";
 
 import type { GatewayDeps } from "./gateway-deps";
 import type { MerchantSnapshot } from "./merchant-snapshot";
@@ -24,22 +24,20 @@ export function priceRoute(
   target: UpstreamTarget,
 ): PricedCall | null | "misconfigured" {
   if (!match) return null;
-  const network = deps.networks.get(match.rule.network);
-  const asset = network?.assets.find((a) => a.address === match.rule.asset.toLowerCase());
   const payTo =
     merchant.settlementMode === "PLATFORM"
       ? deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase()
       : merchant.payoutAddress;
-  if (!network || !asset || !payTo) return "misconfigured";
+  const route = payTo
+    ? pricedRouteOf(deps.networks, match.rule, {
+        merchant,
+        payTo,
+        resourceUrl: `${deps.env.GATEWAY_URL}/${merchant.id}${ctx.path}`,
+      })
+    : null;
+  if (!route) return "misconfigured";
   return {
-    route: {
-      merchant,
-      rule: match.rule,
-      network,
-      asset,
-      payTo,
-      resourceUrl: `${deps.env.GATEWAY_URL}/${merchant.id}${ctx.path}`,
-    },
+    route,
     target,
     settlementPolicy: match.rule.settlementPolicy,
     ruleId: match.rule.id,

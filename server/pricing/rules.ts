@@ -1,11 +1,21 @@
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
-import { Prisma, type Db, type HttpMethod, type PricingRule } from "@/server/db";
+import {
+  Prisma,
+  type Db,
+  type HttpMethod,
+  type PricingRule,
+  type PricingRuleOption,
+} from "@/server/db";
 import { createId } from "@/server/db/ids";
 import { fromAtomic, toAtomic } from "@/server/db/money";
 import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
-import { getNetworkRegistry, type AssetConfig } from "@/server/networks/config";
+import {
+  getNetworkRegistry,
+  type AssetConfig,
+  type NetworkRegistry,
+} from "@/server/networks/config";
 import { bazaarDeclaration, checkDeclaration } from "@/server/x402/discovery";
 
 import { canonicalizePath, decodedView } from "./canonical-path";
@@ -24,6 +34,19 @@ type RequestMethod = (typeof REQUEST_METHODS)[number];
 
 type RuleDeps = Pick<Deps, "db" | "env">;
 
+/** A further payment option as the gateway reads it (the rule's own network + asset + price come first). */
+export type RuleOption = Pick<PricingRuleOption, "network" | "asset" | "priceAtomic">;
+/** A rule with its further payment options, in the order its 402s list them. */
+export type RuleWithOptions = PricingRule & { paymentOptions: RuleOption[] };
+
+/** How a rule is read with its options (every read the gateway, discovery or the console makes). */
+export const WITH_PAYMENT_OPTIONS = {
+  paymentOptions: {
+    orderBy: { position: "asc" },
+    select: { network: true, asset: true, priceAtomic: true },
+  },
+} as const satisfies Prisma.PricingRuleInclude;
+
 function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
   const parsed = pricingRuleInput.safeParse(raw);
   if (!parsed.success) {
@@ -37,6 +60,64 @@ function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
     );
   }
   return parsed.data;
+}
+
+/** A network + asset the registry knows and a positive price in that asset's decimals, or why not. */
+function resolvePrice(
+  registry: NetworkRegistry,
+  option: { network: string; asset: string; price: string },
+):
+  | { ok: true; atomic: bigint }
+  | { ok: false; field: "network" | "asset" | "price"; message: string } {
+  const network = registry.get(option.network);
+  if (!network)
+    return { ok: false, field: "network", message: `Unknown network ${option.network}` };
+  const asset = network.assets.find((a) => a.address === option.asset);
+  if (!asset)
+    return {
+      ok: false,
+      field: "asset",
+      message: `${option.asset} is not a supported asset on ${network.name}`,
+    };
+  const price = parseDecimalToAtomic(option.price, asset.decimals);
+  if (!price.ok) return { ok: false, field: "price", message: price.message };
+  if (price.atomic <= 0n)
+    return {
+      ok: false,
+      field: "price",
+      message: "A paid rule needs a price above zero (leave a path without a rule to make it free)",
+    };
+  return { ok: true, atomic: price.atomic };
+}
+
+/**
+ * The further payment options as rows: each known, positive in its asset's decimals, and no two
+ * (the rule's own included) on the same network + asset, which a buyer's payment could not tell apart.
+ */
+function resolvePaymentOptions(
+  registry: NetworkRegistry,
+  input: ParsedPricingRuleInput,
+): { position: number; network: string; asset: string; priceAtomic: Prisma.Decimal }[] | undefined {
+  if (!input.paymentOptions) return undefined;
+  const seen = new Set([`${input.network}|${input.asset}`]);
+  return input.paymentOptions.map((option, i) => {
+    const resolved = resolvePrice(registry, option);
+    if (!resolved.ok)
+      throw fieldError("paymentOptions", `Payment option ${i + 1}: ${resolved.message}`);
+    const key = `${option.network}|${option.asset}`;
+    if (seen.has(key))
+      throw fieldError(
+        "paymentOptions",
+        `Payment option ${i + 1}: the rule already offers this asset on this network`,
+      );
+    seen.add(key);
+    return {
+      position: i + 1,
+      network: option.network,
+      asset: option.asset,
+      priceAtomic: fromAtomic(resolved.atomic),
+    };
+  });
 }
 
 /** Checks what the schema can't: pattern syntax, a known network and asset, a positive price. */
@@ -70,25 +151,17 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
         `The schema does not describe a valid ${method} call: ${check.errors?.[0] ?? "invalid"}`,
       );
   }
-  const network = getNetworkRegistry(deps.env).get(input.network);
-  if (!network) throw fieldError("network", `Unknown network ${input.network}`);
-  const asset = network.assets.find((a) => a.address === input.asset);
-  if (!asset)
-    throw fieldError("asset", `${input.asset} is not a supported asset on ${network.name}`);
-  const price = parseDecimalToAtomic(input.price, asset.decimals);
-  if (!price.ok) throw fieldError("price", price.message);
-  if (price.atomic <= 0n)
-    throw fieldError(
-      "price",
-      "A paid rule needs a price above zero (leave a path without a rule to make it free)",
-    );
+  const registry = getNetworkRegistry(deps.env);
+  const price = resolvePrice(registry, input);
+  if (!price.ok) throw fieldError(price.field, price.message);
+  const paymentOptions = resolvePaymentOptions(registry, input);
   if (input.settlementPolicy === "DEFERRED" && input.billingMode !== "PER_REQUEST") {
     throw fieldError(
       "settlementPolicy",
       "Deferred settlement is for per-request rules: a bundle or time pass is granted when its payment settles",
     );
   }
-  return {
+  const values = {
     description: input.description || null,
     inputSchema: input.inputSchema ? (input.inputSchema as Prisma.InputJsonObject) : Prisma.DbNull,
     outputSchema: input.outputSchema
@@ -109,6 +182,28 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
     priority: input.priority,
     active: input.active,
   };
+  return { values, paymentOptions };
+}
+
+/** Replaces a rule's further payment options (undefined: keep them, as an input that predates them). */
+async function writePaymentOptions(
+  tx: Db,
+  rule: { id: string; merchantId: string },
+  options: ReturnType<typeof resolveRuleValues>["paymentOptions"],
+): Promise<void> {
+  if (!options) return;
+  await tx.pricingRuleOption.deleteMany({
+    where: { ruleId: rule.id, merchantId: rule.merchantId },
+  });
+  if (options.length === 0) return;
+  await tx.pricingRuleOption.createMany({
+    data: options.map((o) => ({
+      id: createId("pricingRuleOption"),
+      merchantId: rule.merchantId,
+      ruleId: rule.id,
+      ...o,
+    })),
+  });
 }
 
 const jsonObjectOrNull = (value: unknown): Record<string, unknown> | null =>
@@ -130,7 +225,7 @@ function assetOf(
   );
 }
 
-export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): PricingRuleDto {
+export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: RuleWithOptions): PricingRuleDto {
   const asset = assetOf(deps, rule);
   const atomic = toAtomic(rule.priceAtomic);
   return {
@@ -147,6 +242,18 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): Pr
     asset: rule.asset,
     assetSymbol: asset.symbol,
     assetDecimals: asset.decimals,
+    paymentOptions: rule.paymentOptions.map((option) => {
+      const optionAsset = assetOf(deps, option);
+      const optionAtomic = toAtomic(option.priceAtomic);
+      return {
+        network: option.network,
+        asset: option.asset,
+        assetSymbol: optionAsset.symbol,
+        assetDecimals: optionAsset.decimals,
+        priceAtomic: optionAtomic.toString(),
+        price: formatAtomic(optionAtomic, optionAsset.decimals),
+      };
+    }),
     billingMode: rule.billingMode,
     bundleSize: rule.bundleSize,
     passDurationSeconds: rule.passDurationSeconds,
@@ -204,6 +311,7 @@ export async function listPricingRules(
   const rules = await deps.db.pricingRule.findMany({
     where: { merchantId: opts.merchantId },
     orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
+    include: WITH_PAYMENT_OPTIONS,
   });
   return rules.map((r) => toPricingRuleDto(deps, r));
 }
@@ -218,7 +326,10 @@ export async function listUnpricedMethods(
 }> {
   const merchant = await deps.db.merchant.findFirstOrThrow({
     where: { id: opts.merchantId },
-    select: { unmatchedMethods: true, pricingRules: { where: { active: true } } },
+    select: {
+      unmatchedMethods: true,
+      pricingRules: { where: { active: true }, include: WITH_PAYMENT_OPTIONS },
+    },
   });
   const unpriced = unpricedMethodsByPattern(compileRules(merchant.pricingRules));
   return {
@@ -231,7 +342,7 @@ export async function createPricingRule(
   deps: RuleDeps,
   opts: { merchantId: string; actor: AuditActor; input: PricingRuleInput },
 ): Promise<PricingRuleDto> {
-  const values = resolveRuleValues(deps, parseInput(opts.input));
+  const { values, paymentOptions } = resolveRuleValues(deps, parseInput(opts.input));
   try {
     const rule = await deps.db.$transaction(async (tx) => {
       await refuseOverlap(tx, {
@@ -239,8 +350,13 @@ export async function createPricingRule(
         pathPattern: values.pathPattern,
         methods: values.methods,
       });
-      const created = await tx.pricingRule.create({
+      const inserted = await tx.pricingRule.create({
         data: { id: createId("pricingRule"), merchantId: opts.merchantId, ...values },
+      });
+      await writePaymentOptions(tx, inserted, paymentOptions ?? []);
+      const created = await tx.pricingRule.findUniqueOrThrow({
+        where: { id: inserted.id },
+        include: WITH_PAYMENT_OPTIONS,
       });
       await recordAudit(tx, {
         actor: opts.actor,
@@ -263,11 +379,12 @@ export async function updatePricingRule(
   deps: RuleDeps,
   opts: { merchantId: string; ruleId: string; actor: AuditActor; input: PricingRuleInput },
 ): Promise<PricingRuleDto> {
-  const values = resolveRuleValues(deps, parseInput(opts.input));
+  const { values, paymentOptions } = resolveRuleValues(deps, parseInput(opts.input));
   try {
     const rule = await deps.db.$transaction(async (tx) => {
       const before = await tx.pricingRule.findFirst({
         where: { id: opts.ruleId, merchantId: opts.merchantId },
+        include: WITH_PAYMENT_OPTIONS,
       });
       if (!before) throw new AppError("not_found", "No such pricing rule");
       await refuseOverlap(tx, {
@@ -276,7 +393,21 @@ export async function updatePricingRule(
         pathPattern: values.pathPattern,
         methods: values.methods,
       });
-      const after = await tx.pricingRule.update({ where: { id: before.id }, data: values });
+      // options kept as they are must still not repeat the rule's (possibly new) network + asset
+      if (
+        !paymentOptions &&
+        before.paymentOptions.some((o) => o.network === values.network && o.asset === values.asset)
+      )
+        throw fieldError(
+          "paymentOptions",
+          "A payment option already offers this asset on this network: remove it first",
+        );
+      await tx.pricingRule.update({ where: { id: before.id }, data: values });
+      await writePaymentOptions(tx, before, paymentOptions);
+      const after = await tx.pricingRule.findUniqueOrThrow({
+        where: { id: before.id },
+        include: WITH_PAYMENT_OPTIONS,
+      });
       await recordAudit(tx, {
         actor: opts.actor,
         merchantId: opts.merchantId,
@@ -320,15 +451,19 @@ export async function deletePricingRule(
 
 // ───────────────────────────── matching (pure) ─────────────────────────────
 
-export type CompiledRule = { rule: PricingRule; pattern: CompiledPattern };
+export type CompiledRule = { rule: RuleWithOptions; pattern: CompiledPattern };
 
 /** Active rules with their compiled patterns; rules whose stored pattern no longer compiles are skipped. */
-export function compileRules(rules: PricingRule[]): CompiledRule[] {
+export function compileRules(
+  rules: (PricingRule & { paymentOptions?: RuleOption[] })[],
+): CompiledRule[] {
   const compiled: CompiledRule[] = [];
   for (const rule of rules) {
     if (!rule.active) continue;
     const pattern = compilePathPattern(rule.pathPattern, { caseInsensitive: rule.caseInsensitive });
-    if (pattern.ok) compiled.push({ rule, pattern });
+    // a rule read without its options (a test's literal) offers only its own network + asset
+    if (pattern.ok)
+      compiled.push({ rule: { ...rule, paymentOptions: rule.paymentOptions ?? [] }, pattern });
   }
   return compiled;
 }

@@ -73,6 +73,24 @@ export const discoverySchemaInput = z
     "Use only local references ($ref starting with #)",
   );
 
+const assetAddressInput = z
+  .string()
+  .trim()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "Choose an asset")
+  .transform((a) => a.toLowerCase());
+
+/** Most further payment options a rule may offer (each is one more `accepts` entry in every 402). */
+export const MAX_PAYMENT_OPTIONS = 4;
+
+/** One more way to pay a rule: another network and/or asset, priced in that asset's units. */
+export const paymentOptionInput = z.object({
+  network: z.string().trim().min(1, "Choose a network"),
+  asset: assetAddressInput,
+  /** decimal in this asset's units, e.g. "0.01" */
+  price: z.string().trim().min(1, "Enter a price"),
+});
+export type PaymentOptionInput = z.input<typeof paymentOptionInput>;
+
 const pricingRuleFields = z.object({
   /** what the endpoint does: in its 402s and in discovery */
   description: z.string().trim().max(200).optional(),
@@ -88,11 +106,15 @@ const pricingRuleFields = z.object({
   /** decimal in the asset's units, e.g. "0.01" */
   price: z.string().trim().min(1, "Enter a price"),
   network: z.string().trim().min(1, "Choose a network"),
-  asset: z
-    .string()
-    .trim()
-    .regex(/^0x[0-9a-fA-F]{40}$/, "Choose an asset")
-    .transform((a) => a.toLowerCase()),
+  asset: assetAddressInput,
+  /** further ways to pay, offered after the rule's own network + asset + price, in this order; [] removes them */
+  paymentOptions: z
+    .array(paymentOptionInput)
+    .max(
+      MAX_PAYMENT_OPTIONS,
+      `A rule offers at most ${MAX_PAYMENT_OPTIONS} further payment options`,
+    )
+    .optional(),
   billingMode: billingModeSchema.default("PER_REQUEST"),
   bundleSize: z.number().int().min(2, "A bundle has at least 2 calls").max(1_000_000).optional(),
   passDurationSeconds: z
@@ -136,6 +158,16 @@ export const pricingRuleInput = pricingRuleFields.superRefine(billingModeFields)
 export type PricingRuleInput = z.input<typeof pricingRuleInput>;
 export type ParsedPricingRuleInput = z.output<typeof pricingRuleInput>;
 
+export const paymentOptionDtoSchema = z.object({
+  network: z.string(),
+  asset: z.string(),
+  assetSymbol: z.string(),
+  assetDecimals: z.number().int(),
+  priceAtomic: z.string(),
+  price: z.string(),
+});
+export type PaymentOptionDto = z.infer<typeof paymentOptionDtoSchema>;
+
 export const pricingRuleDtoSchema = z.object({
   id: z.string(),
   merchantId: z.string(),
@@ -151,6 +183,8 @@ export const pricingRuleDtoSchema = z.object({
   assetSymbol: z.string(),
   /** where the decimal point goes in `priceAtomic` */
   assetDecimals: z.number().int(),
+  /** further ways to pay, after the rule's own network + asset + price, in the order the 402 lists them */
+  paymentOptions: z.array(paymentOptionDtoSchema),
   billingMode: billingModeSchema,
   bundleSize: z.number().nullable(),
   passDurationSeconds: z.number().nullable(),

@@ -16,7 +16,7 @@ import { inject } from "vitest";
 
 import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
 import { localChainDefinition } from "@/server/chain/local-chain";
-import { signTransferAuthorization, usdcBalance } from "@/server/chain/test-usdc";
+import { signTransferAuthorization, TEST_USDC_EIP712, usdcBalance } from "@/server/chain/test-usdc";
 import type { PrismaClient } from "@/server/db";
 import type { ServerEnv } from "@/server/env";
 import type { Log } from "@/server/observability/logger";
@@ -100,6 +100,8 @@ export async function createGatewayHarness(
     env?: Record<string, string>;
     /** where the runtime logs (tests that check what reaches log lines) */
     log?: Log;
+    /** the local network also prices in the run's second test token (`secondToken`, symbol TUSD) */
+    secondAsset?: boolean;
   } = {},
 ) {
   const provided = inject("chain");
@@ -110,6 +112,23 @@ export async function createGatewayHarness(
   }) as PublicClient;
   const token = provided.tokenAddress.toLowerCase() as Address;
   const network = `eip155:${provided.chainId}`;
+  const secondToken = provided.secondTokenAddress.toLowerCase() as Address;
+  // the local network as the registry builds it, plus the second token (NETWORKS_JSON replaces it whole)
+  const withSecondAsset = {
+    NETWORKS_JSON: JSON.stringify([
+      {
+        id: network,
+        name: "Base Sepolia (local anvil)",
+        v1Name: "base-sepolia",
+        rpcUrl: provided.rpcUrl,
+        testnet: true,
+        assets: [
+          { address: token, symbol: "USDC", decimals: 6, eip712: TEST_USDC_EIP712 },
+          { address: secondToken, symbol: "TUSD", decimals: 6, eip712: TEST_USDC_EIP712 },
+        ],
+      },
+    ]),
+  };
   const facilitatorAccount = await fundedAccount(publicClient, provided.rpcUrl, token, "0");
   const merchantWallet = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Address;
   const upstream: TestUpstream = await startTestUpstream();
@@ -141,6 +160,7 @@ export async function createGatewayHarness(
     HOSTED_FACILITATOR_URL: `${facilitatorApi.url}/api/facilitator`,
     HOSTED_FACILITATOR_TOKEN: facilitatorApiToken,
     FACILITATOR_API_TOKENS: facilitatorApiToken,
+    ...(opts.secondAsset ? withSecondAsset : {}),
     ...opts.env,
   });
   const base = testDeps(db, { env, ...(opts.log ? { log: opts.log } : {}) });
@@ -283,6 +303,18 @@ export async function createGatewayHarness(
     ).accepts[0] as Requirements;
   }
 
+  /** Every `accepts` entry of an unpaid call's PAYMENT-REQUIRED header, in order. */
+  async function offersFor(path: string, init: RequestInit = {}): Promise<Requirements[]> {
+    const res = await call(path, init);
+    const header = res.headers.get("payment-required");
+    if (res.status !== 402 || !header)
+      throw new Error(`expected a 402 with PAYMENT-REQUIRED for ${path}, got ${res.status}`);
+    await res.body?.cancel();
+    return (
+      JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { accepts: Requirements[] }
+    ).accepts;
+  }
+
   return {
     runtime,
     /** the app's deps for this harness (its env), with its chain clients */
@@ -299,12 +331,27 @@ export async function createGatewayHarness(
     chainId: provided.chainId,
     network,
     token,
+    secondToken,
     url,
     call,
     signPayment,
     requirementsFor,
+    offersFor,
     newPayer: (usdc = "100") => fundedAccount(publicClient, provided.rpcUrl, token, usdc),
-    balanceOf: (owner: Address) => usdcBalance(publicClient, token, owner),
+    balanceOf: (owner: Address, of: Address = token) => usdcBalance(publicClient, of, owner),
+    /** mints `amount` of a test token to `to` (the tokens' mint is open; the payer pays its own gas) */
+    async mint(of: Address, to: PrivateKeyAccount, amount: string) {
+      const wallet = createWalletClient({ account: to, chain, transport: http(provided.rpcUrl) });
+      const hash = await wallet.writeContract({
+        address: of,
+        abi: TEST_USDC_ABI,
+        functionName: "mint",
+        args: [to.address, parseUnits(amount, 6)],
+        chain,
+        account: to,
+      });
+      await publicClient.waitForTransactionReceipt({ hash });
+    },
     async close() {
       await runtime.close();
       await upstream.close();

@@ -1,4 +1,8 @@
+import { createWalletClient, http } from "viem";
 import type { TestProject } from "vitest/node";
+
+import { accountFor } from "@/server/chain/accounts";
+import { deployTestUsdc } from "@/server/chain/test-usdc";
 
 import { setupLocalChain } from "@/server/chain/local-chain";
 import {
@@ -9,7 +13,13 @@ import {
 
 import { startTestRedis } from "./redis";
 
-export type ProvidedChain = { rpcUrl: string; chainId: number; tokenAddress: `0x${string}` };
+export type ProvidedChain = {
+  rpcUrl: string;
+  chainId: number;
+  tokenAddress: `0x${string}`;
+  /** a second EIP-3009 token on the same chain (same contract, another address): rules with two options */
+  secondTokenAddress: `0x${string}`;
+};
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -30,10 +40,18 @@ export default async function setup(project: TestProject) {
     prepareTestDatabases(),
     startTestRedis(),
   ]);
+  // deployed after the first, so the first keeps the deployer's nonce-0 address dev chains find it at
+  const deployer = createWalletClient({
+    chain: chain.chain,
+    account: accountFor("deployer"),
+    transport: http(chain.rpcUrl),
+  });
+  const secondTokenAddress = await deployTestUsdc(deployer, chain.publicClient);
   project.provide("chain", {
     rpcUrl: chain.rpcUrl,
     chainId: chain.chainId,
     tokenAddress: chain.tokenAddress,
+    secondTokenAddress,
   });
   project.provide("dbTemplate", dbTemplate);
   project.provide("redisUrl", redis.url);

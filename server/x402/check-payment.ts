@@ -1,7 +1,15 @@
 import type { PaymentRequirements } from "@x402/core/types";
 
 import type { DecodedPayment } from "./payment-header";
-import { priceOf, requirementsV1, requirementsV2, type PricedRoute } from "./requirements";
+import {
+  inOption,
+  offeredOptions,
+  priceOf,
+  requirementsV1,
+  requirementsV2,
+  type PaymentOption,
+  type PricedRoute,
+} from "./requirements";
 
 // Pure: does a decoded payment pay for this route? The cheap checks run here, before anything is
 // reserved or any RPC is made; the facilitator then checks the signature, balance and chain state.
@@ -11,31 +19,61 @@ import { priceOf, requirementsV1, requirementsV2, type PricedRoute } from "./req
 export const VALID_BEFORE_MARGIN_SECONDS = 6;
 
 export type PaymentCheck =
-  | { ok: true; amount: bigint; requirements: PaymentRequirements }
+  | {
+      ok: true;
+      amount: bigint;
+      requirements: PaymentRequirements;
+      /** the route priced in the option the buyer chose: verify, settle and the ledger use it */
+      route: PricedRoute;
+    }
   | { ok: false; reason: string; message: string };
 
-const reject = (reason: string, message: string): PaymentCheck => ({ ok: false, reason, message });
+type Refusal = Extract<PaymentCheck, { ok: false }>;
+const reject = (reason: string, message: string): Refusal => ({ ok: false, reason, message });
+
+const describeOffer = (options: PaymentOption[]) =>
+  options.map((o) => `${o.asset.symbol} on ${o.network.name} (${o.network.id})`).join(", ");
+
+/**
+ * The option the buyer chose: v2 names network and asset in `accepted`; v1 names the network only
+ * (and the asset when a client adds it), so among a network's options the one at the authorized
+ * value is taken, else the first (its price check then says what it costs).
+ */
+export function chooseOption(
+  payment: DecodedPayment,
+  route: PricedRoute,
+): { ok: true; option: PaymentOption } | Refusal {
+  const offered = offeredOptions(route);
+  const onNetwork = offered.filter((o) =>
+    payment.version === 1 ? o.network.v1Name === payment.network : o.network.id === payment.network,
+  );
+  if (onNetwork.length === 0)
+    return reject(
+      "invalid_exact_evm_network_mismatch",
+      `This route is paid with ${describeOffer(offered)}; the payment is for ${payment.network}`,
+    );
+  const asset = (payment.accepted?.asset ?? payment.asset)?.toLowerCase();
+  const candidates = asset ? onNetwork.filter((o) => o.asset.address === asset) : onNetwork;
+  if (candidates.length === 0)
+    return reject(
+      "asset_mismatch",
+      `On ${payment.network} this route is paid in ${describeOffer(onNetwork)}; the payment is for ${asset}`,
+    );
+  const value = payment.exact.authorization.value;
+  const option = candidates.find((o) => o.amount.toString() === value) ?? candidates[0]!;
+  return { ok: true, option };
+}
 
 export function checkPaymentForRoute(
   payment: DecodedPayment,
-  route: PricedRoute,
+  offeredRoute: PricedRoute,
   nowSeconds: number,
 ): PaymentCheck {
-  const expectedNetwork = payment.version === 1 ? route.network.v1Name : route.network.id;
-  if (!expectedNetwork || payment.network !== expectedNetwork) {
-    return reject(
-      "invalid_exact_evm_network_mismatch",
-      `This route is paid on ${route.network.name} (${route.network.id}); the payment is for ${payment.network}`,
-    );
-  }
+  const chosen = chooseOption(payment, offeredRoute);
+  if (!chosen.ok) return chosen;
+  const route = inOption(offeredRoute, chosen.option);
   const payTo = route.payTo.toLowerCase();
   if (payment.accepted) {
-    if (payment.accepted.asset.toLowerCase() !== route.asset.address) {
-      return reject(
-        "asset_mismatch",
-        `This route is paid in ${route.asset.symbol} at ${route.asset.address}; the payment is for ${payment.accepted.asset}`,
-      );
-    }
     if (payment.accepted.payTo.toLowerCase() !== payTo)
       return reject(
         "invalid_exact_evm_recipient_mismatch",
@@ -94,7 +132,12 @@ export function checkPaymentForRoute(
       "invalid_exact_evm_network_mismatch",
       `${route.network.name} has no x402 v1 name; pay with x402 v2`,
     );
-  return { ok: true, amount, requirements: requirements as unknown as PaymentRequirements };
+  return {
+    ok: true,
+    amount,
+    requirements: requirements as unknown as PaymentRequirements,
+    route,
+  };
 }
 
 function stripQuery(url: string): string {

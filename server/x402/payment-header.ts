@@ -35,6 +35,8 @@ export type DecodedPayment = {
   /** v1 network name or v2 CAIP-2 id, as the client sent it */
   network: string;
   exact: ExactEvmPayload;
+  /** v1 only: the token, when a client names it beside the network (the v1 payload has no field for it) */
+  asset?: string;
   /** v2 only: the requirements the client says it accepted */
   accepted?: { scheme: string; network: string; asset: string; amount: string; payTo: string };
   /** v2 only: the resource URL the client says it paid for */
@@ -71,6 +73,11 @@ function paymentIdentifierOf(extensions: unknown): string | undefined {
   const parsed = paymentIdentifierSchema.safeParse(info?.id);
   return parsed.success ? parsed.data : undefined;
 }
+
+const v1AssetOf = (json: unknown): string | undefined => {
+  const asset = (json as { asset?: unknown }).asset;
+  return typeof asset === "string" && /^0x[0-9a-fA-F]{40}$/.test(asset) ? asset : undefined;
+};
 
 /** Reads PAYMENT-SIGNATURE (v2) or, failing that, X-PAYMENT (v1 or v2 payloads). */
 export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult {
@@ -150,6 +157,7 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
       scheme,
       network,
       exact: exact.data,
+      asset: version === 1 ? v1AssetOf(json) : undefined,
       accepted: version === 2 ? payload.accepted : undefined,
       resourceUrl: version === 2 ? payload.resource?.url : undefined,
       paymentIdentifier: version === 2 ? paymentIdentifierOf(payload.extensions) : undefined,

@@ -2,7 +2,7 @@ import { type Locale } from "@/server/i18n/locales";
 import { translatorFor } from "@/server/i18n/translator";
 import { formatAtomic } from "@/server/pricing/price";
 
-import { priceOf, type PricedRoute } from "./requirements";
+import { offeredOptions, type PaymentOption, type PricedRoute } from "./requirements";
 
 // Pure: the page a person sees when they open a paid URL in a browser. It says what the call
 // costs and sends them to the playground, where a wallet can pay for it. Its texts are the
@@ -20,7 +20,17 @@ export function renderPaywall(
   opts: { appUrl: string; path: string; locale: Locale },
 ): string {
   const t = translatorFor(opts.locale, "paywall");
-  const price = `${formatAtomic(priceOf(route), route.asset.decimals)} ${route.asset.symbol}`;
+  // the rule's own price, then each further way to pay on a line of its own
+  const [own, ...others] = offeredOptions(route) as [PaymentOption, ...PaymentOption[]];
+  const priceIn = (o: PaymentOption) =>
+    `${formatAtomic(o.amount, o.asset.decimals)} ${o.asset.symbol}`;
+  const price = priceIn(own);
+  const alternatives = others
+    .map(
+      (o) =>
+        `\n  <p class="muted">${escapeHtml(t("orPay", { price: priceIn(o), network: o.network.name }))}</p>`,
+    )
+    .join("");
   const playground = `${opts.appUrl}/docs/playground?merchant=${encodeURIComponent(route.merchant.id)}&path=${encodeURIComponent(opts.path)}`;
   const title = t("title", { merchant: route.merchant.name });
   // the message's tags wrap our own text; only the link target comes from configuration and is escaped
@@ -43,7 +53,7 @@ export function renderPaywall(
   <h1>${escapeHtml(route.merchant.name)}</h1>
   <p class="muted"><code>${escapeHtml(opts.path)}</code></p>
   <p class="price">${escapeHtml(price)}</p>
-  <p class="muted">${escapeHtml(t("perCall", { network: route.network.name }))}</p>
+  <p class="muted">${escapeHtml(t("perCall", { network: route.network.name }))}</p>${alternatives}
   <a class="button" href="${escapeHtml(playground)}">${escapeHtml(t("payInPlayground"))}</a>
   <p class="muted" style="margin-top:20px">${developers}</p>
 </main></body></html>`;

@@ -1,6 +1,6 @@
-import type { PricingRule } from "@/server/db";
+import type { PricingRule, PricingRuleOption } from "@/server/db";
 import { toAtomic } from "@/server/db/money";
-import type { AssetConfig, NetworkConfig } from "@/server/networks/config";
+import type { AssetConfig, NetworkConfig, NetworkRegistry } from "@/server/networks/config";
 
 // Pure: a priced route → the payment requirements a client must satisfy, in both protocol
 // generations (see shared/x402.md), and the 402 bodies that carry them.
@@ -59,16 +59,58 @@ export type PricedRoute = {
     | "inputSchema"
     | "outputSchema"
   >;
+  /** the option this route is priced in: the rule's own until a payment chose another */
   network: NetworkConfig;
   asset: AssetConfig;
+  /** the price in `asset`'s atomic units; absent: the rule's price */
+  amount?: bigint;
+  /** every way to pay the route, in the order the 402 lists them (the rule's own first); absent: only the above */
+  options?: PaymentOption[];
   /** who receives the transfer: the merchant's wallet, or the platform treasury in PLATFORM mode */
   payTo: string;
   /** the absolute URL of the paid resource (public origin + merchant + path) */
   resourceUrl: string;
 };
 
+/** One way to pay a route: one `accepts` entry. */
+export type PaymentOption = { network: NetworkConfig; asset: AssetConfig; amount: bigint };
+
 export function priceOf(route: PricedRoute): bigint {
-  return toAtomic(route.rule.priceAtomic);
+  return route.amount ?? toAtomic(route.rule.priceAtomic);
+}
+
+/** Every option the route offers, in order. */
+export function offeredOptions(route: PricedRoute): PaymentOption[] {
+  return route.options ?? [{ network: route.network, asset: route.asset, amount: priceOf(route) }];
+}
+
+/** The route priced in one of its options (what a payment that chose it is checked, verified and settled against). */
+export function inOption(route: PricedRoute, option: PaymentOption): PricedRoute {
+  return { ...route, network: option.network, asset: option.asset, amount: option.amount };
+}
+
+/**
+ * A rule's priced route: its own network + asset + price first, then its further options. Null when
+ * the registry lacks the rule's own network or asset (the gateway cannot charge for it); a further
+ * option naming what this gateway lacks is left out of the offer.
+ */
+export function pricedRouteOf(
+  registry: Pick<NetworkRegistry, "asset" | "get">,
+  rule: PricedRoute["rule"] &
+    Pick<PricingRule, "network" | "asset"> & {
+      paymentOptions?: Pick<PricingRuleOption, "network" | "asset" | "priceAtomic">[];
+    },
+  at: Pick<PricedRoute, "merchant" | "payTo" | "resourceUrl">,
+): PricedRoute | null {
+  const options: PaymentOption[] = [];
+  for (const option of [rule, ...(rule.paymentOptions ?? [])]) {
+    const network = registry.get(option.network);
+    const asset = registry.asset(option.network, option.asset);
+    if (network && asset) options.push({ network, asset, amount: toAtomic(option.priceAtomic) });
+    else if (option === rule) return null;
+  }
+  const [primary] = options as [PaymentOption];
+  return { ...at, rule, ...primary, options };
 }
 
 export function requirementsV2(
@@ -143,7 +185,7 @@ export function paymentRequiredV2(
       mimeType: "application/json",
       serviceName: route.merchant.name,
     },
-    accepts: [requirementsV2(route)],
+    accepts: offeredOptions(route).map((option) => requirementsV2(inOption(route, option))),
     ...(extensions ? { extensions } : {}),
   };
 }
@@ -152,9 +194,12 @@ export function paymentRequiredV1(
   route: PricedRoute,
   error?: string,
 ): PaymentRequiredV1Body | null {
-  const accepts = requirementsV1(route);
-  if (!accepts) return null;
-  return { x402Version: 1, error: error ?? "X-PAYMENT header is required", accepts: [accepts] };
+  // the options v1 can name (a network without a v1 name is offered to v2 clients only)
+  const accepts = offeredOptions(route)
+    .map((option) => requirementsV1(inOption(route, option)))
+    .filter((r): r is RequirementsV1 => r !== null);
+  if (accepts.length === 0) return null;
+  return { x402Version: 1, error: error ?? "X-PAYMENT header is required", accepts };
 }
 
 /**

@@ -787,6 +787,14 @@ export interface operations {
                         asset: string;
                         assetSymbol: string;
                         assetDecimals: number;
+                        paymentOptions: {
+                            network: string;
+                            asset: string;
+                            assetSymbol: string;
+                            assetDecimals: number;
+                            priceAtomic: string;
+                            price: string;
+                        }[];
                         /** @enum {string} */
                         billingMode: "PER_REQUEST" | "BUNDLE" | "TIME_PASS";
                         bundleSize: number | null;
@@ -895,6 +903,11 @@ export interface operations {
                         price: string;
                         network: string;
                         asset: string;
+                        paymentOptions?: {
+                            network: string;
+                            asset: string;
+                            price: string;
+                        }[];
                         /**
                          * @default PER_REQUEST
                          * @enum {string}
@@ -944,6 +957,14 @@ export interface operations {
                         asset: string;
                         assetSymbol: string;
                         assetDecimals: number;
+                        paymentOptions: {
+                            network: string;
+                            asset: string;
+                            assetSymbol: string;
+                            assetDecimals: number;
+                            priceAtomic: string;
+                            price: string;
+                        }[];
                         /** @enum {string} */
                         billingMode: "PER_REQUEST" | "BUNDLE" | "TIME_PASS";
                         bundleSize: number | null;
@@ -1061,6 +1082,11 @@ export interface operations {
                         price: string;
                         network: string;
                         asset: string;
+                        paymentOptions?: {
+                            network: string;
+                            asset: string;
+                            price: string;
+                        }[];
                         /**
                          * @default PER_REQUEST
                          * @enum {string}
@@ -1110,6 +1136,14 @@ export interface operations {
                         asset: string;
                         assetSymbol: string;
                         assetDecimals: number;
+                        paymentOptions: {
+                            network: string;
+                            asset: string;
+                            assetSymbol: string;
+                            assetDecimals: number;
+                            priceAtomic: string;
+                            price: string;
+                        }[];
                         /** @enum {string} */
                         billingMode: "PER_REQUEST" | "BUNDLE" | "TIME_PASS";
                         bundleSize: number | null;

@@ -154,6 +154,19 @@ export function PricingRules({ merchantId }: { merchantId: string }) {
                   </TableCell>
                   <TableCell className="text-right tabular-nums">
                     {rule.price} <span className="text-muted-foreground">{rule.assetSymbol}</span>
+                    {rule.paymentOptions.map((o) => (
+                      <div
+                        key={`${o.network}|${o.asset}`}
+                        className="text-muted-foreground text-xs"
+                        data-testid="payment-option"
+                      >
+                        {t("pricing.orPay", {
+                          price: o.price,
+                          symbol: o.assetSymbol,
+                          network: networkName(o.network),
+                        })}
+                      </div>
+                    ))}
                   </TableCell>
                   <TableCell>{networkName(rule.network)}</TableCell>
                   <TableCell>

@@ -31,6 +31,7 @@ import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
 import { JsonSchemaInput } from "./json-schema-field";
+import { PaymentOptionsField } from "./payment-options-field";
 import { httpMethodSchema, pricingRuleInput } from "@/server/pricing/schemas";
 import { SETTLEMENT_POLICIES } from "@/server/pricing/settlement-policies";
 
@@ -73,6 +74,11 @@ export function RuleForm({
           price: rule.price,
           network: rule.network,
           asset: rule.asset,
+          paymentOptions: rule.paymentOptions.map(({ network, asset, price }) => ({
+            network,
+            asset,
+            price,
+          })),
           billingMode: rule.billingMode,
           bundleSize: rule.bundleSize ?? undefined,
           passDurationSeconds: rule.passDurationSeconds ?? undefined,
@@ -91,6 +97,7 @@ export function RuleForm({
           price: "",
           network: firstNetwork?.id ?? "",
           asset: firstNetwork?.assets[0]?.address ?? "",
+          paymentOptions: [],
           billingMode: "PER_REQUEST",
           settlementPolicy: "AFTER_SUCCESS",
           description: "",
@@ -257,6 +264,7 @@ export function RuleForm({
             )}
           />
         </div>
+        <PaymentOptionsField form={form} options={options} />
         <div className="grid gap-4 sm:grid-cols-2">
           <FormField
             control={form.control}
