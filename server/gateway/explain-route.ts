@@ -8,6 +8,7 @@ import { canonicalizePath } from "@/server/pricing/canonical-path";
 import {
   compileRules,
   matchRequest,
+  type CompiledRule,
   toPricingRuleDto,
   WITH_PAYMENT_OPTIONS,
 } from "@/server/pricing/rules";
@@ -33,13 +34,16 @@ export type RuleMatchExplanation = {
   paymentRequired: { v1Body: unknown; v2: unknown } | null;
 };
 
-/** "Which rule matches?": the rule the gateway would pick for method + path, and the 402 a client would get. */
-export async function explainRuleMatch(
-  deps: Pick<Deps, "db" | "env">,
-  opts: { merchantId: string; method: string; path: string },
-): Promise<RuleMatchExplanation> {
-  const merchant = await deps.db.merchant.findFirst({
-    where: { id: opts.merchantId },
+type MaskedCredential = {
+  ruleId: string | null;
+  location: string;
+  name: string;
+  maskedValue: string;
+};
+
+function loadExplainedMerchant(db: Deps["db"], merchantId: string) {
+  return db.merchant.findFirst({
+    where: { id: merchantId },
     select: {
       id: true,
       name: true,
@@ -54,58 +58,42 @@ export async function explainRuleMatch(
       },
     },
   });
-  if (!merchant) throw new AppError("not_found", "Merchant not found");
-  const path = opts.path.startsWith("/") ? opts.path : `/${opts.path}`;
-  // parsed the way the gateway parses the request line, so dot segments and encodings come out the same
-  const parsed = new URL(`${deps.env.APP_URL}/${merchant.id}${path}`);
-  const canonical = canonicalizePath(parsed.pathname.slice(merchant.id.length + 1) || "/");
-  if (!canonical.ok) {
-    // the gateway answers 400 before matching any rule
-    return {
-      method: opts.method,
-      path,
-      gatewayUrl: parsed.toString(),
-      upstreamUrl: null,
-      upstreamRefusal: canonical.message,
-      injectedHeaders: [],
-      rule: null,
-      outcome: "free",
-      paymentRequired: null,
-    };
-  }
-  const {
-    match,
-    path: pathOnly,
-    pricedForOtherMethods,
-  } = matchRequest(compileRules(merchant.pricingRules), opts.method, canonical.path);
-  if (pricedForOtherMethods && merchant.unmatchedMethods === "REFUSE") {
-    const refusal = `404: no rule prices ${opts.method} on this path, and unpriced methods are refused (Traffic settings)`;
-    return {
-      method: opts.method,
-      path,
-      gatewayUrl: parsed.toString(),
-      upstreamUrl: null,
-      upstreamRefusal: refusal,
-      injectedHeaders: [],
-      rule: null,
-      outcome: "free",
-      paymentRequired: null,
-    };
-  }
-  const gatewayUrl = `${parsed.origin}/${merchant.id}${pathOnly}${parsed.search}`;
+}
+type ExplainedMerchant = NonNullable<Awaited<ReturnType<typeof loadExplainedMerchant>>>;
+
+/** A request the gateway refuses before any rule or upstream is involved. */
+function refusedBeforeMatching(
+  base: { method: string; path: string; gatewayUrl: string },
+  refusal: string,
+): RuleMatchExplanation {
+  return {
+    ...base,
+    upstreamUrl: null,
+    upstreamRefusal: refusal,
+    injectedHeaders: [],
+    rule: null,
+    outcome: "free",
+    paymentRequired: null,
+  };
+}
+
+/** Where the call would go upstream, with the injected credentials that apply (merchant-wide ones, overridden by the rule's own), masked. */
+function explainUpstream(
+  merchant: ExplainedMerchant,
+  match: CompiledRule | null,
+  pathOnly: string,
+  search: string,
+): Pick<RuleMatchExplanation, "upstreamUrl" | "upstreamRefusal" | "injectedHeaders"> {
   const mapped = match
     ? mapUpstreamPath(match.rule.upstreamPath, match.pattern, pathOnly)
     : ({ ok: true, path: pathOnly } as const);
-  const joined = mapped.ok
-    ? joinUpstreamUrl(merchant.upstreamBaseUrl, mapped.path, parsed.search)
-    : null;
+  const joined = mapped.ok ? joinUpstreamUrl(merchant.upstreamBaseUrl, mapped.path, search) : null;
   const upstreamRefusal = !mapped.ok
     ? mapped.message
     : joined
       ? null
       : "This path cannot be mapped to the upstream: it would leave the upstream's base path";
-  // the credentials that apply: merchant-wide ones, overridden by the matched rule's own
-  const applicable = new Map<string, { location: string; name: string; maskedValue: string }>();
+  const applicable = new Map<string, MaskedCredential>();
   for (const c of merchant.upstreamCredentials) {
     if (c.ruleId !== null && c.ruleId !== match?.rule.id) continue;
     if (c.ruleId !== null || !applicable.has(`${c.location}:${c.name}`))
@@ -115,46 +103,78 @@ export async function explainRuleMatch(
   const injectedHeaders = [...applicable.values()]
     .filter((c) => c.location === "HEADER")
     .map((c) => ({ name: c.name, maskedValue: c.maskedValue }));
-  let upstreamUrl: string | null = null;
-  if (joined) {
-    const search = withQueryCredentials(
-      joined.search,
-      queryCredentials.map((c) => [c.name, c.maskedValue]),
-    );
-    // the masks are for people: show them unencoded
-    upstreamUrl = queryCredentials.reduce(
-      (url, c) => url.split(encodeURIComponent(c.maskedValue)).join(c.maskedValue),
-      `${joined.origin}${joined.pathname}${search}`,
-    );
-  }
-  const shared = {
-    method: opts.method,
-    path,
-    gatewayUrl,
-    upstreamUrl,
-    upstreamRefusal,
-    injectedHeaders,
-  };
-  if (!match) return { ...shared, rule: null, outcome: "free", paymentRequired: null };
+  if (!joined) return { upstreamUrl: null, upstreamRefusal, injectedHeaders };
+  const withCredentials = withQueryCredentials(
+    joined.search,
+    queryCredentials.map((c) => [c.name, c.maskedValue]),
+  );
+  // the masks are for people: show them unencoded
+  const upstreamUrl = queryCredentials.reduce(
+    (url, c) => url.split(encodeURIComponent(c.maskedValue)).join(c.maskedValue),
+    `${joined.origin}${joined.pathname}${withCredentials}`,
+  );
+  return { upstreamUrl, upstreamRefusal, injectedHeaders };
+}
+
+/** The 402 bodies an unpaid client would get on the matched rule (null: its network or asset is unknown). */
+function explainPaymentRequired(
+  deps: Pick<Deps, "env">,
+  merchant: ExplainedMerchant,
+  match: CompiledRule,
+  pathOnly: string,
+): RuleMatchExplanation["paymentRequired"] {
   const payTo =
     merchant.settlementMode === "PLATFORM"
       ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? "")
       : openPayoutAddress(merchant, deps.env);
-  const rule = toPricingRuleDto(deps, match.rule);
   const route = pricedRouteOf(getNetworkRegistry(deps.env), match.rule, {
     merchant,
     payTo,
     resourceUrl: `${deps.env.APP_URL}/${merchant.id}${pathOnly}`,
   });
-  if (!route) return { ...shared, rule, outcome: "payment_required", paymentRequired: null };
+  if (!route) return null;
+  return {
+    v1Body: paymentRequiredBody(route, { clientVersion: null }),
+    v2: paymentRequiredV2(route),
+  };
+}
+
+/** "Which rule matches?": the rule the gateway would pick for method + path, and the 402 a client would get. */
+export async function explainRuleMatch(
+  deps: Pick<Deps, "db" | "env">,
+  opts: { merchantId: string; method: string; path: string },
+): Promise<RuleMatchExplanation> {
+  const merchant = await loadExplainedMerchant(deps.db, opts.merchantId);
+  if (!merchant) throw new AppError("not_found", "Merchant not found");
+  const path = opts.path.startsWith("/") ? opts.path : `/${opts.path}`;
+  // parsed the way the gateway parses the request line, so dot segments and encodings come out the same
+  const parsed = new URL(`${deps.env.APP_URL}/${merchant.id}${path}`);
+  const asSent = { method: opts.method, path, gatewayUrl: parsed.toString() };
+  const canonical = canonicalizePath(parsed.pathname.slice(merchant.id.length + 1) || "/");
+  // the gateway answers 400 before matching any rule
+  if (!canonical.ok) return refusedBeforeMatching(asSent, canonical.message);
+  const {
+    match,
+    path: pathOnly,
+    pricedForOtherMethods,
+  } = matchRequest(compileRules(merchant.pricingRules), opts.method, canonical.path);
+  if (pricedForOtherMethods && merchant.unmatchedMethods === "REFUSE")
+    return refusedBeforeMatching(
+      asSent,
+      `404: no rule prices ${opts.method} on this path, and unpriced methods are refused (Traffic settings)`,
+    );
+  const shared = {
+    method: opts.method,
+    path,
+    gatewayUrl: `${parsed.origin}/${merchant.id}${pathOnly}${parsed.search}`,
+    ...explainUpstream(merchant, match, pathOnly, parsed.search),
+  };
+  if (!match) return { ...shared, rule: null, outcome: "free", paymentRequired: null };
   return {
     ...shared,
-    rule,
+    rule: toPricingRuleDto(deps, match.rule),
     outcome: "payment_required",
-    paymentRequired: {
-      v1Body: paymentRequiredBody(route, { clientVersion: null }),
-      v2: paymentRequiredV2(route),
-    },
+    paymentRequired: explainPaymentRequired(deps, merchant, match, pathOnly),
   };
 }
 
