@@ -16,6 +16,7 @@ import { rejectPayment } from "./payment-challenge";
 import type { PricedCall } from "./price-route";
 import type { RequestContext } from "./request-context";
 import { served, type Served } from "./served";
+import type { ProxyOutcome } from "./proxy";
 import { callUpstream, upstreamFailure } from "./upstream-call";
 
 type Proved =
@@ -62,6 +63,43 @@ async function provedEntitlement(
       payer: check.address,
     };
   return { ok: true, payer: check.address, entitlement };
+}
+
+type EntitledUsage = { ruleId: string; entitlementId: string; payer: string };
+
+/** The upstream failed or answered an error: recorded FAILED, and a bundle's call is given back. */
+async function failedEntitledCall(
+  deps: GatewayDeps,
+  merchant: MerchantSnapshot,
+  entitlement: { id: string; billingMode: string },
+  result: ProxyOutcome,
+  usage: EntitledUsage,
+): Promise<Served> {
+  // a failed call does not use up a bundle's call
+  if (entitlement.billingMode === "BUNDLE")
+    await restoreEntitlementCall(deps.db, {
+      merchantId: merchant.id,
+      entitlementId: entitlement.id,
+    });
+  if (result.kind !== "response") {
+    const failure = upstreamFailure(result, merchant, deps.maxBodyBytes);
+    return served(failure.outcome, {
+      ...usage,
+      status: "FAILED",
+      reason: failure.reason,
+      upstreamLatencyMs: failure.upstreamLatencyMs,
+    });
+  }
+  return served(
+    { kind: "proxied", status: result.status, headers: result.headers, body: result.body },
+    {
+      ...usage,
+      status: "FAILED",
+      reason: "upstream_error",
+      upstreamStatus: result.status,
+      upstreamLatencyMs: result.upstreamLatencyMs,
+    },
+  );
 }
 
 /**
@@ -111,33 +149,8 @@ export async function serveEntitled(
     extra: { "x-x402-payer": payer, "x-x402-entitlement-id": entitlement.id },
   });
   const usage = { ruleId: priced.ruleId, entitlementId: entitlement.id, payer };
-  if (result.kind !== "response" || result.status >= 400) {
-    // a failed call does not use up a bundle's call
-    if (entitlement.billingMode === "BUNDLE")
-      await restoreEntitlementCall(deps.db, {
-        merchantId: merchant.id,
-        entitlementId: entitlement.id,
-      });
-    if (result.kind !== "response") {
-      const failure = upstreamFailure(result, merchant, deps.maxBodyBytes);
-      return served(failure.outcome, {
-        ...usage,
-        status: "FAILED",
-        reason: failure.reason,
-        upstreamLatencyMs: failure.upstreamLatencyMs,
-      });
-    }
-    return served(
-      { kind: "proxied", status: result.status, headers: result.headers, body: result.body },
-      {
-        ...usage,
-        status: "FAILED",
-        reason: "upstream_error",
-        upstreamStatus: result.status,
-        upstreamLatencyMs: result.upstreamLatencyMs,
-      },
-    );
-  }
+  if (result.kind !== "response" || result.status >= 400)
+    return failedEntitledCall(deps, merchant, entitlement, result, usage);
   return served(
     {
       kind: "proxied",
