@@ -41,6 +41,8 @@ export type GatewayOutcome =
   | { kind: "upstream_unreachable"; message: string }
   /** the upstream answered with a status outside 200–599 */
   | { kind: "upstream_invalid_response"; status: number }
+  /** a metered route's upstream answered without a valid metering header, and the rule refuses such answers */
+  | { kind: "upstream_unmetered"; header: string }
   | { kind: "unavailable"; message: string }
   /** a payment identifier already bound to another payment, or to a call whose response was not kept */
   | { kind: "payment_identifier_conflict"; message: string; paymentId: string }
@@ -231,6 +233,13 @@ function renderUnisolated(outcome: GatewayOutcome, requestId: string): RenderedO
         `The upstream answered with status ${outcome.status}, which is not a valid HTTP answer; you were not charged`,
         requestId,
         { upstreamStatus: outcome.status },
+      );
+    case "upstream_unmetered":
+      return errorJson(
+        "upstream_unmetered",
+        `The upstream's answer did not report its usage in ${outcome.header}; you were not charged`,
+        requestId,
+        { header: outcome.header },
       );
     case "unavailable":
       return errorJson("service_unavailable", outcome.message, requestId);

@@ -31,6 +31,10 @@ export function priceRoute(
       ? deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase()
       : merchant.payoutAddress;
   if (!network || !asset || !payTo) return "misconfigured";
+  const uptoFacilitator = match.rule.meteringHeader
+    ? uptoFacilitatorFor(deps, merchant, network.id)
+    : undefined;
+  if (uptoFacilitator === null) return "misconfigured";
   return {
     route: {
       merchant,
@@ -39,9 +43,26 @@ export function priceRoute(
       asset,
       payTo,
       resourceUrl: `${deps.env.GATEWAY_URL}/${merchant.id}${ctx.path}`,
+      ...(uptoFacilitator ? { uptoFacilitator } : {}),
     },
     target,
     settlementPolicy: match.rule.settlementPolicy,
     ruleId: match.rule.id,
   };
+}
+
+/**
+ * The account a metered (upto) payment names as its settler: one of this deployment's settlement
+ * accounts, at random as the official scheme picks (server/facilitator/local). Null when the
+ * merchant's payments go through a hosted facilitator or none can settle here: metered rules settle
+ * through the self-hosted one.
+ */
+function uptoFacilitatorFor(
+  deps: GatewayDeps,
+  merchant: MerchantSnapshot,
+  networkId: string,
+): string | null {
+  if (merchant.facilitator !== "LOCAL") return null;
+  const accounts = deps.chains.forNetwork(networkId)?.facilitatorAccounts ?? [];
+  return accounts[Math.floor(Math.random() * accounts.length)]?.address ?? null;
 }

@@ -88,6 +88,7 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
       "Deferred settlement is for per-request rules: a bundle or time pass is granted when its payment settles",
     );
   }
+  if (input.meteringHeader) checkMeteredRule(input);
   return {
     description: input.description || null,
     inputSchema: input.inputSchema ? (input.inputSchema as Prisma.InputJsonObject) : Prisma.DbNull,
@@ -105,10 +106,26 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
       input.billingMode === "TIME_PASS" ? (input.passDurationSeconds ?? null) : null,
     settlementPolicy: input.settlementPolicy,
     upstreamPath: input.upstreamPath || null,
+    meteringHeader: input.meteringHeader || null,
+    meteringFallback: input.meteringFallback,
     caseInsensitive: input.caseInsensitive,
     priority: input.priority,
     active: input.active,
   };
+}
+
+/** A metered charge is known only once the upstream answered, for one call. */
+function checkMeteredRule(input: ParsedPricingRuleInput): void {
+  if (input.billingMode !== "PER_REQUEST")
+    throw fieldError(
+      "meteringHeader",
+      "Metered pricing charges each call what it used: choose per-request billing",
+    );
+  if (input.settlementPolicy !== "AFTER_SUCCESS")
+    throw fieldError(
+      "settlementPolicy",
+      "A metered call settles after the upstream answered (its charge comes from the answer)",
+    );
 }
 
 const jsonObjectOrNull = (value: unknown): Record<string, unknown> | null =>
@@ -152,6 +169,8 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: PricingRule): Pr
     passDurationSeconds: rule.passDurationSeconds,
     settlementPolicy: rule.settlementPolicy,
     upstreamPath: rule.upstreamPath,
+    meteringHeader: rule.meteringHeader,
+    meteringFallback: rule.meteringFallback,
     caseInsensitive: rule.caseInsensitive,
     priority: rule.priority,
     active: rule.active,

@@ -2,6 +2,7 @@ import type { PaymentRequirements } from "@x402/core/types";
 
 import type { DecodedPayment } from "./payment-header";
 import { priceOf, requirementsV1, requirementsV2, type PricedRoute } from "./requirements";
+import { checkUptoPaymentForRoute, isMetered, UPTO_SCHEME } from "./upto";
 
 // Pure: does a decoded payment pay for this route? The cheap checks run here, before anything is
 // reserved or any RPC is made; the facilitator then checks the signature, balance and chain state.
@@ -21,6 +22,15 @@ export function checkPaymentForRoute(
   route: PricedRoute,
   nowSeconds: number,
 ): PaymentCheck {
+  // a metered route takes only upto payments, an upto payment only a metered route
+  if (isMetered(route) || payment.scheme === UPTO_SCHEME) {
+    if (!isMetered(route))
+      return reject(
+        "unsupported_scheme",
+        'This route has a fixed price: pay with the "exact" scheme',
+      );
+    return checkUptoPaymentForRoute(payment, route, nowSeconds);
+  }
   const expectedNetwork = payment.version === 1 ? route.network.v1Name : route.network.id;
   if (!expectedNetwork || payment.network !== expectedNetwork) {
     return reject(
