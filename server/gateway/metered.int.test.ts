@@ -140,6 +140,17 @@ describe("a metered rule paid with the official upto scheme", () => {
     expect(credits.some((e) => e.amountAtomic.toFixed() === "1234")).toBe(true);
   });
 
+  it("refuses a buyer who has not approved Permit2, before the upstream is called", async () => {
+    const payer = await h.newPayer();
+    const before = h.upstream.seen.length;
+
+    const res = await uptoFetch(payer)(h.url("/api/metered?used=5"));
+
+    expect(res.status).toBe(402);
+    expect(await res.json()).toMatchObject({ error: "permit2_allowance_required" });
+    expect(h.upstream.seen.length).toBe(before);
+  });
+
   it("caps an upstream that reports more than the ceiling at the ceiling", async () => {
     const payer = await approvingPayer();
     const merchantBefore = await h.balanceOf(h.merchantWallet);
