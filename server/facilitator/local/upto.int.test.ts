@@ -17,6 +17,8 @@ import { localChainDefinition } from "@/server/chain/local-chain";
 import { TEST_USDC_EIP712, usdcBalance } from "@/server/chain/test-usdc";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { createLogger } from "@/server/observability/logger";
+import { readAuthorizationOnChain } from "@/server/payments/chain-state";
+import { uptoAuthorizationFacts, type UptoPayload } from "@/server/x402/upto";
 import { fundedAccount } from "@/server/testing/gateway-harness";
 
 import type { PaymentPayload, PaymentRequirements } from "../types";
@@ -33,6 +35,18 @@ const publicClient = createPublicClient({
 }) as PublicClient;
 const token = provided.tokenAddress;
 const network = `eip155:${provided.chainId}`;
+
+function registry(keys: `0x${string}`[]) {
+  return createChainClientRegistry(
+    getNetworkRegistry({
+      NETWORKS_JSON: undefined,
+      LOCAL_CHAIN_ID: provided.chainId,
+      LOCAL_CHAIN_RPC_URL: provided.rpcUrl,
+      LOCAL_TOKEN_ADDRESS: token,
+    }),
+    keys,
+  );
+}
 
 function facilitatorWith(keys: `0x${string}`[]) {
   const networks = getNetworkRegistry({
@@ -138,5 +152,39 @@ describe("the local facilitator settling the official upto scheme", () => {
     );
     expect(results.map((r) => r.success)).toEqual(paid.map(() => true));
     for (const p of paid) expect(await usdcBalance(publicClient, token, p.payTo)).toBe(300n);
+  });
+
+  it("tells the reconciler whether a metered payment's Permit2 nonce was spent, and by which transaction", async () => {
+    const [account, payer] = await Promise.all([
+      fundedAccount(publicClient, provided.rpcUrl, token, "0"),
+      approvingPayer(),
+    ]);
+    const facilitator = facilitatorWith([account.privateKey]);
+    const [settledOne, unusedOne] = await Promise.all([
+      uptoPayment(facilitator, payer, "900"),
+      uptoPayment(facilitator, payer, "900"),
+    ]);
+    const settled = await facilitator.settle(settledOne.payload, {
+      ...settledOne.requirements,
+      amount: "321",
+    });
+    expect(settled.success).toBe(true);
+    const onChain = (p: typeof settledOne, amountAtomic: bigint) =>
+      readAuthorizationOnChain(registry([account.privateKey]), {
+        network,
+        asset: token,
+        payer: payer.address.toLowerCase(),
+        payTo: p.payTo.toLowerCase(),
+        authorizationNonce: uptoAuthorizationFacts(p.payload.payload as UptoPayload).authorization
+          .nonce,
+        amountAtomic,
+        scheme: "upto",
+      });
+
+    expect(await onChain(settledOne, 321n)).toMatchObject({
+      kind: "settled",
+      txHash: settled.transaction,
+    });
+    expect(await onChain(unusedOne, 900n)).toEqual({ kind: "unused" });
   });
 });
