@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   upstream_error: 502,
   upstream_timeout: 504,
   upstream_invalid_response: 502,
+  upstream_unmetered: 502,
   settlement_failed: 402,
   settlement_pending: 502,
   service_unavailable: 503,
@@ -63,6 +64,8 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   upstream_timeout: "The merchant's upstream did not answer in time; you were not charged.",
   upstream_invalid_response:
     "The merchant's upstream answered with a status outside 200–599; you were not charged.",
+  upstream_unmetered:
+    "A metered route's upstream answered without a valid usage header and the merchant refuses such answers; you were not charged.",
   settlement_failed:
     "The payment verified but could not be settled on chain; you were not charged.",
   settlement_pending:

@@ -33,6 +33,8 @@ function rule(pathPattern: string, methods: PricingRule["methods"] = ["ANY"]): P
     upstreamPath: null,
     inputSchema: null,
     outputSchema: null,
+    meteringHeader: null,
+    meteringFallback: "CEILING",
     caseInsensitive: n % 2 === 0,
     priority: 0,
     active: true,

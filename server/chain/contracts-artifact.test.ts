@@ -1,7 +1,15 @@
+import { encodeAbiParameters, keccak256, toHex } from "viem";
 import { describe, expect, it } from "vitest";
 
 import { sourcesHash } from "./build-token";
+import { uptoSourcesHash } from "./build-upto-contracts";
 import { CONTRACTS_SOURCES_HASH, TEST_USDC_ABI } from "./contracts.artifact";
+import { PERMIT2_ADDRESS, permit2RuntimeCode, uptoProxyRuntimeCode } from "./permit2";
+import {
+  PERMIT2_IMMUTABLES,
+  UPTO_CONTRACTS_SOURCES_HASH,
+  UPTO_PROXY_IMMUTABLES,
+} from "./upto-contracts.artifact";
 
 describe("committed contract artifact", () => {
   it("was built from the current Solidity sources (run `npm run chain:build` after editing a .sol)", () => {
@@ -16,5 +24,33 @@ describe("committed contract artifact", () => {
     expect(
       TEST_USDC_ABI.some((item) => item.type === "function" && item.name === "authorizationState"),
     ).toBe(true);
+  });
+});
+
+describe("committed upto contracts artifact (Permit2 and the x402 upto proxy)", () => {
+  it("was built from the current Solidity sources in server/chain/contracts (run `npm run chain:build`)", () => {
+    expect(UPTO_CONTRACTS_SOURCES_HASH).toBe(uptoSourcesHash());
+  });
+
+  it("fills the immutables for the canonical addresses: Permit2's domain separator and the proxy's PERMIT2", () => {
+    const permit2 = permit2RuntimeCode(84532);
+    const separator = keccak256(
+      encodeAbiParameters(
+        [{ type: "bytes32" }, { type: "bytes32" }, { type: "uint256" }, { type: "address" }],
+        [
+          keccak256(toHex("EIP712Domain(string name,uint256 chainId,address verifyingContract)")),
+          keccak256(toHex("Permit2")),
+          84532n,
+          PERMIT2_ADDRESS,
+        ],
+      ),
+    );
+    const at = PERMIT2_IMMUTABLES._CACHED_DOMAIN_SEPARATOR[0];
+    expect(`0x${permit2.slice(2 + at * 2, 2 + at * 2 + 64)}`).toBe(separator);
+    const proxy = uptoProxyRuntimeCode();
+    for (const offset of UPTO_PROXY_IMMUTABLES.PERMIT2)
+      expect(proxy.slice(2 + offset * 2 + 24, 2 + offset * 2 + 64)).toBe(
+        PERMIT2_ADDRESS.slice(2).toLowerCase(),
+      );
   });
 });

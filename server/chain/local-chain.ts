@@ -14,6 +14,7 @@ import { accountFor, type LocalAccountRole } from "./accounts";
 import { startAnvil } from "./anvil";
 import { MULTICALL3_DEPLOYED_BYTECODE } from "./contracts.artifact";
 import { MULTICALL3_ADDRESS } from "./multicall3";
+import { installUptoContracts } from "./permit2";
 import { deployTestUsdc, mintTestUsdc, predictedTokenAddress } from "./test-usdc";
 
 export { MULTICALL3_ADDRESS } from "./multicall3";
@@ -58,7 +59,7 @@ export function localChainDefinition(chainId: number, rpcUrl: string): Chain {
 }
 
 /**
- * Starts anvil, installs Multicall3, deploys the EIP-3009 test USDC and funds the test payers. With a
+ * Starts anvil, installs Multicall3, Permit2 and the x402 upto proxy, deploys the EIP-3009 test USDC and funds the test payers. With a
  * state file that already holds the token (a dev restart), it finds the token and deploys nothing.
  */
 export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promise<LocalChain> {
@@ -81,6 +82,8 @@ export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promis
       method: "anvil_setCode" as never,
       params: [MULTICALL3_ADDRESS, MULTICALL3_DEPLOYED_BYTECODE] as never,
     });
+    // the `upto` (metered) scheme settles through Permit2 and the x402 upto proxy
+    await installUptoContracts(publicClient, node.chainId);
 
     const predicted = predictedTokenAddress(deployer.address);
     const existing = hadState ? await publicClient.getCode({ address: predicted }) : undefined;

@@ -27,6 +27,8 @@ export function gatewayOutcomeLabel(
       return { outcome: "upstream_error", reason: "upstream_unreachable" };
     case "upstream_invalid_response":
       return { outcome: "upstream_error", reason: "upstream_invalid_response" };
+    case "upstream_unmetered":
+      return { outcome: "upstream_error", reason: "metering_header_missing" };
     case "upstream_blocked":
       return { outcome: "upstream_error", reason: "upstream_blocked" };
     case "settlement_pending":

@@ -41,6 +41,8 @@ export type GatewayOutcome =
   | { kind: "upstream_unreachable"; message: string }
   /** the upstream answered with a status outside 200–599 */
   | { kind: "upstream_invalid_response"; status: number }
+  /** a metered route's upstream answered without a valid metering header, and the rule refuses such answers */
+  | { kind: "upstream_unmetered"; header: string }
   | { kind: "unavailable"; message: string }
   /** a payment identifier already bound to another payment, or to a call whose response was not kept */
   | { kind: "payment_identifier_conflict"; message: string; paymentId: string }
@@ -212,6 +214,13 @@ const RENDERERS: Renderers = {
       `The upstream answered with status ${o.status}, which is not a valid HTTP answer; you were not charged`,
       id,
       { upstreamStatus: o.status },
+    ),
+  upstream_unmetered: (o, id) =>
+    errorJson(
+      "upstream_unmetered",
+      `The upstream's answer did not report its usage in ${o.header}; you were not charged`,
+      id,
+      { header: o.header },
     ),
   unavailable: (o, id) => errorJson("service_unavailable", o.message, id),
   payment_identifier_conflict: (o, id) =>

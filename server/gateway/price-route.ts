@@ -28,18 +28,38 @@ export function priceRoute(
     merchant.settlementMode === "PLATFORM"
       ? deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase()
       : merchant.payoutAddress;
-  const route = payTo
+  const priced = payTo
     ? pricedRouteOf(deps.networks, match.rule, {
         merchant,
         payTo,
         resourceUrl: `${deps.env.GATEWAY_URL}/${merchant.id}${ctx.path}`,
       })
     : null;
-  if (!route) return "misconfigured";
+  if (!priced) return "misconfigured";
+  const uptoFacilitator = match.rule.meteringHeader
+    ? uptoFacilitatorFor(deps, merchant, priced.network.id)
+    : undefined;
+  if (uptoFacilitator === null) return "misconfigured";
   return {
-    route,
+    route: uptoFacilitator ? { ...priced, uptoFacilitator } : priced,
     target,
     settlementPolicy: match.rule.settlementPolicy,
     ruleId: match.rule.id,
   };
+}
+
+/**
+ * The account a metered (upto) payment names as its settler: one of this deployment's settlement
+ * accounts, at random as the official scheme picks (server/facilitator/local). Null when the
+ * merchant's payments go through a hosted facilitator or none can settle here: metered rules settle
+ * through the self-hosted one.
+ */
+function uptoFacilitatorFor(
+  deps: GatewayDeps,
+  merchant: MerchantSnapshot,
+  networkId: string,
+): string | null {
+  if (merchant.facilitator !== "LOCAL") return null;
+  const accounts = deps.chains.forNetwork(networkId)?.facilitatorAccounts ?? [];
+  return accounts[Math.floor(Math.random() * accounts.length)]?.address ?? null;
 }

@@ -24,6 +24,7 @@ import {
 import type { PricedCall } from "./price-route";
 import type { ProxyOutcome } from "./proxy";
 import type { RequestContext } from "./request-context";
+import { meterPaidCall, zeroSettlement } from "./metered-call";
 import { served, type Served } from "./served";
 import { recordOrLeaveUnclear, settlementPending, settlePaidCall } from "./settle-paid-call";
 import { upstreamFailure, type UpstreamFailure } from "./upstream-call";
@@ -82,13 +83,21 @@ async function settleBeforeProxy(call: PaidCall): Promise<Served> {
   return recordAndAnswer(call, result, kept, settled.settlement, refundDue);
 }
 
-/** x402's default: not answered until the money is proven to have moved, so the body goes only with a recorded charge. */
-async function settleAfterSuccess(call: PaidCall): Promise<Served> {
-  const result = await callPaidUpstream(call, "pending");
-  if (result.kind !== "response") return releaseAfterFailure(call, result);
-  if (result.status >= 400 && !call.merchant.chargeOnUpstreamError)
-    return releaseAfterUpstreamError(call, result);
+/**
+ * x402's default: not answered until the money is proven to have moved, so the body goes only with
+ * a recorded charge. A metered call is charged what the answer reports (metered-call.ts).
+ */
+async function settleAfterSuccess(reserved: PaidCall): Promise<Served> {
+  const result = await callPaidUpstream(reserved, "pending");
+  if (result.kind !== "response") return releaseAfterFailure(reserved, result);
+  if (result.status >= 400 && !reserved.merchant.chargeOnUpstreamError)
+    return releaseAfterUpstreamError(reserved, result);
+  const metered = await meterPaidCall(reserved, result);
+  if (!metered.ok) return metered.served;
+  const { call } = metered;
   const kept = await keepForRetry(call, result);
+  if (call.payment.upto && call.amount === 0n)
+    return recordAndAnswer(call, result, kept, zeroSettlement(call), null);
   const settled = await settlePaidCall(
     call,
     usageOf(call, 502, result.status, result.upstreamLatencyMs),

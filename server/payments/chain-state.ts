@@ -1,4 +1,5 @@
-import { parseAbiItem, type Hash } from "viem";
+import { PERMIT2_ADDRESS, x402UptoPermit2ProxyAddress } from "@x402/evm";
+import { parseAbiItem, type Hash, type PublicClient } from "viem";
 
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
@@ -55,10 +56,13 @@ export async function readAuthorizationOnChain(
     payTo: string;
     authorizationNonce: string;
     amountAtomic: bigint;
+    /** "upto": a Permit2 authorization (server/x402/upto.ts), its nonce Permit2's */
+    scheme?: string;
   },
 ): Promise<AuthorizationOnChain> {
   const clients = chains.forNetwork(payment.network);
   if (!clients) return { kind: "no_chain" };
+  if (payment.scheme === "upto") return readPermit2OnChain(clients.publicClient, payment);
   const { publicClient } = clients;
   const asset = payment.asset as `0x${string}`;
   const nonce = payment.authorizationNonce as `0x${string}`;
@@ -105,4 +109,56 @@ export async function readAuthorizationOnChain(
   });
   if (!check.ok) return { kind: "spent_elsewhere", reason: check.reason, message: check.message };
   return { kind: "settled", txHash, blockNumber: receipt.blockNumber };
+}
+
+const NONCE_BITMAP = parseAbiItem(
+  "function nonceBitmap(address owner, uint256 wordPos) view returns (uint256)",
+);
+
+/**
+ * A metered (upto) payment: spent when Permit2's nonce bit is set; its transaction is the upto
+ * proxy's call that carries this nonce and moved the recorded (metered) amount to payTo.
+ */
+async function readPermit2OnChain(
+  publicClient: PublicClient,
+  payment: {
+    asset: string;
+    payer: string;
+    payTo: string;
+    authorizationNonce: string;
+    amountAtomic: bigint;
+  },
+): Promise<AuthorizationOnChain> {
+  const nonce = BigInt(payment.authorizationNonce);
+  const word = await publicClient.readContract({
+    address: PERMIT2_ADDRESS,
+    abi: [NONCE_BITMAP],
+    functionName: "nonceBitmap",
+    args: [payment.payer as `0x${string}`, nonce >> 8n],
+  });
+  if (((word >> (nonce & 0xffn)) & 1n) === 0n) return { kind: "unused" };
+  const latest = await publicClient.getBlockNumber({ cacheTime: 0 });
+  const transfers = await publicClient.getLogs({
+    address: payment.asset as `0x${string}`,
+    event: ERC20_TRANSFER_EVENTS[0],
+    args: { from: payment.payer as `0x${string}`, to: payment.payTo as `0x${string}` },
+    fromBlock: latest > LOG_LOOKBACK_BLOCKS ? latest - LOG_LOOKBACK_BLOCKS : 0n,
+    toBlock: latest,
+  });
+  const word32 = payment.authorizationNonce.slice(2).toLowerCase().padStart(64, "0");
+  for (const log of transfers.reverse()) {
+    const tx = await publicClient.getTransaction({ hash: log.transactionHash });
+    if (tx.to?.toLowerCase() !== x402UptoPermit2ProxyAddress.toLowerCase()) continue;
+    if (!tx.input.toLowerCase().includes(word32)) continue;
+    const receipt = await publicClient.getTransactionReceipt({ hash: log.transactionHash });
+    const check = checkTransferReceipt(receipt, {
+      asset: payment.asset,
+      from: payment.payer,
+      payTo: payment.payTo,
+      amount: payment.amountAtomic,
+    });
+    if (!check.ok) return { kind: "spent_elsewhere", reason: check.reason, message: check.message };
+    return { kind: "settled", txHash: log.transactionHash, blockNumber: receipt.blockNumber };
+  }
+  return { kind: "not_found" };
 }

@@ -141,6 +141,24 @@ export async function markPaymentVerified(
 }
 
 /**
+ * A metered (upto) call's charge, known once the upstream answered: the payment was reserved at its
+ * ceiling and is recorded, settled and booked at this amount.
+ */
+export async function setMeteredAmount(
+  db: Db,
+  opts: { merchantId: string; paymentId: string; amountAtomic: bigint },
+): Promise<void> {
+  await db.payment.updateMany({
+    where: {
+      id: opts.paymentId,
+      merchantId: opts.merchantId,
+      status: { in: ["PENDING", "VERIFIED"] },
+    },
+    data: { amountAtomic: new Prisma.Decimal(opts.amountAtomic.toString()) },
+  });
+}
+
+/**
  * Releases a reservation without charging: the payment becomes FAILED with its reason and the
  * authorization may be presented again (its reservation key is cleared).
  */
@@ -269,7 +287,8 @@ export async function recordSettlement(
       },
       data: {
         status: "SETTLED",
-        txHash: opts.txHash.toLowerCase(),
+        // a metered call that used nothing settles without a transaction
+        txHash: opts.txHash ? opts.txHash.toLowerCase() : null,
         blockNumber: opts.blockNumber,
         settledAt: opts.at,
         errorReason: null,

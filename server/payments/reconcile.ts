@@ -56,6 +56,7 @@ export async function reconcilePayments(
       payToKeyId: true,
       authorizationNonce: true,
       amountAtomic: true,
+      scheme: true,
       validBefore: true,
       errorReason: true,
     },

@@ -161,6 +161,7 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
       "Deferred settlement is for per-request rules: a bundle or time pass is granted when its payment settles",
     );
   }
+  if (input.meteringHeader) checkMeteredRule(input);
   const values = {
     description: input.description || null,
     inputSchema: input.inputSchema ? (input.inputSchema as Prisma.InputJsonObject) : Prisma.DbNull,
@@ -178,6 +179,8 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
       input.billingMode === "TIME_PASS" ? (input.passDurationSeconds ?? null) : null,
     settlementPolicy: input.settlementPolicy,
     upstreamPath: input.upstreamPath || null,
+    meteringHeader: input.meteringHeader || null,
+    meteringFallback: input.meteringFallback,
     caseInsensitive: input.caseInsensitive,
     priority: input.priority,
     active: input.active,
@@ -204,6 +207,26 @@ async function writePaymentOptions(
       ...o,
     })),
   });
+}
+
+/** A metered charge is known only once the upstream answered, for one call. */
+function checkMeteredRule(input: ParsedPricingRuleInput): void {
+  if (input.billingMode !== "PER_REQUEST")
+    throw fieldError(
+      "meteringHeader",
+      "Metered pricing charges each call what it used: choose per-request billing",
+    );
+  if (input.settlementPolicy !== "AFTER_SUCCESS")
+    throw fieldError(
+      "settlementPolicy",
+      "A metered call settles after the upstream answered (its charge comes from the answer)",
+    );
+  // the upto scheme settles through Permit2 in the rule's own network and asset
+  if (input.paymentOptions && input.paymentOptions.length > 0)
+    throw fieldError(
+      "paymentOptions",
+      "A metered rule is paid in its own network and asset only: remove the further payment options",
+    );
 }
 
 const jsonObjectOrNull = (value: unknown): Record<string, unknown> | null =>
@@ -259,6 +282,8 @@ export function toPricingRuleDto(deps: Pick<Deps, "env">, rule: RuleWithOptions)
     passDurationSeconds: rule.passDurationSeconds,
     settlementPolicy: rule.settlementPolicy,
     upstreamPath: rule.upstreamPath,
+    meteringHeader: rule.meteringHeader,
+    meteringFallback: rule.meteringFallback,
     caseInsensitive: rule.caseInsensitive,
     priority: rule.priority,
     active: rule.active,

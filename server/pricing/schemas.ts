@@ -28,6 +28,9 @@ export const ruleMethodsSchema = z
   .transform((methods) => httpMethodSchema.options.filter((m) => methods.includes(m)));
 export const billingModeSchema = z.enum(["PER_REQUEST", "BUNDLE", "TIME_PASS"]);
 export const settlementPolicySchema = z.enum(SETTLEMENT_POLICIES);
+export const meteringFallbackSchema = z.enum(["CEILING", "REFUSE"]);
+/** The metering header a metered rule reads when the merchant names none. */
+export const DEFAULT_METERING_HEADER = "X-Usage-Amount";
 
 /** Largest JSON Schema a rule may carry (serialised): it rides in every 402 of the route. */
 export const MAX_DISCOVERY_SCHEMA_BYTES = 8 * 1024;
@@ -130,6 +133,18 @@ const pricingRuleFields = z.object({
     .startsWith("/", "Start the upstream path with /")
     .max(512)
     .optional(),
+  /**
+   * metered (the x402 `upto` scheme): `price` is the ceiling a payer authorizes, and the charge is
+   * what the upstream's answer reports in this header, in the asset's atomic units. Null: a fixed price.
+   */
+  meteringHeader: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "Enter a header name such as X-Usage-Amount")
+    .nullable()
+    .optional(),
+  /** a metered answer without a valid header: charge the ceiling, or refuse it (nothing charged, no body) */
+  meteringFallback: meteringFallbackSchema.default("CEILING"),
   /** match the pattern ignoring ASCII case; on by default, so an upstream that routes case-insensitively is safe */
   caseInsensitive: z.boolean().default(true),
   priority: z.number().int().min(-1000).max(1000).default(0),
@@ -190,6 +205,8 @@ export const pricingRuleDtoSchema = z.object({
   passDurationSeconds: z.number().nullable(),
   settlementPolicy: settlementPolicySchema,
   upstreamPath: z.string().nullable(),
+  meteringHeader: z.string().nullable(),
+  meteringFallback: meteringFallbackSchema,
   caseInsensitive: z.boolean(),
   priority: z.number(),
   active: z.boolean(),

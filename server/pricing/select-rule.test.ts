@@ -29,6 +29,8 @@ function rule(pathPattern: string, overrides: Partial<PricingRule> = {}): Pricin
     upstreamPath: null,
     inputSchema: null,
     outputSchema: null,
+    meteringHeader: null,
+    meteringFallback: "CEILING",
     caseInsensitive: false,
     priority: 0,
     active: true,

@@ -84,6 +84,11 @@ export async function startTestUpstream(): Promise<TestUpstream> {
           `<!doctype html><title>merchant</title><script>fetch("/api/trpc/auth.me",{credentials:"include"}).then(r=>r.text()).then(t=>{document.title="stolen:"+t})</script>`,
         );
       }
+      // a metered API: reports what the call used in X-Usage-Amount (atomic units), when told to
+      if (url.pathname.startsWith("/api/metered")) {
+        const used = url.searchParams.get("used");
+        return send(200, { metered: true, used }, used === null ? {} : { "x-usage-amount": used });
+      }
       if (url.pathname.startsWith("/api/echo"))
         return send(200, { method: req.method, path: url.pathname, query: url.search, body });
       const symbol = url.pathname.split("/").at(-1) ?? "";

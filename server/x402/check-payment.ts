@@ -10,6 +10,7 @@ import {
   type PaymentOption,
   type PricedRoute,
 } from "./requirements";
+import { checkUptoPaymentForRoute, isMetered, UPTO_SCHEME } from "./upto";
 
 // Pure: does a decoded payment pay for this route? The cheap checks run here, before anything is
 // reserved or any RPC is made; the facilitator then checks the signature, balance and chain state.
@@ -69,6 +70,15 @@ export function checkPaymentForRoute(
   offeredRoute: PricedRoute,
   nowSeconds: number,
 ): PaymentCheck {
+  // a metered route takes only upto payments, an upto payment only a metered route
+  if (isMetered(offeredRoute) || payment.scheme === UPTO_SCHEME) {
+    if (!isMetered(offeredRoute))
+      return reject(
+        "unsupported_scheme",
+        'This route has a fixed price: pay with the "exact" scheme',
+      );
+    return checkUptoPaymentForRoute(payment, offeredRoute, nowSeconds);
+  }
   const chosen = chooseOption(payment, offeredRoute);
   if (!chosen.ok) return chosen;
   const route = inOption(offeredRoute, chosen.option);

@@ -2,6 +2,8 @@ import { PaymentPayloadV1Schema, PaymentPayloadV2Schema } from "@x402/core/schem
 import type { PaymentPayload, SettleResponse } from "@x402/core/types";
 import { z } from "zod";
 
+import { UPTO_SCHEME, uptoAuthorizationFacts, uptoPayloadSchema, type UptoPayload } from "./upto";
+
 // Pure: the payment header a client sent → a validated payload, or a stable reason why not; and
 // the settlement header we send back. The envelope is validated with the official x402 schemas;
 // the exact-EVM payload inside with ours (the packages export its type, not a schema).
@@ -34,9 +36,12 @@ export type DecodedPayment = {
   scheme: string;
   /** v1 network name or v2 CAIP-2 id, as the client sent it */
   network: string;
+  /** the authorization's facts (for upto: read from the Permit2 authorization, see server/x402/upto.ts) */
   exact: ExactEvmPayload;
   /** v1 only: the token, when a client names it beside the network (the v1 payload has no field for it) */
   asset?: string;
+  /** the Permit2 authorization of an `upto` (metered) payment */
+  upto?: UptoPayload;
   /** v2 only: the requirements the client says it accepted */
   accepted?: { scheme: string; network: string; asset: string; amount: string; payTo: string };
   /** v2 only: the resource URL the client says it paid for */
@@ -131,11 +136,12 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
   };
   const scheme = version === 1 ? (payload.scheme ?? "") : (payload.accepted?.scheme ?? "");
   const network = version === 1 ? (payload.network ?? "") : (payload.accepted?.network ?? "");
+  if (scheme === UPTO_SCHEME && version === 2) return decodeUpto(envelope.data, encoded, payload);
   if (scheme !== "exact")
     return {
       kind: "invalid",
       reason: "unsupported_scheme",
-      message: `Scheme "${scheme}" is not accepted here; use "exact"`,
+      message: `Scheme "${scheme}" is not accepted here; use "exact" (or "upto" with x402 v2 on a metered route)`,
       version,
     };
   const exact = exactEvmPayloadSchema.safeParse(payload.payload);
@@ -161,6 +167,42 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
       accepted: version === 2 ? payload.accepted : undefined,
       resourceUrl: version === 2 ? payload.resource?.url : undefined,
       paymentIdentifier: version === 2 ? paymentIdentifierOf(payload.extensions) : undefined,
+    },
+  };
+}
+
+function decodeUpto(
+  data: unknown,
+  encoded: string,
+  payload: PaymentPayload & {
+    accepted?: DecodedPayment["accepted"];
+    resource?: { url?: string };
+    extensions?: unknown;
+  },
+): DecodeResult {
+  const upto = uptoPayloadSchema.safeParse(payload.payload);
+  if (!upto.success) {
+    const issue = upto.error.issues[0];
+    return {
+      kind: "invalid",
+      reason: "invalid_payload",
+      message: `Invalid upto EVM payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
+      version: 2,
+    };
+  }
+  return {
+    kind: "ok",
+    payment: {
+      version: 2,
+      encoded,
+      payload: data as PaymentPayload,
+      scheme: UPTO_SCHEME,
+      network: payload.accepted?.network ?? "",
+      exact: uptoAuthorizationFacts(upto.data),
+      upto: upto.data,
+      accepted: payload.accepted,
+      resourceUrl: payload.resource?.url,
+      paymentIdentifier: paymentIdentifierOf(payload.extensions),
     },
   };
 }

@@ -53,6 +53,8 @@ const ruleFields = {
   methods: ["ANY" as const],
   inputSchema: null,
   outputSchema: null,
+  meteringHeader: null,
+  meteringFallback: "CEILING" as const,
 };
 const option = (network: string, asset: string, price: number) => ({
   network,

@@ -49,6 +49,8 @@ function route(v1Name: string | null = "base-sepolia"): PricedRoute {
       methods: ["ANY"],
       inputSchema: null,
       outputSchema: null,
+      meteringHeader: null,
+      meteringFallback: "CEILING",
     },
     network: n,
     asset: n.assets[0]!,
@@ -150,9 +152,15 @@ describe("decodePaymentHeader", () => {
     });
     expect(
       decodePaymentHeader(
-        header({ ...v2Payload(), accepted: { ...v2Payload().accepted, scheme: "upto" } }),
+        header({ ...v2Payload(), accepted: { ...v2Payload().accepted, scheme: "deferred" } }),
       ),
     ).toMatchObject({ reason: "unsupported_scheme" });
+    // upto is decoded (metered routes take it), and its payload must be a Permit2 authorization
+    expect(
+      decodePaymentHeader(
+        header({ ...v2Payload(), accepted: { ...v2Payload().accepted, scheme: "upto" } }),
+      ),
+    ).toMatchObject({ reason: "invalid_payload" });
     expect(decodePaymentHeader(header(v2Payload({ auth: { nonce: "0x12" } })))).toMatchObject({
       reason: "invalid_payload",
       message: expect.stringContaining("authorization.nonce"),

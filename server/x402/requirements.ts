@@ -2,6 +2,8 @@ import type { PricingRule, PricingRuleOption } from "@/server/db";
 import { toAtomic } from "@/server/db/money";
 import type { AssetConfig, NetworkConfig, NetworkRegistry } from "@/server/networks/config";
 
+import { isMetered, requirementsUpto, type UptoRequirements } from "./upto";
+
 // Pure: a priced route → the payment requirements a client must satisfy, in both protocol
 // generations (see shared/x402.md), and the 402 bodies that carry them.
 
@@ -37,7 +39,7 @@ export type PaymentRequiredV2Body = {
   x402Version: 2;
   error?: string;
   resource: { url: string; description?: string; mimeType?: string; serviceName?: string };
-  accepts: RequirementsV2[];
+  accepts: (RequirementsV2 | UptoRequirements)[];
   extensions?: Record<string, unknown>;
 };
 
@@ -58,6 +60,8 @@ export type PricedRoute = {
     | "methods"
     | "inputSchema"
     | "outputSchema"
+    | "meteringHeader"
+    | "meteringFallback"
   >;
   /** the option this route is priced in: the rule's own until a payment chose another */
   network: NetworkConfig;
@@ -70,6 +74,8 @@ export type PricedRoute = {
   payTo: string;
   /** the absolute URL of the paid resource (public origin + merchant + path) */
   resourceUrl: string;
+  /** metered rules: the facilitator account a payer names as the one to settle (server/x402/upto.ts) */
+  uptoFacilitator?: string;
 };
 
 /** One way to pay a route: one `accepts` entry. */
@@ -156,7 +162,8 @@ export function requirementsV1(
   route: PricedRoute,
   amount: bigint = priceOf(route),
 ): RequirementsV1 | null {
-  if (!route.network.v1Name) return null;
+  // x402 v1 has no upto scheme
+  if (!route.network.v1Name || isMetered(route)) return null;
   return {
     scheme: "exact",
     network: route.network.v1Name,
@@ -185,7 +192,10 @@ export function paymentRequiredV2(
       mimeType: "application/json",
       serviceName: route.merchant.name,
     },
-    accepts: offeredOptions(route).map((option) => requirementsV2(inOption(route, option))),
+    // a metered rule settles through Permit2 and the upto scheme in its own network and asset only
+    accepts: isMetered(route)
+      ? [requirementsUpto(route)]
+      : offeredOptions(route).map((option) => requirementsV2(inOption(route, option))),
     ...(extensions ? { extensions } : {}),
   };
 }

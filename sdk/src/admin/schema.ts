@@ -519,7 +519,7 @@ export interface components {
                  * @description The same codes as the console's tRPC API; see the docs' error page.
                  * @enum {string}
                  */
-                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "payment_required" | "invalid_payment" | "payment_replayed" | "payment_identifier_conflict" | "payment_in_progress" | "merchant_not_found" | "merchant_inactive" | "payer_blocked" | "client_blocked" | "upstream_invalid" | "upstream_error" | "upstream_timeout" | "upstream_invalid_response" | "settlement_failed" | "settlement_pending" | "service_unavailable" | "internal";
+                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "payment_required" | "invalid_payment" | "payment_replayed" | "payment_identifier_conflict" | "payment_in_progress" | "merchant_not_found" | "merchant_inactive" | "payer_blocked" | "client_blocked" | "upstream_invalid" | "upstream_error" | "upstream_timeout" | "upstream_invalid_response" | "upstream_unmetered" | "settlement_failed" | "settlement_pending" | "service_unavailable" | "internal";
                 /** @description Safe to show to a person. */
                 message: string;
                 details?: {
@@ -802,6 +802,9 @@ export interface operations {
                         /** @enum {string} */
                         settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         upstreamPath: string | null;
+                        meteringHeader: string | null;
+                        /** @enum {string} */
+                        meteringFallback: "CEILING" | "REFUSE";
                         caseInsensitive: boolean;
                         priority: number;
                         active: boolean;
@@ -922,6 +925,12 @@ export interface operations {
                         settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         /** Format: starts_with */
                         upstreamPath?: string;
+                        meteringHeader?: string | null;
+                        /**
+                         * @default CEILING
+                         * @enum {string}
+                         */
+                        meteringFallback?: "CEILING" | "REFUSE";
                         /** @default true */
                         caseInsensitive?: boolean;
                         /** @default 0 */
@@ -972,6 +981,9 @@ export interface operations {
                         /** @enum {string} */
                         settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         upstreamPath: string | null;
+                        meteringHeader: string | null;
+                        /** @enum {string} */
+                        meteringFallback: "CEILING" | "REFUSE";
                         caseInsensitive: boolean;
                         priority: number;
                         active: boolean;
@@ -1101,6 +1113,12 @@ export interface operations {
                         settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         /** Format: starts_with */
                         upstreamPath?: string;
+                        meteringHeader?: string | null;
+                        /**
+                         * @default CEILING
+                         * @enum {string}
+                         */
+                        meteringFallback?: "CEILING" | "REFUSE";
                         /** @default true */
                         caseInsensitive?: boolean;
                         /** @default 0 */
@@ -1151,6 +1169,9 @@ export interface operations {
                         /** @enum {string} */
                         settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
                         upstreamPath: string | null;
+                        meteringHeader: string | null;
+                        /** @enum {string} */
+                        meteringFallback: "CEILING" | "REFUSE";
                         caseInsensitive: boolean;
                         priority: number;
                         active: boolean;

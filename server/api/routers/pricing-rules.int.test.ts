@@ -100,6 +100,25 @@ describe("pricing rules", () => {
       { settlementPolicy: "DEFERRED", billingMode: "TIME_PASS", passDurationSeconds: 3600 },
       "settlementPolicy",
     ],
+    // a metered charge is known once the upstream answered, for one call
+    [{ meteringHeader: "X-Usage-Amount", billingMode: "BUNDLE", bundleSize: 5 }, "meteringHeader"],
+    [{ meteringHeader: "X-Usage-Amount", settlementPolicy: "BEFORE_PROXY" }, "settlementPolicy"],
+    [{ meteringHeader: "X-Usage-Amount", settlementPolicy: "DEFERRED" }, "settlementPolicy"],
+    [{ meteringHeader: "X Usage: Amount" }, "meteringHeader"],
+    // the upto scheme settles through Permit2 in the rule's own network and asset
+    [
+      {
+        meteringHeader: "X-Usage-Amount",
+        paymentOptions: [
+          {
+            network: "eip155:8453",
+            asset: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+            price: "0.02",
+          },
+        ],
+      },
+      "paymentOptions",
+    ],
   ])("refuses %j with a field error on %s", async (over, field) => {
     const err = await rejection(
       callerFor(testDeps(database.db, { env }), owner).pricingRules.create({
@@ -110,6 +129,30 @@ describe("pricing rules", () => {
     expect(err.code).toBe("BAD_REQUEST");
     const shape = (err as unknown as { cause?: unknown }).cause;
     expect(JSON.stringify(shape ?? err)).toContain(field);
+  });
+
+  it("stores a metered rule: its price is the ceiling, with the usage header and the fallback", async () => {
+    const api = callerFor(testDeps(database.db, { env }), owner).pricingRules;
+    const created = await api.create({
+      merchantId,
+      data: rule({
+        pathPattern: "/api/metered",
+        price: "0.05",
+        meteringHeader: "X-Tokens-Cost",
+        meteringFallback: "REFUSE",
+      }),
+    });
+    expect(created).toMatchObject({
+      priceAtomic: "50000",
+      meteringHeader: "X-Tokens-Cost",
+      meteringFallback: "REFUSE",
+    });
+    const fixed = await api.update({
+      merchantId,
+      id: created.id,
+      data: rule({ pathPattern: "/api/metered", meteringHeader: null }),
+    });
+    expect(fixed).toMatchObject({ meteringHeader: null, meteringFallback: "CEILING" });
   });
 
   it("refuses a duplicate method + pattern with a conflict on the pattern field", async () => {

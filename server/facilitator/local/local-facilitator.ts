@@ -2,6 +2,7 @@ import { x402Facilitator } from "@x402/core/facilitator";
 import type { Network } from "@x402/core/types";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/facilitator";
+import { UptoEvmScheme } from "@x402/evm/upto/facilitator";
 import type { FacilitatorEvmSigner } from "@x402/evm";
 import {
   concat,
@@ -55,6 +56,13 @@ export function settlementKeyOf(
   ) {
     return `eip3009:${to}:${args[0]}:${args[5]}`.toLowerCase();
   }
+  // the upto proxy's settle(permit, amount, owner, witness, sig): a Permit2 nonce is spent once,
+  // whatever amount a retry would ask for
+  const permitIndex = functionName === "settle" ? 0 : functionName === "settleWithPermit" ? 1 : -1;
+  const permit = args[permitIndex] as { nonce?: bigint } | undefined;
+  const owner = args[permitIndex + 2];
+  if (permitIndex >= 0 && typeof permit?.nonce === "bigint" && typeof owner === "string")
+    return `permit2:${owner}:${permit.nonce}`.toLowerCase();
   return `call:${to}:${keccak256(data)}`.toLowerCase();
 }
 
@@ -66,6 +74,8 @@ function evmSignerFor(
   sender: SettlementSender,
   receiptTimeoutMs: number,
   receipts: Map<string, TransactionReceipt>,
+  /** picks the sender for a contract call (upto: the account the payer named as facilitator) */
+  senderFor: (args: readonly unknown[]) => SettlementSender = () => sender,
 ): FacilitatorEvmSigner {
   const { publicClient } = clients;
   // the official verify and settle each read the payer's code twice (ERC-6492 classification, then
@@ -99,9 +109,9 @@ function evmSignerFor(
         args: args.args,
       });
       const data = args.dataSuffix ? concat([encoded, args.dataSuffix]) : encoded;
-      return sender.send(
+      return senderFor(args.args ?? []).send(
         { to: args.address, data },
-        { key: settlementKeyOf(args.address, args.functionName, args.args, data) },
+        { key: settlementKeyOf(args.address, args.functionName, args.args ?? [], data) },
       );
     },
     sendTransaction: (args) =>
@@ -117,6 +127,64 @@ function evmSignerFor(
       return receipt;
     },
     getCode: (args) => getCode(args.address),
+  };
+}
+
+// The upto proxy accepts a settlement only from the facilitator address the payer signed (its
+// witness), while the settlement sender spreads calls over all its accounts. So upto settlements go
+// through one sender per account, chosen by the witness. They share each account with the main
+// sender the way two gateway instances on one key do (the sender re-sends a transaction whose
+// nonce the other took). One account: the main sender itself.
+function witnessFacilitator(args: readonly unknown[] | undefined): string | undefined {
+  const witness = (args ?? []).find(
+    (a): a is { facilitator: string } =>
+      typeof a === "object" &&
+      a !== null &&
+      typeof (a as { facilitator?: unknown }).facilitator === "string",
+  );
+  return witness?.facilitator.toLowerCase();
+}
+
+function uptoSignerFor(
+  clients: ChainClients,
+  sender: SettlementSender,
+  watcher: ReturnType<typeof createReceiptWatcher>,
+  log: Log,
+  receiptTimeoutMs: number,
+  receipts: Map<string, TransactionReceipt>,
+): FacilitatorEvmSigner {
+  const accounts = clients.facilitatorAccounts;
+  const perAccount = new Map<string, SettlementSender>();
+  const senderFor = (args: readonly unknown[]): SettlementSender => {
+    const named = witnessFacilitator(args);
+    const account = accounts.find((a) => a.address.toLowerCase() === named);
+    if (!account || accounts.length === 1) return sender;
+    const key = account.address.toLowerCase();
+    let own = perAccount.get(key);
+    if (!own) {
+      own = createSettlementSender({
+        publicClient: clients.publicClient,
+        chain: clients.chain,
+        accounts: [account],
+        watcher,
+        log,
+      });
+      perAccount.set(key, own);
+    }
+    return own;
+  };
+  const signer = evmSignerFor(clients, sender, receiptTimeoutMs, receipts, senderFor);
+  return {
+    ...signer,
+    // the official verify simulates settle() with an eth_call, which the proxy refuses unless it
+    // comes from the witness's facilitator
+    readContract: (args) => {
+      const from = witnessFacilitator(args.args);
+      return clients.publicClient.readContract({
+        ...(args as Parameters<typeof clients.publicClient.readContract>[0]),
+        ...(from ? { account: from as Hex } : {}),
+      });
+    },
   };
 }
 
@@ -163,6 +231,12 @@ export function createLocalFacilitator(
     );
     const signer = evmSignerFor(clients, sender, receiptTimeoutMs, receipts);
     core.register(clients.network.id as Network, new ExactEvmScheme(signer));
+    core.register(
+      clients.network.id as Network,
+      new UptoEvmScheme(
+        uptoSignerFor(clients, sender, watcher, deps.log, receiptTimeoutMs, receipts),
+      ),
+    );
     if (clients.network.v1Name)
       core.registerV1(clients.network.v1Name as Network, new ExactEvmSchemeV1(signer));
   }
@@ -204,10 +278,13 @@ export function createLocalFacilitator(
       }
       if (!result.success) return result;
       const clients = deps.chains.forNetwork(networkIdOf(requirements));
-      const authorization = (
-        payload.payload as { authorization?: { from?: string; value?: string } }
-      ).authorization;
-      if (!clients || !authorization?.from) return result;
+      const inner = payload.payload as {
+        authorization?: { from?: string };
+        permit2Authorization?: { from?: string };
+      };
+      const from = inner.authorization?.from ?? inner.permit2Authorization?.from;
+      // an upto settlement of zero sends no transaction
+      if (!clients || !from || !result.transaction) return result;
       const hash = result.transaction.toLowerCase();
       const receipt =
         receipts.get(hash) ??
@@ -220,7 +297,7 @@ export function createLocalFacilitator(
       );
       const check = checkTransferReceipt(receipt, {
         asset: requirements.asset,
-        from: authorization.from,
+        from,
         payTo: requirements.payTo,
         amount,
       });

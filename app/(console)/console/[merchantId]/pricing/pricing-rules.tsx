@@ -48,6 +48,7 @@ function BillingText({ rule }: { rule: Rule }) {
     return t("pricing.billingBundle", { size: rule.bundleSize ?? 0 });
   if (rule.billingMode === "TIME_PASS")
     return t("pricing.billingPass", { minutes: Math.round((rule.passDurationSeconds ?? 0) / 60) });
+  if (rule.meteringHeader) return t("pricing.billingMetered", { header: rule.meteringHeader });
   return t("pricing.billingPerRequest");
 }
 

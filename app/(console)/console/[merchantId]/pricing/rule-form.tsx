@@ -32,7 +32,11 @@ import { useErrorText } from "@/app/_lib/error-text";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
 import { JsonSchemaInput } from "./json-schema-field";
 import { PaymentOptionsField } from "./payment-options-field";
-import { httpMethodSchema, pricingRuleInput } from "@/server/pricing/schemas";
+import {
+  DEFAULT_METERING_HEADER,
+  httpMethodSchema,
+  pricingRuleInput,
+} from "@/server/pricing/schemas";
 import { SETTLEMENT_POLICIES } from "@/server/pricing/settlement-policies";
 
 type FormValues = z.input<typeof pricingRuleInput>;
@@ -85,6 +89,8 @@ export function RuleForm({
           settlementPolicy: rule.settlementPolicy,
           description: rule.description ?? "",
           upstreamPath: rule.upstreamPath ?? undefined,
+          meteringHeader: rule.meteringHeader,
+          meteringFallback: rule.meteringFallback,
           inputSchema: rule.inputSchema,
           outputSchema: rule.outputSchema,
           caseInsensitive: rule.caseInsensitive,
@@ -100,6 +106,8 @@ export function RuleForm({
           paymentOptions: [],
           billingMode: "PER_REQUEST",
           settlementPolicy: "AFTER_SUCCESS",
+          meteringHeader: null,
+          meteringFallback: "CEILING",
           description: "",
           caseInsensitive: true,
           priority: 0,
@@ -108,6 +116,7 @@ export function RuleForm({
   });
   const network = useWatch({ control: form.control, name: "network" });
   const billingMode = useWatch({ control: form.control, name: "billingMode" });
+  const metered = Boolean(useWatch({ control: form.control, name: "meteringHeader" }));
   const assets = options.find((n) => n.id === network)?.assets ?? [];
   const onSuccess = async () => {
     await Promise.all([
@@ -198,10 +207,11 @@ export function RuleForm({
             name="price"
             render={({ field }) => (
               <FormItem>
-                <FormLabel>{t("ruleForm.price")}</FormLabel>
+                <FormLabel>{metered ? t("ruleForm.ceiling") : t("ruleForm.price")}</FormLabel>
                 <FormControl>
                   <Input inputMode="decimal" placeholder="0.01" {...field} />
                 </FormControl>
+                {metered && <FormDescription>{t("ruleForm.ceilingHelp")}</FormDescription>}
                 <FormMessage />
               </FormItem>
             )}
@@ -331,6 +341,91 @@ export function RuleForm({
                       }
                     />
                   </FormControl>
+                  <FormMessage />
+                </FormItem>
+              )}
+            />
+          )}
+        </div>
+        <div className="grid gap-4 sm:grid-cols-3">
+          <FormField
+            control={form.control}
+            name="meteringHeader"
+            render={({ field }) => (
+              <FormItem>
+                <FormLabel>{t("ruleForm.charging")}</FormLabel>
+                <Select
+                  value={field.value ? "METERED" : "FIXED"}
+                  onValueChange={(value) => {
+                    field.onChange(value === "METERED" ? DEFAULT_METERING_HEADER : null);
+                    // a metered charge comes from the answer: one call, settled after it
+                    if (value === "METERED") {
+                      form.setValue("billingMode", "PER_REQUEST");
+                      form.setValue("settlementPolicy", "AFTER_SUCCESS");
+                    }
+                  }}
+                >
+                  <FormControl>
+                    <SelectTrigger aria-label={t("ruleForm.charging")}>
+                      <SelectValue />
+                    </SelectTrigger>
+                  </FormControl>
+                  <SelectContent>
+                    <SelectItem value="FIXED">{t("ruleForm.chargingFixed")}</SelectItem>
+                    <SelectItem value="METERED">{t("ruleForm.chargingMetered")}</SelectItem>
+                  </SelectContent>
+                </Select>
+                <FormDescription>
+                  {field.value
+                    ? t("ruleForm.chargingMeteredHelp")
+                    : t("ruleForm.chargingFixedHelp")}
+                </FormDescription>
+                <FormMessage />
+              </FormItem>
+            )}
+          />
+          {metered && (
+            <FormField
+              control={form.control}
+              name="meteringHeader"
+              render={({ field }) => (
+                <FormItem>
+                  <FormLabel>{t("ruleForm.meteringHeader")}</FormLabel>
+                  <FormControl>
+                    <Input
+                      className="font-mono"
+                      spellCheck={false}
+                      name={field.name}
+                      ref={field.ref}
+                      onBlur={field.onBlur}
+                      value={field.value ?? ""}
+                      onChange={(e) => field.onChange(e.target.value)}
+                    />
+                  </FormControl>
+                  <FormDescription>{t("ruleForm.meteringHeaderHelp")}</FormDescription>
+                  <FormMessage />
+                </FormItem>
+              )}
+            />
+          )}
+          {metered && (
+            <FormField
+              control={form.control}
+              name="meteringFallback"
+              render={({ field }) => (
+                <FormItem>
+                  <FormLabel>{t("ruleForm.meteringFallback")}</FormLabel>
+                  <Select value={field.value} onValueChange={field.onChange}>
+                    <FormControl>
+                      <SelectTrigger aria-label={t("ruleForm.meteringFallback")}>
+                        <SelectValue />
+                      </SelectTrigger>
+                    </FormControl>
+                    <SelectContent>
+                      <SelectItem value="CEILING">{t("ruleForm.fallbackCeiling")}</SelectItem>
+                      <SelectItem value="REFUSE">{t("ruleForm.fallbackRefuse")}</SelectItem>
+                    </SelectContent>
+                  </Select>
                   <FormMessage />
                 </FormItem>
               )}
