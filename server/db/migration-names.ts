@@ -19,4 +19,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   "20261207023434_ledger_corrections",
   "20261207042438_risk_blocks_and_platform_secrets",
   "20261207055612_discovery_fields",
+  "20261207141500_offer_receipt_keys",
 ];
