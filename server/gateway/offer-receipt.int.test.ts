@@ -20,6 +20,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { receiptFromPaymentResponse, verifyReceipt } from "@/sdk/src/receipt";
+import { getTransaction } from "@/server/billing/transactions";
 import { handleGatewayNode } from "@/server/gateway/handle-request";
 import { receiptDidDocument, rotateReceiptSigningKey } from "@/server/receipts/keys";
 import { handleDidDocument } from "@/server/receipts/http";
@@ -146,6 +147,29 @@ describe("signed receipts after settlement", () => {
       select: { receipt: true },
     });
     expect(payment?.receipt).toEqual(receipt);
+  });
+
+  it("the transaction detail (console and REST API) shows the stored receipt as verified, and a tampered one as not", async () => {
+    const { receipt, settlement } = await paidReceipt();
+    const { id } = await database.db.payment.findFirstOrThrow({
+      where: { txHash: settlement.transaction.toLowerCase() },
+      select: { id: true },
+    });
+    const detail = await getTransaction(h.deps, { merchantId: h.merchant.id, paymentId: id });
+    expect(detail.receipt).toMatchObject({
+      format: "jws",
+      signature: (receipt as JWSSignedReceipt).signature,
+      verified: true,
+    });
+    expect(detail.receipt?.kid).toMatch(/^did:web:127\.0\.0\.1%3A\d+#rsk_/);
+    const [head, , sig] = (receipt as JWSSignedReceipt).signature.split(".");
+    const forged = Buffer.from(JSON.stringify({ payer: "0x0" })).toString("base64url");
+    await database.db.payment.update({
+      where: { id },
+      data: { receipt: { format: "jws", signature: `${head}.${forged}.${sig}` } },
+    });
+    const tampered = await getTransaction(h.deps, { merchantId: h.merchant.id, paymentId: id });
+    expect(tampered.receipt).toMatchObject({ verified: false, kid: null });
   });
 
   it("a tampered receipt fails both verifiers", async () => {

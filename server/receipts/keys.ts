@@ -8,6 +8,7 @@ import { createId } from "@/server/db/ids";
 
 import { didDocument, didWebOf, kidOf, type DidDocument, type PublishedKey } from "./did-document";
 import type { ReceiptSigner } from "./jws";
+import type { ReceiptKeysView } from "./schemas";
 
 // The platform's `offer-receipt` signing keys (ReceiptSigningKey rows): P-256 key pairs whose private
 // half is sealed with the key ring (listed in server/keys/sealed-columns.ts, so `npm run keys:rotate`
@@ -97,7 +98,7 @@ export async function rotateReceiptSigningKey(
     const retired = current.map((c) => c.id);
     await recordAudit(tx, {
       actor: opts.actor,
-      action: "receipt_signing_key.rotate",
+      action: "platform.receipt_signing_key.rotate",
       targetType: "receipt_signing_key",
       targetId: row.id,
       after: { generation: row.generation, retired },
@@ -116,4 +117,18 @@ export async function receiptDidDocument(deps: KeyDeps): Promise<DidDocument> {
     keys = await listPublishedReceiptKeys(deps.db);
   }
   return didDocument(didWebOf(deps.env.GATEWAY_URL), keys);
+}
+
+/** The admin console's view: every key (current first), and where they are published. */
+export async function getReceiptKeysView(deps: KeyDeps): Promise<ReceiptKeysView> {
+  await loadReceiptSigner(deps);
+  const did = didWebOf(deps.env.GATEWAY_URL);
+  const rows = await deps.db.receiptSigningKey.findMany({
+    orderBy: { generation: "desc" },
+    select: { id: true, generation: true, algorithm: true, createdAt: true, retiredAt: true },
+  });
+  return {
+    didDocumentUrl: new URL("/.well-known/did.json", deps.env.GATEWAY_URL).toString(),
+    keys: rows.map((r) => ({ ...r, kid: kidOf(did, r.id) })),
+  };
 }

@@ -1743,6 +1743,13 @@ export interface operations {
                             amountAtomic: string;
                             createdAt: string;
                         }[];
+                        receipt: {
+                            format: string;
+                            signature: string;
+                            kid: string | null;
+                            issuedAt: string | null;
+                            verified: boolean;
+                        } | null;
                     };
                 };
             };
