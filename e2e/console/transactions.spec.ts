@@ -3,7 +3,7 @@ import { x402Client } from "@x402/core/client";
 import { registerExactEvmScheme } from "@x402/evm/exact/client";
 import { wrapFetchWithPayment } from "@x402/fetch";
 
-import { receiptFromPaymentResponse } from "../../sdk/src/receipt";
+import { receiptFromPaymentResponse, verifyReceipt } from "../../sdk/src/receipt";
 import { accountFor } from "../../server/chain/accounts";
 import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { readE2EState } from "../fixtures/env";
@@ -32,6 +32,8 @@ test("a paid call shows in transactions, with its detail, its verified receipt a
   expect(paid.status).toBe(200);
   const receipt = receiptFromPaymentResponse(paid.headers.get("payment-response") ?? "");
   expect(receipt?.format).toBe("jws");
+  // its kid's did:web resolves to this server's /.well-known/did.json (the app's route)
+  expect(receipt && (await verifyReceipt(receipt))).toMatchObject({ valid: true });
 
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);
