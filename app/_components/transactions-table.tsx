@@ -1,3 +1,4 @@
+import { BadgeCheck } from "lucide-react";
 import { useTranslations } from "next-intl";
 
 import { Address } from "@/app/_components/address";
@@ -5,6 +6,7 @@ import { DateTime } from "@/app/_components/date-time";
 import { Amount } from "@/app/_components/amount";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { TxHash } from "@/app/_components/tx-hash";
+import { Badge } from "@/app/_components/ui/badge";
 import { Label } from "@/app/_components/ui/label";
 import {
   Select,
@@ -116,7 +118,40 @@ export function TransactionDetailFields({
               </span>
             ))}
       </dd>
+      <dt className="text-muted-foreground">{t("transactions.receipt")}</dt>
+      <dd data-testid="transaction-receipt">
+        {tx.receipt ? <ReceiptField receipt={tx.receipt} /> : "—"}
+      </dd>
     </dl>
+  );
+}
+
+type StoredReceipt = NonNullable<RouterOutputs["transactions"]["get"]["receipt"]>;
+
+/** The signed `offer-receipt` receipt the buyer got, with whether it verifies under the published keys. */
+function ReceiptField({ receipt }: { receipt: StoredReceipt }) {
+  const t = useTranslations("common");
+  return (
+    <div className="grid gap-1">
+      {receipt.verified ? (
+        <Badge variant="success" className="w-fit" data-testid="receipt-verified">
+          <BadgeCheck aria-hidden className="size-3.5" />
+          {t("transactions.receiptVerified")}
+        </Badge>
+      ) : (
+        <Badge variant="danger" className="w-fit" data-testid="receipt-unverified">
+          {t("transactions.receiptUnverified")}
+        </Badge>
+      )}
+      {receipt.issuedAt && <DateTime value={receipt.issuedAt} withSeconds />}
+      {receipt.kid && (
+        <span className="break-all font-mono text-xs text-muted-foreground">{receipt.kid}</span>
+      )}
+      <details>
+        <summary className="cursor-pointer text-xs">{t("transactions.receiptJws")}</summary>
+        <code className="block break-all font-mono text-xs">{receipt.signature}</code>
+      </details>
+    </div>
   );
 }
 

@@ -3,11 +3,12 @@ import { x402Client } from "@x402/core/client";
 import { registerExactEvmScheme } from "@x402/evm/exact/client";
 import { wrapFetchWithPayment } from "@x402/fetch";
 
+import { receiptFromPaymentResponse, verifyReceipt } from "../../sdk/src/receipt";
 import { accountFor } from "../../server/chain/accounts";
 import { signInViaApi, useSessionIn } from "../fixtures/auth";
 import { readE2EState } from "../fixtures/env";
 
-test("a paid call shows in transactions, with its detail and a CSV export", async ({
+test("a paid call shows in transactions, with its detail, its verified receipt and a CSV export", async ({
   page,
   context,
   request,
@@ -29,6 +30,10 @@ test("a paid call shows in transactions, with its detail and a CSV export", asyn
     client,
   )(`${baseUrl}/${demoMerchantId}/api/signal/usdc`);
   expect(paid.status).toBe(200);
+  const receipt = receiptFromPaymentResponse(paid.headers.get("payment-response") ?? "");
+  expect(receipt?.format).toBe("jws");
+  // its kid's did:web resolves to this server's /.well-known/did.json (the app's route)
+  expect(receipt && (await verifyReceipt(receipt))).toMatchObject({ valid: true });
 
   await signInViaApi(request, merchantUser);
   await useSessionIn(context, request);
@@ -42,6 +47,12 @@ test("a paid call shows in transactions, with its detail and a CSV export", asyn
   const detail = page.getByTestId("transaction-detail");
   await expect(detail).toContainText("charge 0.01");
   await expect(detail).toContainText("GET /api/signal/usdc → 200");
+  // the signed receipt the buyer got, verified against the platform's published keys
+  const shown = page.getByTestId("transaction-receipt");
+  await expect(shown.getByTestId("receipt-verified")).toHaveText("Verified");
+  await expect(shown).toContainText("did:web:");
+  await shown.getByText("Signed receipt (JWS)").click();
+  await expect(shown).toContainText(receipt?.signature ?? "missing");
   await page.screenshot({ path: testInfo.outputPath("transaction-detail.png"), fullPage: true });
   await page.keyboard.press("Escape");
 

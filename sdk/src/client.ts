@@ -19,6 +19,7 @@ import {
   type PaymentRequirement,
   type Settlement,
 } from "./protocol";
+import { receiptFromPaymentResponse, type SignedReceipt } from "./receipt";
 import { readSiwxChallenge, signSiwx, SIWX_HEADER } from "./siwx";
 import { toPaymentSigner, type PaymentSigner, type Wallet } from "./wallet";
 import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "./eip3009";
@@ -81,7 +82,11 @@ export type PaymentQuote = {
   resource: string;
   x402Version: 1 | 2;
 };
-export type PaymentReceipt = Settlement & { quote: PaymentQuote };
+export type PaymentReceipt = Settlement & {
+  quote: PaymentQuote;
+  /** the gateway's signed receipt (`offer-receipt` extension), for `verifyReceipt` */
+  signedReceipt?: SignedReceipt;
+};
 
 export type RequestOptions = {
   method?: string;
@@ -185,7 +190,13 @@ export class X402Client {
     }
     const settlementHeader =
       paid.headers.get("payment-response") ?? paid.headers.get("x-payment-response");
-    const receipt = settlementHeader ? { ...parseSettlement(settlementHeader), quote } : null;
+    const receipt = settlementHeader
+      ? {
+          ...parseSettlement(settlementHeader),
+          quote,
+          signedReceipt: receiptFromPaymentResponse(settlementHeader),
+        }
+      : null;
     if (receipt) this.options.onPaid?.(receipt);
     return this.finish<T>(paid, req, receipt);
   }

@@ -44,3 +44,14 @@ export type {
   operations as AdminOperations,
   paths as AdminPaths,
 } from "./admin/schema";
+export {
+  receiptFromPaymentResponse,
+  verifyReceipt,
+  type ReceiptFailure,
+  type ReceiptKeys,
+  type ReceiptPayload,
+  type ReceiptPublicKey,
+  type ReceiptVerification,
+  type SignedReceipt,
+  type VerifyReceiptOptions,
+} from "./receipt";

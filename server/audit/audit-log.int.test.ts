@@ -341,6 +341,10 @@ const MUTATIONS: Record<string, (db: PrismaClient) => Promise<Prepared>> = {
     });
     return { input: {}, action: "platform.hosted_facilitator.reset" };
   },
+  "receiptKeys.rotate": async () => ({
+    input: {},
+    action: "platform.receipt_signing_key.rotate",
+  }),
   "alerts.acknowledge": async (db) => ({
     input: { alertId: (await openAlert(db)).id },
     action: "alert.acknowledge",
@@ -432,44 +436,59 @@ async function openAlert(db: PrismaClient) {
 
 /** What the admin mutations can change, as one comparable value. */
 async function stateOf(db: PrismaClient) {
-  const [merchants, templates, versions, settings, runs, refunds, users, secrets, alerts, blocks] =
-    await Promise.all([
-      db.merchant.findMany({
-        orderBy: { id: "asc" },
-        select: {
-          id: true,
-          status: true,
-          statusReason: true,
-          feeTemplateId: true,
-          settlementMode: true,
-          facilitator: true,
-        },
-      }),
-      db.feeTemplate.findMany({
-        orderBy: { id: "asc" },
-        select: { id: true, name: true, isDefault: true },
-      }),
-      db.feeTemplateVersion.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
-      db.platformSetting.findMany({ orderBy: { key: "asc" } }),
-      db.settlementRun.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
-      db.adjustment.findMany({
-        orderBy: { id: "asc" },
-        select: { id: true, status: true, _count: { select: { ledgerEntries: true } } },
-      }),
-      db.user.findMany({
-        orderBy: { id: "asc" },
-        select: { id: true, role: true, status: true, sessionVersion: true },
-      }),
-      db.platformSecret.findMany({
-        orderBy: { id: "asc" },
-        select: { id: true, valueCiphertext: true },
-      }),
-      db.alert.findMany({
-        orderBy: { id: "asc" },
-        select: { id: true, status: true, acknowledgedAt: true },
-      }),
-      db.riskBlock.findMany({ orderBy: { id: "asc" }, select: { id: true, revokedAt: true } }),
-    ]);
+  const [
+    merchants,
+    templates,
+    versions,
+    settings,
+    runs,
+    refunds,
+    users,
+    secrets,
+    alerts,
+    blocks,
+    receiptKeys,
+  ] = await Promise.all([
+    db.merchant.findMany({
+      orderBy: { id: "asc" },
+      select: {
+        id: true,
+        status: true,
+        statusReason: true,
+        feeTemplateId: true,
+        settlementMode: true,
+        facilitator: true,
+      },
+    }),
+    db.feeTemplate.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, name: true, isDefault: true },
+    }),
+    db.feeTemplateVersion.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
+    db.platformSetting.findMany({ orderBy: { key: "asc" } }),
+    db.settlementRun.findMany({ orderBy: { id: "asc" }, select: { id: true } }),
+    db.adjustment.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, status: true, _count: { select: { ledgerEntries: true } } },
+    }),
+    db.user.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, role: true, status: true, sessionVersion: true },
+    }),
+    db.platformSecret.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, valueCiphertext: true },
+    }),
+    db.alert.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, status: true, acknowledgedAt: true },
+    }),
+    db.riskBlock.findMany({ orderBy: { id: "asc" }, select: { id: true, revokedAt: true } }),
+    db.receiptSigningKey.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, retiredAt: true },
+    }),
+  ]);
   return JSON.stringify({
     merchants,
     templates,
@@ -481,6 +500,7 @@ async function stateOf(db: PrismaClient) {
     secrets,
     alerts,
     blocks,
+    receiptKeys,
   });
 }
 

@@ -5,6 +5,7 @@ import type { Deps } from "@/server/deps";
 import { AppError } from "@/server/errors";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { openPayTo } from "@/server/payments/sealed-payment";
+import { describeStoredReceipt, storedReceiptSchema } from "@/server/receipts/stored-receipt";
 
 import { csvCell } from "./csv";
 
@@ -77,6 +78,8 @@ export const transactionDetailSchema = transactionDtoSchema.extend({
   ledger: z.array(
     z.object({ id: z.string(), type: z.string(), amountAtomic: z.string(), createdAt: z.date() }),
   ),
+  /** the `offer-receipt` receipt sent with the paid response, and whether it verifies */
+  receipt: storedReceiptSchema.nullable(),
 });
 
 // `merchantId` undefined only for the platform admin's view across merchants (server/admin/payments.ts)
@@ -186,6 +189,7 @@ export async function getPayment(
       errorMessage: true,
       authorizationNonce: true,
       blockNumber: true,
+      receipt: true,
       usageRecords: {
         select: {
           id: true,
@@ -213,6 +217,7 @@ export async function getPayment(
     errorMessage,
     authorizationNonce,
     blockNumber,
+    receipt,
     ...base
   } = row;
   return {
@@ -224,6 +229,7 @@ export async function getPayment(
     blockNumber: blockNumber === null ? null : blockNumber.toString(),
     usage: usageRecords,
     ledger: ledgerEntries.map((e) => ({ ...e, amountAtomic: e.amountAtomic.toFixed() })),
+    receipt: receipt === null ? null : await describeStoredReceipt(deps, receipt),
   };
 }
 

@@ -1,4 +1,6 @@
-// `npm run keys:rotate [-- --batch-size N]`: re-seals every sealed value (addresses, payloads,
+// `npm run keys:rotate [-- --batch-size N] [--receipt-signing-key]`: with --receipt-signing-key,
+// first makes a new `offer-receipt` signing key (the old one is retired and stays published in
+// /.well-known/did.json, so receipts it signed keep verifying; server/receipts/keys.ts). Then re-seals every sealed value (addresses, payloads,
 // webhook and gateway signing secrets, upstream credentials) under the current ENCRYPTION_KEY and
 // recomputes the keyed hashes, opening old values with the keys in ENCRYPTION_KEYS_PREVIOUS.
 // Batched, idempotent and resumable: run it again after an interruption, or to check that nothing
@@ -11,6 +13,7 @@ import { currentKeyId, keyRingOf } from "@/server/crypto/secrets";
 import { createBaseDeps } from "@/server/deps";
 import { getEnv } from "@/server/env";
 import { DEFAULT_BATCH_SIZE, rotateEncryptionKeys } from "@/server/keys/rotate-keys";
+import { rotateReceiptSigningKey } from "@/server/receipts/keys";
 
 async function main(): Promise<number> {
   const sizeArg = process.argv.indexOf("--batch-size");
@@ -18,6 +21,12 @@ async function main(): Promise<number> {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
     throw new Error("--batch-size takes a whole number from 1 to 10000");
   const deps = createBaseDeps(getEnv());
+  if (process.argv.includes("--receipt-signing-key")) {
+    const rotated = await rotateReceiptSigningKey(deps, { actor: { role: "SYSTEM" } });
+    console.log(
+      `receipt signing key ${rotated.id} (generation ${rotated.generation}) signs from now on; retired, still published: ${rotated.retired.join(", ") || "none"}`,
+    );
+  }
   const ring = keyRingOf(deps.env);
   console.log(
     `current key ${currentKeyId(ring)}; previous keys: ${[...ring.byId.keys()].filter((id) => id !== ring.current.id).join(", ") || "none"}`,

@@ -33,6 +33,7 @@ export const ID_PREFIXES = {
   upstreamCredential: "ucr",
   idempotencyKey: "idem",
   riskBlock: "blk",
+  receiptKey: "rsk",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

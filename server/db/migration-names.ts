@@ -20,5 +20,6 @@ export const MIGRATION_NAMES: readonly string[] = [
   "20261207042438_risk_blocks_and_platform_secrets",
   "20261207055612_discovery_fields",
   "20261207141500_pricing_rule_options",
+  "20261207141600_offer_receipt_keys",
   "20261207143000_metered_rules",
 ];

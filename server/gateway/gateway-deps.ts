@@ -8,6 +8,7 @@ import type { AccessLog, Log } from "@/server/observability/logger";
 import type { Metrics } from "@/server/observability/metrics";
 import type { UsageWriter } from "@/server/payments/usage-writer";
 import type { RateLimiter } from "@/server/rate-limit/limiter";
+import type { ReceiptKeyHolder } from "@/server/receipts/key-holder";
 import type { BlocklistCache } from "@/server/risk/blocklist-cache";
 
 import type { MerchantSnapshot } from "./merchant-snapshot";
@@ -40,6 +41,8 @@ export type GatewayDeps = {
   maxBodyBytes: number;
   /** the platform's blocklist of payers and client IPs, in memory (server/risk/blocklist-cache.ts) */
   blocklist: Pick<BlocklistCache, "check">;
+  /** the platform's `offer-receipt` signing key, held in memory (server/receipts/key-holder.ts) */
+  receipts: ReceiptKeyHolder;
   /** payers' token balances ("network|asset|payer" → atomic units), read through a short cache for DEFERRED */
   payerBalances: TtlCache<bigint | null>;
   /** test-only fault injection: runs between a successful settlement and its record */

@@ -7,6 +7,8 @@ import { randomHex } from "@/server/db/ids";
 import { SIWX_HEADER, siwxDeclaration } from "@/server/entitlements/siwx";
 import { localeCookieFrom, resolveLocale, type Locale } from "@/server/i18n/locales";
 import { BAZAAR_KEY, bazaarDeclaration, gatewayPathPrefix } from "@/server/x402/discovery";
+import { OFFER_RECEIPT } from "@/server/receipts/jws";
+import { offersExtension, type AcceptedTerms } from "@/server/receipts/offer-receipt";
 import { renderPaywall } from "@/server/x402/paywall";
 import {
   describePurchase,
@@ -61,14 +63,30 @@ export function challengeFor(
     });
     if (declaration) extensions[BAZAAR_KEY] = declaration;
   }
-  const body = paymentRequiredBody(route, { ...opts, extensions });
+  const v2 = paymentRequiredV2(route, opts.error, extensions);
+  // signed offers (`offer-receipt`): one per accepts entry, in the v2 header and in either body
+  const offers = signedOffers(deps, v2.resource.url, v2.accepts);
+  if (offers) extensions[OFFER_RECEIPT] = offers;
+  const built = paymentRequiredBody(route, { ...opts, extensions });
+  const body =
+    offers && built.x402Version === 1
+      ? { ...built, extensions: { [OFFER_RECEIPT]: offers } }
+      : built;
   return {
-    v2Header: btoa64(paymentRequiredV2(route, opts.error, extensions)),
+    v2Header: btoa64(v2),
     body: opts.errorMessage ? { ...body, errorMessage: opts.errorMessage } : body,
     html: wantsHtml
       ? renderPaywall(route, { appUrl: deps.env.APP_URL, path: ctx.path, locale: localeOf(req) })
       : undefined,
   };
+}
+
+/** The offers of a 402, reused per shape while fresh; none before the signing key has loaded. */
+function signedOffers(deps: GatewayDeps, resourceUrl: string, accepts: readonly AcceptedTerms[]) {
+  const signer = deps.receipts.current();
+  if (!signer) return null;
+  const nowSeconds = Math.floor(deps.now().getTime() / 1000);
+  return offersExtension(signer, resourceUrl, accepts, { nowSeconds, cache: deps.receipts.offers });
 }
 
 /** The paywall's language: the switch's cookie, else the browser's Accept-Language (as the pages). */

@@ -22,6 +22,7 @@ import { reconcilePayments } from "@/server/payments/reconcile";
 import { createUsageWriter, type UsageWriter } from "@/server/payments/usage-writer";
 import { createBlocklistCache } from "@/server/risk/blocklist-cache";
 import { createRateLimiter } from "@/server/rate-limit/create-rate-limiter";
+import { createReceiptKeyHolder } from "@/server/receipts/key-holder";
 import { purgeExpiredIdempotencyKeys } from "@/server/public-api/idempotency";
 import { deliverDueWebhooks } from "@/server/webhooks/deliver";
 
@@ -214,6 +215,8 @@ export function buildGatewayRuntime(
   });
   const merchants = createMerchantSnapshotCache(base.db, base.env);
   const blocklist = createBlocklistCache({ db: base.db, now: base.now });
+  // the `offer-receipt` signing key, decrypted once and held (server/receipts/key-holder.ts)
+  const receipts = createReceiptKeyHolder({ db: base.db, env: base.env, log: base.log });
   const usage = createUsageWriter({ db: base.db, log: base.log });
   const rateLimiter = createRateLimiter(base.env, base.log);
   registerQueueMetrics(base, metrics, usage);
@@ -244,6 +247,7 @@ export function buildGatewayRuntime(
     chains,
     merchants,
     blocklist,
+    receipts,
     facilitators,
     hostedConfig,
     rateLimiter,
@@ -255,6 +259,7 @@ export function buildGatewayRuntime(
       await scheduler.stop();
       merchants.dispose();
       blocklist.dispose();
+      receipts.dispose();
       hostedConfig.dispose();
       await usage.close();
       await rateLimiter.close?.();

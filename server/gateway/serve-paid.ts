@@ -26,7 +26,12 @@ import type { ProxyOutcome } from "./proxy";
 import type { RequestContext } from "./request-context";
 import { meterPaidCall, zeroSettlement } from "./metered-call";
 import { served, type Served } from "./served";
-import { recordOrLeaveUnclear, settlementPending, settlePaidCall } from "./settle-paid-call";
+import {
+  recordOrLeaveUnclear,
+  settlementPending,
+  settlePaidCall,
+  withReceipt,
+} from "./settle-paid-call";
 import { upstreamFailure, type UpstreamFailure } from "./upstream-call";
 
 // A paid call: reserve → verify, then the plan of its settlement policy (one function each):
@@ -239,9 +244,11 @@ async function recordAndAnswer(
   call: PaidCall,
   result: UpstreamAnswer,
   kept: Kept,
-  settlement: SettleResponse,
+  charged: SettleResponse,
   refundDue: string | null,
 ): Promise<Served> {
+  // a receipt says the call was paid and served: none when the payment is owed back
+  const settlement = refundDue ? charged : await withReceipt(call, charged);
   const paymentResponse = paymentResponseOf(call, settlement);
   const usage = usageOf(call, result.status, result.status, result.upstreamLatencyMs);
   const recorded = await recordOrLeaveUnclear(call, settlement, usage, {

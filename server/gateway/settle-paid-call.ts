@@ -1,5 +1,6 @@
 import type { SettleResponse } from "@x402/core/types";
 
+import type { Prisma } from "@/server/db";
 import type { GrantedEntitlement } from "@/server/entitlements/entitlements";
 import {
   markSettlementUnclear,
@@ -7,6 +8,8 @@ import {
   type ChargedUsage,
   type RecordedOutcome,
 } from "@/server/payments/ledger";
+import { OFFER_RECEIPT } from "@/server/receipts/jws";
+import { receiptExtension, signReceipt } from "@/server/receipts/offer-receipt";
 import { settleVerdict } from "@/server/x402/settle-verdict";
 
 import { paidUsage, releasePaidCall, type PaidCall } from "./paid-call";
@@ -89,6 +92,33 @@ export async function settlePaidCall(call: PaidCall, usage: ChargedUsage): Promi
 }
 
 /**
+ * The settlement with the platform's signed receipt in `extensions["offer-receipt"]` (spec §5: for a
+ * call that was paid and served; the caller leaves it out when the payment is owed back).
+ */
+export async function withReceipt(
+  call: PaidCall,
+  settlement: SettleResponse,
+): Promise<SettleResponse> {
+  const signer = await call.deps.receipts.ready();
+  if (!signer || !settlement.success) return settlement;
+  const receipt = signReceipt(signer, {
+    resourceUrl: call.priced.route.resourceUrl,
+    payer: settlement.payer ?? call.payer,
+    network: call.priced.route.network.id,
+    transaction: settlement.transaction || undefined,
+    issuedAt: call.deps.now(),
+  });
+  const extensions = { ...settlement.extensions, [OFFER_RECEIPT]: receiptExtension(receipt) };
+  return { ...settlement, extensions };
+}
+
+/** The receipt a settlement carries (stored with the payment). */
+function receiptOf(settlement: SettleResponse): Prisma.InputJsonObject | null {
+  const ext = settlement.extensions?.[OFFER_RECEIPT] as { info?: { receipt?: object } } | undefined;
+  return (ext?.info?.receipt as Prisma.InputJsonObject | undefined) ?? null;
+}
+
+/**
  * Records the settlement (payment SETTLED + usage CHARGED + ledger entries, one transaction), or —
  * when the write fails after the transfer — leaves the payment unclear for the reconciler.
  */
@@ -107,6 +137,7 @@ export async function recordOrLeaveUnclear(
       blockNumber: blockNumber ? BigInt(blockNumber) : null,
       at: call.deps.now(),
       usage,
+      receipt: receiptOf(settlement),
       ...extra,
     });
     return { ok: true, entitlement: recorded.entitlement };

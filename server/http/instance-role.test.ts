@@ -11,6 +11,7 @@ describe("instance roles", () => {
     expect(routeOwner("/api/facilitator/verify")).toBe("gateway");
     expect(routeOwner("/api/facilitator")).toBe("gateway");
     expect(routeOwner("/api/health")).toBe("shared");
+    expect(routeOwner("/.well-known/did.json")).toBe("shared");
     expect(routeOwner("/api/ready")).toBe("shared");
     expect(routeOwner("/api/metrics")).toBe("shared");
     expect(routeOwner("/api/cron/jobs")).toBe("shared");

@@ -8,7 +8,8 @@ import { MERCHANT_ID_PATTERN } from "@/server/db/id-patterns";
 export type InstanceRole = "all" | "gateway" | "console";
 export type RouteOwner = "gateway" | "console" | "shared";
 
-const SHARED_ROUTES = ["/api/health", "/api/ready", "/api/metrics", "/api/cron"];
+// /.well-known/did.json holds the receipt keys: the gateway's origin must answer it (did:web)
+const SHARED_ROUTES = ["/api/health", "/api/ready", "/api/metrics", "/api/cron", "/.well-known"];
 
 const under = (pathname: string, route: string) =>
   pathname === route || pathname.startsWith(`${route}/`);

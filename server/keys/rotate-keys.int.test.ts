@@ -16,6 +16,7 @@ import {
 } from "@/server/crypto/secrets";
 import { createPrismaClient } from "@/server/db/client";
 import type { PrismaClient } from "@/server/db";
+import { loadReceiptSigner } from "@/server/receipts/keys";
 import { createId } from "@/server/db/ids";
 import {
   applyMigrations,
@@ -58,6 +59,7 @@ const idB = encryptionKeyId(keyB);
 const TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const PAYMENTS = 23;
 const BATCH = 7;
+let receiptKid = "";
 
 const underA = () =>
   testDeps(database.db, {
@@ -272,6 +274,8 @@ beforeAll(async () => {
     actor: { userId: owner.id, role: "PLATFORM_ADMIN" },
     input: { url: "https://facilitator.example/x402", bearerToken: values.hostedToken },
   });
+  // the `offer-receipt` signing key (its private half is sealed)
+  receiptKid = (await loadReceiptSigner(deps)).kid;
   runId = (
     await database.db.settlementRun.create({
       data: {
@@ -342,6 +346,9 @@ describe("key rotation", () => {
     expect(reports["UpstreamCredential credential value"]).toMatchObject({ current: 1 });
     expect(reports["ApiIdempotencyKey replayable response"]).toMatchObject({ current: 1 });
     expect(reports["PlatformSecret platform secret"]).toMatchObject({ current: 1 });
+    expect(reports["ReceiptSigningKey receipt signing key"]).toMatchObject({ current: 1 });
+    // the gateway still loads the same signing key with key B alone
+    expect((await loadReceiptSigner(onlyB())).kid).toBe(receiptKid);
     const counts = await keyIdCounts(database.db);
     for (const [column, byKey] of Object.entries(counts))
       expect(Object.keys(byKey), column).toEqual([idB]);

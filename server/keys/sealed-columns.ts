@@ -98,6 +98,13 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     ciphertext: "valueCiphertext",
     keyId: "valueKeyId",
   },
+  // the private half of the `offer-receipt` signing keys (server/receipts/keys.ts)
+  {
+    table: "ReceiptSigningKey",
+    label: "receipt signing key",
+    ciphertext: "privateKeyCiphertext",
+    keyId: "privateKeyKeyId",
+  },
   // a replayable public-API response (can hold a created key or webhook secret); rows live a day
   {
     table: "ApiIdempotencyKey",

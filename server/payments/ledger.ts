@@ -274,6 +274,8 @@ export async function recordSettlement(
     usage: ChargedUsage | null;
     outcome?: RecordedOutcome | null;
     refundDue?: string | null;
+    /** the `offer-receipt` receipt the answer carries (server/receipts/) */
+    receipt?: Prisma.InputJsonObject | null;
   },
 ): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> {
   const run = async (
@@ -295,6 +297,7 @@ export async function recordSettlement(
         errorMessage: null,
         refundDueReason: opts.refundDue ?? null,
         nextSettleAt: null,
+        ...(opts.receipt ? { receipt: opts.receipt } : {}),
       },
     });
     if (updated.count === 0) return { recorded: false, entitlement: null };

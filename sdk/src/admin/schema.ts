@@ -1798,6 +1798,13 @@ export interface operations {
                             amountAtomic: string;
                             createdAt: string;
                         }[];
+                        receipt: {
+                            format: string;
+                            signature: string;
+                            kid: string | null;
+                            issuedAt: string | null;
+                            verified: boolean;
+                        } | null;
                     };
                 };
             };

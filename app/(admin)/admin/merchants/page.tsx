@@ -7,6 +7,7 @@ import { auth } from "@/server/auth";
 import { MerchantsList } from "./merchants-list";
 import { HostedFacilitatorSettings } from "./hosted-facilitator";
 import { RateLimitCaps } from "./rate-limit-caps";
+import { ReceiptKeys } from "./receipt-keys";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("admin");
@@ -27,6 +28,7 @@ export default async function AdminMerchantsPage() {
       <MerchantsList />
       <RateLimitCaps />
       <HostedFacilitatorSettings />
+      <ReceiptKeys />
     </div>
   );
 }

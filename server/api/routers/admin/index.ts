@@ -32,6 +32,8 @@ import {
   hostedFacilitatorSettingsInput,
   hostedFacilitatorViewSchema,
 } from "@/server/facilitator/hosted/schemas";
+import { getReceiptKeysView, rotateReceiptSigningKey } from "@/server/receipts/keys";
+import { receiptKeysViewSchema } from "@/server/receipts/schemas";
 import { adminBlock, adminListBlocks, adminUnblock } from "@/server/risk/blocks";
 import {
   blockIdInput,
@@ -176,6 +178,16 @@ export const adminRouter = router({
     reset: platformAdminProcedure
       .output(hostedFacilitatorViewSchema)
       .mutation(({ ctx }) => resetHostedFacilitatorSettings(ctx.deps, { actor: ctx.actor })),
+  }),
+  /** the `offer-receipt` signing keys: list (public halves and dates) and rotate (the old key stays published) */
+  receiptKeys: router({
+    list: platformAdminProcedure
+      .output(receiptKeysViewSchema)
+      .query(({ ctx }) => getReceiptKeysView(ctx.deps)),
+    rotate: platformAdminProcedure.output(receiptKeysViewSchema).mutation(async ({ ctx }) => {
+      await rotateReceiptSigningKey(ctx.deps, { actor: ctx.actor });
+      return getReceiptKeysView(ctx.deps);
+    }),
   }),
   /** platform administrators: grant to an existing user, demote, remove (never the last one) */
   admins: router({
