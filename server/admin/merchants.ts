@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import { addressLookupHashes } from "@/server/crypto/secrets";
@@ -295,11 +297,7 @@ export async function getAdminMerchant(
 }
 
 export const disableMerchantInput = z.object({
-  reason: z
-    .string()
-    .trim()
-    .min(3, "Say why the merchant is disabled (at least 3 characters)")
-    .max(500),
+  reason: z.string().trim().min(3, vmsg("admin.disableReason")).max(500),
 });
 
 type Transition = {

@@ -1,6 +1,8 @@
 import { parseEventLogs, type Hash } from "viem";
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
@@ -39,10 +41,10 @@ export type RefundDeps = {
 };
 
 export const createRefundInput = z.object({
-  paymentId: z.string().trim().min(1, "Enter a payment id").max(64),
+  paymentId: z.string().trim().min(1, vmsg("billing.enterPaymentId")).max(64),
   /** atomic units as a decimal string; empty for everything not yet refunded */
-  amountAtomic: z.string().trim().regex(/^\d*$/, "Enter a whole number of atomic units").optional(),
-  reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
+  amountAtomic: z.string().trim().regex(/^\d*$/, vmsg("common.wholeAtomicUnits")).optional(),
+  reason: z.string().trim().min(3, vmsg("common.sayWhy")).max(500),
 });
 
 export const submitRefundTxInput = z.object({
@@ -50,7 +52,7 @@ export const submitRefundTxInput = z.object({
   txHash: z
     .string()
     .trim()
-    .regex(/^0x[0-9a-fA-F]{64}$/, "Enter the 0x-prefixed 32-byte transaction hash")
+    .regex(/^0x[0-9a-fA-F]{64}$/, vmsg("billing.txHash"))
     .transform((v) => v.toLowerCase()),
 });
 

@@ -5,6 +5,8 @@ import { createId } from "@/server/db/ids";
 import { fromAtomic, toAtomic } from "@/server/db/money";
 import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
+import { fieldMessages, vmsg } from "@/server/i18n/validation-keys";
+import { validationTextIn } from "@/server/i18n/validation-text";
 import { getNetworkRegistry, type AssetConfig } from "@/server/networks/config";
 import { bazaarDeclaration, checkDeclaration } from "@/server/x402/discovery";
 
@@ -27,12 +29,11 @@ type RuleDeps = Pick<Deps, "db" | "env">;
 function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
   const parsed = pricingRuleInput.safeParse(raw);
   if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues)
-      (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+    const fieldErrors = fieldMessages(parsed.error);
+    const first = Object.values(fieldErrors)[0]?.[0];
     throw new AppError(
       "invalid_request",
-      parsed.error.issues[0]?.message ?? "Invalid pricing rule",
+      first ? validationTextIn("en", first) : "Invalid pricing rule",
       { details: { fieldErrors } },
     );
   }
@@ -67,26 +68,23 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
     if (!check.valid)
       throw fieldError(
         "inputSchema",
-        `The schema does not describe a valid ${method} call: ${check.errors?.[0] ?? "invalid"}`,
+        vmsg("pricing.schemaInvalidForMethod", { method, reason: check.errors?.[0] ?? "invalid" }),
       );
   }
   const network = getNetworkRegistry(deps.env).get(input.network);
-  if (!network) throw fieldError("network", `Unknown network ${input.network}`);
+  if (!network)
+    throw fieldError("network", vmsg("pricing.unknownNetwork", { network: input.network }));
   const asset = network.assets.find((a) => a.address === input.asset);
   if (!asset)
-    throw fieldError("asset", `${input.asset} is not a supported asset on ${network.name}`);
+    throw fieldError(
+      "asset",
+      vmsg("pricing.unsupportedAsset", { asset: input.asset, network: network.name }),
+    );
   const price = parseDecimalToAtomic(input.price, asset.decimals);
   if (!price.ok) throw fieldError("price", price.message);
-  if (price.atomic <= 0n)
-    throw fieldError(
-      "price",
-      "A paid rule needs a price above zero (leave a path without a rule to make it free)",
-    );
+  if (price.atomic <= 0n) throw fieldError("price", vmsg("pricing.priceAboveZero"));
   if (input.settlementPolicy === "DEFERRED" && input.billingMode !== "PER_REQUEST") {
-    throw fieldError(
-      "settlementPolicy",
-      "Deferred settlement is for per-request rules: a bundle or time pass is granted when its payment settles",
-    );
+    throw fieldError("settlementPolicy", vmsg("pricing.deferredPerRequestOnly"));
   }
   return {
     description: input.description || null,

@@ -18,7 +18,7 @@ import { openWalletAddress } from "@/server/users/users";
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
 export const inviteMemberInput = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid email address"),
+  email: z.string().trim().toLowerCase().email(),
   role: z.enum(["ADMIN", "DEVELOPER"]),
 });
 
