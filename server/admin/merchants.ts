@@ -430,16 +430,10 @@ export async function setMerchantFacilitator(
   opts: { actor: AuditActor; merchantId: string; kind: z.infer<typeof facilitatorKindSchema> },
 ) {
   if (opts.kind === "HOSTED" && !(await readHostedFacilitatorConfig(deps)).config) {
-    throw fieldError(
-      "facilitator",
-      "No hosted facilitator is configured: save its URL and credentials under Merchants → Hosted facilitator first (or set HOSTED_FACILITATOR_URL)",
-    );
+    throw fieldError("facilitator", vmsg("admin.noHostedFacilitator"));
   }
   if (opts.kind === "LOCAL" && !deps.env.FACILITATOR_PRIVATE_KEY) {
-    throw fieldError(
-      "facilitator",
-      "This deployment has no self-hosted facilitator: FACILITATOR_PRIVATE_KEY is not set",
-    );
+    throw fieldError("facilitator", vmsg("admin.noLocalFacilitator"));
   }
   const result = await deps.db.$transaction(async (tx) => {
     const before = await tx.merchant.findUnique({

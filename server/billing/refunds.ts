@@ -141,13 +141,13 @@ export async function createRefund(
       ...directPaymentSelect,
     },
   });
-  if (!payment) throw fieldError("paymentId", "No payment with this id");
+  if (!payment) throw fieldError("paymentId", vmsg("refunds.noPayment"));
   if (payment.status !== "SETTLED")
     throw fieldError(
       "paymentId",
       payment.status === "REFUNDED"
-        ? "This payment was already refunded in full"
-        : `Only settled payments can be refunded (this one is ${payment.status})`,
+        ? vmsg("refunds.alreadyRefunded")
+        : vmsg("refunds.onlySettled", { status: payment.status }),
     );
   const treasury = treasuryAddress(deps.treasuryKey)?.toLowerCase() ?? null;
   const direct = paidMerchantDirectly(payment, deps.env);
@@ -172,14 +172,15 @@ export async function createRefund(
     if (amount <= 0n)
       throw fieldError(
         "amountAtomic",
-        remaining <= 0n
-          ? "Nothing is left to refund on this payment"
-          : "The amount must be above zero",
+        remaining <= 0n ? vmsg("refunds.nothingLeft") : vmsg("refunds.amountAboveZero"),
       );
     if (amount > remaining)
       throw fieldError(
         "amountAtomic",
-        `At most ${remaining} atomic units are left to refund (paid ${toAtomic(payment.amountAtomic)})`,
+        vmsg("refunds.atMostRemaining", {
+          remaining: String(remaining),
+          paid: String(toAtomic(payment.amountAtomic)),
+        }),
       );
     const created = await tx.adjustment.create({
       data: {
@@ -297,12 +298,12 @@ export async function submitDirectRefundTx(
   });
   if (!refund?.payment) throw new AppError("not_found", "No refund has this id");
   if (refund.status !== "PENDING" || refund.signedTx)
-    throw fieldError("txHash", "This refund is not waiting for a transaction from your wallet");
+    throw fieldError("txHash", vmsg("refunds.notAwaitingTx"));
   const used = await deps.db.adjustment.findUnique({
     where: { txHash: opts.input.txHash },
     select: { id: true },
   });
-  if (used) throw fieldError("txHash", "This transaction was already used for a refund");
+  if (used) throw fieldError("txHash", vmsg("refunds.txUsed"));
 
   const client = deps.chains.forNetwork(refund.network)?.publicClient;
   if (!client)
@@ -310,13 +311,8 @@ export async function submitDirectRefundTx(
   const receipt = await client
     .getTransactionReceipt({ hash: opts.input.txHash as Hash })
     .catch(() => null);
-  if (!receipt)
-    throw fieldError(
-      "txHash",
-      "No mined transaction has this hash on this network (wait for it to be mined)",
-    );
-  if (receipt.status !== "success")
-    throw fieldError("txHash", "This transaction reverted: it moved nothing");
+  if (!receipt) throw fieldError("txHash", vmsg("refunds.txNotMined"));
+  if (receipt.status !== "success") throw fieldError("txHash", vmsg("refunds.txReverted"));
   const payer = refund.payment.payer.toLowerCase();
   const paid = parseEventLogs({
     abi: ERC20_TRANSFER_EVENTS,
@@ -334,8 +330,8 @@ export async function submitDirectRefundTx(
     throw fieldError(
       "txHash",
       paid === 0n
-        ? `This transaction sends none of the payment's token (${refund.asset}) to the payer ${payer}`
-        : `This transaction sends the payer ${paid} atomic units; the refund is ${amount}`,
+        ? vmsg("refunds.txPaysNone", { asset: refund.asset, payer })
+        : vmsg("refunds.txPaysLess", { paid: String(paid), amount: String(amount) }),
     );
 
   await deps.db.$transaction(async (tx) => {

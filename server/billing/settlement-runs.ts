@@ -142,10 +142,7 @@ export async function startSettlementRun(
   opts: { periodStart: Date; periodEnd: Date; actor: AuditActor },
 ): Promise<{ runId: string; created: boolean }> {
   if (opts.periodEnd.getTime() > deps.now().getTime())
-    throw fieldError(
-      "periodEnd",
-      "A period can be settled once it has ended (choose an end no later than now)",
-    );
+    throw fieldError("periodEnd", vmsg("billing.periodNotEnded"));
   if (!deps.treasuryKey)
     throw new AppError(
       "service_unavailable",
