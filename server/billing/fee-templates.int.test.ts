@@ -12,7 +12,7 @@ import {
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 import { feeVersionInForce, platformFeeFor } from "./fee-templates";
-import { issueMessage } from "@/server/i18n/validation-keys";
+import { issueMessage, vmsg } from "@/server/i18n/validation-keys";
 import { validationTextIn } from "@/server/i18n/validation-text";
 
 const database = useTestDatabase();
@@ -213,8 +213,10 @@ describe("fee templates", () => {
         (e: unknown) => e as TRPCError,
       );
     expect(err?.code).toBe("CONFLICT");
+    // the key for the console (shown in the reader's language), English for the API
     expect((err?.cause as { details?: unknown }).details).toEqual({
-      fieldErrors: { name: ["A template with this name already exists"] },
+      fieldErrors: { name: [vmsg("billing.templateNameTaken")] },
     });
+    expect(err?.message).toBe("A template with this name already exists");
   });
 });
