@@ -1,3 +1,5 @@
+import { validationTextIn } from "@/server/i18n/validation-text";
+
 // The single table of error codes and their HTTP statuses (STYLE 2.9). Every non-402 error body
 // in the product has the shape { error: { code, message, details?, requestId } }.
 
@@ -115,11 +117,36 @@ export function toErrorBody(
   };
 }
 
-/** A validation failure of one form field: the console shows `message` under that field. */
+/**
+ * A validation failure of one form field. `message` is a validation message
+ * (`vmsg("pricing.priceAboveZero")`, server/i18n/validation-keys.ts): the details carry it as it
+ * is, so the console shows it under the field in the reader's language; the error's own message
+ * (the REST API's and an English toast's) is its English text.
+ */
 export function fieldError(
   field: string,
   message: string,
   code: "invalid_request" | "conflict" = "invalid_request",
 ): AppError {
-  return new AppError(code, message, { details: { fieldErrors: { [field]: [message] } } });
+  return new AppError(code, validationTextIn("en", message), {
+    details: { fieldErrors: { [field]: [message] } },
+  });
+}
+
+/**
+ * AppError details as the REST API and route handlers send them: field errors' validation
+ * messages in English (the console gets them as they are and shows them in its language).
+ */
+export function detailsInEnglish(details: unknown): unknown {
+  const fieldErrors = (details as { fieldErrors?: unknown } | null | undefined)?.fieldErrors;
+  if (!fieldErrors || typeof fieldErrors !== "object") return details;
+  const english = Object.fromEntries(
+    Object.entries(fieldErrors as Record<string, unknown>).map(([field, messages]) => [
+      field,
+      Array.isArray(messages)
+        ? messages.map((m) => (typeof m === "string" ? validationTextIn("en", m) : m))
+        : messages,
+    ]),
+  );
+  return { ...(details as object), fieldErrors: english };
 }

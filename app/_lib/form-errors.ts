@@ -6,17 +6,25 @@ type ServerErrorShape = {
 };
 
 /**
- * Puts the server's field errors (tRPC `data.zodError`, which our error formatter fills from zod
- * and from AppError details) next to the form's fields. Returns whether any field got an error.
+ * The server's field errors as field → first message in the page's language, for forms kept in
+ * plain state: `serverFieldErrors(err, useValidationText())`.
  */
-/** The server's field errors as field → first message, for forms kept in plain state. */
-export function serverFieldErrors(err: unknown): Record<string, string | undefined> {
+export function serverFieldErrors(
+  err: unknown,
+  text: (message: string) => string,
+): Record<string, string> {
   const fieldErrors = (err as ServerErrorShape | null)?.data?.zodError ?? {};
-  return Object.fromEntries(
-    Object.entries(fieldErrors).map(([field, messages]) => [field, messages?.[0]]),
-  );
+  const out: Record<string, string> = {};
+  for (const [field, messages] of Object.entries(fieldErrors))
+    if (messages?.[0] !== undefined) out[field] = text(messages[0]);
+  return out;
 }
 
+/**
+ * Puts the server's field errors (tRPC `data.zodError`, which our error formatter fills from zod
+ * and from AppError details, as validation messages) next to the form's fields; <FormMessage>
+ * translates them. Returns whether any field got an error.
+ */
 export function applyServerFieldErrors<
   T extends FieldValues,
   C = unknown,

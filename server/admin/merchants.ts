@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { publishMerchantConfigChanged } from "@/server/cache/invalidation";
 import { addressLookupHashes } from "@/server/crypto/secrets";
@@ -295,11 +297,7 @@ export async function getAdminMerchant(
 }
 
 export const disableMerchantInput = z.object({
-  reason: z
-    .string()
-    .trim()
-    .min(3, "Say why the merchant is disabled (at least 3 characters)")
-    .max(500),
+  reason: z.string().trim().min(3, vmsg("admin.disableReason")).max(500),
 });
 
 type Transition = {
@@ -432,16 +430,10 @@ export async function setMerchantFacilitator(
   opts: { actor: AuditActor; merchantId: string; kind: z.infer<typeof facilitatorKindSchema> },
 ) {
   if (opts.kind === "HOSTED" && !(await readHostedFacilitatorConfig(deps)).config) {
-    throw fieldError(
-      "facilitator",
-      "No hosted facilitator is configured: save its URL and credentials under Merchants → Hosted facilitator first (or set HOSTED_FACILITATOR_URL)",
-    );
+    throw fieldError("facilitator", vmsg("admin.noHostedFacilitator"));
   }
   if (opts.kind === "LOCAL" && !deps.env.FACILITATOR_PRIVATE_KEY) {
-    throw fieldError(
-      "facilitator",
-      "This deployment has no self-hosted facilitator: FACILITATOR_PRIVATE_KEY is not set",
-    );
+    throw fieldError("facilitator", vmsg("admin.noLocalFacilitator"));
   }
   const result = await deps.db.$transaction(async (tx) => {
     const before = await tx.merchant.findUnique({

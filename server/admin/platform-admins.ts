@@ -15,6 +15,7 @@ export {
   grantPlatformAdminInput,
   revokePlatformAdminInput,
 } from "./schemas";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // Platform administrators: the first one comes from `npm run admin:create` (server/cli/admin-create.ts),
 // later ones are granted by an admin from the console. A grant names a user who already signed up
@@ -63,17 +64,17 @@ export async function grantPlatformAdmin(
     if (!user) {
       throw new AppError("not_found", "No account has this email: ask them to sign up first", {
         details: {
-          fieldErrors: { email: ["No account has this email: ask them to sign up first"] },
+          fieldErrors: { email: [vmsg("admin.noAccountForEmail")] },
         },
       });
     }
     if (user.status !== "ACTIVE")
       throw new AppError("conflict", "This account is disabled", {
-        details: { fieldErrors: { email: ["This account is disabled"] } },
+        details: { fieldErrors: { email: [vmsg("admin.accountDisabled")] } },
       });
     if (user.role === "PLATFORM_ADMIN")
       throw new AppError("conflict", "Already a platform admin", {
-        details: { fieldErrors: { email: ["Already a platform admin"] } },
+        details: { fieldErrors: { email: [vmsg("admin.alreadyAdmin")] } },
       });
     const updated = await tx.user.update({
       where: { id: user.id },
@@ -190,7 +191,7 @@ export async function bootstrapPlatformAdmin(
       "invalid_request",
       "No account has this email: a password is needed to create it",
       {
-        details: { fieldErrors: { password: ["Required to create the account"] } },
+        details: { fieldErrors: { password: [vmsg("admin.passwordToCreate")] } },
       },
     );
   }

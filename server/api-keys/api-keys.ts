@@ -13,12 +13,13 @@ import {
   scopesBeyondGrantor,
   type KeyGrantor,
 } from "./scopes";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 export const createApiKeyInput = z.object({
-  name: z.string().trim().min(1, "Name the key").max(60),
+  name: z.string().trim().min(1, vmsg("apiKeys.enterName")).max(60),
   scopes: z
     .array(apiKeyScopeSchema)
-    .min(1, "Choose at least one scope")
+    .min(1, vmsg("apiKeys.chooseScope"))
     .max(4)
     .transform((s) => [...new Set(s)])
     .default([...DEFAULT_API_KEY_SCOPES]),

@@ -23,6 +23,7 @@ import { merchantIdSchema } from "@/server/merchants/schemas";
 import { findActiveSessionUser, type SessionUser } from "@/server/users/users";
 import type { MerchantDto } from "@/server/merchants/schemas";
 import type { Log } from "@/server/observability/logger";
+import { issueMessage } from "@/server/i18n/validation-keys";
 
 /** A merchant API key the public API authenticated (server/public-api): it acts as its merchant. */
 export type ApiKeyPrincipal = { keyId: string; merchantId: string; scopes: string[] };
@@ -104,9 +105,10 @@ function appCodeOf(error: TRPCError): ErrorCode {
   return byTrpc[error.code] ?? "internal";
 }
 
+/** Field → validation messages (server/i18n/validation-keys.ts): the browser shows them in its language. */
 function fieldErrorsOf(error: TRPCError): Record<string, string[] | undefined> | null {
   if (error.cause instanceof ZodError)
-    return z.flattenError(error.cause).fieldErrors as Record<string, string[]>;
+    return z.flattenError(error.cause, issueMessage).fieldErrors as Record<string, string[]>;
   if (error.cause instanceof AppError) {
     const details = error.cause.details as { fieldErrors?: Record<string, string[]> } | undefined;
     return details?.fieldErrors ?? null;

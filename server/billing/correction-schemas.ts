@@ -1,23 +1,25 @@
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 // Ledger corrections (platform admins): one schema per boundary, shared by the admin form and the
 // procedures (STYLE 2.1 §4).
 
 export const correctionDirectionSchema = z.enum(["CREDIT", "DEBIT"]);
 
 export const createCorrectionInput = z.object({
-  merchantId: z.string().trim().min(1, "Enter a merchant id").max(64),
+  merchantId: z.string().trim().min(1, vmsg("billing.enterMerchantId")).max(64),
   /** CREDIT: the platform owes the merchant more; DEBIT: less */
   direction: correctionDirectionSchema,
   /** atomic units of the asset, a whole number above zero */
   amountAtomic: z
     .string()
     .trim()
-    .regex(/^[1-9]\d{0,77}$/, "Enter a whole number of atomic units above zero"),
+    .regex(/^[1-9]\d{0,77}$/, vmsg("billing.atomicAboveZero")),
   /** CAIP-2 network and token; taken from the linked payment or payout when omitted */
   network: z.string().trim().max(64).optional(),
   asset: z.string().trim().max(64).optional(),
-  reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
+  reason: z.string().trim().min(3, vmsg("common.sayWhy")).max(500),
   paymentId: z.string().trim().max(64).optional(),
   payoutId: z.string().trim().max(64).optional(),
 });
@@ -25,7 +27,7 @@ export type CreateCorrectionInput = z.infer<typeof createCorrectionInput>;
 
 export const decideCorrectionInput = z.object({ correctionId: z.string().trim().min(1).max(64) });
 export const rejectCorrectionInput = decideCorrectionInput.extend({
-  note: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
+  note: z.string().trim().min(3, vmsg("common.sayWhy")).max(500),
 });
 
 export const correctionThresholdInput = z.object({
@@ -33,5 +35,5 @@ export const correctionThresholdInput = z.object({
   thresholdAtomic: z
     .string()
     .trim()
-    .regex(/^\d{1,78}$/, "Enter a whole number of atomic units"),
+    .regex(/^\d{1,78}$/, vmsg("common.wholeAtomicUnits")),
 });

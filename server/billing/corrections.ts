@@ -9,6 +9,7 @@ import { AppError, fieldError } from "@/server/errors";
 import { getNetworkRegistry } from "@/server/networks/config";
 
 import type { CreateCorrectionInput } from "./correction-schemas";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // Manual ledger corrections by platform admins (a mis-billed fee, a payout sent short, a goodwill
 // credit): an Adjustment of kind CORRECTION whose ADJUSTMENT ledger entry, signed from the
@@ -124,26 +125,25 @@ async function resolveAsset(
       where: { id: input.paymentId, merchantId: input.merchantId },
       select: { network: true, asset: true },
     });
-    if (!linked) throw fieldError("paymentId", "This merchant has no payment with this id");
+    if (!linked) throw fieldError("paymentId", vmsg("corrections.noPayment"));
   }
   if (input.payoutId) {
     const payout = await deps.db.payout.findFirst({
       where: { id: input.payoutId, merchantId: input.merchantId },
       select: { network: true, asset: true },
     });
-    if (!payout) throw fieldError("payoutId", "This merchant has no payout with this id");
+    if (!payout) throw fieldError("payoutId", vmsg("corrections.noPayout"));
     if (linked && (linked.network !== payout.network || linked.asset !== payout.asset))
-      throw fieldError("payoutId", "The payment and the payout are in different assets");
+      throw fieldError("payoutId", vmsg("corrections.differentAssets"));
     linked = payout;
   }
   const network = input.network || linked?.network;
   const asset = (input.asset || linked?.asset)?.toLowerCase();
-  if (!network || !asset)
-    throw fieldError("asset", "Choose the network and token, or link a payment or payout");
+  if (!network || !asset) throw fieldError("asset", vmsg("corrections.chooseAsset"));
   if (linked && (linked.network !== network || linked.asset.toLowerCase() !== asset))
-    throw fieldError("asset", "The linked payment or payout is in another asset");
+    throw fieldError("asset", vmsg("corrections.otherAsset"));
   if (!getNetworkRegistry(deps.env).asset(network, asset))
-    throw fieldError("asset", "Not a token of a configured network");
+    throw fieldError("asset", vmsg("corrections.unknownToken"));
   return { network, asset };
 }
 
@@ -190,7 +190,7 @@ export async function createCorrection(
     where: { id: input.merchantId },
     select: { id: true },
   });
-  if (!merchant) throw fieldError("merchantId", "No merchant has this id");
+  if (!merchant) throw fieldError("merchantId", vmsg("corrections.noMerchant"));
   const { network, asset } = await resolveAsset(deps, input);
   const magnitude = BigInt(input.amountAtomic);
   const signed = input.direction === "CREDIT" ? magnitude : -magnitude;

@@ -12,6 +12,8 @@ import {
 import { signUpWithPassword, type SessionUser } from "@/server/users/users";
 
 import { feeVersionInForce, platformFeeFor } from "./fee-templates";
+import { issueMessage, vmsg } from "@/server/i18n/validation-keys";
+import { validationTextIn } from "@/server/i18n/validation-text";
 
 const database = useTestDatabase();
 const T0 = new Date("2030-01-01T00:00:00Z");
@@ -30,12 +32,14 @@ async function fieldErrorsOf(call: Promise<unknown>) {
   expect(err).toBeInstanceOf(TRPCError);
   const shape = err as TRPCError;
   expect(shape.code).toBe("BAD_REQUEST");
-  // the same flattening the error formatter sends to the console as data.zodError
-  if (shape.cause instanceof ZodError)
-    return z.flattenError(shape.cause).fieldErrors as Record<string, string[]>;
-  return (
-    (shape.cause as { details?: { fieldErrors?: Record<string, string[]> } }).details
-      ?.fieldErrors ?? {}
+  // the same flattening the error formatter sends to the console as data.zodError, read in English
+  const fields =
+    shape.cause instanceof ZodError
+      ? (z.flattenError(shape.cause, issueMessage).fieldErrors as Record<string, string[]>)
+      : ((shape.cause as { details?: { fieldErrors?: Record<string, string[]> } }).details
+          ?.fieldErrors ?? {});
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, v.map((m) => validationTextIn("en", m))]),
   );
 }
 
@@ -209,8 +213,10 @@ describe("fee templates", () => {
         (e: unknown) => e as TRPCError,
       );
     expect(err?.code).toBe("CONFLICT");
+    // the key for the console (shown in the reader's language), English for the API
     expect((err?.cause as { details?: unknown }).details).toEqual({
-      fieldErrors: { name: ["A template with this name already exists"] },
+      fieldErrors: { name: [vmsg("billing.templateNameTaken")] },
     });
+    expect(err?.message).toBe("A template with this name already exists");
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
+import { issueMessage } from "@/server/i18n/validation-keys";
+import { validationTextIn } from "@/server/i18n/validation-text";
+
 import { platformFeeFor } from "./fee-templates";
 import { addFeeVersionInput, createFeeTemplateInput } from "./schemas";
 
@@ -27,10 +30,14 @@ describe("platformFeeFor", () => {
 
 function fieldErrors(result: { success: boolean; error?: z.ZodError }) {
   expect(result.success).toBe(false);
-  return z.flattenError(result.error as z.ZodError).fieldErrors as Record<
+  // the console's flattening (server/api/trpc.ts), read in English
+  const fields = z.flattenError(result.error as z.ZodError, issueMessage).fieldErrors as Record<
     string,
     string[] | undefined
   >;
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, v?.map((m) => validationTextIn("en", m))]),
+  );
 }
 
 describe("fee template validation", () => {

@@ -8,6 +8,7 @@ import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
 
 import type { CreateFeeTemplateInput, FeeTerms } from "./schemas";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // Fee templates: the platform's take per paid call (basis points of the amount plus an optional
 // fixed fee in atomic units). A template's terms only ever change by a new version effective from a
@@ -80,10 +81,7 @@ function effectiveFromOrThrow(now: Date, effectiveFrom: Date | undefined): Date 
   if (!effectiveFrom) return now;
   // a version starting in the past would change the fee of calls already billed
   if (effectiveFrom.getTime() < now.getTime())
-    throw fieldError(
-      "effectiveFrom",
-      "The start must not be in the past: periods already billed keep their fee",
-    );
+    throw fieldError("effectiveFrom", vmsg("billing.feeStartInPast"));
   return effectiveFrom;
 }
 
@@ -124,7 +122,7 @@ export async function createFeeTemplate(
     where: { name: opts.input.name },
     select: { id: true },
   });
-  if (existing) throw fieldError("name", "A template with this name already exists", "conflict");
+  if (existing) throw fieldError("name", vmsg("billing.templateNameTaken"), "conflict");
   return deps.db.$transaction(async (tx) => {
     const template = await tx.feeTemplate.create({
       data: { id: createId("feeTemplate"), name: opts.input.name },
@@ -173,12 +171,7 @@ export async function addFeeTemplateVersion(
       where: { templateId_effectiveFrom: { templateId: opts.templateId, effectiveFrom } },
       select: { id: true },
     });
-    if (clash)
-      throw fieldError(
-        "effectiveFrom",
-        "This template already has a version starting at that time",
-        "conflict",
-      );
+    if (clash) throw fieldError("effectiveFrom", vmsg("billing.versionClash"), "conflict");
     const version = await tx.feeTemplateVersion.create({
       data: {
         id: createId("feeTemplateVersion"),
@@ -243,7 +236,7 @@ export async function assignMerchantFeeTemplate(
       opts.templateId &&
       !(await tx.feeTemplate.findUnique({ where: { id: opts.templateId }, select: { id: true } }))
     ) {
-      throw fieldError("templateId", "No such fee template");
+      throw fieldError("templateId", vmsg("billing.noFeeTemplate"));
     }
     await tx.merchant.update({
       where: { id: opts.merchantId },

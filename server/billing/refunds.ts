@@ -1,6 +1,8 @@
 import { parseEventLogs, type Hash } from "viem";
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import type { ChainClientRegistry } from "@/server/chain/clients";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
@@ -39,10 +41,10 @@ export type RefundDeps = {
 };
 
 export const createRefundInput = z.object({
-  paymentId: z.string().trim().min(1, "Enter a payment id").max(64),
+  paymentId: z.string().trim().min(1, vmsg("billing.enterPaymentId")).max(64),
   /** atomic units as a decimal string; empty for everything not yet refunded */
-  amountAtomic: z.string().trim().regex(/^\d*$/, "Enter a whole number of atomic units").optional(),
-  reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
+  amountAtomic: z.string().trim().regex(/^\d*$/, vmsg("common.wholeAtomicUnits")).optional(),
+  reason: z.string().trim().min(3, vmsg("common.sayWhy")).max(500),
 });
 
 export const submitRefundTxInput = z.object({
@@ -50,7 +52,7 @@ export const submitRefundTxInput = z.object({
   txHash: z
     .string()
     .trim()
-    .regex(/^0x[0-9a-fA-F]{64}$/, "Enter the 0x-prefixed 32-byte transaction hash")
+    .regex(/^0x[0-9a-fA-F]{64}$/, vmsg("billing.txHash"))
     .transform((v) => v.toLowerCase()),
 });
 
@@ -139,13 +141,13 @@ export async function createRefund(
       ...directPaymentSelect,
     },
   });
-  if (!payment) throw fieldError("paymentId", "No payment with this id");
+  if (!payment) throw fieldError("paymentId", vmsg("refunds.noPayment"));
   if (payment.status !== "SETTLED")
     throw fieldError(
       "paymentId",
       payment.status === "REFUNDED"
-        ? "This payment was already refunded in full"
-        : `Only settled payments can be refunded (this one is ${payment.status})`,
+        ? vmsg("refunds.alreadyRefunded")
+        : vmsg("refunds.onlySettled", { status: payment.status }),
     );
   const treasury = treasuryAddress(deps.treasuryKey)?.toLowerCase() ?? null;
   const direct = paidMerchantDirectly(payment, deps.env);
@@ -170,14 +172,15 @@ export async function createRefund(
     if (amount <= 0n)
       throw fieldError(
         "amountAtomic",
-        remaining <= 0n
-          ? "Nothing is left to refund on this payment"
-          : "The amount must be above zero",
+        remaining <= 0n ? vmsg("refunds.nothingLeft") : vmsg("refunds.amountAboveZero"),
       );
     if (amount > remaining)
       throw fieldError(
         "amountAtomic",
-        `At most ${remaining} atomic units are left to refund (paid ${toAtomic(payment.amountAtomic)})`,
+        vmsg("refunds.atMostRemaining", {
+          remaining: String(remaining),
+          paid: String(toAtomic(payment.amountAtomic)),
+        }),
       );
     const created = await tx.adjustment.create({
       data: {
@@ -295,12 +298,12 @@ export async function submitDirectRefundTx(
   });
   if (!refund?.payment) throw new AppError("not_found", "No refund has this id");
   if (refund.status !== "PENDING" || refund.signedTx)
-    throw fieldError("txHash", "This refund is not waiting for a transaction from your wallet");
+    throw fieldError("txHash", vmsg("refunds.notAwaitingTx"));
   const used = await deps.db.adjustment.findUnique({
     where: { txHash: opts.input.txHash },
     select: { id: true },
   });
-  if (used) throw fieldError("txHash", "This transaction was already used for a refund");
+  if (used) throw fieldError("txHash", vmsg("refunds.txUsed"));
 
   const client = deps.chains.forNetwork(refund.network)?.publicClient;
   if (!client)
@@ -308,13 +311,8 @@ export async function submitDirectRefundTx(
   const receipt = await client
     .getTransactionReceipt({ hash: opts.input.txHash as Hash })
     .catch(() => null);
-  if (!receipt)
-    throw fieldError(
-      "txHash",
-      "No mined transaction has this hash on this network (wait for it to be mined)",
-    );
-  if (receipt.status !== "success")
-    throw fieldError("txHash", "This transaction reverted: it moved nothing");
+  if (!receipt) throw fieldError("txHash", vmsg("refunds.txNotMined"));
+  if (receipt.status !== "success") throw fieldError("txHash", vmsg("refunds.txReverted"));
   const payer = refund.payment.payer.toLowerCase();
   const paid = parseEventLogs({
     abi: ERC20_TRANSFER_EVENTS,
@@ -332,8 +330,8 @@ export async function submitDirectRefundTx(
     throw fieldError(
       "txHash",
       paid === 0n
-        ? `This transaction sends none of the payment's token (${refund.asset}) to the payer ${payer}`
-        : `This transaction sends the payer ${paid} atomic units; the refund is ${amount}`,
+        ? vmsg("refunds.txPaysNone", { asset: refund.asset, payer })
+        : vmsg("refunds.txPaysLess", { paid: String(paid), amount: String(amount) }),
     );
 
   await deps.db.$transaction(async (tx) => {

@@ -10,6 +10,7 @@ import { openSecret, sealSecret, type EncryptionKeys } from "@/server/crypto/sec
 import { AppError, fieldError } from "@/server/errors";
 import { openPayoutAddress } from "@/server/merchants/merchants";
 import type { Log } from "@/server/observability/logger";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // Settlement runs pay PLATFORM-mode merchants what the platform holds for them: for a period, each
 // merchant's balance (the sum of its ledger entries up to the period's end, less every payout
@@ -30,7 +31,7 @@ export type SettlementDeps = {
 export const startSettlementRunInput = z
   .object({ periodStart: z.coerce.date(), periodEnd: z.coerce.date() })
   .refine((p) => p.periodStart < p.periodEnd, {
-    message: "The period must end after it starts",
+    message: vmsg("billing.periodOrder"),
     path: ["periodEnd"],
   });
 
@@ -141,10 +142,7 @@ export async function startSettlementRun(
   opts: { periodStart: Date; periodEnd: Date; actor: AuditActor },
 ): Promise<{ runId: string; created: boolean }> {
   if (opts.periodEnd.getTime() > deps.now().getTime())
-    throw fieldError(
-      "periodEnd",
-      "A period can be settled once it has ended (choose an end no later than now)",
-    );
+    throw fieldError("periodEnd", vmsg("billing.periodNotEnded"));
   if (!deps.treasuryKey)
     throw new AppError(
       "service_unavailable",

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@/server/db";
 import { AppError } from "@/server/errors";
 import type { NetworkRegistry } from "@/server/networks/config";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // A merchant's monthly statement, per network and asset, computed in SQL from the append-only
 // ledger: entries are signed from the merchant's point of view, so the opening balance is the sum
@@ -15,7 +16,7 @@ import type { NetworkRegistry } from "@/server/networks/config";
 export const statementInput = z.object({
   month: z
     .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM")
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, vmsg("billing.month"))
     .optional()
     .describe(
       "YYYY-MM (UTC). When omitted, the current UTC month at the time the request is served.",

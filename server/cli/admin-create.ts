@@ -10,6 +10,8 @@ import "dotenv/config";
 import { bootstrapPlatformAdmin, findUserIdByEmail } from "@/server/admin/platform-admins";
 import { createBaseDeps } from "@/server/deps";
 import { getEnv } from "@/server/env";
+import { issueMessage } from "@/server/i18n/validation-keys";
+import { validationTextIn } from "@/server/i18n/validation-text";
 import { emailSchema, passwordSchema } from "@/server/users/schemas";
 
 import { flagValue } from "./args";
@@ -66,7 +68,9 @@ async function readPassword(): Promise<string> {
     password = await readHidden("Password for the new admin: ");
     const checked = passwordSchema.safeParse(password);
     if (!checked.success)
-      throw new Error(`password refused: ${checked.error.issues.map((i) => i.message).join("; ")}`);
+      throw new Error(
+        `password refused: ${checked.error.issues.map((i) => validationTextIn("en", issueMessage(i))).join("; ")}`,
+      );
     if ((await readHidden("Repeat the password: ")) !== password)
       throw new Error("the passwords do not match");
   } else {
@@ -74,7 +78,9 @@ async function readPassword(): Promise<string> {
   }
   const checked = passwordSchema.safeParse(password);
   if (!checked.success)
-    throw new Error(`password refused: ${checked.error.issues.map((i) => i.message).join("; ")}`);
+    throw new Error(
+      `password refused: ${checked.error.issues.map((i) => validationTextIn("en", issueMessage(i))).join("; ")}`,
+    );
   return checked.data;
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import type { BillingMode, Db, PrismaClient } from "@/server/db";
 import { createId } from "@/server/db/ids";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // Bundles (N calls) and time passes (unlimited calls until a time): what one payment buys beyond
 // the call that paid. The paying call is the first of a bundle's N.
@@ -147,7 +148,7 @@ export const listEntitlementsInput = z.object({
   payer: z
     .string()
     .trim()
-    .regex(/^0x[0-9a-fA-F]{40}$/, "Enter a 0x-prefixed 20-byte address")
+    .regex(/^0x[0-9a-fA-F]{40}$/, vmsg("merchants.address"))
     .transform((v) => v.toLowerCase())
     .optional(),
   state: z.enum(["active", "all"]).default("active"),

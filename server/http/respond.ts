@@ -1,6 +1,12 @@
 import { ZodError, z } from "zod";
 
-import { AppError, ERROR_STATUS, toErrorBody, type ErrorCode } from "@/server/errors";
+import {
+  AppError,
+  detailsInEnglish,
+  ERROR_STATUS,
+  toErrorBody,
+  type ErrorCode,
+} from "@/server/errors";
 import type { Log } from "@/server/observability/logger";
 
 export const NO_STORE = { "cache-control": "no-store" } as const;
@@ -28,7 +34,10 @@ export function errorResponse(
 /** Maps anything thrown in a route handler to our error shape; unknown errors become a logged 500. */
 export function toErrorResponse(err: unknown, ctx: { requestId: string; log: Log }): Response {
   if (err instanceof AppError)
-    return errorResponse(err.code, err.message, { requestId: ctx.requestId, details: err.details });
+    return errorResponse(err.code, err.message, {
+      requestId: ctx.requestId,
+      details: detailsInEnglish(err.details),
+    });
   if (err instanceof ZodError) {
     return errorResponse("invalid_request", "The request failed validation", {
       requestId: ctx.requestId,

@@ -9,6 +9,7 @@ import enErrors from "./messages/en/errors.json";
 import enMarketing from "./messages/en/marketing.json";
 import enPaywall from "./messages/en/paywall.json";
 import enPlayground from "./messages/en/playground.json";
+import enValidation from "./messages/en/validation.json";
 import zhAdmin from "./messages/zh-CN/admin.json";
 import zhAuth from "./messages/zh-CN/auth.json";
 import zhCommon from "./messages/zh-CN/common.json";
@@ -18,6 +19,7 @@ import zhErrors from "./messages/zh-CN/errors.json";
 import zhMarketing from "./messages/zh-CN/marketing.json";
 import zhPaywall from "./messages/zh-CN/paywall.json";
 import zhPlayground from "./messages/zh-CN/playground.json";
+import zhValidation from "./messages/zh-CN/validation.json";
 
 import type { Locale } from "./locales";
 
@@ -34,6 +36,7 @@ export const NAMESPACES = [
   "marketing",
   "docs",
   "playground",
+  "validation",
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
@@ -47,6 +50,7 @@ const EN = {
   marketing: enMarketing,
   docs: enDocs,
   playground: enPlayground,
+  validation: enValidation,
 };
 
 /** The shape of every locale's messages: English's. tsc rejects a zh-CN file missing an English key. */
@@ -64,6 +68,7 @@ const MESSAGES = {
     marketing: zhMarketing,
     docs: zhDocs,
     playground: zhPlayground,
+    validation: zhValidation,
   },
 } satisfies Record<Locale, Messages & Record<Namespace, AbstractIntlMessages>>;
 

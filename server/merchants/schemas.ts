@@ -1,26 +1,30 @@
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 import { rateLimitsSchema } from "@/server/platform/schemas";
 import { unmatchedMethodsSchema } from "@/server/pricing/schemas";
 
-export const merchantIdSchema = z.string().regex(/^mer_[0-9a-z]{20}$/, "Not a merchant id");
+export const merchantIdSchema = z
+  .string()
+  .regex(/^mer_[0-9a-z]{20}$/, vmsg("merchants.notMerchantId"));
 
 export const evmAddressSchema = z
   .string()
   .trim()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "Enter a 0x-prefixed 20-byte address")
+  .regex(/^0x[0-9a-fA-F]{40}$/, vmsg("merchants.address"))
   .transform((v) => v.toLowerCase());
 
 // Syntax only; the SSRF rules (which depend on deployment settings) run in the domain function.
 export const upstreamBaseUrlSchema = z
   .string()
   .trim()
-  .min(1, "Enter the upstream base URL")
+  .min(1, vmsg("merchants.enterUpstreamUrl"))
   .max(2048)
-  .refine((v) => /^https?:\/\//i.test(v), "Use an http:// or https:// URL");
+  .refine((v) => /^https?:\/\//i.test(v), vmsg("merchants.httpUrl"));
 
 export const createMerchantInput = z.object({
-  name: z.string().trim().min(2, "Use at least 2 characters").max(80),
+  name: z.string().trim().min(2).max(80),
   upstreamBaseUrl: upstreamBaseUrlSchema,
   payoutAddress: evmAddressSchema,
   settlementMode: z.enum(["DIRECT", "PLATFORM"]).default("DIRECT"),
@@ -52,15 +56,15 @@ export const upstreamSettingsSchema = z.object({
   upstreamTimeoutMs: z
     .number()
     .int()
-    .min(1000, "At least 1 000 ms")
-    .max(120_000, "At most 120 000 ms"),
+    .min(1000, vmsg("merchants.timeoutMin"))
+    .max(120_000, vmsg("merchants.timeoutMax")),
   chargeOnUpstreamError: z.boolean(),
 });
 export type UpstreamSettings = z.infer<typeof upstreamSettingsSchema>;
 
 export const testCallInput = z.object({
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
-  path: z.string().trim().startsWith("/", "Start the path with /").max(2048),
+  path: z.string().trim().startsWith("/", vmsg("merchants.pathSlash")).max(2048),
   body: z
     .string()
     .max(64 * 1024)
@@ -82,7 +86,7 @@ export const testCallResultSchema = z.object({
 });
 
 export const merchantSettingsInput = z.object({
-  name: z.string().trim().min(2, "Use at least 2 characters").max(80),
+  name: z.string().trim().min(2).max(80),
   payoutAddress: evmAddressSchema,
   /** list the merchant's paid endpoints in discovery (left out: unchanged) */
   discoverable: z.boolean().optional(),
@@ -101,7 +105,11 @@ export type SigningSecretStatus = z.infer<typeof signingSecretStatusSchema>;
 export const MAX_SIGNING_OVERLAP_SECONDS = 7 * 24 * 3600;
 export const rotateSigningSecretInput = z.object({
   /** how long the secret being replaced keeps signing; 0 ends it now */
-  overlapSeconds: z.number().int().min(0).max(MAX_SIGNING_OVERLAP_SECONDS, "At most 7 days"),
+  overlapSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_SIGNING_OVERLAP_SECONDS, vmsg("merchants.overlapMax")),
 });
 
 export const credentialLocationSchema = z.enum(["HEADER", "QUERY"]);
@@ -149,27 +157,27 @@ function isWellFormedText(value: string): boolean {
 export const upstreamCredentialInput = z
   .object({
     location: credentialLocationSchema,
-    name: z.string().trim().min(1, "Enter a name").max(100),
+    name: z.string().trim().min(1, vmsg("common.enterName")).max(100),
     /** write-only: stored encrypted, shown masked */
     value: z
       .string()
-      .min(1, "Enter the value")
+      .min(1, vmsg("merchants.enterValue"))
       .max(4096)
-      .refine((v) => !/[\r\n\0]/.test(v), "The value may not contain line breaks")
+      .refine((v) => !/[\r\n\0]/.test(v), vmsg("merchants.valueLineBreaks"))
       // encodeURIComponent (the query location) throws on a lone surrogate
-      .refine(isWellFormedText, "The value contains an invalid character"),
+      .refine(isWellFormedText, vmsg("merchants.valueInvalidChar")),
     /** null or absent: every request of the merchant; a rule id: only requests that rule prices */
     ruleId: z.string().nullish(),
   })
   .superRefine((v, ctx) => {
     if (v.location === "HEADER") {
       if (!HEADER_NAME.test(v.name))
-        ctx.addIssue({ code: "custom", path: ["name"], message: "Not a valid header name" });
+        ctx.addIssue({ code: "custom", path: ["name"], message: vmsg("merchants.headerName") });
       if (!HEADER_VALUE.test(v.value))
         ctx.addIssue({
           code: "custom",
           path: ["value"],
-          message: "A header value may hold only printable ASCII characters, spaces and tabs",
+          message: vmsg("merchants.headerValue"),
         });
       const lower = v.name.toLowerCase();
       if (
@@ -180,14 +188,14 @@ export const upstreamCredentialInput = z
         ctx.addIssue({
           code: "custom",
           path: ["name"],
-          message: `The gateway sets ${v.name} itself`,
+          message: vmsg("merchants.reservedHeader", { name: v.name }),
         });
       }
     } else if (!/^[A-Za-z0-9._~\-[\]]+$/.test(v.name)) {
       ctx.addIssue({
         code: "custom",
         path: ["name"],
-        message: "Use letters, digits and . _ ~ - [ ] in a query parameter name",
+        message: vmsg("merchants.queryName"),
       });
     }
   });

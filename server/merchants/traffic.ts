@@ -6,6 +6,7 @@ import { getRateLimitCaps } from "@/server/platform/rate-limit-caps";
 import { RATE_LIMIT_KEYS, type RateLimits } from "@/server/platform/schemas";
 
 import type { TrafficSettings } from "./schemas";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // A merchant's gateway traffic settings (issue #20): unpriced methods on priced paths, and rate
 // limits in two lanes (unpaid / paying). The platform caps each limit (server/platform).
@@ -59,7 +60,7 @@ export async function updateTrafficSettings(
   const over = RATE_LIMIT_KEYS.filter((k) => opts.input.rateLimits[k] > caps[k]);
   if (over.length > 0) {
     const fieldErrors = Object.fromEntries(
-      over.map((k) => [`rateLimits.${k}`, [`The platform allows at most ${caps[k]} a minute`]]),
+      over.map((k) => [`rateLimits.${k}`, [vmsg("platform.aboveCap", { cap: caps[k] })]]),
     );
     throw new AppError("invalid_request", `Above the platform's limit: ${over.join(", ")}`, {
       details: { fieldErrors },

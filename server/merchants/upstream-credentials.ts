@@ -11,6 +11,7 @@ import {
   type UpstreamCredentialDto,
   type UpstreamCredentialInput,
 } from "./schemas";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // Credentials of the merchant's upstream (e.g. its own API key) that the gateway adds to upstream
 // requests. Write-only: the value is sealed (server/crypto/secrets.ts), only its masked form is ever read
@@ -93,7 +94,7 @@ export async function setUpstreamCredential(
       });
       if (!rule)
         throw new AppError("invalid_request", "No such pricing rule", {
-          details: { fieldErrors: { ruleId: ["No such pricing rule"] } },
+          details: { fieldErrors: { ruleId: [vmsg("merchants.noSuchRule")] } },
         });
     }
     const existing = await tx.upstreamCredential.findFirst({

@@ -1,13 +1,15 @@
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 // Shared by the admin console, the merchant console and the gateway (STYLE 2.1.4: one schema per
 // boundary).
 
-const perMinute = (label: string) =>
+const perMinute = () =>
   z
     .number()
-    .int(`${label}: a whole number of requests per minute`)
-    .min(1, `${label}: at least 1 a minute`)
+    .int(vmsg("platform.wholePerMinute"))
+    .min(1, vmsg("platform.atLeastOnePerMinute"))
     .max(100_000_000);
 
 /**
@@ -16,10 +18,10 @@ const perMinute = (label: string) =>
  * payment on a priced path) per merchant and per payer (each payer's client IP gets the same).
  */
 export const rateLimitsSchema = z.object({
-  unpaidPerMerchant: perMinute("Unpaid, whole API"),
-  unpaidPerClient: perMinute("Unpaid, per client"),
-  paidPerMerchant: perMinute("Paying, whole API"),
-  paidPerPayer: perMinute("Paying, per payer"),
+  unpaidPerMerchant: perMinute(),
+  unpaidPerClient: perMinute(),
+  paidPerMerchant: perMinute(),
+  paidPerPayer: perMinute(),
 });
 export type RateLimits = z.infer<typeof rateLimitsSchema>;
 

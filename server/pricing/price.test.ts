@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+import { validationTextIn } from "@/server/i18n/validation-text";
+
 import { formatAtomic, parseDecimalToAtomic } from "./price";
 
 describe("parseDecimalToAtomic", () => {
@@ -14,10 +17,14 @@ describe("parseDecimalToAtomic", () => {
   });
 
   it("refuses more decimal places than the asset has, and non-numbers", () => {
-    expect(parseDecimalToAtomic("0.0000001", 6)).toEqual({
+    const refused = parseDecimalToAtomic("0.0000001", 6);
+    expect(refused).toEqual({
       ok: false,
-      message: "Use at most 6 decimal places for this asset",
+      message: vmsg("pricing.tooManyDecimals", { decimals: 6 }),
     });
+    expect(validationTextIn("en", refused.ok ? "" : refused.message)).toBe(
+      "Use at most 6 decimal places for this asset",
+    );
     for (const bad of ["", "-1", "1e-6", "0x10", "1,5", ".5", "abc"])
       expect(parseDecimalToAtomic(bad, 6).ok).toBe(false);
   });

@@ -12,6 +12,13 @@ import { fromAtomic, toAtomic } from "@/server/db/money";
 import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
 import {
+  fieldMessages,
+  parseValidationMessage,
+  vmsg,
+  type ValidationKey,
+} from "@/server/i18n/validation-keys";
+import { validationTextIn } from "@/server/i18n/validation-text";
+import {
   getNetworkRegistry,
   type AssetConfig,
   type NetworkRegistry,
@@ -50,12 +57,11 @@ export const WITH_PAYMENT_OPTIONS = {
 function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
   const parsed = pricingRuleInput.safeParse(raw);
   if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues)
-      (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+    const fieldErrors = fieldMessages(parsed.error);
+    const first = Object.values(fieldErrors)[0]?.[0];
     throw new AppError(
       "invalid_request",
-      parsed.error.issues[0]?.message ?? "Invalid pricing rule",
+      first ? validationTextIn("en", first) : "Invalid pricing rule",
       { details: { fieldErrors } },
     );
   }
@@ -63,30 +69,64 @@ function parseInput(raw: PricingRuleInput): ParsedPricingRuleInput {
 }
 
 /** A network + asset the registry knows and a positive price in that asset's decimals, or why not. */
+type PriceRefusal = Extract<
+  ValidationKey,
+  | "pricing.unknownNetwork"
+  | "pricing.unsupportedAsset"
+  | "pricing.tooManyDecimals"
+  | "pricing.decimalNumber"
+  | "pricing.priceAboveZero"
+>;
+
+/** A further payment option's refusal names the option: "Payment option 2: …". */
+const OPTION_REFUSALS: Record<PriceRefusal, ValidationKey> = {
+  "pricing.unknownNetwork": "pricing.option.unknownNetwork",
+  "pricing.unsupportedAsset": "pricing.option.unsupportedAsset",
+  "pricing.tooManyDecimals": "pricing.option.tooManyDecimals",
+  "pricing.decimalNumber": "pricing.option.decimalNumber",
+  "pricing.priceAboveZero": "pricing.option.priceAboveZero",
+};
+
 function resolvePrice(
   registry: NetworkRegistry,
   option: { network: string; asset: string; price: string },
 ):
   | { ok: true; atomic: bigint }
-  | { ok: false; field: "network" | "asset" | "price"; message: string } {
+  | {
+      ok: false;
+      field: "network" | "asset" | "price";
+      key: PriceRefusal;
+      values: Record<string, string | number>;
+    } {
   const network = registry.get(option.network);
   if (!network)
-    return { ok: false, field: "network", message: `Unknown network ${option.network}` };
+    return {
+      ok: false,
+      field: "network",
+      key: "pricing.unknownNetwork",
+      values: { network: option.network },
+    };
   const asset = network.assets.find((a) => a.address === option.asset);
   if (!asset)
     return {
       ok: false,
       field: "asset",
-      message: `${option.asset} is not a supported asset on ${network.name}`,
+      key: "pricing.unsupportedAsset",
+      values: { asset: option.asset, network: network.name },
     };
   const price = parseDecimalToAtomic(option.price, asset.decimals);
-  if (!price.ok) return { ok: false, field: "price", message: price.message };
-  if (price.atomic <= 0n)
+  if (!price.ok)
     return {
       ok: false,
       field: "price",
-      message: "A paid rule needs a price above zero (leave a path without a rule to make it free)",
+      key:
+        parseValidationMessage(price.message)?.key === "pricing.tooManyDecimals"
+          ? "pricing.tooManyDecimals"
+          : "pricing.decimalNumber",
+      values: { decimals: asset.decimals },
     };
+  if (price.atomic <= 0n)
+    return { ok: false, field: "price", key: "pricing.priceAboveZero", values: {} };
   return { ok: true, atomic: price.atomic };
 }
 
@@ -103,13 +143,13 @@ function resolvePaymentOptions(
   return input.paymentOptions.map((option, i) => {
     const resolved = resolvePrice(registry, option);
     if (!resolved.ok)
-      throw fieldError("paymentOptions", `Payment option ${i + 1}: ${resolved.message}`);
-    const key = `${option.network}|${option.asset}`;
-    if (seen.has(key))
       throw fieldError(
         "paymentOptions",
-        `Payment option ${i + 1}: the rule already offers this asset on this network`,
+        vmsg(OPTION_REFUSALS[resolved.key], { ...resolved.values, n: i + 1 }),
       );
+    const key = `${option.network}|${option.asset}`;
+    if (seen.has(key))
+      throw fieldError("paymentOptions", vmsg("pricing.option.duplicate", { n: i + 1 }));
     seen.add(key);
     return {
       position: i + 1,
@@ -148,18 +188,15 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
     if (!check.valid)
       throw fieldError(
         "inputSchema",
-        `The schema does not describe a valid ${method} call: ${check.errors?.[0] ?? "invalid"}`,
+        vmsg("pricing.schemaInvalidForMethod", { method, reason: check.errors?.[0] ?? "invalid" }),
       );
   }
   const registry = getNetworkRegistry(deps.env);
   const price = resolvePrice(registry, input);
-  if (!price.ok) throw fieldError(price.field, price.message);
+  if (!price.ok) throw fieldError(price.field, vmsg(price.key, price.values));
   const paymentOptions = resolvePaymentOptions(registry, input);
   if (input.settlementPolicy === "DEFERRED" && input.billingMode !== "PER_REQUEST") {
-    throw fieldError(
-      "settlementPolicy",
-      "Deferred settlement is for per-request rules: a bundle or time pass is granted when its payment settles",
-    );
+    throw fieldError("settlementPolicy", vmsg("pricing.deferredPerRequestOnly"));
   }
   if (input.meteringHeader) checkMeteredRule(input);
   const values = {
@@ -212,21 +249,12 @@ async function writePaymentOptions(
 /** A metered charge is known only once the upstream answered, for one call. */
 function checkMeteredRule(input: ParsedPricingRuleInput): void {
   if (input.billingMode !== "PER_REQUEST")
-    throw fieldError(
-      "meteringHeader",
-      "Metered pricing charges each call what it used: choose per-request billing",
-    );
+    throw fieldError("meteringHeader", vmsg("pricing.meteredPerRequest"));
   if (input.settlementPolicy !== "AFTER_SUCCESS")
-    throw fieldError(
-      "settlementPolicy",
-      "A metered call settles after the upstream answered (its charge comes from the answer)",
-    );
+    throw fieldError("settlementPolicy", vmsg("pricing.meteredAfterSuccess"));
   // the upto scheme settles through Permit2 in the rule's own network and asset
   if (input.paymentOptions && input.paymentOptions.length > 0)
-    throw fieldError(
-      "paymentOptions",
-      "A metered rule is paid in its own network and asset only: remove the further payment options",
-    );
+    throw fieldError("paymentOptions", vmsg("pricing.meteredNoOptions"));
 }
 
 const jsonObjectOrNull = (value: unknown): Record<string, unknown> | null =>

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 import { SETTLEMENT_POLICIES } from "./settlement-policies";
 
 export const httpMethodSchema = z.enum([
@@ -19,12 +21,9 @@ export const unmatchedMethodsSchema = z.enum(["PROXY_FREE", "REFUSE"]);
 /** A rule's methods: [ANY] or distinct methods, in a fixed order so equal lists compare equal. */
 export const ruleMethodsSchema = z
   .array(httpMethodSchema)
-  .min(1, "Choose at least one method, or ANY")
+  .min(1, vmsg("pricing.chooseMethod"))
   .max(8)
-  .refine(
-    (methods) => !methods.includes("ANY") || methods.length === 1,
-    "ANY already covers every method: choose it alone",
-  )
+  .refine((methods) => !methods.includes("ANY") || methods.length === 1, vmsg("pricing.anyAlone"))
   .transform((methods) => httpMethodSchema.options.filter((m) => methods.includes(m)));
 export const billingModeSchema = z.enum(["PER_REQUEST", "BUNDLE", "TIME_PASS"]);
 export const settlementPolicySchema = z.enum(SETTLEMENT_POLICIES);
@@ -53,15 +52,15 @@ function hasExternalReference(node: unknown): boolean {
  */
 export const discoverySchemaInput = z
   .record(z.string(), z.unknown(), {
-    error: 'Enter a JSON Schema object, e.g. {"type": "object", "properties": {}}',
+    error: vmsg("pricing.schemaObject"),
   })
   .refine(
     (schema) => JSON.stringify(schema).length <= MAX_DISCOVERY_SCHEMA_BYTES,
-    `Keep the schema under ${MAX_DISCOVERY_SCHEMA_BYTES / 1024} KB`,
+    vmsg("pricing.schemaTooLarge", { kb: MAX_DISCOVERY_SCHEMA_BYTES / 1024 }),
   )
   .refine(
     (schema) => schema.type === undefined || schema.type === "object",
-    'Describe an object: type must be "object"',
+    vmsg("pricing.schemaTypeObject"),
   )
   .refine(
     (schema) =>
@@ -69,17 +68,14 @@ export const discoverySchemaInput = z
       (typeof schema.properties === "object" &&
         schema.properties !== null &&
         !Array.isArray(schema.properties)),
-    "properties must be an object",
+    vmsg("pricing.schemaPropertiesObject"),
   )
-  .refine(
-    (schema) => !hasExternalReference(schema),
-    "Use only local references ($ref starting with #)",
-  );
+  .refine((schema) => !hasExternalReference(schema), vmsg("pricing.schemaLocalRefs"));
 
 const assetAddressInput = z
   .string()
   .trim()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "Choose an asset")
+  .regex(/^0x[0-9a-fA-F]{40}$/, vmsg("pricing.chooseAsset"))
   .transform((a) => a.toLowerCase());
 
 /** Most further payment options a rule may offer (each is one more `accepts` entry in every 402). */
@@ -87,10 +83,10 @@ export const MAX_PAYMENT_OPTIONS = 4;
 
 /** One more way to pay a rule: another network and/or asset, priced in that asset's units. */
 export const paymentOptionInput = z.object({
-  network: z.string().trim().min(1, "Choose a network"),
+  network: z.string().trim().min(1, vmsg("pricing.chooseNetwork")),
   asset: assetAddressInput,
   /** decimal in this asset's units, e.g. "0.01" */
-  price: z.string().trim().min(1, "Enter a price"),
+  price: z.string().trim().min(1, vmsg("pricing.enterPrice")),
 });
 export type PaymentOptionInput = z.input<typeof paymentOptionInput>;
 
@@ -101,36 +97,33 @@ const pricingRuleFields = z.object({
   inputSchema: discoverySchemaInput.nullable().optional(),
   /** discovery: JSON Schema of the response; null clears it */
   outputSchema: discoverySchemaInput.nullable().optional(),
-  pathPattern: z.string().trim().min(1, "Enter a path pattern like /api/*"),
+  pathPattern: z.string().trim().min(1, vmsg("pricing.enterPathPattern")),
   /** the methods this rule prices; ANY (the default) prices every method, so none is left free by accident */
   methods: ruleMethodsSchema.optional(),
   /** deprecated: one method; `methods` wins when both are sent */
   method: httpMethodSchema.optional(),
   /** decimal in the asset's units, e.g. "0.01" */
-  price: z.string().trim().min(1, "Enter a price"),
-  network: z.string().trim().min(1, "Choose a network"),
+  price: z.string().trim().min(1, vmsg("pricing.enterPrice")),
+  network: z.string().trim().min(1, vmsg("pricing.chooseNetwork")),
   asset: assetAddressInput,
   /** further ways to pay, offered after the rule's own network + asset + price, in this order; [] removes them */
   paymentOptions: z
     .array(paymentOptionInput)
-    .max(
-      MAX_PAYMENT_OPTIONS,
-      `A rule offers at most ${MAX_PAYMENT_OPTIONS} further payment options`,
-    )
+    .max(MAX_PAYMENT_OPTIONS, vmsg("pricing.tooManyOptions", { max: MAX_PAYMENT_OPTIONS }))
     .optional(),
   billingMode: billingModeSchema.default("PER_REQUEST"),
-  bundleSize: z.number().int().min(2, "A bundle has at least 2 calls").max(1_000_000).optional(),
+  bundleSize: z.number().int().min(2, vmsg("pricing.bundleMinimum")).max(1_000_000).optional(),
   passDurationSeconds: z
     .number()
     .int()
-    .min(60, "A pass lasts at least 60 seconds")
+    .min(60, vmsg("pricing.passMinimum"))
     .max(366 * 24 * 3600)
     .optional(),
   settlementPolicy: settlementPolicySchema.default("AFTER_SUCCESS"),
   upstreamPath: z
     .string()
     .trim()
-    .startsWith("/", "Start the upstream path with /")
+    .startsWith("/", vmsg("pricing.upstreamPathSlash"))
     .max(512)
     .optional(),
   /**
@@ -140,7 +133,7 @@ const pricingRuleFields = z.object({
   meteringHeader: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9-]{1,64}$/, "Enter a header name such as X-Usage-Amount")
+    .regex(/^[A-Za-z0-9-]{1,64}$/, vmsg("pricing.meteringHeaderName"))
     .nullable()
     .optional(),
   /** a metered answer without a valid header: charge the ceiling, or refuse it (nothing charged, no body) */
@@ -158,13 +151,13 @@ function billingModeFields<
     ctx.addIssue({
       code: "custom",
       path: ["bundleSize"],
-      message: "Enter how many calls the bundle holds",
+      message: vmsg("pricing.enterBundleSize"),
     });
   if (v.billingMode === "TIME_PASS" && !v.passDurationSeconds) {
     ctx.addIssue({
       code: "custom",
       path: ["passDurationSeconds"],
-      message: "Enter how long the pass lasts",
+      message: vmsg("pricing.enterPassDuration"),
     });
   }
 }

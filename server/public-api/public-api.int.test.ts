@@ -695,6 +695,9 @@ describe("bad input", () => {
       });
       if (field)
         expect(Object.keys(res.body.error?.details?.fieldErrors ?? {}), label).toContain(field);
+      // field errors travel as validation keys inside the app; the API writes them in English
+      for (const messages of Object.values(res.body.error?.details?.fieldErrors ?? {}))
+        for (const message of messages) expect(message, label).not.toMatch(/^validation\./);
     }
     expect(
       await database.db.pricingRule.count({

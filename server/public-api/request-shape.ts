@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 
 import type { ErrorBody, ErrorCode } from "@/server/errors";
 import { ERROR_CODES } from "@/server/errors";
+import { validationTextIn } from "@/server/i18n/validation-text";
 
 // Pure parts of the public API's edge: which documented operation a request is, which of its
 // fields the operation does not know, the error body the tRPC adapter's answer becomes, and ETags.
@@ -141,14 +142,17 @@ export function toPublicErrorBody(adapter: unknown, requestId: string): ErrorBod
   const code = (ERROR_CODES as string[]).includes(a.data?.appCode ?? "")
     ? (a.data!.appCode as ErrorCode)
     : "internal";
+  // field errors are validation messages (server/i18n/validation-keys.ts): the API answers in English
+  const english = (message: string) => validationTextIn("en", message);
   const fieldErrors: Record<string, string[]> = {};
   if (a.issues?.length) {
     for (const issue of a.issues) {
       const key = (issue.path ?? []).join(".") || "body";
-      (fieldErrors[key] ??= []).push(issue.message);
+      (fieldErrors[key] ??= []).push(english(issue.message));
     }
   } else if (a.data?.zodError) {
-    for (const [k, v] of Object.entries(a.data.zodError)) if (v?.length) fieldErrors[k] = v;
+    for (const [k, v] of Object.entries(a.data.zodError))
+      if (v?.length) fieldErrors[k] = v.map(english);
   }
   const message = code === "internal" ? "Internal error" : a.message || "Request failed";
   const details = Object.keys(fieldErrors).length ? { fieldErrors } : undefined;

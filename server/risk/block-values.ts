@@ -7,6 +7,7 @@ import {
 } from "@/server/http/forwarded";
 
 import type { RiskBlockKind } from "./schemas";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // Pure: reading a block's value as typed (any case, IPv4-mapped IPv6, a CIDR range) into the one
 // form it is stored and matched in, and the in-memory blocklist the gateway checks on every paid
@@ -27,14 +28,14 @@ export function normalizeBlockValue(kind: RiskBlockKind, raw: string): Normalize
   if (kind === "PAYER") {
     return EVM_ADDRESS.test(value)
       ? { ok: true, value: value.toLowerCase() }
-      : { ok: false, message: "Enter a 0x address of 40 hex characters" };
+      : { ok: false, message: vmsg("risk.payerAddress") };
   }
   const [address = "", prefix, extra] = value.split("/");
   const parsed = extra === undefined ? parseIp(normalizeIp(address)) : null;
   if (!parsed)
     return {
       ok: false,
-      message: "Enter an IPv4 or IPv6 address, or a CIDR range (e.g. 203.0.113.0/24)",
+      message: vmsg("risk.ipOrCidr"),
     };
   const width = parsed.family === 4 ? 32 : 128;
   if (prefix === undefined) return { ok: true, value: formatIp(parsed) };
@@ -45,7 +46,7 @@ export function normalizeBlockValue(kind: RiskBlockKind, raw: string): Normalize
   ) {
     return {
       ok: false,
-      message: `The prefix length must be ${parsed.family === 4 ? "8–32" : "16–128"}`,
+      message: vmsg("risk.prefixLength", { range: parsed.family === 4 ? "8–32" : "16–128" }),
     };
   }
   return Number(prefix) === width

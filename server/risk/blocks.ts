@@ -7,6 +7,7 @@ import { AppError, fieldError } from "@/server/errors";
 
 import { normalizeBlockValue } from "./block-values";
 import type { CreateBlockInput, RiskBlockDto, RiskBlockKind } from "./schemas";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // The platform's blocklist (admin risk page): block a payer address or a client IP / CIDR range
 // with a reason and an optional expiry, lift a block. Rows are kept when lifted (revokedAt) so the
@@ -72,8 +73,7 @@ export async function adminBlock(
   const normalized = normalizeBlockValue(kind, opts.input.value);
   if (!normalized.ok) throw fieldError("value", normalized.message);
   const expiresAt = opts.input.expiresAt ?? null;
-  if (expiresAt && expiresAt <= now)
-    throw fieldError("expiresAt", "The expiry must be in the future");
+  if (expiresAt && expiresAt <= now) throw fieldError("expiresAt", vmsg("risk.expiryInPast"));
   const activeKey = activeKeyOf(kind, normalized.value);
   let row: BlockRow;
   try {
@@ -106,7 +106,11 @@ export async function adminBlock(
     });
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")
-      throw fieldError("value", `${normalized.value} is already blocked`, "conflict");
+      throw fieldError(
+        "value",
+        vmsg("risk.alreadyBlocked", { value: normalized.value }),
+        "conflict",
+      );
     throw err;
   }
   publishMerchantConfigChanged(BLOCKLIST_CHANGED);

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 // The risk actions' inputs (admin risk page, console alerts page): one schema per boundary, reused
 // by the forms. Values are checked and normalised by server/risk/block-values.ts.
 
@@ -9,8 +11,8 @@ export type RiskBlockKind = (typeof RISK_BLOCK_KINDS)[number];
 export const createBlockInput = z.object({
   kind: z.enum(RISK_BLOCK_KINDS),
   /** a 0x payer address (any case), or a client IP / CIDR range */
-  value: z.string().trim().min(1, "Enter an address, IP or CIDR range").max(64),
-  reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
+  value: z.string().trim().min(1, vmsg("risk.enterBlockValue")).max(64),
+  reason: z.string().trim().min(3, vmsg("common.sayWhy")).max(500),
   /** when the block lapses by itself; null or absent: until unblocked */
   expiresAt: z.date().nullable().optional(),
 });

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // SSRF rules for merchant upstream URLs. The pure checks run when a URL is saved and again on every
 // proxied request (after DNS resolution, in server/gateway/proxy.ts), because a public name can be
@@ -38,11 +39,10 @@ export const UPSTREAM_URL_MESSAGES: Record<
   Exclude<UpstreamUrlCheck, { ok: true }>["reason"],
   string
 > = {
-  invalid_url: "Enter an absolute URL such as https://api.example.com",
-  unsupported_protocol: "Only http:// and https:// upstreams are supported",
-  credentials_in_url:
-    "Remove the user:password part; use injected upstream headers for credentials",
-  private_address: "Private, loopback and link-local addresses are not allowed as upstreams",
+  invalid_url: vmsg("url.invalidUrl"),
+  unsupported_protocol: vmsg("url.unsupportedProtocol"),
+  credentials_in_url: vmsg("url.credentialsInUrl"),
+  private_address: vmsg("url.privateAddress"),
 };
 
 function stripBrackets(host: string): string {

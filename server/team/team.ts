@@ -10,6 +10,7 @@ import { createId } from "@/server/db/ids";
 import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
 import { openWalletAddress } from "@/server/users/users";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // A merchant's team: members with roles, and invitations by link. The invitation token is shown
 // once (as a link to send); only its hash is stored. Accepting needs a signed-in user whose email
@@ -18,7 +19,7 @@ import { openWalletAddress } from "@/server/users/users";
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
 export const inviteMemberInput = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid email address"),
+  email: z.string().trim().toLowerCase().email(),
   role: z.enum(["ADMIN", "DEVELOPER"]),
 });
 
@@ -77,7 +78,7 @@ export async function inviteMember(
     where: { merchantId: opts.merchantId, user: { email: opts.input.email } },
     select: { id: true },
   });
-  if (existing) throw fieldError("email", "This person is already a member", "conflict");
+  if (existing) throw fieldError("email", vmsg("team.alreadyMember"), "conflict");
   const token = randomBytes(32).toString("base64url");
   const invitation = await deps.db.$transaction(async (tx) => {
     const created = await tx.merchantInvitation.create({

@@ -1,17 +1,19 @@
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
+// zod's built-in issues need no message here: they become validation messages with their
+// parameters ("Use at least 10 characters"), server/i18n/validation-keys.ts.
+
 export const emailSchema = z
-  .email("Enter a valid email address")
+  .email()
   .max(254)
   .transform((v) => v.toLowerCase());
 
-export const passwordSchema = z
-  .string()
-  .min(10, "Use at least 10 characters")
-  .max(200, "Use at most 200 characters");
+export const passwordSchema = z.string().min(10).max(200);
 
 export const signUpInput = z.object({
-  name: z.string().trim().min(1, "Enter your name").max(80),
+  name: z.string().trim().min(1, vmsg("users.enterName")).max(80),
   email: emailSchema,
   password: passwordSchema,
 });
@@ -19,7 +21,7 @@ export type SignUpInput = z.infer<typeof signUpInput>;
 
 export const signInInput = z.object({
   email: emailSchema,
-  password: z.string().min(1, "Enter your password").max(200),
+  password: z.string().min(1, vmsg("users.enterPassword")).max(200),
 });
 export type SignInInput = z.infer<typeof signInInput>;
 

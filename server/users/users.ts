@@ -11,6 +11,7 @@ import { createId } from "@/server/db/ids";
 import { Prisma, type PlatformRole } from "@/server/db";
 
 import type { SignInInput, SignUpInput } from "./schemas";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 export type SessionUser = {
   id: string;
@@ -80,7 +81,7 @@ export async function signUpWithPassword(
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       throw new AppError("conflict", "An account with this email already exists", {
-        details: { fieldErrors: { email: ["An account with this email already exists"] } },
+        details: { fieldErrors: { email: [vmsg("users.emailTaken")] } },
       });
     }
     throw err;
@@ -186,7 +187,7 @@ export async function changePassword(
   });
   if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, opts.currentPassword))) {
     throw new AppError("invalid_request", "The current password is wrong", {
-      details: { fieldErrors: { currentPassword: ["The current password is wrong"] } },
+      details: { fieldErrors: { currentPassword: [vmsg("users.wrongPassword")] } },
     });
   }
   await deps.db.user.update({

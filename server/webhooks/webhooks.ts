@@ -10,6 +10,7 @@ import type { Deps } from "@/server/deps";
 import { AppError, fieldError } from "@/server/errors";
 import { WEBHOOK_EVENT_TYPES, type SubscribableWebhookEvent } from "./event-types";
 import { checkUpstreamUrl, UPSTREAM_URL_MESSAGES } from "@/server/security/ssrf";
+import { vmsg } from "@/server/i18n/validation-keys";
 
 // Webhook endpoints and the events queued for them. Events are queued in the same transaction as
 // the change they report (a settled payment and its payment.settled delivery commit together), so
@@ -21,9 +22,9 @@ export type WebhookEventType =
   SubscribableWebhookEvent | "webhook.test" | "merchant.payout_address_changed";
 
 export const createWebhookInput = z.object({
-  url: z.string().trim().url("Enter an absolute URL").max(2048),
+  url: z.string().trim().url(vmsg("webhooks.absoluteUrl")).max(2048),
   description: z.string().trim().max(200).optional(),
-  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, "Choose at least one event"),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, vmsg("webhooks.chooseEvent")),
 });
 
 export const webhookEndpointDtoSchema = z.object({

@@ -14,6 +14,7 @@ import {
 } from "react-hook-form";
 
 import { Label } from "@/app/_components/ui/label";
+import { useValidationText } from "@/app/_lib/validation-text";
 import { cn } from "@/app/_lib/utils";
 
 const Form = FormProvider;
@@ -108,7 +109,9 @@ function FormDescription({ className, ...props }: React.ComponentProps<"p">) {
 
 function FormMessage({ className, children, ...props }: React.ComponentProps<"p">) {
   const { error, formMessageId } = useFormField();
-  const body = error ? String(error.message ?? "") : children;
+  // the schemas' and the server's messages are locale-free keys (server/i18n/validation-keys.ts)
+  const text = useValidationText();
+  const body = error ? text(String(error.message ?? "")) : children;
   if (!body) return null;
   return (
     <p

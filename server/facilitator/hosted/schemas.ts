@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { vmsg } from "@/server/i18n/validation-keys";
+
 // The platform's hosted facilitator credentials as the admin console enters them (zod only: the
 // form imports it). Saving replaces all of them; secrets are never read back, only whether set.
 
@@ -13,7 +15,7 @@ const optionalText = (max: number) =>
 
 export const hostedFacilitatorSettingsInput = z
   .object({
-    url: z.url("Enter the facilitator's base URL (https://…)").max(500),
+    url: z.url(vmsg("admin.facilitatorUrl")).max(500),
     cdpApiKeyId: optionalText(200),
     cdpApiKeySecret: optionalText(4000),
     bearerToken: optionalText(4000),
@@ -23,7 +25,7 @@ export const hostedFacilitatorSettingsInput = z
       ctx.addIssue({
         code: "custom",
         path: [value.cdpApiKeyId ? "cdpApiKeySecret" : "cdpApiKeyId"],
-        message: "A CDP API key needs both its id and its secret",
+        message: vmsg("admin.cdpKeyPair"),
       });
     }
   });

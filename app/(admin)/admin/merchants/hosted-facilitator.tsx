@@ -16,7 +16,9 @@ import { Input } from "@/app/_components/ui/input";
 import { Label } from "@/app/_components/ui/label";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { useErrorText } from "@/app/_lib/error-text";
+import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 import { useHydrated } from "@/app/_lib/use-hydrated";
 import { formatDateTime } from "@/app/_lib/utils";
 import { hostedFacilitatorSettingsInput } from "@/server/facilitator/hosted/schemas";
@@ -24,6 +26,7 @@ import { hostedFacilitatorSettingsInput } from "@/server/facilitator/hosted/sche
 /** The platform's hosted facilitator: URL and credentials, stored sealed; secrets are entered, never shown. */
 export function HostedFacilitatorSettings() {
   const t = useTranslations("admin");
+  const text = useValidationText();
   const locale = useLocale();
   const errorText = useErrorText();
   const utils = api.useUtils();
@@ -45,9 +48,8 @@ export function HostedFacilitatorSettings() {
   const save = api.admin.hostedFacilitator.save.useMutation({
     onSuccess: () => done(t("hosted.saved")),
     onError: (err) => {
-      const fields = err.data?.zodError;
-      if (fields)
-        setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
+      const fields = serverFieldErrors(err, text);
+      if (Object.keys(fields).length > 0) setErrors(fields);
       else toast.error(errorText(err));
     },
   });
@@ -120,7 +122,7 @@ export function HostedFacilitatorSettings() {
             if (!parsed.success)
               return setErrors(
                 Object.fromEntries(
-                  parsed.error.issues.map((i) => [String(i.path[0] ?? "url"), i.message]),
+                  parsed.error.issues.map((i) => [String(i.path[0] ?? "url"), text(i.message)]),
                 ),
               );
             save.mutate(form);

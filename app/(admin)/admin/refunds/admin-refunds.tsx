@@ -9,10 +9,12 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/c
 import { useErrorText } from "@/app/_lib/error-text";
 import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 
 export function AdminRefunds() {
   const t = useTranslations("admin");
   const errorText = useErrorText();
+  const text = useValidationText();
   const utils = api.useUtils();
   const refunds = api.admin.billing.refunds.list.useQuery(undefined, { refetchInterval: 5_000 });
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
@@ -27,7 +29,7 @@ export function AdminRefunds() {
       else toast.success(refund.status === "COMPLETED" ? t("refunds.sent") : t("refunds.owed"));
     },
     onError: (err) => {
-      const fields = serverFieldErrors(err);
+      const fields = serverFieldErrors(err, text);
       setErrors(fields);
       if (Object.keys(fields).length === 0) toast.error(errorText(err));
     },

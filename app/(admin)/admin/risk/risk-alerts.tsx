@@ -15,10 +15,13 @@ import {
 } from "@/app/_components/ui/card";
 import { Skeleton } from "@/app/_components/ui/skeleton";
 import { useErrorText } from "@/app/_lib/error-text";
+import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 
 export function RiskAlerts() {
   const t = useTranslations("admin");
+  const text = useValidationText();
   const errorText = useErrorText();
   const utils = api.useUtils();
   const alerts = api.admin.alerts.list.useQuery({}, { refetchInterval: 15_000 });
@@ -51,11 +54,8 @@ export function RiskAlerts() {
       toast.success(t("risk.thresholdsSaved"));
     },
     onError: (err) => {
-      const fields = (
-        err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined
-      )?.zodError?.fieldErrors;
-      if (fields)
-        setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
+      const fields = serverFieldErrors(err, text);
+      if (Object.keys(fields).length > 0) setErrors(fields);
       else toast.error(errorText(err));
     },
   });

@@ -34,7 +34,9 @@ import {
   TableRow,
 } from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
+import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 import { useHydrated } from "@/app/_lib/use-hydrated";
 import { formatDateTime } from "@/app/_lib/utils";
 import { createBlockInput, type RiskBlockKind } from "@/server/risk/schemas";
@@ -42,6 +44,7 @@ import { createBlockInput, type RiskBlockKind } from "@/server/risk/schemas";
 /** The platform's blocklist: block a payer or a client IP (with a reason and an optional expiry), lift a block. */
 export function RiskBlocks() {
   const t = useTranslations("admin");
+  const text = useValidationText();
   const locale = useLocale();
   const errorText = useErrorText();
   const utils = api.useUtils();
@@ -65,9 +68,8 @@ export function RiskBlocks() {
     },
     onError: (err) => {
       // field errors from the input schema or from the server's checks (fieldError), by field
-      const fields = err.data?.zodError;
-      if (fields)
-        setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
+      const fields = serverFieldErrors(err, text);
+      if (Object.keys(fields).length > 0) setErrors(fields);
       else setErrors({ value: errorText(err) });
     },
   });
@@ -97,7 +99,7 @@ export function RiskBlocks() {
             if (!parsed.success) {
               return setErrors(
                 Object.fromEntries(
-                  parsed.error.issues.map((i) => [String(i.path[0] ?? "value"), i.message]),
+                  parsed.error.issues.map((i) => [String(i.path[0] ?? "value"), text(i.message)]),
                 ),
               );
             }

@@ -25,7 +25,9 @@ import {
 } from "@/app/_components/ui/select";
 import { Textarea } from "@/app/_components/ui/textarea";
 import { useErrorText } from "@/app/_lib/error-text";
+import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 
 type Action = "approve" | "disable" | "enable";
 
@@ -38,6 +40,7 @@ export function MerchantActions({
   status: "PENDING_REVIEW" | "ACTIVE" | "DISABLED";
 }) {
   const t = useTranslations("admin");
+  const text = useValidationText();
   const errorText = useErrorText();
   const router = useRouter();
   const [open, setOpen] = useState<Action | null>(null);
@@ -53,7 +56,7 @@ export function MerchantActions({
     message: string;
     data?: { zodError?: Record<string, string[] | undefined> | null } | null;
   }) => {
-    const field = e.data?.zodError?.reason?.[0];
+    const field = serverFieldErrors(e, text).reason;
     if (field) setReasonError(field);
     else toast.error(errorText(e));
   };

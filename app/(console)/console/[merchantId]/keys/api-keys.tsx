@@ -33,7 +33,9 @@ import {
   TableRow,
 } from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
+import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 import { formatDateTime } from "@/app/_lib/utils";
 import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, type ApiKeyScope } from "@/server/api-keys/scopes";
 
@@ -47,6 +49,7 @@ const SCOPE_MESSAGE_KEYS = {
 
 export function ApiKeys({ merchantId }: { merchantId: string }) {
   const t = useTranslations("console");
+  const text = useValidationText();
   const locale = useLocale();
   const errorText = useErrorText();
   const utils = api.useUtils();
@@ -65,10 +68,10 @@ export function ApiKeys({ merchantId }: { merchantId: string }) {
       setScopes([...DEFAULT_API_KEY_SCOPES]);
     },
     onError: (err) => {
-      const fields = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError;
-      if (fields?.name?.[0]) setNameError(fields.name[0]);
-      if (fields?.scopes?.[0]) setScopesError(fields.scopes[0]);
-      if (!fields?.name && !fields?.scopes) toast.error(errorText(err));
+      const fields = serverFieldErrors(err, text);
+      if (fields.name) setNameError(fields.name);
+      if (fields.scopes) setScopesError(fields.scopes);
+      if (!fields.name && !fields.scopes) toast.error(errorText(err));
     },
   });
   const revoke = api.apiKeys.revoke.useMutation({

@@ -11,10 +11,12 @@ import { Input } from "@/app/_components/ui/input";
 import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 
 export function Refunds({ merchantId }: { merchantId: string }) {
   const t = useTranslations("console");
   const errorText = useErrorText();
+  const text = useValidationText();
   const utils = api.useUtils();
   const merchant = api.merchants.get.useQuery({ merchantId });
   const refunds = api.billing.refunds.useQuery({ merchantId }, { refetchInterval: 5_000 });
@@ -31,8 +33,8 @@ export function Refunds({ merchantId }: { merchantId: string }) {
       );
     },
     onError: (err) => {
-      setErrors(serverFieldErrors(err));
-      if (Object.keys(serverFieldErrors(err)).length === 0) toast.error(errorText(err));
+      setErrors(serverFieldErrors(err, text));
+      if (Object.keys(serverFieldErrors(err, text)).length === 0) toast.error(errorText(err));
     },
   });
   const submit = api.billing.submitRefundTx.useMutation({
@@ -40,7 +42,7 @@ export function Refunds({ merchantId }: { merchantId: string }) {
       await utils.billing.refunds.invalidate({ merchantId });
       toast.success(t("refunds.verified"));
     },
-    onError: (err) => toast.error(serverFieldErrors(err).txHash ?? errorText(err)),
+    onError: (err) => toast.error(serverFieldErrors(err, text).txHash ?? errorText(err)),
   });
   const isOwner = merchant.data?.role === "OWNER";
   return (

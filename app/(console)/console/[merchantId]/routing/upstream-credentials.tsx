@@ -33,6 +33,7 @@ import {
 } from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 import { upstreamCredentialInput } from "@/server/merchants/schemas";
 
 const ALL_RULES = "__all__";
@@ -42,6 +43,7 @@ const NAME_PLACEHOLDERS = { HEADER: "X-Api-Key", QUERY: "api_key" } as const;
 /** Credentials the gateway adds to upstream requests: write-only, listed masked. */
 export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
   const t = useTranslations("console");
+  const text = useValidationText();
   const errorText = useErrorText();
   const utils = api.useUtils();
   const list = api.upstream.credentials.useQuery({ merchantId });
@@ -126,7 +128,11 @@ export function UpstreamCredentials({ merchantId }: { merchantId: string }) {
             const input = { location, name, value, ruleId: ruleId === ALL_RULES ? null : ruleId };
             const parsed = upstreamCredentialInput.safeParse(input);
             if (!parsed.success)
-              return setError(parsed.error.issues[0]?.message ?? t("credentials.invalid"));
+              return setError(
+                parsed.error.issues[0]
+                  ? text(parsed.error.issues[0].message)
+                  : t("credentials.invalid"),
+              );
             save.mutate({ merchantId, ...input });
           }}
         >

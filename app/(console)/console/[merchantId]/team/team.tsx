@@ -28,11 +28,14 @@ import {
   TableRow,
 } from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
+import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 import { formatDateTime } from "@/app/_lib/utils";
 
 export function Team({ merchantId }: { merchantId: string }) {
   const t = useTranslations("console");
+  const text = useValidationText();
   const locale = useLocale();
   const errorText = useErrorText();
   const utils = api.useUtils();
@@ -49,8 +52,7 @@ export function Team({ merchantId }: { merchantId: string }) {
       await refresh();
     },
     onError: (err) => {
-      const field = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError
-        ?.email?.[0];
+      const field = serverFieldErrors(err, text).email;
       if (field) setEmailError(field);
       else toast.error(errorText(err));
     },

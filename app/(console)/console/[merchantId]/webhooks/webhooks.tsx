@@ -32,7 +32,9 @@ import {
   TableRow,
 } from "@/app/_components/ui/table";
 import { useErrorText } from "@/app/_lib/error-text";
+import { serverFieldErrors } from "@/app/_lib/form-errors";
 import { api } from "@/app/_lib/trpc/react";
+import { useValidationText } from "@/app/_lib/validation-text";
 import { formatDateTime } from "@/app/_lib/utils";
 import { WEBHOOK_EVENT_TYPES, type SubscribableWebhookEvent } from "@/server/webhooks/event-types";
 
@@ -53,6 +55,7 @@ const EVENT_MESSAGE_KEYS = {
 
 export function Webhooks({ merchantId }: { merchantId: string }) {
   const t = useTranslations("console");
+  const text = useValidationText();
   const locale = useLocale();
   const errorText = useErrorText();
   const utils = api.useUtils();
@@ -69,9 +72,8 @@ export function Webhooks({ merchantId }: { merchantId: string }) {
       setSecret(result.secret);
     },
     onError: (err) => {
-      const fields = (err.data as { zodError?: Record<string, string[]> } | undefined)?.zodError;
-      if (fields)
-        setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v?.[0] ?? ""])));
+      const fields = serverFieldErrors(err, text);
+      if (Object.keys(fields).length > 0) setErrors(fields);
       else toast.error(errorText(err));
     },
   });
