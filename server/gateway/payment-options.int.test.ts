@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { X402Client } from "@/sdk/src";
 import { listTransactions, listTransactionsInput } from "@/server/billing/transactions";
 import { merchantStatement } from "@/server/billing/statements";
+import { validationTextIn } from "@/server/i18n/validation-text";
 import { AppError } from "@/server/errors";
 import { discoverableEndpoints } from "@/server/discovery/resources";
 import { explainRuleMatch } from "@/server/gateway/explain-route";
@@ -312,7 +313,13 @@ describe("a rule's payment options are validated and kept per merchant", () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(AppError);
-    return (err as AppError).details;
+    // field errors are validation keys; their English text is what the assertions read
+    const { fieldErrors = {} } = ((err as AppError).details ?? {}) as {
+      fieldErrors?: Record<string, string[]>;
+    };
+    return Object.fromEntries(
+      Object.entries(fieldErrors).map(([k, v]) => [k, v.map((m) => validationTextIn("en", m))]),
+    );
   };
 
   it("refuses an unknown asset, a duplicate of the rule's own, too many decimals, and a zero price", async () => {
@@ -328,7 +335,7 @@ describe("a rule's payment options are validated and kept per merchant", () => {
         [{ network: h.network, asset: "0x036cbd53842c5426634e7929541ec2318f3dcf7e", price: "1" }],
         "not a supported asset",
       ],
-      [[{ network: "eip155:1", asset: h.secondToken, price: "1" }], "Unknown network"],
+      [[{ network: "eip155:1", asset: h.secondToken, price: "1" }], "unknown network"],
       [[{ network: h.network, asset: h.token, price: "0.02" }], "already offers"],
       [
         [
