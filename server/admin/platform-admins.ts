@@ -15,7 +15,8 @@ export {
   grantPlatformAdminInput,
   revokePlatformAdminInput,
 } from "./schemas";
-import { vmsg } from "@/server/i18n/validation-keys";
+import { fieldMessages, vmsg } from "@/server/i18n/validation-keys";
+import { validationTextIn } from "@/server/i18n/validation-text";
 
 // Platform administrators: the first one comes from `npm run admin:create` (server/cli/admin-create.ts),
 // later ones are granted by an admin from the console. A grant names a user who already signed up
@@ -160,7 +161,16 @@ export async function bootstrapPlatformAdmin(
   deps: Pick<Deps, "db">,
   opts: { actor: AuditActor; input: z.input<typeof bootstrapPlatformAdminInput> },
 ): Promise<BootstrapOutcome> {
-  const input = bootstrapPlatformAdminInput.parse(opts.input);
+  const parsed = bootstrapPlatformAdminInput.safeParse(opts.input);
+  if (!parsed.success) {
+    // the CLI prints this message: the first field's, in English
+    const fieldErrors = fieldMessages(parsed.error);
+    const first = Object.values(fieldErrors)[0]?.[0];
+    throw new AppError("invalid_request", first ? validationTextIn("en", first) : "Invalid input", {
+      details: { fieldErrors },
+    });
+  }
+  const input = parsed.data;
   const existing = await deps.db.user.findUnique({
     where: { email: input.email },
     select: { id: true, role: true, status: true },

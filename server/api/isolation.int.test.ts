@@ -35,6 +35,8 @@ const NOT_MERCHANT_SCOPED = new Set([
   "admin.hostedFacilitator.get",
   "admin.hostedFacilitator.save",
   "admin.hostedFacilitator.reset",
+  "admin.receiptKeys.list",
+  "admin.receiptKeys.rotate",
   "admin.alerts.acknowledge",
   "admin.alerts.resolve",
   "admin.risk.blocks",
