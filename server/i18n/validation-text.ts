@@ -1,7 +1,8 @@
 import { createTranslator } from "next-intl";
 
-import enValidation from "./messages/en/validation.json";
-import zhValidation from "./messages/zh-CN/validation.json";
+// with the JSON attribute: Playwright loads these modules as native ESM (e2e specs import server code)
+import enValidation from "./messages/en/validation.json" with { type: "json" };
+import zhValidation from "./messages/zh-CN/validation.json" with { type: "json" };
 import type { Locale } from "./locales";
 import { parseValidationMessage, type ValidationValues } from "./validation-keys";
 
