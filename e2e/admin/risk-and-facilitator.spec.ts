@@ -113,11 +113,14 @@ test.describe("admin risk actions and facilitator choice", () => {
 
       await page.goto("/admin/merchants");
       const hosted = page.getByRole("form", { name: "Hosted facilitator" });
+      const view = page.getByTestId("hosted-facilitator-view");
+      // the form is typed into once the page is hydrated and its settings loaded (the view shows
+      // them): typing into the server-rendered inputs before hydration is lost when React takes over
+      await expect(view).toBeVisible();
       await hosted.getByLabel("URL").fill(`${baseUrl}/api/facilitator`);
       await hosted.getByLabel("Bearer token (optional)").fill(facilitatorApiToken);
       await hosted.getByRole("button", { name: "Save hosted facilitator" }).click();
       await expect(page.getByText("Hosted facilitator saved")).toBeVisible();
-      const view = page.getByTestId("hosted-facilitator-view");
       await expect(view).toContainText("saved here");
       await expect(view).toContainText("bearer token set");
       await expect(page.getByText(facilitatorApiToken)).toHaveCount(0);
