@@ -41,6 +41,7 @@ async function main() {
     LOCAL_CHAIN_ID: String(chain.chainId),
     LOCAL_CHAIN_RPC_URL: chain.rpcUrl,
     LOCAL_TOKEN_ADDRESS: chain.tokenAddress,
+    LOCAL_PERMIT2_TOKEN_ADDRESS: chain.plainTokenAddress,
     FACILITATOR_PRIVATE_KEY: accountFor("facilitator").privateKey,
     PLATFORM_PAYOUT_ADDRESS: accountFor("treasury").address,
     TREASURY_PRIVATE_KEY: accountFor("treasury").privateKey,

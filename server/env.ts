@@ -64,6 +64,11 @@ export const serverEnvSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address")
     .optional(),
+  /** a plain ERC-20 on the local chain, paid with the exact scheme through Permit2; set by `npm run dev` */
+  LOCAL_PERMIT2_TOKEN_ADDRESS: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address")
+    .optional(),
   /** private key that sends settlement transactions (self-hosted facilitator) */
   FACILITATOR_PRIVATE_KEY: z
     .string()

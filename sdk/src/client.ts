@@ -23,6 +23,7 @@ import { receiptFromPaymentResponse, type SignedReceipt } from "./receipt";
 import { readSiwxChallenge, signSiwx, SIWX_HEADER } from "./siwx";
 import { toPaymentSigner, type PaymentSigner, type Wallet } from "./wallet";
 import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "./eip3009";
+import { paysThroughPermit2, signPermit2Payment } from "./permit2";
 
 // X402Client: one request() that answers a 402 by signing an EIP-3009 authorization within the
 // caller's limits and retrying once. It speaks x402 v1 and v2 and works against any x402 server.
@@ -413,6 +414,21 @@ export class X402Client {
         "wrong_chain",
       );
     }
+    const extensions = paymentId
+      ? { extensions: { "payment-identifier": { info: { required: false, id: paymentId } } } }
+      : {};
+    // a token without EIP-3009: a Permit2 transfer (x402 v2 only), signed by the official client
+    if (paysThroughPermit2(requirement) && requirement.x402Version === 2) {
+      return {
+        "payment-signature": encodeJsonHeader({
+          x402Version: 2,
+          ...(resource ? { resource } : {}),
+          accepted: requirement.raw,
+          payload: await signPermit2Payment(this.signer, requirement),
+          ...extensions,
+        }),
+      };
+    }
     const from = await this.signer.address();
     const name = requirement.extra.name;
     const version = requirement.extra.version;
@@ -458,9 +474,6 @@ export class X402Client {
         }),
       };
     }
-    const extensions = paymentId
-      ? { extensions: { "payment-identifier": { info: { required: false, id: paymentId } } } }
-      : {};
     return {
       "payment-signature": encodeJsonHeader({
         x402Version: 2,

@@ -22,6 +22,7 @@ export {
 } from "./errors";
 export { KNOWN_ASSETS, type AssetInfo } from "./amounts";
 export { TRANSFER_WITH_AUTHORIZATION_TYPES } from "./eip3009";
+export { paysThroughPermit2, permit2ApprovalTransaction } from "./permit2";
 export {
   parsePaymentRequired,
   parseSettlement,

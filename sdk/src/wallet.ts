@@ -5,7 +5,8 @@ import { WalletError } from "./errors";
 // RainbowKit/wagmi connector's provider).
 
 export type TypedDataToSign = {
-  domain: { name: string; version: string; chainId: number; verifyingContract: `0x${string}` };
+  /** `version` absent: a domain without one (Permit2's) */
+  domain: { name: string; version?: string; chainId: number; verifyingContract: `0x${string}` };
   types: Record<string, { name: string; type: string }[]>;
   primaryType: string;
   message: Record<string, unknown>;
@@ -147,8 +148,9 @@ export function toPaymentSigner(wallet: Wallet): PaymentSigner {
         Number.parseInt(String(await provider.request({ method: "eth_chainId" })), 16),
       signTypedData: async (data) => {
         const from = await address();
+        const domainFields = EIP712_DOMAIN.filter((f) => f.name in data.domain);
         const typed = JSON.stringify(
-          { ...data, types: { EIP712Domain: EIP712_DOMAIN, ...data.types } },
+          { ...data, types: { EIP712Domain: domainFields, ...data.types } },
           (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
         );
         try {

@@ -4,8 +4,14 @@ import { describe, expect, it } from "vitest";
 import { sourcesHash } from "./build-token";
 import { uptoSourcesHash } from "./build-upto-contracts";
 import { CONTRACTS_SOURCES_HASH, TEST_USDC_ABI } from "./contracts.artifact";
-import { PERMIT2_ADDRESS, permit2RuntimeCode, uptoProxyRuntimeCode } from "./permit2";
 import {
+  exactProxyRuntimeCode,
+  PERMIT2_ADDRESS,
+  permit2RuntimeCode,
+  uptoProxyRuntimeCode,
+} from "./permit2";
+import {
+  EXACT_PROXY_IMMUTABLES,
   PERMIT2_IMMUTABLES,
   UPTO_CONTRACTS_SOURCES_HASH,
   UPTO_PROXY_IMMUTABLES,
@@ -49,6 +55,15 @@ describe("committed upto contracts artifact (Permit2 and the x402 upto proxy)", 
     expect(`0x${permit2.slice(2 + at * 2, 2 + at * 2 + 64)}`).toBe(separator);
     const proxy = uptoProxyRuntimeCode();
     for (const offset of UPTO_PROXY_IMMUTABLES.PERMIT2)
+      expect(proxy.slice(2 + offset * 2 + 24, 2 + offset * 2 + 64)).toBe(
+        PERMIT2_ADDRESS.slice(2).toLowerCase(),
+      );
+  });
+
+  it("fills the exact Permit2 proxy's PERMIT2 immutable with the canonical Permit2", () => {
+    const proxy = exactProxyRuntimeCode();
+    expect(EXACT_PROXY_IMMUTABLES.PERMIT2.length).toBeGreaterThan(0);
+    for (const offset of EXACT_PROXY_IMMUTABLES.PERMIT2)
       expect(proxy.slice(2 + offset * 2 + 24, 2 + offset * 2 + 64)).toBe(
         PERMIT2_ADDRESS.slice(2).toLowerCase(),
       );

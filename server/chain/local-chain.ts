@@ -15,6 +15,12 @@ import { startAnvil } from "./anvil";
 import { MULTICALL3_DEPLOYED_BYTECODE } from "./contracts.artifact";
 import { MULTICALL3_ADDRESS } from "./multicall3";
 import { installUptoContracts } from "./permit2";
+import {
+  approvePermit2,
+  installPlainToken,
+  mintPlainToken,
+  TEST_PLAIN_TOKEN_ADDRESS,
+} from "./plain-token";
 import { deployTestUsdc, mintTestUsdc, predictedTokenAddress } from "./test-usdc";
 
 export { MULTICALL3_ADDRESS } from "./multicall3";
@@ -35,6 +41,8 @@ export type LocalChain = {
   chainId: number;
   chain: Chain;
   tokenAddress: Address;
+  /** the plain ERC-20 paid through Permit2 (server/chain/plain-token.ts) */
+  plainTokenAddress: Address;
   publicClient: PublicClient;
   stop: () => Promise<void>;
 };
@@ -59,7 +67,8 @@ export function localChainDefinition(chainId: number, rpcUrl: string): Chain {
 }
 
 /**
- * Starts anvil, installs Multicall3, Permit2 and the x402 upto proxy, deploys the EIP-3009 test USDC and funds the test payers. With a
+ * Starts anvil, installs Multicall3, Permit2, the x402 upto and exact Permit2 proxies and the plain
+ * test token, deploys the EIP-3009 test USDC and funds the test payers. With a
  * state file that already holds the token (a dev restart), it finds the token and deploys nothing.
  */
 export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promise<LocalChain> {
@@ -102,6 +111,16 @@ export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promis
         );
       }
     }
+    // the plain ERC-20 the exact scheme pays through Permit2; the local payers have made their
+    // one-time Permit2 approval, as a buyer's wallet would before paying in such a token
+    if (await installPlainToken(publicClient)) {
+      for (const [role, amount] of Object.entries(DEFAULT_FUNDING)) {
+        const account = accountFor(role as LocalAccountRole);
+        await mintPlainToken(wallet, publicClient, account.address, amount);
+        if (role !== "treasury")
+          await approvePermit2(wallet, publicClient, TEST_PLAIN_TOKEN_ADDRESS, account);
+      }
+    }
     for (const [address, amount] of Object.entries(opts.fund ?? {})) {
       await mintTestUsdc(wallet, publicClient, tokenAddress, address as Address, amount);
     }
@@ -110,6 +129,7 @@ export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promis
       chainId: node.chainId,
       chain,
       tokenAddress,
+      plainTokenAddress: TEST_PLAIN_TOKEN_ADDRESS,
       publicClient,
       stop: node.stop,
     };

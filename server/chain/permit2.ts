@@ -1,5 +1,6 @@
 import {
   PERMIT2_ADDRESS,
+  x402ExactPermit2ProxyAddress as EXACT_PERMIT2_PROXY_ADDRESS,
   x402UptoPermit2ProxyAddress as UPTO_PERMIT2_PROXY_ADDRESS,
 } from "@x402/evm";
 import {
@@ -12,14 +13,16 @@ import {
 } from "viem";
 
 import {
+  EXACT_PROXY_IMMUTABLES,
+  EXACT_PROXY_RUNTIME_BYTECODE,
   PERMIT2_IMMUTABLES,
   PERMIT2_RUNTIME_BYTECODE,
   UPTO_PROXY_IMMUTABLES,
   UPTO_PROXY_RUNTIME_BYTECODE,
 } from "./upto-contracts.artifact";
 
-// The canonical addresses the official `upto` scheme hard-codes (the same on every EVM chain).
-export { PERMIT2_ADDRESS, UPTO_PERMIT2_PROXY_ADDRESS };
+// The canonical addresses the official `upto` and exact-Permit2 schemes hard-code (the same on every EVM chain).
+export { EXACT_PERMIT2_PROXY_ADDRESS, PERMIT2_ADDRESS, UPTO_PERMIT2_PROXY_ADDRESS };
 
 function fillImmutables(
   code: Hex,
@@ -62,11 +65,19 @@ export function uptoProxyRuntimeCode(): Hex {
   });
 }
 
-/** Places Permit2 and the x402 upto Permit2 proxy at their canonical addresses on an anvil chain. */
+/** The exact scheme's Permit2 proxy's runtime code with its PERMIT2 immutable set to the canonical Permit2. */
+export function exactProxyRuntimeCode(): Hex {
+  return fillImmutables(EXACT_PROXY_RUNTIME_BYTECODE, EXACT_PROXY_IMMUTABLES, {
+    PERMIT2: PERMIT2_ADDRESS,
+  });
+}
+
+/** Places Permit2 and the x402 upto and exact Permit2 proxies at their canonical addresses on an anvil chain. */
 export async function installUptoContracts(client: PublicClient, chainId: number): Promise<void> {
   const codes: [Address, Hex][] = [
     [PERMIT2_ADDRESS, permit2RuntimeCode(chainId)],
     [UPTO_PERMIT2_PROXY_ADDRESS, uptoProxyRuntimeCode()],
+    [EXACT_PERMIT2_PROXY_ADDRESS, exactProxyRuntimeCode()],
   ];
   for (const [address, code] of codes)
     await client.request({ method: "anvil_setCode" as never, params: [address, code] as never });

@@ -186,6 +186,12 @@ export function pricingOptions(deps: Pick<Deps, "env">) {
       id: n.id,
       name: n.name,
       testnet: n.testnet,
-      assets: n.assets.map((a) => ({ address: a.address, symbol: a.symbol, decimals: a.decimals })),
+      assets: n.assets.map((a) => ({
+        address: a.address,
+        symbol: a.symbol,
+        decimals: a.decimals,
+        /** how the exact scheme moves it: "permit2" needs the buyer's one-time Permit2 approval */
+        transferMethod: a.transferMethod ?? "eip3009",
+      })),
     }));
 }

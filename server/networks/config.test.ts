@@ -35,6 +35,38 @@ describe("buildNetworkRegistry", () => {
     expect(local?.assets[0]?.address).toBe(TOKEN.toLowerCase());
   });
 
+  it("marks the local plain token as paid through Permit2, and takes the method from NETWORKS_JSON", () => {
+    const plain = "0x7e57000000000000000000000000000000000002";
+    const r = buildNetworkRegistry({
+      ...base,
+      LOCAL_TOKEN_ADDRESS: TOKEN,
+      LOCAL_PERMIT2_TOKEN_ADDRESS: plain,
+      NETWORKS_JSON: JSON.stringify([
+        {
+          id: "eip155:8453",
+          name: "Base",
+          assets: [
+            {
+              address: "0x50c5725949A6F0c72E6C4a641F24049A917DB0Cb",
+              symbol: "DAI",
+              decimals: 18,
+              eip712: { name: "Dai Stablecoin", version: "1" },
+              transferMethod: "permit2",
+            },
+          ],
+        },
+      ]),
+    });
+    expect(r.asset("eip155:31337", TOKEN)?.transferMethod).toBe("eip3009");
+    expect(r.asset("eip155:31337", plain)).toMatchObject({
+      symbol: "TPUSD",
+      transferMethod: "permit2",
+    });
+    expect(
+      r.asset("eip155:8453", "0x50c5725949a6f0c72e6c4a641f24049a917db0cb")?.transferMethod,
+    ).toBe("permit2");
+  });
+
   it("lets a local chain with id 84532 stand in for Base Sepolia under its v1 name", () => {
     const r = buildNetworkRegistry({
       ...base,

@@ -16,6 +16,12 @@ export const assetConfigSchema = z.object({
   decimals: z.number().int().min(0).max(36),
   /** the token's EIP-712 domain: EIP-3009 authorizations are signed under it */
   eip712: z.object({ name: z.string().min(1), version: z.string().min(1) }),
+  /**
+   * How the exact scheme moves the token: an EIP-3009 authorization (USDC and the like), or, for a
+   * token without EIP-3009, a Permit2 transfer through the x402 exact Permit2 proxy (the payer
+   * approves Permit2 once). `upto` always goes through Permit2.
+   */
+  transferMethod: z.enum(["eip3009", "permit2"]).default("eip3009"),
 });
 
 export const networkConfigSchema = z.object({
@@ -29,8 +35,17 @@ export const networkConfigSchema = z.object({
   assets: z.array(assetConfigSchema).min(1),
 });
 
-export type AssetConfig = z.infer<typeof assetConfigSchema>;
-export type NetworkConfig = z.infer<typeof networkConfigSchema> & { chainId: number };
+/** `transferMethod` absent: EIP-3009 (configurations built in code need not name it) */
+export type AssetConfig = Omit<z.infer<typeof assetConfigSchema>, "transferMethod"> &
+  Partial<Pick<z.infer<typeof assetConfigSchema>, "transferMethod">>;
+
+export function paysThroughPermit2(asset: Pick<AssetConfig, "transferMethod">): boolean {
+  return asset.transferMethod === "permit2";
+}
+export type NetworkConfig = Omit<z.infer<typeof networkConfigSchema>, "assets"> & {
+  assets: AssetConfig[];
+  chainId: number;
+};
 
 const BUILT_IN: z.input<typeof networkConfigSchema>[] = [
   {
@@ -105,7 +120,8 @@ export function buildNetworkRegistry(
   env: Pick<
     ServerEnv,
     "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS"
-  >,
+  > &
+    Partial<Pick<ServerEnv, "LOCAL_PERMIT2_TOKEN_ADDRESS">>,
 ): NetworkRegistry {
   const entries = new Map<string, NetworkConfig>();
   for (const n of BUILT_IN) entries.set(n.id, withChainId(networkConfigSchema.parse(n)));
@@ -127,6 +143,18 @@ export function buildNetworkRegistry(
             decimals: 6,
             eip712: { name: "USD Coin", version: "2" },
           },
+          // the plain test token: paid through Permit2 (server/chain/plain-token.ts)
+          ...(env.LOCAL_PERMIT2_TOKEN_ADDRESS
+            ? [
+                {
+                  address: env.LOCAL_PERMIT2_TOKEN_ADDRESS,
+                  symbol: "TPUSD",
+                  decimals: 6,
+                  eip712: { name: "Test Plain USD", version: "1" },
+                  transferMethod: "permit2" as const,
+                },
+              ]
+            : []),
         ],
       }),
     );
@@ -161,13 +189,15 @@ export function getNetworkRegistry(
   env: Pick<
     ServerEnv,
     "NETWORKS_JSON" | "LOCAL_CHAIN_ID" | "LOCAL_CHAIN_RPC_URL" | "LOCAL_TOKEN_ADDRESS"
-  >,
+  > &
+    Partial<Pick<ServerEnv, "LOCAL_PERMIT2_TOKEN_ADDRESS">>,
 ): NetworkRegistry {
   const key = JSON.stringify([
     env.NETWORKS_JSON,
     env.LOCAL_CHAIN_ID,
     env.LOCAL_CHAIN_RPC_URL,
     env.LOCAL_TOKEN_ADDRESS,
+    env.LOCAL_PERMIT2_TOKEN_ADDRESS,
   ]);
   if (cached?.key !== key) cached = { key, registry: buildNetworkRegistry(env) };
   return cached.registry;

@@ -272,6 +272,7 @@ function assetOf(
       symbol: "?",
       decimals: 6,
       eip712: { name: "", version: "" },
+      transferMethod: "eip3009",
     }
   );
 }

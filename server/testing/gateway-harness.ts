@@ -16,6 +16,7 @@ import { inject } from "vitest";
 
 import { TEST_USDC_ABI } from "@/server/chain/contracts.artifact";
 import { localChainDefinition } from "@/server/chain/local-chain";
+import { approvePermit2, TEST_PLAIN_TOKEN_ADDRESS } from "@/server/chain/plain-token";
 import { signTransferAuthorization, TEST_USDC_EIP712, usdcBalance } from "@/server/chain/test-usdc";
 import type { PrismaClient } from "@/server/db";
 import type { ServerEnv } from "@/server/env";
@@ -102,6 +103,8 @@ export async function createGatewayHarness(
     log?: Log;
     /** the local network also prices in the run's second test token (`secondToken`, symbol TUSD) */
     secondAsset?: boolean;
+    /** the local network also prices in the plain ERC-20 paid through Permit2 (`plainToken`, TPUSD) */
+    permit2Asset?: boolean;
   } = {},
 ) {
   const provided = inject("chain");
@@ -161,6 +164,7 @@ export async function createGatewayHarness(
     HOSTED_FACILITATOR_TOKEN: facilitatorApiToken,
     FACILITATOR_API_TOKENS: facilitatorApiToken,
     ...(opts.secondAsset ? withSecondAsset : {}),
+    ...(opts.permit2Asset ? { LOCAL_PERMIT2_TOKEN_ADDRESS: TEST_PLAIN_TOKEN_ADDRESS } : {}),
     ...opts.env,
   });
   const base = testDeps(db, { env, ...(opts.log ? { log: opts.log } : {}) });
@@ -332,6 +336,17 @@ export async function createGatewayHarness(
     network,
     token,
     secondToken,
+    /** the plain ERC-20 (no EIP-3009) paid through Permit2, when `permit2Asset` */
+    plainToken: TEST_PLAIN_TOKEN_ADDRESS.toLowerCase() as Address,
+    /** the payer's one-time Permit2 approval for a token (its own transaction) */
+    async approvePermit2(of: Address, payer: PrivateKeyAccount) {
+      const wallet = createWalletClient({
+        account: payer,
+        chain,
+        transport: http(provided.rpcUrl),
+      });
+      await approvePermit2(wallet, publicClient, of, payer);
+    },
     url,
     call,
     signPayment,

@@ -1,4 +1,7 @@
 import type { PaymentRequirements } from "@x402/core/types";
+import { x402ExactPermit2ProxyAddress } from "@x402/evm";
+
+import { paysThroughPermit2 } from "@/server/networks/config";
 
 import type { DecodedPayment } from "./payment-header";
 import {
@@ -28,6 +31,19 @@ export type PaymentCheck =
       route: PricedRoute;
     }
   | { ok: false; reason: string; message: string };
+
+const EIP3009_REASONS = {
+  recipient: "invalid_exact_evm_recipient_mismatch",
+  amount: "invalid_exact_evm_payload_authorization_value_mismatch",
+  expired: "invalid_exact_evm_payload_authorization_valid_before",
+  notYetValid: "invalid_exact_evm_payload_authorization_valid_after",
+};
+const PERMIT2_REASONS = {
+  recipient: "invalid_permit2_recipient_mismatch",
+  amount: "permit2_amount_mismatch",
+  expired: "permit2_deadline_expired",
+  notYetValid: "permit2_not_yet_valid",
+};
 
 type Refusal = Extract<PaymentCheck, { ok: false }>;
 const reject = (reason: string, message: string): Refusal => ({ ok: false, reason, message });
@@ -83,15 +99,14 @@ export function checkPaymentForRoute(
   if (!chosen.ok) return chosen;
   const route = inOption(offeredRoute, chosen.option);
   const payTo = route.payTo.toLowerCase();
+  // the protocol's reasons: the EIP-3009 ones, or the Permit2 ones for a Permit2 transfer
+  const reasons = payment.permit2 ? PERMIT2_REASONS : EIP3009_REASONS;
   if (payment.accepted) {
     if (payment.accepted.payTo.toLowerCase() !== payTo)
-      return reject(
-        "invalid_exact_evm_recipient_mismatch",
-        `Payments for this route go to ${route.payTo}`,
-      );
+      return reject(reasons.recipient, `Payments for this route go to ${route.payTo}`);
     if (payment.accepted.amount !== priceOf(route).toString()) {
       return reject(
-        "invalid_exact_evm_payload_authorization_value_mismatch",
+        reasons.amount,
         `The payment accepted an amount of ${payment.accepted.amount}; the price is ${priceOf(route)}`,
       );
     }
@@ -105,10 +120,32 @@ export function checkPaymentForRoute(
       `The payment is for ${payment.resourceUrl}, not ${route.resourceUrl}`,
     );
   }
+  // a Permit2 token takes only a Permit2 transfer, an EIP-3009 token only an EIP-3009 authorization
+  if (paysThroughPermit2(route.asset) !== Boolean(payment.permit2))
+    return reject(
+      "invalid_asset_transfer_method",
+      paysThroughPermit2(route.asset)
+        ? `${route.asset.symbol} is paid through Permit2 (extra.assetTransferMethod "permit2"): sign a Permit2 transfer`
+        : `${route.asset.symbol} is paid with an EIP-3009 authorization, not through Permit2`,
+    );
+  if (payment.permit2) {
+    const a = payment.permit2.permit2Authorization;
+    if (a.permitted.token.toLowerCase() !== route.asset.address)
+      return reject(
+        "permit2_token_mismatch",
+        `The Permit2 transfer is not for ${route.asset.symbol}`,
+      );
+    // the exact proxy moves exactly the permitted amount to the witness's recipient
+    if (a.spender.toLowerCase() !== x402ExactPermit2ProxyAddress.toLowerCase())
+      return reject(
+        "invalid_permit2_spender",
+        `The spender must be the x402 exact Permit2 proxy ${x402ExactPermit2ProxyAddress}`,
+      );
+  }
   const { authorization } = payment.exact;
   if (authorization.to.toLowerCase() !== payTo) {
     return reject(
-      "invalid_exact_evm_recipient_mismatch",
+      reasons.recipient,
       `The authorization pays ${authorization.to}; payments for this route go to ${route.payTo}`,
     );
   }
@@ -118,21 +155,15 @@ export function checkPaymentForRoute(
   // refused like an underpayment, never settled for more than the price
   if (amount !== price) {
     return reject(
-      "invalid_exact_evm_payload_authorization_value_mismatch",
+      reasons.amount,
       `The authorization is for ${amount} atomic units; the price is exactly ${price}`,
     );
   }
   if (BigInt(authorization.validBefore) < BigInt(nowSeconds + VALID_BEFORE_MARGIN_SECONDS)) {
-    return reject(
-      "invalid_exact_evm_payload_authorization_valid_before",
-      "The authorization has expired (or expires too soon to settle)",
-    );
+    return reject(reasons.expired, "The authorization has expired (or expires too soon to settle)");
   }
   if (BigInt(authorization.validAfter) > BigInt(nowSeconds)) {
-    return reject(
-      "invalid_exact_evm_payload_authorization_valid_after",
-      "The authorization is not valid yet",
-    );
+    return reject(reasons.notYetValid, "The authorization is not valid yet");
   }
   // the facilitator checks the authorization against these requirements, at the price
   const requirements =

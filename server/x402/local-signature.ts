@@ -1,5 +1,6 @@
 import { recoverTypedDataAddress, verifyMessage, type Hex } from "viem";
 
+import { paysThroughPermit2 } from "@/server/networks/config";
 import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "@/sdk/src/eip3009";
 
 import type { ExactEvmPayload } from "./payment-header";
@@ -15,6 +16,8 @@ export async function signedByPayer(
   exact: ExactEvmPayload,
   route: Pick<PricedRoute, "network" | "asset">,
 ): Promise<boolean> {
+  // a Permit2 token's transfer is signed under Permit2's domain: the facilitator checks it
+  if (paysThroughPermit2(route.asset)) return false;
   const { authorization } = exact;
   try {
     const signer = await recoverTypedDataAddress({

@@ -28,6 +28,22 @@ export const exactEvmPayloadSchema = z.object({
 });
 export type ExactEvmPayload = z.infer<typeof exactEvmPayloadSchema>;
 
+const address = hex(20);
+
+/** The exact scheme's Permit2 payload (a token without EIP-3009): a transfer through the x402 exact Permit2 proxy. */
+export const exactPermit2PayloadSchema = z.object({
+  signature: z.string().regex(/^0x[0-9a-fA-F]+$/, "must be 0x hex"),
+  permit2Authorization: z.object({
+    from: address,
+    permitted: z.object({ token: address, amount: uintString }),
+    spender: address,
+    nonce: uintString,
+    deadline: uintString,
+    witness: z.object({ to: address, validAfter: uintString }),
+  }),
+});
+export type ExactPermit2Payload = z.infer<typeof exactPermit2PayloadSchema>;
+
 export type DecodedPayment = {
   version: 1 | 2;
   /** the header's value as received (kept to settle later) */
@@ -42,6 +58,8 @@ export type DecodedPayment = {
   asset?: string;
   /** the Permit2 authorization of an `upto` (metered) payment */
   upto?: UptoPayload;
+  /** the Permit2 authorization of an `exact` payment in a token paid through Permit2 */
+  permit2?: ExactPermit2Payload;
   /** v2 only: the requirements the client says it accepted */
   accepted?: { scheme: string; network: string; asset: string; amount: string; payTo: string };
   /** v2 only: the resource URL the client says it paid for */
@@ -144,16 +162,26 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
       message: `Scheme "${scheme}" is not accepted here; use "exact" (or "upto" with x402 v2 on a metered route)`,
       version,
     };
-  const exact = exactEvmPayloadSchema.safeParse(payload.payload);
+  // the exact scheme moves the token with an EIP-3009 authorization, or through Permit2 for a token
+  // without EIP-3009 (the payload then holds a `permit2Authorization`)
+  const viaPermit2 =
+    version === 2 &&
+    typeof payload.payload === "object" &&
+    payload.payload !== null &&
+    "permit2Authorization" in payload.payload;
+  const exact = viaPermit2
+    ? exactPermit2PayloadSchema.safeParse(payload.payload)
+    : exactEvmPayloadSchema.safeParse(payload.payload);
   if (!exact.success) {
     const issue = exact.error.issues[0];
     return {
       kind: "invalid",
       reason: "invalid_payload",
-      message: `Invalid exact EVM payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
+      message: `Invalid exact EVM ${viaPermit2 ? "Permit2 " : ""}payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
       version,
     };
   }
+  const permit2 = viaPermit2 ? (exact.data as ExactPermit2Payload) : undefined;
   return {
     kind: "ok",
     payment: {
@@ -162,7 +190,8 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
       payload: envelope.data as PaymentPayload,
       scheme,
       network,
-      exact: exact.data,
+      exact: permit2 ? uptoAuthorizationFacts(permit2) : (exact.data as ExactEvmPayload),
+      ...(permit2 ? { permit2 } : {}),
       asset: version === 1 ? v1AssetOf(json) : undefined,
       accepted: version === 2 ? payload.accepted : undefined,
       resourceUrl: version === 2 ? payload.resource?.url : undefined,

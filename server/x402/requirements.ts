@@ -1,6 +1,11 @@
 import type { PricingRule, PricingRuleOption } from "@/server/db";
 import { toAtomic } from "@/server/db/money";
-import type { AssetConfig, NetworkConfig, NetworkRegistry } from "@/server/networks/config";
+import {
+  paysThroughPermit2,
+  type AssetConfig,
+  type NetworkConfig,
+  type NetworkRegistry,
+} from "@/server/networks/config";
 
 import { isMetered, requirementsUpto, type UptoRequirements } from "./upto";
 
@@ -17,7 +22,8 @@ export type RequirementsV2 = {
   amount: string;
   payTo: string;
   maxTimeoutSeconds: number;
-  extra: { name: string; version: string };
+  /** EIP-3009: the token's EIP-712 domain; a Permit2 token: the transfer method (Permit2 signs under its own domain) */
+  extra: { name: string; version: string } | { assetTransferMethod: "permit2" };
 };
 
 export type RequirementsV1 = {
@@ -130,7 +136,10 @@ export function requirementsV2(
     amount: amount.toString(),
     payTo: route.payTo,
     maxTimeoutSeconds: MAX_TIMEOUT_SECONDS,
-    extra: { name: route.asset.eip712.name, version: route.asset.eip712.version },
+    // as the official exact server declares a Permit2 token that has no EIP-2612 permit
+    extra: paysThroughPermit2(route.asset)
+      ? { assetTransferMethod: "permit2" }
+      : { name: route.asset.eip712.name, version: route.asset.eip712.version },
   };
 }
 
@@ -162,8 +171,8 @@ export function requirementsV1(
   route: PricedRoute,
   amount: bigint = priceOf(route),
 ): RequirementsV1 | null {
-  // x402 v1 has no upto scheme
-  if (!route.network.v1Name || isMetered(route)) return null;
+  // x402 v1 has no upto scheme, and its exact scheme knows EIP-3009 only
+  if (!route.network.v1Name || isMetered(route) || paysThroughPermit2(route.asset)) return null;
   return {
     scheme: "exact",
     network: route.network.v1Name,

@@ -30,12 +30,20 @@ export const uptoPayloadSchema = z.object({
 });
 export type UptoPayload = z.infer<typeof uptoPayloadSchema>;
 
+/** What the upto and the exact scheme's Permit2 payloads share (exact's witness names no facilitator). */
+type Permit2PayloadFacts = {
+  signature: string;
+  permit2Authorization: Omit<UptoPayload["permit2Authorization"], "witness"> & {
+    witness: { to: string; validAfter: string };
+  };
+};
+
 /**
  * The authorization facts the gateway keeps for every payment (payer, recipient, amount, window and
  * a 32-byte nonce for the replay key), read from a Permit2 authorization: the ceiling is its value,
  * the deadline its end, the Permit2 nonce its nonce.
  */
-export function uptoAuthorizationFacts(upto: UptoPayload): ExactEvmPayload {
+export function uptoAuthorizationFacts<P extends Permit2PayloadFacts>(upto: P): ExactEvmPayload {
   const a = upto.permit2Authorization;
   return {
     signature: upto.signature,

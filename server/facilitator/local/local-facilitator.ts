@@ -56,11 +56,12 @@ export function settlementKeyOf(
   ) {
     return `eip3009:${to}:${args[0]}:${args[5]}`.toLowerCase();
   }
-  // the upto proxy's settle(permit, amount, owner, witness, sig): a Permit2 nonce is spent once,
-  // whatever amount a retry would ask for
+  // the Permit2 proxies' settle: upto's (permit, amount, owner, witness, sig), exact's (permit,
+  // owner, witness, sig), each also as settleWithPermit after an EIP-2612 permit. A Permit2 nonce is
+  // spent once, whatever amount a retry would ask for
   const permitIndex = functionName === "settle" ? 0 : functionName === "settleWithPermit" ? 1 : -1;
   const permit = args[permitIndex] as { nonce?: bigint } | undefined;
-  const owner = args[permitIndex + 2];
+  const owner = args.slice(permitIndex + 1).find((a) => typeof a === "string");
   if (permitIndex >= 0 && typeof permit?.nonce === "bigint" && typeof owner === "string")
     return `permit2:${owner}:${permit.nonce}`.toLowerCase();
   return `call:${to}:${keccak256(data)}`.toLowerCase();
