@@ -1,5 +1,3 @@
-import { ExactEvmScheme } from "@x402/evm/exact/client";
-
 import type { PaymentRequirement } from "./protocol";
 import type { PaymentSigner } from "./wallet";
 
@@ -19,6 +17,8 @@ export async function signPermit2Payment(
   requirement: PaymentRequirement,
 ): Promise<Record<string, unknown>> {
   const address = await signer.address();
+  // loaded when a Permit2 payment is signed: EIP-3009 payers never load the EVM package
+  const { ExactEvmScheme } = await import("@x402/evm/exact/client");
   const scheme = new ExactEvmScheme({
     address,
     // the official client signs Permit2's domain (name, chainId, verifyingContract: no version)
@@ -29,4 +29,18 @@ export async function signPermit2Payment(
   return result.payload as Record<string, unknown>;
 }
 
-export { createPermit2ApprovalTx as permit2ApprovalTransaction } from "@x402/evm/exact/client";
+/** Permit2's canonical address (the same on every EVM chain). */
+export const PERMIT2_ADDRESS = "0x000000000022D473030F116dDEE9F6B43aC78BA3";
+
+/**
+ * The payer's one-time approval for a token: `approve(Permit2, max)`, as `{ to, data }` for the
+ * wallet to send (the same call the official client's `createPermit2ApprovalTx` builds).
+ */
+export function permit2ApprovalTransaction(token: `0x${string}`): {
+  to: `0x${string}`;
+  data: `0x${string}`;
+} {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(token)) throw new TypeError(`not a token address: ${token}`);
+  const spender = PERMIT2_ADDRESS.slice(2).toLowerCase().padStart(64, "0");
+  return { to: token, data: `0x095ea7b3${spender}${"f".repeat(64)}` };
+}
