@@ -21,6 +21,7 @@ import type { AddressInfo } from "node:net";
 
 import { receiptFromPaymentResponse, verifyReceipt } from "@/sdk/src/receipt";
 import { getTransaction } from "@/server/billing/transactions";
+import { settleDeferredPayments } from "@/server/payments/deferred";
 import { handleGatewayNode } from "@/server/gateway/handle-request";
 import { receiptDidDocument, rotateReceiptSigningKey } from "@/server/receipts/keys";
 import { handleDidDocument } from "@/server/receipts/http";
@@ -53,7 +54,22 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  h = await createGatewayHarness(database.db, { env: { GATEWAY_URL: origin } });
+  h = await createGatewayHarness(database.db, {
+    env: { GATEWAY_URL: origin },
+    merchant: { deferredSettlementOn: true },
+    rules: [
+      { pathPattern: "/api/signal/*", method: "GET", price: "0.01", network: "", asset: "" },
+      { pathPattern: "/api/echo", method: "POST", price: "0.05", network: "", asset: "" },
+      {
+        pathPattern: "/api/deferred/*",
+        method: "GET",
+        price: "0.01",
+        network: "",
+        asset: "",
+        settlementPolicy: "DEFERRED",
+      },
+    ],
+  });
   ref.h = h;
   await h.runtime.receipts.ready();
 });
@@ -235,5 +251,64 @@ describe("signed receipts after settlement", () => {
     expect(offer && offer.format === "jws" && offer.signature.split(".")[0]).toBe(
       after.receipt.format === "jws" && after.receipt.signature.split(".")[0],
     );
+  });
+});
+
+describe("signed receipts for DEFERRED calls", () => {
+  it("a DEFERRED call's answer carries a receipt with no transaction, which both verifiers accept; the queue's settlement keeps it", async () => {
+    const payer = await h.newPayer();
+    const res = await payingFetch(payer)(resource("/api/deferred/eth"));
+    expect(res.status).toBe(200);
+    await res.body?.cancel();
+    expect(res.headers.get("x-x402-settlement")).toBe("deferred");
+    const settlement = decodePaymentResponseHeader(res.headers.get("payment-response") ?? "");
+    expect(settlement).toMatchObject({ success: true, transaction: "" });
+    const receipt = extractReceiptFromResponse(res);
+    if (!receipt) throw new Error("the DEFERRED answer carries no receipt");
+
+    // what it states: this payer was served this resource on this network; no transaction yet
+    const official = await verifyReceiptSignatureJWS(receipt as JWSSignedReceipt);
+    expect(official).toMatchObject({
+      version: 1,
+      network: h.network,
+      resourceUrl: resource("/api/deferred/eth"),
+    });
+    expect(official.payer.toLowerCase()).toBe(payer.address.toLowerCase());
+    expect(official).not.toHaveProperty("transaction");
+    const verified = await verifyReceipt(receipt as JWSSignedReceipt);
+    expect(verified).toMatchObject({ valid: true });
+    expect(verified.valid && verified.payload.transaction).toBeUndefined();
+
+    // stored with the queued payment: the transaction page shows it before and after settlement
+    const queued = await database.db.payment.findFirstOrThrow({
+      where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() },
+    });
+    expect(queued).toMatchObject({ status: "VERIFIED", settlementPolicy: "DEFERRED", receipt });
+    const before = await getTransaction(h.deps, {
+      merchantId: h.merchant.id,
+      paymentId: queued.id,
+    });
+    expect(before.receipt).toMatchObject({
+      signature: (receipt as JWSSignedReceipt).signature,
+      verified: true,
+    });
+
+    const run = await settleDeferredPayments(
+      {
+        db: database.db,
+        env: h.runtime.env,
+        chains: h.runtime.chains,
+        facilitators: h.runtime.facilitators,
+        log: h.runtime.log,
+        now: () => new Date(),
+      },
+      { leaseMs: 0 },
+    );
+    expect(run.settled).toBeGreaterThanOrEqual(1);
+    const settled = await database.db.payment.findUniqueOrThrow({ where: { id: queued.id } });
+    expect(settled.status).toBe("SETTLED");
+    expect(settled.receipt).toEqual(receipt);
+    const after = await getTransaction(h.deps, { merchantId: h.merchant.id, paymentId: queued.id });
+    expect(after.receipt).toMatchObject({ verified: true });
   });
 });

@@ -30,6 +30,7 @@ import {
   recordOrLeaveUnclear,
   settlementPending,
   settlePaidCall,
+  receiptOf,
   withReceipt,
 } from "./settle-paid-call";
 import { upstreamFailure, type UpstreamFailure } from "./upstream-call";
@@ -125,12 +126,15 @@ async function settleDeferred(call: PaidCall): Promise<Served> {
     return releaseAfterUpstreamError(call, result);
   const kept = await keepForRetry(call, result);
   const network = call.priced.route.network.id as SettleResponse["network"];
-  const paymentResponse = encodePaymentResponse(call.payment.version, {
+  // served and owed: the signed receipt states payer, resource and network, and no transaction (the
+  // queue sends it later; the response's x-x402-settlement header says so)
+  const response = await withReceipt(call, {
     success: true,
     transaction: "",
     network,
     payer: call.payer,
   });
+  const paymentResponse = encodePaymentResponse(call.payment.version, response);
   const deferred = {
     requirements: call.requirements,
     usage: usageOf(call, result.status, result.status, result.upstreamLatencyMs),
@@ -141,6 +145,7 @@ async function settleDeferred(call: PaidCall): Promise<Served> {
     at: call.deps.now(),
     deferred,
     outcome: recordedOutcome(call, result, kept, paymentResponse),
+    receipt: receiptOf(response),
   });
   call.log.info("payment queued for deferred settlement");
   return served(

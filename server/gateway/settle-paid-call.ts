@@ -93,7 +93,8 @@ export async function settlePaidCall(call: PaidCall, usage: ChargedUsage): Promi
 
 /**
  * The settlement with the platform's signed receipt in `extensions["offer-receipt"]` (spec §5: for a
- * call that was paid and served; the caller leaves it out when the payment is owed back).
+ * call that was paid and served; the caller leaves it out when the payment is owed back). A DEFERRED
+ * call's receipt names no transaction: the spec makes it optional, and none exists yet.
  */
 export async function withReceipt(
   call: PaidCall,
@@ -113,7 +114,7 @@ export async function withReceipt(
 }
 
 /** The receipt a settlement carries (stored with the payment). */
-function receiptOf(settlement: SettleResponse): Prisma.InputJsonObject | null {
+export function receiptOf(settlement: SettleResponse): Prisma.InputJsonObject | null {
   const ext = settlement.extensions?.[OFFER_RECEIPT] as { info?: { receipt?: object } } | undefined;
   return (ext?.info?.receipt as Prisma.InputJsonObject | undefined) ?? null;
 }

@@ -351,6 +351,8 @@ export async function queueDeferredSettlement(
     at: Date;
     deferred: DeferredSettlement;
     outcome?: RecordedOutcome | null;
+    /** the signed receipt the answer carried (no transaction yet); the settlement keeps it */
+    receipt?: Prisma.InputJsonObject | null;
   },
 ): Promise<boolean> {
   const run = async (tx: Prisma.TransactionClient) => {
@@ -365,6 +367,7 @@ export async function queueDeferredSettlement(
         verifiedAt: opts.at,
         nextSettleAt: opts.at,
         deferredSettlement: withoutPayTo(opts.deferred) as unknown as Prisma.InputJsonValue,
+        ...(opts.receipt ? { receipt: opts.receipt } : {}),
       },
     });
     if (queued.count === 1 && opts.outcome)
