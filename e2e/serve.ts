@@ -60,7 +60,11 @@ async function main() {
   const seeded = await seedDemo(
     { db, env },
     {
-      localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress },
+      localChain: {
+        chainId: chain.chainId,
+        tokenAddress: chain.tokenAddress,
+        plainTokenAddress: chain.plainTokenAddress,
+      },
       merchantWallet: accountFor("merchantWallet").address,
     },
   );

@@ -23,6 +23,7 @@ async function main(): Promise<number> {
           chainId: env.LOCAL_CHAIN_ID,
           tokenAddress:
             env.LOCAL_TOKEN_ADDRESS ?? predictedTokenAddress(accountFor("deployer").address),
+          plainTokenAddress: env.LOCAL_PERMIT2_TOKEN_ADDRESS,
         },
         merchantWallet: accountFor("merchantWallet").address,
       },

@@ -15,7 +15,10 @@ import { openPayoutAddress } from "@/server/merchants/merchants";
 import { merchantStatusSchema } from "@/server/merchants/schemas";
 import { formatAtomic } from "@/server/pricing/price";
 import { getNetworkRegistry } from "@/server/networks/config";
+import { WITH_PAYMENT_OPTIONS } from "@/server/pricing/rules";
 import { openWalletAddress } from "@/server/users/users";
+import { gatewayPathPrefix } from "@/server/x402/discovery";
+import { describeOffer, pricedRouteOf } from "@/server/x402/requirements";
 
 import { ERROR_STAGE, IS_ERROR } from "./metrics-sql";
 import { ensureDailyRollups, ledgerDaysSql, rollupCut, usageDaysSql } from "./rollups";
@@ -196,6 +199,16 @@ export async function getAdminMerchant(
           billingMode: true,
           settlementPolicy: true,
           active: true,
+          // what pricing its 402 needs (server/x402/requirements.ts), for the ways to pay it offers
+          description: true,
+          bundleSize: true,
+          passDurationSeconds: true,
+          upstreamPath: true,
+          inputSchema: true,
+          outputSchema: true,
+          meteringHeader: true,
+          meteringFallback: true,
+          ...WITH_PAYMENT_OPTIONS,
         },
       },
       apiKeys: {
@@ -252,9 +265,18 @@ export async function getAdminMerchant(
     payoutAddressKeyId,
     ...profile
   } = merchant;
+  const payoutAddress = openPayoutAddress(
+    { payoutAddressCiphertext, payoutAddressKeyId },
+    deps.env,
+  );
+  const payTo =
+    merchant.settlementMode === "PLATFORM"
+      ? (deps.env.PLATFORM_PAYOUT_ADDRESS?.toLowerCase() ?? null)
+      : payoutAddress;
+  const gatewayOrigin = new URL(deps.env.GATEWAY_URL).origin;
   return {
     ...profile,
-    payoutAddress: openPayoutAddress({ payoutAddressCiphertext, payoutAddressKeyId }, deps.env),
+    payoutAddress,
     members: memberships.map((m) => ({
       id: m.id,
       role: m.role,
@@ -264,10 +286,28 @@ export async function getAdminMerchant(
       name: m.user.name,
       walletAddress: openWalletAddress(m.user, deps.env),
     })),
-    pricingRules: pricingRules.map((r) => {
-      const asset = registry.asset(r.network, r.asset);
+    pricingRules: pricingRules.map((rule) => {
+      const asset = registry.asset(rule.network, rule.asset);
+      // the ways to pay as its 402 lists them (the same pricing the gateway does)
+      const route = pricedRouteOf(registry, rule, {
+        merchant: { id: merchant.id, name: merchant.name },
+        payTo: payTo ?? "",
+        resourceUrl: `${gatewayOrigin}${gatewayPathPrefix(deps.env.GATEWAY_URL, merchant.id)}${rule.pathPattern}`,
+      });
+      const r = {
+        id: rule.id,
+        methods: rule.methods,
+        pathPattern: rule.pathPattern,
+        priceAtomic: rule.priceAtomic,
+        network: rule.network,
+        asset: rule.asset,
+        billingMode: rule.billingMode,
+        settlementPolicy: rule.settlementPolicy,
+        active: rule.active,
+      };
       return {
         ...r,
+        offer: route ? describeOffer(route) : [],
         priceAtomic: r.priceAtomic.toFixed(),
         price: asset
           ? formatAtomic(BigInt(r.priceAtomic.toFixed()), asset.decimals)

@@ -72,7 +72,11 @@ async function main() {
   const seeded = await seedDemo(
     { db, env: { ...env, APP_URL: appUrl } },
     {
-      localChain: { chainId: chain.chainId, tokenAddress: chain.tokenAddress },
+      localChain: {
+        chainId: chain.chainId,
+        tokenAddress: chain.tokenAddress,
+        plainTokenAddress: chain.plainTokenAddress,
+      },
       merchantWallet: accountFor("merchantWallet").address,
     },
   );

@@ -25,7 +25,15 @@ export type SeedResult = {
 
 export async function seedDemo(
   deps: Pick<Deps, "db" | "env">,
-  opts: { localChain: { chainId: number; tokenAddress: string }; merchantWallet: string },
+  opts: {
+    localChain: {
+      chainId: number;
+      tokenAddress: string;
+      /** the plain ERC-20 paid through Permit2 (server/chain/plain-token.ts): the echo rule also takes it */
+      plainTokenAddress?: string;
+    };
+    merchantWallet: string;
+  },
 ): Promise<SeedResult> {
   const withAdmin = deps.env.NODE_ENV !== "production";
   const admin = withAdmin ? DEMO_CREDENTIALS.admin : null;
@@ -74,6 +82,7 @@ export async function seedDemo(
       ...deps.env,
       LOCAL_CHAIN_ID: opts.localChain.chainId,
       LOCAL_TOKEN_ADDRESS: opts.localChain.tokenAddress,
+      LOCAL_PERMIT2_TOKEN_ADDRESS: opts.localChain.plainTokenAddress,
     },
   };
   await createPricingRule(ruleDeps, {
@@ -100,6 +109,18 @@ export async function seedDemo(
       network,
       asset,
       description: "Echoes the request back",
+      // a second way to pay: a token without EIP-3009, through Permit2 (the local payers approved it)
+      ...(opts.localChain.plainTokenAddress
+        ? {
+            paymentOptions: [
+              {
+                network,
+                asset: opts.localChain.plainTokenAddress.toLowerCase(),
+                price: "0.05",
+              },
+            ],
+          }
+        : {}),
     },
   });
   return {

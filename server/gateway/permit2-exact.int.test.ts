@@ -10,6 +10,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { X402Client } from "@/sdk/src";
+import { getAdminMerchant } from "@/server/admin/merchants";
+import { invalidateDiscovery } from "@/server/discovery/resources";
+import { getPlaygroundSetup } from "@/server/playground/endpoints";
 import { handleGatewayNode } from "@/server/gateway/handle-request";
 import {
   createGatewayHarness,
@@ -238,5 +241,32 @@ describe("exact through Permit2: a token without EIP-3009 as a payment option", 
     const rows = await paymentRows(payer.address);
     expect(rows.every((p) => p.status !== "SETTLED" && p.status !== "VERIFIED")).toBe(true);
     expect(await h.balanceOf(payer.address, h.plainToken)).toBe(10_000_000n);
+  });
+});
+
+describe("the playground and the admin merchant page show a route's ways to pay as its 402 does", () => {
+  it("lists the same accepts entries, in order, with the Permit2 option marked", async () => {
+    const offers = await h.offersFor("/api/signal/btc");
+    const asShown = (o: { network: string; asset: string; amountAtomic: string }) => [
+      o.network,
+      o.asset,
+      o.amountAtomic,
+    ];
+    const expected = offers.map((o) => [o.network, o.asset, o.amount]);
+
+    invalidateDiscovery(h.deps);
+    const playground = await getPlaygroundSetup(h.deps);
+    const endpoint = playground.endpoints.find(
+      (e) => e.merchantId === h.merchant.id && e.pattern === "/api/signal/*",
+    );
+    expect(endpoint?.options.map(asShown)).toEqual(expected);
+
+    const admin = await getAdminMerchant(h.deps, { merchantId: h.merchant.id });
+    const rule = admin.pricingRules.find((r) => r.pathPattern === "/api/signal/*");
+    expect(rule?.offer.map(asShown)).toEqual(expected);
+    expect(rule?.offer.map((o) => [o.symbol, o.transferMethod])).toEqual([
+      ["USDC", "eip3009"],
+      ["TPUSD", "permit2"],
+    ]);
   });
 });

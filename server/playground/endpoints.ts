@@ -4,6 +4,7 @@ import type { Deps } from "@/server/deps";
 import { discoverableEndpoints } from "@/server/discovery/resources";
 import { getNetworkRegistry } from "@/server/networks/config";
 import { formatAtomic } from "@/server/pricing/price";
+import { describeOffer, type OfferedPaymentOption } from "@/server/x402/requirements";
 
 // What the playground offers: the endpoints the discovery list publishes (ACTIVE merchants that did
 // not opt out; public information: it is what their 402s say anyway), the networks a browser wallet
@@ -19,6 +20,8 @@ export type PlaygroundEndpoint = {
   price: string;
   symbol: string;
   network: string;
+  /** every way its 402 offers to pay, in order (the `accepts` entries) */
+  options: OfferedPaymentOption[];
 };
 export type PlaygroundChain = {
   id: number;
@@ -41,6 +44,7 @@ export async function getPlaygroundSetup(deps: Pick<Deps, "db" | "env">) {
       price: formatAtomic(toAtomic(rule.priceAtomic), route.asset.decimals),
       symbol: route.asset.symbol,
       network: rule.network,
+      options: describeOffer(route),
     }),
   );
   const chains: PlaygroundChain[] = registry.list().map((n) => ({

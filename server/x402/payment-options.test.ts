@@ -7,13 +7,19 @@ import { NetworkRegistry, type NetworkConfig } from "@/server/networks/config";
 import { checkPaymentForRoute } from "./check-payment";
 import { decodePaymentHeader } from "./payment-header";
 import { renderPaywall } from "./paywall";
-import { paymentRequiredBody, paymentRequiredV2, pricedRouteOf } from "./requirements";
+import {
+  describeOffer,
+  paymentRequiredBody,
+  paymentRequiredV2,
+  pricedRouteOf,
+} from "./requirements";
 
 // A rule with further payment options: one `accepts` entry per option, in order, and a payment
 // checked against the option its buyer chose.
 
 const USDC = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const TUSD = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
+const TPUSD = "0x7e57000000000000000000000000000000000002";
 const BASE_USDC = "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913";
 const PAY_TO = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
 const PAYER = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65";
@@ -29,6 +35,13 @@ const local: NetworkConfig = {
   assets: [
     { address: USDC, symbol: "USDC", decimals: 6, eip712: EIP712 },
     { address: TUSD, symbol: "TUSD", decimals: 6, eip712: EIP712 },
+    {
+      address: TPUSD,
+      symbol: "TPUSD",
+      decimals: 6,
+      eip712: { name: "Test Plain USD", version: "1" },
+      transferMethod: "permit2",
+    },
   ],
 };
 // a network v1 clients cannot name
@@ -270,5 +283,51 @@ describe("the paywall page", () => {
     expect(page("en")).toContain("or 0.02 TUSD on Base Sepolia (local anvil)");
     expect(page("en")).toContain("or 0.03 USDC on Base");
     expect(page("zh-CN")).toContain("或 0.02 TUSD（Base Sepolia (local anvil)）");
+  });
+});
+
+describe("describeOffer: a route's accepts as the playground and admin pages show them", () => {
+  it("lists each accepts entry in order with its network name, symbol, amount and transfer method", () => {
+    const route = pricedRouteOf(
+      registry,
+      {
+        ...ruleFields,
+        ...option("eip155:84532", USDC, 10_000),
+        paymentOptions: [
+          option("eip155:84532", TPUSD, 30_000),
+          option("eip155:8453", BASE_USDC, 30_000),
+        ],
+      },
+      at,
+    );
+    if (!route) throw new Error("expected a priced route");
+    const described = describeOffer(route);
+    const accepts = paymentRequiredV2(route).accepts;
+    expect(described.map((o) => [o.network, o.asset, o.amountAtomic])).toEqual(
+      accepts.map((a) => [a.network, a.asset, a.amount]),
+    );
+    expect(described).toEqual([
+      expect.objectContaining({ scheme: "exact", symbol: "USDC", transferMethod: "eip3009" }),
+      expect.objectContaining({
+        networkName: "Base Sepolia (local anvil)",
+        symbol: "TPUSD",
+        transferMethod: "permit2",
+      }),
+      expect.objectContaining({ networkName: "Base", symbol: "USDC", amountAtomic: "30000" }),
+    ]);
+    // the Permit2 option is offered to v2 clients only
+    expect(accepts[1]?.extra).toEqual({ assetTransferMethod: "permit2" });
+  });
+
+  it("a metered rule offers one upto entry through Permit2", () => {
+    const route = pricedRouteOf(
+      registry,
+      { ...ruleFields, meteringHeader: "x-usage-amount", ...option("eip155:84532", USDC, 50_000) },
+      at,
+    );
+    if (!route) throw new Error("expected a priced route");
+    expect(describeOffer(route)).toEqual([
+      expect.objectContaining({ scheme: "upto", amountAtomic: "50000", transferMethod: "permit2" }),
+    ]);
   });
 });

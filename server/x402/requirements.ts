@@ -209,6 +209,47 @@ export function paymentRequiredV2(
   };
 }
 
+/** One `accepts` entry of a route's 402 as a person reads it (network name, token symbol). */
+export type OfferedPaymentOption = {
+  scheme: string;
+  /** CAIP-2 id */
+  network: string;
+  networkName: string;
+  asset: string;
+  symbol: string;
+  decimals: number;
+  /** atomic units: the price (exact) or the ceiling (upto) */
+  amountAtomic: string;
+  /** how the token moves: an EIP-3009 authorization or a Permit2 transfer */
+  transferMethod: "eip3009" | "permit2";
+};
+
+/**
+ * What a route's 402 offers, entry by entry: read from the v2 `accepts` the 402 itself sends, so the
+ * playground and the admin pages show exactly what a client is offered.
+ */
+export function describeOffer(route: PricedRoute): OfferedPaymentOption[] {
+  const options = isMetered(route)
+    ? [{ network: route.network, asset: route.asset }]
+    : offeredOptions(route);
+  return paymentRequiredV2(route).accepts.flatMap((entry, i) => {
+    const option = options[i];
+    if (!option) return [];
+    return [
+      {
+        scheme: entry.scheme,
+        network: entry.network,
+        networkName: option.network.name,
+        asset: entry.asset,
+        symbol: option.asset.symbol,
+        decimals: option.asset.decimals,
+        amountAtomic: entry.amount,
+        transferMethod: "assetTransferMethod" in entry.extra ? "permit2" : "eip3009",
+      },
+    ];
+  });
+}
+
 export function paymentRequiredV1(
   route: PricedRoute,
   error?: string,

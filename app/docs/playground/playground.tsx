@@ -24,6 +24,7 @@ import {
   SelectTrigger,
   SelectValue,
 } from "@/app/_components/ui/select";
+import { PaymentOptionsList } from "@/app/_components/payment-options-list";
 import { formatAmount } from "@/app/_lib/utils";
 import { X402Client, X402Error, parsePaymentRequired } from "@/sdk/src";
 import type { PlaygroundChain, PlaygroundEndpoint } from "@/server/playground/endpoints";
@@ -268,6 +269,12 @@ export function Playground({
             </Button>
           </div>
           <p className="font-mono text-xs break-all text-muted-foreground">GET {url}</p>
+          {endpoint && endpoint.options.length > 0 && (
+            <div className="grid gap-1">
+              <p className="text-xs font-medium">{t("endpoint.waysToPay")}</p>
+              <PaymentOptionsList options={endpoint.options} testId="pg-payment-options" />
+            </div>
+          )}
         </CardContent>
       </Card>
 

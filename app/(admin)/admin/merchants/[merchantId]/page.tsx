@@ -7,6 +7,7 @@ import { Address } from "@/app/_components/address";
 import { Amount } from "@/app/_components/amount";
 import { DateTime } from "@/app/_components/date-time";
 import { PageHeader } from "@/app/_components/page-header";
+import { PaymentOptionsList } from "@/app/_components/payment-options-list";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { TxHash } from "@/app/_components/tx-hash";
 import { Card, CardContent, CardHeader, CardTitle } from "@/app/_components/ui/card";
@@ -166,7 +167,12 @@ export default async function AdminMerchantPage(props: {
                     {r.methods.join(", ")} {r.pathPattern}
                   </TableCell>
                   <TableCell>
-                    {r.price} {r.assetSymbol}
+                    {/* every way its 402 offers to pay, from the same pricing the gateway does */}
+                    {r.offer.length > 0 ? (
+                      <PaymentOptionsList options={r.offer} testId="rule-payment-options" />
+                    ) : (
+                      `${r.price} ${r.assetSymbol}`
+                    )}
                   </TableCell>
                   <TableCell className="text-xs text-muted-foreground">
                     {t("merchant.billingMode", { mode: r.billingMode })} ·{" "}
