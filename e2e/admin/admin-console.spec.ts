@@ -161,6 +161,24 @@ test.describe("admin console", () => {
     }
   });
 
+  test("a merchant's page lists each rule's ways to pay as its 402 offers them", async ({
+    page,
+    context,
+    request,
+  }) => {
+    const { admin, demoMerchantId } = readE2EState();
+    await signInViaApi(request, admin);
+    await useSessionIn(context, request);
+    await page.goto(`/admin/merchants/${demoMerchantId}`);
+    const echo = page.getByRole("row").filter({ hasText: "/api/echo" });
+    const options = echo.getByTestId("rule-payment-options").getByTestId("payment-option");
+    await expect(options).toHaveCount(2);
+    await expect(options.nth(0)).toContainText(/0\.05\s*USDC/);
+    await expect(options.nth(0)).toContainText("exact price");
+    await expect(options.nth(1)).toContainText(/0\.05\s*TPUSD/);
+    await expect(options.nth(1)).toContainText("Permit2 (approve once)");
+  });
+
   test("the overview, payments and errors pages show platform-wide numbers", async ({
     page,
     context,

@@ -76,5 +76,25 @@ test.describe("pricing rules in the console", () => {
     await dialog.getByRole("button", { name: "Save rule" }).click();
     await expect(dialog).toBeHidden();
     await expect(row.getByTestId("payment-option")).toHaveCount(0);
+
+    // a token without EIP-3009 is offered through Permit2: the asset select says so
+    await row.getByRole("button", { name: "Edit" }).click();
+    await dialog.getByRole("button", { name: "Add a payment option" }).click();
+    await option.getByLabel("Payment option 2: Price").fill("0.3");
+    await option.getByLabel("Payment option 2: Asset").click();
+    await page.getByRole("option", { name: "TPUSD (Permit2)" }).click();
+    await dialog.getByRole("button", { name: "Save rule" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(row.getByTestId("payment-option")).toContainText("0.3 TPUSD");
+    const viaPermit2 = await request.get(`/${demoMerchantId}/api/premium/btc`);
+    const offers = (
+      JSON.parse(
+        Buffer.from(viaPermit2.headers()["payment-required"] ?? "", "base64").toString(),
+      ) as { accepts: { amount: string; extra: Record<string, unknown> }[] }
+    ).accepts;
+    expect(offers.map((a) => [a.amount, a.extra])).toEqual([
+      ["250000", { name: "USD Coin", version: "2" }],
+      ["300000", { assetTransferMethod: "permit2" }],
+    ]);
   });
 });

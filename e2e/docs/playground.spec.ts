@@ -51,3 +51,24 @@ test("the paywall leads to the playground, where the demo wallet pays the endpoi
       .first(),
   ).toBeVisible();
 });
+
+test("the playground lists an endpoint's ways to pay as its 402 offers them", async ({
+  page,
+  request,
+}) => {
+  const { demoMerchantId } = readE2EState();
+  await page.goto(`/docs/playground?merchant=${demoMerchantId}&path=/api/echo`);
+  const options = page.getByTestId("pg-payment-options");
+  const offered = await request.get(`/${demoMerchantId}/api/echo`);
+  const accepts = (
+    JSON.parse(Buffer.from(offered.headers()["payment-required"] ?? "", "base64").toString()) as {
+      accepts: { asset: string }[];
+    }
+  ).accepts;
+  await expect(options.getByTestId("payment-option")).toHaveCount(accepts.length);
+  await expect(options.getByTestId("payment-option").first()).toContainText(/0\.05\s*USDC/);
+  await expect(options.getByTestId("payment-option").nth(1)).toContainText(/0\.05\s*TPUSD/);
+  await expect(options.getByTestId("payment-option").nth(1)).toContainText(
+    "Permit2 (approve once)",
+  );
+});

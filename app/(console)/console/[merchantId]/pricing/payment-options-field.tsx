@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useFieldArray, useWatch, type UseFormReturn } from "react-hook-form";
+import { useFieldArray, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 
 import { Button } from "@/app/_components/ui/button";
@@ -13,15 +13,10 @@ import {
   FormMessage,
 } from "@/app/_components/ui/form";
 import { Input } from "@/app/_components/ui/input";
-import {
-  Select,
-  SelectContent,
-  SelectItem,
-  SelectTrigger,
-  SelectValue,
-} from "@/app/_components/ui/select";
 import type { RouterOutputs } from "@/app/_lib/trpc/react";
 import { MAX_PAYMENT_OPTIONS, type pricingRuleInput } from "@/server/pricing/schemas";
+
+import { NetworkAssetFields } from "./network-asset-fields";
 
 type Form = UseFormReturn<
   z.input<typeof pricingRuleInput>,
@@ -37,14 +32,12 @@ export function PaymentOptionsField({ form, options }: { form: Form; options: Op
     control: form.control,
     name: "paymentOptions",
   });
-  const values = useWatch({ control: form.control, name: "paymentOptions" }) ?? [];
   const firstNetwork = options[0];
   return (
     <fieldset className="grid gap-3" data-testid="payment-options">
       <legend className="text-sm font-medium">{t("ruleForm.paymentOptions")}</legend>
       <p className="text-muted-foreground text-xs">{t("ruleForm.paymentOptionsHelp")}</p>
       {fields.map((item, index) => {
-        const assets = options.find((n) => n.id === values[index]?.network)?.assets ?? [];
         const label = t("ruleForm.paymentOption", { n: index + 2 });
         return (
           <div
@@ -72,62 +65,14 @@ export function PaymentOptionsField({ form, options }: { form: Form; options: Op
                 </FormItem>
               )}
             />
-            <FormField
-              control={form.control}
-              name={`paymentOptions.${index}.network`}
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>{t("ruleForm.network")}</FormLabel>
-                  <Select
-                    value={field.value}
-                    onValueChange={(value) => {
-                      field.onChange(value);
-                      form.setValue(
-                        `paymentOptions.${index}.asset`,
-                        options.find((n) => n.id === value)?.assets[0]?.address ?? "",
-                      );
-                    }}
-                  >
-                    <FormControl>
-                      <SelectTrigger aria-label={`${label}: ${t("ruleForm.network")}`}>
-                        <SelectValue placeholder={t("ruleForm.choose")} />
-                      </SelectTrigger>
-                    </FormControl>
-                    <SelectContent>
-                      {options.map((n) => (
-                        <SelectItem key={n.id} value={n.id}>
-                          {n.name}
-                        </SelectItem>
-                      ))}
-                    </SelectContent>
-                  </Select>
-                  <FormMessage />
-                </FormItem>
-              )}
-            />
-            <FormField
-              control={form.control}
-              name={`paymentOptions.${index}.asset`}
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>{t("ruleForm.asset")}</FormLabel>
-                  <Select value={field.value} onValueChange={field.onChange}>
-                    <FormControl>
-                      <SelectTrigger aria-label={`${label}: ${t("ruleForm.asset")}`}>
-                        <SelectValue placeholder={t("ruleForm.choose")} />
-                      </SelectTrigger>
-                    </FormControl>
-                    <SelectContent>
-                      {assets.map((a) => (
-                        <SelectItem key={a.address} value={a.address}>
-                          {a.symbol}
-                        </SelectItem>
-                      ))}
-                    </SelectContent>
-                  </Select>
-                  <FormMessage />
-                </FormItem>
-              )}
+            <NetworkAssetFields
+              form={form}
+              options={options}
+              names={{
+                network: `paymentOptions.${index}.network`,
+                asset: `paymentOptions.${index}.asset`,
+              }}
+              labelPrefix={label}
             />
             <Button type="button" variant="ghost" size="sm" onClick={() => remove(index)}>
               {t("ruleForm.removePaymentOption")}

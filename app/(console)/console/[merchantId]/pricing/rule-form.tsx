@@ -31,6 +31,7 @@ import { applyServerFieldErrors } from "@/app/_lib/form-errors";
 import { useErrorText } from "@/app/_lib/error-text";
 import { api, type RouterOutputs } from "@/app/_lib/trpc/react";
 import { JsonSchemaInput } from "./json-schema-field";
+import { NetworkAssetFields } from "./network-asset-fields";
 import { PaymentOptionsField } from "./payment-options-field";
 import {
   DEFAULT_METERING_HEADER,
@@ -114,10 +115,8 @@ export function RuleForm({
           active: true,
         },
   });
-  const network = useWatch({ control: form.control, name: "network" });
   const billingMode = useWatch({ control: form.control, name: "billingMode" });
   const metered = Boolean(useWatch({ control: form.control, name: "meteringHeader" }));
-  const assets = options.find((n) => n.id === network)?.assets ?? [];
   const onSuccess = async () => {
     await Promise.all([
       utils.pricingRules.list.invalidate({ merchantId }),
@@ -216,62 +215,10 @@ export function RuleForm({
               </FormItem>
             )}
           />
-          <FormField
-            control={form.control}
-            name="network"
-            render={({ field }) => (
-              <FormItem>
-                <FormLabel>{t("ruleForm.network")}</FormLabel>
-                <Select
-                  value={field.value}
-                  onValueChange={(value) => {
-                    field.onChange(value);
-                    form.setValue(
-                      "asset",
-                      options.find((n) => n.id === value)?.assets[0]?.address ?? "",
-                    );
-                  }}
-                >
-                  <FormControl>
-                    <SelectTrigger aria-label={t("ruleForm.network")}>
-                      <SelectValue placeholder={t("ruleForm.choose")} />
-                    </SelectTrigger>
-                  </FormControl>
-                  <SelectContent>
-                    {options.map((n) => (
-                      <SelectItem key={n.id} value={n.id}>
-                        {n.name}
-                      </SelectItem>
-                    ))}
-                  </SelectContent>
-                </Select>
-                <FormMessage />
-              </FormItem>
-            )}
-          />
-          <FormField
-            control={form.control}
-            name="asset"
-            render={({ field }) => (
-              <FormItem>
-                <FormLabel>{t("ruleForm.asset")}</FormLabel>
-                <Select value={field.value} onValueChange={field.onChange}>
-                  <FormControl>
-                    <SelectTrigger aria-label={t("ruleForm.asset")}>
-                      <SelectValue placeholder={t("ruleForm.choose")} />
-                    </SelectTrigger>
-                  </FormControl>
-                  <SelectContent>
-                    {assets.map((a) => (
-                      <SelectItem key={a.address} value={a.address}>
-                        {a.symbol}
-                      </SelectItem>
-                    ))}
-                  </SelectContent>
-                </Select>
-                <FormMessage />
-              </FormItem>
-            )}
+          <NetworkAssetFields
+            form={form}
+            options={options}
+            names={{ network: "network", asset: "asset" }}
           />
         </div>
         <PaymentOptionsField form={form} options={options} />
