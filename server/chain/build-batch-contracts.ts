@@ -37,7 +37,10 @@ type Solc = {
 };
 type SolcOutput = {
   errors?: { severity: string; formattedMessage: string }[];
-  contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
+  contracts: Record<
+    string,
+    Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>
+  >;
 };
 
 /** Where an import lives: OpenZeppelin under openzeppelin/, the rest next to its importer. */
@@ -91,7 +94,9 @@ function main() {
       `export const ${constName}_CREATION_BYTECODE = "0x${contract.evm.bytecode.object}" as const;`,
     );
     if (name === "x402BatchSettlement")
-      lines.push(`export const ${constName}_ABI = ${JSON.stringify(contract.abi, null, 2)} as const;`);
+      lines.push(
+        `export const ${constName}_ABI = ${JSON.stringify(contract.abi, null, 2)} as const;`,
+      );
   }
   lines.push("");
   writeFileSync(path.join(here, "batch-contracts.artifact.ts"), lines.join("\n"));
