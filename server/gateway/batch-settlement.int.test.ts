@@ -1,6 +1,6 @@
 import { x402Client } from "@x402/core/client";
 import { toClientEvmSigner } from "@x402/evm";
-import { BatchSettlementEvmScheme } from "@x402/evm/batch-settlement/client";
+import { BatchSettlementEvmScheme, signVoucher } from "@x402/evm/batch-settlement/client";
 import { wrapFetchWithPayment } from "@x402/fetch";
 import type { PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -180,5 +180,69 @@ describe("a BATCH rule paid with the official batch-settlement scheme", () => {
     expect(await database.db.payment.count({ where: { payer: payer.address.toLowerCase() } })).toBe(
       count,
     );
+  });
+
+  it("refuses a voucher for more than the channel holds with 402, charging nothing", async () => {
+    const payer = await h.newPayer("10");
+    const pay = batchFetch(payer);
+    // the first deposit covers ten calls: spend all of it
+    for (let i = 0; i < 10; i++) {
+      const res = await pay(h.url(`/api/batch/spend-${i}`));
+      expect(res.status).toBe(200);
+      await res.text();
+    }
+    const channel = await database.db.batchChannel.findFirstOrThrow({
+      where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() },
+    });
+    const state = channel.state as {
+      channelId: `0x${string}`;
+      channelConfig: Record<string, unknown>;
+      balance: string;
+      chargedCumulativeAmount: string;
+    };
+    expect(state.chargedCumulativeAmount).toBe(state.balance);
+    // an eleventh call signed without a top-up: its cumulative amount exceeds the deposit
+    const requirements = await h.requirementsFor("/api/batch/over");
+    const voucher = await signVoucher(
+      toClientEvmSigner(payer, h.publicClient),
+      state.channelId,
+      (BigInt(state.chargedCumulativeAmount) + PRICE).toString(),
+      h.network,
+    );
+    const header = Buffer.from(
+      JSON.stringify({
+        x402Version: 2,
+        accepted: requirements,
+        payload: { type: "voucher", channelConfig: state.channelConfig, voucher },
+      }),
+    ).toString("base64");
+    const count = await database.db.payment.count({
+      where: { payer: payer.address.toLowerCase() },
+    });
+    const res = await h.call("/api/batch/over", { headers: { "payment-signature": header } });
+    expect(res.status).toBe(402);
+    const body = (await res.json()) as { error: string; errorMessage: string };
+    expect(body.error).toBe("invalid_batch_settlement_evm_cumulative_exceeds_balance");
+    expect(await database.db.payment.count({ where: { payer: payer.address.toLowerCase() } })).toBe(
+      count,
+    );
+    const after = await database.db.batchChannel.findUniqueOrThrow({ where: { id: channel.id } });
+    expect((after.state as { chargedCumulativeAmount: string }).chargedCumulativeAmount).toBe(
+      state.chargedCumulativeAmount,
+    );
+  });
+
+  it("refuses a malformed batch-settlement payload with 402 and a stable reason", async () => {
+    const requirements = await h.requirementsFor("/api/batch/bad");
+    const header = Buffer.from(
+      JSON.stringify({
+        x402Version: 2,
+        accepted: requirements,
+        payload: { type: "voucher", voucher: { channelId: "0x12" } },
+      }),
+    ).toString("base64");
+    const res = await h.call("/api/batch/bad", { headers: { "payment-signature": header } });
+    expect(res.status).toBe(402);
+    expect(((await res.json()) as { error: string }).error).toBe("invalid_payload");
   });
 });
