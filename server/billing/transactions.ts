@@ -12,7 +12,14 @@ import { csvCell } from "./csv";
 // The console's transactions: the merchant's payments, filtered and paged, one in detail with its
 // usage records and ledger entries, and the same filter as CSV.
 
-export const paymentStatusSchema = z.enum(["PENDING", "VERIFIED", "ACCRUED", "SETTLED", "FAILED", "REFUNDED"]);
+export const paymentStatusSchema = z.enum([
+  "PENDING",
+  "VERIFIED",
+  "ACCRUED",
+  "SETTLED",
+  "FAILED",
+  "REFUNDED",
+]);
 
 export const transactionFiltersSchema = z.object({
   status: paymentStatusSchema.optional(),
