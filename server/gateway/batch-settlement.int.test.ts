@@ -5,6 +5,8 @@ import { wrapFetchWithPayment } from "@x402/fetch";
 import type { PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { listTransactions } from "@/server/billing/transactions";
+import type { ServerEnv } from "@/server/env";
 import { BATCH_SETTLEMENT_CONTRACT_ADDRESS } from "@/server/chain/batch-settlement-contracts";
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
 import { settleBatches } from "@/server/payments/batch-settlement";
@@ -142,6 +144,21 @@ describe("a BATCH rule paid with the official batch-settlement scheme", () => {
     });
     expect(settled.every((p) => p.status === "SETTLED" && p.batchRunId)).toBe(true);
     expect(settled.every((p) => p.ledgerEntries.some((e) => e.type === "CHARGE"))).toBe(true);
+    // the transactions page shows each call with its batch's settle transaction
+    const run = await database.db.batchSettlementRun.findFirstOrThrow({
+      where: { merchantId: h.merchant.id, id: settled[0]!.batchRunId! },
+    });
+    expect(run).toMatchObject({ status: "SETTLED", calls: CALLS });
+    expect(run.claimTxHash).toMatch(/^0x[0-9a-f]{64}$/);
+    const page = await listTransactions(
+      { db: database.db, env: h.runtime.env as ServerEnv },
+      { merchantId: h.merchant.id, limit: 50, status: "SETTLED" },
+    );
+    const listed = page.items.filter((t) => t.payer === payer.address.toLowerCase());
+    expect(listed).toHaveLength(CALLS);
+    expect(listed.every((t) => t.txHash === run.settleTxHash && t.batchRunId === run.id)).toBe(
+      true,
+    );
     // a second run finds nothing to do
     expect(
       (await settleBatches({ ...h.deps, facilitators: h.runtime.facilitators }, { force: true }))

@@ -170,6 +170,20 @@ async function bindRun(
       0n,
     );
     const runId = createId("batchSettlementRun");
+    // the run first: the calls reference it
+    await tx.batchSettlementRun.create({
+      data: {
+        id: runId,
+        merchantId: group.merchantId,
+        network: group.network,
+        receiver: group.receiver,
+        asset: group.asset,
+        status: "CLAIMING",
+        claims: claims as unknown as Prisma.InputJsonArray,
+        calls: 0,
+        amountAtomic: new Prisma.Decimal(amount.toString()),
+      },
+    });
     const bound = await tx.payment.updateMany({
       where: {
         merchantId: group.merchantId,
@@ -180,18 +194,9 @@ async function bindRun(
       },
       data: { batchRunId: runId },
     });
-    await tx.batchSettlementRun.create({
-      data: {
-        id: runId,
-        merchantId: group.merchantId,
-        network: group.network,
-        receiver: group.receiver,
-        asset: group.asset,
-        status: "CLAIMING",
-        claims: claims as unknown as Prisma.InputJsonArray,
-        calls: bound.count,
-        amountAtomic: new Prisma.Decimal(amount.toString()),
-      },
+    await tx.batchSettlementRun.updateMany({
+      where: { id: runId, merchantId: group.merchantId },
+      data: { calls: bound.count },
     });
     return { runId, calls: bound.count };
   });

@@ -66,6 +66,9 @@ CREATE INDEX "BatchSettlementRun_merchantId_createdAt_idx" ON "BatchSettlementRu
 CREATE INDEX "Payment_settlementPolicy_status_batchRunId_idx" ON "Payment"("settlementPolicy", "status", "batchRunId");
 
 -- AddForeignKey
+ALTER TABLE "Payment" ADD CONSTRAINT "Payment_batchRunId_fkey" FOREIGN KEY ("batchRunId") REFERENCES "BatchSettlementRun"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "BatchChannel" ADD CONSTRAINT "BatchChannel_merchantId_fkey" FOREIGN KEY ("merchantId") REFERENCES "Merchant"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey

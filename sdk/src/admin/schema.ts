@@ -1665,6 +1665,7 @@ export interface operations {
                             network: string;
                             networkName: string;
                             txHash: string | null;
+                            batchRunId: string | null;
                             explorerUrl: string | null;
                             resource: string;
                             errorReason: string | null;
@@ -1772,6 +1773,7 @@ export interface operations {
                         network: string;
                         networkName: string;
                         txHash: string | null;
+                        batchRunId: string | null;
                         explorerUrl: string | null;
                         resource: string;
                         errorReason: string | null;
