@@ -24,6 +24,7 @@ import { readSiwxChallenge, signSiwx, SIWX_HEADER } from "./siwx";
 import { toPaymentSigner, type PaymentSigner, type Wallet } from "./wallet";
 import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "./eip3009";
 import { paysThroughPermit2, signPermit2Payment } from "./permit2";
+import { decodeHeaderObject, type SchemePayer } from "./schemes";
 
 // X402Client: one request() that answers a 402 by signing an EIP-3009 authorization within the
 // caller's limits and retrying once. It speaks x402 v1 and v2 and works against any x402 server.
@@ -59,6 +60,12 @@ export type X402ClientOptions = {
    * restart, when the wallet may own a pass the client does not remember), or "never".
    */
   signIn?: "auto" | "always" | "never";
+  /**
+   * Schemes beyond `exact` this client may pay (x402 v2), e.g.
+   * `[officialScheme(new BatchSettlementEvmScheme(signer))]` for `batch-settlement`. The per-call
+   * limit (`maxAmount`) applies to the requirement's amount as for `exact`.
+   */
+  schemes?: SchemePayer[];
 };
 
 /** A bundle or time pass this client's wallet holds, as the server last reported it. */
@@ -175,10 +182,26 @@ export class X402Client {
       required.x402Version === 2 && required.extensions?.["payment-identifier"]
         ? `pay_${randomNonce().slice(2, 34)}`
         : null;
-    const header = await this.sign(requirement, required.resource, paymentId);
+    const other = requirement.scheme === "exact" ? undefined : this.payerFor(requirement.scheme);
+    const signed = other
+      ? await this.signWith(other, requirement, required.resource, paymentId)
+      : { header: await this.sign(requirement, required.resource, paymentId), payload: null };
+    const header = signed.header;
     const paid = paymentId
       ? await this.sendIdentifiedPayment(url, req, header)
       : await this.send(url, req, header);
+    if (other && signed.payload) {
+      // the scheme keeps its own state (a payment channel's cumulative amount): tell it the outcome
+      await other.onResult?.({
+        requirement: requirement.raw,
+        paymentPayload: signed.payload,
+        settlement: decodeHeaderObject(paid.headers.get("payment-response")),
+        paymentRequired:
+          paid.status === 402
+            ? decodeHeaderObject(paid.headers.get("payment-required"))
+            : undefined,
+      });
+    }
     if (paid.status === 402) {
       const body = await readJsonLoose(paid);
       const { reason, message } = rejectionReason(paid.headers.get("payment-required"), body);
@@ -344,7 +367,10 @@ export class X402Client {
     const rejections: RequirementRejection[] = [];
     let overLimit: AmountLimitError | null = null;
     for (const requirement of accepts) {
-      if (requirement.scheme !== "exact" || requirement.chainId === null) {
+      const payable =
+        requirement.scheme === "exact" ||
+        (requirement.x402Version === 2 && this.payerFor(requirement.scheme) !== undefined);
+      if (!payable || requirement.chainId === null) {
         rejections.push({ requirement: requirement.raw, reason: "unsupported_scheme" });
         continue;
       }
@@ -399,6 +425,39 @@ export class X402Client {
       accepts.map((a) => a.raw),
       rejections,
     );
+  }
+
+  private payerFor(scheme: string): SchemePayer | undefined {
+    return this.options.schemes?.find((s) => s.scheme === scheme);
+  }
+
+  /** A v2 payment of another scheme, its payload built by the scheme's payer. */
+  private async signWith(
+    payer: SchemePayer,
+    requirement: PaymentRequirement,
+    resource: Record<string, unknown> | null,
+    paymentId: string | null,
+  ): Promise<{ header: Record<string, string>; payload: Record<string, unknown> }> {
+    let inner: Record<string, unknown>;
+    try {
+      inner = await payer.createPayload(requirement.raw);
+    } catch (err) {
+      throw new WalletError(
+        `Signing the ${requirement.scheme} payment failed: ${err instanceof Error ? err.message : String(err)}`,
+        "signing_failed",
+      );
+    }
+    const extensions = paymentId
+      ? { extensions: { "payment-identifier": { info: { required: false, id: paymentId } } } }
+      : {};
+    const payload = {
+      x402Version: 2,
+      ...(resource ? { resource } : {}),
+      accepted: requirement.raw,
+      payload: inner,
+      ...extensions,
+    };
+    return { header: { "payment-signature": encodeJsonHeader(payload) }, payload };
   }
 
   private async sign(

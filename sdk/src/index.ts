@@ -56,3 +56,4 @@ export {
   type SignedReceipt,
   type VerifyReceiptOptions,
 } from "./receipt";
+export { officialScheme, type OfficialSchemeClient, type SchemePayer } from "./schemes";

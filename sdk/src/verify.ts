@@ -42,7 +42,7 @@ export const gatewayPaymentFactsSchema = z.discriminatedUnion("kind", [
     network: z.string(),
     txHash: z.string(),
     billingMode: z.enum(["PER_REQUEST", "BUNDLE", "TIME_PASS"]),
-    settlementPolicy: z.enum(["AFTER_SUCCESS", "BEFORE_PROXY", "DEFERRED"]),
+    settlementPolicy: z.enum(["AFTER_SUCCESS", "BEFORE_PROXY", "DEFERRED", "BATCH"]),
   }),
   z.object({
     kind: z.literal("entitled"),

@@ -102,6 +102,8 @@ function merchantCalls(ids: {
     },
     "merchants.deferredSettings": {},
     "merchants.updateDeferredSettings": { enabled: true, maxUnsettledPerPayer: null },
+    "merchants.batchSettings": {},
+    "merchants.updateBatchSettings": { maxCalls: 10, maxAgeSeconds: 60 },
     "entitlements.list": {},
     "billing.statement": { month: "2026-11" },
     "billing.statementCsv": { month: "2026-11" },

@@ -12,7 +12,14 @@ import { csvCell } from "./csv";
 // The console's transactions: the merchant's payments, filtered and paged, one in detail with its
 // usage records and ledger entries, and the same filter as CSV.
 
-export const paymentStatusSchema = z.enum(["PENDING", "VERIFIED", "SETTLED", "FAILED", "REFUNDED"]);
+export const paymentStatusSchema = z.enum([
+  "PENDING",
+  "VERIFIED",
+  "ACCRUED",
+  "SETTLED",
+  "FAILED",
+  "REFUNDED",
+]);
 
 export const transactionFiltersSchema = z.object({
   status: paymentStatusSchema.optional(),
@@ -44,6 +51,8 @@ export const transactionDtoSchema = z.object({
   network: z.string(),
   networkName: z.string(),
   txHash: z.string().nullable(),
+  /** batch-settlement: the batch that claimed and paid this call (its settle transaction is txHash) */
+  batchRunId: z.string().nullable(),
   explorerUrl: z.string().nullable(),
   resource: z.string(),
   errorReason: z.string().nullable(),
@@ -116,6 +125,8 @@ const select = {
   facilitator: true,
   x402Version: true,
   settledAt: true,
+  batchRunId: true,
+  batchRun: { select: { settleTxHash: true } },
 } as const;
 
 type Row = Prisma.PaymentGetPayload<{ select: typeof select }>;
@@ -124,18 +135,19 @@ function toDto(deps: Pick<Deps, "env">, row: Row): TransactionDto {
   const registry = getNetworkRegistry(deps.env);
   const network = registry.get(row.network);
   const asset = registry.asset(row.network, row.asset);
-  const { payToCiphertext: _sealed, payToKeyId: _keyId, ...rest } = row;
+  const { payToCiphertext: _sealed, payToKeyId: _keyId, batchRun, ...rest } = row;
+  // a batch-settlement call is paid by its batch's settle transaction (shared by every call in it)
+  const txHash = row.txHash ?? batchRun?.settleTxHash ?? null;
   return {
     ...rest,
+    txHash,
     payTo: openPayTo(row, deps.env),
     amountAtomic: row.amountAtomic.toFixed(),
     assetSymbol: asset?.symbol ?? "?",
     decimals: asset?.decimals ?? 6,
     networkName: network?.name ?? row.network,
     explorerUrl:
-      row.txHash && network?.explorerTxUrl
-        ? network.explorerTxUrl.replace("{hash}", row.txHash)
-        : null,
+      txHash && network?.explorerTxUrl ? network.explorerTxUrl.replace("{hash}", txHash) : null,
   };
 }
 

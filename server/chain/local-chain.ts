@@ -14,6 +14,7 @@ import { accountFor, type LocalAccountRole } from "./accounts";
 import { startAnvil } from "./anvil";
 import { MULTICALL3_DEPLOYED_BYTECODE } from "./contracts.artifact";
 import { MULTICALL3_ADDRESS } from "./multicall3";
+import { installBatchSettlementContracts } from "./batch-settlement-contracts";
 import { installUptoContracts } from "./permit2";
 import {
   approvePermit2,
@@ -93,6 +94,8 @@ export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promis
     });
     // the `upto` (metered) scheme settles through Permit2 and the x402 upto proxy
     await installUptoContracts(publicClient, node.chainId);
+    // the `batch-settlement` scheme: the channel contract and its deposit collectors
+    await installBatchSettlementContracts(publicClient);
 
     const predicted = predictedTokenAddress(deployer.address);
     const existing = hadState ? await publicClient.getCode({ address: predicted }) : undefined;

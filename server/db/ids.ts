@@ -34,6 +34,8 @@ export const ID_PREFIXES = {
   idempotencyKey: "idem",
   riskBlock: "blk",
   receiptKey: "rsk",
+  batchChannel: "bch",
+  batchSettlementRun: "bsr",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

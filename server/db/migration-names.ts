@@ -22,4 +22,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   "20261207141500_pricing_rule_options",
   "20261207141600_offer_receipt_keys",
   "20261207143000_metered_rules",
+  "20261207180000_batch_settlement",
 ];

@@ -18,6 +18,7 @@ import { contextOf, type RequestContext, type UpstreamTrace } from "./request-co
 import { serveEntitled } from "./serve-entitled";
 import { serveFree } from "./serve-free";
 import { presentedApiKey, serveOwner } from "./serve-owner";
+import { enhanceBatchCall, serveBatch } from "./batch-call";
 import { servePaid } from "./serve-paid";
 import { served, type Served } from "./served";
 import { upstreamTarget, type UpstreamTarget } from "./upstream-call";
@@ -143,7 +144,19 @@ async function serveMatched(
   const owner = ownerKey ? await serveOwner(deps, req, merchant, ctx, ownerKey, target) : null;
   if (owner) return owner;
 
-  const priced = priceRoute(deps, merchant, ctx, match, target);
+  const offered = priceRoute(deps, merchant, ctx, match, target);
+  // a batch-settlement route's 402 carries what the official server part adds (its facilitator's
+  // receiverAuthorizer and the channels' withdraw delay): null when the facilitator lacks the scheme
+  const priced =
+    offered && offered !== "misconfigured"
+      ? await enhanceBatchCall(deps, merchant, offered)
+      : offered;
+  if (priced === null && offered)
+    return served({
+      kind: "unavailable",
+      message:
+        "This route is paid with the batch-settlement scheme, which the merchant's facilitator does not offer on its network; nothing was charged",
+    });
   if (priced === "misconfigured") {
     deps.log.error(
       { merchantId: merchant.id, path: ctx.path },
@@ -189,6 +202,8 @@ async function serveMatched(
       reason: decoded.reason,
       message: decoded.message,
     });
+  if (priced.settlementPolicy === "BATCH")
+    return serveBatch(deps, req, merchant, priced, ctx, decoded.payment);
   return servePaid(deps, req, merchant, priced, ctx, decoded.payment);
 }
 

@@ -17,6 +17,7 @@ import { getNetworkRegistry } from "@/server/networks/config";
 import { accessLogger } from "@/server/observability/logger";
 import { createMetrics, DISABLED_METRICS, type Metrics } from "@/server/observability/metrics";
 import { readDeferredQueue, readWebhookQueue } from "@/server/observability/queues";
+import { settleBatches } from "@/server/payments/batch-settlement";
 import { settleDeferredPayments, type DeferredQueueOptions } from "@/server/payments/deferred";
 import { reconcilePayments } from "@/server/payments/reconcile";
 import { createUsageWriter, type UsageWriter } from "@/server/payments/usage-writer";
@@ -51,6 +52,8 @@ export type GatewayRuntime = GatewayDeps & {
 const WEBHOOKS_EVERY_MS = 2_000;
 
 const DEFERRED_EVERY_MS = 1_000;
+/** batch thresholds are counted in calls or minutes: a look every 15 s is enough */
+const BATCH_EVERY_MS = 15_000;
 const SETTLEMENT_CHECK_EVERY_MS = 60 * 60_000;
 const ALERTS_EVERY_MS = 60_000;
 const IDEMPOTENCY_PURGE_EVERY_MS = 60 * 60_000;
@@ -74,6 +77,8 @@ export type GatewayRuntimeOptions = {
   webhooksEveryMs?: number | null;
   /** how often this process works the deferred settlement queue (null: never) */
   deferredEveryMs?: number | null;
+  /** how often this process looks for batch-settlement calls due for a claim (null: never) */
+  batchEveryMs?: number | null;
   /** how often this process checks that last month's settlement run happened (null: never) */
   settlementEveryMs?: number | null;
   deferredQueue?: DeferredQueueOptions;
@@ -150,6 +155,17 @@ function backgroundJobs(
       },
       opts.deferredQueue,
     ),
+  );
+  // batch-settlement: accrued calls claimed and paid out in batches (server/payments/batch-settlement.ts)
+  schedule(opts.batchEveryMs, BATCH_EVERY_MS, "settle-batch-payments", () =>
+    settleBatches({
+      db: base.db,
+      env: base.env,
+      chains,
+      facilitators,
+      log: base.log,
+      now: base.now,
+    }),
   );
   // the monthly settlement run: started on the 1st for the month before, resumed until it completes
   if (base.env.TREASURY_PRIVATE_KEY)

@@ -62,6 +62,14 @@ export async function servePaid(
       return settleAfterSuccess(call);
     case "DEFERRED":
       return settleDeferred(call);
+    case "BATCH":
+      // batch-settlement payments take their own path (batch-call.ts) before anything is reserved
+      await releasePaidCall(call, "unsupported_scheme");
+      return refusePaidCall(
+        call,
+        "unsupported_scheme",
+        'This route is paid with the "batch-settlement" scheme',
+      );
     default:
       return call.policy satisfies never;
   }

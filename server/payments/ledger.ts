@@ -398,7 +398,7 @@ export async function recordSettlement(
  * own wallet (DIRECT) — a PAYOUT of the whole amount, since that money never sat with the platform.
  * What the platform owes a merchant is then always the sum of its entries.
  */
-async function writeSettlementEntries(
+export async function writeSettlementEntries(
   tx: Prisma.TransactionClient,
   opts: {
     merchantId: string;

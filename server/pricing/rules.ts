@@ -198,7 +198,8 @@ function resolveRuleValues(deps: RuleDeps, input: ParsedPricingRuleInput) {
   if (input.settlementPolicy === "DEFERRED" && input.billingMode !== "PER_REQUEST") {
     throw fieldError("settlementPolicy", vmsg("pricing.deferredPerRequestOnly"));
   }
-  if (input.meteringHeader) checkMeteredRule(input);
+  if (input.settlementPolicy === "BATCH") checkBatchRule(input);
+  else if (input.meteringHeader) checkMeteredRule(input);
   const values = {
     description: input.description || null,
     inputSchema: input.inputSchema ? (input.inputSchema as Prisma.InputJsonObject) : Prisma.DbNull,
@@ -255,6 +256,15 @@ function checkMeteredRule(input: ParsedPricingRuleInput): void {
   // the upto scheme settles through Permit2 in the rule's own network and asset
   if (input.paymentOptions && input.paymentOptions.length > 0)
     throw fieldError("paymentOptions", vmsg("pricing.meteredNoOptions"));
+}
+
+/** batch-settlement charges a fixed price per call against one channel (one network + asset). */
+function checkBatchRule(input: ParsedPricingRuleInput): void {
+  if (input.billingMode !== "PER_REQUEST")
+    throw fieldError("settlementPolicy", vmsg("pricing.batchPerRequest"));
+  if (input.meteringHeader) throw fieldError("meteringHeader", vmsg("pricing.batchNotMetered"));
+  if (input.paymentOptions && input.paymentOptions.length > 0)
+    throw fieldError("paymentOptions", vmsg("pricing.batchNoOptions"));
 }
 
 const jsonObjectOrNull = (value: unknown): Record<string, unknown> | null =>

@@ -1,7 +1,7 @@
 // The three settlement policies in plain words, for the console's rule form and rules table and for
 // the docs. A module of its own so client components can import it.
 
-export const SETTLEMENT_POLICIES = ["AFTER_SUCCESS", "BEFORE_PROXY", "DEFERRED"] as const;
+export const SETTLEMENT_POLICIES = ["AFTER_SUCCESS", "BEFORE_PROXY", "DEFERRED", "BATCH"] as const;
 export type SettlementPolicyName = (typeof SETTLEMENT_POLICIES)[number];
 
 export const SETTLEMENT_POLICY_COPY: Record<
@@ -25,5 +25,11 @@ export const SETTLEMENT_POLICY_COPY: Record<
     short: "Deferred",
     explanation:
       "The payment is checked and reserved, your API answers at once, and the money moves moments later from a durable queue, so paid calls are nearly as fast as free ones. You carry a small risk: if the buyer empties their wallet first, the call is recorded as unpaid and the buyer is flagged. Applies only while deferred settlement is on in Settings, up to the per-buyer cap set there.",
+  },
+  BATCH: {
+    label: "Batch settlement (x402 batch-settlement scheme)",
+    short: "Batch",
+    explanation:
+      "The buyer deposits once into an on-chain channel and signs a voucher per call; each voucher is checked and charged against the deposit at once, and many calls are claimed and paid out to you in one transaction later (after the number of calls or the age set in Settings). For many small calls from the same buyers. One network and asset per rule, per-request billing only.",
   },
 };

@@ -172,6 +172,7 @@ export async function createGatewayHarness(
     reconcileEveryMs: null,
     webhooksEveryMs: null,
     deferredEveryMs: null,
+    batchEveryMs: null,
     settlementEveryMs: null,
     alertsEveryMs: null,
     maxBodyBytes: 1024 * 1024,

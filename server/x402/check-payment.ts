@@ -13,6 +13,7 @@ import {
   type PaymentOption,
   type PricedRoute,
 } from "./requirements";
+import { BATCH_SCHEME } from "./batch-settlement";
 import { checkUptoPaymentForRoute, isMetered, UPTO_SCHEME } from "./upto";
 
 // Pure: does a decoded payment pay for this route? The cheap checks run here, before anything is
@@ -86,6 +87,11 @@ export function checkPaymentForRoute(
   offeredRoute: PricedRoute,
   nowSeconds: number,
 ): PaymentCheck {
+  if (payment.scheme === BATCH_SCHEME)
+    return reject(
+      "unsupported_scheme",
+      'This route does not take the "batch-settlement" scheme: pay with "exact"',
+    );
   // a metered route takes only upto payments, an upto payment only a metered route
   if (isMetered(offeredRoute) || payment.scheme === UPTO_SCHEME) {
     if (!isMetered(offeredRoute))

@@ -2,6 +2,12 @@ import { PaymentPayloadV1Schema, PaymentPayloadV2Schema } from "@x402/core/schem
 import type { PaymentPayload, SettleResponse } from "@x402/core/types";
 import { z } from "zod";
 
+import {
+  BATCH_SCHEME,
+  batchAuthorizationFacts,
+  batchPayloadSchema,
+  type BatchPayload,
+} from "./batch-settlement";
 import { UPTO_SCHEME, uptoAuthorizationFacts, uptoPayloadSchema, type UptoPayload } from "./upto";
 
 // Pure: the payment header a client sent → a validated payload, or a stable reason why not; and
@@ -60,6 +66,8 @@ export type DecodedPayment = {
   upto?: UptoPayload;
   /** the Permit2 authorization of an `exact` payment in a token paid through Permit2 */
   permit2?: ExactPermit2Payload;
+  /** the voucher (and, opening or topping up a channel, the deposit) of a `batch-settlement` payment */
+  batch?: BatchPayload;
   /** v2 only: the requirements the client says it accepted */
   accepted?: { scheme: string; network: string; asset: string; amount: string; payTo: string };
   /** v2 only: the resource URL the client says it paid for */
@@ -155,6 +163,7 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
   const scheme = version === 1 ? (payload.scheme ?? "") : (payload.accepted?.scheme ?? "");
   const network = version === 1 ? (payload.network ?? "") : (payload.accepted?.network ?? "");
   if (scheme === UPTO_SCHEME && version === 2) return decodeUpto(envelope.data, encoded, payload);
+  if (scheme === BATCH_SCHEME && version === 2) return decodeBatch(envelope.data, encoded, payload);
   if (scheme !== "exact")
     return {
       kind: "invalid",
@@ -229,6 +238,42 @@ function decodeUpto(
       network: payload.accepted?.network ?? "",
       exact: uptoAuthorizationFacts(upto.data),
       upto: upto.data,
+      accepted: payload.accepted,
+      resourceUrl: payload.resource?.url,
+      paymentIdentifier: paymentIdentifierOf(payload.extensions),
+    },
+  };
+}
+
+function decodeBatch(
+  data: unknown,
+  encoded: string,
+  payload: PaymentPayload & {
+    accepted?: DecodedPayment["accepted"];
+    resource?: { url?: string };
+    extensions?: unknown;
+  },
+): DecodeResult {
+  const batch = batchPayloadSchema.safeParse(payload.payload);
+  if (!batch.success) {
+    const issue = batch.error.issues[0];
+    return {
+      kind: "invalid",
+      reason: "invalid_payload",
+      message: `Invalid batch-settlement EVM payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
+      version: 2,
+    };
+  }
+  return {
+    kind: "ok",
+    payment: {
+      version: 2,
+      encoded,
+      payload: data as PaymentPayload,
+      scheme: BATCH_SCHEME,
+      network: payload.accepted?.network ?? "",
+      exact: batchAuthorizationFacts(batch.data),
+      batch: batch.data,
       accepted: payload.accepted,
       resourceUrl: payload.resource?.url,
       paymentIdentifier: paymentIdentifierOf(payload.extensions),

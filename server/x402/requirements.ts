@@ -7,6 +7,7 @@ import {
   type NetworkRegistry,
 } from "@/server/networks/config";
 
+import { isBatch, requirementsBatch, type BatchRequirements } from "./batch-settlement";
 import { isMetered, requirementsUpto, type UptoRequirements } from "./upto";
 
 // Pure: a priced route → the payment requirements a client must satisfy, in both protocol
@@ -45,7 +46,7 @@ export type PaymentRequiredV2Body = {
   x402Version: 2;
   error?: string;
   resource: { url: string; description?: string; mimeType?: string; serviceName?: string };
-  accepts: (RequirementsV2 | UptoRequirements)[];
+  accepts: (RequirementsV2 | UptoRequirements | BatchRequirements)[];
   extensions?: Record<string, unknown>;
 };
 
@@ -82,6 +83,8 @@ export type PricedRoute = {
   resourceUrl: string;
   /** metered rules: the facilitator account a payer names as the one to settle (server/x402/upto.ts) */
   uptoFacilitator?: string;
+  /** batch-settlement rules: what the official server part adds to the requirements (receiverAuthorizer, withdrawDelay, minDeposit) */
+  batchExtra?: Record<string, unknown>;
 };
 
 /** One way to pay a route: one `accepts` entry. */
@@ -171,8 +174,9 @@ export function requirementsV1(
   route: PricedRoute,
   amount: bigint = priceOf(route),
 ): RequirementsV1 | null {
-  // x402 v1 has no upto scheme, and its exact scheme knows EIP-3009 only
-  if (!route.network.v1Name || isMetered(route) || paysThroughPermit2(route.asset)) return null;
+  // x402 v1 has neither the upto nor the batch-settlement scheme, and its exact scheme knows EIP-3009 only
+  if (!route.network.v1Name || isMetered(route) || isBatch(route) || paysThroughPermit2(route.asset))
+    return null;
   return {
     scheme: "exact",
     network: route.network.v1Name,
@@ -202,9 +206,11 @@ export function paymentRequiredV2(
       serviceName: route.merchant.name,
     },
     // a metered rule settles through Permit2 and the upto scheme in its own network and asset only
-    accepts: isMetered(route)
-      ? [requirementsUpto(route)]
-      : offeredOptions(route).map((option) => requirementsV2(inOption(route, option))),
+    accepts: isBatch(route)
+      ? [requirementsBatch(route)]
+      : isMetered(route)
+        ? [requirementsUpto(route)]
+        : offeredOptions(route).map((option) => requirementsV2(inOption(route, option))),
     ...(extensions ? { extensions } : {}),
   };
 }

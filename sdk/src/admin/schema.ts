@@ -800,7 +800,7 @@ export interface operations {
                         bundleSize: number | null;
                         passDurationSeconds: number | null;
                         /** @enum {string} */
-                        settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
+                        settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED" | "BATCH";
                         upstreamPath: string | null;
                         meteringHeader: string | null;
                         /** @enum {string} */
@@ -922,7 +922,7 @@ export interface operations {
                          * @default AFTER_SUCCESS
                          * @enum {string}
                          */
-                        settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
+                        settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED" | "BATCH";
                         /** Format: starts_with */
                         upstreamPath?: string;
                         meteringHeader?: string | null;
@@ -979,7 +979,7 @@ export interface operations {
                         bundleSize: number | null;
                         passDurationSeconds: number | null;
                         /** @enum {string} */
-                        settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
+                        settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED" | "BATCH";
                         upstreamPath: string | null;
                         meteringHeader: string | null;
                         /** @enum {string} */
@@ -1110,7 +1110,7 @@ export interface operations {
                          * @default AFTER_SUCCESS
                          * @enum {string}
                          */
-                        settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
+                        settlementPolicy?: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED" | "BATCH";
                         /** Format: starts_with */
                         upstreamPath?: string;
                         meteringHeader?: string | null;
@@ -1167,7 +1167,7 @@ export interface operations {
                         bundleSize: number | null;
                         passDurationSeconds: number | null;
                         /** @enum {string} */
-                        settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED";
+                        settlementPolicy: "AFTER_SUCCESS" | "BEFORE_PROXY" | "DEFERRED" | "BATCH";
                         upstreamPath: string | null;
                         meteringHeader: string | null;
                         /** @enum {string} */
@@ -1627,7 +1627,7 @@ export interface operations {
     "transactions-list": {
         parameters: {
             query?: {
-                status?: "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
+                status?: "PENDING" | "VERIFIED" | "ACCRUED" | "SETTLED" | "FAILED" | "REFUNDED";
                 network?: string;
                 path?: string;
                 from?: string;
@@ -1655,7 +1655,7 @@ export interface operations {
                             merchantId: string;
                             createdAt: string;
                             /** @enum {string} */
-                            status: "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
+                            status: "PENDING" | "VERIFIED" | "ACCRUED" | "SETTLED" | "FAILED" | "REFUNDED";
                             payer: string;
                             payTo: string;
                             amountAtomic: string;
@@ -1665,6 +1665,7 @@ export interface operations {
                             network: string;
                             networkName: string;
                             txHash: string | null;
+                            batchRunId: string | null;
                             explorerUrl: string | null;
                             resource: string;
                             errorReason: string | null;
@@ -1762,7 +1763,7 @@ export interface operations {
                         merchantId: string;
                         createdAt: string;
                         /** @enum {string} */
-                        status: "PENDING" | "VERIFIED" | "SETTLED" | "FAILED" | "REFUNDED";
+                        status: "PENDING" | "VERIFIED" | "ACCRUED" | "SETTLED" | "FAILED" | "REFUNDED";
                         payer: string;
                         payTo: string;
                         amountAtomic: string;
@@ -1772,6 +1773,7 @@ export interface operations {
                         network: string;
                         networkName: string;
                         txHash: string | null;
+                        batchRunId: string | null;
                         explorerUrl: string | null;
                         resource: string;
                         errorReason: string | null;

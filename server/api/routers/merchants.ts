@@ -1,4 +1,9 @@
 import {
+  batchSettingsInput,
+  getBatchSettings,
+  updateBatchSettings,
+} from "@/server/payments/batch-settings";
+import {
   createMerchant,
   getMerchant,
   listMerchantsForUser,
@@ -75,6 +80,19 @@ export const merchantsRouter = router({
           payoutAddress: input.payoutAddress,
           discoverable: input.discoverable,
         },
+      }),
+    ),
+  /** batch-settlement: when accrued calls are claimed, and what waits for the next batch */
+  batchSettings: merchantProcedure.query(({ ctx }) =>
+    getBatchSettings(ctx.deps, { merchantId: ctx.merchant.id }),
+  ),
+  updateBatchSettings: merchantProcedureWith("settlement.update")
+    .input(batchSettingsInput)
+    .mutation(({ ctx, input }) =>
+      updateBatchSettings(ctx.deps, {
+        merchantId: ctx.merchant.id,
+        actor: ctx.actor,
+        input: { maxCalls: input.maxCalls, maxAgeSeconds: input.maxAgeSeconds },
       }),
     ),
   /** DEFERRED settlement: the merchant's switch, per-payer cap, queue and flagged payers */

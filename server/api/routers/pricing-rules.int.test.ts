@@ -119,6 +119,22 @@ describe("pricing rules", () => {
       },
       "paymentOptions",
     ],
+    // batch-settlement charges a fixed price per call against one channel (network + asset)
+    [{ settlementPolicy: "BATCH", billingMode: "BUNDLE", bundleSize: 5 }, "settlementPolicy"],
+    [{ settlementPolicy: "BATCH", meteringHeader: "X-Usage-Amount" }, "meteringHeader"],
+    [
+      {
+        settlementPolicy: "BATCH",
+        paymentOptions: [
+          {
+            network: "eip155:8453",
+            asset: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+            price: "0.02",
+          },
+        ],
+      },
+      "paymentOptions",
+    ],
   ])("refuses %j with a field error on %s", async (over, field) => {
     const err = await rejection(
       callerFor(testDeps(database.db, { env }), owner).pricingRules.create({

@@ -1,4 +1,5 @@
 import { x402Facilitator } from "@x402/core/facilitator";
+import { BatchSettlementEvmScheme } from "@x402/evm/batch-settlement/facilitator";
 import type { Network } from "@x402/core/types";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/facilitator";
@@ -238,6 +239,18 @@ export function createLocalFacilitator(
         uptoSignerFor(clients, sender, watcher, deps.log, receiptTimeoutMs, receipts),
       ),
     );
+    // batch-settlement: deposits, batched voucher claims, settle and refunds through the same
+    // sender. The first facilitator account also signs claim batches and refunds as the channels'
+    // receiverAuthorizer (merchants' payout addresses hold no key of ours).
+    const authorizer = clients.facilitatorAccounts[0];
+    if (authorizer)
+      core.register(
+        clients.network.id as Network,
+        new BatchSettlementEvmScheme(signer, {
+          address: authorizer.address,
+          signTypedData: (args) => authorizer.signTypedData(args as never),
+        }),
+      );
     if (clients.network.v1Name)
       core.registerV1(clients.network.v1Name as Network, new ExactEvmSchemeV1(signer));
   }

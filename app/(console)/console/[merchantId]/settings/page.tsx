@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 
 import { PageHeader } from "@/app/_components/page-header";
 
+import { BatchSettingsForm } from "./batch-settings-form";
 import { DeferredSettingsForm } from "./deferred-settings-form";
 import { SettingsForm } from "./settings-form";
 
@@ -19,6 +20,7 @@ export default async function SettingsPage(props: { params: Promise<{ merchantId
       <PageHeader title={t("settings.title")} description={t("settings.description")} />
       <SettingsForm merchantId={merchantId} />
       <DeferredSettingsForm merchantId={merchantId} />
+      <BatchSettingsForm merchantId={merchantId} />
     </div>
   );
 }
