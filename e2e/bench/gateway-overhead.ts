@@ -6,7 +6,8 @@
 //   each paid row is followed by its on-chain check: the merchant wallet's balance grew by one price per 2xx
 //   (g) the free path with metrics and logging on vs off
 //   (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one instance
-// The gateway is the production build (`next start`) on an embedded database and a local anvil.
+// The gateway is the production build on the machine's PostgreSQL (BENCH_DB=pglite: the embedded
+// database; e2e/bench/bench-database.ts) and a local anvil.
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
 // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request (test-results/bench-free.json).
 // BENCH_SETTLE_ONLY=1 runs the paid rows (d), (d2), (e) alone with their on-chain checks (test-results/bench-settle.json).
@@ -54,6 +55,7 @@ import {
   type Measured,
   type Requirements,
 } from "./bench-kit";
+import { benchDatabase } from "./bench-database";
 import { measureTwoInstances } from "./two-instances";
 
 /** the unloaded rows: one connection, so latency is the path's own cost rather than queueing */
@@ -171,13 +173,13 @@ async function main() {
     return;
   }
 
-  // a fresh embedded database with one merchant whose /paid/* costs 0.001 test USDC
+  // a fresh database with one merchant whose /paid/* costs 0.001 test USDC
   const dataDir = path.resolve(".data/bench");
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const databaseUrl = process.env.DATABASE_URL?.startsWith("postgres")
-    ? process.env.DATABASE_URL
-    : `pglite:${path.join(dataDir, "pglite")}`;
+  const database = benchDatabase(dataDir);
+  process.once("exit", () => database.drop());
+  const databaseUrl = database.url;
   const dbConfig = parseDatabaseUrl(databaseUrl, dataDir);
   await applyMigrations(dbConfig);
   const gatewayPort = await freePort();
@@ -317,9 +319,11 @@ async function main() {
   };
   const freeOnly = process.env.BENCH_FREE_ONLY === "1";
   // BENCH_FREE_ONLY=1 with BENCH_CPU_PROF_DIR: a CPU profile of the main server across (c)
+  // (BENCH_SETTLE_ONLY=1 with it: a profile of the paid rows, under settle/)
+  const settleOnly = process.env.BENCH_SETTLE_ONLY === "1";
   const mainFlags =
-    freeOnly && PROFILE_DIR
-      ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "free")}`]
+    (freeOnly || settleOnly) && PROFILE_DIR
+      ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, freeOnly ? "free" : "settle")}`]
       : [];
   const gateway = await startGateway({
     port: gatewayPort,
@@ -774,14 +778,36 @@ async function main() {
       },
     ];
   };
+  /** The gateway's JSON-RPC calls so far, per method (from its metrics). */
+  const rpcCalls = async (): Promise<Map<string, number>> => {
+    const res = await fetch(`${appUrl}/api/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    const counts = new Map<string, number>();
+    for (const s of parsePrometheusText(await res.text()))
+      if (s.name === "x402_chain_rpc_requests_total")
+        counts.set(s.labels.method ?? "?", (counts.get(s.labels.method ?? "?") ?? 0) + s.value);
+    return counts;
+  };
   const measurePaid = async (name: string, pathname: string, list: string[]) => {
     const before = await merchantBalance();
+    const rpcBefore = await rpcCalls();
     const m = await measure(name, {
       url: `${gatewayBase}${pathname}`,
       amount: list.length,
       requests: eachPayment(list),
     });
-    return { ...m, onChain: await checkOnChain(m, before) };
+    const onChain = await checkOnChain(m, before);
+    // what each paid call cost the chain node, settlement included (DEFERRED: once its queue drained)
+    if (pathname.startsWith("/deferred")) await waitForDeferredQueue(appUrl);
+    const rpcPerCall = [...(await rpcCalls())]
+      .map(([method, n]) => [method, (n - (rpcBefore.get(method) ?? 0)) / m.total] as const)
+      .filter(([, n]) => n >= 0.01)
+      .sort((x, y) => y[1] - x[1]);
+    console.log(
+      `${"".padEnd(26)} JSON-RPC per call: ${rpcPerCall.map(([k, n]) => `${k} ${n.toFixed(2)}`).join(", ")}`,
+    );
+    return { ...m, onChain, rpcPerCall: Object.fromEntries(rpcPerCall) };
   };
   if (process.env.BENCH_SETTLE_ONLY === "1") {
     console.log(`\n${CONNECTIONS} connections (paid: ${PAID_REQUESTS} requests each)\n`);

@@ -51,6 +51,38 @@ function unixToDate(seconds: bigint): Date {
   return new Date(Number(seconds > max ? max : seconds) * 1000);
 }
 
+/** The PENDING payment row that reserves `input`'s authorization (its destination and payload sealed). */
+export function reservationRow(
+  input: ReservationInput,
+  keys: EncryptionKeys,
+  paymentId: string,
+  settlementPolicy: SettlementPolicy,
+) {
+  return {
+    id: paymentId,
+    merchantId: input.merchantId,
+    ruleId: input.ruleId,
+    status: "PENDING",
+    x402Version: input.x402Version,
+    scheme: input.scheme,
+    network: input.network,
+    asset: input.asset.toLowerCase(),
+    payer: input.payer.toLowerCase(),
+    ...sealedPaymentColumns(input, keys),
+    amountAtomic: new Prisma.Decimal(input.amountAtomic.toString()),
+    requiredAmountAtomic: new Prisma.Decimal(input.requiredAmountAtomic.toString()),
+    authorizationNonce: input.nonce.toLowerCase(),
+    validAfter: unixToDate(input.validAfter),
+    validBefore: unixToDate(input.validBefore),
+    reservationKey: reservationKeyOf(input),
+    facilitator: input.facilitator,
+    settlementPolicy,
+    resource: input.resource,
+    requestId: input.requestId,
+    paymentIdentifier: input.paymentIdentifier ?? null,
+  } satisfies Prisma.PaymentUncheckedCreateInput;
+}
+
 /**
  * Reserves an authorization for one request. The unique reservation key is the replay guard: of
  * concurrent requests carrying the same authorization exactly one insert succeeds. The destination
@@ -60,14 +92,6 @@ export async function reservePayment(
   db: Db,
   input: ReservationInput,
   keys: EncryptionKeys,
-  opts: {
-    /**
-     * Decides the settlement policy inside the reservation's transaction, before the row is written
-     * (the DEFERRED exposure gate, server/payments/deferred.ts): whatever it reads and the insert
-     * are one atomic step.
-     */
-    choosePolicy?: (tx: Prisma.TransactionClient) => Promise<SettlementPolicy>;
-  } = {},
 ): Promise<
   | { ok: true; paymentId: string; settlementPolicy: SettlementPolicy }
   | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }
@@ -75,46 +99,12 @@ export async function reservePayment(
   const paymentId = createId("payment");
   const insert = (tx: Db, settlementPolicy: SettlementPolicy) =>
     tx.payment.create({
-      data: {
-        id: paymentId,
-        merchantId: input.merchantId,
-        ruleId: input.ruleId,
-        status: "PENDING",
-        x402Version: input.x402Version,
-        scheme: input.scheme,
-        network: input.network,
-        asset: input.asset.toLowerCase(),
-        payer: input.payer.toLowerCase(),
-        ...sealedPaymentColumns(input, keys),
-        amountAtomic: new Prisma.Decimal(input.amountAtomic.toString()),
-        requiredAmountAtomic: new Prisma.Decimal(input.requiredAmountAtomic.toString()),
-        authorizationNonce: input.nonce.toLowerCase(),
-        validAfter: unixToDate(input.validAfter),
-        validBefore: unixToDate(input.validBefore),
-        reservationKey: reservationKeyOf(input),
-        facilitator: input.facilitator,
-        settlementPolicy,
-        resource: input.resource,
-        requestId: input.requestId,
-        paymentIdentifier: input.paymentIdentifier ?? null,
-      },
+      data: reservationRow(input, keys, paymentId, settlementPolicy),
       select: { id: true },
     });
   try {
-    const choose = opts.choosePolicy;
-    if (choose && "$transaction" in db) {
-      const settlementPolicy = await db.$transaction(async (tx) => {
-        const policy = await choose(tx);
-        await insert(tx, policy);
-        return policy;
-      });
-      return { ok: true, paymentId, settlementPolicy };
-    }
-    const settlementPolicy = choose
-      ? await choose(db as Prisma.TransactionClient)
-      : input.settlementPolicy;
-    await insert(db, settlementPolicy);
-    return { ok: true, paymentId, settlementPolicy };
+    await insert(db, input.settlementPolicy);
+    return { ok: true, paymentId, settlementPolicy: input.settlementPolicy };
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       const target = JSON.stringify(err.meta ?? {});
