@@ -4,7 +4,7 @@ import { createId } from "@/server/db/ids";
 import { toAtomic } from "@/server/db/money";
 import { feeVersionInForce, platformFeeFor } from "@/server/billing/fee-templates";
 import { grantEntitlement, type GrantedEntitlement } from "@/server/entitlements/entitlements";
-import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
+import { enqueueWebhookEvent, enqueueWebhookEvents } from "@/server/webhooks/webhooks";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
 import { directPaymentSelect, paidMerchantDirectly, sealedPaymentColumns } from "./sealed-payment";
@@ -304,6 +304,9 @@ export async function recordSettlement(
         ...directPaymentSelect,
         deferredSettlement: true,
         rule: { select: { billingMode: true, bundleSize: true, passDurationSeconds: true } },
+        merchant: {
+          select: { ...directPaymentSelect.merchant.select, feeTemplateId: true },
+        },
       },
     });
     const usage = opts.usage ?? queuedUsageOf(payment.deferredSettlement);
@@ -323,6 +326,7 @@ export async function recordSettlement(
       payment,
       direct: paidMerchantDirectly(payment, keys),
       at: opts.at,
+      feeTemplateId: payment.merchant.feeTemplateId,
     });
     // the merchant's webhooks hear of it in the same transaction: a settled payment is never unannounced
     const event = {
@@ -334,32 +338,29 @@ export async function recordSettlement(
       transaction: opts.txHash.toLowerCase(),
       resource: payment.resource,
     };
-    await enqueueWebhookEvent(tx, {
+    const requestId = usage?.requestId ?? payment.requestId;
+    await enqueueWebhookEvents(tx, {
       merchantId: opts.merchantId,
-      type: "payment.settled",
-      eventId: `${opts.paymentId}:payment.settled`,
-      requestId: usage?.requestId ?? payment.requestId,
-      data: event,
       at: opts.at,
+      requestId,
+      events: [
+        { type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, data: event },
+        {
+          type: "usage.charged",
+          eventId: `${opts.paymentId}:usage.charged`,
+          data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null },
+        },
+        ...(opts.refundDue
+          ? [
+              {
+                type: "payment.refundable" as const,
+                eventId: `${opts.paymentId}:payment.refundable`,
+                data: { ...event, reason: opts.refundDue },
+              },
+            ]
+          : []),
+      ],
     });
-    await enqueueWebhookEvent(tx, {
-      merchantId: opts.merchantId,
-      type: "usage.charged",
-      eventId: `${opts.paymentId}:usage.charged`,
-      requestId: usage?.requestId ?? payment.requestId,
-      data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null },
-      at: opts.at,
-    });
-    if (opts.refundDue) {
-      await enqueueWebhookEvent(tx, {
-        merchantId: opts.merchantId,
-        type: "payment.refundable",
-        eventId: `${opts.paymentId}:payment.refundable`,
-        requestId: usage?.requestId ?? payment.requestId,
-        data: { ...event, reason: opts.refundDue },
-        at: opts.at,
-      });
-    }
     if (opts.outcome)
       await tx.paymentOutcome.create({
         data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome),
@@ -396,6 +397,7 @@ async function writeSettlementEntries(
     at: Date;
     direct: boolean;
     payment: { amountAtomic: Prisma.Decimal; network: string; asset: string };
+    feeTemplateId?: string | null;
   },
 ): Promise<void> {
   const { payment } = opts;
@@ -416,7 +418,11 @@ async function writeSettlementEntries(
   });
   const amount = toAtomic(payment.amountAtomic);
   const entries = [entry("CHARGE", amount, null)];
-  const version = await feeVersionInForce(tx, { merchantId: opts.merchantId, at: opts.at });
+  const version = await feeVersionInForce(tx, {
+    merchantId: opts.merchantId,
+    at: opts.at,
+    feeTemplateId: opts.feeTemplateId,
+  });
   const fee = version ? platformFeeFor(amount, version) : 0n;
   if (version && fee > 0n)
     entries.push(
