@@ -146,7 +146,9 @@ async function main() {
     });
   }
 
-  const chain = await setupLocalChain({ chainId: 84532 });
+  // automine, plus a block each second for a settlement anvil's automine left ready but unmined
+  // (it happens under concurrent sends from one account: server/chain/anvil.ts)
+  const chain = await setupLocalChain({ chainId: 84532, mixedMiningBlockTime: 1 });
   const upstream = await startChild(["e2e/bench/upstream-process.ts"]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const bare = await startChild(["e2e/bench/bare-proxy-process.ts", upstreamUrl]);
