@@ -3,7 +3,7 @@ import { createId } from "@/server/db/ids";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
 import { deferredExposure, effectiveSettlementPolicy } from "./deferred";
-import { reservationRow, reservePayment, type ReservationInput } from "./ledger";
+import { reservationKeyOf, reservationRow, reservePayment, type ReservationInput } from "./ledger";
 
 // The DEFERRED admission, merged: the exposure cap needs the read of a payer's unsettled amount and
 // the reservation insert to be one atomic step per merchant and payer (an advisory lock held by one
@@ -92,7 +92,17 @@ async function admit(db: PrismaClient, keys: EncryptionKeys, batch: Waiting[]): 
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('x402_deferred_exposure'), hashtext(${`${merchantId}:${payer}`}))`;
     const exposure = await deferredExposure(tx, { merchantId, payer });
     let unsettledAtomic = exposure.unsettledAtomic;
-    const rows = batch.map((w) => {
+    // a second copy of an authorization (or payment identifier) in the batch is not decided: it
+    // would count towards the exposure the later calls are checked against, and it clashes anyway
+    const seen = new Set<string>();
+    const firsts = batch.filter((w) => {
+      const keys = [reservationKeyOf(w.input)];
+      if (w.input.paymentIdentifier) keys.push(`id:${w.input.paymentIdentifier}`);
+      const copy = keys.some((k) => seen.has(k));
+      for (const k of keys) seen.add(k);
+      return !copy;
+    });
+    const rows = firsts.map((w) => {
       const decision = effectiveSettlementPolicy({
         rulePolicy: "DEFERRED",
         deferredOn: true,
@@ -113,7 +123,12 @@ async function admit(db: PrismaClient, keys: EncryptionKeys, batch: Waiting[]): 
     const ids = new Set(created.map((c) => c.id));
     return rows.map((r) => ({ ...r, created: ids.has(r.paymentId) }));
   });
-  for (const r of decided) {
+  const decidedOnes = new Set(decided.map((r) => r.waiting));
+  const copies = batch.filter((w) => !decidedOnes.has(w));
+  for (const r of [
+    ...decided,
+    ...copies.map((waiting) => ({ waiting, created: false as const })),
+  ]) {
     if (!r.created) {
       // it clashed: the single reservation tells which key, or reserves it now if the row that
       // held the authorization was released meanwhile — then settled before answering, since this

@@ -49,11 +49,14 @@ export type DeferredQueueOptions = {
 };
 
 export const DEFERRED_DEFAULTS = {
-  limit: 100,
+  limit: 50,
   leaseMs: 60_000,
   maxAttempts: 6,
   retryBaseMs: 2_000,
 } as const;
+
+/** How many claimed payments a run settles at once. */
+const SETTLE_CONCURRENCY = 16;
 
 /** A deferred payment is given up this long before its authorization expires (it could not land). */
 const EXPIRY_MARGIN_MS = 10_000;
@@ -180,27 +183,32 @@ export async function settleDeferredPayments(
     unpaid: 0,
     errors: 0,
   };
-  // The claimed payments settle side by side: each is its own authorization under its own lease,
-  // and the settlement sender pipelines their transactions (one after the other, each run waited
-  // for one receipt per payment: about four settlements a second).
-  await Promise.all(
-    claimed.map(async (row) => {
-      try {
-        const { payToCiphertext, payToKeyId, payloadCiphertext, payloadKeyId, ...rest } = row;
-        const payment = {
-          ...rest,
-          payTo: openPayTo(row, deps.env),
-          payloadEncoded: openPayload(row, deps.env),
-        };
-        const outcome = await settleOne(deps, payment, opts);
-        result[outcome] += 1;
-      } catch (err) {
-        // the lease runs out and a later run tries again
-        result.errors += 1;
-        deps.log.error({ err, paymentId: row.id }, "deferred settlement failed unexpectedly");
-      }
-    }),
-  );
+  // The claimed payments settle side by side, SETTLE_CONCURRENCY at a time: each is its own
+  // authorization under its own lease, and the settlement sender pipelines their transactions (one
+  // after the other, each run waited for one receipt per payment: about four settlements a
+  // second). Not all at once: each settlement ends in a database transaction, and a hundred of
+  // them together took the pooled connections the gateway's requests were waiting for.
+  let next = 0;
+  const settleNext = async (): Promise<void> => {
+    for (let row = claimed[next++]; row !== undefined; row = claimed[next++]) await settleRow(row);
+  };
+  const settleRow = async (row: ClaimedRow) => {
+    try {
+      const { payToCiphertext, payToKeyId, payloadCiphertext, payloadKeyId, ...rest } = row;
+      const payment = {
+        ...rest,
+        payTo: openPayTo(row, deps.env),
+        payloadEncoded: openPayload(row, deps.env),
+      };
+      const outcome = await settleOne(deps, payment, opts);
+      result[outcome] += 1;
+    } catch (err) {
+      // the lease runs out and a later run tries again
+      result.errors += 1;
+      deps.log.error({ err, paymentId: row.id }, "deferred settlement failed unexpectedly");
+    }
+  };
+  await Promise.all(Array.from({ length: SETTLE_CONCURRENCY }, settleNext));
   return result;
 }
 
