@@ -6,11 +6,13 @@
 //   each paid row is followed by its on-chain check: the merchant wallet's balance grew by one price per 2xx
 //   (g) the free path with metrics and logging on vs off
 //   (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one instance
-// The gateway is the production build (`next start`) on an embedded database and a local anvil.
+// The gateway is the production build on the machine's PostgreSQL (BENCH_DB=pglite: the embedded
+// database; e2e/bench/bench-database.ts) and a local anvil.
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
 // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request (test-results/bench-free.json).
 // BENCH_SETTLE_ONLY=1 runs the paid rows (d), (d2), (e) alone with their on-chain checks (test-results/bench-settle.json).
-import { spawn } from "node:child_process";
+// Each paid row also prints what one call cost: the gateway's CPU, database transactions and JSON-RPC calls.
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
@@ -54,6 +56,8 @@ import {
   type Measured,
   type Requirements,
 } from "./bench-kit";
+import { benchDatabase } from "./bench-database";
+import { extraFacilitatorKeys } from "./facilitator-accounts";
 import { measureTwoInstances } from "./two-instances";
 
 /** the unloaded rows: one connection, so latency is the path's own cost rather than queueing */
@@ -142,7 +146,9 @@ async function main() {
     });
   }
 
-  const chain = await setupLocalChain({ chainId: 84532 });
+  // automine, plus a block each second for a settlement anvil's automine left ready but unmined
+  // (it happens under concurrent sends from one account: server/chain/anvil.ts)
+  const chain = await setupLocalChain({ chainId: 84532, mixedMiningBlockTime: 1 });
   const upstream = await startChild(["e2e/bench/upstream-process.ts"]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const bare = await startChild(["e2e/bench/bare-proxy-process.ts", upstreamUrl]);
@@ -171,13 +177,13 @@ async function main() {
     return;
   }
 
-  // a fresh embedded database with one merchant whose /paid/* costs 0.001 test USDC
+  // a fresh database with one merchant whose /paid/* costs 0.001 test USDC
   const dataDir = path.resolve(".data/bench");
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const databaseUrl = process.env.DATABASE_URL?.startsWith("postgres")
-    ? process.env.DATABASE_URL
-    : `pglite:${path.join(dataDir, "pglite")}`;
+  const database = benchDatabase(dataDir);
+  process.once("exit", () => database.drop());
+  const databaseUrl = database.url;
   const dbConfig = parseDatabaseUrl(databaseUrl, dataDir);
   await applyMigrations(dbConfig);
   const gatewayPort = await freePort();
@@ -194,6 +200,7 @@ async function main() {
     LOCAL_CHAIN_RPC_URL: chain.rpcUrl,
     LOCAL_TOKEN_ADDRESS: chain.tokenAddress,
     FACILITATOR_PRIVATE_KEY: accountFor("facilitator").privateKey,
+    ...(await extraFacilitatorKeys(chain.publicClient)),
     ALLOW_PRIVATE_UPSTREAMS: "true",
     AUTO_APPROVE_MERCHANTS: "true",
     METRICS_TOKEN,
@@ -317,14 +324,19 @@ async function main() {
   };
   const freeOnly = process.env.BENCH_FREE_ONLY === "1";
   // BENCH_FREE_ONLY=1 with BENCH_CPU_PROF_DIR: a CPU profile of the main server across (c)
+  // (BENCH_SETTLE_ONLY=1 with it: a profile of the paid rows, under settle/)
+  const settleOnly = process.env.BENCH_SETTLE_ONLY === "1";
   const mainFlags =
-    freeOnly && PROFILE_DIR
-      ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "free")}`]
+    (freeOnly || settleOnly) && PROFILE_DIR
+      ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, freeOnly ? "free" : "settle")}`]
       : [];
+  // BENCH_GATEWAY_TREE=<dir>: the main gateway from another checkout (with node_modules and .next
+  // linked in), e.g. the tree before a change, measured by this same harness on the same schema
   const gateway = await startGateway({
     port: gatewayPort,
     logFile: path.join(dataDir, "gateway-main.log"),
     nodeFlags: mainFlags,
+    cwd: process.env.BENCH_GATEWAY_TREE,
   });
   const gatewayBase = `${appUrl}/${merchant.id}`;
   await waitFor(`${gatewayBase}/free/btc`);
@@ -774,14 +786,65 @@ async function main() {
       },
     ];
   };
+  /** The gateway's JSON-RPC calls so far, per method (from its metrics). */
+  const rpcCalls = async (): Promise<Map<string, number>> => {
+    const res = await fetch(`${appUrl}/api/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    const counts = new Map<string, number>();
+    for (const s of parsePrometheusText(await res.text()))
+      if (s.name === "x402_chain_rpc_requests_total")
+        counts.set(s.labels.method ?? "?", (counts.get(s.labels.method ?? "?") ?? 0) + s.value);
+    return counts;
+  };
+  /** Transactions committed in the bench's PostgreSQL database so far (null on PGlite). */
+  const dbCommits = (): number | null => {
+    if (dbConfig.kind !== "postgres") return null;
+    const name = new URL(databaseUrl).pathname.slice(1);
+    const out = execFileSync("psql", [
+      ...["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc"],
+      `SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '${name}'`,
+    ]);
+    return Number(out.toString().trim());
+  };
   const measurePaid = async (name: string, pathname: string, list: string[]) => {
     const before = await merchantBalance();
+    const rpcBefore = await rpcCalls();
+    const [cpuBefore, commitsBefore] = [gateway.cpuSeconds(), dbCommits()];
     const m = await measure(name, {
       url: `${gatewayBase}${pathname}`,
       amount: list.length,
       requests: eachPayment(list),
+      // a paid call answered late still settles: the client waits for it, so the on-chain check counts it
+      timeout: 120,
     });
-    return { ...m, onChain: await checkOnChain(m, before) };
+    const onChain = await checkOnChain(m, before);
+    // what each paid call cost, settlement included (DEFERRED: once its queue drained): the chain
+    // node's JSON-RPC calls, the gateway's CPU and the database's transactions (statistics are
+    // flushed by PostgreSQL within a second or so)
+    if (pathname.startsWith("/deferred")) await waitForDeferredQueue(appUrl);
+    await new Promise((r) => setTimeout(r, 1500));
+    const rpcPerCall = [...(await rpcCalls())]
+      .map(([method, n]) => [method, (n - (rpcBefore.get(method) ?? 0)) / m.total] as const)
+      .filter(([, n]) => n >= 0.01)
+      .sort((x, y) => y[1] - x[1]);
+    const [cpuAfter, commitsAfter] = [gateway.cpuSeconds(), dbCommits()];
+    const cpuMsPerCall =
+      cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1000) / m.total : null;
+    const dbTransactionsPerCall =
+      commitsBefore !== null && commitsAfter !== null
+        ? (commitsAfter - commitsBefore) / m.total
+        : null;
+    console.log(
+      `${"".padEnd(26)} per call: gateway CPU ${cpuMsPerCall?.toFixed(2) ?? "?"} ms, database transactions ${dbTransactionsPerCall?.toFixed(2) ?? "?"}, JSON-RPC ${rpcPerCall.map(([k, n]) => `${k} ${n.toFixed(2)}`).join(", ")}`,
+    );
+    return {
+      ...m,
+      onChain,
+      cpuMsPerCall,
+      dbTransactionsPerCall,
+      rpcPerCall: Object.fromEntries(rpcPerCall),
+    };
   };
   if (process.env.BENCH_SETTLE_ONLY === "1") {
     console.log(`\n${CONNECTIONS} connections (paid: ${PAID_REQUESTS} requests each)\n`);

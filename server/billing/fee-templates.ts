@@ -59,14 +59,24 @@ async function versionInForce(db: Db, templateId: string, at: Date): Promise<Fee
  */
 export async function feeVersionInForce(
   db: Db,
-  opts: { merchantId: string; at: Date },
+  opts: {
+    merchantId: string;
+    at: Date;
+    /** the merchant's own template when the caller read it already (saves a round trip) */
+    feeTemplateId?: string | null;
+  },
 ): Promise<FeeVersion | null> {
-  const merchant = await db.merchant.findUnique({
-    where: { id: opts.merchantId },
-    select: { feeTemplateId: true },
-  });
-  if (merchant?.feeTemplateId) {
-    const own = await versionInForce(db, merchant.feeTemplateId, opts.at);
+  const feeTemplateId =
+    opts.feeTemplateId !== undefined
+      ? opts.feeTemplateId
+      : (
+          await db.merchant.findUnique({
+            where: { id: opts.merchantId },
+            select: { feeTemplateId: true },
+          })
+        )?.feeTemplateId;
+  if (feeTemplateId) {
+    const own = await versionInForce(db, feeTemplateId, opts.at);
     if (own) return own;
   }
   const defaultTemplate = await db.feeTemplate.findFirst({

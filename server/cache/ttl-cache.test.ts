@@ -39,6 +39,37 @@ describe("createTtlCache", () => {
     expect(await cache.get("m")).toBe(2);
   });
 
+  it("with refreshAfterMs, answers a steadily read key from memory and reloads it in the background, never past its TTL", async () => {
+    let loads = 0;
+    let t = 0;
+    let release: (() => void) | undefined;
+    const cache = createTtlCache({
+      ttlMs: 100,
+      refreshAfterMs: 50,
+      now: () => t,
+      load: async (k) => {
+        const n = ++loads;
+        if (n === 2) await new Promise<void>((r) => (release = r));
+        return `${k}:${n}`;
+      },
+    });
+    expect(await cache.get("p")).toBe("p:1");
+    t = 49;
+    expect(await cache.get("p")).toBe("p:1");
+    expect(loads).toBe(1);
+    // old enough: answered at once from the entry, one reload started (not one per get)
+    t = 50;
+    expect(await cache.get("p")).toBe("p:1");
+    expect(await cache.get("p")).toBe("p:1");
+    expect(loads).toBe(2);
+    // the reload is still running when the entry expires: the get waits for it rather than answer stale
+    t = 100;
+    const waited = cache.get("p");
+    release?.();
+    expect(await waited).toBe("p:2");
+    expect(loads).toBe(2);
+  });
+
   it("does not cache failures", async () => {
     let fail = true;
     const cache = createTtlCache({

@@ -19,6 +19,12 @@ export function createTtlCache<V>(opts: {
   load: (key: string) => Promise<V>;
   now?: () => number;
   maxEntries?: number;
+  /**
+   * A get on an entry at least this old (and still fresh) answers from it and reloads it in the
+   * background, so a key read steadily never waits for its load; nothing older than ttlMs is
+   * ever answered.
+   */
+  refreshAfterMs?: number;
 }): TtlCache<V> {
   const now = opts.now ?? Date.now;
   const maxEntries = opts.maxEntries ?? 10_000;
@@ -32,34 +38,47 @@ export function createTtlCache<V>(opts: {
     return hit && hit.expiresAt > now() && hit.generation === generationOf(key) ? hit : undefined;
   };
 
-  return {
+  const load = (key: string): Promise<V> => {
+    const generation = generationOf(key);
+    const promise = opts.load(key).then(
+      (value) => {
+        loading.delete(key);
+        // a load that raced an invalidation must not repopulate the cache with stale data
+        if (generation === generationOf(key)) {
+          if (entries.size >= maxEntries && !entries.has(key)) {
+            const oldest = entries.keys().next().value;
+            if (oldest !== undefined) entries.delete(oldest);
+          }
+          entries.set(key, { value, expiresAt: now() + opts.ttlMs, generation });
+        }
+        return value;
+      },
+      (err: unknown) => {
+        loading.delete(key);
+        throw err;
+      },
+    );
+    loading.set(key, { promise, generation });
+    return promise;
+  };
+
+  const cache: TtlCache<V> = {
     fresh: freshEntry,
     async get(key) {
       const hit = freshEntry(key);
-      if (hit) return hit.value;
+      if (hit) {
+        const refreshAfter = opts.refreshAfterMs;
+        if (
+          refreshAfter !== undefined &&
+          hit.expiresAt - opts.ttlMs + refreshAfter <= now() &&
+          !loading.has(key)
+        )
+          load(key).catch(() => undefined); // a failed refresh leaves the entry to expire
+        return hit.value;
+      }
       const inFlight = loading.get(key);
       if (inFlight && inFlight.generation === generationOf(key)) return inFlight.promise;
-      const generation = generationOf(key);
-      const promise = opts.load(key).then(
-        (value) => {
-          loading.delete(key);
-          // a load that raced an invalidation must not repopulate the cache with stale data
-          if (generation === generationOf(key)) {
-            if (entries.size >= maxEntries && !entries.has(key)) {
-              const oldest = entries.keys().next().value;
-              if (oldest !== undefined) entries.delete(oldest);
-            }
-            entries.set(key, { value, expiresAt: now() + opts.ttlMs, generation });
-          }
-          return value;
-        },
-        (err: unknown) => {
-          loading.delete(key);
-          throw err;
-        },
-      );
-      loading.set(key, { promise, generation });
-      return promise;
+      return load(key);
     },
     invalidate(key) {
       generations.set(key, generationOf(key) + 1);
@@ -73,4 +92,5 @@ export function createTtlCache<V>(opts: {
     },
     size: () => entries.size,
   };
+  return cache;
 }

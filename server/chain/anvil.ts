@@ -20,6 +20,12 @@ export type StartAnvilOptions = {
   statePath?: string;
   /** Mine a block every N seconds instead of on every transaction (default: automine). */
   blockTime?: number;
+  /**
+   * With blockTime: mine on every transaction *and* every blockTime seconds. Anvil's automine can
+   * leave a transaction that arrived before its predecessor (same sender, concurrent sends) in its
+   * pool, ready but never mined (foundry-rs/foundry#10122); the interval block picks it up.
+   */
+  mixedMining?: boolean;
 };
 
 /**
@@ -102,6 +108,7 @@ export async function startAnvil(opts: StartAnvilOptions = {}): Promise<AnvilNod
   ];
   if (opts.statePath) args.push("--state", opts.statePath);
   if (opts.blockTime) args.push("--block-time", String(opts.blockTime));
+  if (opts.blockTime && opts.mixedMining) args.push("--mixed-mining");
   const child: ChildProcess = spawn(anvilBinaryPath(), args, {
     stdio: ["ignore", "ignore", "pipe"],
   });

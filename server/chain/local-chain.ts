@@ -55,6 +55,8 @@ export type SetupLocalChainOptions = {
   statePath?: string;
   /** Extra addresses to mint test USDC to, as decimal amounts. */
   fund?: Record<Address, string>;
+  /** automine plus a block every this many seconds (StartAnvilOptions.mixedMining) */
+  mixedMiningBlockTime?: number;
 };
 
 export function localChainDefinition(chainId: number, rpcUrl: string): Chain {
@@ -78,6 +80,8 @@ export async function setupLocalChain(opts: SetupLocalChainOptions = {}): Promis
     port: opts.port,
     chainId: opts.chainId,
     statePath: opts.statePath,
+    blockTime: opts.mixedMiningBlockTime,
+    mixedMining: opts.mixedMiningBlockTime !== undefined,
   });
   try {
     const chain = localChainDefinition(node.chainId, node.rpcUrl);

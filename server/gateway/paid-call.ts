@@ -5,7 +5,10 @@ import type { SettlementPolicy } from "@/server/db";
 import type { Facilitator } from "@/server/facilitator/types";
 import type { Log } from "@/server/observability/logger";
 import { isAuthorizationSpent } from "@/server/payments/chain-state";
-import { deferredAdmission } from "@/server/payments/deferred";
+import {
+  reserveDeferredPayment,
+  type DeferredAdmission,
+} from "@/server/payments/deferred-admission";
 import {
   findIdentifiedPayment,
   markPaymentVerified,
@@ -159,16 +162,15 @@ export async function callPaidUpstream(call: PaidCall, txHash: string): Promise<
 
 /**
  * The settlement policy a payment is reserved under, or — for a DEFERRED rule with the merchant's
- * switch on — the admission that decides it inside the reservation (exposure cap, flag, balance:
- * server/payments/deferred.ts), so concurrent calls cannot all pass the cap.
+ * switch on — what the admission needs to decide it inside the reservation (exposure cap, flag,
+ * balance: server/payments/deferred-admission.ts), so concurrent calls cannot all pass the cap.
  */
 async function settlementPolicyFor(
   deps: GatewayDeps,
   merchant: MerchantSnapshot,
   priced: PricedCall,
   payer: string,
-  amountAtomic: bigint,
-): Promise<{ policy: SettlementPolicy; choosePolicy?: ReturnType<typeof deferredAdmission> }> {
+): Promise<{ policy: SettlementPolicy; admission?: DeferredAdmission }> {
   const { route } = priced;
   if (priced.settlementPolicy !== "DEFERRED") return { policy: priced.settlementPolicy };
   if (!merchant.deferredSettlementOn) return { policy: "AFTER_SUCCESS" };
@@ -182,14 +184,7 @@ async function settlementPolicyFor(
     );
   return {
     policy: "DEFERRED",
-    choosePolicy: deferredAdmission({
-      merchantId: merchant.id,
-      payer,
-      capAtomic: merchant.maxUnsettledPerPayer,
-      amountAtomic,
-      balanceAtomic,
-      onDowngrade,
-    }),
+    admission: { capAtomic: merchant.maxUnsettledPerPayer, balanceAtomic, onDowngrade },
   };
 }
 
@@ -357,13 +352,11 @@ export async function reservePaidCall(offered: Reserving): Promise<PaidCall | Se
       message: `The ${merchant.facilitator.toLowerCase()} facilitator is not configured on this gateway; nothing was charged`,
     });
   }
-  const admission = await settlementPolicyFor(deps, merchant, priced, payer, check.amount);
-  const reservation = await reservePayment(
-    deps.db,
-    reservationInput(r, payer, check.amount, facilitator, admission.policy),
-    deps.env,
-    { choosePolicy: admission.choosePolicy },
-  );
+  const chosen = await settlementPolicyFor(deps, merchant, priced, payer);
+  const input = reservationInput(r, payer, check.amount, facilitator, chosen.policy);
+  const reservation = chosen.admission
+    ? await reserveDeferredPayment(deps.db, input, deps.env, chosen.admission)
+    : await reservePayment(deps.db, input, deps.env);
   if (!reservation.ok) return refusedReservation(r, reservation.reason, payer);
   const { paymentId, settlementPolicy: policy } = reservation;
   const log = deps.log.child({ requestId: r.ctx.requestId, merchantId: merchant.id, paymentId });

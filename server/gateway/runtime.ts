@@ -238,6 +238,8 @@ export function buildGatewayRuntime(
   registerQueueMetrics(base, metrics, usage);
   const payerBalances = createTtlCache<bigint | null>({
     ttlMs: PAYER_BALANCE_TTL_MS,
+    // a payer calling steadily is never held up by the reload of its balance
+    refreshAfterMs: PAYER_BALANCE_TTL_MS / 2,
     load: (key) => readPayerBalance(chains, key),
   });
 

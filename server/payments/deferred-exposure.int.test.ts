@@ -128,6 +128,39 @@ describe("the per-payer cap under concurrency", () => {
   });
 });
 
+describe("admissions merged into one transaction", () => {
+  it("one authorization sent 10 times at once among other calls: served once, the copies refused as replays, one charge", async () => {
+    const payer = await h.newPayer("10");
+    const replayed = await signed(payer, "/api/deferred/r");
+    const others = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => signed(payer, `/api/deferred/o${i}`)),
+    );
+    // the copies and the other calls arrive together, so they share admission transactions
+    const responses = await Promise.all([
+      ...Array.from({ length: 10 }, () =>
+        h.call("/api/deferred/r", { headers: { "payment-signature": replayed.header } }),
+      ),
+      ...others.map(({ header }, i) =>
+        h.call(`/api/deferred/o${i}`, { headers: { "payment-signature": header } }),
+      ),
+    ]);
+    const statuses = responses.map((r) => r.status);
+    await Promise.all(responses.map((r) => r.body?.cancel()));
+    expect(statuses.slice(0, 10).filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.slice(0, 10).filter((s) => s === 402)).toHaveLength(9);
+    expect(statuses.slice(10)).toEqual([200, 200, 200]);
+    const payments = await database.db.payment.findMany({
+      where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() },
+      select: { settlementPolicy: true, status: true },
+    });
+    // the cap (5 calls) holds: the 4 served calls are all deferred
+    expect(payments.filter((p) => p.settlementPolicy === "DEFERRED")).toHaveLength(4);
+    const before = await h.balanceOf(payer.address);
+    expect(await runQueue()).toMatchObject({ settled: 4, errors: 0 });
+    expect(before - (await h.balanceOf(payer.address))).toBe(4n * PRICE);
+  });
+});
+
 describe("authorizations the chain already spent", () => {
   it("refuses a cancelled authorization before serving it: 402, the upstream never called, nothing queued", async () => {
     const payer = await h.newPayer("1");

@@ -4,7 +4,7 @@ import { createId } from "@/server/db/ids";
 import { toAtomic } from "@/server/db/money";
 import { feeVersionInForce, platformFeeFor } from "@/server/billing/fee-templates";
 import { grantEntitlement, type GrantedEntitlement } from "@/server/entitlements/entitlements";
-import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
+import { enqueueWebhookEvent, enqueueWebhookEvents } from "@/server/webhooks/webhooks";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
 import { directPaymentSelect, paidMerchantDirectly, sealedPaymentColumns } from "./sealed-payment";
@@ -51,6 +51,38 @@ function unixToDate(seconds: bigint): Date {
   return new Date(Number(seconds > max ? max : seconds) * 1000);
 }
 
+/** The PENDING payment row that reserves `input`'s authorization (its destination and payload sealed). */
+export function reservationRow(
+  input: ReservationInput,
+  keys: EncryptionKeys,
+  paymentId: string,
+  settlementPolicy: SettlementPolicy,
+) {
+  return {
+    id: paymentId,
+    merchantId: input.merchantId,
+    ruleId: input.ruleId,
+    status: "PENDING",
+    x402Version: input.x402Version,
+    scheme: input.scheme,
+    network: input.network,
+    asset: input.asset.toLowerCase(),
+    payer: input.payer.toLowerCase(),
+    ...sealedPaymentColumns(input, keys),
+    amountAtomic: new Prisma.Decimal(input.amountAtomic.toString()),
+    requiredAmountAtomic: new Prisma.Decimal(input.requiredAmountAtomic.toString()),
+    authorizationNonce: input.nonce.toLowerCase(),
+    validAfter: unixToDate(input.validAfter),
+    validBefore: unixToDate(input.validBefore),
+    reservationKey: reservationKeyOf(input),
+    facilitator: input.facilitator,
+    settlementPolicy,
+    resource: input.resource,
+    requestId: input.requestId,
+    paymentIdentifier: input.paymentIdentifier ?? null,
+  } satisfies Prisma.PaymentUncheckedCreateInput;
+}
+
 /**
  * Reserves an authorization for one request. The unique reservation key is the replay guard: of
  * concurrent requests carrying the same authorization exactly one insert succeeds. The destination
@@ -60,14 +92,6 @@ export async function reservePayment(
   db: Db,
   input: ReservationInput,
   keys: EncryptionKeys,
-  opts: {
-    /**
-     * Decides the settlement policy inside the reservation's transaction, before the row is written
-     * (the DEFERRED exposure gate, server/payments/deferred.ts): whatever it reads and the insert
-     * are one atomic step.
-     */
-    choosePolicy?: (tx: Prisma.TransactionClient) => Promise<SettlementPolicy>;
-  } = {},
 ): Promise<
   | { ok: true; paymentId: string; settlementPolicy: SettlementPolicy }
   | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }
@@ -75,46 +99,12 @@ export async function reservePayment(
   const paymentId = createId("payment");
   const insert = (tx: Db, settlementPolicy: SettlementPolicy) =>
     tx.payment.create({
-      data: {
-        id: paymentId,
-        merchantId: input.merchantId,
-        ruleId: input.ruleId,
-        status: "PENDING",
-        x402Version: input.x402Version,
-        scheme: input.scheme,
-        network: input.network,
-        asset: input.asset.toLowerCase(),
-        payer: input.payer.toLowerCase(),
-        ...sealedPaymentColumns(input, keys),
-        amountAtomic: new Prisma.Decimal(input.amountAtomic.toString()),
-        requiredAmountAtomic: new Prisma.Decimal(input.requiredAmountAtomic.toString()),
-        authorizationNonce: input.nonce.toLowerCase(),
-        validAfter: unixToDate(input.validAfter),
-        validBefore: unixToDate(input.validBefore),
-        reservationKey: reservationKeyOf(input),
-        facilitator: input.facilitator,
-        settlementPolicy,
-        resource: input.resource,
-        requestId: input.requestId,
-        paymentIdentifier: input.paymentIdentifier ?? null,
-      },
+      data: reservationRow(input, keys, paymentId, settlementPolicy),
       select: { id: true },
     });
   try {
-    const choose = opts.choosePolicy;
-    if (choose && "$transaction" in db) {
-      const settlementPolicy = await db.$transaction(async (tx) => {
-        const policy = await choose(tx);
-        await insert(tx, policy);
-        return policy;
-      });
-      return { ok: true, paymentId, settlementPolicy };
-    }
-    const settlementPolicy = choose
-      ? await choose(db as Prisma.TransactionClient)
-      : input.settlementPolicy;
-    await insert(db, settlementPolicy);
-    return { ok: true, paymentId, settlementPolicy };
+    await insert(db, input.settlementPolicy);
+    return { ok: true, paymentId, settlementPolicy: input.settlementPolicy };
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       const target = JSON.stringify(err.meta ?? {});
@@ -314,6 +304,9 @@ export async function recordSettlement(
         ...directPaymentSelect,
         deferredSettlement: true,
         rule: { select: { billingMode: true, bundleSize: true, passDurationSeconds: true } },
+        merchant: {
+          select: { ...directPaymentSelect.merchant.select, feeTemplateId: true },
+        },
       },
     });
     const usage = opts.usage ?? queuedUsageOf(payment.deferredSettlement);
@@ -333,6 +326,7 @@ export async function recordSettlement(
       payment,
       direct: paidMerchantDirectly(payment, keys),
       at: opts.at,
+      feeTemplateId: payment.merchant.feeTemplateId,
     });
     // the merchant's webhooks hear of it in the same transaction: a settled payment is never unannounced
     const event = {
@@ -344,32 +338,29 @@ export async function recordSettlement(
       transaction: opts.txHash.toLowerCase(),
       resource: payment.resource,
     };
-    await enqueueWebhookEvent(tx, {
+    const requestId = usage?.requestId ?? payment.requestId;
+    await enqueueWebhookEvents(tx, {
       merchantId: opts.merchantId,
-      type: "payment.settled",
-      eventId: `${opts.paymentId}:payment.settled`,
-      requestId: usage?.requestId ?? payment.requestId,
-      data: event,
       at: opts.at,
+      requestId,
+      events: [
+        { type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, data: event },
+        {
+          type: "usage.charged",
+          eventId: `${opts.paymentId}:usage.charged`,
+          data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null },
+        },
+        ...(opts.refundDue
+          ? [
+              {
+                type: "payment.refundable" as const,
+                eventId: `${opts.paymentId}:payment.refundable`,
+                data: { ...event, reason: opts.refundDue },
+              },
+            ]
+          : []),
+      ],
     });
-    await enqueueWebhookEvent(tx, {
-      merchantId: opts.merchantId,
-      type: "usage.charged",
-      eventId: `${opts.paymentId}:usage.charged`,
-      requestId: usage?.requestId ?? payment.requestId,
-      data: { ...event, path: usage?.path ?? null, status: usage?.httpStatus ?? null },
-      at: opts.at,
-    });
-    if (opts.refundDue) {
-      await enqueueWebhookEvent(tx, {
-        merchantId: opts.merchantId,
-        type: "payment.refundable",
-        eventId: `${opts.paymentId}:payment.refundable`,
-        requestId: usage?.requestId ?? payment.requestId,
-        data: { ...event, reason: opts.refundDue },
-        at: opts.at,
-      });
-    }
     if (opts.outcome)
       await tx.paymentOutcome.create({
         data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome),
@@ -406,6 +397,7 @@ export async function writeSettlementEntries(
     at: Date;
     direct: boolean;
     payment: { amountAtomic: Prisma.Decimal; network: string; asset: string };
+    feeTemplateId?: string | null;
   },
 ): Promise<void> {
   const { payment } = opts;
@@ -426,7 +418,11 @@ export async function writeSettlementEntries(
   });
   const amount = toAtomic(payment.amountAtomic);
   const entries = [entry("CHARGE", amount, null)];
-  const version = await feeVersionInForce(tx, { merchantId: opts.merchantId, at: opts.at });
+  const version = await feeVersionInForce(tx, {
+    merchantId: opts.merchantId,
+    at: opts.at,
+    feeTemplateId: opts.feeTemplateId,
+  });
   const fee = version ? platformFeeFor(amount, version) : 0n;
   if (version && fee > 0n)
     entries.push(

@@ -289,7 +289,9 @@ describe("a gateway killed with deferred settlements queued", () => {
       expect((await serving.exited).signal).toBe("SIGKILL");
       expect(await harness.balanceOf(payer.address)).toBe(before);
 
-      // 2. a restarted queue worker dies right after its first settlement landed, before recording it
+      // 2. a restarted queue worker dies right after its first settlement landed, before recording
+      // it. A run settles its claimed payments side by side, so the other two may have landed too
+      // (sent, not recorded): all of them are orphans the next worker must find on chain
       const dying = await startGatewayProcess({
         ...env,
         DEFERRED_EVERY_MS: "100",
@@ -297,7 +299,9 @@ describe("a gateway killed with deferred settlements queued", () => {
         KILL_AFTER_SETTLE: "1",
       });
       expect((await dying.exited).signal).toBe("SIGKILL");
-      expect(await harness.balanceOf(payer.address)).toBe(before - 10_000n);
+      const afterDying = await harness.balanceOf(payer.address);
+      expect(afterDying).toBeLessThanOrEqual(before - 10_000n);
+      expect(afterDying).toBeGreaterThanOrEqual(before - 30_000n);
 
       // 3. the next restart settles the rest and records the orphaned transfer from the chain
       const healthy = await startGatewayProcess({
