@@ -253,9 +253,7 @@ function checkMeteredRule(input: ParsedPricingRuleInput): void {
     throw fieldError("meteringHeader", vmsg("pricing.meteredPerRequest"));
   if (input.settlementPolicy !== "AFTER_SUCCESS")
     throw fieldError("settlementPolicy", vmsg("pricing.meteredAfterSuccess"));
-  // the upto scheme settles through Permit2 in the rule's own network and asset
-  if (input.paymentOptions && input.paymentOptions.length > 0)
-    throw fieldError("paymentOptions", vmsg("pricing.meteredNoOptions"));
+  refuseFurtherOptions(input, input.paymentOptions?.length ?? 0);
 }
 
 /** batch-settlement charges a fixed price per call against one channel (one network + asset). */
@@ -263,8 +261,22 @@ function checkBatchRule(input: ParsedPricingRuleInput): void {
   if (input.billingMode !== "PER_REQUEST")
     throw fieldError("settlementPolicy", vmsg("pricing.batchPerRequest"));
   if (input.meteringHeader) throw fieldError("meteringHeader", vmsg("pricing.batchNotMetered"));
-  if (input.paymentOptions && input.paymentOptions.length > 0)
+  refuseFurtherOptions(input, input.paymentOptions?.length ?? 0);
+}
+
+/**
+ * Metered and batch-settlement rules are paid in their own network and asset only (upto settles
+ * through Permit2 in that asset; a batch channel holds one asset). Checked against the options the
+ * rule will have: the input's, or on an update that leaves them out, the ones it keeps.
+ */
+function refuseFurtherOptions(
+  rule: { settlementPolicy: string; meteringHeader?: string | null },
+  optionCount: number,
+): void {
+  if (optionCount === 0) return;
+  if (rule.settlementPolicy === "BATCH")
     throw fieldError("paymentOptions", vmsg("pricing.batchNoOptions"));
+  if (rule.meteringHeader) throw fieldError("paymentOptions", vmsg("pricing.meteredNoOptions"));
 }
 
 const jsonObjectOrNull = (value: unknown): Record<string, unknown> | null =>
@@ -439,6 +451,17 @@ export async function createPricingRule(
   }
 }
 
+/** Options an update leaves out are kept: they must still fit the rule as it is updated. */
+function checkKeptOptions(
+  values: ReturnType<typeof resolveRuleValues>["values"],
+  kept: RuleOption[],
+): void {
+  refuseFurtherOptions(values, kept.length);
+  const repeated = kept.findIndex((o) => o.network === values.network && o.asset === values.asset);
+  if (repeated >= 0)
+    throw fieldError("paymentOptions", vmsg("pricing.option.duplicate", { n: repeated + 1 }));
+}
+
 export async function updatePricingRule(
   deps: RuleDeps,
   opts: { merchantId: string; ruleId: string; actor: AuditActor; input: PricingRuleInput },
@@ -457,15 +480,7 @@ export async function updatePricingRule(
         pathPattern: values.pathPattern,
         methods: values.methods,
       });
-      // options kept as they are must still not repeat the rule's (possibly new) network + asset
-      if (
-        !paymentOptions &&
-        before.paymentOptions.some((o) => o.network === values.network && o.asset === values.asset)
-      )
-        throw fieldError(
-          "paymentOptions",
-          "A payment option already offers this asset on this network: remove it first",
-        );
+      if (!paymentOptions) checkKeptOptions(values, before.paymentOptions);
       await tx.pricingRule.update({ where: { id: before.id }, data: values });
       await writePaymentOptions(tx, before, paymentOptions);
       const after = await tx.pricingRule.findUniqueOrThrow({

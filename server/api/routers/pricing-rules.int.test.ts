@@ -14,6 +14,7 @@ const env = testEnv({
   APP_URL: "https://gw.example",
 });
 const NETWORK = "eip155:31337";
+const BASE_USDC = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
 
 let owner: SessionUser;
 let developer: SessionUser;
@@ -170,6 +171,31 @@ describe("pricing rules", () => {
     });
     expect(fixed).toMatchObject({ meteringHeader: null, meteringFallback: "CEILING" });
   });
+
+  it.each([
+    [{ settlementPolicy: "BATCH" }, "pricing.batchNoOptions"],
+    [{ meteringHeader: "X-Usage-Amount" }, "pricing.meteredNoOptions"],
+  ])(
+    "refuses turning a rule with payment options into %j while the update keeps its options",
+    async (over, key) => {
+      const api = callerFor(testDeps(database.db, { env }), owner).pricingRules;
+      const path = `/api/keeps-options-${key}`;
+      const option = { network: "eip155:8453", asset: BASE_USDC, price: "0.02" };
+      const created = await api.create({
+        merchantId,
+        data: rule({ pathPattern: path, paymentOptions: [option] }),
+      });
+      // an update without paymentOptions keeps them (an input that predates options)
+      const err = await rejection(
+        api.update({ merchantId, id: created.id, data: rule({ pathPattern: path, ...over }) }),
+      );
+      expect(err.code).toBe("BAD_REQUEST");
+      expect(err.cause?.details?.fieldErrors?.paymentOptions?.[0]).toContain(key);
+      const [kept] = (await api.list({ merchantId })).filter((r) => r.id === created.id);
+      expect(kept).toMatchObject({ settlementPolicy: "AFTER_SUCCESS", meteringHeader: null });
+      expect(kept?.paymentOptions).toHaveLength(1);
+    },
+  );
 
   it("refuses a duplicate method + pattern with a conflict on the pattern field", async () => {
     const api = callerFor(testDeps(database.db, { env }), owner).pricingRules;
