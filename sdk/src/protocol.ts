@@ -225,6 +225,8 @@ export const settlementSchema = z.object({
   network: z.string(),
   payer: z.string().optional(),
   errorReason: z.string().optional(),
+  /** atomic units actually settled, where it may differ from the price (`upto`: what the call used) */
+  amount: z.string().regex(/^\d+$/).optional(),
 });
 export type Settlement = z.infer<typeof settlementSchema>;
 

@@ -113,6 +113,12 @@ describe("helpers", () => {
       parseSettlement(encodeJsonHeader({ success: true, transaction: "0xabc", network: "base" })),
     ).toMatchObject({ success: true });
     expect(() => parseSettlement(encodeJsonHeader({ ok: 1 }))).toThrow(ProtocolError);
+    // a metered (upto) settlement names what was charged; it must be atomic units
+    const metered = { success: true, transaction: "0xabc", network: "base", amount: "1234" };
+    expect(parseSettlement(encodeJsonHeader(metered))).toMatchObject({ amount: "1234" });
+    expect(() => parseSettlement(encodeJsonHeader({ ...metered, amount: "1.5" }))).toThrow(
+      ProtocolError,
+    );
   });
 });
 

@@ -9,8 +9,13 @@ import { createWalletClient, http, type PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { handleGatewayRequest } from "@/server/gateway/handle-request";
-import { createGatewayHarness, type GatewayHarness } from "@/server/testing/gateway-harness";
+import {
+  createGatewayHarness,
+  GATEWAY_ORIGIN,
+  type GatewayHarness,
+} from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
+import { officialScheme, X402Client } from "@/sdk/src";
 
 // Metered pricing with the official `upto` scheme: @x402/fetch pays a Permit2 authorization for
 // the rule's ceiling, the upstream reports what the call used in X-Usage-Amount, and the gateway
@@ -138,6 +143,41 @@ describe("a metered rule paid with the official upto scheme", () => {
     });
     expect(credits.length).toBeGreaterThan(0);
     expect(credits.some((e) => e.amountAtomic.toFixed() === "1234")).toBe(true);
+  });
+
+  it("is paid by our SDK through the official upto client part, within the SDK's spending limit", async () => {
+    const payer = await approvingPayer();
+    const merchantBefore = await h.balanceOf(h.merchantWallet);
+    const sdk = (maxAmount: string) =>
+      new X402Client({
+        endpoint: GATEWAY_ORIGIN,
+        merchantId: h.merchant.id,
+        wallet: payer,
+        fetch: viaGateway,
+        maxAmount: { USDC: maxAmount },
+        assets: [{ network: h.network, address: h.token, symbol: "USDC", decimals: 6 }],
+        schemes: [officialScheme(new UptoEvmScheme(toClientEvmSigner(payer, h.publicClient)))],
+      });
+
+    // the ceiling is what the buyer authorizes, so it is what the limit is checked against
+    await expect(sdk("0.01").request({ path: "/api/metered?used=700" })).rejects.toMatchObject({
+      code: "amount_limit",
+    });
+    expect(await h.balanceOf(h.merchantWallet)).toBe(merchantBefore);
+
+    const res = await sdk("0.05").request({
+      path: "/api/metered?used=700",
+      responseType: "json",
+    });
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ metered: true, used: "700" });
+    expect(res.payment).toMatchObject({ success: true, amount: "700" });
+    expect(await h.balanceOf(h.merchantWallet)).toBe(merchantBefore + 700n);
+    const payment = await database.db.payment.findFirstOrThrow({
+      where: { merchantId: h.merchant.id, payer: payer.address.toLowerCase() },
+    });
+    expect(payment).toMatchObject({ status: "SETTLED", scheme: "upto" });
+    expect(payment.amountAtomic.toFixed()).toBe("700");
   });
 
   it("refuses a buyer who has not approved Permit2, before the upstream is called", async () => {
