@@ -201,10 +201,10 @@ describe("parseServerEnv", () => {
 describe(".env.example", () => {
   it("documents exactly the variables of the env schema, each with a comment", () => {
     const lines = readFileSync(new URL("../.env.example", import.meta.url), "utf8").split("\n");
-    const keys = lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=")[0]);
+    const keys = lines.filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l)).map((l) => l.split("=")[0]);
     expect(new Set(keys)).toEqual(new Set(Object.keys(serverEnvSchema.shape)));
     lines.forEach((line, i) => {
-      if (/^[A-Z_]+=/.test(line))
+      if (/^[A-Z][A-Z0-9_]*=/.test(line))
         expect(lines[i - 1]?.startsWith("#"), `${line} needs a comment above it`).toBe(true);
     });
   });
