@@ -2,17 +2,100 @@
 // printed as a row, and EIP-3009 payments signed ahead so signing is not part of what is measured.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { cpSync, rmSync } from "node:fs";
+import path from "node:path";
 
 import autocannon from "autocannon";
+import pg from "pg";
 import { toHex, type Hex, type LocalAccount } from "viem";
 
 import { signTransferAuthorization } from "@/server/chain/test-usdc";
+import { parseDatabaseUrl, type DatabaseConfig } from "@/server/db/config";
+import { DATA_DIR_LOCK_FILE } from "@/server/db/data-dir-lock";
 
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 export const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 export const PAID_REQUESTS = Number(process.env.BENCH_PAID_REQUESTS ?? 2000);
 
 export const children: ChildProcess[] = [];
+
+/** The machine's PostgreSQL (trust auth for `postgres` on the loopback, as .ci/run uses it). */
+export const BENCH_POSTGRES =
+  process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
+
+export type BenchDatabase = {
+  url: string;
+  config: DatabaseConfig;
+  /** A copy of the database as it is now, for a second server (its source must be closed by then). */
+  copy: (name: string) => Promise<string>;
+  /** Drops what this helper created (PostgreSQL databases; an embedded directory stays for a look). */
+  drop: () => Promise<void>;
+};
+
+/**
+ * The database a bench's gateway runs on: a fresh PostgreSQL database on the machine's server (the
+ * setting issue 21 measures in, created and dropped by the bench), or the embedded PGlite under
+ * `dataDir` with BENCH_DB=pglite. A DATABASE_URL naming PostgreSQL is used as it is (not dropped).
+ * One helper for every bench, so they all measure on the same kind of database.
+ */
+export async function benchDatabase(dataDir: string, name = "x4g_bench"): Promise<BenchDatabase> {
+  const given = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : null;
+  if (process.env.BENCH_DB === "pglite" && !given) {
+    const url = `pglite:${path.join(dataDir, "pglite")}`;
+    const config = parseDatabaseUrl(url, dataDir);
+    return {
+      url,
+      config,
+      copy: async (suffix) => {
+        const from = path.join(dataDir, "pglite");
+        const to = `${from}-${suffix}`;
+        rmSync(to, { recursive: true, force: true });
+        cpSync(from, to, { recursive: true });
+        // the copy is not the source server's: its lock (naming that live server) stays with the original
+        rmSync(path.join(to, DATA_DIR_LOCK_FILE), { force: true });
+        return `pglite:${to}`;
+      },
+      drop: async () => undefined,
+    };
+  }
+  const server = given ? new URL(given) : new URL(BENCH_POSTGRES);
+  const database = given ? server.pathname.slice(1) : `${name}_${Date.now()}`;
+  const urlOf = (db: string) => {
+    const u = new URL(server);
+    u.pathname = `/${db}`;
+    return u.toString();
+  };
+  const created: string[] = [];
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: urlOf("postgres") });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  if (!given) {
+    await admin(`CREATE DATABASE ${database}`);
+    created.push(database);
+  }
+  const url = urlOf(database);
+  return {
+    url,
+    config: { kind: "postgres", url },
+    copy: async (suffix) => {
+      const copy = `${database}_${suffix}`;
+      await admin(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
+      await admin(`CREATE DATABASE ${copy} TEMPLATE ${database}`);
+      if (!created.includes(copy)) created.push(copy);
+      return urlOf(copy);
+    },
+    drop: async () => {
+      for (const db of created.reverse())
+        await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+    },
+  };
+}
 
 /** Starts `node --import tsx <script>`; resolves with the port it prints as `{"port":…}`. */
 export function startChild(

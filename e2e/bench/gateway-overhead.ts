@@ -6,7 +6,8 @@
 //   each paid row is followed by its on-chain check: the merchant wallet's balance grew by one price per 2xx
 //   (g) the free path with metrics and logging on vs off
 //   (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one instance
-// The gateway is the production build (`next start`) on an embedded database and a local anvil.
+// The gateway is the production build (`npm start`) on PostgreSQL (a database the bench creates and
+// drops; BENCH_DB=pglite for the embedded one) and a local anvil.
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
 // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request (test-results/bench-free.json).
 // BENCH_SETTLE_ONLY=1 runs the paid rows (d), (d2), (e) alone with their on-chain checks (test-results/bench-settle.json).
@@ -14,7 +15,6 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
-  cpSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -32,8 +32,6 @@ import { freePort } from "@/server/chain/anvil";
 import { setupLocalChain } from "@/server/chain/local-chain";
 import { usdcBalance } from "@/server/chain/test-usdc";
 import { createPrismaClient } from "@/server/db/client";
-import { parseDatabaseUrl } from "@/server/db/config";
-import { DATA_DIR_LOCK_FILE } from "@/server/db/data-dir-lock";
 import { applyMigrations } from "@/server/db/schema-engine";
 import { parseServerEnv } from "@/server/env";
 import { createMerchant } from "@/server/merchants/merchants";
@@ -48,6 +46,7 @@ import {
   DURATION_S,
   measure,
   PAID_REQUESTS,
+  benchDatabase,
   signPayments as signPaymentsAhead,
   startChild,
   waitFor,
@@ -171,14 +170,16 @@ async function main() {
     return;
   }
 
-  // a fresh embedded database with one merchant whose /paid/* costs 0.001 test USDC
+  // a fresh database (PostgreSQL; BENCH_DB=pglite for the embedded one) with one merchant whose
+  // /paid/* costs 0.001 test USDC
   const dataDir = path.resolve(".data/bench");
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const databaseUrl = process.env.DATABASE_URL?.startsWith("postgres")
-    ? process.env.DATABASE_URL
-    : `pglite:${path.join(dataDir, "pglite")}`;
-  const dbConfig = parseDatabaseUrl(databaseUrl, dataDir);
+  const database = await benchDatabase(dataDir);
+  dropDatabase = database.drop;
+  const databaseUrl = database.url;
+  const dbConfig = database.config;
+  console.log(`database: ${dbConfig.kind === "postgres" ? "PostgreSQL" : "embedded PGlite"}`);
   await applyMigrations(dbConfig);
   const gatewayPort = await freePort();
   const appUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -342,19 +343,11 @@ async function main() {
     const trees = { this: process.cwd(), baseline: baselineTree } as const;
     const ports = { this: await freePort(), baseline: await freePort() };
     const ratios: number[] = [];
-    const embedded = dbConfig.kind === "pglite" ? dbConfig.dataDir : null;
     for (let round = 0; round < rounds; round++) {
       const procs = Object.fromEntries(
         await Promise.all(
           (["this", "baseline"] as const).map(async (tree) => {
-            const env: Record<string, string> = {};
-            if (embedded) {
-              const copy = `${embedded}-${tree}`;
-              rmSync(copy, { recursive: true, force: true });
-              cpSync(embedded, copy, { recursive: true });
-              rmSync(path.join(copy, DATA_DIR_LOCK_FILE), { force: true });
-              env.DATABASE_URL = `pglite:${copy}`;
-            }
+            const env: Record<string, string> = { DATABASE_URL: await database.copy(tree) };
             const server = await startGateway({
               port: ports[tree],
               env,
@@ -532,20 +525,15 @@ async function main() {
     } as const;
     const observed: Record<"on" | "off", Measured[]> = { on: [], off: [] };
     const ports = { on: gatewayPort, off: await freePort() };
-    const embedded = dbConfig.kind === "pglite" ? dbConfig.dataDir : null;
     let logLines = 0;
     for (let round = 0; round < OBS_ROUNDS; round++) {
       const started = await Promise.all(
         (["on", "off"] as const).map(async (mode) => {
-          const env: Record<string, string> = { ...modes[mode] };
-          if (embedded) {
-            const copy = `${embedded}-${mode}`;
-            rmSync(copy, { recursive: true, force: true });
-            cpSync(embedded, copy, { recursive: true });
-            // the copy is not the main server's: its lock (naming that live server) stays with the original
-            rmSync(path.join(copy, DATA_DIR_LOCK_FILE), { force: true });
-            env.DATABASE_URL = `pglite:${copy}`;
-          }
+          // each server on its own copy of the database (the copies' queues are their own)
+          const env: Record<string, string> = {
+            ...modes[mode],
+            DATABASE_URL: await database.copy(mode),
+          };
           // BENCH_CPU_PROF_DIR=<dir>: a V8 CPU profile of each gateway process (one directory per
           // process: the module loader's thread writes a profile of its own), with the bursts' times
           const profileFlags = PROFILE_DIR
@@ -935,12 +923,21 @@ async function main() {
   await chain.stop();
 }
 
+/** set once the bench's database exists: dropped at the end, whatever happened */
+let dropDatabase: () => Promise<void> = async () => undefined;
+
 main()
   .catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;
   })
-  .finally(() => {
+  .finally(async () => {
+    const exited = children
+      .filter((child) => child.exitCode === null && child.signalCode === null)
+      .map((child) => new Promise((resolve) => child.once("exit", resolve)));
     for (const child of children) child.kill("SIGTERM");
+    // the servers hold connections to the database: it is dropped once they are gone
+    await Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 15_000))]);
+    await dropDatabase().catch((err: unknown) => console.error(err));
     setTimeout(() => process.exit(), 500).unref();
   });

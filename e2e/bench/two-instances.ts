@@ -20,6 +20,7 @@ import { startTestRedis } from "@/server/testing/redis";
 import { signUpWithPassword } from "@/server/users/users";
 
 import {
+  BENCH_POSTGRES,
   challengeOf,
   children,
   DURATION_S,
@@ -32,7 +33,7 @@ import {
   type Measured,
 } from "./bench-kit";
 
-const POSTGRES = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
+const POSTGRES = BENCH_POSTGRES;
 
 export type ScaleResult = {
   results: Measured[];
