@@ -2,7 +2,7 @@
 // printed as a row, and EIP-3009 payments signed ahead so signing is not part of what is measured.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 import autocannon from "autocannon";
@@ -101,8 +101,9 @@ export async function benchDatabase(dataDir: string, name = "x4g_bench"): Promis
 export function startChild(
   args: string[],
   env: Record<string, string> = {},
+  nodeFlags: string[] = [],
 ): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -144,11 +145,21 @@ export type Measured = {
   cpuUsPerRequest?: number;
 };
 
-export async function measure(name: string, opts: autocannon.Options): Promise<Measured> {
+/**
+ * One autocannon run printed as a row. `cpuSeconds` (the serving process's CPU time so far, e.g.
+ * from /proc) adds its CPU per request over the measured run, the warm-up left out.
+ */
+export async function measure(
+  name: string,
+  opts: autocannon.Options,
+  cpuSeconds?: () => number | null,
+): Promise<Measured> {
   // a short warm-up so JIT, keep-alive pools and caches are in their steady state
   if (!opts.amount) await autocannon({ ...opts, duration: 2 });
+  const cpuBefore = cpuSeconds?.() ?? null;
   const result = await autocannon({ connections: CONNECTIONS, ...opts });
-  const m = {
+  const cpuAfter = cpuSeconds?.() ?? null;
+  const m: Measured = {
     name,
     requestsPerSec: result.requests.average,
     p50: result.latency.p50,
@@ -157,10 +168,29 @@ export async function measure(name: string, opts: autocannon.Options): Promise<M
     errors: result.errors + result.timeouts,
     total: result.requests.total,
   };
+  if (cpuBefore !== null && cpuAfter !== null && m.total > 0)
+    m.cpuUsPerRequest = ((cpuAfter - cpuBefore) * 1e6) / m.total;
   console.log(
-    `${name.padEnd(26)} ${m.requestsPerSec.toFixed(0).padStart(8)} req/s   p50 ${m.p50.toFixed(1).padStart(6)} ms   p99 ${m.p99.toFixed(1).padStart(7)} ms   non-2xx ${m.non2xx}   errors ${m.errors}`,
+    `${name.padEnd(26)} ${m.requestsPerSec.toFixed(0).padStart(8)} req/s   p50 ${m.p50.toFixed(1).padStart(6)} ms   p99 ${m.p99.toFixed(1).padStart(7)} ms   non-2xx ${m.non2xx}   errors ${m.errors}${m.cpuUsPerRequest !== undefined ? `   CPU ${m.cpuUsPerRequest.toFixed(0)} µs/req` : ""}`,
   );
   return m;
+}
+
+/** CPU seconds (user + system, all threads) a process has used, from /proc (null where there is none). */
+export function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
+  // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** A process's resident set in MB, from /proc (null where there is none). */
+export function rssMbOf(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return null;
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) / 1024 : null;
 }
 
 export type Requirements = {

@@ -31,6 +31,7 @@ import { accountFor } from "@/server/chain/accounts";
 import { freePort } from "@/server/chain/anvil";
 import { setupLocalChain } from "@/server/chain/local-chain";
 import { usdcBalance } from "@/server/chain/test-usdc";
+import { prepareStandalone } from "@/server/cli/prepare-standalone";
 import { createPrismaClient } from "@/server/db/client";
 import { applyMigrations } from "@/server/db/schema-engine";
 import { parseServerEnv } from "@/server/env";
@@ -47,6 +48,8 @@ import {
   measure,
   PAID_REQUESTS,
   benchDatabase,
+  cpuSecondsOf,
+  rssMbOf,
   signPayments as signPaymentsAhead,
   startChild,
   waitFor,
@@ -84,13 +87,6 @@ async function waitForDeferredQueue(
   }
 }
 
-/** A process's resident set in MB, from /proc (null where there is none). */
-function rssMbOf(pid: number | undefined): number | null {
-  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return null;
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) / 1024 : null;
-}
-
 /**
  * BENCH_SOAK_S=<seconds> (with BENCH_FREE_ONLY=1): the free path loaded without pause for that long
  * (600 for the 10-minute soak), the server's RSS read every 30 s. Flat means the last samples sit
@@ -117,15 +113,26 @@ async function soakFreePath(
   return { samples, maxMb };
 }
 
-/** CPU seconds (user + system, all threads) a process has used, from /proc (null where there is none). */
-function cpuSecondsOf(pid: number | undefined): number | null {
-  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
-  // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_S ?? 0);
+
+/** The soak on one server, printed and written to test-results/bench-soak-<name>.json. */
+async function soakAndReport(url: string, rssMb: () => number | null, name: string) {
+  const soak = await soakFreePath(url, SOAK_SECONDS, rssMb);
+  const warm = soak.samples.filter((x) => x.atS >= 60 && x.rssMb !== null);
+  const settledMb = warm[0]?.rssMb ?? null;
+  const lastMb = warm.at(-1)?.rssMb ?? null;
+  const flat = settledMb !== null && lastMb !== null && lastMb <= settledMb * 1.1;
+  console.log(
+    `soak (${name}): ${SOAK_SECONDS} s, RSS max ${soak.maxMb.toFixed(0)} MB (aim < 300), after the first minute ${settledMb?.toFixed(0) ?? "?"} MB → at the end ${lastMb?.toFixed(0) ?? "?"} MB (${flat ? "flat" : "growing"})`,
+  );
+  mkdirSync("test-results", { recursive: true });
+  writeFileSync(
+    `test-results/bench-soak-${name}.json`,
+    JSON.stringify({ at: new Date().toISOString(), seconds: SOAK_SECONDS, ...soak, flat }, null, 2),
+  );
+  return { seconds: SOAK_SECONDS, maxMb: soak.maxMb, settledMb, lastMb, flat };
 }
-const CLOCK_TICKS_PER_SECOND = 100;
 
 async function main() {
   if (!existsSync(".next/BUILD_ID")) {
@@ -144,7 +151,14 @@ async function main() {
   const chain = await setupLocalChain({ chainId: 84532 });
   const upstream = await startChild(["e2e/bench/upstream-process.ts"]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
-  const bare = await startChild(["e2e/bench/bare-proxy-process.ts", upstreamUrl]);
+  // BENCH_FREE_ONLY=1 with BENCH_CPU_PROF_DIR: the bare proxy is profiled too, as the comparison
+  const bare = await startChild(
+    ["e2e/bench/bare-proxy-process.ts", upstreamUrl],
+    {},
+    process.env.BENCH_FREE_ONLY === "1" && PROFILE_DIR
+      ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "bare")}`]
+      : [],
+  );
   // (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one (BENCH_SCALE_ONLY=1 runs it alone)
   const compareScale = () =>
     measureTwoInstances({ chain, upstreamUrl, logDir: path.resolve(".data/bench-scale") });
@@ -274,14 +288,19 @@ async function main() {
   );
   await close();
 
-  // the self-hosted server as `npm start` runs it; BENCH_NEXT_ONLY=1 measures `next start` alone (the route handler, as on Vercel)
-  const serverCommand = (port: number) =>
-    process.env.BENCH_NEXT_ONLY === "1"
+  // the self-hosted server as `npm start` runs it ("node"); BENCH_NEXT_ONLY=1 measures `next start`
+  // alone (the route handler, as on Vercel); "standalone" is the Docker image's server.js
+  type ServerKind = "node" | "next" | "standalone";
+  const defaultKind: ServerKind = process.env.BENCH_NEXT_ONLY === "1" ? "next" : "node";
+  const serverCommand = (port: number, kind: ServerKind) =>
+    kind === "next"
       ? (["npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"]] as const)
-      : ([
-          process.execPath,
-          ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"],
-        ] as const);
+      : kind === "standalone"
+        ? ([process.execPath, [path.resolve(".next/standalone/server.js")]] as const)
+        : ([
+            process.execPath,
+            ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"],
+          ] as const);
   /** Starts a gateway server on `port` with extra env, its stdout (the JSON logs) going to `logFile`. */
   const startGateway = async (opts: {
     port: number;
@@ -289,16 +308,25 @@ async function main() {
     logFile: string;
     nodeFlags?: string[];
     cwd?: string;
+    kind?: ServerKind;
   }) => {
     const out = openSync(opts.logFile, "w");
-    const [command, args] = serverCommand(opts.port);
+    const [command, args] = serverCommand(opts.port, opts.kind ?? defaultKind);
     const child = spawn(
       command,
       command === process.execPath ? [...(opts.nodeFlags ?? []), ...args] : [...args],
       {
         cwd: opts.cwd,
         stdio: ["ignore", out, "inherit"],
-        env: { ...process.env, ...envVars, APP_URL: `http://127.0.0.1:${opts.port}`, ...opts.env },
+        env: {
+          ...process.env,
+          ...envVars,
+          APP_URL: `http://127.0.0.1:${opts.port}`,
+          // what the standalone server.js listens on (as Next's own reads them)
+          PORT: String(opts.port),
+          HOSTNAME: "127.0.0.1",
+          ...opts.env,
+        },
       },
     );
     closeSync(out);
@@ -318,10 +346,13 @@ async function main() {
   };
   const freeOnly = process.env.BENCH_FREE_ONLY === "1";
   // BENCH_FREE_ONLY=1 with BENCH_CPU_PROF_DIR: a CPU profile of the main server across (c)
-  const mainFlags =
-    freeOnly && PROFILE_DIR
+  // (BENCH_NODE_FLAGS: more node flags for it, e.g. --heapsnapshot-signal=SIGUSR2 to look at its memory)
+  const mainFlags = [
+    ...(freeOnly && PROFILE_DIR
       ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "free")}`]
-      : [];
+      : []),
+    ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+  ];
   const gateway = await startGateway({
     port: gatewayPort,
     logFile: path.join(dataDir, "gateway-main.log"),
@@ -409,6 +440,50 @@ async function main() {
     );
   };
 
+  /**
+   * (c2): the free path through the Docker image's server (`npm run build:standalone`: Next's
+   * standalone server.js with our front door, the gateway served by the route handler as on
+   * Vercel) as a gateway-only instance (INSTANCE_ROLE=gateway), on its own copy of the database
+   * (the main server must be stopped by then); its CPU per request and its RSS after the load,
+   * then BENCH_SOAK_S of soak when `soak` is set.
+   */
+  const measureStandalone = async (soak: boolean) => {
+    prepareStandalone();
+    const port = await freePort();
+    const server = await startGateway({
+      port,
+      kind: "standalone",
+      env: { INSTANCE_ROLE: "gateway", DATABASE_URL: await database.copy("standalone") },
+      logFile: path.join(dataDir, "gateway-standalone.log"),
+      nodeFlags: PROFILE_DIR
+        ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "standalone")}`]
+        : [],
+    });
+    const url = `http://127.0.0.1:${port}/${merchant.id}/free/btc`;
+    await waitFor(url);
+    const rssIdle = server.rssMb();
+    const from = Date.now();
+    const m = await measure(
+      "(c2) free, standalone",
+      { url, duration: DURATION_S },
+      server.cpuSeconds,
+    );
+    const to = Date.now();
+    const rss = server.rssMb();
+    console.log(
+      `${"".padEnd(26)} standalone server.js, INSTANCE_ROLE=gateway, route handler: RSS ${rssIdle?.toFixed(0) ?? "?"} MB before the load, ${rss?.toFixed(0) ?? "?"} MB after`,
+    );
+    const soaked = soak ? await soakAndReport(url, server.rssMb, "standalone") : null;
+    const stoppedAt = Date.now();
+    await server.stop();
+    if (PROFILE_DIR)
+      writeFileSync(
+        path.join(PROFILE_DIR, "standalone", "window.json"),
+        JSON.stringify({ stoppedAt, windows: [[from, to]], requests: m.total }),
+      );
+    return { ...m, rssMb: rss, rssIdleMb: rssIdle, soak: soaked };
+  };
+
   // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request on (c)
   // (BENCH_NEXT_ONLY=1 as well: (c) is the route handler under `next start`, as on Vercel)
   if (freeOnly) {
@@ -419,24 +494,20 @@ async function main() {
       url: `${upstreamUrl}/free/btc`,
       duration: DURATION_S,
     });
-    const b = await measure("(b) bare Node proxy", {
-      url: `http://127.0.0.1:${bare.port}/free/btc`,
-      duration: DURATION_S,
-    });
-    const cpuBefore = gateway.cpuSeconds();
+    const bareFrom = Date.now();
+    const b = await measure(
+      "(b) bare Node proxy",
+      { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S },
+      () => cpuSecondsOf(bare.child.pid),
+    );
     const from = Date.now();
-    const c = await measure("(c) gateway free path", {
-      url: `${gatewayBase}/free/btc`,
-      duration: DURATION_S,
-    });
+    const c = await measure(
+      "(c) gateway free path",
+      { url: `${gatewayBase}/free/btc`, duration: DURATION_S },
+      gateway.cpuSeconds,
+    );
     const to = Date.now();
-    const cpuAfter = gateway.cpuSeconds();
-    // the warm-up's requests are in the CPU time too: counted as the measured rate over its 2 s
-    const warmUpRequests = c.requestsPerSec * 2;
-    const cpuUsPerRequest =
-      cpuBefore !== null && cpuAfter !== null
-        ? ((cpuAfter - cpuBefore) * 1e6) / (c.total + warmUpRequests)
-        : Number.NaN;
+    const cpuUsPerRequest = c.cpuUsPerRequest ?? Number.NaN;
     const ratios = {
       cOverB: c.requestsPerSec / b.requestsPerSec,
       cP50MinusBP50: c.p50 - b.p50,
@@ -444,28 +515,20 @@ async function main() {
     };
     const rssAfterC = gateway.rssMb();
     console.log(
-      `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   gateway CPU ≈ ${cpuUsPerRequest.toFixed(1)} µs/request   RSS ${rssAfterC?.toFixed(0) ?? "?"} MB`,
+      `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   CPU per request c/b = ${(cpuUsPerRequest / (b.cpuUsPerRequest ?? Number.NaN)).toFixed(2)}   RSS ${rssAfterC?.toFixed(0) ?? "?"} MB`,
     );
-    const soakSeconds = Number(process.env.BENCH_SOAK_S ?? 0);
-    if (soakSeconds > 0) {
-      const soak = await soakFreePath(`${gatewayBase}/free/btc`, soakSeconds, gateway.rssMb);
-      const warm = soak.samples.filter((x) => x.atS >= 60 && x.rssMb !== null);
-      const settled = warm[0]?.rssMb ?? null;
-      const last = warm.at(-1)?.rssMb ?? null;
-      const flat = settled !== null && last !== null && last <= settled * 1.1;
-      console.log(
-        `soak: ${soakSeconds} s, RSS max ${soak.maxMb.toFixed(0)} MB (aim < 300), after the first minute ${settled?.toFixed(0) ?? "?"} MB → at the end ${last?.toFixed(0) ?? "?"} MB (${flat ? "flat" : "growing"})`,
-      );
-      mkdirSync("test-results", { recursive: true });
-      writeFileSync(
-        "test-results/bench-soak.json",
-        JSON.stringify(
-          { at: new Date().toISOString(), seconds: soakSeconds, ...soak, flat },
-          null,
-          2,
-        ),
-      );
-    }
+    const soakNode =
+      SOAK_SECONDS > 0 && process.env.BENCH_SOAK_SERVER !== "standalone"
+        ? await soakAndReport(`${gatewayBase}/free/btc`, gateway.rssMb, "npm-start")
+        : null;
+    const stoppedAt = Date.now();
+    await gateway.stop();
+    const standalone = await measureStandalone(
+      SOAK_SECONDS > 0 && process.env.BENCH_SOAK_SERVER === "standalone",
+    );
+    console.log(
+      `route handler (standalone) / node path: c2/c = ${(standalone.requestsPerSec / c.requestsPerSec).toFixed(2)} (aim ≥ 0.50)   CPU per request c2/c = ${((standalone.cpuUsPerRequest ?? Number.NaN) / cpuUsPerRequest).toFixed(2)}`,
+    );
     mkdirSync("test-results", { recursive: true });
     writeFileSync(
       "test-results/bench-free.json",
@@ -474,15 +537,24 @@ async function main() {
           at: new Date().toISOString(),
           connections: CONNECTIONS,
           durationSeconds: DURATION_S,
-          results: [a, b, { ...c, cpuUsPerRequest, rssMb: rssAfterC }],
-          ratios,
+          results: [a, b, { ...c, rssMb: rssAfterC, soak: soakNode }, standalone],
+          ratios: { ...ratios, c2OverC: standalone.requestsPerSec / c.requestsPerSec },
         },
         null,
         2,
       ),
     );
-    const stoppedAt = Date.now();
-    await gateway.stop();
+    if (PROFILE_DIR) {
+      const bareStoppedAt = Date.now();
+      await new Promise<void>((resolve) => {
+        bare.child.once("exit", () => resolve());
+        bare.child.kill("SIGTERM");
+      });
+      writeFileSync(
+        path.join(PROFILE_DIR, "bare", "window.json"),
+        JSON.stringify({ stoppedAt: bareStoppedAt, windows: [[bareFrom, from]], requests: b.total }),
+      );
+    }
     if (process.env.BENCH_BASELINE_TREE)
       await compareWithBaseline(path.resolve(process.env.BENCH_BASELINE_TREE));
     // the profile's clock is not the wall clock: its end is the stop, which places (c)'s window in it
