@@ -31,6 +31,7 @@ import { accountFor } from "@/server/chain/accounts";
 import { freePort } from "@/server/chain/anvil";
 import { setupLocalChain } from "@/server/chain/local-chain";
 import { usdcBalance } from "@/server/chain/test-usdc";
+import { COMPILED_SERVER, writeCompiledServer } from "@/server/cli/build-server";
 import { prepareStandalone } from "@/server/cli/prepare-standalone";
 import { createPrismaClient } from "@/server/db/client";
 import { applyMigrations } from "@/server/db/schema-engine";
@@ -113,7 +114,6 @@ async function soakFreePath(
   return { samples, maxMb };
 }
 
-
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_S ?? 0);
 
 /** The soak on one server, printed and written to test-results/bench-soak-<name>.json. */
@@ -147,6 +147,9 @@ async function main() {
       );
     });
   }
+
+  // `npm start`'s compiled server, from this tree's sources as they are now
+  writeCompiledServer();
 
   const chain = await setupLocalChain({ chainId: 84532 });
   const upstream = await startChild(["e2e/bench/upstream-process.ts"]);
@@ -288,7 +291,7 @@ async function main() {
   );
   await close();
 
-  // the self-hosted server as `npm start` runs it ("node"); BENCH_NEXT_ONLY=1 measures `next start`
+  // the self-hosted server as `npm start` runs it ("node", the compiled .next/server-start.mjs); BENCH_NEXT_ONLY=1 measures `next start`
   // alone (the route handler, as on Vercel); "standalone" is the Docker image's server.js
   type ServerKind = "node" | "next" | "standalone";
   const defaultKind: ServerKind = process.env.BENCH_NEXT_ONLY === "1" ? "next" : "node";
@@ -297,10 +300,7 @@ async function main() {
       ? (["npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"]] as const)
       : kind === "standalone"
         ? ([process.execPath, [path.resolve(".next/standalone/server.js")]] as const)
-        : ([
-            process.execPath,
-            ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"],
-          ] as const);
+        : ([process.execPath, [COMPILED_SERVER, "-p", String(port), "-H", "127.0.0.1"]] as const);
   /** Starts a gateway server on `port` with extra env, its stdout (the JSON logs) going to `logFile`. */
   const startGateway = async (opts: {
     port: number;
@@ -552,7 +552,11 @@ async function main() {
       });
       writeFileSync(
         path.join(PROFILE_DIR, "bare", "window.json"),
-        JSON.stringify({ stoppedAt: bareStoppedAt, windows: [[bareFrom, from]], requests: b.total }),
+        JSON.stringify({
+          stoppedAt: bareStoppedAt,
+          windows: [[bareFrom, from]],
+          requests: b.total,
+        }),
       );
     }
     if (process.env.BENCH_BASELINE_TREE)
