@@ -31,7 +31,7 @@ import { accountFor } from "@/server/chain/accounts";
 import { freePort } from "@/server/chain/anvil";
 import { setupLocalChain } from "@/server/chain/local-chain";
 import { usdcBalance } from "@/server/chain/test-usdc";
-import { COMPILED_SERVER, writeCompiledServer } from "@/server/cli/build-server";
+import { COMPILED_SERVER, SERVER_NODE_FLAGS, writeCompiledServer } from "@/server/cli/build-server";
 import { prepareStandalone } from "@/server/cli/prepare-standalone";
 import { createPrismaClient } from "@/server/db/client";
 import { applyMigrations } from "@/server/db/schema-engine";
@@ -299,8 +299,14 @@ async function main() {
     kind === "next"
       ? (["npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"]] as const)
       : kind === "standalone"
-        ? ([process.execPath, [path.resolve(".next/standalone/server.js")]] as const)
-        : ([process.execPath, [COMPILED_SERVER, "-p", String(port), "-H", "127.0.0.1"]] as const);
+        ? ([
+            process.execPath,
+            [...SERVER_NODE_FLAGS, path.resolve(".next/standalone/server.js")],
+          ] as const)
+        : ([
+            process.execPath,
+            [...SERVER_NODE_FLAGS, COMPILED_SERVER, "-p", String(port), "-H", "127.0.0.1"],
+          ] as const);
   /** Starts a gateway server on `port` with extra env, its stdout (the JSON logs) going to `logFile`. */
   const startGateway = async (opts: {
     port: number;

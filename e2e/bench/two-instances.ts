@@ -10,7 +10,7 @@ import path from "node:path";
 import pg from "pg";
 
 import { accountFor } from "@/server/chain/accounts";
-import { COMPILED_SERVER } from "@/server/cli/build-server";
+import { COMPILED_SERVER, SERVER_NODE_FLAGS } from "@/server/cli/build-server";
 import { freePort } from "@/server/chain/anvil";
 import { createPrismaClient } from "@/server/db/client";
 import { applyMigrations } from "@/server/db/schema-engine";
@@ -127,7 +127,7 @@ export async function measureTwoInstances(opts: {
       const out = openSync(path.join(opts.logDir, `${name}.log`), "w");
       const child = spawn(
         process.execPath,
-        [COMPILED_SERVER, "-p", String(port), "-H", "127.0.0.1"],
+        [...SERVER_NODE_FLAGS, COMPILED_SERVER, "-p", String(port), "-H", "127.0.0.1"],
         { stdio: ["ignore", out, "inherit"], env: { ...process.env, ...envVars } },
       );
       closeSync(out);
