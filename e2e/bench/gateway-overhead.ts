@@ -911,14 +911,24 @@ async function main() {
     url: `${upstreamUrl}/free/btc`,
     duration: DURATION_S,
   });
-  const b = await measure("(b) bare Node proxy", {
-    url: `http://127.0.0.1:${bare.port}/free/btc`,
-    duration: DURATION_S,
-  });
-  const c = await measure("(c) gateway free path", {
-    url: `${gatewayBase}/free/btc`,
-    duration: DURATION_S,
-  });
+  const b = await measure(
+    "(b) bare Node proxy",
+    { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S },
+    () => cpuSecondsOf(bare.child.pid),
+  );
+  const c = await measure(
+    "(c) gateway free path",
+    { url: `${gatewayBase}/free/btc`, duration: DURATION_S },
+    gateway.cpuSeconds,
+  );
+  const rssAfterC = gateway.rssMb();
+  console.log(
+    `${"".padEnd(26)} npm start's server: RSS ${rssAfterC?.toFixed(0) ?? "?"} MB after (c)`,
+  );
+  const soakNode =
+    SOAK_SECONDS > 0
+      ? await soakAndReport(`${gatewayBase}/free/btc`, gateway.rssMb, "npm-start")
+      : null;
   const d = await measurePaid(
     "(d) gateway paid path",
     "/paid/btc",
@@ -963,10 +973,15 @@ async function main() {
     line: observabilityLine,
     pairedRatio,
   } = await compareObservability();
+  // (c2) after (g), which stopped the main server: the standalone server.js copies its database
+  const standalone = await measureStandalone(false);
   const scale = await compareScale();
 
   const ratios = {
     cOverB: c.requestsPerSec / b.requestsPerSec,
+    cP50MinusBP50: c.p50 - b.p50,
+    cpuPerRequestCOverB: (c.cpuUsPerRequest ?? Number.NaN) / (b.cpuUsPerRequest ?? Number.NaN),
+    c2OverC: standalone.requestsPerSec / c.requestsPerSec,
     dOverC: d.requestsPerSec / c.requestsPerSec,
     dP50MinusCP50: d.p50 - c.p50,
     bOverA: b.requestsPerSec / a.requestsPerSec,
@@ -980,7 +995,9 @@ async function main() {
     ...scale.ratios,
   };
   console.log(
-    `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   d/c = ${ratios.dOverC.toFixed(2)}   b/a = ${ratios.bOverA.toFixed(2)}\n` +
+    `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   CPU per request c/b = ${ratios.cpuPerRequestCOverB.toFixed(2)}   d/c = ${ratios.dOverC.toFixed(2)}   b/a = ${ratios.bOverA.toFixed(2)}\n` +
+      `route handler (standalone server.js, gateway-only) c2/c = ${ratios.c2OverC.toFixed(2)} (aim ≥ 0.50)\n` +
+      `memory     npm start RSS after (c) ${rssAfterC?.toFixed(0) ?? "?"} MB${soakNode ? `, soak ${soakNode.seconds} s: max ${soakNode.maxMb.toFixed(0)} MB, ${soakNode.settledMb?.toFixed(0) ?? "?"} → ${soakNode.lastMb?.toFixed(0) ?? "?"} MB (${soakNode.flat ? "flat" : "growing"})` : ""}; standalone RSS ${standalone.rssIdleMb?.toFixed(0) ?? "?"} MB idle, ${standalone.rssMb?.toFixed(0) ?? "?"} MB after (c2) (aim < 300)\n` +
       `latency    d.p50 − c.p50 = ${ratios.dP50MinusCP50.toFixed(1)} ms (aim ≤ 10 ms); unloaded d1.p50 − c1.p50 = ${ratios.unloadedPaidP50MinusFreeP50.toFixed(1)} ms\n` +
       `deferred   e/c = ${ratios.eOverC.toFixed(2)} (aim ≥ 0.50)   e.p50 − c.p50 = ${ratios.eP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
       `time pass  f/c = ${ratios.fOverC.toFixed(2)} (aim ≥ 0.50)   f.p50 − c.p50 = ${ratios.fP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
@@ -995,7 +1012,21 @@ async function main() {
         at: new Date().toISOString(),
         connections: CONNECTIONS,
         durationSeconds: DURATION_S,
-        results: [a, b, c, d, d2, e, f, c1, d1, ...observed.off, ...observed.on, ...scale.results],
+        results: [
+          a,
+          b,
+          { ...c, rssMb: rssAfterC, soak: soakNode },
+          standalone,
+          d,
+          d2,
+          e,
+          f,
+          c1,
+          d1,
+          ...observed.off,
+          ...observed.on,
+          ...scale.results,
+        ],
         ratios,
       },
       null,
