@@ -48,7 +48,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--import", "tsx", "server/cli/start.ts", "-H", "0.0.0.0"]
+CMD ["node", "--max-semi-space-size=8", ".next/server-start.mjs", "-H", "0.0.0.0"]
 
 # ── runner (the default): only the traced standalone output; no source, no dev dependencies, not root
 FROM ${NODE_IMAGE} AS runner
@@ -64,4 +64,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # exits at once, naming the variable, when the production environment is incomplete (instrumentation.ts)
-CMD ["node", "server.js"]
+CMD ["node", "--max-semi-space-size=8", "server.js"]

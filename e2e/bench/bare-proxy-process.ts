@@ -35,3 +35,5 @@ server.keepAliveTimeout = 65_000;
 server.listen(0, "127.0.0.1", () =>
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`),
 );
+// an orderly exit on SIGTERM, so a --cpu-prof profile is written
+process.on("SIGTERM", () => process.exit(0));

@@ -6,8 +6,8 @@
 //   each paid row is followed by its on-chain check: the merchant wallet's balance grew by one price per 2xx
 //   (g) the free path with metrics and logging on vs off
 //   (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one instance
-// The gateway is the production build on the machine's PostgreSQL (BENCH_DB=pglite: the embedded
-// database; e2e/bench/bench-database.ts) and a local anvil.
+// The gateway is the production build (`npm start`) on PostgreSQL (a database the bench creates and
+// drops; BENCH_DB=pglite for the embedded one) and a local anvil.
 // Prints throughput and p50/p99 per target and the ratios c/b, d/c, e/c and f/c; writes test-results/bench.json.
 // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request (test-results/bench-free.json).
 // BENCH_SETTLE_ONLY=1 runs the paid rows (d), (d2), (e) alone with their on-chain checks (test-results/bench-settle.json).
@@ -16,7 +16,6 @@ import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
-  cpSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -33,9 +32,9 @@ import { accountFor } from "@/server/chain/accounts";
 import { freePort } from "@/server/chain/anvil";
 import { setupLocalChain } from "@/server/chain/local-chain";
 import { usdcBalance } from "@/server/chain/test-usdc";
+import { COMPILED_SERVER, SERVER_NODE_FLAGS, writeCompiledServer } from "@/server/cli/build-server";
+import { prepareStandalone } from "@/server/cli/prepare-standalone";
 import { createPrismaClient } from "@/server/db/client";
-import { parseDatabaseUrl } from "@/server/db/config";
-import { DATA_DIR_LOCK_FILE } from "@/server/db/data-dir-lock";
 import { applyMigrations } from "@/server/db/schema-engine";
 import { parseServerEnv } from "@/server/env";
 import { createMerchant } from "@/server/merchants/merchants";
@@ -50,13 +49,15 @@ import {
   DURATION_S,
   measure,
   PAID_REQUESTS,
+  benchDatabase,
+  cpuSecondsOf,
+  rssMbOf,
   signPayments as signPaymentsAhead,
   startChild,
   waitFor,
   type Measured,
   type Requirements,
 } from "./bench-kit";
-import { benchDatabase } from "./bench-database";
 import { extraFacilitatorKeys } from "./facilitator-accounts";
 import { measureTwoInstances } from "./two-instances";
 
@@ -89,13 +90,6 @@ async function waitForDeferredQueue(
   }
 }
 
-/** A process's resident set in MB, from /proc (null where there is none). */
-function rssMbOf(pid: number | undefined): number | null {
-  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return null;
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) / 1024 : null;
-}
-
 /**
  * BENCH_SOAK_S=<seconds> (with BENCH_FREE_ONLY=1): the free path loaded without pause for that long
  * (600 for the 10-minute soak), the server's RSS read every 30 s. Flat means the last samples sit
@@ -122,15 +116,25 @@ async function soakFreePath(
   return { samples, maxMb };
 }
 
-/** CPU seconds (user + system, all threads) a process has used, from /proc (null where there is none). */
-function cpuSecondsOf(pid: number | undefined): number | null {
-  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
-  // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_S ?? 0);
+
+/** The soak on one server, printed and written to test-results/bench-soak-<name>.json. */
+async function soakAndReport(url: string, rssMb: () => number | null, name: string) {
+  const soak = await soakFreePath(url, SOAK_SECONDS, rssMb);
+  const warm = soak.samples.filter((x) => x.atS >= 60 && x.rssMb !== null);
+  const settledMb = warm[0]?.rssMb ?? null;
+  const lastMb = warm.at(-1)?.rssMb ?? null;
+  const flat = settledMb !== null && lastMb !== null && lastMb <= settledMb * 1.1;
+  console.log(
+    `soak (${name}): ${SOAK_SECONDS} s, RSS max ${soak.maxMb.toFixed(0)} MB (aim < 300), after the first minute ${settledMb?.toFixed(0) ?? "?"} MB → at the end ${lastMb?.toFixed(0) ?? "?"} MB (${flat ? "flat" : "growing"})`,
+  );
+  mkdirSync("test-results", { recursive: true });
+  writeFileSync(
+    `test-results/bench-soak-${name}.json`,
+    JSON.stringify({ at: new Date().toISOString(), seconds: SOAK_SECONDS, ...soak, flat }, null, 2),
+  );
+  return { seconds: SOAK_SECONDS, maxMb: soak.maxMb, settledMb, lastMb, flat };
 }
-const CLOCK_TICKS_PER_SECOND = 100;
 
 async function main() {
   if (!existsSync(".next/BUILD_ID")) {
@@ -146,12 +150,22 @@ async function main() {
     });
   }
 
+  // `npm start`'s compiled server, from this tree's sources as they are now
+  writeCompiledServer();
+
   // automine, plus a block each second for a settlement anvil's automine left ready but unmined
   // (it happens under concurrent sends from one account: server/chain/anvil.ts)
   const chain = await setupLocalChain({ chainId: 84532, mixedMiningBlockTime: 1 });
   const upstream = await startChild(["e2e/bench/upstream-process.ts"]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
-  const bare = await startChild(["e2e/bench/bare-proxy-process.ts", upstreamUrl]);
+  // BENCH_FREE_ONLY=1 with BENCH_CPU_PROF_DIR: the bare proxy is profiled too, as the comparison
+  const bare = await startChild(
+    ["e2e/bench/bare-proxy-process.ts", upstreamUrl],
+    {},
+    process.env.BENCH_FREE_ONLY === "1" && PROFILE_DIR
+      ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "bare")}`]
+      : [],
+  );
   // (h) two instances on PostgreSQL + Redis behind a round-robin proxy vs one (BENCH_SCALE_ONLY=1 runs it alone)
   const compareScale = () =>
     measureTwoInstances({ chain, upstreamUrl, logDir: path.resolve(".data/bench-scale") });
@@ -177,14 +191,16 @@ async function main() {
     return;
   }
 
-  // a fresh database with one merchant whose /paid/* costs 0.001 test USDC
+  // a fresh database (PostgreSQL; BENCH_DB=pglite for the embedded one) with one merchant whose
+  // /paid/* costs 0.001 test USDC
   const dataDir = path.resolve(".data/bench");
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const database = benchDatabase(dataDir);
-  process.once("exit", () => database.drop());
+  const database = await benchDatabase(dataDir);
+  dropDatabase = database.drop;
   const databaseUrl = database.url;
-  const dbConfig = parseDatabaseUrl(databaseUrl, dataDir);
+  const dbConfig = database.config;
+  console.log(`database: ${dbConfig.kind === "postgres" ? "PostgreSQL" : "embedded PGlite"}`);
   await applyMigrations(dbConfig);
   const gatewayPort = await freePort();
   const appUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -280,14 +296,22 @@ async function main() {
   );
   await close();
 
-  // the self-hosted server as `npm start` runs it; BENCH_NEXT_ONLY=1 measures `next start` alone (the route handler, as on Vercel)
-  const serverCommand = (port: number) =>
-    process.env.BENCH_NEXT_ONLY === "1"
+  // the self-hosted server as `npm start` runs it ("node", the compiled .next/server-start.mjs); BENCH_NEXT_ONLY=1 measures `next start`
+  // alone (the route handler, as on Vercel); "standalone" is the Docker image's server.js
+  type ServerKind = "node" | "next" | "standalone";
+  const defaultKind: ServerKind = process.env.BENCH_NEXT_ONLY === "1" ? "next" : "node";
+  const serverCommand = (port: number, kind: ServerKind) =>
+    kind === "next"
       ? (["npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"]] as const)
-      : ([
-          process.execPath,
-          ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"],
-        ] as const);
+      : kind === "standalone"
+        ? ([
+            process.execPath,
+            [...SERVER_NODE_FLAGS, path.resolve(".next/standalone/server.js")],
+          ] as const)
+        : ([
+            process.execPath,
+            [...SERVER_NODE_FLAGS, COMPILED_SERVER, "-p", String(port), "-H", "127.0.0.1"],
+          ] as const);
   /** Starts a gateway server on `port` with extra env, its stdout (the JSON logs) going to `logFile`. */
   const startGateway = async (opts: {
     port: number;
@@ -295,16 +319,25 @@ async function main() {
     logFile: string;
     nodeFlags?: string[];
     cwd?: string;
+    kind?: ServerKind;
   }) => {
     const out = openSync(opts.logFile, "w");
-    const [command, args] = serverCommand(opts.port);
+    const [command, args] = serverCommand(opts.port, opts.kind ?? defaultKind);
     const child = spawn(
       command,
       command === process.execPath ? [...(opts.nodeFlags ?? []), ...args] : [...args],
       {
         cwd: opts.cwd,
         stdio: ["ignore", out, "inherit"],
-        env: { ...process.env, ...envVars, APP_URL: `http://127.0.0.1:${opts.port}`, ...opts.env },
+        env: {
+          ...process.env,
+          ...envVars,
+          APP_URL: `http://127.0.0.1:${opts.port}`,
+          // what the standalone server.js listens on (as Next's own reads them)
+          PORT: String(opts.port),
+          HOSTNAME: "127.0.0.1",
+          ...opts.env,
+        },
       },
     );
     closeSync(out);
@@ -324,12 +357,15 @@ async function main() {
   };
   const freeOnly = process.env.BENCH_FREE_ONLY === "1";
   // BENCH_FREE_ONLY=1 with BENCH_CPU_PROF_DIR: a CPU profile of the main server across (c)
-  // (BENCH_SETTLE_ONLY=1 with it: a profile of the paid rows, under settle/)
+  // (BENCH_SETTLE_ONLY=1 with it: a profile of the paid rows, under settle/; BENCH_NODE_FLAGS: more
+  // node flags for it, e.g. --heapsnapshot-signal=SIGUSR2 to look at its memory)
   const settleOnly = process.env.BENCH_SETTLE_ONLY === "1";
-  const mainFlags =
-    (freeOnly || settleOnly) && PROFILE_DIR
+  const mainFlags = [
+    ...((freeOnly || settleOnly) && PROFILE_DIR
       ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, freeOnly ? "free" : "settle")}`]
-      : [];
+      : []),
+    ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+  ];
   // BENCH_GATEWAY_TREE=<dir>: the main gateway from another checkout (with node_modules and .next
   // linked in), e.g. the tree before a change, measured by this same harness on the same schema
   const gateway = await startGateway({
@@ -354,19 +390,11 @@ async function main() {
     const trees = { this: process.cwd(), baseline: baselineTree } as const;
     const ports = { this: await freePort(), baseline: await freePort() };
     const ratios: number[] = [];
-    const embedded = dbConfig.kind === "pglite" ? dbConfig.dataDir : null;
     for (let round = 0; round < rounds; round++) {
       const procs = Object.fromEntries(
         await Promise.all(
           (["this", "baseline"] as const).map(async (tree) => {
-            const env: Record<string, string> = {};
-            if (embedded) {
-              const copy = `${embedded}-${tree}`;
-              rmSync(copy, { recursive: true, force: true });
-              cpSync(embedded, copy, { recursive: true });
-              rmSync(path.join(copy, DATA_DIR_LOCK_FILE), { force: true });
-              env.DATABASE_URL = `pglite:${copy}`;
-            }
+            const env: Record<string, string> = { DATABASE_URL: await database.copy(tree) };
             const server = await startGateway({
               port: ports[tree],
               env,
@@ -428,6 +456,50 @@ async function main() {
     );
   };
 
+  /**
+   * (c2): the free path through the Docker image's server (`npm run build:standalone`: Next's
+   * standalone server.js with our front door, the gateway served by the route handler as on
+   * Vercel) as a gateway-only instance (INSTANCE_ROLE=gateway), on its own copy of the database
+   * (the main server must be stopped by then); its CPU per request and its RSS after the load,
+   * then BENCH_SOAK_S of soak when `soak` is set.
+   */
+  const measureStandalone = async (soak: boolean) => {
+    prepareStandalone();
+    const port = await freePort();
+    const server = await startGateway({
+      port,
+      kind: "standalone",
+      env: { INSTANCE_ROLE: "gateway", DATABASE_URL: await database.copy("standalone") },
+      logFile: path.join(dataDir, "gateway-standalone.log"),
+      nodeFlags: PROFILE_DIR
+        ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "standalone")}`]
+        : [],
+    });
+    const url = `http://127.0.0.1:${port}/${merchant.id}/free/btc`;
+    await waitFor(url);
+    const rssIdle = server.rssMb();
+    const from = Date.now();
+    const m = await measure(
+      "(c2) free, standalone",
+      { url, duration: DURATION_S },
+      server.cpuSeconds,
+    );
+    const to = Date.now();
+    const rss = server.rssMb();
+    console.log(
+      `${"".padEnd(26)} standalone server.js, INSTANCE_ROLE=gateway, route handler: RSS ${rssIdle?.toFixed(0) ?? "?"} MB before the load, ${rss?.toFixed(0) ?? "?"} MB after`,
+    );
+    const soaked = soak ? await soakAndReport(url, server.rssMb, "standalone") : null;
+    const stoppedAt = Date.now();
+    await server.stop();
+    if (PROFILE_DIR)
+      writeFileSync(
+        path.join(PROFILE_DIR, "standalone", "window.json"),
+        JSON.stringify({ stoppedAt, windows: [[from, to]], requests: m.total }),
+      );
+    return { ...m, rssMb: rss, rssIdleMb: rssIdle, soak: soaked };
+  };
+
   // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request on (c)
   // (BENCH_NEXT_ONLY=1 as well: (c) is the route handler under `next start`, as on Vercel)
   if (freeOnly) {
@@ -438,24 +510,20 @@ async function main() {
       url: `${upstreamUrl}/free/btc`,
       duration: DURATION_S,
     });
-    const b = await measure("(b) bare Node proxy", {
-      url: `http://127.0.0.1:${bare.port}/free/btc`,
-      duration: DURATION_S,
-    });
-    const cpuBefore = gateway.cpuSeconds();
+    const bareFrom = Date.now();
+    const b = await measure(
+      "(b) bare Node proxy",
+      { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S },
+      () => cpuSecondsOf(bare.child.pid),
+    );
     const from = Date.now();
-    const c = await measure("(c) gateway free path", {
-      url: `${gatewayBase}/free/btc`,
-      duration: DURATION_S,
-    });
+    const c = await measure(
+      "(c) gateway free path",
+      { url: `${gatewayBase}/free/btc`, duration: DURATION_S },
+      gateway.cpuSeconds,
+    );
     const to = Date.now();
-    const cpuAfter = gateway.cpuSeconds();
-    // the warm-up's requests are in the CPU time too: counted as the measured rate over its 2 s
-    const warmUpRequests = c.requestsPerSec * 2;
-    const cpuUsPerRequest =
-      cpuBefore !== null && cpuAfter !== null
-        ? ((cpuAfter - cpuBefore) * 1e6) / (c.total + warmUpRequests)
-        : Number.NaN;
+    const cpuUsPerRequest = c.cpuUsPerRequest ?? Number.NaN;
     const ratios = {
       cOverB: c.requestsPerSec / b.requestsPerSec,
       cP50MinusBP50: c.p50 - b.p50,
@@ -463,28 +531,20 @@ async function main() {
     };
     const rssAfterC = gateway.rssMb();
     console.log(
-      `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   gateway CPU ≈ ${cpuUsPerRequest.toFixed(1)} µs/request   RSS ${rssAfterC?.toFixed(0) ?? "?"} MB`,
+      `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   CPU per request c/b = ${(cpuUsPerRequest / (b.cpuUsPerRequest ?? Number.NaN)).toFixed(2)}   RSS ${rssAfterC?.toFixed(0) ?? "?"} MB`,
     );
-    const soakSeconds = Number(process.env.BENCH_SOAK_S ?? 0);
-    if (soakSeconds > 0) {
-      const soak = await soakFreePath(`${gatewayBase}/free/btc`, soakSeconds, gateway.rssMb);
-      const warm = soak.samples.filter((x) => x.atS >= 60 && x.rssMb !== null);
-      const settled = warm[0]?.rssMb ?? null;
-      const last = warm.at(-1)?.rssMb ?? null;
-      const flat = settled !== null && last !== null && last <= settled * 1.1;
-      console.log(
-        `soak: ${soakSeconds} s, RSS max ${soak.maxMb.toFixed(0)} MB (aim < 300), after the first minute ${settled?.toFixed(0) ?? "?"} MB → at the end ${last?.toFixed(0) ?? "?"} MB (${flat ? "flat" : "growing"})`,
-      );
-      mkdirSync("test-results", { recursive: true });
-      writeFileSync(
-        "test-results/bench-soak.json",
-        JSON.stringify(
-          { at: new Date().toISOString(), seconds: soakSeconds, ...soak, flat },
-          null,
-          2,
-        ),
-      );
-    }
+    const soakNode =
+      SOAK_SECONDS > 0 && process.env.BENCH_SOAK_SERVER !== "standalone"
+        ? await soakAndReport(`${gatewayBase}/free/btc`, gateway.rssMb, "npm-start")
+        : null;
+    const stoppedAt = Date.now();
+    await gateway.stop();
+    const standalone = await measureStandalone(
+      SOAK_SECONDS > 0 && process.env.BENCH_SOAK_SERVER === "standalone",
+    );
+    console.log(
+      `route handler (standalone) / node path: c2/c = ${(standalone.requestsPerSec / c.requestsPerSec).toFixed(2)} (aim ≥ 0.50)   CPU per request c2/c = ${((standalone.cpuUsPerRequest ?? Number.NaN) / cpuUsPerRequest).toFixed(2)}`,
+    );
     mkdirSync("test-results", { recursive: true });
     writeFileSync(
       "test-results/bench-free.json",
@@ -493,15 +553,28 @@ async function main() {
           at: new Date().toISOString(),
           connections: CONNECTIONS,
           durationSeconds: DURATION_S,
-          results: [a, b, { ...c, cpuUsPerRequest, rssMb: rssAfterC }],
-          ratios,
+          results: [a, b, { ...c, rssMb: rssAfterC, soak: soakNode }, standalone],
+          ratios: { ...ratios, c2OverC: standalone.requestsPerSec / c.requestsPerSec },
         },
         null,
         2,
       ),
     );
-    const stoppedAt = Date.now();
-    await gateway.stop();
+    if (PROFILE_DIR) {
+      const bareStoppedAt = Date.now();
+      await new Promise<void>((resolve) => {
+        bare.child.once("exit", () => resolve());
+        bare.child.kill("SIGTERM");
+      });
+      writeFileSync(
+        path.join(PROFILE_DIR, "bare", "window.json"),
+        JSON.stringify({
+          stoppedAt: bareStoppedAt,
+          windows: [[bareFrom, from]],
+          requests: b.total,
+        }),
+      );
+    }
     if (process.env.BENCH_BASELINE_TREE)
       await compareWithBaseline(path.resolve(process.env.BENCH_BASELINE_TREE));
     // the profile's clock is not the wall clock: its end is the stop, which places (c)'s window in it
@@ -544,20 +617,15 @@ async function main() {
     } as const;
     const observed: Record<"on" | "off", Measured[]> = { on: [], off: [] };
     const ports = { on: gatewayPort, off: await freePort() };
-    const embedded = dbConfig.kind === "pglite" ? dbConfig.dataDir : null;
     let logLines = 0;
     for (let round = 0; round < OBS_ROUNDS; round++) {
       const started = await Promise.all(
         (["on", "off"] as const).map(async (mode) => {
-          const env: Record<string, string> = { ...modes[mode] };
-          if (embedded) {
-            const copy = `${embedded}-${mode}`;
-            rmSync(copy, { recursive: true, force: true });
-            cpSync(embedded, copy, { recursive: true });
-            // the copy is not the main server's: its lock (naming that live server) stays with the original
-            rmSync(path.join(copy, DATA_DIR_LOCK_FILE), { force: true });
-            env.DATABASE_URL = `pglite:${copy}`;
-          }
+          // each server on its own copy of the database (the copies' queues are their own)
+          const env: Record<string, string> = {
+            ...modes[mode],
+            DATABASE_URL: await database.copy(mode),
+          };
           // BENCH_CPU_PROF_DIR=<dir>: a V8 CPU profile of each gateway process (one directory per
           // process: the module loader's thread writes a profile of its own), with the bursts' times
           const profileFlags = PROFILE_DIR
@@ -904,14 +972,24 @@ async function main() {
     url: `${upstreamUrl}/free/btc`,
     duration: DURATION_S,
   });
-  const b = await measure("(b) bare Node proxy", {
-    url: `http://127.0.0.1:${bare.port}/free/btc`,
-    duration: DURATION_S,
-  });
-  const c = await measure("(c) gateway free path", {
-    url: `${gatewayBase}/free/btc`,
-    duration: DURATION_S,
-  });
+  const b = await measure(
+    "(b) bare Node proxy",
+    { url: `http://127.0.0.1:${bare.port}/free/btc`, duration: DURATION_S },
+    () => cpuSecondsOf(bare.child.pid),
+  );
+  const c = await measure(
+    "(c) gateway free path",
+    { url: `${gatewayBase}/free/btc`, duration: DURATION_S },
+    gateway.cpuSeconds,
+  );
+  const rssAfterC = gateway.rssMb();
+  console.log(
+    `${"".padEnd(26)} npm start's server: RSS ${rssAfterC?.toFixed(0) ?? "?"} MB after (c)`,
+  );
+  const soakNode =
+    SOAK_SECONDS > 0
+      ? await soakAndReport(`${gatewayBase}/free/btc`, gateway.rssMb, "npm-start")
+      : null;
   const d = await measurePaid(
     "(d) gateway paid path",
     "/paid/btc",
@@ -956,10 +1034,15 @@ async function main() {
     line: observabilityLine,
     pairedRatio,
   } = await compareObservability();
+  // (c2) after (g), which stopped the main server: the standalone server.js copies its database
+  const standalone = await measureStandalone(false);
   const scale = await compareScale();
 
   const ratios = {
     cOverB: c.requestsPerSec / b.requestsPerSec,
+    cP50MinusBP50: c.p50 - b.p50,
+    cpuPerRequestCOverB: (c.cpuUsPerRequest ?? Number.NaN) / (b.cpuUsPerRequest ?? Number.NaN),
+    c2OverC: standalone.requestsPerSec / c.requestsPerSec,
     dOverC: d.requestsPerSec / c.requestsPerSec,
     dP50MinusCP50: d.p50 - c.p50,
     bOverA: b.requestsPerSec / a.requestsPerSec,
@@ -973,7 +1056,9 @@ async function main() {
     ...scale.ratios,
   };
   console.log(
-    `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   d/c = ${ratios.dOverC.toFixed(2)}   b/a = ${ratios.bOverA.toFixed(2)}\n` +
+    `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   CPU per request c/b = ${ratios.cpuPerRequestCOverB.toFixed(2)}   d/c = ${ratios.dOverC.toFixed(2)}   b/a = ${ratios.bOverA.toFixed(2)}\n` +
+      `route handler (standalone server.js, gateway-only) c2/c = ${ratios.c2OverC.toFixed(2)} (aim ≥ 0.50)\n` +
+      `memory     npm start RSS after (c) ${rssAfterC?.toFixed(0) ?? "?"} MB${soakNode ? `, soak ${soakNode.seconds} s: max ${soakNode.maxMb.toFixed(0)} MB, ${soakNode.settledMb?.toFixed(0) ?? "?"} → ${soakNode.lastMb?.toFixed(0) ?? "?"} MB (${soakNode.flat ? "flat" : "growing"})` : ""}; standalone RSS ${standalone.rssIdleMb?.toFixed(0) ?? "?"} MB idle, ${standalone.rssMb?.toFixed(0) ?? "?"} MB after (c2) (aim < 300)\n` +
       `latency    d.p50 − c.p50 = ${ratios.dP50MinusCP50.toFixed(1)} ms (aim ≤ 10 ms); unloaded d1.p50 − c1.p50 = ${ratios.unloadedPaidP50MinusFreeP50.toFixed(1)} ms\n` +
       `deferred   e/c = ${ratios.eOverC.toFixed(2)} (aim ≥ 0.50)   e.p50 − c.p50 = ${ratios.eP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
       `time pass  f/c = ${ratios.fOverC.toFixed(2)} (aim ≥ 0.50)   f.p50 − c.p50 = ${ratios.fP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
@@ -988,7 +1073,21 @@ async function main() {
         at: new Date().toISOString(),
         connections: CONNECTIONS,
         durationSeconds: DURATION_S,
-        results: [a, b, c, d, d2, e, f, c1, d1, ...observed.off, ...observed.on, ...scale.results],
+        results: [
+          a,
+          b,
+          { ...c, rssMb: rssAfterC, soak: soakNode },
+          standalone,
+          d,
+          d2,
+          e,
+          f,
+          c1,
+          d1,
+          ...observed.off,
+          ...observed.on,
+          ...scale.results,
+        ],
         ratios,
       },
       null,
@@ -998,12 +1097,21 @@ async function main() {
   await chain.stop();
 }
 
+/** set once the bench's database exists: dropped at the end, whatever happened */
+let dropDatabase: () => Promise<void> = async () => undefined;
+
 main()
   .catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;
   })
-  .finally(() => {
+  .finally(async () => {
+    const exited = children
+      .filter((child) => child.exitCode === null && child.signalCode === null)
+      .map((child) => new Promise((resolve) => child.once("exit", resolve)));
     for (const child of children) child.kill("SIGTERM");
+    // the servers hold connections to the database: it is dropped once they are gone
+    await Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 15_000))]);
+    await dropDatabase().catch((err: unknown) => console.error(err));
     setTimeout(() => process.exit(), 500).unref();
   });

@@ -10,6 +10,7 @@ import path from "node:path";
 import pg from "pg";
 
 import { accountFor } from "@/server/chain/accounts";
+import { COMPILED_SERVER, SERVER_NODE_FLAGS } from "@/server/cli/build-server";
 import { freePort } from "@/server/chain/anvil";
 import { createPrismaClient } from "@/server/db/client";
 import { applyMigrations } from "@/server/db/schema-engine";
@@ -20,6 +21,7 @@ import { startTestRedis } from "@/server/testing/redis";
 import { signUpWithPassword } from "@/server/users/users";
 
 import {
+  BENCH_POSTGRES,
   challengeOf,
   children,
   DURATION_S,
@@ -32,7 +34,7 @@ import {
   type Measured,
 } from "./bench-kit";
 
-const POSTGRES = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
+const POSTGRES = BENCH_POSTGRES;
 
 export type ScaleResult = {
   results: Measured[];
@@ -125,7 +127,7 @@ export async function measureTwoInstances(opts: {
       const out = openSync(path.join(opts.logDir, `${name}.log`), "w");
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", "server/cli/start.ts", "-p", String(port), "-H", "127.0.0.1"],
+        [...SERVER_NODE_FLAGS, COMPILED_SERVER, "-p", String(port), "-H", "127.0.0.1"],
         { stdio: ["ignore", out, "inherit"], env: { ...process.env, ...envVars } },
       );
       closeSync(out);

@@ -56,7 +56,7 @@ describe("writeStandaloneServer", () => {
       ...code.matchAll(/^import\s+(?:[\w*{}\s,]+\s+from\s+)?["']([^"']+)["']/gm),
     ].map((m) => m[1]);
     expect(new Set(imported)).toEqual(
-      new Set(["node:fs", "node:http", "node:path", "node:url", "next"]),
+      new Set(["node:fs", "node:http", "node:path", "node:url", "node:v8", "next"]),
     );
     expect(code).not.toMatch(/\brequire\(/);
     // the front door and the error table are inlined

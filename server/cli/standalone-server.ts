@@ -24,6 +24,7 @@ import {
   refuseUnservableTarget,
   writeNodeError,
 } from "@/server/http/front-door";
+import { limitHeapGrowth } from "@/server/observability/heap-growth";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -42,6 +43,7 @@ function listenOptions(vars: Record<string, string | undefined>): {
 }
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const dir = path.dirname(fileURLToPath(import.meta.url));
   // the same preamble as Next's generated server.js (this process has no next.config.ts to load)
   const vars: Record<string, string | undefined> = process.env;

@@ -19,6 +19,7 @@ import { getRuntime, type Runtime } from "@/server/runtime";
 import { errorResponse } from "@/server/http/respond";
 import { notServedMessage, roleServes } from "@/server/http/instance-role";
 import { writeWebResponse } from "@/server/http/node-adapter";
+import { limitHeapGrowth } from "@/server/observability/heap-growth";
 
 const args = process.argv.slice(2);
 const dev = args.includes("--dev");
@@ -57,6 +58,7 @@ function stop() {
 async function main() {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  if (!dev) limitHeapGrowth();
   const env = getEnv();
   const trustedProxies = parseTrustedProxies(env.TRUSTED_PROXIES);
   if (env.APP_URL.startsWith("https://") && trustedProxies.isEmpty) {
