@@ -175,7 +175,12 @@ export function requirementsV1(
   amount: bigint = priceOf(route),
 ): RequirementsV1 | null {
   // x402 v1 has neither the upto nor the batch-settlement scheme, and its exact scheme knows EIP-3009 only
-  if (!route.network.v1Name || isMetered(route) || isBatch(route) || paysThroughPermit2(route.asset))
+  if (
+    !route.network.v1Name ||
+    isMetered(route) ||
+    isBatch(route) ||
+    paysThroughPermit2(route.asset)
+  )
     return null;
   return {
     scheme: "exact",
