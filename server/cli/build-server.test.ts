@@ -10,7 +10,9 @@ describe("the production servers' node flags", () => {
     const pkg = JSON.parse(readFileSync("package.json", "utf8")) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts.start).toBe(`node ${SERVER_NODE_FLAGS.join(" ")} ${COMPILED_SERVER}`);
+    expect(pkg.scripts.start).toBe(
+      `node ${SERVER_NODE_FLAGS.join(" ")} --import ./server/cli/require-build.mjs ${COMPILED_SERVER}`,
+    );
     expect(pkg.scripts.build).toContain("server/cli/build-server.ts");
   });
 
