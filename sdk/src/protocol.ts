@@ -225,8 +225,11 @@ export const settlementSchema = z.object({
   network: z.string(),
   payer: z.string().optional(),
   errorReason: z.string().optional(),
-  /** atomic units actually settled, where it may differ from the price (`upto`: what the call used) */
-  amount: z.string().regex(/^\d+$/).optional(),
+  /**
+   * what the call was charged, in atomic units, where it may differ from the price (`upto`: what
+   * the call used); other schemes may send it empty (batch-settlement: nothing moved on chain yet)
+   */
+  amount: z.string().optional(),
 });
 export type Settlement = z.infer<typeof settlementSchema>;
 
