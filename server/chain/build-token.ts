@@ -1,11 +1,11 @@
 // `npm run chain:build`: compiles the local-chain contracts with the npm `solc` package (offline)
 // and writes the committed artifact server/chain/contracts.artifact.ts. The artifact records the
 // hash of the sources; a unit test fails when a .sol file changes without a rebuild.
-import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { compileSolidity, solSourcesHash } from "./solc-build";
 
 export const CONTRACT_SOURCES = [
   "TestUsdc.sol",
@@ -16,14 +16,10 @@ export const CONTRACT_SOURCES = [
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export function sourcesHash(): string {
-  const hash = createHash("sha256");
-  for (const file of CONTRACT_SOURCES)
-    hash.update(file).update(readFileSync(path.join(here, file)));
-  return hash.digest("hex");
+  return solSourcesHash(here, CONTRACT_SOURCES);
 }
 
 type SolcOutput = {
-  errors?: { severity: string; formattedMessage: string }[];
   contracts: Record<
     string,
     Record<
@@ -37,8 +33,6 @@ type SolcOutput = {
 };
 
 function compile() {
-  const require = createRequire(import.meta.url);
-  const solc = require("solc") as { compile: (input: string) => string; version: () => string };
   const input = {
     language: "Solidity",
     sources: Object.fromEntries(
@@ -52,14 +46,12 @@ function compile() {
       },
     },
   };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
-  const errors = (output.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
+  const { output, version } = compileSolidity<SolcOutput>("solc", input);
   const usdc = output.contracts["TestUsdc.sol"]?.TestUsdc;
   const multicall = output.contracts["Multicall3Compat.sol"]?.Multicall3Compat;
   const plain = output.contracts["TestPlainToken.sol"]?.TestPlainToken;
   if (!usdc || !multicall || !plain) throw new Error("solc output is missing a contract");
-  return { solcVersion: solc.version(), usdc, multicall, plain };
+  return { solcVersion: version, usdc, multicall, plain };
 }
 
 function main() {

@@ -4,36 +4,19 @@
 // its immutables as zeros; the artifact lists their byte offsets so server/chain/permit2.ts can fill
 // them for the canonical addresses before `anvil_setCode` (a normal deployment would bake the
 // deployer's address into Permit2's cached EIP-712 domain separator).
-import { createHash } from "node:crypto";
-import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { compileSolidity, solSourcesHash } from "./solc-build";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const contractsDir = path.join(here, "contracts");
 
-function solFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) return solFiles(full);
-      return name.endsWith(".sol") ? [path.relative(contractsDir, full)] : [];
-    });
-}
-
 export function uptoSourcesHash(): string {
-  const hash = createHash("sha256");
-  for (const file of solFiles(contractsDir))
-    hash.update(file).update(readFileSync(path.join(contractsDir, file)));
-  return hash.digest("hex");
+  return solSourcesHash(contractsDir);
 }
 
-type Solc = {
-  compile: (input: string, callbacks: { import: (p: string) => unknown }) => string;
-  version: () => string;
-};
 type AstNode = { nodeType?: string; id?: number; name?: string; mutability?: string };
 type CompiledContract = {
   abi: unknown[];
@@ -45,7 +28,6 @@ type CompiledContract = {
   };
 };
 type SolcOutput = {
-  errors?: { severity: string; formattedMessage: string }[];
   sources: Record<string, { ast: unknown }>;
   contracts: Record<string, Record<string, CompiledContract>>;
 };
@@ -65,7 +47,6 @@ function immutableNames(output: SolcOutput): Map<string, string> {
 }
 
 function compile(solcPackage: string, entry: string, settings: Record<string, unknown>) {
-  const solc = createRequire(import.meta.url)(solcPackage) as Solc;
   const input = {
     language: "Solidity",
     sources: { [entry]: { content: readFileSync(path.join(contractsDir, entry), "utf8") } },
@@ -82,15 +63,9 @@ function compile(solcPackage: string, entry: string, settings: Record<string, un
       },
     },
   };
-  const findImports = (p: string) => ({
-    contents: readFileSync(path.join(contractsDir, p), "utf8"),
-  });
-  const output = JSON.parse(
-    solc.compile(JSON.stringify(input), { import: findImports }),
-  ) as SolcOutput;
-  const errors = (output.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
-  return { output, version: solc.version() };
+  return compileSolidity<SolcOutput>(solcPackage, input, (p) =>
+    readFileSync(path.join(contractsDir, p), "utf8"),
+  );
 }
 
 function runtime(
