@@ -162,8 +162,10 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
   };
   const scheme = version === 1 ? (payload.scheme ?? "") : (payload.accepted?.scheme ?? "");
   const network = version === 1 ? (payload.network ?? "") : (payload.accepted?.network ?? "");
-  if (scheme === UPTO_SCHEME && version === 2) return decodeUpto(envelope.data, encoded, payload);
-  if (scheme === BATCH_SCHEME && version === 2) return decodeBatch(envelope.data, encoded, payload);
+  if (scheme === UPTO_SCHEME && version === 2)
+    return decodeV2Scheme(UPTO_DECODER, envelope.data, encoded, payload);
+  if (scheme === BATCH_SCHEME && version === 2)
+    return decodeV2Scheme(BATCH_DECODER, envelope.data, encoded, payload);
   if (scheme !== "exact")
     return {
       kind: "invalid",
@@ -181,15 +183,8 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
   const exact = viaPermit2
     ? exactPermit2PayloadSchema.safeParse(payload.payload)
     : exactEvmPayloadSchema.safeParse(payload.payload);
-  if (!exact.success) {
-    const issue = exact.error.issues[0];
-    return {
-      kind: "invalid",
-      reason: "invalid_payload",
-      message: `Invalid exact EVM ${viaPermit2 ? "Permit2 " : ""}payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
-      version,
-    };
-  }
+  if (!exact.success)
+    return invalidPayload(`exact EVM${viaPermit2 ? " Permit2" : ""}`, exact.error, version);
   const permit2 = viaPermit2 ? (exact.data as ExactPermit2Payload) : undefined;
   return {
     kind: "ok",
@@ -209,71 +204,66 @@ export function decodePaymentHeader(headers: Pick<Headers, "get">): DecodeResult
   };
 }
 
-function decodeUpto(
-  data: unknown,
-  encoded: string,
-  payload: PaymentPayload & {
-    accepted?: DecodedPayment["accepted"];
-    resource?: { url?: string };
-    extensions?: unknown;
-  },
-): DecodeResult {
-  const upto = uptoPayloadSchema.safeParse(payload.payload);
-  if (!upto.success) {
-    const issue = upto.error.issues[0];
-    return {
-      kind: "invalid",
-      reason: "invalid_payload",
-      message: `Invalid upto EVM payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
-      version: 2,
-    };
-  }
+type V2Envelope = PaymentPayload & {
+  accepted?: DecodedPayment["accepted"];
+  resource?: { url?: string };
+  extensions?: unknown;
+};
+
+/** A scheme whose x402 v2 payload is checked against its schema and carried as its own field. */
+type V2SchemeDecoder<T> = {
+  scheme: string;
+  label: string;
+  schema: z.ZodType<T>;
+  facts: (payload: T) => ExactEvmPayload;
+  field: "upto" | "batch";
+};
+
+const UPTO_DECODER: V2SchemeDecoder<UptoPayload> = {
+  scheme: UPTO_SCHEME,
+  label: "upto EVM",
+  schema: uptoPayloadSchema,
+  facts: uptoAuthorizationFacts,
+  field: "upto",
+};
+
+const BATCH_DECODER: V2SchemeDecoder<BatchPayload> = {
+  scheme: BATCH_SCHEME,
+  label: "batch-settlement EVM",
+  schema: batchPayloadSchema,
+  facts: batchAuthorizationFacts,
+  field: "batch",
+};
+
+/** The one refusal of a payload its scheme's schema does not accept. */
+function invalidPayload(label: string, error: z.ZodError, version: 1 | 2): DecodeResult {
+  const issue = error.issues[0];
   return {
-    kind: "ok",
-    payment: {
-      version: 2,
-      encoded,
-      payload: data as PaymentPayload,
-      scheme: UPTO_SCHEME,
-      network: payload.accepted?.network ?? "",
-      exact: uptoAuthorizationFacts(upto.data),
-      upto: upto.data,
-      accepted: payload.accepted,
-      resourceUrl: payload.resource?.url,
-      paymentIdentifier: paymentIdentifierOf(payload.extensions),
-    },
+    kind: "invalid",
+    reason: "invalid_payload",
+    message: `Invalid ${label} payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
+    version,
   };
 }
 
-function decodeBatch(
+function decodeV2Scheme<T>(
+  decoder: V2SchemeDecoder<T>,
   data: unknown,
   encoded: string,
-  payload: PaymentPayload & {
-    accepted?: DecodedPayment["accepted"];
-    resource?: { url?: string };
-    extensions?: unknown;
-  },
+  payload: V2Envelope,
 ): DecodeResult {
-  const batch = batchPayloadSchema.safeParse(payload.payload);
-  if (!batch.success) {
-    const issue = batch.error.issues[0];
-    return {
-      kind: "invalid",
-      reason: "invalid_payload",
-      message: `Invalid batch-settlement EVM payload: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "malformed"}`,
-      version: 2,
-    };
-  }
+  const parsed = decoder.schema.safeParse(payload.payload);
+  if (!parsed.success) return invalidPayload(decoder.label, parsed.error, 2);
   return {
     kind: "ok",
     payment: {
       version: 2,
       encoded,
       payload: data as PaymentPayload,
-      scheme: BATCH_SCHEME,
+      scheme: decoder.scheme,
       network: payload.accepted?.network ?? "",
-      exact: batchAuthorizationFacts(batch.data),
-      batch: batch.data,
+      exact: decoder.facts(parsed.data),
+      [decoder.field]: parsed.data,
       accepted: payload.accepted,
       resourceUrl: payload.resource?.url,
       paymentIdentifier: paymentIdentifierOf(payload.extensions),
