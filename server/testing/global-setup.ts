@@ -36,7 +36,10 @@ declare module "vitest" {
 // run's own for the Redis-backed tests (rate limits, cache invalidation, readiness).
 export default async function setup(project: TestProject) {
   const [chain, dbTemplate, redis] = await Promise.all([
-    setupLocalChain({ chainId: 84532 }),
+    // automine plus a block each second: under concurrent sends from one account anvil's automine
+    // can leave the next nonce's transaction queued and unmined (foundry-rs/foundry#10122), which a
+    // loaded CI run hit; a chain that also mines on an interval, as real chains do, releases it
+    setupLocalChain({ chainId: 84532, mixedMiningBlockTime: 1 }),
     prepareTestDatabases(),
     startTestRedis(),
   ]);
