@@ -224,6 +224,9 @@ async function main() {
     // log shipper would read it); run (g) compares this with both switched off
     LOG_LEVEL: "info",
     METRICS_ENABLED: "true",
+    // the gateway fleet as deployed (INSTANCE_ROLE=gateway: no Next.js in the process); (c3) is
+    // the all-in-one instance
+    INSTANCE_ROLE: "gateway",
   };
   const env = parseServerEnv(envVars);
   const { db, close } = createPrismaClient(dbConfig);
@@ -457,48 +460,70 @@ async function main() {
   };
 
   /**
-   * (c2): the free path through the Docker image's server (`npm run build:standalone`: Next's
-   * standalone server.js with our front door, the gateway served by the route handler as on
-   * Vercel) as a gateway-only instance (INSTANCE_ROLE=gateway), on its own copy of the database
-   * (the main server must be stopped by then); its CPU per request and its RSS after the load,
-   * then BENCH_SOAK_S of soak when `soak` is set.
+   * A second server's free path, on its own copy of the database (the main server must be stopped
+   * by then): its CPU per request and its RSS after the load, then BENCH_SOAK_S of soak when `soak`
+   * is set. (c2) is the Docker image's server (`npm run build:standalone`: Next's standalone
+   * server.js with our front door, the gateway served by the route handler as on Vercel) as a
+   * gateway-only instance; (c3) is `npm start` as one all-in-one instance (INSTANCE_ROLE=all, the
+   * README's first command in production: Next.js in the same process as the gateway).
    */
-  const measureStandalone = async (soak: boolean) => {
-    prepareStandalone();
+  const measureSecondServer = async (
+    row: { label: string; name: string; kind: ServerKind; role: "gateway" | "all"; what: string },
+    soak: boolean,
+  ) => {
+    if (row.kind === "standalone") prepareStandalone();
     const port = await freePort();
     const server = await startGateway({
       port,
-      kind: "standalone",
-      env: { INSTANCE_ROLE: "gateway", DATABASE_URL: await database.copy("standalone") },
-      logFile: path.join(dataDir, "gateway-standalone.log"),
+      kind: row.kind,
+      env: { INSTANCE_ROLE: row.role, DATABASE_URL: await database.copy(row.name) },
+      logFile: path.join(dataDir, `gateway-${row.name}.log`),
       nodeFlags: PROFILE_DIR
-        ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "standalone")}`]
+        ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, row.name)}`]
         : [],
     });
     const url = `http://127.0.0.1:${port}/${merchant.id}/free/btc`;
     await waitFor(url);
     const rssIdle = server.rssMb();
     const from = Date.now();
-    const m = await measure(
-      "(c2) free, standalone",
-      { url, duration: DURATION_S },
-      server.cpuSeconds,
-    );
+    const m = await measure(row.label, { url, duration: DURATION_S }, server.cpuSeconds);
     const to = Date.now();
     const rss = server.rssMb();
     console.log(
-      `${"".padEnd(26)} standalone server.js, INSTANCE_ROLE=gateway, route handler: RSS ${rssIdle?.toFixed(0) ?? "?"} MB before the load, ${rss?.toFixed(0) ?? "?"} MB after`,
+      `${"".padEnd(26)} ${row.what}: RSS ${rssIdle?.toFixed(0) ?? "?"} MB before the load, ${rss?.toFixed(0) ?? "?"} MB after`,
     );
-    const soaked = soak ? await soakAndReport(url, server.rssMb, "standalone") : null;
+    const soaked = soak ? await soakAndReport(url, server.rssMb, row.name) : null;
     const stoppedAt = Date.now();
     await server.stop();
     if (PROFILE_DIR)
       writeFileSync(
-        path.join(PROFILE_DIR, "standalone", "window.json"),
+        path.join(PROFILE_DIR, row.name, "window.json"),
         JSON.stringify({ stoppedAt, windows: [[from, to]], requests: m.total }),
       );
     return { ...m, rssMb: rss, rssIdleMb: rssIdle, soak: soaked };
   };
+  const measureStandalone = (soak: boolean) =>
+    measureSecondServer(
+      {
+        label: "(c2) free, standalone",
+        name: "standalone",
+        kind: "standalone",
+        role: "gateway",
+        what: "standalone server.js, INSTANCE_ROLE=gateway, route handler",
+      },
+      soak,
+    );
+  const measureAllInOne = (soak: boolean) =>
+    measureSecondServer(
+      {
+        label: "(c3) free, all-in-one",
+        name: "all_in_one",
+        kind: "node",
+        role: "all",
+        what: "npm start, INSTANCE_ROLE=all (Next.js loaded)",
+      },
+      soak,
+    );
 
   // BENCH_FREE_ONLY=1 runs (a), (b), (c) alone, with the gateway's CPU time per request on (c)
   // (BENCH_NEXT_ONLY=1 as well: (c) is the route handler under `next start`, as on Vercel)
@@ -534,7 +559,7 @@ async function main() {
       `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   b/a = ${ratios.bOverA.toFixed(2)}   CPU per request c/b = ${(cpuUsPerRequest / (b.cpuUsPerRequest ?? Number.NaN)).toFixed(2)}   RSS ${rssAfterC?.toFixed(0) ?? "?"} MB`,
     );
     const soakNode =
-      SOAK_SECONDS > 0 && process.env.BENCH_SOAK_SERVER !== "standalone"
+      SOAK_SECONDS > 0 && !process.env.BENCH_SOAK_SERVER
         ? await soakAndReport(`${gatewayBase}/free/btc`, gateway.rssMb, "npm-start")
         : null;
     const stoppedAt = Date.now();
@@ -542,8 +567,12 @@ async function main() {
     const standalone = await measureStandalone(
       SOAK_SECONDS > 0 && process.env.BENCH_SOAK_SERVER === "standalone",
     );
+    const allInOne = await measureAllInOne(
+      SOAK_SECONDS > 0 && process.env.BENCH_SOAK_SERVER === "all_in_one",
+    );
     console.log(
-      `route handler (standalone) / node path: c2/c = ${(standalone.requestsPerSec / c.requestsPerSec).toFixed(2)} (aim ≥ 0.50)   CPU per request c2/c = ${((standalone.cpuUsPerRequest ?? Number.NaN) / cpuUsPerRequest).toFixed(2)}`,
+      `route handler (standalone) / node path: c2/c = ${(standalone.requestsPerSec / c.requestsPerSec).toFixed(2)} (aim ≥ 0.50)   CPU per request c2/c = ${((standalone.cpuUsPerRequest ?? Number.NaN) / cpuUsPerRequest).toFixed(2)}\n` +
+        `all-in-one (Next.js in the process) / bare proxy: c3/b = ${(allInOne.requestsPerSec / b.requestsPerSec).toFixed(2)}   CPU per request c3/c = ${((allInOne.cpuUsPerRequest ?? Number.NaN) / cpuUsPerRequest).toFixed(2)}`,
     );
     mkdirSync("test-results", { recursive: true });
     writeFileSync(
@@ -553,8 +582,12 @@ async function main() {
           at: new Date().toISOString(),
           connections: CONNECTIONS,
           durationSeconds: DURATION_S,
-          results: [a, b, { ...c, rssMb: rssAfterC, soak: soakNode }, standalone],
-          ratios: { ...ratios, c2OverC: standalone.requestsPerSec / c.requestsPerSec },
+          results: [a, b, { ...c, rssMb: rssAfterC, soak: soakNode }, standalone, allInOne],
+          ratios: {
+            ...ratios,
+            c2OverC: standalone.requestsPerSec / c.requestsPerSec,
+            c3OverB: allInOne.requestsPerSec / b.requestsPerSec,
+          },
         },
         null,
         2,
@@ -1036,6 +1069,7 @@ async function main() {
   } = await compareObservability();
   // (c2) after (g), which stopped the main server: the standalone server.js copies its database
   const standalone = await measureStandalone(false);
+  const allInOne = await measureAllInOne(false);
   const scale = await compareScale();
 
   const ratios = {
@@ -1043,6 +1077,7 @@ async function main() {
     cP50MinusBP50: c.p50 - b.p50,
     cpuPerRequestCOverB: (c.cpuUsPerRequest ?? Number.NaN) / (b.cpuUsPerRequest ?? Number.NaN),
     c2OverC: standalone.requestsPerSec / c.requestsPerSec,
+    c3OverB: allInOne.requestsPerSec / b.requestsPerSec,
     dOverC: d.requestsPerSec / c.requestsPerSec,
     dP50MinusCP50: d.p50 - c.p50,
     bOverA: b.requestsPerSec / a.requestsPerSec,
@@ -1057,7 +1092,7 @@ async function main() {
   };
   console.log(
     `\nthroughput c/b = ${ratios.cOverB.toFixed(2)} (aim ≥ 0.60)   c.p50 − b.p50 = ${ratios.cP50MinusBP50.toFixed(1)} ms (aim ≤ 2 ms)   CPU per request c/b = ${ratios.cpuPerRequestCOverB.toFixed(2)}   d/c = ${ratios.dOverC.toFixed(2)}   b/a = ${ratios.bOverA.toFixed(2)}\n` +
-      `route handler (standalone server.js, gateway-only) c2/c = ${ratios.c2OverC.toFixed(2)} (aim ≥ 0.50)\n` +
+      `route handler (standalone server.js, gateway-only) c2/c = ${ratios.c2OverC.toFixed(2)} (aim ≥ 0.50)   all-in-one npm start (Next.js loaded) c3/b = ${ratios.c3OverB.toFixed(2)}\n` +
       `memory     npm start RSS after (c) ${rssAfterC?.toFixed(0) ?? "?"} MB${soakNode ? `, soak ${soakNode.seconds} s: max ${soakNode.maxMb.toFixed(0)} MB, ${soakNode.settledMb?.toFixed(0) ?? "?"} → ${soakNode.lastMb?.toFixed(0) ?? "?"} MB (${soakNode.flat ? "flat" : "growing"})` : ""}; standalone RSS ${standalone.rssIdleMb?.toFixed(0) ?? "?"} MB idle, ${standalone.rssMb?.toFixed(0) ?? "?"} MB after (c2) (aim < 300)\n` +
       `latency    d.p50 − c.p50 = ${ratios.dP50MinusCP50.toFixed(1)} ms (aim ≤ 10 ms); unloaded d1.p50 − c1.p50 = ${ratios.unloadedPaidP50MinusFreeP50.toFixed(1)} ms\n` +
       `deferred   e/c = ${ratios.eOverC.toFixed(2)} (aim ≥ 0.50)   e.p50 − c.p50 = ${ratios.eP50MinusCP50.toFixed(1)} ms (aim ≤ 2 ms)\n` +
@@ -1078,6 +1113,7 @@ async function main() {
           b,
           { ...c, rssMb: rssAfterC, soak: soakNode },
           standalone,
+          allInOne,
           d,
           d2,
           e,

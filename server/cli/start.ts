@@ -1,8 +1,9 @@
 // `npm start` (and `npm run dev` through server/cli/dev.ts): the self-hosted server. Gateway
-// requests (/<merchantId>/…) are served straight from node:http by the same gateway function the
-// Next.js route handler calls — skipping the framework's request pipeline and the web-stream
-// conversions, which the benchmark measured as most of the gateway's overhead. Every other path
-// goes to Next.js. On Vercel there is no custom server and the route handler serves the gateway.
+// requests (/<merchantId>/…), the facilitator API and the probes are served straight from
+// node:http by the same functions the Next.js route handlers call — skipping the framework's
+// request pipeline and the web-stream conversions, which the benchmark measured as most of the
+// gateway's overhead (node-listener.ts). Every other path goes to Next.js, which a gateway
+// instance does not load. On Vercel there is no custom server and the route handlers serve all.
 import "dotenv/config";
 
 import http from "node:http";
@@ -13,12 +14,10 @@ import { checkAtBoot } from "@/server/boot";
 import { flagValue, portFrom } from "@/server/cli/args";
 import { closeDb } from "@/server/db/client";
 import { getEnv } from "@/server/env";
-import { applyForwarded, parseTrustedProxies, resolveForwarded } from "@/server/http/forwarded";
-import { answerClientError, answerConnect, serveGatewayNode } from "@/server/gateway/node-entry";
+import { createNodeListener } from "@/server/cli/node-listener";
+import { parseTrustedProxies } from "@/server/http/forwarded";
+import { answerClientError, answerConnect } from "@/server/gateway/node-entry";
 import { getRuntime, type Runtime } from "@/server/runtime";
-import { errorResponse } from "@/server/http/respond";
-import { notServedMessage, roleServes } from "@/server/http/instance-role";
-import { writeWebResponse } from "@/server/http/node-adapter";
 import { limitHeapGrowth } from "@/server/observability/heap-growth";
 
 const args = process.argv.slice(2);
@@ -74,30 +73,21 @@ async function main() {
   // built now rather than on the first gateway call: its scheduler runs the background jobs
   // (claimed once across instances), which a console-only instance must run too
   runtime = getRuntime();
-  const app = next({ dev, hostname, port, ...(dev ? { turbopack: true } : {}) });
-  await app.prepare();
-  const handleNext = app.getRequestHandler();
-  const origin = new URL(env.APP_URL).origin;
   const role = env.INSTANCE_ROLE;
-  const gateway = runtime.gateway;
-
-  server = http.createServer((req, res) => {
-    const headers = req.headers;
-    applyForwarded(
-      headers,
-      resolveForwarded(
-        req.socket.remoteAddress,
-        (name) => headers[name] as string | undefined,
-        trustedProxies,
-      ),
-    );
-    if (serveGatewayNode(gateway, req, res, { origin, gatewayEnabled: role !== "console" })) return;
-    if (role !== "all" && !roleServes(role, new URL(req.url ?? "/", origin).pathname)) {
-      void writeWebResponse(res, errorResponse("not_found", notServedMessage(role)));
-      return;
-    }
-    void handleNext(req, res);
-  });
+  // a gateway instance serves nothing Next.js renders: it never loads it (node-listener.ts)
+  const app =
+    role === "gateway" ? null : next({ dev, hostname, port, ...(dev ? { turbopack: true } : {}) });
+  await app?.prepare();
+  const handleApp = app?.getRequestHandler() ?? null;
+  server = http.createServer(
+    createNodeListener({
+      gateway: runtime.gateway,
+      role,
+      origin: new URL(env.APP_URL).origin,
+      trustedProxies,
+      app: handleApp ? (req, res) => handleApp(req, res) : null,
+    }),
+  );
   server.on("clientError", answerClientError);
   server.on("connect", answerConnect);
   if (stopping) return;

@@ -9,6 +9,8 @@ import {
   type GatewayHarness,
 } from "@/server/testing/gateway-harness";
 import { useTestDatabase } from "@/server/testing/int";
+import { createNodeListener } from "@/server/cli/node-listener";
+import { parseTrustedProxies } from "@/server/http/forwarded";
 
 import { handleGatewayNode } from "./handle-request";
 
@@ -20,6 +22,10 @@ const database = useTestDatabase();
 let h: GatewayHarness;
 let upstream: { url: string; close: () => Promise<void> };
 let gateway: { url: string; close: () => Promise<void> };
+/** `npm start`'s listener as a gateway instance (no Next.js) and as an all-in-one one */
+let gatewayInstance: { url: string; close: () => Promise<void> };
+let allInOne: { url: string; close: () => Promise<void> };
+const appCalls: string[] = [];
 
 const SIZED = JSON.stringify({ symbol: "BTC", signal: "buy", note: "é, a multi-byte character" });
 
@@ -69,20 +75,45 @@ beforeAll(async () => {
       });
     }),
   );
+  const listenerOpts = {
+    gateway: h.runtime,
+    origin: GATEWAY_ORIGIN,
+    trustedProxies: parseTrustedProxies(undefined),
+  };
+  gatewayInstance = await listen(
+    http.createServer(createNodeListener({ ...listenerOpts, role: "gateway", app: null })),
+  );
+  allInOne = await listen(
+    http.createServer(
+      createNodeListener({
+        ...listenerOpts,
+        role: "all",
+        // stands in for Next.js's request handler: which requests reach it is what is tested
+        app: (req, res) => {
+          appCalls.push(`${req.method} ${req.url}`);
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.end("app");
+          return Promise.resolve();
+        },
+      }),
+    ),
+  );
 });
 afterAll(async () => {
+  await gatewayInstance?.close();
+  await allInOne?.close();
   await gateway?.close();
   await upstream?.close();
   await h?.close();
 });
 
-/** One GET through the node gateway, with the response's framing headers as sent. */
-function get(
-  path: string,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
+
+/** One request to `url`, with the response's framing headers as sent. */
+function send(url: string, method = "GET"): Promise<Answer> {
   return new Promise((resolve, reject) => {
     http
-      .get(`${gateway.url}/${h.merchant.id}${path}`, (res) => {
+      .request(url, { method }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () =>
@@ -94,9 +125,13 @@ function get(
         );
         res.on("error", reject);
       })
-      .on("error", reject);
+      .on("error", reject)
+      .end();
   });
 }
+
+/** One GET through the node gateway. */
+const get = (path: string) => send(`${gateway.url}/${h.merchant.id}${path}`);
 
 describe("the node:http free path's framing", () => {
   it("relays an untouched upstream body with the upstream's Content-Length", async () => {
@@ -129,5 +164,47 @@ describe("the node:http free path's framing", () => {
     });
     res.resume();
     expect(res.statusCode).toBe(200);
+  });
+});
+
+describe("npm start's listener (server/cli/node-listener.ts)", () => {
+  it("a gateway instance serves gateway calls and the probes without Next.js", async () => {
+    const call = await send(`${gatewayInstance.url}/${h.merchant.id}/sized`);
+    expect(call.status).toBe(200);
+    expect(call.body).toBe(SIZED);
+    const health = await send(`${gatewayInstance.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ status: "ok" });
+    expect(health.headers["cache-control"]).toBe("no-store");
+    const head = await send(`${gatewayInstance.url}/api/health?probe=1`, "HEAD");
+    expect(head.status).toBe(200);
+    expect(head.body).toBe("");
+  });
+
+  it("a gateway instance refuses the console's routes, unknown shared ones and wrong methods with the error body", async () => {
+    const consolePage = await send(`${gatewayInstance.url}/console`);
+    expect(consolePage.status).toBe(404);
+    expect(JSON.parse(consolePage.body)).toMatchObject({
+      error: { code: "not_found", message: expect.stringContaining("INSTANCE_ROLE=gateway") },
+    });
+    const unknown = await send(`${gatewayInstance.url}/api/facilitator/unknown`);
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.body)).toMatchObject({ error: { code: "not_found" } });
+    const wrongMethod = await send(`${gatewayInstance.url}/api/health`, "POST");
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.allow).toBe("GET, HEAD");
+    expect(JSON.parse(wrongMethod.body)).toMatchObject({ error: { code: "method_not_allowed" } });
+    const verifyByGet = await send(`${gatewayInstance.url}/api/facilitator/verify`);
+    expect(verifyByGet.status).toBe(405);
+    expect(verifyByGet.headers.allow).toBe("POST");
+  });
+
+  it("an all-in-one instance hands everything but the gateway and the table's routes to Next.js", async () => {
+    appCalls.length = 0;
+    expect((await send(`${allInOne.url}/${h.merchant.id}/sized`)).body).toBe(SIZED);
+    expect((await send(`${allInOne.url}/api/health`)).status).toBe(200);
+    const page = await send(`${allInOne.url}/console?tab=keys`);
+    expect(page.body).toBe("app");
+    expect(appCalls).toEqual(["GET /console?tab=keys"]);
   });
 });

@@ -1,9 +1,7 @@
 // GET /.well-known/did.json — the did:web document with the `offer-receipt` keys (current and retired)
-import { handleDidDocument } from "@/server/receipts/http";
-import { getRuntime } from "@/server/runtime";
+// (the handler is in server/http/instance-routes.ts, which `npm start` serves without Next.js)
+import { INSTANCE_ROUTES } from "@/server/http/instance-routes";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
-  return handleDidDocument(getRuntime().deps);
-}
+export const GET = INSTANCE_ROUTES["/.well-known/did.json"].GET;

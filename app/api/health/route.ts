@@ -1,6 +1,5 @@
 // GET /api/health — liveness: the process answers
-import { json } from "@/server/http/respond";
+// (the handler is in server/http/instance-routes.ts, which `npm start` serves without Next.js)
+import { INSTANCE_ROUTES } from "@/server/http/instance-routes";
 
-export function GET() {
-  return json({ status: "ok" });
-}
+export const GET = INSTANCE_ROUTES["/api/health"].GET;

@@ -1,10 +1,7 @@
 // GET /api/metrics — Prometheus scrape endpoint (bearer METRICS_TOKEN)
-import { getEnv } from "@/server/env";
-import { getRuntime } from "@/server/runtime";
-import { serveMetrics } from "@/server/observability/metrics-endpoint";
+// (the handler is in server/http/instance-routes.ts, which `npm start` serves without Next.js)
+import { INSTANCE_ROUTES } from "@/server/http/instance-routes";
 
 export const dynamic = "force-dynamic";
 
-export function GET(req: Request) {
-  return serveMetrics({ env: getEnv(), metrics: getRuntime().metrics }, req);
-}
+export const GET = INSTANCE_ROUTES["/api/metrics"].GET;

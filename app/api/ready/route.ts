@@ -1,10 +1,7 @@
 // GET /api/ready — readiness: database, chain RPC per configured network, Redis when configured
-import { getRuntime } from "@/server/runtime";
-import { readinessNetworks, serveReadiness } from "@/server/observability/readiness";
+// (the handler is in server/http/instance-routes.ts, which `npm start` serves without Next.js)
+import { INSTANCE_ROUTES } from "@/server/http/instance-routes";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(req: Request) {
-  const { db, env, log } = getRuntime().deps;
-  return serveReadiness({ db, env, log, networks: readinessNetworks(env) }, req);
-}
+export const GET = INSTANCE_ROUTES["/api/ready"].GET;

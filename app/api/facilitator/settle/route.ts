@@ -1,9 +1,7 @@
 // POST /api/facilitator/settle — the standard x402 facilitator settle, served by our self-hosted facilitator
-import { handleFacilitatorSettle } from "@/server/facilitator/http-api";
-import { getRuntime } from "@/server/runtime";
+// (the handler is in server/http/instance-routes.ts, which `npm start` serves without Next.js)
+import { INSTANCE_ROUTES } from "@/server/http/instance-routes";
 
 export const dynamic = "force-dynamic";
 
-export function POST(req: Request) {
-  return handleFacilitatorSettle(getRuntime().facilitatorApi, req);
-}
+export const POST = INSTANCE_ROUTES["/api/facilitator/settle"].POST;

@@ -1,9 +1,7 @@
 // POST /api/facilitator/verify — the standard x402 facilitator verify, served by our self-hosted facilitator
-import { handleFacilitatorVerify } from "@/server/facilitator/http-api";
-import { getRuntime } from "@/server/runtime";
+// (the handler is in server/http/instance-routes.ts, which `npm start` serves without Next.js)
+import { INSTANCE_ROUTES } from "@/server/http/instance-routes";
 
 export const dynamic = "force-dynamic";
 
-export function POST(req: Request) {
-  return handleFacilitatorVerify(getRuntime().facilitatorApi, req);
-}
+export const POST = INSTANCE_ROUTES["/api/facilitator/verify"].POST;

@@ -1,10 +1,8 @@
 // GET /api/facilitator/discovery/resources — the bazaar discovery list where the ecosystem's clients
 // look for it: `${facilitatorUrl}/discovery/resources` (withBazaar(HTTPFacilitatorClient).listResources)
-import { handleDiscoveryResources } from "@/server/discovery/http";
-import { getRuntime } from "@/server/runtime";
+// (the handler is in server/http/instance-routes.ts, which `npm start` serves without Next.js)
+import { INSTANCE_ROUTES } from "@/server/http/instance-routes";
 
 export const dynamic = "force-dynamic";
 
-export function GET(req: Request) {
-  return handleDiscoveryResources(getRuntime().deps, req);
-}
+export const GET = INSTANCE_ROUTES["/api/facilitator/discovery/resources"].GET;
