@@ -35,6 +35,9 @@ export default defineConfig({
           ],
           environment: "node",
           globalSetup: ["./server/testing/global-setup.ts"],
+          // signature recovery as `npm start` runs it (libsecp256k1), so every payment the
+          // integration tests make goes through the native path
+          setupFiles: ["./server/testing/native-recovery.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Files share one anvil; each gets its own database. Two workers match the 2-core machines.
