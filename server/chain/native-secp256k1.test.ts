@@ -7,7 +7,7 @@ import { keccak256, recoverAddress, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, sign } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { loadNativeSecp256k1, useNativeSignatureRecovery } from "./native-secp256k1";
+import { loadNativeSecp256k1, useNativeSecp256k1 } from "./native-secp256k1";
 
 // Recovery through libsecp256k1 must answer exactly as noble does: the same public key for every
 // valid signature, the same error for every invalid one. The reference is the project's own copy
@@ -42,7 +42,7 @@ function referenceRecover(r: bigint, s: bigint, recovery: number, hash: string):
 let patched: ViemNoble;
 
 beforeAll(async () => {
-  expect(await useNativeSignatureRecovery()).toBe("native");
+  expect(await useNativeSecp256k1()).toBe("native");
   patched = await viemNoble();
 });
 
@@ -119,5 +119,36 @@ describe("native signature recovery", () => {
       `0x${Buffer.from(long).toString("hex")}`,
     );
     expect(patchedRecover(sig.r, sig.s, sig.recovery, long)).toBe(want);
+  });
+
+  it("signs as noble does: the same RFC 6979 signature, low s, with its recovery id", async () => {
+    const curve = patched.secp256k1 as unknown as Record<symbol, unknown>;
+    expect(curve[Symbol.for("x402-gateway.native-secp256k1")]).toBe(true);
+    for (let i = 0; i < 100; i++) {
+      const privateKey = generatePrivateKey();
+      const hash = randomHash(i);
+      const want = reference.sign(hash.slice(2), privateKey.slice(2), { lowS: true });
+      const got = await sign({ hash, privateKey, to: "object" });
+      expect({ r: BigInt(got.r), s: BigInt(got.s), yParity: got.yParity }).toEqual({
+        r: want.r,
+        s: want.s,
+        yParity: want.recovery,
+      });
+    }
+  });
+
+  it("leaves signing with extra entropy, and invalid keys, to noble", () => {
+    const hash = randomHash(1).slice(2);
+    const key = reference.utils.randomPrivateKey();
+    const entropic = patched.secp256k1.sign(hash, key, { lowS: true, extraEntropy: true });
+    expect(
+      reference.verify(
+        entropic.toCompactRawBytes(),
+        Buffer.from(hash, "hex"),
+        reference.getPublicKey(key),
+      ),
+    ).toBe(true);
+    expect(entropic).not.toEqual(patched.secp256k1.sign(hash, key, { lowS: true }));
+    expect(() => patched.secp256k1.sign(hash, new Uint8Array(32), { lowS: true })).toThrow();
   });
 });
