@@ -1,13 +1,9 @@
-import { createRequire } from "node:module";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-
 import { secp256k1 as reference } from "@noble/curves/secp256k1";
 import { keccak256, recoverAddress, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, sign } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { loadNativeSecp256k1, useNativeSecp256k1 } from "./native-secp256k1";
+import { loadNativeSecp256k1, useNativeSecp256k1, viemNobleModules } from "./native-secp256k1";
 
 // Recovery through libsecp256k1 must answer exactly as noble does: the same public key for every
 // valid signature, the same error for every invalid one. The reference is the project's own copy
@@ -16,13 +12,6 @@ import { loadNativeSecp256k1, useNativeSecp256k1 } from "./native-secp256k1";
 // are noble's: the patch hands every signature the native library refuses back to noble).
 
 type ViemNoble = typeof import("@noble/curves/secp256k1");
-
-async function viemNoble(): Promise<ViemNoble> {
-  const require = createRequire(path.join(process.cwd(), "package.json"));
-  const fromViem = createRequire(require.resolve("viem"));
-  const root = path.dirname(fromViem.resolve("@noble/curves/secp256k1"));
-  return (await import(pathToFileURL(path.join(root, "esm", "secp256k1.js")).href)) as ViemNoble;
-}
 
 const N = reference.CURVE.n;
 const randomHash = (i: number) => keccak256(toHex(`message ${i} ${Math.random()}`));
@@ -43,7 +32,10 @@ let patched: ViemNoble;
 
 beforeAll(async () => {
   expect(await useNativeSecp256k1()).toBe("native");
-  patched = await viemNoble();
+  // the ESM build, which viem's own ESM code (and so the official x402 packages) loads
+  const [esm] = (await viemNobleModules()) as unknown as ViemNoble[];
+  if (!esm) throw new Error("viem's noble copy was not found");
+  patched = esm;
 });
 
 function patchedRecover(r: bigint, s: bigint, recovery: number, hash: string | Uint8Array) {

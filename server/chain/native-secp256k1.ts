@@ -8,10 +8,11 @@ import { pathToFileURL } from "node:url";
 // facilitator in verify and again in settle, and by our local checks): on the bench machine that
 // took ~2.3 ms per recovery in JavaScript and ~85 µs natively, about a fifth of a paid call's CPU.
 //
-// Only the recovery itself is swapped, inside noble's own Signature.recoverPublicKey: the
-// signature was parsed and range-checked by noble, the answer is still noble's Point (validated on
-// the curve), and anything the native library refuses goes back to noble's code, which then
-// answers or throws exactly as it did. A test recovers random and edge-case signatures both ways.
+// Only the arithmetic is swapped, inside noble's own Signature.recoverPublicKey and `sign`: the
+// signature was parsed and range-checked by noble, the answer is still noble's Point or Signature
+// (a point validated on the curve), and anything the native library refuses goes back to noble's
+// code, which then answers or throws exactly as it did. A test compares random and edge-case
+// signatures both ways.
 
 type NativeSecp256k1 = {
   ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed: boolean): Uint8Array;
@@ -51,7 +52,6 @@ function bytes32(value: Uint8Array | string): Uint8Array | null {
   if (hex.length !== 64 || !/^[0-9a-fA-F]{64}$/.test(hex)) return null;
   return Buffer.from(hex, "hex");
 }
-const hashBytes = bytes32;
 
 const toBigInt = (bytes: Uint8Array) => BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
 
@@ -99,7 +99,7 @@ export function patchNobleRecovery(noble: NobleSecp256k1Module, native: NativeSe
   const { ProjectivePoint } = noble.secp256k1;
   const original = proto.recoverPublicKey;
   proto.recoverPublicKey = function recoverPublicKey(this: NobleSignature, msgHash) {
-    const hash = hashBytes(msgHash);
+    const hash = bytes32(msgHash);
     const recovery = this.recovery;
     // noble's own path for what it alone decides: a hash that is not 32 bytes (truncated to the
     // curve order by noble), a missing or out-of-range recovery id, and every refusal below
@@ -122,17 +122,15 @@ export function patchNobleRecovery(noble: NobleSecp256k1Module, native: NativeSe
 export function loadNativeSecp256k1(): NativeSecp256k1 | null {
   try {
     // `secp256k1/bindings` alone: the package's main entry silently falls back to a JS library
-    const require = createRequire(path.join(process.cwd(), "package.json"));
-    return require("secp256k1/bindings") as NativeSecp256k1;
+    return createRequire(import.meta.url)("secp256k1/bindings") as NativeSecp256k1;
   } catch {
     return null;
   }
 }
 
 /** The noble secp256k1 modules viem loads (its ESM and CommonJS builds), as viem resolves them. */
-async function viemNobleModules(): Promise<NobleSecp256k1Module[]> {
-  const require = createRequire(path.join(process.cwd(), "package.json"));
-  const fromViem = createRequire(require.resolve("viem"));
+export async function viemNobleModules(): Promise<NobleSecp256k1Module[]> {
+  const fromViem = createRequire(createRequire(import.meta.url).resolve("viem"));
   const nobleRoot = path.dirname(fromViem.resolve("@noble/curves/secp256k1"));
   return Promise.all(
     [path.join(nobleRoot, "esm", "secp256k1.js"), path.join(nobleRoot, "secp256k1.js")].map(
@@ -142,8 +140,9 @@ async function viemNobleModules(): Promise<NobleSecp256k1Module[]> {
 }
 
 /**
- * Makes viem's signature recovery native for this process (`npm start`, the workers, the tests).
- * "unavailable" when the binding does not load: recovery stays on noble, slower but the same.
+ * Makes viem's signature recovery and signing native for this process (`npm start`, the
+ * integration tests). "unavailable" when the binding does not load: both stay on noble, slower
+ * but the same.
  */
 export async function useNativeSecp256k1(): Promise<"native" | "unavailable"> {
   const native = loadNativeSecp256k1();

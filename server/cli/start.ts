@@ -93,7 +93,7 @@ async function main() {
       role,
       origin: new URL(env.APP_URL).origin,
       trustedProxies,
-      app: handleApp ? (req, res) => handleApp(req, res) : null,
+      app: handleApp,
     }),
   );
   server.on("clientError", answerClientError);

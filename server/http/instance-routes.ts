@@ -22,7 +22,7 @@ import { writeNodeError } from "./front-door";
 // app/ route files export these handlers for Next.js (Vercel, `next start`, the standalone image),
 // and `npm start`'s node:http server calls them directly. A gateway instance therefore never loads
 // Next.js: the bench measured Next's process-wide hooks (AsyncLocalStorage on every promise, its
-// wrapped process.nextTick and Date) at ~55 µs of CPU per free-path request and ~100 MB of RSS.
+// wrapped process.nextTick and Date) at ~50 µs of CPU per free-path request and ~100 MB of RSS.
 
 export type RouteHandler = (req: Request) => Response | Promise<Response>;
 type RouteMethods = { GET?: RouteHandler; POST?: RouteHandler };
@@ -63,8 +63,6 @@ export const INSTANCE_ROUTES = {
     GET: (req) => handleDiscoveryResources(getRuntime().deps, req),
   },
 } satisfies Record<string, RouteMethods>;
-
-export type InstanceRoutePath = keyof typeof INSTANCE_ROUTES;
 
 const byPath: ReadonlyMap<string, RouteMethods> = new Map(Object.entries(INSTANCE_ROUTES));
 
