@@ -1,13 +1,14 @@
-import type { Db, FacilitatorKind, SettlementPolicy } from "@/server/db";
+import type { BillingMode, Db, FacilitatorKind, SettlementPolicy } from "@/server/db";
 import { Prisma } from "@/server/db";
 import { createId } from "@/server/db/ids";
+import { insertJsonRowsSql, jsonArray, jsonRow } from "@/server/db/json-rows";
 import { toAtomic } from "@/server/db/money";
-import { feeVersionInForce, platformFeeFor } from "@/server/billing/fee-templates";
+import { feeVersionInForce, platformFeeFor, type FeeVersion } from "@/server/billing/fee-templates";
 import { grantEntitlement, type GrantedEntitlement } from "@/server/entitlements/entitlements";
 import { enqueueWebhookEvent, enqueueWebhookEvents } from "@/server/webhooks/webhooks";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
-import { directPaymentSelect, paidMerchantDirectly, sealedPaymentColumns } from "./sealed-payment";
+import { paidMerchantDirectly, sealedPaymentColumns } from "./sealed-payment";
 import { SETTLEMENT_UNCLEAR } from "@/server/x402/settle-verdict";
 
 // The payment ledger's state changes. Each is one short statement or transaction and none holds a
@@ -97,26 +98,30 @@ export async function reservePayment(
   | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }
 > {
   const paymentId = createId("payment");
-  const insert = (tx: Db, settlementPolicy: SettlementPolicy) =>
-    tx.payment.create({
-      data: reservationRow(input, keys, paymentId, settlementPolicy),
-      select: { id: true },
-    });
-  try {
-    await insert(db, input.settlementPolicy);
+  const now = new Date();
+  const row = {
+    ...reservationRow(input, keys, paymentId, input.settlementPolicy),
+    createdAt: now,
+    updatedAt: now,
+  };
+  // a clash on either unique key inserts nothing (and, inside a caller's transaction, does not
+  // abort it); the row that holds the key is then looked up to say which one
+  const inserted = await db.$queryRawUnsafe<{ id: string }[]>(
+    insertJsonRowsSql("Payment", Object.keys(row), {
+      onConflictDoNothing: true,
+      returning: ["id"],
+    }),
+    jsonArray([jsonRow(row)]),
+  );
+  if (inserted.length === 1)
     return { ok: true, paymentId, settlementPolicy: input.settlementPolicy };
-  } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
-      const target = JSON.stringify(err.meta ?? {});
-      return {
-        ok: false,
-        reason: target.includes("paymentIdentifier")
-          ? "payment_identifier_reused"
-          : "payment_replayed",
-      };
-    }
-    throw err;
-  }
+  const identifierTaken =
+    input.paymentIdentifier !== null &&
+    input.paymentIdentifier !== undefined &&
+    (await db.payment.count({
+      where: { merchantId: input.merchantId, paymentIdentifier: input.paymentIdentifier },
+    })) > 0;
+  return { ok: false, reason: identifierTaken ? "payment_identifier_reused" : "payment_replayed" };
 }
 
 /** Marks a reserved payment as verified by the facilitator. */
@@ -124,10 +129,14 @@ export async function markPaymentVerified(
   db: Db,
   opts: { merchantId: string; paymentId: string; at: Date },
 ): Promise<void> {
-  await db.payment.updateMany({
-    where: { id: opts.paymentId, merchantId: opts.merchantId, status: "PENDING" },
-    data: { status: "VERIFIED", verifiedAt: opts.at },
-  });
+  await db.$executeRawUnsafe(
+    `UPDATE "Payment" SET "status" = 'VERIFIED', "verifiedAt" = $3::timestamp(3), "updatedAt" = $4::timestamp(3)
+     WHERE "id" = $1 AND "merchantId" = $2 AND "status" = 'PENDING'`,
+    opts.paymentId,
+    opts.merchantId,
+    opts.at.toISOString(),
+    new Date().toISOString(),
+  );
 }
 
 /**
@@ -269,49 +278,35 @@ export async function recordSettlement(
   },
 ): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> {
   const run = async (
-    tx: Prisma.TransactionClient,
+    tx: Db,
   ): Promise<{ recorded: boolean; entitlement: GrantedEntitlement | null }> => {
-    const updated = await tx.payment.updateMany({
-      where: {
-        id: opts.paymentId,
-        merchantId: opts.merchantId,
-        status: { in: ["PENDING", "VERIFIED"] },
-      },
-      data: {
-        status: "SETTLED",
-        // a metered call that used nothing settles without a transaction
-        txHash: opts.txHash ? opts.txHash.toLowerCase() : null,
-        blockNumber: opts.blockNumber,
-        settledAt: opts.at,
-        errorReason: null,
-        errorMessage: null,
-        refundDueReason: opts.refundDue ?? null,
-        nextSettleAt: null,
-        ...(opts.receipt ? { receipt: opts.receipt } : {}),
-      },
-    });
-    if (updated.count === 0) return { recorded: false, entitlement: null };
-    const payment = await tx.payment.findUniqueOrThrow({
-      where: { id: opts.paymentId },
-      select: {
-        ruleId: true,
-        payer: true,
-        amountAtomic: true,
-        asset: true,
-        network: true,
-        requestId: true,
-        resource: true,
-        ...directPaymentSelect,
-        deferredSettlement: true,
-        rule: { select: { billingMode: true, bundleSize: true, passDurationSeconds: true } },
-        merchant: {
-          select: { ...directPaymentSelect.merchant.select, feeTemplateId: true },
-        },
-      },
-    });
-    const usage = opts.usage ?? queuedUsageOf(payment.deferredSettlement);
-    await tx.usageRecord.create({
-      data: paymentUsageRow({
+    const [settled] = await tx.$queryRawUnsafe<SettledRow[]>(
+      SETTLE_AND_READ_SQL,
+      opts.paymentId,
+      opts.merchantId,
+      // a metered call that used nothing settles without a transaction
+      opts.txHash ? opts.txHash.toLowerCase() : null,
+      opts.blockNumber === null ? null : opts.blockNumber.toString(),
+      opts.at.toISOString(),
+      opts.refundDue ?? null,
+      opts.receipt ? JSON.stringify(opts.receipt) : null,
+      new Date().toISOString(),
+    );
+    if (!settled) return { recorded: false, entitlement: null };
+    const payment = {
+      ruleId: settled.ruleId,
+      payer: settled.payer,
+      amountAtomic: new Prisma.Decimal(settled.amountAtomic),
+      asset: settled.asset,
+      network: settled.network,
+      requestId: settled.requestId,
+      resource: settled.resource,
+    };
+    const usage =
+      opts.usage ??
+      queuedUsageOf(settled.deferredSettlement ? JSON.parse(settled.deferredSettlement) : null);
+    const usageRow = {
+      ...paymentUsageRow({
         merchantId: opts.merchantId,
         paymentId: opts.paymentId,
         payment,
@@ -319,15 +314,40 @@ export async function recordSettlement(
         status: "CHARGED",
         reason: opts.refundDue ? "refund_due" : usage ? null : "reconciled",
       }),
-    });
-    await writeSettlementEntries(tx, {
+      createdAt: opts.at,
+    };
+    const entries = settlementEntryRows({
       merchantId: opts.merchantId,
       paymentId: opts.paymentId,
-      payment,
-      direct: paidMerchantDirectly(payment, keys),
+      payment: { ...payment, amountAtomic: toAtomic(payment.amountAtomic) },
+      direct: paidMerchantDirectly(
+        {
+          payToCiphertext: settled.payToCiphertext,
+          payToKeyId: settled.payToKeyId,
+          merchant: {
+            payoutAddressCiphertext: settled.payoutAddressCiphertext,
+            payoutAddressKeyId: settled.payoutAddressKeyId,
+          },
+        },
+        keys,
+      ),
       at: opts.at,
-      feeTemplateId: payment.merchant.feeTemplateId,
+      fee:
+        settled.feeVersionId && settled.feeTemplateId && settled.bps !== null
+          ? {
+              versionId: settled.feeVersionId,
+              templateId: settled.feeTemplateId,
+              bps: settled.bps,
+              fixedFeeAtomic: BigInt(settled.fixedFeeAtomic ?? "0"),
+            }
+          : null,
     });
+    // the CHARGED usage row and the ledger entries in one statement
+    await tx.$executeRawUnsafe(
+      RECORD_CHARGE_SQL,
+      jsonArray([jsonRow(usageRow)]),
+      jsonArray(entries.map(jsonRow)),
+    );
     // the merchant's webhooks hear of it in the same transaction: a settled payment is never unannounced
     const event = {
       paymentId: opts.paymentId,
@@ -343,6 +363,7 @@ export async function recordSettlement(
       merchantId: opts.merchantId,
       at: opts.at,
       requestId,
+      endpoints: JSON.parse(settled.endpoints) as { id: string; events: string[] }[],
       events: [
         { type: "payment.settled", eventId: `${opts.paymentId}:payment.settled`, data: event },
         {
@@ -367,13 +388,17 @@ export async function recordSettlement(
       });
     // a bundle or a time pass is bought by this payment: its entitlement commits with it
     const entitlement =
-      payment.ruleId && payment.rule
+      payment.ruleId && settled.billingMode
         ? await grantEntitlement(tx, {
             merchantId: opts.merchantId,
             ruleId: payment.ruleId,
             paymentId: opts.paymentId,
             payer: payment.payer,
-            rule: payment.rule,
+            rule: {
+              billingMode: settled.billingMode,
+              bundleSize: settled.bundleSize,
+              passDurationSeconds: settled.passDurationSeconds,
+            },
             at: opts.at,
           })
         : null;
@@ -383,46 +408,148 @@ export async function recordSettlement(
   return run(db);
 }
 
+/** What SETTLE_AND_READ_SQL returns of a payment it settled. */
+type SettledRow = {
+  ruleId: string | null;
+  payer: string;
+  amountAtomic: string;
+  asset: string;
+  network: string;
+  requestId: string;
+  resource: string;
+  payToCiphertext: string;
+  payToKeyId: string;
+  /** JSON text */
+  deferredSettlement: string | null;
+  payoutAddressCiphertext: string;
+  payoutAddressKeyId: string;
+  billingMode: BillingMode | null;
+  bundleSize: number | null;
+  passDurationSeconds: number | null;
+  feeVersionId: string | null;
+  feeTemplateId: string | null;
+  bps: number | null;
+  fixedFeeAtomic: string | null;
+  /** JSON text: the merchant's enabled webhook endpoints, [{ id, events }] */
+  endpoints: string;
+};
+
+// Settles a PENDING or VERIFIED payment and reads, in the same statement, all that recording it
+// needs: its merchant's payout address (DIRECT or not), its rule (a bundle or pass to grant), the
+// fee version in force at settlement (the merchant's own template when it has terms in force, else
+// the default template's: feeVersionInForce in server/billing/fee-templates.ts says the same in
+// Prisma) and the merchant's enabled webhook endpoints. One round trip instead of six while the
+// transaction holds its connection. $1 payment, $2 merchant, $3 tx hash, $4 block, $5 settled at,
+// $6 refund reason, $7 receipt (JSON), $8 updatedAt; times are ISO strings read as UTC.
+const SETTLE_AND_READ_SQL = `
+WITH settled AS (
+  UPDATE "Payment" SET
+    "status" = 'SETTLED', "txHash" = $3, "blockNumber" = $4::bigint, "settledAt" = $5::timestamp(3),
+    "errorReason" = NULL, "errorMessage" = NULL, "refundDueReason" = $6, "nextSettleAt" = NULL,
+    "receipt" = COALESCE($7::jsonb, "receipt"), "updatedAt" = $8::timestamp(3)
+  WHERE "id" = $1 AND "merchantId" = $2 AND "status" IN ('PENDING', 'VERIFIED')
+  RETURNING "id", "merchantId", "ruleId", "payer", "amountAtomic", "asset", "network", "requestId",
+    "resource", "payToCiphertext", "payToKeyId", "deferredSettlement"
+)
+SELECT s."ruleId", s."payer", s."amountAtomic"::text AS "amountAtomic", s."asset", s."network",
+  s."requestId", s."resource", s."payToCiphertext", s."payToKeyId",
+  s."deferredSettlement"::text AS "deferredSettlement",
+  m."payoutAddressCiphertext", m."payoutAddressKeyId",
+  r."billingMode"::text AS "billingMode", r."bundleSize", r."passDurationSeconds",
+  fee."id" AS "feeVersionId", fee."templateId" AS "feeTemplateId", fee."bps",
+  fee."fixedFeeAtomic"::text AS "fixedFeeAtomic",
+  COALESCE((
+    SELECT json_agg(json_build_object('id', e."id", 'events', e."events"))
+    FROM "WebhookEndpoint" e WHERE e."merchantId" = s."merchantId" AND e."enabled"
+  )::text, '[]') AS "endpoints"
+FROM settled s
+JOIN "Merchant" m ON m."id" = s."merchantId"
+LEFT JOIN "PricingRule" r ON r."id" = s."ruleId" AND r."merchantId" = s."merchantId"
+LEFT JOIN LATERAL (
+  SELECT v."id", v."templateId", v."bps", v."fixedFeeAtomic"
+  FROM "FeeTemplateVersion" v
+  WHERE v."effectiveFrom" <= $5::timestamp(3) AND v."templateId" = COALESCE(
+    (SELECT o."templateId" FROM "FeeTemplateVersion" o
+      WHERE o."templateId" = m."feeTemplateId" AND o."effectiveFrom" <= $5::timestamp(3) LIMIT 1),
+    (SELECT t."id" FROM "FeeTemplate" t WHERE t."isDefault" ORDER BY t."updatedAt" DESC LIMIT 1))
+  ORDER BY v."effectiveFrom" DESC
+  LIMIT 1
+) fee ON true`;
+
+const CHARGED_USAGE_COLUMNS = [
+  "id",
+  "merchantId",
+  "ruleId",
+  "paymentId",
+  "requestId",
+  "status",
+  "reason",
+  "method",
+  "path",
+  "httpStatus",
+  "upstreamStatus",
+  "latencyMs",
+  "upstreamLatencyMs",
+  "clientIp",
+  "payer",
+  "amountAtomic",
+  "asset",
+  "network",
+  "createdAt",
+] as const;
+
+const LEDGER_ENTRY_COLUMNS = [
+  "id",
+  "merchantId",
+  "type",
+  "amountAtomic",
+  "network",
+  "asset",
+  "paymentId",
+  "reason",
+  "createdAt",
+] as const;
+
+const INSERT_LEDGER_ENTRIES_SQL = insertJsonRowsSql("LedgerEntry", LEDGER_ENTRY_COLUMNS);
+
+// $1 the usage row, $2 the ledger entries (JSON arrays)
+const RECORD_CHARGE_SQL = `WITH usage AS (${insertJsonRowsSql("UsageRecord", CHARGED_USAGE_COLUMNS)})
+${insertJsonRowsSql("LedgerEntry", LEDGER_ENTRY_COLUMNS, { param: 2 })}`;
+
+type LedgerEntryRow = Record<(typeof LEDGER_ENTRY_COLUMNS)[number], unknown>;
+
 /**
- * The ledger entries of a settled payment, from the merchant's point of view: the CHARGE, the
+ * The ledger entries of a settled payment, from the merchant's point of view (pure): the CHARGE, the
  * platform's fee (the fee version in force at settlement), and — when the payer paid the merchant's
  * own wallet (DIRECT) — a PAYOUT of the whole amount, since that money never sat with the platform.
  * What the platform owes a merchant is then always the sum of its entries.
  */
-export async function writeSettlementEntries(
-  tx: Prisma.TransactionClient,
-  opts: {
-    merchantId: string;
-    paymentId: string;
-    at: Date;
-    direct: boolean;
-    payment: { amountAtomic: Prisma.Decimal; network: string; asset: string };
-    feeTemplateId?: string | null;
-  },
-): Promise<void> {
-  const { payment } = opts;
+export function settlementEntryRows(opts: {
+  merchantId: string;
+  paymentId: string;
+  at: Date;
+  direct: boolean;
+  payment: { amountAtomic: bigint; network: string; asset: string };
+  fee: FeeVersion | null;
+}): LedgerEntryRow[] {
+  const { payment, fee: version } = opts;
   const entry = (
     type: "CHARGE" | "PLATFORM_FEE" | "PAYOUT",
     amountAtomic: bigint,
     reason: string | null,
-  ) => ({
+  ): LedgerEntryRow => ({
     id: createId("ledgerEntry"),
     merchantId: opts.merchantId,
     type,
-    amountAtomic: new Prisma.Decimal(amountAtomic.toString()),
+    amountAtomic,
     network: payment.network,
     asset: payment.asset,
     paymentId: opts.paymentId,
     reason,
     createdAt: opts.at,
   });
-  const amount = toAtomic(payment.amountAtomic);
+  const amount = payment.amountAtomic;
   const entries = [entry("CHARGE", amount, null)];
-  const version = await feeVersionInForce(tx, {
-    merchantId: opts.merchantId,
-    at: opts.at,
-    feeTemplateId: opts.feeTemplateId,
-  });
   const fee = version ? platformFeeFor(amount, version) : 0n;
   if (version && fee > 0n)
     entries.push(
@@ -433,7 +560,32 @@ export async function writeSettlementEntries(
       ),
     );
   if (opts.direct) entries.push(entry("PAYOUT", -amount, DIRECT_SETTLEMENT_REASON));
-  await tx.ledgerEntry.createMany({ data: entries });
+  return entries;
+}
+
+/** Writes a settled payment's ledger entries (settlementEntryRows), with the fee version in force at `at`. */
+export async function writeSettlementEntries(
+  tx: Db,
+  opts: {
+    merchantId: string;
+    paymentId: string;
+    at: Date;
+    direct: boolean;
+    payment: { amountAtomic: Prisma.Decimal; network: string; asset: string };
+    feeTemplateId?: string | null;
+  },
+): Promise<void> {
+  const fee = await feeVersionInForce(tx, {
+    merchantId: opts.merchantId,
+    at: opts.at,
+    feeTemplateId: opts.feeTemplateId,
+  });
+  const entries = settlementEntryRows({
+    ...opts,
+    payment: { ...opts.payment, amountAtomic: toAtomic(opts.payment.amountAtomic) },
+    fee,
+  });
+  await tx.$executeRawUnsafe(INSERT_LEDGER_ENTRIES_SQL, jsonArray(entries.map(jsonRow)));
 }
 
 /** The reason on the PAYOUT entry of a DIRECT payment: the payer paid the merchant's wallet. */

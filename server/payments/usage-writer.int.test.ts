@@ -82,6 +82,39 @@ describe("the usage writer", () => {
     await writer.close();
   });
 
+  it("stores each row's time as UTC whatever the session's time zone", async () => {
+    const deps = testDeps(database.db);
+    const owner = await signUpWithPassword(deps, {
+      name: "Owner",
+      email: uniqueEmail("usage-tz"),
+      password: "correct horse battery",
+    });
+    const merchantId = (
+      await callerFor(deps, owner).merchants.create({
+        name: "Usage TZ Inc",
+        upstreamBaseUrl: "https://api.example.com",
+        payoutAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      })
+    ).id;
+    const at = new Date(Date.UTC(2026, 11, 8, 1, 2, 3, 456));
+    const written = entry(merchantId, { createdAt: at });
+    // a database (or role) whose TimeZone is not UTC: the writer runs in that session
+    const stored = await database.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL TIME ZONE 'America/New_York'");
+      const writer = createUsageWriter(
+        { db: tx as unknown as typeof database.db, log: createLogger({ level: "silent" }) },
+        { maxBatch: 1000, intervalMs: 60_000 },
+      );
+      writer.write(written);
+      await writer.flush();
+      return tx.usageRecord.findFirstOrThrow({
+        where: { merchantId, requestId: written.requestId },
+        select: { createdAt: true },
+      });
+    });
+    expect(stored.createdAt.toISOString()).toBe(at.toISOString());
+  });
+
   it("does not split a batch when the database is down: one failure line, not one per row", async () => {
     const stopped = await createTestDatabase(inject("dbTemplate"));
     await stopped.close();

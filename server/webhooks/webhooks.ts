@@ -217,16 +217,20 @@ export async function enqueueWebhookEvents(
     at: Date;
     requestId?: string | null;
     events: { type: WebhookEventType; eventId: string; data: Record<string, unknown> }[];
+    /** the merchant's enabled endpoints when the caller read them already (saves a round trip) */
+    endpoints?: { id: string; events: string[] }[];
   },
 ): Promise<number> {
-  const endpoints = await db.webhookEndpoint.findMany({
-    where: {
-      merchantId: opts.merchantId,
-      enabled: true,
-      events: { hasSome: opts.events.map((e) => e.type) },
-    },
-    select: { id: true, events: true },
-  });
+  const endpoints =
+    opts.endpoints ??
+    (await db.webhookEndpoint.findMany({
+      where: {
+        merchantId: opts.merchantId,
+        enabled: true,
+        events: { hasSome: opts.events.map((e) => e.type) },
+      },
+      select: { id: true, events: true },
+    }));
   const rows = opts.events.flatMap((event) => {
     const payload = {
       id: event.eventId,
