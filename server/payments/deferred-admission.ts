@@ -1,5 +1,6 @@
 import type { PrismaClient, SettlementPolicy } from "@/server/db";
 import { createId } from "@/server/db/ids";
+import { insertJsonRowsSql, jsonArray, jsonRow } from "@/server/db/json-rows";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
 import { deferredExposure, effectiveSettlementPolicy } from "./deferred";
@@ -115,11 +116,19 @@ async function admit(db: PrismaClient, keys: EncryptionKeys, batch: Waiting[]): 
       return { waiting: w, decision, paymentId: createId("payment") };
     });
     // a row whose authorization (or payment identifier) is already reserved is skipped, not an error
-    const created = await tx.payment.createManyAndReturn({
-      data: rows.map((r) => reservationRow(r.waiting.input, keys, r.paymentId, r.decision.policy)),
-      skipDuplicates: true,
-      select: { id: true },
-    });
+    const now = new Date();
+    const paymentRows = rows.map((r) => ({
+      ...reservationRow(r.waiting.input, keys, r.paymentId, r.decision.policy),
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const created = await tx.$queryRawUnsafe<{ id: string }[]>(
+      insertJsonRowsSql("Payment", Object.keys(paymentRows[0] ?? { id: "" }), {
+        onConflictDoNothing: true,
+        returning: ["id"],
+      }),
+      jsonArray(paymentRows.map(jsonRow)),
+    );
     const ids = new Set(created.map((c) => c.id));
     return rows.map((r) => ({ ...r, created: ids.has(r.paymentId) }));
   });

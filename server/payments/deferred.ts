@@ -4,6 +4,7 @@ import type { ChainClientRegistry } from "@/server/chain/clients";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 import { type Prisma, type Db, type PrismaClient, type SettlementPolicy } from "@/server/db";
 import { createId } from "@/server/db/ids";
+import { jsonRow } from "@/server/db/json-rows";
 import { enqueueWebhookEvent } from "@/server/webhooks/webhooks";
 import type { Facilitators } from "@/server/facilitator";
 import { decodePaymentHeader, PAYMENT_HEADER_V2 } from "@/server/x402/payment-header";
@@ -334,30 +335,33 @@ export async function queueDeferredSettlement(
     receipt?: Prisma.InputJsonObject | null;
   },
 ): Promise<boolean> {
-  const run = async (tx: Prisma.TransactionClient) => {
-    const queued = await tx.payment.updateMany({
-      where: {
-        id: opts.paymentId,
-        merchantId: opts.merchantId,
-        status: { in: ["PENDING", "VERIFIED"] },
-      },
-      data: {
-        status: "VERIFIED",
-        verifiedAt: opts.at,
-        nextSettleAt: opts.at,
-        deferredSettlement: withoutPayTo(opts.deferred) as unknown as Prisma.InputJsonValue,
-        ...(opts.receipt ? { receipt: opts.receipt } : {}),
-      },
-    });
-    if (queued.count === 1 && opts.outcome)
+  const run = async (tx: Db) => {
+    const queued = await tx.$executeRawUnsafe(
+      QUEUE_DEFERRED_SQL,
+      opts.paymentId,
+      opts.merchantId,
+      opts.at.toISOString(),
+      jsonRow(withoutPayTo(opts.deferred)),
+      opts.receipt ? jsonRow(opts.receipt) : null,
+      new Date().toISOString(),
+    );
+    if (queued === 1 && opts.outcome)
       await tx.paymentOutcome.create({
         data: outcomeRow(opts.merchantId, opts.paymentId, opts.outcome),
       });
-    return queued.count === 1;
+    return queued === 1;
   };
   if (opts.outcome && "$transaction" in db) return db.$transaction(run);
-  return run(db as Prisma.TransactionClient);
+  return run(db);
 }
+
+// One statement per queued call (a Prisma updateMany cost several times its CPU on this path).
+// $1 payment, $2 merchant, $3 queued at, $4 what the queue settles it with, $5 receipt, $6 updatedAt;
+// times are ISO strings read as UTC (server/db/json-rows.ts)
+const QUEUE_DEFERRED_SQL = `
+UPDATE "Payment" SET "status" = 'VERIFIED', "verifiedAt" = $3::timestamp(3), "nextSettleAt" = $3::timestamp(3),
+  "deferredSettlement" = $4::jsonb, "receipt" = COALESCE($5::jsonb, "receipt"), "updatedAt" = $6::timestamp(3)
+WHERE "id" = $1 AND "merchantId" = $2 AND "status" IN ('PENDING', 'VERIFIED')`;
 
 /**
  * A DEFERRED payment that can never be settled (the payer moved the funds, or the authorization
