@@ -37,7 +37,7 @@ export default defineConfig({
           globalSetup: ["./server/testing/global-setup.ts"],
           // signature recovery and signing as `npm start` runs them (libsecp256k1), so every payment the
           // integration tests make goes through the native path
-          setupFiles: ["./server/testing/native-secp256k1.ts"],
+          setupFiles: ["./server/testing/native-crypto.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Files share one anvil; each gets its own database. Two workers match the 2-core machines.

@@ -11,6 +11,7 @@ import http from "node:http";
 import next from "next";
 
 import { checkAtBoot } from "@/server/boot";
+import { useNativeKeccak } from "@/server/chain/native-keccak";
 import { useNativeSecp256k1 } from "@/server/chain/native-secp256k1";
 import { flagValue, portFrom } from "@/server/cli/args";
 import { closeDb } from "@/server/db/client";
@@ -78,6 +79,9 @@ async function main() {
     console.warn(
       "  warning: signature recovery and signing run in JavaScript (the secp256k1 binding did not load)",
     );
+  // and hashes a few dozen times (EIP-712 digests, the transaction): natively, ~5× faster
+  if ((await useNativeKeccak()) === "unavailable")
+    console.warn("  warning: Keccak-256 runs in JavaScript (the keccak binding did not load)");
   // built now rather than on the first gateway call: its scheduler runs the background jobs
   // (claimed once across instances), which a console-only instance must run too
   runtime = getRuntime();
