@@ -9,13 +9,8 @@ import {
 // waitForTransactionReceipt poller per transaction (50 settlements in flight were 50 pollers). Each
 // poll is one JSON-RPC batch (the http transport batches calls made in the same tick): the block
 // number plus the receipt of every hash not yet looked for since the last new block. A hash is looked
-// for as soon as it is added, then once per new block until it is found or its waiter gives up.
-// A node may mine a transaction a few milliseconds after accepting it (anvil's automine, a
-// sequencer's fast blocks): so after hashes are added the watcher also looks again at the quick
-// delays (5, 15, 40, 100 ms) before the interval takes over; a quick look finds a receipt the
-// interval would have found up to pollIntervalMs later (a paid call on the local chain waited
-// ~250 ms for it). The looks of all waiters are shared: under a steady stream of settlements at
-// most one look per quick delay, each a block number plus any hash never looked for.
+// for as soon as it is added (on an automining chain its receipt already exists), then once per new
+// block until it is found or its waiter gives up.
 
 export type ReceiptWatcher = {
   /** Resolves with the receipt once mined; rejects after `timeoutMs` (the transaction may still be mined later). */
@@ -31,9 +26,6 @@ export type ReceiptWatcher = {
   size(): number;
   stop(): void;
 };
-
-/** The quick looks after hashes are added, each this long after the one before. */
-export const QUICK_LOOKS_MS: readonly number[] = [5, 15, 40, 100];
 
 export class ReceiptTimeoutError extends Error {
   constructor(
@@ -59,23 +51,15 @@ type Watched = {
 
 export function createReceiptWatcher(
   deps: { publicClient: PublicClient },
-  opts: {
-    pollIntervalMs?: number;
-    /** the quick looks after hashes are added (ms after the previous look); [] for none */
-    quickLooksMs?: readonly number[];
-    onError?: (err: unknown) => void;
-  } = {},
+  opts: { pollIntervalMs?: number; onError?: (err: unknown) => void } = {},
 ): ReceiptWatcher {
   const pollIntervalMs = opts.pollIntervalMs ?? 250;
-  const quickLooksMs = opts.quickLooksMs ?? QUICK_LOOKS_MS;
   const watched = new Map<Hash, Watched>();
   let knownBlock = -1n;
   let polling = false;
   let pollAgain = false;
   let soon: NodeJS.Immediate | null = null;
   let ticker: NodeJS.Timeout | null = null;
-  let quick: NodeJS.Timeout | null = null;
-  let addedDuringQuick = false;
 
   const settle = (hash: Hash, receipt: TransactionReceipt) => {
     const entry = watched.get(hash);
@@ -140,30 +124,6 @@ export function createReceiptWatcher(
     });
   };
 
-  // one run of quick looks at a time; hashes added during a run start another when it ends
-  const startQuickLooks = () => {
-    if (quick) {
-      addedDuringQuick = true;
-      return;
-    }
-    addedDuringQuick = false;
-    let step = 0;
-    const next = () => {
-      const delay = quickLooksMs[step++];
-      if (delay === undefined || watched.size === 0) {
-        quick = null;
-        if (addedDuringQuick && watched.size > 0) startQuickLooks();
-        return;
-      }
-      quick = setTimeout(() => {
-        void poll();
-        next();
-      }, delay);
-      quick.unref();
-    };
-    next();
-  };
-
   const ensureTicker = () => {
     if (ticker || watched.size === 0) return;
     ticker = setInterval(() => {
@@ -200,7 +160,6 @@ export function createReceiptWatcher(
         watched.set(key, entry);
         ensureTicker();
         pollSoon();
-        startQuickLooks();
       });
     },
     cancel(hash, reason) {
@@ -232,8 +191,6 @@ export function createReceiptWatcher(
     stop() {
       if (ticker) clearInterval(ticker);
       ticker = null;
-      if (quick) clearTimeout(quick);
-      quick = null;
       if (soon) clearImmediate(soon);
       soon = null;
       for (const [hash, entry] of watched)
