@@ -42,7 +42,7 @@ const publicClient = createPublicClient({
 const log = createLogger({ level: "silent" });
 const merchant = accountFor("merchantWallet").address;
 
-type Fault = "lose-request" | "lose-response" | "refuse-slowly" | "replace";
+type Fault = "lose-request" | "lose-response" | "refuse-slowly" | "replace" | "sit-on";
 
 /**
  * A public client whose broadcasts meet the network faults listed in `faults` (one per broadcast,
@@ -50,8 +50,9 @@ type Fault = "lose-request" | "lose-response" | "refuse-slowly" | "replace";
  * on the way back (the node took it), or a node that refuses it, answering only after the next
  * broadcast went out, or another transaction from the same account at the same nonce that reaches
  * the node instead (what another instance's send with a higher fee does to ours in the pool; the
- * broadcast answers with our hash, as the node did when it accepted ours). Everything else reaches
- * anvil.
+ * broadcast answers with our hash, as the node did when it accepted ours), or a node that accepts the
+ * transaction and then sits on it: that broadcast and every later one of the same bytes answer with
+ * its hash, and it is never mined. Everything else reaches anvil.
  */
 function clientWithFaults(
   faults: (Fault | undefined)[],
@@ -60,11 +61,18 @@ function clientWithFaults(
   const inner = http(provided.rpcUrl)({ chain, retryCount: 0 });
   let broadcast = 0;
   let nextBroadcast: () => void = () => undefined;
+  const satOn = new Set<Hash>();
   const transport = custom({
     async request({ method, params }: { method: string; params?: unknown }) {
       if (method === "eth_sendRawTransaction") {
+        const [raw] = params as [Hex];
+        if (satOn.has(keccak256(raw))) return keccak256(raw);
         const fault = faults[broadcast++];
         nextBroadcast();
+        if (fault === "sit-on") {
+          satOn.add(keccak256(raw));
+          return keccak256(raw);
+        }
         if (fault === "lose-request")
           throw new TimeoutError({ body: { method, params }, url: provided.rpcUrl });
         if (fault === "refuse-slowly") {
@@ -265,6 +273,48 @@ describe("the settlement sender (pipelined, local nonces)", () => {
     expect(sender.inFlight()).toEqual([0]);
     // the authorization is spent once: sending it again is refused as already sent
     await expect(sender.send(call, { key })).rejects.toBeInstanceOf(AlreadySentError);
+  });
+
+  it("replaces a transaction the node sits on at the account's next nonce, and makes the call once on a new nonce", async () => {
+    const [account, payer] = await Promise.all([facilitatorAccount(), payerAccount()]);
+    const sender = senderFor([account], {
+      client: clientWithFaults(["sit-on"]),
+      stuckAfterMs: 300,
+    });
+    const start = await minedCount(account.address);
+    const before = await usdcBalance(publicClient, token, payer.address);
+    const [held, next] = await authorizationCalls(payer, 2);
+    const fromBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
+
+    const heldHash = await sender.send(held!.call, { key: held!.key });
+    const nextHash = await sender.send(next!.call, { key: next!.key });
+    const receipts = await Promise.all([
+      sender.waitForReceipt(heldHash, 30_000),
+      sender.waitForReceipt(nextHash, 30_000),
+    ]);
+
+    expect(receipts.map((r) => r.status)).toEqual(["success", "success"]);
+    // the held bytes were never mined: a transfer to self took their nonce, the call went again
+    expect(receipts[0]!.transactionHash).not.toBe(heldHash);
+    const toBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
+    const atHead = [];
+    for (let n = fromBlock + 1n; n <= toBlock; n++) {
+      const block = await publicClient.getBlock({ blockNumber: n, includeTransactions: true });
+      atHead.push(
+        ...block.transactions.filter(
+          (t) => t.from.toLowerCase() === account.address.toLowerCase() && t.nonce === start,
+        ),
+      );
+    }
+    expect(atHead).toHaveLength(1);
+    expect(atHead[0]!.to?.toLowerCase()).toBe(account.address.toLowerCase());
+    expect(atHead[0]!.value).toBe(0n);
+    expect(atHead[0]!.input).toBe("0x");
+    expect(await nonceOf(nextHash)).toBe(start + 1);
+    expect(await nonceOf(receipts[0]!.transactionHash)).toBe(start + 2);
+    expect(await minedCount(account.address)).toBe(start + 3);
+    expect(await usdcBalance(publicClient, token, payer.address)).toBe(before - 2000n);
+    expect(sender.inFlight()).toEqual([0]);
   });
 
   it("never sends a timed-out broadcast again with a new nonce: the node had it, the receipt arrives", async () => {

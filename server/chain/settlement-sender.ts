@@ -81,7 +81,18 @@ export class AlreadySentError extends Error {
   }
 }
 
-type Sent = { hash: Hash; raw: Hex; since: number; call: SettlementCall; key?: string };
+type Fees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | { gasPrice: bigint };
+
+type Sent = {
+  hash: Hash;
+  raw: Hex;
+  since: number;
+  call: SettlementCall;
+  key?: string;
+  fees: Fees;
+  /** when a transfer to self was last sent at this nonce to push this transaction out of the pool */
+  displacedAt?: number;
+};
 
 type Lane = {
   account: PrivateKeyAccount;
@@ -92,8 +103,6 @@ type Lane = {
   /** sends between choosing this account and broadcasting (counted as load) */
   preparing: number;
 };
-
-type Fees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | { gasPrice: bigint };
 
 const SEND_ATTEMPTS = 12;
 const FEE_TTL_MS = 1000;
@@ -238,7 +247,7 @@ export function createSettlementSender(
         lane.book = releaseNonce(lane.book, nonce);
         throw err;
       }
-      const entry: Sent = { hash: keccak256(raw), raw, since: Date.now(), call, key };
+      const entry: Sent = { hash: keccak256(raw), raw, since: Date.now(), call, key, fees: f };
       lane.sent.set(nonce, entry);
       try {
         await broadcast(raw);
@@ -357,6 +366,60 @@ export function createSettlementSender(
     for (const nonce of plan.rebroadcast) {
       const entry = lane.sent.get(nonce);
       if (entry) await broadcast(entry.raw).catch(() => undefined);
+    }
+    const head = lane.sent.get(mined);
+    if (
+      head &&
+      now - head.since >= stuckAfterMs &&
+      (head.displacedAt === undefined || now - head.displacedAt >= stuckAfterMs)
+    )
+      await displaceHead(lane, mined, head);
+  }
+
+  // The chain waits for exactly our oldest transaction, the node has its bytes (broadcast again
+  // above) and still does not mine it: its fee fell behind, or anvil keeps it in its queued pool
+  // with everything after it (foundry-rs/foundry#10122; another transaction at that nonce releases
+  // them). A zero-value transfer to self at a higher fee takes the nonce; the call was then not
+  // made, and resendReplaced sends it again on a new nonce once the count passes this one. Only one
+  // transaction can be mined at a nonce, so the call is still made once at most.
+  async function displaceHead(lane: Lane, nonce: bigint, head: Sent): Promise<void> {
+    head.displacedAt = Date.now();
+    const current = await currentFees();
+    const bump = (a: bigint, b: bigint) => (a > b ? a : b) * 2n;
+    const fees: Fees =
+      "gasPrice" in current || "gasPrice" in head.fees
+        ? {
+            gasPrice: bump(
+              "gasPrice" in current ? current.gasPrice : current.maxFeePerGas,
+              "gasPrice" in head.fees ? head.fees.gasPrice : head.fees.maxFeePerGas,
+            ),
+          }
+        : {
+            maxFeePerGas: bump(current.maxFeePerGas, head.fees.maxFeePerGas),
+            maxPriorityFeePerGas: bump(
+              current.maxPriorityFeePerGas,
+              head.fees.maxPriorityFeePerGas,
+            ),
+          };
+    const raw = await sign(lane, { to: lane.account.address, data: "0x" }, nonce, 21_000n, fees);
+    try {
+      await broadcast(raw);
+      log.warn(
+        {
+          account: lane.account.address,
+          nonce: nonce.toString(),
+          held: head.hash,
+          hash: keccak256(raw),
+        },
+        "the node held a settlement transaction at the account's next nonce without mining it: replaced by a transfer to self, the call is sent again",
+      );
+    } catch (err) {
+      // mined meanwhile ("nonce too low"), or the node would not replace it: looked at again later
+      if (!isNonceRejection(err))
+        log.warn(
+          { account: lane.account.address, nonce: nonce.toString(), error: describeSendError(err) },
+          "could not replace a settlement transaction the node held without mining it",
+        );
     }
   }
 
