@@ -1,10 +1,15 @@
 import type { PrismaClient, SettlementPolicy } from "@/server/db";
 import { createId } from "@/server/db/ids";
-import { insertJsonRowsSql, jsonArray, jsonRow } from "@/server/db/json-rows";
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
 import { deferredExposure, effectiveSettlementPolicy } from "./deferred";
-import { reservationKeyOf, reservationRow, reservePayment, type ReservationInput } from "./ledger";
+import {
+  insertReservations,
+  reservationKeyOf,
+  reservationRow,
+  reservePayment,
+  type ReservationInput,
+} from "./ledger";
 
 // The DEFERRED admission, merged: the exposure cap needs the read of a payer's unsettled amount and
 // the reservation insert to be one atomic step per merchant and payer (an advisory lock held by one
@@ -117,19 +122,10 @@ async function admit(db: PrismaClient, keys: EncryptionKeys, batch: Waiting[]): 
     });
     // a row whose authorization (or payment identifier) is already reserved is skipped, not an error
     const now = new Date();
-    const paymentRows = rows.map((r) => ({
-      ...reservationRow(r.waiting.input, keys, r.paymentId, r.decision.policy),
-      createdAt: now,
-      updatedAt: now,
-    }));
-    const created = await tx.$queryRawUnsafe<{ id: string }[]>(
-      insertJsonRowsSql("Payment", Object.keys(paymentRows[0] ?? { id: "" }), {
-        onConflictDoNothing: true,
-        returning: ["id"],
-      }),
-      jsonArray(paymentRows.map(jsonRow)),
+    const ids = await insertReservations(
+      tx,
+      rows.map((r) => reservationRow(r.waiting.input, keys, r.paymentId, r.decision.policy, now)),
     );
-    const ids = new Set(created.map((c) => c.id));
     return rows.map((r) => ({ ...r, created: ids.has(r.paymentId) }));
   });
   const decidedOnes = new Set(decided.map((r) => r.waiting));

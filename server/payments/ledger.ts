@@ -9,6 +9,7 @@ import { enqueueWebhookEvent, enqueueWebhookEvents } from "@/server/webhooks/web
 import type { EncryptionKeys } from "@/server/crypto/secrets";
 
 import { paidMerchantDirectly, sealedPaymentColumns } from "./sealed-payment";
+import { USAGE_COLUMNS } from "./usage-writer";
 import { SETTLEMENT_UNCLEAR } from "@/server/x402/settle-verdict";
 
 // The payment ledger's state changes. Each is one short statement or transaction and none holds a
@@ -58,6 +59,7 @@ export function reservationRow(
   keys: EncryptionKeys,
   paymentId: string,
   settlementPolicy: SettlementPolicy,
+  at: Date,
 ) {
   return {
     id: paymentId,
@@ -81,7 +83,33 @@ export function reservationRow(
     resource: input.resource,
     requestId: input.requestId,
     paymentIdentifier: input.paymentIdentifier ?? null,
+    createdAt: at,
+    updatedAt: at,
   } satisfies Prisma.PaymentUncheckedCreateInput;
+}
+
+type ReservationRow = ReturnType<typeof reservationRow>;
+
+/** Every reservation row has the same columns: the statement is built from the first one, once. */
+let insertReservationsSql: string | undefined;
+
+/**
+ * Inserts reservation rows in one statement and resolves with the ids inserted. A row whose
+ * authorization or payment identifier is already reserved inserts nothing, and inside a caller's
+ * transaction the clash does not abort it.
+ */
+export async function insertReservations(db: Db, rows: ReservationRow[]): Promise<Set<string>> {
+  const [first] = rows;
+  if (!first) return new Set();
+  insertReservationsSql ??= insertJsonRowsSql("Payment", Object.keys(first), {
+    onConflictDoNothing: true,
+    returning: ["id"],
+  });
+  const inserted = await db.$queryRawUnsafe<{ id: string }[]>(
+    insertReservationsSql,
+    jsonArray(rows.map(jsonRow)),
+  );
+  return new Set(inserted.map((r) => r.id));
 }
 
 /**
@@ -98,22 +126,9 @@ export async function reservePayment(
   | { ok: false; reason: "payment_replayed" | "payment_identifier_reused" }
 > {
   const paymentId = createId("payment");
-  const now = new Date();
-  const row = {
-    ...reservationRow(input, keys, paymentId, input.settlementPolicy),
-    createdAt: now,
-    updatedAt: now,
-  };
-  // a clash on either unique key inserts nothing (and, inside a caller's transaction, does not
-  // abort it); the row that holds the key is then looked up to say which one
-  const inserted = await db.$queryRawUnsafe<{ id: string }[]>(
-    insertJsonRowsSql("Payment", Object.keys(row), {
-      onConflictDoNothing: true,
-      returning: ["id"],
-    }),
-    jsonArray([jsonRow(row)]),
-  );
-  if (inserted.length === 1)
+  const row = reservationRow(input, keys, paymentId, input.settlementPolicy, new Date());
+  // a clash on either unique key inserts nothing; the row that holds the key then says which one
+  if ((await insertReservations(db, [row])).has(paymentId))
     return { ok: true, paymentId, settlementPolicy: input.settlementPolicy };
   const identifierTaken =
     input.paymentIdentifier !== null &&
@@ -476,28 +491,6 @@ LEFT JOIN LATERAL (
   LIMIT 1
 ) fee ON true`;
 
-const CHARGED_USAGE_COLUMNS = [
-  "id",
-  "merchantId",
-  "ruleId",
-  "paymentId",
-  "requestId",
-  "status",
-  "reason",
-  "method",
-  "path",
-  "httpStatus",
-  "upstreamStatus",
-  "latencyMs",
-  "upstreamLatencyMs",
-  "clientIp",
-  "payer",
-  "amountAtomic",
-  "asset",
-  "network",
-  "createdAt",
-] as const;
-
 const LEDGER_ENTRY_COLUMNS = [
   "id",
   "merchantId",
@@ -512,8 +505,9 @@ const LEDGER_ENTRY_COLUMNS = [
 
 const INSERT_LEDGER_ENTRIES_SQL = insertJsonRowsSql("LedgerEntry", LEDGER_ENTRY_COLUMNS);
 
-// $1 the usage row, $2 the ledger entries (JSON arrays)
-const RECORD_CHARGE_SQL = `WITH usage AS (${insertJsonRowsSql("UsageRecord", CHARGED_USAGE_COLUMNS)})
+// $1 the usage row (the access log's columns; a charged row names no entitlement), $2 the ledger
+// entries (JSON arrays)
+const RECORD_CHARGE_SQL = `WITH usage AS (${insertJsonRowsSql("UsageRecord", USAGE_COLUMNS)})
 ${insertJsonRowsSql("LedgerEntry", LEDGER_ENTRY_COLUMNS, { param: 2 })}`;
 
 type LedgerEntryRow = Record<(typeof LEDGER_ENTRY_COLUMNS)[number], unknown>;

@@ -44,7 +44,7 @@ export type UsageWriter = {
 // One statement per batch, the rows as a single JSON parameter (server/db/json-rows.ts): measured
 // at about twice the gateway throughput of Prisma's createMany on the same batches (the query
 // compiler and per-row parameters dominated the free path's CPU), on both PostgreSQL and PGlite.
-const USAGE_COLUMNS = [
+export const USAGE_COLUMNS = [
   "id",
   "merchantId",
   "ruleId",
